@@ -1,0 +1,47 @@
+import { movieId } from './id.js';
+import { movieKey } from './normalise.js';
+import type { Movie } from './movie.js';
+import { validateRecord } from './validate.js';
+
+export interface RejectedRecord {
+  /** Position in the source array. */
+  readonly index: number;
+  readonly reason: string;
+}
+
+export interface SeedCatalogue {
+  readonly movies: Movie[];
+  readonly rejected: RejectedRecord[];
+}
+
+/**
+ * Turns the parsed seed array into movies. Invalid records are reported and skipped; records
+ * sharing a key are all kept, each with its own stable id (by order of appearance).
+ */
+export function catalogueFromSeed(records: readonly unknown[]): SeedCatalogue {
+  const movies: Movie[] = [];
+  const rejected: RejectedRecord[] = [];
+  const occurrences = new Map<string, number>();
+  records.forEach((raw, index) => {
+    const result = validateRecord(raw);
+    if (!result.ok) {
+      rejected.push({ index, reason: result.reason });
+      return;
+    }
+    if (result.record.deleted) {
+      rejected.push({ index, reason: 'a seed record cannot be deleted' });
+      return;
+    }
+    const { fields } = result.record;
+    const key = movieKey(fields.title, fields.year);
+    const occurrence = occurrences.get(key) ?? 0;
+    occurrences.set(key, occurrence + 1);
+    movies.push({
+      cast: [],
+      genres: [],
+      ...fields,
+      id: movieId(fields.title, fields.year, occurrence),
+    });
+  });
+  return { movies, rejected };
+}

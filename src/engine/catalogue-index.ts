@@ -1,0 +1,148 @@
+import { compareMovies, movieJson, type Movie } from '../catalogue/movie.js';
+import { normaliseText } from '../catalogue/normalise.js';
+import { freeze, type PostingList } from './postings.js';
+import type { Position } from './query.js';
+
+/** Title n-grams of these lengths are indexed: 1 and 2 serve short queries exactly, 3 serves the rest. */
+export const MAX_GRAM = 3;
+
+export interface GenreCount {
+  readonly genre: string;
+  readonly count: number;
+}
+
+/**
+ * An immutable, fully built index over one catalogue version. Serving swaps whole indexes, so a
+ * request always sees one consistent version and no lock is needed.
+ */
+export class CatalogueIndex {
+  /** Movies in catalogue order; a movie's position here is its rank. */
+  readonly movies: readonly Movie[];
+  /** Each movie's JSON, serialised once at build so a page is assembled from ready strings. */
+  readonly json: readonly string[];
+  /** Normalised titles by rank, for substring verification. */
+  readonly titles: readonly string[];
+  readonly genreCounts: readonly GenreCount[];
+
+  private constructor(
+    readonly version: string,
+    movies: Movie[],
+    private readonly yearRanges: ReadonlyMap<number, readonly [number, number]>,
+    private readonly castPostings: ReadonlyMap<string, PostingList>,
+    private readonly genrePostings: ReadonlyMap<string, PostingList>,
+    private readonly gramPostings: ReadonlyMap<string, PostingList>,
+    private readonly rankById: ReadonlyMap<string, number>,
+    genreCounts: GenreCount[],
+  ) {
+    this.movies = movies;
+    this.json = movies.map(movieJson);
+    this.titles = movies.map((m) => normaliseText(m.title));
+    this.genreCounts = genreCounts;
+  }
+
+  static build(version: string, input: readonly Movie[]): CatalogueIndex {
+    const movies = [...input].sort(compareMovies);
+    const yearRanges = new Map<number, [number, number]>();
+    const cast = new Map<string, number[]>();
+    const genres = new Map<string, number[]>();
+    const grams = new Map<string, number[]>();
+    const rankById = new Map<string, number>();
+    const genreSpellings = new Map<string, Map<string, number>>();
+
+    movies.forEach((movie, rank) => {
+      rankById.set(movie.id, rank);
+      const range = yearRanges.get(movie.year);
+      if (range) range[1] = rank + 1;
+      else yearRanges.set(movie.year, [rank, rank + 1]);
+      addTerms(cast, movie.cast.map(normaliseText), rank);
+      const genreKeys = movie.genres.map(normaliseText);
+      addTerms(genres, genreKeys, rank);
+      genreKeys.forEach((key, i) => {
+        const spellings = genreSpellings.get(key) ?? new Map<string, number>();
+        const spelling = movie.genres[i] as string;
+        spellings.set(spelling, (spellings.get(spelling) ?? 0) + 1);
+        genreSpellings.set(key, spellings);
+      });
+      addTerms(grams, titleGrams(normaliseText(movie.title)), rank);
+    });
+
+    const genrePostings = freeze(genres);
+    const genreCounts = [...genrePostings].map(([key, ranks]) => ({
+      genre: mostCommon(genreSpellings.get(key) as Map<string, number>),
+      count: ranks.length,
+    }));
+    genreCounts.sort((a, b) => b.count - a.count || (a.genre < b.genre ? -1 : a.genre > b.genre ? 1 : 0));
+    return new CatalogueIndex(version, movies, yearRanges, freeze(cast), genrePostings, freeze(grams), rankById, genreCounts);
+  }
+
+  get size(): number {
+    return this.movies.length;
+  }
+
+  rankOf(id: string): number | undefined {
+    return this.rankById.get(id);
+  }
+
+  /** Ranks [start, end) of a year, or an empty range. */
+  yearRange(year: number): readonly [number, number] {
+    return this.yearRanges.get(year) ?? [0, 0];
+  }
+
+  cast(name: string): PostingList | undefined {
+    return this.castPostings.get(name);
+  }
+
+  genre(name: string): PostingList | undefined {
+    return this.genrePostings.get(name);
+  }
+
+  gram(gram: string): PostingList | undefined {
+    return this.gramPostings.get(gram);
+  }
+
+  /** The first rank strictly after a keyset position; positions need not name an existing movie. */
+  rankAfter(position: Position): number {
+    let lo = 0;
+    let hi = this.movies.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareMovies(this.movies[mid] as Movie, position) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  positionOf(rank: number): Position {
+    const movie = this.movies[rank] as Movie;
+    return { year: movie.year, title: movie.title, id: movie.id };
+  }
+}
+
+function addTerms(postings: Map<string, number[]>, terms: Iterable<string>, rank: number): void {
+  for (const term of new Set(terms)) {
+    const list = postings.get(term);
+    if (list) list.push(rank);
+    else postings.set(term, [rank]);
+  }
+}
+
+/** Every distinct substring of length 1..MAX_GRAM, in UTF-16 code units (the unit `includes` matches in). */
+export function titleGrams(title: string): Set<string> {
+  const out = new Set<string>();
+  for (let n = 1; n <= MAX_GRAM; n++) {
+    for (let i = 0; i + n <= title.length; i++) out.add(title.slice(i, i + n));
+  }
+  return out;
+}
+
+function mostCommon(counts: Map<string, number>): string {
+  let best = '';
+  let bestCount = -1;
+  for (const [value, count] of counts) {
+    if (count > bestCount || (count === bestCount && value < best)) {
+      best = value;
+      bestCount = count;
+    }
+  }
+  return best;
+}
