@@ -1,0 +1,66 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { MovieQuery, Position } from '../engine/query.js';
+import { QueryError } from './query-error.js';
+
+const VERSION = 1;
+const MAC_BYTES = 12;
+
+/**
+ * A short fingerprint of a canonical query. A cursor carries it so that it cannot be replayed on a
+ * different query, where its position would silently skip or repeat movies.
+ */
+export function queryFingerprint(query: MovieQuery): string {
+  const canonical = JSON.stringify([query.title ?? null, query.year ?? null, query.cast, query.genres]);
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, 11);
+}
+
+/**
+ * Cursors are keyset positions (year, title, id), not offsets, so they stay meaningful across data
+ * reloads. They are signed so that a client cannot hand-craft or edit one: a bad cursor is a clear
+ * 400 rather than a page from an arbitrary position.
+ */
+export class CursorCodec {
+  constructor(private readonly secret: string) {}
+
+  encode(position: Position, fingerprint: string): string {
+    const payload = Buffer.from(JSON.stringify([VERSION, position.year, position.title, position.id, fingerprint]));
+    return `${payload.toString('base64url')}.${this.mac(payload).toString('base64url')}`;
+  }
+
+  /** Throws QueryError for anything that is not a cursor this service issued for this query. */
+  decode(cursor: string, fingerprint: string): Position {
+    const invalid = () =>
+      new QueryError('cursor', 'cursor is not valid (damaged or edited); use next_cursor exactly as returned, or start again without cursor');
+    const dot = cursor.indexOf('.');
+    if (dot <= 0 || cursor.length > 2048) throw invalid();
+    const payload = Buffer.from(cursor.slice(0, dot), 'base64url');
+    const mac = Buffer.from(cursor.slice(dot + 1), 'base64url');
+    const expected = this.mac(payload);
+    if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw invalid();
+    let fields: unknown;
+    try {
+      fields = JSON.parse(payload.toString('utf8'));
+    } catch {
+      throw invalid();
+    }
+    if (
+      !Array.isArray(fields) ||
+      fields.length !== 5 ||
+      fields[0] !== VERSION ||
+      !Number.isInteger(fields[1]) ||
+      typeof fields[2] !== 'string' ||
+      typeof fields[3] !== 'string' ||
+      typeof fields[4] !== 'string'
+    ) {
+      throw invalid();
+    }
+    if (fields[4] !== fingerprint) {
+      throw new QueryError('cursor', 'cursor belongs to a different query; send the same filters as the request that returned it');
+    }
+    return { year: fields[1] as number, title: fields[2], id: fields[3] };
+  }
+
+  private mac(payload: Buffer): Buffer {
+    return createHmac('sha256', this.secret).update(payload).digest().subarray(0, MAC_BYTES);
+  }
+}

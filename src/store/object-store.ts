@@ -1,0 +1,60 @@
+/**
+ * The one storage abstraction cinedex uses: a flat key space of immutable-ish blobs, as S3 offers.
+ * Keys are relative to the store's root (bucket prefix or folder) and use `/` separators.
+ */
+export interface StoredObject {
+  readonly key: string;
+  readonly size: number;
+  /** S3 LastModified; in the folder adapter, the file's mtime. Ingestion orders updates by it. */
+  readonly lastModified: Date;
+  /** S3 ETag (quotes stripped); in the folder adapter, a content hash. A new ETag means new content. */
+  readonly etag: string;
+}
+
+export interface GetOptions {
+  /** Refuse (ObjectTooLargeError) rather than buffer an object larger than this. */
+  readonly maxBytes?: number;
+}
+
+export interface PutOptions {
+  readonly contentType?: string;
+  /** Write only if the current object's ETag equals this (compare-and-swap). */
+  readonly ifMatch?: string;
+  /** Write only if no object exists under the key. */
+  readonly ifNoneMatch?: '*';
+}
+
+export interface ObjectStore {
+  /** Human-readable location for logs and errors, e.g. `s3://bucket/prefix` or `/var/lib/cinedex`. */
+  readonly location: string;
+  /** Every object whose key starts with `prefix`, in ascending key order. */
+  list(prefix: string): AsyncIterable<StoredObject>;
+  head(key: string): Promise<StoredObject | undefined>;
+  /** The object's bytes and metadata, or undefined when there is no such object. */
+  get(key: string, options?: GetOptions): Promise<{ body: Buffer; object: StoredObject } | undefined>;
+  put(key: string, body: Buffer, options?: PutOptions): Promise<StoredObject>;
+}
+
+export class StoreError extends Error {
+  readonly code: string = 'STORE_ERROR';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A conditional write lost: someone else wrote the key first. */
+export class PreconditionFailedError extends StoreError {
+  override readonly code = 'PRECONDITION_FAILED';
+}
+
+export class ObjectTooLargeError extends StoreError {
+  override readonly code = 'OBJECT_TOO_LARGE';
+  constructor(
+    readonly key: string,
+    readonly size: number,
+    readonly maxBytes: number,
+  ) {
+    super(`object ${key} is ${size} bytes, more than the limit of ${maxBytes} bytes`);
+  }
+}
