@@ -27,6 +27,8 @@ export class CatalogueIndex {
   private constructor(
     readonly version: string,
     movies: Movie[],
+    json: string[],
+    titles: string[],
     private readonly yearRanges: ReadonlyMap<number, readonly [number, number]>,
     private readonly castPostings: ReadonlyMap<string, PostingList>,
     private readonly genrePostings: ReadonlyMap<string, PostingList>,
@@ -35,22 +37,55 @@ export class CatalogueIndex {
     genreCounts: GenreCount[],
   ) {
     this.movies = movies;
-    this.json = movies.map(movieJson);
-    this.titles = movies.map((m) => normaliseText(m.title));
+    this.json = json;
+    this.titles = titles;
     this.genreCounts = genreCounts;
   }
 
+  /** Builds in one go; for start-up, before the process is ready. */
   static build(version: string, input: readonly Movie[]): CatalogueIndex {
+    const steps = CatalogueIndex.buildSteps(version, input);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * Builds in slices of about `sliceMs`, yielding to the event loop between them, so a process
+   * that is serving keeps answering promptly while the next version is indexed beside it.
+   */
+  static async buildInSlices(version: string, input: readonly Movie[], sliceMs = 4): Promise<CatalogueIndex> {
+    const steps = CatalogueIndex.buildSteps(version, input);
+    for (;;) {
+      const deadline = performance.now() + sliceMs;
+      let step = steps.next();
+      while (!step.done && performance.now() < deadline) step = steps.next();
+      if (step.done) return step.value;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** The build as a generator that yields every few hundred movies: one code path for both modes. */
+  private static *buildSteps(version: string, input: readonly Movie[]): Generator<void, CatalogueIndex> {
+    // Snapshots store movies already in catalogue order, where this sort is a linear check.
     const movies = [...input].sort(compareMovies);
+    yield;
     const yearRanges = new Map<number, [number, number]>();
     const cast = new Map<string, number[]>();
     const genres = new Map<string, number[]>();
     const grams = new Map<string, number[]>();
     const rankById = new Map<string, number>();
     const genreSpellings = new Map<string, Map<string, number>>();
+    const json: string[] = new Array<string>(movies.length);
+    const titles: string[] = new Array<string>(movies.length);
 
-    movies.forEach((movie, rank) => {
+    for (let rank = 0; rank < movies.length; rank++) {
+      const movie = movies[rank] as Movie;
       rankById.set(movie.id, rank);
+      json[rank] = movieJson(movie);
+      const title = normaliseText(movie.title);
+      titles[rank] = title;
       const range = yearRanges.get(movie.year);
       if (range) range[1] = rank + 1;
       else yearRanges.set(movie.year, [rank, rank + 1]);
@@ -63,16 +98,19 @@ export class CatalogueIndex {
         spellings.set(spelling, (spellings.get(spelling) ?? 0) + 1);
         genreSpellings.set(key, spellings);
       });
-      addTerms(grams, titleGrams(normaliseText(movie.title)), rank);
-    });
+      addTerms(grams, titleGrams(title), rank);
+      if (rank % 256 === 255) yield;
+    }
 
-    const genrePostings = freeze(genres);
+    const genrePostings = yield* freeze(genres);
+    const castPostings = yield* freeze(cast);
+    const gramPostings = yield* freeze(grams);
     const genreCounts = [...genrePostings].map(([key, ranks]) => ({
       genre: mostCommon(genreSpellings.get(key) as Map<string, number>),
       count: ranks.length,
     }));
     genreCounts.sort((a, b) => b.count - a.count || (a.genre < b.genre ? -1 : a.genre > b.genre ? 1 : 0));
-    return new CatalogueIndex(version, movies, yearRanges, freeze(cast), genrePostings, freeze(grams), rankById, genreCounts);
+    return new CatalogueIndex(version, movies, json, titles, yearRanges, castPostings, genrePostings, gramPostings, rankById, genreCounts);
   }
 
   get size(): number {

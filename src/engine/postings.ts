@@ -71,9 +71,17 @@ export function intersect(
   }
 }
 
-/** Collects postings built as growable arrays into compact typed arrays. */
-export function freeze(map: Map<string, number[]>): Map<string, PostingList> {
+/** Compacts postings built as growable arrays into typed arrays, yielding now and then (see CatalogueIndex.buildInSlices). */
+export function* freeze(map: Map<string, number[]>): Generator<void, Map<string, PostingList>> {
   const out = new Map<string, PostingList>();
-  for (const [key, ranks] of map) out.set(key, Int32Array.from(ranks));
+  let copied = 0;
+  for (const [key, ranks] of map) {
+    out.set(key, Int32Array.from(ranks));
+    copied += ranks.length + 16;
+    if (copied > 50_000) {
+      copied = 0;
+      yield;
+    }
+  }
   return out;
 }
