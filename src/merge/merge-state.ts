@@ -102,7 +102,8 @@ export class MergeState {
     if (sameValue(old, value)) return;
     if (field === 'deleted') entry.deleted = value as boolean;
     else (entry.values as Record<string, unknown>)[field] = value;
-    changes.push({ id: entry.id, field, old, new: value });
+    // null, not undefined, for "had no value": the audit is stored as JSON.
+    changes.push({ id: entry.id, field, old: old ?? null, new: value });
   }
 
   private add(entry: MovieEntry): void {

@@ -35,6 +35,8 @@ export class CursorCodec {
     if (dot <= 0 || cursor.length > 2048) throw invalid();
     const payload = Buffer.from(cursor.slice(0, dot), 'base64url');
     const mac = Buffer.from(cursor.slice(dot + 1), 'base64url');
+    // Node's base64 decoder skips stray characters; only the canonical spelling of a cursor is accepted.
+    if (`${payload.toString('base64url')}.${mac.toString('base64url')}` !== cursor) throw invalid();
     const expected = this.mac(payload);
     if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw invalid();
     let fields: unknown;

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { CursorCodec, queryFingerprint } from '../../src/query/cursor.js';
+import { QueryError } from '../../src/query/query-error.js';
+
+const codec = new CursorCodec('test-secret');
+const position = fc.record({ year: fc.integer({ min: 0, max: 9999 }), title: fc.string(), id: fc.stringMatching(/^[0-9a-f]{16}$/) });
+const query = { title: 'mission', cast: ['tom cruise'], genres: [] };
+const fp = queryFingerprint(query);
+
+test('a cursor decodes to the position it was made from', () => {
+  fc.assert(fc.property(position, (p) => assert.deepEqual(codec.decode(codec.encode(p, fp), fp), { ...p })));
+});
+
+test('any edit to a cursor is detected', () => {
+  fc.assert(
+    fc.property(position, fc.nat(), fc.integer({ min: 1, max: 63 }), (p, at, delta) => {
+      const cursor = codec.encode(p, fp);
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const i = at % cursor.length;
+      if (cursor[i] === '.') return;
+      const replaced = alphabet[(alphabet.indexOf(cursor[i] as string) + delta) % 64] as string;
+      const edited = cursor.slice(0, i) + replaced + cursor.slice(i + 1);
+      assert.throws(() => codec.decode(edited, fp), QueryError);
+    }),
+  );
+});
+
+test('garbage, another secret and another query are all refused with distinct messages', () => {
+  const cursor = codec.encode({ year: 1996, title: 'Mission: Impossible', id: '0123456789abcdef' }, fp);
+  for (const junk of ['', 'abc', '.', 'a.b', `${cursor}x`, 'x'.repeat(5000)]) {
+    assert.throws(() => codec.decode(junk, fp), /cursor is not valid/);
+  }
+  assert.throws(() => new CursorCodec('other').decode(cursor, fp), /cursor is not valid/);
+  assert.throws(() => codec.decode(cursor, queryFingerprint({ ...query, year: 1996 })), /different query/);
+});
+
+test('fingerprints tell queries apart', () => {
+  const a = queryFingerprint({ cast: ['a'], genres: [] });
+  assert.notEqual(a, queryFingerprint({ cast: [], genres: ['a'] }));
+  assert.notEqual(a, queryFingerprint({ title: 'a', cast: [], genres: [] }));
+  assert.equal(a, queryFingerprint({ cast: ['a'], genres: [] }));
+});
