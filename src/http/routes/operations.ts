@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import type { RouteContext } from '../context.js';
+import { PROBLEM_TYPES, problem, sendProblem } from '../problem.js';
+import { healthSchema, statusSchema } from '../schemas.js';
+import { notReady } from './not-ready.js';
+
+/** Liveness, readiness, metrics and status: what operators and Kubernetes ask. */
+export function operationsRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.get('/healthz', { schema: healthSchema }, (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return reply.send({ status: 'ok' });
+  });
+
+  app.get('/readyz', { schema: healthSchema }, (_request, reply) => {
+    if (ctx.isDraining()) {
+      return sendProblem(reply, problem(503, PROBLEM_TYPES.notReady, 'Service Unavailable', 'shutting down: this instance is draining'));
+    }
+    if (!ctx.catalogue.current) {
+      return sendProblem(reply, problem(503, PROBLEM_TYPES.notReady, 'Service Unavailable', 'catalogue not loaded yet'));
+    }
+    reply.header('cache-control', 'no-store');
+    return reply.send({ status: 'ready', version: ctx.catalogue.current.version });
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', ctx.metrics.registry.contentType).header('cache-control', 'no-store');
+    return reply.send(await ctx.metrics.registry.metrics());
+  });
+
+  app.get('/v1/status', { schema: statusSchema }, (_request, reply) => {
+    const dataset = ctx.catalogue.dataset;
+    if (!dataset) return notReady(reply);
+    const run = dataset.lastRun;
+    reply.header('cache-control', 'no-store').header('content-type', 'application/json; charset=utf-8');
+    return reply.send(
+      JSON.stringify({
+        version: dataset.index.version,
+        movies: dataset.index.size,
+        snapshotCreatedAt: dataset.pointer?.createdAt ?? null,
+        loadedAt: ctx.catalogue.loadedAt?.toISOString() ?? null,
+        lastIngestionRun: run
+          ? {
+              ...run.summary,
+              objects: run.objects.map((o) => ({
+                key: o.key,
+                provider: o.provider,
+                status: o.status,
+                ...(o.reason ? { reason: o.reason } : {}),
+                recordsApplied: o.recordsApplied,
+                recordsRejected: o.recordsRejected,
+                rejections: o.rejections,
+              })),
+            }
+          : null,
+        ...ctx.status(),
+      }),
+    );
+  });
+}

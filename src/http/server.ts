@@ -1,0 +1,149 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { CursorCodec } from '../query/cursor.js';
+import { QueryError } from '../query/query-error.js';
+import type { LiveCatalogue } from '../serve/live-catalogue.js';
+import type { RouteContext } from './context.js';
+import { HttpMetrics } from './metrics.js';
+import { PROBLEM_TYPES, problem, rawProblemResponse, sendProblem } from './problem.js';
+import { genresRoute } from './routes/genres.js';
+import { movieByIdRoutes } from './routes/movie-by-id.js';
+import { moviesRoute } from './routes/movies.js';
+import { operationsRoutes } from './routes/operations.js';
+import { problemSchema } from './schemas.js';
+
+export interface ServerOptions {
+  readonly catalogue: LiveCatalogue;
+  readonly cursorSecret: string;
+  readonly logger: Logger;
+  /** Seconds a client or the edge may cache data answers; the refresh interval is the natural value. */
+  readonly cacheMaxAgeSeconds: number;
+  readonly isDraining?: () => boolean;
+  readonly status?: () => Record<string, unknown>;
+  readonly registry?: Registry;
+  /** Extra routes (the search page, API-key and rate-limit hooks) registered with the API's error handling. */
+  readonly plugins?: readonly ((app: FastifyInstance) => Promise<void> | void)[];
+}
+
+export const MAX_URL_BYTES = 8 * 1024;
+export const MAX_HEADER_BYTES = 16 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const metrics = new HttpMetrics(options.catalogue, options.registry);
+  const isDraining = options.isDraining ?? (() => false);
+  const ctx: RouteContext = {
+    catalogue: options.catalogue,
+    codec: new CursorCodec(options.cursorSecret),
+    metrics,
+    cacheControl: `public, max-age=${Math.max(0, Math.floor(options.cacheMaxAgeSeconds))}`,
+    isDraining,
+    status: options.status ?? (() => ({})),
+  };
+  const idPrefix = randomBytes(4).toString('hex');
+  let idCounter = 0;
+
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // Our own one line per request (onResponse below) replaces Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    // One shared logger instead of a child per request: the request id goes on the one log line.
+    childLoggerFactory: (logger) => logger,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `${idPrefix}-${(idCounter++).toString(36)}`;
+    },
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    bodyLimit: 16 * 1024,
+    routerOptions: { maxParamLength: 256 },
+    // Router-level failures (undecodable path, over-long parameter) get the same problem answers.
+    frameworkErrors: (_error, _request, reply) =>
+      badRequest(reply, 'the path is not valid: undecodable percent-encoding, or a segment longer than 256 characters'),
+    requestTimeout: 30_000,
+    keepAliveTimeout: 65_000,
+    forceCloseConnections: 'idle',
+    return503OnClosing: false,
+    clientErrorHandler: handleClientError,
+  });
+  // Schemas document the API; our own parser validates and routes send ready strings.
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    if (isDraining()) reply.header('connection', 'close');
+    if (request.url.length > MAX_URL_BYTES) {
+      sendProblem(reply, problem(414, PROBLEM_TYPES.uriTooLong, 'URI Too Long', `the request URL is longer than ${MAX_URL_BYTES} bytes; use fewer or shorter parameters`));
+      return;
+    }
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observe(route, reply.statusCode, reply.elapsedTime / 1000);
+    app.log.info({ reqId: request.id, method: request.method, url: request.url, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 1000) / 1000 }, 'request');
+    done();
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, PROBLEM_TYPES.notFound, 'Not Found', `there is no ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}; see /docs for the API`)),
+  );
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof QueryError) {
+      return sendProblem(reply, problem(400, PROBLEM_TYPES.invalidParameter, 'Bad Request', error.message, { parameter: error.parameter }));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendProblem(reply, problem(status, PROBLEM_TYPES.badRequest, httpTitle(status), error.message));
+    }
+    request.log.error({ reqId: request.id, err: error }, 'request failed');
+    return sendProblem(reply, problem(500, PROBLEM_TYPES.internal, 'Internal Server Error', `the server failed to answer; quote request id ${request.id} when reporting this`));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'cinedex', version: '1', description: 'The wikipedia-movie-data catalogue: search, movies, genres, provenance.' },
+      components: { schemas: { Problem: problemSchema as unknown as Record<string, unknown> } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  moviesRoute(app, ctx);
+  movieByIdRoutes(app, ctx);
+  genresRoute(app, ctx);
+  operationsRoutes(app, ctx);
+  app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()));
+  for (const plugin of options.plugins ?? []) await plugin(app);
+  return app;
+}
+
+/** Errors node raises before a request exists (oversized headers, garbage): answered as problems too. */
+function handleClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const p =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problem(431, PROBLEM_TYPES.headersTooLarge, 'Request Header Fields Too Large', `the request line and headers exceed ${MAX_HEADER_BYTES} bytes; send a shorter URL or fewer headers`)
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problem(408, PROBLEM_TYPES.badRequest, 'Request Timeout', 'the request was not received in time')
+        : problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', 'the request is not valid HTTP/1.1');
+  socket.end(rawProblemResponse(p));
+}
+
+function badRequest(reply: FastifyReply, detail: string): FastifyReply {
+  return sendProblem(reply, problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', detail));
+}
+
+function httpTitle(status: number): string {
+  const titles: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Content Too Large', 415: 'Unsupported Media Type', 408: 'Request Timeout' };
+  return titles[status] ?? 'Bad Request';
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+
+export interface DrainOptions {
+  readonly app: FastifyInstance;
+  readonly drainSeconds: number;
+  readonly log: Logger;
+}
+
+/**
+ * Zero-downtime stop. Readiness turns 503 at once, but the process keeps serving for the drain
+ * period, because load balancers and Kubernetes endpoints take seconds to stop sending traffic.
+ * Meanwhile every response says `Connection: close`, so keep-alive clients reconnect elsewhere
+ * after their current request instead of having an idle socket cut under them. Then the server
+ * stops accepting, closes idle connections and lets in-flight requests finish.
+ */
+export class Drain {
+  private started: Promise<void> | undefined;
+  private draining = false;
+
+  constructor(private readonly options: DrainOptions) {
+    options.app.addHook('onSend', async (_request, reply) => {
+      if (this.draining) reply.header('connection', 'close');
+    });
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Idempotent: a second signal during the drain waits for the same stop. */
+  run(reason: string, drainSeconds = this.options.drainSeconds): Promise<void> {
+    this.started ??= this.drain(reason, drainSeconds);
+    return this.started;
+  }
+
+  private async drain(reason: string, drainSeconds: number): Promise<void> {
+    const { app, log } = this.options;
+    this.draining = true;
+    log.info({ reason, drainSeconds }, 'draining: readiness is now 503, still serving');
+    await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
+    log.info('drain period over: closing the listener and idle connections, finishing in-flight requests');
+    await app.close();
+    log.info('server closed');
+  }
+}
