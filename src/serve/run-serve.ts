@@ -1,0 +1,88 @@
+import cluster from 'node:cluster';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { seedIfEmpty } from '../ingest/run-seed.js';
+import { buildServer } from '../http/server.js';
+import { isStopMessage, Supervisor } from './cluster.js';
+import { IngestScheduler } from './ingest-scheduler.js';
+import { LiveCatalogue } from './live-catalogue.js';
+import { createLogger } from './logger.js';
+import { SnapshotRefresher } from './refresher.js';
+import { Drain } from './shutdown.js';
+import { openStores, type Stores } from './stores.js';
+
+export class StartupError extends Error {
+  readonly code = 'STARTUP_FAILED';
+}
+
+/** `cinedex serve`: one process, or a cluster primary with MOVIES_WORKERS serving workers. */
+export async function runServe(config: Config): Promise<void> {
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);
+  const log = createLogger(config.logLevel, cluster.isWorker ? { role: 'serve', worker: cluster.worker?.id } : { role: 'serve' });
+  const stores = openStores(config);
+  // In a cluster the primary seeds and ingests; a single process does everything itself.
+  const standalone = !cluster.isWorker;
+  if (standalone) await seedIfEmpty(stores.repository, config, log);
+  await startServing(config, stores, log, standalone);
+}
+
+async function startServing(config: Config, stores: Stores, log: Logger, standalone: boolean): Promise<void> {
+  const live = new LiveCatalogue();
+  const refresher = new SnapshotRefresher(stores.repository, live, log);
+  const scheduler = standalone
+    ? new IngestScheduler({ repository: stores.repository, inbox: stores.inbox, maxObjectBytes: config.maxUpdateBytes, log }, log, () => void refresher.refresh())
+    : undefined;
+  // The drain needs the app and the app asks the drain: a holder breaks the cycle.
+  const lifecycle: { drain?: Drain } = {};
+  const app = await buildServer({
+    catalogue: live,
+    cursorSecret: config.cursorSecret,
+    logger: log,
+    cacheMaxAgeSeconds: config.refreshIntervalSeconds,
+    isDraining: () => lifecycle.drain?.isDraining ?? false,
+    status: () => ({ refresh: refresher.state, ...(scheduler ? { ingestion: scheduler.state } : {}) }),
+  });
+  const drain = new Drain({ app, drainSeconds: config.drainSeconds, log });
+  lifecycle.drain = drain;
+
+  // Listen before loading, so liveness answers while the data loads and readiness says why it is 503.
+  await app.listen({ port: config.port, host: config.host });
+  const first = await refresher.refresh();
+  if (first !== 'swapped') {
+    await app.close();
+    throw new StartupError(`could not load the catalogue from ${stores.repository.store.location}: ${refresher.state.lastError?.message ?? 'the store has no snapshot; run `cinedex seed`'}`);
+  }
+  refresher.start(config.refreshIntervalSeconds);
+  scheduler?.start(config.ingestIntervalSeconds);
+  log.info({ port: config.port, version: live.current?.version, movies: live.current?.size }, 'serving');
+
+  const stop = async (reason: string, drainSeconds?: number) => {
+    refresher.stop();
+    await Promise.all([scheduler?.stop(), drain.run(reason, drainSeconds)]);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.on('message', (message) => {
+    if (isStopMessage(message)) void stop('stop requested by the cluster primary', message.drainSeconds);
+  });
+}
+
+async function runPrimary(config: Config): Promise<void> {
+  const log = createLogger(config.logLevel, { role: 'primary' });
+  const stores = openStores(config);
+  await seedIfEmpty(stores.repository, config, log);
+  const scheduler = new IngestScheduler({ repository: stores.repository, inbox: stores.inbox, maxObjectBytes: config.maxUpdateBytes, log }, log, () => {});
+  const supervisor = new Supervisor({ workers: config.workers, log, drainSeconds: config.drainSeconds, rollingDrainSeconds: 1, stopTimeoutMs: (config.drainSeconds + 30) * 1000 });
+  supervisor.start();
+  scheduler.start(config.ingestIntervalSeconds);
+  log.info({ workers: config.workers, port: config.port }, 'cluster primary started');
+  process.on('SIGHUP', () => void supervisor.rollingRestart());
+  const stop = async (signal: string) => {
+    log.info({ signal }, 'stopping all workers');
+    await Promise.all([scheduler.stop(), supervisor.stop()]);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}

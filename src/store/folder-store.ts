@@ -1,0 +1,140 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { open, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { PreconditionFailedError, ObjectTooLargeError, StoreError, type GetOptions, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
+
+const TEMP_MARK = '.cinedex-tmp-';
+const LOCK_SUFFIX = '.cinedex-lock';
+/** A lock older than this was left by a crashed writer. */
+const STALE_LOCK_MS = 30_000;
+
+/**
+ * The embedded default: a local folder standing in for a bucket. Last-modified is the file's
+ * mtime; the ETag is a content hash, cached by (size, mtime) so listing stays cheap. Writes go to
+ * a temporary file that is renamed into place, so a reader never sees half an object.
+ */
+export class FolderStore implements ObjectStore {
+  readonly location: string;
+  private readonly etags = new Map<string, { size: number; mtimeMs: number; etag: string }>();
+
+  constructor(root: string) {
+    this.location = resolve(root);
+  }
+
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    const keys: string[] = [];
+    await this.walk(this.location, keys);
+    keys.sort();
+    for (const key of keys) {
+      if (!key.startsWith(prefix)) continue;
+      const object = await this.head(key);
+      if (object) yield object;
+    }
+  }
+
+  async head(key: string): Promise<StoredObject | undefined> {
+    const path = this.pathOf(key);
+    const info = await stat(path).catch(missing);
+    if (!info?.isFile()) return undefined;
+    const cached = this.etags.get(key);
+    let etag = cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs ? cached.etag : undefined;
+    if (etag === undefined) {
+      const body = await readFile(path).catch(missing);
+      if (!body) return undefined;
+      etag = hash(body);
+      this.etags.set(key, { size: info.size, mtimeMs: info.mtimeMs, etag });
+    }
+    return { key, size: info.size, lastModified: info.mtime, etag };
+  }
+
+  async get(key: string, options: GetOptions = {}): Promise<{ body: Buffer; object: StoredObject } | undefined> {
+    const path = this.pathOf(key);
+    const info = await stat(path).catch(missing);
+    if (!info?.isFile()) return undefined;
+    if (options.maxBytes !== undefined && info.size > options.maxBytes) throw new ObjectTooLargeError(key, info.size, options.maxBytes);
+    const body = await readFile(path).catch(missing);
+    if (!body) return undefined;
+    const etag = hash(body);
+    this.etags.set(key, { size: info.size, mtimeMs: info.mtimeMs, etag });
+    return { body, object: { key, size: body.length, lastModified: info.mtime, etag } };
+  }
+
+  async put(key: string, body: Buffer, options: PutOptions = {}): Promise<StoredObject> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
+    const unlock = conditional ? await this.lock(path) : undefined;
+    try {
+      if (conditional) {
+        const current = await this.head(key);
+        if (options.ifNoneMatch === '*' && current) throw new PreconditionFailedError(`${key} already exists`);
+        if (options.ifMatch !== undefined && current?.etag !== options.ifMatch) {
+          throw new PreconditionFailedError(`${key} changed since it was read (expected ETag ${options.ifMatch}, found ${current?.etag ?? 'no object'})`);
+        }
+      }
+      const temp = `${path}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
+      const handle = await open(temp, 'w');
+      try {
+        await handle.writeFile(body);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, path);
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      throw new StoreError(`could not write ${key} under ${this.location}: ${(error as Error).message}`, { cause: error });
+    } finally {
+      await unlock?.();
+    }
+    return (await this.head(key)) as StoredObject;
+  }
+
+  /** Keys are confined to the root: no absolute paths, no `..`. */
+  private pathOf(key: string): string {
+    const path = resolve(this.location, key);
+    if (key === '' || key.startsWith('/') || key.split('/').includes('..') || !path.startsWith(this.location + sep)) {
+      throw new StoreError(`invalid object key "${key}": keys are relative paths inside the store`);
+    }
+    return path;
+  }
+
+  private async walk(dir: string, out: string[]): Promise<void> {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(missing);
+    for (const entry of entries ?? []) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await this.walk(path, out);
+      else if (entry.isFile() && !entry.name.includes(TEMP_MARK) && !entry.name.endsWith(LOCK_SUFFIX)) {
+        out.push(relative(this.location, path).split(sep).join('/'));
+      }
+    }
+  }
+
+  /** Cross-process mutual exclusion for conditional writes: an exclusive-create lock file. */
+  private async lock(path: string): Promise<() => Promise<void>> {
+    const lockPath = `${path}${LOCK_SUFFIX}`;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        const handle = await open(lockPath, 'wx');
+        await handle.close();
+        return () => rm(lockPath, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const info = await stat(lockPath).catch(missing);
+        if (info && Date.now() - info.mtimeMs > STALE_LOCK_MS) await rm(lockPath, { force: true });
+        if (Date.now() > deadline) throw new StoreError(`timed out waiting for the lock ${lockPath}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  }
+}
+
+function hash(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex').slice(0, 32);
+}
+
+function missing(error: NodeJS.ErrnoException): undefined {
+  if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+  throw new StoreError(`file system error: ${error.message}`, { cause: error });
+}

@@ -1,0 +1,138 @@
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { PreconditionFailedError, ObjectTooLargeError, StoreError, type GetOptions, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
+
+export interface S3StoreOptions {
+  readonly bucket: string;
+  /** Key prefix inside the bucket, with or without a trailing slash. */
+  readonly prefix?: string;
+  /** An S3-compatible endpoint (MinIO, s3rver…); path-style addressing is used with it. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Total attempts per request, the SDK's exponential backoff with jitter between them. */
+  readonly maxAttempts?: number;
+  readonly requestTimeoutMs?: number;
+  readonly connectionTimeoutMs?: number;
+  readonly sse?: 'AES256' | 'aws:kms';
+  readonly kmsKeyId?: string;
+}
+
+/**
+ * S3 through the AWS SDK v3 with its default credential chain. Conditional writes use the
+ * If-Match / If-None-Match headers S3 supports since 2024; a store that ignores them (s3rver,
+ * older MinIO) still works, and publishing stays safe because snapshots are content-addressed.
+ */
+export class S3Store implements ObjectStore {
+  readonly location: string;
+  private readonly client: S3Client;
+  private readonly prefix: string;
+
+  constructor(private readonly options: S3StoreOptions) {
+    this.prefix = options.prefix ? options.prefix.replace(/^\/+/, '').replace(/\/*$/, '/') : '';
+    if (this.prefix === '/') this.prefix = '';
+    this.location = `s3://${options.bucket}/${this.prefix}`;
+    this.client = new S3Client({
+      ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+      region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      maxAttempts: options.maxAttempts ?? 4,
+      // Only what S3 requires: S3-compatible servers differ in their support for the newer checksums.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      requestHandler: new NodeHttpHandler({
+        requestTimeout: options.requestTimeoutMs ?? 30_000,
+        connectionTimeout: options.connectionTimeoutMs ?? 5_000,
+      }),
+    });
+  }
+
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    let token: string | undefined;
+    do {
+      const page = await this.call(`list ${prefix}`, () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.prefix + prefix, ContinuationToken: token })),
+      );
+      for (const item of page.Contents ?? []) {
+        if (!item.Key) continue;
+        yield { key: item.Key.slice(this.prefix.length), size: item.Size ?? 0, lastModified: item.LastModified ?? new Date(0), etag: unquote(item.ETag) };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async head(key: string): Promise<StoredObject | undefined> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.prefix + key }));
+      return { key, size: out.ContentLength ?? 0, lastModified: out.LastModified ?? new Date(0), etag: unquote(out.ETag) };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw this.wrap(`head ${key}`, error);
+    }
+  }
+
+  async get(key: string, options: GetOptions = {}): Promise<{ body: Buffer; object: StoredObject } | undefined> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.prefix + key }));
+      const size = out.ContentLength ?? 0;
+      if (options.maxBytes !== undefined && size > options.maxBytes) {
+        // Stop the download instead of buffering an object we are going to refuse.
+        (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
+        throw new ObjectTooLargeError(key, size, options.maxBytes);
+      }
+      const body = Buffer.from((await out.Body?.transformToByteArray()) ?? new Uint8Array());
+      return { body, object: { key, size: body.length, lastModified: out.LastModified ?? new Date(0), etag: unquote(out.ETag) } };
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      if (isMissing(error)) return undefined;
+      throw this.wrap(`get ${key}`, error);
+    }
+  }
+
+  async put(key: string, body: Buffer, options: PutOptions = {}): Promise<StoredObject> {
+    try {
+      const out = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.prefix + key,
+          Body: body,
+          ContentType: options.contentType ?? 'application/octet-stream',
+          ...(options.ifMatch !== undefined ? { IfMatch: `"${options.ifMatch}"` } : {}),
+          ...(options.ifNoneMatch !== undefined ? { IfNoneMatch: options.ifNoneMatch } : {}),
+          ...(this.options.sse ? { ServerSideEncryption: this.options.sse } : {}),
+          ...(this.options.sse === 'aws:kms' && this.options.kmsKeyId ? { SSEKMSKeyId: this.options.kmsKeyId } : {}),
+        }),
+      );
+      return { key, size: body.length, lastModified: new Date(), etag: unquote(out.ETag) };
+    } catch (error) {
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412) {
+        throw new PreconditionFailedError(`${this.location}${key}: the conditional write lost (someone else wrote it first)`, { cause: error });
+      }
+      throw this.wrap(`put ${key}`, error);
+    }
+  }
+
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw this.wrap(what, error);
+    }
+  }
+
+  private wrap(what: string, error: unknown): StoreError {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number; attempts?: number } };
+    const status = e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : '';
+    const attempts = e.$metadata?.attempts ? ` after ${e.$metadata.attempts} attempts` : '';
+    return new StoreError(`S3 ${what} in ${this.location} failed${attempts}: ${e.name}: ${e.message}${status}`, { cause: error });
+  }
+}
+
+function unquote(etag: string | undefined): string {
+  return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');
+}
+
+function isMissing(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
+}
