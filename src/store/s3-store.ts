@@ -43,6 +43,8 @@ export class S3Store implements ObjectStore {
       requestHandler: new NodeHttpHandler({
         requestTimeout: options.requestTimeoutMs ?? 30_000,
         connectionTimeout: options.connectionTimeoutMs ?? 5_000,
+        // Without this the handler only logs a warning and the request hangs on a stalled server.
+        throwOnRequestTimeout: true,
       }),
     });
   }

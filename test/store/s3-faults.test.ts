@@ -1,0 +1,50 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StoreError } from '../../src/store/object-store.js';
+import { S3Store } from '../../src/store/s3-store.js';
+import { FaultProxy } from '../support/fault-proxy.js';
+import { S3_CREDENTIALS, startS3, type S3Server } from '../support/s3-server.js';
+
+let s3: S3Server;
+let proxy: FaultProxy;
+let endpoint: string;
+/** A fresh client per test: the SDK keeps connections alive, and faults are injected per connection. */
+const client = () => new S3Store({ bucket: s3.bucket, endpoint, region: 'us-east-1', credentials: S3_CREDENTIALS, maxAttempts: 3, requestTimeoutMs: 500, connectionTimeoutMs: 500 });
+before(async () => {
+  s3 = await startS3();
+  proxy = new FaultProxy(s3.port);
+  const port = await proxy.start();
+  endpoint = `http://127.0.0.1:${port}`;
+  await s3.store().put('obj', Buffer.from('payload'));
+});
+after(async () => {
+  await proxy.close();
+  await s3.close();
+});
+
+test('server errors are retried with backoff and the call succeeds', async () => {
+  proxy.inject('http500', 2);
+  const before = proxy.connections;
+  const got = await client().get('obj');
+  assert.equal(got?.body.toString(), 'payload');
+  assert.ok(proxy.connections - before >= 3, `expected 3 attempts, saw ${proxy.connections - before}`);
+});
+
+test('connection resets are retried', async () => {
+  proxy.inject('reset', 1);
+  assert.equal((await client().get('obj'))?.body.toString(), 'payload');
+});
+
+test('a server that never answers fails within the timeout budget as a StoreError, after every attempt', async () => {
+  proxy.inject('stall', 3);
+  const started = Date.now();
+  await assert.rejects(client().get('obj'), (error: unknown) => error instanceof StoreError && /S3 get obj/.test(error.message));
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed < 6000, `gave up after ${elapsed} ms`);
+  assert.ok(elapsed >= 1000, `should have retried, gave up after ${elapsed} ms`);
+});
+
+test('errors that outlast the retries fail clearly', async () => {
+  proxy.inject('http500', 3);
+  await assert.rejects(client().put('x', Buffer.from('y')), (error: unknown) => error instanceof StoreError && /failed after 3 attempts/.test(error.message));
+});

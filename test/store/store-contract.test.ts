@@ -1,0 +1,115 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FolderStore } from '../../src/store/folder-store.js';
+import { ObjectTooLargeError, PreconditionFailedError, StoreError, type ObjectStore } from '../../src/store/object-store.js';
+import { openStore } from '../../src/store/open-store.js';
+import { startS3, type S3Server } from '../support/s3-server.js';
+
+async function keys(store: ObjectStore, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const o of store.list(prefix)) out.push(o.key);
+  return out;
+}
+
+let s3: S3Server;
+before(async () => {
+  s3 = await startS3();
+});
+after(() => s3.close());
+
+const adapters: [string, () => ObjectStore][] = [
+  ['folder', () => new FolderStore(mkdtempSync(join(tmpdir(), 'cinedex-store-')))],
+  ['s3', () => s3.store(`t${Math.random().toString(36).slice(2)}/`)],
+];
+
+for (const [name, make] of adapters) {
+  describe(`${name} store contract`, () => {
+    test('put, get, head and list in key order, by prefix', async () => {
+      const store = make();
+      await store.put('inbox/b/2.json', Buffer.from('[2]'));
+      await store.put('inbox/a/1.json', Buffer.from('[1]'));
+      await store.put('catalogue/x', Buffer.from('x'));
+      assert.deepEqual(await keys(store, 'inbox/'), ['inbox/a/1.json', 'inbox/b/2.json']);
+      assert.deepEqual(await keys(store, ''), ['catalogue/x', 'inbox/a/1.json', 'inbox/b/2.json']);
+      const got = await store.get('inbox/a/1.json');
+      assert.equal(got?.body.toString(), '[1]');
+      assert.equal(got?.object.size, 3);
+      const head = await store.head('inbox/a/1.json');
+      assert.equal(head?.etag, got?.object.etag);
+      assert.ok(head && head.etag.length > 0 && !head.etag.includes('"'));
+    });
+
+    test('missing objects are undefined, not errors', async () => {
+      const store = make();
+      assert.equal(await store.get('nope'), undefined);
+      assert.equal(await store.head('nope'), undefined);
+      assert.deepEqual(await keys(store, 'nope/'), []);
+    });
+
+    test('new content gets a new ETag and a later last-modified time', async () => {
+      const store = make();
+      const first = await store.put('k', Buffer.from('one'));
+      const before = await store.head('k');
+      await new Promise((r) => setTimeout(r, 1100));
+      await store.put('k', Buffer.from('two'));
+      const later = await store.head('k');
+      assert.ok(before && later);
+      assert.notEqual(later.etag, before.etag);
+      assert.ok(later.lastModified.getTime() > before.lastModified.getTime());
+      assert.ok(first.etag.length > 0);
+    });
+
+    test('an object over maxBytes is refused without buffering it', async () => {
+      const store = make();
+      await store.put('big', Buffer.alloc(2048, 1));
+      await assert.rejects(store.get('big', { maxBytes: 1024 }), ObjectTooLargeError);
+      assert.equal((await store.get('big', { maxBytes: 4096 }))?.body.length, 2048);
+    });
+  });
+}
+
+describe('conditional writes', () => {
+  test('folder: ifNoneMatch and ifMatch are compare-and-swap', async () => {
+    const store = new FolderStore(mkdtempSync(join(tmpdir(), 'cinedex-cas-')));
+    const first = await store.put('p', Buffer.from('1'), { ifNoneMatch: '*' });
+    await assert.rejects(store.put('p', Buffer.from('2'), { ifNoneMatch: '*' }), PreconditionFailedError);
+    await store.put('p', Buffer.from('2'), { ifMatch: first.etag });
+    await assert.rejects(store.put('p', Buffer.from('3'), { ifMatch: first.etag }), PreconditionFailedError);
+    assert.equal((await store.get('p'))?.body.toString(), '2');
+  });
+
+  test('folder: concurrent compare-and-swaps from one read: exactly one wins', async () => {
+    const store = new FolderStore(mkdtempSync(join(tmpdir(), 'cinedex-race-')));
+    const base = await store.put('p', Buffer.from('0'));
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => store.put('p', Buffer.from(String(i + 1)), { ifMatch: base.etag })));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.ok(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof PreconditionFailedError));
+  });
+
+  test('s3rver ignores conditional headers: the write goes through (publishing relies on content-addressed snapshots there)', async () => {
+    const store = s3.store('cas/');
+    await store.put('p', Buffer.from('1'));
+    await store.put('p', Buffer.from('2'), { ifNoneMatch: '*' });
+    assert.equal((await store.get('p'))?.body.toString(), '2');
+  });
+});
+
+describe('folder keys stay inside the root', () => {
+  test('absolute and parent paths are refused', async () => {
+    const store = new FolderStore(mkdtempSync(join(tmpdir(), 'cinedex-escape-')));
+    for (const key of ['../x', '/etc/passwd', 'a/../../x', '']) {
+      await assert.rejects(store.put(key, Buffer.from('x')), StoreError, key);
+    }
+  });
+});
+
+describe('openStore', () => {
+  test('maps s3:// to S3 and paths to folders; rejects bad bucket names', () => {
+    assert.equal(openStore('s3://my-bucket/some/prefix').location, 's3://my-bucket/some/prefix/');
+    assert.match(openStore('/tmp/x').location, /^\/tmp\/x$/);
+    assert.throws(() => openStore('s3://Bad_Bucket/x'), StoreError);
+  });
+});
