@@ -18,6 +18,11 @@ export class FaultProxy {
     this.faults.push(...Array<Fault>(count).fill(fault));
   }
 
+  /** Stops injecting: every later connection passes through. */
+  clear(): void {
+    this.faults = [];
+  }
+
   async start(): Promise<number> {
     this.server = createServer((client) => {
       this.connections++;

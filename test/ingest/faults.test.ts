@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import type { Movie } from '../../src/catalogue/movie.js';
+import { runIngestion } from '../../src/ingest/ingest-run.js';
+import { MergeState } from '../../src/merge/merge-state.js';
+import { SnapshotRepository } from '../../src/snapshot/repository.js';
+import { POINTER_KEY } from '../../src/snapshot/snapshot.js';
+import { LiveCatalogue } from '../../src/serve/live-catalogue.js';
+import { SnapshotRefresher } from '../../src/serve/refresher.js';
+import { FolderStore } from '../../src/store/folder-store.js';
+import { S3Store } from '../../src/store/s3-store.js';
+import { seededFolder, silent } from '../support/catalogue-store.js';
+import { FaultProxy } from '../support/fault-proxy.js';
+import { S3_CREDENTIALS, startS3 } from '../support/s3-server.js';
+import { seedIndex } from '../support/seed-index.js';
+
+const child = fileURLToPath(new URL('./ingest-child.js', import.meta.url));
+const seed = seedIndex().movies.slice(0, 3000);
+
+function updates(n: number, salt: number): object[] {
+  return Array.from({ length: n }, (_, i) => {
+    const m = seed[(i * 7 + salt) % seed.length] as Movie;
+    return i % 9 === 0 ? { title: `Fresh ${salt}-${i}`, year: 2020, genres: ['New'] } : i % 13 === 0 ? { title: m.title, year: m.year, deleted: true } : { title: m.title, year: m.year, cast: [`Cast ${salt}-${i}`] };
+  });
+}
+
+function runChild(storeDir: string, inboxDir: string, killAfterMs?: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [child, storeDir, inboxDir], { stdio: 'ignore' });
+    if (killAfterMs !== undefined) setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
+    proc.on('exit', (code) => resolve(code));
+  });
+}
+
+test('an ingestion killed at random points, then rerun, publishes exactly what an uninterrupted run publishes', async () => {
+  const s = await seededFolder(seed);
+  for (let f = 0; f < 6; f++) s.drop(`p${f % 2}/u${f}.json`, updates(4000, f), 1_700_000_000 + f);
+  const pristine = mkdtempSync(join(tmpdir(), 'cinedex-pristine-'));
+  cpSync(s.root, pristine, { recursive: true, preserveTimestamps: true });
+
+  // The uninterrupted run, on a copy.
+  assert.equal(await runChild(join(pristine, 'store'), join(pristine, 'inbox')), 0);
+  const expected = readFileSync(join(pristine, 'store', POINTER_KEY), 'utf8');
+  const expectedPointer = JSON.parse(expected) as { sha256: string; snapshotKey: string };
+
+  // Kill runs at spread-out moments, from very early to almost done; then one run to completion.
+  for (const ms of [5, 40, 120, 250, 400, 600]) {
+    const copy = mkdtempSync(join(tmpdir(), 'cinedex-killed-'));
+    cpSync(s.root, copy, { recursive: true, preserveTimestamps: true });
+    await runChild(join(copy, 'store'), join(copy, 'inbox'), ms);
+    const repository = new SnapshotRepository(new FolderStore(join(copy, 'store')));
+    const afterKill = await repository.current();
+    assert.ok(afterKill);
+    // Killed or not, the store is consistent: the pointer names the old snapshot or the finished one, and it verifies.
+    assert.ok(afterKill.pointer.sequence === 1 || afterKill.pointer.sha256 === expectedPointer.sha256, `killed after ${ms} ms`);
+    await repository.load(afterKill.pointer);
+    await runChild(join(copy, 'store'), join(copy, 'inbox'));
+    const final = JSON.parse(readFileSync(join(copy, 'store', POINTER_KEY), 'utf8')) as { sha256: string; snapshotKey: string };
+    assert.equal(final.sha256, expectedPointer.sha256, `killed after ${ms} ms`);
+    assert.equal(final.snapshotKey, expectedPointer.snapshotKey);
+  }
+});
+
+test('a snapshot that fails its checksum or validation is refused; the old data keeps serving', async () => {
+  const s = await seededFolder(seed);
+  const live = new LiveCatalogue();
+  const refresher = new SnapshotRefresher(s.repository, live, silent);
+  assert.equal(await refresher.refresh(), 'swapped');
+  const good = live.current?.version;
+  s.drop('p/1.json', updates(10, 1), 1_700_000_000);
+  const outcome = await s.ingest();
+  assert.ok(outcome.published);
+  // Corrupt the new snapshot's bytes on disk.
+  const path = join(s.root, 'store', outcome.pointer.snapshotKey);
+  const bytes = readFileSync(path);
+  bytes[bytes.length - 10] = (bytes[bytes.length - 10] as number) ^ 0xff;
+  writeFileSync(path, bytes);
+  assert.equal(await refresher.refresh(), 'refused');
+  assert.equal(live.current?.version, good);
+  assert.match(refresher.state.lastError?.message ?? '', /fails its checksum/);
+  assert.equal(refresher.state.lastError?.version, outcome.pointer.version);
+  // Refused once, it is not reloaded on every poll; a new pointer is tried again.
+  assert.equal(await refresher.refresh(), 'unchanged');
+});
+
+test('a pointer naming a snapshot that does not decode is refused', async () => {
+  const s = await seededFolder(seed);
+  const live = new LiveCatalogue();
+  const refresher = new SnapshotRefresher(s.repository, live, silent);
+  await refresher.refresh();
+  const current = await s.repository.current();
+  const garbage = Buffer.from('not a snapshot');
+  const { createHash } = await import('node:crypto');
+  await s.repository.store.put('catalogue/snapshots/bad.ndjson.gz', garbage);
+  await s.repository.store.put(POINTER_KEY, Buffer.from(JSON.stringify({ ...current!.pointer, version: 'bad', snapshotKey: 'catalogue/snapshots/bad.ndjson.gz', sha256: createHash('sha256').update(garbage).digest('hex') })));
+  assert.equal(await refresher.refresh(), 'refused');
+  assert.match(refresher.state.lastError?.message ?? '', /not valid gzip/);
+  assert.equal(live.current?.size, seed.length);
+});
+
+test('S3 errors are retried, then the run fails cleanly without publishing', async () => {
+  const s3 = await startS3();
+  const proxy = new FaultProxy(s3.port);
+  const port = await proxy.start();
+  try {
+    const direct = new SnapshotRepository(s3.store('cat/'));
+    await direct.publish({ sequence: 1, basedOn: null, entries: [...MergeState.fromMovies(seed.slice(0, 50)).allEntries()], ledger: [], runs: [], audit: [] }, null, new Date());
+    await s3.store('inbox/').put('acme/1.json', Buffer.from(JSON.stringify(updates(5, 3))));
+    const flaky = (prefix: string) => new S3Store({ bucket: s3.bucket, prefix, endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: S3_CREDENTIALS, maxAttempts: 2, requestTimeoutMs: 300, connectionTimeoutMs: 300 });
+    const before = await direct.current();
+    proxy.inject('http500', 100);
+    await assert.rejects(runIngestion({ repository: new SnapshotRepository(flaky('cat/')), inbox: flaky('inbox/'), maxObjectBytes: 1e6, log: pino({ level: 'silent' }) }), /failed after 2 attempts/);
+    assert.deepEqual(await direct.current(), before, 'nothing was published');
+    // Once S3 recovers, the same run succeeds and the object is applied, not lost.
+    proxy.clear();
+    const outcome = await runIngestion({ repository: new SnapshotRepository(flaky('cat/')), inbox: flaky('inbox/'), maxObjectBytes: 1e6, log: pino({ level: 'silent' }) });
+    assert.ok(outcome.published);
+    assert.equal(outcome.run.objectsApplied, 1);
+  } finally {
+    await proxy.close();
+    await s3.close();
+  }
+});
