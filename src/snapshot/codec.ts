@@ -49,7 +49,9 @@ export async function encodeSnapshot(snapshot: Snapshot): Promise<Buffer> {
   };
   const lines: string[] = [JSON.stringify(header)];
   const entries = [...snapshot.entries].sort((a, b) => compareMovies({ ...a.values, id: a.id }, { ...b.values, id: b.id }));
-  for (const entry of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as MovieEntry;
+    if (i % 2000 === 1999) await yieldToEventLoop();
     const stamps: Partial<Record<MergedField, StampRef>> = {};
     for (const field of Object.keys(entry.stamps).sort() as MergedField[]) stamps[field] = refOf(entry.stamps[field] as Stamp);
     lines.push(JSON.stringify({ id: entry.id, ...orderedValues(entry.values), deleted: entry.deleted, stamps }));
@@ -92,15 +94,27 @@ export async function decodeSnapshot(bytes: Buffer): Promise<Snapshot> {
     throw new SnapshotError(`snapshot has ${lines.length} lines, its header promises ${1 + counts.entries + counts.ledger + counts.runs + counts.audit}`);
   }
   const rawEntries: unknown[] = [];
-  for (let i = 0; i < counts.entries; i++) rawEntries.push(next());
+  for (let i = 0; i < counts.entries; i++) {
+    rawEntries.push(next());
+    if (i % 2000 === 1999) await yieldToEventLoop();
+  }
   const ledger: LedgerEntry[] = [];
   for (let i = 0; i < counts.ledger; i++) ledger.push(next() as LedgerEntry);
   const runs: RunSummary[] = [];
   for (let i = 0; i < counts.runs; i++) runs.push(next() as RunSummary);
   const audit: AuditEntry[] = [];
   for (let i = 0; i < counts.audit; i++) audit.push(next() as AuditEntry);
-  const entries = rawEntries.map((raw, i) => decodeEntry(raw, i, ledger));
+  const entries: MovieEntry[] = [];
+  for (let i = 0; i < rawEntries.length; i++) {
+    entries.push(decodeEntry(rawEntries[i], i, ledger));
+    // A serving process decodes the next version beside live traffic: give the event loop turns.
+    if (i % 2000 === 1999) await yieldToEventLoop();
+  }
   return { sequence: header.sequence, basedOn: header.basedOn, entries, ledger, runs, audit };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function decodeEntry(raw: unknown, index: number, ledger: readonly LedgerEntry[]): MovieEntry {
