@@ -40,18 +40,22 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
     logger: log,
     cacheMaxAgeSeconds: config.refreshIntervalSeconds,
     isDraining: () => lifecycle.drain?.isDraining ?? false,
-    status: () => ({ refresh: refresher.state, ...(scheduler ? { ingestion: scheduler.state } : {}) }),
+    status: () => ({ pid: process.pid, refresh: refresher.state, ...(scheduler ? { ingestion: scheduler.state } : {}) }),
   });
   const drain = new Drain({ app, drainSeconds: config.drainSeconds, log });
   lifecycle.drain = drain;
 
-  // Listen before loading, so liveness answers while the data loads and readiness says why it is 503.
-  await app.listen({ port: config.port, host: config.host });
+  // A standalone process listens before loading, so liveness answers and readiness says why it is
+  // 503. A cluster worker must not: the primary hands it connections as soon as it listens, so it
+  // listens only once it can answer them (that is what makes rolling restarts lossless).
+  const listenEarly = standalone;
+  if (listenEarly) await app.listen({ port: config.port, host: config.host });
   const first = await refresher.refresh();
   if (first !== 'swapped') {
     await app.close();
     throw new StartupError(`could not load the catalogue from ${stores.repository.store.location}: ${refresher.state.lastError?.message ?? 'the store has no snapshot; run `cinedex seed`'}`);
   }
+  if (!listenEarly) await app.listen({ port: config.port, host: config.host });
   refresher.start(config.refreshIntervalSeconds);
   scheduler?.start(config.ingestIntervalSeconds);
   log.info({ port: config.port, version: live.current?.version, movies: live.current?.size }, 'serving');

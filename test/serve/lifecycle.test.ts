@@ -1,0 +1,145 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServe, waitFor, type ServeProcess } from '../support/cli-process.js';
+import { seedPath } from '../support/paths.js';
+
+function env(extra: Record<string, string>): Record<string, string> {
+  return { MOVIES_SEED: seedPath, MOVIES_DATA_DIR: mkdtempSync(join(tmpdir(), 'cinedex-life-')), MOVIES_INGEST_INTERVAL: '0', MOVIES_REFRESH_INTERVAL: '0', LOG_LEVEL: 'warn', ...extra };
+}
+
+interface LoadResult {
+  ok: number;
+  failures: string[];
+  refused: number;
+  pids: Set<number>;
+}
+
+/** Keep-alive clients hammering the server until stopped; connection refusals after the listener closed are counted apart. */
+function load(serve: ServeProcess, connections: number, path = '/v1/movies?genre=Drama&limit=5') {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const result: LoadResult = { ok: 0, failures: [], refused: 0, pids: new Set() };
+  let running = true;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port: serve.port, path, agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 200) result.ok++;
+          else result.failures.push(`HTTP ${res.statusCode}`);
+          resolve();
+        });
+      });
+      // A connection handed to a worker at the instant it is killed is lost: clients time out.
+      req.setTimeout(5000, () => req.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })));
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ECONNREFUSED') {
+          result.refused++;
+          running = false;
+        } else result.failures.push(error.code ?? error.message);
+        resolve();
+      });
+      req.end();
+    });
+  const loops = Array.from({ length: connections }, async () => {
+    while (running) await one();
+  });
+  return {
+    result,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+      agent.destroy();
+      return result;
+    },
+  };
+}
+
+/** Which worker answers a fresh connection (the cluster spreads connections, not requests). */
+function statusPid(serve: ServeProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: serve.port, path: '/v1/status', agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve((JSON.parse(body) as { pid: number }).pid));
+    });
+    req.on('error', reject);
+    req.setTimeout(2000, () => req.destroy(new Error('status request timed out')));
+    req.end();
+  });
+}
+
+describe('graceful shutdown', () => {
+  test('SIGTERM: readiness 503 at once, serving continues through the drain, no failed request, exit 0', async () => {
+    const serve = await startServe(env({ MOVIES_WORKERS: '1', MOVIES_DRAIN_SECONDS: '2' }));
+    const traffic = load(serve, 4);
+    await new Promise((r) => setTimeout(r, 300));
+    const before = traffic.result.ok;
+    const sentAt = Date.now();
+    const exited = serve.stop('SIGTERM');
+    await waitFor(async () => (await fetch(`${serve.base}/readyz`).then((r) => r.status, () => 0)) === 503, 500, 'readiness to turn 503');
+    assert.ok(Date.now() - sentAt < 500);
+    // Clients keep sending for most of the drain, as a load balancer does until its endpoints update.
+    await new Promise((r) => setTimeout(r, 1200));
+    const result = await traffic.stop();
+    assert.ok(result.ok > before, 'requests are still answered during the drain');
+    const code = await exited;
+    assert.equal(code, 0);
+    assert.deepEqual(result.failures, []);
+    assert.equal(result.refused, 0, 'the listener stayed open through the drain');
+    assert.ok(Date.now() - sentAt >= 2000, 'the process served for the whole drain period');
+  });
+});
+
+describe('cluster', () => {
+  test('a crashed worker is replaced while the others serve', async () => {
+    const serve = await startServe(env({ MOVIES_WORKERS: '2', MOVIES_DRAIN_SECONDS: '0' }));
+    try {
+      const pids = new Set<number>();
+      await waitFor(async () => {
+        pids.add(await statusPid(serve));
+        return pids.size === 2;
+      }, 20_000, 'both workers to answer');
+      const [victim] = [...pids];
+      process.kill(victim as number, 'SIGKILL');
+      const traffic = load(serve, 2, '/v1/genres');
+      await waitFor(async () => {
+        const pid = await statusPid(serve).catch(() => undefined);
+        if (pid !== undefined) pids.add(pid);
+        return pids.size === 3;
+      }, 20_000, 'a replacement worker');
+      const result = await traffic.stop();
+      assert.ok(result.ok > 0, 'the surviving worker kept serving');
+    } finally {
+      await serve.stop();
+    }
+  });
+
+  test('SIGHUP replaces every worker one at a time with zero failed requests under load', async () => {
+    const serve = await startServe(env({ MOVIES_WORKERS: '2', MOVIES_DRAIN_SECONDS: '0' }));
+    try {
+      const before = new Set<number>();
+      await waitFor(async () => {
+        before.add(await statusPid(serve));
+        return before.size === 2;
+      }, 20_000, 'both workers to answer');
+      const traffic = load(serve, 4);
+      serve.child.kill('SIGHUP');
+      await waitFor(async () => {
+        const seen = new Set<number>();
+        for (let i = 0; i < 6; i++) seen.add(await statusPid(serve));
+        return [...seen].every((pid) => !before.has(pid)) && seen.size === 2;
+      }, 40_000, 'every worker to be replaced');
+      await new Promise((r) => setTimeout(r, 300));
+      const result = await traffic.stop();
+      assert.deepEqual(result.failures, []);
+      assert.equal(result.refused, 0);
+      assert.ok(result.ok > 100, `load ran through the restart (${result.ok} requests)`);
+    } finally {
+      assert.equal(await serve.stop(), 0);
+    }
+  });
+});
