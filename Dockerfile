@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1.7
+# One image, three roles: `serve` (default), `ingest` (CronJob), `seed` (Job).
+
+FROM node:22.21-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` would build before the sources are copied.
+RUN npm ci --ignore-scripts
+COPY tsconfig.json ./
+COPY src ./src
+COPY test ./test
+COPY bench ./bench
+RUN npm run build
+
+FROM node:22.21-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+
+FROM node:22.21-bookworm-slim
+# tini is PID 1: it forwards SIGTERM/SIGHUP to node and reaps zombies, so the drain logic runs.
+RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production MOVIES_DATA_DIR=/var/lib/cinedex
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist/src ./dist/src
+COPY package.json ./
+RUN mkdir -p /var/lib/cinedex && chown 10001:10001 /var/lib/cinedex
+USER 10001:10001
+EXPOSE 8080
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--enable-source-maps", "dist/src/cli/main.js"]
+CMD ["serve"]

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_SETTINGS, ConfigError, configMarkdownTable, loadConfig } from '../../src/config/config.js';
+import { repoRoot } from '../support/paths.js';
+
+test('defaults', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 8080);
+  assert.equal(c.host, '0.0.0.0');
+  assert.equal(c.refreshIntervalSeconds, 10);
+  assert.equal(c.ingestIntervalSeconds, 60);
+  assert.equal(c.maxUpdateBytes, 64 * 1024 * 1024);
+  assert.match(c.store, /data\/store$/);
+  assert.match(c.inbox, /data\/store\/inbox$/);
+  assert.match(c.seed, /^https:\/\/raw\.githubusercontent\.com\/prust\/wikipedia-movie-data\/641260773db3034d2626ad6fa23fe60c4f0fba08\/movies\.json$/);
+});
+
+test('environment values are parsed; flags win over the environment', () => {
+  const c = loadConfig({ PORT: '9000', MOVIES_STORE: 's3://bucket/cat', MOVIES_REQUIRE_API_KEY: 'true', MOVIES_API_KEYS: '/k.json', MOVIES_RATE_LIMIT: '5' }, { port: 9100 });
+  assert.equal(c.port, 9100);
+  assert.equal(c.store, 's3://bucket/cat');
+  assert.equal(c.inbox, 's3://bucket/cat/inbox/');
+  assert.equal(c.requireApiKey, true);
+  assert.equal(c.rateBurst, 10);
+});
+
+test('each invalid value is a ConfigError naming the variable and what is allowed', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'abc' }, /PORT must be an integer from 0 to 65535, got "abc"/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of fatal, error/],
+    [{ MOVIES_REFRESH_INTERVAL: '-1' }, /MOVIES_REFRESH_INTERVAL must be a number of seconds/],
+    [{ MOVIES_WORKERS: '0' }, /MOVIES_WORKERS must be an integer from 1/],
+    [{ MOVIES_REQUIRE_API_KEY: 'maybe' }, /MOVIES_REQUIRE_API_KEY must be true or false/],
+    [{ MOVIES_S3_SSE: 'rot13' }, /MOVIES_S3_SSE must be one of AES256, aws:kms/],
+    [{ TLS_CERT: '/c.pem' }, /TLS_CERT and TLS_KEY must be set together/],
+    [{ MOVIES_REQUIRE_API_KEY: 'true' }, /needs MOVIES_API_KEYS/],
+  ];
+  for (const [env, message] of cases) assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(env));
+});
+
+test("the README's configuration table is the generated one and names every setting", () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const between = readme.slice(readme.indexOf('<!-- config-table -->') + '<!-- config-table -->'.length, readme.indexOf('<!-- /config-table -->')).trim();
+  assert.equal(between, configMarkdownTable());
+  for (const s of CONFIG_SETTINGS) assert.ok(between.includes(`\`${s.env}\``), s.env);
+});
