@@ -12,7 +12,7 @@ function render(overlay: string): K8sObject[] {
   try {
     out = execFileSync('kubectl', ['kustomize', join(repoRoot, 'deploy/k8s/overlays', overlay)], { encoding: 'utf8' });
   } catch (error) {
-    throw new Error(`kubectl kustomize failed for ${overlay} (is kubectl installed?): ${(error as Error).message}`);
+    throw new Error(`kubectl kustomize failed for ${overlay} (is kubectl installed?): ${(error as Error).message}`, { cause: error });
   }
   return parseAllDocuments(out).map((d) => d.toJS() as K8sObject);
 }
