@@ -1,4 +1,4 @@
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LiveCatalogue } from '../serve/live-catalogue.js';
 
 /** Buckets reach down to 50 µs: the API answers in well under a millisecond. */
@@ -9,6 +9,8 @@ export class HttpMetrics {
   private readonly latency: Histogram<'route' | 'status_code'>;
   /** Label children cached per (route, status): `labels()` costs a lookup and an allocation each call. */
   private readonly children = new Map<string, { observe(value: number): void }>();
+  private readonly requests: Counter<'client'>;
+  private readonly clientChildren = new Map<string, { inc(): void }>();
 
   constructor(catalogue: LiveCatalogue, registry = new Registry()) {
     this.registry = registry;
@@ -18,6 +20,12 @@ export class HttpMetrics {
       help: 'Time to answer HTTP requests, by route pattern and status code.',
       labelNames: ['route', 'status_code'],
       buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    });
+    this.requests = new Counter({
+      name: 'cinedex_requests_total',
+      help: 'Requests by client (API key owner, or anonymous).',
+      labelNames: ['client'],
       registers: [registry],
     });
     new Gauge({
@@ -40,7 +48,13 @@ export class HttpMetrics {
     });
   }
 
-  observe(route: string, status: number, seconds: number): void {
+  observe(route: string, status: number, seconds: number, client: string): void {
+    let counter = this.clientChildren.get(client);
+    if (!counter) {
+      counter = this.requests.labels(client);
+      this.clientChildren.set(client, counter);
+    }
+    counter.inc();
     const key = `${route} ${status}`;
     let child = this.children.get(key);
     if (!child) {

@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { CursorCodec } from '../query/cursor.js';
 import { QueryError } from '../query/query-error.js';
 import type { LiveCatalogue } from '../serve/live-catalogue.js';
+import { accessControl, type AccessOptions } from './access.js';
 import type { RouteContext } from './context.js';
 import { HttpMetrics } from './metrics.js';
 import { PROBLEM_TYPES, problem, rawProblemResponse, sendProblem } from './problem.js';
@@ -26,7 +27,11 @@ export interface ServerOptions {
   readonly isDraining?: () => boolean;
   readonly status?: () => Record<string, unknown>;
   readonly registry?: Registry;
-  /** Extra routes (the search page, API-key and rate-limit hooks) registered with the API's error handling. */
+  /** API keys and rate limits; absent means anonymous access, unlimited. */
+  readonly access?: AccessOptions;
+  /** PEM certificate and key: serve HTTPS. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  /** Extra routes (the search page) registered with the API's error handling. */
   readonly plugins?: readonly ((app: FastifyInstance) => Promise<void> | void)[];
 }
 
@@ -70,7 +75,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     forceCloseConnections: 'idle',
     return503OnClosing: false,
     clientErrorHandler: handleClientError,
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   });
+  app.decorateRequest('client', 'anonymous');
   // Schemas document the API; our own parser validates and routes send ready strings.
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -78,6 +85,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
+    if (options.tls) reply.header('strict-transport-security', 'max-age=31536000');
     if (isDraining()) reply.header('connection', 'close');
     if (request.url.length > MAX_URL_BYTES) {
       sendProblem(reply, problem(414, PROBLEM_TYPES.uriTooLong, 'URI Too Long', `the request URL is longer than ${MAX_URL_BYTES} bytes; use fewer or shorter parameters`));
@@ -87,10 +95,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.observe(route, reply.statusCode, reply.elapsedTime / 1000);
-    app.log.info({ reqId: request.id, method: request.method, url: request.url, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 1000) / 1000 }, 'request');
+    metrics.observe(route, reply.statusCode, reply.elapsedTime / 1000, request.client);
+    app.log.info({ reqId: request.id, client: request.client, method: request.method, url: request.url, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 1000) / 1000 }, 'request');
     done();
   });
+
+  if (options.access) accessControl(options.access)(app);
 
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, problem(404, PROBLEM_TYPES.notFound, 'Not Found', `there is no ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}; see /docs for the API`)),

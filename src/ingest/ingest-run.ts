@@ -49,7 +49,8 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
     const input = await readInboxObject(inbox, object, options.maxObjectBytes);
     const applied = applyObject(state, input, ledger.length, run);
     ledger.push(applied.ledger);
-    audit.push(...applied.audit);
+    // Not push(...spread): a file of 100k records would exceed the argument limit.
+    for (const entry of applied.audit) audit.push(entry);
     if (applied.ledger.status === 'applied') summary.objectsApplied++;
     else summary.objectsRejected++;
     summary.recordsApplied += applied.ledger.recordsApplied;

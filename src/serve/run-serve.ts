@@ -1,7 +1,9 @@
 import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { seedIfEmpty } from '../ingest/run-seed.js';
+import { loadApiKeys } from '../http/access.js';
 import { buildServer } from '../http/server.js';
 import { isStopMessage, Supervisor } from './cluster.js';
 import { IngestScheduler } from './ingest-scheduler.js';
@@ -34,7 +36,10 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
     : undefined;
   // The drain needs the app and the app asks the drain: a holder breaks the cycle.
   const lifecycle: { drain?: Drain } = {};
+  const keys = config.apiKeysFile ? loadApiKeys(config.apiKeysFile) : new Map<string, string>();
   const app = await buildServer({
+    access: { keys, requireApiKey: config.requireApiKey, rateLimit: config.rateLimit, rateBurst: config.rateBurst },
+    ...(config.tlsCert && config.tlsKey ? { tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } } : {}),
     catalogue: live,
     cursorSecret: config.cursorSecret,
     logger: log,
