@@ -59,7 +59,10 @@ export async function encodeSnapshot(snapshot: Snapshot): Promise<Buffer> {
   for (const entry of snapshot.ledger) lines.push(JSON.stringify(entry));
   for (const run of snapshot.runs) lines.push(JSON.stringify(run));
   for (const audit of snapshot.audit) lines.push(JSON.stringify(audit));
-  return gzipAsync(Buffer.from(lines.join('\n') + '\n'), { level: 6 });
+  // Joined in chunks: a million-movie snapshot is larger than the longest string V8 allows.
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < lines.length; i += 10_000) chunks.push(Buffer.from(lines.slice(i, i + 10_000).join('\n') + '\n'));
+  return gzipAsync(Buffer.concat(chunks), { level: 6 });
 }
 
 export function sha256Hex(bytes: Buffer): string {
@@ -68,14 +71,20 @@ export function sha256Hex(bytes: Buffer): string {
 
 /** Parses and validates a snapshot; anything off is a SnapshotError and the snapshot is refused. */
 export async function decodeSnapshot(bytes: Buffer): Promise<Snapshot> {
-  let text: string;
+  let raw: Buffer;
   try {
-    text = (await gunzipAsync(bytes)).toString('utf8');
+    raw = await gunzipAsync(bytes);
   } catch (error) {
     throw new SnapshotError(`snapshot is not valid gzip: ${(error as Error).message}`);
   }
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
+  // Split on newline bytes, never decoding the whole text as one string (too long for V8 at a million movies).
+  const lines: string[] = [];
+  for (let start = 0; start < raw.length; ) {
+    const end = raw.indexOf(10, start);
+    const stop = end === -1 ? raw.length : end;
+    lines.push(raw.toString('utf8', start, stop));
+    start = stop + 1;
+  }
   let cursor = 0;
   const next = (): unknown => {
     const line = lines[cursor];
