@@ -1,3 +1,5 @@
+import type { Movie } from '../catalogue/movie.js';
+
 export interface SearchOptions {
   readonly url: string;
   readonly title?: string;
@@ -8,13 +10,8 @@ export interface SearchOptions {
   readonly all: boolean;
 }
 
-export interface MovieRow {
-  readonly id: string;
-  readonly title: string;
-  readonly year: number;
-  readonly cast: readonly string[];
-  readonly genres: readonly string[];
-}
+/** The fields the CLI shows; the API's Movie has more. */
+export type MovieRow = Pick<Movie, 'id' | 'title' | 'year' | 'cast' | 'genres'>;
 
 /** A failure to show the user as one line. */
 export class ClientError extends Error {

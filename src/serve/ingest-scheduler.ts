@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { runIngestion, type IngestOutcome, type IngestOptions } from '../ingest/ingest-run.js';
+import { repeatEvery } from './repeat.js';
 
 export interface SchedulerState {
   readonly lastRunAt?: string;
@@ -12,7 +13,7 @@ export interface SchedulerState {
  * overlap, and a failed run is logged and retried at the next tick: nothing was published by it.
  */
 export class IngestScheduler {
-  private timer: NodeJS.Timeout | undefined;
+  private repeater: { stop(): void } | undefined;
   private current: Promise<IngestOutcome | undefined> | undefined;
   private status: SchedulerState = {};
 
@@ -27,18 +28,11 @@ export class IngestScheduler {
   }
 
   start(intervalSeconds: number): void {
-    if (intervalSeconds <= 0) return;
-    const tick = () => {
-      void this.runOnce().finally(() => {
-        if (this.timer) this.timer = setTimeout(tick, intervalSeconds * 1000).unref();
-      });
-    };
-    this.timer = setTimeout(tick, intervalSeconds * 1000).unref();
+    this.repeater = repeatEvery(intervalSeconds, () => this.runOnce());
   }
 
   stop(): Promise<unknown> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.repeater?.stop();
     return this.current ?? Promise.resolve();
   }
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { datasetFromSnapshot } from '../snapshot/dataset.js';
 import type { SnapshotRepository } from '../snapshot/repository.js';
 import type { LiveCatalogue } from './live-catalogue.js';
+import { repeatEvery } from './repeat.js';
 
 export type RefreshResult = 'unchanged' | 'swapped' | 'refused' | 'failed';
 
@@ -17,7 +18,7 @@ export interface RefreshState {
  * refused and the old data keeps serving.
  */
 export class SnapshotRefresher {
-  private timer: NodeJS.Timeout | undefined;
+  private repeater: { stop(): void } | undefined;
   private running: Promise<RefreshResult> | undefined;
   private refusedVersion: string | undefined;
   private status: RefreshState = {};
@@ -40,18 +41,11 @@ export class SnapshotRefresher {
   }
 
   start(intervalSeconds: number): void {
-    if (intervalSeconds <= 0) return;
-    const tick = () => {
-      void this.refresh().then(() => {
-        if (this.timer) this.timer = setTimeout(tick, intervalSeconds * 1000).unref();
-      });
-    };
-    this.timer = setTimeout(tick, intervalSeconds * 1000).unref();
+    this.repeater = repeatEvery(intervalSeconds, () => this.refresh());
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.repeater?.stop();
   }
 
   private async check(): Promise<RefreshResult> {
