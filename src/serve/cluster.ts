@@ -25,6 +25,47 @@ export function isStopMessage(message: unknown): message is StopMessage {
   return typeof message === 'object' && message !== null && (message as StopMessage).type === 'cinedex:stop';
 }
 
+/** Worker → primary once its server is closed; the primary answers with CLOSED_ACK. */
+const CLOSED = 'cinedex:closed';
+const CLOSED_ACK = 'cinedex:closed-ack';
+
+function isMessage(message: unknown, type: string): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
+}
+
+/**
+ * Worker side, after its server has closed: waits until no connection can still be on its way to
+ * this worker, then resolves so the worker may exit.
+ *
+ * node:cluster's primary accepts connections and hands each to a worker over IPC; it recovers a
+ * connection only when the worker answers the hand-off. Closing the server tells the primary to stop
+ * choosing this worker, but a connection handed off just before that is still in the pipe, and a
+ * worker that exits now takes it along unanswered: the client hangs. IPC is ordered, so once the
+ * primary answers a message sent after the close, every earlier hand-off has arrived and been sent
+ * back; a last send with a callback makes sure those answers are written before exit.
+ */
+export function leaveCluster(timeoutMs = 5000): Promise<void> {
+  const maybeSend = process.send?.bind(process);
+  if (!cluster.isWorker || !maybeSend || !process.connected) return Promise.resolve();
+  const send = maybeSend;
+  return new Promise<void>((resolve) => {
+    // The primary may be gone (it was killed): then there is nobody to hand us connections.
+    const timer = setTimeout(done, timeoutMs);
+    function done(): void {
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      resolve();
+    }
+    function onMessage(message: unknown): void {
+      if (!isMessage(message, CLOSED_ACK)) return;
+      if (process.connected) send({ type: 'cinedex:leaving' }, () => done());
+      else done();
+    }
+    process.on('message', onMessage);
+    send({ type: CLOSED });
+  });
+}
+
 /**
  * The primary process of `MOVIES_WORKERS > 1`: forks the serving workers (which share the port
  * through node:cluster), replaces any that die, and on SIGHUP replaces them one at a time, each
@@ -33,6 +74,7 @@ export function isStopMessage(message: unknown): message is StopMessage {
 export class Supervisor {
   private stopping = false;
   private rolling = false;
+  private restartAgain = false;
   private readonly retiring = new Set<Worker>();
 
   constructor(private readonly options: SupervisorOptions) {}
@@ -46,27 +88,42 @@ export class Supervisor {
     for (let i = 0; i < this.options.workers; i++) this.fork();
   }
 
-  /** Rolling restart on one host: new worker up and listening, then the old one drains. */
+  /**
+   * Rolling restart on one host: new worker up and listening, then the old one drains. A SIGHUP
+   * during a restart is not dropped: new code may have landed after the restart began, so one more
+   * restart follows the current one.
+   */
   async rollingRestart(): Promise<void> {
-    if (this.rolling || this.stopping) return;
+    if (this.stopping) return;
+    if (this.rolling) {
+      this.restartAgain = true;
+      return;
+    }
     this.rolling = true;
     try {
-      const old = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !this.retiring.has(w));
-      this.options.log.info({ workers: old.length }, 'rolling restart');
-      for (const worker of old) {
-        const replacement = this.fork();
-        await new Promise<void>((resolve, reject) => {
-          replacement.once('listening', () => resolve());
-          replacement.once('exit', () => reject(new Error('replacement worker exited before listening')));
-        });
-        await this.retire(worker, this.options.rollingDrainSeconds);
-      }
-      this.options.log.info('rolling restart done');
+      do {
+        this.restartAgain = false;
+        await this.replaceAll();
+      } while (this.restartAgain && !this.stopping);
     } catch (error) {
       this.options.log.error({ err: error }, 'rolling restart stopped');
     } finally {
       this.rolling = false;
     }
+  }
+
+  private async replaceAll(): Promise<void> {
+    const old = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !this.retiring.has(w));
+    this.options.log.info({ workers: old.length }, 'rolling restart');
+    for (const worker of old) {
+      const replacement = this.fork();
+      await new Promise<void>((resolve, reject) => {
+        replacement.once('listening', () => resolve());
+        replacement.once('exit', () => reject(new Error('replacement worker exited before listening')));
+      });
+      await this.retire(worker, this.options.rollingDrainSeconds);
+    }
+    this.options.log.info('rolling restart done');
   }
 
   /** Drains every worker at once (SIGTERM: the pod is going away) and resolves when all are gone. */
@@ -76,7 +133,12 @@ export class Supervisor {
   }
 
   private fork(): Worker {
-    return cluster.fork();
+    const worker = cluster.fork();
+    // See leaveCluster: by the time this message arrives, the worker's server close has been handled.
+    worker.on('message', (message: unknown) => {
+      if (isMessage(message, CLOSED) && worker.isConnected()) worker.send({ type: CLOSED_ACK });
+    });
+    return worker;
   }
 
   private retire(worker: Worker, drainSeconds: number): Promise<void> {

@@ -5,7 +5,7 @@ import type { Config } from '../config/config.js';
 import { seedIfEmpty } from '../ingest/run-seed.js';
 import { loadApiKeys } from '../http/access.js';
 import { buildServer } from '../http/server.js';
-import { isStopMessage, Supervisor } from './cluster.js';
+import { isStopMessage, leaveCluster, Supervisor } from './cluster.js';
 import { IngestScheduler } from './ingest-scheduler.js';
 import { LiveCatalogue } from './live-catalogue.js';
 import { createLogger } from './logger.js';
@@ -68,6 +68,7 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
   const stop = async (reason: string, drainSeconds?: number) => {
     refresher.stop();
     await Promise.all([scheduler?.stop(), drain.run(reason, drainSeconds)]);
+    await leaveCluster();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
