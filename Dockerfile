@@ -24,6 +24,8 @@ WORKDIR /app
 ENV NODE_ENV=production MOVIES_DATA_DIR=/var/lib/cinedex
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
+# The search page is read from the source folder at startup (tsc does not copy it): see src/web/web-routes.ts.
+COPY --from=build /app/src/web/static ./src/web/static
 COPY package.json ./
 RUN mkdir -p /var/lib/cinedex && chown 10001:10001 /var/lib/cinedex
 USER 10001:10001

@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import { seedIfEmpty } from '../ingest/run-seed.js';
 import { loadApiKeys } from '../http/access.js';
 import { buildServer } from '../http/server.js';
+import { webRoutes } from '../web/web-routes.js';
 import { isStopMessage, leaveCluster, Supervisor } from './cluster.js';
 import { IngestScheduler } from './ingest-scheduler.js';
 import { LiveCatalogue } from './live-catalogue.js';
@@ -46,6 +47,7 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
     cacheMaxAgeSeconds: config.refreshIntervalSeconds,
     isDraining: () => lifecycle.drain?.isDraining ?? false,
     status: () => ({ pid: process.pid, refresh: refresher.state, ...(scheduler ? { ingestion: scheduler.state } : {}) }),
+    plugins: [webRoutes()],
   });
   const drain = new Drain({ app, drainSeconds: config.drainSeconds, log });
   lifecycle.drain = drain;

@@ -1,0 +1,80 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CONTENT_SECURITY_POLICY, StaticFilesError, defaultStaticDir, webRoutes } from '../../src/web/web-routes.js';
+import { startApi, type RunningApi } from '../support/api-server.js';
+import { repoRoot } from '../support/paths.js';
+
+let api: RunningApi;
+before(async () => {
+  api = await startApi({ plugins: [webRoutes()] });
+});
+after(() => api.app.close());
+
+test('/ serves the page as HTML under a strict Content-Security-Policy, with no inline script', async () => {
+  const res = await fetch(`${api.base}/`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /^text\/html; charset=utf-8$/);
+  const csp = res.headers.get('content-security-policy') ?? '';
+  assert.equal(csp, CONTENT_SECURITY_POLICY);
+  assert.match(csp, /(^|; )default-src 'self'(;|$)/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  assert.equal(res.headers.get('cache-control'), 'no-cache');
+  const html = await res.text();
+  assert.equal(html, readFileSync(join(repoRoot, 'src/web/static/index.html'), 'utf8'));
+  const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+  assert.ok(scripts.length > 0);
+  for (const tag of scripts) assert.match(tag, /\bsrc="/, `every script is a file, not inline: ${tag}`);
+  assert.doesNotMatch(html, /\son[a-z]+="/, 'no inline event handlers');
+  assert.doesNotMatch(html, /\sstyle="/, 'no inline styles');
+});
+
+test('/app.js and /style.css have their content types; an ETag revalidates to 304', async () => {
+  const js = await fetch(`${api.base}/app.js`);
+  assert.equal(js.status, 200);
+  assert.match(js.headers.get('content-type') ?? '', /^text\/javascript/);
+  assert.equal(await js.text(), readFileSync(join(repoRoot, 'src/web/static/app.js'), 'utf8'));
+  const css = await fetch(`${api.base}/style.css`);
+  assert.match(css.headers.get('content-type') ?? '', /^text\/css/);
+  const etag = css.headers.get('etag') ?? '';
+  assert.match(etag, /^"[A-Za-z0-9_-]+"$/);
+  assert.notEqual(etag, js.headers.get('etag'));
+  const again = await fetch(`${api.base}/style.css`, { headers: { 'if-none-match': etag } });
+  assert.equal(again.status, 304);
+  assert.equal(await again.text(), '');
+  assert.equal((await fetch(`${api.base}/style.css`, { headers: { 'if-none-match': '"stale"' } })).status, 200);
+  const head = await fetch(`${api.base}/`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.match(head.headers.get('content-type') ?? '', /^text\/html/);
+});
+
+test('unknown static names are the API 404 problem; the API and its OpenAPI document are unchanged', async () => {
+  for (const path of ['/index.html', '/app.css', '/static/app.js', '/src/web/static/app.js', '/web-routes.js']) {
+    const res = await fetch(api.base + path);
+    assert.equal(res.status, 404, path);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/, path);
+    assert.match(((await res.json()) as { detail: string }).detail, /there is no GET/, path);
+  }
+  assert.equal((await fetch(`${api.base}/v1/movies?title=mission&limit=1`)).status, 200);
+  const openapi = (await (await fetch(`${api.base}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  for (const path of ['/', '/app.js', '/style.css']) assert.equal(openapi.paths[path], undefined, `${path} is not an API operation`);
+  assert.ok(openapi.paths['/v1/movies']);
+});
+
+test('a missing static file stops startup with a typed error naming it', () => {
+  const empty = mkdtempSync(join(tmpdir(), 'cinedex-web-'));
+  assert.throws(() => webRoutes(empty), (error: unknown) => error instanceof StaticFilesError && error.code === 'STATIC_FILES_MISSING' && error.message.includes(join(empty, 'index.html')));
+});
+
+test('compiled code finds the files in src/web/static, and the image and package ship that folder', () => {
+  assert.equal(defaultStaticDir(), join(repoRoot, 'src/web/static/'));
+  // The final stage of the Dockerfile must copy the folder to where dist/src/web/web-routes.js looks.
+  const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
+  const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  assert.match(finalStage, /^COPY --from=build \/app\/dist\/src \.\/dist\/src$/m);
+  assert.match(finalStage, /^COPY --from=build \/app\/src\/web\/static \.\/src\/web\/static$/m);
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { files: string[] };
+  assert.ok(pkg.files.includes('src/web/static'), 'npm pack ships the page beside dist/src');
+});
