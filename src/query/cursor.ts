@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { MovieQuery, Position } from '../engine/query.js';
 import { QueryError } from './query-error.js';
 
@@ -11,7 +11,8 @@ const MAC_BYTES = 12;
  */
 export function queryFingerprint(query: MovieQuery): string {
   const canonical = JSON.stringify([query.title ?? null, query.year ?? null, query.cast, query.genres]);
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 11);
+  // One-shot hash: no Hash object per request on the hot path.
+  return hash('sha256', canonical, 'base64url').slice(0, 11);
 }
 
 /**
