@@ -8,7 +8,7 @@ import { PROBLEM_TYPES, problem, rawProblemResponse, type Problem } from '../htt
 import { ageHeader } from './cache-policy.js';
 import { EdgeMetrics, type CacheStatus } from './edge-metrics.js';
 import { EdgeRelay, type Answer, type StoredResponse } from './relay.js';
-import { forwardedRequestHeaders, hasCredentials } from './relay-headers.js';
+import { forwardedRequestHeaders, requestFacts } from './relay-headers.js';
 import { Upstream } from './upstream.js';
 
 export type EdgeOptions = Pick<EdgeConfig, 'origin' | 'cacheMaxBytes' | 'upstreamTimeoutSeconds' | 'staleIfErrorSeconds' | 'maxUpstreamConcurrency'> & {
@@ -87,9 +87,8 @@ export function createEdge(options: EdgeOptions): Edge {
     finish(res, p.status, ['content-type', 'application/problem+json', 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body)), 'age', '0', 'x-cache', 'MISS', 'x-request-id', requestId, ...extra], body);
   };
 
-  const reply = (req: IncomingMessage, res: ServerResponse, r: StoredResponse, cache: CacheStatus, age: number, requestId: string): void => {
-    const inm = r.status === 200 && r.etag !== undefined ? req.headers['if-none-match'] : undefined;
-    if (inm !== undefined && matchesIfNoneMatch(inm, r.etag as string)) {
+  const reply = (req: IncomingMessage, res: ServerResponse, r: StoredResponse, cache: CacheStatus, age: number, requestId: string, ifNoneMatch: string | undefined): void => {
+    if (ifNoneMatch !== undefined && r.status === 200 && r.etag !== undefined && matchesIfNoneMatch(ifNoneMatch, r.etag)) {
       // The client already holds this version: RFC 9110 §15.4.5 headers only.
       const headers = ['etag', r.etag as string, 'age', String(age), 'x-cache', cache, 'x-request-id', requestId];
       if (r.cacheControl !== undefined) headers.push('cache-control', r.cacheControl);
@@ -107,8 +106,8 @@ export function createEdge(options: EdgeOptions): Edge {
     finish(res, r.status, headers, req.method === 'HEAD' ? undefined : r.body);
   };
 
-  const answer = (req: IncomingMessage, res: ServerResponse, a: Answer, requestId: string): void => {
-    if (a.kind === 'response') reply(req, res, a.response, a.cache, a.age, requestId);
+  const answer = (req: IncomingMessage, res: ServerResponse, a: Answer, requestId: string, ifNoneMatch: string | undefined): void => {
+    if (a.kind === 'response') reply(req, res, a.response, a.cache, a.age, requestId, ifNoneMatch);
     else sendProblem(res, a.problem, requestId, a.retryAfter === undefined ? [] : ['retry-after', a.retryAfter]);
   };
 
@@ -129,8 +128,9 @@ export function createEdge(options: EdgeOptions): Edge {
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
-    const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : `${idPrefix}-${(idCounter++).toString(36)}`;
+    const facts = requestFacts(req.rawHeaders);
+    const given = facts.requestId;
+    const requestId = given !== undefined && REQUEST_ID.test(given) ? given : `${idPrefix}-${(idCounter++).toString(36)}`;
     if (debug) {
       const started = performance.now();
       res.once('finish', () => log.debug({ reqId: requestId, method: req.method, url, status: res.statusCode, ms: Math.round((performance.now() - started) * 1000) / 1000 }, 'request'));
@@ -150,17 +150,17 @@ export function createEdge(options: EdgeOptions): Edge {
       own(path, res).catch((error: unknown) => failed(error, res, requestId));
       return;
     }
-    if (hasCredentials(req.headers)) {
-      relay.pass(url, forwardedRequestHeaders(req.rawHeaders, req.socket.remoteAddress)).then((a) => answer(req, res, a, requestId), (error: unknown) => failed(error, res, requestId));
+    if (facts.credentials) {
+      relay.pass(url, forwardedRequestHeaders(req.rawHeaders, req.socket.remoteAddress)).then((a) => answer(req, res, a, requestId, undefined), (error: unknown) => failed(error, res, requestId));
       return;
     }
     const now = Date.now();
     const hit = relay.fresh(url, now);
     if (hit !== undefined) {
-      reply(req, res, hit, 'HIT', ageHeader(hit, now), requestId);
+      reply(req, res, hit, 'HIT', ageHeader(hit, now), requestId, facts.ifNoneMatch);
       return;
     }
-    relay.fetch(url, requestId).then((a) => answer(req, res, a, requestId), (error: unknown) => failed(error, res, requestId));
+    relay.fetch(url, requestId).then((a) => answer(req, res, a, requestId, facts.ifNoneMatch), (error: unknown) => failed(error, res, requestId));
   };
 
   const failed = (error: unknown, res: ServerResponse, requestId: string): void => {

@@ -15,7 +15,7 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'pr
 const EDGE_OWNED: ReadonlySet<string> = new Set(['content-length', 'age', 'x-cache', 'x-request-id']);
 
 /** Credentials make an answer personal: such requests bypass the shared cache. */
-const CREDENTIALS = ['authorization', 'x-api-key', 'cookie'] as const;
+const CREDENTIALS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'cookie']);
 
 export const VIA = '1.1 cinedex-edge';
 
@@ -83,9 +83,42 @@ export function mergeRevalidated(stored: readonly string[], update: readonly str
   return out.concat(update);
 }
 
-export function hasCredentials(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
-  for (const name of CREDENTIALS) if (headers[name] !== undefined) return true;
-  return false;
+/** The request headers the edge acts on. */
+export interface RequestFacts {
+  readonly requestId: string | undefined;
+  readonly ifNoneMatch: string | undefined;
+  /** `Authorization`, `X-Api-Key` or `Cookie` present: the answer may be personal, so the request bypasses the shared cache. */
+  readonly credentials: boolean;
+}
+
+/**
+ * One pass over the raw request headers. Reading `req.headers` would make node build the whole
+ * lower-cased header object, a visible cost on a cache hit; comparing lengths first skips almost
+ * every header without lower-casing it.
+ */
+export function requestFacts(raw: readonly string[]): RequestFacts {
+  let requestId: string | undefined;
+  let ifNoneMatch: string | undefined;
+  let credentials = false;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    switch (name.length) {
+      case 6:
+      case 9:
+        if (CREDENTIALS.has(name.toLowerCase())) credentials = true;
+        break;
+      case 12:
+        if (name.toLowerCase() === 'x-request-id') requestId = raw[i + 1];
+        break;
+      case 13: {
+        const lower = name.toLowerCase();
+        if (lower === 'if-none-match') ifNoneMatch = ifNoneMatch === undefined ? raw[i + 1] : `${ifNoneMatch}, ${raw[i + 1]}`;
+        else if (lower === 'authorization') credentials = true;
+        break;
+      }
+    }
+  }
+  return { requestId, ifNoneMatch, credentials };
 }
 
 /**

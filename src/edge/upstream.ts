@@ -90,16 +90,19 @@ export class Upstream {
     return new Promise((resolve, reject) => {
       let answered = false;
       let tooLarge: UpstreamError | undefined;
-      const fail = (error: Error) => reject(this.failure(error, signal, tooLarge));
+      const fail = (error: Error) => reject(this.failure(error, signal));
       const req = this.request({ protocol, hostname, port, path: basePath + path, method: 'GET', headers, agent: this.agent, signal }, (res: IncomingMessage) => {
         answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
+          if (tooLarge) return;
           size += chunk.length;
           if (size > this.options.maxBodyBytes) {
             tooLarge = new UpstreamError('UPSTREAM_TOO_LARGE', `the origin's answer is larger than ${this.options.maxBodyBytes} bytes, more than the edge relays`);
-            req.destroy(tooLarge);
+            reject(tooLarge);
+            // The connection is mid-body and cannot be reused.
+            req.destroy();
             return;
           }
           chunks.push(chunk);
@@ -120,9 +123,8 @@ export class Upstream {
     });
   }
 
-  private failure(error: Error, signal: AbortSignal, tooLarge: UpstreamError | undefined): UpstreamError {
+  private failure(error: Error, signal: AbortSignal): UpstreamError {
     if (signal.aborted) return signal.reason as UpstreamError;
-    if (tooLarge) return tooLarge;
     if (error instanceof UpstreamError) return error;
     const code = (error as NodeJS.ErrnoException).code ?? error.message;
     return new UpstreamError('UPSTREAM_UNREACHABLE', `the origin ${this.options.origin} failed: ${code}`, code);
