@@ -126,6 +126,17 @@ describe('origin errors: stale-if-error, then 502', () => {
     await expectProblem(await fetch(`${edge.base}/never-cached`), 502, /^the origin http:\/\/127\.0\.0\.1:\d+ failed: ECONNRESET for GET \/never-cached, and this edge holds no usable copy/);
   });
 
+  test('an origin closing mid-answer: 502 at once, not at the deadline', async () => {
+    const { edge } = await setup((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000', 'cache-control': 'max-age=60' });
+      res.write('{"partial":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const started = Date.now();
+    await expectProblem(await fetch(`${edge.base}/cut`), 502, /^the origin http:\/\/127\.0\.0\.1:\d+ failed: ECONNRESET for GET \/cut/);
+    assert.ok(Date.now() - started < 2000, 'well before the 5 s deadline');
+  });
+
   test('an origin that is not listening: 502 naming ECONNREFUSED', async () => {
     const { origin, edge } = await setup(ok('max-age=60'));
     await origin.close();
