@@ -178,11 +178,12 @@ describe('single-flight and the concurrency cap', () => {
   });
 
   test('the timeout covers the queue: a request whose deadline passes while queued never reaches the origin', async () => {
-    const { origin, edge } = await setup(slow(250), { maxUpstreamConcurrency: 1, upstreamTimeoutSeconds: 0.4 });
+    // The first answer comes at 300 ms; the second could only finish at 600 ms, after the 450 ms deadline.
+    const { origin, edge } = await setup(slow(300), { maxUpstreamConcurrency: 1, upstreamTimeoutSeconds: 0.45 });
     const [a, b, c] = await Promise.all(['/q/1', '/q/2', '/q/3'].map((p) => fetch(`${edge.base}${p}`)));
     assert.equal(a?.status, 200);
-    await expectProblem(b as Response, 504, /did not answer within 0\.4 s/);
-    await expectProblem(c as Response, 504, /did not answer within 0\.4 s/);
+    await expectProblem(b as Response, 504, /did not answer within 0\.45 s/);
+    await expectProblem(c as Response, 504, /did not answer within 0\.45 s/);
     assert.deepEqual(
       origin.requests.map((r) => r.url),
       ['/q/1', '/q/2'],
