@@ -74,7 +74,7 @@ export function createEdge(options: EdgeOptions): Edge {
   let idCounter = 0;
   const debug = log.isLevelEnabled('debug');
 
-  /** Fixed per answer: while draining, every answer closes its connection so keep-alive clients move elsewhere. */
+  /** Every answer leaves through here, so that while draining each one closes its connection and keep-alive clients move elsewhere. */
   const finish = (res: ServerResponse, status: number, headers: string[], body?: Buffer | string): void => {
     if (draining) headers.push('connection', 'close');
     res.writeHead(status, headers);
@@ -90,7 +90,7 @@ export function createEdge(options: EdgeOptions): Edge {
   const reply = (req: IncomingMessage, res: ServerResponse, r: StoredResponse, cache: CacheStatus, age: number, requestId: string, ifNoneMatch: string | undefined): void => {
     if (ifNoneMatch !== undefined && r.status === 200 && r.etag !== undefined && matchesIfNoneMatch(ifNoneMatch, r.etag)) {
       // The client already holds this version: RFC 9110 §15.4.5 headers only.
-      const headers = ['etag', r.etag as string, 'age', String(age), 'x-cache', cache, 'x-request-id', requestId];
+      const headers = ['etag', r.etag, 'age', String(age), 'x-cache', cache, 'x-request-id', requestId];
       if (r.cacheControl !== undefined) headers.push('cache-control', r.cacheControl);
       metrics.answered(cache, 304);
       finish(res, 304, headers);
