@@ -1,28 +1,34 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { CONFIG_SETTINGS, loadConfig, type Config, type ConfigInput } from '../config/config.js';
+import { CONFIG_SETTINGS, loadConfig, type Config, type ConfigInput, type Setting } from '../config/config.js';
+import { EDGE_SETTINGS, loadEdgeConfig, type EdgeConfigInput } from '../config/edge-config.js';
 import { formatTable } from './format-table.js';
 import { searchServer } from './search-client.js';
 
-const program = new Command('cinedex').description('The movie catalogue API: serve, seed, ingest, search.').showHelpAfterError();
+const program = new Command('cinedex').description('The movie catalogue API: serve, seed, ingest, search, edge.').showHelpAfterError();
 
-/** serve, seed and ingest share every configuration setting as a flag. */
-function withSettings(command: Command): Command {
-  for (const s of CONFIG_SETTINGS) {
+/** serve, seed and ingest share every configuration setting as a flag; edge has its own. */
+function withSettings(command: Command, settings: readonly Setting<string>[] = CONFIG_SETTINGS): Command {
+  for (const s of settings) {
     const flag = s.kind === 'boolean' ? `${s.flag} [bool]` : `${s.flag} <value>`;
     command.addOption(new Option(flag, `${s.description} (env ${s.env}, default ${s.defaultText})`));
   }
   return command;
 }
 
-function configFrom(flags: Record<string, unknown>): Config {
-  const overrides: ConfigInput = {};
-  for (const s of CONFIG_SETTINGS) {
+/** The flags given, keyed by setting; the loaders merge them over the environment and check them. */
+function overridesFrom(settings: readonly Setting<string>[], flags: Record<string, unknown>): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const s of settings) {
     const name = s.flag.slice(2).replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
     const value = flags[name];
     if (value !== undefined) overrides[s.key] = value === true ? 'true' : (value as string);
   }
-  return loadConfig(process.env, overrides);
+  return overrides;
+}
+
+function configFrom(flags: Record<string, unknown>): Config {
+  return loadConfig(process.env, overridesFrom(CONFIG_SETTINGS, flags) as ConfigInput);
 }
 
 withSettings(program.command('serve').description('serve the API (seeds an empty store first)')).action(async (flags: Record<string, unknown>) => {
@@ -41,6 +47,12 @@ withSettings(program.command('ingest').description('one ingestion run: apply new
   const config = configFrom(flags);
   const { runIngest } = await import('../ingest/run-ingest.js');
   await runIngest(config);
+});
+
+withSettings(program.command('edge').description('a caching relay in front of a cinedex server (--origin)'), EDGE_SETTINGS).action(async (flags: Record<string, unknown>) => {
+  const config = loadEdgeConfig(process.env, overridesFrom(EDGE_SETTINGS, flags) as EdgeConfigInput);
+  const { runEdge } = await import('../edge/run-edge.js');
+  await runEdge(config);
 });
 
 program

@@ -5,12 +5,13 @@ export const DEFAULT_SEED_URL =
   'https://raw.githubusercontent.com/prust/wikipedia-movie-data/641260773db3034d2626ad6fa23fe60c4f0fba08/movies.json';
 export const DEFAULT_SEED_SHA256 = 'f64b1974b0f3e65c54759beeee73c20cea50047d2a754595bace00a1332e6e9c';
 const DEV_CURSOR_SECRET = 'cinedex-development-cursor-secret';
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Config {
   port: number;
   host: string;
-  logLevel: (typeof LOG_LEVELS)[number];
+  logLevel: LogLevel;
   seed: string;
   seedSha256?: string;
   dataDir: string;
@@ -42,11 +43,14 @@ export class ConfigError extends Error {
   }
 }
 
-type Kind = 'integer' | 'seconds' | 'string' | 'boolean' | 'path';
+export type Kind = 'integer' | 'seconds' | 'string' | 'boolean' | 'path';
 
-/** One setting: its environment variable, its CLI flag, and how to read it. The README table is generated from this list. */
-export interface Setting {
-  readonly key: keyof Config;
+/**
+ * One setting: its environment variable, its CLI flag, and how to read it. The README tables are
+ * generated from these lists. `K` names the configuration it belongs to (`serve`'s, or the edge's).
+ */
+export interface Setting<K extends string = keyof Config> {
+  readonly key: K;
   readonly env: string;
   readonly flag: string;
   readonly kind: Kind;
@@ -100,7 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigInput = {}):
   const read = <K extends keyof Config>(key: K): Config[K] | undefined => {
     const setting = CONFIG_SETTINGS.find((s) => s.key === key) as Setting;
     const value = raw(setting);
-    return value === undefined ? undefined : (parse(setting, value) as Config[K]);
+    return value === undefined ? undefined : (parseSetting(setting, value) as Config[K]);
   };
 
   const dataDir = resolve(read('dataDir') ?? './data');
@@ -142,7 +146,8 @@ function defaultInbox(store: string): string {
   return resolve(store, 'inbox');
 }
 
-function parse(setting: Setting, value: string): unknown {
+/** Reads one raw value (environment or flag) by the setting's kind; a bad value is a ConfigError naming the variable. */
+export function parseSetting(setting: Setting<string>, value: string): unknown {
   const fail = (allowed: string) => new ConfigError(`${setting.env} must be ${allowed}, got "${value.slice(0, 100)}"`);
   switch (setting.kind) {
     case 'integer': {
@@ -168,7 +173,7 @@ function parse(setting: Setting, value: string): unknown {
   }
 }
 
-function rangeText(setting: Setting, what: string): string {
+function rangeText(setting: Setting<string>, what: string): string {
   if (setting.min !== undefined && setting.max !== undefined) return `${what} from ${setting.min} to ${setting.max}`;
   if (setting.min !== undefined) return `${what} of at least ${setting.min}`;
   return what;
@@ -176,6 +181,10 @@ function rangeText(setting: Setting, what: string): string {
 
 /** The README's configuration table. */
 export function configMarkdownTable(): string {
-  const rows = CONFIG_SETTINGS.map((s) => `| \`${s.env}\` | \`${s.flag}\` | ${s.defaultText} | ${s.description} |`);
+  return settingsMarkdownTable(CONFIG_SETTINGS);
+}
+
+export function settingsMarkdownTable(settings: readonly Setting<string>[]): string {
+  const rows = settings.map((s) => `| \`${s.env}\` | \`${s.flag}\` | ${s.defaultText} | ${s.description} |`);
   return ['| variable | flag | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

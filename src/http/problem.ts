@@ -22,6 +22,9 @@ export const PROBLEM_TYPES = {
   unauthorized: `${BASE}unauthorized`,
   rateLimited: `${BASE}rate-limited`,
   internal: `${BASE}internal-error`,
+  /** The edge relay: the origin failed or could not be reached, and no cached copy could stand in. */
+  originFailed: `${BASE}origin-failed`,
+  originTimeout: `${BASE}origin-timeout`,
 } as const;
 
 export function problem(status: number, type: string, title: string, detail: string, extensions: Record<string, unknown> = {}): Problem {

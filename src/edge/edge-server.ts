@@ -1,0 +1,232 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { EdgeConfig } from '../config/edge-config.js';
+import { matchesIfNoneMatch } from '../http/etag.js';
+import { PROBLEM_TYPES, problem, rawProblemResponse, type Problem } from '../http/problem.js';
+import { ageHeader } from './cache-policy.js';
+import { EdgeMetrics, type CacheStatus } from './edge-metrics.js';
+import { EdgeRelay, type Answer, type StoredResponse } from './relay.js';
+import { forwardedRequestHeaders, requestFacts } from './relay-headers.js';
+import { Upstream } from './upstream.js';
+
+export type EdgeOptions = Pick<EdgeConfig, 'origin' | 'cacheMaxBytes' | 'upstreamTimeoutSeconds' | 'staleIfErrorSeconds' | 'maxUpstreamConcurrency'> & {
+  readonly log: Logger;
+  /** Largest origin answer relayed; answers are buffered whole to share and cache them. */
+  readonly maxBodyBytes?: number;
+};
+
+export interface Edge {
+  readonly server: Server;
+  readonly relay: EdgeRelay;
+  readonly metrics: EdgeMetrics;
+  readonly upstream: Upstream;
+  readonly isDraining: boolean;
+  /** Resolves with the port listened on (useful with port 0). */
+  listen(port: number, host: string): Promise<number>;
+  /** Readiness 503 at once, keep serving for `drainSeconds`, then close. Idempotent. */
+  drain(reason: string, drainSeconds: number): Promise<void>;
+  /** Stop accepting, close idle connections, let in-flight requests finish, then drop origin connections. */
+  close(): Promise<void>;
+}
+
+export const MAX_RELAYED_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_HEADER_BYTES = 16 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * `cinedex edge` over plain node:http: a cache hit is a Map lookup and one `writeHead`, which keeps
+ * it close to the cost of a bare node:http handler (a framework's routing, hooks and reply object
+ * would cost more than the hit itself). `/healthz`, `/readyz` and `/metrics` are the edge's own;
+ * every other GET or HEAD is relayed to the origin.
+ */
+export function createEdge(options: EdgeOptions): Edge {
+  const { log } = options;
+  const upstream = new Upstream({
+    origin: options.origin,
+    timeoutMs: options.upstreamTimeoutSeconds * 1000,
+    maxConcurrency: options.maxUpstreamConcurrency,
+    maxBodyBytes: options.maxBodyBytes ?? MAX_RELAYED_BODY_BYTES,
+  });
+  // The relay and the gauges need each other: the holder breaks the cycle.
+  const holder: { relay?: EdgeRelay } = {};
+  const metrics = new EdgeMetrics({
+    cacheBytes: () => holder.relay?.cache.bytes ?? 0,
+    cacheEntries: () => holder.relay?.cache.size ?? 0,
+    cacheEvictions: () => holder.relay?.cache.evictions ?? 0,
+    upstreamInFlight: () => upstream.inFlight,
+    upstreamQueued: () => upstream.queued,
+  });
+  const relay = new EdgeRelay({
+    fetch: (path, headers) => upstream.get(path, headers),
+    origin: options.origin,
+    cacheMaxBytes: options.cacheMaxBytes,
+    staleIfErrorSeconds: options.staleIfErrorSeconds,
+    metrics,
+    log,
+  });
+  holder.relay = relay;
+
+  let draining = false;
+  let stopping: Promise<void> | undefined;
+  const idPrefix = randomBytes(4).toString('hex');
+  let idCounter = 0;
+  const debug = log.isLevelEnabled('debug');
+
+  /** Every answer leaves through here, so that while draining each one closes its connection and keep-alive clients move elsewhere. */
+  const finish = (res: ServerResponse, status: number, headers: string[], body?: Buffer | string): void => {
+    if (draining) headers.push('connection', 'close');
+    res.writeHead(status, headers);
+    res.end(body);
+  };
+
+  const sendProblem = (res: ServerResponse, p: Problem, requestId: string, extra: string[] = []): void => {
+    const body = JSON.stringify(p);
+    metrics.answered('MISS', p.status);
+    finish(res, p.status, ['content-type', 'application/problem+json', 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body)), 'age', '0', 'x-cache', 'MISS', 'x-request-id', requestId, ...extra], body);
+  };
+
+  const reply = (req: IncomingMessage, res: ServerResponse, r: StoredResponse, cache: CacheStatus, age: number, requestId: string, ifNoneMatch: string | undefined): void => {
+    if (ifNoneMatch !== undefined && r.status === 200 && r.etag !== undefined && matchesIfNoneMatch(ifNoneMatch, r.etag)) {
+      // The client already holds this version: RFC 9110 §15.4.5 headers only.
+      const headers = ['etag', r.etag, 'age', String(age), 'x-cache', cache, 'x-request-id', requestId];
+      if (r.cacheControl !== undefined) headers.push('cache-control', r.cacheControl);
+      metrics.answered(cache, 304);
+      finish(res, 304, headers);
+      return;
+    }
+    metrics.answered(cache, r.status);
+    const headers = r.headers.concat('age', String(age), 'x-cache', cache, 'x-request-id', requestId);
+    if (r.status === 304 || r.status === 204) {
+      finish(res, r.status, headers);
+      return;
+    }
+    headers.push('content-length', r.contentLength);
+    finish(res, r.status, headers, req.method === 'HEAD' ? undefined : r.body);
+  };
+
+  const answer = (req: IncomingMessage, res: ServerResponse, a: Answer, requestId: string, ifNoneMatch: string | undefined): void => {
+    if (a.kind === 'response') reply(req, res, a.response, a.cache, a.age, requestId, ifNoneMatch);
+    else sendProblem(res, a.problem, requestId, a.retryAfter === undefined ? [] : ['retry-after', a.retryAfter]);
+  };
+
+  const own = async (path: string, res: ServerResponse): Promise<void> => {
+    if (path === '/healthz') return finish(res, 200, ['content-type', 'application/json; charset=utf-8', 'cache-control', 'no-store'], '{"status":"ok"}');
+    if (path === '/readyz') {
+      if (draining) return sendOwnProblem(res, problem(503, PROBLEM_TYPES.notReady, 'Service Unavailable', 'shutting down: this edge is draining'));
+      return finish(res, 200, ['content-type', 'application/json; charset=utf-8', 'cache-control', 'no-store'], JSON.stringify({ status: 'ready', origin: options.origin }));
+    }
+    const text = await metrics.registry.metrics();
+    finish(res, 200, ['content-type', metrics.registry.contentType, 'cache-control', 'no-store'], text);
+  };
+
+  const sendOwnProblem = (res: ServerResponse, p: Problem): void => {
+    const body = JSON.stringify(p);
+    finish(res, p.status, ['content-type', 'application/problem+json', 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body))], body);
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    const facts = requestFacts(req.rawHeaders);
+    const given = facts.requestId;
+    const requestId = given !== undefined && REQUEST_ID.test(given) ? given : `${idPrefix}-${(idCounter++).toString(36)}`;
+    if (debug) {
+      const started = performance.now();
+      res.once('finish', () => log.debug({ reqId: requestId, method: req.method, url, status: res.statusCode, ms: Math.round((performance.now() - started) * 1000) / 1000 }, 'request'));
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendProblem(res, problem(405, PROBLEM_TYPES.methodNotAllowed, 'Method Not Allowed', `the edge relays only GET and HEAD; ${req.method} is not allowed here`), requestId, ['allow', 'GET, HEAD']);
+      return;
+    }
+    // Absolute-form targets (proxy requests) and `*` name no path on the origin.
+    if (url.charCodeAt(0) !== 47 /* / */) {
+      sendProblem(res, problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', 'the request target must be a path such as /v1/movies'), requestId);
+      return;
+    }
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if (path === '/healthz' || path === '/readyz' || path === '/metrics') {
+      own(path, res).catch((error: unknown) => failed(error, res, requestId));
+      return;
+    }
+    if (facts.credentials) {
+      relay.pass(url, forwardedRequestHeaders(req.rawHeaders, req.socket.remoteAddress)).then((a) => answer(req, res, a, requestId, undefined), (error: unknown) => failed(error, res, requestId));
+      return;
+    }
+    const now = Date.now();
+    const hit = relay.fresh(url, now);
+    if (hit !== undefined) {
+      reply(req, res, hit, 'HIT', ageHeader(hit, now), requestId, facts.ifNoneMatch);
+      return;
+    }
+    relay.fetch(url, requestId).then((a) => answer(req, res, a, requestId, facts.ifNoneMatch), (error: unknown) => failed(error, res, requestId));
+  };
+
+  const failed = (error: unknown, res: ServerResponse, requestId: string): void => {
+    log.error({ reqId: requestId, err: error }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendProblem(res, problem(500, PROBLEM_TYPES.internal, 'Internal Server Error', `the edge failed to answer; quote request id ${requestId} when reporting this`), requestId);
+  };
+
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000 }, handle);
+  // Longer than the usual 60 s idle timeout of load balancers, so they, not the edge, close idle connections.
+  server.keepAliveTimeout = 65_000;
+  server.on('clientError', handleClientError);
+
+  const close = (): Promise<void> =>
+    new Promise((resolve) => {
+      // Origin connections are dropped only once no request needs them any more.
+      server.close(() => {
+        upstream.close();
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+
+  return {
+    server,
+    relay,
+    metrics,
+    upstream,
+    get isDraining() {
+      return draining;
+    },
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve((server.address() as { port: number }).port);
+        });
+      }),
+    drain(reason, drainSeconds) {
+      stopping ??= (async () => {
+        draining = true;
+        log.info({ reason, drainSeconds }, 'draining: readiness is now 503, still serving');
+        await new Promise((r) => setTimeout(r, drainSeconds * 1000));
+        log.info('drain period over: closing the listener and idle connections, finishing in-flight requests');
+        await close();
+        log.info('edge closed');
+      })();
+      return stopping;
+    },
+    close,
+  };
+}
+
+/** Errors node raises before a request exists (oversized headers, garbage): answered as problems too. */
+function handleClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const p =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problem(431, PROBLEM_TYPES.headersTooLarge, 'Request Header Fields Too Large', `the request line and headers exceed ${MAX_HEADER_BYTES} bytes; send a shorter URL or fewer headers`)
+      : problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', 'the request is not valid HTTP/1.1');
+  socket.end(rawProblemResponse(p));
+}

@@ -1,0 +1,125 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../../src/config/config.js';
+import { EDGE_SETTINGS, edgeConfigMarkdownTable, loadEdgeConfig } from '../../src/config/edge-config.js';
+import { startApi, type RunningApi } from '../support/api-server.js';
+import { freePort, runCli, waitFor } from '../support/cli-process.js';
+import { distCli, repoRoot } from '../support/paths.js';
+
+describe('edge settings', () => {
+  test('defaults, environment, and flags winning over the environment', () => {
+    const c = loadEdgeConfig({ EDGE_ORIGIN: 'http://cinedex.internal:8080/' });
+    assert.deepEqual(c, {
+      origin: 'http://cinedex.internal:8080',
+      port: 8081,
+      host: '0.0.0.0',
+      logLevel: 'info',
+      cacheMaxBytes: 128 * 1024 * 1024,
+      upstreamTimeoutSeconds: 5,
+      staleIfErrorSeconds: 300,
+      maxUpstreamConcurrency: 64,
+      drainSeconds: 5,
+    });
+    const d = loadEdgeConfig(
+      { EDGE_ORIGIN: 'http://a:1', EDGE_PORT: '9000', EDGE_CACHE_MAX_BYTES: '1000', EDGE_UPSTREAM_TIMEOUT: '0.5', EDGE_STALE_IF_ERROR: '0', EDGE_MAX_UPSTREAM_CONCURRENCY: '3', EDGE_LOG_LEVEL: 'warn' },
+      { origin: 'https://b.example/api//', port: '9100' },
+    );
+    assert.equal(d.origin, 'https://b.example/api');
+    assert.equal(d.port, 9100);
+    assert.equal(d.cacheMaxBytes, 1000);
+    assert.equal(d.upstreamTimeoutSeconds, 0.5);
+    assert.equal(d.staleIfErrorSeconds, 0);
+    assert.equal(d.maxUpstreamConcurrency, 3);
+    assert.equal(d.logLevel, 'warn');
+  });
+
+  test('each invalid value is a ConfigError naming the variable and what is allowed', () => {
+    const origin = { EDGE_ORIGIN: 'http://a:1' };
+    const cases: [Record<string, string>, RegExp][] = [
+      [{}, /^EDGE_ORIGIN \(--origin\) is required: the http\(s\) URL of the cinedex server to relay to/],
+      [{ EDGE_ORIGIN: 'ftp://a' }, /^EDGE_ORIGIN must be an http\(s\) URL without query, fragment or credentials, .*got "ftp:\/\/a"$/],
+      [{ EDGE_ORIGIN: 'not a url' }, /^EDGE_ORIGIN must be an http\(s\) URL/],
+      [{ EDGE_ORIGIN: 'http://a:1/?x=1' }, /^EDGE_ORIGIN must be/],
+      [{ EDGE_ORIGIN: 'http://user:pw@a:1' }, /^EDGE_ORIGIN must be/],
+      [{ ...origin, EDGE_PORT: '70000' }, /^EDGE_PORT must be an integer from 0 to 65535/],
+      [{ ...origin, EDGE_CACHE_MAX_BYTES: '0' }, /^EDGE_CACHE_MAX_BYTES must be an integer of at least 1, got "0"$/],
+      [{ ...origin, EDGE_CACHE_MAX_BYTES: '64MiB' }, /^EDGE_CACHE_MAX_BYTES must be an integer/],
+      [{ ...origin, EDGE_UPSTREAM_TIMEOUT: '0' }, /^EDGE_UPSTREAM_TIMEOUT must be a number of seconds greater than 0, got "0"$/],
+      [{ ...origin, EDGE_UPSTREAM_TIMEOUT: 'soon' }, /^EDGE_UPSTREAM_TIMEOUT must be a number of seconds/],
+      [{ ...origin, EDGE_STALE_IF_ERROR: '-1' }, /^EDGE_STALE_IF_ERROR must be a number of seconds, 0 or more/],
+      [{ ...origin, EDGE_MAX_UPSTREAM_CONCURRENCY: '0' }, /^EDGE_MAX_UPSTREAM_CONCURRENCY must be an integer from 1 to 10000/],
+      [{ ...origin, EDGE_LOG_LEVEL: 'loud' }, /^EDGE_LOG_LEVEL must be one of fatal, error/],
+    ];
+    for (const [env, message] of cases) assert.throws(() => loadEdgeConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(env));
+  });
+
+  test("the README's edge table is the generated one and names every setting", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const start = readme.indexOf('<!-- edge-config-table -->');
+    assert.ok(start !== -1, 'the README has an edge settings table');
+    const between = readme.slice(start + '<!-- edge-config-table -->'.length, readme.indexOf('<!-- /edge-config-table -->')).trim();
+    assert.equal(between, edgeConfigMarkdownTable());
+    for (const s of EDGE_SETTINGS) assert.ok(between.includes(`\`${s.env}\``), s.env);
+  });
+});
+
+describe('cinedex edge, the command', () => {
+  let api: RunningApi;
+  before(async () => {
+    api = await startApi();
+  });
+  after(() => api.app.close());
+
+  test('without --origin it exits 1 with one line saying what to set', async () => {
+    const out = await runCli(['edge'], { EDGE_ORIGIN: '' });
+    assert.equal(out.code, 1);
+    assert.equal(out.stderr, 'cinedex: EDGE_ORIGIN (--origin) is required: the http(s) URL of the cinedex server to relay to, e.g. http://cinedex.internal:8080\n');
+    assert.equal(out.stdout, '');
+  });
+
+  test('a bad flag value exits 1 with one line naming it', async () => {
+    const out = await runCli(['edge', '--origin', api.base, '--cache-max-bytes', 'lots'], {});
+    assert.equal(out.code, 1);
+    assert.equal(out.stderr, 'cinedex: EDGE_CACHE_MAX_BYTES must be an integer of at least 1, got "lots"\n');
+  });
+
+  test('a port in use exits 1 with one line', async () => {
+    const out = await runCli(['edge', '--origin', api.base, '--host', '127.0.0.1', '--port', String(api.port)], {});
+    assert.equal(out.code, 1);
+    assert.equal(out.stderr, `cinedex: cannot listen on 127.0.0.1:${api.port} (EADDRINUSE); set EDGE_PORT or --port to a free port\n`);
+  });
+
+  test('relays from flags and environment, then on SIGTERM: readiness 503 at once, still serving, exit 0', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [distCli, 'edge', '--origin', api.base, '--port', String(port), '--host', '127.0.0.1'], {
+      env: { ...process.env, EDGE_DRAIN_SECONDS: '1', EDGE_LOG_LEVEL: 'info' },
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(async () => (await fetch(`${base}/readyz`).then((r) => r.status, () => 0)) === 200, 20_000, `the edge to listen:\n${output}`);
+      const miss = await fetch(`${base}/v1/genres`);
+      assert.equal(miss.headers.get('x-cache'), 'MISS');
+      await miss.arrayBuffer();
+      assert.equal((await fetch(`${base}/v1/genres`)).headers.get('x-cache'), 'HIT');
+      const sentAt = Date.now();
+      child.kill('SIGTERM');
+      await waitFor(async () => (await fetch(`${base}/readyz`).then((r) => r.status, () => 0)) === 503, 500, 'readiness to turn 503');
+      const during = await fetch(`${base}/v1/genres`);
+      assert.equal(during.status, 200, 'still serving during the drain');
+      assert.equal(during.headers.get('connection'), 'close');
+      assert.equal(await exited, 0);
+      assert.ok(Date.now() - sentAt >= 1000, 'served for the whole drain period');
+      assert.match(output, /"msg":"edge relaying"/);
+      assert.match(output, /"msg":"edge closed"/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
