@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { PROBLEM_TYPES, problem, type Problem } from '../http/problem.js';
 import { ageHeader, isFresh, parseAge, servableStale, storagePolicy, type Freshness } from './cache-policy.js';
 import type { CacheStatus, EdgeMetrics } from './edge-metrics.js';
-import { ByteLru } from './lru-cache.js';
+import { ByteLru } from '../cache/byte-lru.js';
 import { mergeRevalidated, relayedHeaders, VIA } from './relay-headers.js';
 import { SingleFlight } from './single-flight.js';
 import { UpstreamError, type UpstreamResponse } from './upstream.js';

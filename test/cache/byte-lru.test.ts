@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ByteLru } from '../../src/edge/lru-cache.js';
+import { ByteLru } from '../../src/cache/byte-lru.js';
 
 type Op = { op: 'set'; key: string; bytes: number } | { op: 'get'; key: string } | { op: 'delete'; key: string };
 
