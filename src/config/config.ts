@@ -20,6 +20,7 @@ export interface Config {
   refreshIntervalSeconds: number;
   ingestIntervalSeconds: number;
   maxUpdateBytes: number;
+  responseCacheBytes: number;
   workers: number;
   drainSeconds: number;
   apiKeysFile?: string;
@@ -73,6 +74,7 @@ export const CONFIG_SETTINGS: readonly Setting[] = [
   { key: 'refreshIntervalSeconds', env: 'MOVIES_REFRESH_INTERVAL', flag: '--refresh-interval', kind: 'seconds', defaultText: '10', description: 'seconds between checks for a new snapshot (0 = off); also the Cache-Control max-age' },
   { key: 'ingestIntervalSeconds', env: 'MOVIES_INGEST_INTERVAL', flag: '--ingest-interval', kind: 'seconds', defaultText: '60', description: 'seconds between ingestion runs inside `cinedex serve` (0 = off, e.g. when a CronJob ingests)' },
   { key: 'maxUpdateBytes', env: 'MOVIES_MAX_UPDATE_BYTES', flag: '--max-update-bytes', kind: 'integer', min: 1, defaultText: '67108864 (64 MiB)', description: 'larger inbox objects are rejected whole' },
+  { key: 'responseCacheBytes', env: 'MOVIES_RESPONSE_CACHE_BYTES', flag: '--response-cache-bytes', kind: 'integer', min: 0, defaultText: '67108864 (64 MiB)', description: 'finished GET /v1/movies answers kept per serving process for repeated queries (0 = off)' },
   { key: 'workers', env: 'MOVIES_WORKERS', flag: '--workers', kind: 'integer', min: 1, max: 256, defaultText: 'available cores', description: 'serving processes (node:cluster); 1 = no cluster' },
   { key: 'drainSeconds', env: 'MOVIES_DRAIN_SECONDS', flag: '--drain-seconds', kind: 'seconds', defaultText: '5', description: 'after SIGTERM, seconds to keep serving with /readyz at 503 before closing' },
   { key: 'apiKeysFile', env: 'MOVIES_API_KEYS', flag: '--api-keys', kind: 'path', defaultText: 'none', description: 'JSON file mapping API key to client name (header X-Api-Key)' },
@@ -121,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigInput = {}):
     refreshIntervalSeconds: read('refreshIntervalSeconds') ?? 10,
     ingestIntervalSeconds: read('ingestIntervalSeconds') ?? 60,
     maxUpdateBytes: read('maxUpdateBytes') ?? 64 * 1024 * 1024,
+    responseCacheBytes: read('responseCacheBytes') ?? 64 * 1024 * 1024,
     workers: read('workers') ?? availableParallelism(),
     drainSeconds: read('drainSeconds') ?? 5,
     requireApiKey: read('requireApiKey') ?? false,

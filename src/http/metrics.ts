@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LiveCatalogue } from '../serve/live-catalogue.js';
+import type { ResponseCache } from './response-cache.js';
 
 /** Buckets reach down to 50 µs: the API answers in well under a millisecond. */
 const LATENCY_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 1];
@@ -12,7 +13,7 @@ export class HttpMetrics {
   private readonly requests: Counter<'client'>;
   private readonly clientChildren = new Map<string, { inc(): void }>();
 
-  constructor(catalogue: LiveCatalogue, registry = new Registry()) {
+  constructor(catalogue: LiveCatalogue, registry = new Registry(), responses?: ResponseCache) {
     this.registry = registry;
     collectDefaultMetrics({ register: registry });
     this.latency = new Histogram({
@@ -36,6 +37,28 @@ export class HttpMetrics {
         this.set(catalogue.current?.size ?? 0);
       },
     });
+    if (responses) {
+      // Read from the cache's own plain counters at scrape time: nothing extra on the hot path.
+      new Counter({
+        name: 'cinedex_response_cache_lookups_total',
+        help: 'GET /v1/movies answers looked up in the response cache, by result.',
+        labelNames: ['result'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc({ result: 'hit' }, responses.stats.hits);
+          this.inc({ result: 'miss' }, responses.stats.misses);
+        },
+      });
+      new Gauge({
+        name: 'cinedex_response_cache_bytes',
+        help: 'Bytes of answers held by the response cache (bounded by MOVIES_RESPONSE_CACHE_BYTES).',
+        registers: [registry],
+        collect() {
+          this.set(responses.stats.bytes);
+        },
+      });
+    }
     new Gauge({
       name: 'cinedex_data_info',
       help: 'The data version being served (value is always 1).',

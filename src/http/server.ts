@@ -3,15 +3,20 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { CursorCodec } from '../query/cursor.js';
 import { QueryError } from '../query/query-error.js';
 import type { LiveCatalogue } from '../serve/live-catalogue.js';
 import { accessControl, type AccessOptions } from './access.js';
 import type { RouteContext } from './context.js';
+import { createFastLane } from './fast-lane.js';
 import { HttpMetrics } from './metrics.js';
 import { PROBLEM_TYPES, problem, rawProblemResponse, sendProblem } from './problem.js';
+import { RequestIds } from './request-id.js';
+import { requestRecorder } from './request-log.js';
+import { ResponseCache } from './response-cache.js';
 import { genresRoute } from './routes/genres.js';
 import { movieByIdRoutes } from './routes/movie-by-id.js';
 import { moviesRoute } from './routes/movies.js';
@@ -33,25 +38,37 @@ export interface ServerOptions {
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   /** Extra routes (the search page) registered with the API's error handling. */
   readonly plugins?: readonly ((app: FastifyInstance) => Promise<void> | void)[];
+  /** Bytes of finished GET /v1/movies answers kept per process; 0 turns the cache (and the fast lane) off. */
+  readonly responseCacheBytes?: number;
 }
+
+export const DEFAULT_RESPONSE_CACHE_BYTES = 64 * 1024 * 1024;
 
 export const MAX_URL_BYTES = 8 * 1024;
 export const MAX_HEADER_BYTES = 16 * 1024;
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const metrics = new HttpMetrics(options.catalogue, options.registry);
+  const responses = new ResponseCache(options.responseCacheBytes ?? DEFAULT_RESPONSE_CACHE_BYTES);
+  const metrics = new HttpMetrics(options.catalogue, options.registry, responses);
   const isDraining = options.isDraining ?? (() => false);
   const ctx: RouteContext = {
     catalogue: options.catalogue,
     codec: new CursorCodec(options.cursorSecret),
     metrics,
+    responses,
     cacheControl: `public, max-age=${Math.max(0, Math.floor(options.cacheMaxAgeSeconds))}`,
     isDraining,
     status: options.status ?? (() => ({})),
   };
-  const idPrefix = randomBytes(4).toString('hex');
-  let idCounter = 0;
+  const requestIds = new RequestIds();
+  const record = requestRecorder(options.logger, metrics);
+  const securityHeaders: Record<string, string> = { 'x-content-type-options': 'nosniff' };
+  if (options.tls) securityHeaders['strict-transport-security'] = 'max-age=31536000';
+  // Clients that must be identified or limited go through access.ts on every request: no lane then.
+  const laneAllowed = responses.enabled && !(options.access && (options.access.requireApiKey || options.access.rateLimit > 0));
+  const fastLane = laneAllowed
+    ? createFastLane({ catalogue: options.catalogue, responses, requestIds, securityHeaders, cacheControl: ctx.cacheControl, maxUrlBytes: MAX_URL_BYTES, isDraining, record })
+    : undefined;
 
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
@@ -60,18 +77,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // One shared logger instead of a child per request: the request id goes on the one log line.
     childLoggerFactory: (logger) => logger,
     requestIdHeader: false,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `${idPrefix}-${(idCounter++).toString(36)}`;
-    },
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    genReqId: (req) => requestIds.next(req.headers['x-request-id']),
+    // Fastify runs on a server we create, so that the fast lane sees requests first.
+    serverFactory: (handler) => nodeServer(options.tls, fastLane, handler),
     bodyLimit: 16 * 1024,
     routerOptions: { maxParamLength: 256 },
     // Router-level failures (undecodable path, over-long parameter) get the same problem answers.
     frameworkErrors: (_error, _request, reply) =>
       badRequest(reply, 'the path is not valid: undecodable percent-encoding, or a segment longer than 256 characters'),
-    requestTimeout: 30_000,
-    keepAliveTimeout: 65_000,
     forceCloseConnections: 'idle',
     return503OnClosing: false,
     clientErrorHandler: handleClientError,
@@ -84,8 +97,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    reply.header('x-content-type-options', 'nosniff');
-    if (options.tls) reply.header('strict-transport-security', 'max-age=31536000');
+    reply.headers(securityHeaders);
     if (isDraining()) reply.header('connection', 'close');
     if (request.url.length > MAX_URL_BYTES) {
       sendProblem(reply, problem(414, PROBLEM_TYPES.uriTooLong, 'URI Too Long', `the request URL is longer than ${MAX_URL_BYTES} bytes; use fewer or shorter parameters`));
@@ -94,9 +106,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.observe(route, reply.statusCode, reply.elapsedTime / 1000, request.client);
-    app.log.info({ reqId: request.id, client: request.client, method: request.method, url: request.url, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 1000) / 1000 }, 'request');
+    record({ reqId: request.id, client: request.client, method: request.method, url: request.url, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: reply.elapsedTime });
     done();
   });
 
@@ -132,6 +142,24 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()));
   for (const plugin of options.plugins ?? []) await plugin(app);
   return app;
+}
+
+/**
+ * The node:http(s) server under Fastify, with the settings Fastify would have applied: bounded
+ * headers, request and keep-alive timeouts (keep-alive longer than the usual 60 s of load balancers,
+ * so they, not we, close idle connections). The fast lane answers first when it can.
+ */
+function nodeServer(
+  tls: ServerOptions['tls'],
+  fastLane: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Server {
+  const listener = fastLane ? (req: IncomingMessage, res: ServerResponse) => fastLane(req, res) || handler(req, res) : handler;
+  const settings = { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000, keepAliveTimeout: 65_000 };
+  // An https.Server is a node:http server for everything Fastify does with it.
+  const server = tls ? (createHttpsServer({ ...settings, cert: tls.cert, key: tls.key }, listener) as unknown as Server) : createHttpServer(settings, listener);
+  server.keepAliveTimeout = settings.keepAliveTimeout;
+  return server;
 }
 
 /** Errors node raises before a request exists (oversized headers, garbage): answered as problems too. */

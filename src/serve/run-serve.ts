@@ -43,6 +43,7 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
     ...(config.tlsCert && config.tlsKey ? { tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } } : {}),
     catalogue: live,
     cursorSecret: config.cursorSecret,
+    responseCacheBytes: config.responseCacheBytes,
     logger: log,
     cacheMaxAgeSeconds: config.refreshIntervalSeconds,
     isDraining: () => lifecycle.drain?.isDraining ?? false,

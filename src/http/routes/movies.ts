@@ -5,31 +5,44 @@ import { queryFingerprint } from '../../query/cursor.js';
 import { parseListRequest } from '../../query/parse-query.js';
 import type { RouteContext } from '../context.js';
 import { etagFor, matchesIfNoneMatch } from '../etag.js';
+import { JSON_CONTENT_TYPE, MOVIES_PATH } from '../fast-lane.js';
+import type { CachedAnswer } from '../response-cache.js';
 import { listMoviesSchema } from '../schemas.js';
 import { notReady } from './not-ready.js';
 
-/** GET /v1/movies: the hot path. The body is joined from each movie's JSON serialised at index time. */
+/**
+ * GET /v1/movies: the hot path. The body is joined from each movie's JSON serialised at index time,
+ * and kept in the response cache, from which this route and the fast lane (fast-lane.ts) answer
+ * the same query string again until the data version changes.
+ */
 export function moviesRoute(app: FastifyInstance, ctx: RouteContext): void {
-  app.get('/v1/movies', { schema: listMoviesSchema }, (request, reply) => {
+  app.get(MOVIES_PATH, { schema: listMoviesSchema }, (request, reply) => {
     const index = ctx.catalogue.current;
     if (!index) return notReady(reply);
     const url = request.url;
     const q = url.indexOf('?');
     const search = q === -1 ? '' : url.slice(q + 1);
-    // Throws QueryError, which the error handler turns into a 400 naming the parameter.
-    const { query, limit, cursor } = parseListRequest(search);
-    const etag = etagFor(index.version, search);
-    if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return notModified(reply, etag, ctx);
-    const fingerprint = cursor === undefined ? '' : queryFingerprint(query);
-    const after = cursor === undefined ? undefined : ctx.codec.decode(cursor, fingerprint);
-    const page = searchMovies(index, query, after ? { limit, after } : { limit });
-    let nextCursor = 'null';
-    if (page.hasMore) {
-      const last = index.positionOf(page.ranks[page.ranks.length - 1] as number);
-      nextCursor = `"${ctx.codec.encode(last, fingerprint || queryFingerprint(query))}"`;
-    }
-    return sendJson(reply, etag, ctx, `{"items":[${joinMovies(index, page.ranks)}],"has_more":${page.hasMore},"next_cursor":${nextCursor}}`);
+    const answer = ctx.responses.get(index.version, search) ?? answer200(ctx, index, search);
+    if (matchesIfNoneMatch(request.headers['if-none-match'], answer.etag)) return notModified(reply, answer.etag, ctx);
+    return sendJson(reply, answer.etag, ctx, answer.body);
   });
+}
+
+/** Parses, searches and serialises one page; throws QueryError, which becomes a 400 naming the parameter. */
+function answer200(ctx: RouteContext, index: CatalogueIndex, search: string): CachedAnswer {
+  const { query, limit, cursor } = parseListRequest(search);
+  const fingerprint = cursor === undefined ? '' : queryFingerprint(query);
+  const after = cursor === undefined ? undefined : ctx.codec.decode(cursor, fingerprint);
+  const page = searchMovies(index, query, after ? { limit, after } : { limit });
+  let nextCursor = 'null';
+  if (page.hasMore) {
+    const last = index.positionOf(page.ranks[page.ranks.length - 1] as number);
+    nextCursor = `"${ctx.codec.encode(last, fingerprint || queryFingerprint(query))}"`;
+  }
+  const body = `{"items":[${joinMovies(index, page.ranks)}],"has_more":${page.hasMore},"next_cursor":${nextCursor}}`;
+  const answer = { body: Buffer.from(body), etag: etagFor(index.version, search) };
+  ctx.responses.set(index.version, search, answer);
+  return answer;
 }
 
 function joinMovies(index: CatalogueIndex, ranks: readonly number[]): string {
@@ -41,9 +54,9 @@ function joinMovies(index: CatalogueIndex, ranks: readonly number[]): string {
   return out;
 }
 
-export function sendJson(reply: FastifyReply, etag: string, ctx: RouteContext, body: string): FastifyReply {
+export function sendJson(reply: FastifyReply, etag: string, ctx: RouteContext, body: string | Buffer): FastifyReply {
   return reply
-    .header('content-type', 'application/json; charset=utf-8')
+    .header('content-type', JSON_CONTENT_TYPE)
     .header('etag', etag)
     .header('cache-control', ctx.cacheControl)
     .send(body);
