@@ -6,7 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { CatalogueIndex } from '../src/engine/catalogue-index.js';
 import { benchEngine } from './engine-bench.js';
-import { measure, startCinedex, startRaw } from './http-bench.js';
+import { benchHttp } from './http-bench.js';
 import { fmt, median, table } from './stats.js';
 import { benchPaths, loadMovies } from './workload.js';
 import { benchIngestion, type IngestionSection } from './ingest-bench.js';
@@ -43,37 +43,7 @@ async function main(): Promise<void> {
   console.log(sections[sections.length - 1]);
 
   console.log('http: cinedex (one process, pinned to one core) against a raw node:http fixed body…');
-  const cinedex = await startCinedex();
-  const body = Buffer.from(await (await fetch(`${cinedex.base}/v1/movies?limit=20`)).arrayBuffer());
-  const raw = await startRaw(body);
-  const rows: { name: string; rps: number; p50: number; p99: number; non2xx: number }[][] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const a = await measure('cinedex', cinedex.base, paths, SECONDS);
-    const b = await measure('raw node:http', raw.base, ['/'], SECONDS);
-    rows.push(
-      [a, b].map((r) => ({ name: r.name, rps: r.throughput.requestsPerSecond, p50: r.latency4.p50Us, p99: r.latency4.p99Us, non2xx: r.throughput.non2xx + r.latency4.failures })),
-    );
-  }
-  await cinedex.child.stop();
-  await raw.child.stop();
-  const pick = (i: number, key: 'rps' | 'p50' | 'p99') => median(rows.map((r) => (r[i] as (typeof r)[number])[key]));
-  const ratios = rows.map((r) => (r[0] as { rps: number }).rps / (r[1] as { rps: number }).rps);
-  sections.push(
-    `## HTTP (server pinned to one core, load from the other; median of ${ROUNDS} rounds of ${SECONDS} s)\n\n` +
-      table(
-        ['server', 'req/s (16 conns)', 'p50 µs (4 conns)', 'p99 µs (4 conns)', 'non-2xx'],
-        [0, 1].map((i) => [
-          (rows[0]?.[i] as { name: string }).name,
-          fmt(pick(i, 'rps'), 0),
-          fmt(pick(i, 'p50'), 0),
-          fmt(pick(i, 'p99'), 0),
-          String(rows.reduce((n, r) => n + (r[i] as { non2xx: number }).non2xx, 0)),
-        ]),
-      ) +
-      `\n\nThroughput ratio cinedex ÷ raw ceiling: median ${fmt(median(ratios), 2)} (rounds: ${ratios.map((r) => fmt(r, 2)).join(', ')}). ` +
-      `Target: 0.8 or better; p99 under 1 ms at 4 connections.\nLatency is measured client-side (includes the Node client's own time) with hrtime per request; ` +
-      `throughput by autocannon. The raw server answers one fixed 20-movie body (${body.length} bytes); cinedex answers the real query mix.\n`,
-  );
+  sections.push(await benchHttp(paths, ROUNDS, SECONDS));
   console.log(sections[sections.length - 1]);
 
   if (process.env.BENCH_SKIP_INGEST !== '1') {
