@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from '../config/edge-config.js';
 import { matchesIfNoneMatch } from '../http/etag.js';
-import { PROBLEM_TYPES, problem, rawProblemResponse, type Problem } from '../http/problem.js';
+import { clientErrorHandler } from '../http/client-error.js';
+import { PROBLEM_TYPES, problem, type Problem } from '../http/problem.js';
 import { ageHeader } from './cache-policy.js';
 import { EdgeMetrics, type CacheStatus } from './edge-metrics.js';
 import { EdgeRelay, type Answer, type StoredResponse } from './relay.js';
@@ -175,7 +175,7 @@ export function createEdge(options: EdgeOptions): Edge {
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000 }, handle);
   // Longer than the usual 60 s idle timeout of load balancers, so they, not the edge, close idle connections.
   server.keepAliveTimeout = 65_000;
-  server.on('clientError', handleClientError);
+  server.on('clientError', clientErrorHandler(MAX_HEADER_BYTES));
 
   const close = (): Promise<void> =>
     new Promise((resolve) => {
@@ -218,15 +218,3 @@ export function createEdge(options: EdgeOptions): Edge {
   };
 }
 
-/** Errors node raises before a request exists (oversized headers, garbage): answered as problems too. */
-function handleClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const p =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? problem(431, PROBLEM_TYPES.headersTooLarge, 'Request Header Fields Too Large', `the request line and headers exceed ${MAX_HEADER_BYTES} bytes; send a shorter URL or fewer headers`)
-      : problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', 'the request is not valid HTTP/1.1');
-  socket.end(rawProblemResponse(p));
-}

@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { Socket } from 'node:net';
 import { CursorCodec } from '../query/cursor.js';
 import { QueryError } from '../query/query-error.js';
 import type { LiveCatalogue } from '../serve/live-catalogue.js';
@@ -13,7 +12,8 @@ import { accessControl, type AccessOptions } from './access.js';
 import type { RouteContext } from './context.js';
 import { createFastLane } from './fast-lane.js';
 import { HttpMetrics } from './metrics.js';
-import { PROBLEM_TYPES, problem, rawProblemResponse, sendProblem } from './problem.js';
+import { clientErrorHandler } from './client-error.js';
+import { PROBLEM_TYPES, problem, sendProblem } from './problem.js';
 import { RequestIds } from './request-id.js';
 import { requestRecorder } from './request-log.js';
 import { ResponseCache } from './response-cache.js';
@@ -87,7 +87,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       badRequest(reply, 'the path is not valid: undecodable percent-encoding, or a segment longer than 256 characters'),
     forceCloseConnections: 'idle',
     return503OnClosing: false,
-    clientErrorHandler: handleClientError,
+    clientErrorHandler: clientErrorHandler(MAX_HEADER_BYTES),
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   });
   app.decorateRequest('client', 'anonymous');
@@ -160,21 +160,6 @@ function nodeServer(
   const server = tls ? (createHttpsServer({ ...settings, cert: tls.cert, key: tls.key }, listener) as unknown as Server) : createHttpServer(settings, listener);
   server.keepAliveTimeout = settings.keepAliveTimeout;
   return server;
-}
-
-/** Errors node raises before a request exists (oversized headers, garbage): answered as problems too. */
-function handleClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const p =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? problem(431, PROBLEM_TYPES.headersTooLarge, 'Request Header Fields Too Large', `the request line and headers exceed ${MAX_HEADER_BYTES} bytes; send a shorter URL or fewer headers`)
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? problem(408, PROBLEM_TYPES.badRequest, 'Request Timeout', 'the request was not received in time')
-        : problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', 'the request is not valid HTTP/1.1');
-  socket.end(rawProblemResponse(p));
 }
 
 function badRequest(reply: FastifyReply, detail: string): FastifyReply {
