@@ -48,3 +48,20 @@ test('errors that outlast the retries fail clearly', async () => {
   proxy.inject('http500', 3);
   await assert.rejects(client().put('x', Buffer.from('y')), (error: unknown) => error instanceof StoreError && /failed after 3 attempts/.test(error.message));
 });
+
+test('with MOVIES_S3_SSE set, writes ask S3 for server-side encryption; without, they do not', async () => {
+  const store = (sse?: 'AES256' | 'aws:kms', kmsKeyId?: string) =>
+    new S3Store({ bucket: s3.bucket, endpoint, region: 'us-east-1', credentials: S3_CREDENTIALS, maxAttempts: 1, ...(sse ? { sse } : {}), ...(kmsKeyId ? { kmsKeyId } : {}) });
+  const headersOfPut = async (target: S3Store, key: string) => {
+    proxy.sent = '';
+    await target.put(key, Buffer.from('secret')).catch(() => undefined);
+    const put = proxy.sent.split('\r\n\r\n')[0] ?? '';
+    assert.match(put, new RegExp(`^PUT /${s3.bucket}/${key}`), 'the PUT went through the proxy');
+    return put.toLowerCase();
+  };
+  assert.match(await headersOfPut(store('AES256'), 'sse-aes'), /\r\nx-amz-server-side-encryption: aes256\r\n/);
+  const kms = await headersOfPut(store('aws:kms', 'alias/cinedex'), 'sse-kms');
+  assert.match(kms, /\r\nx-amz-server-side-encryption: aws:kms\r\n/);
+  assert.match(kms, /\r\nx-amz-server-side-encryption-aws-kms-key-id: alias\/cinedex\r\n/);
+  assert.doesNotMatch(await headersOfPut(store(), 'plain'), /x-amz-server-side-encryption/);
+});

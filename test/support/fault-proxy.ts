@@ -8,6 +8,8 @@ export type Fault = 'pass' | 'http500' | 'stall' | 'reset';
  */
 export class FaultProxy {
   connections = 0;
+  /** What clients sent through passing connections, as latin1 text: request lines, headers, bodies. */
+  sent = '';
   private server: Server | undefined;
   private faults: Fault[] = [];
   private readonly sockets = new Set<Socket>();
@@ -44,6 +46,7 @@ export class FaultProxy {
       }
       const upstream = connect(this.targetPort, '127.0.0.1');
       upstream.on('error', () => client.destroy());
+      client.on('data', (chunk: Buffer) => (this.sent += chunk.toString('latin1')));
       client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
