@@ -65,7 +65,7 @@ export interface Setting<K extends string = keyof Config> {
 export const CONFIG_SETTINGS: readonly Setting[] = [
   { key: 'port', env: 'PORT', flag: '--port', kind: 'integer', min: 0, max: 65535, defaultText: '8080', description: 'HTTP port' },
   { key: 'host', env: 'HOST', flag: '--host', kind: 'string', defaultText: '0.0.0.0', description: 'address to listen on' },
-  { key: 'logLevel', env: 'LOG_LEVEL', flag: '--log-level', kind: 'string', choices: LOG_LEVELS, defaultText: 'info', description: 'pino log level (JSON lines on stdout)' },
+  { key: 'logLevel', env: 'LOG_LEVEL', flag: '--log-level', kind: 'string', choices: LOG_LEVELS, defaultText: 'info', description: 'pino log level (JSON lines on stdout); `info` logs one line per request, `warn` leaves those out (more throughput, see docs/performance.md)' },
   { key: 'seed', env: 'MOVIES_SEED', flag: '--seed', kind: 'string', defaultText: 'the pinned upstream movies.json URL', description: 'path or http(s) URL of the seed JSON; downloads are cached under the data directory' },
   { key: 'seedSha256', env: 'MOVIES_SEED_SHA256', flag: '--seed-sha256', kind: 'string', defaultText: 'pinned for the default URL', description: 'expected sha256 of the seed file (checked when set, and always for the default URL)' },
   { key: 'dataDir', env: 'MOVIES_DATA_DIR', flag: '--data-dir', kind: 'path', defaultText: './data', description: 'local data directory: download cache and the default folder store' },
