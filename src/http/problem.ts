@@ -31,8 +31,12 @@ export function problem(status: number, type: string, title: string, detail: str
   return { type, title, status, detail, ...extensions };
 }
 
-export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
-  return reply.code(p.status).header('content-type', 'application/problem+json').header('cache-control', 'no-store').send(JSON.stringify(p));
+/**
+ * Sends the problem. Senders return nothing on purpose: a synchronous handler that returns the
+ * reply makes Fastify treat it as a promise and wait for the response to finish, per request.
+ */
+export function sendProblem(reply: FastifyReply, p: Problem): void {
+  reply.code(p.status).header('content-type', 'application/problem+json').header('cache-control', 'no-store').send(JSON.stringify(p));
 }
 
 /** For errors written straight to a socket, before any request object exists (node's clientError path). */

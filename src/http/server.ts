@@ -162,8 +162,8 @@ function nodeServer(
   return server;
 }
 
-function badRequest(reply: FastifyReply, detail: string): FastifyReply {
-  return sendProblem(reply, problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', detail));
+function badRequest(reply: FastifyReply, detail: string): void {
+  sendProblem(reply, problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', detail));
 }
 
 function httpTitle(status: number): string {

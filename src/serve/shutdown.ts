@@ -10,7 +10,7 @@ export interface DrainOptions {
 /**
  * Zero-downtime stop. Readiness turns 503 at once, but the process keeps serving for the drain
  * period, because load balancers and Kubernetes endpoints take seconds to stop sending traffic.
- * Meanwhile every response says `Connection: close`, so keep-alive clients reconnect elsewhere
+ * Meanwhile every response says `Connection: close` (server.ts), so keep-alive clients reconnect elsewhere
  * after their current request instead of having an idle socket cut under them. Then the server
  * stops accepting, closes idle connections and lets in-flight requests finish.
  */
@@ -18,11 +18,8 @@ export class Drain {
   private started: Promise<void> | undefined;
   private draining = false;
 
-  constructor(private readonly options: DrainOptions) {
-    options.app.addHook('onSend', async (_request, reply) => {
-      if (this.draining) reply.header('connection', 'close');
-    });
-  }
+  // The server's onRequest hook answers every request with `Connection: close` while isDraining is true.
+  constructor(private readonly options: DrainOptions) {}
 
   get isDraining(): boolean {
     return this.draining;

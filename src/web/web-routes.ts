@@ -53,8 +53,8 @@ export function webRoutes(directory = defaultStaticDir()): (app: FastifyInstance
     for (const { path, type, body, etag } of files) {
       app.get(path, { schema: { hide: true } }, (request, reply) => {
         reply.header('etag', etag).header('cache-control', 'no-cache').header('content-security-policy', CONTENT_SECURITY_POLICY).header('referrer-policy', 'no-referrer');
-        if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
-        return reply.header('content-type', type).send(body);
+        if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) reply.code(304).send();
+        else reply.header('content-type', type).send(body);
       });
     }
   };

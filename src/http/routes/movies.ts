@@ -54,14 +54,15 @@ function joinMovies(index: CatalogueIndex, ranks: readonly number[]): string {
   return out;
 }
 
-export function sendJson(reply: FastifyReply, etag: string, ctx: RouteContext, body: string | Buffer): FastifyReply {
-  return reply
+/** Returns nothing, like sendProblem, so that Fastify does not wait on the reply as a promise. */
+export function sendJson(reply: FastifyReply, etag: string, ctx: RouteContext, body: string | Buffer): void {
+  reply
     .header('content-type', JSON_CONTENT_TYPE)
     .header('etag', etag)
     .header('cache-control', ctx.cacheControl)
     .send(body);
 }
 
-export function notModified(reply: FastifyReply, etag: string, ctx: RouteContext): FastifyReply {
-  return reply.code(304).header('etag', etag).header('cache-control', ctx.cacheControl).send();
+export function notModified(reply: FastifyReply, etag: string, ctx: RouteContext): void {
+  reply.code(304).header('etag', etag).header('cache-control', ctx.cacheControl).send();
 }

@@ -8,7 +8,7 @@ import { notReady } from './not-ready.js';
 export function operationsRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/healthz', { schema: healthSchema }, (_request, reply) => {
     reply.header('cache-control', 'no-store');
-    return reply.send({ status: 'ok' });
+    reply.send({ status: 'ok' });
   });
 
   app.get('/readyz', { schema: healthSchema }, (_request, reply) => {
@@ -19,7 +19,7 @@ export function operationsRoutes(app: FastifyInstance, ctx: RouteContext): void 
       return sendProblem(reply, problem(503, PROBLEM_TYPES.notReady, 'Service Unavailable', 'catalogue not loaded yet'));
     }
     reply.header('cache-control', 'no-store');
-    return reply.send({ status: 'ready', version: ctx.catalogue.current.version });
+    reply.send({ status: 'ready', version: ctx.catalogue.current.version });
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
@@ -32,7 +32,7 @@ export function operationsRoutes(app: FastifyInstance, ctx: RouteContext): void 
     if (!dataset) return notReady(reply);
     const run = dataset.lastRun;
     reply.header('cache-control', 'no-store').header('content-type', 'application/json; charset=utf-8');
-    return reply.send(
+    reply.send(
       JSON.stringify({
         version: dataset.index.version,
         movies: dataset.index.size,
