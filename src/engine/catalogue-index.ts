@@ -89,16 +89,18 @@ export class CatalogueIndex {
       const range = yearRanges.get(movie.year);
       if (range) range[1] = rank + 1;
       else yearRanges.set(movie.year, [rank, rank + 1]);
-      addTerms(cast, movie.cast.map(normaliseText), rank);
+      for (const name of movie.cast) addTerm(cast, normaliseText(name), rank);
       const genreKeys = movie.genres.map(normaliseText);
-      addTerms(genres, genreKeys, rank);
+      for (const key of genreKeys) addTerm(genres, key, rank);
       genreKeys.forEach((key, i) => {
         const spellings = genreSpellings.get(key) ?? new Map<string, number>();
         const spelling = movie.genres[i] as string;
         spellings.set(spelling, (spellings.get(spelling) ?? 0) + 1);
         genreSpellings.set(key, spellings);
       });
-      addTerms(grams, titleGrams(title), rank);
+      for (let n = 1; n <= MAX_GRAM; n++) {
+        for (let i = 0; i + n <= title.length; i++) addTerm(grams, title.slice(i, i + n), rank);
+      }
       if (rank % 256 === 255) yield;
     }
 
@@ -156,21 +158,15 @@ export class CatalogueIndex {
   }
 }
 
-function addTerms(postings: Map<string, number[]>, terms: Iterable<string>, rank: number): void {
-  for (const term of new Set(terms)) {
-    const list = postings.get(term);
-    if (list) list.push(rank);
-    else postings.set(term, [rank]);
-  }
-}
-
-/** Every distinct substring of length 1..MAX_GRAM, in UTF-16 code units (the unit `includes` matches in). */
-export function titleGrams(title: string): Set<string> {
-  const out = new Set<string>();
-  for (let n = 1; n <= MAX_GRAM; n++) {
-    for (let i = 0; i + n <= title.length; i++) out.add(title.slice(i, i + n));
-  }
-  return out;
+/**
+ * Adds `rank` to a term's posting list once. Ranks arrive in increasing order, so a term seen twice
+ * for one movie (a repeated gram, two spellings of one name) is the list's last entry: no set needed,
+ * which matters when a million titles each yield dozens of grams.
+ */
+function addTerm(postings: Map<string, number[]>, term: string, rank: number): void {
+  const list = postings.get(term);
+  if (list === undefined) postings.set(term, [rank]);
+  else if (list[list.length - 1] !== rank) list.push(rank);
 }
 
 function mostCommon(counts: Map<string, number>): string {
