@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { usableCores } from './usable-cores.js';
 
 export const DEFAULT_SEED_URL =
   'https://raw.githubusercontent.com/prust/wikipedia-movie-data/641260773db3034d2626ad6fa23fe60c4f0fba08/movies.json';
@@ -75,7 +75,7 @@ export const CONFIG_SETTINGS: readonly Setting[] = [
   { key: 'ingestIntervalSeconds', env: 'MOVIES_INGEST_INTERVAL', flag: '--ingest-interval', kind: 'seconds', defaultText: '60', description: 'seconds between ingestion runs inside `cinedex serve` (0 = off, e.g. when a CronJob ingests)' },
   { key: 'maxUpdateBytes', env: 'MOVIES_MAX_UPDATE_BYTES', flag: '--max-update-bytes', kind: 'integer', min: 1, defaultText: '67108864 (64 MiB)', description: 'larger inbox objects are rejected whole' },
   { key: 'responseCacheBytes', env: 'MOVIES_RESPONSE_CACHE_BYTES', flag: '--response-cache-bytes', kind: 'integer', min: 0, defaultText: '67108864 (64 MiB)', description: 'finished GET /v1/movies answers kept per serving process for repeated queries (0 = off)' },
-  { key: 'workers', env: 'MOVIES_WORKERS', flag: '--workers', kind: 'integer', min: 1, max: 256, defaultText: 'available cores', description: 'serving processes (node:cluster); 1 = no cluster' },
+  { key: 'workers', env: 'MOVIES_WORKERS', flag: '--workers', kind: 'integer', min: 1, max: 256, defaultText: 'usable cores (the container CPU limit, if lower)', description: 'serving processes (node:cluster); 1 = no cluster' },
   { key: 'drainSeconds', env: 'MOVIES_DRAIN_SECONDS', flag: '--drain-seconds', kind: 'seconds', defaultText: '5', description: 'after SIGTERM, seconds to keep serving with /readyz at 503 before closing' },
   { key: 'apiKeysFile', env: 'MOVIES_API_KEYS', flag: '--api-keys', kind: 'path', defaultText: 'none', description: 'JSON file mapping API key to client name (header X-Api-Key)' },
   { key: 'requireApiKey', env: 'MOVIES_REQUIRE_API_KEY', flag: '--require-api-key', kind: 'boolean', defaultText: 'false', description: 'answer 401 to requests without a valid API key' },
@@ -124,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigInput = {}):
     ingestIntervalSeconds: read('ingestIntervalSeconds') ?? 60,
     maxUpdateBytes: read('maxUpdateBytes') ?? 64 * 1024 * 1024,
     responseCacheBytes: read('responseCacheBytes') ?? 64 * 1024 * 1024,
-    workers: read('workers') ?? availableParallelism(),
+    workers: read('workers') ?? usableCores(),
     drainSeconds: read('drainSeconds') ?? 5,
     requireApiKey: read('requireApiKey') ?? false,
     rateLimit,

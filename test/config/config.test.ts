@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { usableCores } from '../../src/config/usable-cores.js';
 import { CONFIG_SETTINGS, ConfigError, configMarkdownTable, loadConfig } from '../../src/config/config.js';
 import { repoRoot } from '../support/paths.js';
 
@@ -46,4 +47,17 @@ test("the README's configuration table is the generated one and names every sett
   const between = readme.slice(readme.indexOf('<!-- config-table -->') + '<!-- config-table -->'.length, readme.indexOf('<!-- /config-table -->')).trim();
   assert.equal(between, configMarkdownTable());
   for (const s of CONFIG_SETTINGS) assert.ok(between.includes(`\`${s.env}\``), s.env);
+});
+
+test('the default worker count follows a container CPU limit when it is lower than the visible cores', () => {
+  const throwing = () => {
+    throw new Error('ENOENT');
+  };
+  assert.equal(usableCores(throwing, 8), 8, 'no cgroup file: the visible cores');
+  assert.equal(usableCores(() => 'max 100000\n', 8), 8, 'no limit');
+  assert.equal(usableCores(() => '200000 100000\n', 8), 2);
+  assert.equal(usableCores(() => '150000 100000\n', 8), 1, 'a fraction rounds down');
+  assert.equal(usableCores(() => '50000 100000\n', 8), 1, 'at least one');
+  assert.equal(usableCores(() => '1600000 100000\n', 4), 4, 'never more than the visible cores');
+  assert.equal(usableCores(() => 'garbage', 8), 8);
 });
