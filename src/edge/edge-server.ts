@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from '../config/edge-config.js';
 import { matchesIfNoneMatch } from '../http/etag.js';
 import { clientErrorHandler } from '../http/client-error.js';
 import { PROBLEM_TYPES, problem, type Problem } from '../http/problem.js';
+import { RequestIds } from '../http/request-id.js';
 import { ageHeader } from './cache-policy.js';
 import { EdgeMetrics, type CacheStatus } from './edge-metrics.js';
 import { EdgeRelay, type Answer, type StoredResponse } from './relay.js';
@@ -33,7 +33,6 @@ export interface Edge {
 
 export const MAX_RELAYED_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_HEADER_BYTES = 16 * 1024;
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
  * `cinedex edge` over plain node:http: a cache hit is a Map lookup and one `writeHead`, which keeps
@@ -70,8 +69,7 @@ export function createEdge(options: EdgeOptions): Edge {
 
   let draining = false;
   let stopping: Promise<void> | undefined;
-  const idPrefix = randomBytes(4).toString('hex');
-  let idCounter = 0;
+  const requestIds = new RequestIds();
   const debug = log.isLevelEnabled('debug');
 
   /** Every answer leaves through here, so that while draining each one closes its connection and keep-alive clients move elsewhere. */
@@ -129,8 +127,7 @@ export function createEdge(options: EdgeOptions): Edge {
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
     const facts = requestFacts(req.rawHeaders);
-    const given = facts.requestId;
-    const requestId = given !== undefined && REQUEST_ID.test(given) ? given : `${idPrefix}-${(idCounter++).toString(36)}`;
+    const requestId = requestIds.next(facts.requestId);
     if (debug) {
       const started = performance.now();
       res.once('finish', () => log.debug({ reqId: requestId, method: req.method, url, status: res.statusCode, ms: Math.round((performance.now() - started) * 1000) / 1000 }, 'request'));
