@@ -119,9 +119,11 @@ export interface PlotLayout {
 
 /** The frame and scales a chart with these options uses: exported so a test can check where points land. */
 export function layout(o: PlotOptions): PlotLayout {
-  const width = o.width ?? 900;
+  const width = o.width ?? 960;
   const height = o.height ?? 520;
-  const legendWidth = 230;
+  // Wide enough for the longest label at ~7 px per character of the 12 px font.
+  const labels = [...o.series.map((s) => s.name), ...(o.references ?? []).map((r) => r.label)];
+  const legendWidth = Math.max(120, 60 + 7 * Math.max(0, ...labels.map((l) => l.length)));
   const frame: Frame = { left: 72, top: 48, right: width - legendWidth, bottom: height - 58 };
   const points = o.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   const xs = points.map((p) => p.x);
@@ -143,7 +145,7 @@ export function layout(o: PlotOptions): PlotLayout {
 
 /** Renders the chart as a standalone SVG document. */
 export function linePlot(o: PlotOptions): string {
-  const width = o.width ?? 900;
+  const width = o.width ?? 960;
   const height = o.height ?? 520;
   const { frame, x, y } = layout(o);
   const fx = o.formatX ?? compactNumber;
