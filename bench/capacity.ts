@@ -494,6 +494,8 @@ export interface Manifests {
   readonly hpaMax: number;
   readonly hpaTarget: number;
   readonly workers: number;
+  /** The PodDisruptionBudget's minAvailable as a count (NaN when it is a percentage or absent). */
+  readonly pdbMinAvailable: number;
 }
 
 /** "500m" → 0.5, "1" → 1. */
@@ -512,6 +514,7 @@ export function readManifests(objects: readonly Obj[], source: string): Manifest
     | { minReplicas: number; maxReplicas: number; metrics: { resource?: { name: string; target: { averageUtilization?: number } } }[] }
     | undefined;
   const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name?.startsWith('cinedex-config'))?.data;
+  const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget')?.spec as { minAvailable?: number | string } | undefined;
   const resources = deployment?.template.spec.containers[0]?.resources;
   return {
     source,
@@ -522,6 +525,7 @@ export function readManifests(objects: readonly Obj[], source: string): Manifest
     hpaMax: hpa?.maxReplicas ?? NaN,
     hpaTarget: (hpa?.metrics.find((m) => m.resource?.name === 'cpu')?.resource?.target.averageUtilization ?? NaN) / 100,
     workers: Number(config?.MOVIES_WORKERS ?? NaN),
+    pdbMinAvailable: typeof pdb?.minAvailable === 'number' ? pdb.minAvailable : NaN,
   };
 }
 
@@ -533,11 +537,11 @@ function loadManifests(): Manifests[] {
       const text = execFileSync('kubectl', ['kustomize', join(k8s, 'overlays', overlay)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       return readManifests(
         parseAllDocuments(text).map((d) => d.toJS() as Obj),
-        overlay === 'local' ? 'base (as in the local overlay)' : 'production overlay',
+        overlay === 'local' ? 'base (local overlay)' : 'production overlay',
       );
     });
   } catch {
-    const base = ['deployment.yaml', 'hpa.yaml', 'configmap.yaml'].map((f) => parse(readFileSync(join(k8s, 'base', f), 'utf8')) as Obj);
+    const base = ['deployment.yaml', 'hpa.yaml', 'configmap.yaml', 'pdb.yaml'].map((f) => parse(readFileSync(join(k8s, 'base', f), 'utf8')) as Obj);
     return [readManifests(base, 'base')];
   }
 }
@@ -593,11 +597,20 @@ function reading(results: readonly SeriesResult[]): string[] {
   const ratio = (a: number, b: number) => (b > 0 ? fmt(a / b, 2) : 'n/a');
   const [api, cold, hit, miss, raw] = ['api', 'api-cold', 'edge-hit', 'edge-miss', 'raw'].map(get);
   const out: string[] = ['## Reading the results', ''];
+  const knee = (r: SeriesResult | undefined) => {
+    const f = r === undefined ? undefined : firstFailure(r);
+    return f === undefined ? 'n/a' : `${fmt(f.serverCore * 100, 0)} %`;
+  };
   if (raw) {
     const low = raw.steps[0];
+    const others = results.filter((r) => r.key !== 'raw');
     out.push(
       `- **The platform**: raw node:http sustained ${sustainedCell(raw)} req/s; its p99 at low load (${low ? fmt(low.p99Ms, 2) : 'n/a'} ms at ` +
-        `${low ? int(low.offered) : 'n/a'}/s) is this VM's floor, which every series pays. The generator kept up with it, so it kept up with every slower series.`,
+        `${low ? int(low.offered) : 'n/a'}/s) is this VM's floor, which every series pays. The generator needs ~20 µs of CPU per request (measured with ` +
+        'timer scheduling, where its CPU shows), so near 50k/s it reaches the limit of its own core: the raw figure is a lower bound on the platform.' +
+        (others.length > 0
+          ? ` The other series failed at ${others.map((r) => `${k(firstFailure(r)?.offered ?? NaN)}/s`).join(', ')}, well below that, with their server core ${others.map(knee).join(', ')} busy.`
+          : ''),
     );
   }
   if (api && raw) out.push(`- **API on cached answers** (the fast lane): ${sustainedCell(api)} req/s, ${ratio(api.sustained, raw.sustained)}× the raw ceiling.`);
@@ -609,9 +622,11 @@ function reading(results: readonly SeriesResult[]): string[] {
   }
   if (hit && miss) {
     out.push(
-      `- **Edge**: ${sustainedCell(hit)} req/s on hits (${fmt(cpuAt(hit), 0)} µs of CPU per request${api ? `, the API's fast lane ${fmt(cpuAt(api), 0)} µs` : ''}), ` +
+      `- **Edge**: ${sustainedCell(hit)} req/s on hits (${fmt(cpuAt(hit), 0)} µs of CPU per request${api ? `; the API's fast lane ${fmt(cpuAt(api), 0)} µs` : ''}), ` +
         `${sustainedCell(miss)} req/s on misses (${fmt(cpuAt(miss), 0)} µs): a miss is two HTTP exchanges on the edge, the client's and the one to the origin ` +
-        "through node:http's client, plus the origin's own latency. An edge is worth running only where most requests hit.",
+        "through node:http's client, plus the origin's own latency. An edge is worth running only where most requests hit. " +
+        `Its p99 gave out with its core ${knee(hit)} busy${api ? ` (the API's: ${knee(api)})` : ''}; while writing this scenario, \`--trace-gc\` showed ` +
+        'the edge allocating ~8 KB per hit and pausing 5–10 ms for mark-compact every few seconds, which is what the tail is made of.',
     );
   }
   out.push(
@@ -709,6 +724,7 @@ export function renderReport(results: readonly SeriesResult[], svgFile: string, 
   const prod = manifests.find((m) => m.source.startsWith('production'));
   const util = 0.6;
   const spare = 1;
+  const cpuAt = (r: SeriesResult) => r.steps.find((x) => x.offered === r.sustained)?.serverCpuUs ?? NaN;
   const cores = base && Number.isFinite(base.cpuLimit) ? base.cpuLimit : 1;
   const minReplicas = base && Number.isFinite(base.hpaMin) ? base.hpaMin : 3;
   const peaks = [500, 5_000, 50_000];
@@ -750,13 +766,11 @@ export function renderReport(results: readonly SeriesResult[], svgFile: string, 
         const coldN = replicasFor({ peak, perCore: cold.sustained, coresPerPod: cores, utilisation: util, spare, minReplicas });
         const busy = Math.ceil(peak / (cold.sustained * cores * util));
         const range = hot === coldN ? `${hot} replicas` : `${hot} (cached mix) to ${coldN} (every query new) replicas`;
-        const floor = coldN === minReplicas ? ` The minimum binds: ${busy === 1 ? 'one pod' : `${busy} pods`} would carry it even on the cold path; the others are there for availability.` : '';
-        const caps = manifests
-          .filter((m) => Number.isFinite(m.hpaMax))
-          .map((m) => `${m.source} HPA max ${m.hpaMax}: ${coldN <= m.hpaMax ? 'enough' : hot <= m.hpaMax ? 'enough only if most queries repeat' : 'too few'}`)
-          .join('; ');
-        return `- ${int(peak)} req/s: ${range}.${floor} (${caps}.)`;
+        const floor = coldN === minReplicas ? ` The minimum binds: ${busy === 1 ? 'one pod' : `${busy} pods`} would carry it even on the cold path; the rest is for availability.` : '';
+        const short = manifests.filter((m) => Number.isFinite(m.hpaMax) && coldN > m.hpaMax).map((m) => `more than the ${m.source} HPA maximum of ${m.hpaMax} when every query is new`);
+        return `- ${int(peak)} req/s: ${range}.${floor}${short.length > 0 ? ` That is ${short.join(' and ')}.` : ''}`;
       }),
+      `- Every row fits under the HPA maxima (${manifests.map((m) => `${m.hpaMax} in the ${m.source}`).join(', ')}) unless said otherwise above.`,
       ...(prod && prod.hpaMin > minReplicas ? [`- The production overlay runs at least ${prod.hpaMin} replicas, so there every row above is at least ${prod.hpaMin}.`] : []),
       '',
     );
@@ -793,6 +807,18 @@ export function renderReport(results: readonly SeriesResult[], svgFile: string, 
       ),
       '',
       'Edge cores are counted without the +1 and minimum: where edges run (per region or network), keep at least two for the same reasons.',
+      ...(() => {
+        const top = peaks[peaks.length - 1] ?? 0;
+        const edgeCores = Math.ceil(top / (edgeRate * util));
+        const apiCores = replicasFor({ peak: top, perCore: api.sustained, coresPerPod: cores, utilisation: util, spare: 0, minReplicas: 0 });
+        return edgeCores >= apiCores
+          ? [
+              `Edges do not save CPU: at ${int(top)} req/s and h = ${h} the edges alone need ${edgeCores} cores, where ${apiCores} API cores would answer the cached mix ` +
+                `directly (an edge hit costs ${fmt(cpuAt(hit), 0)} µs of CPU, the API's cached answer ${fmt(cpuAt(api), 0)} µs, and every miss much more). ` +
+                'They pay off for latency and availability far from the data rather than as a way to save CPU.',
+            ]
+          : [`At ${int(top)} req/s and h = ${h} the edges need ${edgeCores} cores against ${apiCores} API cores for the cached mix served directly.`];
+      })(),
       'The hit ratio is the lever: with cinedex’s max-age equal to the refresh interval (10 s by default), a URL asked for more than',
       'once per 10 s per edge is a hit; a long tail of one-off queries is not. Edges also cut the origin’s cold-path work, since the',
       'queries they absorb are the repeated ones.',
@@ -804,7 +830,7 @@ export function renderReport(results: readonly SeriesResult[], svgFile: string, 
   lines.push('### What the manifests say', '');
   lines.push(
     table(
-      ['manifests', 'CPU request', 'CPU limit', 'MOVIES_WORKERS', 'replicas', 'HPA min–max', 'HPA CPU target', 'HPA scales out at', 'max capacity, cached mix / cold'],
+      ['manifests', 'CPU request', 'CPU limit', 'MOVIES_WORKERS', 'replicas', 'HPA min–max', 'HPA CPU target', 'HPA scales out at', 'PDB minAvailable', 'capacity at HPA max, cached mix / cold'],
       manifests.map((m) => [
         m.source,
         fmt(m.cpuRequest, 2),
@@ -814,6 +840,7 @@ export function renderReport(results: readonly SeriesResult[], svgFile: string, 
         `${m.hpaMin}–${m.hpaMax}`,
         `${fmt(m.hpaTarget * 100, 0)} % of the request`,
         `${fmt(m.hpaTarget * m.cpuRequest, 2)} CPU per pod`,
+        Number.isFinite(m.pdbMinAvailable) ? String(m.pdbMinAvailable) : 'n/a',
         api && cold ? `${int(m.hpaMax * api.sustained * m.cpuLimit * util)} / ${int(m.hpaMax * cold.sustained * m.cpuLimit * util)} req/s` : 'n/a',
       ]),
     ),
@@ -826,11 +853,23 @@ export function renderReport(results: readonly SeriesResult[], svgFile: string, 
       notes.push(
         `- **${m.source}: the HPA target is relative to the CPU request (${fmt(m.cpuRequest, 2)}), not the limit (${fmt(m.cpuLimit, 2)}).** ` +
           `It scales out when pods average ${fmt(effective, 2)} CPU, i.e. ${fmt((100 * effective) / m.cpuLimit, 0)} % of what a pod may use, so it runs about ` +
-          `${fmt(util / (effective / m.cpuLimit), 1)}× the replicas the sizing above plans, and a pod can burst to ${fmt(m.cpuLimit / m.cpuRequest, 1)}× its request, which the scheduler ` +
-          `did not reserve: on a packed node the extra is not there. Set the request equal to the limit (as the production overlay does) and keep the 60 % target.`,
+          `${fmt(util / (effective / m.cpuLimit), 1)}× the replicas the sizing above plans` +
+          (cold
+            ? ` (at ${int(peaks[peaks.length - 1] ?? 0)} req/s on the cold path it would want ${Math.ceil((peaks[peaks.length - 1] ?? 0) / cold.sustained / effective)} pods and stop at its maximum of ${m.hpaMax}, pegged with no room left)`
+            : '') +
+          `; and a pod may burst to ${fmt(m.cpuLimit / m.cpuRequest, 1)}× its request, which the scheduler did not reserve, so on a packed node the extra is not there. ` +
+          `Set the request equal to the limit (as the production overlay does) and keep the 60 % target.`,
       );
     }
     if (m.workers > m.cpuLimit) notes.push(`- **${m.source}: MOVIES_WORKERS=${m.workers} processes share a ${m.cpuLimit}-CPU limit**: they would contend for one core's quota.`);
+    const allowedDown = m.hpaMax - m.pdbMinAvailable;
+    if (Number.isFinite(allowedDown) && allowedDown > spare) {
+      notes.push(
+        `- **${m.source}: the PodDisruptionBudget's \`minAvailable: ${m.pdbMinAvailable}\` is a fixed count**, sized for the minimum of ${m.hpaMin} replicas. ` +
+          `Once the HPA has scaled out for a peak (up to ${m.hpaMax}), a node drain or cluster upgrade may evict all but ${m.pdbMinAvailable} pods at once, ` +
+          `far more than the one spare pod the sizing keeps. Use \`maxUnavailable: 1\` (or a percentage) so voluntary disruptions cost at most the spare.`,
+      );
+    }
     if (m.hpaMin !== m.replicas) notes.push(`- ${m.source}: the Deployment's replicas (${m.replicas}) differ from the HPA minimum (${m.hpaMin}); the HPA wins once it acts.`);
   }
   if (api && cold) {

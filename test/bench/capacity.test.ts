@@ -99,9 +99,11 @@ describe('inputs', () => {
         { kind: 'Deployment', metadata: { name: 'cinedex-api' }, spec: { replicas: 3, template: { spec: { containers: [{ resources: { requests: { cpu: '500m' }, limits: { cpu: '1' } } }] } } } },
         { kind: 'HorizontalPodAutoscaler', spec: { minReplicas: 3, maxReplicas: 12, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { averageUtilization: 60 } } }] } },
         { kind: 'ConfigMap', metadata: { name: 'cinedex-config-abc' }, data: { MOVIES_WORKERS: '1' } },
+        { kind: 'PodDisruptionBudget', spec: { minAvailable: 2 } },
       ],
       'base',
     );
-    assert.deepEqual(m, { source: 'base', cpuRequest: 0.5, cpuLimit: 1, replicas: 3, hpaMin: 3, hpaMax: 12, hpaTarget: 0.6, workers: 1 });
+    assert.deepEqual(m, { source: 'base', cpuRequest: 0.5, cpuLimit: 1, replicas: 3, hpaMin: 3, hpaMax: 12, hpaTarget: 0.6, workers: 1, pdbMinAvailable: 2 });
+    assert.ok(Number.isNaN(readManifests([{ kind: 'PodDisruptionBudget', spec: { minAvailable: '50%' } }], 'x').pdbMinAvailable));
   });
 });
