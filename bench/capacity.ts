@@ -562,7 +562,15 @@ export function latencyPlot(results: readonly SeriesResult[], sloMs: number): st
     yMax: Y_MAX_MS,
     formatY: (v) => (v >= 1 ? String(v) : String(Number(v.toPrecision(2)))),
     formatX: compactNumber,
-    series: results.map((r) => ({ name: r.name, color: SERIES_COLORS[r.key], points: r.steps.map((s) => ({ x: s.offered, y: s.p99Ms })) })),
+    series: results.map((r) => {
+      const sustained = r.steps.find((s) => s.offered === r.sustained);
+      return {
+        name: r.name,
+        color: SERIES_COLORS[r.key],
+        points: r.steps.map((s) => ({ x: s.offered, y: s.p99Ms })),
+        ...(sustained ? { highlight: { x: sustained.offered, y: sustained.p99Ms } } : {}),
+      };
+    }),
     references: [{ y: sloMs, label: `SLO: p99 ${sloMs} ms` }],
   });
 }
@@ -613,7 +621,12 @@ function reading(results: readonly SeriesResult[]): string[] {
           : ''),
     );
   }
-  if (api && raw) out.push(`- **API on cached answers** (the fast lane): ${sustainedCell(api)} req/s, ${ratio(api.sustained, raw.sustained)}× the raw ceiling.`);
+  if (api && raw) {
+    out.push(
+      `- **API on cached answers** (the fast lane): ${sustainedCell(api)} req/s, ${ratio(api.sustained, raw.sustained)}× the raw ceiling. ` +
+        'Its log line per request is part of that: in a side measurement at 15k/s, LOG_LEVEL=warn took ~4 µs (~10 %) off the CPU per cached answer.',
+    );
+  }
   if (api && cold) {
     out.push(
       `- **API cold path**: ${sustainedCell(cold)} req/s, ${ratio(cold.sustained, api.sustained)}× the cached rate; a request costs ${fmt(cpuAt(cold), 0)} µs of CPU ` +
@@ -626,7 +639,7 @@ function reading(results: readonly SeriesResult[]): string[] {
         `${sustainedCell(miss)} req/s on misses (${fmt(cpuAt(miss), 0)} µs): a miss is two HTTP exchanges on the edge, the client's and the one to the origin ` +
         "through node:http's client, plus the origin's own latency. An edge is worth running only where most requests hit. " +
         `Its p99 gave out with its core ${knee(hit)} busy${api ? ` (the API's: ${knee(api)})` : ''}; while writing this scenario, \`--trace-gc\` showed ` +
-        'the edge allocating ~8 KB per hit and pausing 5–10 ms for mark-compact every few seconds, which is what the tail is made of.',
+        'the edge allocating ~8 KB per hit, a scavenge every ~0.1 s at 15k/s and mark-compact pauses of 5–10 ms every few seconds: likely what its tail is made of.',
     );
   }
   out.push(
@@ -668,7 +681,8 @@ export function renderReport(results: readonly SeriesResult[], svgFile: string, 
     '',
     `![p99 latency against offered load](${svgFile})`,
     '',
-    'Each line is one series; each point one step of the search. Points above 1 s (a server far past its capacity) are drawn at the top edge.',
+    'Each line is one series; each point one step of the search; the ringed point is the sustained rate. Points above 1 s (a',
+    'server far past its capacity) are drawn at the top edge.',
     '',
     ...reading(results),
     '## How it was measured',
@@ -701,9 +715,12 @@ export function renderReport(results: readonly SeriesResult[], svgFile: string, 
     '',
     '## Caveats',
     '',
-    '- A 2-vCPU VM shared with other work: one core for the server, one for the generator (and, for the edge series, the',
-    '  origin). Absolute numbers move by 10–20 % between runs; read them as an order of magnitude and the ratios between',
-    '  series as the finding.',
+    '- **Run-to-run spread is large.** A 2-vCPU VM shared with other work: one core for the server, one for the generator',
+    '  (and, for the edge series, the origin). Five full runs on a quiet machine (others’ CPU ≤ 0.02 cores in every step)',
+    '  while this scenario was written gave, in req/s: API cached 11.5k–25k, API cold 7.5k–10k, edge hit 14k–28k, edge miss',
+    '  1.75k–2.8k, raw 38k–50k. Near the knee p99 hangs on whether a GC pause or a host hiccup lands in a 4 s step, and the',
+    '  CPU per request itself moved by ~10 % between runs. Read one run as an order of magnitude, size from the low end',
+    '  (the utilisation target below is that margin), and rerun when the raw control is far below ~40k.',
     '- Loopback: no network latency, no packet loss, no TLS. A real network adds its round trip to every latency here and',
     '  TLS adds CPU per connection and per byte; a pod behind an ingress also pays for the proxy hop.',
     '- One generator core: the generator’s own lateness (send lag) is part of every latency. Its p99 is in the step table',
@@ -820,8 +837,9 @@ export function renderReport(results: readonly SeriesResult[], svgFile: string, 
           : [`At ${int(top)} req/s and h = ${h} the edges need ${edgeCores} cores against ${apiCores} API cores for the cached mix served directly.`];
       })(),
       'The hit ratio is the lever: with cinedex’s max-age equal to the refresh interval (10 s by default), a URL asked for more than',
-      'once per 10 s per edge is a hit; a long tail of one-off queries is not. Edges also cut the origin’s cold-path work, since the',
-      'queries they absorb are the repeated ones.',
+      'once per 10 s per edge is a hit; a long tail of one-off queries is not. The queries an edge absorbs are the repeated ones,',
+      'which the API would have answered from its response cache anyway: what reaches the origin is mostly its cold path, so size',
+      'the origin for (1 − h) × traffic at the cold rate (the "all cold" column).',
       '',
     );
   }

@@ -14,6 +14,8 @@ export interface PlotSeries {
   readonly points: readonly Point[];
   /** CSS colour; a palette colour by position otherwise. */
   readonly color?: string;
+  /** A point to ring, e.g. the last one within an SLO. */
+  readonly highlight?: Point;
 }
 
 export interface ReferenceLine {
@@ -197,7 +199,8 @@ export function linePlot(o: PlotOptions): string {
     const at = r2(y(ref.y));
     out.push(
       `<g class="reference"><line x1="${frame.left}" y1="${at}" x2="${frame.right}" y2="${at}" stroke="${color}" stroke-width="1.5" stroke-dasharray="7 5"/>`,
-      `<text x="${frame.right - 6}" y="${r2(at - 6)}" fill="${color}" text-anchor="end">${escapeXml(ref.label)}</text></g>`,
+      // A white halo keeps the label readable where a series crosses it.
+      `<text x="${frame.right - 6}" y="${r2(at - 6)}" fill="${color}" text-anchor="end" stroke="#ffffff" stroke-width="3" paint-order="stroke">${escapeXml(ref.label)}</text></g>`,
     );
   }
 
@@ -209,6 +212,10 @@ export function linePlot(o: PlotOptions): string {
     out.push(`<g class="series" data-series="${escapeXml(s.name)}">`);
     if (pts.length > 0) out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"/>`);
     for (const p of pts) out.push(`<circle cx="${r2(x(p.x))}" cy="${r2(clampY(p.y))}" r="3" fill="${color}"/>`);
+    const h = s.highlight;
+    if (h !== undefined && Number.isFinite(h.x) && Number.isFinite(h.y)) {
+      out.push(`<circle class="highlight" cx="${r2(x(h.x))}" cy="${r2(clampY(h.y))}" r="7" fill="none" stroke="${color}" stroke-width="2"/>`);
+    }
     out.push('</g>');
   });
 

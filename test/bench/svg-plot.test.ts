@@ -58,7 +58,7 @@ const options: PlotOptions = {
   yMin: 1,
   yMax: 1000,
   series: [
-    { name: 'a & b', points: [{ x: 50, y: 10 }, { x: 0, y: 1 }, { x: 100, y: 1000 }] },
+    { name: 'a & b', points: [{ x: 50, y: 10 }, { x: 0, y: 1 }, { x: 100, y: 1000 }], highlight: { x: 50, y: 10 } },
     { name: '<raw>', points: [{ x: 20, y: 5000 }, { x: 40, y: 0.1 }] },
     { name: 'empty', points: [] },
   ],
@@ -102,6 +102,10 @@ describe('svg line plot', () => {
     close(a[1]!.y, frame.bottom - (frame.bottom - frame.top) / 3);
     close(a[2]!.x, frame.right);
     close(a[2]!.y, frame.top);
+    const ring = /<circle class="highlight" cx="([\d.]+)" cy="([\d.]+)"/.exec(svg);
+    assert.equal(svg.match(/class="highlight"/g)?.length, 1, 'one ring, for the one series that has a highlight');
+    close(Number(ring?.[1]), a[1]!.x);
+    close(Number(ring?.[2]), a[1]!.y);
     const raw = pathPoints(seriesPaths(svg).get('&lt;raw&gt;')?.[0] ?? '');
     close(raw[0]!.x, frame.left + (frame.right - frame.left) * 0.2);
     close(raw[0]!.y, frame.top);
