@@ -1,5 +1,6 @@
 /**
- * An open-loop (constant arrival rate, wrk2-style) HTTP load generator on node:http.
+ * An open-loop (constant arrival rate, wrk2-style) HTTP load generator. Its client is a lean keep-alive
+ * HTTP/1.1 client on node:net by default (`netTransport`), or node:http's own with a keep-alive Agent.
  *
  * Why not autocannon: a closed loop sends the next request only when an answer comes back, so when
  * the server stalls the client stops offering load and the stall is counted once instead of once per
