@@ -17,7 +17,7 @@ export interface ServerRun {
   readonly latency4: Latency;
 }
 
-export async function startCinedex(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ base: string; child: Child }> {
+export async function startCinedex(extraEnv: NodeJS.ProcessEnv = {}, core = 0): Promise<{ base: string; child: Child }> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'cinedex-bench-'));
   const base = `http://127.0.0.1:${port}`;
@@ -35,6 +35,7 @@ export async function startCinedex(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ 
       ...extraEnv,
     },
     () => httpReady(`${base}/readyz`),
+    core,
   );
   return { base, child };
 }

@@ -10,6 +10,7 @@ import { benchHttp } from './http-bench.js';
 import { fmt, median, table } from './stats.js';
 import { benchPaths, loadMovies } from './workload.js';
 import { benchIngestion, type IngestionSection } from './ingest-bench.js';
+import { benchCapacity } from './capacity.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
     sections.push(ingestion.markdown);
     console.log(ingestion.markdown);
   }
+
+  if (process.env.BENCH_SKIP_CAPACITY !== '1') sections.push(await benchCapacity());
 
   mkdirSync('docs', { recursive: true });
   writeFileSync('docs/performance.md', sections.join('\n'));

@@ -13,20 +13,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Pins a child to core 0 when taskset exists, so "one process on one core" is literal and the load runs beside it. */
-const taskset = existsSync('/usr/bin/taskset') ? '/usr/bin/taskset' : undefined;
+/** Pins a child to a core (0 unless told) when taskset exists, so "one process on one core" is literal and the load runs beside it. */
+export const taskset = existsSync('/usr/bin/taskset') ? '/usr/bin/taskset' : undefined;
 
 export interface Child {
   readonly process: ChildProcess;
   stop(): Promise<void>;
 }
 
-/** Starts a Node script and resolves once `probe` answers (or the child sends 'ready'). */
-export async function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, probe: () => Promise<boolean>): Promise<Child> {
+/** Starts a Node script, pinned to `core`, and resolves once `probe` answers. */
+export async function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, probe: () => Promise<boolean>, core = 0): Promise<Child> {
   const child = fork(script, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    ...(taskset ? { execPath: taskset, execArgv: ['-c', '0', process.execPath, '--enable-source-maps'] } : {}),
+    ...(taskset ? { execPath: taskset, execArgv: ['-c', String(core), process.execPath, '--enable-source-maps'] } : {}),
   });
   const deadline = Date.now() + 120_000;
   for (;;) {

@@ -1,7 +1,8 @@
 /** Percentile of an ascending-sorted sample (nearest rank). */
-export function percentile(sorted: readonly number[], p: number): number {
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  // p × n ÷ 100 rather than (p ÷ 100) × n: 99.9 ÷ 100 is not exact in binary, and the rank would round up past 999 of 1,000.
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p * sorted.length) / 100) - 1));
   return sorted[rank] as number;
 }
 
