@@ -496,6 +496,8 @@ export interface Manifests {
   readonly workers: number;
   /** The PodDisruptionBudget's minAvailable as a count (NaN when it is a percentage or absent). */
   readonly pdbMinAvailable: number;
+  /** The PodDisruptionBudget's maxUnavailable as a count (NaN when it is a percentage or absent). */
+  readonly pdbMaxUnavailable: number;
 }
 
 /** "500m" → 0.5, "1" → 1. */
@@ -514,7 +516,7 @@ export function readManifests(objects: readonly Obj[], source: string): Manifest
     | { minReplicas: number; maxReplicas: number; metrics: { resource?: { name: string; target: { averageUtilization?: number } } }[] }
     | undefined;
   const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name?.startsWith('cinedex-config'))?.data;
-  const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget')?.spec as { minAvailable?: number | string } | undefined;
+  const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget')?.spec as { minAvailable?: number | string; maxUnavailable?: number | string } | undefined;
   const resources = deployment?.template.spec.containers[0]?.resources;
   return {
     source,
@@ -526,18 +528,22 @@ export function readManifests(objects: readonly Obj[], source: string): Manifest
     hpaTarget: (hpa?.metrics.find((m) => m.resource?.name === 'cpu')?.resource?.target.averageUtilization ?? NaN) / 100,
     workers: Number(config?.MOVIES_WORKERS ?? NaN),
     pdbMinAvailable: typeof pdb?.minAvailable === 'number' ? pdb.minAvailable : NaN,
+    pdbMaxUnavailable: typeof pdb?.maxUnavailable === 'number' ? pdb.maxUnavailable : NaN,
   };
 }
 
-/** The base and production manifests as kustomize renders them (kubectl), or the base files as written. */
+/**
+ * The base and production manifests as kustomize renders them (kubectl), or the base files as written.
+ * The local overlay is left out: it shrinks requests to fit a laptop cluster, where sizing is moot.
+ */
 function loadManifests(): Manifests[] {
   const k8s = join(repoRoot, 'deploy/k8s');
   try {
-    return ['local', 'production'].map((overlay) => {
-      const text = execFileSync('kubectl', ['kustomize', join(k8s, 'overlays', overlay)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return ['base', 'overlays/production'].map((dir) => {
+      const text = execFileSync('kubectl', ['kustomize', join(k8s, dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       return readManifests(
         parseAllDocuments(text).map((d) => d.toJS() as Obj),
-        overlay === 'local' ? 'base (local overlay)' : 'production overlay',
+        dir === 'base' ? 'base' : 'production overlay',
       );
     });
   } catch {
@@ -848,7 +854,7 @@ export function renderReport(results: readonly SeriesResult[], svgFile: string, 
   lines.push('### What the manifests say', '');
   lines.push(
     table(
-      ['manifests', 'CPU request', 'CPU limit', 'MOVIES_WORKERS', 'replicas', 'HPA min–max', 'HPA CPU target', 'HPA scales out at', 'PDB minAvailable', 'capacity at HPA max, cached mix / cold'],
+      ['manifests', 'CPU request', 'CPU limit', 'MOVIES_WORKERS', 'replicas', 'HPA min–max', 'HPA CPU target', 'HPA scales out at', 'PDB', 'capacity at HPA max, cached mix / cold'],
       manifests.map((m) => [
         m.source,
         fmt(m.cpuRequest, 2),
@@ -858,7 +864,7 @@ export function renderReport(results: readonly SeriesResult[], svgFile: string, 
         `${m.hpaMin}–${m.hpaMax}`,
         `${fmt(m.hpaTarget * 100, 0)} % of the request`,
         `${fmt(m.hpaTarget * m.cpuRequest, 2)} CPU per pod`,
-        Number.isFinite(m.pdbMinAvailable) ? String(m.pdbMinAvailable) : 'n/a',
+        Number.isFinite(m.pdbMaxUnavailable) ? `maxUnavailable ${m.pdbMaxUnavailable}` : Number.isFinite(m.pdbMinAvailable) ? `minAvailable ${m.pdbMinAvailable}` : 'n/a',
         api && cold ? `${int(m.hpaMax * api.sustained * m.cpuLimit * util)} / ${int(m.hpaMax * cold.sustained * m.cpuLimit * util)} req/s` : 'n/a',
       ]),
     ),

@@ -103,7 +103,8 @@ describe('inputs', () => {
       ],
       'base',
     );
-    assert.deepEqual(m, { source: 'base', cpuRequest: 0.5, cpuLimit: 1, replicas: 3, hpaMin: 3, hpaMax: 12, hpaTarget: 0.6, workers: 1, pdbMinAvailable: 2 });
+    assert.deepEqual(m, { source: 'base', cpuRequest: 0.5, cpuLimit: 1, replicas: 3, hpaMin: 3, hpaMax: 12, hpaTarget: 0.6, workers: 1, pdbMinAvailable: 2, pdbMaxUnavailable: NaN });
     assert.ok(Number.isNaN(readManifests([{ kind: 'PodDisruptionBudget', spec: { minAvailable: '50%' } }], 'x').pdbMinAvailable));
+    assert.equal(readManifests([{ kind: 'PodDisruptionBudget', spec: { maxUnavailable: 1 } }], 'x').pdbMaxUnavailable, 1);
   });
 });

@@ -42,7 +42,7 @@ for (const overlay of ['local', 'production']) {
   });
 
   test(`${overlay} overlay: follows our policy`, () => {
-    assert.deepEqual(checkPolicy(render(overlay)), []);
+    assert.deepEqual(checkPolicy(render(overlay), { production: overlay === 'production' }), []);
   });
 }
 
@@ -63,9 +63,15 @@ test('the policy checker catches what it is meant to catch', () => {
   delete container.readinessProbe;
   api.spec.strategy.rollingUpdate.maxUnavailable = 1;
   api.spec.template.metadata.labels['app.kubernetes.io/component'] = 'other';
-  const problems = checkPolicy(objects).join('\n');
-  for (const expected of [/no cpu limits/, /not pinned/, /no readiness probe/, /maxUnavailable/, /selector does not match its pods/, /Service selector/, /PDB selector/]) {
+  const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget') as K8sObject & { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  pdb.spec = { ...pdb.spec, maxUnavailable: undefined, minAvailable: 2 };
+  const problems = checkPolicy(objects, { production: true }).join('\n');
+  for (const expected of [/no cpu limits/, /not pinned/, /no readiness probe/, /maxUnavailable must be 0/, /selector does not match its pods/, /Service selector/, /PDB selector/, /PDB must allow exactly one pod/]) {
     assert.match(problems, expected);
   }
+  const halfCpu = structuredClone(render('production'));
+  const halfApi = halfCpu.find((o) => o.kind === 'Deployment') as K8sObject & { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  halfApi.spec.template.spec.containers[0].resources.requests.cpu = '500m';
+  assert.match(checkPolicy(halfCpu, { production: true }).join('\n'), /CPU request differs from its limit/);
   assert.throws(() => new (modelFor(api) as new (d: unknown) => { validate(): void })({ ...api, spec: { ...api.spec, replicas: 'three' } }).validate());
 });

@@ -29,7 +29,7 @@ function matches(selector: Record<string, string>, labels: Record<string, string
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-export function checkPolicy(objects: readonly K8sObject[]): string[] {
+export function checkPolicy(objects: readonly K8sObject[], options: { production?: boolean } = {}): string[] {
   const problems: string[] = [];
   for (const o of objects) {
     const pod = podOf(o);
@@ -58,6 +58,9 @@ export function checkPolicy(objects: readonly K8sObject[]): string[] {
   if (container.startupProbe?.httpGet?.path !== '/readyz') problems.push('cinedex-api has no startup probe on /readyz');
   if (container.readinessProbe?.httpGet?.path !== '/readyz') problems.push('cinedex-api has no readiness probe on /readyz');
   if (container.livenessProbe?.httpGet?.path !== '/healthz') problems.push('cinedex-api has no liveness probe on /healthz');
+  // The HPA's utilisation target is of the request: a request below the limit makes it scale out early (docs/capacity.md).
+  const cpu = (value: unknown) => (String(value).endsWith('m') ? Number(String(value).slice(0, -1)) / 1000 : Number(value));
+  if (options.production && cpu(container.resources?.requests?.cpu) !== cpu(container.resources?.limits?.cpu)) problems.push('cinedex-api CPU request differs from its limit');
   const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('cinedex-config'));
   const drain = Number(config?.data?.MOVIES_DRAIN_SECONDS ?? 5);
   if ((pod.terminationGracePeriodSeconds ?? 30) <= drain + 5) problems.push(`terminationGracePeriodSeconds must exceed the drain (${drain} s) plus time to finish requests`);
@@ -65,6 +68,8 @@ export function checkPolicy(objects: readonly K8sObject[]): string[] {
     const s = o.spec as Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
     if (o.kind === 'Service' && o.metadata.name === 'cinedex-api' && !matches(s?.selector ?? { none: 'x' }, podLabels)) problems.push('Service selector does not match the API pods');
     if (o.kind === 'PodDisruptionBudget' && !matches(s?.selector?.matchLabels ?? { none: 'x' }, podLabels)) problems.push('PDB selector does not match the API pods');
+    // A fixed minAvailable lets a drain take every pod the HPA added at once; maxUnavailable bounds it.
+    if (o.kind === 'PodDisruptionBudget' && s?.maxUnavailable !== 1) problems.push('PDB must allow exactly one pod away at a time (maxUnavailable: 1)');
     if (o.kind === 'HorizontalPodAutoscaler' && (s?.scaleTargetRef?.kind !== 'Deployment' || s?.scaleTargetRef?.name !== 'cinedex-api')) problems.push('HPA does not target the API Deployment');
     if (o.kind === 'CronJob' && s?.concurrencyPolicy !== 'Forbid') problems.push(`CronJob ${o.metadata.name} may run concurrently`);
   }
