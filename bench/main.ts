@@ -3,7 +3,7 @@
  * The machine is noisy, so each comparison is repeated and medians and ratios are reported.
  */
 import { cpus, totalmem } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { CatalogueIndex } from '../src/engine/catalogue-index.js';
 import { benchEngine } from './engine-bench.js';
 import { benchHttp } from './http-bench.js';
@@ -56,8 +56,16 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_CAPACITY !== '1') sections.push(await benchCapacity());
 
   mkdirSync('docs', { recursive: true });
-  writeFileSync('docs/performance.md', sections.join('\n'));
+  writeFileSync('docs/performance.md', sections.join('\n') + keptAnalysis('docs/performance.md'));
   console.log('wrote docs/performance.md');
+}
+
+/** The hand-written reading of the numbers, from the marker to the end, survives a new run. */
+function keptAnalysis(file: string): string {
+  const marker = '<!-- analysis: written by hand, kept by npm run bench -->';
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = old.indexOf(marker);
+  return at === -1 ? `\n${marker}\n` : `\n${old.slice(at)}`;
 }
 
 main().catch((error: unknown) => {
