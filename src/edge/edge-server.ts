@@ -4,11 +4,12 @@ import type { EdgeConfig } from '../config/edge-config.js';
 import { matchesIfNoneMatch } from '../http/etag.js';
 import { clientErrorHandler } from '../http/client-error.js';
 import { PROBLEM_TYPES, problem, type Problem } from '../http/problem.js';
+import { requestFacts } from '../http/request-facts.js';
 import { RequestIds } from '../http/request-id.js';
 import { ageHeader } from './cache-policy.js';
 import { EdgeMetrics, type CacheStatus } from './edge-metrics.js';
 import { EdgeRelay, type Answer, type StoredResponse } from './relay.js';
-import { forwardedRequestHeaders, requestFacts } from './relay-headers.js';
+import { forwardedRequestHeaders } from './relay-headers.js';
 import { Upstream } from './upstream.js';
 
 export type EdgeOptions = Pick<EdgeConfig, 'origin' | 'cacheMaxBytes' | 'upstreamTimeoutSeconds' | 'staleIfErrorSeconds' | 'maxUpstreamConcurrency'> & {

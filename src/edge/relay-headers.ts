@@ -14,9 +14,6 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'pr
  */
 const EDGE_OWNED: ReadonlySet<string> = new Set(['content-length', 'age', 'x-cache', 'x-request-id']);
 
-/** Credentials make an answer personal: such requests bypass the shared cache. */
-const CREDENTIALS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'cookie']);
-
 export const VIA = '1.1 cinedex-edge';
 
 export interface RelayedHeaders {
@@ -84,43 +81,6 @@ export function mergeRevalidated(stored: readonly string[], update: readonly str
 }
 
 /** The request headers the edge acts on. */
-export interface RequestFacts {
-  readonly requestId: string | undefined;
-  readonly ifNoneMatch: string | undefined;
-  /** `Authorization`, `X-Api-Key` or `Cookie` present: the answer may be personal, so the request bypasses the shared cache. */
-  readonly credentials: boolean;
-}
-
-/**
- * One pass over the raw request headers. Reading `req.headers` would make node build the whole
- * lower-cased header object, a visible cost on a cache hit; comparing lengths first skips almost
- * every header without lower-casing it.
- */
-export function requestFacts(raw: readonly string[]): RequestFacts {
-  let requestId: string | undefined;
-  let ifNoneMatch: string | undefined;
-  let credentials = false;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] as string;
-    switch (name.length) {
-      case 6:
-      case 9:
-        if (CREDENTIALS.has(name.toLowerCase())) credentials = true;
-        break;
-      case 12:
-        if (name.toLowerCase() === 'x-request-id') requestId = raw[i + 1];
-        break;
-      case 13: {
-        const lower = name.toLowerCase();
-        if (lower === 'if-none-match') ifNoneMatch = ifNoneMatch === undefined ? raw[i + 1] : `${ifNoneMatch}, ${raw[i + 1]}`;
-        else if (lower === 'authorization') credentials = true;
-        break;
-      }
-    }
-  }
-  return { requestId, ifNoneMatch, credentials };
-}
-
 /**
  * The client's request headers as sent on to the origin for a request that bypasses the cache:
  * end-to-end ones only, `Host` set by the client library for the origin, the edge added to `Via`

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LiveCatalogue } from '../serve/live-catalogue.js';
 import { matchesIfNoneMatch } from './etag.js';
+import { requestFacts } from './request-facts.js';
 import type { RequestIds } from './request-id.js';
 import type { RequestRecord } from './request-log.js';
 import type { ResponseCache } from './response-cache.js';
@@ -29,7 +30,7 @@ export interface FastLaneOptions {
  * lifecycle (request and reply objects, hooks, routing) costs more than node:http's whole answer,
  * which kept one core far below the platform's ceiling. The lane takes only what needs no decision
  * beyond a cache lookup: anonymous requests (an `X-Api-Key` means identifying and possibly
- * refusing the client, which access.ts does), while not draining (Fastify adds `Connection: close`),
+ * refusing the client, which access.ts does; `Authorization` and cookies go the long way too), while not draining (Fastify adds `Connection: close`),
  * within the URL limit, and only answers already computed, and so validated, by the Fastify route.
  * The server does not create the lane at all when keys are required or clients are rate-limited.
  * Its answers are the route's byte for byte, with the same log line and metrics; a test holds it.
@@ -41,16 +42,17 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     const url = req.url;
     if (req.method !== 'GET' || url === undefined || url.length > maxUrlBytes || !url.startsWith(MOVIES_PATH)) return false;
     if (url.length > MOVIES_PATH.length && url.charCodeAt(MOVIES_PATH.length) !== QUESTION_MARK) return false;
-    const headers = req.headers;
-    if (headers['x-api-key'] !== undefined || isDraining()) return false;
+    // Read from the raw headers: req.headers would build node's whole lower-cased header object.
+    const facts = requestFacts(req.rawHeaders);
+    if (facts.credentials || isDraining()) return false;
     const index = catalogue.current;
     if (index === undefined) return false;
     const answer = responses.get(index.version, url.slice(MOVIES_PATH.length + 1));
     if (answer === undefined) return false;
 
     const start = performance.now();
-    const reqId = requestIds.next(headers['x-request-id']);
-    const notModified = matchesIfNoneMatch(headers['if-none-match'], answer.etag);
+    const reqId = requestIds.next(facts.requestId);
+    const notModified = matchesIfNoneMatch(facts.ifNoneMatch, answer.etag);
     // One flat list for writeHead: node then writes it as is, with no header map to build.
     const out: (string | number)[] = ['x-request-id', reqId, ...securityList, 'etag', answer.etag, 'cache-control', cacheControl];
     if (notModified) {

@@ -1,11 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { forwardedRequestHeaders, mergeRevalidated, relayedHeaders, requestFacts } from '../../src/edge/relay-headers.js';
+import { forwardedRequestHeaders, mergeRevalidated, relayedHeaders } from '../../src/edge/relay-headers.js';
+import { requestFacts } from '../../src/http/request-facts.js';
 
 test('requestFacts: credentials in any spelling, the request id, every If-None-Match line', () => {
   for (const name of ['Authorization', 'X-API-KEY', 'x-api-key', 'COOKIE']) assert.equal(requestFacts(['Host', 'a', name, 'v']).credentials, true, name);
   assert.equal(requestFacts(['Host', 'a', 'X-Api-Keys', 'v', 'Cookies', 'v', 'Authorisation', 'v']).credentials, false);
   assert.deepEqual(requestFacts(['X-Request-ID', 'abc', 'If-None-Match', '"a"', 'if-none-match', 'W/"b"']), { requestId: 'abc', ifNoneMatch: '"a", W/"b"', credentials: false });
+  // A repeated request id is joined as node joins it in req.headers.
+  assert.equal(requestFacts(['X-Request-Id', 'a', 'x-request-id', 'b']).requestId, 'a, b');
 });
 
 test('relayedHeaders: hop-by-hop, Connection-named and edge-owned headers dropped; facts collected; spelling and repeats kept', () => {

@@ -130,6 +130,7 @@ test('what the lane leaves to Fastify: API keys, other paths and methods, bad qu
       return answer;
     };
     assert.equal((await expectFastify('a known key', () => get(api, path, { 'x-api-key': 'k-0123456789abcdef' }))).status, 200);
+    assert.equal((await expectFastify('an Authorization header', () => get(api, path, { authorization: 'Bearer x' }))).status, 200);
     // Refused by the access hook before the counting hook runs: the 401 itself shows Fastify answered.
     assert.equal((await get(api, path, { 'x-api-key': 'not-a-key-not-a-key' })).status, 401);
     await expectFastify('HEAD', async () => {

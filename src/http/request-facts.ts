@@ -1,0 +1,41 @@
+/** Headers that carry a client's identity: an answer to such a request may be personal. */
+const CREDENTIALS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'cookie']);
+
+export interface RequestFacts {
+  readonly requestId: string | undefined;
+  readonly ifNoneMatch: string | undefined;
+  /** `Authorization`, `X-Api-Key` or `Cookie` present: the answer may be personal, so the request bypasses the shared cache. */
+  readonly credentials: boolean;
+}
+
+/**
+ * One pass over the raw request headers. Reading `req.headers` would make node build the whole
+ * lower-cased header object, a visible cost on a cache hit; comparing lengths first skips almost
+ * every header without lower-casing it.
+ */
+export function requestFacts(raw: readonly string[]): RequestFacts {
+  let requestId: string | undefined;
+  let ifNoneMatch: string | undefined;
+  let credentials = false;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    switch (name.length) {
+      case 6:
+      case 9:
+        if (CREDENTIALS.has(name.toLowerCase())) credentials = true;
+        break;
+      case 12:
+        // Repeated, it is joined as node joins it in req.headers, so both readings agree (and the join fails the id check).
+        if (name.toLowerCase() === 'x-request-id') requestId = requestId === undefined ? raw[i + 1] : `${requestId}, ${raw[i + 1]}`;
+        break;
+      case 13: {
+        const lower = name.toLowerCase();
+        if (lower === 'if-none-match') ifNoneMatch = ifNoneMatch === undefined ? raw[i + 1] : `${ifNoneMatch}, ${raw[i + 1]}`;
+        else if (lower === 'authorization') credentials = true;
+        break;
+      }
+    }
+  }
+  return { requestId, ifNoneMatch, credentials };
+}
+
