@@ -10,6 +10,7 @@ import { ageHeader } from './cache-policy.js';
 import { EdgeMetrics, type CacheStatus } from './edge-metrics.js';
 import { EdgeRelay, type Answer, type StoredResponse } from './relay.js';
 import { forwardedRequestHeaders } from './relay-headers.js';
+import { Drain } from '../serve/shutdown.js';
 import { Upstream } from './upstream.js';
 
 export type EdgeOptions = Pick<EdgeConfig, 'origin' | 'cacheMaxBytes' | 'upstreamTimeoutSeconds' | 'staleIfErrorSeconds' | 'maxUpstreamConcurrency'> & {
@@ -68,14 +69,12 @@ export function createEdge(options: EdgeOptions): Edge {
   });
   holder.relay = relay;
 
-  let draining = false;
-  let stopping: Promise<void> | undefined;
   const requestIds = new RequestIds();
   const debug = log.isLevelEnabled('debug');
 
   /** Every answer leaves through here, so that while draining each one closes its connection and keep-alive clients move elsewhere. */
   const finish = (res: ServerResponse, status: number, headers: string[], body?: Buffer | string): void => {
-    if (draining) headers.push('connection', 'close');
+    if (drain.isDraining) headers.push('connection', 'close');
     res.writeHead(status, headers);
     res.end(body);
   };
@@ -113,7 +112,7 @@ export function createEdge(options: EdgeOptions): Edge {
   const own = async (path: string, res: ServerResponse): Promise<void> => {
     if (path === '/healthz') return finish(res, 200, ['content-type', 'application/json; charset=utf-8', 'cache-control', 'no-store'], '{"status":"ok"}');
     if (path === '/readyz') {
-      if (draining) return sendOwnProblem(res, problem(503, PROBLEM_TYPES.notReady, 'Service Unavailable', 'shutting down: this edge is draining'));
+      if (drain.isDraining) return sendOwnProblem(res, problem(503, PROBLEM_TYPES.notReady, 'Service Unavailable', 'shutting down: this edge is draining'));
       return finish(res, 200, ['content-type', 'application/json; charset=utf-8', 'cache-control', 'no-store'], JSON.stringify({ status: 'ready', origin: options.origin }));
     }
     const text = await metrics.registry.metrics();
@@ -184,6 +183,7 @@ export function createEdge(options: EdgeOptions): Edge {
       });
       server.closeIdleConnections();
     });
+  const drain = new Drain({ close, log });
 
   return {
     server,
@@ -191,7 +191,7 @@ export function createEdge(options: EdgeOptions): Edge {
     metrics,
     upstream,
     get isDraining() {
-      return draining;
+      return drain.isDraining;
     },
     listen: (port, host) =>
       new Promise((resolve, reject) => {
@@ -201,17 +201,7 @@ export function createEdge(options: EdgeOptions): Edge {
           resolve((server.address() as { port: number }).port);
         });
       }),
-    drain(reason, drainSeconds) {
-      stopping ??= (async () => {
-        draining = true;
-        log.info({ reason, drainSeconds }, 'draining: readiness is now 503, still serving');
-        await new Promise((r) => setTimeout(r, drainSeconds * 1000));
-        log.info('drain period over: closing the listener and idle connections, finishing in-flight requests');
-        await close();
-        log.info('edge closed');
-      })();
-      return stopping;
-    },
+    drain: (reason, drainSeconds) => drain.run(reason, drainSeconds),
     close,
   };
 }

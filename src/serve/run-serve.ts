@@ -50,7 +50,7 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
     status: () => ({ pid: process.pid, refresh: refresher.state, ...(scheduler ? { ingestion: scheduler.state } : {}) }),
     plugins: [webRoutes()],
   });
-  const drain = new Drain({ app, drainSeconds: config.drainSeconds, log });
+  const drain = new Drain({ close: () => app.close(), drainSeconds: config.drainSeconds, log });
   lifecycle.drain = drain;
 
   // A standalone process listens before loading, so liveness answers and readiness says why it is

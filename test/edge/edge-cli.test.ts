@@ -117,7 +117,7 @@ describe('cinedex edge, the command', () => {
       assert.equal(await exited, 0);
       assert.ok(Date.now() - sentAt >= 1000, 'served for the whole drain period');
       assert.match(output, /"msg":"edge relaying"/);
-      assert.match(output, /"msg":"edge closed"/);
+      assert.match(output, /"msg":"server closed"/);
     } finally {
       child.kill('SIGKILL');
     }
