@@ -29,10 +29,11 @@ export interface FastLaneOptions {
  * Why it exists: the hot path's own work is a few microseconds, but a request through Fastify's
  * lifecycle (request and reply objects, hooks, routing) costs more than node:http's whole answer,
  * which kept one core far below the platform's ceiling. The lane takes only what needs no decision
- * beyond a cache lookup: anonymous requests (an `X-Api-Key` means identifying and possibly
- * refusing the client, which access.ts does; `Authorization` and cookies go the long way too), while not draining (Fastify adds `Connection: close`),
- * within the URL limit, and only answers already computed, and so validated, by the Fastify route.
- * The server does not create the lane at all when keys are required or clients are rate-limited.
+ * beyond a cache lookup: requests without credentials (an `X-Api-Key` means identifying and
+ * possibly refusing the client, which access.ts does; `Authorization` and cookies go the long way
+ * too), while not draining (Fastify adds `Connection: close`), within the URL limit, and only
+ * answers already computed, and so validated, by the Fastify route. The server does not create the
+ * lane at all when keys are required or clients are rate-limited.
  * Its answers are the route's byte for byte, with the same log line and metrics; a test holds it.
  */
 export function createFastLane(options: FastLaneOptions): (req: IncomingMessage, res: ServerResponse) => boolean {

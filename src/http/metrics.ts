@@ -41,7 +41,7 @@ export class HttpMetrics {
       // Read from the cache's own plain counters at scrape time: nothing extra on the hot path.
       new Counter({
         name: 'cinedex_response_cache_lookups_total',
-        help: 'GET /v1/movies answers looked up in the response cache, by result.',
+        help: 'GET /v1/movies 200 answers, by whether the response cache held them (hit) or they were computed (miss).',
         labelNames: ['result'],
         registers: [registry],
         collect() {

@@ -29,14 +29,19 @@ export class ResponseCache {
     return this.maxBytes > 0;
   }
 
+  /**
+   * Counts hits only: a request that misses is looked up twice (by the fast lane, then the route),
+   * so a miss is counted where it is certain, when the route stores the answer it had to compute.
+   */
   get(version: string, query: string): CachedAnswer | undefined {
     const answer = version === this.version ? this.lru.get(query) : undefined;
-    if (answer === undefined) this.missCount++;
-    else this.hitCount++;
+    if (answer !== undefined) this.hitCount++;
     return answer;
   }
 
+  /** A computed answer (a miss), kept for the next request with the same query string. */
   set(version: string, query: string, answer: CachedAnswer): void {
+    this.missCount++;
     if (!this.enabled) return;
     if (version !== this.version) {
       this.lru = new ByteLru(this.maxBytes);

@@ -13,7 +13,7 @@ test('answers are kept per data version: another version misses, and storing one
   cache.set('v2', 'title=b', answer('two'));
   assert.equal(cache.get('v1', 'title=a'), undefined);
   assert.equal(cache.stats.entries, 1);
-  assert.deepEqual([cache.stats.hits, cache.stats.misses], [1, 2]);
+  assert.deepEqual([cache.stats.hits, cache.stats.misses], [1, 2], 'a hit per answer found, a miss per answer stored');
 });
 
 test('the byte bound holds for any sequence of answers; a cache of 0 bytes keeps nothing', () => {
