@@ -97,17 +97,7 @@ export type ConfigInput = Partial<Record<keyof Config, string | number | boolean
  * checked here, so a bad setting stops the process at start with a message naming it.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigInput = {}): Config {
-  const raw = (s: Setting): string | undefined => {
-    const flag = overrides[s.key];
-    if (flag !== undefined) return String(flag);
-    const value = env[s.env];
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const read = <K extends keyof Config>(key: K): Config[K] | undefined => {
-    const setting = CONFIG_SETTINGS.find((s) => s.key === key) as Setting;
-    const value = raw(setting);
-    return value === undefined ? undefined : (parseSetting(setting, value) as Config[K]);
-  };
+  const read = settingsReader<Config>(CONFIG_SETTINGS, env, overrides);
 
   const dataDir = resolve(read('dataDir') ?? './data');
   const store = read('store') ?? resolve(dataDir, 'store');
@@ -149,8 +139,25 @@ function defaultInbox(store: string): string {
   return resolve(store, 'inbox');
 }
 
+/**
+ * Reads settings by key: the flag when given, else the environment variable (empty counts as unset),
+ * parsed by the setting's kind; undefined when neither is set, so the caller applies its default.
+ */
+export function settingsReader<C>(
+  settings: readonly Setting<keyof C & string>[],
+  env: NodeJS.ProcessEnv,
+  overrides: Partial<Record<keyof C, string | number | boolean | undefined>>,
+): <K extends keyof C & string>(key: K) => C[K] | undefined {
+  return (key) => {
+    const setting = settings.find((s) => s.key === key) as Setting<keyof C & string>;
+    const flag = overrides[key];
+    const value = flag !== undefined ? String(flag) : env[setting.env];
+    return value === undefined || (flag === undefined && value === '') ? undefined : (parseSetting(setting, value) as C[typeof key]);
+  };
+}
+
 /** Reads one raw value (environment or flag) by the setting's kind; a bad value is a ConfigError naming the variable. */
-export function parseSetting(setting: Setting<string>, value: string): unknown {
+function parseSetting(setting: Setting<string>, value: string): unknown {
   const fail = (allowed: string) => new ConfigError(`${setting.env} must be ${allowed}, got "${value.slice(0, 100)}"`);
   switch (setting.kind) {
     case 'integer': {

@@ -1,4 +1,4 @@
-import { ConfigError, LOG_LEVELS, parseSetting, settingsMarkdownTable, type LogLevel, type Setting } from './config.js';
+import { ConfigError, LOG_LEVELS, settingsMarkdownTable, settingsReader, type LogLevel, type Setting } from './config.js';
 
 /** `cinedex edge`: a caching relay in front of a cinedex server. Its settings are its own (EDGE_*), so one host can run both. */
 export interface EdgeConfig {
@@ -30,12 +30,7 @@ export type EdgeConfigInput = Partial<Record<keyof EdgeConfig, string | number |
 
 /** Environment first, flags (`overrides`) winning; every value is checked so a bad one stops the start with one line. */
 export function loadEdgeConfig(env: NodeJS.ProcessEnv, overrides: EdgeConfigInput = {}): EdgeConfig {
-  const read = <K extends keyof EdgeConfig>(key: K): EdgeConfig[K] | undefined => {
-    const setting = EDGE_SETTINGS.find((s) => s.key === key) as Setting<keyof EdgeConfig>;
-    const flag = overrides[key];
-    const value = flag !== undefined ? String(flag) : env[setting.env];
-    return value === undefined || value === '' ? undefined : (parseSetting(setting, value) as EdgeConfig[K]);
-  };
+  const read = settingsReader<EdgeConfig>(EDGE_SETTINGS, env, overrides);
   const origin = read('origin');
   if (origin === undefined) {
     throw new ConfigError('EDGE_ORIGIN (--origin) is required: the http(s) URL of the cinedex server to relay to, e.g. http://cinedex.internal:8080');
