@@ -60,8 +60,12 @@ test('a repeated query is answered by the fast lane, byte for byte as Fastify an
       assert.ok(again.headers['x-request-id'], 'the lane issues request ids too');
     }
     // Following a cursor from a lane answer works like any other.
-    const page = JSON.parse((await get(api, PATHS[0] as string)).body) as { next_cursor: string | null; items: unknown[] };
-    if (page.next_cursor) assert.equal((await get(api, `${PATHS[0]}&cursor=${encodeURIComponent(page.next_cursor)}`)).status, 200);
+    const paged = PATHS[3] as string;
+    const page = JSON.parse((await get(api, paged)).body) as { next_cursor: string | null };
+    assert.ok(page.next_cursor, `${paged} has a second page`);
+    const next = await get(api, `${paged}&cursor=${encodeURIComponent(page.next_cursor)}`);
+    assert.equal(next.status, 200);
+    assert.notEqual(next.body, (await get(api, paged)).body);
   } finally {
     await api.app.close();
   }
