@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from '../config/edge-config.js';
 import { matchesIfNoneMatch } from '../http/etag.js';
 import { clientErrorHandler } from '../http/client-error.js';
+import { createNodeServer, MAX_HEADER_BYTES } from '../http/node-server.js';
 import { PROBLEM_TYPES, problem, type Problem } from '../http/problem.js';
 import { requestFacts } from '../http/request-facts.js';
 import { RequestIds } from '../http/request-id.js';
@@ -34,7 +35,6 @@ export interface Edge {
 }
 
 export const MAX_RELAYED_BODY_BYTES = 16 * 1024 * 1024;
-const MAX_HEADER_BYTES = 16 * 1024;
 
 /**
  * `cinedex edge` over plain node:http: a cache hit is a Map lookup and one `writeHead`, which keeps
@@ -169,9 +169,7 @@ export function createEdge(options: EdgeOptions): Edge {
     sendProblem(res, problem(500, PROBLEM_TYPES.internal, 'Internal Server Error', `the edge failed to answer; quote request id ${requestId} when reporting this`), requestId);
   };
 
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000 }, handle);
-  // Longer than the usual 60 s idle timeout of load balancers, so they, not the edge, close idle connections.
-  server.keepAliveTimeout = 65_000;
+  const server = createNodeServer(handle);
   server.on('clientError', clientErrorHandler(MAX_HEADER_BYTES));
 
   const close = (): Promise<void> =>

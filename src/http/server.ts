@@ -3,8 +3,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import { CursorCodec } from '../query/cursor.js';
 import { QueryError } from '../query/query-error.js';
 import type { LiveCatalogue } from '../serve/live-catalogue.js';
@@ -12,6 +10,7 @@ import { accessControl, type AccessOptions } from './access.js';
 import type { RouteContext } from './context.js';
 import { createFastLane } from './fast-lane.js';
 import { HttpMetrics } from './metrics.js';
+import { createNodeServer, MAX_HEADER_BYTES } from './node-server.js';
 import { clientErrorHandler } from './client-error.js';
 import { PROBLEM_TYPES, problem, sendProblem } from './problem.js';
 import { RequestIds } from './request-id.js';
@@ -45,7 +44,6 @@ export interface ServerOptions {
 export const DEFAULT_RESPONSE_CACHE_BYTES = 64 * 1024 * 1024;
 
 export const MAX_URL_BYTES = 8 * 1024;
-export const MAX_HEADER_BYTES = 16 * 1024;
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const responses = new ResponseCache(options.responseCacheBytes ?? DEFAULT_RESPONSE_CACHE_BYTES);
@@ -79,7 +77,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     requestIdHeader: false,
     genReqId: (req) => requestIds.next(req.headers['x-request-id']),
     // Fastify runs on a server we create, so that the fast lane sees requests first.
-    serverFactory: (handler) => nodeServer(options.tls, fastLane, handler),
+    serverFactory: (handler) => createNodeServer(fastLane ? (req, res) => fastLane(req, res) || handler(req, res) : handler, options.tls),
     bodyLimit: 16 * 1024,
     routerOptions: { maxParamLength: 256 },
     // Router-level failures (undecodable path, over-long parameter) get the same problem answers.
@@ -142,24 +140,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()));
   for (const plugin of options.plugins ?? []) await plugin(app);
   return app;
-}
-
-/**
- * The node:http(s) server under Fastify, with the settings Fastify would have applied: bounded
- * headers, request and keep-alive timeouts (keep-alive longer than the usual 60 s of load balancers,
- * so they, not we, close idle connections). The fast lane answers first when it can.
- */
-function nodeServer(
-  tls: ServerOptions['tls'],
-  fastLane: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined,
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-): Server {
-  const listener = fastLane ? (req: IncomingMessage, res: ServerResponse) => fastLane(req, res) || handler(req, res) : handler;
-  const settings = { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000, keepAliveTimeout: 65_000 };
-  // An https.Server is a node:http server for everything Fastify does with it.
-  const server = tls ? (createHttpsServer({ ...settings, cert: tls.cert, key: tls.key }, listener) as unknown as Server) : createHttpServer(settings, listener);
-  server.keepAliveTimeout = settings.keepAliveTimeout;
-  return server;
 }
 
 function badRequest(reply: FastifyReply, detail: string): void {

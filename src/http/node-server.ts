@@ -1,0 +1,18 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+
+/** Request line plus headers; beyond it node answers 431 (see client-error.ts). */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * The node:http(s) server under the API and the edge: bounded headers, a deadline for a request to
+ * arrive, and keep-alive longer than the usual 60 s idle timeout of load balancers, so they, not
+ * we, close idle connections (node 20 reads keepAliveTimeout only as a property).
+ */
+export function createNodeServer(listener: (req: IncomingMessage, res: ServerResponse) => void, tls?: { readonly cert: Buffer; readonly key: Buffer }): Server {
+  const settings = { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000 };
+  // An https.Server is a node:http server for everything its users do with it.
+  const server = tls ? (createHttpsServer({ ...settings, cert: tls.cert, key: tls.key }, listener) as unknown as Server) : createHttpServer(settings, listener);
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
