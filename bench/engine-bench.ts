@@ -1,7 +1,7 @@
 import type { Movie } from '../src/catalogue/movie.js';
 import { normaliseText } from '../src/catalogue/normalise.js';
 import type { CatalogueIndex } from '../src/engine/catalogue-index.js';
-import type { MovieQuery } from '../src/engine/query.js';
+import type { MovieQuery } from '../src/engine/movie-query.js';
 import { searchMovies } from '../src/engine/search.js';
 import { parseListRequest } from '../src/query/parse-query.js';
 import { percentile } from './stats.js';

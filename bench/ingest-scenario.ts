@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Movie } from '../src/catalogue/movie.js';
 import { movieId } from '../src/catalogue/id.js';
-import { runIngestion } from '../src/ingest/ingest-run.js';
+import { runIngestion } from '../src/ingest/ingestion.js';
 import { MergeState } from '../src/merge/merge-state.js';
 import { datasetFromSnapshot } from '../src/snapshot/dataset.js';
 import { SnapshotRepository } from '../src/snapshot/repository.js';

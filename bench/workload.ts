@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { catalogueFromSeed } from '../src/catalogue/seed-catalogue.js';
+import { catalogueFromSeed } from '../src/seed/seed-catalogue.js';
 import type { Movie } from '../src/catalogue/movie.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), fileURLToPath(import.meta.url).includes('/dist/') ? '../..' : '..');

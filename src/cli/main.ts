@@ -1,24 +1,27 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { CONFIG_SETTINGS, loadConfig, type Config, type ConfigInput, type Setting } from '../config/config.js';
-import { EDGE_SETTINGS, loadEdgeConfig, type EdgeConfigInput } from '../config/edge-config.js';
-import { formatTable } from './format-table.js';
-import { searchServer } from './search-client.js';
+import { CONFIG_SETTINGS, loadConfig, type Config } from '../config/config.js';
+import { EDGE_SETTINGS, loadEdgeConfig } from '../config/edge-config.js';
+import { defaultText, type Setting, type SettingInput } from '../config/settings.js';
 
+/**
+ * The `cinedex` command. Each subcommand's module is imported only when it runs, so `cinedex search`
+ * does not load the server and `cinedex serve` does not load the edge.
+ */
 const program = new Command('cinedex').description('The movie catalogue API: serve, seed, ingest, search, edge.').showHelpAfterError();
 
-/** serve, seed and ingest share every configuration setting as a flag; edge has its own. */
-function withSettings(command: Command, settings: readonly Setting<string>[] = CONFIG_SETTINGS): Command {
+/** Every setting is also a flag; the help states its variable and default. */
+function withSettings<C>(command: Command, settings: readonly Setting<C>[]): Command {
   for (const s of settings) {
     const flag = s.kind === 'boolean' ? `${s.flag} [bool]` : `${s.flag} <value>`;
-    command.addOption(new Option(flag, `${s.description} (env ${s.env}, default ${s.defaultText})`));
+    command.addOption(new Option(flag, `${s.description} (env ${s.env}, default ${defaultText(s)})`));
   }
   return command;
 }
 
 /** The flags given, keyed by setting; the loaders merge them over the environment and check them. */
-function overridesFrom(settings: readonly Setting<string>[], flags: Record<string, unknown>): Record<string, string> {
-  const overrides: Record<string, string> = {};
+function overridesFrom<C>(settings: readonly Setting<C>[], flags: Record<string, unknown>): SettingInput<C> {
+  const overrides: SettingInput<C> = {};
   for (const s of settings) {
     const name = s.flag.slice(2).replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
     const value = flags[name];
@@ -28,31 +31,27 @@ function overridesFrom(settings: readonly Setting<string>[], flags: Record<strin
 }
 
 function configFrom(flags: Record<string, unknown>): Config {
-  return loadConfig(process.env, overridesFrom(CONFIG_SETTINGS, flags) as ConfigInput);
+  return loadConfig(process.env, overridesFrom(CONFIG_SETTINGS, flags));
 }
 
-withSettings(program.command('serve').description('serve the API (seeds an empty store first)')).action(async (flags: Record<string, unknown>) => {
-  const config = configFrom(flags);
-  const { runServe } = await import('../serve/run-serve.js');
-  await runServe(config);
+withSettings(program.command('serve').description('serve the API (seeds an empty store first)'), CONFIG_SETTINGS).action(async (flags: Record<string, unknown>) => {
+  const { runServe } = await import('./commands/serve.js');
+  await runServe(configFrom(flags));
 });
 
-withSettings(program.command('seed').description('write the first snapshot from MOVIES_SEED if the store is empty')).action(async (flags: Record<string, unknown>) => {
-  const config = configFrom(flags);
-  const { runSeed } = await import('../ingest/run-seed.js');
-  await runSeed(config);
+withSettings(program.command('seed').description('write the first snapshot from MOVIES_SEED if the store is empty'), CONFIG_SETTINGS).action(async (flags: Record<string, unknown>) => {
+  const { runSeed } = await import('./commands/seed.js');
+  await runSeed(configFrom(flags));
 });
 
-withSettings(program.command('ingest').description('one ingestion run: apply new inbox objects, publish a snapshot')).action(async (flags: Record<string, unknown>) => {
-  const config = configFrom(flags);
-  const { runIngest } = await import('../ingest/run-ingest.js');
-  await runIngest(config);
+withSettings(program.command('ingest').description('one ingestion run: apply new inbox objects, publish a snapshot'), CONFIG_SETTINGS).action(async (flags: Record<string, unknown>) => {
+  const { runIngest } = await import('./commands/ingest.js');
+  await runIngest(configFrom(flags));
 });
 
 withSettings(program.command('edge').description('a caching relay in front of a cinedex server (--origin)'), EDGE_SETTINGS).action(async (flags: Record<string, unknown>) => {
-  const config = loadEdgeConfig(process.env, overridesFrom(EDGE_SETTINGS, flags) as EdgeConfigInput);
-  const { runEdge } = await import('../edge/run-edge.js');
-  await runEdge(config);
+  const { runEdge } = await import('./commands/edge.js');
+  await runEdge(loadEdgeConfig(process.env, overridesFrom(EDGE_SETTINGS, flags)));
 });
 
 program
@@ -67,8 +66,8 @@ program
   .option('--json', 'print the movies as JSON', false)
   .option('--url <url>', 'server URL (env CINEDEX_URL)', process.env.CINEDEX_URL ?? 'http://127.0.0.1:8080')
   .action(async (o: { title?: string; year?: string; cast: string[]; genre: string[]; limit?: string; all: boolean; json: boolean; url: string }) => {
-    const rows = await searchServer(o);
-    process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatTable(rows, process.stdout.columns ?? 120)}\n`);
+    const { runSearch } = await import('./commands/search.js');
+    await runSearch(o);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

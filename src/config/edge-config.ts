@@ -1,4 +1,5 @@
-import { ConfigError, LOG_LEVELS, settingsMarkdownTable, settingsReader, type LogLevel, type Setting } from './config.js';
+import { LOG_LEVELS, type LogLevel } from './config.js';
+import { ConfigError, readSettings, settingsMarkdownTable, type Setting, type SettingInput } from './settings.js';
 
 /** `cinedex edge`: a caching relay in front of a cinedex server. Its settings are its own (EDGE_*), so one host can run both. */
 export interface EdgeConfig {
@@ -14,43 +15,31 @@ export interface EdgeConfig {
   drainSeconds: number;
 }
 
-export const EDGE_SETTINGS: readonly Setting<keyof EdgeConfig>[] = [
+export const EDGE_SETTINGS: readonly Setting<EdgeConfig>[] = [
   { key: 'origin', env: 'EDGE_ORIGIN', flag: '--origin', kind: 'string', defaultText: 'required', description: 'http(s) URL of the cinedex server to relay to, e.g. http://cinedex.internal:8080' },
-  { key: 'port', env: 'EDGE_PORT', flag: '--port', kind: 'integer', min: 0, max: 65535, defaultText: '8081', description: 'HTTP port' },
-  { key: 'host', env: 'EDGE_HOST', flag: '--host', kind: 'string', defaultText: '0.0.0.0', description: 'address to listen on' },
-  { key: 'logLevel', env: 'EDGE_LOG_LEVEL', flag: '--log-level', kind: 'string', choices: LOG_LEVELS, defaultText: 'info', description: 'pino log level; `debug` logs every request' },
-  { key: 'cacheMaxBytes', env: 'EDGE_CACHE_MAX_BYTES', flag: '--cache-max-bytes', kind: 'integer', min: 1, defaultText: '134217728 (128 MiB)', description: 'bytes of cached answers (bodies and headers) kept; least recently used go first' },
-  { key: 'upstreamTimeoutSeconds', env: 'EDGE_UPSTREAM_TIMEOUT', flag: '--upstream-timeout', kind: 'seconds', defaultText: '5', description: 'seconds for the origin to answer completely, waiting for a free connection included' },
-  { key: 'staleIfErrorSeconds', env: 'EDGE_STALE_IF_ERROR', flag: '--stale-if-error', kind: 'seconds', defaultText: '300', description: 'seconds past its freshness a cached answer may still be served while the origin fails (0 = never)' },
-  { key: 'maxUpstreamConcurrency', env: 'EDGE_MAX_UPSTREAM_CONCURRENCY', flag: '--max-upstream-concurrency', kind: 'integer', min: 1, max: 10000, defaultText: '64', description: 'requests in flight to the origin at once; more wait in a queue' },
-  { key: 'drainSeconds', env: 'EDGE_DRAIN_SECONDS', flag: '--drain-seconds', kind: 'seconds', defaultText: '5', description: 'after SIGTERM, seconds to keep serving with /readyz at 503 before closing' },
+  { key: 'port', env: 'EDGE_PORT', flag: '--port', kind: 'integer', min: 0, max: 65535, default: 8081, description: 'HTTP port' },
+  { key: 'host', env: 'EDGE_HOST', flag: '--host', kind: 'string', default: '0.0.0.0', description: 'address to listen on' },
+  { key: 'logLevel', env: 'EDGE_LOG_LEVEL', flag: '--log-level', kind: 'string', choices: LOG_LEVELS, default: 'info', description: 'pino log level; `debug` logs every request' },
+  { key: 'cacheMaxBytes', env: 'EDGE_CACHE_MAX_BYTES', flag: '--cache-max-bytes', kind: 'bytes', min: 1, default: 128 * 2 ** 20, description: 'bytes of cached answers (bodies and headers) kept; least recently used go first' },
+  { key: 'upstreamTimeoutSeconds', env: 'EDGE_UPSTREAM_TIMEOUT', flag: '--upstream-timeout', kind: 'seconds', default: 5, description: 'seconds for the origin to answer completely, waiting for a free connection included' },
+  { key: 'staleIfErrorSeconds', env: 'EDGE_STALE_IF_ERROR', flag: '--stale-if-error', kind: 'seconds', default: 300, description: 'seconds past its freshness a cached answer may still be served while the origin fails (0 = never)' },
+  { key: 'maxUpstreamConcurrency', env: 'EDGE_MAX_UPSTREAM_CONCURRENCY', flag: '--max-upstream-concurrency', kind: 'integer', min: 1, max: 10000, default: 64, description: 'requests in flight to the origin at once; more wait in a queue' },
+  { key: 'drainSeconds', env: 'EDGE_DRAIN_SECONDS', flag: '--drain-seconds', kind: 'seconds', default: 5, description: 'after SIGTERM, seconds to keep serving with /readyz at 503 before closing' },
 ];
 
-export type EdgeConfigInput = Partial<Record<keyof EdgeConfig, string | number | undefined>>;
+export type EdgeConfigInput = SettingInput<EdgeConfig>;
 
 /** Environment first, flags (`overrides`) winning; every value is checked so a bad one stops the start with one line. */
 export function loadEdgeConfig(env: NodeJS.ProcessEnv, overrides: EdgeConfigInput = {}): EdgeConfig {
-  const read = settingsReader<EdgeConfig>(EDGE_SETTINGS, env, overrides);
-  const origin = read('origin');
-  if (origin === undefined) {
+  const config = readSettings(EDGE_SETTINGS, env, overrides) as EdgeConfig;
+  if (config.origin === undefined) {
     throw new ConfigError('EDGE_ORIGIN (--origin) is required: the http(s) URL of the cinedex server to relay to, e.g. http://cinedex.internal:8080');
   }
-  const config: EdgeConfig = {
-    origin: parseOrigin(origin),
-    port: read('port') ?? 8081,
-    host: read('host') ?? '0.0.0.0',
-    logLevel: read('logLevel') ?? 'info',
-    cacheMaxBytes: read('cacheMaxBytes') ?? 128 * 1024 * 1024,
-    upstreamTimeoutSeconds: read('upstreamTimeoutSeconds') ?? 5,
-    staleIfErrorSeconds: read('staleIfErrorSeconds') ?? 300,
-    maxUpstreamConcurrency: read('maxUpstreamConcurrency') ?? 64,
-    drainSeconds: read('drainSeconds') ?? 5,
-  };
   // A zero timeout would fail every miss; the 'seconds' kind allows 0 because elsewhere it means "off".
   if (config.upstreamTimeoutSeconds <= 0) {
     throw new ConfigError(`EDGE_UPSTREAM_TIMEOUT must be a number of seconds greater than 0, got "${config.upstreamTimeoutSeconds}"`);
   }
-  return config;
+  return { ...config, origin: parseOrigin(config.origin) };
 }
 
 /** The origin is a base URL: a path prefix is allowed, a query or fragment would be silently mangled by joining. */

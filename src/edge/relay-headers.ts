@@ -80,7 +80,6 @@ export function mergeRevalidated(stored: readonly string[], update: readonly str
   return out.concat(update);
 }
 
-/** The request headers the edge acts on. */
 /**
  * The client's request headers as sent on to the origin for a request that bypasses the cache:
  * end-to-end ones only, `Host` set by the client library for the origin, the edge added to `Via`

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { PROBLEM_TYPES, problem, type Problem } from '../http/problem.js';
+import { PROBLEM_TYPES, problem, type Problem } from '../node-http/problem.js';
 import { ageHeader, isFresh, parseAge, servableStale, storagePolicy, type Freshness } from './cache-policy.js';
 import type { CacheStatus, EdgeMetrics } from './edge-metrics.js';
 import { ByteLru } from '../cache/byte-lru.js';

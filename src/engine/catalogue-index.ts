@@ -1,7 +1,7 @@
 import { compareMovies, movieJson, type Movie } from '../catalogue/movie.js';
 import { normaliseText } from '../catalogue/normalise.js';
 import { freeze, type PostingList } from './postings.js';
-import type { Position } from './query.js';
+import type { Position } from './movie-query.js';
 
 /** Title n-grams of these lengths are indexed: 1 and 2 serve short queries exactly, 3 serves the rest. */
 export const MAX_GRAM = 3;

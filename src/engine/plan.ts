@@ -1,7 +1,7 @@
 import type { CatalogueIndex } from './catalogue-index.js';
 import { MAX_GRAM } from './catalogue-index.js';
 import type { PostingList } from './postings.js';
-import type { MovieQuery, Position } from './query.js';
+import type { MovieQuery, Position } from './movie-query.js';
 
 /**
  * How a query is answered: a rank range (from the year and the cursor), posting lists to intersect,

@@ -1,8 +1,6 @@
 /** Posting lists are ascending ranks; since ranks follow catalogue order, any intersection is already sorted. */
 export type PostingList = Int32Array;
 
-export const EMPTY_POSTINGS: PostingList = new Int32Array(0);
-
 /** First index in `list` at or after `from` whose value is >= target (exponential then binary search). */
 export function gallop(list: PostingList, from: number, target: number): number {
   const n = list.length;

@@ -1,7 +1,7 @@
 import type { CatalogueIndex } from './catalogue-index.js';
 import { planQuery } from './plan.js';
 import { intersect } from './postings.js';
-import type { MovieQuery, Page, PageRequest } from './query.js';
+import type { MovieQuery, Page, PageRequest } from './movie-query.js';
 
 /** Answers one page of a query: plan, then intersect in catalogue order, stopping at limit + 1. */
 export function searchMovies(index: CatalogueIndex, query: MovieQuery, page: PageRequest): Page {

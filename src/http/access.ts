@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { PROBLEM_TYPES, problem, sendProblem } from './problem.js';
+import { PROBLEM_TYPES, problem } from '../node-http/problem.js';
+import { sendProblem } from './answer.js';
 import { TokenBuckets } from './token-bucket.js';
 
 export interface AccessOptions {
@@ -52,8 +53,7 @@ export function accessControl(options: AccessOptions) {
         }
         client = known;
       } else if (options.requireApiKey) {
-        reply.header('www-authenticate', 'ApiKey header="X-Api-Key"');
-        sendProblem(reply, problem(401, PROBLEM_TYPES.unauthorized, 'Unauthorized', 'this API needs an API key in the X-Api-Key header'));
+        sendProblem(reply, problem(401, PROBLEM_TYPES.unauthorized, 'Unauthorized', 'this API needs an API key in the X-Api-Key header'), ['www-authenticate', 'ApiKey header="X-Api-Key"']);
         return;
       } else {
         client = 'anonymous';
@@ -63,8 +63,8 @@ export function accessControl(options: AccessOptions) {
         // Anonymous callers are limited per address, identified ones per key.
         const wait = buckets.take(client === 'anonymous' ? `ip:${request.ip}` : `key:${client}`, Date.now());
         if (wait > 0) {
-          reply.header('retry-after', String(Math.ceil(wait)));
-          sendProblem(reply, problem(429, PROBLEM_TYPES.rateLimited, 'Too Many Requests', `rate limit of ${options.rateLimit} requests per second exceeded for ${client}; retry after the number of seconds in Retry-After`));
+          const detail = `rate limit of ${options.rateLimit} requests per second exceeded for ${client}; retry after the number of seconds in Retry-After`;
+          sendProblem(reply, problem(429, PROBLEM_TYPES.rateLimited, 'Too Many Requests', detail), ['retry-after', String(Math.ceil(wait))]);
           return;
         }
       }

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { LiveCatalogue } from '../serve/live-catalogue.js';
+import type { CatalogueReader } from '../snapshot/dataset.js';
 import type { ResponseCache } from './response-cache.js';
 
 /** Buckets reach down to 50 µs: the API answers in well under a millisecond. */
@@ -13,7 +13,7 @@ export class HttpMetrics {
   private readonly requests: Counter<'client'>;
   private readonly clientChildren = new Map<string, { inc(): void }>();
 
-  constructor(catalogue: LiveCatalogue, registry = new Registry(), responses?: ResponseCache) {
+  constructor(reader: CatalogueReader, registry = new Registry(), responses?: ResponseCache) {
     this.registry = registry;
     collectDefaultMetrics({ register: registry });
     this.latency = new Histogram({
@@ -34,7 +34,7 @@ export class HttpMetrics {
       help: 'Movies in the catalogue version being served.',
       registers: [registry],
       collect() {
-        this.set(catalogue.current?.size ?? 0);
+        this.set(reader.dataset?.index.size ?? 0);
       },
     });
     if (responses) {
@@ -66,7 +66,8 @@ export class HttpMetrics {
       registers: [registry],
       collect() {
         this.reset();
-        if (catalogue.current) this.set({ version: catalogue.current.version }, 1);
+        const version = reader.dataset?.index.version;
+        if (version !== undefined) this.set({ version }, 1);
       },
     });
   }

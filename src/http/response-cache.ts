@@ -1,13 +1,14 @@
 import { ByteLru } from '../cache/byte-lru.js';
+import type { Answer } from './answer.js';
 
-/** A finished 200 answer of GET /v1/movies. */
+/** A finished 200 answer of GET /v1/movies and its validator. */
 export interface CachedAnswer {
-  readonly body: Buffer;
   readonly etag: string;
+  readonly answer: Answer & { readonly body: Buffer };
 }
 
-/** Per entry: the key (UTF-16), the Map slot and the answer object, roughly. */
-const ENTRY_OVERHEAD_BYTES = 160;
+/** Per entry: the key (UTF-16), the Map slot, the answer and its header list, roughly. */
+const ENTRY_OVERHEAD_BYTES = 320;
 
 /**
  * Finished answers of GET /v1/movies for the data version being served, keyed by the raw query
@@ -25,29 +26,22 @@ export class ResponseCache {
     this.lru = new ByteLru(maxBytes);
   }
 
-  get enabled(): boolean {
-    return this.maxBytes > 0;
-  }
-
-  /**
-   * Counts hits only: a request that misses is looked up twice (by the fast lane, then the route),
-   * so a miss is counted where it is certain, when the route stores the answer it had to compute.
-   */
+  /** The one lookup of a request: it counts as a hit or a miss. */
   get(version: string, query: string): CachedAnswer | undefined {
-    const answer = version === this.version ? this.lru.get(query) : undefined;
-    if (answer !== undefined) this.hitCount++;
-    return answer;
+    const cached = version === this.version ? this.lru.get(query) : undefined;
+    if (cached === undefined) this.missCount++;
+    else this.hitCount++;
+    return cached;
   }
 
-  /** A computed answer (a miss), kept for the next request with the same query string. */
-  set(version: string, query: string, answer: CachedAnswer): void {
-    this.missCount++;
-    if (!this.enabled) return;
+  /** Keeps a computed answer for the next request with the same query string. */
+  set(version: string, query: string, cached: CachedAnswer): void {
+    if (this.maxBytes === 0) return;
     if (version !== this.version) {
       this.lru = new ByteLru(this.maxBytes);
       this.version = version;
     }
-    this.lru.set(query, answer, answer.body.length + query.length * 2 + ENTRY_OVERHEAD_BYTES);
+    this.lru.set(query, cached, cached.answer.body.length + query.length * 2 + ENTRY_OVERHEAD_BYTES);
   }
 
   get stats(): { readonly hits: number; readonly misses: number; readonly entries: number; readonly bytes: number } {

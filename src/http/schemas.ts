@@ -1,7 +1,12 @@
+import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
+import { RECORD_LIMITS } from '../catalogue/validate.js';
+import { DEFAULT_LIMIT, MAX_LIMIT, MAX_TERMS } from '../query/parse-query.js';
+
 /**
  * JSON schemas of the API, for the OpenAPI document. Requests are checked by our own parser
- * (src/query), not by these schemas, and responses are pre-serialised strings, so on the hot
- * path these cost nothing; see `docsOnly` in server.ts.
+ * (src/query), not by these schemas (server.ts installs a validator compiler that accepts
+ * everything), and responses are ready strings, so on the hot path these cost nothing. The limits
+ * come from the parser and the record rules, so the document cannot promise other bounds.
  */
 const problem = {
   type: 'object',
@@ -19,7 +24,7 @@ const problem = {
 const movie = {
   type: 'object',
   properties: {
-    id: { type: 'string', pattern: '^[0-9a-f]{16}$', description: 'stable: derived from (normalised title, year)' },
+    id: { type: 'string', pattern: MOVIE_ID_PATTERN.source, description: 'stable: derived from (normalised title, year)' },
     title: { type: 'string' },
     year: { type: 'integer' },
     cast: { type: 'array', items: { type: 'string' } },
@@ -48,11 +53,16 @@ export const listMoviesSchema = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      title: { type: 'string', description: 'substring of the title, case- and accent-insensitive' },
+      title: { type: 'string', maxLength: RECORD_LIMITS.titleLength, description: 'substring of the title, case- and accent-insensitive' },
       year: { type: 'integer', description: 'exact year' },
-      cast: { type: 'array', items: { type: 'string' }, description: 'full cast member name; repeat for several (all must match)' },
-      genre: { type: 'array', items: { type: 'string' }, description: 'genre; repeat for several (all must match)' },
-      limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+      cast: {
+        type: 'array',
+        items: { type: 'string', maxLength: RECORD_LIMITS.listItemLength },
+        maxItems: MAX_TERMS,
+        description: 'full cast member name; repeat for several (all must match)',
+      },
+      genre: { type: 'array', items: { type: 'string', maxLength: RECORD_LIMITS.listItemLength }, maxItems: MAX_TERMS, description: 'genre; repeat for several (all must match)' },
+      limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
       cursor: { type: 'string', description: 'opaque: next_cursor of the previous page' },
     },
   },

@@ -1,19 +1,20 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { clientErrorHandler } from '../node-http/client-error.js';
+import { PROBLEM_TYPES, problem } from '../node-http/problem.js';
+import { RequestIds } from '../node-http/request-id.js';
+import { createNodeServer, MAX_HEADER_BYTES } from '../node-http/server-factory.js';
 import { CursorCodec } from '../query/cursor.js';
-import { QueryError } from '../query/query-error.js';
-import type { LiveCatalogue } from '../serve/live-catalogue.js';
+import type { CatalogueReader } from '../snapshot/dataset.js';
 import { accessControl, type AccessOptions } from './access.js';
+import { internalError, sendProblem } from './answer.js';
 import type { RouteContext } from './context.js';
 import { createFastLane } from './fast-lane.js';
 import { HttpMetrics } from './metrics.js';
-import { createNodeServer, MAX_HEADER_BYTES } from './node-server.js';
-import { clientErrorHandler } from './client-error.js';
-import { PROBLEM_TYPES, problem, sendProblem } from './problem.js';
-import { RequestIds } from './request-id.js';
+import { MoviesAnswers } from './movies-answer.js';
 import { requestRecorder } from './request-log.js';
 import { ResponseCache } from './response-cache.js';
 import { genresRoute } from './routes/genres.js';
@@ -23,11 +24,13 @@ import { operationsRoutes } from './routes/operations.js';
 import { problemSchema } from './schemas.js';
 
 export interface ServerOptions {
-  readonly catalogue: LiveCatalogue;
+  readonly reader: CatalogueReader;
   readonly cursorSecret: string;
   readonly logger: Logger;
   /** Seconds a client or the edge may cache data answers; the refresh interval is the natural value. */
   readonly cacheMaxAgeSeconds: number;
+  /** Bytes of finished GET /v1/movies answers kept per process; 0 turns the response cache off. */
+  readonly responseCacheBytes: number;
   readonly isDraining?: () => boolean;
   readonly status?: () => Record<string, unknown>;
   readonly registry?: Registry;
@@ -37,35 +40,42 @@ export interface ServerOptions {
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   /** Extra routes (the search page) registered with the API's error handling. */
   readonly plugins?: readonly ((app: FastifyInstance) => Promise<void> | void)[];
-  /** Bytes of finished GET /v1/movies answers kept per process; 0 turns the cache (and the fast lane) off. */
-  readonly responseCacheBytes?: number;
 }
-
-export const DEFAULT_RESPONSE_CACHE_BYTES = 64 * 1024 * 1024;
 
 export const MAX_URL_BYTES = 8 * 1024;
 
+const HTTP_TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+};
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const responses = new ResponseCache(options.responseCacheBytes ?? DEFAULT_RESPONSE_CACHE_BYTES);
-  const metrics = new HttpMetrics(options.catalogue, options.registry, responses);
+  const responses = new ResponseCache(options.responseCacheBytes);
+  const metrics = new HttpMetrics(options.reader, options.registry, responses);
   const isDraining = options.isDraining ?? (() => false);
-  const ctx: RouteContext = {
-    catalogue: options.catalogue,
-    codec: new CursorCodec(options.cursorSecret),
-    metrics,
-    responses,
-    cacheControl: `public, max-age=${Math.max(0, Math.floor(options.cacheMaxAgeSeconds))}`,
-    isDraining,
-    status: options.status ?? (() => ({})),
-  };
+  const cacheControl = `public, max-age=${Math.max(0, Math.floor(options.cacheMaxAgeSeconds))}`;
+  const answers = new MoviesAnswers({ reader: options.reader, codec: new CursorCodec(options.cursorSecret), cache: responses, cacheControl });
+  const ctx: RouteContext = { reader: options.reader, metrics, answers, cacheControl, isDraining, status: options.status ?? (() => ({})) };
   const requestIds = new RequestIds();
   const record = requestRecorder(options.logger, metrics);
-  const securityHeaders: Record<string, string> = { 'x-content-type-options': 'nosniff' };
-  if (options.tls) securityHeaders['strict-transport-security'] = 'max-age=31536000';
+  const securityHeaders = ['x-content-type-options', 'nosniff'];
+  if (options.tls) securityHeaders.push('strict-transport-security', 'max-age=31536000');
   // Clients that must be identified or limited go through access.ts on every request: no lane then.
-  const laneAllowed = responses.enabled && !(options.access && (options.access.requireApiKey || options.access.rateLimit > 0));
+  const laneAllowed = !(options.access && (options.access.requireApiKey || options.access.rateLimit > 0));
   const fastLane = laneAllowed
-    ? createFastLane({ catalogue: options.catalogue, responses, requestIds, securityHeaders, cacheControl: ctx.cacheControl, maxUrlBytes: MAX_URL_BYTES, isDraining, record })
+    ? createFastLane({
+        answers,
+        requestIds,
+        securityHeaders,
+        maxUrlBytes: MAX_URL_BYTES,
+        isDraining,
+        record,
+        logError: (reqId, error) => options.logger.error({ reqId, err: error }, 'request failed'),
+      })
     : undefined;
 
   const app = Fastify({
@@ -76,26 +86,25 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     childLoggerFactory: (logger) => logger,
     requestIdHeader: false,
     genReqId: (req) => requestIds.next(req.headers['x-request-id']),
-    // Fastify runs on a server we create, so that the fast lane sees requests first.
+    // Fastify runs on a server we create (TLS included), so that the fast lane sees requests first.
     serverFactory: (handler) => createNodeServer(fastLane ? (req, res) => fastLane(req, res) || handler(req, res) : handler, options.tls),
     bodyLimit: 16 * 1024,
     routerOptions: { maxParamLength: 256 },
     // Router-level failures (undecodable path, over-long parameter) get the same problem answers.
     frameworkErrors: (_error, _request, reply) =>
-      badRequest(reply, 'the path is not valid: undecodable percent-encoding, or a segment longer than 256 characters'),
+      sendProblem(reply, problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', 'the path is not valid: undecodable percent-encoding, or a segment longer than 256 characters')),
     forceCloseConnections: 'idle',
     return503OnClosing: false,
     clientErrorHandler: clientErrorHandler(MAX_HEADER_BYTES),
-    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   });
   app.decorateRequest('client', 'anonymous');
-  // Schemas document the API; our own parser validates and routes send ready strings.
+  // Schemas document the API; our own parser validates and routes send ready answers.
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    reply.headers(securityHeaders);
+    for (let i = 0; i + 1 < securityHeaders.length; i += 2) reply.header(securityHeaders[i] as string, securityHeaders[i + 1]);
     if (isDraining()) reply.header('connection', 'close');
     if (request.url.length > MAX_URL_BYTES) {
       sendProblem(reply, problem(414, PROBLEM_TYPES.uriTooLong, 'URI Too Long', `the request URL is longer than ${MAX_URL_BYTES} bytes; use fewer or shorter parameters`));
@@ -114,15 +123,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     sendProblem(reply, problem(404, PROBLEM_TYPES.notFound, 'Not Found', `there is no ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}; see /docs for the API`)),
   );
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof QueryError) {
-      return sendProblem(reply, problem(400, PROBLEM_TYPES.invalidParameter, 'Bad Request', error.message, { parameter: error.parameter }));
-    }
     const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      return sendProblem(reply, problem(status, PROBLEM_TYPES.badRequest, httpTitle(status), error.message));
-    }
+    if (status >= 400 && status < 500) return sendProblem(reply, problem(status, PROBLEM_TYPES.badRequest, HTTP_TITLES[status] ?? 'Bad Request', error.message));
     request.log.error({ reqId: request.id, err: error }, 'request failed');
-    return sendProblem(reply, problem(500, PROBLEM_TYPES.internal, 'Internal Server Error', `the server failed to answer; quote request id ${request.id} when reporting this`));
+    return sendProblem(reply, internalError(request.id));
   });
 
   await app.register(swagger, {
@@ -140,13 +144,4 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()));
   for (const plugin of options.plugins ?? []) await plugin(app);
   return app;
-}
-
-function badRequest(reply: FastifyReply, detail: string): void {
-  sendProblem(reply, problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', detail));
-}
-
-function httpTitle(status: number): string {
-  const titles: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Content Too Large', 415: 'Unsupported Media Type', 408: 'Request Timeout' };
-  return titles[status] ?? 'Bad Request';
 }

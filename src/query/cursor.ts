@@ -1,5 +1,5 @@
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
-import type { MovieQuery, Position } from '../engine/query.js';
+import type { MovieQuery, Position } from '../engine/movie-query.js';
 import { QueryError } from './query-error.js';
 
 const VERSION = 1;
@@ -15,6 +15,14 @@ export function queryFingerprint(query: MovieQuery): string {
   return hash('sha256', canonical, 'base64url').slice(0, 11);
 }
 
+/** The cursor side of one page request: where the page starts, and how to point past it. */
+export interface PageCursor {
+  /** The position the page starts after, from the request's cursor; undefined for a first page. */
+  readonly after: Position | undefined;
+  /** The `next_cursor` for the page that follows `last`. */
+  next(last: Position): string;
+}
+
 /**
  * Cursors are keyset positions (year, title, id), not offsets, so they stay meaningful across data
  * reloads. They are signed so that a client cannot hand-craft or edit one: a bad cursor is a clear
@@ -22,6 +30,16 @@ export function queryFingerprint(query: MovieQuery): string {
  */
 export class CursorCodec {
   constructor(private readonly secret: string) {}
+
+  /**
+   * Decodes the request's cursor, if any, for `query`. The fingerprint is computed at most once per
+   * request, and only when a cursor is read or written. Throws QueryError for a bad cursor.
+   */
+  forPage(query: MovieQuery, cursor: string | undefined): PageCursor {
+    let fingerprint = cursor === undefined ? undefined : queryFingerprint(query);
+    const after = cursor === undefined ? undefined : this.decode(cursor, fingerprint as string);
+    return { after, next: (last) => this.encode(last, (fingerprint ??= queryFingerprint(query))) };
+  }
 
   encode(position: Position, fingerprint: string): string {
     const payload = Buffer.from(JSON.stringify([VERSION, position.year, position.title, position.id, fingerprint]));

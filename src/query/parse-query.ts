@@ -1,6 +1,6 @@
 import { normaliseText } from '../catalogue/normalise.js';
 import { RECORD_LIMITS } from '../catalogue/validate.js';
-import type { MovieQuery } from '../engine/query.js';
+import type { MovieQuery } from '../engine/movie-query.js';
 import { QueryError } from './query-error.js';
 
 export const DEFAULT_LIMIT = 20;

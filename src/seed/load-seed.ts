@@ -3,7 +3,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
-import { DEFAULT_SEED_SHA256, DEFAULT_SEED_URL } from '../config/config.js';
+import { DEFAULT_SEED_SHA256, DEFAULT_SEED_URL, type Config } from '../config/config.js';
 
 export type SeedErrorCode = 'NOT_FOUND' | 'DOWNLOAD_FAILED' | 'CHECKSUM_MISMATCH' | 'INVALID_JSON' | 'NOT_AN_ARRAY' | 'TOO_LARGE';
 
@@ -25,6 +25,11 @@ export interface SeedSource {
   readonly sha256?: string;
   readonly log: Logger;
   readonly timeoutMs?: number;
+}
+
+/** Where the first snapshot comes from, as configured. */
+export function seedSourceOf(config: Pick<Config, 'seed' | 'dataDir' | 'seedSha256'>): Omit<SeedSource, 'log'> {
+  return { source: config.seed, dataDir: config.dataDir, ...(config.seedSha256 ? { sha256: config.seedSha256 } : {}) };
 }
 
 export interface LoadedSeed {

@@ -31,6 +31,15 @@ export interface Dataset {
   history(id: string): HistoryEntry[];
 }
 
+/**
+ * What the servers read: the dataset being served, if any, and when it was loaded. Read-only on
+ * purpose: swapping versions belongs to the serving lifecycle (live/), never to a request.
+ */
+export interface CatalogueReader {
+  readonly dataset: Dataset | undefined;
+  readonly loadedAt: Date | undefined;
+}
+
 export async function datasetFromSnapshot(pointer: Pointer, snapshot: Snapshot): Promise<Dataset> {
   const movies: Movie[] = [];
   for (const entry of snapshot.entries) if (!entry.deleted) movies.push({ ...entry.values, id: entry.id });
@@ -60,9 +69,4 @@ export async function datasetFromSnapshot(pointer: Pointer, snapshot: Snapshot):
       })
       .reverse();
   return lastRun ? { index, pointer, lastRun, history } : { index, pointer, history };
-}
-
-/** A dataset with no provenance, for serving a seed file directly. */
-export function datasetFromMovies(version: string, movies: readonly Movie[]): Dataset {
-  return { index: CatalogueIndex.build(version, movies), history: () => [] };
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { matchesIfNoneMatch } from '../http/etag.js';
+import { matchesIfNoneMatch } from '../node-http/etag.js';
 
 /**
  * Scripts, styles and requests only from this origin, nothing inline. Thumbnails are the exception:

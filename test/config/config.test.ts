@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usableCores } from '../../src/config/usable-cores.js';
-import { CONFIG_SETTINGS, ConfigError, configMarkdownTable, loadConfig } from '../../src/config/config.js';
+import { CONFIG_SETTINGS, configMarkdownTable, loadConfig } from '../../src/config/config.js';
+import { ConfigError } from '../../src/config/settings.js';
 import { repoRoot } from '../support/paths.js';
 
 test('defaults', () => {
@@ -38,6 +39,9 @@ test('each invalid value is a ConfigError naming the variable and what is allowe
     [{ MOVIES_S3_SSE: 'rot13' }, /MOVIES_S3_SSE must be one of AES256, aws:kms/],
     [{ TLS_CERT: '/c.pem' }, /TLS_CERT and TLS_KEY must be set together/],
     [{ MOVIES_REQUIRE_API_KEY: 'true' }, /needs MOVIES_API_KEYS/],
+    [{ MOVIES_RATE_LIMIT: 'fast' }, /MOVIES_RATE_LIMIT must be a number of requests per second, 0 or more, got "fast"/],
+    [{ MOVIES_RATE_BURST: '-2' }, /MOVIES_RATE_BURST must be an integer of at least 1/],
+    [{ MOVIES_RESPONSE_CACHE_BYTES: '64MiB' }, /MOVIES_RESPONSE_CACHE_BYTES must be a whole number of bytes of at least 0/],
   ];
   for (const [env, message] of cases) assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(env));
 });

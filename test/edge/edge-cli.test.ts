@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/config/config.js';
+import { ConfigError } from '../../src/config/settings.js';
 import { EDGE_SETTINGS, edgeConfigMarkdownTable, loadEdgeConfig } from '../../src/config/edge-config.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
 import { freePort, runCli, waitFor } from '../support/cli-process.js';
@@ -45,8 +45,8 @@ describe('edge settings', () => {
       [{ EDGE_ORIGIN: 'http://a:1/?x=1' }, /^EDGE_ORIGIN must be/],
       [{ EDGE_ORIGIN: 'http://user:pw@a:1' }, /^EDGE_ORIGIN must be/],
       [{ ...origin, EDGE_PORT: '70000' }, /^EDGE_PORT must be an integer from 0 to 65535/],
-      [{ ...origin, EDGE_CACHE_MAX_BYTES: '0' }, /^EDGE_CACHE_MAX_BYTES must be an integer of at least 1, got "0"$/],
-      [{ ...origin, EDGE_CACHE_MAX_BYTES: '64MiB' }, /^EDGE_CACHE_MAX_BYTES must be an integer/],
+      [{ ...origin, EDGE_CACHE_MAX_BYTES: '0' }, /^EDGE_CACHE_MAX_BYTES must be a whole number of bytes of at least 1, got "0"$/],
+      [{ ...origin, EDGE_CACHE_MAX_BYTES: '64MiB' }, /^EDGE_CACHE_MAX_BYTES must be a whole number of bytes/],
       [{ ...origin, EDGE_UPSTREAM_TIMEOUT: '0' }, /^EDGE_UPSTREAM_TIMEOUT must be a number of seconds greater than 0, got "0"$/],
       [{ ...origin, EDGE_UPSTREAM_TIMEOUT: 'soon' }, /^EDGE_UPSTREAM_TIMEOUT must be a number of seconds/],
       [{ ...origin, EDGE_STALE_IF_ERROR: '-1' }, /^EDGE_STALE_IF_ERROR must be a number of seconds, 0 or more/],
@@ -83,7 +83,7 @@ describe('cinedex edge, the command', () => {
   test('a bad flag value exits 1 with one line naming it', async () => {
     const out = await runCli(['edge', '--origin', api.base, '--cache-max-bytes', 'lots'], {});
     assert.equal(out.code, 1);
-    assert.equal(out.stderr, 'cinedex: EDGE_CACHE_MAX_BYTES must be an integer of at least 1, got "lots"\n');
+    assert.equal(out.stderr, 'cinedex: EDGE_CACHE_MAX_BYTES must be a whole number of bytes of at least 1, got "lots"\n');
   });
 
   test('a port in use exits 1 with one line', async () => {

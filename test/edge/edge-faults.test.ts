@@ -1,6 +1,6 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EdgeOptions } from '../../src/edge/edge-server.js';
+import type { EdgeOptions } from '../../src/edge/server.js';
 import { startEdge, type RunningEdge } from '../support/edge.js';
 import { FakeOrigin, json, sleep, type OriginHandler } from '../support/fake-origin.js';
 import { rawRequest } from '../support/raw-http.js';
@@ -30,7 +30,7 @@ interface ProblemBody {
 
 async function expectProblem(response: Response, status: number, detail: RegExp): Promise<ProblemBody> {
   assert.equal(response.status, status);
-  assert.equal(response.headers.get('content-type'), 'application/problem+json');
+  assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8');
   assert.equal(response.headers.get('cache-control'), 'no-store');
   assert.equal(response.headers.get('x-cache'), 'MISS');
   assert.equal(response.headers.get('age'), '0');
@@ -59,15 +59,17 @@ const slow =
   };
 
 describe('timeouts', () => {
-  test('a slow origin with nothing cached: 504 problem, within about the timeout', async () => {
-    const { edge } = await setup(slow(2000), { upstreamTimeoutSeconds: 0.3 });
+  test('a slow origin with nothing cached: 504 problem, at the timeout rather than when the origin answers', async () => {
+    // The origin would answer after 20 s; the edge gives up after 0.3 s. The bounds tell the two apart
+    // with room for a loaded machine.
+    const { edge } = await setup(slow(20_000), { upstreamTimeoutSeconds: 0.3 });
     const started = Date.now();
     const response = await fetch(`${edge.base}/v1/genres`);
     const elapsed = Date.now() - started;
     const body = await expectProblem(response, 504, /^the origin http:\/\/127\.0\.0\.1:\d+ did not answer within 0\.3 s to GET \/v1\/genres, and this edge holds no usable copy/);
     assert.equal(body.title, 'Gateway Timeout');
     assert.equal(body.type, 'https://cinedex.dev/problems/origin-timeout');
-    assert.ok(elapsed >= 280 && elapsed < 1500, `answered after ${elapsed} ms`);
+    assert.ok(elapsed >= 280 && elapsed < 10_000, `answered after ${elapsed} ms`);
     assert.equal(await edge.metric('cinedex_edge_upstream_duration_seconds_count{outcome="timeout"}'), 1);
   });
 
@@ -131,10 +133,10 @@ describe('origin errors: stale-if-error, then 502', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000', 'cache-control': 'max-age=60' });
       res.write('{"partial":');
       setTimeout(() => res.socket?.destroy(), 20);
-    });
+    }, { upstreamTimeoutSeconds: 30 });
     const started = Date.now();
     await expectProblem(await fetch(`${edge.base}/cut`), 502, /^the origin http:\/\/127\.0\.0\.1:\d+ failed: ECONNRESET for GET \/cut/);
-    assert.ok(Date.now() - started < 2000, 'well before the 5 s deadline');
+    assert.ok(Date.now() - started < 15_000, 'well before the 30 s deadline');
   });
 
   test('an origin that is not listening: 502 naming ECONNREFUSED', async () => {

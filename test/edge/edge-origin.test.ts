@@ -1,11 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
-import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
 import { startEdge, type RunningEdge } from '../support/edge.js';
 import { sleep } from '../support/fake-origin.js';
-import { seedIndex } from '../support/seed-index.js';
+import { datasetFrom, seedIndex } from '../support/seed-index.js';
 
 /** What the origin saw: the real API's node server emits 'request' for every request, so a second listener can watch without changing it. */
 function watch(api: RunningApi) {
@@ -180,7 +179,7 @@ describe('revalidation against the real API (max-age=1)', () => {
     const old = await fetch(`${edge.base}${path}`);
     const oldEtag = old.headers.get('etag');
     await old.arrayBuffer();
-    api.live.swap(CatalogueIndex.build('edge-v2', seedIndex().movies.slice(5000, 5100)));
+    api.live.swap(datasetFrom('edge-v2', seedIndex().movies.slice(5000, 5100)));
     await sleep(1100);
     const fresh = await fetch(`${edge.base}${path}`);
     const direct = await fetch(`${api.base}${path}`);

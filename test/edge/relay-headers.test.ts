@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forwardedRequestHeaders, mergeRevalidated, relayedHeaders } from '../../src/edge/relay-headers.js';
-import { requestFacts } from '../../src/http/request-facts.js';
+import { requestFacts } from '../../src/node-http/request-facts.js';
 
 test('requestFacts: credentials in any spelling, the request id, every If-None-Match line', () => {
   for (const name of ['Authorization', 'X-API-KEY', 'x-api-key', 'COOKIE']) assert.equal(requestFacts(['Host', 'a', name, 'v']).credentials, true, name);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { normaliseText } from '../../src/catalogue/normalise.js';
-import type { MovieQuery, Position } from '../../src/engine/query.js';
+import type { MovieQuery, Position } from '../../src/engine/movie-query.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { referenceSearch, type ReferenceQuery } from '../support/reference-search.js';
 import { seedPath } from '../support/paths.js';

@@ -1,11 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Movie } from '../../src/catalogue/movie.js';
-import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
+import type { Dataset } from '../../src/snapshot/dataset.js';
 import { referenceSearch, type ReferenceQuery } from '../support/reference-search.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
 import { rawRequest } from '../support/raw-http.js';
-import { seedIndex } from '../support/seed-index.js';
+import { datasetFrom, seedIndex } from '../support/seed-index.js';
 
 const { movies } = seedIndex();
 let api: RunningApi;
@@ -101,8 +101,8 @@ describe('GET /v1/movies', () => {
     assert.equal(await again.text(), '');
     assert.equal((await fetch(`${api.base}/v1/movies?genre=Western`, { headers: { 'if-none-match': `W/${etag}, "x"` } })).status, 304);
     assert.equal((await fetch(`${api.base}/v1/movies?genre=Western`, { headers: { 'if-none-match': '"other"' } })).status, 200);
-    const previous = api.live.current as CatalogueIndex;
-    api.live.swap(CatalogueIndex.build('another-version', movies));
+    const previous = api.live.dataset as Dataset;
+    api.live.swap(datasetFrom('another-version', movies));
     try {
       const after = await get('/v1/movies?genre=Western');
       assert.notEqual(after.headers.get('etag'), etag);

@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
-import { seedIndex } from '../support/seed-index.js';
+import { rawExchange } from '../support/raw-http.js';
+import { datasetFrom, seedIndex } from '../support/seed-index.js';
+
+const KEY = 'k-0123456789abcdef';
 
 /** A server whose Fastify side records every request it sees: what it does not see, the fast lane answered. */
 async function startCounted(options: Parameters<typeof startApi>[0] = {}): Promise<{ api: RunningApi; reachedFastify: string[]; logLines: Record<string, unknown>[] }> {
@@ -27,45 +29,56 @@ async function startCounted(options: Parameters<typeof startApi>[0] = {}): Promi
   return { api, reachedFastify, logLines };
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
+/** The whole response as bytes on the wire, with the one header that may differ between two sends masked: Date. */
+async function wire(api: RunningApi, path: string, headers: Record<string, string> = {}): Promise<string> {
+  const lines = Object.entries({ host: 'localhost', 'x-request-id': 'same-id-for-both', connection: 'close', ...headers }).map(([k, v]) => `${k}: ${v}\r\n`);
+  const raw = await rawExchange(api.port, `GET ${path} HTTP/1.1\r\n${lines.join('')}\r\n`);
+  return raw.replace(/^date: .*$/im, 'date: <masked>');
 }
 
-async function get(api: RunningApi, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+async function get(api: RunningApi, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const res = await fetch(api.base + path, { headers });
-  const body = await res.text();
-  return { status: res.status, headers: Object.fromEntries(res.headers), body };
+  return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
 }
 
-/** What must be equal between two answers to the same request: all but the date and the request id. */
-function comparable(answer: Answer): Answer {
-  const { date: _date, 'x-request-id': _id, ...headers } = answer.headers;
-  return { ...answer, headers };
-}
-
-const PATHS = ['/v1/movies?title=mission&cast=tom+cruise', '/v1/movies', '/v1/movies?', '/v1/movies?genre=Drama&year=1950&limit=3', '/v1/movies?title=%C3%A9t%C3%A9'];
-
-test('a repeated query is answered by the fast lane, byte for byte as Fastify answered it first', async () => {
-  const { api, reachedFastify } = await startCounted();
+test('the lane and the Fastify route write the same bytes: hits, misses, cursors, 304s, 400s, draining, not ready', async () => {
+  let draining = false;
+  const { api, reachedFastify } = await startCounted({ isDraining: () => draining, access: { keys: new Map([[KEY, 'acme']]), requireApiKey: false, rateLimit: 0, rateBurst: 0 } });
   try {
-    for (const path of PATHS) {
-      const first = await get(api, path);
-      const seenBefore = reachedFastify.length;
-      const again = await get(api, path);
-      assert.equal(reachedFastify.length, seenBefore, `${path}: the repeat did not reach Fastify`);
-      assert.equal(first.status, 200);
-      assert.deepEqual(comparable(again), comparable(first), path);
-      assert.ok(again.headers['x-request-id'], 'the lane issues request ids too');
+    const first = JSON.parse((await get(api, '/v1/movies?genre=Drama&year=1950&limit=3')).body) as { next_cursor: string };
+    const etag = (await get(api, '/v1/movies?title=mission')).headers.etag as string;
+    const cases: [string, Record<string, string>][] = [
+      ['/v1/movies?title=mission&cast=tom+cruise', {}],
+      ['/v1/movies', {}],
+      ['/v1/movies?', {}],
+      ['/v1/movies?title=%C3%A9t%C3%A9', {}],
+      [`/v1/movies?genre=Drama&year=1950&limit=3&cursor=${encodeURIComponent(first.next_cursor)}`, {}],
+      ['/v1/movies?title=mission', { 'if-none-match': etag }],
+      ['/v1/movies?year=abc', {}],
+      ['/v1/movies?nope=1', {}],
+      ['/v1/movies?cursor=garbage', {}],
+    ];
+    for (const [path, headers] of cases) {
+      for (const state of ['serving', 'draining'] as const) {
+        draining = state === 'draining';
+        const before = reachedFastify.length;
+        const lane = await wire(api, path, headers);
+        assert.equal(reachedFastify.length, before, `${path} (${state}): the anonymous request did not reach Fastify`);
+        const route = await wire(api, path, { ...headers, 'x-api-key': KEY });
+        assert.equal(reachedFastify.length, before + 1, `${path} (${state}): the keyed request went through Fastify`);
+        assert.equal(lane, route, `${path} (${state})`);
+        assert.match(lane, /^HTTP\/1\.1 \d{3} /);
+      }
     }
-    // Following a cursor from a lane answer works like any other.
-    const paged = PATHS[3] as string;
-    const page = JSON.parse((await get(api, paged)).body) as { next_cursor: string | null };
-    assert.ok(page.next_cursor, `${paged} has a second page`);
-    const next = await get(api, `${paged}&cursor=${encodeURIComponent(page.next_cursor)}`);
-    assert.equal(next.status, 200);
-    assert.notEqual(next.body, (await get(api, paged)).body);
+    draining = false;
+    const empty = await startCounted({ empty: true, access: { keys: new Map([[KEY, 'acme']]), requireApiKey: false, rateLimit: 0, rateBurst: 0 } });
+    try {
+      const lane = await wire(empty.api, '/v1/movies?year=1999');
+      assert.match(lane, /^HTTP\/1\.1 503 /);
+      assert.equal(lane, await wire(empty.api, '/v1/movies?year=1999', { 'x-api-key': KEY }));
+    } finally {
+      await empty.api.app.close();
+    }
   } finally {
     await api.app.close();
   }
@@ -76,30 +89,32 @@ test('the lane echoes request ids, answers If-None-Match with 304, and logs and 
   try {
     const path = '/v1/movies?genre=comedy&limit=2';
     const first = await get(api, path, { 'x-request-id': 'from-the-client-1' });
-    const before = reachedFastify.length;
     const again = await get(api, path, { 'x-request-id': 'from-the-client-2' });
     assert.equal(again.headers['x-request-id'], 'from-the-client-2');
     const conditional = await get(api, path, { 'if-none-match': first.headers.etag as string });
     assert.equal(conditional.status, 304);
     assert.equal(conditional.body, '');
     assert.equal(conditional.headers.etag, first.headers.etag);
-    assert.equal(reachedFastify.length, before, 'neither reached Fastify');
+    const keyed = await get(api, path, { authorization: 'Bearer x', 'x-request-id': 'from-the-client-3' });
+    assert.deepEqual(reachedFastify, [path], 'only the request with credentials reached Fastify');
+    assert.equal(keyed.body, first.body);
     await new Promise((r) => setTimeout(r, 50));
     const lines = logLines.filter((l) => l.msg === 'request' && l.url === path);
-    assert.equal(lines.length, 3);
+    assert.equal(lines.length, 4);
     const keys = (l: Record<string, unknown>) => Object.keys(l).filter((k) => k !== 'time').sort();
-    assert.deepEqual(keys(lines[1] as Record<string, unknown>), keys(lines[0] as Record<string, unknown>));
+    assert.deepEqual(keys(lines[0] as Record<string, unknown>), keys(lines[3] as Record<string, unknown>), 'the lane and Fastify log the same fields');
     assert.deepEqual(lines.map((l) => [l.reqId, l.route, l.status, l.client]), [
       ['from-the-client-1', '/v1/movies', 200, 'anonymous'],
       ['from-the-client-2', '/v1/movies', 200, 'anonymous'],
       [conditional.headers['x-request-id'], '/v1/movies', 304, 'anonymous'],
+      ['from-the-client-3', '/v1/movies', 200, 'anonymous'],
     ]);
     const metrics = await (await fetch(`${api.base}/metrics`)).text();
-    assert.match(metrics, /http_request_duration_seconds_count\{route="\/v1\/movies",status_code="200"\} 2/);
+    assert.match(metrics, /http_request_duration_seconds_count\{route="\/v1\/movies",status_code="200"\} 3/);
     assert.match(metrics, /http_request_duration_seconds_count\{route="\/v1\/movies",status_code="304"\} 1/);
-    // One computed answer, two from the cache: a miss is counted once although lane and route both looked.
+    // One lookup per request: the first computed the answer, the other three found it.
     assert.match(metrics, /cinedex_response_cache_lookups_total\{result="miss"\} 1\n/);
-    assert.match(metrics, /cinedex_response_cache_lookups_total\{result="hit"\} 2\n/);
+    assert.match(metrics, /cinedex_response_cache_lookups_total\{result="hit"\} 3\n/);
   } finally {
     await api.app.close();
   }
@@ -113,7 +128,7 @@ test('a new data version is never answered from the old one', async () => {
     const { movies } = seedIndex();
     // The same catalogue without the newest Mission: Impossible, under a new version.
     const newest = (JSON.parse(before.body) as { items: { id: string }[] }).items[0]?.id;
-    api.live.swap(CatalogueIndex.build('v-next', movies.filter((m) => m.id !== newest)));
+    api.live.swap(datasetFrom('v-next', movies.filter((m) => m.id !== newest)));
     const after = await get(api, path);
     assert.notEqual(after.headers.etag, before.headers.etag);
     assert.ok(!after.body.includes(`"${newest}"`));
@@ -123,40 +138,36 @@ test('a new data version is never answered from the old one', async () => {
   }
 });
 
-test('what the lane leaves to Fastify: API keys, other paths and methods, bad queries, draining, no cache', async () => {
-  let draining = false;
-  const { api, reachedFastify } = await startCounted({ isDraining: () => draining, access: { keys: new Map([['k-0123456789abcdef', 'acme']]), requireApiKey: false, rateLimit: 0, rateBurst: 0 } });
+test('what the lane leaves to Fastify: credentials, other paths and methods, over-long URLs; no lane when clients are limited', async () => {
+  const { api, reachedFastify } = await startCounted({ access: { keys: new Map([[KEY, 'acme']]), requireApiKey: false, rateLimit: 0, rateBurst: 0 } });
   try {
     const path = '/v1/movies?year=1999';
-    await get(api, path);
-    const expectFastify = async (what: string, send: () => Promise<Answer>) => {
+    const expectFastify = async (what: string, send: () => Promise<{ status: number }>) => {
       const before = reachedFastify.length;
       const answer = await send();
       assert.equal(reachedFastify.length, before + 1, `${what} goes through Fastify`);
       return answer;
     };
-    assert.equal((await expectFastify('a known key', () => get(api, path, { 'x-api-key': 'k-0123456789abcdef' }))).status, 200);
+    assert.equal((await expectFastify('a known key', () => get(api, path, { 'x-api-key': KEY }))).status, 200);
     assert.equal((await expectFastify('an Authorization header', () => get(api, path, { authorization: 'Bearer x' }))).status, 200);
+    assert.equal((await expectFastify('a cookie', () => get(api, path, { cookie: 'a=b' }))).status, 200);
     // Refused by the access hook before the counting hook runs: the 401 itself shows Fastify answered.
     assert.equal((await get(api, path, { 'x-api-key': 'not-a-key-not-a-key' })).status, 401);
-    await expectFastify('HEAD', async () => {
-      const res = await fetch(api.base + path, { method: 'HEAD' });
-      return { status: res.status, headers: {}, body: '' };
-    });
+    await expectFastify('HEAD', async () => ({ status: (await fetch(api.base + path, { method: 'HEAD' })).status }));
     await expectFastify('a trailing slash', () => get(api, '/v1/movies/?year=1999'));
-    for (let i = 0; i < 2; i++) assert.equal((await expectFastify('a bad query, every time', () => get(api, '/v1/movies?year=abc'))).status, 400);
-    draining = true;
-    const drained = await expectFastify('a request while draining', () => get(api, path));
-    assert.equal(drained.status, 200);
-    assert.equal(drained.headers.connection, 'close');
+    await expectFastify('another path', () => get(api, '/v1/moviesx'));
+    assert.equal((await get(api, `/v1/movies?title=${'a'.repeat(9000)}`)).status, 414);
   } finally {
     await api.app.close();
   }
-  for (const options of [{ responseCacheBytes: 0 }, { access: { keys: new Map<string, string>(), requireApiKey: false, rateLimit: 100, rateBurst: 100 } }]) {
-    const off = await startCounted(options);
+  for (const access of [
+    { keys: new Map<string, string>([[KEY, 'acme']]), requireApiKey: true, rateLimit: 0, rateBurst: 0 },
+    { keys: new Map<string, string>([[KEY, 'acme']]), requireApiKey: false, rateLimit: 100, rateBurst: 100 },
+  ]) {
+    const off = await startCounted({ access });
     try {
-      for (let i = 0; i < 3; i++) assert.equal((await get(off.api, '/v1/movies?year=1999')).status, 200);
-      assert.equal(off.reachedFastify.length, 3, `no lane with ${JSON.stringify(options)}`);
+      for (let i = 0; i < 3; i++) assert.equal((await get(off.api, '/v1/movies?year=1999', { 'x-api-key': KEY })).status, 200);
+      assert.equal(off.reachedFastify.length, 3, `no lane with ${JSON.stringify({ ...access, keys: [...access.keys.keys()] })}`);
     } finally {
       await off.api.app.close();
     }

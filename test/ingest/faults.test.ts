@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import type { Movie } from '../../src/catalogue/movie.js';
-import { runIngestion } from '../../src/ingest/ingest-run.js';
+import { runIngestion } from '../../src/ingest/ingestion.js';
 import { MergeState } from '../../src/merge/merge-state.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import { POINTER_KEY } from '../../src/snapshot/snapshot.js';
-import { LiveCatalogue } from '../../src/serve/live-catalogue.js';
-import { SnapshotRefresher } from '../../src/serve/refresher.js';
+import { LiveCatalogue } from '../../src/live/live-catalogue.js';
+import { SnapshotRefresher } from '../../src/live/refresher.js';
 import { FolderStore } from '../../src/store/folder-store.js';
 import { S3Store } from '../../src/store/s3-store.js';
 import { seededFolder, silent } from '../support/catalogue-store.js';
@@ -72,7 +72,7 @@ test('a snapshot that fails its checksum or validation is refused; the old data 
   const live = new LiveCatalogue();
   const refresher = new SnapshotRefresher(s.repository, live, silent);
   assert.equal(await refresher.refresh(), 'swapped');
-  const good = live.current?.version;
+  const good = live.dataset?.index.version;
   s.drop('p/1.json', updates(10, 1), 1_700_000_000);
   const outcome = await s.ingest();
   assert.ok(outcome.published);
@@ -82,7 +82,7 @@ test('a snapshot that fails its checksum or validation is refused; the old data 
   bytes[bytes.length - 10] = (bytes[bytes.length - 10] as number) ^ 0xff;
   writeFileSync(path, bytes);
   assert.equal(await refresher.refresh(), 'refused');
-  assert.equal(live.current?.version, good);
+  assert.equal(live.dataset?.index.version, good);
   assert.match(refresher.state.lastError?.message ?? '', /fails its checksum/);
   assert.equal(refresher.state.lastError?.version, outcome.pointer.version);
   // Refused once, it is not reloaded on every poll; a new pointer is tried again.
@@ -101,7 +101,7 @@ test('a pointer naming a snapshot that does not decode is refused', async () => 
   await s.repository.store.put(POINTER_KEY, Buffer.from(JSON.stringify({ ...current!.pointer, version: 'bad', snapshotKey: 'catalogue/snapshots/bad.ndjson.gz', sha256: createHash('sha256').update(garbage).digest('hex') })));
   assert.equal(await refresher.refresh(), 'refused');
   assert.match(refresher.state.lastError?.message ?? '', /not valid gzip/);
-  assert.equal(live.current?.size, seed.length);
+  assert.equal(live.dataset?.index.size, seed.length);
 });
 
 test('S3 errors are retried, then the run fails cleanly without publishing', async () => {

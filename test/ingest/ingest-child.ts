@@ -1,6 +1,6 @@
 /** Runs one ingestion in its own process, so a test can kill it at any point. Args: storeDir inboxDir. */
 import { pino } from 'pino';
-import { runIngestion } from '../../src/ingest/ingest-run.js';
+import { runIngestion } from '../../src/ingest/ingestion.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import { FolderStore } from '../../src/store/folder-store.js';
 

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { catalogueFromSeed } from '../../src/catalogue/seed-catalogue.js';
+import { catalogueFromSeed } from '../../src/seed/seed-catalogue.js';
 import { loadSeed, SeedError } from '../../src/seed/load-seed.js';
 import { seedPath } from '../support/paths.js';
 

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import { loadConfig } from '../../src/config/config.js';
 import { buildServer, type ServerOptions } from '../../src/http/server.js';
-import { LiveCatalogue } from '../../src/serve/live-catalogue.js';
-import { seedIndex } from './seed-index.js';
+import { LiveCatalogue } from '../../src/live/live-catalogue.js';
+import { datasetOf, seedIndex } from './seed-index.js';
 
 export interface RunningApi {
   readonly app: FastifyInstance;
@@ -11,11 +12,22 @@ export interface RunningApi {
   readonly port: number;
 }
 
+/** The settings a server gets when nothing is configured: the tests serve with the product's defaults. */
+export const DEFAULTS = loadConfig({});
+
 /** The real API on a real socket (127.0.0.1, ephemeral port), serving the seed unless told otherwise. */
-export async function startApi(options: Partial<ServerOptions> & { empty?: boolean } = {}): Promise<RunningApi> {
-  const live = options.catalogue ?? new LiveCatalogue();
-  if (!options.catalogue && !options.empty) live.swap(seedIndex().index);
-  const app = await buildServer({ catalogue: live, cursorSecret: 'test-secret', logger: pino({ level: 'silent' }), cacheMaxAgeSeconds: 10, ...options });
+export async function startApi(options: Partial<Omit<ServerOptions, 'reader'>> & { live?: LiveCatalogue; empty?: boolean } = {}): Promise<RunningApi> {
+  const { live: given, empty, ...rest } = options;
+  const live = given ?? new LiveCatalogue();
+  if (!given && !empty) live.swap(datasetOf(seedIndex().index));
+  const app = await buildServer({
+    reader: live,
+    cursorSecret: 'test-secret',
+    logger: pino({ level: 'silent' }),
+    cacheMaxAgeSeconds: 10,
+    responseCacheBytes: DEFAULTS.responseCacheBytes,
+    ...rest,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   return { app, base: `http://127.0.0.1:${port}`, live, port };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import type { Movie } from '../../src/catalogue/movie.js';
-import { runIngestion, type IngestOutcome } from '../../src/ingest/ingest-run.js';
+import { runIngestion, type IngestOutcome } from '../../src/ingest/ingestion.js';
 import { MergeState } from '../../src/merge/merge-state.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import { FolderStore } from '../../src/store/folder-store.js';

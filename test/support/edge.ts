@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { createEdge, type Edge, type EdgeOptions } from '../../src/edge/edge-server.js';
+import { createEdge, type Edge, type EdgeOptions } from '../../src/edge/server.js';
 
 export interface RunningEdge {
   readonly edge: Edge;

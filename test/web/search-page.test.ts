@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Movie } from '../../src/catalogue/movie.js';
 import type { HistoryEntry } from '../../src/snapshot/dataset.js';
-import { LiveCatalogue } from '../../src/serve/live-catalogue.js';
-import { SnapshotRefresher } from '../../src/serve/refresher.js';
+import { LiveCatalogue } from '../../src/live/live-catalogue.js';
+import { SnapshotRefresher } from '../../src/live/refresher.js';
 import { webRoutes } from '../../src/web/web-routes.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
 import { launchChromium } from '../support/browser.js';
@@ -45,7 +45,7 @@ before(async () => {
   assert.ok((await s.ingest()).published);
   const live = new LiveCatalogue();
   assert.equal(await new SnapshotRefresher(s.repository, live, silent).refresh(), 'swapped');
-  api = await startApi({ catalogue: live, plugins: [webRoutes()] });
+  api = await startApi({ live, plugins: [webRoutes()] });
   browser = await launchChromium();
 });
 

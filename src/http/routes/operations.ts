@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
-import { PROBLEM_TYPES, problem, sendProblem } from '../problem.js';
+import { PROBLEM_TYPES, problem } from '../../node-http/problem.js';
+import { JSON_CONTENT_TYPE, NOT_READY, sendAnswer, sendProblem } from '../answer.js';
 import { healthSchema, statusSchema } from '../schemas.js';
-import { notReady } from './not-ready.js';
 
 /** Liveness, readiness, metrics and status: what operators and Kubernetes ask. */
 export function operationsRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -15,11 +15,12 @@ export function operationsRoutes(app: FastifyInstance, ctx: RouteContext): void 
     if (ctx.isDraining()) {
       return sendProblem(reply, problem(503, PROBLEM_TYPES.notReady, 'Service Unavailable', 'shutting down: this instance is draining'));
     }
-    if (!ctx.catalogue.current) {
+    const dataset = ctx.reader.dataset;
+    if (!dataset) {
       return sendProblem(reply, problem(503, PROBLEM_TYPES.notReady, 'Service Unavailable', 'catalogue not loaded yet'));
     }
     reply.header('cache-control', 'no-store');
-    reply.send({ status: 'ready', version: ctx.catalogue.current.version });
+    reply.send({ status: 'ready', version: dataset.index.version });
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
@@ -28,16 +29,16 @@ export function operationsRoutes(app: FastifyInstance, ctx: RouteContext): void 
   });
 
   app.get('/v1/status', { schema: statusSchema }, (_request, reply) => {
-    const dataset = ctx.catalogue.dataset;
-    if (!dataset) return notReady(reply);
+    const dataset = ctx.reader.dataset;
+    if (!dataset) return sendAnswer(reply, NOT_READY);
     const run = dataset.lastRun;
-    reply.header('cache-control', 'no-store').header('content-type', 'application/json; charset=utf-8');
+    reply.header('cache-control', 'no-store').header('content-type', JSON_CONTENT_TYPE);
     reply.send(
       JSON.stringify({
         version: dataset.index.version,
         movies: dataset.index.size,
         snapshotCreatedAt: dataset.pointer?.createdAt ?? null,
-        loadedAt: ctx.catalogue.loadedAt?.toISOString() ?? null,
+        loadedAt: ctx.reader.loadedAt?.toISOString() ?? null,
         lastIngestionRun: run
           ? {
               ...run.summary,

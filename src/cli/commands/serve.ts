@@ -1,18 +1,19 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { Config } from '../config/config.js';
-import { seedIfEmpty } from '../ingest/run-seed.js';
-import { loadApiKeys } from '../http/access.js';
-import { buildServer } from '../http/server.js';
-import { webRoutes } from '../web/web-routes.js';
-import { isStopMessage, leaveCluster, Supervisor } from './cluster.js';
-import { IngestScheduler } from './ingest-scheduler.js';
-import { LiveCatalogue } from './live-catalogue.js';
-import { createLogger } from './logger.js';
-import { SnapshotRefresher } from './refresher.js';
-import { Drain } from './shutdown.js';
-import { openStores, type Stores } from './stores.js';
+import type { Config } from '../../config/config.js';
+import { loadApiKeys } from '../../http/access.js';
+import { buildServer } from '../../http/server.js';
+import { IngestScheduler } from '../../ingest/scheduler.js';
+import { LiveCatalogue } from '../../live/live-catalogue.js';
+import { SnapshotRefresher } from '../../live/refresher.js';
+import { isStopMessage, leaveCluster, Supervisor } from '../../runtime/cluster.js';
+import { Drain } from '../../runtime/drain.js';
+import { createLogger } from '../../runtime/logger.js';
+import { openStores, type Stores } from '../../runtime/stores.js';
+import { seedSourceOf } from '../../seed/load-seed.js';
+import { seedIfEmpty } from '../../seed/publish-seed.js';
+import { webRoutes } from '../../web/web-routes.js';
 
 export class StartupError extends Error {
   readonly code = 'STARTUP_FAILED';
@@ -25,7 +26,7 @@ export async function runServe(config: Config): Promise<void> {
   const stores = openStores(config);
   // In a cluster the primary seeds and ingests; a single process does everything itself.
   const standalone = !cluster.isWorker;
-  if (standalone) await seedIfEmpty(stores.repository, config, log);
+  if (standalone) await seedIfEmpty(stores.repository, seedSourceOf(config), log);
   await startServing(config, stores, log, standalone);
 }
 
@@ -41,7 +42,7 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
   const app = await buildServer({
     access: { keys, requireApiKey: config.requireApiKey, rateLimit: config.rateLimit, rateBurst: config.rateBurst },
     ...(config.tlsCert && config.tlsKey ? { tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } } : {}),
-    catalogue: live,
+    reader: live,
     cursorSecret: config.cursorSecret,
     responseCacheBytes: config.responseCacheBytes,
     logger: log,
@@ -66,7 +67,7 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
   if (!listenEarly) await app.listen({ port: config.port, host: config.host });
   refresher.start(config.refreshIntervalSeconds);
   scheduler?.start(config.ingestIntervalSeconds);
-  log.info({ port: config.port, version: live.current?.version, movies: live.current?.size }, 'serving');
+  log.info({ port: config.port, version: live.dataset?.index.version, movies: live.dataset?.index.size }, 'serving');
 
   const stop = async (reason: string, drainSeconds?: number) => {
     refresher.stop();
@@ -84,7 +85,7 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
 async function runPrimary(config: Config): Promise<void> {
   const log = createLogger(config.logLevel, { role: 'primary' });
   const stores = openStores(config);
-  await seedIfEmpty(stores.repository, config, log);
+  await seedIfEmpty(stores.repository, seedSourceOf(config), log);
   const scheduler = new IngestScheduler({ repository: stores.repository, inbox: stores.inbox, maxObjectBytes: config.maxUpdateBytes, log }, log, () => {});
   const supervisor = new Supervisor({ workers: config.workers, log, drainSeconds: config.drainSeconds, rollingDrainSeconds: 1, stopTimeoutMs: (config.drainSeconds + 30) * 1000 });
   supervisor.start();

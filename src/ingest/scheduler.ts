@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { runIngestion, type IngestOutcome, type IngestOptions } from '../ingest/ingest-run.js';
-import { repeatEvery } from './repeat.js';
+import { runIngestion, type IngestOutcome, type IngestOptions } from './ingestion.js';
+import { repeatEvery } from '../runtime/repeat.js';
 
 export interface SchedulerState {
   readonly lastRunAt?: string;

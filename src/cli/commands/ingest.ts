@@ -1,7 +1,7 @@
-import type { Config } from '../config/config.js';
-import { createLogger } from '../serve/logger.js';
-import { openStores } from '../serve/stores.js';
-import { runIngestion } from './ingest-run.js';
+import type { Config } from '../../config/config.js';
+import { createLogger } from '../../runtime/logger.js';
+import { openStores } from '../../runtime/stores.js';
+import { runIngestion } from '../../ingest/ingestion.js';
 
 /** `cinedex ingest`: one run, for a CronJob or by hand. */
 export async function runIngest(config: Config): Promise<void> {

@@ -1,6 +1,6 @@
-import type { EdgeConfig } from '../config/edge-config.js';
-import { createLogger } from '../serve/logger.js';
-import { createEdge } from './edge-server.js';
+import type { EdgeConfig } from '../../config/edge-config.js';
+import { createLogger } from '../../runtime/logger.js';
+import { createEdge } from '../../edge/server.js';
 
 export class EdgeStartError extends Error {
   readonly code = 'EDGE_START_FAILED';

@@ -18,3 +18,4 @@ export function openStores(config: Config): Stores {
   };
   return { repository: new SnapshotRepository(openStore(config.store, s3)), inbox: openStore(config.inbox, s3) };
 }
+

@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import type { Movie } from '../../src/catalogue/movie.js';
-import { LiveCatalogue } from '../../src/serve/live-catalogue.js';
-import { SnapshotRefresher } from '../../src/serve/refresher.js';
+import { LiveCatalogue } from '../../src/live/live-catalogue.js';
+import { SnapshotRefresher } from '../../src/live/refresher.js';
 import { referenceSearch } from '../support/reference-search.js';
 import { seededFolder, silent } from '../support/catalogue-store.js';
 import { startApi } from '../support/api-server.js';
+import { blockingMonitor } from '../support/event-loop.js';
 import { seedIndex } from '../support/seed-index.js';
 
 const { movies } = seedIndex();
@@ -30,20 +31,17 @@ test('snapshots swap in under load: no failed request, and paging across swaps n
   const live = new LiveCatalogue();
   const refresher = new SnapshotRefresher(s.repository, live, silent);
   assert.equal(await refresher.refresh(), 'swapped');
-  const api = await startApi({ catalogue: live });
+  const api = await startApi({ live });
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
   const paths = ['/v1/movies?genre=Drama', '/v1/movies?title=love', '/v1/movies?year=1950', '/v1/genres', `/v1/movies/${(movies[5] as Movie).id}`];
   const failures: string[] = [];
   let requests = 0;
-  let slowest = 0;
-  let refreshing = false;
+  let longestBlockMs = 0;
   let running = true;
   const loops = Array.from({ length: 6 }, async (_, n) => {
     for (let i = n; running; i++) {
       const res = await get(api.port, paths[i % paths.length] as string, agent);
       requests++;
-      // Only requests overlapping a swap count: the test's own ingestion runs in this process too.
-      if (refreshing) slowest = Math.max(slowest, res.ms);
       if (res.status !== 200) failures.push(`${res.status} ${res.body.slice(0, 200)}`);
     }
   });
@@ -72,11 +70,11 @@ test('snapshots swap in under load: no failed request, and paging across swaps n
     );
     assert.ok((await s.ingest()).published);
     await new Promise((r) => setTimeout(r, 300));
-    refreshing = true;
+    // Only the swap is watched: the test's own ingestion runs in this process too, unsliced.
+    const monitor = blockingMonitor();
     assert.equal(await refresher.refresh(), 'swapped');
-    await new Promise((r) => setTimeout(r, 50));
-    refreshing = false;
-    versions.add(live.current?.version ?? '');
+    longestBlockMs = Math.max(longestBlockMs, monitor.stop().longestMs);
+    versions.add(live.dataset?.index.version ?? '');
   }
   while (cursor) {
     const res = await get(api.port, `/v1/movies?genre=Western&limit=50&cursor=${encodeURIComponent(cursor)}`, agent);
@@ -93,6 +91,8 @@ test('snapshots swap in under load: no failed request, and paging across swaps n
   assert.deepEqual(failures, []);
   assert.ok(requests > 200, `the load loop ran (${requests} requests)`);
   assert.deepEqual(seen, westerns, 'every Western exactly once, in order, across four swaps');
-  // A sanity bound on event-loop blocking during a swap (a blocking build of the seed takes ~0.5 s), not a speed measurement.
-  assert.ok(slowest < 250, `slowest request during swaps took ${slowest.toFixed(1)} ms`);
+  // Loading and indexing yield to the event loop every few milliseconds; a build that blocked it
+  // would show as one gap of several hundred milliseconds of CPU (see blockingMonitor); GC pauses
+  // and slices stay well under the bound.
+  assert.ok(longestBlockMs < 200, `the event loop was kept busy for ${longestBlockMs.toFixed(1)} ms of CPU at a stretch during a swap`);
 });

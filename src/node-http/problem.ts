@@ -1,5 +1,3 @@
-import type { FastifyReply } from 'fastify';
-
 /** RFC 9457 problem details. `type` URIs name the kind of problem; `detail` tells a person what to do. */
 export interface Problem {
   readonly type: string;
@@ -27,26 +25,25 @@ export const PROBLEM_TYPES = {
   originTimeout: `${BASE}origin-timeout`,
 } as const;
 
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
 export function problem(status: number, type: string, title: string, detail: string, extensions: Record<string, unknown> = {}): Problem {
   return { type, title, status, detail, ...extensions };
 }
 
 /**
- * Sends the problem. Senders return nothing on purpose: a synchronous handler that returns the
- * reply makes Fastify treat it as a promise and wait for the response to finish, per request.
+ * The headers and body of a problem answer, the one spelling every writer uses (Fastify replies,
+ * node:http responses, raw sockets): problems are never cached.
  */
-export function sendProblem(reply: FastifyReply, p: Problem): void {
-  reply.code(p.status).header('content-type', 'application/problem+json').header('cache-control', 'no-store').send(JSON.stringify(p));
+export function problemParts(p: Problem): { readonly headers: string[]; readonly body: string } {
+  const body = JSON.stringify(p);
+  return { headers: ['content-type', PROBLEM_CONTENT_TYPE, 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body))], body };
 }
 
 /** For errors written straight to a socket, before any request object exists (node's clientError path). */
 export function rawProblemResponse(p: Problem): string {
-  const body = JSON.stringify(p);
-  return (
-    `HTTP/1.1 ${p.status} ${p.title}\r\n` +
-    'Content-Type: application/problem+json\r\n' +
-    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-    'Connection: close\r\n\r\n' +
-    body
-  );
+  const { headers, body } = problemParts(p);
+  let head = `HTTP/1.1 ${p.status} ${p.title}\r\n`;
+  for (let i = 0; i + 1 < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  return `${head}connection: close\r\n\r\n${body}`;
 }

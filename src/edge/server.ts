@@ -1,17 +1,17 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from '../config/edge-config.js';
-import { matchesIfNoneMatch } from '../http/etag.js';
-import { clientErrorHandler } from '../http/client-error.js';
-import { createNodeServer, MAX_HEADER_BYTES } from '../http/node-server.js';
-import { PROBLEM_TYPES, problem, type Problem } from '../http/problem.js';
-import { requestFacts } from '../http/request-facts.js';
-import { RequestIds } from '../http/request-id.js';
+import { clientErrorHandler } from '../node-http/client-error.js';
+import { matchesIfNoneMatch } from '../node-http/etag.js';
+import { PROBLEM_TYPES, problem, problemParts, type Problem } from '../node-http/problem.js';
+import { requestFacts } from '../node-http/request-facts.js';
+import { RequestIds } from '../node-http/request-id.js';
+import { createNodeServer, MAX_HEADER_BYTES } from '../node-http/server-factory.js';
+import { Drain } from '../runtime/drain.js';
 import { ageHeader } from './cache-policy.js';
 import { EdgeMetrics, type CacheStatus } from './edge-metrics.js';
-import { EdgeRelay, type Answer, type StoredResponse } from './relay.js';
 import { forwardedRequestHeaders } from './relay-headers.js';
-import { Drain } from '../serve/shutdown.js';
+import { EdgeRelay, type Answer, type StoredResponse } from './relay.js';
 import { Upstream } from './upstream.js';
 
 export type EdgeOptions = Pick<EdgeConfig, 'origin' | 'cacheMaxBytes' | 'upstreamTimeoutSeconds' | 'staleIfErrorSeconds' | 'maxUpstreamConcurrency'> & {
@@ -79,10 +79,10 @@ export function createEdge(options: EdgeOptions): Edge {
     res.end(body);
   };
 
+  /** A problem of the relay itself (bad request, origin failure): counted as a miss, like every answer the cache did not give. */
   const sendProblem = (res: ServerResponse, p: Problem, requestId: string, extra: string[] = []): void => {
-    const body = JSON.stringify(p);
     metrics.answered('MISS', p.status);
-    finish(res, p.status, ['content-type', 'application/problem+json', 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body)), 'age', '0', 'x-cache', 'MISS', 'x-request-id', requestId, ...extra], body);
+    sendOwnProblem(res, p, ['age', '0', 'x-cache', 'MISS', 'x-request-id', requestId, ...extra]);
   };
 
   const reply = (req: IncomingMessage, res: ServerResponse, r: StoredResponse, cache: CacheStatus, age: number, requestId: string, ifNoneMatch: string | undefined): void => {
@@ -119,9 +119,10 @@ export function createEdge(options: EdgeOptions): Edge {
     finish(res, 200, ['content-type', metrics.registry.contentType, 'cache-control', 'no-store'], text);
   };
 
-  const sendOwnProblem = (res: ServerResponse, p: Problem): void => {
-    const body = JSON.stringify(p);
-    finish(res, p.status, ['content-type', 'application/problem+json', 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body))], body);
+  /** Every problem the edge writes, in the one problem spelling; `extra` adds the relay's headers. */
+  const sendOwnProblem = (res: ServerResponse, p: Problem, extra: readonly string[] = []): void => {
+    const { headers, body } = problemParts(p);
+    finish(res, p.status, [...headers, ...extra], body);
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {

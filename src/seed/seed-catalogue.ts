@@ -1,7 +1,7 @@
-import { movieId } from './id.js';
-import { movieKey } from './normalise.js';
-import type { Movie } from './movie.js';
-import { validateRecord } from './validate.js';
+import { movieId } from '../catalogue/id.js';
+import { movieKey } from '../catalogue/normalise.js';
+import type { Movie } from '../catalogue/movie.js';
+import { validateRecord } from '../catalogue/validate.js';
 
 export interface RejectedRecord {
   /** Position in the source array. */

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { datasetFromSnapshot } from '../snapshot/dataset.js';
 import type { SnapshotRepository } from '../snapshot/repository.js';
 import type { LiveCatalogue } from './live-catalogue.js';
-import { repeatEvery } from './repeat.js';
+import { repeatEvery } from '../runtime/repeat.js';
 
 export type RefreshResult = 'unchanged' | 'swapped' | 'refused' | 'failed';
 

@@ -1,0 +1,29 @@
+import type { Logger } from 'pino';
+import { MergeState } from '../merge/merge-state.js';
+import { PublishConflictError, type SnapshotRepository } from '../snapshot/repository.js';
+import type { Pointer } from '../snapshot/snapshot.js';
+import { loadSeed, type SeedSource } from './load-seed.js';
+import { catalogueFromSeed } from './seed-catalogue.js';
+
+/**
+ * Writes the first snapshot from the seed when the store has none; otherwise does nothing, so it
+ * is safe to run on every start and from several replicas at once.
+ */
+export async function seedIfEmpty(repository: SnapshotRepository, source: Omit<SeedSource, 'log'>, log: Logger): Promise<Pointer | undefined> {
+  if (await repository.current()) return undefined;
+  const seed = await loadSeed({ ...source, log });
+  const { movies, rejected } = catalogueFromSeed(seed.records);
+  if (rejected.length > 0) {
+    log.warn({ rejected: rejected.length, first: rejected.slice(0, 5) }, 'invalid seed records skipped');
+  }
+  const state = MergeState.fromMovies(movies);
+  try {
+    const pointer = await repository.publish({ sequence: 1, basedOn: null, entries: [...state.allEntries()], ledger: [], runs: [], audit: [] }, null, new Date());
+    log.info({ version: pointer.version, movies: pointer.movies, store: repository.store.location }, 'seed snapshot published');
+    return pointer;
+  } catch (error) {
+    // Another process seeded first: its snapshot is as good as ours.
+    if (error instanceof PublishConflictError) return undefined;
+    throw error;
+  }
+}
