@@ -1,23 +1,33 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerRules } from './layers.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'src/web/static/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'src/web/static/**', 'test-output/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // A promise nobody awaits or catches hides its failure; one handed where a callback is expected runs unawaited.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        // node:test owns the promises its test() and describe() return.
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+      ],
+      '@typescript-eslint/no-misused-promises': 'error',
     },
   },
   {
     // The pure core must stay free of `any`: it is where the hard logic lives.
-    files: ['src/catalogue/**/*.ts', 'src/engine/**/*.ts', 'src/query/**/*.ts', 'src/merge/**/*.ts'],
+    files: ['src/catalogue/**/*.ts', 'src/engine/**/*.ts', 'src/query/**/*.ts', 'src/merge/**/*.ts', 'src/cache/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
+  ...layerRules(),
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },

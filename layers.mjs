@@ -1,0 +1,87 @@
+// @ts-check
+/**
+ * The folders of src/ in layers, bottom first, and what each folder may import. An import that goes
+ * up a layer, or sideways to a folder not listed, fails `npm run lint` (eslint.config.js) and the
+ * architecture test (test/architecture/layers.test.ts), which also checks the folder graph has no cycle.
+ *
+ *   commands   cli
+ *   serving    live   http   edge   web
+ *   I/O        store  snapshot  seed  ingest  runtime  config  node-http
+ *   core       catalogue  engine  query  merge  cache            (pure: no I/O)
+ *
+ * @type {readonly { readonly layer: string; readonly folders: Readonly<Record<string, readonly string[] | '*'>> }[]}
+ */
+export const LAYERS = [
+  {
+    layer: 'core',
+    folders: {
+      catalogue: [],
+      cache: [],
+      merge: ['catalogue'],
+      engine: ['catalogue'],
+      query: ['catalogue', 'engine'],
+    },
+  },
+  {
+    layer: 'I/O building blocks',
+    folders: {
+      config: [],
+      store: [],
+      'node-http': [],
+      snapshot: ['catalogue', 'engine', 'merge', 'store'],
+      seed: ['catalogue', 'config', 'merge', 'snapshot', 'store'],
+      runtime: ['config', 'snapshot', 'store'],
+      ingest: ['catalogue', 'merge', 'runtime', 'snapshot', 'store'],
+    },
+  },
+  {
+    layer: 'serving',
+    folders: {
+      // The serving lifecycle: the live catalogue and what swaps new versions into it.
+      live: ['engine', 'runtime', 'snapshot'],
+      // The API reads data through snapshot's CatalogueReader, never through live/.
+      http: ['cache', 'catalogue', 'engine', 'node-http', 'query', 'snapshot'],
+      edge: ['cache', 'config', 'node-http', 'runtime'],
+      web: ['node-http'],
+    },
+  },
+  {
+    layer: 'commands',
+    folders: { cli: '*' },
+  },
+];
+
+/** Every folder of src/ and the folders it may import ('*': any). */
+export const ALLOWED_IMPORTS = Object.fromEntries(LAYERS.flatMap((l) => Object.entries(l.folders)));
+
+/**
+ * ESLint config blocks, one per folder of src/: importing a folder it may not use is a
+ * `no-restricted-imports` error naming the rule. Relative imports are matched by the folder they
+ * climb into (`../engine/…`, `../../engine/…`).
+ */
+export function layerRules() {
+  const folders = Object.keys(ALLOWED_IMPORTS);
+  return Object.entries(ALLOWED_IMPORTS).flatMap(([folder, allowed]) => {
+    if (allowed === '*') return [];
+    const forbidden = folders.filter((other) => other !== folder && !allowed.includes(other));
+    const may = allowed.length > 0 ? allowed.join(', ') : 'nothing else in src';
+    return [
+      {
+        files: [`src/${folder}/**/*.ts`],
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              patterns: [
+                {
+                  regex: `^(\\.\\./)+(${forbidden.join('|')})/`,
+                  message: `src/${folder} may import only from ${may} (layers.mjs): imports go down the layers, never up or sideways.`,
+                },
+              ],
+            },
+          ],
+        },
+      },
+    ];
+  });
+}
