@@ -9,18 +9,18 @@
  * process only orchestrates. On a shared machine other work can land on either core, so every step
  * measures the CPU nobody of ours used and is repeated when that is more than a trace.
  */
-import { fork, execFileSync } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, setPriority, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parse, parseAllDocuments } from 'yaml';
 import { startCinedex, startRaw } from './http-bench.js';
 import { sustains, type OpenLoopOptions, type OpenLoopResult, type TransportKind, type WorkerReply, type WorkerRequest } from './open-loop.js';
 import { freePort, httpReady, startNode, taskset, type Child } from './processes.js';
 import { fmt, table } from './stats.js';
 import { compactNumber, linePlot } from './svg-plot.js';
 import { benchPaths } from './workload.js';
+import { loadManifests, type Manifests } from './capacity/manifests.js';
 
 const distRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const repoRoot = resolve(distRoot, fileURLToPath(import.meta.url).includes('/dist/') ? '..' : '.');
@@ -480,75 +480,6 @@ async function runSeries(spec: SeriesSpec, generator: Generator): Promise<Series
   } finally {
     generator.reset();
     await running.stop();
-  }
-}
-
-// ---------------------------------------------------------------- the manifests
-
-export interface Manifests {
-  readonly source: string;
-  readonly cpuRequest: number;
-  readonly cpuLimit: number;
-  readonly replicas: number;
-  readonly hpaMin: number;
-  readonly hpaMax: number;
-  readonly hpaTarget: number;
-  readonly workers: number;
-  /** The PodDisruptionBudget's minAvailable as a count (NaN when it is a percentage or absent). */
-  readonly pdbMinAvailable: number;
-  /** The PodDisruptionBudget's maxUnavailable as a count (NaN when it is a percentage or absent). */
-  readonly pdbMaxUnavailable: number;
-}
-
-/** "500m" → 0.5, "1" → 1. */
-export function cpuQuantity(value: unknown): number {
-  const text = String(value);
-  return text.endsWith('m') ? Number(text.slice(0, -1)) / 1000 : Number(text);
-}
-
-type Obj = { kind?: string; metadata?: { name?: string }; spec?: Record<string, unknown>; data?: Record<string, string> };
-
-export function readManifests(objects: readonly Obj[], source: string): Manifests {
-  const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === 'cinedex-api')?.spec as
-    | { replicas: number; template: { spec: { containers: { resources: { requests: { cpu: string }; limits: { cpu: string } } }[] } } }
-    | undefined;
-  const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler')?.spec as
-    | { minReplicas: number; maxReplicas: number; metrics: { resource?: { name: string; target: { averageUtilization?: number } } }[] }
-    | undefined;
-  const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name?.startsWith('cinedex-config'))?.data;
-  const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget')?.spec as { minAvailable?: number | string; maxUnavailable?: number | string } | undefined;
-  const resources = deployment?.template.spec.containers[0]?.resources;
-  return {
-    source,
-    cpuRequest: cpuQuantity(resources?.requests.cpu),
-    cpuLimit: cpuQuantity(resources?.limits.cpu),
-    replicas: deployment?.replicas ?? NaN,
-    hpaMin: hpa?.minReplicas ?? NaN,
-    hpaMax: hpa?.maxReplicas ?? NaN,
-    hpaTarget: (hpa?.metrics.find((m) => m.resource?.name === 'cpu')?.resource?.target.averageUtilization ?? NaN) / 100,
-    workers: Number(config?.MOVIES_WORKERS ?? NaN),
-    pdbMinAvailable: typeof pdb?.minAvailable === 'number' ? pdb.minAvailable : NaN,
-    pdbMaxUnavailable: typeof pdb?.maxUnavailable === 'number' ? pdb.maxUnavailable : NaN,
-  };
-}
-
-/**
- * The base and production manifests as kustomize renders them (kubectl), or the base files as written.
- * The local overlay is left out: it shrinks requests to fit a laptop cluster, where sizing is moot.
- */
-function loadManifests(): Manifests[] {
-  const k8s = join(repoRoot, 'deploy/k8s');
-  try {
-    return ['base', 'overlays/production'].map((dir) => {
-      const text = execFileSync('kubectl', ['kustomize', join(k8s, dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-      return readManifests(
-        parseAllDocuments(text).map((d) => d.toJS() as Obj),
-        dir === 'base' ? 'base' : 'production overlay',
-      );
-    });
-  } catch {
-    const base = ['deployment.yaml', 'hpa.yaml', 'configmap.yaml', 'pdb.yaml'].map((f) => parse(readFileSync(join(k8s, 'base', f), 'utf8')) as Obj);
-    return [readManifests(base, 'base')];
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { counter, cpuQuantity, latencyOnlyFailure, mixedRate, nextRate, readManifests, replicasFor, roundStep, sustainedRate, type Tried } from '../../bench/capacity.js';
+import { counter, latencyOnlyFailure, mixedRate, nextRate, replicasFor, roundStep, sustainedRate, type Tried } from '../../bench/capacity.js';
+import { cpuQuantity, readManifests } from '../../bench/capacity/manifests.js';
 import type { OpenLoopResult } from '../../bench/open-loop.js';
 
 /** Drives the search against a server that sustains exactly `capacity` and returns the rates it offered. */
