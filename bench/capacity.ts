@@ -21,6 +21,8 @@ import { fmt, table } from './stats.js';
 import { compactNumber, linePlot } from './svg-plot.js';
 import { benchPaths } from './workload.js';
 import { loadManifests, type Manifests } from './capacity/manifests.js';
+import { latencyOnlyFailure, nextRate, sustainedRate, type Tried } from './capacity/search.js';
+import { mixedRate, replicasFor } from './capacity/sizing.js';
 
 const distRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const repoRoot = resolve(distRoot, fileURLToPath(import.meta.url).includes('/dist/') ? '..' : '.');
@@ -43,82 +45,6 @@ export const SETTINGS = {
   transport: (env.CAPACITY_TRANSPORT ?? 'net') as TransportKind,
   series: env.CAPACITY_SERIES?.split(',').filter(Boolean),
 };
-
-// ---------------------------------------------------------------- pure parts
-
-export interface Tried {
-  readonly rate: number;
-  readonly ok: boolean;
-}
-
-/**
- * The next rate to offer: up the ladder until a step fails, then `refineSteps` bisections between the
- * highest passing rate below the lowest failure and that failure (rounded to about 4 % of the failing
- * rate); undefined when done.
- */
-export function nextRate(ladder: readonly number[], tried: readonly Tried[], refineSteps: number): number | undefined {
-  const failures = tried.filter((t) => !t.ok).map((t) => t.rate);
-  if (failures.length === 0) {
-    const highest = Math.max(0, ...tried.map((t) => t.rate));
-    return ladder.find((r) => r > highest);
-  }
-  const firstFailure = tried.findIndex((t) => !t.ok);
-  if (tried.length - 1 - firstFailure >= refineSteps) return undefined;
-  const fail = Math.min(...failures);
-  const pass = sustainedRate(tried);
-  if (pass === 0) return undefined;
-  const grain = roundStep(fail * 0.04);
-  const mid = Math.round((pass + fail) / 2 / grain) * grain;
-  return mid > pass && mid < fail ? mid : undefined;
-}
-
-/** The largest 1 or 5 × 10^n not above `value` (at least 1): bisected rates stay round, and finer at low rates. */
-export function roundStep(value: number): number {
-  if (!(value >= 1)) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  return (value >= 5 * magnitude ? 5 : 1) * magnitude;
-}
-
-/**
- * A step that failed on latency alone: the rate was delivered, nothing failed, it was not stopped. One
- * stall of the machine does that as well as a server at its knee, so it is worth measuring again;
- * a server that cannot keep up on average is not.
- */
-export function latencyOnlyFailure(r: OpenLoopResult, minAchievedRatio = 0.98): boolean {
-  return !r.aborted && r.achieved >= minAchievedRatio * r.offered && r.errors + r.non2xx + r.timeouts === 0;
-}
-
-/** The highest passing rate below the lowest failing one (0 when the first step failed). */
-export function sustainedRate(tried: readonly Tried[]): number {
-  const failures = tried.filter((t) => !t.ok).map((t) => t.rate);
-  const fail = failures.length === 0 ? Infinity : Math.min(...failures);
-  return Math.max(0, ...tried.filter((t) => t.ok && t.rate < fail).map((t) => t.rate));
-}
-
-export interface Sizing {
-  /** Requests per second at peak. */
-  readonly peak: number;
-  /** Requests per second one core sustains within the SLO. */
-  readonly perCore: number;
-  readonly coresPerPod: number;
-  /** Share of that rate a pod is planned to run at (headroom for bursts, GC, noisy neighbours). */
-  readonly utilisation: number;
-  /** Pods on top, so losing one (node failure, eviction) keeps the peak within the SLO. */
-  readonly spare: number;
-  readonly minReplicas: number;
-}
-
-/** replicas = max(minReplicas, ceil(peak ÷ (cores × perCore × utilisation)) + spare). */
-export function replicasFor(s: Sizing): number {
-  const perPod = s.coresPerPod * s.perCore * s.utilisation;
-  if (!(perPod > 0)) return Infinity;
-  return Math.max(s.minReplicas, Math.ceil(s.peak / perPod) + s.spare);
-}
-
-/** A core's rate for a mix of hits (share h) and misses: time per request is the weighted sum. */
-export function mixedRate(hitRate: number, missRate: number, h: number): number {
-  return 1 / (h / hitRate + (1 - h) / missRate);
-}
 
 /** Sum of a Prometheus counter's samples whose labels contain `match` (text exposition format). */
 export function counter(metrics: string, name: string, match: string): number {

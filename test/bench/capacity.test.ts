@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { counter, latencyOnlyFailure, mixedRate, nextRate, replicasFor, roundStep, sustainedRate, type Tried } from '../../bench/capacity.js';
+import { counter } from '../../bench/capacity.js';
+import { latencyOnlyFailure, nextRate, roundStep, sustainedRate, type Tried } from '../../bench/capacity/search.js';
+import { mixedRate, replicasFor } from '../../bench/capacity/sizing.js';
 import { cpuQuantity, readManifests } from '../../bench/capacity/manifests.js';
 import type { OpenLoopResult } from '../../bench/open-loop.js';
 
