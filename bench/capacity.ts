@@ -9,13 +9,12 @@
  * process only orchestrates. On a shared machine other work can land on either core, so every step
  * measures the CPU nobody of ours used and is repeated when that is more than a trace.
  */
-import { fork } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, setPriority, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startCinedex, startRaw } from './http-bench.js';
-import { sustains, type OpenLoopOptions, type OpenLoopResult, type TransportKind, type WorkerReply, type WorkerRequest } from './open-loop.js';
+import { sustains, type OpenLoopResult, type TransportKind } from './open-loop.js';
 import { freePort, httpReady, startNode, taskset, type Child } from './processes.js';
 import { fmt, table } from './stats.js';
 import { compactNumber, linePlot } from './svg-plot.js';
@@ -23,6 +22,8 @@ import { benchPaths } from './workload.js';
 import { loadManifests, type Manifests } from './capacity/manifests.js';
 import { latencyOnlyFailure, nextRate, sustainedRate, type Tried } from './capacity/search.js';
 import { mixedRate, replicasFor } from './capacity/sizing.js';
+import { mark, otherCores, serverUse, waitForQuiet } from './capacity/cpu.js';
+import { startGenerator, type Generator } from './capacity/generator.js';
 
 const distRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const repoRoot = resolve(distRoot, fileURLToPath(import.meta.url).includes('/dist/') ? '..' : '.');
@@ -54,124 +55,6 @@ export function counter(metrics: string, name: string, match: string): number {
     sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
-}
-
-// ---------------------------------------------------------------- CPU accounting (Linux /proc; absent elsewhere)
-
-const TICK_US = 10_000; // USER_HZ is 100 on Linux
-
-/** utime + stime of a process (all its threads), in ticks; 0 when it is gone or there is no /proc. */
-function processTicks(pid: number | undefined): number {
-  const file = `/proc/${pid}/stat`;
-  if (pid === undefined || !existsSync(file)) return 0;
-  try {
-    const fields = (readFileSync(file, 'utf8').split(') ')[1] ?? '').split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0; // exited between the two calls
-  }
-}
-
-/** CPU ticks of every process but ours, by pid: other people's work on this machine. */
-function otherProcesses(ours: ReadonlySet<number>): Map<number, number> {
-  const ticks = new Map<number, number>();
-  if (!existsSync('/proc')) return ticks;
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid) || ours.has(pid)) continue;
-    ticks.set(pid, processTicks(pid));
-  }
-  return ticks;
-}
-
-/** Time the hypervisor gave our vCPUs to someone else, in ticks (the `steal` column of /proc/stat). */
-function stealTicks(): number {
-  if (!existsSync('/proc/stat')) return 0;
-  return Number((readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/)[8] ?? 0);
-}
-
-interface CpuMark {
-  readonly at: number;
-  readonly server: number;
-  readonly others: Map<number, number>;
-  readonly steal: number;
-  readonly proc: boolean;
-}
-
-function mark(server: readonly (number | undefined)[], ours: readonly (number | undefined)[]): CpuMark {
-  const own = new Set([process.pid, ...server, ...ours].filter((p): p is number => p !== undefined));
-  return {
-    at: performance.now(),
-    server: server.reduce<number>((n, pid) => n + processTicks(pid), 0),
-    others: otherProcesses(own),
-    steal: stealTicks(),
-    proc: existsSync('/proc/stat'),
-  };
-}
-
-/**
- * Cores used by processes not ours (and stolen by the hypervisor) over the interval; undefined
- * without /proc. Counted per process, the way our own CPU is, so the two are comparable; a process
- * that started meanwhile counts whole, one that ended meanwhile is missed.
- */
-function otherCores(a: CpuMark, b: CpuMark): number | undefined {
-  if (!a.proc) return undefined;
-  let ticks = b.steal - a.steal;
-  for (const [pid, t] of b.others) ticks += t - (a.others.get(pid) ?? 0);
-  return ticks / 100 / ((b.at - a.at) / 1000);
-}
-
-async function waitForQuiet(ours: readonly (number | undefined)[], maxSeconds = 30): Promise<number | undefined> {
-  let other: number | undefined;
-  for (let waited = 0; waited < maxSeconds; waited += 0.5) {
-    const a = mark([], ours);
-    await new Promise((r) => setTimeout(r, 500));
-    other = otherCores(a, mark([], ours));
-    if (other === undefined || other < SETTINGS.disturbedCores) return other;
-  }
-  return other;
-}
-
-// ---------------------------------------------------------------- the generator child
-
-interface Generator {
-  readonly pid: number | undefined;
-  run(options: Omit<OpenLoopOptions, 'transport'>): Promise<OpenLoopResult>;
-  reset(): void;
-  stop(): void;
-}
-
-function startGenerator(): Generator {
-  const child = fork(join(distRoot, 'bench/open-loop.js'), ['--worker'], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    ...(taskset ? { execPath: taskset, execArgv: ['-c', '1', process.execPath, '--enable-source-maps'] } : {}),
-  });
-  // Below the servers' priority: the origin of the edge series shares this core, and a woken server
-  // must not wait behind a generator that is busy-polling its schedule.
-  if (child.pid !== undefined) setPriority(child.pid, 10);
-  const pending = new Map<number, { resolve: (r: OpenLoopResult) => void; reject: (e: Error) => void }>();
-  let nextId = 0;
-  child.on('message', (reply: WorkerReply) => {
-    const waiter = pending.get(reply.id);
-    pending.delete(reply.id);
-    if (reply.type === 'result') waiter?.resolve(reply.result);
-    else waiter?.reject(new Error(`load generator: ${reply.message}`));
-  });
-  child.on('exit', (code) => {
-    for (const waiter of pending.values()) waiter.reject(new Error(`load generator exited with ${code}`));
-    pending.clear();
-  });
-  return {
-    pid: child.pid,
-    run: (options) =>
-      new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        child.send({ type: 'run', id, options } satisfies WorkerRequest);
-      }),
-    reset: () => child.send({ type: 'reset' } satisfies WorkerRequest),
-    stop: () => child.disconnect(),
-  };
 }
 
 // ---------------------------------------------------------------- the series
@@ -356,21 +239,19 @@ async function runSeries(spec: SeriesSpec, generator: Generator): Promise<Series
       let step: Step | undefined;
       let firstFailure: Step | undefined;
       for (let attempt = 1; attempt <= SETTINGS.retries + 2; attempt++) {
-        const quiet = await waitForQuiet([generator.pid, ...running.helperPids, ...running.serverPids]);
+        const quiet = await waitForQuiet([generator.pid, ...running.helperPids, ...running.serverPids], SETTINGS.disturbedCores);
         if (quiet !== undefined && quiet >= SETTINGS.disturbedCores) console.log(`  the machine is busy (${fmt(quiet, 2)} cores used by others); measuring anyway`);
         const a = mark(running.serverPids, [generator.pid, ...running.helperPids]);
         const r = await load(rate, SETTINGS.stepSeconds);
         const b = mark(running.serverPids, [generator.pid, ...running.helperPids]);
         const other = otherCores(a, b);
-        const seconds = (b.at - a.at) / 1000;
-        const answered = r.ok + r.non2xx;
-        const serverTicks = b.server - a.server;
+        const server = serverUse(a, b, r.ok + r.non2xx);
         const disturbed = other !== undefined && other >= SETTINGS.disturbedCores;
         step = {
           ...r,
           passed: sustains(r, { p99Ms: SETTINGS.sloMs, minAchievedRatio: 0.98 }),
-          serverCpuUs: !a.proc || answered === 0 ? NaN : (serverTicks * TICK_US) / answered,
-          serverCore: !a.proc ? NaN : serverTicks / 100 / seconds,
+          serverCpuUs: server.cpuUs,
+          serverCore: server.core,
           otherCores: other,
           attempts: attempt,
           disturbed,
