@@ -10,7 +10,7 @@ import { benchHttp } from './http-bench.js';
 import { fmt, median, table } from './stats.js';
 import { benchPaths, loadMovies } from './workload.js';
 import { benchIngestion, type IngestionSection } from './ingest-bench.js';
-import { benchCapacity } from './capacity.js';
+import { benchCapacity } from './capacity/main.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);

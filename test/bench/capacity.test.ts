@@ -1,6 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { counter, cpuQuantity, latencyOnlyFailure, mixedRate, nextRate, readManifests, replicasFor, roundStep, sustainedRate, type Tried } from '../../bench/capacity.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { counter } from '../../bench/capacity/hits.js';
+import { latencyOnlyFailure, nextRate, roundStep, sustainedRate, type Tried } from '../../bench/capacity/search.js';
+import { loadRun } from '../../bench/capacity/saved-run.js';
+import { settingsFromEnv } from '../../bench/capacity/settings.js';
+import { mixedRate, replicasFor } from '../../bench/capacity/sizing.js';
+import { cpuQuantity, readManifests } from '../../bench/capacity/manifests.js';
 import type { OpenLoopResult } from '../../bench/open-loop.js';
 
 /** Drives the search against a server that sustains exactly `capacity` and returns the rates it offered. */
@@ -106,5 +114,38 @@ describe('inputs', () => {
     assert.deepEqual(m, { source: 'base', cpuRequest: 0.5, cpuLimit: 1, replicas: 3, hpaMin: 3, hpaMax: 12, hpaTarget: 0.6, workers: 1, pdbMinAvailable: 2, pdbMaxUnavailable: NaN });
     assert.ok(Number.isNaN(readManifests([{ kind: 'PodDisruptionBudget', spec: { minAvailable: '50%' } }], 'x').pdbMinAvailable));
     assert.equal(readManifests([{ kind: 'PodDisruptionBudget', spec: { maxUnavailable: 1 } }], 'x').pdbMaxUnavailable, 1);
+  });
+});
+
+describe('settings', () => {
+  test('CAPACITY_* variables are read into a frozen value; unset or empty ones take the defaults', () => {
+    const s = settingsFromEnv({ CAPACITY_STEP_SECONDS: '1', CAPACITY_SLO_MS: '', CAPACITY_RATES: '1000,3000', CAPACITY_SERIES: 'api,,raw', CAPACITY_TRANSPORT: 'http' });
+    assert.deepEqual(s, {
+      stepSeconds: 1,
+      warmupSeconds: 3,
+      warmupRate: 3000,
+      refineSteps: 2,
+      maxSockets: 128,
+      sloMs: 5,
+      disturbedCores: 0.12,
+      retries: 3,
+      ladder: [1000, 3000],
+      transport: 'http',
+      series: ['api', 'raw'],
+    });
+    assert.ok(Object.isFrozen(s) && Object.isFrozen(s.ladder) && Object.isFrozen(s.series));
+    assert.equal(settingsFromEnv({}).series, undefined, 'no CAPACITY_SERIES runs every series');
+    assert.equal(settingsFromEnv({}).ladder.length, 12);
+  });
+
+  test('a saved run keeps the settings it was measured with; one saved before a setting existed takes the current value', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cinedex-capacity-test-')), 'run.json');
+    const saved = { machine: 'm', date: '2026-01-01', minutes: 1, settings: { sloMs: 9, ladder: [100, 200] }, results: [] };
+    writeFileSync(file, JSON.stringify(saved));
+    const run = loadRun(file, settingsFromEnv({ CAPACITY_SLO_MS: '5', CAPACITY_RETRIES: '7' }));
+    assert.equal(run.settings.sloMs, 9);
+    assert.deepEqual(run.settings.ladder, [100, 200]);
+    assert.equal(run.settings.retries, 7);
+    assert.equal(run.machine, 'm');
   });
 });

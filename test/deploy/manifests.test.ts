@@ -1,20 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import * as models from 'kubernetes-models';
+import { KustomizeError, renderKustomize } from '../../bench/capacity/manifests.js';
 import { repoRoot } from '../support/paths.js';
 import { checkPolicy, type K8sObject } from './policy.js';
 
 function render(overlay: string): K8sObject[] {
-  let out: string;
-  try {
-    out = execFileSync('kubectl', ['kustomize', join(repoRoot, 'deploy/k8s/overlays', overlay)], { encoding: 'utf8' });
-  } catch (error) {
-    throw new Error(`kubectl kustomize failed for ${overlay} (is kubectl installed?): ${(error as Error).message}`, { cause: error });
-  }
-  return parseAllDocuments(out).map((d) => d.toJS() as K8sObject);
+  return renderKustomize(join(repoRoot, 'deploy/k8s/overlays', overlay)) as K8sObject[];
 }
 
 /** The kubernetes-models class for an object's apiVersion and kind, e.g. apps/v1 Deployment → models.apps.v1.Deployment. */
@@ -74,4 +67,9 @@ test('the policy checker catches what it is meant to catch', () => {
   halfApi.spec.template.spec.containers[0].resources.requests.cpu = '500m';
   assert.match(checkPolicy(halfCpu, { production: true }).join('\n'), /CPU request differs from its limit/);
   assert.throws(() => new (modelFor(api) as new (d: unknown) => { validate(): void })({ ...api, spec: { ...api.spec, replicas: 'three' } }).validate());
+});
+
+test('a directory kustomize cannot render fails with an error that names it', () => {
+  const dir = join(repoRoot, 'deploy/k8s/overlays/no-such-overlay');
+  assert.throws(() => renderKustomize(dir), (error: unknown) => error instanceof KustomizeError && error.code === 'KUSTOMIZE_FAILED' && error.message.includes(dir));
 });

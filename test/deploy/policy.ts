@@ -1,4 +1,6 @@
 /** Our own deployment policy, beyond schema validity. Returns every violation found. */
+import { cpuQuantity } from '../../bench/capacity/manifests.js';
+
 export interface K8sObject {
   apiVersion: string;
   kind: string;
@@ -59,8 +61,7 @@ export function checkPolicy(objects: readonly K8sObject[], options: { production
   if (container.readinessProbe?.httpGet?.path !== '/readyz') problems.push('cinedex-api has no readiness probe on /readyz');
   if (container.livenessProbe?.httpGet?.path !== '/healthz') problems.push('cinedex-api has no liveness probe on /healthz');
   // The HPA's utilisation target is of the request: a request below the limit makes it scale out early (docs/capacity.md).
-  const cpu = (value: unknown) => (String(value).endsWith('m') ? Number(String(value).slice(0, -1)) / 1000 : Number(value));
-  if (options.production && cpu(container.resources?.requests?.cpu) !== cpu(container.resources?.limits?.cpu)) problems.push('cinedex-api CPU request differs from its limit');
+  if (options.production && cpuQuantity(container.resources?.requests?.cpu) !== cpuQuantity(container.resources?.limits?.cpu)) problems.push('cinedex-api CPU request differs from its limit');
   const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('cinedex-config'));
   const drain = Number(config?.data?.MOVIES_DRAIN_SECONDS ?? 5);
   if ((pod.terminationGracePeriodSeconds ?? 30) <= drain + 5) problems.push(`terminationGracePeriodSeconds must exceed the drain (${drain} s) plus time to finish requests`);

@@ -1,0 +1,123 @@
+/**
+ * The series a capacity run measures: which servers to start, on which cores, with which settings,
+ * and how to tell afterwards what the steps hit. Each is started, measured and stopped in turn.
+ */
+import { startCinedex, startRaw } from '../http-bench.js';
+import { freePort, httpReady, startNode, type Child } from '../processes.js';
+import { edgeCacheOutcomes, metricsOf, responseCacheHits } from './hits.js';
+import { cliScript } from './paths.js';
+
+/** A started series: where to send load, whose CPU to count, and how to stop it. */
+export interface Running {
+  readonly base: string;
+  readonly paths: readonly string[];
+  /** The processes on core 0 whose CPU is the server's. */
+  readonly serverPids: readonly (number | undefined)[];
+  /** Our other processes (an origin on core 1). */
+  readonly helperPids: readonly (number | undefined)[];
+  /** After the warm-up, before the steps: the counters that show what the steps hit. */
+  snapshot(): Promise<string>;
+  /** What the steps hit, from the counters' movement since the snapshot. */
+  describe(before: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface SeriesSpec {
+  /** What CAPACITY_SERIES selects it by. */
+  readonly key: string;
+  readonly name: string;
+  /** One sentence for the report's method. */
+  readonly what: string;
+  start(): Promise<Running>;
+}
+
+/** Stop quickly: the drain is for load balancers, there are none here. */
+const API_ENV = { MOVIES_DRAIN_SECONDS: '0' };
+
+async function startEdge(origin: string, extraEnv: NodeJS.ProcessEnv): Promise<{ base: string; child: Child }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = await startNode(
+    cliScript,
+    ['edge', '--origin', origin, '--port', String(port), '--host', '127.0.0.1', '--drain-seconds', '0'],
+    { EDGE_LOG_LEVEL: 'info', ...extraEnv },
+    () => httpReady(`${base}/readyz`),
+  );
+  return { base, child };
+}
+
+/** A real 20-movie answer, so the raw control serves a body of the API's size. */
+const firstPage = async (base: string): Promise<Buffer> => Buffer.from(await (await fetch(`${base}/v1/movies?limit=20`)).arrayBuffer());
+
+/** Every series, in the order they run; `paths` is the query mix offered to all but the raw control. */
+export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
+  // Taken from the first API series that runs; the raw control starts an API for it only when run alone.
+  let pageBody: Buffer | undefined;
+  const api = (key: string, name: string, what: string, extraEnv: NodeJS.ProcessEnv): SeriesSpec => ({
+    key,
+    name,
+    what,
+    async start() {
+      const { base, child } = await startCinedex({ ...API_ENV, ...extraEnv });
+      pageBody ??= await firstPage(base);
+      return { base, paths, serverPids: [child.process.pid], helperPids: [], snapshot: () => metricsOf(base), describe: (before) => responseCacheHits(base, before), stop: () => child.stop() };
+    },
+  });
+  const edge = (key: string, name: string, what: string, originEnv: NodeJS.ProcessEnv, edgeEnv: NodeJS.ProcessEnv): SeriesSpec => ({
+    key,
+    name,
+    what,
+    async start() {
+      // The origin on the generator's core: the edge is alone on core 0.
+      const origin = await startCinedex({ ...API_ENV, ...originEnv }, 1);
+      const relay = await startEdge(origin.base, edgeEnv);
+      return {
+        base: relay.base,
+        paths,
+        serverPids: [relay.child.process.pid],
+        helperPids: [origin.child.process.pid],
+        snapshot: () => metricsOf(relay.base),
+        describe: (before) => edgeCacheOutcomes(relay.base, before),
+        stop: async () => {
+          await relay.child.stop();
+          await origin.child.stop();
+        },
+      };
+    },
+  });
+  return [
+    api('api', 'API, query mix (cached answers)', 'cinedex serve; the 3,000 query paths cycled; after the warm-up these are response-cache hits answered by the fast lane', {}),
+    api('api-cold', 'API, cold path (no response cache)', 'cinedex serve with MOVIES_RESPONSE_CACHE_BYTES=0: every request is parsed, searched, signed and serialised through Fastify', {
+      MOVIES_RESPONSE_CACHE_BYTES: '0',
+    }),
+    edge(
+      'edge-hit',
+      'edge, cache hit',
+      'cinedex edge, warmed with the 3,000 paths; the origin says max-age=3600 (MOVIES_REFRESH_INTERVAL=3600), so every step is a HIT',
+      { MOVIES_REFRESH_INTERVAL: '3600' },
+      {},
+    ),
+    edge(
+      'edge-miss',
+      'edge, cache miss',
+      'cinedex edge with EDGE_CACHE_MAX_BYTES=1 (nothing fits, nothing is stored): every request is relayed to the origin, which answers from its response cache; the latency includes the origin’s',
+      {},
+      { EDGE_CACHE_MAX_BYTES: '1' },
+    ),
+    {
+      key: 'raw',
+      name: 'raw node:http (control)',
+      what: 'bench/raw-server.ts: one fixed 20-movie body, no routing or logging: the platform ceiling, and the check that the generator keeps up',
+      async start() {
+        if (pageBody === undefined) {
+          const api = await startCinedex(API_ENV);
+          pageBody = await firstPage(api.base);
+          await api.child.stop();
+        }
+        const body = pageBody;
+        const { base, child } = await startRaw(body);
+        return { base, paths: ['/'], serverPids: [child.process.pid], helperPids: [], snapshot: async () => '', describe: async () => `fixed body of ${body.length} bytes`, stop: () => child.stop() };
+      },
+    },
+  ];
+}
