@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServe, type ServeProcess } from '../support/cli-process.js';
@@ -48,14 +48,16 @@ describe('nginx edge cache (deploy/edge/nginx.conf) in front of cinedex', () => 
   let api: ServeProcess | undefined;
   let edge: NginxEdge | undefined;
   const at = () => (edge as NginxEdge).base;
+  const work = mkdtempSync(join(tmpdir(), 'cinedex-nginx-api-'));
 
   before(async () => {
     nginxBinary(); // fails at once, before the API starts, when nginx is missing
-    const keys = join(mkdtempSync(join(tmpdir(), 'cinedex-nginx-keys-')), 'keys.json');
+    const keys = join(work, 'keys.json');
     writeFileSync(keys, JSON.stringify({ [API_KEY]: 'edge-tester' }));
+    mkdirSync(join(work, 'data'));
     api = await startServe({
       MOVIES_SEED: seedPath,
-      MOVIES_DATA_DIR: mkdtempSync(join(tmpdir(), 'cinedex-nginx-data-')),
+      MOVIES_DATA_DIR: join(work, 'data'),
       MOVIES_WORKERS: '1',
       MOVIES_INGEST_INTERVAL: '0',
       // Answers say `max-age=1`: expiry within a test's patience.
@@ -69,6 +71,7 @@ describe('nginx edge cache (deploy/edge/nginx.conf) in front of cinedex', () => 
   after(async () => {
     await edge?.stop();
     await api?.stop('SIGKILL');
+    rmSync(work, { recursive: true, force: true });
   });
 
   /** The origin's own count of /v1/movies answers with `status`, and of requests by `client`: what reached it. */
