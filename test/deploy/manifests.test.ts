@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as models from 'kubernetes-models';
 import { KustomizeError, renderKustomize } from '../../bench/capacity/manifests.js';
 import { repoRoot } from '../support/paths.js';
-import { checkPolicy, type K8sObject } from './policy.js';
+import { checkPolicy, EDGE_WORKLOAD, type K8sObject, type PolicyOptions } from './policy.js';
 
 function render(overlay: string): K8sObject[] {
   return renderKustomize(join(repoRoot, 'deploy/k8s/overlays', overlay)) as K8sObject[];
@@ -19,23 +20,31 @@ function modelFor(o: K8sObject): (new (data: unknown) => { validate(): void }) |
   return groupModels?.[o.kind];
 }
 
-for (const overlay of ['local', 'production']) {
-  test(`${overlay} overlay: every object is valid against the Kubernetes API schemas`, () => {
-    const objects = render(overlay);
-    assert.ok(objects.length >= 10);
+const APP_KINDS = ['Deployment', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'CronJob', 'Job', 'ConfigMap', 'ServiceAccount', 'NetworkPolicy', 'Ingress'];
+const overlays: { name: string; minObjects: number; kinds: string[]; policy: PolicyOptions }[] = [
+  { name: 'local', minObjects: 10, kinds: APP_KINDS, policy: { production: false } },
+  { name: 'production', minObjects: 10, kinds: APP_KINDS, policy: { production: true } },
+  // The nginx edge cache of another region: it relays to the API, so it runs none of the API's objects.
+  { name: 'edge-region', minObjects: 4, kinds: ['Deployment', 'Service', 'PodDisruptionBudget', 'ConfigMap'], policy: { production: true, serving: [EDGE_WORKLOAD] } },
+];
+
+for (const overlay of overlays) {
+  test(`${overlay.name} overlay: every object is valid against the Kubernetes API schemas`, () => {
+    const objects = render(overlay.name);
+    assert.ok(objects.length >= overlay.minObjects);
     for (const o of objects) {
       const Model = modelFor(o);
       assert.ok(Model, `no schema model for ${o.apiVersion} ${o.kind}`);
       assert.doesNotThrow(() => new Model(o).validate(), `${o.kind}/${o.metadata.name}`);
     }
     const kinds = new Set(objects.map((o) => o.kind));
-    for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'CronJob', 'Job', 'ConfigMap', 'ServiceAccount', 'NetworkPolicy', 'Ingress']) {
-      assert.ok(kinds.has(kind), `${overlay} renders a ${kind}`);
+    for (const kind of overlay.kinds) {
+      assert.ok(kinds.has(kind), `${overlay.name} renders a ${kind}`);
     }
   });
 
-  test(`${overlay} overlay: follows our policy`, () => {
-    assert.deepEqual(checkPolicy(render(overlay), { production: overlay === 'production' }), []);
+  test(`${overlay.name} overlay: follows our policy`, () => {
+    assert.deepEqual(checkPolicy(render(overlay.name), overlay.policy), []);
   });
 }
 
@@ -72,4 +81,46 @@ test('the policy checker catches what it is meant to catch', () => {
 test('a directory kustomize cannot render fails with an error that names it', () => {
   const dir = join(repoRoot, 'deploy/k8s/overlays/no-such-overlay');
   assert.throws(() => renderKustomize(dir), (error: unknown) => error instanceof KustomizeError && error.code === 'KUSTOMIZE_FAILED' && error.message.includes(dir));
+});
+
+type EdgeDeployment = K8sObject & {
+  spec: {
+    replicas: number;
+    template: {
+      spec: {
+        containers: { command: string[]; args: string[]; resources: { requests: { cpu: string } }; volumeMounts: { name: string; mountPath: string }[] }[];
+        volumes: { name: string; configMap?: { name: string }; emptyDir?: object }[];
+      };
+    };
+  };
+};
+
+test('the edge region runs the committed nginx.conf, with its origin, on the volumes its command line names', () => {
+  const objects = render('edge-region');
+  const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('cinedex-edge-nginx'));
+  assert.equal(config?.data?.['nginx.conf'], readFileSync(join(repoRoot, 'deploy/edge/nginx.conf'), 'utf8'), 'the ConfigMap holds deploy/edge/nginx.conf unchanged');
+  assert.match(config?.data?.['origin.conf'] ?? '', /^server cinedex-api\.cinedex\.svc\.cluster\.local:80;$/m);
+  const edge = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'cinedex-edge') as EdgeDeployment;
+  const pod = edge.spec.template.spec;
+  const [container] = pod.containers;
+  assert.ok(container);
+  const argument = (flag: string) => container.args[container.args.indexOf(flag) + 1] ?? '';
+  const volumeAt = (dir: string) => pod.volumes.find((v) => v.name === container.volumeMounts.find((m) => m.mountPath.replace(/\/$/, '') === dir.replace(/\/$/, ''))?.name);
+  assert.deepEqual(container.command, ['nginx']);
+  assert.equal(volumeAt(dirname(argument('-c')))?.configMap?.name, config?.metadata.name, 'nginx -c reads the generated ConfigMap');
+  assert.ok(volumeAt(argument('-p'))?.emptyDir, 'the nginx prefix (pid, cache, temp files) is a writable emptyDir');
+  assert.equal(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'cinedex-api'), undefined, 'the edge region does not run the API');
+});
+
+test('the policy checker holds the edge to the same rules', () => {
+  const objects = structuredClone(render('edge-region'));
+  const edge = objects.find((o) => o.kind === 'Deployment') as EdgeDeployment;
+  edge.spec.replicas = 1;
+  edge.spec.template.spec.containers[0]!.resources.requests.cpu = '250m';
+  const withoutPdb = objects.filter((o) => o.kind !== 'PodDisruptionBudget');
+  const problems = checkPolicy(withoutPdb, { production: true, serving: [EDGE_WORKLOAD] }).join('\n');
+  for (const expected of [/cinedex-edge has 1 replicas, fewer than 2/, /cinedex-edge CPU request differs from its limit/, /PDB selector does not match the cinedex-edge pods/]) {
+    assert.match(problems, expected);
+  }
+  assert.match(checkPolicy(render('edge-region')).join('\n'), /no cinedex-api Deployment/, 'an overlay is checked for the API unless told otherwise');
 });

@@ -1,6 +1,6 @@
-/** Our own deployment policy, beyond schema validity. Returns every violation found. */
 import { cpuQuantity } from '../../bench/capacity/manifests.js';
 
+/** Our own deployment policy, beyond schema validity. Returns every violation found. */
 export interface K8sObject {
   apiVersion: string;
   kind: string;
@@ -20,6 +20,22 @@ type Container = {
   livenessProbe?: { httpGet?: { path: string } };
 };
 
+/** A Deployment that answers clients behind a Service of the same name, and must stay up through rollouts and drains. */
+export interface ServingWorkload {
+  readonly name: string;
+  readonly minReplicas: number;
+}
+
+export const API_WORKLOAD: ServingWorkload = { name: 'cinedex-api', minReplicas: 3 };
+/** Two edge pods: one keeps answering while the PDB lets the other go. */
+export const EDGE_WORKLOAD: ServingWorkload = { name: 'cinedex-edge', minReplicas: 2 };
+
+export interface PolicyOptions {
+  readonly production?: boolean;
+  /** The serving Deployments the rendered overlay must contain; the API's by default. */
+  readonly serving?: readonly ServingWorkload[];
+}
+
 function podOf(o: K8sObject): Pod | undefined {
   const spec = o.spec as Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
   if (o.kind === 'Deployment' || o.kind === 'Job') return spec?.template?.spec;
@@ -31,7 +47,30 @@ function matches(selector: Record<string, string>, labels: Record<string, string
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-export function checkPolicy(objects: readonly K8sObject[], options: { production?: boolean } = {}): string[] {
+export function checkPolicy(objects: readonly K8sObject[], options: PolicyOptions = {}): string[] {
+  const serving = options.serving ?? [API_WORKLOAD];
+  const problems = checkContainers(objects);
+  for (const workload of serving) problems.push(...checkServing(objects, workload, options));
+  const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === API_WORKLOAD.name);
+  if (api) {
+    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('cinedex-config'));
+    const drain = Number(config?.data?.MOVIES_DRAIN_SECONDS ?? 5);
+    if (((podOf(api) as Pod).terminationGracePeriodSeconds ?? 30) <= drain + 5) problems.push(`terminationGracePeriodSeconds must exceed the drain (${drain} s) plus time to finish requests`);
+  }
+  const servingPods = serving.map((w) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === w.name)).filter((o) => o !== undefined);
+  for (const o of objects) {
+    const s = o.spec as Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (o.kind === 'PodDisruptionBudget' && !servingPods.some((d) => matches(s?.selector?.matchLabels ?? { none: 'x' }, labelsOf(d)))) problems.push(`PDB ${o.metadata.name} selects no serving pods`);
+    // A fixed minAvailable lets a drain take every pod the HPA added at once; maxUnavailable bounds it.
+    if (o.kind === 'PodDisruptionBudget' && s?.maxUnavailable !== 1) problems.push(`${o.metadata.name}: PDB must allow exactly one pod away at a time (maxUnavailable: 1)`);
+    if (o.kind === 'HorizontalPodAutoscaler' && (s?.scaleTargetRef?.kind !== 'Deployment' || !serving.some((w) => w.name === s?.scaleTargetRef?.name))) problems.push(`HPA ${o.metadata.name} does not target a serving Deployment`);
+    if (o.kind === 'CronJob' && s?.concurrencyPolicy !== 'Forbid') problems.push(`CronJob ${o.metadata.name} may run concurrently`);
+  }
+  return problems;
+}
+
+/** Every container of every workload: bounded, unprivileged, read-only, pinned. */
+function checkContainers(objects: readonly K8sObject[]): string[] {
   const problems: string[] = [];
   for (const o of objects) {
     const pod = podOf(o);
@@ -48,31 +87,34 @@ export function checkPolicy(objects: readonly K8sObject[], options: { production
       if (!tag || tag === 'latest') problems.push(`${where}: image ${c.image} is not pinned`);
     }
   }
-  const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'cinedex-api');
-  if (!api) return [...problems, 'no cinedex-api Deployment'];
-  const spec = api.spec as { replicas: number; strategy?: { rollingUpdate?: { maxUnavailable?: number } }; selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> } } };
-  const pod = podOf(api) as Pod;
-  const podLabels = spec.template.metadata.labels;
-  const container = pod.containers[0] as Container;
-  if (spec.replicas < 3) problems.push(`cinedex-api has ${spec.replicas} replicas, fewer than 3`);
-  if (spec.strategy?.rollingUpdate?.maxUnavailable !== 0) problems.push('cinedex-api rolling update may take pods away (maxUnavailable must be 0)');
-  if (!matches(spec.selector.matchLabels, podLabels)) problems.push('cinedex-api selector does not match its pods');
-  if (container.startupProbe?.httpGet?.path !== '/readyz') problems.push('cinedex-api has no startup probe on /readyz');
-  if (container.readinessProbe?.httpGet?.path !== '/readyz') problems.push('cinedex-api has no readiness probe on /readyz');
-  if (container.livenessProbe?.httpGet?.path !== '/healthz') problems.push('cinedex-api has no liveness probe on /healthz');
+  return problems;
+}
+
+function labelsOf(deployment: K8sObject): Record<string, string> {
+  return (deployment.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+}
+
+/** Replicas, rollout, probes, CPU sizing, and a Service and a PDB of its name selecting its pods. */
+function checkServing(objects: readonly K8sObject[], workload: ServingWorkload, options: PolicyOptions): string[] {
+  const { name } = workload;
+  const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
+  if (!deployment) return [`no ${name} Deployment`];
+  const problems: string[] = [];
+  const spec = deployment.spec as { replicas: number; strategy?: { rollingUpdate?: { maxUnavailable?: number } }; selector: { matchLabels: Record<string, string> } };
+  const podLabels = labelsOf(deployment);
+  const container = (podOf(deployment) as Pod).containers[0] as Container;
+  if (spec.replicas < workload.minReplicas) problems.push(`${name} has ${spec.replicas} replicas, fewer than ${workload.minReplicas}`);
+  if (spec.strategy?.rollingUpdate?.maxUnavailable !== 0) problems.push(`${name} rolling update may take pods away (maxUnavailable must be 0)`);
+  if (!matches(spec.selector.matchLabels, podLabels)) problems.push(`${name} selector does not match its pods`);
+  if (container.startupProbe?.httpGet?.path !== '/readyz') problems.push(`${name} has no startup probe on /readyz`);
+  if (container.readinessProbe?.httpGet?.path !== '/readyz') problems.push(`${name} has no readiness probe on /readyz`);
+  if (container.livenessProbe?.httpGet?.path !== '/healthz') problems.push(`${name} has no liveness probe on /healthz`);
   // The HPA's utilisation target is of the request: a request below the limit makes it scale out early (docs/capacity.md).
-  if (options.production && cpuQuantity(container.resources?.requests?.cpu) !== cpuQuantity(container.resources?.limits?.cpu)) problems.push('cinedex-api CPU request differs from its limit');
-  const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('cinedex-config'));
-  const drain = Number(config?.data?.MOVIES_DRAIN_SECONDS ?? 5);
-  if ((pod.terminationGracePeriodSeconds ?? 30) <= drain + 5) problems.push(`terminationGracePeriodSeconds must exceed the drain (${drain} s) plus time to finish requests`);
-  for (const o of objects) {
-    const s = o.spec as Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
-    if (o.kind === 'Service' && o.metadata.name === 'cinedex-api' && !matches(s?.selector ?? { none: 'x' }, podLabels)) problems.push('Service selector does not match the API pods');
-    if (o.kind === 'PodDisruptionBudget' && !matches(s?.selector?.matchLabels ?? { none: 'x' }, podLabels)) problems.push('PDB selector does not match the API pods');
-    // A fixed minAvailable lets a drain take every pod the HPA added at once; maxUnavailable bounds it.
-    if (o.kind === 'PodDisruptionBudget' && s?.maxUnavailable !== 1) problems.push('PDB must allow exactly one pod away at a time (maxUnavailable: 1)');
-    if (o.kind === 'HorizontalPodAutoscaler' && (s?.scaleTargetRef?.kind !== 'Deployment' || s?.scaleTargetRef?.name !== 'cinedex-api')) problems.push('HPA does not target the API Deployment');
-    if (o.kind === 'CronJob' && s?.concurrencyPolicy !== 'Forbid') problems.push(`CronJob ${o.metadata.name} may run concurrently`);
-  }
+  if (options.production && cpuQuantity(container.resources?.requests?.cpu) !== cpuQuantity(container.resources?.limits?.cpu)) problems.push(`${name} CPU request differs from its limit`);
+  const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === name);
+  if (!matches((service?.spec?.selector as Record<string, string> | undefined) ?? { none: 'x' }, podLabels)) problems.push(`Service selector does not match the ${name} pods`);
+  const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === name);
+  const pdbSelector = (pdb?.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels;
+  if (!matches(pdbSelector ?? { none: 'x' }, podLabels)) problems.push(`PDB selector does not match the ${name} pods`);
   return problems;
 }

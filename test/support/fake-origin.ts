@@ -11,6 +11,8 @@ export class FakeOrigin {
   readonly requests: { url: string; headers: IncomingHttpHeaders }[] = [];
   inFlight = 0;
   maxInFlight = 0;
+  /** TCP connections accepted: fewer than requests when the client keeps them alive. */
+  connections = 0;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
@@ -23,6 +25,7 @@ export class FakeOrigin {
       void Promise.resolve(this.handler(req, res)).catch(() => res.destroy());
     });
     this.server.on('connection', (socket) => {
+      this.connections++;
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
