@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { catalogueFromSeed } from '../src/seed/seed-catalogue.js';
 import type { Movie } from '../src/catalogue/movie.js';
 
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), fileURLToPath(import.meta.url).includes('/dist/') ? '../..' : '..');
+export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), fileURLToPath(import.meta.url).includes('/dist/') ? '../..' : '..');
 export const sharedDir = resolve(repoRoot, '../shared');
 export const seedFile = resolve(sharedDir, 'data/wikipedia-movie-data/movies.json');
 export const seed2023File = resolve(sharedDir, 'data/wikipedia-movie-data/movies-2023.json');
