@@ -1,121 +1,189 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { latency, throughput, type Latency, type Throughput } from './load.js';
-import { freePort, httpReady, startNode, type Child } from './processes.js';
+/**
+ * The HTTP section of docs/performance.md: what one cinedex process costs per request, against what
+ * node:http itself costs, all measured side by side in the same rounds.
+ *
+ * Each server is one process pinned to core 0; the load comes from this process on core 1. The
+ * steadiest figure on a shared machine is the server's own CPU time over the requests it answered
+ * (µs per request, from /proc), so that is the headline; requests per second and client-side
+ * latency are reported beside it.
+ */
+import { request } from 'node:http';
+import { mark, serverUse } from './capacity/cpu.js';
+import { closedLoop, type LoadResult } from './load.js';
+import { pinSelf } from './processes.js';
+import { startCinedex, startRaw, startReplay, type RecordedAnswer, type Running } from './servers.js';
 import { fmt, median, table } from './stats.js';
-import { seedFile } from './workload.js';
 
-const distRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
-const cli = join(distRoot, 'src/cli/main.js');
-const rawServer = join(distRoot, 'bench/raw-server.js');
-
-export interface ServerRun {
-  readonly name: string;
-  readonly throughput: Throughput;
-  readonly latency4: Latency;
-}
-
-export async function startCinedex(extraEnv: NodeJS.ProcessEnv = {}, core = 0): Promise<{ base: string; child: Child }> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'cinedex-bench-'));
-  const base = `http://127.0.0.1:${port}`;
-  const child = await startNode(
-    cli,
-    ['serve'],
-    {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      MOVIES_SEED: seedFile,
-      MOVIES_DATA_DIR: dataDir,
-      MOVIES_WORKERS: '1',
-      MOVIES_INGEST_INTERVAL: '0',
-      LOG_LEVEL: 'info',
-      ...extraEnv,
-    },
-    () => httpReady(`${base}/readyz`),
-    core,
-  );
-  return { base, child };
-}
-
-export async function startRaw(body: Buffer): Promise<{ base: string; child: Child }> {
-  const port = await freePort();
-  const file = join(mkdtempSync(join(tmpdir(), 'cinedex-raw-')), 'body.json');
-  writeFileSync(file, body);
-  const base = `http://127.0.0.1:${port}`;
-  const child = await startNode(rawServer, [String(port), file], {}, () => httpReady(base));
-  return { base, child };
-}
-
-export async function measure(name: string, base: string, paths: readonly string[], seconds: number): Promise<ServerRun> {
-  // Warm-up so both servers are measured JIT-compiled.
-  await throughput(base, paths, 4, 2);
-  const tp = await throughput(base, paths, 16, seconds);
-  const lat = await latency(base, paths, 4, seconds);
-  return { name, throughput: tp, latency4: lat };
+interface Measured {
+  readonly cpuUs: number;
+  readonly requestsPerSecond: number;
+  /** At 4 connections, below saturation: the time of one answer rather than of a queue. */
+  readonly latency: LoadResult;
+  readonly failed: number;
 }
 
 interface Contender {
   readonly name: string;
   readonly why: string;
-  readonly env: NodeJS.ProcessEnv;
+  readonly server: Running;
+  /** The request targets for each round's run (a fresh slice per round for the never-seen mix). */
+  readonly targets: (round: number, part: 'warm' | 'throughput' | 'latency') => readonly string[];
 }
 
-/** cinedex as deployed, and with one thing changed at a time, so the table shows what each costs. */
-const CONTENDERS: readonly Contender[] = [
-  { name: 'cinedex', why: 'as deployed: a JSON log line per request, response cache on', env: { LOG_LEVEL: 'info' } },
-  { name: 'cinedex, no request log', why: 'LOG_LEVEL=warn: request lines off (e.g. when the ingress logs access)', env: { LOG_LEVEL: 'warn' } },
-  { name: 'cinedex, cache off', why: 'MOVIES_RESPONSE_CACHE_BYTES=0: every query parsed, searched, signed and serialised', env: { LOG_LEVEL: 'info', MOVIES_RESPONSE_CACHE_BYTES: '0' } },
-];
+/** What the raw server writes: a 20-movie page, as large as a typical answer. */
+const RAW_PATH = '/v1/movies?limit=20';
 
-/**
- * The HTTP section of docs/performance.md: each cinedex configuration and a raw node:http server
- * answering a fixed 20-movie body (the platform's ceiling), measured in the same rounds, in an order
- * that rotates per round because on a small shared machine the position in a round matters.
- */
 export async function benchHttp(paths: readonly string[], rounds: number, seconds: number): Promise<string> {
-  const servers = [];
-  for (const c of CONTENDERS) servers.push({ ...c, ...(await startCinedex(c.env)) });
-  const body = Buffer.from(await (await fetch(`${servers[0]?.base}/v1/movies?limit=20`)).arrayBuffer());
-  const raw = await startRaw(body);
-  const all = [...servers.map((s) => ({ name: s.name, base: s.base, paths })), { name: 'raw node:http', base: raw.base, paths: ['/'] as readonly string[] }];
-  const runs = new Map<string, ServerRun[]>(all.map((s) => [s.name, []]));
+  // The servers run on core 0; the load must not compete with them for it.
+  pinSelf(1);
+  const repeated = await startCinedex();
+  const fresh = await startCinedex();
+  const quiet = await startCinedex({ LOG_LEVEL: 'warn' });
+  const answers = await record(repeated.base, paths);
+  const rawBody = answers.find(([target]) => target === RAW_PATH)?.[3] ?? (await record(repeated.base, [RAW_PATH]))[0]?.[3];
+  const raw = await startRaw(rawBody as Buffer);
+  const replay = await startReplay(answers);
+  const unseen = neverSeen(paths);
+  // Each round's runs for the never-seen mix take their own stretch of it, so no query repeats.
+  const stretch = Math.floor(unseen.length / (rounds * 3));
+  const unseenStretch = (round: number, part: 'warm' | 'throughput' | 'latency'): readonly string[] => {
+    const at = (round * 3 + ['warm', 'throughput', 'latency'].indexOf(part)) * stretch;
+    return unseen.slice(at, at + stretch);
+  };
+  const contenders: Contender[] = [
+    { name: 'raw node:http', why: `the platform's ceiling: one fixed ${rawBody?.length ?? 0}-byte body, no routing, logging or metrics`, server: raw, targets: () => ['/'] },
+    { name: 'node:http replaying cinedex answers', why: "the ceiling for cinedex's own answers: its recorded headers and bodies, looked up in a Map", server: replay, targets: () => paths },
+    { name: 'cinedex, repeated mix', why: 'as deployed (a log line per request), the 3,000 real queries cycled: answered from the response cache', server: repeated, targets: () => paths },
+    { name: 'cinedex, repeated mix, no request log', why: 'LOG_LEVEL=warn, e.g. when the ingress logs access', server: quiet, targets: () => paths },
+    {
+      name: 'cinedex, never-seen mix',
+      why: 'as deployed, every query new: parsed, searched, signed, serialised and stored',
+      server: fresh,
+      targets: (round, part) => unseenStretch(round, part),
+    },
+  ];
+  // Another build beside this one (BENCH_BEFORE_CLI=<its dist/src/cli/main.js>): before and after, measured in the same rounds.
+  const beforeCli = process.env.BENCH_BEFORE_CLI;
+  const before = beforeCli === undefined ? [] : [await startCinedex({}, 0, beforeCli), await startCinedex({}, 0, beforeCli)];
+  if (before[0] && before[1]) {
+    contenders.push(
+      { name: 'before: cinedex, repeated mix', why: `${beforeCli}, same mix`, server: before[0], targets: () => paths },
+      { name: 'before: cinedex, never-seen mix', why: `${beforeCli}, same mix`, server: before[1], targets: (round, part) => unseenStretch(round, part) },
+    );
+  }
+  const runs = new Map<string, Measured[]>(contenders.map((c) => [c.name, []]));
   try {
     for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < all.length; i++) {
-        const s = all[(i + round) % all.length] as (typeof all)[number];
-        console.log(`  round ${round + 1}: ${s.name}`);
-        runs.get(s.name)?.push(await measure(s.name, s.base, s.paths, seconds));
+      for (let i = 0; i < contenders.length; i++) {
+        // The order rotates per round: on a small shared machine the position in a round matters.
+        const c = contenders[(i + round) % contenders.length] as Contender;
+        console.log(`  round ${round + 1}: ${c.name}`);
+        runs.get(c.name)?.push(await measure(c, round, seconds));
       }
     }
   } finally {
-    await Promise.all([...servers.map((s) => s.child.stop()), raw.child.stop()]);
+    await Promise.all([repeated, fresh, quiet, raw, replay, ...before].map((s) => s.child.stop()));
   }
-  const rawRuns = runs.get('raw node:http') as ServerRun[];
-  const row = (name: string, why: string) => {
-    const r = runs.get(name) as ServerRun[];
-    const ratios = r.map((run, i) => run.throughput.requestsPerSecond / (rawRuns[i] as ServerRun).throughput.requestsPerSecond);
-    const failures = r.reduce((n, run) => n + run.throughput.non2xx + run.throughput.errors + run.latency4.failures, 0);
+  const rawCpu = median((runs.get('raw node:http') ?? []).map((r) => r.cpuUs));
+  const rows = contenders.map((c) => {
+    const r = runs.get(c.name) ?? [];
+    const cpu = median(r.map((x) => x.cpuUs));
     return [
-      name,
-      fmt(median(r.map((run) => run.throughput.requestsPerSecond)), 0),
-      name === 'raw node:http' ? '1' : `${fmt(median(ratios), 2)} (${ratios.map((x) => fmt(x, 2)).join(', ')})`,
-      fmt(median(r.map((run) => run.latency4.p50Us)), 0),
-      fmt(median(r.map((run) => run.latency4.p99Us)), 0),
-      String(failures),
-      why,
+      c.name,
+      fmt(cpu, 1),
+      `${fmt(cpu / rawCpu, 2)}×`,
+      fmt(median(r.map((x) => x.requestsPerSecond)), 0),
+      fmt(median(r.map((x) => x.latency.p50Us)), 0),
+      fmt(median(r.map((x) => x.latency.p99Us)), 0),
+      String(r.reduce((n, x) => n + x.failed, 0)),
+      c.why,
     ];
-  };
+  });
   return (
     `## HTTP (one server process pinned to one core, load from the other; median of ${rounds} rounds of ${seconds} s)\n\n` +
-    table(
-      ['server', 'req/s (16 conns)', '÷ raw (per round)', 'p50 µs (4 conns)', 'p99 µs (4 conns)', 'failed', 'what it shows'],
-      [...CONTENDERS.map((c) => row(c.name, c.why)), row('raw node:http', `the ceiling: a fixed ${body.length}-byte body, no routing, logging or metrics`)],
-    ) +
-    '\n\nTargets: 0.8 of the raw ceiling or better; p99 under 1 ms at 4 connections. cinedex answers the 3,000 real query paths, cycled, so after ' +
-    'the first pass the response cache answers them; "cache off" is the cost of a query seen for the first time. Latency is measured ' +
-    "client-side (it includes the Node client's own time) with hrtime per request; throughput by autocannon.\n"
+    table(['server', 'CPU µs / request', '× raw CPU', 'req/s (16 conns)', 'p50 µs (4 conns)', 'p99 µs (4 conns)', 'failed', 'what it shows'], rows) +
+    '\n\nCPU µs per request is the server process\'s own CPU time (all its threads, from /proc) over the requests it answered at 16 ' +
+    'connections: steadier than requests per second on a shared machine. Load is a closed loop of lean keep-alive clients ' +
+    '(bench/load.ts) pinned to the other core; latency is measured client-side at 4 connections. The never-seen mix is the real ' +
+    'mix with each query made unique (letters of its values percent-encoded), so the response cache never answers it.\n'
   );
+}
+
+async function measure(c: Contender, round: number, seconds: number): Promise<Measured> {
+  const pid = c.server.child.process.pid;
+  // Warm-up, so every server is measured JIT-compiled.
+  await closedLoop(c.server.base, c.targets(round, 'warm'), 4, 2);
+  const before = mark([pid], []);
+  const tp = await closedLoop(c.server.base, c.targets(round, 'throughput'), 16, seconds);
+  const after = mark([pid], []);
+  const lat = await closedLoop(c.server.base, c.targets(round, 'latency'), 4, seconds);
+  return { cpuUs: serverUse(before, after, tp.requests).cpuUs, requestsPerSecond: tp.requestsPerSecond, latency: lat, failed: tp.non2xx + tp.errors + lat.non2xx + lat.errors };
+}
+
+/** Each target's answer as cinedex wrote it: status, headers in wire order (node's own date and connection headers left out), body. */
+async function record(base: string, targets: readonly string[]): Promise<RecordedAnswer[]> {
+  const out: RecordedAnswer[] = [];
+  for (const target of new Set(targets)) {
+    out.push(
+      await new Promise<RecordedAnswer>((resolve, reject) => {
+        request(`${base}${target}`, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const headers: string[] = [];
+            for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+              const name = (res.rawHeaders[i] as string).toLowerCase();
+              if (name !== 'date' && name !== 'connection' && name !== 'keep-alive') headers.push(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);
+            }
+            resolve([target, res.statusCode ?? 0, headers, Buffer.concat(chunks)]);
+          });
+        })
+          .on('error', reject)
+          .end();
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * The real mix, every query made unique without changing what it asks or the size of its answer:
+ * variant v of a query percent-encodes the letters of its values picked by the bits of v (`genre=Drama`,
+ * `genre=%44rama`, `genre=D%72ama`…), which the parser decodes back to the same query while the
+ * response cache, keyed by the raw query string, has never seen it. Up to 250 variants of each of the
+ * 3,000 queries (fewer for queries with few letters), shuffled the same way every run.
+ */
+export function neverSeen(paths: readonly string[], variants = 250): string[] {
+  const out = new Set<string>();
+  for (let v = 0; v < variants; v++) {
+    for (const path of paths) out.add(variant(path, v));
+  }
+  const list = [...out];
+  let seed = 42;
+  for (let i = list.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    const j = seed % (i + 1);
+    [list[i], list[j]] = [list[j] as string, list[i] as string];
+  }
+  return list;
+}
+
+function variant(path: string, v: number): string {
+  let bit = 0;
+  let inValue = false;
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const ch = path[i] as string;
+    if (ch === '%') {
+      // An escape already in the mix (`%C3%A9`) is copied as it is.
+      out += path.slice(i, i + 3);
+      i += 2;
+      continue;
+    }
+    if (ch === '=') inValue = true;
+    else if (ch === '&') inValue = false;
+    const encode = inValue && /[A-Za-z]/.test(ch) && ((v >> bit++) & 1) === 1;
+    out += encode ? `%${ch.charCodeAt(0).toString(16).toUpperCase()}` : ch;
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -15,6 +15,11 @@ export async function freePort(): Promise<number> {
 
 /** Pins a child to a core (0 unless told) when taskset exists, so "one process on one core" is literal and the load runs beside it. */
 export const taskset = existsSync('/usr/bin/taskset') ? '/usr/bin/taskset' : undefined;
+
+/** Pins this process (every thread) to `core`, when taskset exists: the load generator keeps off the server's core. */
+export function pinSelf(core: number): void {
+  if (taskset) execFileSync(taskset, ['-a', '-p', '-c', String(core), String(process.pid)], { stdio: 'ignore' });
+}
 
 export interface Child {
   readonly process: ChildProcess;

@@ -2,7 +2,7 @@
  * The series a capacity run measures: which servers to start, on which cores, with which settings,
  * and how to tell afterwards what the steps hit. Each is started, measured and stopped in turn.
  */
-import { startCinedex, startRaw } from '../http-bench.js';
+import { startCinedex, startRaw } from '../servers.js';
 import { freePort, httpReady, startNode, type Child } from '../processes.js';
 import { edgeCacheOutcomes, metricsOf, responseCacheHits } from './hits.js';
 import { cliScript } from './paths.js';
