@@ -29,7 +29,11 @@ function fullScan(movies: readonly Movie[], titles: readonly string[], q: MovieQ
   return Math.min(hits.length, limit + 1);
 }
 
-function timeEach(queries: readonly { query: MovieQuery; limit: number }[], rounds: number, run: (q: MovieQuery, limit: number) => unknown): number[] {
+function timeEach(
+  queries: readonly { query: MovieQuery; limit: number }[],
+  rounds: number,
+  run: (q: MovieQuery, limit: number) => unknown,
+): number[] {
   const samples: number[] = [];
   for (let round = 0; round < rounds; round++) {
     for (const { query, limit } of queries) {

@@ -51,10 +51,30 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
     return unseen.slice(at, at + stretch);
   };
   const contenders: Contender[] = [
-    { name: 'raw node:http', why: `the platform's ceiling: one fixed ${rawBody?.length ?? 0}-byte body, no routing, logging or metrics`, server: raw, targets: () => ['/'] },
-    { name: 'node:http replaying cinedex answers', why: "the ceiling for cinedex's own answers: its recorded headers and bodies, looked up in a Map", server: replay, targets: () => paths },
-    { name: 'cinedex, repeated mix', why: 'as deployed (a log line per request), the 3,000 real queries cycled: answered from the response cache', server: repeated, targets: () => paths },
-    { name: 'cinedex, repeated mix, no request log', why: 'LOG_LEVEL=warn, e.g. when the ingress logs access', server: quiet, targets: () => paths },
+    {
+      name: 'raw node:http',
+      why: `the platform's ceiling: one fixed ${rawBody?.length ?? 0}-byte body, no routing, logging or metrics`,
+      server: raw,
+      targets: () => ['/'],
+    },
+    {
+      name: 'node:http replaying cinedex answers',
+      why: "the ceiling for cinedex's own answers: its recorded headers and bodies, looked up in a Map",
+      server: replay,
+      targets: () => paths,
+    },
+    {
+      name: 'cinedex, repeated mix',
+      why: 'as deployed (a log line per request), the 3,000 real queries cycled: answered from the response cache',
+      server: repeated,
+      targets: () => paths,
+    },
+    {
+      name: 'cinedex, repeated mix, no request log',
+      why: 'LOG_LEVEL=warn, e.g. when the ingress logs access',
+      server: quiet,
+      targets: () => paths,
+    },
     {
       name: 'cinedex, never-seen mix',
       why: 'as deployed, every query new: parsed, searched, signed, serialised and stored',
@@ -68,7 +88,12 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
   if (before[0] && before[1]) {
     contenders.push(
       { name: 'before: cinedex, repeated mix', why: `${beforeCli}, same mix`, server: before[0], targets: () => paths },
-      { name: 'before: cinedex, never-seen mix', why: `${beforeCli}, same mix`, server: before[1], targets: (round, part) => unseenStretch(round, part) },
+      {
+        name: 'before: cinedex, never-seen mix',
+        why: `${beforeCli}, same mix`,
+        server: before[1],
+        targets: (round, part) => unseenStretch(round, part),
+      },
     );
   }
   const runs = new Map<string, Measured[]>(contenders.map((c) => [c.name, []]));
@@ -101,8 +126,11 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
   });
   return (
     `## HTTP (one server process pinned to one core, load from the other; median of ${rounds} rounds of ${seconds} s)\n\n` +
-    table(['server', 'CPU µs / request', '× raw CPU', 'req/s (16 conns)', 'p50 µs (4 conns)', 'p99 µs (4 conns)', 'failed', 'what it shows'], rows) +
-    '\n\nCPU µs per request is the server process\'s own CPU time (all its threads, from /proc) over the requests it answered at 16 ' +
+    table(
+      ['server', 'CPU µs / request', '× raw CPU', 'req/s (16 conns)', 'p50 µs (4 conns)', 'p99 µs (4 conns)', 'failed', 'what it shows'],
+      rows,
+    ) +
+    "\n\nCPU µs per request is the server process's own CPU time (all its threads, from /proc) over the requests it answered at 16 " +
     'connections: steadier than requests per second on a shared machine. Load is a closed loop of lean keep-alive clients ' +
     '(bench/load.ts) pinned to the other core; latency is measured client-side at 4 connections. The never-seen mix is the real ' +
     'mix with each query made unique (letters of its values percent-encoded), so the response cache never answers it.\n'
@@ -117,7 +145,12 @@ async function measure(c: Contender, round: number, seconds: number): Promise<Me
   const tp = await closedLoop(c.server.base, c.targets(round, 'throughput'), 16, seconds);
   const after = mark([pid], []);
   const lat = await closedLoop(c.server.base, c.targets(round, 'latency'), 4, seconds);
-  return { cpuUs: serverUse(before, after, tp.requests).cpuUs, requestsPerSecond: tp.requestsPerSecond, latency: lat, failed: tp.non2xx + tp.errors + lat.non2xx + lat.errors };
+  return {
+    cpuUs: serverUse(before, after, tp.requests).cpuUs,
+    requestsPerSecond: tp.requestsPerSecond,
+    latency: lat,
+    failed: tp.non2xx + tp.errors + lat.non2xx + lat.errors,
+  };
 }
 
 /** Each target's answer as cinedex wrote it: status, headers in wire order (node's own date and connection headers left out), body. */
@@ -133,7 +166,8 @@ async function record(base: string, targets: readonly string[]): Promise<Recorde
             const headers: string[] = [];
             for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
               const name = (res.rawHeaders[i] as string).toLowerCase();
-              if (name !== 'date' && name !== 'connection' && name !== 'keep-alive') headers.push(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);
+              if (name !== 'date' && name !== 'connection' && name !== 'keep-alive')
+                headers.push(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);
             }
             resolve([target, res.statusCode ?? 0, headers, Buffer.concat(chunks)]);
           });

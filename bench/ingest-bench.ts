@@ -11,7 +11,10 @@ export interface IngestionSection {
 
 function run(kind: string, arg: string): Record<string, number> {
   console.log(`  ${kind} ${arg}…`);
-  const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=16384', scenario, kind, arg], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=16384', scenario, kind, arg], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(out.trim().split('\n').pop() as string) as Record<string, number>;
 }
 
@@ -24,7 +27,12 @@ export async function benchIngestion(): Promise<IngestionSection> {
     `## Ingestion (one run on a folder store, seed catalogue + N update records)\n\n` +
     table(
       ['update records', 'run seconds', 'records/s', 'peak RSS MiB'],
-      ingest.map(({ n, r }) => [Number(n).toLocaleString('en'), fmt(r.seconds as number, 2), fmt(r.recordsPerSecond as number, 0), fmt(r.peakRssMiB as number, 0)]),
+      ingest.map(({ n, r }) => [
+        Number(n).toLocaleString('en'),
+        fmt(r.seconds as number, 2),
+        fmt(r.recordsPerSecond as number, 0),
+        fmt(r.peakRssMiB as number, 0),
+      ]),
     ) +
     `\n\nThe run includes reading the seed snapshot, merging, writing the new snapshot (with ledger and audit) and the pointer.\n\n` +
     `## Snapshot load and index, and query latency at each size\n\n` +

@@ -41,7 +41,11 @@ async function seedStore(movies: Movie[]): Promise<{ repository: SnapshotReposit
   const root = mkdtempSync(join(tmpdir(), 'cinedex-ingest-bench-'));
   const repository = new SnapshotRepository(new FolderStore(join(root, 'store')));
   const state = MergeState.fromMovies(movies);
-  await repository.publish({ sequence: 1, basedOn: null, entries: [...state.allEntries()], ledger: [], runs: [], audit: [] }, null, new Date());
+  await repository.publish(
+    { sequence: 1, basedOn: null, entries: [...state.allEntries()], ledger: [], runs: [], audit: [] },
+    null,
+    new Date(),
+  );
   return { repository, root };
 }
 
@@ -81,7 +85,15 @@ async function load(which: string): Promise<object> {
   const seconds = (performance.now() - start) / 1000;
   global.gc?.();
   const engine = benchEngine(dataset.index, benchPaths(), 2);
-  return { movies: dataset.index.size, loadSeconds: seconds, rssMiB: process.memoryUsage().rss / 2 ** 20, peakRssMiB: rssMiB(), rssBeforeMiB: before, queryP50Us: engine.p50Us, queryP99Us: engine.p99Us };
+  return {
+    movies: dataset.index.size,
+    loadSeconds: seconds,
+    rssMiB: process.memoryUsage().rss / 2 ** 20,
+    peakRssMiB: rssMiB(),
+    rssBeforeMiB: before,
+    queryP50Us: engine.p50Us,
+    queryP99Us: engine.p99Us,
+  };
 }
 
 const result = kind === 'ingest' ? await ingest(Number(arg)) : await load(arg as string);

@@ -55,5 +55,12 @@ export async function closedLoop(base: string, paths: readonly string[], connect
   transport.close();
   const elapsed = (performance.now() - started) / 1000;
   samples.sort((a, b) => a - b);
-  return { requestsPerSecond: samples.length / elapsed, requests: samples.length, non2xx, errors, p50Us: percentile(samples, 50), p99Us: percentile(samples, 99) };
+  return {
+    requestsPerSecond: samples.length / elapsed,
+    requests: samples.length,
+    non2xx,
+    errors,
+    p50Us: percentile(samples, 50),
+    p99Us: percentile(samples, 99),
+  };
 }

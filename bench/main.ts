@@ -18,7 +18,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 async function main(): Promise<void> {
   const paths = benchPaths();
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
-  const sections: string[] = [`# Performance\n\nMeasured by \`npm run bench\` on ${machine}, ${new Date().toISOString().slice(0, 10)}.\nWorkload: the 3,000 query paths of \`../shared/bench/queries.txt\`, cycled.\n`];
+  const sections: string[] = [
+    `# Performance\n\nMeasured by \`npm run bench\` on ${machine}, ${new Date().toISOString().slice(0, 10)}.\nWorkload: the 3,000 query paths of \`../shared/bench/queries.txt\`, cycled.\n`,
+  ];
 
   console.log('engine: indexing the seed and timing the query mix…');
   const index = CatalogueIndex.build('bench', loadMovies());

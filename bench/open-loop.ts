@@ -107,7 +107,14 @@ export const DEFAULT_SLO: Slo = { p99Ms: 5, minAchievedRatio: 0.98 };
 
 /** Whether a run sustained its offered rate: p99 under the bound, the rate actually delivered, and not one failed request. */
 export function sustains(r: OpenLoopResult, slo: Slo = DEFAULT_SLO): boolean {
-  return !r.aborted && r.p99Ms < slo.p99Ms && r.achieved >= slo.minAchievedRatio * r.offered && r.non2xx === 0 && r.errors === 0 && r.timeouts === 0;
+  return (
+    !r.aborted &&
+    r.p99Ms < slo.p99Ms &&
+    r.achieved >= slo.minAchievedRatio * r.offered &&
+    r.non2xx === 0 &&
+    r.errors === 0 &&
+    r.timeouts === 0
+  );
 }
 
 /** Sends one GET and calls back once with the status, or undefined when the exchange failed. */
@@ -386,8 +393,11 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
 }
 
 /** One message from the parent: a run, or the end of a series (its connections are closed). */
-export type WorkerRequest = { readonly type: 'run'; readonly id: number; readonly options: Omit<OpenLoopOptions, 'transport'> } | { readonly type: 'reset' };
-export type WorkerReply = { readonly type: 'result'; readonly id: number; readonly result: OpenLoopResult } | { readonly type: 'failed'; readonly id: number; readonly message: string };
+export type WorkerRequest =
+  { readonly type: 'run'; readonly id: number; readonly options: Omit<OpenLoopOptions, 'transport'> } | { readonly type: 'reset' };
+export type WorkerReply =
+  | { readonly type: 'result'; readonly id: number; readonly result: OpenLoopResult }
+  | { readonly type: 'failed'; readonly id: number; readonly message: string };
 
 function worker(): void {
   const transports = new Map<string, Transport>();

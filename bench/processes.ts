@@ -27,7 +27,13 @@ export interface Child {
 }
 
 /** Starts a Node script, pinned to `core`, and resolves once `probe` answers. */
-export async function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, probe: () => Promise<boolean>, core = 0): Promise<Child> {
+export async function startNode(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  probe: () => Promise<boolean>,
+  core = 0,
+): Promise<Child> {
   const child = fork(script, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -22,7 +22,16 @@ export async function startCinedex(extraEnv: NodeJS.ProcessEnv = {}, core = 0, c
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'cinedex-bench-'));
   const base = `http://127.0.0.1:${port}`;
-  const env = { PORT: String(port), HOST: '127.0.0.1', MOVIES_SEED: seedFile, MOVIES_DATA_DIR: dataDir, MOVIES_WORKERS: '1', MOVIES_INGEST_INTERVAL: '0', LOG_LEVEL: 'info', ...extraEnv };
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    MOVIES_SEED: seedFile,
+    MOVIES_DATA_DIR: dataDir,
+    MOVIES_WORKERS: '1',
+    MOVIES_INGEST_INTERVAL: '0',
+    LOG_LEVEL: 'info',
+    ...extraEnv,
+  };
   const child = await startNode(cli, ['serve'], env, () => httpReady(`${base}/readyz`), core);
   return { base, child };
 }
@@ -46,6 +55,11 @@ export async function startReplay(answers: readonly RecordedAnswer[]): Promise<R
   const file = join(mkdtempSync(join(tmpdir(), 'cinedex-replay-')), 'answers.json');
   writeFileSync(file, JSON.stringify(answers.map(([target, status, headers, body]) => [target, status, headers, body.toString('base64')])));
   const base = `http://127.0.0.1:${port}`;
-  const child = await startNode(join(distRoot, 'bench/replay-server.js'), [String(port), file], {}, async () => (await fetch(base)).status > 0);
+  const child = await startNode(
+    join(distRoot, 'bench/replay-server.js'),
+    [String(port), file],
+    {},
+    async () => (await fetch(base)).status > 0,
+  );
   return { base, child };
 }

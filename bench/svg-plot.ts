@@ -169,14 +169,17 @@ export function linePlot(o: PlotOptions): string {
   if (o.yLog) {
     const ticks = logTicks(y.min, y.max);
     yMajor = ticks.major;
-    for (const t of ticks.minor) out.push(`<line x1="${frame.left}" y1="${r2(y(t))}" x2="${frame.right}" y2="${r2(y(t))}" stroke="#f0f0f0"/>`);
+    for (const t of ticks.minor)
+      out.push(`<line x1="${frame.left}" y1="${r2(y(t))}" x2="${frame.right}" y2="${r2(y(t))}" stroke="#f0f0f0"/>`);
   } else {
     yMajor = linearTicks(y.min, y.max);
   }
   for (const t of yMajor) out.push(`<line x1="${frame.left}" y1="${r2(y(t))}" x2="${frame.right}" y2="${r2(y(t))}"/>`);
   out.push('</g>');
 
-  out.push(`<g class="axes" stroke="#333333" stroke-width="1" fill="none"><path d="M${frame.left} ${frame.top} V${frame.bottom} H${frame.right}"/></g>`);
+  out.push(
+    `<g class="axes" stroke="#333333" stroke-width="1" fill="none"><path d="M${frame.left} ${frame.top} V${frame.bottom} H${frame.right}"/></g>`,
+  );
   out.push('<g class="x-ticks" fill="#333333" text-anchor="middle">');
   for (const t of xTicks) {
     out.push(`<line x1="${r2(x(t))}" y1="${frame.bottom}" x2="${r2(x(t))}" y2="${frame.bottom + 5}" stroke="#333333"/>`);
@@ -189,7 +192,9 @@ export function linePlot(o: PlotOptions): string {
     out.push(`<text x="${frame.left - 8}" y="${r2(y(t) + 4)}">${escapeXml(fy(t))}</text>`);
   }
   out.push('</g>');
-  out.push(`<text x="${r2((frame.left + frame.right) / 2)}" y="${height - 16}" text-anchor="middle" font-size="13">${escapeXml(o.xLabel)}</text>`);
+  out.push(
+    `<text x="${r2((frame.left + frame.right) / 2)}" y="${height - 16}" text-anchor="middle" font-size="13">${escapeXml(o.xLabel)}</text>`,
+  );
   const yMid = r2((frame.top + frame.bottom) / 2);
   out.push(`<text x="18" y="${yMid}" text-anchor="middle" font-size="13" transform="rotate(-90 18 ${yMid})">${escapeXml(o.yLabel)}</text>`);
 
@@ -214,7 +219,9 @@ export function linePlot(o: PlotOptions): string {
     for (const p of pts) out.push(`<circle cx="${r2(x(p.x))}" cy="${r2(clampY(p.y))}" r="3" fill="${color}"/>`);
     const h = s.highlight;
     if (h !== undefined && Number.isFinite(h.x) && Number.isFinite(h.y)) {
-      out.push(`<circle class="highlight" cx="${r2(x(h.x))}" cy="${r2(clampY(h.y))}" r="7" fill="none" stroke="${color}" stroke-width="2"/>`);
+      out.push(
+        `<circle class="highlight" cx="${r2(x(h.x))}" cy="${r2(clampY(h.y))}" r="7" fill="none" stroke="${color}" stroke-width="2"/>`,
+      );
     }
     out.push('</g>');
   });
@@ -225,7 +232,9 @@ export function linePlot(o: PlotOptions): string {
   o.series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];
     const ly = frame.top + 8 + i * 22;
-    out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${color}" stroke-width="2"/><circle cx="${lx + 12}" cy="${ly}" r="3" fill="${color}"/>`);
+    out.push(
+      `<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${color}" stroke-width="2"/><circle cx="${lx + 12}" cy="${ly}" r="3" fill="${color}"/>`,
+    );
     out.push(`<text x="${lx + 32}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
   });
   (o.references ?? []).forEach((ref, i) => {

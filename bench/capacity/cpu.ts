@@ -86,7 +86,11 @@ export function serverUse(a: CpuMark, b: CpuMark, answered: number): { readonly 
  * Waits, in half-second looks and for `maxSeconds` at most, until others use less than `disturbedCores`;
  * returns what they used in the last look (undefined without /proc), so a step can say it ran on a busy machine.
  */
-export async function waitForQuiet(ours: readonly (number | undefined)[], disturbedCores: number, maxSeconds = 30): Promise<number | undefined> {
+export async function waitForQuiet(
+  ours: readonly (number | undefined)[],
+  disturbedCores: number,
+  maxSeconds = 30,
+): Promise<number | undefined> {
   let other: number | undefined;
   for (let waited = 0; waited < maxSeconds; waited += 0.5) {
     const a = mark([], ours);

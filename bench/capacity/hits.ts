@@ -20,7 +20,8 @@ export function counter(metrics: string, name: string, match: string): number {
 const percent = (part: number, whole: number) => (whole > 0 ? `${fmt((100 * part) / whole, 1)} %` : 'n/a');
 
 /** How a counter's matching samples moved between two /metrics texts. */
-const moved = (before: string, after: string, name: string) => (match: string) => counter(after, name, match) - counter(before, name, match);
+const moved = (before: string, after: string, name: string) => (match: string) =>
+  counter(after, name, match) - counter(before, name, match);
 
 /** The API's response-cache hit ratio since `before`, e.g. "response cache: 100.0 % hits". */
 export async function responseCacheHits(base: string, before: string): Promise<string> {

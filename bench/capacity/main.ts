@@ -40,7 +40,13 @@ export async function benchCapacity(outDir = join(repoRoot, 'docs'), settings: S
     generator.stop();
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
-  const run: SavedRun = { machine, date: new Date().toISOString().slice(0, 10), minutes: (performance.now() - started) / 60_000, settings, results };
+  const run: SavedRun = {
+    machine,
+    date: new Date().toISOString().slice(0, 10),
+    minutes: (performance.now() - started) / 60_000,
+    settings,
+    results,
+  };
   saveRun(run);
   return writeReport(run, outDir);
 }
@@ -49,7 +55,9 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   // `--from [file]` renders the report again from a saved run (by default the last one) without measuring.
   const from = process.argv.indexOf('--from');
   const report =
-    from >= 0 ? Promise.resolve(writeReport(loadRun(process.argv[from + 1] ?? lastRunFile, settingsFromEnv()), join(repoRoot, 'docs'))) : benchCapacity();
+    from >= 0
+      ? Promise.resolve(writeReport(loadRun(process.argv[from + 1] ?? lastRunFile, settingsFromEnv()), join(repoRoot, 'docs')))
+      : benchCapacity();
   report.then(
     (section) => console.log(section),
     (error: unknown) => {

@@ -74,7 +74,8 @@ export function readManifests(objects: readonly ManifestObject[], source: string
     | { minReplicas: number; maxReplicas: number; metrics: { resource?: { name: string; target: { averageUtilization?: number } } }[] }
     | undefined;
   const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name?.startsWith('cinedex-config'))?.data;
-  const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget')?.spec as { minAvailable?: number | string; maxUnavailable?: number | string } | undefined;
+  const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget')?.spec as
+    { minAvailable?: number | string; maxUnavailable?: number | string } | undefined;
   const resources = deployment?.template.spec.containers[0]?.resources;
   return {
     source,
@@ -100,7 +101,9 @@ export function loadManifests(k8s = join(repoRoot, 'deploy/k8s')): Manifests[] {
       readManifests(renderKustomize(join(k8s, dir)) as ManifestObject[], dir === 'base' ? 'base' : 'production overlay'),
     );
   } catch {
-    const base = ['deployment.yaml', 'hpa.yaml', 'configmap.yaml', 'pdb.yaml'].map((f) => parse(readFileSync(join(k8s, 'base', f), 'utf8')) as ManifestObject);
+    const base = ['deployment.yaml', 'hpa.yaml', 'configmap.yaml', 'pdb.yaml'].map(
+      (f) => parse(readFileSync(join(k8s, 'base', f), 'utf8')) as ManifestObject,
+    );
     return [readManifests(base, 'base')];
   }
 }

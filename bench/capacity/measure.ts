@@ -68,12 +68,17 @@ export async function runSeries(spec: SeriesSpec, generator: Generator, settings
     const before = await running.snapshot();
     const steps: Step[] = [];
     const tried: Tried[] = [];
-    for (let rate = nextRate(settings.ladder, tried, settings.refineSteps); rate !== undefined; rate = nextRate(settings.ladder, tried, settings.refineSteps)) {
+    for (
+      let rate = nextRate(settings.ladder, tried, settings.refineSteps);
+      rate !== undefined;
+      rate = nextRate(settings.ladder, tried, settings.refineSteps)
+    ) {
       let step: Step | undefined;
       let firstFailure: Step | undefined;
       for (let attempt = 1; attempt <= settings.retries + 2; attempt++) {
         const quiet = await waitForQuiet([generator.pid, ...running.helperPids, ...running.serverPids], settings.disturbedCores);
-        if (quiet !== undefined && quiet >= settings.disturbedCores) console.log(`  the machine is busy (${fmt(quiet, 2)} cores used by others); measuring anyway`);
+        if (quiet !== undefined && quiet >= settings.disturbedCores)
+          console.log(`  the machine is busy (${fmt(quiet, 2)} cores used by others); measuring anyway`);
         const a = mark(running.serverPids, [generator.pid, ...running.helperPids]);
         const r = await load(rate, settings.stepSeconds);
         const b = mark(running.serverPids, [generator.pid, ...running.helperPids]);

@@ -2,7 +2,13 @@
 import { compactNumber, linePlot } from '../svg-plot.js';
 import { sustainedStep, type SeriesResult } from './measure.js';
 
-const SERIES_COLORS: Record<string, string> = { api: '#0072B2', 'api-cold': '#D55E00', 'edge-hit': '#009E73', 'edge-miss': '#CC79A7', raw: '#555555' };
+const SERIES_COLORS: Record<string, string> = {
+  api: '#0072B2',
+  'api-cold': '#D55E00',
+  'edge-hit': '#009E73',
+  'edge-miss': '#CC79A7',
+  raw: '#555555',
+};
 const Y_MIN_MS = 0.1;
 const Y_MAX_MS = 1000;
 

@@ -96,12 +96,19 @@ function replicaSizing(plan: Plan): string[] {
         const coldN = podsFor(plan, peak, cold.sustained);
         const busy = Math.ceil(peak / (cold.sustained * cores * util));
         const range = hot === coldN ? `${hot} replicas` : `${hot} (cached mix) to ${coldN} (every query new) replicas`;
-        const floor = coldN === minReplicas ? ` The minimum binds: ${busy === 1 ? 'one pod' : `${busy} pods`} would carry it even on the cold path; the rest is for availability.` : '';
-        const short = manifests.filter((m) => Number.isFinite(m.hpaMax) && coldN > m.hpaMax).map((m) => `more than the ${m.source} HPA maximum of ${m.hpaMax} when every query is new`);
+        const floor =
+          coldN === minReplicas
+            ? ` The minimum binds: ${busy === 1 ? 'one pod' : `${busy} pods`} would carry it even on the cold path; the rest is for availability.`
+            : '';
+        const short = manifests
+          .filter((m) => Number.isFinite(m.hpaMax) && coldN > m.hpaMax)
+          .map((m) => `more than the ${m.source} HPA maximum of ${m.hpaMax} when every query is new`);
         return `- ${int(peak)} req/s: ${range}.${floor}${short.length > 0 ? ` That is ${short.join(' and ')}.` : ''}`;
       }),
       `- Every row fits under the HPA maxima (${manifests.map((m) => `${m.hpaMax} in the ${m.source}`).join(', ')}) unless said otherwise above.`,
-      ...(prod && prod.hpaMin > minReplicas ? [`- The production overlay runs at least ${prod.hpaMin} replicas, so there every row above is at least ${prod.hpaMin}.`] : []),
+      ...(prod && prod.hpaMin > minReplicas
+        ? [`- The production overlay runs at least ${prod.hpaMin} replicas, so there every row above is at least ${prod.hpaMin}.`]
+        : []),
       '',
     );
   }
@@ -147,14 +154,23 @@ function withEdges(plan: Plan): string[] {
       ...(() => {
         const top = peaks[peaks.length - 1] ?? 0;
         const edgeCores = Math.ceil(top / (edgeRate * util));
-        const apiCores = replicasFor({ peak: top, perCore: api.sustained, coresPerPod: cores, utilisation: util, spare: 0, minReplicas: 0 });
+        const apiCores = replicasFor({
+          peak: top,
+          perCore: api.sustained,
+          coresPerPod: cores,
+          utilisation: util,
+          spare: 0,
+          minReplicas: 0,
+        });
         return edgeCores >= apiCores
           ? [
               `Edges do not save CPU: at ${int(top)} req/s and h = ${h} the edges alone need ${edgeCores} cores, where ${apiCores} API cores would answer the cached mix ` +
                 `directly (an edge hit costs ${fmt(cpuAt(hit), 0)} µs of CPU, the API's cached answer ${fmt(cpuAt(api), 0)} µs, and every miss much more). ` +
                 'They pay off for latency and availability far from the data rather than as a way to save CPU.',
             ]
-          : [`At ${int(top)} req/s and h = ${h} the edges need ${edgeCores} cores against ${apiCores} API cores for the cached mix served directly.`];
+          : [
+              `At ${int(top)} req/s and h = ${h} the edges need ${edgeCores} cores against ${apiCores} API cores for the cached mix served directly.`,
+            ];
       })(),
       'The hit ratio is the lever: with cinedex’s max-age equal to the refresh interval (10 s by default), a URL asked for more than',
       'once per 10 s per edge is a hit; a long tail of one-off queries is not. The queries an edge absorbs are the repeated ones,',
@@ -173,7 +189,18 @@ function whatTheManifestsSay(plan: Plan): string[] {
   lines.push('### What the manifests say', '');
   lines.push(
     table(
-      ['manifests', 'CPU request', 'CPU limit', 'MOVIES_WORKERS', 'replicas', 'HPA min–max', 'HPA CPU target', 'HPA scales out at', 'PDB', 'capacity at HPA max, cached mix / cold'],
+      [
+        'manifests',
+        'CPU request',
+        'CPU limit',
+        'MOVIES_WORKERS',
+        'replicas',
+        'HPA min–max',
+        'HPA CPU target',
+        'HPA scales out at',
+        'PDB',
+        'capacity at HPA max, cached mix / cold',
+      ],
       manifests.map((m) => [
         m.source,
         fmt(m.cpuRequest, 2),
@@ -183,8 +210,14 @@ function whatTheManifestsSay(plan: Plan): string[] {
         `${m.hpaMin}–${m.hpaMax}`,
         `${fmt(m.hpaTarget * 100, 0)} % of the request`,
         `${fmt(m.hpaTarget * m.cpuRequest, 2)} CPU per pod`,
-        Number.isFinite(m.pdbMaxUnavailable) ? `maxUnavailable ${m.pdbMaxUnavailable}` : Number.isFinite(m.pdbMinAvailable) ? `minAvailable ${m.pdbMinAvailable}` : 'n/a',
-        api && cold ? `${int(m.hpaMax * api.sustained * m.cpuLimit * util)} / ${int(m.hpaMax * cold.sustained * m.cpuLimit * util)} req/s` : 'n/a',
+        Number.isFinite(m.pdbMaxUnavailable)
+          ? `maxUnavailable ${m.pdbMaxUnavailable}`
+          : Number.isFinite(m.pdbMinAvailable)
+            ? `minAvailable ${m.pdbMinAvailable}`
+            : 'n/a',
+        api && cold
+          ? `${int(m.hpaMax * api.sustained * m.cpuLimit * util)} / ${int(m.hpaMax * cold.sustained * m.cpuLimit * util)} req/s`
+          : 'n/a',
       ]),
     ),
     '',
@@ -204,7 +237,10 @@ function whatTheManifestsSay(plan: Plan): string[] {
           `Set the request equal to the limit (as the production overlay does) and keep the 60 % target.`,
       );
     }
-    if (m.workers > m.cpuLimit) notes.push(`- **${m.source}: MOVIES_WORKERS=${m.workers} processes share a ${m.cpuLimit}-CPU limit**: they would contend for one core's quota.`);
+    if (m.workers > m.cpuLimit)
+      notes.push(
+        `- **${m.source}: MOVIES_WORKERS=${m.workers} processes share a ${m.cpuLimit}-CPU limit**: they would contend for one core's quota.`,
+      );
     const allowedDown = m.hpaMax - m.pdbMinAvailable;
     if (Number.isFinite(allowedDown) && allowedDown > spare) {
       notes.push(
@@ -213,12 +249,22 @@ function whatTheManifestsSay(plan: Plan): string[] {
           `far more than the one spare pod the sizing keeps. Use \`maxUnavailable: 1\` (or a percentage) so voluntary disruptions cost at most the spare.`,
       );
     }
-    if (m.hpaMin !== m.replicas) notes.push(`- ${m.source}: the Deployment's replicas (${m.replicas}) differ from the HPA minimum (${m.hpaMin}); the HPA wins once it acts.`);
+    if (m.hpaMin !== m.replicas)
+      notes.push(
+        `- ${m.source}: the Deployment's replicas (${m.replicas}) differ from the HPA minimum (${m.hpaMin}); the HPA wins once it acts.`,
+      );
   }
   if (api && cold) {
     for (const m of manifests) {
-      const need = peaks.filter((p) => replicasFor({ peak: p, perCore: cold.sustained, coresPerPod: m.cpuLimit, utilisation: util, spare, minReplicas: m.hpaMin }) > m.hpaMax);
-      if (need.length > 0) notes.push(`- ${m.source}: HPA maxReplicas ${m.hpaMax} is too few for ${need.map(int).join(', ')} req/s on the cold path; raise it or put edges in front.`);
+      const need = peaks.filter(
+        (p) =>
+          replicasFor({ peak: p, perCore: cold.sustained, coresPerPod: m.cpuLimit, utilisation: util, spare, minReplicas: m.hpaMin }) >
+          m.hpaMax,
+      );
+      if (need.length > 0)
+        notes.push(
+          `- ${m.source}: HPA maxReplicas ${m.hpaMax} is too few for ${need.map(int).join(', ')} req/s on the cold path; raise it or put edges in front.`,
+        );
     }
   }
   if (prod === undefined) notes.push('- kubectl was not found, so only the base manifests were read.');

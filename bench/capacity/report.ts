@@ -39,7 +39,14 @@ function summary(run: SavedRun, svgFile: string): string[] {
     `${s.sloMs} ms, at least 98 % of the offered rate was answered, and not one request failed (socket error, non-2xx or no answer).`,
     '',
     table(
-      ['series', `sustained req/s at p99 < ${s.sloMs} ms`, 'p50 / p99 ms there', 'server CPU µs/req there', 'first failing step', 'what the steps hit'],
+      [
+        'series',
+        `sustained req/s at p99 < ${s.sloMs} ms`,
+        'p50 / p99 ms there',
+        'server CPU µs/req there',
+        'first failing step',
+        'what the steps hit',
+      ],
       results.map((r) => {
         const step = sustainedStep(r);
         return [
@@ -129,7 +136,21 @@ function everyStep(results: readonly SeriesResult[]): string[] {
     lines.push(`### ${r.name}`, '');
     lines.push(
       table(
-        ['offered/s', 'achieved/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'failed', 'send lag p99', 'server core', 'µs CPU/req', 'others', 'verdict'],
+        [
+          'offered/s',
+          'achieved/s',
+          'p50',
+          'p90',
+          'p99',
+          'p99.9',
+          'max',
+          'failed',
+          'send lag p99',
+          'server core',
+          'µs CPU/req',
+          'others',
+          'verdict',
+        ],
         r.steps.map((x) => [
           int(x.offered),
           int(x.achieved),

@@ -60,7 +60,15 @@ export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
     async start() {
       const { base, child } = await startCinedex({ ...API_ENV, ...extraEnv });
       pageBody ??= await firstPage(base);
-      return { base, paths, serverPids: [child.process.pid], helperPids: [], snapshot: () => metricsOf(base), describe: (before) => responseCacheHits(base, before), stop: () => child.stop() };
+      return {
+        base,
+        paths,
+        serverPids: [child.process.pid],
+        helperPids: [],
+        snapshot: () => metricsOf(base),
+        describe: (before) => responseCacheHits(base, before),
+        stop: () => child.stop(),
+      };
     },
   });
   const edge = (key: string, name: string, what: string, originEnv: NodeJS.ProcessEnv, edgeEnv: NodeJS.ProcessEnv): SeriesSpec => ({
@@ -86,10 +94,20 @@ export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
     },
   });
   return [
-    api('api', 'API, query mix (cached answers)', 'cinedex serve; the 3,000 query paths cycled; after the warm-up these are response-cache hits answered by the fast lane', {}),
-    api('api-cold', 'API, cold path (no response cache)', 'cinedex serve with MOVIES_RESPONSE_CACHE_BYTES=0: every request is parsed, searched, signed and serialised through Fastify', {
-      MOVIES_RESPONSE_CACHE_BYTES: '0',
-    }),
+    api(
+      'api',
+      'API, query mix (cached answers)',
+      'cinedex serve; the 3,000 query paths cycled; after the warm-up these are response-cache hits answered by the fast lane',
+      {},
+    ),
+    api(
+      'api-cold',
+      'API, cold path (no response cache)',
+      'cinedex serve with MOVIES_RESPONSE_CACHE_BYTES=0: every request is parsed, searched, signed and serialised through Fastify',
+      {
+        MOVIES_RESPONSE_CACHE_BYTES: '0',
+      },
+    ),
     edge(
       'edge-hit',
       'edge, cache hit',
@@ -116,7 +134,15 @@ export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
         }
         const body = pageBody;
         const { base, child } = await startRaw(body);
-        return { base, paths: ['/'], serverPids: [child.process.pid], helperPids: [], snapshot: async () => '', describe: async () => `fixed body of ${body.length} bytes`, stop: () => child.stop() };
+        return {
+          base,
+          paths: ['/'],
+          serverPids: [child.process.pid],
+          helperPids: [],
+          snapshot: async () => '',
+          describe: async () => `fixed body of ${body.length} bytes`,
+          stop: () => child.stop(),
+        };
       },
     },
   ];

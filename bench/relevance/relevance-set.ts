@@ -62,8 +62,7 @@ function parseEntry(raw: unknown, at: string): RelevanceQuery {
   if (!isObject(expect) || !nonEmptyString(expect.title) || !Number.isInteger(expect.year))
     throw new RelevanceSetError(`${at}.expect must be { title: non-empty string, year: integer }`);
   if (within !== 1 && within !== 3) throw new RelevanceSetError(`${at}.within must be 1 or 3`);
-  if (!QUERY_KINDS.includes(kind as QueryKind))
-    throw new RelevanceSetError(`${at}.kind must be one of ${QUERY_KINDS.join(', ')}`);
+  if (!QUERY_KINDS.includes(kind as QueryKind)) throw new RelevanceSetError(`${at}.kind must be one of ${QUERY_KINDS.join(', ')}`);
   if (!nonEmptyString(why)) throw new RelevanceSetError(`${at}.why must say why a person means that movie`);
   return { q, expect: { title: expect.title, year: expect.year as number }, within, kind: kind as QueryKind, why };
 }

@@ -42,8 +42,7 @@ function stringList(value: unknown, field: string): string[] | string {
   const out: string[] = [];
   for (const [i, item] of value.entries()) {
     if (typeof item !== 'string' || item.trim() === '') return `${field}[${i}] must be a non-empty string`;
-    if (item.length > RECORD_LIMITS.listItemLength)
-      return `${field}[${i}] is longer than ${RECORD_LIMITS.listItemLength} characters`;
+    if (item.length > RECORD_LIMITS.listItemLength) return `${field}[${i}] is longer than ${RECORD_LIMITS.listItemLength} characters`;
     out.push(item);
   }
   return out;

@@ -3,7 +3,12 @@ import type { MovieRow } from './search-client.js';
 /** An aligned text table that fits `width` columns: title, year, genres, the first three cast members. */
 export function formatTable(rows: readonly MovieRow[], width = 120): string {
   if (rows.length === 0) return 'No movies match.';
-  const cells = rows.map((m) => [m.title, String(m.year), m.genres.join(', '), m.cast.slice(0, 3).join(', ') + (m.cast.length > 3 ? ', …' : '')]);
+  const cells = rows.map((m) => [
+    m.title,
+    String(m.year),
+    m.genres.join(', '),
+    m.cast.slice(0, 3).join(', ') + (m.cast.length > 3 ? ', …' : ''),
+  ]);
   const header = ['TITLE', 'YEAR', 'GENRES', 'CAST'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
   // Shrink the widest free-text columns until the table fits; year never shrinks.
@@ -13,6 +18,10 @@ export function formatTable(rows: readonly MovieRow[], width = 120): string {
     widths[i] = (widths[i] as number) - 1;
   }
   const fit = (text: string, w: number) => (text.length > w ? `${text.slice(0, w - 1)}…` : text.padEnd(w));
-  const line = (row: readonly string[]) => row.map((c, i) => fit(c, widths[i] as number)).join('   ').trimEnd();
+  const line = (row: readonly string[]) =>
+    row
+      .map((c, i) => fit(c, widths[i] as number))
+      .join('   ')
+      .trimEnd();
   return [line(header), ...cells.map(line), '', `${rows.length} movie${rows.length === 1 ? '' : 's'}`].join('\n');
 }

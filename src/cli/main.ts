@@ -34,25 +34,35 @@ function configFrom(flags: Record<string, unknown>): Config {
   return loadConfig(process.env, overridesFrom(CONFIG_SETTINGS, flags));
 }
 
-withSettings(program.command('serve').description('serve the API (seeds an empty store first)'), CONFIG_SETTINGS).action(async (flags: Record<string, unknown>) => {
-  const { runServe } = await import('./commands/serve.js');
-  await runServe(configFrom(flags));
-});
+withSettings(program.command('serve').description('serve the API (seeds an empty store first)'), CONFIG_SETTINGS).action(
+  async (flags: Record<string, unknown>) => {
+    const { runServe } = await import('./commands/serve.js');
+    await runServe(configFrom(flags));
+  },
+);
 
-withSettings(program.command('seed').description('write the first snapshot from MOVIES_SEED if the store is empty'), CONFIG_SETTINGS).action(async (flags: Record<string, unknown>) => {
+withSettings(
+  program.command('seed').description('write the first snapshot from MOVIES_SEED if the store is empty'),
+  CONFIG_SETTINGS,
+).action(async (flags: Record<string, unknown>) => {
   const { runSeed } = await import('./commands/seed.js');
   await runSeed(configFrom(flags));
 });
 
-withSettings(program.command('ingest').description('one ingestion run: apply new inbox objects, publish a snapshot'), CONFIG_SETTINGS).action(async (flags: Record<string, unknown>) => {
+withSettings(
+  program.command('ingest').description('one ingestion run: apply new inbox objects, publish a snapshot'),
+  CONFIG_SETTINGS,
+).action(async (flags: Record<string, unknown>) => {
   const { runIngest } = await import('./commands/ingest.js');
   await runIngest(configFrom(flags));
 });
 
-withSettings(program.command('edge').description('a caching relay in front of a cinedex server (--origin)'), EDGE_SETTINGS).action(async (flags: Record<string, unknown>) => {
-  const { runEdge } = await import('./commands/edge.js');
-  await runEdge(loadEdgeConfig(process.env, overridesFrom(EDGE_SETTINGS, flags)));
-});
+withSettings(program.command('edge').description('a caching relay in front of a cinedex server (--origin)'), EDGE_SETTINGS).action(
+  async (flags: Record<string, unknown>) => {
+    const { runEdge } = await import('./commands/edge.js');
+    await runEdge(loadEdgeConfig(process.env, overridesFrom(EDGE_SETTINGS, flags)));
+  },
+);
 
 program
   .command('search')
@@ -65,10 +75,21 @@ program
   .option('--all', 'follow every page', false)
   .option('--json', 'print the movies as JSON', false)
   .option('--url <url>', 'server URL (env CINEDEX_URL)', process.env.CINEDEX_URL ?? 'http://127.0.0.1:8080')
-  .action(async (o: { title?: string; year?: string; cast: string[]; genre: string[]; limit?: string; all: boolean; json: boolean; url: string }) => {
-    const { runSearch } = await import('./commands/search.js');
-    await runSearch(o);
-  });
+  .action(
+    async (o: {
+      title?: string;
+      year?: string;
+      cast: string[];
+      genre: string[];
+      limit?: string;
+      all: boolean;
+      json: boolean;
+      url: string;
+    }) => {
+      const { runSearch } = await import('./commands/search.js');
+      await runSearch(o);
+    },
+  );
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const e = error as Error & { code?: string };

@@ -16,15 +16,68 @@ export interface EdgeConfig {
 }
 
 export const EDGE_SETTINGS: readonly Setting<EdgeConfig>[] = [
-  { key: 'origin', env: 'EDGE_ORIGIN', flag: '--origin', kind: 'string', defaultText: 'required', description: 'http(s) URL of the cinedex server to relay to, e.g. http://cinedex.internal:8080' },
+  {
+    key: 'origin',
+    env: 'EDGE_ORIGIN',
+    flag: '--origin',
+    kind: 'string',
+    defaultText: 'required',
+    description: 'http(s) URL of the cinedex server to relay to, e.g. http://cinedex.internal:8080',
+  },
   { key: 'port', env: 'EDGE_PORT', flag: '--port', kind: 'integer', min: 0, max: 65535, default: 8081, description: 'HTTP port' },
   { key: 'host', env: 'EDGE_HOST', flag: '--host', kind: 'string', default: '0.0.0.0', description: 'address to listen on' },
-  { key: 'logLevel', env: 'EDGE_LOG_LEVEL', flag: '--log-level', kind: 'string', choices: LOG_LEVELS, default: 'info', description: 'pino log level; `debug` logs every request' },
-  { key: 'cacheMaxBytes', env: 'EDGE_CACHE_MAX_BYTES', flag: '--cache-max-bytes', kind: 'bytes', min: 1, default: 128 * 2 ** 20, description: 'bytes of cached answers (bodies and headers) kept; least recently used go first' },
-  { key: 'upstreamTimeoutSeconds', env: 'EDGE_UPSTREAM_TIMEOUT', flag: '--upstream-timeout', kind: 'seconds', default: 5, description: 'seconds for the origin to answer completely, waiting for a free connection included' },
-  { key: 'staleIfErrorSeconds', env: 'EDGE_STALE_IF_ERROR', flag: '--stale-if-error', kind: 'seconds', default: 300, description: 'seconds past its freshness a cached answer may still be served while the origin fails (0 = never)' },
-  { key: 'maxUpstreamConcurrency', env: 'EDGE_MAX_UPSTREAM_CONCURRENCY', flag: '--max-upstream-concurrency', kind: 'integer', min: 1, max: 10000, default: 64, description: 'requests in flight to the origin at once; more wait in a queue' },
-  { key: 'drainSeconds', env: 'EDGE_DRAIN_SECONDS', flag: '--drain-seconds', kind: 'seconds', default: 5, description: 'after SIGTERM, seconds to keep serving with /readyz at 503 before closing' },
+  {
+    key: 'logLevel',
+    env: 'EDGE_LOG_LEVEL',
+    flag: '--log-level',
+    kind: 'string',
+    choices: LOG_LEVELS,
+    default: 'info',
+    description: 'pino log level; `debug` logs every request',
+  },
+  {
+    key: 'cacheMaxBytes',
+    env: 'EDGE_CACHE_MAX_BYTES',
+    flag: '--cache-max-bytes',
+    kind: 'bytes',
+    min: 1,
+    default: 128 * 2 ** 20,
+    description: 'bytes of cached answers (bodies and headers) kept; least recently used go first',
+  },
+  {
+    key: 'upstreamTimeoutSeconds',
+    env: 'EDGE_UPSTREAM_TIMEOUT',
+    flag: '--upstream-timeout',
+    kind: 'seconds',
+    default: 5,
+    description: 'seconds for the origin to answer completely, waiting for a free connection included',
+  },
+  {
+    key: 'staleIfErrorSeconds',
+    env: 'EDGE_STALE_IF_ERROR',
+    flag: '--stale-if-error',
+    kind: 'seconds',
+    default: 300,
+    description: 'seconds past its freshness a cached answer may still be served while the origin fails (0 = never)',
+  },
+  {
+    key: 'maxUpstreamConcurrency',
+    env: 'EDGE_MAX_UPSTREAM_CONCURRENCY',
+    flag: '--max-upstream-concurrency',
+    kind: 'integer',
+    min: 1,
+    max: 10000,
+    default: 64,
+    description: 'requests in flight to the origin at once; more wait in a queue',
+  },
+  {
+    key: 'drainSeconds',
+    env: 'EDGE_DRAIN_SECONDS',
+    flag: '--drain-seconds',
+    kind: 'seconds',
+    default: 5,
+    description: 'after SIGTERM, seconds to keep serving with /readyz at 503 before closing',
+  },
 ];
 
 export type EdgeConfigInput = SettingInput<EdgeConfig>;
@@ -33,7 +86,9 @@ export type EdgeConfigInput = SettingInput<EdgeConfig>;
 export function loadEdgeConfig(env: NodeJS.ProcessEnv, overrides: EdgeConfigInput = {}): EdgeConfig {
   const config = readSettings(EDGE_SETTINGS, env, overrides) as EdgeConfig;
   if (config.origin === undefined) {
-    throw new ConfigError('EDGE_ORIGIN (--origin) is required: the http(s) URL of the cinedex server to relay to, e.g. http://cinedex.internal:8080');
+    throw new ConfigError(
+      'EDGE_ORIGIN (--origin) is required: the http(s) URL of the cinedex server to relay to, e.g. http://cinedex.internal:8080',
+    );
   }
   // A zero timeout would fail every miss; the 'seconds' kind allows 0 because elsewhere it means "off".
   if (config.upstreamTimeoutSeconds <= 0) {
@@ -44,14 +99,24 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv, overrides: EdgeConfigInpu
 
 /** The origin is a base URL: a path prefix is allowed, a query or fragment would be silently mangled by joining. */
 function parseOrigin(value: string): string {
-  const fail = () => new ConfigError(`EDGE_ORIGIN must be an http(s) URL without query, fragment or credentials, e.g. http://cinedex.internal:8080, got "${value.slice(0, 100)}"`);
+  const fail = () =>
+    new ConfigError(
+      `EDGE_ORIGIN must be an http(s) URL without query, fragment or credentials, e.g. http://cinedex.internal:8080, got "${value.slice(0, 100)}"`,
+    );
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw fail();
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') throw fail();
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  )
+    throw fail();
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 

@@ -58,7 +58,8 @@ function parseSetting<C>(setting: Setting<C>, value: string): unknown {
       const what = setting.kind === 'bytes' ? 'a whole number of bytes' : 'an integer';
       if (!/^[0-9]+$/.test(value)) throw fail(rangeText(setting, what));
       const n = Number(value);
-      if ((setting.min !== undefined && n < setting.min) || (setting.max !== undefined && n > setting.max)) throw fail(rangeText(setting, what));
+      if ((setting.min !== undefined && n < setting.min) || (setting.max !== undefined && n > setting.max))
+        throw fail(rangeText(setting, what));
       return n;
     }
     case 'seconds':

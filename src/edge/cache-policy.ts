@@ -18,7 +18,10 @@ export interface CacheDirectives {
 /** RFC 9111 §1.2.2: larger delta-seconds are capped here rather than overflowing. */
 const MAX_DELTA_SECONDS = 2 ** 31;
 
-/** Only these statuses are stored. 404 lets an origin protect itself from scans of missing ids (cinedex's own 404s say no-store). Never 5xx. */
+/**
+ * Only these statuses are stored. 404 lets an origin protect itself from scans of missing ids (cinedex's own
+ * 404s say no-store). Never 5xx.
+ */
 export const CACHEABLE_STATUSES: ReadonlySet<number> = new Set([200, 404]);
 
 export function parseCacheControl(header: string | undefined): CacheDirectives {

@@ -21,7 +21,12 @@ export class EdgeMetrics {
    * Answers counted in plain numbers and handed to prom-client only when scraped: its `inc()` hashes
    * and validates the labels on every call, which is a noticeable share of a cache hit.
    */
-  private readonly answers: Record<CacheStatus, Map<number, number>> = { HIT: new Map(), MISS: new Map(), REVALIDATED: new Map(), STALE: new Map() };
+  private readonly answers: Record<CacheStatus, Map<number, number>> = {
+    HIT: new Map(),
+    MISS: new Map(),
+    REVALIDATED: new Map(),
+    STALE: new Map(),
+  };
   private readonly upstreamDuration: Histogram<'outcome'>;
   private readonly upstreamChildren = new Map<UpstreamOutcome, { observe(value: number): void }>();
   private readonly coalesced: Counter;
@@ -66,7 +71,11 @@ export class EdgeMetrics {
     gauge('cinedex_edge_cache_bytes', 'Bytes of cached answers (bodies, headers and keys).', gauges.cacheBytes);
     gauge('cinedex_edge_cache_entries', 'Cached answers.', gauges.cacheEntries);
     gauge('cinedex_edge_upstream_in_flight', 'Requests to the origin in flight.', gauges.upstreamInFlight);
-    gauge('cinedex_edge_upstream_queued', 'Requests waiting for a free slot toward the origin (see --max-upstream-concurrency).', gauges.upstreamQueued);
+    gauge(
+      'cinedex_edge_upstream_queued',
+      'Requests waiting for a free slot toward the origin (see --max-upstream-concurrency).',
+      gauges.upstreamQueued,
+    );
     new Counter({
       name: 'cinedex_edge_cache_evictions_total',
       help: 'Cached answers dropped to stay within --cache-max-bytes.',

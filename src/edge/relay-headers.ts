@@ -5,7 +5,17 @@
  * fields and the origin's spelling survive, and `writeHead` takes them without building an object.
  */
 
-const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization']);
+const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-authorization',
+]);
 
 /**
  * Set by the edge on each answer, so never taken from the origin: the body length (the edge sends
@@ -96,6 +106,7 @@ export function forwardedRequestHeaders(raw: readonly string[], clientAddress: s
     out[lower] = previous === undefined ? value : `${previous}${lower === 'cookie' ? '; ' : ', '}${value}`;
   }
   out.via = out.via === undefined ? VIA : `${out.via}, ${VIA}`;
-  if (clientAddress !== undefined) out['x-forwarded-for'] = out['x-forwarded-for'] === undefined ? clientAddress : `${out['x-forwarded-for']}, ${clientAddress}`;
+  if (clientAddress !== undefined)
+    out['x-forwarded-for'] = out['x-forwarded-for'] === undefined ? clientAddress : `${out['x-forwarded-for']}, ${clientAddress}`;
   return out;
 }

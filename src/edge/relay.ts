@@ -38,7 +38,9 @@ export interface RelayOptions {
 /** The origin gave no answer worth relaying: it failed at the socket, timed out, or answered 5xx. */
 type Failure = { readonly error: UpstreamError } | { readonly status: number; readonly retryAfter: string | undefined };
 type Exchange = { readonly ok: true; readonly upstream: UpstreamResponse } | { readonly ok: false; readonly failure: Failure };
-type Outcome = { readonly ok: true; readonly response: StoredResponse; readonly cache: 'MISS' | 'REVALIDATED' } | { readonly ok: false; readonly failure: Failure };
+type Outcome =
+  | { readonly ok: true; readonly response: StoredResponse; readonly cache: 'MISS' | 'REVALIDATED' }
+  | { readonly ok: false; readonly failure: Failure };
 
 /** Map slot, entry object and header strings beyond their characters: an estimate, so that many small answers still respect the bound. */
 const ENTRY_OVERHEAD_BYTES = 256;
@@ -129,7 +131,10 @@ export class EdgeRelay {
     const seconds = () => (performance.now() - started) / 1000;
     try {
       const upstream = await this.options.fetch(path, headers);
-      this.options.metrics.upstream(upstream.status === 304 ? 'not_modified' : upstream.status >= 500 ? 'server_error' : 'response', seconds());
+      this.options.metrics.upstream(
+        upstream.status === 304 ? 'not_modified' : upstream.status >= 500 ? 'server_error' : 'response',
+        seconds(),
+      );
       return { ok: true, upstream };
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
@@ -144,7 +149,13 @@ export class EdgeRelay {
     const fallback = 'and this edge holds no usable copy to fall back on; retry shortly, and check the origin if it persists';
     if ('status' in failure) {
       this.options.log.warn({ path, status: failure.status }, 'origin answered with a server error');
-      const p = problem(502, PROBLEM_TYPES.originFailed, 'Bad Gateway', `the origin ${this.options.origin} answered ${failure.status} to ${target}, ${fallback}`, { originStatus: failure.status });
+      const p = problem(
+        502,
+        PROBLEM_TYPES.originFailed,
+        'Bad Gateway',
+        `the origin ${this.options.origin} answered ${failure.status} to ${target}, ${fallback}`,
+        { originStatus: failure.status },
+      );
       return { kind: 'problem', problem: p, retryAfter: failure.retryAfter };
     }
     const { error } = failure;
@@ -169,7 +180,13 @@ function serverError(upstream: UpstreamResponse): Failure {
 /** An origin answer in the form the edge replays, and whether the cache may keep it. */
 function stored(status: number, rawHeaders: readonly string[], body: Buffer, now: number): { response: StoredResponse; store: boolean } {
   const h = relayedHeaders(rawHeaders);
-  const decision = storagePolicy({ status, cacheControl: h.cacheControl, hasEtag: h.etag !== undefined, vary: h.vary, setsCookie: h.setsCookie });
+  const decision = storagePolicy({
+    status,
+    cacheControl: h.cacheControl,
+    hasEtag: h.etag !== undefined,
+    vary: h.vary,
+    setsCookie: h.setsCookie,
+  });
   const response: StoredResponse = {
     status,
     headers: h.headers,

@@ -14,7 +14,10 @@ import { forwardedRequestHeaders } from './relay-headers.js';
 import { EdgeRelay, type Answer, type StoredResponse } from './relay.js';
 import { Upstream } from './upstream.js';
 
-export type EdgeOptions = Pick<EdgeConfig, 'origin' | 'cacheMaxBytes' | 'upstreamTimeoutSeconds' | 'staleIfErrorSeconds' | 'maxUpstreamConcurrency'> & {
+export type EdgeOptions = Pick<
+  EdgeConfig,
+  'origin' | 'cacheMaxBytes' | 'upstreamTimeoutSeconds' | 'staleIfErrorSeconds' | 'maxUpstreamConcurrency'
+> & {
   readonly log: Logger;
   /** Largest origin answer relayed; answers are buffered whole to share and cache them. */
   readonly maxBodyBytes?: number;
@@ -85,7 +88,15 @@ export function createEdge(options: EdgeOptions): Edge {
     sendOwnProblem(res, p, ['age', '0', 'x-cache', 'MISS', 'x-request-id', requestId, ...extra]);
   };
 
-  const reply = (req: IncomingMessage, res: ServerResponse, r: StoredResponse, cache: CacheStatus, age: number, requestId: string, ifNoneMatch: string | undefined): void => {
+  const reply = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    r: StoredResponse,
+    cache: CacheStatus,
+    age: number,
+    requestId: string,
+    ifNoneMatch: string | undefined,
+  ): void => {
     if (ifNoneMatch !== undefined && r.status === 200 && r.etag !== undefined && matchesIfNoneMatch(ifNoneMatch, r.etag)) {
       // The client already holds this version: RFC 9110 §15.4.5 headers only.
       const headers = ['etag', r.etag, 'age', String(age), 'x-cache', cache, 'x-request-id', requestId];
@@ -110,10 +121,17 @@ export function createEdge(options: EdgeOptions): Edge {
   };
 
   const own = async (path: string, res: ServerResponse): Promise<void> => {
-    if (path === '/healthz') return finish(res, 200, ['content-type', 'application/json; charset=utf-8', 'cache-control', 'no-store'], '{"status":"ok"}');
+    if (path === '/healthz')
+      return finish(res, 200, ['content-type', 'application/json; charset=utf-8', 'cache-control', 'no-store'], '{"status":"ok"}');
     if (path === '/readyz') {
-      if (drain.isDraining) return sendOwnProblem(res, problem(503, PROBLEM_TYPES.notReady, 'Service Unavailable', 'shutting down: this edge is draining'));
-      return finish(res, 200, ['content-type', 'application/json; charset=utf-8', 'cache-control', 'no-store'], JSON.stringify({ status: 'ready', origin: options.origin }));
+      if (drain.isDraining)
+        return sendOwnProblem(res, problem(503, PROBLEM_TYPES.notReady, 'Service Unavailable', 'shutting down: this edge is draining'));
+      return finish(
+        res,
+        200,
+        ['content-type', 'application/json; charset=utf-8', 'cache-control', 'no-store'],
+        JSON.stringify({ status: 'ready', origin: options.origin }),
+      );
     }
     const text = await metrics.registry.metrics();
     finish(res, 200, ['content-type', metrics.registry.contentType, 'cache-control', 'no-store'], text);
@@ -131,15 +149,40 @@ export function createEdge(options: EdgeOptions): Edge {
     const requestId = requestIds.next(facts.requestId);
     if (debug) {
       const started = performance.now();
-      res.once('finish', () => log.debug({ reqId: requestId, method: req.method, url, status: res.statusCode, ms: Math.round((performance.now() - started) * 1000) / 1000 }, 'request'));
+      res.once('finish', () =>
+        log.debug(
+          {
+            reqId: requestId,
+            method: req.method,
+            url,
+            status: res.statusCode,
+            ms: Math.round((performance.now() - started) * 1000) / 1000,
+          },
+          'request',
+        ),
+      );
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendProblem(res, problem(405, PROBLEM_TYPES.methodNotAllowed, 'Method Not Allowed', `the edge relays only GET and HEAD; ${req.method} is not allowed here`), requestId, ['allow', 'GET, HEAD']);
+      sendProblem(
+        res,
+        problem(
+          405,
+          PROBLEM_TYPES.methodNotAllowed,
+          'Method Not Allowed',
+          `the edge relays only GET and HEAD; ${req.method} is not allowed here`,
+        ),
+        requestId,
+        ['allow', 'GET, HEAD'],
+      );
       return;
     }
     // Absolute-form targets (proxy requests) and `*` name no path on the origin.
     if (url.charCodeAt(0) !== 47 /* / */) {
-      sendProblem(res, problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', 'the request target must be a path such as /v1/movies'), requestId);
+      sendProblem(
+        res,
+        problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', 'the request target must be a path such as /v1/movies'),
+        requestId,
+      );
       return;
     }
     const q = url.indexOf('?');
@@ -149,7 +192,10 @@ export function createEdge(options: EdgeOptions): Edge {
       return;
     }
     if (facts.credentials) {
-      relay.pass(url, forwardedRequestHeaders(req.rawHeaders, req.socket.remoteAddress)).then((a) => answer(req, res, a, requestId, undefined), (error: unknown) => failed(error, res, requestId));
+      relay.pass(url, forwardedRequestHeaders(req.rawHeaders, req.socket.remoteAddress)).then(
+        (a) => answer(req, res, a, requestId, undefined),
+        (error: unknown) => failed(error, res, requestId),
+      );
       return;
     }
     const now = Date.now();
@@ -158,7 +204,10 @@ export function createEdge(options: EdgeOptions): Edge {
       reply(req, res, hit, 'HIT', ageHeader(hit, now), requestId, facts.ifNoneMatch);
       return;
     }
-    relay.fetch(url, requestId).then((a) => answer(req, res, a, requestId, facts.ifNoneMatch), (error: unknown) => failed(error, res, requestId));
+    relay.fetch(url, requestId).then(
+      (a) => answer(req, res, a, requestId, facts.ifNoneMatch),
+      (error: unknown) => failed(error, res, requestId),
+    );
   };
 
   const failed = (error: unknown, res: ServerResponse, requestId: string): void => {
@@ -167,7 +216,16 @@ export function createEdge(options: EdgeOptions): Edge {
       res.destroy();
       return;
     }
-    sendProblem(res, problem(500, PROBLEM_TYPES.internal, 'Internal Server Error', `the edge failed to answer; quote request id ${requestId} when reporting this`), requestId);
+    sendProblem(
+      res,
+      problem(
+        500,
+        PROBLEM_TYPES.internal,
+        'Internal Server Error',
+        `the edge failed to answer; quote request id ${requestId} when reporting this`,
+      ),
+      requestId,
+    );
   };
 
   const server = createNodeServer(handle);
@@ -204,4 +262,3 @@ export function createEdge(options: EdgeOptions): Edge {
     close,
   };
 }
-

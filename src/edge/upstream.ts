@@ -50,7 +50,12 @@ export class Upstream {
     const agentOptions = { keepAlive: true, maxSockets: options.maxConcurrency, maxFreeSockets: options.maxConcurrency };
     this.agent = https ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     this.request = https ? httpsRequest : httpRequest;
-    this.target = { protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port, basePath: url.pathname.replace(/\/+$/, '') };
+    this.target = {
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port,
+      basePath: url.pathname.replace(/\/+$/, ''),
+    };
   }
 
   get inFlight(): number {
@@ -91,26 +96,32 @@ export class Upstream {
       let answered = false;
       let tooLarge: UpstreamError | undefined;
       const fail = (error: Error) => reject(this.failure(error, signal));
-      const req = this.request({ protocol, hostname, port, path: basePath + path, method: 'GET', headers, agent: this.agent, signal }, (res: IncomingMessage) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          if (tooLarge) return;
-          size += chunk.length;
-          if (size > this.options.maxBodyBytes) {
-            tooLarge = new UpstreamError('UPSTREAM_TOO_LARGE', `the origin's answer is larger than ${this.options.maxBodyBytes} bytes, more than the edge relays`);
-            reject(tooLarge);
-            // The connection is mid-body and cannot be reused.
-            req.destroy();
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, rawHeaders: res.rawHeaders, body: exactCopy(chunks, size) }));
-        // Also how an origin closing mid-body is noticed (node raises ECONNRESET), at once rather than at the deadline.
-        res.on('error', fail);
-      });
+      const req = this.request(
+        { protocol, hostname, port, path: basePath + path, method: 'GET', headers, agent: this.agent, signal },
+        (res: IncomingMessage) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            if (tooLarge) return;
+            size += chunk.length;
+            if (size > this.options.maxBodyBytes) {
+              tooLarge = new UpstreamError(
+                'UPSTREAM_TOO_LARGE',
+                `the origin's answer is larger than ${this.options.maxBodyBytes} bytes, more than the edge relays`,
+              );
+              reject(tooLarge);
+              // The connection is mid-body and cannot be reused.
+              req.destroy();
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 502, rawHeaders: res.rawHeaders, body: exactCopy(chunks, size) }));
+          // Also how an origin closing mid-body is noticed (node raises ECONNRESET), at once rather than at the deadline.
+          res.on('error', fail);
+        },
+      );
       req.on('error', (error: NodeJS.ErrnoException) => {
         // A kept-alive connection the origin closed while idle fails on reuse before any answer;
         // a GET is safe to send again, once, on a fresh connection.

@@ -23,12 +23,16 @@ export function loadApiKeys(path: string): Map<string, string> {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ApiKeyFileError(`cannot read the API key file ${path} (${(error as Error).message}); MOVIES_API_KEYS must name a JSON object of key → client name`);
+    throw new ApiKeyFileError(
+      `cannot read the API key file ${path} (${(error as Error).message}); MOVIES_API_KEYS must name a JSON object of key → client name`,
+    );
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ApiKeyFileError(`the API key file ${path} must be a JSON object of key → client name`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ApiKeyFileError(`the API key file ${path} must be a JSON object of key → client name`);
   const keys = new Map<string, string>();
   for (const [key, client] of Object.entries(parsed)) {
-    if (key.length < 16 || typeof client !== 'string' || client === '') throw new ApiKeyFileError(`the API key file ${path} has an entry that is not a key of 16+ characters mapped to a client name`);
+    if (key.length < 16 || typeof client !== 'string' || client === '')
+      throw new ApiKeyFileError(`the API key file ${path} has an entry that is not a key of 16+ characters mapped to a client name`);
     keys.set(key, client);
   }
   return keys;
@@ -48,12 +52,23 @@ export function accessControl(options: AccessOptions) {
       if (typeof given === 'string' && given !== '') {
         const known = options.keys.get(given);
         if (known === undefined) {
-          sendProblem(reply, problem(401, PROBLEM_TYPES.unauthorized, 'Unauthorized', 'the X-Api-Key header does not hold a valid API key; ask the operator for a key, or send no key for anonymous access where allowed'));
+          sendProblem(
+            reply,
+            problem(
+              401,
+              PROBLEM_TYPES.unauthorized,
+              'Unauthorized',
+              'the X-Api-Key header does not hold a valid API key; ask the operator for a key, or send no key for anonymous access where allowed',
+            ),
+          );
           return;
         }
         client = known;
       } else if (options.requireApiKey) {
-        sendProblem(reply, problem(401, PROBLEM_TYPES.unauthorized, 'Unauthorized', 'this API needs an API key in the X-Api-Key header'), ['www-authenticate', 'ApiKey header="X-Api-Key"']);
+        sendProblem(reply, problem(401, PROBLEM_TYPES.unauthorized, 'Unauthorized', 'this API needs an API key in the X-Api-Key header'), [
+          'www-authenticate',
+          'ApiKey header="X-Api-Key"',
+        ]);
         return;
       } else {
         client = 'anonymous';
@@ -64,7 +79,10 @@ export function accessControl(options: AccessOptions) {
         const wait = buckets.take(client === 'anonymous' ? `ip:${request.ip}` : `key:${client}`, Date.now());
         if (wait > 0) {
           const detail = `rate limit of ${options.rateLimit} requests per second exceeded for ${client}; retry after the number of seconds in Retry-After`;
-          sendProblem(reply, problem(429, PROBLEM_TYPES.rateLimited, 'Too Many Requests', detail), ['retry-after', String(Math.ceil(wait))]);
+          sendProblem(reply, problem(429, PROBLEM_TYPES.rateLimited, 'Too Many Requests', detail), [
+            'retry-after',
+            String(Math.ceil(wait)),
+          ]);
           return;
         }
       }

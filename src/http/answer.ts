@@ -16,7 +16,11 @@ export interface Answer {
 
 export function jsonAnswer(body: Buffer | string, etag: string, cacheControl: string): Answer {
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-  return { status: 200, headers: ['content-type', JSON_CONTENT_TYPE, 'etag', etag, 'cache-control', cacheControl, 'content-length', String(length)], body };
+  return {
+    status: 200,
+    headers: ['content-type', JSON_CONTENT_TYPE, 'etag', etag, 'cache-control', cacheControl, 'content-length', String(length)],
+    body,
+  };
 }
 
 /** RFC 9110 §15.4.5: a 304 repeats the validator and the caching headers, nothing else. */
@@ -31,11 +35,19 @@ export function problemAnswer(p: Problem, extraHeaders: readonly string[] = []):
 
 /** A failure of ours: the detail gives the request id to quote, never the internals. */
 export function internalError(reqId: string): Problem {
-  return problem(500, PROBLEM_TYPES.internal, 'Internal Server Error', `the server failed to answer; quote request id ${reqId} when reporting this`);
+  return problem(
+    500,
+    PROBLEM_TYPES.internal,
+    'Internal Server Error',
+    `the server failed to answer; quote request id ${reqId} when reporting this`,
+  );
 }
 
 /** Data routes before the first catalogue is indexed: a retryable 503, not an empty answer. */
-export const NOT_READY: Answer = problemAnswer(problem(503, PROBLEM_TYPES.notReady, 'Service Unavailable', 'the catalogue is still loading; retry in a few seconds'), ['retry-after', '5']);
+export const NOT_READY: Answer = problemAnswer(
+  problem(503, PROBLEM_TYPES.notReady, 'Service Unavailable', 'the catalogue is still loading; retry in a few seconds'),
+  ['retry-after', '5'],
+);
 
 /**
  * Sends an answer through Fastify. Returns nothing on purpose: a synchronous handler that returns

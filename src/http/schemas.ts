@@ -44,7 +44,11 @@ const errors = {
   503: { ...problem, description: 'catalogue not loaded yet' },
 };
 
-const idParam = { type: 'object', properties: { id: { type: 'string', description: 'a movie id from /v1/movies' } }, required: ['id'] } as const;
+const idParam = {
+  type: 'object',
+  properties: { id: { type: 'string', description: 'a movie id from /v1/movies' } },
+  required: ['id'],
+} as const;
 
 export const listMoviesSchema = {
   summary: 'Search movies',
@@ -61,7 +65,12 @@ export const listMoviesSchema = {
         maxItems: MAX_TERMS,
         description: 'full cast member name; repeat for several (all must match)',
       },
-      genre: { type: 'array', items: { type: 'string', maxLength: RECORD_LIMITS.listItemLength }, maxItems: MAX_TERMS, description: 'genre; repeat for several (all must match)' },
+      genre: {
+        type: 'array',
+        items: { type: 'string', maxLength: RECORD_LIMITS.listItemLength },
+        maxItems: MAX_TERMS,
+        description: 'genre; repeat for several (all must match)',
+      },
       limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
       cursor: { type: 'string', description: 'opaque: next_cursor of the previous page' },
     },
@@ -112,7 +121,9 @@ export const genresSchema = {
   response: {
     200: {
       type: 'object',
-      properties: { items: { type: 'array', items: { type: 'object', properties: { genre: { type: 'string' }, count: { type: 'integer' } } } } },
+      properties: {
+        items: { type: 'array', items: { type: 'object', properties: { genre: { type: 'string' }, count: { type: 'integer' } } } },
+      },
     },
     503: errors[503],
   },

@@ -58,7 +58,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const metrics = new HttpMetrics(options.reader, options.registry, responses);
   const isDraining = options.isDraining ?? (() => false);
   const cacheControl = `public, max-age=${Math.max(0, Math.floor(options.cacheMaxAgeSeconds))}`;
-  const answers = new MoviesAnswers({ reader: options.reader, codec: new CursorCodec(options.cursorSecret), cache: responses, cacheControl });
+  const answers = new MoviesAnswers({
+    reader: options.reader,
+    codec: new CursorCodec(options.cursorSecret),
+    cache: responses,
+    cacheControl,
+  });
   const ctx: RouteContext = { reader: options.reader, metrics, answers, cacheControl, isDraining, status: options.status ?? (() => ({})) };
   const requestIds = new RequestIds();
   const record = requestRecorder(options.logger, metrics);
@@ -92,7 +97,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     routerOptions: { maxParamLength: 256 },
     // Router-level failures (undecodable path, over-long parameter) get the same problem answers.
     frameworkErrors: (_error, _request, reply) =>
-      sendProblem(reply, problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', 'the path is not valid: undecodable percent-encoding, or a segment longer than 256 characters')),
+      sendProblem(
+        reply,
+        problem(
+          400,
+          PROBLEM_TYPES.badRequest,
+          'Bad Request',
+          'the path is not valid: undecodable percent-encoding, or a segment longer than 256 characters',
+        ),
+      ),
     forceCloseConnections: 'idle',
     return503OnClosing: false,
     clientErrorHandler: clientErrorHandler(MAX_HEADER_BYTES),
@@ -107,24 +120,49 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     for (let i = 0; i + 1 < securityHeaders.length; i += 2) reply.header(securityHeaders[i] as string, securityHeaders[i + 1]);
     if (isDraining()) reply.header('connection', 'close');
     if (request.url.length > MAX_URL_BYTES) {
-      sendProblem(reply, problem(414, PROBLEM_TYPES.uriTooLong, 'URI Too Long', `the request URL is longer than ${MAX_URL_BYTES} bytes; use fewer or shorter parameters`));
+      sendProblem(
+        reply,
+        problem(
+          414,
+          PROBLEM_TYPES.uriTooLong,
+          'URI Too Long',
+          `the request URL is longer than ${MAX_URL_BYTES} bytes; use fewer or shorter parameters`,
+        ),
+      );
       return;
     }
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    record({ reqId: request.id, client: request.client, method: request.method, url: request.url, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: reply.elapsedTime });
+    record({
+      reqId: request.id,
+      client: request.client,
+      method: request.method,
+      url: request.url,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: reply.statusCode,
+      ms: reply.elapsedTime,
+    });
     done();
   });
 
   if (options.access) accessControl(options.access)(app);
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(404, PROBLEM_TYPES.notFound, 'Not Found', `there is no ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}; see /docs for the API`)),
+    sendProblem(
+      reply,
+      problem(
+        404,
+        PROBLEM_TYPES.notFound,
+        'Not Found',
+        `there is no ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}; see /docs for the API`,
+      ),
+    ),
   );
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) return sendProblem(reply, problem(status, PROBLEM_TYPES.badRequest, HTTP_TITLES[status] ?? 'Bad Request', error.message));
+    if (status >= 400 && status < 500)
+      return sendProblem(reply, problem(status, PROBLEM_TYPES.badRequest, HTTP_TITLES[status] ?? 'Bad Request', error.message));
     request.log.error({ reqId: request.id, err: error }, 'request failed');
     return sendProblem(reply, internalError(request.id));
   });

@@ -57,11 +57,25 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
     summary.recordsRejected += applied.ledger.recordsRejected;
     summary.changes += applied.audit.length;
     log.info(
-      { object: object.key, provider: input.provider, status: applied.ledger.status, reason: applied.ledger.reason, recordsApplied: applied.ledger.recordsApplied, recordsRejected: applied.ledger.recordsRejected },
+      {
+        object: object.key,
+        provider: input.provider,
+        status: applied.ledger.status,
+        reason: applied.ledger.reason,
+        recordsApplied: applied.ledger.recordsApplied,
+        recordsRejected: applied.ledger.recordsRejected,
+      },
       'inbox object processed',
     );
   }
-  const next = { sequence, basedOn: current.pointer.version, entries: [...state.allEntries()], ledger, runs: [...snapshot.runs, summary], audit };
+  const next = {
+    sequence,
+    basedOn: current.pointer.version,
+    entries: [...state.allEntries()],
+    ledger,
+    runs: [...snapshot.runs, summary],
+    audit,
+  };
   const pointer = await repository.publish(next, current.etag, (options.now ?? (() => new Date()))());
   log.info({ version: pointer.version, movies: pointer.movies, ...summary }, 'snapshot published');
   return { published: true, pointer, run: summary };
@@ -79,7 +93,8 @@ export function providerOf(key: string): string | undefined {
 
 async function readInboxObject(inbox: ObjectStore, object: StoredObject, maxBytes: number): Promise<InboxObject> {
   const provider = providerOf(object.key);
-  if (provider === undefined) return { object, provider: '', content: { rejected: 'objects must be written under <provider>/ in the inbox' } };
+  if (provider === undefined)
+    return { object, provider: '', content: { rejected: 'objects must be written under <provider>/ in the inbox' } };
   if (object.size > maxBytes) return { object, provider, content: { rejected: tooLarge(object.size, maxBytes) } };
   try {
     const found = await inbox.get(object.key, { maxBytes });

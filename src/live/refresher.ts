@@ -71,7 +71,10 @@ export class SnapshotRefresher {
       // A refused snapshot stays refused until the pointer moves; a read failure is retried next tick.
       if (refused) this.refusedVersion = version;
       this.status = { lastCheck: at, lastError: { ...(version ? { version } : {}), message, at } };
-      this.log.error({ version, err: error }, refused ? 'snapshot refused; still serving the previous data' : 'snapshot refresh failed; will retry');
+      this.log.error(
+        { version, err: error },
+        refused ? 'snapshot refused; still serving the previous data' : 'snapshot refresh failed; will retry',
+      );
       result = refused ? 'refused' : 'failed';
     }
     if (result === 'unchanged') this.status = { ...this.status, lastCheck: at };

@@ -13,7 +13,12 @@ export function clientErrorHandler(maxHeaderBytes: number): (error: Error & { co
     }
     const p =
       error.code === 'HPE_HEADER_OVERFLOW'
-        ? problem(431, PROBLEM_TYPES.headersTooLarge, 'Request Header Fields Too Large', `the request line and headers exceed ${maxHeaderBytes} bytes; send a shorter URL or fewer headers`)
+        ? problem(
+            431,
+            PROBLEM_TYPES.headersTooLarge,
+            'Request Header Fields Too Large',
+            `the request line and headers exceed ${maxHeaderBytes} bytes; send a shorter URL or fewer headers`,
+          )
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? problem(408, PROBLEM_TYPES.badRequest, 'Request Timeout', 'the request was not received in time')
           : problem(400, PROBLEM_TYPES.badRequest, 'Bad Request', 'the request is not valid HTTP/1.1');

@@ -37,7 +37,10 @@ export function problem(status: number, type: string, title: string, detail: str
  */
 export function problemParts(p: Problem): { readonly headers: string[]; readonly body: string } {
   const body = JSON.stringify(p);
-  return { headers: ['content-type', PROBLEM_CONTENT_TYPE, 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body))], body };
+  return {
+    headers: ['content-type', PROBLEM_CONTENT_TYPE, 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body))],
+    body,
+  };
 }
 
 /** For errors written straight to a socket, before any request object exists (node's clientError path). */

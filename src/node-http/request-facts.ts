@@ -38,4 +38,3 @@ export function requestFacts(raw: readonly string[]): RequestFacts {
   }
   return { requestId, ifNoneMatch, credentials };
 }
-

@@ -9,10 +9,15 @@ export const MAX_HEADER_BYTES = 16 * 1024;
  * arrive, and keep-alive longer than the usual 60 s idle timeout of load balancers, so they, not
  * we, close idle connections (node 20 reads keepAliveTimeout only as a property).
  */
-export function createNodeServer(listener: (req: IncomingMessage, res: ServerResponse) => void, tls?: { readonly cert: Buffer; readonly key: Buffer }): Server {
+export function createNodeServer(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+  tls?: { readonly cert: Buffer; readonly key: Buffer },
+): Server {
   const settings = { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000 };
   // An https.Server is a node:http server for everything its users do with it.
-  const server = tls ? (createHttpsServer({ ...settings, cert: tls.cert, key: tls.key }, listener) as unknown as Server) : createHttpServer(settings, listener);
+  const server = tls
+    ? (createHttpsServer({ ...settings, cert: tls.cert, key: tls.key }, listener) as unknown as Server)
+    : createHttpServer(settings, listener);
   server.keepAliveTimeout = 65_000;
   return server;
 }

@@ -49,7 +49,10 @@ export class CursorCodec {
   /** Throws QueryError for anything that is not a cursor this service issued for this query. */
   decode(cursor: string, fingerprint: string): Position {
     const invalid = () =>
-      new QueryError('cursor', 'cursor is not valid (damaged or edited); use next_cursor exactly as returned, or start again without cursor');
+      new QueryError(
+        'cursor',
+        'cursor is not valid (damaged or edited); use next_cursor exactly as returned, or start again without cursor',
+      );
     const dot = cursor.indexOf('.');
     if (dot <= 0 || cursor.length > 2048) throw invalid();
     const payload = Buffer.from(cursor.slice(0, dot), 'base64url');

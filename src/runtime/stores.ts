@@ -18,4 +18,3 @@ export function openStores(config: Config): Stores {
   };
   return { repository: new SnapshotRepository(openStore(config.store, s3)), inbox: openStore(config.inbox, s3) };
 }
-

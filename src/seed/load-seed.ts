@@ -52,13 +52,20 @@ export async function loadSeed(options: SeedSource): Promise<LoadedSeed> {
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new SeedError('NOT_FOUND', `could not read the seed file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ${HINT}`);
+    throw new SeedError(
+      'NOT_FOUND',
+      `could not read the seed file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ${HINT}`,
+    );
   }
-  if (bytes.length > MAX_SEED_BYTES) throw new SeedError('TOO_LARGE', `the seed file ${file} is larger than ${MAX_SEED_BYTES} bytes. ${HINT}`);
+  if (bytes.length > MAX_SEED_BYTES)
+    throw new SeedError('TOO_LARGE', `the seed file ${file} is larger than ${MAX_SEED_BYTES} bytes. ${HINT}`);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (expected !== undefined && sha256 !== expected.toLowerCase()) {
     if (isUrl) await rm(file, { force: true });
-    throw new SeedError('CHECKSUM_MISMATCH', `the seed ${options.source} has sha256 ${sha256}, expected ${expected}. Check MOVIES_SEED and MOVIES_SEED_SHA256.`);
+    throw new SeedError(
+      'CHECKSUM_MISMATCH',
+      `the seed ${options.source} has sha256 ${sha256}, expected ${expected}. Check MOVIES_SEED and MOVIES_SEED_SHA256.`,
+    );
   }
   let records: unknown;
   try {
@@ -66,7 +73,8 @@ export async function loadSeed(options: SeedSource): Promise<LoadedSeed> {
   } catch (error) {
     throw new SeedError('INVALID_JSON', `the seed ${options.source} is not valid JSON (${(error as Error).message}). ${HINT}`);
   }
-  if (!Array.isArray(records)) throw new SeedError('NOT_AN_ARRAY', `the seed ${options.source} is JSON but not an array of movies. ${HINT}`);
+  if (!Array.isArray(records))
+    throw new SeedError('NOT_AN_ARRAY', `the seed ${options.source} is JSON but not an array of movies. ${HINT}`);
   return { records, sha256, bytes: bytes.length, from: file };
 }
 
@@ -92,15 +100,20 @@ async function cachedDownload(options: SeedSource, expected: string | undefined)
     throw new SeedError('DOWNLOAD_FAILED', `downloading the seed from ${options.source} answered HTTP ${response.status}. ${HINT}`);
   }
   const total = Number(response.headers.get('content-length') ?? 0);
-  if (total > MAX_SEED_BYTES) throw new SeedError('TOO_LARGE', `the seed at ${options.source} is ${total} bytes, more than ${MAX_SEED_BYTES}. ${HINT}`);
-  const bar = process.stderr.isTTY && total > 0 ? new cliProgress.SingleBar({ format: 'seed [{bar}] {percentage}% {value}/{total} bytes' }, cliProgress.Presets.shades_classic) : undefined;
+  if (total > MAX_SEED_BYTES)
+    throw new SeedError('TOO_LARGE', `the seed at ${options.source} is ${total} bytes, more than ${MAX_SEED_BYTES}. ${HINT}`);
+  const bar =
+    process.stderr.isTTY && total > 0
+      ? new cliProgress.SingleBar({ format: 'seed [{bar}] {percentage}% {value}/{total} bytes' }, cliProgress.Presets.shades_classic)
+      : undefined;
   bar?.start(total, 0);
   const handle = await open(temp, 'w');
   let received = 0;
   try {
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
       received += chunk.length;
-      if (received > MAX_SEED_BYTES) throw new SeedError('TOO_LARGE', `the seed at ${options.source} is larger than ${MAX_SEED_BYTES} bytes. ${HINT}`);
+      if (received > MAX_SEED_BYTES)
+        throw new SeedError('TOO_LARGE', `the seed at ${options.source} is larger than ${MAX_SEED_BYTES} bytes. ${HINT}`);
       await handle.write(chunk);
       bar?.update(received);
     }
@@ -109,7 +122,10 @@ async function cachedDownload(options: SeedSource, expected: string | undefined)
     await handle.close();
     await rm(temp, { force: true });
     if (error instanceof SeedError) throw error;
-    throw new SeedError('DOWNLOAD_FAILED', `the download of ${options.source} broke off after ${received} bytes (${(error as Error).message}). ${HINT}`);
+    throw new SeedError(
+      'DOWNLOAD_FAILED',
+      `the download of ${options.source} broke off after ${received} bytes (${(error as Error).message}). ${HINT}`,
+    );
   } finally {
     bar?.stop();
   }

@@ -9,7 +9,11 @@ import { catalogueFromSeed } from './seed-catalogue.js';
  * Writes the first snapshot from the seed when the store has none; otherwise does nothing, so it
  * is safe to run on every start and from several replicas at once.
  */
-export async function seedIfEmpty(repository: SnapshotRepository, source: Omit<SeedSource, 'log'>, log: Logger): Promise<Pointer | undefined> {
+export async function seedIfEmpty(
+  repository: SnapshotRepository,
+  source: Omit<SeedSource, 'log'>,
+  log: Logger,
+): Promise<Pointer | undefined> {
   if (await repository.current()) return undefined;
   const seed = await loadSeed({ ...source, log });
   const { movies, rejected } = catalogueFromSeed(seed.records);
@@ -18,7 +22,11 @@ export async function seedIfEmpty(repository: SnapshotRepository, source: Omit<S
   }
   const state = MergeState.fromMovies(movies);
   try {
-    const pointer = await repository.publish({ sequence: 1, basedOn: null, entries: [...state.allEntries()], ledger: [], runs: [], audit: [] }, null, new Date());
+    const pointer = await repository.publish(
+      { sequence: 1, basedOn: null, entries: [...state.allEntries()], ledger: [], runs: [], audit: [] },
+      null,
+      new Date(),
+    );
     log.info({ version: pointer.version, movies: pointer.movies, store: repository.store.location }, 'seed snapshot published');
     return pointer;
   } catch (error) {

@@ -79,7 +79,7 @@ export async function decodeSnapshot(bytes: Buffer): Promise<Snapshot> {
   }
   // Split on newline bytes, never decoding the whole text as one string (too long for V8 at a million movies).
   const lines: string[] = [];
-  for (let start = 0; start < raw.length; ) {
+  for (let start = 0; start < raw.length;) {
     const end = raw.indexOf(10, start);
     const stop = end === -1 ? raw.length : end;
     lines.push(raw.toString('utf8', start, stop));
@@ -100,7 +100,9 @@ export async function decodeSnapshot(bytes: Buffer): Promise<Snapshot> {
   if (header?.format !== FORMAT || !header.counts) throw new SnapshotError(`snapshot format is not ${FORMAT}`);
   const { counts } = header;
   if (lines.length !== 1 + counts.entries + counts.ledger + counts.runs + counts.audit) {
-    throw new SnapshotError(`snapshot has ${lines.length} lines, its header promises ${1 + counts.entries + counts.ledger + counts.runs + counts.audit}`);
+    throw new SnapshotError(
+      `snapshot has ${lines.length} lines, its header promises ${1 + counts.entries + counts.ledger + counts.runs + counts.audit}`,
+    );
   }
   const rawEntries: unknown[] = [];
   for (let i = 0; i < counts.entries; i++) {

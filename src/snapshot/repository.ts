@@ -61,7 +61,8 @@ export class SnapshotRepository {
     const snapshotKey = `${SNAPSHOT_PREFIX}${String(snapshot.sequence).padStart(8, '0')}-${sha256.slice(0, 32)}.ndjson.gz`;
     const existing = await this.store.head(snapshotKey);
     // Content-addressed: an object already under this key (a rerun after a crash) has these bytes.
-    if (!existing) await this.store.put(snapshotKey, bytes, { contentType: 'application/x-ndjson', ifNoneMatch: '*' }).catch(ignoreConflict);
+    if (!existing)
+      await this.store.put(snapshotKey, bytes, { contentType: 'application/x-ndjson', ifNoneMatch: '*' }).catch(ignoreConflict);
     let movies = 0;
     for (const entry of snapshot.entries) if (!entry.deleted) movies++;
     const pointer: Pointer = {
@@ -82,7 +83,9 @@ export class SnapshotRepository {
       });
     } catch (error) {
       if (error instanceof PreconditionFailedError) {
-        throw new PublishConflictError('another run published a snapshot first; this run published nothing and the next run will pick up its objects');
+        throw new PublishConflictError(
+          'another run published a snapshot first; this run published nothing and the next run will pick up its objects',
+        );
       }
       throw error;
     }

@@ -1,7 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { PreconditionFailedError, ObjectTooLargeError, StoreError, type GetOptions, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
+import {
+  PreconditionFailedError,
+  ObjectTooLargeError,
+  StoreError,
+  type GetOptions,
+  type ObjectStore,
+  type PutOptions,
+  type StoredObject,
+} from './object-store.js';
 
 const TEMP_MARK = '.cinedex-tmp-';
 const LOCK_SUFFIX = '.cinedex-lock';
@@ -69,7 +77,9 @@ export class FolderStore implements ObjectStore {
         const current = await this.head(key);
         if (options.ifNoneMatch === '*' && current) throw new PreconditionFailedError(`${key} already exists`);
         if (options.ifMatch !== undefined && current?.etag !== options.ifMatch) {
-          throw new PreconditionFailedError(`${key} changed since it was read (expected ETag ${options.ifMatch}, found ${current?.etag ?? 'no object'})`);
+          throw new PreconditionFailedError(
+            `${key} changed since it was read (expected ETag ${options.ifMatch}, found ${current?.etag ?? 'no object'})`,
+          );
         }
       }
       const temp = `${path}${TEMP_MARK}${randomBytes(6).toString('hex')}`;

@@ -11,7 +11,8 @@ export function openStore(location: string, s3: S3Settings = {}): ObjectStore {
     const rest = location.slice('s3://'.length);
     const slash = rest.indexOf('/');
     const bucket = slash === -1 ? rest : rest.slice(0, slash);
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new StoreError(`"${location}" does not name a valid S3 bucket (s3://bucket/prefix)`);
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+      throw new StoreError(`"${location}" does not name a valid S3 bucket (s3://bucket/prefix)`);
     return new S3Store({ ...s3, bucket, prefix: slash === -1 ? '' : rest.slice(slash + 1) });
   }
   return new FolderStore(location.startsWith('file://') ? fileURLToPath(location) : location);

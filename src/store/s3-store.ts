@@ -1,6 +1,21 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { PreconditionFailedError, ObjectTooLargeError, StoreError, type GetOptions, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
+import {
+  PreconditionFailedError,
+  ObjectTooLargeError,
+  StoreError,
+  type GetOptions,
+  type ObjectStore,
+  type PutOptions,
+  type StoredObject,
+} from './object-store.js';
 
 export interface S3StoreOptions {
   readonly bucket: string;
@@ -57,7 +72,12 @@ export class S3Store implements ObjectStore {
       );
       for (const item of page.Contents ?? []) {
         if (!item.Key) continue;
-        yield { key: item.Key.slice(this.prefix.length), size: item.Size ?? 0, lastModified: item.LastModified ?? new Date(0), etag: unquote(item.ETag) };
+        yield {
+          key: item.Key.slice(this.prefix.length),
+          size: item.Size ?? 0,
+          lastModified: item.LastModified ?? new Date(0),
+          etag: unquote(item.ETag),
+        };
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -108,7 +128,9 @@ export class S3Store implements ObjectStore {
       return { key, size: body.length, lastModified: new Date(), etag: unquote(out.ETag) };
     } catch (error) {
       if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412) {
-        throw new PreconditionFailedError(`${this.location}${key}: the conditional write lost (someone else wrote it first)`, { cause: error });
+        throw new PreconditionFailedError(`${this.location}${key}: the conditional write lost (someone else wrote it first)`, {
+          cause: error,
+        });
       }
       throw this.wrap(`put ${key}`, error);
     }

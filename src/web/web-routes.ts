@@ -29,7 +29,9 @@ export class StaticFilesError extends Error {
  * them. The Dockerfile and package.json "files" ship src/web/static next to dist/src for this reason.
  */
 export function defaultStaticDir(): string {
-  const candidates = [new URL('./static/', import.meta.url), new URL('../../../src/web/static/', import.meta.url)].map((url) => fileURLToPath(url));
+  const candidates = [new URL('./static/', import.meta.url), new URL('../../../src/web/static/', import.meta.url)].map((url) =>
+    fileURLToPath(url),
+  );
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? (candidates[1] as string);
 }
 
@@ -44,7 +46,10 @@ export function webRoutes(directory = defaultStaticDir()): (app: FastifyInstance
     try {
       body = readFileSync(join(directory, file));
     } catch (error) {
-      throw new StaticFilesError(`cannot read the search page file ${join(directory, file)} (${(error as Error).message}); src/web/static must be shipped beside dist/src`, { cause: error });
+      throw new StaticFilesError(
+        `cannot read the search page file ${join(directory, file)} (${(error as Error).message}); src/web/static must be shipped beside dist/src`,
+        { cause: error },
+      );
     }
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     return { path, type, body, etag };
@@ -52,7 +57,11 @@ export function webRoutes(directory = defaultStaticDir()): (app: FastifyInstance
   return (app) => {
     for (const { path, type, body, etag } of files) {
       app.get(path, { schema: { hide: true } }, (request, reply) => {
-        reply.header('etag', etag).header('cache-control', 'no-cache').header('content-security-policy', CONTENT_SECURITY_POLICY).header('referrer-policy', 'no-referrer');
+        reply
+          .header('etag', etag)
+          .header('cache-control', 'no-cache')
+          .header('content-security-policy', CONTENT_SECURITY_POLICY)
+          .header('referrer-policy', 'no-referrer');
         if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) reply.code(304).send();
         else reply.header('content-type', type).send(body);
       });

@@ -69,7 +69,10 @@ test('lint rejects an import that goes up or sideways, and accepts one that goes
   const up = await lint('src/engine/wrong.ts', "import { buildServer } from '../http/server.js';\nexport const x = buildServer;\n");
   assert.equal(up[0]?.ruleId, 'no-restricted-imports', 'the pure core importing the HTTP server');
   assert.match(up[0]?.message ?? '', /src\/engine may import only from catalogue/);
-  const sideways = await lint('src/http/routes/wrong.ts', "import { LiveCatalogue } from '../../live/live-catalogue.js';\nexport const x = LiveCatalogue;\n");
+  const sideways = await lint(
+    'src/http/routes/wrong.ts',
+    "import { LiveCatalogue } from '../../live/live-catalogue.js';\nexport const x = LiveCatalogue;\n",
+  );
   assert.equal(sideways[0]?.ruleId, 'no-restricted-imports', 'HTTP reaching into the serving lifecycle instead of CatalogueReader');
   const down = await lint('src/http/wrong.ts', "import { searchMovies } from '../engine/search.js';\nexport const x = searchMovies;\n");
   assert.deepEqual(down, [], 'HTTP may use the engine');

@@ -104,14 +104,36 @@ describe('inputs', () => {
     assert.equal(cpuQuantity(2), 2);
     const m = readManifests(
       [
-        { kind: 'Deployment', metadata: { name: 'cinedex-api' }, spec: { replicas: 3, template: { spec: { containers: [{ resources: { requests: { cpu: '500m' }, limits: { cpu: '1' } } }] } } } },
-        { kind: 'HorizontalPodAutoscaler', spec: { minReplicas: 3, maxReplicas: 12, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { averageUtilization: 60 } } }] } },
+        {
+          kind: 'Deployment',
+          metadata: { name: 'cinedex-api' },
+          spec: { replicas: 3, template: { spec: { containers: [{ resources: { requests: { cpu: '500m' }, limits: { cpu: '1' } } }] } } },
+        },
+        {
+          kind: 'HorizontalPodAutoscaler',
+          spec: {
+            minReplicas: 3,
+            maxReplicas: 12,
+            metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { averageUtilization: 60 } } }],
+          },
+        },
         { kind: 'ConfigMap', metadata: { name: 'cinedex-config-abc' }, data: { MOVIES_WORKERS: '1' } },
         { kind: 'PodDisruptionBudget', spec: { minAvailable: 2 } },
       ],
       'base',
     );
-    assert.deepEqual(m, { source: 'base', cpuRequest: 0.5, cpuLimit: 1, replicas: 3, hpaMin: 3, hpaMax: 12, hpaTarget: 0.6, workers: 1, pdbMinAvailable: 2, pdbMaxUnavailable: NaN });
+    assert.deepEqual(m, {
+      source: 'base',
+      cpuRequest: 0.5,
+      cpuLimit: 1,
+      replicas: 3,
+      hpaMin: 3,
+      hpaMax: 12,
+      hpaTarget: 0.6,
+      workers: 1,
+      pdbMinAvailable: 2,
+      pdbMaxUnavailable: NaN,
+    });
     assert.ok(Number.isNaN(readManifests([{ kind: 'PodDisruptionBudget', spec: { minAvailable: '50%' } }], 'x').pdbMinAvailable));
     assert.equal(readManifests([{ kind: 'PodDisruptionBudget', spec: { maxUnavailable: 1 } }], 'x').pdbMaxUnavailable, 1);
   });
@@ -119,7 +141,13 @@ describe('inputs', () => {
 
 describe('settings', () => {
   test('CAPACITY_* variables are read into a frozen value; unset or empty ones take the defaults', () => {
-    const s = settingsFromEnv({ CAPACITY_STEP_SECONDS: '1', CAPACITY_SLO_MS: '', CAPACITY_RATES: '1000,3000', CAPACITY_SERIES: 'api,,raw', CAPACITY_TRANSPORT: 'http' });
+    const s = settingsFromEnv({
+      CAPACITY_STEP_SECONDS: '1',
+      CAPACITY_SLO_MS: '',
+      CAPACITY_RATES: '1000,3000',
+      CAPACITY_SERIES: 'api,,raw',
+      CAPACITY_TRANSPORT: 'http',
+    });
     assert.deepEqual(s, {
       stepSeconds: 1,
       warmupSeconds: 3,

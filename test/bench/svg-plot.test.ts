@@ -43,7 +43,10 @@ function pathPoints(d: string): { x: number; y: number }[] {
 function seriesPaths(svg: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const g of svg.matchAll(/<g class="series" data-series="([^"]*)">([\s\S]*?)<\/g>/g)) {
-    out.set(g[1] as string, [...(g[2] as string).matchAll(/<path d="([^"]*)"/g)].map((m) => m[1] as string));
+    out.set(
+      g[1] as string,
+      [...(g[2] as string).matchAll(/<path d="([^"]*)"/g)].map((m) => m[1] as string),
+    );
   }
   return out;
 }
@@ -58,8 +61,22 @@ const options: PlotOptions = {
   yMin: 1,
   yMax: 1000,
   series: [
-    { name: 'a & b', points: [{ x: 50, y: 10 }, { x: 0, y: 1 }, { x: 100, y: 1000 }], highlight: { x: 50, y: 10 } },
-    { name: '<raw>', points: [{ x: 20, y: 5000 }, { x: 40, y: 0.1 }] },
+    {
+      name: 'a & b',
+      points: [
+        { x: 50, y: 10 },
+        { x: 0, y: 1 },
+        { x: 100, y: 1000 },
+      ],
+      highlight: { x: 50, y: 10 },
+    },
+    {
+      name: '<raw>',
+      points: [
+        { x: 20, y: 5000 },
+        { x: 40, y: 0.1 },
+      ],
+    },
     { name: 'empty', points: [] },
   ],
   references: [{ y: 5, label: 'SLO 5 ms' }],
@@ -128,6 +145,9 @@ describe('svg line plot', () => {
     assert.deepEqual(logTicks(0.05, 1000).major, [0.1, 1, 10, 100, 1000]);
     assert.deepEqual(logTicks(0.05, 1000).minor.slice(0, 3), [0.05, 0.2, 0.5]);
     const ticks = /<g class="y-ticks"[\s\S]*?<\/g>/.exec(svg)?.[0] ?? '';
-    assert.deepEqual([...ticks.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]), ['1', '10', '100', '1k']);
+    assert.deepEqual(
+      [...ticks.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]),
+      ['1', '10', '100', '1k'],
+    );
   });
 });

@@ -61,7 +61,10 @@ test('ByteLru agrees with the naive model: same keys in the same order, byte bou
         assert.ok(lru.bytes <= max, `bytes ${lru.bytes} over ${max}`);
         assert.equal(lru.bytes, model.total());
         assert.equal(lru.size, model.entries.length);
-        assert.deepEqual(lru.keys(), model.entries.map((e) => e.key));
+        assert.deepEqual(
+          lru.keys(),
+          model.entries.map((e) => e.key),
+        );
       }
     }),
     { numRuns: 500 },

@@ -10,7 +10,10 @@ before(async () => {
 after(() => api.app.close());
 
 test('cinedex search prints a table of matches', async () => {
-  const out = await runCli(['search', '--title', 'mission', '--cast', 'Tom Cruise', '--genre', 'Action', '--year', '1996', '--url', api.base], {});
+  const out = await runCli(
+    ['search', '--title', 'mission', '--cast', 'Tom Cruise', '--genre', 'Action', '--year', '1996', '--url', api.base],
+    {},
+  );
   assert.equal(out.code, 0, out.stderr);
   assert.match(out.stdout, /^TITLE\s+YEAR\s+GENRES\s+CAST/m);
   assert.match(out.stdout, /Mission: Impossible\s+1996\s+Action\s+Tom Cruise/);
@@ -32,7 +35,12 @@ test('a server error and an unreachable server are one clear line and exit 1', a
   const port = await freePort();
   const down = await runCli(['search', '--title', 'x', '--url', `http://127.0.0.1:${port}`], {});
   assert.equal(down.code, 1);
-  assert.match(down.stderr.trim(), new RegExp(`^cinedex: cannot reach the cinedex server at http://127.0.0.1:${port} \\(ECONNREFUSED\\)\\. Is it running\\? Set --url or CINEDEX_URL\\.$`));
+  assert.match(
+    down.stderr.trim(),
+    new RegExp(
+      `^cinedex: cannot reach the cinedex server at http://127.0.0.1:${port} \\(ECONNREFUSED\\)\\. Is it running\\? Set --url or CINEDEX_URL\\.$`,
+    ),
+  );
 });
 
 test('a bad setting stops `cinedex serve` with one line naming it', async () => {

@@ -8,7 +8,14 @@ import { startServe, waitFor, type ServeProcess } from '../support/cli-process.j
 import { seedPath } from '../support/paths.js';
 
 function env(extra: Record<string, string>): Record<string, string> {
-  return { MOVIES_SEED: seedPath, MOVIES_DATA_DIR: mkdtempSync(join(tmpdir(), 'cinedex-life-')), MOVIES_INGEST_INTERVAL: '0', MOVIES_REFRESH_INTERVAL: '0', LOG_LEVEL: 'warn', ...extra };
+  return {
+    MOVIES_SEED: seedPath,
+    MOVIES_DATA_DIR: mkdtempSync(join(tmpdir(), 'cinedex-life-')),
+    MOVIES_INGEST_INTERVAL: '0',
+    MOVIES_REFRESH_INTERVAL: '0',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
 }
 
 interface LoadResult {
@@ -52,9 +59,11 @@ function load(serve: ServeProcess, connections: number, path = '/v1/movies?genre
       });
       req.end();
     });
-  const loops = [...Array.from({ length: connections }, () => agent), ...Array.from({ length: fresh }, () => false as const)].map(async (via) => {
-    while (running) await one(via);
-  });
+  const loops = [...Array.from({ length: connections }, () => agent), ...Array.from({ length: fresh }, () => false as const)].map(
+    async (via) => {
+      while (running) await one(via);
+    },
+  );
   return {
     result,
     stop: async () => {
@@ -88,7 +97,15 @@ describe('graceful shutdown', () => {
     const before = traffic.result.ok;
     const sentAt = Date.now();
     const exited = serve.stop('SIGTERM');
-    await waitFor(async () => (await fetch(`${serve.base}/readyz`).then((r) => r.status, () => 0)) === 503, 10_000, 'readiness to turn 503');
+    await waitFor(
+      async () =>
+        (await fetch(`${serve.base}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        )) === 503,
+      10_000,
+      'readiness to turn 503',
+    );
     const notReadyAt = Date.now();
     // Clients keep sending for most of the drain, as a load balancer does until its endpoints update.
     await new Promise((r) => setTimeout(r, 1200));
@@ -109,18 +126,26 @@ describe('cluster', () => {
     const serve = await startServe(env({ MOVIES_WORKERS: '2', MOVIES_DRAIN_SECONDS: '0' }));
     try {
       const pids = new Set<number>();
-      await waitFor(async () => {
-        pids.add(await statusPid(serve));
-        return pids.size === 2;
-      }, 20_000, 'both workers to answer');
+      await waitFor(
+        async () => {
+          pids.add(await statusPid(serve));
+          return pids.size === 2;
+        },
+        20_000,
+        'both workers to answer',
+      );
       const [victim] = [...pids];
       process.kill(victim as number, 'SIGKILL');
       const traffic = load(serve, 2, '/v1/genres');
-      await waitFor(async () => {
-        const pid = await statusPid(serve).catch(() => undefined);
-        if (pid !== undefined) pids.add(pid);
-        return pids.size === 3;
-      }, 20_000, 'a replacement worker');
+      await waitFor(
+        async () => {
+          const pid = await statusPid(serve).catch(() => undefined);
+          if (pid !== undefined) pids.add(pid);
+          return pids.size === 3;
+        },
+        20_000,
+        'a replacement worker',
+      );
       const result = await traffic.stop();
       assert.ok(result.ok > 0, 'the surviving worker kept serving');
     } finally {
@@ -135,16 +160,24 @@ describe('cluster', () => {
       // Several restarts in a row: a connection lost in the hand-off to a retiring worker is rare per restart.
       for (let round = 0; round < 3; round++) {
         const before = new Set<number>();
-        await waitFor(async () => {
-          before.add(await statusPid(serve));
-          return before.size === 2;
-        }, 20_000, 'both workers to answer');
+        await waitFor(
+          async () => {
+            before.add(await statusPid(serve));
+            return before.size === 2;
+          },
+          20_000,
+          'both workers to answer',
+        );
         serve.child.kill('SIGHUP');
-        await waitFor(async () => {
-          const seen = new Set<number>();
-          for (let i = 0; i < 6; i++) seen.add(await statusPid(serve));
-          return [...seen].every((pid) => !before.has(pid)) && seen.size === 2;
-        }, 40_000, `every worker to be replaced (restart ${round + 1})`);
+        await waitFor(
+          async () => {
+            const seen = new Set<number>();
+            for (let i = 0; i < 6; i++) seen.add(await statusPid(serve));
+            return [...seen].every((pid) => !before.has(pid)) && seen.size === 2;
+          },
+          40_000,
+          `every worker to be replaced (restart ${round + 1})`,
+        );
       }
       await new Promise((r) => setTimeout(r, 300));
       const result = await traffic.stop();

@@ -16,11 +16,17 @@ test('defaults', () => {
   assert.equal(c.maxUpdateBytes, 64 * 1024 * 1024);
   assert.match(c.store, /data\/store$/);
   assert.match(c.inbox, /data\/store\/inbox$/);
-  assert.match(c.seed, /^https:\/\/raw\.githubusercontent\.com\/prust\/wikipedia-movie-data\/641260773db3034d2626ad6fa23fe60c4f0fba08\/movies\.json$/);
+  assert.match(
+    c.seed,
+    /^https:\/\/raw\.githubusercontent\.com\/prust\/wikipedia-movie-data\/641260773db3034d2626ad6fa23fe60c4f0fba08\/movies\.json$/,
+  );
 });
 
 test('environment values are parsed; flags win over the environment', () => {
-  const c = loadConfig({ PORT: '9000', MOVIES_STORE: 's3://bucket/cat', MOVIES_REQUIRE_API_KEY: 'true', MOVIES_API_KEYS: '/k.json', MOVIES_RATE_LIMIT: '5' }, { port: 9100 });
+  const c = loadConfig(
+    { PORT: '9000', MOVIES_STORE: 's3://bucket/cat', MOVIES_REQUIRE_API_KEY: 'true', MOVIES_API_KEYS: '/k.json', MOVIES_RATE_LIMIT: '5' },
+    { port: 9100 },
+  );
   assert.equal(c.port, 9100);
   assert.equal(c.store, 's3://bucket/cat');
   assert.equal(c.inbox, 's3://bucket/cat/inbox/');
@@ -43,12 +49,19 @@ test('each invalid value is a ConfigError naming the variable and what is allowe
     [{ MOVIES_RATE_BURST: '-2' }, /MOVIES_RATE_BURST must be an integer of at least 1/],
     [{ MOVIES_RESPONSE_CACHE_BYTES: '64MiB' }, /MOVIES_RESPONSE_CACHE_BYTES must be a whole number of bytes of at least 0/],
   ];
-  for (const [env, message] of cases) assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(env));
+  for (const [env, message] of cases)
+    assert.throws(
+      () => loadConfig(env),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+      JSON.stringify(env),
+    );
 });
 
 test("the README's configuration table is the generated one and names every setting", () => {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  const between = readme.slice(readme.indexOf('<!-- config-table -->') + '<!-- config-table -->'.length, readme.indexOf('<!-- /config-table -->')).trim();
+  const between = readme
+    .slice(readme.indexOf('<!-- config-table -->') + '<!-- config-table -->'.length, readme.indexOf('<!-- /config-table -->'))
+    .trim();
   assert.equal(between, configMarkdownTable());
   for (const s of CONFIG_SETTINGS) assert.ok(between.includes(`\`${s.env}\``), s.env);
 });
@@ -58,10 +71,32 @@ test('the default worker count follows a container CPU limit when it is lower th
     throw new Error('ENOENT');
   };
   assert.equal(usableCores(throwing, 8), 8, 'no cgroup file: the visible cores');
-  assert.equal(usableCores(() => 'max 100000\n', 8), 8, 'no limit');
-  assert.equal(usableCores(() => '200000 100000\n', 8), 2);
-  assert.equal(usableCores(() => '150000 100000\n', 8), 1, 'a fraction rounds down');
-  assert.equal(usableCores(() => '50000 100000\n', 8), 1, 'at least one');
-  assert.equal(usableCores(() => '1600000 100000\n', 4), 4, 'never more than the visible cores');
-  assert.equal(usableCores(() => 'garbage', 8), 8);
+  assert.equal(
+    usableCores(() => 'max 100000\n', 8),
+    8,
+    'no limit',
+  );
+  assert.equal(
+    usableCores(() => '200000 100000\n', 8),
+    2,
+  );
+  assert.equal(
+    usableCores(() => '150000 100000\n', 8),
+    1,
+    'a fraction rounds down',
+  );
+  assert.equal(
+    usableCores(() => '50000 100000\n', 8),
+    1,
+    'at least one',
+  );
+  assert.equal(
+    usableCores(() => '1600000 100000\n', 4),
+    4,
+    'never more than the visible cores',
+  );
+  assert.equal(
+    usableCores(() => 'garbage', 8),
+    8,
+  );
 });

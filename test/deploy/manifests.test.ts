@@ -88,7 +88,12 @@ type EdgeDeployment = K8sObject & {
     replicas: number;
     template: {
       spec: {
-        containers: { command: string[]; args: string[]; resources: { requests: { cpu: string } }; volumeMounts: { name: string; mountPath: string }[] }[];
+        containers: {
+          command: string[];
+          args: string[];
+          resources: { requests: { cpu: string } };
+          volumeMounts: { name: string; mountPath: string }[];
+        }[];
         volumes: { name: string; configMap?: { name: string }; emptyDir?: object }[];
       };
     };

@@ -100,7 +100,11 @@ function checkServing(objects: readonly K8sObject[], workload: ServingWorkload, 
   const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
   if (!deployment) return [`no ${name} Deployment`];
   const problems: string[] = [];
-  const spec = deployment.spec as { replicas: number; strategy?: { rollingUpdate?: { maxUnavailable?: number } }; selector: { matchLabels: Record<string, string> } };
+  const spec = deployment.spec as {
+    replicas: number;
+    strategy?: { rollingUpdate?: { maxUnavailable?: number } };
+    selector: { matchLabels: Record<string, string> };
+  };
   const podLabels = labelsOf(deployment);
   const container = (podOf(deployment) as Pod).containers[0] as Container;
   if (spec.replicas < workload.minReplicas) problems.push(`${name} has ${spec.replicas} replicas, fewer than ${workload.minReplicas}`);

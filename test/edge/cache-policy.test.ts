@@ -1,9 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ageHeader, currentAge, isFresh, parseAge, parseCacheControl, servableStale, storagePolicy, type ResponseFacts } from '../../src/edge/cache-policy.js';
+import {
+  ageHeader,
+  currentAge,
+  isFresh,
+  parseAge,
+  parseCacheControl,
+  servableStale,
+  storagePolicy,
+  type ResponseFacts,
+} from '../../src/edge/cache-policy.js';
 
 test('Cache-Control: directives in any case and spacing, quoted values, unknown ones ignored', () => {
-  assert.deepEqual(parseCacheControl('public, max-age=10'), { noStore: false, noCache: false, private: false, mustRevalidate: false, proxyRevalidate: false, maxAge: 10 });
+  assert.deepEqual(parseCacheControl('public, max-age=10'), {
+    noStore: false,
+    noCache: false,
+    private: false,
+    mustRevalidate: false,
+    proxyRevalidate: false,
+    maxAge: 10,
+  });
   const d = parseCacheControl(' Max-Age="60" ,S-MAXAGE=5,  must-revalidate , community="UCI, x", no-cache="set-cookie"');
   assert.equal(d.maxAge, 60);
   assert.equal(d.sMaxAge, 5);
@@ -13,7 +29,13 @@ test('Cache-Control: directives in any case and spacing, quoted values, unknown 
   assert.equal(parseCacheControl('private').private, true);
   assert.equal(parseCacheControl('no-store').noStore, true);
   assert.equal(parseCacheControl('proxy-revalidate').proxyRevalidate, true);
-  assert.deepEqual(parseCacheControl(undefined), { noStore: false, noCache: false, private: false, mustRevalidate: false, proxyRevalidate: false });
+  assert.deepEqual(parseCacheControl(undefined), {
+    noStore: false,
+    noCache: false,
+    private: false,
+    mustRevalidate: false,
+    proxyRevalidate: false,
+  });
   assert.deepEqual(parseCacheControl(',,'), parseCacheControl(undefined));
 });
 
@@ -26,7 +48,14 @@ test('Cache-Control: invalid or conflicting lifetimes read as 0 (stale), huge on
   assert.equal(parseCacheControl('max-age=99999999999999').maxAge, 2 ** 31);
 });
 
-const facts = (over: Partial<ResponseFacts>): ResponseFacts => ({ status: 200, cacheControl: 'public, max-age=10', hasEtag: true, vary: undefined, setsCookie: false, ...over });
+const facts = (over: Partial<ResponseFacts>): ResponseFacts => ({
+  status: 200,
+  cacheControl: 'public, max-age=10',
+  hasEtag: true,
+  vary: undefined,
+  setsCookie: false,
+  ...over,
+});
 
 test('what is stored: 200 and 404 with an explicit lifetime; never 5xx, no-store, private, cookies, Vary or no lifetime', () => {
   assert.deepEqual(storagePolicy(facts({})), { store: true, freshForSeconds: 10, staleAllowed: true });
@@ -48,11 +77,23 @@ test('what is stored: 200 and 404 with an explicit lifetime; never 5xx, no-store
 });
 
 test('freshness terms: s-maxage wins for a shared cache; no-cache means revalidate each time; stale-if-error is forbidden by the revalidate directives', () => {
-  assert.deepEqual(storagePolicy(facts({ cacheControl: 'max-age=10, s-maxage=3' })), { store: true, freshForSeconds: 3, staleAllowed: false });
+  assert.deepEqual(storagePolicy(facts({ cacheControl: 'max-age=10, s-maxage=3' })), {
+    store: true,
+    freshForSeconds: 3,
+    staleAllowed: false,
+  });
   assert.deepEqual(storagePolicy(facts({ cacheControl: 'no-cache' })), { store: true, freshForSeconds: 0, staleAllowed: false });
   assert.deepEqual(storagePolicy(facts({ cacheControl: 'max-age=0' })), { store: true, freshForSeconds: 0, staleAllowed: true });
-  assert.deepEqual(storagePolicy(facts({ cacheControl: 'max-age=10, must-revalidate' })), { store: true, freshForSeconds: 10, staleAllowed: false });
-  assert.deepEqual(storagePolicy(facts({ cacheControl: 'max-age=10, proxy-revalidate' })), { store: true, freshForSeconds: 10, staleAllowed: false });
+  assert.deepEqual(storagePolicy(facts({ cacheControl: 'max-age=10, must-revalidate' })), {
+    store: true,
+    freshForSeconds: 10,
+    staleAllowed: false,
+  });
+  assert.deepEqual(storagePolicy(facts({ cacheControl: 'max-age=10, proxy-revalidate' })), {
+    store: true,
+    freshForSeconds: 10,
+    staleAllowed: false,
+  });
   assert.deepEqual(storagePolicy(facts({ vary: '  ' })), { store: true, freshForSeconds: 10, staleAllowed: true });
 });
 

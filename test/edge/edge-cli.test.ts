@@ -24,7 +24,15 @@ describe('edge settings', () => {
       drainSeconds: 5,
     });
     const d = loadEdgeConfig(
-      { EDGE_ORIGIN: 'http://a:1', EDGE_PORT: '9000', EDGE_CACHE_MAX_BYTES: '1000', EDGE_UPSTREAM_TIMEOUT: '0.5', EDGE_STALE_IF_ERROR: '0', EDGE_MAX_UPSTREAM_CONCURRENCY: '3', EDGE_LOG_LEVEL: 'warn' },
+      {
+        EDGE_ORIGIN: 'http://a:1',
+        EDGE_PORT: '9000',
+        EDGE_CACHE_MAX_BYTES: '1000',
+        EDGE_UPSTREAM_TIMEOUT: '0.5',
+        EDGE_STALE_IF_ERROR: '0',
+        EDGE_MAX_UPSTREAM_CONCURRENCY: '3',
+        EDGE_LOG_LEVEL: 'warn',
+      },
       { origin: 'https://b.example/api//', port: '9100' },
     );
     assert.equal(d.origin, 'https://b.example/api');
@@ -53,7 +61,12 @@ describe('edge settings', () => {
       [{ ...origin, EDGE_MAX_UPSTREAM_CONCURRENCY: '0' }, /^EDGE_MAX_UPSTREAM_CONCURRENCY must be an integer from 1 to 10000/],
       [{ ...origin, EDGE_LOG_LEVEL: 'loud' }, /^EDGE_LOG_LEVEL must be one of fatal, error/],
     ];
-    for (const [env, message] of cases) assert.throws(() => loadEdgeConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(env));
+    for (const [env, message] of cases)
+      assert.throws(
+        () => loadEdgeConfig(env),
+        (e: unknown) => e instanceof ConfigError && message.test(e.message),
+        JSON.stringify(env),
+      );
   });
 
   test("the README's edge table is the generated one and names every setting", () => {
@@ -76,7 +89,10 @@ describe('cinedex edge, the command', () => {
   test('without --origin it exits 1 with one line saying what to set', async () => {
     const out = await runCli(['edge'], { EDGE_ORIGIN: '' });
     assert.equal(out.code, 1);
-    assert.equal(out.stderr, 'cinedex: EDGE_ORIGIN (--origin) is required: the http(s) URL of the cinedex server to relay to, e.g. http://cinedex.internal:8080\n');
+    assert.equal(
+      out.stderr,
+      'cinedex: EDGE_ORIGIN (--origin) is required: the http(s) URL of the cinedex server to relay to, e.g. http://cinedex.internal:8080\n',
+    );
     assert.equal(out.stdout, '');
   });
 
@@ -103,14 +119,30 @@ describe('cinedex edge, the command', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const base = `http://127.0.0.1:${port}`;
     try {
-      await waitFor(async () => (await fetch(`${base}/readyz`).then((r) => r.status, () => 0)) === 200, 20_000, `the edge to listen:\n${output}`);
+      await waitFor(
+        async () =>
+          (await fetch(`${base}/readyz`).then(
+            (r) => r.status,
+            () => 0,
+          )) === 200,
+        20_000,
+        `the edge to listen:\n${output}`,
+      );
       const miss = await fetch(`${base}/v1/genres`);
       assert.equal(miss.headers.get('x-cache'), 'MISS');
       await miss.arrayBuffer();
       assert.equal((await fetch(`${base}/v1/genres`)).headers.get('x-cache'), 'HIT');
       const sentAt = Date.now();
       child.kill('SIGTERM');
-      await waitFor(async () => (await fetch(`${base}/readyz`).then((r) => r.status, () => 0)) === 503, 500, 'readiness to turn 503');
+      await waitFor(
+        async () =>
+          (await fetch(`${base}/readyz`).then(
+            (r) => r.status,
+            () => 0,
+          )) === 503,
+        500,
+        'readiness to turn 503',
+      );
       const during = await fetch(`${base}/v1/genres`);
       assert.equal(during.status, 200, 'still serving during the drain');
       assert.equal(during.headers.get('connection'), 'close');

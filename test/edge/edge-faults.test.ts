@@ -48,7 +48,10 @@ function firstThen(first: OriginHandler, then: OriginHandler): OriginHandler {
   return (req, res) => (calls++ === 0 ? first(req, res) : then(req, res));
 }
 
-const ok = (cacheControl: string, extra: Record<string, string> = {}): OriginHandler => (req, res) => json(res, { url: req.url }, cacheControl, extra);
+const ok =
+  (cacheControl: string, extra: Record<string, string> = {}): OriginHandler =>
+  (req, res) =>
+    json(res, { url: req.url }, cacheControl, extra);
 const status500: OriginHandler = (_req, res) => json(res, { error: 'boom' }, undefined, {}, 500);
 const reset: OriginHandler = (req) => void req.socket.resetAndDestroy();
 const slow =
@@ -66,7 +69,11 @@ describe('timeouts', () => {
     const started = Date.now();
     const response = await fetch(`${edge.base}/v1/genres`);
     const elapsed = Date.now() - started;
-    const body = await expectProblem(response, 504, /^the origin http:\/\/127\.0\.0\.1:\d+ did not answer within 0\.3 s to GET \/v1\/genres, and this edge holds no usable copy/);
+    const body = await expectProblem(
+      response,
+      504,
+      /^the origin http:\/\/127\.0\.0\.1:\d+ did not answer within 0\.3 s to GET \/v1\/genres, and this edge holds no usable copy/,
+    );
     assert.equal(body.title, 'Gateway Timeout');
     assert.equal(body.type, 'https://cinedex.dev/problems/origin-timeout');
     assert.ok(elapsed >= 280 && elapsed < 10_000, `answered after ${elapsed} ms`);
@@ -97,7 +104,11 @@ describe('origin errors: stale-if-error, then 502', () => {
     assert.equal(stale.headers.get('age'), '0');
     assert.equal(await stale.text(), body);
     await sleep(1100);
-    const expired = await expectProblem(await fetch(`${edge.base}/v1/genres`), 502, /^the origin http:\/\/127\.0\.0\.1:\d+ answered 500 to GET \/v1\/genres, and this edge holds no usable copy to fall back on; retry shortly/);
+    const expired = await expectProblem(
+      await fetch(`${edge.base}/v1/genres`),
+      502,
+      /^the origin http:\/\/127\.0\.0\.1:\d+ answered 500 to GET \/v1\/genres, and this edge holds no usable copy to fall back on; retry shortly/,
+    );
     assert.equal(expired.originStatus, 500);
     assert.equal(expired.type, 'https://cinedex.dev/problems/origin-failed');
     await fetch(`${edge.base}/v1/genres`).then((r) => r.arrayBuffer());
@@ -125,15 +136,22 @@ describe('origin errors: stale-if-error, then 502', () => {
     assert.equal(stale.headers.get('x-cache'), 'STALE');
     assert.equal(stale.status, 200);
     await stale.arrayBuffer();
-    await expectProblem(await fetch(`${edge.base}/never-cached`), 502, /^the origin http:\/\/127\.0\.0\.1:\d+ failed: ECONNRESET for GET \/never-cached, and this edge holds no usable copy/);
+    await expectProblem(
+      await fetch(`${edge.base}/never-cached`),
+      502,
+      /^the origin http:\/\/127\.0\.0\.1:\d+ failed: ECONNRESET for GET \/never-cached, and this edge holds no usable copy/,
+    );
   });
 
   test('an origin closing mid-answer: 502 at once, not at the deadline', async () => {
-    const { edge } = await setup((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000', 'cache-control': 'max-age=60' });
-      res.write('{"partial":');
-      setTimeout(() => res.socket?.destroy(), 20);
-    }, { upstreamTimeoutSeconds: 30 });
+    const { edge } = await setup(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000', 'cache-control': 'max-age=60' });
+        res.write('{"partial":');
+        setTimeout(() => res.socket?.destroy(), 20);
+      },
+      { upstreamTimeoutSeconds: 30 },
+    );
     const started = Date.now();
     await expectProblem(await fetch(`${edge.base}/cut`), 502, /^the origin http:\/\/127\.0\.0\.1:\d+ failed: ECONNRESET for GET \/cut/);
     assert.ok(Date.now() - started < 15_000, 'well before the 30 s deadline');
@@ -148,14 +166,26 @@ describe('origin errors: stale-if-error, then 502', () => {
 
   test('an answer larger than the relay limit: 502 telling the client to ask the origin', async () => {
     const { edge } = await setup((_req, res) => json(res, { big: 'x'.repeat(5000) }, 'max-age=60'), { maxBodyBytes: 1000 });
-    await expectProblem(await fetch(`${edge.base}/big`), 502, /larger than 1000 bytes, more than the edge relays \(GET \/big\); request it from the origin directly/);
+    await expectProblem(
+      await fetch(`${edge.base}/big`),
+      502,
+      /larger than 1000 bytes, more than the edge relays \(GET \/big\); request it from the origin directly/,
+    );
   });
 });
 
 describe('single-flight and the concurrency cap', () => {
   test('20 concurrent misses for one URL make exactly one upstream request', async () => {
     const { origin, edge } = await setup(slow(200));
-    const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(`${edge.base}/v1/movies?title=x`).then(async (r) => ({ status: r.status, cache: r.headers.get('x-cache'), body: await r.text() }))));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        fetch(`${edge.base}/v1/movies?title=x`).then(async (r) => ({
+          status: r.status,
+          cache: r.headers.get('x-cache'),
+          body: await r.text(),
+        })),
+      ),
+    );
     assert.equal(origin.count('/v1/movies?title=x'), 1);
     assert.ok(answers.every((a) => a.status === 200 && a.cache === 'MISS' && a.body === answers[0]?.body));
     assert.equal(await edge.metric('cinedex_edge_coalesced_requests_total'), 19);
@@ -207,7 +237,9 @@ describe('what is cached', () => {
   });
 
   test('an answer larger than the whole cache is relayed but evicts nothing', async () => {
-    const { origin, edge } = await setup((req, res) => json(res, { pad: 'p'.repeat(req.url === '/huge' ? 8000 : 100) }, 'max-age=60'), { cacheMaxBytes: 5000 });
+    const { origin, edge } = await setup((req, res) => json(res, { pad: 'p'.repeat(req.url === '/huge' ? 8000 : 100) }, 'max-age=60'), {
+      cacheMaxBytes: 5000,
+    });
     await (await fetch(`${edge.base}/small`)).arrayBuffer();
     for (let i = 0; i < 2; i++) {
       const huge = await fetch(`${edge.base}/huge`);
@@ -277,7 +309,14 @@ describe('what is cached', () => {
 describe('headers and methods', () => {
   test('hop-by-hop headers are not copied back; a chunked answer is sent with its length', async () => {
     const { edge } = await setup((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'max-age=60', connection: 'X-Hop-Header, keep-alive', 'x-hop-header': 'secret', 'proxy-authenticate': 'Basic', 'x-end-to-end': 'kept' });
+      res.writeHead(200, {
+        'content-type': 'text/plain',
+        'cache-control': 'max-age=60',
+        connection: 'X-Hop-Header, keep-alive',
+        'x-hop-header': 'secret',
+        'proxy-authenticate': 'Basic',
+        'x-end-to-end': 'kept',
+      });
       res.write('chunk one, ');
       res.end('chunk two');
     });
@@ -294,8 +333,14 @@ describe('headers and methods', () => {
 
   test("hop-by-hop request headers are not forwarded; shared requests carry none of the client's headers", async () => {
     const { origin, edge } = await setup(ok('max-age=60'));
-    await rawRequest(edge.port, 'GET /keyed HTTP/1.1\r\nHost: edge\r\nX-Api-Key: k-0123456789abcdef\r\nConnection: close, X-Client-Hop\r\nX-Client-Hop: 1\r\nTE: trailers\r\nX-End: 2\r\n\r\n');
-    await rawRequest(edge.port, 'GET /shared HTTP/1.1\r\nHost: edge\r\nX-End: 2\r\nX-Request-Id: client-chosen-id\r\nConnection: close\r\n\r\n');
+    await rawRequest(
+      edge.port,
+      'GET /keyed HTTP/1.1\r\nHost: edge\r\nX-Api-Key: k-0123456789abcdef\r\nConnection: close, X-Client-Hop\r\nX-Client-Hop: 1\r\nTE: trailers\r\nX-End: 2\r\n\r\n',
+    );
+    await rawRequest(
+      edge.port,
+      'GET /shared HTTP/1.1\r\nHost: edge\r\nX-End: 2\r\nX-Request-Id: client-chosen-id\r\nConnection: close\r\n\r\n',
+    );
     const keyed = origin.requests.find((r) => r.url === '/keyed')?.headers ?? {};
     assert.equal(keyed['x-api-key'], 'k-0123456789abcdef');
     assert.equal(keyed['x-end'], '2');

@@ -6,7 +6,10 @@ import { startEdge, type RunningEdge } from '../support/edge.js';
 import { sleep } from '../support/fake-origin.js';
 import { datasetFrom, seedIndex } from '../support/seed-index.js';
 
-/** What the origin saw: the real API's node server emits 'request' for every request, so a second listener can watch without changing it. */
+/**
+ * What the origin saw: the real API's node server emits 'request' for every request, so a second listener can
+ * watch without changing it.
+ */
 function watch(api: RunningApi) {
   const seen: { url: string; headers: IncomingHttpHeaders; status?: number }[] = [];
   api.app.server.on('request', (req, res) => {
@@ -128,7 +131,13 @@ describe('edge in front of the real cinedex API', () => {
     const metrics = await fetch(`${edge.base}/metrics`);
     assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/);
     const text = await metrics.text();
-    for (const name of ['cinedex_edge_responses_total', 'cinedex_edge_upstream_duration_seconds_bucket', 'cinedex_edge_cache_bytes', 'cinedex_edge_cache_entries', 'cinedex_edge_coalesced_requests_total']) {
+    for (const name of [
+      'cinedex_edge_responses_total',
+      'cinedex_edge_upstream_duration_seconds_bucket',
+      'cinedex_edge_cache_bytes',
+      'cinedex_edge_cache_entries',
+      'cinedex_edge_coalesced_requests_total',
+    ]) {
       assert.ok(text.includes(name), name);
     }
     assert.match(text, /cinedex_edge_responses_total\{cache="HIT",status_code="200"\} [1-9]/);
@@ -162,7 +171,11 @@ describe('revalidation against the real API (max-age=1)', () => {
     assert.equal(revalidated.headers.get('x-cache'), 'REVALIDATED');
     assert.equal(revalidated.status, 200);
     assert.equal(revalidated.headers.get('age'), '0', 'a revalidated answer is as good as new');
-    assert.equal(revalidated.headers.get('content-type'), 'application/json; charset=utf-8', 'stored headers the 304 did not carry are kept');
+    assert.equal(
+      revalidated.headers.get('content-type'),
+      'application/json; charset=utf-8',
+      'stored headers the 304 did not carry are kept',
+    );
     assert.ok(Buffer.from(await revalidated.arrayBuffer()).equals(body));
     const asked = origin.seen.filter((s) => s.url === path);
     assert.equal(asked.length, 2);

@@ -112,7 +112,10 @@ describe('nginx edge cache (deploy/edge/nginx.conf) in front of cinedex', () => 
     assert.equal(refreshed.body, first.body);
     assert.equal(refreshed.headers.get('etag'), first.headers.get('etag'));
     const now = await origin();
-    assert.ok(now.served(304) > before.served(304), `the origin answered 304 to the revalidation (304s: ${before.served(304)} → ${now.served(304)})`);
+    assert.ok(
+      now.served(304) > before.served(304),
+      `the origin answered 304 to the revalidation (304s: ${before.served(304)} → ${now.served(304)})`,
+    );
     assert.equal(now.served(200), before.served(200), 'the body was not fetched again');
   });
 
@@ -134,11 +137,12 @@ describe('nginx edge cache (deploy/edge/nginx.conf) in front of cinedex', () => 
       assert.equal(answer.cache, 'BYPASS', header);
       const now = await origin();
       assert.equal(now.served(200), before.served(200) + 1, `a request with ${header} reached the origin`);
-      if (header === 'x-api-key') assert.equal(now.byClient('edge-tester'), before.byClient('edge-tester') + 1, 'the origin identified the key holder');
+      if (header === 'x-api-key')
+        assert.equal(now.byClient('edge-tester'), before.byClient('edge-tester') + 1, 'the origin identified the key holder');
     }
   });
 
-  test("a request with credentials leaves nothing in the shared cache for anonymous clients", async () => {
+  test('a request with credentials leaves nothing in the shared cache for anonymous clients', async () => {
     for (const [i, { header, value }] of CREDENTIALS.entries()) {
       const path = `/v1/movies?title=star&limit=${i + 2}`;
       const keyed = await get(at(), path, { [header]: value });

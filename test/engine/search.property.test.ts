@@ -125,7 +125,9 @@ test('a keyset position that names no movie still resumes in order', () => {
       const after = { year: movie.year, title: bump ? `${movie.title}\u0000` : movie.title, id: bump ? '' : movie.id };
       const page = searchMovies(index, { cast: [], genres: [] }, { limit: 5, after });
       const expected = referenceSearch(movies, { cast: [], genres: [] })
-        .filter((m) => m.year < after.year || (m.year === after.year && (m.title > after.title || (m.title === after.title && m.id > after.id))))
+        .filter(
+          (m) => m.year < after.year || (m.year === after.year && (m.title > after.title || (m.title === after.title && m.id > after.id))),
+        )
         .slice(0, 5)
         .map((m) => m.id);
       assert.deepEqual(

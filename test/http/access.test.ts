@@ -12,21 +12,26 @@ const KEY = 'k-0123456789abcdef';
 
 test('token buckets allow `burst` at once, then `rate` per second, per client', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 20 }), fc.array(fc.integer({ min: 0, max: 2000 }), { maxLength: 60 }), (rate, burst, gaps) => {
-      const buckets = new TokenBuckets(rate, burst);
-      let now = 0;
-      let allowed = 0;
-      for (const gap of gaps) {
-        now += gap;
-        if (buckets.take('c', now) === 0) allowed++;
-      }
-      // Never more than the burst plus what the elapsed time refilled.
-      assert.ok(allowed <= burst + Math.floor((now / 1000) * rate) + 1);
-      const fresh = new TokenBuckets(rate, burst);
-      for (let i = 0; i < burst; i++) assert.equal(fresh.take('d', 0), 0);
-      assert.ok(fresh.take('d', 0) > 0, 'the request after the burst waits');
-      assert.equal(fresh.take('other', 0), 0, 'clients have their own buckets');
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 20 }),
+      fc.integer({ min: 1, max: 20 }),
+      fc.array(fc.integer({ min: 0, max: 2000 }), { maxLength: 60 }),
+      (rate, burst, gaps) => {
+        const buckets = new TokenBuckets(rate, burst);
+        let now = 0;
+        let allowed = 0;
+        for (const gap of gaps) {
+          now += gap;
+          if (buckets.take('c', now) === 0) allowed++;
+        }
+        // Never more than the burst plus what the elapsed time refilled.
+        assert.ok(allowed <= burst + Math.floor((now / 1000) * rate) + 1);
+        const fresh = new TokenBuckets(rate, burst);
+        for (let i = 0; i < burst; i++) assert.equal(fresh.take('d', 0), 0);
+        assert.ok(fresh.take('d', 0) > 0, 'the request after the burst waits');
+        assert.equal(fresh.take('other', 0), 0, 'clients have their own buckets');
+      },
+    ),
   );
 });
 
@@ -51,7 +56,7 @@ test('keys identify clients in metrics; unknown keys are 401; anonymous is allow
     assert.match(bad.headers.get('content-type') ?? '', /problem\+json/);
     const metrics = await (await fetch(`${api.base}/metrics`)).text();
     assert.match(metrics, /cinedex_requests_total\{client="acme"\} 1/);
-    assert.ok(/cinedex_requests_total\{client="anonymous"\} [1-9]/.test(metrics), "anonymous requests are counted");
+    assert.ok(/cinedex_requests_total\{client="anonymous"\} [1-9]/.test(metrics), 'anonymous requests are counted');
   } finally {
     await api.app.close();
   }
@@ -77,7 +82,11 @@ test('over the rate limit: 429 problem with Retry-After, per client', async () =
     assert.equal(limited.status, 429);
     assert.equal(limited.headers.get('retry-after'), '1');
     assert.match(((await limited.json()) as { detail: string }).detail, /rate limit of 1 requests per second/);
-    assert.equal((await fetch(`${api.base}/v1/genres`, { headers: { 'x-api-key': KEY } })).status, 200, 'a keyed client has its own bucket');
+    assert.equal(
+      (await fetch(`${api.base}/v1/genres`, { headers: { 'x-api-key': KEY } })).status,
+      200,
+      'a keyed client has its own bucket',
+    );
   } finally {
     await api.app.close();
   }

@@ -20,10 +20,18 @@ interface ListBody {
   next_cursor: string | null;
 }
 
-async function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; headers: Headers; json: unknown }> {
+async function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string; headers: Headers; json: unknown }> {
   const res = await fetch(api.base + path, { headers });
   const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, json: text ? JSON.parse(text) : undefined };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    headers: res.headers,
+    json: text ? JSON.parse(text) : undefined,
+  };
 }
 
 async function expectProblem(path: string, status: number, detail: RegExp, init: Record<string, string> = {}): Promise<void> {

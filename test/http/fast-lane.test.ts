@@ -10,7 +10,9 @@ import { datasetFrom, seedIndex } from '../support/seed-index.js';
 const KEY = 'k-0123456789abcdef';
 
 /** A server whose Fastify side records every request it sees: what it does not see, the fast lane answered. */
-async function startCounted(options: Parameters<typeof startApi>[0] = {}): Promise<{ api: RunningApi; reachedFastify: string[]; logLines: Record<string, unknown>[] }> {
+async function startCounted(
+  options: Parameters<typeof startApi>[0] = {},
+): Promise<{ api: RunningApi; reachedFastify: string[]; logLines: Record<string, unknown>[] }> {
   const reachedFastify: string[] = [];
   const logLines: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -31,19 +33,28 @@ async function startCounted(options: Parameters<typeof startApi>[0] = {}): Promi
 
 /** The whole response as bytes on the wire, with the one header that may differ between two sends masked: Date. */
 async function wire(api: RunningApi, path: string, headers: Record<string, string> = {}): Promise<string> {
-  const lines = Object.entries({ host: 'localhost', 'x-request-id': 'same-id-for-both', connection: 'close', ...headers }).map(([k, v]) => `${k}: ${v}\r\n`);
+  const lines = Object.entries({ host: 'localhost', 'x-request-id': 'same-id-for-both', connection: 'close', ...headers }).map(
+    ([k, v]) => `${k}: ${v}\r\n`,
+  );
   const raw = await rawExchange(api.port, `GET ${path} HTTP/1.1\r\n${lines.join('')}\r\n`);
   return raw.replace(/^date: .*$/im, 'date: <masked>');
 }
 
-async function get(api: RunningApi, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+async function get(
+  api: RunningApi,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const res = await fetch(api.base + path, { headers });
   return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
 }
 
 test('the lane and the Fastify route write the same bytes: hits, misses, cursors, 304s, 400s, draining, not ready', async () => {
   let draining = false;
-  const { api, reachedFastify } = await startCounted({ isDraining: () => draining, access: { keys: new Map([[KEY, 'acme']]), requireApiKey: false, rateLimit: 0, rateBurst: 0 } });
+  const { api, reachedFastify } = await startCounted({
+    isDraining: () => draining,
+    access: { keys: new Map([[KEY, 'acme']]), requireApiKey: false, rateLimit: 0, rateBurst: 0 },
+  });
   try {
     const first = JSON.parse((await get(api, '/v1/movies?genre=Drama&year=1950&limit=3')).body) as { next_cursor: string };
     const etag = (await get(api, '/v1/movies?title=mission')).headers.etag as string;
@@ -71,7 +82,10 @@ test('the lane and the Fastify route write the same bytes: hits, misses, cursors
       }
     }
     draining = false;
-    const empty = await startCounted({ empty: true, access: { keys: new Map([[KEY, 'acme']]), requireApiKey: false, rateLimit: 0, rateBurst: 0 } });
+    const empty = await startCounted({
+      empty: true,
+      access: { keys: new Map([[KEY, 'acme']]), requireApiKey: false, rateLimit: 0, rateBurst: 0 },
+    });
     try {
       const lane = await wire(empty.api, '/v1/movies?year=1999');
       assert.match(lane, /^HTTP\/1\.1 503 /);
@@ -101,14 +115,24 @@ test('the lane echoes request ids, answers If-None-Match with 304, and logs and 
     await new Promise((r) => setTimeout(r, 50));
     const lines = logLines.filter((l) => l.msg === 'request' && l.url === path);
     assert.equal(lines.length, 4);
-    const keys = (l: Record<string, unknown>) => Object.keys(l).filter((k) => k !== 'time').sort();
-    assert.deepEqual(keys(lines[0] as Record<string, unknown>), keys(lines[3] as Record<string, unknown>), 'the lane and Fastify log the same fields');
-    assert.deepEqual(lines.map((l) => [l.reqId, l.route, l.status, l.client]), [
-      ['from-the-client-1', '/v1/movies', 200, 'anonymous'],
-      ['from-the-client-2', '/v1/movies', 200, 'anonymous'],
-      [conditional.headers['x-request-id'], '/v1/movies', 304, 'anonymous'],
-      ['from-the-client-3', '/v1/movies', 200, 'anonymous'],
-    ]);
+    const keys = (l: Record<string, unknown>) =>
+      Object.keys(l)
+        .filter((k) => k !== 'time')
+        .sort();
+    assert.deepEqual(
+      keys(lines[0] as Record<string, unknown>),
+      keys(lines[3] as Record<string, unknown>),
+      'the lane and Fastify log the same fields',
+    );
+    assert.deepEqual(
+      lines.map((l) => [l.reqId, l.route, l.status, l.client]),
+      [
+        ['from-the-client-1', '/v1/movies', 200, 'anonymous'],
+        ['from-the-client-2', '/v1/movies', 200, 'anonymous'],
+        [conditional.headers['x-request-id'], '/v1/movies', 304, 'anonymous'],
+        ['from-the-client-3', '/v1/movies', 200, 'anonymous'],
+      ],
+    );
     const metrics = await (await fetch(`${api.base}/metrics`)).text();
     assert.match(metrics, /http_request_duration_seconds_count\{route="\/v1\/movies",status_code="200"\} 3/);
     assert.match(metrics, /http_request_duration_seconds_count\{route="\/v1\/movies",status_code="304"\} 1/);
@@ -128,7 +152,12 @@ test('a new data version is never answered from the old one', async () => {
     const { movies } = seedIndex();
     // The same catalogue without the newest Mission: Impossible, under a new version.
     const newest = (JSON.parse(before.body) as { items: { id: string }[] }).items[0]?.id;
-    api.live.swap(datasetFrom('v-next', movies.filter((m) => m.id !== newest)));
+    api.live.swap(
+      datasetFrom(
+        'v-next',
+        movies.filter((m) => m.id !== newest),
+      ),
+    );
     const after = await get(api, path);
     assert.notEqual(after.headers.etag, before.headers.etag);
     assert.ok(!after.body.includes(`"${newest}"`));
@@ -139,7 +168,9 @@ test('a new data version is never answered from the old one', async () => {
 });
 
 test('what the lane leaves to Fastify: credentials, other paths and methods, over-long URLs; no lane when clients are limited', async () => {
-  const { api, reachedFastify } = await startCounted({ access: { keys: new Map([[KEY, 'acme']]), requireApiKey: false, rateLimit: 0, rateBurst: 0 } });
+  const { api, reachedFastify } = await startCounted({
+    access: { keys: new Map([[KEY, 'acme']]), requireApiKey: false, rateLimit: 0, rateBurst: 0 },
+  });
   try {
     const path = '/v1/movies?year=1999';
     const expectFastify = async (what: string, send: () => Promise<{ status: number }>) => {

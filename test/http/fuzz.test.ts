@@ -15,7 +15,33 @@ after(() => api.app.close());
 const hostile = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.string({ unit: 'binary', maxLength: 100 }),
-  fc.array(fc.constantFrom('title', 'year', 'cast', 'genre', 'limit', 'cursor', '%', '%E0', '%zz', '=', '&', '+', '__proto__', 'constructor', '[]', '\u0000', '9999999999999999999', '-1', 'é', '💥'), { maxLength: 20 }).map((parts) => parts.join('')),
+  fc
+    .array(
+      fc.constantFrom(
+        'title',
+        'year',
+        'cast',
+        'genre',
+        'limit',
+        'cursor',
+        '%',
+        '%E0',
+        '%zz',
+        '=',
+        '&',
+        '+',
+        '__proto__',
+        'constructor',
+        '[]',
+        '\u0000',
+        '9999999999999999999',
+        '-1',
+        'é',
+        '💥',
+      ),
+      { maxLength: 20 },
+    )
+    .map((parts) => parts.join('')),
 );
 
 test('the query parser only ever returns a query or throws QueryError', () => {
@@ -34,19 +60,23 @@ test('the query parser only ever returns a query or throws QueryError', () => {
 
 test('hostile query strings and paths over HTTP never get a 5xx', async () => {
   await fc.assert(
-    fc.asyncProperty(hostile, fc.constantFrom('/v1/movies?', '/v1/movies/', '/v1/genres?', '/', '/v1/movies/abc/history?'), async (junk, prefix) => {
-      const path = prefix + encodeURI(junk).replace(/%25/g, '%');
-      let url: URL;
-      try {
-        url = new URL(`${api.base}${path}`);
-      } catch {
-        return; // the client itself cannot spell this URL: nothing to send
-      }
-      // No catch here: a server that stops answering fails the property.
-      const res = await fetch(url);
-      assert.ok(res.status < 500, `${res.status} for ${path}`);
-      await res.arrayBuffer();
-    }),
+    fc.asyncProperty(
+      hostile,
+      fc.constantFrom('/v1/movies?', '/v1/movies/', '/v1/genres?', '/', '/v1/movies/abc/history?'),
+      async (junk, prefix) => {
+        const path = prefix + encodeURI(junk).replace(/%25/g, '%');
+        let url: URL;
+        try {
+          url = new URL(`${api.base}${path}`);
+        } catch {
+          return; // the client itself cannot spell this URL: nothing to send
+        }
+        // No catch here: a server that stops answering fails the property.
+        const res = await fetch(url);
+        assert.ok(res.status < 500, `${res.status} for ${path}`);
+        await res.arrayBuffer();
+      },
+    ),
     { numRuns: 400 },
   );
 });
@@ -54,7 +84,10 @@ test('hostile query strings and paths over HTTP never get a 5xx', async () => {
 test('raw hostile request lines never crash the server or get a 5xx', async () => {
   await fc.assert(
     fc.asyncProperty(fc.string({ unit: 'binary-ascii', maxLength: 300 }), async (junk) => {
-      const res = await rawRequest(api.port, `GET /v1/movies?${junk.replace(/[\r\n ]/g, '')} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const res = await rawRequest(
+        api.port,
+        `GET /v1/movies?${junk.replace(/[\r\n ]/g, '')} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      );
       // Every request line gets an answer (a 400 for what node's parser refuses), never silence or a 5xx.
       assert.ok(res.status >= 200 && res.status < 500, `${res.status} for ${JSON.stringify(junk)}`);
     }),

@@ -22,16 +22,20 @@ test('answers are kept per data version: another version misses, and storing one
 
 test('the byte bound holds for any sequence of answers; a cache of 0 bytes keeps nothing', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 4000 }), fc.array(fc.tuple(fc.string({ maxLength: 20 }), fc.integer({ min: 0, max: 1500 })), { maxLength: 80 }), (max, entries) => {
-      const cache = new ResponseCache(max);
-      for (const [key, size] of entries) {
-        cache.set('v', key, cached(Buffer.alloc(size), '"x"'));
-        assert.ok(cache.stats.bytes <= max);
-      }
-      if (max === 0) assert.equal(cache.stats.entries, 0);
-      const last = entries.at(-1);
-      // The newest answer is kept whenever it fits on its own (the per-entry estimate is under 400 bytes).
-      if (last && last[1] + last[0].length * 2 + 400 <= max) assert.ok(cache.get('v', last[0]));
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 4000 }),
+      fc.array(fc.tuple(fc.string({ maxLength: 20 }), fc.integer({ min: 0, max: 1500 })), { maxLength: 80 }),
+      (max, entries) => {
+        const cache = new ResponseCache(max);
+        for (const [key, size] of entries) {
+          cache.set('v', key, cached(Buffer.alloc(size), '"x"'));
+          assert.ok(cache.stats.bytes <= max);
+        }
+        if (max === 0) assert.equal(cache.stats.entries, 0);
+        const last = entries.at(-1);
+        // The newest answer is kept whenever it fits on its own (the per-entry estimate is under 400 bytes).
+        if (last && last[1] + last[0].length * 2 + 400 <= max) assert.ok(cache.get('v', last[0]));
+      },
+    ),
   );
 });

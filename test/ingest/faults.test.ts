@@ -26,7 +26,11 @@ const seed = seedIndex().movies.slice(0, 3000);
 function updates(n: number, salt: number): object[] {
   return Array.from({ length: n }, (_, i) => {
     const m = seed[(i * 7 + salt) % seed.length] as Movie;
-    return i % 9 === 0 ? { title: `Fresh ${salt}-${i}`, year: 2020, genres: ['New'] } : i % 13 === 0 ? { title: m.title, year: m.year, deleted: true } : { title: m.title, year: m.year, cast: [`Cast ${salt}-${i}`] };
+    return i % 9 === 0
+      ? { title: `Fresh ${salt}-${i}`, year: 2020, genres: ['New'] }
+      : i % 13 === 0
+        ? { title: m.title, year: m.year, deleted: true }
+        : { title: m.title, year: m.year, cast: [`Cast ${salt}-${i}`] };
   });
 }
 
@@ -98,7 +102,17 @@ test('a pointer naming a snapshot that does not decode is refused', async () => 
   const garbage = Buffer.from('not a snapshot');
   const { createHash } = await import('node:crypto');
   await s.repository.store.put('catalogue/snapshots/bad.ndjson.gz', garbage);
-  await s.repository.store.put(POINTER_KEY, Buffer.from(JSON.stringify({ ...current!.pointer, version: 'bad', snapshotKey: 'catalogue/snapshots/bad.ndjson.gz', sha256: createHash('sha256').update(garbage).digest('hex') })));
+  await s.repository.store.put(
+    POINTER_KEY,
+    Buffer.from(
+      JSON.stringify({
+        ...current!.pointer,
+        version: 'bad',
+        snapshotKey: 'catalogue/snapshots/bad.ndjson.gz',
+        sha256: createHash('sha256').update(garbage).digest('hex'),
+      }),
+    ),
+  );
   assert.equal(await refresher.refresh(), 'refused');
   assert.match(refresher.state.lastError?.message ?? '', /not valid gzip/);
   assert.equal(live.dataset?.index.size, seed.length);
@@ -110,16 +124,43 @@ test('S3 errors are retried, then the run fails cleanly without publishing', asy
   const port = await proxy.start();
   try {
     const direct = new SnapshotRepository(s3.store('cat/'));
-    await direct.publish({ sequence: 1, basedOn: null, entries: [...MergeState.fromMovies(seed.slice(0, 50)).allEntries()], ledger: [], runs: [], audit: [] }, null, new Date());
+    await direct.publish(
+      { sequence: 1, basedOn: null, entries: [...MergeState.fromMovies(seed.slice(0, 50)).allEntries()], ledger: [], runs: [], audit: [] },
+      null,
+      new Date(),
+    );
     await s3.store('inbox/').put('acme/1.json', Buffer.from(JSON.stringify(updates(5, 3))));
-    const flaky = (prefix: string) => new S3Store({ bucket: s3.bucket, prefix, endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: S3_CREDENTIALS, maxAttempts: 2, requestTimeoutMs: 300, connectionTimeoutMs: 300 });
+    const flaky = (prefix: string) =>
+      new S3Store({
+        bucket: s3.bucket,
+        prefix,
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'us-east-1',
+        credentials: S3_CREDENTIALS,
+        maxAttempts: 2,
+        requestTimeoutMs: 300,
+        connectionTimeoutMs: 300,
+      });
     const before = await direct.current();
     proxy.inject('http500', 100);
-    await assert.rejects(runIngestion({ repository: new SnapshotRepository(flaky('cat/')), inbox: flaky('inbox/'), maxObjectBytes: 1e6, log: pino({ level: 'silent' }) }), /failed after 2 attempts/);
+    await assert.rejects(
+      runIngestion({
+        repository: new SnapshotRepository(flaky('cat/')),
+        inbox: flaky('inbox/'),
+        maxObjectBytes: 1e6,
+        log: pino({ level: 'silent' }),
+      }),
+      /failed after 2 attempts/,
+    );
     assert.deepEqual(await direct.current(), before, 'nothing was published');
     // Once S3 recovers, the same run succeeds and the object is applied, not lost.
     proxy.clear();
-    const outcome = await runIngestion({ repository: new SnapshotRepository(flaky('cat/')), inbox: flaky('inbox/'), maxObjectBytes: 1e6, log: pino({ level: 'silent' }) });
+    const outcome = await runIngestion({
+      repository: new SnapshotRepository(flaky('cat/')),
+      inbox: flaky('inbox/'),
+      maxObjectBytes: 1e6,
+      log: pino({ level: 'silent' }),
+    });
     assert.ok(outcome.published);
     assert.equal(outcome.run.objectsApplied, 1);
   } finally {

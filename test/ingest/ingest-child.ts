@@ -5,4 +5,9 @@ import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import { FolderStore } from '../../src/store/folder-store.js';
 
 const [storeDir, inboxDir] = process.argv.slice(2) as [string, string];
-await runIngestion({ repository: new SnapshotRepository(new FolderStore(storeDir)), inbox: new FolderStore(inboxDir), maxObjectBytes: 64 * 2 ** 20, log: pino({ level: 'silent' }) });
+await runIngestion({
+  repository: new SnapshotRepository(new FolderStore(storeDir)),
+  inbox: new FolderStore(inboxDir),
+  maxObjectBytes: 64 * 2 ** 20,
+  log: pino({ level: 'silent' }),
+});

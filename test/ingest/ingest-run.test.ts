@@ -19,12 +19,16 @@ function byTitle(movies: Movie[], title: string, year: number): Movie[] {
 
 test('partial updates, new movies, deletions and duplicate keys merge by the contract', async () => {
   const s = await seededFolder(seed);
-  s.drop('acme/1.json', [
-    { title: 'ALPHA', year: 2000, genres: ['Drama', 'Thriller'] },
-    { title: 'Gamma', year: 2010, cast: ['Gil'], genres: ['Action'] },
-    { title: 'Beta', year: 2001, deleted: true },
-    { title: 'carmen', year: 1915, genres: ['Opera'] },
-  ], T);
+  s.drop(
+    'acme/1.json',
+    [
+      { title: 'ALPHA', year: 2000, genres: ['Drama', 'Thriller'] },
+      { title: 'Gamma', year: 2010, cast: ['Gil'], genres: ['Action'] },
+      { title: 'Beta', year: 2001, deleted: true },
+      { title: 'carmen', year: 1915, genres: ['Opera'] },
+    ],
+    T,
+  );
   const outcome = await s.ingest();
   assert.ok(outcome.published);
   const movies = await s.movies();
@@ -37,7 +41,10 @@ test('partial updates, new movies, deletions and duplicate keys merge by the con
   assert.equal(byTitle(movies, 'beta', 2001).length, 0);
   const carmens = byTitle(movies, 'carmen', 1915);
   assert.equal(carmens.length, 2, 'both records with the key are kept');
-  assert.ok(carmens.every((m) => m.genres[0] === 'Opera'), 'an update applies to every record with its key');
+  assert.ok(
+    carmens.every((m) => m.genres[0] === 'Opera'),
+    'an update applies to every record with its key',
+  );
   assert.deepEqual(carmens.map((m) => m.cast[0]).sort(), ['Geraldine Farrar', 'Theda Bara']);
 });
 
@@ -68,14 +75,18 @@ test('an older object processed later does not overwrite newer values', async ()
 
 test('bad files and records are rejected with reasons; the good records still apply; nothing is lost', async () => {
   const s = await seededFolder(seed);
-  s.drop('acme/mixed.json', [
-    { title: 'Alpha', year: 2000, cast: ['Ok'] },
-    { title: '', year: 2000 },
-    { title: 'X', year: 1700 },
-    { title: 'Y', year: 2001, cast: 'not a list' },
-    { title: 'Z', year: 2002, deleted: 'yes' },
-    JSON.parse('{"__proto__": {"polluted": true}, "title": "Proto", "year": 2003}'),
-  ], T);
+  s.drop(
+    'acme/mixed.json',
+    [
+      { title: 'Alpha', year: 2000, cast: ['Ok'] },
+      { title: '', year: 2000 },
+      { title: 'X', year: 1700 },
+      { title: 'Y', year: 2001, cast: 'not a list' },
+      { title: 'Z', year: 2002, deleted: 'yes' },
+      JSON.parse('{"__proto__": {"polluted": true}, "title": "Proto", "year": 2003}'),
+    ],
+    T,
+  );
   s.drop('acme/not-array.json', { title: 'Alpha', year: 2000 }, T);
   s.drop('acme/broken.json', '[{"title": "A", ', T);
   s.drop('acme/latin1.json', Buffer.from([0x5b, 0x22, 0xe9, 0x22, 0x5d]), T);
@@ -98,7 +109,10 @@ test('bad files and records are rejected with reasons; the good records still ap
   assert.match(ledger.get('loose.json')?.reason ?? '', /under <provider>\//);
   assert.match(ledger.get('acme/huge.json')?.reason ?? '', /more than the limit of 4096 bytes/);
   const mixed = ledger.get('acme/mixed.json');
-  assert.deepEqual(mixed?.rejections.map((r) => r.index), [1, 2, 3, 4]);
+  assert.deepEqual(
+    mixed?.rejections.map((r) => r.index),
+    [1, 2, 3, 4],
+  );
   assert.match(mixed?.rejections[1]?.reason ?? '', /year must be an integer from 1850 to 2100/);
   assert.equal(({} as { polluted?: boolean }).polluted, undefined);
   assert.ok(byTitle(await s.movies(), 'proto', 2003).length === 1);
@@ -137,5 +151,8 @@ test('every change is audited with its provenance; history is newest first', asy
     ],
   );
   assert.equal(dataset.lastRun?.summary.id, 'run-3');
-  assert.deepEqual(dataset.lastRun?.objects.map((o) => o.key), ['other/2.json']);
+  assert.deepEqual(
+    dataset.lastRun?.objects.map((o) => o.key),
+    ['other/2.json'],
+  );
 });

@@ -38,20 +38,31 @@ test('against a real S3-protocol server: seed, upload updates, ingest, publish, 
 
     await s3.store('inbox/').put(
       'acme/2026-11-24.json',
-      Buffer.from(JSON.stringify([
-        { title: 'Mission: Impossible', year: 1996, genres: ['Action', 'Spy'] },
-        { title: 'A Brand New Film', year: 2026, cast: ['New Star'], genres: ['Drama'] },
-        { title: 'Broken', year: 'soon' },
-      ])),
+      Buffer.from(
+        JSON.stringify([
+          { title: 'Mission: Impossible', year: 1996, genres: ['Action', 'Spy'] },
+          { title: 'A Brand New Film', year: 2026, cast: ['New Star'], genres: ['Drama'] },
+          { title: 'Broken', year: 'soon' },
+        ]),
+      ),
     );
     await s3.store('inbox/').put('acme/bad.json', Buffer.from('{"not": "an array"}'));
     const ingested = await runCli(['ingest'], env);
     assert.equal(ingested.code, 0, ingested.stderr + ingested.stdout);
 
-    await waitFor(async () => ((await (await fetch(`${base}/v1/status`)).json()) as { version: string }).version !== status0.version, 10_000, 'the refresh');
+    await waitFor(
+      async () => ((await (await fetch(`${base}/v1/status`)).json()) as { version: string }).version !== status0.version,
+      10_000,
+      'the refresh',
+    );
     const status = (await (await fetch(`${base}/v1/status`)).json()) as {
       movies: number;
-      lastIngestionRun: { objectsApplied: number; objectsRejected: number; recordsRejected: number; objects: { key: string; reason?: string; rejections: { reason: string }[] }[] };
+      lastIngestionRun: {
+        objectsApplied: number;
+        objectsRejected: number;
+        recordsRejected: number;
+        objects: { key: string; reason?: string; rejections: { reason: string }[] }[];
+      };
     };
     assert.equal(status.movies, 28_796);
     assert.equal(status.lastIngestionRun.objectsApplied, 1);
@@ -60,12 +71,20 @@ test('against a real S3-protocol server: seed, upload updates, ingest, publish, 
     assert.match(status.lastIngestionRun.objects.find((o) => o.key === 'acme/bad.json')?.reason ?? '', /not a JSON array/);
 
     const found = (await (await fetch(`${base}/v1/movies?title=brand+new+film`)).json()) as { items: { id: string; cast: string[] }[] };
-    assert.deepEqual(found.items.map((m) => m.cast), [['New Star']]);
+    assert.deepEqual(
+      found.items.map((m) => m.cast),
+      [['New Star']],
+    );
     const id = movieId('Mission: Impossible', 1996);
     const movie = (await (await fetch(`${base}/v1/movies/${id}`)).json()) as { genres: string[] };
     assert.deepEqual(movie.genres, ['Action', 'Spy']);
-    const history = (await (await fetch(`${base}/v1/movies/${id}/history`)).json()) as { items: { field: string; provider: string; object: string }[] };
-    assert.deepEqual(history.items.map((h) => [h.field, h.provider, h.object]), [['genres', 'acme', 'acme/2026-11-24.json']]);
+    const history = (await (await fetch(`${base}/v1/movies/${id}/history`)).json()) as {
+      items: { field: string; provider: string; object: string }[];
+    };
+    assert.deepEqual(
+      history.items.map((h) => [h.field, h.provider, h.object]),
+      [['genres', 'acme', 'acme/2026-11-24.json']],
+    );
   } finally {
     await serve?.stop();
     await s3.close();

@@ -33,7 +33,13 @@ test('snapshots swap in under load: no failed request, and paging across swaps n
   assert.equal(await refresher.refresh(), 'swapped');
   const api = await startApi({ live });
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-  const paths = ['/v1/movies?genre=Drama', '/v1/movies?title=love', '/v1/movies?year=1950', '/v1/genres', `/v1/movies/${(movies[5] as Movie).id}`];
+  const paths = [
+    '/v1/movies?genre=Drama',
+    '/v1/movies?title=love',
+    '/v1/movies?year=1950',
+    '/v1/genres',
+    `/v1/movies/${(movies[5] as Movie).id}`,
+  ];
   const failures: string[] = [];
   let requests = 0;
   let longestBlockMs = 0;

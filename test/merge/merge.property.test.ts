@@ -28,16 +28,30 @@ function reference(seed: readonly Movie[], objects: readonly UpdateObject[]): Ma
       if (v.ok) flat.push({ stamp: [o.lastModified, o.key, position], record: { ...v.record.fields, deleted: v.record.deleted } });
     });
   }
-  const cmp = (a: Stamped, b: Stamped) => a.stamp[0] - b.stamp[0] || (a.stamp[1] < b.stamp[1] ? -1 : a.stamp[1] > b.stamp[1] ? 1 : 0) || a.stamp[2] - b.stamp[2];
+  const cmp = (a: Stamped, b: Stamped) =>
+    a.stamp[0] - b.stamp[0] || (a.stamp[1] < b.stamp[1] ? -1 : a.stamp[1] > b.stamp[1] ? 1 : 0) || a.stamp[2] - b.stamp[2];
   flat.sort(cmp);
   const keyOf = (title: string, year: number) => `${year}|${fold(title)}`;
   const out = new Map<string, Record<string, unknown>>();
-  const keys = new Set([...seed.map((m) => keyOf(m.title, m.year)), ...flat.map((f) => keyOf(f.record.title as string, f.record.year as number))]);
+  const keys = new Set([
+    ...seed.map((m) => keyOf(m.title, m.year)),
+    ...flat.map((f) => keyOf(f.record.title as string, f.record.year as number)),
+  ]);
   for (const key of keys) {
     const updates = flat.filter((f) => keyOf(f.record.title as string, f.record.year as number) === key);
     const seeded = seed.filter((m) => keyOf(m.title, m.year) === key);
     const bases: Movie[] =
-      seeded.length > 0 ? seeded : [{ id: movieId(updates[0]!.record.title as string, updates[0]!.record.year as number), title: updates[0]!.record.title as string, year: updates[0]!.record.year as number, cast: [], genres: [] }];
+      seeded.length > 0
+        ? seeded
+        : [
+            {
+              id: movieId(updates[0]!.record.title as string, updates[0]!.record.year as number),
+              title: updates[0]!.record.title as string,
+              year: updates[0]!.record.year as number,
+              cast: [],
+              genres: [],
+            },
+          ];
     const last = updates[updates.length - 1];
     const deleted = last ? last.record.deleted === true : seeded.length === 0;
     if (deleted) continue;
@@ -81,37 +95,60 @@ const seedMovies: Movie[] = [
 ];
 
 const record = fc.oneof(
-  { weight: 10, arbitrary: fc.record(
-    {
-      title: fc.constantFrom(...titles),
-      year: fc.constantFrom(2000, 1915, 2001),
-      cast: fc.array(fc.constantFrom('A', 'B', 'C'), { maxLength: 2 }),
-      genres: fc.array(fc.constantFrom('Drama', 'Action'), { maxLength: 2 }),
-      extract: fc.constantFrom('x', 'y'),
-      deleted: fc.boolean(),
-    },
-    { requiredKeys: ['title', 'year'] },
-  ) },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>({ title: '', year: 2000 }, { title: 'Alpha', year: 1700 }, 'junk', { title: 'Alpha', year: 2000, cast: 'x' }) },
+  {
+    weight: 10,
+    arbitrary: fc.record(
+      {
+        title: fc.constantFrom(...titles),
+        year: fc.constantFrom(2000, 1915, 2001),
+        cast: fc.array(fc.constantFrom('A', 'B', 'C'), { maxLength: 2 }),
+        genres: fc.array(fc.constantFrom('Drama', 'Action'), { maxLength: 2 }),
+        extract: fc.constantFrom('x', 'y'),
+        deleted: fc.boolean(),
+      },
+      { requiredKeys: ['title', 'year'] },
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<unknown>({ title: '', year: 2000 }, { title: 'Alpha', year: 1700 }, 'junk', {
+      title: 'Alpha',
+      year: 2000,
+      cast: 'x',
+    }),
+  },
 );
 const objects = fc
-  .array(fc.record({ key: fc.constantFrom('p/a.json', 'p/b.json', 'q/c.json', 'q/d.json'), lastModified: fc.integer({ min: 1, max: 5 }), records: fc.array(record, { maxLength: 5 }) }), { maxLength: 6 })
+  .array(
+    fc.record({
+      key: fc.constantFrom('p/a.json', 'p/b.json', 'q/c.json', 'q/d.json'),
+      lastModified: fc.integer({ min: 1, max: 5 }),
+      records: fc.array(record, { maxLength: 5 }),
+    }),
+    { maxLength: 6 },
+  )
   // One object per key and time, as a store would have: equal times on different keys still happen.
   .map((list) => [...new Map(list.map((o) => [`${o.key}|${o.lastModified}`, o])).values()]);
 
 test('the merge equals the reference model', () => {
-  fc.assert(fc.property(objects, (objs) => assert.deepEqual(live(merged(seedMovies, [objs])), reference(seedMovies, objs))), { numRuns: 500 });
+  fc.assert(
+    fc.property(objects, (objs) => assert.deepEqual(live(merged(seedMovies, [objs])), reference(seedMovies, objs))),
+    { numRuns: 500 },
+  );
 });
 
 test('every processing order of the same objects gives the same catalogue', () => {
   fc.assert(
-    fc.property(objects.chain((objs) => fc.tuple(fc.constant(objs), fc.shuffledSubarray(objs, { minLength: objs.length, maxLength: objs.length }))), ([objs, shuffled]) => {
-      const a = merged(seedMovies, [objs]);
-      const b = merged(seedMovies, [shuffled]);
-      assert.deepEqual(live(b), live(a));
-      const entries = (s: MergeState) => new Map([...s.allEntries()].map((e) => [e.id, e]));
-      assert.deepEqual(entries(b), entries(a));
-    }),
+    fc.property(
+      objects.chain((objs) => fc.tuple(fc.constant(objs), fc.shuffledSubarray(objs, { minLength: objs.length, maxLength: objs.length }))),
+      ([objs, shuffled]) => {
+        const a = merged(seedMovies, [objs]);
+        const b = merged(seedMovies, [shuffled]);
+        assert.deepEqual(live(b), live(a));
+        const entries = (s: MergeState) => new Map([...s.allEntries()].map((e) => [e.id, e]));
+        assert.deepEqual(entries(b), entries(a));
+      },
+    ),
     { numRuns: 500 },
   );
 });
@@ -142,13 +179,18 @@ test('reported changes are exactly the visible differences', () => {
             const now = state.entry(change.id)!;
             const current = change.field === 'deleted' ? now.deleted : (now.values as Record<string, unknown>)[change.field];
             assert.deepEqual(current, change.new);
-            if (prior) assert.deepEqual(change.field === 'deleted' ? prior.deleted : ((prior.values as Record<string, unknown>)[change.field] ?? null), change.old);
+            if (prior)
+              assert.deepEqual(
+                change.field === 'deleted' ? prior.deleted : ((prior.values as Record<string, unknown>)[change.field] ?? null),
+                change.old,
+              );
           }
           const changed = new Set(changes.map((c) => `${c.id}|${c.field}`));
           for (const [id, prior] of before) {
             const now = state.entry(id)!;
             for (const field of MOVIE_FIELDS) {
-              if (!changed.has(`${id}|${field}`)) assert.deepEqual((now.values as Record<string, unknown>)[field], (prior.values as Record<string, unknown>)[field]);
+              if (!changed.has(`${id}|${field}`))
+                assert.deepEqual((now.values as Record<string, unknown>)[field], (prior.values as Record<string, unknown>)[field]);
             }
             if (!changed.has(`${id}|deleted`)) assert.equal(now.deleted, prior.deleted);
           }

@@ -43,5 +43,11 @@ test('fingerprints tell queries apart', () => {
   assert.notEqual(a, queryFingerprint({ title: 'a', cast: [], genres: [] }));
   assert.equal(a, queryFingerprint({ cast: ['a'], genres: [] }));
   // Deployed replicas issue cursors with this fingerprint: it must not change between releases.
-  assert.equal(a, createHash('sha256').update(JSON.stringify([null, null, ['a'], []])).digest('base64url').slice(0, 11));
+  assert.equal(
+    a,
+    createHash('sha256')
+      .update(JSON.stringify([null, null, ['a'], []]))
+      .digest('base64url')
+      .slice(0, 11),
+  );
 });

@@ -35,11 +35,13 @@ test('punctuation and one-character titles are searchable', () => {
 test('limit bounds', () => {
   assert.equal(parseListRequest('limit=1').limit, 1);
   assert.equal(parseListRequest('limit=100').limit, 100);
-  for (const bad of ['0', '101', 'x', '-1', '1.5', '1e2', '0100']) rejects(`limit=${bad}`, 'limit', /limit must be a whole number from 1 to 100/);
+  for (const bad of ['0', '101', 'x', '-1', '1.5', '1e2', '0100'])
+    rejects(`limit=${bad}`, 'limit', /limit must be a whole number from 1 to 100/);
 });
 
 test('malformed years are rejected, not guessed', () => {
-  for (const bad of ['abc', '19x6', '1996.0', '-1996', '12345', '+1996']) rejects(`year=${encodeURIComponent(bad)}`, 'year', /year must be a whole number/);
+  for (const bad of ['abc', '19x6', '1996.0', '-1996', '12345', '+1996'])
+    rejects(`year=${encodeURIComponent(bad)}`, 'year', /year must be a whole number/);
 });
 
 test('unknown, repeated and badly encoded parameters are rejected with their name', () => {

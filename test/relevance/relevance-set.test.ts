@@ -86,7 +86,11 @@ describe('the relevance set', () => {
   for (const entry of entries) {
     test(`${JSON.stringify(entry.q)} → ${entry.expect.title} (${entry.expect.year})`, () => {
       const found = seed.filter((m) => m.title === entry.expect.title && m.year === entry.expect.year);
-      assert.equal(found.length, 1, `the seed holds ${found.length} movies titled exactly ${JSON.stringify(entry.expect.title)} in ${entry.expect.year}`);
+      assert.equal(
+        found.length,
+        1,
+        `the seed holds ${found.length} movies titled exactly ${JSON.stringify(entry.expect.title)} in ${entry.expect.year}`,
+      );
       assert.ok(matchesQ(entry.q, found[0] as SeedRecord), `${JSON.stringify(entry.q)} does not match it under the q rule`);
     });
   }

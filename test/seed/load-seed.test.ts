@@ -53,7 +53,10 @@ test('from a URL with the right checksum: downloaded once, then served from the 
 
 test('a wrong checksum is refused and nothing stays cached', async () => {
   const dir = dataDir();
-  await assert.rejects(loadSeed({ source: `${base}/movies.json`, dataDir: dir, sha256: '0'.repeat(64), log }), (e: unknown) => e instanceof SeedError && e.code === 'CHECKSUM_MISMATCH' && /expected 0{64}/.test(e.message));
+  await assert.rejects(
+    loadSeed({ source: `${base}/movies.json`, dataDir: dir, sha256: '0'.repeat(64), log }),
+    (e: unknown) => e instanceof SeedError && e.code === 'CHECKSUM_MISMATCH' && /expected 0{64}/.test(e.message),
+  );
   assert.deepEqual(readdirSync(join(dir, 'cache')), []);
 });
 
@@ -68,7 +71,11 @@ test('invalid JSON, not an array, a missing file, a 404 and an unreachable host 
     ['http://127.0.0.1:9/movies.json', 'DOWNLOAD_FAILED'],
   ];
   for (const [source, code] of cases) {
-    await assert.rejects(loadSeed({ source, dataDir: dir, log }), (e: unknown) => e instanceof SeedError && e.code === code && /MOVIES_SEED/.test(e.message), source);
+    await assert.rejects(
+      loadSeed({ source, dataDir: dir, log }),
+      (e: unknown) => e instanceof SeedError && e.code === code && /MOVIES_SEED/.test(e.message),
+      source,
+    );
   }
 });
 
@@ -80,7 +87,13 @@ test('invalid records are reported with reasons and the valid ones load', () => 
     'not an object',
     { title: 'Good Too', year: 2001, cast: ['A'], genres: ['Drama'], extract: null },
   ]);
-  assert.deepEqual(movies.map((m) => m.title), ['Good', 'Good Too']);
-  assert.deepEqual(rejected.map((r) => r.index), [1, 2, 3]);
+  assert.deepEqual(
+    movies.map((m) => m.title),
+    ['Good', 'Good Too'],
+  );
+  assert.deepEqual(
+    rejected.map((r) => r.index),
+    [1, 2, 3],
+  );
   assert.match(rejected[1]?.reason ?? '', /year must be an integer/);
 });

@@ -17,21 +17,46 @@ function sampleSnapshot(): Snapshot {
   const { movies } = seedIndex();
   const state = MergeState.fromMovies(movies.slice(0, 500));
   const ledger: LedgerEntry[] = [
-    { key: 'acme/a.json', etag: 'e1', lastModified: 1000, size: 10, provider: 'acme', run: 'run-2', status: 'applied', recordsApplied: 2, recordsRejected: 1, rejections: [{ index: 2, reason: 'year must be an integer from 1850 to 2100' }] },
+    {
+      key: 'acme/a.json',
+      etag: 'e1',
+      lastModified: 1000,
+      size: 10,
+      provider: 'acme',
+      run: 'run-2',
+      status: 'applied',
+      recordsApplied: 2,
+      recordsRejected: 1,
+      rejections: [{ index: 2, reason: 'year must be an integer from 1850 to 2100' }],
+    },
   ];
   const first = movies[0];
   assert.ok(first);
   const changes = [
-    ...state.apply(record({ title: first.title, year: first.year, genres: ['Changed'] }), { lastModified: 1000, objectKey: 'acme/a.json', position: 0 }),
-    ...state.apply(record({ title: 'Brand New', year: 2030, cast: ['Someone'], extract: 'x' }), { lastModified: 1000, objectKey: 'acme/a.json', position: 1 }),
-    ...state.apply(record({ title: (movies[1] as { title: string }).title, year: (movies[1] as { year: number }).year, deleted: true }), { lastModified: 1000, objectKey: 'acme/a.json', position: 3 }),
+    ...state.apply(record({ title: first.title, year: first.year, genres: ['Changed'] }), {
+      lastModified: 1000,
+      objectKey: 'acme/a.json',
+      position: 0,
+    }),
+    ...state.apply(record({ title: 'Brand New', year: 2030, cast: ['Someone'], extract: 'x' }), {
+      lastModified: 1000,
+      objectKey: 'acme/a.json',
+      position: 1,
+    }),
+    ...state.apply(record({ title: (movies[1] as { title: string }).title, year: (movies[1] as { year: number }).year, deleted: true }), {
+      lastModified: 1000,
+      objectKey: 'acme/a.json',
+      position: 3,
+    }),
   ];
   return {
     sequence: 2,
     basedOn: '1-abc',
     entries: [...state.allEntries()],
     ledger,
-    runs: [{ id: 'run-2', sequence: 2, objectsApplied: 1, objectsRejected: 0, recordsApplied: 3, recordsRejected: 1, changes: changes.length }],
+    runs: [
+      { id: 'run-2', sequence: 2, objectsApplied: 1, objectsRejected: 0, recordsApplied: 3, recordsRejected: 1, changes: changes.length },
+    ],
     audit: changes.map((c) => ({ ...c, source: 0, run: 'run-2' })),
   };
 }

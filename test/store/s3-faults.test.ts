@@ -9,7 +9,16 @@ let s3: S3Server;
 let proxy: FaultProxy;
 let endpoint: string;
 /** A fresh client per test: the SDK keeps connections alive, and faults are injected per connection. */
-const client = () => new S3Store({ bucket: s3.bucket, endpoint, region: 'us-east-1', credentials: S3_CREDENTIALS, maxAttempts: 3, requestTimeoutMs: 500, connectionTimeoutMs: 500 });
+const client = () =>
+  new S3Store({
+    bucket: s3.bucket,
+    endpoint,
+    region: 'us-east-1',
+    credentials: S3_CREDENTIALS,
+    maxAttempts: 3,
+    requestTimeoutMs: 500,
+    connectionTimeoutMs: 500,
+  });
 before(async () => {
   s3 = await startS3();
   proxy = new FaultProxy(s3.port);
@@ -47,12 +56,23 @@ test('a server that never answers fails within the timeout budget as a StoreErro
 
 test('errors that outlast the retries fail clearly', async () => {
   proxy.inject('http500', 3);
-  await assert.rejects(client().put('x', Buffer.from('y')), (error: unknown) => error instanceof StoreError && /failed after 3 attempts/.test(error.message));
+  await assert.rejects(
+    client().put('x', Buffer.from('y')),
+    (error: unknown) => error instanceof StoreError && /failed after 3 attempts/.test(error.message),
+  );
 });
 
 test('with MOVIES_S3_SSE set, writes ask S3 for server-side encryption; without, they do not', async () => {
   const store = (sse?: 'AES256' | 'aws:kms', kmsKeyId?: string) =>
-    new S3Store({ bucket: s3.bucket, endpoint, region: 'us-east-1', credentials: S3_CREDENTIALS, maxAttempts: 1, ...(sse ? { sse } : {}), ...(kmsKeyId ? { kmsKeyId } : {}) });
+    new S3Store({
+      bucket: s3.bucket,
+      endpoint,
+      region: 'us-east-1',
+      credentials: S3_CREDENTIALS,
+      maxAttempts: 1,
+      ...(sse ? { sse } : {}),
+      ...(kmsKeyId ? { kmsKeyId } : {}),
+    });
   const headersOfPut = async (target: S3Store, key: string) => {
     proxy.sent = '';
     await target.put(key, Buffer.from('secret')).catch(() => undefined);

@@ -84,9 +84,13 @@ describe('conditional writes', () => {
   test('folder: concurrent compare-and-swaps from one read: exactly one wins', async () => {
     const store = new FolderStore(mkdtempSync(join(tmpdir(), 'cinedex-race-')));
     const base = await store.put('p', Buffer.from('0'));
-    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => store.put('p', Buffer.from(String(i + 1)), { ifMatch: base.etag })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => store.put('p', Buffer.from(String(i + 1)), { ifMatch: base.etag })),
+    );
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-    assert.ok(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof PreconditionFailedError));
+    assert.ok(
+      results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof PreconditionFailedError),
+    );
   });
 
   test('s3rver ignores conditional headers: the write goes through (publishing relies on content-addressed snapshots there)', async () => {

@@ -16,7 +16,9 @@ export interface RunningApi {
 export const DEFAULTS = loadConfig({});
 
 /** The real API on a real socket (127.0.0.1, ephemeral port), serving the seed unless told otherwise. */
-export async function startApi(options: Partial<Omit<ServerOptions, 'reader'>> & { live?: LiveCatalogue; empty?: boolean } = {}): Promise<RunningApi> {
+export async function startApi(
+  options: Partial<Omit<ServerOptions, 'reader'>> & { live?: LiveCatalogue; empty?: boolean } = {},
+): Promise<RunningApi> {
   const { live: given, empty, ...rest } = options;
   const live = given ?? new LiveCatalogue();
   if (!given && !empty) live.swap(datasetOf(seedIndex().index));

@@ -11,9 +11,21 @@ export async function launchChromium(): Promise<Browser> {
   try {
     return await chromium.launch({
       executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   } catch (error) {
-    throw new Error(`cannot start Chromium at ${chromiumPath} (install Debian's chromium package, or set CHROMIUM_PATH): ${(error as Error).message}`, { cause: error });
+    throw new Error(
+      `cannot start Chromium at ${chromiumPath} (install Debian's chromium package, or set CHROMIUM_PATH): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }

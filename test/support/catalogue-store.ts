@@ -17,7 +17,11 @@ export async function seededFolder(movies: readonly Movie[]) {
   const inboxDir = join(root, 'inbox');
   mkdirSync(inboxDir, { recursive: true });
   const inbox = new FolderStore(inboxDir);
-  await repository.publish({ sequence: 1, basedOn: null, entries: [...MergeState.fromMovies(movies).allEntries()], ledger: [], runs: [], audit: [] }, null, new Date());
+  await repository.publish(
+    { sequence: 1, basedOn: null, entries: [...MergeState.fromMovies(movies).allEntries()], ledger: [], runs: [], audit: [] },
+    null,
+    new Date(),
+  );
   return {
     root,
     repository,

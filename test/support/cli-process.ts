@@ -34,7 +34,9 @@ export interface ServeProcess {
 /** Starts `cinedex serve` and waits until /readyz is 200. */
 export async function startServe(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServeProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [distCli, 'serve'], { env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env } });
+  const child = spawn(process.execPath, [distCli, 'serve'], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+  });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
@@ -42,7 +44,10 @@ export async function startServe(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Pr
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`cinedex serve exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${base}/readyz`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${base}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -12,7 +12,15 @@ export interface RunningEdge {
 
 /** The edge in-process on an ephemeral loopback port, relaying to `origin`. */
 export async function startEdge(origin: string, options: Partial<EdgeOptions> = {}): Promise<RunningEdge> {
-  const edge = createEdge({ origin, cacheMaxBytes: 1024 * 1024, upstreamTimeoutSeconds: 5, staleIfErrorSeconds: 60, maxUpstreamConcurrency: 16, log: pino({ level: 'silent' }), ...options });
+  const edge = createEdge({
+    origin,
+    cacheMaxBytes: 1024 * 1024,
+    upstreamTimeoutSeconds: 5,
+    staleIfErrorSeconds: 60,
+    maxUpstreamConcurrency: 16,
+    log: pino({ level: 'silent' }),
+    ...options,
+  });
   const port = await edge.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${port}`;
   return {

@@ -51,6 +51,11 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** A JSON answer with the given Cache-Control (and ETag when given). */
 export function json(res: ServerResponse, body: unknown, cacheControl?: string, extra: Record<string, string> = {}, status = 200): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(cacheControl ? { 'cache-control': cacheControl } : {}), ...extra });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...(cacheControl ? { 'cache-control': cacheControl } : {}),
+    ...extra,
+  });
   res.end(text);
 }

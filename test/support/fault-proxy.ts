@@ -40,7 +40,9 @@ export class FaultProxy {
       if (fault === 'http500') {
         client.once('data', () => {
           const body = '<Error><Code>InternalError</Code><Message>injected</Message></Error>';
-          client.end(`HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+          client.end(
+            `HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+          );
         });
         return;
       }

@@ -14,7 +14,9 @@ const LISTEN = 'listen 8080;';
 export function nginxBinary(): string {
   const path = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
   if (!existsSync(path)) {
-    throw new Error(`nginx not found at ${path}: install Debian's nginx (apt-get install nginx; .ci/run does it when missing) or set NGINX_PATH to an nginx 1.22 or later`);
+    throw new Error(
+      `nginx not found at ${path}: install Debian's nginx (apt-get install nginx; .ci/run does it when missing) or set NGINX_PATH to an nginx 1.22 or later`,
+    );
   }
   return path;
 }
@@ -35,7 +37,8 @@ export interface NginxEdge {
 export async function startNginxEdge(origin: string, timeoutMs = 10_000): Promise<NginxEdge> {
   const nginx = nginxBinary();
   const committed = readFileSync(edgeNginxConf, 'utf8');
-  if (committed.split(LISTEN).length !== 2) throw new Error(`${edgeNginxConf} must hold "${LISTEN}" exactly once: the tests replace it with a free port`);
+  if (committed.split(LISTEN).length !== 2)
+    throw new Error(`${edgeNginxConf} must hold "${LISTEN}" exactly once: the tests replace it with a free port`);
   const prefix = mkdtempSync(join(tmpdir(), 'cinedex-nginx-'));
   // Started as root, nginx runs its workers as `nobody`, who must reach the cache under the prefix.
   chmodSync(prefix, 0o755);
@@ -45,7 +48,9 @@ export async function startNginxEdge(origin: string, timeoutMs = 10_000): Promis
   // The access log goes to /dev/stdout, which nginx reopens: that fails on a socket (node's 'pipe'), so stdout is a file.
   const accessLog = join(prefix, 'stdout.log');
   const stdout = openSync(accessLog, 'a');
-  const child = spawn(nginx, ['-p', `${prefix}/`, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr', '-g', 'daemon off;'], { stdio: ['ignore', stdout, 'pipe'] });
+  const child = spawn(nginx, ['-p', `${prefix}/`, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr', '-g', 'daemon off;'], {
+    stdio: ['ignore', stdout, 'pipe'],
+  });
   closeSync(stdout);
   let errors = '';
   child.stderr?.on('data', (c: Buffer) => (errors += c.toString()));
@@ -67,7 +72,13 @@ export async function startNginxEdge(origin: string, timeoutMs = 10_000): Promis
       await stop();
       throw new Error(`nginx exited with ${child.exitCode} running ${edgeNginxConf}:\n${errors}`);
     }
-    if (await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false)) break;
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       await stop();

@@ -24,7 +24,17 @@ export async function startS3(bucket = 'cinedex-test'): Promise<S3Server> {
     endpoint,
     port: address.port,
     bucket,
-    store: (prefix = '', options = {}) => new S3Store({ bucket, prefix, endpoint, region: 'us-east-1', credentials: S3_CREDENTIALS, maxAttempts: 2, requestTimeoutMs: 5000, ...options }),
+    store: (prefix = '', options = {}) =>
+      new S3Store({
+        bucket,
+        prefix,
+        endpoint,
+        region: 'us-east-1',
+        credentials: S3_CREDENTIALS,
+        maxAttempts: 2,
+        requestTimeoutMs: 5000,
+        ...options,
+      }),
     close: async () => {
       await server.close();
       rmSync(directory, { recursive: true, force: true });

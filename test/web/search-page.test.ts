@@ -20,7 +20,10 @@ import { seedIndex } from '../support/seed-index.js';
  */
 const THUMBNAILS = 'https://thumbs.example/';
 // A 16×9 PNG, answered by the test for the thumbnail URL: the browser never leaves this machine.
-const THUMBNAIL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABAAAAAJCAIAAAC0SDtlAAAAFElEQVR42mOIrj1BEmIY1TAoNAAAXTDqAbXLwVQAAAAASUVORK5CYII=', 'base64');
+const THUMBNAIL_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAJCAIAAAC0SDtlAAAAFElEQVR42mOIrj1BEmIY1TAoNAAAXTDqAbXLwVQAAAAASUVORK5CYII=',
+  'base64',
+);
 const SCREENSHOT = join(repoRoot, 'test-output/web/search-page.png');
 
 interface ListBody {
@@ -38,7 +41,21 @@ before(async () => {
   const s = await seededFolder(movies);
   cleanup = () => rmSync(s.root, { recursive: true, force: true });
   const T = 1_700_000_000;
-  s.drop('acme/mission.json', [{ title: 'Mission: Impossible', year: 1996, genres: ['Action', 'Thriller'], extract: 'An IMF agent is framed for the deaths of his team.', thumbnail: `${THUMBNAILS}mission-impossible.png`, thumbnail_width: 160, thumbnail_height: 90 }], T);
+  s.drop(
+    'acme/mission.json',
+    [
+      {
+        title: 'Mission: Impossible',
+        year: 1996,
+        genres: ['Action', 'Thriller'],
+        extract: 'An IMF agent is framed for the deaths of his team.',
+        thumbnail: `${THUMBNAILS}mission-impossible.png`,
+        thumbnail_width: 160,
+        thumbnail_height: 90,
+      },
+    ],
+    T,
+  );
   const original = movies.find((m) => m.title === 'Mission: Impossible' && m.year === 1996) as Movie;
   s.drop('studio/cast.json', [{ title: 'Mission: Impossible', year: 1996, cast: [...original.cast, 'Emilio Estevez'] }], T + 3600);
   s.drop('acme/withdrawn.json', [{ title: 'Casablanca', year: 1942, deleted: true }], T + 7200);
@@ -103,7 +120,8 @@ async function tableRows(page: Page, count: number): Promise<{ id: string | null
   const rows = page.locator('#rows tr');
   assert.equal(await rows.count(), count);
   const out = [];
-  for (const row of await rows.all()) out.push({ id: await row.getAttribute('data-id'), cells: (await row.locator('td').allInnerTexts()).map((t) => t.trim()) });
+  for (const row of await rows.all())
+    out.push({ id: await row.getAttribute('data-id'), cells: (await row.locator('td').allInnerTexts()).map((t) => t.trim()) });
   return out;
 }
 
@@ -126,8 +144,14 @@ test('a search by title and cast shows the API answer as a table, and the URL li
   const answer = await apiJson<ListBody>('/v1/movies?title=mission&cast=Tom+Cruise');
   assert.ok(answer.items.length > 1 && !answer.has_more, 'the seed has a few Mission: Impossible films with Tom Cruise');
   const rows = await tableRows(page, answer.items.length);
-  assert.deepEqual(rows.map((r) => r.id), answer.items.map((m) => m.id));
-  assert.deepEqual(rows.map((r) => r.cells), answer.items.map(expectedCells));
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    answer.items.map((m) => m.id),
+  );
+  assert.deepEqual(
+    rows.map((r) => r.cells),
+    answer.items.map(expectedCells),
+  );
   assert.equal(await page.isHidden('#more'), true, 'no more button when has_more is false');
   const url = new URL(page.url());
   assert.equal(url.searchParams.get('title'), 'mission');
@@ -135,7 +159,10 @@ test('a search by title and cast shows the API answer as a table, and the URL li
 
   // The same URL opened afresh shows the same search.
   const { page: linked, problems: linkedProblems } = await openPage(`${url.pathname}${url.search}`);
-  assert.deepEqual((await tableRows(linked, answer.items.length)).map((r) => r.id), answer.items.map((m) => m.id));
+  assert.deepEqual(
+    (await tableRows(linked, answer.items.length)).map((r) => r.id),
+    answer.items.map((m) => m.id),
+  );
   assert.equal(await linked.inputValue('#title'), 'mission');
   await closePage(linked, linkedProblems);
   await closePage(page, problems);
@@ -145,14 +172,23 @@ test('"More results" follows next_cursor and appends the next page without dupli
   const { page, problems } = await openPage('/?cast=Tom+Cruise');
   const first = await apiJson<ListBody>('/v1/movies?cast=Tom+Cruise');
   assert.ok(first.has_more && first.next_cursor, 'Tom Cruise has more than one page of films in the seed');
-  assert.deepEqual((await tableRows(page, first.items.length)).map((r) => r.id), first.items.map((m) => m.id));
+  assert.deepEqual(
+    (await tableRows(page, first.items.length)).map((r) => r.id),
+    first.items.map((m) => m.id),
+  );
   const second = await apiJson<ListBody>(`/v1/movies?cast=Tom+Cruise&cursor=${encodeURIComponent(first.next_cursor)}`);
   await page.click('#more');
   const rows = await tableRows(page, first.items.length + second.items.length);
   const ids = rows.map((r) => r.id);
-  assert.deepEqual(ids, [...first.items, ...second.items].map((m) => m.id));
+  assert.deepEqual(
+    ids,
+    [...first.items, ...second.items].map((m) => m.id),
+  );
   assert.equal(new Set(ids).size, ids.length, 'no movie twice');
-  assert.deepEqual(rows.slice(first.items.length).map((r) => r.cells), second.items.map(expectedCells));
+  assert.deepEqual(
+    rows.slice(first.items.length).map((r) => r.cells),
+    second.items.map(expectedCells),
+  );
   assert.equal(await page.isVisible('#more'), second.has_more);
   await closePage(page, problems);
 });
@@ -162,7 +198,10 @@ test('a name with ", Jr." stays one name; several names are sent as repeated par
   await search(page, { cast: 'Robert Downey, Jr., Gwyneth Paltrow' });
   const answer = await apiJson<ListBody>(`/v1/movies?cast=${encodeURIComponent('Robert Downey, Jr.')}&cast=Gwyneth+Paltrow`);
   assert.ok(answer.items.length > 0);
-  assert.deepEqual((await tableRows(page, answer.items.length)).map((r) => r.id), answer.items.map((m) => m.id));
+  assert.deepEqual(
+    (await tableRows(page, answer.items.length)).map((r) => r.id),
+    answer.items.map((m) => m.id),
+  );
   await closePage(page, problems);
 });
 
@@ -181,7 +220,8 @@ test("a movie's details show every field and its change history, newest first; a
   assert.equal(new URL(page.url()).searchParams.get('movie'), movie.id);
   assert.equal(await page.locator('#details-title').textContent(), `${movie.title} (${movie.year})`);
   const fields = await page.locator('#fields').innerText();
-  for (const value of [movie.cast.join(', '), movie.genres.join(', '), movie.id, `${movie.thumbnail_width} × ${movie.thumbnail_height}`]) assert.ok(fields.includes(value), `details show ${value}`);
+  for (const value of [movie.cast.join(', '), movie.genres.join(', '), movie.id, `${movie.thumbnail_width} × ${movie.thumbnail_height}`])
+    assert.ok(fields.includes(value), `details show ${value}`);
   assert.equal(await page.locator('#extract').textContent(), movie.extract);
   const image = page.locator('#thumbnail');
   assert.equal(await image.getAttribute('src'), movie.thumbnail);
@@ -250,13 +290,16 @@ test("errors show the API's detail, an empty result says so, and back returns to
   await closePage(page, problems);
 });
 
-test('a deleted movie shows the API\'s 404 detail and still its history; an unknown id shows the detail alone', async () => {
+test("a deleted movie shows the API's 404 detail and still its history; an unknown id shows the detail alone", async () => {
   const deleted = seedIndex().movies.find((m) => m.title === 'Casablanca' && m.year === 1942) as Movie;
   const gone = await fetch(`${api.base}/v1/movies/${deleted.id}`);
   assert.equal(gone.status, 404);
   const { detail } = (await gone.json()) as { detail: string };
   const history = (await apiJson<{ items: HistoryEntry[] }>(`/v1/movies/${deleted.id}/history`)).items;
-  assert.ok(history.some((change) => change.field === 'deleted'), 'the deletion is audited');
+  assert.ok(
+    history.some((change) => change.field === 'deleted'),
+    'the deletion is audited',
+  );
 
   // First a movie with every field, then the deleted one in the same document, as Back and Forward would.
   const full = (await apiJson<ListBody>('/v1/movies?title=mission&cast=Tom+Cruise&year=1996')).items[0] as Movie;
@@ -282,6 +325,9 @@ test('a deleted movie shows the API\'s 404 detail and still its history; an unkn
   assert.equal(await page.isHidden('#history-empty'), true);
   const others = await apiJson<ListBody>('/v1/movies?title=casablanca');
   assert.ok(others.items.every((m) => m.id !== deleted.id));
-  assert.deepEqual((await tableRows(page, others.items.length)).map((r) => r.id), others.items.map((m) => m.id));
+  assert.deepEqual(
+    (await tableRows(page, others.items.length)).map((r) => r.id),
+    others.items.map((m) => m.id),
+  );
   await closePage(page, problems);
 });

@@ -65,7 +65,11 @@ test('unknown static names are the API 404 problem; the API and its OpenAPI docu
 
 test('a missing static file stops startup with a typed error naming it', () => {
   const empty = mkdtempSync(join(tmpdir(), 'cinedex-web-'));
-  assert.throws(() => webRoutes(empty), (error: unknown) => error instanceof StaticFilesError && error.code === 'STATIC_FILES_MISSING' && error.message.includes(join(empty, 'index.html')));
+  assert.throws(
+    () => webRoutes(empty),
+    (error: unknown) =>
+      error instanceof StaticFilesError && error.code === 'STATIC_FILES_MISSING' && error.message.includes(join(empty, 'index.html')),
+  );
 });
 
 test('compiled code finds the files in src/web/static, and the image and package ship that folder', () => {

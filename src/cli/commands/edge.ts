@@ -17,7 +17,10 @@ export async function runEdge(config: EdgeConfig): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new EdgeStartError(`cannot listen on ${config.host}:${config.port} (${code}); set EDGE_PORT or --port to a free port`);
   }
-  log.info({ port, origin: config.origin, cacheMaxBytes: config.cacheMaxBytes, staleIfErrorSeconds: config.staleIfErrorSeconds }, 'edge relaying');
+  log.info(
+    { port, origin: config.origin, cacheMaxBytes: config.cacheMaxBytes, staleIfErrorSeconds: config.staleIfErrorSeconds },
+    'edge relaying',
+  );
   const stop = async (reason: string) => {
     await edge.drain(reason, config.drainSeconds);
     process.exit(0);

@@ -34,7 +34,11 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
   const live = new LiveCatalogue();
   const refresher = new SnapshotRefresher(stores.repository, live, log);
   const scheduler = standalone
-    ? new IngestScheduler({ repository: stores.repository, inbox: stores.inbox, maxObjectBytes: config.maxUpdateBytes, log }, log, () => void refresher.refresh())
+    ? new IngestScheduler(
+        { repository: stores.repository, inbox: stores.inbox, maxObjectBytes: config.maxUpdateBytes, log },
+        log,
+        () => void refresher.refresh(),
+      )
     : undefined;
   // The drain needs the app and the app asks the drain: a holder breaks the cycle.
   const lifecycle: { drain?: Drain } = {};
@@ -62,7 +66,9 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
   const first = await refresher.refresh();
   if (first !== 'swapped') {
     await app.close();
-    throw new StartupError(`could not load the catalogue from ${stores.repository.store.location}: ${refresher.state.lastError?.message ?? 'the store has no snapshot; run `cinedex seed`'}`);
+    throw new StartupError(
+      `could not load the catalogue from ${stores.repository.store.location}: ${refresher.state.lastError?.message ?? 'the store has no snapshot; run `cinedex seed`'}`,
+    );
   }
   if (!listenEarly) await app.listen({ port: config.port, host: config.host });
   refresher.start(config.refreshIntervalSeconds);
@@ -86,8 +92,18 @@ async function runPrimary(config: Config): Promise<void> {
   const log = createLogger(config.logLevel, { role: 'primary' });
   const stores = openStores(config);
   await seedIfEmpty(stores.repository, seedSourceOf(config), log);
-  const scheduler = new IngestScheduler({ repository: stores.repository, inbox: stores.inbox, maxObjectBytes: config.maxUpdateBytes, log }, log, () => {});
-  const supervisor = new Supervisor({ workers: config.workers, log, drainSeconds: config.drainSeconds, rollingDrainSeconds: 1, stopTimeoutMs: (config.drainSeconds + 30) * 1000 });
+  const scheduler = new IngestScheduler(
+    { repository: stores.repository, inbox: stores.inbox, maxObjectBytes: config.maxUpdateBytes, log },
+    log,
+    () => {},
+  );
+  const supervisor = new Supervisor({
+    workers: config.workers,
+    log,
+    drainSeconds: config.drainSeconds,
+    rollingDrainSeconds: 1,
+    stopTimeoutMs: (config.drainSeconds + 30) * 1000,
+  });
   supervisor.start();
   scheduler.start(config.ingestIntervalSeconds);
   log.info({ workers: config.workers, port: config.port }, 'cluster primary started');

@@ -7,7 +7,12 @@ import type { RouteContext } from '../context.js';
 import { historySchema, movieByIdSchema } from '../schemas.js';
 
 function unknownMovie(id: string) {
-  return problem(404, PROBLEM_TYPES.notFound, 'Not Found', `no movie has the id "${id.slice(0, 64)}"; ids come from the "id" field of /v1/movies results`);
+  return problem(
+    404,
+    PROBLEM_TYPES.notFound,
+    'Not Found',
+    `no movie has the id "${id.slice(0, 64)}"; ids come from the "id" field of /v1/movies results`,
+  );
 }
 
 export function movieByIdRoutes(app: FastifyInstance, ctx: RouteContext): void {
