@@ -34,28 +34,35 @@ function configFrom(flags: Record<string, unknown>): Config {
   return loadConfig(process.env, overridesFrom(CONFIG_SETTINGS, flags));
 }
 
-withSettings(program.command('serve').description('serve the API (seeds an empty store first)'), CONFIG_SETTINGS).action(
-  async (flags: Record<string, unknown>) => {
-    const { runServe } = await import('./commands/serve.js');
-    await runServe(configFrom(flags));
+/** The commands that share serve's configuration, each loading its module only when it runs. */
+const CONFIGURED_COMMANDS: readonly { name: string; description: string; run: () => Promise<(config: Config) => Promise<void>> }[] = [
+  {
+    name: 'serve',
+    description: 'serve the API (seeds an empty store first)',
+    run: async () => (await import('./commands/serve.js')).runServe,
   },
-);
+  {
+    name: 'seed',
+    description: 'write the first snapshot from MOVIES_SEED if the store is empty',
+    run: async () => (await import('./commands/seed.js')).runSeed,
+  },
+  {
+    name: 'ingest',
+    description: 'one ingestion run: apply new inbox objects, publish a snapshot',
+    run: async () => (await import('./commands/ingest.js')).runIngest,
+  },
+];
 
-withSettings(
-  program.command('seed').description('write the first snapshot from MOVIES_SEED if the store is empty'),
-  CONFIG_SETTINGS,
-).action(async (flags: Record<string, unknown>) => {
-  const { runSeed } = await import('./commands/seed.js');
-  await runSeed(configFrom(flags));
-});
-
-withSettings(
-  program.command('ingest').description('one ingestion run: apply new inbox objects, publish a snapshot'),
-  CONFIG_SETTINGS,
-).action(async (flags: Record<string, unknown>) => {
-  const { runIngest } = await import('./commands/ingest.js');
-  await runIngest(configFrom(flags));
-});
+for (const command of CONFIGURED_COMMANDS) {
+  withSettings(program.command(command.name).description(command.description), CONFIG_SETTINGS).action(
+    async (flags: Record<string, unknown>) => {
+      const config = configFrom(flags);
+      await (
+        await command.run()
+      )(config);
+    },
+  );
+}
 
 withSettings(program.command('edge').description('a caching relay in front of a cinedex server (--origin)'), EDGE_SETTINGS).action(
   async (flags: Record<string, unknown>) => {

@@ -1,18 +1,13 @@
 import { resolve } from 'node:path';
-import { ConfigError, readSettings, settingsMarkdownTable, type Setting, type SettingInput } from './settings.js';
+import { ConfigError, readSettings, serverSettings, settingsMarkdownTable } from './settings.js';
+import type { ServerSettings, Setting, SettingInput } from './settings.js';
 import { usableCores } from './usable-cores.js';
 
 export const DEFAULT_SEED_URL =
   'https://raw.githubusercontent.com/prust/wikipedia-movie-data/641260773db3034d2626ad6fa23fe60c4f0fba08/movies.json';
 export const DEFAULT_SEED_SHA256 = 'f64b1974b0f3e65c54759beeee73c20cea50047d2a754595bace00a1332e6e9c';
 const DEV_CURSOR_SECRET = 'cinedex-development-cursor-secret';
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export interface Config {
-  port: number;
-  host: string;
-  logLevel: LogLevel;
+export interface Config extends ServerSettings {
   seed: string;
   seedSha256?: string;
   dataDir: string;
@@ -38,18 +33,11 @@ export interface Config {
 }
 
 export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
-  { key: 'port', env: 'PORT', flag: '--port', kind: 'integer', min: 0, max: 65535, default: 8080, description: 'HTTP port' },
-  { key: 'host', env: 'HOST', flag: '--host', kind: 'string', default: '0.0.0.0', description: 'address to listen on' },
-  {
-    key: 'logLevel',
-    env: 'LOG_LEVEL',
-    flag: '--log-level',
-    kind: 'string',
-    choices: LOG_LEVELS,
-    default: 'info',
-    description:
-      'pino log level (JSON lines on stdout); `info` logs one line per request, `warn` leaves those out (more throughput, see docs/performance.md)',
-  },
+  ...serverSettings<Config>(
+    '',
+    8080,
+    'pino log level (JSON lines on stdout); `info` logs one line per request, `warn` leaves those out (more throughput, see docs/performance.md)',
+  ),
   {
     key: 'seed',
     env: 'MOVIES_SEED',

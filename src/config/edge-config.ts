@@ -1,13 +1,10 @@
-import { LOG_LEVELS, type LogLevel } from './config.js';
-import { ConfigError, readSettings, settingsMarkdownTable, type Setting, type SettingInput } from './settings.js';
+import { ConfigError, readSettings, serverSettings, settingsMarkdownTable } from './settings.js';
+import type { ServerSettings, Setting, SettingInput } from './settings.js';
 
 /** `cinedex edge`: a caching relay in front of a cinedex server. Its settings are its own (EDGE_*), so one host can run both. */
-export interface EdgeConfig {
+export interface EdgeConfig extends ServerSettings {
   /** Base URL of the cinedex server relayed to, without a trailing slash. */
   origin: string;
-  port: number;
-  host: string;
-  logLevel: LogLevel;
   cacheMaxBytes: number;
   upstreamTimeoutSeconds: number;
   staleIfErrorSeconds: number;
@@ -24,17 +21,7 @@ export const EDGE_SETTINGS: readonly Setting<EdgeConfig>[] = [
     defaultText: 'required',
     description: 'http(s) URL of the cinedex server to relay to, e.g. http://cinedex.internal:8080',
   },
-  { key: 'port', env: 'EDGE_PORT', flag: '--port', kind: 'integer', min: 0, max: 65535, default: 8081, description: 'HTTP port' },
-  { key: 'host', env: 'EDGE_HOST', flag: '--host', kind: 'string', default: '0.0.0.0', description: 'address to listen on' },
-  {
-    key: 'logLevel',
-    env: 'EDGE_LOG_LEVEL',
-    flag: '--log-level',
-    kind: 'string',
-    choices: LOG_LEVELS,
-    default: 'info',
-    description: 'pino log level; `debug` logs every request',
-  },
+  ...serverSettings<EdgeConfig>('EDGE_', 8081, 'pino log level; `debug` logs every request'),
   {
     key: 'cacheMaxBytes',
     env: 'EDGE_CACHE_MAX_BYTES',

@@ -8,6 +8,9 @@ export class ConfigError extends Error {
   }
 }
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** How a raw value is read and checked; each kind has one message for a bad value. */
 export type Kind = 'integer' | 'bytes' | 'seconds' | 'rate' | 'string' | 'boolean' | 'path';
 
@@ -28,6 +31,39 @@ export interface Setting<C> {
   readonly min?: number;
   readonly max?: number;
   readonly choices?: readonly string[];
+}
+
+/** What every server is configured with: where it listens and how much it logs. */
+export interface ServerSettings {
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+}
+
+/** The listen and log settings of a server, its variables named with `envPrefix` (`EDGE_PORT`…). */
+export function serverSettings<C extends ServerSettings>(envPrefix: string, defaultPort: number, logDescription: string): Setting<C>[] {
+  return [
+    {
+      key: 'port',
+      env: `${envPrefix}PORT`,
+      flag: '--port',
+      kind: 'integer',
+      min: 0,
+      max: 65535,
+      default: defaultPort,
+      description: 'HTTP port',
+    },
+    { key: 'host', env: `${envPrefix}HOST`, flag: '--host', kind: 'string', default: '0.0.0.0', description: 'address to listen on' },
+    {
+      key: 'logLevel',
+      env: `${envPrefix}LOG_LEVEL`,
+      flag: '--log-level',
+      kind: 'string',
+      choices: LOG_LEVELS,
+      default: 'info',
+      description: logDescription,
+    },
+  ];
 }
 
 export type SettingInput<C> = Partial<Record<keyof C, string | number | boolean | undefined>>;

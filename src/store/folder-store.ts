@@ -1,15 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import {
-  PreconditionFailedError,
-  ObjectTooLargeError,
-  StoreError,
-  type GetOptions,
-  type ObjectStore,
-  type PutOptions,
-  type StoredObject,
-} from './object-store.js';
+import { ObjectTooLargeError, PreconditionFailedError, StoreError } from './object-store.js';
+import type { GetOptions, ObjectStore, PutOptions, StoredObject } from './object-store.js';
 
 const TEMP_MARK = '.cinedex-tmp-';
 const LOCK_SUFFIX = '.cinedex-lock';

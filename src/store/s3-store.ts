@@ -7,15 +7,8 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import {
-  PreconditionFailedError,
-  ObjectTooLargeError,
-  StoreError,
-  type GetOptions,
-  type ObjectStore,
-  type PutOptions,
-  type StoredObject,
-} from './object-store.js';
+import { ObjectTooLargeError, PreconditionFailedError, StoreError } from './object-store.js';
+import type { GetOptions, ObjectStore, PutOptions, StoredObject } from './object-store.js';
 
 export interface S3StoreOptions {
   readonly bucket: string;
