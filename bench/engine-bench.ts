@@ -1,9 +1,9 @@
 import type { Movie } from '../src/catalogue/movie.js';
 import { normaliseText } from '../src/catalogue/normalise.js';
 import type { CatalogueIndex } from '../src/engine/catalogue-index.js';
-import type { MovieQuery } from '../src/engine/movie-query.js';
+import type { MovieQuery, SearchRequest } from '../src/engine/movie-query.js';
 import { searchMovies } from '../src/engine/search.js';
-import { parseListRequest } from '../src/query/parse-query.js';
+import { parseListRequest, searchRequestOf } from '../src/query/parse-query.js';
 import { percentile } from './stats.js';
 
 export interface EngineResult {
@@ -29,30 +29,33 @@ function fullScan(movies: readonly Movie[], titles: readonly string[], q: MovieQ
   return Math.min(hits.length, limit + 1);
 }
 
-function timeEach(
-  queries: readonly { query: MovieQuery; limit: number }[],
-  rounds: number,
-  run: (q: MovieQuery, limit: number) => unknown,
-): number[] {
+/** Per-query times in µs, ascending, over `rounds` passes of the requests. */
+export function timeEach<T>(requests: readonly T[], rounds: number, run: (r: T) => unknown): number[] {
   const samples: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    for (const { query, limit } of queries) {
+    for (const r of requests) {
       const start = process.hrtime.bigint();
-      run(query, limit);
+      run(r);
       samples.push(Number(process.hrtime.bigint() - start) / 1000);
     }
   }
   return samples.sort((a, b) => a - b);
 }
 
+/** Engine requests for request paths of GET /v1/movies. */
+export function engineRequests(paths: readonly string[]): SearchRequest[] {
+  return paths.map((p) => searchRequestOf(parseListRequest(p.slice(p.indexOf('?') + 1))));
+}
+
 export function benchEngine(index: CatalogueIndex, paths: readonly string[], rounds = 5): EngineResult {
-  const queries = paths.map((p) => parseListRequest(p.slice(p.indexOf('?') + 1)));
+  const requests = engineRequests(paths);
   // Warm up, so the JIT has compiled the hot path before anything is timed.
-  timeEach(queries, 2, (q, limit) => searchMovies(index, q, { limit }));
-  const engine = timeEach(queries, rounds, (q, limit) => searchMovies(index, q, { limit }));
-  const titles = index.movies.map((m) => normaliseText(m.title));
-  const sample = queries.filter((_, i) => i % 10 === 0);
-  const scan = timeEach(sample, 1, (q, limit) => fullScan(index.movies, titles, q, limit));
+  timeEach(requests, 2, (r) => searchMovies(index, r));
+  const engine = timeEach(requests, rounds, (r) => searchMovies(index, r));
+  const movies = Array.from({ length: index.size }, (_, rank) => index.movie(rank));
+  const titles = movies.map((m) => normaliseText(m.title));
+  const sample = requests.filter((_, i) => i % 10 === 0);
+  const scan = timeEach(sample, 1, (r) => fullScan(movies, titles, r.query, r.limit));
   return {
     p50Us: percentile(engine, 50),
     p99Us: percentile(engine, 99),

@@ -1,10 +1,8 @@
-import { compareMovies, movieJson, type Movie } from '../catalogue/movie.js';
-import { normaliseText } from '../catalogue/normalise.js';
-import { freeze, type PostingList } from './postings.js';
+import type { Movie } from '../catalogue/movie.js';
+import { buildIndex } from './build-index.js';
+import type { IndexData, Postings, TermTable } from './index-data.js';
 import type { Position } from './movie-query.js';
-
-/** Title n-grams of these lengths are indexed: 1 and 2 serve short queries exactly, 3 serves the rest. */
-export const MAX_GRAM = 3;
+import { lookup, stringAt, tableSize } from './string-table.js';
 
 export interface GenreCount {
   readonly genre: string;
@@ -12,171 +10,145 @@ export interface GenreCount {
 }
 
 /**
- * An immutable, fully built index over one catalogue version. Serving swaps whole indexes, so a
- * request always sees one consistent version and no lock is needed.
+ * One catalogue version, read through its arrays. Immutable: serving swaps whole indexes, so a
+ * request always sees one version and no lock is needed. The same class reads an index just built
+ * (buildIndex) and one wrapped over a segment's bytes (snapshot/segment-codec.ts).
  */
 export class CatalogueIndex {
-  /** Movies in catalogue order; a movie's position here is its rank. */
-  readonly movies: readonly Movie[];
-  /** Each movie's JSON, serialised once at build so a page is assembled from ready strings. */
-  readonly json: readonly string[];
-  /** Normalised titles by rank, for substring verification. */
-  readonly titles: readonly string[];
-  readonly genreCounts: readonly GenreCount[];
+  private genreCountsMemo: readonly GenreCount[] | undefined;
 
-  private constructor(
-    readonly version: string,
-    movies: Movie[],
-    json: string[],
-    titles: string[],
-    private readonly yearRanges: ReadonlyMap<number, readonly [number, number]>,
-    private readonly castPostings: ReadonlyMap<string, PostingList>,
-    private readonly genrePostings: ReadonlyMap<string, PostingList>,
-    private readonly gramPostings: ReadonlyMap<string, PostingList>,
-    private readonly rankById: ReadonlyMap<string, number>,
-    genreCounts: GenreCount[],
-  ) {
-    this.movies = movies;
-    this.json = json;
-    this.titles = titles;
-    this.genreCounts = genreCounts;
+  constructor(readonly data: IndexData) {}
+
+  /** Builds an index in this process: for tests, tools and the ingestion run. */
+  static build(version: string, movies: readonly Movie[]): CatalogueIndex {
+    return new CatalogueIndex(buildIndex(version, movies));
   }
 
-  /** Builds in one go; for start-up, before the process is ready. */
-  static build(version: string, input: readonly Movie[]): CatalogueIndex {
-    const steps = CatalogueIndex.buildSteps(version, input);
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-    }
-  }
-
-  /**
-   * Builds in slices of about `sliceMs`, yielding to the event loop between them, so a process
-   * that is serving keeps answering promptly while the next version is indexed beside it.
-   */
-  static async buildInSlices(version: string, input: readonly Movie[], sliceMs = 4): Promise<CatalogueIndex> {
-    const steps = CatalogueIndex.buildSteps(version, input);
-    for (;;) {
-      const deadline = performance.now() + sliceMs;
-      let step = steps.next();
-      while (!step.done && performance.now() < deadline) step = steps.next();
-      if (step.done) return step.value;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  }
-
-  /** The build as a generator that yields every few hundred movies: one code path for both modes. */
-  private static *buildSteps(version: string, input: readonly Movie[]): Generator<void, CatalogueIndex> {
-    // Snapshots store movies already in catalogue order, where this sort is a linear check.
-    const movies = [...input].sort(compareMovies);
-    yield;
-    const yearRanges = new Map<number, [number, number]>();
-    const cast = new Map<string, number[]>();
-    const genres = new Map<string, number[]>();
-    const grams = new Map<string, number[]>();
-    const rankById = new Map<string, number>();
-    const genreSpellings = new Map<string, Map<string, number>>();
-    const json: string[] = new Array<string>(movies.length);
-    const titles: string[] = new Array<string>(movies.length);
-
-    for (let rank = 0; rank < movies.length; rank++) {
-      const movie = movies[rank] as Movie;
-      rankById.set(movie.id, rank);
-      json[rank] = movieJson(movie);
-      const title = normaliseText(movie.title);
-      titles[rank] = title;
-      const range = yearRanges.get(movie.year);
-      if (range) range[1] = rank + 1;
-      else yearRanges.set(movie.year, [rank, rank + 1]);
-      for (const name of movie.cast) addTerm(cast, normaliseText(name), rank);
-      const genreKeys = movie.genres.map(normaliseText);
-      for (const key of genreKeys) addTerm(genres, key, rank);
-      genreKeys.forEach((key, i) => {
-        const spellings = genreSpellings.get(key) ?? new Map<string, number>();
-        const spelling = movie.genres[i] as string;
-        spellings.set(spelling, (spellings.get(spelling) ?? 0) + 1);
-        genreSpellings.set(key, spellings);
-      });
-      for (let n = 1; n <= MAX_GRAM; n++) {
-        for (let i = 0; i + n <= title.length; i++) addTerm(grams, title.slice(i, i + n), rank);
-      }
-      if (rank % 256 === 255) yield;
-    }
-
-    const genrePostings = yield* freeze(genres);
-    const castPostings = yield* freeze(cast);
-    const gramPostings = yield* freeze(grams);
-    const genreCounts = [...genrePostings].map(([key, ranks]) => ({
-      genre: mostCommon(genreSpellings.get(key) as Map<string, number>),
-      count: ranks.length,
-    }));
-    genreCounts.sort((a, b) => b.count - a.count || (a.genre < b.genre ? -1 : a.genre > b.genre ? 1 : 0));
-    return new CatalogueIndex(version, movies, json, titles, yearRanges, castPostings, genrePostings, gramPostings, rankById, genreCounts);
+  get version(): string {
+    return this.data.version;
   }
 
   get size(): number {
-    return this.movies.length;
+    return this.data.size;
+  }
+
+  /** A movie's JSON as served: a view of the index's buffer, not a copy. */
+  movieBytes(rank: number): Uint8Array {
+    const { bytes, offsets } = this.data.movies;
+    return bytes.subarray(offsets[rank], offsets[rank + 1]);
+  }
+
+  movieJson(rank: number): string {
+    return stringAt(this.data.movies, rank);
+  }
+
+  /** The movie itself, parsed: for tests and tools, not the request path. */
+  movie(rank: number): Movie {
+    return JSON.parse(this.movieJson(rank)) as Movie;
+  }
+
+  idOf(rank: number): string {
+    return hex8(this.data.idHigh[rank] as number) + hex8(this.data.idLow[rank] as number);
   }
 
   rankOf(id: string): number | undefined {
-    return this.rankById.get(id);
-  }
-
-  /** Ranks [start, end) of a year, or an empty range. */
-  yearRange(year: number): readonly [number, number] {
-    return this.yearRanges.get(year) ?? [0, 0];
-  }
-
-  cast(name: string): PostingList | undefined {
-    return this.castPostings.get(name);
-  }
-
-  genre(name: string): PostingList | undefined {
-    return this.genrePostings.get(name);
-  }
-
-  gram(gram: string): PostingList | undefined {
-    return this.gramPostings.get(gram);
-  }
-
-  /** The first rank strictly after a keyset position; positions need not name an existing movie. */
-  rankAfter(position: Position): number {
+    const high = parseInt(id.slice(0, 8), 16);
+    const low = parseInt(id.slice(8, 16), 16);
+    const { byId, idHigh, idLow } = this.data;
     let lo = 0;
-    let hi = this.movies.length;
+    let hi = byId.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareMovies(this.movies[mid] as Movie, position) <= 0) lo = mid + 1;
+      const rank = byId[mid] as number;
+      const d = (idHigh[rank] as number) - high || (idLow[rank] as number) - low;
+      if (d === 0) return rank;
+      if (d < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return undefined;
+  }
+
+  yearOf(rank: number): number {
+    return this.data.years[rank] as number;
+  }
+
+  titleOf(rank: number): string {
+    return stringAt(this.data.titles, rank);
+  }
+
+  normalisedTitleOf(rank: number): string {
+    return stringAt(this.data.normalisedTitles, rank);
+  }
+
+  positionOf(rank: number): Position {
+    return { year: this.yearOf(rank), title: this.titleOf(rank), id: this.idOf(rank) };
+  }
+
+  /** Ranks [start, end) of the years from `from` to `to` (inclusive, either open), a contiguous run as years descend. */
+  yearSpan(from = -Infinity, to = Infinity): readonly [number, number] {
+    const { yearValues, yearStarts } = this.data;
+    // yearValues descend: the span runs from the first year <= to through the last year >= from.
+    let first = 0;
+    while (first < yearValues.length && (yearValues[first] as number) > to) first++;
+    let last = first;
+    while (last < yearValues.length && (yearValues[last] as number) >= from) last++;
+    return first >= last ? [0, 0] : [yearStarts[first] as number, yearStarts[last] as number];
+  }
+
+  /**
+   * The first rank strictly after a keyset position in catalogue order (year descending, title by
+   * UTF-16 units, id); the position need not name an existing movie.
+   */
+  rankAfter(position: Position): number {
+    const [start, end] = this.yearSpan(position.year, position.year);
+    if (start === end) {
+      // No movie of that year: every movie of a later year comes before it.
+      const [laterStart, laterEnd] = this.yearSpan(position.year + 1, Infinity);
+      return laterStart === laterEnd ? 0 : laterEnd;
+    }
+    let lo = start;
+    let hi = end;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const title = this.titleOf(mid);
+      const c = title !== position.title ? (title < position.title ? -1 : 1) : compareIds(this.idOf(mid), position.id);
+      if (c <= 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  positionOf(rank: number): Position {
-    const movie = this.movies[rank] as Movie;
-    return { year: movie.year, title: movie.title, id: movie.id };
-  }
-}
-
-/**
- * Adds `rank` to a term's posting list once. Ranks arrive in increasing order, so a term seen twice
- * for one movie (a repeated gram, two spellings of one name) is the list's last entry: no set needed,
- * which matters when a million titles each yield dozens of grams.
- */
-function addTerm(postings: Map<string, number[]>, term: string, rank: number): void {
-  const list = postings.get(term);
-  if (list === undefined) postings.set(term, [rank]);
-  else if (list[list.length - 1] !== rank) list.push(rank);
-}
-
-function mostCommon(counts: Map<string, number>): string {
-  let best = '';
-  let bestCount = -1;
-  for (const [value, count] of counts) {
-    if (count > bestCount || (count === bestCount && value < best)) {
-      best = value;
-      bestCount = count;
+  /** Every genre and its number of movies, most first, then by name. */
+  get genreCounts(): readonly GenreCount[] {
+    if (this.genreCountsMemo === undefined) {
+      const { genres, genreNames } = this.data;
+      const counts: GenreCount[] = [];
+      for (let id = 0; id < tableSize(genres.terms); id++)
+        counts.push({ genre: stringAt(genreNames, id), count: postingsLength(genres.postings, id) });
+      counts.sort((a, b) => b.count - a.count || (a.genre < b.genre ? -1 : a.genre > b.genre ? 1 : 0));
+      this.genreCountsMemo = counts;
     }
+    return this.genreCountsMemo;
   }
-  return best;
+
+  /** The term's id in a table, or -1. */
+  termId(table: TermTable, term: string): number {
+    return lookup(table.terms, term);
+  }
+}
+
+export function postingsOf(postings: Postings, id: number): Int32Array {
+  return postings.values.subarray(postings.offsets[id], postings.offsets[id + 1]);
+}
+
+export function postingsLength(postings: Postings, id: number): number {
+  return (postings.offsets[id + 1] as number) - (postings.offsets[id] as number);
+}
+
+function hex8(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,28 +1,77 @@
 /**
- * A query in canonical form: every term already normalised (see catalogue/normalise), lists
- * deduplicated and sorted, so equal queries are equal values (cursor binding, ETags, caching).
+ * A query in canonical form: every term already normalised (see catalogue/normalise and
+ * catalogue/words), lists deduplicated and sorted, so equal queries are equal values (cursor
+ * binding, ETags, caching).
  */
 export interface MovieQuery {
+  /** A substring of the normalised title. */
   readonly title?: string;
   readonly year?: number;
+  /** Inclusive year bounds; either alone is open-ended. */
+  readonly yearFrom?: number;
+  readonly yearTo?: number;
   readonly cast: readonly string[];
   readonly genres: readonly string[];
+  /** Free text as folded words, in the order typed; absent without `q`. */
+  readonly q?: readonly string[];
 }
 
-/** A keyset position in the catalogue order; a page starts strictly after it. */
+export const SORT_ORDERS = ['year:desc', 'year:asc', 'title:asc', 'title:desc', 'relevance'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+export const FACETS = ['genre', 'year', 'decade', 'cast'] as const;
+export type FacetName = (typeof FACETS)[number];
+
+/** A keyset position in the catalogue order: year descending, title by UTF-16 code units, id. */
 export interface Position {
   readonly year: number;
   readonly title: string;
   readonly id: string;
 }
 
-export interface PageRequest {
+/**
+ * Where a page starts: strictly after this key in the request's order. Every order ends in the
+ * catalogue order, so the position alone places a movie in year and title orders (the normalised
+ * title is the position's title, normalised); relevance adds the packed key of rules 1 to 4.
+ */
+export interface After {
+  readonly position: Position;
+  readonly relevance?: number;
+}
+
+export interface SearchRequest {
+  readonly query: MovieQuery;
+  readonly sort: SortOrder;
   readonly limit: number;
-  readonly after?: Position;
+  readonly after?: After;
+  readonly facets: readonly FacetName[];
+  readonly facetLimit: number;
+  readonly count: boolean;
+  readonly highlight: boolean;
+}
+
+export interface FacetValue {
+  readonly value: string | number;
+  readonly count: number;
+}
+
+export type Facets = Partial<Record<FacetName, readonly FacetValue[]>>;
+
+/** UTF-16 ranges [start, end) of the original strings that query words matched. */
+export interface Highlight {
+  readonly title: readonly (readonly [number, number])[];
+  /** By cast name as it appears in the movie; only names with a match. */
+  readonly cast: ReadonlyMap<string, readonly (readonly [number, number])[]>;
 }
 
 export interface Page {
-  /** Ranks (positions in the index's catalogue order) of the movies on this page. */
+  /** Ranks of the movies on this page, in the request's order. */
   readonly ranks: readonly number[];
+  /** With sort=relevance, each movie's packed relevance key (rules 1 to 4), for its cursor. */
+  readonly relevance?: readonly number[];
   readonly hasMore: boolean;
+  /** All matches (count=true). */
+  readonly total?: number;
+  readonly facets?: Facets;
+  readonly highlights?: readonly Highlight[];
 }

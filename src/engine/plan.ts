@@ -1,62 +1,162 @@
-import type { CatalogueIndex } from './catalogue-index.js';
-import { MAX_GRAM } from './catalogue-index.js';
-import type { PostingList } from './postings.js';
-import type { MovieQuery, Position } from './movie-query.js';
+import { codePoints } from '../catalogue/words.js';
+import { postingsOf, type CatalogueIndex } from './catalogue-index.js';
+import { and, EMPTY, list, range, union, unionOfLists, type DocSet } from './doc-set.js';
+import { MAX_GRAM, type Postings } from './index-data.js';
+import type { FacetName, MovieQuery } from './movie-query.js';
+import { encodeUtf8, lookup } from './string-table.js';
+import { matchWord, typoBudget, type WordMatches } from './typo.js';
 
-/**
- * How a query is answered: a rank range (from the year and the cursor), posting lists to intersect,
- * smallest first, and an optional title substring to verify on each candidate.
- */
+/** One word of `q`: what it matches in the dictionary, and the movies that have such a word. */
+export interface WordPlan {
+  readonly matches: WordMatches;
+  /** Movies with a matching word in the title. */
+  readonly title: DocSet;
+  /** Movies with a matching word in the title or a cast name. */
+  readonly any: DocSet;
+}
+
+/** How a query is answered: sets to intersect, a title to verify, and the words of `q`. */
 export interface Plan {
-  readonly lo: number;
-  readonly hi: number;
-  readonly lists: readonly PostingList[];
-  /** Set when the n-gram lists only narrow the candidates (titles longer than MAX_GRAM). */
-  readonly verifyTitle?: string;
+  /** Year span, cast, genre and title n-gram sets; a movie must be in all of them. */
+  readonly filters: readonly DocSet[];
+  /** Set when n-grams only narrow the title candidates (substrings longer than MAX_GRAM): the UTF-8 bytes to look for. */
+  readonly verifyTitle?: Uint8Array;
+  /** The words of `q`, in the order typed; empty without `q`. */
+  readonly words: readonly WordPlan[];
 }
 
 /** Trigram lists beyond the rarest few cost more to intersect than verifying the survivors does. */
 const MAX_GRAM_LISTS = 3;
 
-const EMPTY_PLAN: Plan = { lo: 0, hi: 0, lists: [] };
+/**
+ * Plans a query. `without` leaves one facet's own filters out (a genre facet ignores `genre`, and so
+ * on), so the facet shows the other choices, as faceted interfaces expect.
+ */
+export function planQuery(index: CatalogueIndex, query: MovieQuery, without?: FacetName): Plan {
+  const { data } = index;
+  const filters: DocSet[] = [];
+  const none: Plan = { filters: [EMPTY], words: [] };
 
-export function planQuery(index: CatalogueIndex, query: MovieQuery, after?: Position): Plan {
-  let lo = after ? index.rankAfter(after) : 0;
-  let hi = index.size;
-  if (query.year !== undefined) {
-    const [start, end] = index.yearRange(query.year);
-    lo = Math.max(lo, start);
-    hi = Math.min(hi, end);
+  const ignoresYears = without === 'year' || without === 'decade';
+  if (!ignoresYears && (query.year !== undefined || query.yearFrom !== undefined || query.yearTo !== undefined)) {
+    const from = Math.max(query.year ?? -Infinity, query.yearFrom ?? -Infinity);
+    const to = Math.min(query.year ?? Infinity, query.yearTo ?? Infinity);
+    const [lo, hi] = index.yearSpan(from, to);
+    if (lo >= hi) return none;
+    filters.push(range(lo, hi));
   }
-  if (lo >= hi) return EMPTY_PLAN;
-
-  const lists: PostingList[] = [];
-  for (const name of query.cast) {
-    const list = index.cast(name);
-    if (!list) return EMPTY_PLAN;
-    lists.push(list);
+  if (without !== 'cast') {
+    for (const name of query.cast) {
+      const id = lookup(data.cast.terms, name);
+      if (id < 0) return none;
+      filters.push(list(postingsOf(data.cast.postings, id)));
+    }
   }
-  for (const name of query.genres) {
-    const list = index.genre(name);
-    if (!list) return EMPTY_PLAN;
-    lists.push(list);
+  if (without !== 'genre') {
+    for (const name of query.genres) {
+      const id = lookup(data.genres.terms, name);
+      if (id < 0) return none;
+      filters.push(list(postingsOf(data.genres.postings, id)));
+    }
   }
-  let verifyTitle: string | undefined;
+  let verifyTitle: Uint8Array | undefined;
   if (query.title !== undefined) {
     const title = query.title;
-    const gramLists: PostingList[] = [];
     const grams = new Set<string>();
     if (title.length <= MAX_GRAM) grams.add(title);
     else for (let i = 0; i + MAX_GRAM <= title.length; i++) grams.add(title.slice(i, i + MAX_GRAM));
+    const lists: Int32Array[] = [];
     for (const gram of grams) {
-      const list = index.gram(gram);
-      if (!list) return EMPTY_PLAN;
-      gramLists.push(list);
+      const id = lookup(data.grams.terms, gram);
+      if (id < 0) return none;
+      lists.push(postingsOf(data.grams.postings, id));
     }
-    gramLists.sort((a, b) => a.length - b.length);
-    lists.push(...gramLists.slice(0, MAX_GRAM_LISTS));
-    if (title.length > MAX_GRAM) verifyTitle = title;
+    lists.sort((a, b) => a.length - b.length);
+    for (const l of lists.slice(0, MAX_GRAM_LISTS)) filters.push(list(l));
+    if (title.length > MAX_GRAM) verifyTitle = encodeUtf8(title);
   }
-  lists.sort((a, b) => a.length - b.length);
-  return verifyTitle === undefined ? { lo, hi, lists } : { lo, hi, lists, verifyTitle };
+  const words = (query.q ?? []).map((word, i, all) => planWord(index, word, i === all.length - 1));
+  return verifyTitle === undefined ? { filters, words } : { filters, verifyTitle, words };
+}
+
+/** The last word of `q` also matches as a prefix: search as you type. */
+function planWord(index: CatalogueIndex, word: string, last: boolean): WordPlan {
+  const { words: w, size } = index.data;
+  const points = codePoints(word);
+  const matches = matchWord(w.trie, points, typoBudget(points.length), last);
+  const titleLists: Int32Array[] = [];
+  const castLists: Int32Array[] = [];
+  const covered: [number, number][] = [];
+  for (const node of matches.prefixNodes) {
+    const lo = w.trie.wordLo[node] as number;
+    const hi = w.trie.wordHi[node] as number;
+    covered.push([lo, hi]);
+    const precomputed = findSorted(w.prefixes.nodes, node);
+    if (precomputed >= 0) {
+      titleLists.push(postingsOf(w.prefixes.title, precomputed));
+      castLists.push(postingsOf(w.prefixes.cast, precomputed));
+    } else {
+      addRange(titleLists, w.title, lo, hi);
+      addRange(castLists, w.cast, lo, hi);
+    }
+  }
+  for (const id of matches.wholeIds) {
+    if (covered.some(([lo, hi]) => id >= lo && id < hi)) continue;
+    titleLists.push(postingsOf(w.title, id));
+    castLists.push(postingsOf(w.cast, id));
+  }
+  const title = unionOfLists(titleLists, size);
+  return { matches, title, any: union([title, unionOfLists(castLists, size)]) };
+}
+
+function addRange(lists: Int32Array[], postings: Postings, lo: number, hi: number): void {
+  for (let id = lo; id < hi; id++) lists.push(postingsOf(postings, id));
+}
+
+function findSorted(sorted: Uint32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid] as number;
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
+}
+
+/** Does the normalised title of `rank` contain `needle` (UTF-8)? A byte search: UTF-8 keeps substring matches of code points. */
+export function titleContains(
+  titles: { readonly bytes: Uint8Array; readonly offsets: Uint32Array },
+  rank: number,
+  needle: Uint8Array,
+): boolean {
+  const { bytes } = titles;
+  const start = titles.offsets[rank] as number;
+  const last = (titles.offsets[rank + 1] as number) - needle.length;
+  const first = needle[0] as number;
+  for (let at = start; at <= last; at++) {
+    if (bytes[at] !== first) continue;
+    let k = 1;
+    while (k < needle.length && bytes[at + k] === needle[k]) k++;
+    if (k === needle.length) return true;
+  }
+  return false;
+}
+
+/** The movies matching every filter and every word of `q` (the title substring is verified separately, see verifier). */
+export function candidateSet(plan: Plan): DocSet {
+  return and([...plan.filters, ...plan.words.map((w) => w.any)]);
+}
+
+/** A check a movie must also pass, or undefined when the sets say it all. */
+export type Accept = ((rank: number) => boolean) | undefined;
+
+/** The check n-grams cannot make: the title really contains the substring. */
+export function verifier(index: CatalogueIndex, plan: Plan): Accept {
+  const needle = plan.verifyTitle;
+  if (needle === undefined) return undefined;
+  const titles = index.data.normalisedTitles;
+  return (rank) => titleContains(titles, rank, needle);
 }

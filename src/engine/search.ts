@@ -1,17 +1,271 @@
+import { normaliseText } from '../catalogue/normalise.js';
 import type { CatalogueIndex } from './catalogue-index.js';
-import { planQuery } from './plan.js';
-import { intersect } from './postings.js';
-import type { MovieQuery, Page, PageRequest } from './movie-query.js';
+import { and, cursor, END, estimate, type DocSet } from './doc-set.js';
+import { facetCounts } from './facets.js';
+import { highlight } from './highlight.js';
+import type { After, Page, SearchRequest } from './movie-query.js';
+import { candidateSet, planQuery, verifier, type Accept, type Plan } from './plan.js';
+import { packKey, Relevance } from './relevance.js';
+import { compareEntry, encodeUtf8 } from './string-table.js';
 
-/** Answers one page of a query: plan, then intersect in catalogue order, stopping at limit + 1. */
-export function searchMovies(index: CatalogueIndex, query: MovieQuery, page: PageRequest): Page {
-  const plan = planQuery(index, query, page.after);
-  if (plan.lo >= plan.hi) return { ranks: [], hasMore: false };
-  const needle = plan.verifyTitle;
-  const titles = index.titles;
-  const accept = needle === undefined ? undefined : (rank: number) => (titles[rank] as string).includes(needle);
-  const ranks = intersect(plan.lists, plan.lo, plan.hi, page.limit + 1, accept);
-  const hasMore = ranks.length > page.limit;
-  if (hasMore) ranks.length = page.limit;
-  return { ranks, hasMore };
+/**
+ * Answers one page of a request: the movies in the request's order after its cursor, stopping once
+ * `limit + 1` are found (the extra one says whether another page exists), then the total, facets
+ * and highlights when asked for. No scan of the catalogue: every order walks an index.
+ */
+export function searchMovies(index: CatalogueIndex, request: SearchRequest): Page {
+  const plan = planQuery(index, request.query);
+  const candidates = candidateSet(plan);
+  const accept = verifier(index, plan);
+  const page =
+    request.sort === 'relevance'
+      ? relevancePage(index, plan, candidates, accept, request)
+      : orderedPage(index, candidates, accept, request);
+  const hasMore = page.ranks.length > request.limit;
+  const ranks = page.ranks.slice(0, request.limit);
+  const counted = request.count || request.facets.length > 0 ? facetCounts(index, request, plan, candidates, accept) : undefined;
+  return {
+    ranks,
+    ...(page.relevance ? { relevance: page.relevance.slice(0, request.limit) } : {}),
+    hasMore,
+    ...(request.count && counted ? { total: counted.total } : {}),
+    ...(request.facets.length > 0 && counted ? { facets: counted.facets } : {}),
+    ...(request.highlight && plan.words.length > 0 ? { highlights: ranks.map((rank) => highlight(index, plan.words, rank)) } : {}),
+  };
+}
+
+interface Found {
+  readonly ranks: number[];
+  readonly relevance?: number[];
+}
+
+/** Up to `want` members of `set` in [lo, hi), in rank order. */
+function collect(set: DocSet, lo: number, hi: number, want: number, accept: Accept, out: number[]): void {
+  const c = cursor(set);
+  for (let r = c.seek(lo); r < hi && out.length < want; r = c.seek(r + 1)) if (!accept || accept(r)) out.push(r);
+}
+
+function orderedPage(index: CatalogueIndex, set: DocSet, accept: Accept, request: SearchRequest): Found {
+  const want = request.limit + 1;
+  const after = request.after;
+  const ranks: number[] = [];
+  switch (request.sort) {
+    case 'year:desc':
+      collect(set, after ? index.rankAfter(after.position) : 0, index.size, want, accept, ranks);
+      break;
+    case 'year:asc': {
+      // Years ascending, each year's movies in catalogue order: the year blocks, last to first.
+      const { yearValues, yearStarts } = index.data;
+      for (let y = yearValues.length - 1; y >= 0 && ranks.length < want; y--) {
+        const year = yearValues[y] as number;
+        if (after && year < after.position.year) continue;
+        const start = after && year === after.position.year ? index.rankAfter(after.position) : (yearStarts[y] as number);
+        collect(set, start, yearStarts[y + 1] as number, want, accept, ranks);
+      }
+      break;
+    }
+    default:
+      titlePage(index, set, accept, request, request.sort === 'title:desc', ranks);
+  }
+  return { ranks };
+}
+
+/** Below this many candidates a title sort sorts them; above, it walks the title order and tests membership. */
+const SORT_CANDIDATES_AT_MOST = 50_000;
+
+/** Title order: the normalised title (code point order), then the catalogue order; title:desc reverses only the first. */
+function titlePage(index: CatalogueIndex, set: DocSet, accept: Accept, request: SearchRequest, descending: boolean, out: number[]): void {
+  const { titleOrder, titleGroupStarts, titleGroup } = index.data;
+  const groups = titleGroupStarts.length - 1;
+  const want = request.limit + 1;
+  const from = afterInTitleOrder(index, request.after);
+  const isAfter = (group: number, rank: number): boolean => {
+    if (from === undefined) return true;
+    if (group === from.group && from.exact) return rank >= from.rank;
+    return descending ? group < from.group : group >= from.group;
+  };
+  if (estimate(set) <= SORT_CANDIDATES_AT_MOST) {
+    const found: number[] = [];
+    const c = cursor(set);
+    for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) {
+      if ((!accept || accept(r)) && isAfter(titleGroup[r] as number, r)) found.push(r);
+    }
+    found.sort(
+      (a, b) =>
+        (descending ? (titleGroup[b] as number) - (titleGroup[a] as number) : (titleGroup[a] as number) - (titleGroup[b] as number)) ||
+        a - b,
+    );
+    for (const r of found.slice(0, want)) out.push(r);
+    return;
+  }
+  const member = membership(set, index.size, accept);
+  const first = from === undefined ? (descending ? groups - 1 : 0) : descending && !from.exact ? from.group - 1 : from.group;
+  for (let g = first; g >= 0 && g < groups && out.length < want; g += descending ? -1 : 1) {
+    for (let at = titleGroupStarts[g] as number; at < (titleGroupStarts[g + 1] as number) && out.length < want; at++) {
+      const r = titleOrder[at] as number;
+      if (member(r) && isAfter(g, r)) out.push(r);
+    }
+  }
+}
+
+/** Where a cursor falls in title order: the first group not below its title, whether that group is its title, and the rank after it. */
+function afterInTitleOrder(index: CatalogueIndex, after: After | undefined): { group: number; exact: boolean; rank: number } | undefined {
+  if (after === undefined) return undefined;
+  const { titleOrder, titleGroupStarts, normalisedTitles } = index.data;
+  const key = encodeUtf8(normaliseText(after.position.title));
+  let lo = 0;
+  let hi = titleGroupStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareEntry(normalisedTitles, titleOrder[titleGroupStarts[mid] as number] as number, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  const exact =
+    lo < titleGroupStarts.length - 1 && compareEntry(normalisedTitles, titleOrder[titleGroupStarts[lo] as number] as number, key) === 0;
+  return { group: lo, exact, rank: index.rankAfter(after.position) };
+}
+
+/** Membership in `set` for ranks in any order: a bitmap of its members (the set's own order only goes forward). */
+function membership(set: DocSet, size: number, accept: Accept): (rank: number) => boolean {
+  if (set.kind === 'range' && !accept) return (r) => r >= set.lo && r < set.hi;
+  const bits = new Uint32Array((size >>> 5) + 1);
+  const c = cursor(set);
+  for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) {
+    if (!accept || accept(r)) bits[r >>> 5] = (bits[r >>> 5] as number) | (1 << (r & 31));
+  }
+  return (r) => ((bits[r >>> 5] as number) & (1 << (r & 31))) !== 0;
+}
+
+/**
+ * The best `limit + 1` movies by (relevance key, rank) after the cursor, without ranking every
+ * candidate. Phase 1 reads the movies whose titles match every word of `q`; a movie of phase 2
+ * (some word only in its cast) ranks after any movie of phase 1 with the fewest possible typos, so
+ * phase 2 is read only when phase 1 leaves room. Within a phase, a movie whose lower bound (title
+ * signature) cannot beat the worst kept one is skipped without working out its key.
+ */
+function relevancePage(index: CatalogueIndex, plan: Plan, candidates: DocSet, accept: Accept, request: SearchRequest): Found {
+  const words = plan.words;
+  const { words: w } = index.data;
+  const relevance = new Relevance(
+    index.data,
+    words.map((p) => p.matches),
+    (id) => firstCodePoint(w.words.bytes, w.words.offsets[id] as number),
+  );
+  const top = new TopK(request.limit + 1);
+  const after = request.after;
+  const afterKey = after?.relevance ?? -1;
+  const afterRank = after ? index.rankAfter(after.position) : 0;
+
+  const offer = (rank: number, castOnly: number): void => {
+    if (accept && !accept(rank)) return;
+    if (top.full && !top.beats(relevance.lowerBound(rank, castOnly), rank)) return;
+    const key = words.length === 0 ? 0 : relevance.key(rank);
+    if (key < 0) return;
+    if (after && (key < afterKey || (key === afterKey && rank < afterRank))) return;
+    top.offer(key, rank);
+  };
+
+  const phase1 = and([...plan.filters, ...words.map((p) => p.title)]);
+  const c1 = cursor(words.length === 0 ? candidates : phase1);
+  for (let r = c1.seek(0); r !== END; r = c1.seek(r + 1)) offer(r, 0);
+
+  const phase2Beaten =
+    top.full && top.worstKey < packKey({ typos: relevance.fewestTypos, castOnly: 1, apart: 0, unmatched: 0, prefixOnly: 0 });
+  if (words.length > 0 && !phase2Beaten) {
+    const inTitle = words.map((p) => cursor(p.title));
+    const c2 = cursor(candidates);
+    for (let r = c2.seek(0); r !== END; r = c2.seek(r + 1)) {
+      let notInTitle = 0;
+      for (const t of inTitle) if (t.seek(r) !== r) notInTitle++;
+      if (notInTitle > 0) offer(r, notInTitle);
+    }
+  }
+  const sorted = top.sorted();
+  return { ranks: sorted.map(([, rank]) => rank), relevance: sorted.map(([key]) => key) };
+}
+
+function firstCodePoint(bytes: Uint8Array, at: number): number {
+  const b0 = bytes[at] as number;
+  if (b0 < 0x80) return b0;
+  if (b0 < 0xe0) return ((b0 & 0x1f) << 6) | ((bytes[at + 1] as number) & 0x3f);
+  if (b0 < 0xf0) return ((b0 & 0x0f) << 12) | (((bytes[at + 1] as number) & 0x3f) << 6) | ((bytes[at + 2] as number) & 0x3f);
+  return (
+    ((b0 & 0x07) << 18) |
+    (((bytes[at + 1] as number) & 0x3f) << 12) |
+    (((bytes[at + 2] as number) & 0x3f) << 6) |
+    ((bytes[at + 3] as number) & 0x3f)
+  );
+}
+
+/** The `capacity` smallest (key, rank) pairs seen, as a max-heap so the worst is at hand. */
+class TopK {
+  private readonly keys: number[] = [];
+  private readonly ranks: number[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  get full(): boolean {
+    return this.keys.length >= this.capacity;
+  }
+
+  get worstKey(): number {
+    return this.keys[0] as number;
+  }
+
+  /** Would (key, rank) come before the worst kept pair? */
+  beats(key: number, rank: number): boolean {
+    const worst = this.keys[0] as number;
+    return key < worst || (key === worst && rank < (this.ranks[0] as number));
+  }
+
+  offer(key: number, rank: number): void {
+    if (!this.full) {
+      this.keys.push(key);
+      this.ranks.push(rank);
+      this.up(this.keys.length - 1);
+    } else if (this.beats(key, rank)) {
+      this.keys[0] = key;
+      this.ranks[0] = rank;
+      this.down(0);
+    }
+  }
+
+  sorted(): [number, number][] {
+    const pairs = this.keys.map((key, i) => [key, this.ranks[i] as number] as [number, number]);
+    return pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  }
+
+  private worse(i: number, j: number): boolean {
+    const a = this.keys[i] as number;
+    const b = this.keys[j] as number;
+    return a > b || (a === b && (this.ranks[i] as number) > (this.ranks[j] as number));
+  }
+
+  private swap(i: number, j: number): void {
+    [this.keys[i], this.keys[j]] = [this.keys[j] as number, this.keys[i] as number];
+    [this.ranks[i], this.ranks[j]] = [this.ranks[j] as number, this.ranks[i] as number];
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.worse(i, parent)) return;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private down(i: number): void {
+    const n = this.keys.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < n && this.worse(l, worst)) worst = l;
+      if (r < n && this.worse(r, worst)) worst = r;
+      if (worst === i) return;
+      this.swap(i, worst);
+      i = worst;
+    }
+  }
 }

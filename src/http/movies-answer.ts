@@ -3,7 +3,8 @@ import { searchMovies } from '../engine/search.js';
 import { etagFor, matchesIfNoneMatch } from '../node-http/etag.js';
 import { PROBLEM_TYPES, problem } from '../node-http/problem.js';
 import type { CursorCodec } from '../query/cursor.js';
-import { parseListRequest } from '../query/parse-query.js';
+import { parseListRequest, searchRequestOf } from '../query/parse-query.js';
+import { pageBody } from './page-body.js';
 import { QueryError } from '../query/query-error.js';
 import type { CatalogueReader } from '../snapshot/dataset.js';
 import { jsonAnswer, notModifiedAnswer, NOT_READY, problemAnswer, type Answer } from './answer.js';
@@ -49,26 +50,13 @@ export class MoviesAnswers {
 
   /** Parses, searches and serialises one page; throws QueryError. */
   private compute(index: CatalogueIndex, search: string): CachedAnswer {
-    const { query, limit, cursor } = parseListRequest(search);
-    const pageCursor = this.options.codec.forPage(query, cursor);
-    const page = searchMovies(index, query, pageCursor.after ? { limit, after: pageCursor.after } : { limit });
-    const last = page.ranks[page.ranks.length - 1];
-    const nextCursor = page.hasMore && last !== undefined ? `"${pageCursor.next(index.positionOf(last))}"` : 'null';
-    const text = `{"items":[${joinMovies(index, page.ranks)}],"has_more":${page.hasMore},"next_cursor":${nextCursor}}`;
-    // Memory of its own: a small Buffer.from comes out of node's shared 8 KiB pool, and a cached slice
-    // would keep the whole slab alive while the cache counts only the slice.
-    const body = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-    body.write(text);
+    const request = parseListRequest(search);
+    const cursor = this.options.codec.forPage(request.query, request.sort, request.cursor);
+    const page = searchMovies(index, searchRequestOf(request, cursor.after));
+    const last = page.ranks.length - 1;
+    const next = page.hasMore && last >= 0 ? cursor.next(index.positionOf(page.ranks[last] as number), page.relevance?.[last]) : null;
+    const body = pageBody(index, page, next);
     const etag = etagFor(index.version, search);
     return { etag, answer: { ...jsonAnswer(body, etag, this.options.cacheControl), body } };
   }
-}
-
-function joinMovies(index: CatalogueIndex, ranks: readonly number[]): string {
-  let out = '';
-  for (let i = 0; i < ranks.length; i++) {
-    if (i > 0) out += ',';
-    out += index.json[ranks[i] as number];
-  }
-  return out;
 }

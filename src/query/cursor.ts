@@ -1,53 +1,69 @@
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
-import type { MovieQuery, Position } from '../engine/movie-query.js';
+import { SORT_ORDERS, type After, type MovieQuery, type Position, type SortOrder } from '../engine/movie-query.js';
 import { QueryError } from './query-error.js';
 
-const VERSION = 1;
 const MAC_BYTES = 12;
+/**
+ * Version 1: the catalogue order, [1, year, title, id, fingerprint]. Still written for that order, so
+ * replicas of every release read it.
+ */
+const V1 = 1;
+/** Version 2: any order, [2, sort, year, title, id, fingerprint, relevance key or null]. */
+const V2 = 2;
 
 /**
- * A short fingerprint of a canonical query. A cursor carries it so that it cannot be replayed on a
- * different query, where its position would silently skip or repeat movies.
+ * A short fingerprint of a canonical query and its order. A cursor carries it so that it cannot be
+ * replayed on a different query or order, where its position would silently skip or repeat movies.
+ * Queries that only use the original filters, in the catalogue order, keep the original
+ * fingerprint: cursors issued by older replicas stay valid during a rollout.
  */
-export function queryFingerprint(query: MovieQuery): string {
-  const canonical = JSON.stringify([query.title ?? null, query.year ?? null, query.cast, query.genres]);
+export function queryFingerprint(query: MovieQuery, sort: SortOrder = 'year:desc'): string {
+  const original = [query.title ?? null, query.year ?? null, query.cast, query.genres];
+  const extended = query.q !== undefined || query.yearFrom !== undefined || query.yearTo !== undefined || sort !== 'year:desc';
+  const canonical = JSON.stringify(
+    extended ? [...original, query.q ?? null, query.yearFrom ?? null, query.yearTo ?? null, sort] : original,
+  );
   // One-shot hash: no Hash object per request on the hot path.
   return hash('sha256', canonical, 'base64url').slice(0, 11);
 }
 
 /** The cursor side of one page request: where the page starts, and how to point past it. */
 export interface PageCursor {
-  /** The position the page starts after, from the request's cursor; undefined for a first page. */
-  readonly after: Position | undefined;
-  /** The `next_cursor` for the page that follows `last`. */
-  next(last: Position): string;
+  /** Where the page starts (exclusive), from the request's cursor; undefined for a first page. */
+  readonly after: After | undefined;
+  /** The `next_cursor` for the page that follows `last` (with its relevance key under sort=relevance). */
+  next(last: Position, relevance?: number): string;
 }
 
 /**
- * Cursors are keyset positions (year, title, id), not offsets, so they stay meaningful across data
- * reloads. They are signed so that a client cannot hand-craft or edit one: a bad cursor is a clear
- * 400 rather than a page from an arbitrary position.
+ * Cursors are keyset positions (the last movie's place in the request's order), not offsets, so
+ * they stay meaningful across data reloads. They are signed so that a client cannot hand-craft or
+ * edit one: a bad cursor is a clear 400 rather than a page from an arbitrary position.
  */
 export class CursorCodec {
   constructor(private readonly secret: string) {}
 
   /**
-   * Decodes the request's cursor, if any, for `query`. The fingerprint is computed at most once per
-   * request, and only when a cursor is read or written. Throws QueryError for a bad cursor.
+   * Decodes the request's cursor, if any, for `query` in `sort` order. The fingerprint is computed
+   * at most once per request, and only when a cursor is read or written. Throws QueryError.
    */
-  forPage(query: MovieQuery, cursor: string | undefined): PageCursor {
-    let fingerprint = cursor === undefined ? undefined : queryFingerprint(query);
-    const after = cursor === undefined ? undefined : this.decode(cursor, fingerprint as string);
-    return { after, next: (last) => this.encode(last, (fingerprint ??= queryFingerprint(query))) };
+  forPage(query: MovieQuery, sort: SortOrder, cursor: string | undefined): PageCursor {
+    let fingerprint = cursor === undefined ? undefined : queryFingerprint(query, sort);
+    const after = cursor === undefined ? undefined : this.decode(cursor, fingerprint as string, sort);
+    return { after, next: (last, relevance) => this.encode(last, (fingerprint ??= queryFingerprint(query, sort)), sort, relevance) };
   }
 
-  encode(position: Position, fingerprint: string): string {
-    const payload = Buffer.from(JSON.stringify([VERSION, position.year, position.title, position.id, fingerprint]));
+  encode(position: Position, fingerprint: string, sort: SortOrder = 'year:desc', relevance?: number): string {
+    const fields =
+      sort === 'year:desc'
+        ? [V1, position.year, position.title, position.id, fingerprint]
+        : [V2, sort, position.year, position.title, position.id, fingerprint, relevance ?? null];
+    const payload = Buffer.from(JSON.stringify(fields));
     return `${payload.toString('base64url')}.${this.mac(payload).toString('base64url')}`;
   }
 
-  /** Throws QueryError for anything that is not a cursor this service issued for this query. */
-  decode(cursor: string, fingerprint: string): Position {
+  /** Throws QueryError for anything that is not a cursor this service issued for this query and order. */
+  decode(cursor: string, fingerprint: string, sort: SortOrder = 'year:desc'): After {
     const invalid = () =>
       new QueryError(
         'cursor',
@@ -67,24 +83,38 @@ export class CursorCodec {
     } catch {
       throw invalid();
     }
-    if (
-      !Array.isArray(fields) ||
-      fields.length !== 5 ||
-      fields[0] !== VERSION ||
-      !Number.isInteger(fields[1]) ||
-      typeof fields[2] !== 'string' ||
-      typeof fields[3] !== 'string' ||
-      typeof fields[4] !== 'string'
-    ) {
-      throw invalid();
+    const parsed = readFields(fields);
+    if (parsed === undefined) throw invalid();
+    if (parsed.fingerprint !== fingerprint || parsed.sort !== sort) {
+      throw new QueryError(
+        'cursor',
+        'cursor belongs to a different query or order; send the same parameters as the request that returned it',
+      );
     }
-    if (fields[4] !== fingerprint) {
-      throw new QueryError('cursor', 'cursor belongs to a different query; send the same filters as the request that returned it');
-    }
-    return { year: fields[1] as number, title: fields[2], id: fields[3] };
+    return parsed.relevance === undefined ? { position: parsed.position } : { position: parsed.position, relevance: parsed.relevance };
   }
 
   private mac(payload: Buffer): Buffer {
     return createHmac('sha256', this.secret).update(payload).digest().subarray(0, MAC_BYTES);
   }
+}
+
+function readFields(fields: unknown): { sort: SortOrder; position: Position; fingerprint: string; relevance?: number } | undefined {
+  if (!Array.isArray(fields)) return undefined;
+  const position = (year: unknown, title: unknown, id: unknown): Position | undefined =>
+    Number.isInteger(year) && typeof title === 'string' && typeof id === 'string' ? { year: year as number, title, id } : undefined;
+  if (fields[0] === V1 && fields.length === 5 && typeof fields[4] === 'string') {
+    const p = position(fields[1], fields[2], fields[3]);
+    return p && { sort: 'year:desc', position: p, fingerprint: fields[4] };
+  }
+  if (fields[0] === V2 && fields.length === 7 && (SORT_ORDERS as readonly unknown[]).includes(fields[1]) && typeof fields[5] === 'string') {
+    const p = position(fields[2], fields[3], fields[4]);
+    const relevance = fields[6];
+    if (!p || !(relevance === null || Number.isInteger(relevance))) return undefined;
+    const sort = fields[1] as SortOrder;
+    return relevance === null
+      ? { sort, position: p, fingerprint: fields[5] }
+      : { sort, position: p, fingerprint: fields[5], relevance: relevance as number };
+  }
+  return undefined;
 }

@@ -1,23 +1,57 @@
 import { normaliseText } from '../catalogue/normalise.js';
 import { RECORD_LIMITS } from '../catalogue/validate.js';
-import type { MovieQuery } from '../engine/movie-query.js';
+import { words } from '../catalogue/words.js';
+import {
+  FACETS,
+  SORT_ORDERS,
+  type After,
+  type FacetName,
+  type MovieQuery,
+  type SearchRequest,
+  type SortOrder,
+} from '../engine/movie-query.js';
 import { QueryError } from './query-error.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 /** More names than this in one query is not a real search, and each one costs an intersection. */
 export const MAX_TERMS = 10;
+/** Longer than any real title (the seed's longest has 17 words); each word costs a dictionary walk. */
+export const MAX_Q_WORDS = 20;
+export const MAX_Q_LENGTH = 500;
+export const DEFAULT_FACET_LIMIT = 20;
+export const MAX_FACET_LIMIT = 100;
 
-const PARAMETERS = ['title', 'year', 'cast', 'genre', 'limit', 'cursor'] as const;
+export const PARAMETERS = [
+  'q',
+  'title',
+  'year',
+  'year_from',
+  'year_to',
+  'cast',
+  'genre',
+  'sort',
+  'facets',
+  'facet_limit',
+  'count',
+  'highlight',
+  'limit',
+  'cursor',
+] as const;
 type Parameter = (typeof PARAMETERS)[number];
 const REPEATABLE: ReadonlySet<Parameter> = new Set(['cast', 'genre']);
 const INTEGER = /^[0-9]+$/;
 
 export interface ListRequest {
   readonly query: MovieQuery;
+  readonly sort: SortOrder;
   readonly limit: number;
   /** The opaque cursor as sent; decoding needs the query, see query/cursor.ts. */
   readonly cursor?: string;
+  readonly facets: readonly FacetName[];
+  readonly facetLimit: number;
+  readonly count: boolean;
+  readonly highlight: boolean;
 }
 
 /**
@@ -51,10 +85,17 @@ export function parseListRequest(search: string): ListRequest {
   }
   const one = (p: Parameter): string | undefined => values.get(p)?.[0];
 
-  const query: { title?: string; year?: number; cast: string[]; genres: string[] } = {
+  const query: { -readonly [K in keyof MovieQuery]: MovieQuery[K] } = {
     cast: names(values.get('cast'), 'cast'),
     genres: names(values.get('genre'), 'genre'),
   };
+  const q = one('q');
+  if (q !== undefined) {
+    if (q.length > MAX_Q_LENGTH) throw new QueryError('q', `q must be at most ${MAX_Q_LENGTH} characters`);
+    const typed = words(q);
+    if (typed.length > MAX_Q_WORDS) throw new QueryError('q', `q may have at most ${MAX_Q_WORDS} words, got ${typed.length}`);
+    query.q = typed;
+  }
   const title = one('title');
   if (title !== undefined) {
     if (title.length > RECORD_LIMITS.titleLength) {
@@ -62,23 +103,30 @@ export function parseListRequest(search: string): ListRequest {
     }
     query.title = normaliseText(title);
   }
-  const year = one('year');
-  if (year !== undefined) {
-    if (!INTEGER.test(year) || year.length > 4) {
-      throw new QueryError('year', `year must be a whole number such as 1996, got "${clip(year)}"`);
-    }
-    query.year = Number(year);
+  const year = yearValue(one('year'), 'year');
+  if (year !== undefined) query.year = year;
+  const yearFrom = yearValue(one('year_from'), 'year_from');
+  const yearTo = yearValue(one('year_to'), 'year_to');
+  if (yearFrom !== undefined && yearTo !== undefined && yearFrom > yearTo) {
+    throw new QueryError('year_from', `year_from (${yearFrom}) is after year_to (${yearTo}); give the earlier year first`);
   }
-  let limit = DEFAULT_LIMIT;
-  const rawLimit = one('limit');
-  if (rawLimit !== undefined) {
-    limit = INTEGER.test(rawLimit) && rawLimit.length <= 3 ? Number(rawLimit) : NaN;
-    if (!(limit >= 1 && limit <= MAX_LIMIT)) {
-      throw new QueryError('limit', `limit must be a whole number from 1 to ${MAX_LIMIT}, got "${clip(rawLimit)}"`);
-    }
-  }
+  if (yearFrom !== undefined) query.yearFrom = yearFrom;
+  if (yearTo !== undefined) query.yearTo = yearTo;
+
+  const sort = sortOrder(one('sort'), query.q !== undefined);
+  const limit = bounded(one('limit'), 'limit', DEFAULT_LIMIT, MAX_LIMIT);
+  const facetLimit = bounded(one('facet_limit'), 'facet_limit', DEFAULT_FACET_LIMIT, MAX_FACET_LIMIT);
   const cursor = one('cursor');
-  return cursor === undefined ? { query, limit } : { query, limit, cursor };
+  return {
+    query,
+    sort,
+    limit,
+    ...(cursor === undefined ? {} : { cursor }),
+    facets: facetNames(one('facets')),
+    facetLimit,
+    count: flag(one('count'), 'count'),
+    highlight: flag(one('highlight'), 'highlight'),
+  };
 }
 
 function decode(text: string, what: string): string {
@@ -100,6 +148,66 @@ function names(list: string[] | undefined, parameter: Parameter): string[] {
   return [...new Set(list.map(normaliseText))].sort();
 }
 
+function yearValue(text: string | undefined, parameter: Parameter): number | undefined {
+  if (text === undefined) return undefined;
+  if (!INTEGER.test(text) || text.length > 4) {
+    throw new QueryError(parameter, `${parameter} must be a whole number such as 1996, got "${clip(text)}"`);
+  }
+  return Number(text);
+}
+
+function bounded(text: string | undefined, parameter: Parameter, fallback: number, max: number): number {
+  if (text === undefined) return fallback;
+  const n = INTEGER.test(text) && text.length <= 3 ? Number(text) : NaN;
+  if (!(n >= 1 && n <= max)) throw new QueryError(parameter, `${parameter} must be a whole number from 1 to ${max}, got "${clip(text)}"`);
+  return n;
+}
+
+/** Relevance is the order with `q`, the catalogue order (year:desc) without; relevance needs `q` to mean anything. */
+function sortOrder(text: string | undefined, hasQ: boolean): SortOrder {
+  if (text === undefined) return hasQ ? 'relevance' : 'year:desc';
+  if (!(SORT_ORDERS as readonly string[]).includes(text)) {
+    throw new QueryError('sort', `sort must be one of ${SORT_ORDERS.join(', ')}, got "${clip(text)}"`);
+  }
+  if (text === 'relevance' && !hasQ)
+    throw new QueryError('sort', 'sort=relevance needs q, the text to rank by; without q use year:desc, year:asc, title:asc or title:desc');
+  return text as SortOrder;
+}
+
+function facetNames(text: string | undefined): FacetName[] {
+  if (text === undefined) return [];
+  const out: FacetName[] = [];
+  for (const raw of text.split(',')) {
+    const name = raw.trim();
+    if (name === '') continue;
+    if (!(FACETS as readonly string[]).includes(name)) {
+      throw new QueryError('facets', `facets is a comma-separated list of ${FACETS.join(', ')}; "${clip(name)}" is not one of them`);
+    }
+    if (!out.includes(name as FacetName)) out.push(name as FacetName);
+  }
+  return FACETS.filter((f) => out.includes(f));
+}
+
+function flag(text: string | undefined, parameter: Parameter): boolean {
+  if (text === undefined || text === 'false') return false;
+  if (text === 'true') return true;
+  throw new QueryError(parameter, `${parameter} must be true or false, got "${clip(text)}"`);
+}
+
 function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** The engine's request for a parsed one, starting after `after` when a cursor gave one. */
+export function searchRequestOf(request: ListRequest, after?: After): SearchRequest {
+  return {
+    query: request.query,
+    sort: request.sort,
+    limit: request.limit,
+    ...(after ? { after } : {}),
+    facets: request.facets,
+    facetLimit: request.facetLimit,
+    count: request.count,
+    highlight: request.highlight,
+  };
 }

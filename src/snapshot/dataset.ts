@@ -43,7 +43,7 @@ export interface CatalogueReader {
 export async function datasetFromSnapshot(pointer: Pointer, snapshot: Snapshot): Promise<Dataset> {
   const movies: Movie[] = [];
   for (const entry of snapshot.entries) if (!entry.deleted) movies.push({ ...entry.values, id: entry.id });
-  const index = await CatalogueIndex.buildInSlices(pointer.version, movies);
+  const index = CatalogueIndex.build(pointer.version, movies);
   const auditById = new Map<string, number[]>();
   snapshot.audit.forEach((entry, i) => {
     const list = auditById.get(entry.id);

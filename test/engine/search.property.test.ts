@@ -3,135 +3,132 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { Movie } from '../../src/catalogue/movie.js';
-import { normaliseText } from '../../src/catalogue/normalise.js';
-import type { MovieQuery, Position } from '../../src/engine/movie-query.js';
+import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
+import type { After, Page, SearchRequest } from '../../src/engine/movie-query.js';
 import { searchMovies } from '../../src/engine/search.js';
-import { referenceSearch, type ReferenceQuery } from '../support/reference-search.js';
+import { parseListRequest, searchRequestOf } from '../../src/query/parse-query.js';
+import { arbitraryCatalogue, arbitraryRequest } from '../support/arbitrary-catalogue.js';
+import { catalogueOrder, referenceFacet, referenceSearch, type ReferenceRequest } from '../support/reference-engine.js';
 import { seedPath } from '../support/paths.js';
 import { seedIndex } from '../support/seed-index.js';
 
-const { movies, index } = seedIndex();
-const years = [...new Set(movies.map((m) => m.year))];
-const withCast = movies.filter((m) => m.cast.length > 0);
-
-/** Random spellings of the same text: other case, accents dropped, padding. */
-function respell(text: string, style: number): string {
-  switch (style) {
-    case 0:
-      return text;
-    case 1:
-      return text.toUpperCase();
-    case 2:
-      return text.normalize('NFKD').replace(/\p{M}/gu, '');
-    default:
-      return `  ${text.toLowerCase()} `;
-  }
+/** The request as a client sends it, parsed as the server parses it. */
+function toSearch(r: ReferenceRequest, limit: number, extra: Record<string, string> = {}): SearchRequest {
+  const params = new URLSearchParams();
+  if (r.q !== undefined) params.set('q', r.q);
+  if (r.title !== undefined) params.set('title', r.title);
+  if (r.year !== undefined) params.set('year', String(r.year));
+  if (r.yearFrom !== undefined) params.set('year_from', String(r.yearFrom));
+  if (r.yearTo !== undefined) params.set('year_to', String(r.yearTo));
+  for (const c of r.cast) params.append('cast', c);
+  for (const g of r.genres) params.append('genre', g);
+  params.set('sort', r.sort);
+  params.set('limit', String(limit));
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  return searchRequestOf(parseListRequest(params.toString()));
 }
 
-const titleFragment = fc.oneof(
-  fc
-    .tuple(fc.nat(movies.length - 1), fc.nat(200), fc.integer({ min: 1, max: 9 }), fc.nat(3))
-    .map(([i, start, length, style]) => {
-      const title = (movies[i] as Movie).title;
-      const from = start % title.length;
-      return respell(title.slice(from, from + length), style);
-    })
-    .filter((t) => t.trim() !== ''),
-  fc.string({ minLength: 1, maxLength: 4 }).filter((t) => t.trim() !== ''),
-  // Two real fragments spliced: every trigram tends to exist while the substring does not, which
-  // is exactly where n-gram candidates need verifying.
-  fc
-    .tuple(fc.nat(movies.length - 1), fc.nat(movies.length - 1), fc.nat(200), fc.nat(200))
-    .map(([i, j, a, b]) => {
-      const left = (movies[i] as Movie).title.toLowerCase();
-      const right = (movies[j] as Movie).title.toLowerCase();
-      return left.slice(a % left.length, (a % left.length) + 3) + right.slice(b % right.length, (b % right.length) + 3);
-    })
-    .filter((t) => t.trim().length > 3),
-);
-const year = fc.oneof(fc.constantFrom(...years), fc.integer({ min: 1850, max: 2100 }));
-const castName = fc.oneof(
-  fc.tuple(fc.nat(withCast.length - 1), fc.nat(50), fc.nat(3)).map(([i, j, style]) => {
-    const cast = (withCast[i] as Movie).cast;
-    return respell(cast[j % cast.length] as string, style);
-  }),
-  fc.constant('Nobody Atall'),
-);
-const genreName = fc.oneof(
-  fc.constantFrom(...index.genreCounts.map((g) => g.genre)).chain((g) => fc.nat(3).map((s) => respell(g, s))),
-  fc.constant('not-a-genre'),
-);
-
-const referenceQuery: fc.Arbitrary<ReferenceQuery> = fc
-  .record(
-    {
-      title: titleFragment,
-      year,
-      cast: fc.array(castName, { minLength: 1, maxLength: 2 }),
-      genres: fc.array(genreName, { minLength: 1, maxLength: 2 }),
-    },
-    { requiredKeys: [] },
-  )
-  .map((r) => ({ ...r, cast: r.cast ?? [], genres: r.genres ?? [] }));
-
-function canonical(q: ReferenceQuery): MovieQuery {
-  const out: { title?: string; year?: number; cast: string[]; genres: string[] } = {
-    cast: [...new Set(q.cast.map(normaliseText))].sort(),
-    genres: [...new Set(q.genres.map(normaliseText))].sort(),
-  };
-  if (q.title !== undefined) out.title = normaliseText(q.title);
-  if (q.year !== undefined) out.year = q.year;
-  return out;
-}
-
-/** Follows cursors page by page, as a client would, and returns every id in the order served. */
-function walk(query: MovieQuery, limit: number, maxPages: number): { ids: string[]; pages: number } {
+/** Follows the keyset from page to page, as a client follows next_cursor, and returns every id in the order served. */
+function walk(index: CatalogueIndex, request: SearchRequest, maxPages: number): { ids: string[]; first: Page } {
   const ids: string[] = [];
-  let after: Position | undefined;
+  let after: After | undefined;
+  let first: Page | undefined;
   for (let pages = 1; pages <= maxPages; pages++) {
-    const page = searchMovies(index, query, after ? { limit, after } : { limit });
-    assert.ok(page.ranks.length <= limit);
-    for (const rank of page.ranks) ids.push((index.movies[rank] as Movie).id);
-    if (!page.hasMore) return { ids, pages };
-    assert.equal(page.ranks.length, limit, 'a page with has_more is full');
-    after = index.positionOf(page.ranks[page.ranks.length - 1] as number);
+    const page = searchMovies(index, after ? { ...request, after } : request);
+    first ??= page;
+    assert.ok(page.ranks.length <= request.limit);
+    for (const rank of page.ranks) ids.push(index.idOf(rank));
+    if (!page.hasMore) return { ids, first };
+    assert.equal(page.ranks.length, request.limit, 'a page with has_more is full');
+    const last = page.ranks.length - 1;
+    const relevance = page.relevance?.[last];
+    after =
+      relevance === undefined
+        ? { position: index.positionOf(page.ranks[last] as number) }
+        : { position: index.positionOf(page.ranks[last] as number), relevance };
   }
-  return { ids, pages: maxPages };
+  return { ids, first: first as Page };
 }
 
-test('every page of every query matches a full scan, in order, each movie once', () => {
+test('every page of every query, in every order, matches a full scan: each movie once, totals and facets exact', () => {
   fc.assert(
-    fc.property(referenceQuery, fc.integer({ min: 1, max: 100 }), (q, limit) => {
-      const expected = referenceSearch(movies, q).map((m) => m.id);
-      const maxPages = Math.ceil(expected.length / limit) + 1;
-      const { ids } = walk(canonical(q), limit, maxPages);
-      assert.deepEqual(ids, expected);
-    }),
-    { numRuns: 400 },
+    fc.property(
+      arbitraryCatalogue.chain((movies) =>
+        fc.tuple(fc.constant(movies), arbitraryRequest(movies), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 6 })),
+      ),
+      ([movies, r, limit, facetLimit]) => {
+        const index = CatalogueIndex.build('v', movies);
+        const expected = referenceSearch(movies, r).map((m) => m.id);
+        const request = toSearch(r, limit, { count: 'true', facets: 'genre,year,decade,cast', facet_limit: String(facetLimit) });
+        const { ids, first } = walk(index, request, Math.ceil(expected.length / limit) + 1);
+        assert.deepEqual(ids, expected, JSON.stringify(r));
+        assert.equal(first.total, expected.length, 'total');
+        for (const facet of ['genre', 'year', 'decade', 'cast'] as const) {
+          assert.deepEqual(first.facets?.[facet], referenceFacet(movies, r, facet, facetLimit), `${facet} facet of ${JSON.stringify(r)}`);
+        }
+      },
+    ),
+    { numRuns: 600 },
   );
 });
 
-test('the unfiltered catalogue pages through all 28,795 movies', () => {
-  const { ids } = walk({ cast: [], genres: [] }, 100, 1000);
+const { movies: seed, index } = seedIndex();
+
+test('on the seed, queries built from its own titles and cast agree with a full scan, first page and totals', () => {
+  const withCast = seed.filter((m) => m.cast.length > 0);
+  const typedTitle = fc.tuple(fc.nat(seed.length - 1), fc.nat(3)).map(([i, cut]) => {
+    const words = (seed[i] as Movie).title.split(/\s+/);
+    return words.slice(0, Math.max(1, words.length - cut)).join(' ');
+  });
+  const castAndTitle = fc.tuple(fc.nat(withCast.length - 1), fc.nat(9)).map(([i, k]) => {
+    const m = withCast[i] as Movie;
+    return `${(m.cast[k % m.cast.length] as string).split(' ').at(-1)} ${m.title.split(' ')[0]}`;
+  });
+  fc.assert(
+    fc.property(
+      fc.oneof(typedTitle, castAndTitle),
+      fc.constantFrom('relevance', 'year:asc', 'title:desc') as fc.Arbitrary<ReferenceRequest['sort']>,
+      (q, sort) => {
+        const r: ReferenceRequest = { q, cast: [], genres: [], sort };
+        const expected = referenceSearch(seed, r)
+          .slice(0, 10)
+          .map((m) => m.id);
+        const page = searchMovies(index, toSearch(r, 10, { count: 'true' }));
+        assert.deepEqual(
+          page.ranks.map((rank) => index.idOf(rank)),
+          expected,
+          q,
+        );
+      },
+    ),
+    { numRuns: 12 },
+  );
+});
+
+test('the unfiltered catalogue pages through all 28,795 movies in catalogue order', () => {
+  const { ids } = walk(index, toSearch({ cast: [], genres: [], sort: 'year:desc' }, 100), 1000);
   assert.equal(ids.length, 28_795);
-  assert.equal(new Set(ids).size, 28_795);
+  assert.deepEqual(
+    ids,
+    [...seed].sort(catalogueOrder).map((m) => m.id),
+  );
 });
 
 test('a keyset position that names no movie still resumes in order', () => {
+  const sorted = [...seed].sort(catalogueOrder);
   fc.assert(
-    fc.property(fc.nat(movies.length - 1), fc.boolean(), (i, bump) => {
-      const movie = movies[i] as Movie;
+    fc.property(fc.nat(seed.length - 1), fc.boolean(), (i, bump) => {
+      const movie = seed[i] as Movie;
       // A position between two real movies, as after a reload that removed the last movie seen.
-      const after = { year: movie.year, title: bump ? `${movie.title}\u0000` : movie.title, id: bump ? '' : movie.id };
-      const page = searchMovies(index, { cast: [], genres: [] }, { limit: 5, after });
-      const expected = referenceSearch(movies, { cast: [], genres: [] })
-        .filter(
-          (m) => m.year < after.year || (m.year === after.year && (m.title > after.title || (m.title === after.title && m.id > after.id))),
-        )
+      const position = { year: movie.year, title: bump ? `${movie.title}\u0000` : movie.title, id: bump ? '' : movie.id };
+      const page = searchMovies(index, { ...toSearch({ cast: [], genres: [], sort: 'year:desc' }, 5), after: { position } });
+      const at = { ...position, cast: [], genres: [] };
+      const expected = sorted
+        .filter((m) => catalogueOrder(m, at) > 0)
         .slice(0, 5)
         .map((m) => m.id);
       assert.deepEqual(
-        page.ranks.map((r) => (index.movies[r] as Movie).id),
+        page.ranks.map((r) => index.idOf(r)),
         expected,
       );
     }),
@@ -143,6 +140,12 @@ test('per-year and per-genre counts equal counts taken straight from the raw see
   const raw = JSON.parse(readFileSync(seedPath, 'utf8')) as { year: number; genres: string[] }[];
   const perYear = new Map<number, number>();
   for (const r of raw) perYear.set(r.year, (perYear.get(r.year) ?? 0) + 1);
-  for (const [y, count] of perYear) assert.equal(walk({ year: y, cast: [], genres: [] }, 100, 100).ids.length, count, `year ${y}`);
-  assert.equal(walk({ cast: [], genres: ['drama'] }, 100, 200).ids.length, raw.filter((r) => r.genres.includes('Drama')).length);
+  const page = searchMovies(
+    index,
+    toSearch({ cast: [], genres: [], sort: 'year:desc' }, 1, { facets: 'year', facet_limit: '100', count: 'true' }),
+  );
+  assert.equal(page.total, raw.length);
+  for (const { value, count } of page.facets?.year ?? []) assert.equal(count, perYear.get(value as number), `year ${value}`);
+  const drama = searchMovies(index, toSearch({ cast: [], genres: ['drama'], sort: 'year:desc' }, 1, { count: 'true' }));
+  assert.equal(drama.total, raw.filter((r) => r.genres.includes('Drama')).length);
 });

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { parseListRequest } from '../../src/query/parse-query.js';
 import { QueryError } from '../../src/query/query-error.js';
 
+/** What a request is without parameters. */
+const DEFAULTS = { sort: 'year:desc', limit: 20, facets: [], facetLimit: 20, count: false, highlight: false };
+
 function rejects(search: string, parameter: string, pattern: RegExp): void {
   assert.throws(
     () => parseListRequest(search),
@@ -14,16 +17,16 @@ function rejects(search: string, parameter: string, pattern: RegExp): void {
 test('filters are normalised, lists deduplicated and sorted, defaults applied', () => {
   const request = parseListRequest('title=%20Am%C3%A9lie%20&cast=Tom+Cruise&cast=tom%20cruise&cast=Ving+Rhames&genre=ACTION&year=1996');
   assert.deepEqual(request, {
+    ...DEFAULTS,
     query: { title: 'amelie', year: 1996, cast: ['tom cruise', 'ving rhames'], genres: ['action'] },
-    limit: 20,
   });
-  assert.deepEqual(parseListRequest(''), { query: { cast: [], genres: [] }, limit: 20 });
+  assert.deepEqual(parseListRequest(''), { ...DEFAULTS, query: { cast: [], genres: [] } });
 });
 
 test('empty values count as absent, also for single-valued parameters given twice', () => {
-  assert.deepEqual(parseListRequest('title=&year=&cast=&limit=&cursor=&year=1999'), {
+  assert.deepEqual(parseListRequest('title=&year=&cast=&limit=&cursor=&q=&sort=&facets=&count=&year=1999'), {
+    ...DEFAULTS,
     query: { year: 1999, cast: [], genres: [] },
-    limit: 20,
   });
 });
 
@@ -45,7 +48,11 @@ test('malformed years are rejected, not guessed', () => {
 });
 
 test('unknown, repeated and badly encoded parameters are rejected with their name', () => {
-  rejects('titel=x', 'titel', /unknown parameter "titel"; the parameters are title, year, cast, genre, limit, cursor/);
+  rejects(
+    'titel=x',
+    'titel',
+    /unknown parameter "titel"; the parameters are q, title, year, year_from, year_to, cast, genre, sort, facets, facet_limit, count, highlight, limit, cursor/,
+  );
   rejects('year=1990&year=1991', 'year', /year may be given only once/);
   rejects('title=a&title=b', 'title', /only once/);
   rejects('limit=5&limit=6', 'limit', /only once/);
@@ -54,4 +61,31 @@ test('unknown, repeated and badly encoded parameters are rejected with their nam
   rejects('%ZZ=1', 'parameter name', /invalid percent-encoding/);
   rejects(Array.from({ length: 11 }, (_, i) => `cast=a${i}`).join('&'), 'cast', /at most 10 times/);
   rejects(`title=${'a'.repeat(501)}`, 'title', /at most 500/);
+});
+
+test('q: folded words in the order typed; relevance is the default order with it, and needs it', () => {
+  const r = parseListRequest('q=Schindler%E2%80%99s+LIST+am%C3%A9lie');
+  assert.deepEqual(r.query.q, ['schindler', 's', 'list', 'amelie']);
+  assert.equal(r.sort, 'relevance');
+  assert.equal(parseListRequest('q=matrix&sort=year:asc').sort, 'year:asc');
+  assert.deepEqual(parseListRequest('q=%21%3F').query.q, [], 'punctuation alone is no word');
+  rejects('sort=relevance', 'sort', /sort=relevance needs q/);
+  rejects('sort=rating', 'sort', /sort must be one of year:desc, year:asc, title:asc, title:desc, relevance, got "rating"/);
+  rejects(`q=${'a '.repeat(21)}`, 'q', /q may have at most 20 words, got 21/);
+  rejects(`q=${'a'.repeat(501)}`, 'q', /q must be at most 500 characters/);
+});
+
+test('year ranges, facets, counts and highlights', () => {
+  const r = parseListRequest('year_from=1990&year_to=1999&facets=cast,%20genre,cast&facet_limit=5&count=true&highlight=false');
+  assert.deepEqual(
+    [r.query.yearFrom, r.query.yearTo, r.facets, r.facetLimit, r.count, r.highlight],
+    [1990, 1999, ['genre', 'cast'], 5, true, false],
+  );
+  assert.equal(parseListRequest('year_to=1950').query.yearTo, 1950, 'either bound alone is open-ended');
+  rejects('year_from=2000&year_to=1990', 'year_from', /year_from \(2000\) is after year_to \(1990\)/);
+  rejects('year_from=19x0', 'year_from', /year_from must be a whole number/);
+  rejects('facets=genre,rating', 'facets', /facets is a comma-separated list of genre, year, decade, cast; "rating" is not one of them/);
+  rejects('facet_limit=101', 'facet_limit', /facet_limit must be a whole number from 1 to 100/);
+  rejects('count=yes', 'count', /count must be true or false, got "yes"/);
+  rejects('highlight=1', 'highlight', /highlight must be true or false/);
 });

@@ -24,7 +24,8 @@ export function movieByIdRoutes(app: FastifyInstance, ctx: RouteContext): void {
     if (rank === undefined) return sendProblem(reply, unknownMovie(id));
     const etag = etagFor(index.version, id);
     if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return sendAnswer(reply, notModifiedAnswer(etag, ctx.cacheControl));
-    sendAnswer(reply, jsonAnswer(index.json[rank] as string, etag, ctx.cacheControl));
+    const bytes = index.movieBytes(rank);
+    sendAnswer(reply, jsonAnswer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), etag, ctx.cacheControl));
   });
 
   app.get<{ Params: { id: string } }>('/v1/movies/:id/history', { schema: historySchema }, (request, reply) => {

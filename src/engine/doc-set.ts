@@ -1,0 +1,255 @@
+/**
+ * Sets of movies (ranks), and cursors over them in rank order, which is catalogue order. A query is
+ * a set built from these pieces (year ranges, posting lists, unions of a word's spellings, their
+ * intersection) and read through a cursor that skips ahead (`seek`) instead of visiting every rank.
+ */
+
+/** Past the last rank: what `seek` answers when no member is left. */
+export const END = 0x7fffffff;
+
+export type DocSet =
+  | { readonly kind: 'range'; readonly lo: number; readonly hi: number }
+  | { readonly kind: 'list'; readonly ranks: Int32Array }
+  | { readonly kind: 'bitmap'; readonly bits: Uint32Array; readonly count: number }
+  | { readonly kind: 'union'; readonly sets: readonly DocSet[] }
+  | { readonly kind: 'and'; readonly sets: readonly DocSet[] };
+
+/** A forward-only reader of a set: `seek(t)` is the first member ≥ t; t never decreases between calls. */
+export interface Cursor {
+  seek(target: number): number;
+}
+
+export const EMPTY: DocSet = { kind: 'list', ranks: new Int32Array(0) };
+
+export function range(lo: number, hi: number): DocSet {
+  return { kind: 'range', lo, hi: Math.max(lo, hi) };
+}
+
+export function list(ranks: Int32Array): DocSet {
+  return { kind: 'list', ranks };
+}
+
+/** The union of sets. */
+export function union(sets: readonly DocSet[]): DocSet {
+  const parts = sets.filter((s) => estimate(s) > 0);
+  if (parts.length === 0) return EMPTY;
+  return parts.length === 1 ? (parts[0] as DocSet) : { kind: 'union', sets: parts };
+}
+
+/** The intersection of sets; ranges fold into one. */
+export function and(sets: readonly DocSet[]): DocSet {
+  let lo = 0;
+  let hi = END;
+  const rest: DocSet[] = [];
+  for (const set of sets) {
+    if (set.kind === 'range') {
+      lo = Math.max(lo, set.lo);
+      hi = Math.min(hi, set.hi);
+    } else rest.push(set);
+  }
+  if (lo >= hi) return EMPTY;
+  if (hi !== END || lo !== 0) rest.push(range(lo, hi));
+  if (rest.length === 0) return range(0, END);
+  return rest.length === 1 ? (rest[0] as DocSet) : { kind: 'and', sets: rest };
+}
+
+/** An upper bound on the set's size: intersections read their smallest part first. */
+export function estimate(set: DocSet): number {
+  switch (set.kind) {
+    case 'range':
+      return set.hi - set.lo;
+    case 'list':
+      return set.ranks.length;
+    case 'bitmap':
+      return set.count;
+    case 'union':
+      return set.sets.reduce((n, s) => n + estimate(s), 0);
+    case 'and':
+      return Math.min(...set.sets.map(estimate));
+  }
+}
+
+export function cursor(set: DocSet): Cursor {
+  switch (set.kind) {
+    case 'range':
+      return new RangeCursor(set.lo, set.hi);
+    case 'list':
+      return new ListCursor(set.ranks);
+    case 'bitmap':
+      return new BitmapCursor(set.bits);
+    case 'union':
+      return new UnionCursor(set.sets.map(cursor));
+    case 'and':
+      return new AndCursor([...set.sets].sort((a, b) => estimate(a) - estimate(b)).map(cursor));
+  }
+}
+
+/** Every member, ascending, as a list (counting and small collections). */
+export function members(set: DocSet, lo = 0, hi = END): Int32Array {
+  if (set.kind === 'list' && lo === 0 && hi === END) return set.ranks;
+  const out: number[] = [];
+  const c = cursor(set);
+  for (let r = c.seek(lo); r < hi; r = c.seek(r + 1)) out.push(r);
+  return Int32Array.from(out);
+}
+
+/** The number of members in [lo, hi). */
+export function count(set: DocSet, lo = 0, hi = END): number {
+  if (set.kind === 'range') return Math.max(0, Math.min(hi, set.hi) - Math.max(lo, set.lo));
+  if (set.kind === 'list' && lo === 0 && hi === END) return set.ranks.length;
+  if (set.kind === 'bitmap' && lo === 0 && hi === END) return set.count;
+  let n = 0;
+  const c = cursor(set);
+  for (let r = c.seek(lo); r < hi; r = c.seek(r + 1)) n++;
+  return n;
+}
+
+/**
+ * The union of many sorted lists as one set. Few lists stay a lazy union (a page may need only a
+ * few members); many are merged, into a sorted list when small and a bitmap over `size` ranks when
+ * large, so that reading the set costs one pass whatever the number of lists.
+ */
+export function unionOfLists(lists: readonly Int32Array[], size: number): DocSet {
+  const parts = lists.filter((l) => l.length > 0);
+  if (parts.length === 0) return EMPTY;
+  if (parts.length === 1) return list(parts[0] as Int32Array);
+  if (parts.length <= 4) return { kind: 'union', sets: parts.map(list) };
+  let total = 0;
+  for (const part of parts) total += part.length;
+  if (total * 32 < size) {
+    const all = new Int32Array(total);
+    let at = 0;
+    for (const part of parts) {
+      all.set(part, at);
+      at += part.length;
+    }
+    all.sort();
+    let n = 0;
+    for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i] as number;
+    return list(all.subarray(0, n));
+  }
+  const bits = new Uint32Array((size >>> 5) + 1);
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) {
+      const r = part[i] as number;
+      bits[r >>> 5] = (bits[r >>> 5] as number) | (1 << (r & 31));
+    }
+  }
+  let n = 0;
+  for (let w = 0; w < bits.length; w++) n += popcount(bits[w] as number);
+  return { kind: 'bitmap', bits, count: n };
+}
+
+export function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** First index in `list` at or after `from` whose value is >= target (exponential then binary search). */
+export function gallop(list: Int32Array, from: number, target: number): number {
+  const n = list.length;
+  if (from >= n || (list[from] as number) >= target) return from;
+  let step = 1;
+  let lo = from;
+  let hi = from + 1;
+  while (hi < n && (list[hi] as number) < target) {
+    lo = hi;
+    step *= 2;
+    hi = from + step;
+  }
+  if (hi > n) hi = n;
+  // invariant: list[lo] < target, and list[hi] >= target or hi == n
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as number) < target) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+class RangeCursor implements Cursor {
+  constructor(
+    private readonly lo: number,
+    private readonly hi: number,
+  ) {}
+
+  seek(target: number): number {
+    const t = target < this.lo ? this.lo : target;
+    return t < this.hi ? t : END;
+  }
+}
+
+class ListCursor implements Cursor {
+  private at = 0;
+
+  constructor(private readonly ranks: Int32Array) {}
+
+  seek(target: number): number {
+    this.at = gallop(this.ranks, this.at, target);
+    return this.at < this.ranks.length ? (this.ranks[this.at] as number) : END;
+  }
+}
+
+class BitmapCursor implements Cursor {
+  constructor(private readonly bits: Uint32Array) {}
+
+  seek(target: number): number {
+    const { bits } = this;
+    let w = target >>> 5;
+    if (w >= bits.length) return END;
+    // Bits below the target in its word are not members to return.
+    let word = (bits[w] as number) & (~0 << (target & 31));
+    while (word === 0) {
+      if (++w >= bits.length) return END;
+      word = bits[w] as number;
+    }
+    return (w << 5) + (31 - Math.clz32(word & -word));
+  }
+}
+
+class UnionCursor implements Cursor {
+  private readonly heads: number[];
+
+  constructor(private readonly parts: readonly Cursor[]) {
+    this.heads = parts.map(() => -1);
+  }
+
+  seek(target: number): number {
+    let best = END;
+    for (let i = 0; i < this.parts.length; i++) {
+      let head = this.heads[i] as number;
+      if (head < target) {
+        head = (this.parts[i] as Cursor).seek(target);
+        this.heads[i] = head;
+      }
+      if (head < best) best = head;
+    }
+    return best;
+  }
+}
+
+/** Leapfrog join: each part in turn skips to the candidate, until all agree. */
+class AndCursor implements Cursor {
+  constructor(private readonly parts: readonly Cursor[]) {}
+
+  seek(target: number): number {
+    const parts = this.parts;
+    const k = parts.length;
+    let candidate = target;
+    let agreed = 0;
+    let i = 0;
+    while (agreed < k) {
+      const value = (parts[i] as Cursor).seek(candidate);
+      if (value === END) return END;
+      if (value === candidate) agreed++;
+      else {
+        candidate = value;
+        agreed = 1;
+      }
+      i = i + 1 === k ? 0 : i + 1;
+    }
+    return candidate;
+  }
+}

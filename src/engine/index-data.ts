@@ -1,0 +1,138 @@
+/**
+ * Everything a catalogue index holds, as typed arrays and a few numbers: no Maps, no per-movie
+ * objects. The ingestion run builds it once (build-index.ts); the snapshot stores exactly these
+ * arrays in a binary segment (snapshot/segment-codec.ts), and a serving process wraps views over the
+ * segment's bytes. Ranks are positions in catalogue order (year descending, title by UTF-16 code
+ * units, id), so every list of ranks below is also in catalogue order.
+ */
+
+/** Strings as UTF-8 bytes, string i at bytes [offsets[i], offsets[i + 1]). */
+export interface StringTable {
+  readonly bytes: Uint8Array;
+  readonly offsets: Uint32Array;
+}
+
+/** For each term (or movie) i, the values at [offsets[i], offsets[i + 1]). */
+export interface Ragged<T extends Int32Array | Uint32Array> {
+  readonly offsets: Uint32Array;
+  readonly values: T;
+}
+
+/** Posting lists: for each term, the ascending ranks of the movies that have it. */
+export type Postings = Ragged<Int32Array>;
+
+/** A sorted dictionary (by UTF-8 bytes, which is code point order) and each term's postings. */
+export interface TermTable {
+  readonly terms: StringTable;
+  readonly postings: Postings;
+}
+
+/**
+ * The words of titles and cast names, for `q`. Word ids are positions in the sorted dictionary, so
+ * the words sharing a prefix are a contiguous range of ids, and so are the words below a trie node.
+ */
+export interface WordIndex {
+  readonly words: StringTable;
+  /** Movies whose title has the word. */
+  readonly title: Postings;
+  /** Movies where the word is in a cast name. */
+  readonly cast: Postings;
+  readonly trie: Trie;
+  /** Postings precomputed for the trie nodes whose words are too many to union per query (short prefixes). */
+  readonly prefixes: PrefixPostings;
+}
+
+/**
+ * The dictionary as a trie over code points, nodes in depth-first order (node 0 is the root). The
+ * children of node n are n + 1, then end[n + 1], end[end[n + 1]]…, while below end[n].
+ */
+export interface Trie {
+  /** The code point on the edge into the node (0 for the root). */
+  readonly label: Uint32Array;
+  /** One past the node's last descendant. */
+  readonly end: Uint32Array;
+  /** The word ids below the node (the node's own word, if it ends one, comes first): [wordLo, wordHi). */
+  readonly wordLo: Uint32Array;
+  readonly wordHi: Uint32Array;
+  /** 1 where a word ends at the node; that word's id is wordLo. */
+  readonly terminal: Uint8Array;
+  readonly depth: Uint8Array;
+}
+
+/** Unions of word postings for chosen trie nodes, by field. */
+export interface PrefixPostings {
+  /** The nodes, ascending. */
+  readonly nodes: Uint32Array;
+  readonly title: Postings;
+  readonly cast: Postings;
+}
+
+export interface IndexData {
+  /** The data version this index was built from. */
+  readonly version: string;
+  /** Movies in the catalogue. */
+  readonly size: number;
+
+  /** Each movie's JSON, as served: one buffer, sliced per movie. */
+  readonly movies: StringTable;
+  readonly years: Uint16Array;
+  /** Each movie's 16-hex-digit id as two 32-bit halves. */
+  readonly idHigh: Uint32Array;
+  readonly idLow: Uint32Array;
+  /** Ranks ordered by id, for id → rank by binary search. */
+  readonly byId: Uint32Array;
+  /** Titles as given, for cursor positions. */
+  readonly titles: StringTable;
+  /** Titles normalised (normaliseText), for the `title` substring filter. */
+  readonly normalisedTitles: StringTable;
+
+  /** Distinct years, descending, and where each starts in rank order: year i is ranks [yearStarts[i], yearStarts[i + 1]). */
+  readonly yearValues: Uint16Array;
+  readonly yearStarts: Uint32Array;
+
+  /** Ranks ordered by (normalised title, rank): the title sorts. */
+  readonly titleOrder: Uint32Array;
+  /** Where each distinct normalised title starts in titleOrder (groups in ascending title order), plus the end. */
+  readonly titleGroupStarts: Uint32Array;
+  /** Each movie's title group. */
+  readonly titleGroup: Uint32Array;
+
+  /** Normalised full cast names. */
+  readonly cast: TermTable;
+  /** How each cast name is most often spelled, by cast term id. */
+  readonly castNames: StringTable;
+  /** Cast term ids by movie count (descending), then name: the unfiltered cast facet, at most FACET_PRECOMPUTED of them. */
+  readonly castByCount: Uint32Array;
+  /** Normalised genres. */
+  readonly genres: TermTable;
+  /** How each genre is most often spelled. */
+  readonly genreNames: StringTable;
+  /** Title n-grams of 1 to MAX_GRAM characters of the normalised title. */
+  readonly grams: TermTable;
+  readonly words: WordIndex;
+
+  /** Per movie: its title's word ids in order. */
+  readonly titleWords: Ragged<Uint32Array>;
+  /** Per movie: the word ids of its cast names (each once). */
+  readonly castWords: Ragged<Uint32Array>;
+  /** Per movie: its genre term ids. */
+  readonly movieGenres: Ragged<Uint32Array>;
+  /** Per movie: its cast term ids. */
+  readonly movieCast: Ragged<Uint32Array>;
+  /**
+   * Per movie: a bit for the first character of each title word (code point mod 32). A title word
+   * whose bit no query word can have cannot match, which bounds a movie's relevance from below
+   * before it is looked at in full.
+   */
+  readonly titleSignature: Uint32Array;
+}
+
+/** Title n-grams of these lengths are indexed: 1 and 2 serve short substrings exactly, 3 narrows longer ones. */
+export const MAX_GRAM = 3;
+
+/** The unfiltered cast facet keeps this many names precomputed (facet_limit's maximum). */
+export const FACET_PRECOMPUTED = 100;
+
+/** Trie nodes this shallow, with at least PREFIX_MIN_WORDS words below, get precomputed postings. */
+export const PREFIX_MAX_DEPTH = 2;
+export const PREFIX_MIN_WORDS = 16;

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { codePoints } from '../../src/catalogue/words.js';
+import { buildTrie } from '../../src/engine/build-index.js';
+import { compareCodePoints } from '../../src/engine/string-table.js';
+import { matchedPrefixLength, matchesWhole, matchWord, typoBudget, typosOf } from '../../src/engine/typo.js';
+import { osaDistance, prefixDistance } from '../support/reference-q.js';
+
+/** Words over a small alphabet (so they collide), with an accented letter and one outside the BMP. */
+const letter = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'é', '𝔸');
+const word = fc.array(letter, { minLength: 1, maxLength: 11 }).map((l) => l.join(''));
+const dictionary = fc.uniqueArray(word, { minLength: 1, maxLength: 80 }).map((words) => [...words].sort(compareCodePoints));
+
+test('the trie walk finds every word within the typo budget, whole or as a prefix, with the fewest typos', () => {
+  fc.assert(
+    fc.property(dictionary, word, fc.boolean(), (words, query, prefix) => {
+      const trie = buildTrie(words);
+      const points = codePoints(query);
+      const budget = typoBudget(points.length);
+      const matches = matchWord(trie, points, budget, prefix);
+      words.forEach((w, id) => {
+        const whole = osaDistance(query, w);
+        const best = prefix ? Math.min(whole, prefixDistance(query, w)) : whole;
+        assert.equal(typosOf(matches, id), best <= budget ? best : -1, `${query} against ${w} (prefix ${prefix})`);
+        assert.equal(matchesWhole(matches, id), whole <= budget, `${query} whole against ${w}`);
+      });
+    }),
+    { numRuns: 1500 },
+  );
+});
+
+test('the trie keeps every word under its node: a node covers a contiguous range of word ids in order', () => {
+  fc.assert(
+    fc.property(dictionary, (words) => {
+      const trie = buildTrie(words);
+      const spelled: string[] = new Array<string>(trie.label.length).fill('');
+      for (let node = 1; node < trie.label.length; node++) {
+        let parent = node - 1;
+        while ((trie.end[parent] as number) <= node) parent--;
+        spelled[node] = (spelled[parent] as string) + String.fromCodePoint(trie.label[node] as number);
+        const below = words.map((w, id) => [w, id] as const).filter(([w]) => w.startsWith(spelled[node] as string));
+        assert.equal(trie.wordLo[node], below[0]?.[1], `first word under ${spelled[node]}`);
+        assert.equal(trie.wordHi[node], (below.at(-1)?.[1] ?? -1) + 1, `last word under ${spelled[node]}`);
+        assert.equal(trie.terminal[node] === 1, words.includes(spelled[node] as string));
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('a prefix match covers the part of the word the typed text stands for', () => {
+  assert.equal(matchedPrefixLength(codePoints('godf'), codePoints('godfather')), 4);
+  assert.equal(matchedPrefixLength(codePoints('godfth'), codePoints('godfather')), 7);
+  assert.equal(matchedPrefixLength(codePoints('t'), codePoints('titanic')), 1);
+  fc.assert(
+    fc.property(word, word, (typed, w) => {
+      const n = matchedPrefixLength(codePoints(typed), codePoints(w));
+      const chars = [...w];
+      const distance = (k: number) => osaDistance(typed, chars.slice(0, k).join(''));
+      assert.ok(n >= 0 && n <= chars.length);
+      for (let k = 1; k <= chars.length; k++) assert.ok(distance(n) <= distance(k), `${typed} in ${w}: ${n} is not the best prefix`);
+    }),
+  );
+});
