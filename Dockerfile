@@ -10,6 +10,8 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY test ./test
 COPY bench ./bench
+# scripts/client-types.ts generates the client's types; a test imports it, so the build compiles it.
+COPY scripts ./scripts
 RUN npm run build
 
 FROM node:22.21-bookworm-slim AS deps
