@@ -10,6 +10,8 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY test ./test
 COPY bench ./bench
+# scripts/client-types.ts generates the client's types; a test imports it, so the build compiles it.
+COPY scripts ./scripts
 RUN npm run build
 
 FROM node:22.21-bookworm-slim AS deps
@@ -26,6 +28,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 # The search page is read from the source folder at startup (tsc does not copy it): see src/web/web-routes.ts.
 COPY --from=build /app/src/web/static ./src/web/static
+# The default MOVIES_SEED: a pod seeds from this pinned copy with no internet access (assets/seed/README.md).
+COPY assets/seed ./assets/seed
 COPY package.json ./
 RUN mkdir -p /var/lib/cinedex && chown 10001:10001 /var/lib/cinedex
 USER 10001:10001

@@ -6,7 +6,7 @@
  *
  *   commands   cli
  *   serving    live   http   edge   web
- *   I/O        store  snapshot  seed  ingest  runtime  config  node-http
+ *   I/O        store  snapshot  seed  ingest  runtime  config  node-http  client
  *   core       catalogue  engine  query  merge  cache            (pure: no I/O)
  *
  * @type {readonly { readonly layer: string; readonly folders: Readonly<Record<string, readonly string[] | '*'>> }[]}
@@ -32,6 +32,9 @@ export const LAYERS = [
       seed: ['catalogue', 'config', 'merge', 'snapshot', 'store'],
       runtime: ['config', 'snapshot', 'store'],
       ingest: ['catalogue', 'merge', 'runtime', 'snapshot', 'store'],
+      // The typed HTTP client, published alone as `cinedex/client`: it may import nothing else from src.
+      // `cinedex search` (cli) is its user inside the product.
+      client: [],
     },
   },
   {

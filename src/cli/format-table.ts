@@ -1,4 +1,7 @@
-import type { MovieRow } from './search-client.js';
+import type { MoviePageItem } from '../client/index.js';
+
+/** The fields the table shows; the API's movies have more. */
+export type MovieRow = Pick<MoviePageItem, 'title' | 'year' | 'cast' | 'genres'>;
 
 /** An aligned text table that fits `width` columns: title, year, genres, the first three cast members. */
 export function formatTable(rows: readonly MovieRow[], width = 120): string {

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { CONFIG_SETTINGS, loadConfig, type Config } from '../config/config.js';
 import { EDGE_SETTINGS, loadEdgeConfig } from '../config/edge-config.js';
 import { defaultText, type Setting, type SettingInput } from '../config/settings.js';
+import type { SearchOptions } from './commands/search.js';
 
 /**
  * The `cinedex` command. Each subcommand's module is imported only when it runs, so `cinedex search`
@@ -71,32 +72,27 @@ withSettings(program.command('edge').description('a caching relay in front of a 
   },
 );
 
+/** The typed client sends numbers; the server still judges the range (and says so). */
+function wholeNumber(value: string): number {
+  if (!/^-?[0-9]{1,9}$/.test(value)) throw new InvalidArgumentError('it must be a whole number, such as 1996.');
+  return Number(value);
+}
+
 program
   .command('search')
   .description('search a running cinedex server')
   .option('--title <text>', 'title substring')
-  .option('--year <year>', 'exact year')
+  .option('--year <year>', 'exact year', wholeNumber)
   .option('--cast <name>', 'cast member (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--genre <genre>', 'genre (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-  .option('--limit <n>', 'page size (1-100)')
+  .option('--limit <n>', 'page size (1-100)', wholeNumber)
   .option('--all', 'follow every page', false)
   .option('--json', 'print the movies as JSON', false)
   .option('--url <url>', 'server URL (env CINEDEX_URL)', process.env.CINEDEX_URL ?? 'http://127.0.0.1:8080')
-  .action(
-    async (o: {
-      title?: string;
-      year?: string;
-      cast: string[];
-      genre: string[];
-      limit?: string;
-      all: boolean;
-      json: boolean;
-      url: string;
-    }) => {
-      const { runSearch } = await import('./commands/search.js');
-      await runSearch(o);
-    },
-  );
+  .action(async (o: SearchOptions) => {
+    const { runSearch } = await import('./commands/search.js');
+    await runSearch(o);
+  });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const e = error as Error & { code?: string };

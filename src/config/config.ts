@@ -1,11 +1,21 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, readSettings, serverSettings, settingsMarkdownTable } from './settings.js';
 import type { ServerSettings, Setting, SettingInput } from './settings.js';
 import { usableCores } from './usable-cores.js';
 
 export const DEFAULT_SEED_URL =
   'https://raw.githubusercontent.com/prust/wikipedia-movie-data/641260773db3034d2626ad6fa23fe60c4f0fba08/movies.json';
+/** The sha256 of that file, which is also the bundled copy's once decompressed. */
 export const DEFAULT_SEED_SHA256 = 'f64b1974b0f3e65c54759beeee73c20cea50047d2a754595bace00a1332e6e9c';
+/**
+ * The copy of that file shipped in the package (assets/seed), found from this module's own place in
+ * the installed package (dist/src/config/), not from the working directory: a first start needs
+ * no network, wherever it runs from.
+ */
+export const BUNDLED_SEED_PATH = fileURLToPath(new URL('../../../assets/seed/movies.json.gz', import.meta.url));
+/** `MOVIES_SEED=upstream`: download the pinned upstream file instead of reading the bundled copy. */
+export const UPSTREAM_SEED = 'upstream';
 const DEV_CURSOR_SECRET = 'cinedex-development-cursor-secret';
 export interface Config extends ServerSettings {
   seed: string;
@@ -43,17 +53,18 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
     env: 'MOVIES_SEED',
     flag: '--seed',
     kind: 'string',
-    default: DEFAULT_SEED_URL,
-    defaultText: 'the pinned upstream movies.json URL',
-    description: 'path or http(s) URL of the seed JSON; downloads are cached under the data directory',
+    default: BUNDLED_SEED_PATH,
+    defaultText: 'the bundled copy, assets/seed/movies.json.gz in the package',
+    description:
+      'path or http(s) URL of the seed JSON, plain or gzipped; `upstream` downloads the pinned upstream movies.json (with a progress bar); downloads are cached under the data directory',
   },
   {
     key: 'seedSha256',
     env: 'MOVIES_SEED_SHA256',
     flag: '--seed-sha256',
     kind: 'string',
-    defaultText: 'pinned for the default URL',
-    description: 'expected sha256 of the seed file (checked when set, and always for the default URL)',
+    defaultText: 'pinned for the bundled copy and `upstream`',
+    description: 'expected sha256 of the seed JSON, of its decompressed bytes when gzipped (checked when set, and always when pinned)',
   },
   {
     key: 'dataDir',
@@ -224,6 +235,7 @@ export type ConfigInput = SettingInput<Config>;
  */
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigInput = {}): Config {
   const config = readSettings(CONFIG_SETTINGS, env, overrides) as Config;
+  if (config.seed === UPSTREAM_SEED) config.seed = DEFAULT_SEED_URL;
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
     throw new ConfigError('TLS_CERT and TLS_KEY must be set together (both PEM file paths), or neither');
   }

@@ -21,7 +21,7 @@ import { genresRoute } from './routes/genres.js';
 import { movieByIdRoutes } from './routes/movie-by-id.js';
 import { moviesRoute } from './routes/movies.js';
 import { operationsRoutes } from './routes/operations.js';
-import { problemSchema } from './schemas.js';
+import { namedSchemas } from './schemas.js';
 
 export interface ServerOptions {
   readonly reader: CatalogueReader;
@@ -167,12 +167,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return sendProblem(reply, internalError(request.id));
   });
 
+  for (const schema of namedSchemas) app.addSchema(schema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'cinedex', version: '1', description: 'The wikipedia-movie-data catalogue: search, movies, genres, provenance.' },
-      components: { schemas: { Problem: problemSchema as unknown as Record<string, unknown> } },
     },
+    // A shared schema keeps its $id as its name under components/schemas (Movie, Problem…), not def-N.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   moviesRoute(app, ctx);

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
-import { DEFAULT_SEED_SHA256, DEFAULT_SEED_URL, type Config } from '../config/config.js';
+import { BUNDLED_SEED_PATH, DEFAULT_SEED_SHA256, DEFAULT_SEED_URL, type Config } from '../config/config.js';
 
-export type SeedErrorCode = 'NOT_FOUND' | 'DOWNLOAD_FAILED' | 'CHECKSUM_MISMATCH' | 'INVALID_JSON' | 'NOT_AN_ARRAY' | 'TOO_LARGE';
+export type SeedErrorCode =
+  'NOT_FOUND' | 'DOWNLOAD_FAILED' | 'CHECKSUM_MISMATCH' | 'INVALID_GZIP' | 'INVALID_JSON' | 'NOT_AN_ARRAY' | 'TOO_LARGE';
 
 export class SeedError extends Error {
   constructor(
@@ -21,7 +24,7 @@ export interface SeedSource {
   /** A path or an http(s) URL. */
   readonly source: string;
   readonly dataDir: string;
-  /** Expected sha256; the pinned default URL always has one. */
+  /** Expected sha256 of the JSON (decompressed); the bundled copy and the pinned URL always have one. */
   readonly sha256?: string;
   readonly log: Logger;
   readonly timeoutMs?: number;
@@ -34,32 +37,34 @@ export function seedSourceOf(config: Pick<Config, 'seed' | 'dataDir' | 'seedSha2
 
 export interface LoadedSeed {
   readonly records: unknown[];
+  /** Of the JSON bytes, decompressed when the file was gzipped. */
   readonly sha256: string;
+  /** Bytes of JSON, decompressed. */
   readonly bytes: number;
   /** The file actually read: the path, or the cache file of a download. */
   readonly from: string;
 }
 
 export const MAX_SEED_BYTES = 512 * 1024 * 1024;
-const HINT = 'Set MOVIES_SEED to the path or URL of a movies JSON file.';
+const HINT = 'Set MOVIES_SEED to the path or URL of a movies JSON file, or leave it unset for the bundled copy.';
+const GZIP_MAGIC = [0x1f, 0x8b];
 
-/** Reads the seed JSON from a path, or from a URL downloaded once into `<dataDir>/cache`. */
+/** The sha256 a source must have when none is configured: the bundled copy and the upstream file are pinned. */
+export function pinnedSha256(source: string): string | undefined {
+  return source === DEFAULT_SEED_URL || resolve(source) === BUNDLED_SEED_PATH ? DEFAULT_SEED_SHA256 : undefined;
+}
+
+/**
+ * Reads the seed JSON from a path, or from a URL downloaded once into `<dataDir>/cache`. A gzipped
+ * file (known by its magic bytes, so a downloaded .gz works too) is decompressed, and the checksum
+ * is that of the JSON, so one pinned sha256 fits the bundled .gz and the upstream .json alike.
+ */
 export async function loadSeed(options: SeedSource): Promise<LoadedSeed> {
   const isUrl = /^https?:\/\//i.test(options.source);
-  const expected = options.sha256 ?? (options.source === DEFAULT_SEED_URL ? DEFAULT_SEED_SHA256 : undefined);
+  const expected = options.sha256 ?? pinnedSha256(options.source);
   const file = isUrl ? await cachedDownload(options, expected) : resolve(options.source);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw new SeedError(
-      'NOT_FOUND',
-      `could not read the seed file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ${HINT}`,
-    );
-  }
-  if (bytes.length > MAX_SEED_BYTES)
-    throw new SeedError('TOO_LARGE', `the seed file ${file} is larger than ${MAX_SEED_BYTES} bytes. ${HINT}`);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const json = await readSeedJson(file, options.source);
+  const sha256 = sha256Of(json);
   if (expected !== undefined && sha256 !== expected.toLowerCase()) {
     if (isUrl) await rm(file, { force: true });
     throw new SeedError(
@@ -69,20 +74,47 @@ export async function loadSeed(options: SeedSource): Promise<LoadedSeed> {
   }
   let records: unknown;
   try {
-    records = JSON.parse(bytes.toString('utf8'));
+    records = JSON.parse(json.toString('utf8'));
   } catch (error) {
     throw new SeedError('INVALID_JSON', `the seed ${options.source} is not valid JSON (${(error as Error).message}). ${HINT}`);
   }
   if (!Array.isArray(records))
     throw new SeedError('NOT_AN_ARRAY', `the seed ${options.source} is JSON but not an array of movies. ${HINT}`);
-  return { records, sha256, bytes: bytes.length, from: file };
+  return { records, sha256, bytes: json.length, from: file };
+}
+
+const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** The file's bytes, decompressed when gzipped; at most MAX_SEED_BYTES either way. */
+async function readSeedJson(file: string, source: string): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new SeedError(
+      'NOT_FOUND',
+      `could not read the seed file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ${HINT}`,
+    );
+  }
+  const tooLarge = () => new SeedError('TOO_LARGE', `the seed ${source} is larger than ${MAX_SEED_BYTES} bytes. ${HINT}`);
+  if (bytes.length > MAX_SEED_BYTES) throw tooLarge();
+  if (bytes[0] !== GZIP_MAGIC[0] || bytes[1] !== GZIP_MAGIC[1]) return bytes;
+  try {
+    return await promisify(gunzip)(bytes, { maxOutputLength: MAX_SEED_BYTES });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
+    throw new SeedError(
+      'INVALID_GZIP',
+      `the seed ${source} starts like gzip but does not decompress (${(error as Error).message}). ${HINT}`,
+    );
+  }
 }
 
 async function cachedDownload(options: SeedSource, expected: string | undefined): Promise<string> {
   const cacheDir = join(options.dataDir, 'cache');
   const file = join(cacheDir, `seed-${createHash('sha256').update(options.source).digest('hex').slice(0, 16)}.json`);
-  const cached = await readFile(file).catch(() => undefined);
-  if (cached && (expected === undefined || createHash('sha256').update(cached).digest('hex') === expected.toLowerCase())) {
+  const cached = await readSeedJson(file, options.source).catch(() => undefined);
+  if (cached && (expected === undefined || sha256Of(cached) === expected.toLowerCase())) {
     options.log.info({ source: options.source, cache: file }, 'seed taken from the download cache');
     return file;
   }

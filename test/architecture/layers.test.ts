@@ -74,6 +74,12 @@ test('lint rejects an import that goes up or sideways, and accepts one that goes
     "import { LiveCatalogue } from '../../live/live-catalogue.js';\nexport const x = LiveCatalogue;\n",
   );
   assert.equal(sideways[0]?.ruleId, 'no-restricted-imports', 'HTTP reaching into the serving lifecycle instead of CatalogueReader');
+  const client = await lint(
+    'src/client/wrong.ts',
+    "import { MOVIE_ID_PATTERN } from '../catalogue/id.js';\nexport const x = MOVIE_ID_PATTERN;\n",
+  );
+  assert.equal(client[0]?.ruleId, 'no-restricted-imports', 'the published client reaching into the product');
+  assert.match(client[0]?.message ?? '', /src\/client may import only from nothing else in src/);
   const down = await lint('src/http/wrong.ts', "import { searchMovies } from '../engine/search.js';\nexport const x = searchMovies;\n");
   assert.deepEqual(down, [], 'HTTP may use the engine');
 });

@@ -29,9 +29,12 @@ test('--json and --all follow every page', async () => {
 });
 
 test('a server error and an unreachable server are one clear line and exit 1', async () => {
-  const bad = await runCli(['search', '--year', 'abc', '--url', api.base], {});
+  const bad = await runCli(['search', '--limit', '500', '--url', api.base], {});
   assert.equal(bad.code, 1);
-  assert.equal(bad.stderr.trim(), 'cinedex: the server answered 400 Bad Request: year must be a whole number such as 1996, got "abc"');
+  assert.equal(bad.stderr.trim(), 'cinedex: the server answered 400 Bad Request: limit must be a whole number from 1 to 100, got "500"');
+  const notNumber = await runCli(['search', '--year', 'abc', '--url', api.base], {});
+  assert.equal(notNumber.code, 1);
+  assert.match(notNumber.stderr, /^error: option '--year <year>' argument 'abc' is invalid\. it must be a whole number, such as 1996\.$/m);
   const port = await freePort();
   const down = await runCli(['search', '--title', 'x', '--url', `http://127.0.0.1:${port}`], {});
   assert.equal(down.code, 1);

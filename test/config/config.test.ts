@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usableCores } from '../../src/config/usable-cores.js';
-import { CONFIG_SETTINGS, configMarkdownTable, loadConfig } from '../../src/config/config.js';
+import { BUNDLED_SEED_PATH, CONFIG_SETTINGS, configMarkdownTable, DEFAULT_SEED_URL, loadConfig } from '../../src/config/config.js';
 import { ConfigError } from '../../src/config/settings.js';
 import { repoRoot } from '../support/paths.js';
 
@@ -16,10 +16,18 @@ test('defaults', () => {
   assert.equal(c.maxUpdateBytes, 64 * 1024 * 1024);
   assert.match(c.store, /data\/store$/);
   assert.match(c.inbox, /data\/store\/inbox$/);
-  assert.match(
-    c.seed,
-    /^https:\/\/raw\.githubusercontent\.com\/prust\/wikipedia-movie-data\/641260773db3034d2626ad6fa23fe60c4f0fba08\/movies\.json$/,
+  assert.equal(c.seed, join(repoRoot, 'assets/seed/movies.json.gz'), 'the bundled copy');
+  assert.equal(BUNDLED_SEED_PATH, c.seed);
+});
+
+test('MOVIES_SEED=upstream is the pinned upstream URL; a path or another URL is taken as given', () => {
+  assert.equal(
+    loadConfig({ MOVIES_SEED: 'upstream' }).seed,
+    'https://raw.githubusercontent.com/prust/wikipedia-movie-data/641260773db3034d2626ad6fa23fe60c4f0fba08/movies.json',
   );
+  assert.equal(loadConfig({}, { seed: 'upstream' }).seed, DEFAULT_SEED_URL);
+  assert.equal(loadConfig({ MOVIES_SEED: '/srv/movies.json' }).seed, '/srv/movies.json');
+  assert.equal(loadConfig({ MOVIES_SEED: 'https://example.org/m.json.gz' }).seed, 'https://example.org/m.json.gz');
 });
 
 test('environment values are parsed; flags win over the environment', () => {

@@ -129,3 +129,26 @@ test('the policy checker holds the edge to the same rules', () => {
   }
   assert.match(checkPolicy(render('edge-region')).join('\n'), /no cinedex-api Deployment/, 'an overlay is checked for the API unless told otherwise');
 });
+
+type SeedJob = K8sObject & {
+  spec: {
+    template: {
+      spec: { containers: { args: string[]; env?: { name: string }[]; envFrom: { configMapRef?: { name: string } }[] }[] };
+    };
+  };
+};
+
+test('the seed Job reads the copy bundled in the image: no overlay sets MOVIES_SEED, so seeding needs no internet', () => {
+  for (const overlay of ['local', 'production']) {
+    const objects = render(overlay);
+    const job = objects.find((o) => o.kind === 'Job' && o.metadata.name === 'cinedex-seed') as SeedJob | undefined;
+    const container = job?.spec.template.spec.containers[0];
+    assert.deepEqual(container?.args, ['seed'], `${overlay} runs the seed Job`);
+    const configMaps = (container?.envFrom ?? []).flatMap((from) =>
+      objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name === from.configMapRef?.name),
+    );
+    assert.ok(configMaps.length > 0, `${overlay}: the Job reads the cinedex ConfigMap`);
+    for (const configMap of configMaps) assert.equal(configMap.data?.MOVIES_SEED, undefined, `${overlay}: ${configMap.metadata.name}`);
+    assert.equal(container?.env?.find((e) => e.name === 'MOVIES_SEED'), undefined, `${overlay}: the Job's own env`);
+  }
+});

@@ -5,14 +5,17 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
+import { BUNDLED_SEED_PATH, DEFAULT_SEED_SHA256, DEFAULT_SEED_URL } from '../../src/config/config.js';
 import { catalogueFromSeed } from '../../src/seed/seed-catalogue.js';
-import { loadSeed, SeedError } from '../../src/seed/load-seed.js';
+import { loadSeed, pinnedSha256, SeedError } from '../../src/seed/load-seed.js';
 import { seedPath } from '../support/paths.js';
 
 const log = pino({ level: 'silent' });
 const seedBytes = readFileSync(seedPath);
 const seedSha = createHash('sha256').update(seedBytes).digest('hex');
+const seedGzip = gzipSync(seedBytes);
 let server: Server;
 let base: string;
 let hits = 0;
@@ -20,6 +23,7 @@ before(async () => {
   server = createServer((req, res) => {
     hits++;
     if (req.url === '/movies.json') res.end(seedBytes);
+    else if (req.url === '/movies.json.gz') res.end(seedGzip);
     else if (req.url === '/broken.json') res.end('[{"title":');
     else {
       res.statusCode = 404;
@@ -51,6 +55,38 @@ test('from a URL with the right checksum: downloaded once, then served from the 
   assert.equal(hits - before, 1, 'the second load did not download again');
 });
 
+test('the bundled copy and the upstream URL are pinned to one sha256, that of the JSON; other sources are not', () => {
+  assert.equal(pinnedSha256(BUNDLED_SEED_PATH), DEFAULT_SEED_SHA256);
+  assert.equal(pinnedSha256(DEFAULT_SEED_URL), DEFAULT_SEED_SHA256);
+  assert.equal(pinnedSha256(seedPath), undefined);
+  assert.equal(DEFAULT_SEED_SHA256, seedSha);
+});
+
+test('the bundled copy loads with no checksum configured: all 28,795 movies, the JSON bytes hashed', async () => {
+  const seed = await loadSeed({ source: BUNDLED_SEED_PATH, dataDir: dataDir(), log });
+  assert.equal(seed.sha256, DEFAULT_SEED_SHA256);
+  assert.equal(seed.bytes, seedBytes.length);
+  assert.equal(seed.records.length, 28_795);
+});
+
+test('a gzipped file is decompressed, from a path or a URL, and its checksum is that of the JSON inside', async () => {
+  const dir = dataDir();
+  writeFileSync(join(dir, 'movies.json.gz'), seedGzip);
+  const fromPath = await loadSeed({ source: join(dir, 'movies.json.gz'), dataDir: dir, sha256: seedSha, log });
+  assert.equal(fromPath.records.length, 28_795);
+  const before = hits;
+  for (let i = 0; i < 2; i++) {
+    const fromUrl = await loadSeed({ source: `${base}/movies.json.gz`, dataDir: dir, sha256: seedSha, log });
+    assert.equal(fromUrl.sha256, seedSha);
+  }
+  assert.equal(hits - before, 1, 'the gzipped download was checked in the cache and not fetched again');
+  await assert.rejects(
+    loadSeed({ source: join(dir, 'movies.json.gz'), dataDir: dir, sha256: createHash('sha256').update(seedGzip).digest('hex'), log }),
+    (e: unknown) => e instanceof SeedError && e.code === 'CHECKSUM_MISMATCH',
+    'the sha256 of the compressed bytes is not the one checked',
+  );
+});
+
 test('a wrong checksum is refused and nothing stays cached', async () => {
   const dir = dataDir();
   await assert.rejects(
@@ -63,10 +99,12 @@ test('a wrong checksum is refused and nothing stays cached', async () => {
 test('invalid JSON, not an array, a missing file, a 404 and an unreachable host are clear SeedErrors', async () => {
   const dir = dataDir();
   writeFileSync(join(dir, 'object.json'), '{"title": "x"}');
+  writeFileSync(join(dir, 'cut.json.gz'), seedGzip.subarray(0, 1000));
   const cases: [string, string][] = [
     [`${base}/broken.json`, 'INVALID_JSON'],
     [join(dir, 'object.json'), 'NOT_AN_ARRAY'],
     [join(dir, 'missing.json'), 'NOT_FOUND'],
+    [join(dir, 'cut.json.gz'), 'INVALID_GZIP'],
     [`${base}/nope.json`, 'DOWNLOAD_FAILED'],
     ['http://127.0.0.1:9/movies.json', 'DOWNLOAD_FAILED'],
   ];

@@ -2,16 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { PROBLEM_TYPES, problem } from '../../node-http/problem.js';
 import { JSON_CONTENT_TYPE, NOT_READY, sendAnswer, sendProblem } from '../answer.js';
-import { healthSchema, statusSchema } from '../schemas.js';
+import { livenessSchema, readinessSchema, statusSchema } from '../schemas.js';
 
 /** Liveness, readiness, metrics and status: what operators and Kubernetes ask. */
 export function operationsRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get('/healthz', { schema: healthSchema }, (_request, reply) => {
+  app.get('/healthz', { schema: livenessSchema }, (_request, reply) => {
     reply.header('cache-control', 'no-store');
     reply.send({ status: 'ok' });
   });
 
-  app.get('/readyz', { schema: healthSchema }, (_request, reply) => {
+  app.get('/readyz', { schema: readinessSchema }, (_request, reply) => {
     if (ctx.isDraining()) {
       return sendProblem(reply, problem(503, PROBLEM_TYPES.notReady, 'Service Unavailable', 'shutting down: this instance is draining'));
     }

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { endianness } from 'node:os';
+import type { IndexData } from '../engine/index-data.js';
+import { SnapshotError } from './snapshot.js';
+
+/**
+ * The binary segment: a catalogue index as one object, read back by wrapping typed-array views over
+ * its bytes, with no parsing of movies and no index to build. See docs/segment-format.md for the
+ * byte layout. In short:
+ *
+ *   magic "CINEDEX\0" | u32 format | u32 header length | header (JSON) | padding to 8 |
+ *   sections, each starting at a multiple of 8 | sha256 of everything before it (32 bytes)
+ *
+ * The header holds the index's shape, with every typed array replaced by a reference to a section,
+ * and the metadata a replica needs beside the index (the last run, the audit table). Numbers are
+ * little-endian, as typed arrays are on every platform Node supports in practice; a big-endian host
+ * refuses the segment rather than misread it.
+ */
+export const SEGMENT_FORMAT = 1;
+const MAGIC = Buffer.from('CINEDEX\0', 'latin1');
+const PREFIX_BYTES = 16;
+const DIGEST_BYTES = 32;
+const ALIGN = 8;
+
+type TypedArray = Uint8Array | Uint16Array | Int32Array | Uint32Array;
+const TYPES = { u8: Uint8Array, u16: Uint16Array, i32: Int32Array, u32: Uint32Array } as const;
+type TypeName = keyof typeof TYPES;
+
+/** A section of the segment: its element type, byte offset from the end of the header (padded to 8) and element count. */
+type Section = readonly [TypeName, number, number];
+interface Header {
+  readonly index: unknown;
+  readonly meta: unknown;
+  readonly sections: readonly Section[];
+}
+
+export interface Segment<Meta> {
+  readonly index: IndexData;
+  readonly meta: Meta;
+}
+
+/** The segment's bytes, and their checksum (the footer), which the pointer records too. */
+export function encodeSegment(index: IndexData, meta: unknown): { bytes: Buffer; sha256: string } {
+  const arrays: TypedArray[] = [];
+  const shape = replaceArrays(index, arrays);
+  let at = 0;
+  const sections: Section[] = arrays.map((array) => {
+    const section: Section = [typeName(array), at, array.length];
+    at = align(at + array.byteLength);
+    return section;
+  });
+  const header = Buffer.from(JSON.stringify({ index: shape, meta, sections } satisfies Header));
+  const dataStart = align(PREFIX_BYTES + header.length);
+  const body = Buffer.alloc(dataStart + at);
+  MAGIC.copy(body, 0);
+  body.writeUInt32LE(SEGMENT_FORMAT, 8);
+  body.writeUInt32LE(header.length, 12);
+  header.copy(body, PREFIX_BYTES);
+  arrays.forEach((array, i) => {
+    body.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), dataStart + (sections[i] as Section)[1]);
+  });
+  const digest = createHash('sha256').update(body).digest();
+  return { bytes: Buffer.concat([body, digest]), sha256: digest.toString('hex') };
+}
+
+/**
+ * Wraps the index over the segment's bytes (no copy when they are 8-byte aligned). Refuses, with a
+ * SnapshotError naming what is wrong, anything that is not a whole segment of a known format whose
+ * checksum matches (`expectedSha256`, from the pointer, when given).
+ */
+export function decodeSegment<Meta>(bytes: Buffer, expectedSha256?: string): Segment<Meta> {
+  if (endianness() !== 'LE') throw new SnapshotError('this host is big-endian; segments are little-endian and cannot be read here');
+  if (bytes.length < PREFIX_BYTES + DIGEST_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new SnapshotError('not a cinedex segment (the magic bytes are missing)');
+  }
+  const format = bytes.readUInt32LE(8);
+  if (format !== SEGMENT_FORMAT) {
+    throw new SnapshotError(`segment format ${format} is not one this release reads (format ${SEGMENT_FORMAT}); a newer release wrote it`);
+  }
+  const body = bytes.subarray(0, bytes.length - DIGEST_BYTES);
+  const digest = createHash('sha256').update(body).digest();
+  if (!digest.equals(bytes.subarray(bytes.length - DIGEST_BYTES))) {
+    throw new SnapshotError('segment checksum mismatch: the object is damaged or truncated');
+  }
+  if (expectedSha256 !== undefined && digest.toString('hex') !== expectedSha256) {
+    throw new SnapshotError(`segment checksum ${digest.toString('hex')} is not the one the pointer names (${expectedSha256})`);
+  }
+  const headerLength = bytes.readUInt32LE(12);
+  let header: Header;
+  try {
+    header = JSON.parse(bytes.toString('utf8', PREFIX_BYTES, PREFIX_BYTES + headerLength)) as Header;
+  } catch {
+    throw new SnapshotError('segment header is not valid JSON');
+  }
+  // Typed-array views need their element size's alignment; bytes read into a fresh buffer start at 0, a slice may not.
+  const base = body.byteOffset % ALIGN === 0 ? body : Buffer.from(body);
+  const dataStart = align(PREFIX_BYTES + headerLength);
+  const arrays = header.sections.map(([type, offset, length]) => {
+    const View = TYPES[type];
+    const start = dataStart + offset;
+    if (View === undefined || offset % ALIGN !== 0 || start + length * View.BYTES_PER_ELEMENT > base.length) {
+      throw new SnapshotError(`segment section ${type}@${offset} does not fit the object`);
+    }
+    return new View(base.buffer as ArrayBuffer, base.byteOffset + start, length);
+  });
+  return { index: restoreArrays(header.index, arrays) as IndexData, meta: header.meta as Meta };
+}
+
+function typeName(array: TypedArray): TypeName {
+  if (array instanceof Uint8Array) return 'u8';
+  if (array instanceof Uint16Array) return 'u16';
+  if (array instanceof Int32Array) return 'i32';
+  return 'u32';
+}
+
+function align(n: number): number {
+  return Math.ceil(n / ALIGN) * ALIGN;
+}
+
+/** The value with each typed array moved to `arrays` and replaced by {"$": its position}. */
+function replaceArrays(value: unknown, arrays: TypedArray[]): unknown {
+  if (ArrayBuffer.isView(value)) {
+    arrays.push(value as TypedArray);
+    return { $: arrays.length - 1 };
+  }
+  if (Array.isArray(value)) return value.map((v) => replaceArrays(v, arrays));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceArrays(v, arrays)]));
+  return value;
+}
+
+function restoreArrays(value: unknown, arrays: readonly TypedArray[]): unknown {
+  if (Array.isArray(value)) return value.map((v) => restoreArrays(v, arrays));
+  if (typeof value === 'object' && value !== null) {
+    const ref = (value as { $?: unknown }).$;
+    if (typeof ref === 'number' && Object.keys(value).length === 1) {
+      const array = arrays[ref];
+      if (array === undefined) throw new SnapshotError(`segment header names section ${ref}, which does not exist`);
+      return array;
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restoreArrays(v, arrays)]));
+  }
+  return value;
+}
