@@ -6,7 +6,18 @@ import { layerRules } from './layers.mjs';
 
 export default tseslint.config(
   // src/client/openapi.ts is generated (npm run client:types) and checked against the served document by a test.
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'src/web/static/**', 'test-output/**', 'src/client/openapi.ts', 'scratch/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'src/web/static/**',
+      'test-output/**',
+      'src/client/openapi.ts',
+      'scratch/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
