@@ -10,7 +10,7 @@ import type { Movie } from '../src/catalogue/movie.js';
 import { movieId } from '../src/catalogue/id.js';
 import { runIngestion } from '../src/ingest/ingestion.js';
 import { MergeState } from '../src/merge/merge-state.js';
-import { datasetFromSnapshot } from '../src/snapshot/dataset.js';
+import { loadDataset } from '../src/snapshot/dataset.js';
 import { SnapshotRepository } from '../src/snapshot/repository.js';
 import { FolderStore } from '../src/store/folder-store.js';
 import { benchEngine } from './engine-bench.js';
@@ -41,11 +41,7 @@ async function seedStore(movies: Movie[]): Promise<{ repository: SnapshotReposit
   const root = mkdtempSync(join(tmpdir(), 'cinedex-ingest-bench-'));
   const repository = new SnapshotRepository(new FolderStore(join(root, 'store')));
   const state = MergeState.fromMovies(movies);
-  await repository.publish(
-    { sequence: 1, basedOn: null, entries: [...state.allEntries()], ledger: [], runs: [], audit: [] },
-    null,
-    new Date(),
-  );
+  await repository.publish({ sequence: 1, basedOn: null, entries: [...state.allEntries()], ledger: [], runs: [] }, [], null, new Date());
   return { repository, root };
 }
 
@@ -81,7 +77,7 @@ async function load(which: string): Promise<object> {
   const start = performance.now();
   const current = await repository.current();
   if (!current) throw new Error('no pointer');
-  const dataset = await datasetFromSnapshot(current.pointer, await repository.load(current.pointer));
+  const dataset = await loadDataset(repository, current.pointer);
   const seconds = (performance.now() - start) / 1000;
   global.gc?.();
   const engine = benchEngine(dataset.index, benchPaths(), 2);

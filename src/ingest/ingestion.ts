@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { MergeState } from '../merge/merge-state.js';
 import type { CurrentPointer, SnapshotRepository } from '../snapshot/repository.js';
-import { SnapshotError, type AuditEntry, type LedgerEntry, type Pointer, type RunSummary } from '../snapshot/snapshot.js';
+import { auditRecord, type AuditRecord } from '../snapshot/audit.js';
+import { SnapshotError, type LedgerEntry, type Pointer, type RunSummary } from '../snapshot/snapshot.js';
 import { ObjectTooLargeError, type ObjectStore, type StoredObject } from '../store/object-store.js';
 import { applyObject, type InboxObject } from './apply-object.js';
 
@@ -26,7 +27,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   const { repository, inbox, log } = options;
   const current = await repository.current();
   if (!current) throw new SnapshotError(`the store ${repository.store.location} has no snapshot yet; run \`cinedex seed\` first`);
-  const snapshot = await repository.load(current.pointer);
+  const snapshot = await repository.loadState(current.pointer);
   const seen = new Set(snapshot.ledger.map((entry) => ledgerKey(entry.key, entry.etag)));
 
   const pending: StoredObject[] = [];
@@ -41,7 +42,8 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   // The decoded snapshot belongs to this run alone, so its entries are merged in place.
   const state = MergeState.fromEntries(snapshot.entries);
   const ledger: LedgerEntry[] = [...snapshot.ledger];
-  const audit: AuditEntry[] = [...snapshot.audit];
+  // A format-1 snapshot holds its audit inline: this run moves it into the audit buckets.
+  const history: AuditRecord[] = snapshot.audit.map((entry) => auditRecord(entry, snapshot.ledger));
   const summary = { id: run, sequence, objectsApplied: 0, objectsRejected: 0, recordsApplied: 0, recordsRejected: 0, changes: 0 };
   for (const object of pending) {
     // A store failure here aborts the run (nothing is published, the object stays pending);
@@ -50,7 +52,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
     const applied = applyObject(state, input, ledger.length, run);
     ledger.push(applied.ledger);
     // Not push(...spread): a file of 100k records would exceed the argument limit.
-    for (const entry of applied.audit) audit.push(entry);
+    for (const entry of applied.audit) history.push(auditRecord(entry, ledger));
     if (applied.ledger.status === 'applied') summary.objectsApplied++;
     else summary.objectsRejected++;
     summary.recordsApplied += applied.ledger.recordsApplied;
@@ -74,9 +76,9 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
     entries: [...state.allEntries()],
     ledger,
     runs: [...snapshot.runs, summary],
-    audit,
+    ...(snapshot.auditBuckets ? { auditBuckets: snapshot.auditBuckets } : {}),
   };
-  const pointer = await repository.publish(next, current.etag, (options.now ?? (() => new Date()))());
+  const pointer = await repository.publish(next, history, current.etag, (options.now ?? (() => new Date()))());
   log.info({ version: pointer.version, movies: pointer.movies, ...summary }, 'snapshot published');
   return { published: true, pointer, run: summary };
 }

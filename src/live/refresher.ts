@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { datasetFromSnapshot } from '../snapshot/dataset.js';
+import { loadDataset } from '../snapshot/dataset.js';
 import type { SnapshotRepository } from '../snapshot/repository.js';
 import type { LiveCatalogue } from './live-catalogue.js';
 import { repeatEvery } from '../runtime/repeat.js';
@@ -58,8 +58,7 @@ export class SnapshotRefresher {
       if (!current || version === this.live.dataset?.pointer?.version || version === this.refusedVersion) {
         result = 'unchanged';
       } else {
-        const snapshot = await this.repository.load(current.pointer);
-        const dataset = await datasetFromSnapshot(current.pointer, snapshot);
+        const dataset = await loadDataset(this.repository, current.pointer);
         this.live.swap(dataset);
         this.status = { lastCheck: at };
         this.log.info({ version, movies: dataset.index.size }, 'snapshot swapped in');

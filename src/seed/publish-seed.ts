@@ -23,7 +23,8 @@ export async function seedIfEmpty(
   const state = MergeState.fromMovies(movies);
   try {
     const pointer = await repository.publish(
-      { sequence: 1, basedOn: null, entries: [...state.allEntries()], ledger: [], runs: [], audit: [] },
+      { sequence: 1, basedOn: null, entries: [...state.allEntries()], ledger: [], runs: [] },
+      [],
       null,
       new Date(),
     );

@@ -18,6 +18,8 @@ interface Header {
   sequence: number;
   basedOn: string | null;
   counts: { entries: number; ledger: number; runs: number; audit: number };
+  /** The audit buckets' objects (pointer format 2); absent in snapshots holding their audit inline. */
+  auditBuckets?: (string | null)[];
 }
 
 /** Encoded stamp: [ledger index, position]; the ledger holds the object key and last-modified time. */
@@ -46,6 +48,7 @@ export async function encodeSnapshot(snapshot: Snapshot): Promise<Buffer> {
       runs: snapshot.runs.length,
       audit: snapshot.audit.length,
     },
+    ...(snapshot.auditBuckets ? { auditBuckets: [...snapshot.auditBuckets] } : {}),
   };
   const lines: string[] = [JSON.stringify(header)];
   const entries = [...snapshot.entries].sort((a, b) => compareMovies({ ...a.values, id: a.id }, { ...b.values, id: b.id }));
@@ -121,7 +124,12 @@ export async function decodeSnapshot(bytes: Buffer): Promise<Snapshot> {
     // A serving process decodes the next version beside live traffic: give the event loop turns.
     if (i % 2000 === 1999) await yieldToEventLoop();
   }
-  return { sequence: header.sequence, basedOn: header.basedOn, entries, ledger, runs, audit };
+  const buckets = header.auditBuckets;
+  if (buckets !== undefined && (!Array.isArray(buckets) || !buckets.every((k) => k === null || typeof k === 'string'))) {
+    throw new SnapshotError('snapshot audit bucket table is not a list of object keys');
+  }
+  const snapshot = { sequence: header.sequence, basedOn: header.basedOn, entries, ledger, runs, audit };
+  return buckets === undefined ? snapshot : { ...snapshot, auditBuckets: buckets };
 }
 
 function yieldToEventLoop(): Promise<void> {

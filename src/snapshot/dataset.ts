@@ -1,16 +1,10 @@
 import type { Movie } from '../catalogue/movie.js';
 import { CatalogueIndex } from '../engine/catalogue-index.js';
-import type { LedgerEntry, Pointer, RunSummary, Snapshot } from './snapshot.js';
+import { auditRecord, bucketOf, historyOf, type AuditRecord, type HistoryEntry } from './audit.js';
+import type { SnapshotRepository } from './repository.js';
+import type { LedgerEntry, Pointer, RunSummary } from './snapshot.js';
 
-export interface HistoryEntry {
-  readonly field: string;
-  readonly old: unknown;
-  readonly new: unknown;
-  readonly object: string;
-  readonly provider: string;
-  readonly lastModified: string;
-  readonly run: string;
-}
+export type { HistoryEntry } from './audit.js';
 
 export interface LastRun {
   readonly summary: RunSummary;
@@ -20,15 +14,15 @@ export interface LastRun {
 
 /**
  * Everything a serving process answers from, for one version: the search index plus provenance.
- * Built whole and swapped whole.
+ * Loaded whole and swapped whole.
  */
 export interface Dataset {
   readonly index: CatalogueIndex;
-  /** Absent when the data came straight from a seed file rather than a published snapshot. */
+  /** Absent when the data did not come from a published snapshot (tests, tools). */
   readonly pointer?: Pointer;
   readonly lastRun?: LastRun;
-  /** A movie's changes, newest first. */
-  history(id: string): HistoryEntry[];
+  /** A movie's changes, newest first; may read the store (the audit lives apart from the index). */
+  history(id: string): Promise<HistoryEntry[]>;
 }
 
 /**
@@ -40,33 +34,44 @@ export interface CatalogueReader {
   readonly loadedAt: Date | undefined;
 }
 
-export async function datasetFromSnapshot(pointer: Pointer, snapshot: Snapshot): Promise<Dataset> {
+/** Audit buckets kept per dataset: a few recent ones answer a reader browsing around one movie. */
+const BUCKETS_KEPT = 8;
+
+/**
+ * The dataset a pointer names. Format 2: the segment's bytes wrapped as the index (no movie is
+ * parsed, no index built), history read per bucket on demand. Format 1 (before segments): the
+ * snapshot is decoded and indexed in this process, the slow way, until the next ingestion run
+ * publishes a segment.
+ */
+export async function loadDataset(repository: SnapshotRepository, pointer: Pointer): Promise<Dataset> {
+  if (pointer.format === 'cinedex-pointer/2') {
+    const { index, meta } = await repository.loadSegment(pointer);
+    const buckets = new Map<string, Promise<AuditRecord[]>>();
+    const history = async (id: string): Promise<HistoryEntry[]> => {
+      const key = meta.auditBuckets[bucketOf(id)];
+      if (!key) return [];
+      let records = buckets.get(key);
+      if (records === undefined) {
+        records = repository.readAuditBucket(key);
+        // A failed read is not kept: the next request tries the store again.
+        records.catch(() => buckets.delete(key));
+        buckets.set(key, records);
+        if (buckets.size > BUCKETS_KEPT) buckets.delete(buckets.keys().next().value as string);
+      }
+      return historyOf(await records, id);
+    };
+    const dataset = { index: new CatalogueIndex(index), pointer, history };
+    return meta.lastRun ? { ...dataset, lastRun: meta.lastRun } : dataset;
+  }
+  const snapshot = await repository.loadState(pointer);
   const movies: Movie[] = [];
   for (const entry of snapshot.entries) if (!entry.deleted) movies.push({ ...entry.values, id: entry.id });
-  const index = CatalogueIndex.build(pointer.version, movies);
-  const auditById = new Map<string, number[]>();
-  snapshot.audit.forEach((entry, i) => {
-    const list = auditById.get(entry.id);
-    if (list) list.push(i);
-    else auditById.set(entry.id, [i]);
-  });
+  const records = snapshot.audit.map((entry) => auditRecord(entry, snapshot.ledger));
   const summary = snapshot.runs[snapshot.runs.length - 1];
-  const lastRun = summary && { summary, objects: snapshot.ledger.filter((entry) => entry.run === summary.id) };
-  const history = (id: string): HistoryEntry[] =>
-    (auditById.get(id) ?? [])
-      .map((i) => {
-        const entry = snapshot.audit[i] as Snapshot['audit'][number];
-        const source = snapshot.ledger[entry.source] as LedgerEntry;
-        return {
-          field: entry.field,
-          old: entry.old,
-          new: entry.new,
-          object: source.key,
-          provider: source.provider,
-          lastModified: new Date(source.lastModified).toISOString(),
-          run: entry.run,
-        };
-      })
-      .reverse();
-  return lastRun ? { index, pointer, lastRun, history } : { index, pointer, history };
+  const dataset = {
+    index: CatalogueIndex.build(pointer.version, movies),
+    pointer,
+    history: (id: string) => Promise.resolve(historyOf(records, id)),
+  };
+  return summary ? { ...dataset, lastRun: { summary, objects: snapshot.ledger.filter((e) => e.run === summary.id) } } : dataset;
 }

@@ -38,9 +38,10 @@ export interface AuditEntry {
 }
 
 /**
- * The catalogue's whole state at one version: entries (tombstones included, so later merges stay
- * order-independent), the ledger of inbox objects, run summaries and the audit trail. Nothing
- * time-of-day dependent is inside, so the same inputs always give the same bytes.
+ * The catalogue's merge state at one version: entries (tombstones included, so later merges stay
+ * order-independent), the ledger of inbox objects and the run summaries: what an ingestion run
+ * needs, and nothing a serving process reads. Nothing time-of-day dependent is inside, so the same
+ * inputs always give the same bytes.
  */
 export interface Snapshot {
   readonly sequence: number;
@@ -48,11 +49,21 @@ export interface Snapshot {
   readonly entries: readonly MovieEntry[];
   readonly ledger: readonly LedgerEntry[];
   readonly runs: readonly RunSummary[];
+  /** The audit trail, only in snapshots of pointer format 1; later ones keep it in buckets (snapshot/audit.ts). */
   readonly audit: readonly AuditEntry[];
+  /** Pointer format 2: the object holding each audit bucket's history, or null while a bucket is empty. */
+  readonly auditBuckets?: readonly (string | null)[];
 }
 
-/** The small mutable object naming the current snapshot; serving processes poll it. */
-export interface Pointer {
+/** An object of the store and its checksum. */
+export interface ObjectRef {
+  readonly key: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** The first format: one NDJSON snapshot holding everything. Still read, so that an upgrade needs no migration step. */
+export interface LegacyPointer {
   readonly format: 'cinedex-pointer/1';
   readonly version: string;
   readonly snapshotKey: string;
@@ -63,9 +74,28 @@ export interface Pointer {
   readonly createdAt: string;
 }
 
+/** The merge state for the next ingestion run, and the segment every replica serves from. */
+export interface SegmentPointer {
+  readonly format: 'cinedex-pointer/2';
+  readonly version: string;
+  readonly sequence: number;
+  readonly movies: number;
+  readonly createdAt: string;
+  readonly state: ObjectRef;
+  readonly segment: ObjectRef & { readonly format: number };
+}
+
+/** The small mutable object naming the current version; serving processes poll it. */
+export type Pointer = LegacyPointer | SegmentPointer;
+
+export const POINTER_FORMATS = ['cinedex-pointer/1', 'cinedex-pointer/2'] as const;
 export const POINTER_KEY = 'catalogue/current.json';
 export const SNAPSHOT_PREFIX = 'catalogue/snapshots/';
+export const STATE_PREFIX = 'catalogue/state/';
+export const SEGMENT_PREFIX = 'catalogue/segments/';
+export const AUDIT_PREFIX = 'catalogue/audit/';
 
+/** A snapshot, pointer or segment this release must not serve: damaged, incomplete, or of a format it does not know. */
 export class SnapshotError extends Error {
   readonly code = 'INVALID_SNAPSHOT';
   constructor(message: string) {

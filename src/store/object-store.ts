@@ -14,6 +14,12 @@ export interface StoredObject {
 export interface GetOptions {
   /** Refuse (ObjectTooLargeError) rather than buffer an object larger than this. */
   readonly maxBytes?: number;
+  /**
+   * The caller does not need the ETag: a store that would compute it with a pass over the bytes
+   * (the folder store) skips it, and the answer's etag may be empty. Large objects checked by their
+   * own checksum (segments) are read this way.
+   */
+  readonly skipEtag?: boolean;
 }
 
 export interface PutOptions {

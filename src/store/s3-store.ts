@@ -95,7 +95,9 @@ export class S3Store implements ObjectStore {
         (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
         throw new ObjectTooLargeError(key, size, options.maxBytes);
       }
-      const body = Buffer.from((await out.Body?.transformToByteArray()) ?? new Uint8Array());
+      // A view, not a copy: a segment is hundreds of megabytes at a million movies.
+      const bytes = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
+      const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       return { body, object: { key, size: body.length, lastModified: out.LastModified ?? new Date(0), etag: unquote(out.ETag) } };
     } catch (error) {
       if (error instanceof StoreError) throw error;

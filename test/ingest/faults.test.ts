@@ -10,7 +10,8 @@ import type { Movie } from '../../src/catalogue/movie.js';
 import { runIngestion } from '../../src/ingest/ingestion.js';
 import { MergeState } from '../../src/merge/merge-state.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
-import { POINTER_KEY } from '../../src/snapshot/snapshot.js';
+import { loadDataset } from '../../src/snapshot/dataset.js';
+import { POINTER_KEY, type SegmentPointer } from '../../src/snapshot/snapshot.js';
 import { LiveCatalogue } from '../../src/live/live-catalogue.js';
 import { SnapshotRefresher } from '../../src/live/refresher.js';
 import { FolderStore } from '../../src/store/folder-store.js';
@@ -50,8 +51,7 @@ test('an ingestion killed at random points, then rerun, publishes exactly what a
 
   // The uninterrupted run, on a copy.
   assert.equal(await runChild(join(pristine, 'store'), join(pristine, 'inbox')), 0);
-  const expected = readFileSync(join(pristine, 'store', POINTER_KEY), 'utf8');
-  const expectedPointer = JSON.parse(expected) as { sha256: string; snapshotKey: string };
+  const expectedPointer = JSON.parse(readFileSync(join(pristine, 'store', POINTER_KEY), 'utf8')) as SegmentPointer;
 
   // Kill runs at spread-out moments, from very early to almost done; then one run to completion.
   for (const ms of [5, 40, 120, 250, 400, 600]) {
@@ -62,12 +62,17 @@ test('an ingestion killed at random points, then rerun, publishes exactly what a
     const afterKill = await repository.current();
     assert.ok(afterKill);
     // Killed or not, the store is consistent: the pointer names the old snapshot or the finished one, and it verifies.
-    assert.ok(afterKill.pointer.sequence === 1 || afterKill.pointer.sha256 === expectedPointer.sha256, `killed after ${ms} ms`);
-    await repository.load(afterKill.pointer);
+    assert.ok(afterKill.pointer.sequence === 1 || afterKill.pointer.version === expectedPointer.version, `killed after ${ms} ms`);
+    await repository.loadState(afterKill.pointer);
+    await loadDataset(repository, afterKill.pointer);
     await runChild(join(copy, 'store'), join(copy, 'inbox'));
-    const final = JSON.parse(readFileSync(join(copy, 'store', POINTER_KEY), 'utf8')) as { sha256: string; snapshotKey: string };
-    assert.equal(final.sha256, expectedPointer.sha256, `killed after ${ms} ms`);
-    assert.equal(final.snapshotKey, expectedPointer.snapshotKey);
+    const final = JSON.parse(readFileSync(join(copy, 'store', POINTER_KEY), 'utf8')) as SegmentPointer;
+    // The same bytes as the uninterrupted run: state, segment and audit, under the same names.
+    assert.deepEqual(
+      [final.version, final.state, final.segment],
+      [expectedPointer.version, expectedPointer.state, expectedPointer.segment],
+      `killed after ${ms} ms`,
+    );
   }
 });
 
@@ -80,14 +85,14 @@ test('a snapshot that fails its checksum or validation is refused; the old data 
   s.drop('p/1.json', updates(10, 1), 1_700_000_000);
   const outcome = await s.ingest();
   assert.ok(outcome.published);
-  // Corrupt the new snapshot's bytes on disk.
-  const path = join(s.root, 'store', outcome.pointer.snapshotKey);
+  // Corrupt the new segment's bytes on disk.
+  const path = join(s.root, 'store', (outcome.pointer as SegmentPointer).segment.key);
   const bytes = readFileSync(path);
   bytes[bytes.length - 10] = (bytes[bytes.length - 10] as number) ^ 0xff;
   writeFileSync(path, bytes);
   assert.equal(await refresher.refresh(), 'refused');
   assert.equal(live.dataset?.index.version, good);
-  assert.match(refresher.state.lastError?.message ?? '', /fails its checksum/);
+  assert.match(refresher.state.lastError?.message ?? '', /checksum mismatch/);
   assert.equal(refresher.state.lastError?.version, outcome.pointer.version);
   // Refused once, it is not reloaded on every poll; a new pointer is tried again.
   assert.equal(await refresher.refresh(), 'unchanged');
@@ -98,23 +103,17 @@ test('a pointer naming a snapshot that does not decode is refused', async () => 
   const live = new LiveCatalogue();
   const refresher = new SnapshotRefresher(s.repository, live, silent);
   await refresher.refresh();
-  const current = await s.repository.current();
-  const garbage = Buffer.from('not a snapshot');
+  const current = (await s.repository.current())!.pointer as SegmentPointer;
+  const garbage = Buffer.from('not a segment');
   const { createHash } = await import('node:crypto');
-  await s.repository.store.put('catalogue/snapshots/bad.ndjson.gz', garbage);
+  await s.repository.store.put('catalogue/segments/bad.seg', garbage);
+  const sha256 = createHash('sha256').update(garbage).digest('hex');
   await s.repository.store.put(
     POINTER_KEY,
-    Buffer.from(
-      JSON.stringify({
-        ...current!.pointer,
-        version: 'bad',
-        snapshotKey: 'catalogue/snapshots/bad.ndjson.gz',
-        sha256: createHash('sha256').update(garbage).digest('hex'),
-      }),
-    ),
+    Buffer.from(JSON.stringify({ ...current, version: 'bad', segment: { ...current.segment, key: 'catalogue/segments/bad.seg', sha256 } })),
   );
   assert.equal(await refresher.refresh(), 'refused');
-  assert.match(refresher.state.lastError?.message ?? '', /not valid gzip/);
+  assert.match(refresher.state.lastError?.message ?? '', /not a cinedex segment/);
   assert.equal(live.dataset?.index.size, seed.length);
 });
 
@@ -125,7 +124,8 @@ test('S3 errors are retried, then the run fails cleanly without publishing', asy
   try {
     const direct = new SnapshotRepository(s3.store('cat/'));
     await direct.publish(
-      { sequence: 1, basedOn: null, entries: [...MergeState.fromMovies(seed.slice(0, 50)).allEntries()], ledger: [], runs: [], audit: [] },
+      { sequence: 1, basedOn: null, entries: [...MergeState.fromMovies(seed.slice(0, 50)).allEntries()], ledger: [], runs: [] },
+      [],
       null,
       new Date(),
     );

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { movieId } from '../../src/catalogue/id.js';
 import type { Movie } from '../../src/catalogue/movie.js';
-import { datasetFromSnapshot } from '../../src/snapshot/dataset.js';
+import { loadDataset } from '../../src/snapshot/dataset.js';
 import { seededFolder } from '../support/catalogue-store.js';
 
 const seed: Movie[] = [
@@ -100,7 +100,7 @@ test('bad files and records are rejected with reasons; the good records still ap
   assert.equal(outcome.run.recordsApplied, 2);
   assert.equal(outcome.run.recordsRejected, 4);
   const current = await s.repository.current();
-  const snapshot = await s.repository.load(current!.pointer);
+  const snapshot = await s.repository.loadState(current!.pointer);
   const ledger = new Map(snapshot.ledger.map((e) => [e.key, e]));
   assert.equal(ledger.size, 6, 'every inbox object is in the ledger');
   assert.equal(ledger.get('acme/latin1.json')?.reason, 'not valid UTF-8');
@@ -141,8 +141,8 @@ test('every change is audited with its provenance; history is newest first', asy
   s.drop('other/2.json', [{ title: 'Alpha', year: 2000, cast: ['Two'] }], T + 60);
   await s.ingest();
   const current = await s.repository.current();
-  const dataset = await datasetFromSnapshot(current!.pointer, await s.repository.load(current!.pointer));
-  const history = dataset.history(movieId('Alpha', 2000));
+  const dataset = await loadDataset(s.repository, current!.pointer);
+  const history = await dataset.history(movieId('Alpha', 2000));
   assert.deepEqual(
     history.map((h) => [h.field, h.old, h.new, h.object, h.provider, h.lastModified, h.run]),
     [

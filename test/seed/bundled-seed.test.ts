@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BUNDLED_SEED_PATH, DEFAULT_SEED_URL } from '../../src/config/config.js';
-import { runCli, startServe } from '../support/cli-process.js';
+import { runCli, startServe, waitFor } from '../support/cli-process.js';
 import { repoRoot, seedPath } from '../support/paths.js';
 
 /** Turns off the network of the processes it is given to (test/support/offline.ts). */
@@ -36,7 +36,8 @@ test('with no MOVIES_SEED and no network, `cinedex serve` started elsewhere serv
   try {
     const status = (await (await fetch(`${serve.base}/v1/status`)).json()) as { movies: number };
     assert.equal(status.movies, 28_795);
-    assert.match(serve.output(), /seed snapshot published/);
+    // Log lines reach stdout within about a second (runtime/logger.ts): wait for the line, not for a moment.
+    await waitFor(() => Promise.resolve(/seed snapshot published/.test(serve.output())), 10_000, 'the seed log line');
     assert.doesNotMatch(serve.output(), /offline: refused|downloading the seed/);
     assert.equal(existsSync(join(dataDir, 'cache')), false, 'nothing was downloaded');
   } finally {

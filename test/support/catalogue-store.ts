@@ -18,7 +18,8 @@ export async function seededFolder(movies: readonly Movie[]) {
   mkdirSync(inboxDir, { recursive: true });
   const inbox = new FolderStore(inboxDir);
   await repository.publish(
-    { sequence: 1, basedOn: null, entries: [...MergeState.fromMovies(movies).allEntries()], ledger: [], runs: [], audit: [] },
+    { sequence: 1, basedOn: null, entries: [...MergeState.fromMovies(movies).allEntries()], ledger: [], runs: [] },
+    [],
     null,
     new Date(),
   );
@@ -40,7 +41,7 @@ export async function seededFolder(movies: readonly Movie[]) {
     async movies(): Promise<Movie[]> {
       const current = await repository.current();
       if (!current) throw new Error('no snapshot');
-      const snapshot = await repository.load(current.pointer);
+      const snapshot = await repository.loadState(current.pointer);
       return snapshot.entries.filter((e) => !e.deleted).map((e) => ({ ...e.values, id: e.id }));
     },
   };

@@ -18,7 +18,7 @@ export function seedIndex(): { movies: Movie[]; index: CatalogueIndex } {
 
 /** A dataset without provenance: what a test serves when it only cares about the movies. */
 export function datasetOf(index: CatalogueIndex): Dataset {
-  return { index, history: () => [] };
+  return { index, history: () => Promise.resolve([]) };
 }
 
 /** A new version of `movies`, as a dataset. */

@@ -3,6 +3,7 @@ import { MOVIE_ID_PATTERN } from '../../catalogue/id.js';
 import { etagFor, matchesIfNoneMatch } from '../../node-http/etag.js';
 import { PROBLEM_TYPES, problem } from '../../node-http/problem.js';
 import { jsonAnswer, NOT_READY, notModifiedAnswer, sendAnswer, sendProblem } from '../answer.js';
+import type { HistoryEntry } from '../../snapshot/dataset.js';
 import type { RouteContext } from '../context.js';
 import { historySchema, movieByIdSchema } from '../schemas.js';
 
@@ -28,15 +29,33 @@ export function movieByIdRoutes(app: FastifyInstance, ctx: RouteContext): void {
     sendAnswer(reply, jsonAnswer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), etag, ctx.cacheControl));
   });
 
-  app.get<{ Params: { id: string } }>('/v1/movies/:id/history', { schema: historySchema }, (request, reply) => {
+  app.get<{ Params: { id: string } }>('/v1/movies/:id/history', { schema: historySchema }, async (request, reply) => {
     const dataset = ctx.reader.dataset;
     if (!dataset) return sendAnswer(reply, NOT_READY);
     const { id } = request.params;
-    const history = MOVIE_ID_PATTERN.test(id) ? dataset.history(id) : [];
+    let history: HistoryEntry[] = [];
+    if (MOVIE_ID_PATTERN.test(id)) {
+      try {
+        history = await dataset.history(id);
+      } catch (error) {
+        // The history lives apart from the index, in the store: a store that fails now may answer in a moment.
+        request.log.warn({ reqId: request.id, err: error }, 'history could not be read from the store');
+        return sendProblem(reply, historyUnavailable(), ['retry-after', '5']);
+      }
+    }
     // A deleted movie has no current record but still has a history worth showing.
     if (history.length === 0 && dataset.index.rankOf(id) === undefined) return sendProblem(reply, unknownMovie(id));
     const etag = etagFor(dataset.index.version, `history/${id}`);
     if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return sendAnswer(reply, notModifiedAnswer(etag, ctx.cacheControl));
     sendAnswer(reply, jsonAnswer(JSON.stringify({ items: history }), etag, ctx.cacheControl));
   });
+}
+
+function historyUnavailable() {
+  return problem(
+    503,
+    PROBLEM_TYPES.notReady,
+    'Service Unavailable',
+    "the movie's history is kept in the store and could not be read just now; retry in a few seconds",
+  );
 }
