@@ -31,7 +31,8 @@ export const LAYERS = [
       snapshot: ['catalogue', 'engine', 'merge', 'store'],
       seed: ['catalogue', 'config', 'merge', 'snapshot', 'store'],
       runtime: ['config', 'snapshot', 'store'],
-      ingest: ['catalogue', 'merge', 'runtime', 'snapshot', 'store'],
+      // The ingestion thread opens its own stores from the configuration it is started with.
+      ingest: ['catalogue', 'config', 'merge', 'runtime', 'snapshot', 'store'],
       // The typed HTTP client, published alone as `cinedex/client`: it may import nothing else from src.
       // `cinedex search` (cli) is its user inside the product.
       client: [],

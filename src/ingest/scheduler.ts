@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { runIngestion, type IngestOutcome, type IngestOptions } from './ingestion.js';
+import type { IngestOutcome } from './ingestion.js';
 import { repeatEvery } from '../runtime/repeat.js';
 
 export interface SchedulerState {
@@ -18,7 +18,8 @@ export class IngestScheduler {
   private status: SchedulerState = {};
 
   constructor(
-    private readonly options: IngestOptions,
+    /** One ingestion run (in `cinedex serve`, on its own thread: see IngestWorker). */
+    private readonly ingest: () => Promise<IngestOutcome>,
     private readonly log: Logger,
     private readonly onPublished: () => void,
   ) {}
@@ -44,7 +45,7 @@ export class IngestScheduler {
   private async run(): Promise<IngestOutcome | undefined> {
     const at = new Date().toISOString();
     try {
-      const outcome = await runIngestion(this.options);
+      const outcome = await this.ingest();
       this.status = { lastRunAt: at, lastOutcome: outcome.published ? `published ${outcome.pointer.version}` : outcome.reason };
       if (outcome.published) this.onPublished();
       return outcome;

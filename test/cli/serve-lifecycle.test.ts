@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,4 +188,48 @@ describe('cluster', () => {
       assert.equal(await serve.stop(), 0);
     }
   });
+});
+
+describe('the embedded default ingests what providers drop in the inbox folder', () => {
+  for (const workers of ['1', '2']) {
+    test(`with MOVIES_WORKERS=${workers}: a dropped file is merged, published and served; a bad file is reported, not fatal`, async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'cinedex-embedded-'));
+      const serve = await startServe(
+        env({
+          MOVIES_DATA_DIR: dataDir,
+          MOVIES_WORKERS: workers,
+          MOVIES_INGEST_INTERVAL: '1',
+          MOVIES_REFRESH_INTERVAL: '1',
+          LOG_LEVEL: 'info',
+        }),
+      );
+      try {
+        const inbox = join(dataDir, 'store', 'inbox', 'acme');
+        mkdirSync(inbox, { recursive: true });
+        writeFileSync(join(inbox, 'broken.json'), '{ not json');
+        writeFileSync(
+          join(inbox, 'update.json'),
+          JSON.stringify([{ title: 'A Film Nobody Made', year: 2017, cast: ['Nobody Atall'], genres: ['Drama'] }]),
+        );
+        await waitFor(
+          async () => {
+            const page = (await (await fetch(`${serve.base}/v1/movies?cast=Nobody+Atall`)).json()) as { items: { title: string }[] };
+            return page.items.some((m) => m.title === 'A Film Nobody Made');
+          },
+          60_000,
+          'the new movie to be served',
+        );
+        const status = (await (await fetch(`${serve.base}/v1/status`)).json()) as { movies: number };
+        assert.equal(status.movies, 28_796);
+        await waitFor(
+          () => Promise.resolve(/"object":"acme\/broken.json".*"status":"rejected"/.test(serve.output())),
+          10_000,
+          'the rejection to be logged',
+        );
+        assert.doesNotMatch(serve.output(), /ingestion run failed/);
+      } finally {
+        await serve.stop();
+      }
+    });
+  }
 });

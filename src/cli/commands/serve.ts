@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import { loadApiKeys } from '../../http/access.js';
 import { buildServer } from '../../http/server.js';
+import { IngestWorker } from '../../ingest/ingest-worker.js';
 import { IngestScheduler } from '../../ingest/scheduler.js';
 import { LiveCatalogue } from '../../live/live-catalogue.js';
 import { SnapshotRefresher } from '../../live/refresher.js';
@@ -33,9 +34,10 @@ export async function runServe(config: Config): Promise<void> {
 async function startServing(config: Config, stores: Stores, log: Logger, standalone: boolean): Promise<void> {
   const live = new LiveCatalogue();
   const refresher = new SnapshotRefresher(stores.repository, live, log);
-  const scheduler = standalone
+  const ingester = standalone ? new IngestWorker(config) : undefined;
+  const scheduler = ingester
     ? new IngestScheduler(
-        { repository: stores.repository, inbox: stores.inbox, maxObjectBytes: config.maxUpdateBytes, log },
+        () => ingester.run(),
         log,
         () => void refresher.refresh(),
       )
@@ -77,7 +79,7 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
 
   const stop = async (reason: string, drainSeconds?: number) => {
     refresher.stop();
-    await Promise.all([scheduler?.stop(), drain.run(reason, drainSeconds)]);
+    await Promise.all([scheduler?.stop().then(() => ingester?.stop()), drain.run(reason, drainSeconds)]);
     await leaveCluster();
     process.exit(0);
   };
@@ -92,8 +94,9 @@ async function runPrimary(config: Config): Promise<void> {
   const log = createLogger(config.logLevel, { role: 'primary' });
   const stores = openStores(config);
   await seedIfEmpty(stores.repository, seedSourceOf(config), log);
+  const ingester = new IngestWorker(config);
   const scheduler = new IngestScheduler(
-    { repository: stores.repository, inbox: stores.inbox, maxObjectBytes: config.maxUpdateBytes, log },
+    () => ingester.run(),
     log,
     () => {},
   );
@@ -110,7 +113,7 @@ async function runPrimary(config: Config): Promise<void> {
   process.on('SIGHUP', () => void supervisor.rollingRestart());
   const stop = async (signal: string) => {
     log.info({ signal }, 'stopping all workers');
-    await Promise.all([scheduler.stop(), supervisor.stop()]);
+    await Promise.all([scheduler.stop().then(() => ingester.stop()), supervisor.stop()]);
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,23 @@
+/**
+ * The ingestion worker thread's own side: it opens the stores from the configuration it was started
+ * with and runs one ingestion per request from the thread that started it (ingest-worker.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Config } from '../config/config.js';
+import { createLogger } from '../runtime/logger.js';
+import { openStores } from '../runtime/stores.js';
+import { runIngestion } from './ingestion.js';
+
+const config = workerData as Config;
+const log = createLogger(config.logLevel, { role: 'ingest', thread: 'worker' });
+const { repository, inbox } = openStores(config);
+
+parentPort?.on('message', (message: { readonly type: 'run'; readonly id: number }) => {
+  runIngestion({ repository, inbox, maxObjectBytes: config.maxUpdateBytes, log }).then(
+    (outcome) => parentPort?.postMessage({ type: 'done', id: message.id, outcome }),
+    (error: unknown) => {
+      const e = error as Error & { code?: string };
+      parentPort?.postMessage({ type: 'failed', id: message.id, error: { name: e.name, message: e.message, code: e.code } });
+    },
+  );
+});
