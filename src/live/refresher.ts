@@ -1,33 +1,44 @@
 import type { Logger } from 'pino';
+import { repeatEvery } from '../runtime/repeat.js';
 import { loadDataset } from '../snapshot/dataset.js';
 import type { SnapshotRepository } from '../snapshot/repository.js';
+import { SnapshotError, type RefusalReason } from '../snapshot/snapshot.js';
 import type { LiveCatalogue } from './live-catalogue.js';
-import { repeatEvery } from '../runtime/repeat.js';
 
 export type RefreshResult = 'unchanged' | 'swapped' | 'refused' | 'failed';
 
 export interface RefreshState {
   readonly lastCheck?: Date;
+  /** Seconds the last good load took, from reading the pointer to the swap. */
+  readonly lastLoadSeconds?: number;
   /** The last snapshot this process refused or failed to read, and why; cleared by a good load. */
-  readonly lastError?: { readonly version?: string; readonly message: string; readonly at: Date };
+  readonly lastError?: { readonly version?: string; readonly reason?: RefusalReason; readonly message: string; readonly at: Date };
+}
+
+/** Counts since start, for the metrics (live/refresh-metrics.ts). */
+export interface RefreshCounts {
+  swaps: number;
+  failures: number;
+  readonly refusals: Record<RefusalReason, number>;
 }
 
 /**
- * Watches the pointer and swaps a newer snapshot in. Loading and indexing run off the request path
- * (sliced, see CatalogueIndex.buildInSlices); a snapshot that fails its checksum or validation is
- * refused and the old data keeps serving.
+ * Watches the pointer and swaps a newer snapshot in. A segment loads by reading its bytes and
+ * wrapping the index over them, off the request path; a snapshot that fails its checksum, does not
+ * decode or is of a format this release does not read is refused, once per version, and the old
+ * data keeps serving.
  */
 export class SnapshotRefresher {
   private repeater: { stop(): void } | undefined;
   private running: Promise<RefreshResult> | undefined;
   private refusedVersion: string | undefined;
   private status: RefreshState = {};
+  readonly counts: RefreshCounts = { swaps: 0, failures: 0, refusals: { 'unknown-format': 0, damaged: 0, missing: 0 } };
 
   constructor(
     private readonly repository: SnapshotRepository,
     private readonly live: LiveCatalogue,
     private readonly log: Logger,
-    private readonly onResult: (result: RefreshResult) => void = () => {},
   ) {}
 
   get state(): RefreshState {
@@ -50,34 +61,38 @@ export class SnapshotRefresher {
 
   private async check(): Promise<RefreshResult> {
     const at = new Date();
+    const started = performance.now();
     let version: string | undefined;
-    let result: RefreshResult;
     try {
       const current = await this.repository.current();
       version = current?.pointer.version;
       if (!current || version === this.live.dataset?.pointer?.version || version === this.refusedVersion) {
-        result = 'unchanged';
-      } else {
-        const dataset = await loadDataset(this.repository, current.pointer);
-        this.live.swap(dataset);
-        this.status = { lastCheck: at };
-        this.log.info({ version, movies: dataset.index.size }, 'snapshot swapped in');
-        result = 'swapped';
+        this.status = { ...this.status, lastCheck: at };
+        return 'unchanged';
       }
+      const dataset = await loadDataset(this.repository, current.pointer);
+      this.live.swap(dataset);
+      const seconds = (performance.now() - started) / 1000;
+      this.status = { lastCheck: at, lastLoadSeconds: seconds };
+      this.counts.swaps++;
+      this.log.info({ version, movies: dataset.index.size, loadSeconds: Math.round(seconds * 1000) / 1000 }, 'snapshot swapped in');
+      return 'swapped';
     } catch (error) {
       const message = (error as Error).message;
-      const refused = (error as { code?: string }).code === 'INVALID_SNAPSHOT';
-      // A refused snapshot stays refused until the pointer moves; a read failure is retried next tick.
-      if (refused) this.refusedVersion = version;
-      this.status = { lastCheck: at, lastError: { ...(version ? { version } : {}), message, at } };
-      this.log.error(
-        { version, err: error },
-        refused ? 'snapshot refused; still serving the previous data' : 'snapshot refresh failed; will retry',
-      );
-      result = refused ? 'refused' : 'failed';
+      if (error instanceof SnapshotError) {
+        version ??= error.version;
+        if (version !== undefined && version === this.refusedVersion) return 'unchanged';
+        // A refused snapshot stays refused until the pointer moves; a read failure is retried next tick.
+        this.refusedVersion = version;
+        this.counts.refusals[error.reason]++;
+        this.status = { ...this.status, lastCheck: at, lastError: { ...(version ? { version } : {}), reason: error.reason, message, at } };
+        this.log.error({ version, reason: error.reason, err: error }, 'snapshot refused; still serving the previous data');
+        return 'refused';
+      }
+      this.counts.failures++;
+      this.status = { ...this.status, lastCheck: at, lastError: { ...(version ? { version } : {}), message, at } };
+      this.log.error({ version, err: error }, 'snapshot refresh failed; will retry');
+      return 'failed';
     }
-    if (result === 'unchanged') this.status = { ...this.status, lastCheck: at };
-    this.onResult(result);
-    return result;
   }
 }

@@ -66,6 +66,8 @@ export class SnapshotRepository {
       throw new SnapshotError(
         `the pointer ${this.store.location}/${POINTER_KEY} has format ${JSON.stringify(format)}, which this release does not read ` +
           `(it reads ${POINTER_FORMATS.join(' and ')}): a newer release published it; upgrade this replica`,
+        'unknown-format',
+        typeof pointer.version === 'string' ? pointer.version : undefined,
       );
     }
     return { pointer, etag: found.object.etag };
@@ -75,7 +77,7 @@ export class SnapshotRepository {
   async loadState(pointer: Pointer): Promise<Snapshot> {
     const ref = pointer.format === 'cinedex-pointer/1' ? { key: pointer.snapshotKey, sha256: pointer.sha256 } : pointer.state;
     const found = await this.store.get(ref.key, { skipEtag: true });
-    if (!found) throw new SnapshotError(`snapshot ${ref.key} named by the pointer does not exist`);
+    if (!found) throw new SnapshotError(`snapshot ${ref.key} named by the pointer does not exist`, 'missing');
     const sha = sha256Hex(found.body);
     if (sha !== ref.sha256) throw new SnapshotError(`snapshot ${ref.key} fails its checksum (sha256 ${sha}, pointer says ${ref.sha256})`);
     return decodeSnapshot(found.body);
@@ -87,21 +89,22 @@ export class SnapshotRepository {
     if (segment.format !== SEGMENT_FORMAT) {
       throw new SnapshotError(
         `segment ${segment.key} has format ${segment.format}, which this release does not read (format ${SEGMENT_FORMAT}): a newer release published it`,
+        'unknown-format',
       );
     }
     const found = await this.store.get(segment.key, { skipEtag: true });
-    if (!found) throw new SnapshotError(`segment ${segment.key} named by the pointer does not exist`);
+    if (!found) throw new SnapshotError(`segment ${segment.key} named by the pointer does not exist`, 'missing');
     try {
       return decodeSegment<SegmentMeta>(found.body, segment.sha256);
     } catch (error) {
-      if (error instanceof SnapshotError) throw new SnapshotError(`segment ${segment.key}: ${error.message}`);
+      if (error instanceof SnapshotError) throw new SnapshotError(`segment ${segment.key}: ${error.message}`, error.reason);
       throw error;
     }
   }
 
   async readAuditBucket(key: string): Promise<AuditRecord[]> {
     const found = await this.store.get(key, { skipEtag: true });
-    if (!found) throw new SnapshotError(`audit bucket ${key} named by the segment does not exist`);
+    if (!found) throw new SnapshotError(`audit bucket ${key} named by the segment does not exist`, 'missing');
     return decodeBucket(found.body);
   }
 
@@ -183,11 +186,12 @@ export class SnapshotRepository {
     return table;
   }
 
-  /** Content-addressed: an object already under this key (a rerun after a crash) has these bytes. */
+  /**
+   * Content-addressed: an object already under this key (a rerun after a crash) has these bytes, and
+   * two writers racing to write it write the same bytes, so no conditional write (and no lock) is needed.
+   */
   private async putOnce(key: string, bytes: Buffer, contentType: string): Promise<void> {
     if (await this.store.head(key)) return;
-    await this.store.put(key, bytes, { contentType, ifNoneMatch: '*' }).catch((error: unknown) => {
-      if (!(error instanceof PreconditionFailedError)) throw error;
-    });
+    await this.store.put(key, bytes, { contentType });
   }
 }

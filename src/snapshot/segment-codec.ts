@@ -69,13 +69,17 @@ export function encodeSegment(index: IndexData, meta: unknown): { bytes: Buffer;
  * checksum matches (`expectedSha256`, from the pointer, when given).
  */
 export function decodeSegment<Meta>(bytes: Buffer, expectedSha256?: string): Segment<Meta> {
-  if (endianness() !== 'LE') throw new SnapshotError('this host is big-endian; segments are little-endian and cannot be read here');
+  if (endianness() !== 'LE')
+    throw new SnapshotError('this host is big-endian; segments are little-endian and cannot be read here', 'unknown-format');
   if (bytes.length < PREFIX_BYTES + DIGEST_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new SnapshotError('not a cinedex segment (the magic bytes are missing)');
   }
   const format = bytes.readUInt32LE(8);
   if (format !== SEGMENT_FORMAT) {
-    throw new SnapshotError(`segment format ${format} is not one this release reads (format ${SEGMENT_FORMAT}); a newer release wrote it`);
+    throw new SnapshotError(
+      `segment format ${format} is not one this release reads (format ${SEGMENT_FORMAT}); a newer release wrote it`,
+      'unknown-format',
+    );
   }
   const body = bytes.subarray(0, bytes.length - DIGEST_BYTES);
   const digest = createHash('sha256').update(body).digest();

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ObjectTooLargeError, PreconditionFailedError, StoreError } from './object-store.js';
 import type { GetOptions, ObjectStore, PutOptions, StoredObject } from './object-store.js';
@@ -114,23 +115,41 @@ export class FolderStore implements ObjectStore {
     }
   }
 
-  /** Cross-process mutual exclusion for conditional writes: an exclusive-create lock file. */
+  /**
+   * Cross-process mutual exclusion for conditional writes: an exclusive-create lock file naming its
+   * holder. A lock whose holder is a process of this host that no longer runs (it was killed
+   * mid-write) is taken over at once; any other lock only once it is older than STALE_LOCK_MS.
+   */
   private async lock(path: string): Promise<() => Promise<void>> {
     const lockPath = `${path}${LOCK_SUFFIX}`;
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
         const handle = await open(lockPath, 'wx');
+        await handle.writeFile(`${process.pid} ${hostname()}`);
         await handle.close();
         return () => rm(lockPath, { force: true });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const info = await stat(lockPath).catch(missing);
-        if (info && Date.now() - info.mtimeMs > STALE_LOCK_MS) await rm(lockPath, { force: true });
+        const holder = await readFile(lockPath, 'utf8').catch(() => '');
+        if ((info && Date.now() - info.mtimeMs > STALE_LOCK_MS) || heldByDeadProcess(holder)) await rm(lockPath, { force: true });
         if (Date.now() > deadline) throw new StoreError(`timed out waiting for the lock ${lockPath}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     }
+  }
+}
+
+/** "<pid> <host>" of a process of this host that has exited. */
+function heldByDeadProcess(holder: string): boolean {
+  const [pid, host] = holder.split(' ');
+  if (host !== hostname() || !/^[0-9]+$/.test(pid ?? '')) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FolderStore } from '../../src/store/folder-store.js';
 import { ObjectTooLargeError, PreconditionFailedError, StoreError, type ObjectStore } from '../../src/store/object-store.js';
@@ -116,4 +117,25 @@ describe('openStore', () => {
     assert.match(openStore('/tmp/x').location, /^\/tmp\/x$/);
     assert.throws(() => openStore('s3://Bad_Bucket/x'), StoreError);
   });
+});
+
+test('a folder-store lock left by a process that was killed mid-write does not hold up the next conditional write', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'cinedex-lock-'));
+  const store = new FolderStore(root);
+  await store.put('pointer.json', Buffer.from('1'));
+  const { etag } = (await store.head('pointer.json'))!;
+  // A process that has exited: its pid names nobody now.
+  const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  writeFileSync(join(root, 'pointer.json.cinedex-lock'), `${gone.stdout} ${hostname()}`);
+  const started = Date.now();
+  await store.put('pointer.json', Buffer.from('2'), { ifMatch: etag });
+  assert.equal((await store.get('pointer.json'))?.body.toString(), '2');
+  // Well before the 30 s after which any lock counts as abandoned, and the 10 s a writer waits for one.
+  assert.ok(Date.now() - started < 5000);
+  // A lock held by a live process of this host is respected until it is released or goes stale.
+  writeFileSync(join(root, 'pointer.json.cinedex-lock'), `${process.pid} ${hostname()}`);
+  await assert.rejects(
+    store.put('pointer.json', Buffer.from('3'), { ifMatch: (await store.head('pointer.json'))!.etag }),
+    /timed out waiting for the lock/,
+  );
 });

@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import type { Config } from '../../config/config.js';
 import { loadApiKeys } from '../../http/access.js';
 import { buildServer } from '../../http/server.js';
@@ -8,6 +9,7 @@ import { IngestWorker } from '../../ingest/ingest-worker.js';
 import { IngestScheduler } from '../../ingest/scheduler.js';
 import { LiveCatalogue } from '../../live/live-catalogue.js';
 import { SnapshotRefresher } from '../../live/refresher.js';
+import { registerRefreshMetrics } from '../../live/refresh-metrics.js';
 import { isStopMessage, leaveCluster, Supervisor } from '../../runtime/cluster.js';
 import { Drain } from '../../runtime/drain.js';
 import { createLogger } from '../../runtime/logger.js';
@@ -34,6 +36,8 @@ export async function runServe(config: Config): Promise<void> {
 async function startServing(config: Config, stores: Stores, log: Logger, standalone: boolean): Promise<void> {
   const live = new LiveCatalogue();
   const refresher = new SnapshotRefresher(stores.repository, live, log);
+  const registry = new Registry();
+  registerRefreshMetrics(registry, refresher);
   const ingester = standalone ? new IngestWorker(config) : undefined;
   const scheduler = ingester
     ? new IngestScheduler(
@@ -49,6 +53,7 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
     access: { keys, requireApiKey: config.requireApiKey, rateLimit: config.rateLimit, rateBurst: config.rateBurst },
     ...(config.tlsCert && config.tlsKey ? { tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } } : {}),
     reader: live,
+    registry,
     cursorSecret: config.cursorSecret,
     responseCacheBytes: config.responseCacheBytes,
     logger: log,

@@ -1,0 +1,53 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { SnapshotRefresher } from './refresher.js';
+
+/** The refresher's counts as Prometheus series, read when scraped. */
+export function registerRefreshMetrics(registry: Registry, refresher: SnapshotRefresher): void {
+  new Counter({
+    name: 'cinedex_snapshot_swaps_total',
+    help: 'New data versions swapped in by this process.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(refresher.counts.swaps);
+    },
+  });
+  new Counter({
+    name: 'cinedex_snapshot_refusals_total',
+    help: 'Snapshots this process refused to serve, by reason: unknown-format (a newer release wrote it), damaged, missing.',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(refresher.counts.refusals)) this.inc({ reason }, n);
+    },
+  });
+  new Counter({
+    name: 'cinedex_snapshot_refresh_failures_total',
+    help: 'Checks of the pointer that failed to read the store (retried at the next check).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(refresher.counts.failures);
+    },
+  });
+  new Gauge({
+    name: 'cinedex_snapshot_refused_info',
+    help: 'The version this process refuses to serve, while the pointer names it (value is always 1).',
+    labelNames: ['version', 'reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const error = refresher.state.lastError;
+      if (error?.reason && error.version) this.set({ version: error.version, reason: error.reason }, 1);
+    },
+  });
+  new Gauge({
+    name: 'cinedex_snapshot_load_seconds',
+    help: 'How long the last good load took, from reading the pointer to the swap.',
+    registers: [registry],
+    collect() {
+      this.set(refresher.state.lastLoadSeconds ?? 0);
+    },
+  });
+}

@@ -1,0 +1,164 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import type { Movie } from '../../src/catalogue/movie.js';
+import { runIngestion } from '../../src/ingest/ingestion.js';
+import { LiveCatalogue } from '../../src/live/live-catalogue.js';
+import { registerRefreshMetrics } from '../../src/live/refresh-metrics.js';
+import { SnapshotRefresher } from '../../src/live/refresher.js';
+import { MergeState } from '../../src/merge/merge-state.js';
+import { SnapshotRepository } from '../../src/snapshot/repository.js';
+import { POINTER_KEY, type SegmentPointer } from '../../src/snapshot/snapshot.js';
+import { sha256Hex } from '../../src/snapshot/codec.js';
+import { startApi, type RunningApi } from '../support/api-server.js';
+import { startS3, type S3Server } from '../support/s3-server.js';
+import { seedIndex } from '../support/seed-index.js';
+
+/**
+ * What a replica does with a snapshot it must not serve, against a real S3-protocol server and over
+ * real sockets: refuses it with one log line, keeps answering from the version it has, and says so
+ * in /v1/status and /metrics. The same as during a rolling upgrade, when a newer release publishes
+ * a format this one does not read.
+ */
+const movies = seedIndex().movies.slice(0, 400);
+let s3: S3Server;
+let repository: SnapshotRepository;
+let api: RunningApi;
+let refresher: SnapshotRefresher;
+const logs: Record<string, unknown>[] = [];
+const log = pino(
+  { level: 'info' },
+  new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  }),
+);
+
+before(async () => {
+  s3 = await startS3();
+  repository = new SnapshotRepository(s3.store('catalogue-test/'));
+  await repository.publish(
+    { sequence: 1, basedOn: null, entries: [...MergeState.fromMovies(movies).allEntries()], ledger: [], runs: [] },
+    [],
+    null,
+    new Date(),
+  );
+  const live = new LiveCatalogue();
+  refresher = new SnapshotRefresher(repository, live, log);
+  assert.equal(await refresher.refresh(), 'swapped');
+  const registry = new Registry();
+  registerRefreshMetrics(registry, refresher);
+  api = await startApi({ live, registry, status: () => ({ refresh: refresher.state }) });
+});
+
+after(async () => {
+  await api.app.close();
+  await s3.close();
+});
+
+/** Publishes the next version (one changed movie), then lets `damage` rewrite what the store holds. */
+async function nextVersion(damage: (pointer: SegmentPointer) => Promise<void>): Promise<SegmentPointer> {
+  const inbox = s3.store('inbox-test/');
+  const movie = movies[Math.floor(Math.random() * movies.length)] as Movie;
+  await inbox.put(
+    `acme/${Date.now()}.json`,
+    Buffer.from(JSON.stringify([{ title: movie.title, year: movie.year, cast: ['Somebody New'] }])),
+  );
+  const outcome = await runIngestion({ repository, inbox, maxObjectBytes: 1 << 20, log: pino({ level: 'silent' }) });
+  assert.ok(outcome.published);
+  const pointer = outcome.pointer as SegmentPointer;
+  await damage(pointer);
+  return pointer;
+}
+
+async function segmentBytes(pointer: SegmentPointer): Promise<Buffer> {
+  return (await repository.store.get(pointer.segment.key))?.body as Buffer;
+}
+
+async function servingVersion(): Promise<string> {
+  return ((await (await fetch(`${api.base}/readyz`)).json()) as { version: string }).version;
+}
+
+const cases: [string, string, (p: SegmentPointer) => Promise<void>][] = [
+  [
+    'a flipped byte',
+    'damaged',
+    async (p) => {
+      const bytes = Buffer.from(await segmentBytes(p));
+      bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] as number) ^ 0x20;
+      await repository.store.put(p.segment.key, bytes);
+    },
+  ],
+  [
+    'a truncated object',
+    'damaged',
+    async (p) => void (await repository.store.put(p.segment.key, (await segmentBytes(p)).subarray(0, 1000))),
+  ],
+  [
+    'a checksum the pointer does not name',
+    'damaged',
+    async (p) =>
+      void (await repository.store.put(
+        POINTER_KEY,
+        Buffer.from(JSON.stringify({ ...p, segment: { ...p.segment, sha256: sha256Hex(Buffer.from('other')) } })),
+      )),
+  ],
+  [
+    'a segment format this release does not read',
+    'unknown-format',
+    async (p) =>
+      void (await repository.store.put(POINTER_KEY, Buffer.from(JSON.stringify({ ...p, segment: { ...p.segment, format: 2 } })))),
+  ],
+  [
+    'a pointer format this release does not read (a newer release published first)',
+    'unknown-format',
+    async (p) => void (await repository.store.put(POINTER_KEY, Buffer.from(JSON.stringify({ ...p, format: 'cinedex-pointer/3' })))),
+  ],
+  [
+    'an object the pointer names that is gone',
+    'missing',
+    async (p) =>
+      void (await repository.store.put(
+        POINTER_KEY,
+        Buffer.from(JSON.stringify({ ...p, segment: { ...p.segment, key: 'catalogue/segments/gone.seg' } })),
+      )),
+  ],
+];
+
+describe('a replica refuses a snapshot it must not serve and keeps serving the one it has', () => {
+  for (const [what, reason, damage] of cases) {
+    test(what, async () => {
+      const serving = await servingVersion();
+      const before = logs.length;
+      const refused = await nextVersion(damage);
+      assert.equal(await refresher.refresh(), 'refused');
+      assert.equal(await servingVersion(), serving, 'still the previous version');
+      const page = await fetch(`${api.base}/v1/movies?limit=3`);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('etag') ?? '', new RegExp(`^"${serving}\\.`), 'answers come from the previous version');
+      const status = (await (await fetch(`${api.base}/v1/status`)).json()) as {
+        refresh: { lastError?: { version?: string; reason?: string; message: string } };
+      };
+      assert.equal(status.refresh.lastError?.reason, reason);
+      assert.equal(status.refresh.lastError?.version, refused.version);
+      const metrics = await (await fetch(`${api.base}/metrics`)).text();
+      assert.match(metrics, new RegExp(`cinedex_snapshot_refusals_total\\{reason="${reason}"\\} [1-9]`));
+      assert.match(metrics, new RegExp(`cinedex_snapshot_refused_info\\{version="${refused.version}",reason="${reason}"\\} 1`));
+      const lines = logs.slice(before).filter((l) => l.msg === 'snapshot refused; still serving the previous data');
+      assert.equal(lines.length, 1, 'one log line');
+      assert.equal(lines[0]?.reason, reason);
+      // Refused once: the next checks leave it alone until the pointer moves.
+      assert.equal(await refresher.refresh(), 'unchanged');
+      assert.equal(logs.slice(before).filter((l) => l.msg === 'snapshot refused; still serving the previous data').length, 1);
+      // The next good version is served: the replica was never stuck.
+      await repository.store.put(POINTER_KEY, Buffer.from(JSON.stringify(refused)));
+      const good = await nextVersion(async () => {});
+      assert.equal(await refresher.refresh(), 'swapped');
+      assert.equal(await servingVersion(), good.version);
+    });
+  }
+});
