@@ -23,8 +23,11 @@ import { compareCodePoints, stringTable } from './string-table.js';
 export function buildIndex(version: string, input: readonly Movie[]): IndexData {
   const movies = [...input].sort(compareMovies);
   const size = movies.length;
+  const per = perMovie(movies);
 
-  const json = new ByteWriter();
+  // Buffers sized once from a sample: growing them by doubling makes V8 collect the whole heap
+  // (gigabytes at a million movies) each time its external memory jumps.
+  const json = new ByteWriter(Math.ceil(size * per.jsonBytes * 1.1) + 65536);
   const movieOffsets = new Uint32Array(size + 1);
   const years = new Uint16Array(size);
   const idHigh = new Uint32Array(size);
@@ -33,14 +36,15 @@ export function buildIndex(version: string, input: readonly Movie[]): IndexData 
   const normalised: string[] = new Array<string>(size);
   const signature = new Uint32Array(size);
 
-  const cast = new TermCollector();
-  const genres = new TermCollector();
-  const titleWordTerms = new TermCollector();
-  const castWordTerms = new TermCollector(titleWordTerms.ids, titleWordTerms.names);
-  const titleWords = new RaggedBuilder(size);
-  const castWords = new RaggedBuilder(size);
-  const movieGenres = new RaggedBuilder(size);
-  const movieCast = new RaggedBuilder(size);
+  const expect = (n: number) => Math.ceil(size * n * 1.2) + 1024;
+  const cast = new TermCollector(expect(per.castNames));
+  const genres = new TermCollector(expect(per.genres));
+  const titleWordTerms = new TermCollector(expect(per.titleWords));
+  const castWordTerms = new TermCollector(expect(per.castWords), titleWordTerms.ids, titleWordTerms.names);
+  const titleWords = new RaggedBuilder(size, expect(per.titleWords));
+  const castWords = new RaggedBuilder(size, expect(per.castWords));
+  const movieGenres = new RaggedBuilder(size, expect(per.genres));
+  const movieCast = new RaggedBuilder(size, expect(per.castNames));
   const castSpelling = new Spellings();
   const genreSpelling = new Spellings();
 
@@ -129,10 +133,32 @@ export function buildIndex(version: string, input: readonly Movie[]): IndexData 
   };
 }
 
+/** What a movie holds on average, from a sample, to size the build's buffers once. */
+function perMovie(movies: readonly Movie[]): { jsonBytes: number; titleWords: number; castWords: number; castNames: number; genres: number } {
+  const step = Math.max(1, Math.floor(movies.length / 2000));
+  const totals = { jsonBytes: 0, titleWords: 0, castWords: 0, castNames: 0, genres: 0 };
+  let n = 0;
+  for (let i = 0; i < movies.length; i += step) {
+    const m = movies[i] as Movie;
+    totals.jsonBytes += Buffer.byteLength(movieJson(m));
+    totals.titleWords += words(m.title).length;
+    totals.castWords += m.cast.reduce((k, name) => k + words(name).length, 0);
+    totals.castNames += m.cast.length;
+    totals.genres += m.genres.length;
+    n++;
+  }
+  const avg = (x: number) => (n === 0 ? 0 : x / n);
+  return { jsonBytes: avg(totals.jsonBytes), titleWords: avg(totals.titleWords), castWords: avg(totals.castWords), castNames: avg(totals.castNames), genres: avg(totals.genres) };
+}
+
 /** A growable Int32Array. */
 class IntList {
-  values = new Int32Array(1024);
+  values: Int32Array;
   length = 0;
+
+  constructor(capacity = 1024) {
+    this.values = new Int32Array(capacity);
+  }
 
   push(value: number): void {
     if (this.length === this.values.length) {
@@ -146,9 +172,13 @@ class IntList {
 
 /** UTF-8 bytes appended in one growable buffer. */
 class ByteWriter {
-  private buffer = new Uint8Array(1 << 16);
+  private buffer: Uint8Array;
   length = 0;
   private readonly encoder = new TextEncoder();
+
+  constructor(capacity = 1 << 16) {
+    this.buffer = new Uint8Array(capacity);
+  }
 
   write(text: string): void {
     // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
@@ -171,14 +201,18 @@ class ByteWriter {
  */
 class TermCollector {
   private readonly lastRank: number[] = [];
-  private readonly pairTerms = new IntList();
-  private readonly pairRanks = new IntList();
+  private readonly pairTerms: IntList;
+  private readonly pairRanks: IntList;
 
   /** Two collectors may share a dictionary (words of titles and of cast names). */
   constructor(
+    capacity: number,
     readonly ids = new Map<string, number>(),
     readonly names: string[] = [],
-  ) {}
+  ) {
+    this.pairTerms = new IntList(capacity);
+    this.pairRanks = new IntList(capacity);
+  }
 
   id(term: string): number {
     let id = this.ids.get(term);
@@ -237,10 +271,11 @@ function countingSort(count: number, terms: IntList, ranks: IntList, newId: Uint
 /** Per-movie lists of term ids, renumbered once the dictionary is sorted. */
 class RaggedBuilder {
   private readonly offsets: Uint32Array;
-  private readonly values = new IntList();
+  private readonly values: IntList;
 
-  constructor(size: number) {
+  constructor(size: number, capacity: number) {
     this.offsets = new Uint32Array(size + 1);
+    this.values = new IntList(capacity);
   }
 
   push(id: number): void {
@@ -402,10 +437,29 @@ function prefixPostings(trie: Trie, title: Postings, cast: Postings): PrefixPost
     )
       nodes.push(node);
   }
+  const size = title.offsets.length > 0 ? maxRank(title, cast) + 1 : 0;
+  // One bitmap reused for the large unions: a pass over the postings and one over the bits, no sort.
+  const bits = new Uint32Array((size >>> 5) + 1);
   const union = (postings: Postings): Postings => {
     const lists = nodes.map((node) => {
       const words = postings.values.subarray(postings.offsets[trie.wordLo[node] as number], postings.offsets[trie.wordHi[node] as number]);
-      return uniqueSorted(Int32Array.from(words).sort());
+      if (words.length * 32 < size) return uniqueSorted(Int32Array.from(words).sort());
+      bits.fill(0);
+      for (let i = 0; i < words.length; i++) {
+        const r = words[i] as number;
+        bits[r >>> 5] = (bits[r >>> 5] as number) | (1 << (r & 31));
+      }
+      const out = new Int32Array(words.length);
+      let n = 0;
+      for (let w = 0; w < bits.length; w++) {
+        let word = bits[w] as number;
+        while (word !== 0) {
+          const low = word & -word;
+          out[n++] = (w << 5) + (31 - Math.clz32(low));
+          word ^= low;
+        }
+      }
+      return out.subarray(0, n);
     });
     const offsets = new Uint32Array(nodes.length + 1);
     lists.forEach((list, i) => (offsets[i + 1] = (offsets[i] as number) + list.length));
@@ -414,6 +468,12 @@ function prefixPostings(trie: Trie, title: Postings, cast: Postings): PrefixPost
     return { offsets, values };
   };
   return { nodes: Uint32Array.from(nodes), title: union(title), cast: union(cast) };
+}
+
+function maxRank(...postings: Postings[]): number {
+  let max = -1;
+  for (const p of postings) for (let i = 0; i < p.values.length; i++) if ((p.values[i] as number) > max) max = p.values[i] as number;
+  return max;
 }
 
 function uniqueSorted(sorted: Int32Array): Int32Array {

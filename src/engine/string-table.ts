@@ -3,18 +3,26 @@ import type { StringTable } from './index-data.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** Strings encoded into one buffer (not one array each: a million small arrays are a lot for the GC to track). */
 export function stringTable(strings: readonly string[]): StringTable {
-  const encoded = strings.map((s) => encoder.encode(s));
   const offsets = new Uint32Array(strings.length + 1);
-  let total = 0;
-  for (let i = 0; i < encoded.length; i++) {
-    offsets[i] = total;
-    total += (encoded[i] as Uint8Array).length;
+  let capacity = 16;
+  for (const s of strings) capacity += s.length;
+  let bytes = new Uint8Array(capacity + (capacity >> 3));
+  let at = 0;
+  for (let i = 0; i < strings.length; i++) {
+    const s = strings[i] as string;
+    offsets[i] = at;
+    // A UTF-16 unit takes at most 3 bytes of UTF-8.
+    if (at + s.length * 3 > bytes.length) {
+      const bigger = new Uint8Array(Math.max(bytes.length * 2, at + s.length * 3));
+      bigger.set(bytes.subarray(0, at));
+      bytes = bigger;
+    }
+    at += encoder.encodeInto(s, bytes.subarray(at)).written;
   }
-  offsets[strings.length] = total;
-  const bytes = new Uint8Array(total);
-  for (let i = 0; i < encoded.length; i++) bytes.set(encoded[i] as Uint8Array, offsets[i] as number);
-  return { bytes, offsets };
+  offsets[strings.length] = at;
+  return { bytes: bytes.slice(0, at), offsets };
 }
 
 export function tableSize(table: StringTable): number {
