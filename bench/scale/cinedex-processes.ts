@@ -23,7 +23,8 @@ interface Spawned {
   readonly startedAt: number;
   /** The last TAIL_CHARS of stdout and stderr together. */
   tail(): string;
-  readonly exited: Promise<number | null>;
+  /** How it ended: "exit code 1", "SIGABRT". */
+  readonly exited: Promise<string>;
 }
 
 /** Starts the CLI with `command`, on `core` when taskset exists (taskset execs node, so the pid is node's). */
@@ -43,9 +44,9 @@ function spawnCli(command: string, env: NodeJS.ProcessEnv, core: number | undefi
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve, reject) => {
+  const exited = new Promise<string>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code, signal) => resolve(signal ? null : code));
+    child.once('exit', (code, signal) => resolve(signal ?? `exit code ${code}`));
   });
   return { child, startedAt, tail: () => output.trim(), exited };
 }
@@ -56,6 +57,16 @@ export class CinedexProcessError extends Error {
     super(message);
     this.name = 'CinedexProcessError';
   }
+}
+
+/**
+ * The error for a process that failed: the first line says what happened and why, as far as its
+ * output tells (V8's "FATAL ERROR" line for an out-of-memory death), the rest is the output's tail.
+ */
+export function failure(what: string, tail: string): CinedexProcessError {
+  const lines = tail.split('\n').filter((line) => line.trim() !== '');
+  const why = lines.find((line) => line.includes('FATAL ERROR')) ?? lines[lines.length - 1];
+  return new CinedexProcessError(`${what}${why === undefined ? '' : `: ${why.trim()}`}\n${tail}`);
 }
 
 export interface CommandRun {
@@ -71,7 +82,7 @@ export async function runCommand(command: 'seed' | 'ingest', env: NodeJS.Process
   const peakFile = join(tmpdir(), `cinedex-scale-peak-${process.pid}-${Date.now()}`);
   const run = spawnCli(command, { ...env, BENCH_PEAK_RSS_FILE: peakFile }, core, ['--import', probe]);
   const watch = new MemoryWatch(run.child.pid as number);
-  const code = await run.exited;
+  const ending = await run.exited;
   const seconds = (performance.now() - run.startedAt) / 1000;
   const sampled = watch.stop().peakRssBytes;
   let probed: ProbeReading | undefined;
@@ -81,8 +92,7 @@ export async function runCommand(command: 'seed' | 'ingest', env: NodeJS.Process
     // no probe reading (killed before exit): the samples stand
   }
   rmSync(peakFile, { force: true });
-  if (code !== 0)
-    throw new CinedexProcessError(`cinedex ${command} ended with ${code ?? 'a signal'} after ${seconds.toFixed(1)} s:\n${run.tail()}`);
+  if (ending !== 'exit code 0') throw failure(`cinedex ${command} ended (${ending}) after ${seconds.toFixed(1)} s`, run.tail());
   return { seconds, cpuSeconds: probed?.cpuSeconds ?? NaN, peakRssBytes: probed?.peakRssBytes ?? sampled };
 }
 
@@ -92,6 +102,8 @@ export interface Serving {
   /** From spawn to the first 200 on /readyz. */
   readonly readySeconds: number;
   status(): Promise<{ readonly version: string; readonly movies: number }>;
+  /** Why the process is gone, once it is; undefined while it runs. */
+  gone(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -119,25 +131,22 @@ export async function startServing(env: NodeJS.ProcessEnv, core: number | undefi
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const run = spawnCli('serve', { ...env, PORT: String(port), HOST: '127.0.0.1', MOVIES_WORKERS: '1' }, core);
-  let exitCode: number | null | undefined;
+  let ending: string | undefined;
   void run.exited.then(
-    (code) => (exitCode = code),
-    () => (exitCode = null),
+    (how) => (ending = how),
+    (error: Error) => (ending = error.message),
   );
+  const gone = (): string | undefined =>
+    ending === undefined ? undefined : failure(`cinedex serve ended (${ending})`, run.tail()).message;
   const stop = async (): Promise<void> => {
-    if (exitCode !== undefined) return;
+    if (ending !== undefined) return;
     run.child.kill('SIGTERM');
     const killer = setTimeout(() => run.child.kill('SIGKILL'), 30_000);
     await run.exited;
     clearTimeout(killer);
   };
   try {
-    await until(
-      async () => (await fetch(`${base}/readyz`)).status === 200,
-      20,
-      readyTimeoutMs,
-      () => (exitCode === undefined ? undefined : `cinedex serve ended with ${exitCode ?? 'a signal'} before it was ready:\n${run.tail()}`),
-    );
+    await until(async () => (await fetch(`${base}/readyz`)).status === 200, 20, readyTimeoutMs, gone);
   } catch (error) {
     await stop();
     throw error;
@@ -152,6 +161,7 @@ export async function startServing(env: NodeJS.ProcessEnv, core: number | undefi
       if (res.status !== 200) throw new CinedexProcessError(`GET /v1/status answered ${res.status}`);
       return (await res.json()) as { version: string; movies: number };
     },
+    gone,
     stop,
   };
 }

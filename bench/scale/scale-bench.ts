@@ -123,7 +123,7 @@ async function measureIn(dir: string, size: CatalogueSize, label: string, settin
 
   say(label, 'cinedex serve…');
   const serving = await startServing(
-    { ...env, MOVIES_INGEST_INTERVAL: '0', MOVIES_REFRESH_INTERVAL: '1', MOVIES_RESPONSE_CACHE_BYTES: '0' },
+    { ...env, MOVIES_INGEST_INTERVAL: '0', MOVIES_REFRESH_INTERVAL: '1', MOVIES_RESPONSE_CACHE_BYTES: '0', MOVIES_DRAIN_SECONDS: '0' },
     SERVER_CORE,
     settings.timeoutSeconds * 1000,
   );
@@ -199,12 +199,7 @@ async function measureSwap(serving: Serving, env: NodeJS.ProcessEnv, settings: S
   try {
     const ingest = await runCommand('ingest', env, OTHER_CORE);
     const published = performance.now();
-    await until(
-      async () => (await serving.status()).version !== version,
-      20,
-      settings.timeoutSeconds * 1000,
-      () => undefined,
-    );
+    await until(async () => (await serving.status()).version !== version, 20, settings.timeoutSeconds * 1000, serving.gone);
     const seconds = (performance.now() - published) / 1000;
     const memory = watch.stop();
     const cpuSeconds = processCpuSeconds(serving.pid) - cpuBefore;

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { failure } from '../../bench/scale/cinedex-processes.js';
 import type { ProbeReading } from '../../bench/scale/peak-rss-probe.js';
 import { MemoryWatch, parseStatus, readMemory } from '../../bench/scale/proc-memory.js';
 import { scaleMarkdown } from '../../bench/scale/report.js';
@@ -70,6 +71,24 @@ describe('scale report parts', () => {
     } finally {
       rmSync(store, { recursive: true, force: true });
     }
+  });
+
+  test("a failed process is summed up by V8's fatal line when there is one, else by its last line", () => {
+    const oom = failure(
+      'cinedex seed ended (SIGABRT) after 426.4 s',
+      [
+        '<--- Last few GCs --->',
+        'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+        ' 1: 0xb78db3 node::OOMErrorHandler',
+      ].join('\n'),
+    );
+    assert.equal(
+      oom.message.split('\n')[0],
+      'cinedex seed ended (SIGABRT) after 426.4 s: FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+    );
+    assert.equal(oom.code, 'CINEDEX_PROCESS_FAILED');
+    const plain = failure('cinedex ingest ended (exit code 1)', '{"msg":"starting"}\n{"msg":"the store has no snapshot yet"}\n');
+    assert.equal(plain.message.split('\n')[0], 'cinedex ingest ended (exit code 1): {"msg":"the store has no snapshot yet"}');
   });
 
   test('settings come from BENCH_SCALE_* with defaults; a bad value is refused', () => {
