@@ -27,13 +27,16 @@ interface Spawned {
   readonly exited: Promise<string>;
 }
 
-/** Starts the CLI with `command`, on `core` when taskset exists (taskset execs node, so the pid is node's). */
-function spawnCli(command: string, env: NodeJS.ProcessEnv, core: number | undefined, nodeArgs: string[] = []): Spawned {
+/**
+ * Starts the CLI with `command` on the CPUs of `cores` (a taskset list: "0", "0-1") when taskset exists;
+ * taskset execs node, so the pid is node's. Without `cores` the process inherits this one's CPUs.
+ */
+function spawnCli(command: string, env: NodeJS.ProcessEnv, cores: string | undefined, nodeArgs: string[] = []): Spawned {
   const argv = [...nodeArgs, cinedexCli, command];
   const startedAt = performance.now();
   const child =
-    taskset && core !== undefined
-      ? spawn(taskset, ['-c', String(core), process.execPath, ...argv], {
+    taskset && cores !== undefined
+      ? spawn(taskset, ['-c', cores, process.execPath, ...argv], {
           env: { ...process.env, ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
         })
@@ -78,9 +81,9 @@ export interface CommandRun {
 }
 
 /** Runs one `cinedex <command>` to its end: wall seconds from spawn to exit, and its peak RSS. */
-export async function runCommand(command: 'seed' | 'ingest', env: NodeJS.ProcessEnv, core?: number): Promise<CommandRun> {
+export async function runCommand(command: 'seed' | 'ingest', env: NodeJS.ProcessEnv, cores?: string): Promise<CommandRun> {
   const peakFile = join(tmpdir(), `cinedex-scale-peak-${process.pid}-${Date.now()}`);
-  const run = spawnCli(command, { ...env, BENCH_PEAK_RSS_FILE: peakFile }, core, ['--import', probe]);
+  const run = spawnCli(command, { ...env, BENCH_PEAK_RSS_FILE: peakFile }, cores, ['--import', probe]);
   const watch = new MemoryWatch(run.child.pid as number);
   const ending = await run.exited;
   const seconds = (performance.now() - run.startedAt) / 1000;
@@ -127,10 +130,10 @@ export async function until(
 }
 
 /** Starts `cinedex serve` (one process, no cluster) and resolves once /readyz answers 200, polled every 20 ms. */
-export async function startServing(env: NodeJS.ProcessEnv, core: number | undefined, readyTimeoutMs: number): Promise<Serving> {
+export async function startServing(env: NodeJS.ProcessEnv, cores: string | undefined, readyTimeoutMs: number): Promise<Serving> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const run = spawnCli('serve', { ...env, PORT: String(port), HOST: '127.0.0.1', MOVIES_WORKERS: '1' }, core);
+  const run = spawnCli('serve', { ...env, PORT: String(port), HOST: '127.0.0.1', MOVIES_WORKERS: '1' }, cores);
   let ending: string | undefined;
   void run.exited.then(
     (how) => (ending = how),

@@ -15,9 +15,9 @@ import { scaleSettings, type ScaleSettings } from './settings.js';
 
 export async function benchScale(settings: ScaleSettings = scaleSettings()): Promise<string> {
   console.log(`scale: ${settings.sizes.join(', ')}, each size in its own processes…`);
-  if (!taskset) console.log('scale: taskset not found, so processes are not pinned to cores');
-  // The HTTP client and this process stay off the serving process's core.
-  pinSelf(1);
+  if (!taskset) console.log('scale: taskset not found, so processes run where this one may');
+  // With BENCH_SCALE_PIN=1 the HTTP client and this process stay off the serving process's core.
+  if (settings.pin) pinSelf(1);
   const results: ScaleResult[] = [];
   for (const size of settings.sizes) results.push(await measureSize(size, settings));
   return scaleMarkdown(results, settings);

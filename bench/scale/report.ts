@@ -89,7 +89,10 @@ export function scaleMarkdown(results: readonly ScaleResult[], settings: ScaleSe
     `over the answers, steadier than latency on a shared machine; other processes used ${others(rows)} meanwhile.\n` +
     `- **catalogue/**: every file under the store's catalogue/ after the run (three versions: seed and two ingestion ` +
     `runs); in brackets what the last ingestion run added, about one version's objects.\n\n` +
-    `The serving process runs on core 0; the seed and ingest processes and the HTTP client on core 1.\n\n` +
+    (settings.pin
+      ? `The serving process runs on core 0; the seed and ingest processes and the HTTP client on core 1 (BENCH_SCALE_PIN=1).\n\n`
+      : `Every process may use every core, as a replica's GC threads would on a pod of that many cores (BENCH_SCALE_PIN=1 ` +
+        `pins the serving process to core 0 and the rest to core 1).\n\n`) +
     `${kinds}\n`
   );
 }

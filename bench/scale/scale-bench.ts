@@ -11,12 +11,14 @@
  *      watched until /v1/status reports the new version: the swap's peak RSS and duration;
  *   6. the bytes under the store's catalogue/.
  *
- * The serving process runs on core 0; the ingest processes and the HTTP client on core 1.
+ * The processes may use every core (a replica with its GC threads on a small pod), or with
+ * BENCH_SCALE_PIN=1 the serving process gets core 0 and the others core 1.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mark, otherCores, processCpuSeconds, serverUse } from '../capacity/cpu.js';
+import { cpus } from 'node:os';
+import { mark, otherCores, processCpuSeconds, serverUse, waitForQuiet } from '../capacity/cpu.js';
 import { closedLoop, type LoadResult } from '../load.js';
 import { benchPaths } from '../workload.js';
 import { residentBytes, runCommand, startServing, until, type CommandRun, type Serving } from './cinedex-processes.js';
@@ -27,8 +29,11 @@ import { catalogueBytes, type StoreBytes } from './store-bytes.js';
 import { updateFiles } from './update-mix.js';
 import type { ScaleSettings } from './settings.js';
 
-const SERVER_CORE = 0;
-const OTHER_CORE = 1;
+/** The taskset CPU lists for the serving process and for the others (explicit, as this process may itself be pinned). */
+function placement(settings: ScaleSettings): { readonly server: string; readonly others: string } {
+  const all = `0-${cpus().length - 1}`;
+  return settings.pin ? { server: '0', others: '1' } : { server: all, others: all };
+}
 
 export interface SwapMeasure {
   readonly ingest: CommandRun;
@@ -106,7 +111,8 @@ async function measureIn(dir: string, size: CatalogueSize, label: string, settin
   };
 
   say(label, `${catalogue.count.toLocaleString('en')} movies, ${mib(fileBytes)} MiB; cinedex seed…`);
-  const seed = await runCommand('seed', env, OTHER_CORE);
+  const cores = placement(settings);
+  const seed = await runCommand('seed', env, cores.others);
   say(label, `seeded in ${seed.seconds.toFixed(1)} s, peak ${mib(seed.peakRssBytes)} MiB`);
 
   const updateRecords = Math.max(1, Math.round(catalogue.count * settings.updateShare));
@@ -118,13 +124,13 @@ async function measureIn(dir: string, size: CatalogueSize, label: string, settin
   };
   drop(1);
   say(label, `${updateRecords.toLocaleString('en')} update records in the inbox; cinedex ingest…`);
-  const ingest = await runCommand('ingest', env, OTHER_CORE);
+  const ingest = await runCommand('ingest', env, cores.others);
   say(label, `ingested in ${ingest.seconds.toFixed(1)} s, peak ${mib(ingest.peakRssBytes)} MiB`);
 
   say(label, 'cinedex serve…');
   const serving = await startServing(
     { ...env, MOVIES_INGEST_INTERVAL: '0', MOVIES_REFRESH_INTERVAL: '1', MOVIES_RESPONSE_CACHE_BYTES: '0', MOVIES_DRAIN_SECONDS: '0' },
-    SERVER_CORE,
+    cores.server,
     settings.timeoutSeconds * 1000,
   );
   try {
@@ -145,7 +151,7 @@ async function measureIn(dir: string, size: CatalogueSize, label: string, settin
     const before = catalogueBytes(store).bytes;
     drop(2);
     say(label, 'second update file; cinedex ingest while serving…');
-    const swap = await measureSwap(serving, env, settings);
+    const swap = await measureSwap(serving, env, settings, cores.others);
     say(
       label,
       `swapped ${swap.seconds.toFixed(2)} s after publishing, ${swap.cpuSeconds.toFixed(1)} s CPU; serving peak ${mib(swap.peakRssBytes)} MiB`,
@@ -182,6 +188,8 @@ async function measureQueries(
 ): Promise<Pick<ScaleRow, 'query' | 'queryCpuUs' | 'queryOtherCores'>> {
   const paths = benchPaths();
   if (settings.warmSeconds > 0) await closedLoop(serving.base, paths, 1, settings.warmSeconds);
+  // Latency on a shared machine is mostly other people's work: give it a chance to pass (and report it when it does not).
+  await waitForQuiet([serving.pid], 0.25, settings.quietSeconds);
   const start = mark([serving.pid], []);
   const query = await closedLoop(serving.base, paths, 1, settings.querySeconds);
   const end = mark([serving.pid], []);
@@ -190,14 +198,14 @@ async function measureQueries(
   return { query, queryCpuUs: serverUse(start, end, query.requests).cpuUs, queryOtherCores: otherCores(start, end) };
 }
 
-async function measureSwap(serving: Serving, env: NodeJS.ProcessEnv, settings: ScaleSettings): Promise<SwapMeasure> {
+async function measureSwap(serving: Serving, env: NodeJS.ProcessEnv, settings: ScaleSettings, cores: string): Promise<SwapMeasure> {
   const { version } = await serving.status();
   const peakReset = resetPeak(serving.pid);
   // Without the reset, the kernel's peak would be the first load's: then only sampled RSS counts.
   const watch = new MemoryWatch(serving.pid, { kernelPeak: peakReset });
   const cpuBefore = processCpuSeconds(serving.pid);
   try {
-    const ingest = await runCommand('ingest', env, OTHER_CORE);
+    const ingest = await runCommand('ingest', env, cores);
     const published = performance.now();
     await until(async () => (await serving.status()).version !== version, 20, settings.timeoutSeconds * 1000, serving.gone);
     const seconds = (performance.now() - published) / 1000;

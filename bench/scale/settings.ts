@@ -13,6 +13,10 @@ export interface ScaleSettings {
   readonly querySeconds: number;
   /** BENCH_SCALE_TIMEOUT_SECONDS: the longest wait for ready and for a swap. */
   readonly timeoutSeconds: number;
+  /** BENCH_SCALE_QUIET_SECONDS: how long to wait, at most, for other processes to leave the cores before the query run. */
+  readonly quietSeconds: number;
+  /** BENCH_SCALE_PIN=1: the serving process on core 0, the rest on core 1; otherwise every process may use every core. */
+  readonly pin: boolean;
   /** BENCH_SCALE_DIR: where the temporary catalogues and stores go (the system's temp dir by default). */
   readonly dir: string | undefined;
 }
@@ -34,6 +38,8 @@ export function scaleSettings(env: NodeJS.ProcessEnv = process.env): ScaleSettin
     warmSeconds: seconds(env, 'BENCH_SCALE_WARM_SECONDS', 2),
     querySeconds: seconds(env, 'BENCH_SCALE_QUERY_SECONDS', 10),
     timeoutSeconds: seconds(env, 'BENCH_SCALE_TIMEOUT_SECONDS', 900),
+    quietSeconds: seconds(env, 'BENCH_SCALE_QUIET_SECONDS', 30),
+    pin: env.BENCH_SCALE_PIN === '1',
     dir: env.BENCH_SCALE_DIR,
   };
 }
