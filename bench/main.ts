@@ -9,8 +9,9 @@ import { benchEngine } from './engine-bench.js';
 import { benchHttp } from './http-bench.js';
 import { fmt, median, table } from './stats.js';
 import { benchPaths, loadMovies } from './workload.js';
-import { benchIngestion, type IngestionSection } from './ingest-bench.js';
+import { benchIngestion } from './ingest-bench.js';
 import { benchCapacity } from './capacity/main.js';
+import { benchScale } from './scale/main.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -50,9 +51,14 @@ async function main(): Promise<void> {
   console.log(sections[sections.length - 1]);
 
   if (process.env.BENCH_SKIP_INGEST !== '1') {
-    const ingestion: IngestionSection = await benchIngestion();
-    sections.push(ingestion.markdown);
-    console.log(ingestion.markdown);
+    sections.push(await benchIngestion());
+    console.log(sections[sections.length - 1]);
+  }
+
+  // Every size in its own cinedex processes; BENCH_SCALE_SIZES picks the sizes (scale/settings.ts).
+  if (process.env.BENCH_SKIP_SCALE !== '1') {
+    sections.push(await benchScale());
+    console.log(sections[sections.length - 1]);
   }
 
   if (process.env.BENCH_SKIP_CAPACITY !== '1') sections.push(await benchCapacity());

@@ -21,6 +21,11 @@ function processTicks(pid: number | undefined): number {
   }
 }
 
+/** CPU seconds a process has used since it started (all its threads); NaN without /proc. */
+export function processCpuSeconds(pid: number): number {
+  return existsSync('/proc/stat') ? processTicks(pid) / TICKS_PER_SECOND : NaN;
+}
+
 /** CPU ticks of every process but ours, by pid: other people's work on this machine. */
 function otherProcesses(ours: ReadonlySet<number>): Map<number, number> {
   const ticks = new Map<number, number>();

@@ -1,0 +1,42 @@
+/**
+ * The scale table (`npm run bench:scale`, or a section of `npm run bench`): for each catalogue size,
+ * ingestion, start to ready, memory, a swap, query latency and the store's bytes, all measured from
+ * outside cinedex's processes (scale-bench.ts). Writes docs/scale.md and returns the section.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { pinSelf, taskset } from '../processes.js';
+import { repoRoot } from '../workload.js';
+import { scaleMarkdown } from './report.js';
+import { measureSize, type ScaleResult } from './scale-bench.js';
+import { scaleSettings, type ScaleSettings } from './settings.js';
+
+export async function benchScale(settings: ScaleSettings = scaleSettings()): Promise<string> {
+  console.log(`scale: ${settings.sizes.join(', ')}, each size in its own processes…`);
+  if (!taskset) console.log('scale: taskset not found, so processes run where this one may');
+  // With BENCH_SCALE_PIN=1 the HTTP client and this process stay off the serving process's core.
+  if (settings.pin) pinSelf(1);
+  const results: ScaleResult[] = [];
+  for (const size of settings.sizes) results.push(await measureSize(size, settings));
+  return scaleMarkdown(results, settings);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  benchScale().then(
+    (section) => {
+      console.log(section);
+      const docs = join(repoRoot, 'docs');
+      mkdirSync(docs, { recursive: true });
+      const date = new Date().toISOString().slice(0, 10);
+      writeFileSync(join(docs, 'scale.md'), `# Scale\n\nMeasured by \`npm run bench:scale\` on ${machine}, ${date}.\n\n${section}`);
+      console.log('wrote docs/scale.md');
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
