@@ -11,6 +11,7 @@ import { fmt, median, table } from './stats.js';
 import { benchPaths, loadMovies } from './workload.js';
 import { benchIngestion, type IngestionSection } from './ingest-bench.js';
 import { benchCapacity } from './capacity/main.js';
+import { benchSoak } from './soak/main.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -53,6 +54,12 @@ async function main(): Promise<void> {
     const ingestion: IngestionSection = await benchIngestion();
     sections.push(ingestion.markdown);
     console.log(ingestion.markdown);
+  }
+
+  // The short run (a minute of swapping); SOAK_MINUTES=10 is the long one, for memory.
+  if (process.env.BENCH_SKIP_SOAK !== '1') {
+    sections.push(await benchSoak());
+    console.log(sections[sections.length - 1]);
   }
 
   if (process.env.BENCH_SKIP_CAPACITY !== '1') sections.push(await benchCapacity());
