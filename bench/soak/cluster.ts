@@ -29,6 +29,8 @@ export interface ClusterOptions {
   /** The server's stdout (its JSON log) goes here; /dev/null when unset. */
   readonly logFile?: string;
   readonly cli?: string;
+  /** Extra node flags for the primary, which node:cluster passes on to the workers (e.g. --trace-gc). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export async function startCluster(o: ClusterOptions): Promise<Cluster> {
@@ -48,7 +50,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   };
   const stdout = o.logFile === undefined ? 'ignore' : openSync(o.logFile, 'w');
   const cli = o.cli ?? cinedexCli;
-  const child = spawn(process.execPath, ['--enable-source-maps', cli, 'serve'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...(o.nodeArgs ?? []), cli, 'serve'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', stdout, 'inherit'],
   });

@@ -8,10 +8,13 @@ import type { StatusSample } from './observe.js';
 import type { PhaseMeasure } from './phase.js';
 import { slopePerMinute, windowedP99, type LatencySummary } from './samples.js';
 
-export interface RssSample {
+/** One look at one cinedex process in /proc. */
+export interface ProcessSample {
   readonly at: number;
   readonly pid: number;
   readonly mib: number;
+  /** CPU used since it started, in /proc ticks. */
+  readonly ticks: number;
 }
 
 export interface ProcessMemory {
@@ -63,7 +66,7 @@ export function swapsSeen(samples: readonly StatusSample[]): SwapMoment[] {
   return [...swaps.values()];
 }
 
-function memoryOf(rss: readonly RssSample[], pid: number, role: ProcessMemory['role'], start: number, end: number): ProcessMemory {
+function memoryOf(rss: readonly ProcessSample[], pid: number, role: ProcessMemory['role'], start: number, end: number): ProcessMemory {
   const inPhase = rss.filter((s) => s.pid === pid && s.at >= start && s.at <= end && Number.isFinite(s.mib));
   const points = inPhase.map((s) => ({ at: s.at, value: s.mib }));
   const middle = (start + end) / 2;
@@ -94,7 +97,7 @@ function publishedToLive(live: readonly StatusSample[], workers: readonly number
 export function phaseFigures(
   m: PhaseMeasure,
   status: readonly StatusSample[],
-  rss: readonly RssSample[],
+  rss: readonly ProcessSample[],
   primary: number,
   workers: readonly number[],
   justSwappedMs: number,

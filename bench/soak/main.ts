@@ -13,13 +13,15 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { processTicks } from '../capacity/cpu.js';
 import { benchPaths } from '../workload.js';
 import { changedAnswers, checkCatalogue, readMix } from './catalogue-check.js';
 import { startCluster, type Cluster } from './cluster.js';
-import { phaseFigures, type RssSample } from './figures.js';
+import { phaseFigures, type ProcessSample } from './figures.js';
 import { steadyLoad, type SteadyLoad } from './load.js';
 import { freshGet, pollStatus, rssMiB, warmMetrics, type StatusSample } from './observe.js';
 import { countFailures, measurePhase, type Failures } from './phase.js';
+import { writeRecord } from './record.js';
 import { renderSoak, type SoakRun } from './report.js';
 import { soakSettings, type SoakSettings } from './settings.js';
 import { expectedMovies, UpdatePlan, type UpdateFile } from './updates.js';
@@ -59,10 +61,10 @@ export async function runSoak(settings: SoakSettings = soakSettings()): Promise<
   const paths = benchPaths();
   console.log(`soak: starting cinedex serve with ${settings.workers} workers…`);
   const cluster = await startCluster(settings);
-  const rss: RssSample[] = [];
+  const rss: ProcessSample[] = [];
   const rssTimer = setInterval(() => {
     const at = Date.now();
-    for (const pid of [cluster.primary, ...cluster.workers]) rss.push({ at, pid, mib: rssMiB(pid) });
+    for (const pid of [cluster.primary, ...cluster.workers]) rss.push({ at, pid, mib: rssMiB(pid), ticks: processTicks(pid) });
   }, 1000);
   let poller: ReturnType<typeof pollStatus> | undefined;
   let load: SteadyLoad | undefined;
@@ -108,6 +110,8 @@ export async function runSoak(settings: SoakSettings = soakSettings()): Promise<
 
     const status: StatusSample[] = poller.samples;
     const restarted = [...new Set(status.map((s) => s.pid))].filter((pid) => !cluster.workers.includes(pid));
+    if (settings.recordFile !== undefined)
+      writeRecord(settings.recordFile, [quiet, swapping], status, rss, { primary: cluster.primary, workers: cluster.workers });
     const figures = [quiet, swapping].map((m) => phaseFigures(m, status, rss, cluster.primary, cluster.workers, JUST_SWAPPED_MS));
     return {
       settings,

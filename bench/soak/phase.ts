@@ -2,7 +2,8 @@
  * One measured phase of the soak: the load's answers for its duration, the CPU the cinedex processes
  * used meanwhile (from /proc, see ../capacity/cpu.ts), and the other work on the machine.
  */
-import { mark, otherCores, serverUse, type CpuMark } from '../capacity/cpu.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { mark, serverUse, TICKS_PER_SECOND, type CpuMark } from '../capacity/cpu.js';
 import type { SteadyLoad } from './load.js';
 import { LatencyLog } from './samples.js';
 
@@ -27,8 +28,22 @@ export interface PhaseMeasure {
   readonly workersCores: number;
   /** The load generator (this process). */
   readonly generatorCores: number;
-  /** Processes not ours, and time the hypervisor stole. */
-  readonly otherCores: number | undefined;
+  /**
+   * Cores the whole machine was busy (all processes, and time the hypervisor stole), from /proc/stat:
+   * unlike per-process counts it includes processes that started and ended within the phase (test runs).
+   */
+  readonly machineCores: number;
+}
+
+/** Busy ticks in the first line of /proc/stat (every core): all but idle and iowait, steal included. */
+export function busyTicks(statLine: string): number {
+  const ticks = statLine.trim().split(/\s+/).slice(1, 9).map(Number);
+  return ticks.reduce((sum, t, i) => (i === 3 || i === 4 ? sum : sum + t), 0);
+}
+
+/** NaN without /proc: then the machine's use is unknown. */
+function machineBusyTicks(): number {
+  return existsSync('/proc/stat') ? busyTicks(readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '') : NaN;
 }
 
 /** Answers to `failures` only: between phases nothing is measured, but a failure anywhere counts. */
@@ -53,6 +68,7 @@ export async function measurePhase(
   const marks = (): [CpuMark, CpuMark] => [mark([primary], workers), mark(workers, [primary])];
   const [primaryBefore, workersBefore] = marks();
   const cpuBefore = process.cpuUsage();
+  const machineBefore = machineBusyTicks();
   const start = Date.now();
   load.measureInto((sentAt, latencyMs, status) => {
     count(sentAt, latencyMs, status);
@@ -63,6 +79,7 @@ export async function measurePhase(
   const end = Date.now();
   load.measureInto(count);
   const cpu = process.cpuUsage(cpuBefore);
+  const machineAfter = machineBusyTicks();
   const [primaryAfter, workersAfter] = marks();
   const primaryUse = serverUse(primaryBefore, primaryAfter, log.length);
   const workersUse = serverUse(workersBefore, workersAfter, log.length);
@@ -77,6 +94,6 @@ export async function measurePhase(
     primaryCores: primaryUse.core,
     workersCores: workersUse.core,
     generatorCores: (cpu.user + cpu.system) / 1000 / (end - start),
-    otherCores: otherCores(primaryBefore, primaryAfter),
+    machineCores: (machineAfter - machineBefore) / TICKS_PER_SECOND / ((end - start) / 1000),
   };
 }

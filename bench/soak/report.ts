@@ -1,4 +1,5 @@
 /** The soak's section of docs/performance.md, from one run's figures. */
+import { cpus } from 'node:os';
 import { fmt, table } from '../stats.js';
 import type { CatalogueCheck } from './catalogue-check.js';
 import type { PhaseFigures } from './figures.js';
@@ -70,6 +71,12 @@ function phaseRow(p: PhaseFigures, metrics: readonly Map<string, number>[]): str
     `${p.versions} (${swaps})`,
     warmText(p, metrics),
   ];
+}
+
+/** What the machine did besides cinedex and the load. */
+function othersCores(p: PhaseFigures): number {
+  const m = p.measure;
+  return m.machineCores - m.primaryCores - m.workersCores - m.generatorCores;
 }
 
 export function renderSoak(run: SoakRun): string {
@@ -154,10 +161,11 @@ export function renderSoak(run: SoakRun): string {
         : `**${run.check.wrong.length} of ${run.check.checked} movies are wrong**, e.g. ${run.check.wrong.slice(0, 3).join('; ')}. `) +
       `${run.changedAnswers.changed} of the mix's ${run.changedAnswers.of} distinct answers changed.`,
     '',
-    `Machine: others used ${run.phases.map((p) => `${fmt(p.measure.otherCores ?? NaN, 2)} cores (${p.name})`).join(', ')}; ` +
-      `the load generator ${run.phases.map((p) => fmt(p.measure.generatorCores, 2)).join(' and ')} cores; ` +
-      `the primary ${run.phases.map((p) => fmt(p.measure.primaryCores, 2)).join(' and ')}, the workers ` +
-      `${run.phases.map((p) => fmt(p.measure.workersCores, 2)).join(' and ')} cores.` +
+    `Machine (${cpus().length} cores, shared): busy ${run.phases.map((p) => `${fmt(p.measure.machineCores, 2)} cores in ${p.name}`).join(', ')} ` +
+      `(from /proc/stat, everything included); of that cinedex's primary ${run.phases.map((p) => fmt(p.measure.primaryCores, 2)).join(' and ')}, ` +
+      `its workers ${run.phases.map((p) => fmt(p.measure.workersCores, 2)).join(' and ')}, the load generator ` +
+      `${run.phases.map((p) => fmt(p.measure.generatorCores, 2)).join(' and ')}, everyone else ` +
+      `${run.phases.map((p) => fmt(othersCores(p), 2)).join(' and ')}.` +
       (run.statusLookFailures > 0 ? ` ${run.statusLookFailures} /v1/status looks failed.` : '') +
       '\n',
   );

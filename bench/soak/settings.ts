@@ -17,6 +17,10 @@ export interface SoakSettings {
   readonly shape: UpdateShape;
   /** The server's JSON log goes here when set (SOAK_LOG_FILE); otherwise nowhere. */
   readonly logFile?: string;
+  /** The run's raw series go here as JSON when set (SOAK_RECORD, see record.ts). */
+  readonly recordFile?: string;
+  /** Extra node flags for cinedex's processes (SOAK_NODE_ARGS, space-separated), to look inside: --trace-gc, --cpu-prof. */
+  readonly nodeArgs?: readonly string[];
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number, integer = false): number {
@@ -41,5 +45,7 @@ export function soakSettings(env: NodeJS.ProcessEnv = process.env): SoakSettings
     refreshIntervalSeconds: 1,
     shape: DEFAULT_SHAPE,
     ...(env.SOAK_LOG_FILE ? { logFile: env.SOAK_LOG_FILE } : {}),
+    ...(env.SOAK_RECORD ? { recordFile: env.SOAK_RECORD } : {}),
+    ...(env.SOAK_NODE_ARGS ? { nodeArgs: env.SOAK_NODE_ARGS.split(' ').filter(Boolean) } : {}),
   };
 }

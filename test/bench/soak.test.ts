@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import { swapsSeen } from '../../bench/soak/figures.js';
 import { momentOf, splitByMoment, type Moment, type SwapMoment } from '../../bench/soak/moments.js';
 import { readStatus, warmFields, warmMetrics, type StatusSample } from '../../bench/soak/observe.js';
+import { busyTicks } from '../../bench/soak/phase.js';
 import { LatencyLog, slopePerMinute, summarise, windowedP99 } from '../../bench/soak/samples.js';
+import { latencyBins } from '../../bench/soak/record.js';
 import { soakSettings } from '../../bench/soak/settings.js';
 import { expectedMovies, movieKey, UpdatePlan, type MovieFacts, type UpdateFile } from '../../bench/soak/updates.js';
 
@@ -258,5 +260,29 @@ describe('soak status and metrics', () => {
     assert.equal(soakSettings({ SOAK_MINUTES: '10', SOAK_SWAPPING_SECONDS: '20' }).swappingSeconds, 20);
     assert.throws(() => soakSettings({ SOAK_CONNECTIONS: '2.5' }), /SOAK_CONNECTIONS/);
     assert.throws(() => soakSettings({ SOAK_MINUTES: 'ten' }), /SOAK_MINUTES/);
+  });
+});
+
+describe('soak machine use', () => {
+  test('busy ticks are every column of the cpu line but idle and iowait, steal included', () => {
+    assert.equal(busyTicks('cpu  100 10 50 1000 20 5 7 3 0 0'), 100 + 10 + 50 + 5 + 7 + 3);
+  });
+});
+
+describe('soak record', () => {
+  test('latency bins by send time, empty bins kept', () => {
+    const log = new LatencyLog();
+    log.push(1000, 2);
+    log.push(1050, 4);
+    log.push(1250, 9);
+    const bins = latencyBins(log, 1000, 1300, 100);
+    assert.deepEqual(
+      bins.map((b) => [b.at, b.count, b.maxMs]),
+      [
+        [1000, 2, 4],
+        [1100, 0, NaN],
+        [1200, 1, 9],
+      ],
+    );
   });
 });
