@@ -18,7 +18,6 @@ export interface Cluster {
   readonly dataDir: string;
   /** Where provider files go: `<inbox>/<provider>/<name>.json`. */
   readonly inbox: string;
-  readonly env: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -58,7 +57,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const stop = () => stopCluster(child, primary, cli, dataDir);
   try {
     const workers = await readyWorkers(base, child, o.workers);
-    return { base, primary, workers, dataDir, inbox, env, stop };
+    return { base, primary, workers, dataDir, inbox, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -22,9 +22,16 @@ export interface ProcessMemory {
   readonly role: 'primary' | 'worker';
   readonly startMiB: number;
   readonly endMiB: number;
-  /** Least-squares slope over the phase, and over its second half (after the first swaps' growth). */
+  readonly minMiB: number;
+  readonly maxMiB: number;
+  /** Least-squares slope over the phase. */
   readonly slopeMiBPerMin: number;
-  readonly secondHalfSlopeMiBPerMin: number;
+  /**
+   * The lowest RSS of each window (the phase in the latency windows): what stays after collections.
+   * Its slope leaves the first window out, where the heap grows to hold two versions at once.
+   */
+  readonly floorMiB: readonly number[];
+  readonly floorSlopeMiBPerMin: number;
 }
 
 export interface PhaseFigures {
@@ -66,17 +73,31 @@ export function swapsSeen(samples: readonly StatusSample[]): SwapMoment[] {
   return [...swaps.values()];
 }
 
-function memoryOf(rss: readonly ProcessSample[], pid: number, role: ProcessMemory['role'], start: number, end: number): ProcessMemory {
-  const inPhase = rss.filter((s) => s.pid === pid && s.at >= start && s.at <= end && Number.isFinite(s.mib));
-  const points = inPhase.map((s) => ({ at: s.at, value: s.mib }));
-  const middle = (start + end) / 2;
+export function memoryOf(
+  samples: readonly ProcessSample[],
+  pid: number,
+  role: ProcessMemory['role'],
+  start: number,
+  end: number,
+  windows: number,
+): ProcessMemory {
+  const inPhase = samples.filter((s) => s.pid === pid && s.at >= start && s.at <= end && Number.isFinite(s.mib));
+  const width = (end - start) / windows;
+  const floors = Array.from({ length: windows }, (_, i) => {
+    const inWindow = inPhase.filter((s) => s.at >= start + i * width && s.at <= start + (i + 1) * width);
+    return { at: start + (i + 0.5) * width, value: Math.min(...inWindow.map((s) => s.mib)) };
+  });
+  const mibs = inPhase.map((s) => s.mib);
   return {
     pid,
     role,
-    startMiB: inPhase[0]?.mib ?? NaN,
-    endMiB: inPhase[inPhase.length - 1]?.mib ?? NaN,
-    slopeMiBPerMin: slopePerMinute(points),
-    secondHalfSlopeMiBPerMin: slopePerMinute(points.filter((p) => p.at >= middle)),
+    startMiB: mibs[0] ?? NaN,
+    endMiB: mibs[mibs.length - 1] ?? NaN,
+    minMiB: Math.min(...mibs),
+    maxMiB: Math.max(...mibs),
+    slopeMiBPerMin: slopePerMinute(inPhase.map((s) => ({ at: s.at, value: s.mib }))),
+    floorMiB: floors.map((f) => f.value),
+    floorSlopeMiBPerMin: slopePerMinute(floors.slice(1).filter((f) => Number.isFinite(f.value))),
   };
 }
 
@@ -97,7 +118,7 @@ function publishedToLive(live: readonly StatusSample[], workers: readonly number
 export function phaseFigures(
   m: PhaseMeasure,
   status: readonly StatusSample[],
-  rss: readonly ProcessSample[],
+  samples: readonly ProcessSample[],
   primary: number,
   workers: readonly number[],
   justSwappedMs: number,
@@ -120,6 +141,7 @@ export function phaseFigures(
   );
   // Ten windows, none shorter than 10 s.
   const windows = Math.max(1, Math.min(10, Math.round(seconds / 10)));
+  const memory = (pid: number, role: ProcessMemory['role']) => memoryOf(samples, pid, role, m.start, m.end, windows);
   const loads = swaps.filter((s) => s.loadStartedAt !== undefined).map((s) => s.swappedAt - (s.loadStartedAt as number));
   return {
     name: m.name,
@@ -133,7 +155,7 @@ export function phaseFigures(
     versions: new Set(live.map((s) => s.version)).size,
     swapsByPid,
     warm,
-    memory: [memoryOf(rss, primary, 'primary', m.start, m.end), ...workers.map((pid) => memoryOf(rss, pid, 'worker', m.start, m.end))],
+    memory: [memory(primary, 'primary'), ...workers.map((pid) => memory(pid, 'worker'))],
     windowSeconds: seconds / windows,
     windowP99Ms: windowedP99(m.log, m.start, m.end, windows),
     loadMs: { median: median(loads), max: loads.length > 0 ? Math.max(...loads) : NaN, seen: loads.length },

@@ -19,7 +19,7 @@ import { changedAnswers, checkCatalogue, readMix } from './catalogue-check.js';
 import { startCluster, type Cluster } from './cluster.js';
 import { phaseFigures, type ProcessSample } from './figures.js';
 import { steadyLoad, type SteadyLoad } from './load.js';
-import { freshGet, pollStatus, rssMiB, warmMetrics, type StatusSample } from './observe.js';
+import { freshGet, pollStatus, readStatus, rssMiB, servesLast, warmMetrics, type StatusSample } from './observe.js';
 import { countFailures, measurePhase, type Failures } from './phase.js';
 import { writeRecord } from './record.js';
 import { renderSoak, type SoakRun } from './report.js';
@@ -41,16 +41,29 @@ function drop(cluster: Cluster, file: UpdateFile): void {
   renameSync(staging, join(folder, file.name));
 }
 
-/** Waits until every serving process serves a version whose ingestion run took `key`: the last file is live everywhere. */
-async function waitUntilServed(cluster: Cluster, key: string, timeoutMs: number): Promise<number> {
+/**
+ * Waits until every serving process serves the version that took `key` (the last file dropped): by
+ * the ingestion run /v1/status names, or, for a server that does not report its runs, by every
+ * worker serving one version that has not changed for `stableMs`. Returns how long it took.
+ */
+async function waitUntilServed(cluster: Cluster, key: string, timeoutMs: number, stableMs = 10_000): Promise<number> {
   const started = Date.now();
-  const serving = new Map<number, boolean>();
+  const latest = new Map<number, StatusSample>();
+  let since = started;
   while (Date.now() - started < timeoutMs) {
     const res = await freshGet(cluster.base, '/v1/status').catch(() => undefined);
-    if (res?.status === 200) {
-      const status = JSON.parse(res.body) as { pid: number; lastIngestionRun?: { objects?: { key: string }[] } | null };
-      serving.set(status.pid, status.lastIngestionRun?.objects?.some((o) => o.key === key) ?? false);
-      if (cluster.workers.every((pid) => serving.get(pid) === true)) return Date.now() - started;
+    const sample = res?.status === 200 ? readStatus(res.body, Date.now()) : undefined;
+    if (sample) {
+      if (latest.get(sample.pid)?.version !== sample.version) since = sample.at;
+      latest.set(sample.pid, sample);
+      if (
+        servesLast(
+          cluster.workers.map((pid) => latest.get(pid)),
+          key,
+          sample.at - since >= stableMs,
+        )
+      )
+        return Date.now() - started;
     }
     await sleep(200);
   }
@@ -61,10 +74,10 @@ export async function runSoak(settings: SoakSettings = soakSettings()): Promise<
   const paths = benchPaths();
   console.log(`soak: starting cinedex serve with ${settings.workers} workers…`);
   const cluster = await startCluster(settings);
-  const rss: ProcessSample[] = [];
-  const rssTimer = setInterval(() => {
+  const processes: ProcessSample[] = [];
+  const processTimer = setInterval(() => {
     const at = Date.now();
-    for (const pid of [cluster.primary, ...cluster.workers]) rss.push({ at, pid, mib: rssMiB(pid), ticks: processTicks(pid) });
+    for (const pid of [cluster.primary, ...cluster.workers]) processes.push({ at, pid, mib: rssMiB(pid), ticks: processTicks(pid) });
   }, 1000);
   let poller: ReturnType<typeof pollStatus> | undefined;
   let load: SteadyLoad | undefined;
@@ -111,11 +124,10 @@ export async function runSoak(settings: SoakSettings = soakSettings()): Promise<
     const status: StatusSample[] = poller.samples;
     const restarted = [...new Set(status.map((s) => s.pid))].filter((pid) => !cluster.workers.includes(pid));
     if (settings.recordFile !== undefined)
-      writeRecord(settings.recordFile, [quiet, swapping], status, rss, { primary: cluster.primary, workers: cluster.workers });
-    const figures = [quiet, swapping].map((m) => phaseFigures(m, status, rss, cluster.primary, cluster.workers, JUST_SWAPPED_MS));
+      writeRecord(settings.recordFile, [quiet, swapping], status, processes, { primary: cluster.primary, workers: cluster.workers });
+    const figures = [quiet, swapping].map((m) => phaseFigures(m, status, processes, cluster.primary, cluster.workers, JUST_SWAPPED_MS));
     return {
       settings,
-      env: cluster.env,
       distinctPaths: mix.answers.size,
       poolSize: mix.pool.length,
       files: files.length,
@@ -131,7 +143,7 @@ export async function runSoak(settings: SoakSettings = soakSettings()): Promise<
       justSwappedMs: JUST_SWAPPED_MS,
     };
   } finally {
-    clearInterval(rssTimer);
+    clearInterval(processTimer);
     await load?.stop();
     await poller?.stop();
     await cluster.stop();

@@ -34,8 +34,8 @@ export interface StatusSample {
   readonly snapshotCreatedAt?: number;
   readonly loadedAt?: number;
   readonly lastCheck?: number;
-  /** Inbox keys of the ingestion run that made this version. */
-  readonly ingested: readonly string[];
+  /** Inbox keys of the ingestion run that made this version; undefined when the status does not say (null: no run yet). */
+  readonly ingested?: readonly string[];
   /** Every number under a key containing "warm", by its path (`warm.lastMs`): what the warmed swaps will report. */
   readonly warm: Readonly<Record<string, number>>;
 }
@@ -66,9 +66,18 @@ export function readStatus(body: string, at: number): StatusSample | undefined {
     snapshotCreatedAt: epoch(raw.snapshotCreatedAt),
     loadedAt: epoch(raw.loadedAt),
     lastCheck: epoch(refresh?.lastCheck),
-    ingested: (run?.objects ?? []).map((o) => String(o.key)),
+    ...(run === undefined ? {} : { ingested: (run?.objects ?? []).map((o) => String(o.key)) }),
     warm: warmFields(raw),
   };
+}
+
+/**
+ * Whether every worker's latest look shows the version that took `key`: its ingestion run lists the
+ * key, or, when the status does not report runs, all serve one version that has been `steady`.
+ */
+export function servesLast(looks: readonly (StatusSample | undefined)[], key: string, steady: boolean): boolean {
+  if (looks.every((s) => s?.ingested?.includes(key))) return true;
+  return steady && looks.every((s) => s !== undefined && s.ingested === undefined && s.version === looks[0]?.version);
 }
 
 /** Polls /v1/status every `everyMs` until stopped; a failed look is counted, not fatal (the load's failures are what count). */

@@ -8,7 +8,6 @@ import type { SoakSettings } from './settings.js';
 
 export interface SoakRun {
   readonly settings: SoakSettings;
-  readonly env: Readonly<Record<string, string>>;
   readonly distinctPaths: number;
   readonly poolSize: number;
   readonly files: number;
@@ -28,11 +27,11 @@ export interface SoakRun {
   readonly justSwappedMs: number;
 }
 
-const MOMENT_TEXT: Record<Moment, string> = {
-  loading: 'a worker was loading the next version',
-  'just swapped': 'within the first second after a worker swapped',
-  'between swaps': 'neither (includes ingestion in the primary)',
-};
+function momentText(moment: Moment, justSwappedMs: number): string {
+  if (moment === 'loading') return 'a worker was loading the next version';
+  if (moment === 'just swapped') return `within ${fmt(justSwappedMs / 1000, 1)} s after a worker swapped`;
+  return 'neither (includes ingestion in the primary)';
+}
 
 /** The warm time as the server reports it: /v1/status fields first, then /metrics; n/a until the server has one. */
 export function warmText(phase: PhaseFigures, metrics: readonly Map<string, number>[]): string {
@@ -93,7 +92,7 @@ export function renderSoak(run: SoakRun): string {
       `nothing pinned. Load: ${s.connections} closed-loop connections cycling the query mix (${run.distinctPaths} distinct paths), ` +
       `after ${s.warmupSeconds} s of warm-up. **Quiet**: no new data for ${s.quietSeconds} s. **Swapping**: a provider file lands in ` +
       `\`<inbox>/soak/\` every ${s.fileEverySeconds} s for ${s.swappingSeconds} s (${run.files} files of ${Math.min(...records)}–${Math.max(...records)} ` +
-      `records: ${s.shape.updates} partial updates of movies the mix's answers hold, ${s.shape.newMovies} new movies, ` +
+      `records: ${s.shape.updates} partial updates (a cast member or a genre added) picked from the ${run.poolSize} movies the mix's answers hold, ${s.shape.newMovies} new movies, ` +
       `a deletion every ${s.shape.deleteEvery}th file; deterministic). \`npm run bench:soak\`; SOAK_MINUTES sets the swapping phase.\n`,
     table(
       [
@@ -112,23 +111,37 @@ export function renderSoak(run: SoakRun): string {
       run.phases.map((p) => phaseRow(p, run.warmMetrics)),
     ),
     '',
+    `Latency from send to the end of the answer, at the client. CPU µs/req: the CPU time /proc counts for the primary and ` +
+      `the workers over the phase ÷ answers, so ingestion runs and loads are in it. Swaps: distinct versions that went live ` +
+      `during the phase, and swaps each worker completed (from /v1/status looked at every 250 ms on new connections). Warm time: ` +
+      `what /v1/status (fields named \`warm…\`) or /metrics (metrics named \`…warm…\`) report; n/a while the server reports none.`,
+    '',
     `**p99 swapping ÷ quiet: ${fmt(ratio, 1)}×** (target ≤ 2×: ${ratio <= 2 ? 'met' : 'not met'}). ` +
       `Failed requests (non-2xx or socket errors): ${failed} in all, warm-up included (target 0: ${failed === 0 ? 'met' : 'not met'}).` +
       (run.restartedPids.length > 0 ? ` Serving processes replaced during the run: ${run.restartedPids.join(', ')}.` : ''),
     '',
-    `Memory of the serving processes (RSS MiB, sampled every second; slope by least squares):\n`,
+    `Memory of the cinedex processes (RSS MiB from /proc every second). The floor is the lowest RSS of each of the swapping ` +
+      `phase's windows, what stays after collections; its slope leaves out the first window, where the heap grows to hold two versions:\n`,
     table(
-      ['process', 'quiet start', 'quiet end', 'swapping start', 'swapping end', 'slope MiB/min (swapping)', 'slope, its second half'],
+      [
+        'process',
+        'quiet start → end',
+        'swapping start → end',
+        'swapping min–max',
+        'slope MiB/min',
+        'floor per window',
+        'floor slope MiB/min',
+      ],
       quiet.memory.map((q, i) => {
         const w = swapping.memory[i] as (typeof swapping.memory)[number];
         return [
           `${q.role} ${q.pid}`,
-          fmt(q.startMiB, 0),
-          fmt(q.endMiB, 0),
-          fmt(w.startMiB, 0),
-          fmt(w.endMiB, 0),
-          fmt(w.slopeMiBPerMin, 2),
-          fmt(w.secondHalfSlopeMiBPerMin, 2),
+          `${fmt(q.startMiB, 0)} → ${fmt(q.endMiB, 0)}`,
+          `${fmt(w.startMiB, 0)} → ${fmt(w.endMiB, 0)}`,
+          `${fmt(w.minMiB, 0)}–${fmt(w.maxMiB, 0)}`,
+          fmt(w.slopeMiBPerMin, 1),
+          w.floorMiB.map((v) => fmt(v, 0)).join(' '),
+          fmt(w.floorSlopeMiBPerMin, 1),
         ];
       }),
     ),
@@ -140,7 +153,7 @@ export function renderSoak(run: SoakRun): string {
       MOMENTS.map((moment) => {
         const l = swapping.byMoment.get(moment);
         return [
-          MOMENT_TEXT[moment],
+          momentText(moment, run.justSwappedMs),
           String(l?.count ?? 0),
           `${fmt((100 * (l?.count ?? 0)) / Math.max(1, swapping.requests), 0)} %`,
           fmt(l?.p50Ms ?? NaN, 2),

@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { swapsSeen } from '../../bench/soak/figures.js';
+import { memoryOf, swapsSeen, type ProcessSample } from '../../bench/soak/figures.js';
 import { momentOf, splitByMoment, type Moment, type SwapMoment } from '../../bench/soak/moments.js';
-import { readStatus, warmFields, warmMetrics, type StatusSample } from '../../bench/soak/observe.js';
+import { readStatus, servesLast, warmFields, warmMetrics, type StatusSample } from '../../bench/soak/observe.js';
 import { busyTicks } from '../../bench/soak/phase.js';
 import { LatencyLog, slopePerMinute, summarise, windowedP99 } from '../../bench/soak/samples.js';
 import { latencyBins } from '../../bench/soak/record.js';
@@ -189,6 +189,33 @@ describe('soak figures', () => {
     );
   });
 
+  test('memory: the floor of each window, and its slope without the first window', () => {
+    // A sawtooth between a floor and floor + 300 MiB, one tooth every 10 s, over 100 s in 10 windows.
+    const sawtooth = (floor: (t: number) => number): ProcessSample[] =>
+      Array.from({ length: 101 }, (_, t) => ({ at: t * 1000, pid: 5, mib: floor(t) + 30 * (t % 10), ticks: 0 }));
+    const flat = memoryOf(
+      sawtooth((t) => (t < 10 ? 100 + 10 * t : 300)),
+      5,
+      'worker',
+      0,
+      100_000,
+      10,
+    );
+    assert.deepEqual(flat.floorMiB, [100, 300, 300, 300, 300, 300, 300, 300, 300, 300]);
+    assert.equal(flat.floorSlopeMiBPerMin, 0);
+    assert.deepEqual([flat.startMiB, flat.minMiB, flat.maxMiB], [100, 100, 570]);
+    const leaking = memoryOf(
+      sawtooth((t) => 300 + t),
+      5,
+      'worker',
+      0,
+      100_000,
+      10,
+    );
+    assert.ok(Math.abs(leaking.floorSlopeMiBPerMin - 60) < 1e-9, `${leaking.floorSlopeMiBPerMin}`);
+    assert.ok(Number.isNaN(memoryOf([], 5, 'worker', 0, 100_000, 10).floorSlopeMiBPerMin));
+  });
+
   test('each swap counts once, with the load start only from a look that came before the next check', () => {
     const look = (at: number, lastCheck: number, loadedAt: number, pid = 7): StatusSample => ({
       at,
@@ -232,6 +259,27 @@ describe('soak status and metrics', () => {
     });
     assert.equal(readStatus(JSON.stringify({ version: '1-a' }), 1), undefined, 'no pid: not a serving process answer');
     assert.deepEqual(warmFields({ version: 'x', movies: 3 }), {});
+  });
+
+  test('the last file is served once every worker serves the run that took it, or, without runs, one steady version', () => {
+    const look = (pid: number, version: string, ingested?: string[]): StatusSample => ({
+      at: 0,
+      pid,
+      version,
+      warm: {},
+      ...(ingested ? { ingested } : {}),
+    });
+    const key = 'soak/update-00009.json';
+    assert.equal(servesLast([look(1, 'v9', [key]), look(2, 'v9', ['soak/update-00008.json', key])], key, false), true);
+    assert.equal(servesLast([look(1, 'v9', [key]), look(2, 'v8', ['soak/update-00008.json'])], key, true), false);
+    assert.equal(servesLast([look(1, 'v9', [key]), undefined], key, true), false);
+    assert.equal(servesLast([look(1, 'v9'), look(2, 'v9')], key, false), false, 'not steady yet');
+    assert.equal(servesLast([look(1, 'v9'), look(2, 'v9')], key, true), true);
+    assert.equal(servesLast([look(1, 'v9'), look(2, 'v8')], key, true), false);
+    assert.equal(servesLast([look(1, 'v9'), undefined], key, true), false);
+    const noRuns = readStatus(JSON.stringify({ version: '2-b', pid: 3 }), 1);
+    assert.equal(noRuns?.ingested, undefined);
+    assert.deepEqual(readStatus(JSON.stringify({ version: '1-a', pid: 3, lastIngestionRun: null }), 1)?.ingested, []);
   });
 
   test('only metrics named for warming are read from /metrics', () => {
