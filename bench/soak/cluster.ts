@@ -4,7 +4,7 @@
  * Ingestion and refresh run every second, so a file dropped in the inbox is served a few seconds later.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../processes.js';
@@ -53,6 +53,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     env: { ...process.env, ...env },
     stdio: ['ignore', stdout, 'inherit'],
   });
+  // The child has its own copy of the log's descriptor.
+  if (typeof stdout === 'number') closeSync(stdout);
   const primary = child.pid as number;
   const stop = () => stopCluster(child, primary, cli, dataDir);
   try {
