@@ -12,6 +12,7 @@ import { benchPaths, loadMovies } from './workload.js';
 import { benchIngestion } from './ingest-bench.js';
 import { benchCapacity } from './capacity/main.js';
 import { benchScale } from './scale/main.js';
+import { benchSoak } from './soak/main.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -58,6 +59,12 @@ async function main(): Promise<void> {
   // Every size in its own cinedex processes; BENCH_SCALE_SIZES picks the sizes (scale/settings.ts).
   if (process.env.BENCH_SKIP_SCALE !== '1') {
     sections.push(await benchScale());
+    console.log(sections[sections.length - 1]);
+  }
+
+  // The short run (a minute of swapping); SOAK_MINUTES=10 is the long one, for memory.
+  if (process.env.BENCH_SKIP_SOAK !== '1') {
+    sections.push(await benchSoak());
     console.log(sections[sections.length - 1]);
   }
 

@@ -18,15 +18,17 @@ export interface Running {
   readonly child: Child;
 }
 
+/** What every benchmark's cinedex has: the seed, a data directory of its own, loopback only. */
+export function cinedexEnv(port: number, dataDir: string): Record<string, string> {
+  return { PORT: String(port), HOST: '127.0.0.1', MOVIES_SEED: seedFile, MOVIES_DATA_DIR: dataDir };
+}
+
 export async function startCinedex(extraEnv: NodeJS.ProcessEnv = {}, core = 0, cli = cinedexCli): Promise<Running> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'cinedex-bench-'));
   const base = `http://127.0.0.1:${port}`;
   const env = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    MOVIES_SEED: seedFile,
-    MOVIES_DATA_DIR: dataDir,
+    ...cinedexEnv(port, dataDir),
     MOVIES_WORKERS: '1',
     MOVIES_INGEST_INTERVAL: '0',
     LOG_LEVEL: 'info',

@@ -6,11 +6,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /** USER_HZ is 100 on Linux: /proc counts CPU time in hundredths of a second. */
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 const TICK_US = 1_000_000 / TICKS_PER_SECOND;
 
 /** utime + stime of a process (all its threads), in ticks; 0 when it is gone or there is no /proc. */
-function processTicks(pid: number | undefined): number {
+export function processTicks(pid: number | undefined): number {
   const file = `/proc/${pid}/stat`;
   if (pid === undefined || !existsSync(file)) return 0;
   try {
