@@ -1,22 +1,25 @@
 /**
  * `npm run bench:relevance`: every contender side by side on the relevance set, in process over the seed.
- * A new contender (cinedex's own `q` engine) is one more entry in CONTENDERS; bench/main.ts can call
- * benchRelevance() to put the same tables in docs/performance.md.
+ * A new contender is one more entry in CONTENDERS; bench/main.ts calls benchRelevance() to put the same
+ * tables in docs/performance.md.
  */
 import { pathToFileURL } from 'node:url';
 import { fmt, table } from '../stats.js';
 import { loadMovies } from '../workload.js';
-import { miniSearchBaseline, oramaBaseline, type SeedMovie } from './baselines.js';
+import type { Movie } from '../../src/catalogue/movie.js';
+import { miniSearchBaseline, oramaBaseline } from './baselines.js';
+import { cinedexContender } from './cinedex.js';
 import { measureLatency, scoreRelevance, type Latency, type LatencyOptions, type RelevanceScore, type Search } from './evaluate.js';
 import { QUERY_KINDS, loadRelevanceSet, type RelevanceQuery } from './relevance-set.js';
 
 export interface Contender {
   readonly name: string;
   /** Indexes the movies (timed as the build) and returns the search to score. */
-  build(movies: readonly SeedMovie[]): Promise<Search> | Search;
+  build(movies: readonly Movie[]): Promise<Search> | Search;
 }
 
 export const CONTENDERS: readonly Contender[] = [
+  { name: 'cinedex', build: cinedexContender },
   { name: 'MiniSearch', build: miniSearchBaseline },
   { name: 'Orama', build: oramaBaseline },
 ];
@@ -30,7 +33,7 @@ export interface ContenderResult {
 
 export async function runContenders(
   contenders: readonly Contender[],
-  movies: readonly SeedMovie[],
+  movies: readonly Movie[],
   queries: readonly RelevanceQuery[],
   latencyOptions?: LatencyOptions,
 ): Promise<ContenderResult[]> {

@@ -87,10 +87,61 @@ export function cursor(set: DocSet): Cursor {
 /** Every member, ascending, as a list (counting and small collections). */
 export function members(set: DocSet, lo = 0, hi = END): Int32Array {
   if (set.kind === 'list' && lo === 0 && hi === END) return set.ranks;
+  if (set.kind === 'bitmap' && lo === 0 && hi === END) return bitmapMembers(set.bits, set.count);
+  if (set.kind === 'and' && lo === 0 && hi === END) return andMembers(set.sets);
   const out: number[] = [];
   const c = cursor(set);
   for (let r = c.seek(lo); r < hi; r = c.seek(r + 1)) out.push(r);
   return Int32Array.from(out);
+}
+
+/** A bitmap's members a word at a time, lowest bit first: the loop of broad queries, so no cursor. */
+function bitmapMembers(bits: Uint32Array, n: number): Int32Array {
+  const out = new Int32Array(n);
+  let at = 0;
+  for (let w = 0; w < bits.length; w++) {
+    let word = bits[w] as number;
+    while (word !== 0) {
+      const low = word & -word;
+      out[at++] = (w << 5) | (31 - Math.clz32(low));
+      word ^= low;
+    }
+  }
+  return out;
+}
+
+/**
+ * An intersection's members: the smallest part's, kept where every other part has them. Testing a
+ * bit or a range costs less than a leapfrog seek, and a broad `q` (`the s`) intersects big sets.
+ */
+function andMembers(sets: readonly DocSet[]): Int32Array {
+  const sorted = [...sets].sort((a, b) => estimate(a) - estimate(b));
+  let ranks = members(sorted[0] as DocSet);
+  for (let p = 1; p < sorted.length && ranks.length > 0; p++) {
+    const part = sorted[p] as DocSet;
+    const kept = new Int32Array(ranks.length);
+    let n = 0;
+    if (part.kind === 'bitmap') {
+      const bits = part.bits;
+      for (let i = 0; i < ranks.length; i++) {
+        const r = ranks[i] as number;
+        if (((bits[r >>> 5] as number) & (1 << (r & 31))) !== 0) kept[n++] = r;
+      }
+    } else if (part.kind === 'range') {
+      for (let i = 0; i < ranks.length; i++) {
+        const r = ranks[i] as number;
+        if (r >= part.lo && r < part.hi) kept[n++] = r;
+      }
+    } else {
+      const c = cursor(part);
+      for (let i = 0; i < ranks.length; i++) {
+        const r = ranks[i] as number;
+        if (c.seek(r) === r) kept[n++] = r;
+      }
+    }
+    ranks = kept.subarray(0, n);
+  }
+  return ranks;
 }
 
 /** The number of members in [lo, hi). */

@@ -1,5 +1,6 @@
 import { popcount } from './doc-set.js';
 import type { IndexData } from './index-data.js';
+import { firstCodePointAt, tableSize } from './string-table.js';
 import { matchesWhole, typosOf, type WordMatches } from './typo.js';
 
 /**
@@ -48,6 +49,9 @@ export function unpackKey(key: number): RelevanceKey {
   };
 }
 
+/** Movies keyed before the matched-words bitmap is built (see Relevance.mayMatch). */
+const KEYED_BEFORE_BITMAP = 64;
+
 /** The largest key there can be: a cursor or bound past every movie. */
 export const MAX_KEY = TYPOS * 64 - 1;
 
@@ -58,13 +62,17 @@ export class Relevance {
   readonly fewestTypos: number;
   private readonly titleCost: number[];
   private readonly castCost: number[];
+  /** Every word id some query word matches, one bit each; built once enough movies have been keyed to pay for it. */
+  private matched: Uint32Array | undefined;
+  private keyed = 0;
 
   constructor(
     private readonly data: IndexData,
     private readonly query: readonly WordMatches[],
-    /** First code point of each word id, to build the signature. */
-    firstCodePoint: (id: number) => number,
+    /** Movies keyed before the matched-words bitmap is built (see mayMatch); tests set 0 and Infinity to compare. */
+    private readonly keyedBeforeBitmap = KEYED_BEFORE_BITMAP,
   ) {
+    const firstCodePoint = (id: number) => firstCodePointAt(data.words.words, id);
     let signature = 0;
     let fewest = 0;
     for (const m of query) {
@@ -96,8 +104,54 @@ export class Relevance {
     return this.fewestTypos * TYPOS + castOnly * CAST_ONLY + Math.min(unmatchable, MAX_COUNT) * UNMATCHED;
   }
 
+  /**
+   * The ranks of ranks[lo, hi) whose lower bound, with no cast-only word, is below `worst`, copied
+   * to the start of `out`; their number. The broadest queries (`the`, `t`) spend their time here:
+   * thousands of candidates, most of which cannot make the page.
+   */
+  below(ranks: Int32Array, lo: number, hi: number, worst: number, out: Int32Array): number {
+    const signatures = this.data.titleSignature;
+    const outside = ~this.signature;
+    const base = this.fewestTypos * TYPOS;
+    let n = 0;
+    for (let i = lo; i < hi; i++) {
+      const rank = ranks[i] as number;
+      if (base + Math.min(popcount((signatures[rank] as number) & outside), MAX_COUNT) * UNMATCHED < worst) out[n++] = rank;
+    }
+    return n;
+  }
+
+  /**
+   * A word id a query word may match (true) or surely does not (false). A typo'd prefix (`walle`)
+   * matches a few dozen words spread over the dictionary, so neither id bounds nor first characters
+   * rule much out, while most words of a movie's title and cast match nothing: the bitmap answers
+   * those in one load, and only the rest pay for the search in the match lists.
+   */
+  private mayMatch(word: number): boolean {
+    const bits = this.matched;
+    return bits === undefined || ((bits[word >>> 5] as number) & (1 << (word & 31))) !== 0;
+  }
+
+  private buildMatched(): Uint32Array {
+    const bits = new Uint32Array((tableSize(this.data.words.words) >>> 5) + 1);
+    const set = (id: number) => (bits[id >>> 5] = (bits[id >>> 5] as number) | (1 << (id & 31)));
+    for (const m of this.query) {
+      for (let i = 0; i < m.wholeIds.length; i++) set(m.wholeIds[i] as number);
+      for (let i = 0; i < m.prefixLo.length; i++) {
+        let id = m.prefixLo[i] as number;
+        const hi = m.prefixHi[i] as number;
+        for (; id < hi && (id & 31) !== 0; id++) set(id);
+        for (; id + 32 <= hi; id += 32) bits[id >>> 5] = ~0;
+        for (; id < hi; id++) set(id);
+      }
+    }
+    return bits;
+  }
+
   /** The movie's key, or -1 when a query word matches neither its title nor its cast. */
   key(rank: number): number {
+    // Cheap queries key a handful of movies; the bitmap costs a pass over the dictionary's bits.
+    if (this.keyed++ === this.keyedBeforeBitmap) this.matched = this.buildMatched();
     const { data, query, titleCost, castCost } = this;
     const n = query.length;
     const tStart = data.titleWords.offsets[rank] as number;
@@ -115,6 +169,10 @@ export class Relevance {
     }
     for (let p = tStart; p < tEnd; p++) {
       const word = titleWords[p] as number;
+      if (!this.mayMatch(word)) {
+        unmatched++;
+        continue;
+      }
       let matched = false;
       let whole = false;
       for (let i = 0; i < n; i++) {
@@ -128,10 +186,19 @@ export class Relevance {
       if (!matched) unmatched++;
       else if (!whole) prefixOnly++;
     }
-    for (let p = cStart; p < cEnd; p++) {
+    // The cast only matters for a query word its title did not match with the word's fewest typos.
+    let castNeeded = false;
+    for (let i = 0; i < n; i++) if ((titleCost[i] as number) > (query[i] as WordMatches).fewestTypos) castNeeded = true;
+    for (let p = castNeeded ? cStart : cEnd; p < cEnd; p++) {
       const word = castWords[p] as number;
+      if (!this.mayMatch(word)) continue;
       for (let i = 0; i < n; i++) {
-        const t = typosOf(query[i] as WordMatches, word);
+        const m = query[i] as WordMatches;
+        const title = titleCost[i] as number;
+        if (title <= m.fewestTypos) continue;
+        // One typo short of the best: only the best matches, a narrow range of ids, can do better.
+        if (title === m.fewestTypos + 1 && (word < m.bestLo || word >= m.bestHi)) continue;
+        const t = typosOf(m, word);
         if (t >= 0 && t < (castCost[i] as number)) castCost[i] = t;
       }
     }

@@ -1,6 +1,6 @@
 import { normaliseText } from '../catalogue/normalise.js';
 import type { CatalogueIndex } from './catalogue-index.js';
-import { and, cursor, END, estimate, type DocSet } from './doc-set.js';
+import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
 import { highlight } from './highlight.js';
 import type { After, Page, SearchRequest } from './movie-query.js';
@@ -145,11 +145,15 @@ function membership(set: DocSet, size: number, accept: Accept): (rank: number) =
  */
 function relevancePage(index: CatalogueIndex, plan: Plan, candidates: DocSet, accept: Accept, request: SearchRequest): Found {
   const words = plan.words;
-  const { words: w } = index.data;
+  if (words.length === 0) {
+    // `q` without a word (`q=!!`) matches everything equally: every key is 0 and rule 5, the catalogue order, decides.
+    const ranks: number[] = [];
+    collect(candidates, request.after ? index.rankAfter(request.after.position) : 0, index.size, request.limit + 1, accept, ranks);
+    return { ranks, relevance: ranks.map(() => 0) };
+  }
   const relevance = new Relevance(
     index.data,
     words.map((p) => p.matches),
-    (id) => firstCodePoint(w.words.bytes, w.words.offsets[id] as number),
   );
   const top = new TopK(request.limit + 1);
   const after = request.after;
@@ -159,19 +163,31 @@ function relevancePage(index: CatalogueIndex, plan: Plan, candidates: DocSet, ac
   const offer = (rank: number, castOnly: number): void => {
     if (accept && !accept(rank)) return;
     if (top.full && !top.beats(relevance.lowerBound(rank, castOnly), rank)) return;
-    const key = words.length === 0 ? 0 : relevance.key(rank);
+    const key = relevance.key(rank);
     if (key < 0) return;
     if (after && (key < afterKey || (key === afterKey && rank < afterRank))) return;
     top.offer(key, rank);
   };
 
-  const phase1 = and([...plan.filters, ...words.map((p) => p.title)]);
-  const c1 = cursor(words.length === 0 ? candidates : phase1);
-  for (let r = c1.seek(0); r !== END; r = c1.seek(r + 1)) offer(r, 0);
+  // Phase 1 visits ranks in ascending order, so once the page is full a movie must beat the worst
+  // key outright, and a lower bound that does not is enough to pass it by. Broad words (`the`, `t`)
+  // have thousands of candidates: this loop is their cost, so it reads a plain array.
+  const phase1 = members(and([...plan.filters, ...words.map((p) => p.title)]));
+  let next = 0;
+  while (next < phase1.length && !top.full) offer(phase1[next++] as number, 0);
+  // The worst key only falls, so a block filtered against it keeps every movie that can still make the page.
+  const survivors = new Int32Array(Math.min(BLOCK, phase1.length));
+  for (; next < phase1.length; next += BLOCK) {
+    const n = relevance.below(phase1, next, Math.min(next + BLOCK, phase1.length), top.worstKey, survivors);
+    for (let i = 0; i < n; i++) {
+      const rank = survivors[i] as number;
+      if (relevance.lowerBound(rank, 0) < top.worstKey) offer(rank, 0);
+    }
+  }
 
   const phase2Beaten =
     top.full && top.worstKey < packKey({ typos: relevance.fewestTypos, castOnly: 1, apart: 0, unmatched: 0, prefixOnly: 0 });
-  if (words.length > 0 && !phase2Beaten) {
+  if (!phase2Beaten) {
     const inTitle = words.map((p) => cursor(p.title));
     const c2 = cursor(candidates);
     for (let r = c2.seek(0); r !== END; r = c2.seek(r + 1)) {
@@ -184,28 +200,23 @@ function relevancePage(index: CatalogueIndex, plan: Plan, candidates: DocSet, ac
   return { ranks: sorted.map(([, rank]) => rank), relevance: sorted.map(([key]) => key) };
 }
 
-function firstCodePoint(bytes: Uint8Array, at: number): number {
-  const b0 = bytes[at] as number;
-  if (b0 < 0x80) return b0;
-  if (b0 < 0xe0) return ((b0 & 0x1f) << 6) | ((bytes[at + 1] as number) & 0x3f);
-  if (b0 < 0xf0) return ((b0 & 0x0f) << 12) | (((bytes[at + 1] as number) & 0x3f) << 6) | ((bytes[at + 2] as number) & 0x3f);
-  return (
-    ((b0 & 0x07) << 18) |
-    (((bytes[at + 1] as number) & 0x3f) << 12) |
-    (((bytes[at + 2] as number) & 0x3f) << 6) |
-    ((bytes[at + 3] as number) & 0x3f)
-  );
-}
+/** Candidates filtered by their lower bound at a time (see Relevance.below). */
+const BLOCK = 256;
 
 /** The `capacity` smallest (key, rank) pairs seen, as a max-heap so the worst is at hand. */
 class TopK {
-  private readonly keys: number[] = [];
-  private readonly ranks: number[] = [];
+  // Typed arrays: keys pass 2^30 (typos × 2^26), and a plain array changing element kind deoptimises its readers.
+  private readonly keys: Float64Array;
+  private readonly ranks: Int32Array;
+  private size = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number) {
+    this.keys = new Float64Array(capacity);
+    this.ranks = new Int32Array(capacity);
+  }
 
   get full(): boolean {
-    return this.keys.length >= this.capacity;
+    return this.size >= this.capacity;
   }
 
   get worstKey(): number {
@@ -220,9 +231,9 @@ class TopK {
 
   offer(key: number, rank: number): void {
     if (!this.full) {
-      this.keys.push(key);
-      this.ranks.push(rank);
-      this.up(this.keys.length - 1);
+      this.keys[this.size] = key;
+      this.ranks[this.size] = rank;
+      this.up(this.size++);
     } else if (this.beats(key, rank)) {
       this.keys[0] = key;
       this.ranks[0] = rank;
@@ -231,7 +242,8 @@ class TopK {
   }
 
   sorted(): [number, number][] {
-    const pairs = this.keys.map((key, i) => [key, this.ranks[i] as number] as [number, number]);
+    const pairs: [number, number][] = [];
+    for (let i = 0; i < this.size; i++) pairs.push([this.keys[i] as number, this.ranks[i] as number]);
     return pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   }
 
@@ -242,8 +254,12 @@ class TopK {
   }
 
   private swap(i: number, j: number): void {
-    [this.keys[i], this.keys[j]] = [this.keys[j] as number, this.keys[i] as number];
-    [this.ranks[i], this.ranks[j]] = [this.ranks[j] as number, this.ranks[i] as number];
+    const key = this.keys[i] as number;
+    this.keys[i] = this.keys[j] as number;
+    this.keys[j] = key;
+    const rank = this.ranks[i] as number;
+    this.ranks[i] = this.ranks[j] as number;
+    this.ranks[j] = rank;
   }
 
   private up(i: number): void {
@@ -256,7 +272,7 @@ class TopK {
   }
 
   private down(i: number): void {
-    const n = this.keys.length;
+    const n = this.size;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;

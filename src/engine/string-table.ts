@@ -29,6 +29,22 @@ export function tableSize(table: StringTable): number {
   return table.offsets.length - 1;
 }
 
+/** The first code point of entry i, decoded from its UTF-8 bytes. */
+export function firstCodePointAt(table: StringTable, i: number): number {
+  const { bytes } = table;
+  const at = table.offsets[i] as number;
+  const b0 = bytes[at] as number;
+  if (b0 < 0x80) return b0;
+  if (b0 < 0xe0) return ((b0 & 0x1f) << 6) | ((bytes[at + 1] as number) & 0x3f);
+  if (b0 < 0xf0) return ((b0 & 0x0f) << 12) | (((bytes[at + 1] as number) & 0x3f) << 6) | ((bytes[at + 2] as number) & 0x3f);
+  return (
+    ((b0 & 0x07) << 18) |
+    (((bytes[at + 1] as number) & 0x3f) << 12) |
+    (((bytes[at + 2] as number) & 0x3f) << 6) |
+    ((bytes[at + 3] as number) & 0x3f)
+  );
+}
+
 export function stringAt(table: StringTable, i: number): string {
   return decoder.decode(table.bytes.subarray(table.offsets[i], table.offsets[i + 1]));
 }

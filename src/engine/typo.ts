@@ -24,11 +24,28 @@ export interface WordMatches {
   readonly prefixNodes: readonly number[];
   /** The fewest typos of any match; Infinity when nothing matches. */
   readonly fewestTypos: number;
+  /** The smallest and one past the largest word id matched: most words of a movie fall outside, decided in two comparisons. */
+  readonly lowestId: number;
+  readonly beyondId: number;
+  /** The same bounds for the matches with the fewest typos (with none, all words starting with the query: one range). */
+  readonly bestLo: number;
+  readonly bestHi: number;
   /** The query word's code points, as typed (folded). */
   readonly typed: readonly number[];
 }
 
-const NO_MATCH = -1;
+/** A word matched whole: its id and typos. */
+type WholeMatch = [id: number, typos: number];
+/** The words under a trie node matched as a prefix. */
+interface PrefixRange {
+  lo: number;
+  hi: number;
+  typos: number;
+  node: number;
+}
+
+/** Query words up to this many code points are walked with one bit per character of a 32-bit integer. */
+const BIT_PARALLEL_MAX = 30;
 
 /**
  * Every dictionary word within `budget` typos of `query`; with `prefix`, also every word that
@@ -36,21 +53,135 @@ const NO_MATCH = -1;
  * prefixes). A typo is an insertion, a deletion, a substitution or a swap of adjacent characters
  * (optimal string alignment distance).
  *
- * A depth-first walk of the trie carrying one row of the distance table per depth, pruned where no
- * deeper row can get back within the budget: the smallest cell of a row only grows with depth,
- * except that a swap reaches back two rows.
+ * A walk of the trie in its depth-first order that skips every subtree no word of which can get
+ * back within the budget. The lookup of `q` is most of a typo query's time, so the usual walk (one
+ * row of the distance table per node, O(length) per node) is replaced for ordinary words by its
+ * bit-parallel form: O(budget) integer operations per node.
  */
 export function matchWord(trie: Trie, query: readonly number[], budget: number, prefix: boolean): WordMatches {
+  const whole: WholeMatch[] = [];
+  const ranges: PrefixRange[] = [];
+  if (query.length <= BIT_PARALLEL_MAX) walkByBits(trie, query, budget, prefix, whole, ranges);
+  else walkByRows(trie, query, budget, prefix, whole, ranges);
+
+  whole.sort((a, b) => a[0] - b[0]);
+  const flat = flatten(ranges);
+  let fewest = Infinity;
+  for (const [, t] of whole) fewest = Math.min(fewest, t);
+  for (const r of flat) fewest = Math.min(fewest, r.typos);
+  const firstWhole = whole[0]?.[0] ?? Infinity;
+  const lastWhole = whole[whole.length - 1]?.[0] ?? -Infinity;
+  let bestLo = Infinity;
+  let bestHi = -Infinity;
+  for (const [id, t] of whole) {
+    if (t === fewest) {
+      bestLo = Math.min(bestLo, id);
+      bestHi = Math.max(bestHi, id + 1);
+    }
+  }
+  for (const r of flat) {
+    if (r.typos === fewest) {
+      bestLo = Math.min(bestLo, r.lo);
+      bestHi = Math.max(bestHi, r.hi);
+    }
+  }
+  return {
+    wholeIds: Int32Array.from(whole.map(([id]) => id)),
+    wholeTypos: Uint8Array.from(whole.map(([, t]) => t)),
+    prefixLo: Int32Array.from(flat.map((r) => r.lo)),
+    prefixHi: Int32Array.from(flat.map((r) => r.hi)),
+    prefixTypos: Uint8Array.from(flat.map((r) => r.typos)),
+    prefixNodes: outermost(ranges),
+    fewestTypos: fewest,
+    lowestId: Math.min(firstWhole, flat[0]?.lo ?? Infinity),
+    beyondId: Math.max(lastWhole + 1, flat[flat.length - 1]?.hi ?? -Infinity),
+    bestLo,
+    bestHi,
+    typed: query,
+  };
+}
+
+/**
+ * The distance table as bit sets (Wu and Manber's automaton with Hyyrö's swap term): bit i of R_d
+ * says the node's path is within d typos of the query's first i characters. Reading a character c
+ * advances the sets with shifts and the mask of c's positions in the query; X_d remembers, one
+ * character ahead, where a swap could land. Exact, not an approximation: the sets are the table's
+ * cells that are at most d. The budget is never above 2, so the three levels are always computed
+ * and the budget only picks the level that decides whether a subtree is worth walking.
+ */
+function walkByBits(trie: Trie, query: readonly number[], budget: number, prefix: boolean, whole: WholeMatch[], ranges: PrefixRange[]): void {
+  const m = query.length;
+  const mask = (1 << (m + 1)) - 1;
+  const full = 1 << m;
+  const ascii = new Int32Array(128);
+  const otherChars: number[] = [];
+  const otherMasks: number[] = [];
+  for (let i = 1; i <= m; i++) {
+    const ch = query[i - 1] as number;
+    if (ch < 128) ascii[ch] = (ascii[ch] as number) | (1 << i);
+    else {
+      const at = otherChars.indexOf(ch);
+      if (at >= 0) otherMasks[at] = (otherMasks[at] as number) | (1 << i);
+      else {
+        otherChars.push(ch);
+        otherMasks.push(1 << i);
+      }
+    }
+  }
+  // Per depth of the current path: R_0, R_1, R_2, X_1, X_2, the node, the fewest typos of a prefix above.
+  const W = 7;
+  // A path longer than the query plus the budget is beyond it, so depth stays below m + budget + 2.
+  const state = new Int32Array((m + budget + 2) * W);
+  state[0] = 1 & mask;
+  state[1] = 3 & mask;
+  state[2] = 7 & mask;
+  state[6] = budget + 1;
+  const { label, end, wordLo, wordHi, terminal } = trie;
+  const stop = end[0] as number;
+  let at = 0;
+  let node = 1;
+  while (node < stop) {
+    while ((end[state[at + 5] as number] as number) <= node) at -= W;
+    const c = label[node] as number;
+    const b = c < 128 ? (ascii[c] as number) : (otherMasks[otherChars.indexOf(c)] ?? 0);
+    const r0 = state[at] as number;
+    const r1 = state[at + 1] as number;
+    const n0 = (r0 << 1) & b & mask;
+    const n1 = (((r1 << 1) & b) | (r0 << 1) | r0 | (n0 << 1) | ((state[at + 3] as number) & (b << 1))) & mask;
+    const n2 =
+      ((((state[at + 2] as number) << 1) & b) | (r1 << 1) | r1 | (n1 << 1) | ((state[at + 4] as number) & (b << 1))) & mask;
+    if ((budget === 2 ? n2 : budget === 1 ? n1 : n0) === 0) {
+      node = end[node] as number;
+      continue;
+    }
+    const typos = (n0 & full) !== 0 ? 0 : (n1 & full) !== 0 ? 1 : (n2 & full) !== 0 ? 2 : 3;
+    if (typos <= budget && terminal[node] === 1) whole.push([wordLo[node] as number, typos]);
+    let best = state[at + 6] as number;
+    if (prefix && typos < best) {
+      best = typos;
+      ranges.push({ lo: wordLo[node] as number, hi: wordHi[node] as number, typos, node });
+    }
+    at += W;
+    state[at] = n0;
+    state[at + 1] = n1;
+    state[at + 2] = n2;
+    state[at + 3] = (r0 << 2) & b;
+    state[at + 4] = (r1 << 2) & b;
+    state[at + 5] = node;
+    state[at + 6] = best;
+    node++;
+  }
+}
+
+/** The same walk with whole rows of the distance table, for query words too long for 32 bits. */
+function walkByRows(trie: Trie, query: readonly number[], budget: number, prefix: boolean, whole: WholeMatch[], ranges: PrefixRange[]): void {
   const m = query.length;
   const maxDepth = m + budget + 1;
   const rows: Int32Array[] = Array.from({ length: maxDepth + 1 }, () => new Int32Array(m + 1));
   const first = rows[0] as Int32Array;
   for (let j = 0; j <= m; j++) first[j] = j;
-  const whole: [number, number][] = [];
-  const ranges: { lo: number; hi: number; typos: number; node: number }[] = [];
   const { label, end, wordLo, wordHi, terminal } = trie;
 
-  // A prefix of the query costs nothing at the root: the empty word matches when the query is short enough.
   const visit = (node: number, depth: number, previousLabel: number, bestPrefix: number, previousMin: number): void => {
     const parentRow = rows[depth] as Int32Array;
     const grandRow = depth > 0 ? (rows[depth - 1] as Int32Array) : parentRow;
@@ -78,23 +209,7 @@ export function matchWord(trie: Trie, query: readonly number[], budget: number, 
       if (bound <= budget && depth + 1 < maxDepth) visit(child, depth + 1, c, best, rowMin);
     }
   };
-  visit(0, 0, NO_MATCH, Infinity, 0);
-
-  whole.sort((a, b) => a[0] - b[0]);
-  const flat = flatten(ranges);
-  let fewest = Infinity;
-  for (const [, t] of whole) fewest = Math.min(fewest, t);
-  for (const r of flat) fewest = Math.min(fewest, r.typos);
-  return {
-    wholeIds: Int32Array.from(whole.map(([id]) => id)),
-    wholeTypos: Uint8Array.from(whole.map(([, t]) => t)),
-    prefixLo: Int32Array.from(flat.map((r) => r.lo)),
-    prefixHi: Int32Array.from(flat.map((r) => r.hi)),
-    prefixTypos: Uint8Array.from(flat.map((r) => r.typos)),
-    prefixNodes: outermost(ranges),
-    fewestTypos: fewest,
-    typed: query,
-  };
+  visit(0, 0, -1, Infinity, 0);
 }
 
 /**
@@ -146,6 +261,7 @@ function outermost(ranges: readonly { lo: number; hi: number; node: number }[]):
 
 /** The typos with which word `id` matches, or -1; `whole` tells whether it matched as a whole word. */
 export function typosOf(m: WordMatches, id: number): number {
+  if (id < m.lowestId || id >= m.beyondId) return -1;
   const w = findIndex(m.wholeIds, id);
   const whole = w >= 0 ? (m.wholeTypos[w] as number) : Infinity;
   const p = findRange(m, id);
@@ -155,6 +271,7 @@ export function typosOf(m: WordMatches, id: number): number {
 }
 
 export function matchesWhole(m: WordMatches, id: number): boolean {
+  if (id < m.lowestId || id >= m.beyondId) return false;
   return findIndex(m.wholeIds, id) >= 0;
 }
 

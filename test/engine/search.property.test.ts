@@ -7,7 +7,7 @@ import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import type { After, Page, SearchRequest } from '../../src/engine/movie-query.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { parseListRequest, searchRequestOf } from '../../src/query/parse-query.js';
-import { arbitraryCatalogue, arbitraryRequest } from '../support/arbitrary-catalogue.js';
+import { arbitraryCatalogue, arbitraryRequest, catalogueOfSize } from '../support/arbitrary-catalogue.js';
 import { catalogueOrder, referenceFacet, referenceSearch, type ReferenceRequest } from '../support/reference-engine.js';
 import { seedPath } from '../support/paths.js';
 import { seedIndex } from '../support/seed-index.js';
@@ -69,6 +69,22 @@ test('every page of every query, in every order, matches a full scan: each movie
       },
     ),
     { numRuns: 600 },
+  );
+});
+
+test('broad queries over hundreds of movies (the engine works differently once many movies match) page like a full scan', () => {
+  fc.assert(
+    fc.property(
+      catalogueOfSize(150, 300).chain((movies) => fc.tuple(fc.constant(movies), arbitraryRequest(movies), fc.integer({ min: 5, max: 30 }))),
+      ([movies, r, limit]) => {
+        const index = CatalogueIndex.build('v', movies);
+        const request: ReferenceRequest = { q: r.q ?? 'the', cast: [], genres: [], sort: 'relevance' };
+        const expected = referenceSearch(movies, request).map((m) => m.id);
+        const { ids } = walk(index, toSearch(request, limit), Math.ceil(expected.length / limit) + 1);
+        assert.deepEqual(ids, expected, JSON.stringify(request));
+      },
+    ),
+    { numRuns: 100 },
   );
 });
 

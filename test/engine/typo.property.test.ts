@@ -12,9 +12,27 @@ const letter = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'é', '𝔸');
 const word = fc.array(letter, { minLength: 1, maxLength: 11 }).map((l) => l.join(''));
 const dictionary = fc.uniqueArray(word, { minLength: 1, maxLength: 80 }).map((words) => [...words].sort(compareCodePoints));
 
+/** Up to two typos of one kind or another (swap, insertion, deletion, substitution) at chosen places. */
+const typo = fc.tuple(fc.constantFrom('swap', 'insert', 'delete', 'substitute'), fc.nat(20), letter);
+function misspell(w: string, typos: readonly (readonly [string, number, string])[]): string {
+  const chars = [...w];
+  for (const [kind, at, ch] of typos) {
+    const i = at % (chars.length + 1);
+    if (kind === 'swap' && i + 1 < chars.length) chars.splice(i, 2, chars[i + 1] as string, chars[i] as string);
+    else if (kind === 'insert') chars.splice(i, 0, ch);
+    else if (kind === 'delete' && chars.length > 1) chars.splice(Math.min(i, chars.length - 1), 1);
+    else if (kind === 'substitute' && i < chars.length) chars[i] = ch;
+  }
+  return chars.join('');
+}
+/** A query near a word of the dictionary, so that most runs have matches to get right, or any word at all. */
+const dictionaryAndQuery = dictionary.chain((words) =>
+  fc.tuple(fc.constant(words), fc.oneof(fc.tuple(fc.constantFrom(...words), fc.array(typo, { maxLength: 2 })).map(([w, t]) => misspell(w, t)), word)),
+);
+
 test('the trie walk finds every word within the typo budget, whole or as a prefix, with the fewest typos', () => {
   fc.assert(
-    fc.property(dictionary, word, fc.boolean(), (words, query, prefix) => {
+    fc.property(dictionaryAndQuery, fc.boolean(), ([words, query], prefix) => {
       const trie = buildTrie(words);
       const points = codePoints(query);
       const budget = typoBudget(points.length);
@@ -27,6 +45,41 @@ test('the trie walk finds every word within the typo budget, whole or as a prefi
       });
     }),
     { numRuns: 1500 },
+  );
+});
+
+test('words too long for the bit-parallel walk (over 30 characters) match by the same rules', () => {
+  const base = fc.array(fc.constantFrom('a', 'b', 'é'), { minLength: 27, maxLength: 34 }).map((l) => l.join(''));
+  // Variants of one long word, so some fall within two typos of the query and some do not.
+  const edit = fc.tuple(fc.nat(40), fc.constantFrom('a', 'b', '𝔸', ''));
+  const variants = (w: string) =>
+    fc.uniqueArray(
+      fc.array(edit, { maxLength: 3 }).map((edits) =>
+        edits.reduce((s, [at, ch]) => {
+          const chars = [...s];
+          chars.splice(at % (chars.length + 1), ch === '' ? 1 : 0, ch);
+          return chars.join('');
+        }, w),
+      ),
+      { minLength: 1, maxLength: 30 },
+    );
+  fc.assert(
+    fc.property(
+      base.chain((w) => fc.tuple(fc.constant(w), variants(w), fc.boolean())),
+      ([query, raw, prefix]) => {
+        const words = [...new Set(raw.filter((w) => w.length > 0))].sort(compareCodePoints);
+        const trie = buildTrie(words);
+        const points = codePoints(query);
+        const budget = typoBudget(points.length);
+        const matches = matchWord(trie, points, budget, prefix);
+        words.forEach((w, id) => {
+          const whole = osaDistance(query, w);
+          const best = prefix ? Math.min(whole, prefixDistance(query, w)) : whole;
+          assert.equal(typosOf(matches, id), best <= budget ? best : -1, `${query} against ${w} (prefix ${prefix})`);
+        });
+      },
+    ),
+    { numRuns: 300 },
   );
 });
 

@@ -68,19 +68,23 @@ const record = fc.record({
   genres: fc.uniqueArray(fc.constantFrom(...GENRES), { maxLength: 2 }),
 });
 
-/** Movies with ids as the product derives them (records sharing a key get their own by occurrence). */
-export const arbitraryCatalogue: fc.Arbitrary<Movie[]> = fc.array(record, { minLength: 1, maxLength: 60 }).map((records) => {
-  const seen = new Map<string, number>();
-  return records.map((r) => {
-    const key = movieKey(r.title, r.year);
-    const occurrence = seen.get(key) ?? 0;
-    seen.set(key, occurrence + 1);
-    return { ...r, id: movieId(r.title, r.year, occurrence) };
+/** Catalogues of `minLength` to `maxLength` movies, with ids as the product derives them (records sharing a key get their own by occurrence). */
+export function catalogueOfSize(minLength: number, maxLength: number): fc.Arbitrary<Movie[]> {
+  return fc.array(record, { minLength, maxLength }).map((records) => {
+    const seen = new Map<string, number>();
+    return records.map((r) => {
+      const key = movieKey(r.title, r.year);
+      const occurrence = seen.get(key) ?? 0;
+      seen.set(key, occurrence + 1);
+      return { ...r, id: movieId(r.title, r.year, occurrence) };
+    });
   });
-});
+}
+
+export const arbitraryCatalogue: fc.Arbitrary<Movie[]> = catalogueOfSize(1, 60);
 
 /** A word as a person might type it: as is, with one or two typos, cut short, or something else entirely. */
-function typed(word: fc.Arbitrary<string>): fc.Arbitrary<string> {
+export function typed(word: fc.Arbitrary<string>): fc.Arbitrary<string> {
   return fc.tuple(word, fc.nat(6), fc.nat(40), fc.constantFrom('a', 'e', 'z', 'ö')).map(([w, how, at, letter]) => {
     const chars = [...w];
     const i = at % Math.max(1, chars.length);

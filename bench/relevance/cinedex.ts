@@ -1,0 +1,21 @@
+/**
+ * cinedex's own `q` as a relevance contender: the request goes through the same parser and engine as
+ * GET /v1/movies?q=…, so the score is the score of the API.
+ */
+import type { Movie } from '../../src/catalogue/movie.js';
+import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
+import { searchMovies } from '../../src/engine/search.js';
+import { parseListRequest, searchRequestOf } from '../../src/query/parse-query.js';
+import { PAGE_SIZE } from './baselines.js';
+import type { Ranked, Search } from './evaluate.js';
+
+export function cinedexContender(movies: readonly Movie[]): Search {
+  const index = CatalogueIndex.build('relevance', movies);
+  return (q) => {
+    const request = searchRequestOf(parseListRequest(new URLSearchParams({ q, limit: String(PAGE_SIZE) }).toString()));
+    return searchMovies(index, request).ranks.map((rank): Ranked => {
+      const movie = index.movie(rank);
+      return { title: movie.title, year: movie.year };
+    });
+  };
+}
