@@ -134,7 +134,13 @@ export function buildIndex(version: string, input: readonly Movie[]): IndexData 
 }
 
 /** What a movie holds on average, from a sample, to size the build's buffers once. */
-function perMovie(movies: readonly Movie[]): { jsonBytes: number; titleWords: number; castWords: number; castNames: number; genres: number } {
+function perMovie(movies: readonly Movie[]): {
+  jsonBytes: number;
+  titleWords: number;
+  castWords: number;
+  castNames: number;
+  genres: number;
+} {
   const step = Math.max(1, Math.floor(movies.length / 2000));
   const totals = { jsonBytes: 0, titleWords: 0, castWords: 0, castNames: 0, genres: 0 };
   let n = 0;
@@ -148,7 +154,13 @@ function perMovie(movies: readonly Movie[]): { jsonBytes: number; titleWords: nu
     n++;
   }
   const avg = (x: number) => (n === 0 ? 0 : x / n);
-  return { jsonBytes: avg(totals.jsonBytes), titleWords: avg(totals.titleWords), castWords: avg(totals.castWords), castNames: avg(totals.castNames), genres: avg(totals.genres) };
+  return {
+    jsonBytes: avg(totals.jsonBytes),
+    titleWords: avg(totals.titleWords),
+    castWords: avg(totals.castWords),
+    castNames: avg(totals.castNames),
+    genres: avg(totals.genres),
+  };
 }
 
 /** A growable Int32Array. */

@@ -109,7 +109,14 @@ export function matchWord(trie: Trie, query: readonly number[], budget: number, 
  * cells that are at most d. The budget is never above 2, so the three levels are always computed
  * and the budget only picks the level that decides whether a subtree is worth walking.
  */
-function walkByBits(trie: Trie, query: readonly number[], budget: number, prefix: boolean, whole: WholeMatch[], ranges: PrefixRange[]): void {
+function walkByBits(
+  trie: Trie,
+  query: readonly number[],
+  budget: number,
+  prefix: boolean,
+  whole: WholeMatch[],
+  ranges: PrefixRange[],
+): void {
   const m = query.length;
   const mask = (1 << (m + 1)) - 1;
   const full = 1 << m;
@@ -148,8 +155,7 @@ function walkByBits(trie: Trie, query: readonly number[], budget: number, prefix
     const r1 = state[at + 1] as number;
     const n0 = (r0 << 1) & b & mask;
     const n1 = (((r1 << 1) & b) | (r0 << 1) | r0 | (n0 << 1) | ((state[at + 3] as number) & (b << 1))) & mask;
-    const n2 =
-      ((((state[at + 2] as number) << 1) & b) | (r1 << 1) | r1 | (n1 << 1) | ((state[at + 4] as number) & (b << 1))) & mask;
+    const n2 = ((((state[at + 2] as number) << 1) & b) | (r1 << 1) | r1 | (n1 << 1) | ((state[at + 4] as number) & (b << 1))) & mask;
     if ((budget === 2 ? n2 : budget === 1 ? n1 : n0) === 0) {
       node = end[node] as number;
       continue;
@@ -174,7 +180,14 @@ function walkByBits(trie: Trie, query: readonly number[], budget: number, prefix
 }
 
 /** The same walk with whole rows of the distance table, for query words too long for 32 bits. */
-function walkByRows(trie: Trie, query: readonly number[], budget: number, prefix: boolean, whole: WholeMatch[], ranges: PrefixRange[]): void {
+function walkByRows(
+  trie: Trie,
+  query: readonly number[],
+  budget: number,
+  prefix: boolean,
+  whole: WholeMatch[],
+  ranges: PrefixRange[],
+): void {
   const m = query.length;
   const maxDepth = m + budget + 1;
   const rows: Int32Array[] = Array.from({ length: maxDepth + 1 }, () => new Int32Array(m + 1));

@@ -27,7 +27,13 @@ function misspell(w: string, typos: readonly (readonly [string, number, string])
 }
 /** A query near a word of the dictionary, so that most runs have matches to get right, or any word at all. */
 const dictionaryAndQuery = dictionary.chain((words) =>
-  fc.tuple(fc.constant(words), fc.oneof(fc.tuple(fc.constantFrom(...words), fc.array(typo, { maxLength: 2 })).map(([w, t]) => misspell(w, t)), word)),
+  fc.tuple(
+    fc.constant(words),
+    fc.oneof(
+      fc.tuple(fc.constantFrom(...words), fc.array(typo, { maxLength: 2 })).map(([w, t]) => misspell(w, t)),
+      word,
+    ),
+  ),
 );
 
 test('the trie walk finds every word within the typo budget, whole or as a prefix, with the fewest typos', () => {

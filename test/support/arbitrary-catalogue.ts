@@ -68,7 +68,10 @@ const record = fc.record({
   genres: fc.uniqueArray(fc.constantFrom(...GENRES), { maxLength: 2 }),
 });
 
-/** Catalogues of `minLength` to `maxLength` movies, with ids as the product derives them (records sharing a key get their own by occurrence). */
+/**
+ * Catalogues of `minLength` to `maxLength` movies, with ids as the product derives them (records
+ * sharing a key get their own by occurrence).
+ */
 export function catalogueOfSize(minLength: number, maxLength: number): fc.Arbitrary<Movie[]> {
   return fc.array(record, { minLength, maxLength }).map((records) => {
     const seen = new Map<string, number>();
