@@ -27,6 +27,8 @@ export interface Config extends ServerSettings {
   ingestIntervalSeconds: number;
   maxUpdateBytes: number;
   responseCacheBytes: number;
+  warmQueries: number;
+  warmDeadlineSeconds: number;
   workers: number;
   drainSeconds: number;
   apiKeysFile?: string;
@@ -126,6 +128,24 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
     min: 0,
     default: 64 * 2 ** 20,
     description: 'finished GET /v1/movies answers kept per serving process for repeated queries (0 = off)',
+  },
+  {
+    key: 'warmQueries',
+    env: 'MOVIES_WARM_QUERIES',
+    flag: '--warm-queries',
+    kind: 'integer',
+    min: 0,
+    max: 100_000,
+    default: 300,
+    description: 'most recently used queries replayed against a new data version before it serves, so its cache starts warm (0 = off)',
+  },
+  {
+    key: 'warmDeadlineSeconds',
+    env: 'MOVIES_WARM_DEADLINE',
+    flag: '--warm-deadline',
+    kind: 'seconds',
+    default: 5,
+    description: 'longest a new version waits for warming; it then serves with what was warmed',
   },
   {
     key: 'workers',

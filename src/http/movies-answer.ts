@@ -6,11 +6,15 @@ import type { CursorCodec } from '../query/cursor.js';
 import { parseListRequest, searchRequestOf } from '../query/parse-query.js';
 import { pageBody } from './page-body.js';
 import { QueryError } from '../query/query-error.js';
-import type { CatalogueReader } from '../snapshot/dataset.js';
+import type { CatalogueReader, WarmedVersion } from '../snapshot/dataset.js';
 import { jsonAnswer, notModifiedAnswer, NOT_READY, problemAnswer, type Answer } from './answer.js';
 import type { CachedAnswer, ResponseCache } from './response-cache.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export const MOVIES_PATH = '/v1/movies';
+
+/** Longest stretch of warming between two turns of the event loop: a request arriving meanwhile waits at most this. */
+const WARM_SLICE_MS = 2;
 
 export interface MoviesAnswerOptions {
   readonly reader: CatalogueReader;
@@ -46,6 +50,40 @@ export class MoviesAnswers {
       cache.set(index.version, search, cached);
     }
     return matchesIfNoneMatch(ifNoneMatch, cached.etag) ? notModifiedAnswer(cached.etag, cacheControl) : cached.answer;
+  }
+
+  /**
+   * Solr's autowarming, for the next version: the `count` most recently used query strings of the
+   * cache, answered against `next` into a draft cache a slice at a time (requests keep being
+   * answered from the current version in between), installed by the caller in the same tick as the
+   * swap. Without it the first answer of a new version empties the cache, and every query takes
+   * the slow path at once: the latency tail of a swap.
+   */
+  async warm(next: CatalogueIndex, count: number, deadline: number): Promise<WarmedVersion> {
+    const { cache } = this.options;
+    const queries = cache.hottest(count);
+    const warmed: [string, CachedAnswer][] = [];
+    let timedOut = false;
+    let sliceStart = performance.now();
+    for (const query of queries) {
+      if (performance.now() - sliceStart >= WARM_SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+      if (performance.now() >= deadline) {
+        timedOut = true;
+        break;
+      }
+      try {
+        warmed.push([query, this.compute(next, query)]);
+      } catch (error) {
+        if (!(error instanceof QueryError)) throw error;
+      }
+    }
+    const draft = cache.draft(next.version);
+    // Least recently used first, so that the draft keeps the cache's order of use.
+    for (let i = warmed.length - 1; i >= 0; i--) draft.set(...(warmed[i] as [string, CachedAnswer]));
+    return { install: () => cache.install(draft), queries: warmed.length, timedOut };
   }
 
   /** Parses, searches and serialises one page; throws QueryError. */

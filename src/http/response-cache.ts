@@ -41,10 +41,41 @@ export class ResponseCache {
       this.lru = new ByteLru(this.maxBytes);
       this.version = version;
     }
-    this.lru.set(query, cached, cached.answer.body.length + query.length * 2 + ENTRY_OVERHEAD_BYTES);
+    this.lru.set(query, cached, entryBytes(query, cached));
+  }
+
+  /** The query strings of the current version's answers, most recently used first, at most `count`. */
+  hottest(count: number): string[] {
+    return this.lru.keys().slice(-count).reverse();
+  }
+
+  /** An empty cache for `version`, filled off to the side (warming) and made the live one by install(). */
+  draft(version: string): ResponseCacheDraft {
+    return new ResponseCacheDraft(version, new ByteLru(this.maxBytes));
+  }
+
+  /** The draft becomes the cache: its version's answers are served from the next lookup on. */
+  install(draft: ResponseCacheDraft): void {
+    this.lru = draft.lru;
+    this.version = draft.version;
   }
 
   get stats(): { readonly hits: number; readonly misses: number; readonly entries: number; readonly bytes: number } {
     return { hits: this.hitCount, misses: this.missCount, entries: this.lru.size, bytes: this.lru.bytes };
   }
+}
+
+export class ResponseCacheDraft {
+  constructor(
+    readonly version: string,
+    readonly lru: ByteLru<CachedAnswer>,
+  ) {}
+
+  set(query: string, cached: CachedAnswer): void {
+    this.lru.set(query, cached, entryBytes(query, cached));
+  }
+}
+
+function entryBytes(query: string, cached: CachedAnswer): number {
+  return cached.answer.body.length + query.length * 2 + ENTRY_OVERHEAD_BYTES;
 }

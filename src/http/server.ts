@@ -31,6 +31,8 @@ export interface ServerOptions {
   readonly cacheMaxAgeSeconds: number;
   /** Bytes of finished GET /v1/movies answers kept per process; 0 turns the response cache off. */
   readonly responseCacheBytes: number;
+  /** Most recently used queries answered against a new version before it serves (0: none). */
+  readonly warmQueries?: number;
   readonly isDraining?: () => boolean;
   readonly status?: () => Record<string, unknown>;
   readonly registry?: Registry;
@@ -64,6 +66,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     cache: responses,
     cacheControl,
   });
+  const warmQueries = options.warmQueries ?? 0;
+  if (warmQueries > 0) options.reader.beforeSwap?.((next, deadline) => answers.warm(next.index, warmQueries, deadline));
   const ctx: RouteContext = { reader: options.reader, metrics, answers, cacheControl, isDraining, status: options.status ?? (() => ({})) };
   const requestIds = new RequestIds();
   const record = requestRecorder(options.logger, metrics);

@@ -50,4 +50,31 @@ export function registerRefreshMetrics(registry: Registry, refresher: SnapshotRe
       this.set(refresher.state.lastLoadSeconds ?? 0);
     },
   });
+  new Gauge({
+    name: 'cinedex_warm_seconds',
+    help: 'How long warming the response cache for the last new version took, before it served.',
+    registers: [registry],
+    collect() {
+      this.set(refresher.state.lastWarm?.seconds ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'cinedex_warm_queries',
+    help: 'Queries answered against the last new version before it served (its warmed cache entries).',
+    registers: [registry],
+    collect() {
+      this.set(refresher.state.lastWarm?.queries ?? 0);
+    },
+  });
+  new Counter({
+    name: 'cinedex_warm_cut_short_total',
+    help: 'Swaps whose warming hit MOVIES_WARM_DEADLINE (timeout) or failed (failure): they served with a colder cache.',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ reason: 'timeout' }, refresher.counts.warmTimeouts);
+      this.inc({ reason: 'failure' }, refresher.counts.warmFailures);
+    },
+  });
 }

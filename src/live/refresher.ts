@@ -3,14 +3,16 @@ import { repeatEvery } from '../runtime/repeat.js';
 import { loadDataset } from '../snapshot/dataset.js';
 import type { SnapshotRepository } from '../snapshot/repository.js';
 import { SnapshotError, type RefusalReason } from '../snapshot/snapshot.js';
-import type { LiveCatalogue } from './live-catalogue.js';
+import type { LiveCatalogue, WarmReport } from './live-catalogue.js';
 
 export type RefreshResult = 'unchanged' | 'swapped' | 'refused' | 'failed';
 
 export interface RefreshState {
   readonly lastCheck?: Date;
-  /** Seconds the last good load took, from reading the pointer to the swap. */
+  /** Seconds the last good load took, from reading the pointer to the swap (warming included). */
   readonly lastLoadSeconds?: number;
+  /** How warming the response cache for the last version went: seconds, queries, deadline hit, failures. */
+  readonly lastWarm?: WarmReport;
   /** The last snapshot this process refused or failed to read, and why; cleared by a good load. */
   readonly lastError?: { readonly version?: string; readonly reason?: RefusalReason; readonly message: string; readonly at: Date };
 }
@@ -19,6 +21,9 @@ export interface RefreshState {
 export interface RefreshCounts {
   swaps: number;
   failures: number;
+  /** Swaps whose warming ran out of time or failed: they served with a colder cache. */
+  warmTimeouts: number;
+  warmFailures: number;
   readonly refusals: Record<RefusalReason, number>;
 }
 
@@ -33,12 +38,20 @@ export class SnapshotRefresher {
   private running: Promise<RefreshResult> | undefined;
   private refusedVersion: string | undefined;
   private status: RefreshState = {};
-  readonly counts: RefreshCounts = { swaps: 0, failures: 0, refusals: { 'unknown-format': 0, damaged: 0, missing: 0 } };
+  readonly counts: RefreshCounts = {
+    swaps: 0,
+    failures: 0,
+    warmTimeouts: 0,
+    warmFailures: 0,
+    refusals: { 'unknown-format': 0, damaged: 0, missing: 0 },
+  };
 
   constructor(
     private readonly repository: SnapshotRepository,
     private readonly live: LiveCatalogue,
     private readonly log: Logger,
+    /** Longest a new version waits for its cache to warm before it serves anyway. */
+    private readonly warmDeadlineSeconds = 5,
   ) {}
 
   get state(): RefreshState {
@@ -71,11 +84,25 @@ export class SnapshotRefresher {
         return 'unchanged';
       }
       const dataset = await loadDataset(this.repository, current.pointer);
-      this.live.swap(dataset);
+      const warm = await this.live.warmAndSwap(dataset, this.warmDeadlineSeconds);
       const seconds = (performance.now() - started) / 1000;
-      this.status = { lastCheck: at, lastLoadSeconds: seconds };
+      this.status = { lastCheck: at, lastLoadSeconds: seconds, lastWarm: warm };
       this.counts.swaps++;
-      this.log.info({ version, movies: dataset.index.size, loadSeconds: Math.round(seconds * 1000) / 1000 }, 'snapshot swapped in');
+      if (warm.timedOut) this.counts.warmTimeouts++;
+      if (warm.failed > 0) this.counts.warmFailures++;
+      const ms = (s: number) => Math.round(s * 1000);
+      this.log.info(
+        {
+          version,
+          movies: dataset.index.size,
+          loadMs: ms(seconds),
+          warmMs: ms(warm.seconds),
+          warmQueries: warm.queries,
+          warmTimedOut: warm.timedOut,
+        },
+        'snapshot swapped in',
+      );
+      if (warm.failed > 0) this.log.warn({ version }, 'warming the response cache failed; the new version serves with a cold cache');
       return 'swapped';
     } catch (error) {
       const message = (error as Error).message;

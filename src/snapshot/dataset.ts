@@ -32,6 +32,25 @@ export interface Dataset {
 export interface CatalogueReader {
   readonly dataset: Dataset | undefined;
   readonly loadedAt: Date | undefined;
+  /**
+   * Registers a warmer of per-version state (the response cache) to run before a new version
+   * serves. Readers that never change version (tests, tools) need not implement it.
+   */
+  beforeSwap?(warm: VersionWarmer): void;
+}
+
+/**
+ * Warms per-version state for `next` off the request path, stopping at `deadline` (a
+ * performance.now() time); `install` then runs in the same tick as the swap, so no request sees
+ * the new version with the old state, or the old version with the new state.
+ */
+export type VersionWarmer = (next: Dataset, deadline: number) => Promise<WarmedVersion>;
+
+export interface WarmedVersion {
+  install(): void;
+  /** Queries warmed, and whether the deadline cut warming short. */
+  readonly queries: number;
+  readonly timedOut: boolean;
 }
 
 /** Audit buckets kept per dataset: a few recent ones answer a reader browsing around one movie. */

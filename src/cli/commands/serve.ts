@@ -35,7 +35,7 @@ export async function runServe(config: Config): Promise<void> {
 
 async function startServing(config: Config, stores: Stores, log: Logger, standalone: boolean): Promise<void> {
   const live = new LiveCatalogue();
-  const refresher = new SnapshotRefresher(stores.repository, live, log);
+  const refresher = new SnapshotRefresher(stores.repository, live, log, config.warmDeadlineSeconds);
   const registry = new Registry();
   registerRefreshMetrics(registry, refresher);
   const ingester = standalone ? new IngestWorker(config) : undefined;
@@ -56,6 +56,7 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
     registry,
     cursorSecret: config.cursorSecret,
     responseCacheBytes: config.responseCacheBytes,
+    warmQueries: config.warmQueries,
     logger: log,
     cacheMaxAgeSeconds: config.refreshIntervalSeconds,
     isDraining: () => lifecycle.drain?.isDraining ?? false,
