@@ -6,6 +6,8 @@ import { cpus, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { CatalogueIndex } from '../src/engine/catalogue-index.js';
 import { benchEngine } from './engine-bench.js';
+import { benchRelevance } from './relevance/main.js';
+import { benchSearch, benchSearchLarge } from './search-bench.js';
 import { benchHttp } from './http-bench.js';
 import { fmt, median, table } from './stats.js';
 import { benchPaths, loadMovies } from './workload.js';
@@ -25,7 +27,8 @@ async function main(): Promise<void> {
   ];
 
   console.log('engine: indexing the seed and timing the query mix…');
-  const index = CatalogueIndex.build('bench', loadMovies());
+  const movies = loadMovies();
+  const index = CatalogueIndex.build('bench', movies);
   const engineRuns = Array.from({ length: ROUNDS }, () => benchEngine(index, paths));
   const e = {
     p50: median(engineRuns.map((r) => r.p50Us)),
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
     s99: median(engineRuns.map((r) => r.scanP99Us)),
   };
   sections.push(
-    `## Engine (in process, per query, median of ${ROUNDS} rounds)\n\n` +
+    `## Engine against a full scan (in process, per query, median of ${ROUNDS} rounds)\n\n` +
       table(
         ['plan', 'p50 µs', 'p99 µs'],
         [
@@ -46,6 +49,17 @@ async function main(): Promise<void> {
       `\n\nTarget: p99 under 20 µs.\n`,
   );
   console.log(sections[sections.length - 1]);
+
+  console.log('search: q, facets, the relevance set against MiniSearch and Orama…');
+  sections.push(benchSearch(index, movies, paths, 5));
+  console.log(sections[sections.length - 1]);
+  sections.push(await benchRelevance());
+  console.log(sections[sections.length - 1]);
+  // A million movies take a minute and a few GiB to generate and index: asked for, not by default.
+  if (process.env.BENCH_ENGINE_LARGE) {
+    sections.push(await benchSearchLarge(process.env.BENCH_ENGINE_LARGE));
+    console.log(sections[sections.length - 1]);
+  }
 
   console.log('http: cinedex (one process, pinned to one core) against a raw node:http fixed body…');
   sections.push(await benchHttp(paths, ROUNDS, SECONDS));

@@ -1,0 +1,129 @@
+/**
+ * The engine's search workloads (issue 10), in process, per query: the relevance set's `q`, a
+ * generated mix of typed queries, facets over everything and over broad queries; and, when
+ * BENCH_ENGINE_LARGE names a size (e.g. 1000000), the `q` mix again over a catalogue of that size
+ * (the scale benchmark's generator: the 2023 set and numbered variants of it).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Movie } from '../src/catalogue/movie.js';
+import { CatalogueIndex } from '../src/engine/catalogue-index.js';
+import type { SearchRequest } from '../src/engine/movie-query.js';
+import { searchMovies } from '../src/engine/search.js';
+import { parseListRequest, searchRequestOf } from '../src/query/parse-query.js';
+import { catalogueFromSeed } from '../src/seed/seed-catalogue.js';
+import { engineRequests, timeEach } from './engine-bench.js';
+import { loadRelevanceSet } from './relevance/relevance-set.js';
+import { catalogueFile, parseSize, sizeLabel } from './scale/generate-catalogue.js';
+import { searchMix } from './search-mix.js';
+import { fmt, percentile, table } from './stats.js';
+
+export interface Workload {
+  readonly name: string;
+  readonly target: string;
+  readonly requests: readonly SearchRequest[];
+}
+
+const request = (params: Record<string, string>): SearchRequest =>
+  searchRequestOf(parseListRequest(new URLSearchParams(params).toString()));
+
+/** The rows of the table over one catalogue. */
+export function searchWorkloads(movies: readonly Movie[], filterPaths: readonly string[]): Workload[] {
+  const everything = 'genre,year,decade,cast';
+  return [
+    { name: 'filter mix (queries.txt, the existing contract)', target: 'p99 < 20 µs', requests: engineRequests(filterPaths) },
+    {
+      name: '`q`: the relevance set (131 hand-labelled queries)',
+      target: 'p99 < 200 µs',
+      requests: loadRelevanceSet().map(({ q }) => request({ q, limit: '10' })),
+    },
+    {
+      name: '`q`: generated mix (typed prefixes, a typo, title + surname, a cast name)',
+      target: 'p99 < 200 µs',
+      requests: searchMix(movies, 1000).map(({ q }) => request({ q })),
+    },
+    {
+      name: 'facets genre, year, decade, cast + count, over everything',
+      target: '< 1 ms',
+      requests: [request({ facets: everything, count: 'true' }), request({ facets: everything, count: 'true', sort: 'title:asc' })],
+    },
+    {
+      name: 'facets + count with a filter on a facet (`genre=Drama`, own filter left out)',
+      target: '—',
+      requests: [request({ genre: 'Drama', facets: everything, count: 'true' })],
+    },
+    {
+      name: 'facets + count over a broad `q` (`the`, `love`, `man`)',
+      target: '—',
+      requests: ['the', 'love', 'man'].map((q) => request({ q, facets: everything, count: 'true' })),
+    },
+  ];
+}
+
+export interface WorkloadResult {
+  readonly workload: Workload;
+  readonly p50Us: number;
+  readonly p99Us: number;
+  readonly maxUs: number;
+}
+
+/** Every workload timed `rounds` times after two untimed passes (the JIT compiles the hot paths first). */
+export function runWorkloads(index: CatalogueIndex, workloads: readonly Workload[], rounds: number): WorkloadResult[] {
+  return workloads.map((workload) => {
+    // Few distinct requests (facets) are repeated so that their percentiles rest on more than a handful of samples.
+    const times = Math.max(rounds, Math.ceil(200 / workload.requests.length));
+    timeEach(workload.requests, 2, (r) => searchMovies(index, r));
+    const samples = timeEach(workload.requests, times, (r) => searchMovies(index, r));
+    return { workload, p50Us: percentile(samples, 50), p99Us: percentile(samples, 99), maxUs: samples[samples.length - 1] as number };
+  });
+}
+
+function render(title: string, results: readonly WorkloadResult[]): string {
+  return (
+    `${title}\n\n` +
+    table(
+      ['workload', 'queries', 'p50 µs', 'p99 µs', 'max µs', 'target'],
+      results.map((r) => [
+        r.workload.name,
+        String(r.workload.requests.length),
+        fmt(r.p50Us, 1),
+        fmt(r.p99Us, 1),
+        fmt(r.maxUs, 0),
+        r.workload.target,
+      ]),
+    )
+  );
+}
+
+export function benchSearch(index: CatalogueIndex, movies: readonly Movie[], filterPaths: readonly string[], rounds: number): string {
+  const results = runWorkloads(index, searchWorkloads(movies, filterPaths), rounds);
+  return render(`## Search engine (in process over the seed, per query, ${rounds} timed rounds)`, results) + '\n';
+}
+
+/** The `q` mix over a large catalogue, generated to a temporary file and indexed in this process. */
+export async function benchSearchLarge(sizeText: string): Promise<string> {
+  const size = parseSize(sizeText);
+  const dir = mkdtempSync(join(tmpdir(), 'cinedex-search-large-'));
+  try {
+    const file = await catalogueFile(size, dir);
+    const { movies } = catalogueFromSeed(JSON.parse(readFileSync(file, 'utf8')) as unknown[]);
+    const started = performance.now();
+    const index = CatalogueIndex.build('large', movies);
+    const buildSeconds = (performance.now() - started) / 1000;
+    const workloads: Workload[] = [
+      {
+        name: '`q`: generated mix (typed prefixes, a typo, title + surname, a cast name)',
+        target: 'p99 < 5 ms',
+        requests: searchMix(movies, 1000).map(({ q }) => request({ q })),
+      },
+      { name: 'facets + count over everything', target: '—', requests: [request({ facets: 'genre,year,decade,cast', count: 'true' })] },
+    ];
+    const results = runWorkloads(index, workloads, 3);
+    return (
+      render(`## Search engine at ${sizeLabel(size)} (in process, per query; index built in ${fmt(buildSeconds, 1)} s)`, results) + '\n'
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
