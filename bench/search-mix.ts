@@ -5,18 +5,7 @@
  */
 import type { Movie } from '../src/catalogue/movie.js';
 import { words } from '../src/catalogue/words.js';
-
-/** mulberry32: a small seeded generator, enough to pick movies and edits reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './random.js';
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
@@ -50,7 +39,7 @@ export interface MixQuery {
 
 /** `count` queries over `movies`, a quarter of each kind (movies without cast give a typed title instead). */
 export function searchMix(movies: readonly Movie[], count: number, seed = 10): MixQuery[] {
-  const random = seededRandom(seed);
+  const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const out: MixQuery[] = [];
   while (out.length < count) {

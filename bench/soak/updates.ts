@@ -9,6 +9,7 @@
  * `genre=Drama` change as well.
  */
 import type { Movie } from '../../src/catalogue/movie.js';
+import { prng } from '../random.js';
 
 /** A movie as /v1/movies served it before any update (the fields the soak uses). */
 export type MovieFacts = Pick<Movie, 'id' | 'title' | 'year' | 'cast' | 'genres'>;
@@ -43,18 +44,6 @@ const DELETION_SHARE = 16;
 const FIRST_NEW_YEAR = 2019;
 const ADJECTIVES = ['Quiet', 'Crimson', 'Last', 'Hidden', 'Electric', 'Northern', 'Silver', 'Broken'];
 const NOUNS = ['Harbour', 'Summer', 'Signal', 'Orchard', 'Frontier', 'Letter', 'Garden', 'Engine'];
-
-/** mulberry32: a small, fast PRNG whose sequence is fixed by its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a of a string: splits the pool the same way whatever order it came in. */
 function fnv1a(text: string): number {

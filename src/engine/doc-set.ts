@@ -198,6 +198,20 @@ export function popcount(x: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
+/** The index of `value` in an ascending array, or -1. */
+export function indexOfSorted(sorted: Int32Array | Uint32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid] as number;
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
+}
+
 /** First index in `list` at or after `from` whose value is >= target (exponential then binary search). */
 export function gallop(list: Int32Array, from: number, target: number): number {
   const n = list.length;

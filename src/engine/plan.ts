@@ -1,6 +1,6 @@
 import { codePoints } from '../catalogue/words.js';
 import { postingsOf, type CatalogueIndex } from './catalogue-index.js';
-import { and, EMPTY, list, range, union, unionOfLists, type DocSet } from './doc-set.js';
+import { and, EMPTY, indexOfSorted, list, range, union, unionOfLists, type DocSet } from './doc-set.js';
 import { MAX_GRAM, type Postings } from './index-data.js';
 import type { FacetName, MovieQuery } from './movie-query.js';
 import { encodeUtf8, lookup } from './string-table.js';
@@ -91,7 +91,7 @@ function planWord(index: CatalogueIndex, word: string, last: boolean): WordPlan 
     const lo = w.trie.wordLo[node] as number;
     const hi = w.trie.wordHi[node] as number;
     covered.push([lo, hi]);
-    const precomputed = findSorted(w.prefixes.nodes, node);
+    const precomputed = indexOfSorted(w.prefixes.nodes, node);
     if (precomputed >= 0) {
       titleLists.push(postingsOf(w.prefixes.title, precomputed));
       castLists.push(postingsOf(w.prefixes.cast, precomputed));
@@ -111,19 +111,6 @@ function planWord(index: CatalogueIndex, word: string, last: boolean): WordPlan 
 
 function addRange(lists: Int32Array[], postings: Postings, lo: number, hi: number): void {
   for (let id = lo; id < hi; id++) lists.push(postingsOf(postings, id));
-}
-
-function findSorted(sorted: Uint32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid] as number;
-    if (v === value) return mid;
-    if (v < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return -1;
 }
 
 /** Does the normalised title of `rank` contain `needle` (UTF-8)? A byte search: UTF-8 keeps substring matches of code points. */

@@ -1,3 +1,4 @@
+import { indexOfSorted } from './doc-set.js';
 import type { Trie } from './index-data.js';
 
 /** Typos a query word may have: 1–4 characters none, 5–8 one, 9 or more two (characters are code points). */
@@ -275,7 +276,7 @@ function outermost(ranges: readonly { lo: number; hi: number; node: number }[]):
 /** The typos with which word `id` matches, or -1; `whole` tells whether it matched as a whole word. */
 export function typosOf(m: WordMatches, id: number): number {
   if (id < m.lowestId || id >= m.beyondId) return -1;
-  const w = findIndex(m.wholeIds, id);
+  const w = indexOfSorted(m.wholeIds, id);
   const whole = w >= 0 ? (m.wholeTypos[w] as number) : Infinity;
   const p = findRange(m, id);
   const byPrefix = p >= 0 ? (m.prefixTypos[p] as number) : Infinity;
@@ -285,20 +286,7 @@ export function typosOf(m: WordMatches, id: number): number {
 
 export function matchesWhole(m: WordMatches, id: number): boolean {
   if (id < m.lowestId || id >= m.beyondId) return false;
-  return findIndex(m.wholeIds, id) >= 0;
-}
-
-function findIndex(sorted: Int32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid] as number;
-    if (v === value) return mid;
-    if (v < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return -1;
+  return indexOfSorted(m.wholeIds, id) >= 0;
 }
 
 /** The prefix range holding `id`, or -1. */

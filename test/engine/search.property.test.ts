@@ -6,27 +6,11 @@ import type { Movie } from '../../src/catalogue/movie.js';
 import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import type { After, Page, SearchRequest } from '../../src/engine/movie-query.js';
 import { searchMovies } from '../../src/engine/search.js';
-import { parseListRequest, searchRequestOf } from '../../src/query/parse-query.js';
 import { arbitraryCatalogue, arbitraryRequest, catalogueOfSize } from '../support/arbitrary-catalogue.js';
 import { catalogueOrder, referenceFacet, referenceSearch, type ReferenceRequest } from '../support/reference-engine.js';
+import { toSearch } from '../support/search-request.js';
 import { seedPath } from '../support/paths.js';
 import { seedIndex } from '../support/seed-index.js';
-
-/** The request as a client sends it, parsed as the server parses it. */
-function toSearch(r: ReferenceRequest, limit: number, extra: Record<string, string> = {}): SearchRequest {
-  const params = new URLSearchParams();
-  if (r.q !== undefined) params.set('q', r.q);
-  if (r.title !== undefined) params.set('title', r.title);
-  if (r.year !== undefined) params.set('year', String(r.year));
-  if (r.yearFrom !== undefined) params.set('year_from', String(r.yearFrom));
-  if (r.yearTo !== undefined) params.set('year_to', String(r.yearTo));
-  for (const c of r.cast) params.append('cast', c);
-  for (const g of r.genres) params.append('genre', g);
-  params.set('sort', r.sort);
-  params.set('limit', String(limit));
-  for (const [k, v] of Object.entries(extra)) params.set(k, v);
-  return searchRequestOf(parseListRequest(params.toString()));
-}
 
 /** Follows the keyset from page to page, as a client follows next_cursor, and returns every id in the order served. */
 function walk(index: CatalogueIndex, request: SearchRequest, maxPages: number): { ids: string[]; first: Page } {

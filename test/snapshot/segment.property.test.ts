@@ -5,27 +5,13 @@ import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import { buildIndex } from '../../src/engine/build-index.js';
 import type { After, SearchRequest } from '../../src/engine/movie-query.js';
 import { searchMovies } from '../../src/engine/search.js';
-import { parseListRequest, searchRequestOf } from '../../src/query/parse-query.js';
 import { decodeSegment, encodeSegment } from '../../src/snapshot/segment-codec.js';
 import { arbitraryCatalogue, arbitraryRequest } from '../support/arbitrary-catalogue.js';
 import type { ReferenceRequest } from '../support/reference-engine.js';
+import { toSearch } from '../support/search-request.js';
 
 function request(r: ReferenceRequest, limit: number): SearchRequest {
-  const params = new URLSearchParams({
-    sort: r.sort,
-    limit: String(limit),
-    count: 'true',
-    facets: 'genre,year,decade,cast',
-    highlight: 'true',
-  });
-  if (r.q !== undefined) params.set('q', r.q);
-  if (r.title !== undefined) params.set('title', r.title);
-  if (r.year !== undefined) params.set('year', String(r.year));
-  if (r.yearFrom !== undefined) params.set('year_from', String(r.yearFrom));
-  if (r.yearTo !== undefined) params.set('year_to', String(r.yearTo));
-  for (const c of r.cast) params.append('cast', c);
-  for (const g of r.genres) params.append('genre', g);
-  return searchRequestOf(parseListRequest(params.toString()));
+  return toSearch(r, limit, { count: 'true', facets: 'genre,year,decade,cast', highlight: 'true' });
 }
 
 /** Every page of a request, as the movies' JSON, with totals, facets and highlights. */
