@@ -109,6 +109,8 @@ async function closePage(page: Page, problems: string[]): Promise<void> {
 }
 
 async function search(page: Page, fields: { title?: string; year?: string; cast?: string; genre?: string }): Promise<void> {
+  // These fields are behind "More filters", as a person finds them.
+  if ((await page.getAttribute('#advanced', 'open')) === null) await page.click('#advanced summary');
   for (const name of ['title', 'year', 'cast', 'genre'] as const) await page.fill(`#${name}`, fields[name] ?? '');
   // Enter in a field submits the form, as a person would search.
   await page.press('#title', 'Enter');
@@ -116,7 +118,8 @@ async function search(page: Page, fields: { title?: string; year?: string; cast?
 
 /** Waits until the table holds `count` rows and the list is settled, then reads it. */
 async function tableRows(page: Page, count: number): Promise<{ id: string | null; cells: string[] }[]> {
-  await page.locator('#status', { hasText: new RegExp(`^${count} movies? shown`) }).waitFor();
+  await page.locator('#status', { hasText: new RegExp(` · ${count} shown\\.$`) }).waitFor();
+  await settled(page);
   const rows = page.locator('#rows tr');
   assert.equal(await rows.count(), count);
   const out = [];
@@ -130,6 +133,11 @@ function expectedCells(movie: Movie): string[] {
   const shown = movie.cast.slice(0, 3).join(', ');
   const cast = movie.cast.length > 3 ? `${shown}, +${movie.cast.length - 3} more` : shown;
   return [movie.title, String(movie.year), movie.genres.join(', '), cast];
+}
+
+/** Waits until no search is on its way: the page marks the list busy from a request until its answer is shown. */
+async function settled(page: Page): Promise<void> {
+  await page.locator('#results:not([aria-busy])').waitFor({ state: 'attached' });
 }
 
 function display(value: unknown): string {
