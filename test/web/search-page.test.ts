@@ -25,11 +25,19 @@ const THUMBNAIL_PNG = Buffer.from(
   'base64',
 );
 const SCREENSHOT = join(repoRoot, 'test-output/web/search-page.png');
+const TYPING_SCREENSHOT = join(repoRoot, 'test-output/web/search-as-you-type.png');
+const NARROW_SCREENSHOT = join(repoRoot, 'test-output/web/search-page-narrow.png');
+// A provider's movie whose title is markup around a character outside the BMP: the page must show it as
+// text, and UTF-16 highlight offsets land after the emoji's two code units. Its matched name is fifth in the cast.
+const MARKUP_TITLE = '<img src=x onerror="document.title=\'pwned\'">🎬 <b>Zyxwardle</b> & Co.';
+const MARKUP_CAST = ['Ann One', 'Bo Two', 'Cy Three', 'Di Four', 'Ada Zyxwardle', 'Ed Six'];
 
 interface ListBody {
-  items: Movie[];
+  items: (Movie & { _highlight?: { title: [number, number][]; cast: Record<string, [number, number][]> } })[];
   has_more: boolean;
   next_cursor: string | null;
+  total?: number;
+  facets?: { genre?: { value: string; count: number }[]; decade?: { value: number; count: number }[] };
 }
 
 let api: RunningApi;
@@ -59,6 +67,7 @@ before(async () => {
   const original = movies.find((m) => m.title === 'Mission: Impossible' && m.year === 1996) as Movie;
   s.drop('studio/cast.json', [{ title: 'Mission: Impossible', year: 1996, cast: [...original.cast, 'Emilio Estevez'] }], T + 3600);
   s.drop('acme/withdrawn.json', [{ title: 'Casablanca', year: 1942, deleted: true }], T + 7200);
+  s.drop('acme/markup.json', [{ title: MARKUP_TITLE, year: 2001, genres: ['Comedy'], cast: MARKUP_CAST }], T + 10800);
   assert.ok((await s.ingest()).published);
   const live = new LiveCatalogue();
   assert.equal(await new SnapshotRefresher(s.repository, live, silent).refresh(), 'swapped');
@@ -82,8 +91,8 @@ async function apiJson<T>(path: string): Promise<T> {
  * A fresh page. Requests leaving the test server are refused and recorded (the thumbnail host is
  * answered locally), and console errors are recorded: a CSP violation shows up as one.
  */
-async function openPage(path = '/'): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+async function openPage(path = '/', viewport = { width: 1280, height: 900 }): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const problems: string[] = [];
@@ -109,6 +118,8 @@ async function closePage(page: Page, problems: string[]): Promise<void> {
 }
 
 async function search(page: Page, fields: { title?: string; year?: string; cast?: string; genre?: string }): Promise<void> {
+  // These fields are behind "More filters", as a person finds them.
+  if ((await page.getAttribute('#advanced', 'open')) === null) await page.click('#advanced summary');
   for (const name of ['title', 'year', 'cast', 'genre'] as const) await page.fill(`#${name}`, fields[name] ?? '');
   // Enter in a field submits the form, as a person would search.
   await page.press('#title', 'Enter');
@@ -116,7 +127,8 @@ async function search(page: Page, fields: { title?: string; year?: string; cast?
 
 /** Waits until the table holds `count` rows and the list is settled, then reads it. */
 async function tableRows(page: Page, count: number): Promise<{ id: string | null; cells: string[] }[]> {
-  await page.locator('#status', { hasText: new RegExp(`^${count} movies? shown`) }).waitFor();
+  await page.locator('#status', { hasText: new RegExp(` · ${count} shown\\.$`) }).waitFor();
+  await settled(page);
   const rows = page.locator('#rows tr');
   assert.equal(await rows.count(), count);
   const out = [];
@@ -125,11 +137,85 @@ async function tableRows(page: Page, count: number): Promise<{ id: string | null
   return out;
 }
 
-/** What a row must show for a movie: title, year, genres, and the first three cast members. */
-function expectedCells(movie: Movie): string[] {
-  const shown = movie.cast.slice(0, 3).join(', ');
-  const cast = movie.cast.length > 3 ? `${shown}, +${movie.cast.length - 3} more` : shown;
+type Listed = ListBody['items'][number];
+
+/** The cast names a row shows: the first three, and every name the search matched wherever it stands. */
+function shownCast(movie: Listed): string[] {
+  return movie.cast.filter((name, i) => i < 3 || movie._highlight?.cast[name] !== undefined);
+}
+
+/** What a row must show for a movie: title, year, genres, and the names above with how many more there are. */
+function expectedCells(movie: Listed): string[] {
+  const shown = shownCast(movie);
+  const rest = movie.cast.length - shown.length;
+  const cast = rest > 0 ? `${shown.join(', ')}, +${rest} more` : shown.join(', ');
   return [movie.title, String(movie.year), movie.genres.join(', '), cast];
+}
+
+/** The texts a row must mark: the API's ranges cut out by UTF-16 offsets (what String#slice counts), title first. */
+function markTexts(movie: Listed): string[] {
+  const marks = movie._highlight;
+  if (!marks) return [];
+  const cut = (text: string, ranges: [number, number][]) =>
+    [...ranges].sort((a, b) => a[0] - b[0]).map(([from, to]) => text.slice(from, to));
+  return [...cut(movie.title, marks.title), ...shownCast(movie).flatMap((name) => cut(name, marks.cast[name] ?? []))];
+}
+
+/** Waits until no search is on its way: the page marks the list busy from a request until its answer is shown. */
+async function settled(page: Page): Promise<void> {
+  await page.locator('#results:not([aria-busy])').waitFor({ state: 'attached' });
+}
+
+/** Whether `url` asks for the first page of the list with these parameters (null: without it). */
+function isListRequest(url: string, want: Record<string, string | null>): boolean {
+  const { pathname, searchParams } = new URL(url);
+  if (pathname !== '/v1/movies' || searchParams.has('cursor')) return false;
+  return Object.entries(want).every(([name, value]) => (value === null ? !searchParams.has(name) : searchParams.get(name) === value));
+}
+
+/**
+ * Does `action`, then waits for the list request with `want` that it causes to be answered and shown.
+ * Returns that request's query string, so the test can put the same question to the API itself.
+ */
+async function searched(page: Page, want: Record<string, string | null>, action: () => Promise<unknown>): Promise<string> {
+  const response = page.waitForResponse((r) => isListRequest(r.url(), want));
+  await action();
+  const { search } = new URL((await response).url());
+  await settled(page);
+  return search;
+}
+
+async function rowIds(page: Page): Promise<(string | null)[]> {
+  return Promise.all((await page.locator('#rows tr').all()).map((row) => row.getAttribute('data-id')));
+}
+
+/** The total the status line announces ("8,744 movies match · 20 shown."). */
+async function shownTotal(page: Page): Promise<number> {
+  const match = /^([\d,]+) movies? match/.exec(await page.locator('#status').innerText());
+  assert.ok(match, 'the status line gives the total');
+  return Number(match[1]?.replace(/,/g, ''));
+}
+
+/** A facet's chips as a person reads them ("Drama 8,744"), and which are pressed. */
+async function chips(page: Page, facet: 'genre' | 'decade'): Promise<{ text: string; value: string | null; pressed: boolean }[]> {
+  const out = [];
+  for (const chip of await page.locator(`#${facet}-chips button`).all()) {
+    out.push({
+      text: (await chip.innerText()).replace(/\s*×$/, '').replace(/\s+/g, ' '),
+      value: await chip.getAttribute('data-value'),
+      pressed: (await chip.getAttribute('aria-pressed')) === 'true',
+    });
+  }
+  return out;
+}
+
+const count = (n: number): string => n.toLocaleString('en');
+
+async function screenshot(page: Page, path: string): Promise<void> {
+  mkdirSync(join(repoRoot, 'test-output/web'), { recursive: true });
+  await page.screenshot({ path, fullPage: true });
+  assert.ok(statSync(path).size > 1000);
+  assert.deepEqual([...readFileSync(path).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
 }
 
 function display(value: unknown): string {
@@ -242,11 +328,7 @@ test("a movie's details show every field and its change history, newest first; a
     assert.deepEqual(cells[2]?.split('\n').slice(0, 2), [change.provider, change.object]);
     assert.equal(await row.locator('time').getAttribute('datetime'), change.lastModified);
   }
-  mkdirSync(join(repoRoot, 'test-output/web'), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT, fullPage: true });
-  const png = readFileSync(SCREENSHOT);
-  assert.ok(statSync(SCREENSHOT).size > 1000);
-  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+  await screenshot(page, SCREENSHOT);
 
   // Another movie, from the keyboard: its history is empty, and the page says so.
   const unchanged = answer.items.find((m) => m.id !== changed.id) as Movie;
@@ -329,5 +411,335 @@ test("a deleted movie shows the API's 404 detail and still its history; an unkno
     (await tableRows(page, others.items.length)).map((r) => r.id),
     others.items.map((m) => m.id),
   );
+  await closePage(page, problems);
+});
+
+test('a misspelt title typed into the box finds the right movie first, marked, with one request for a burst of keys', async () => {
+  const newest = await apiJson<ListBody>('/v1/movies');
+  for (const [typed, title] of [
+    ['matirx', 'The Matrix'],
+    ['godfater', 'The Godfather'],
+  ] as const) {
+    const answer = await apiJson<ListBody>(`/v1/movies?q=${typed}&highlight=true&count=true`);
+    assert.equal(answer.items[0]?.title, title, `the API ranks ${title} first for "${typed}"`);
+    const { page, problems } = await openPage();
+    await tableRows(page, newest.items.length);
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      const q = new URL(request.url()).searchParams.get('q');
+      if (q !== null) asked.push(q);
+    });
+    // A pause between keys shorter than the debounce: without a debounce, each key would make a request
+    // (keys sent with no pause at all are taken ahead of the page's timers, and would prove nothing).
+    await searched(page, { q: typed }, () => page.locator('#q').pressSequentially(typed, { delay: 40 }));
+    // One burst of typing: fewer requests than letters (a loaded machine may split it), the last for the whole word.
+    assert.ok(asked.length < typed.length, `${asked.length} requests for ${typed.length} letters: ${asked.join(', ')}`);
+    assert.equal(asked.at(-1), typed);
+    for (const q of asked) assert.ok(typed.startsWith(q), `"${q}" was typed on the way to "${typed}"`);
+
+    const rows = await tableRows(page, answer.items.length);
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      answer.items.map((m) => m.id),
+    );
+    assert.deepEqual(
+      rows.map((r) => r.cells),
+      answer.items.map(expectedCells),
+    );
+    const first = answer.items[0] as Listed;
+    assert.ok(first._highlight && first._highlight.title.length > 0, 'the API marks the title');
+    const marks = await page.locator('#rows tr').first().locator('mark').allTextContents();
+    assert.deepEqual(marks, markTexts(first));
+    assert.ok(marks.length > 0);
+    assert.equal(await shownTotal(page), answer.total);
+    assert.equal(new URL(page.url()).searchParams.get('q'), typed);
+    assert.equal(await page.inputValue('#sort'), 'relevance', 'words to rank by: best match first');
+    if (typed === 'godfater') await screenshot(page, TYPING_SCREENSHOT);
+    await closePage(page, problems);
+  }
+});
+
+test('a slower answer for an earlier prefix never replaces the answer for what was typed last', async () => {
+  const { page, problems } = await openPage();
+  await tableRows(page, (await apiJson<ListBody>('/v1/movies')).items.length);
+  // The answer for "god" is held back until the answer for "godfater" is on the page.
+  let release = (): void => undefined;
+  const held = new Promise<void>((done) => (release = done));
+  let handled: Promise<void> = Promise.resolve();
+  await page.route(
+    (url) => isListRequest(url.href, { q: 'god' }),
+    (route) => {
+      handled = held.then(() => route.continue().catch(() => undefined)); // the page may have aborted it meanwhile
+      return handled;
+    },
+  );
+  const early = page.waitForRequest((request) => isListRequest(request.url(), { q: 'god' }));
+  await page.locator('#q').pressSequentially('god');
+  const stale = await early;
+  let staleOutcome = 'pending';
+  page.on('requestfailed', (request) => request === stale && (staleOutcome = 'aborted'));
+  page.on('requestfinished', (request) => request === stale && (staleOutcome = 'answered'));
+
+  const query = await searched(page, { q: 'godfater' }, () => page.locator('#q').pressSequentially('fater'));
+  const answer = await apiJson<ListBody>(`/v1/movies${query}`);
+  const other = await apiJson<ListBody>('/v1/movies?q=god&count=true');
+  assert.notDeepEqual(
+    other.items.map((m) => m.id),
+    answer.items.map((m) => m.id),
+    'the two answers differ, so a stale one would show',
+  );
+  assert.deepEqual(
+    (await tableRows(page, answer.items.length)).map((r) => r.id),
+    answer.items.map((m) => m.id),
+  );
+
+  release();
+  await handled;
+  // The page's own turn to misbehave: had it taken the stale answer, it would be on the page by now.
+  await page.evaluate('new Promise((done) => setTimeout(done, 300))');
+  assert.notEqual(staleOutcome, 'pending', 'the held request ended');
+  assert.deepEqual(
+    await rowIds(page),
+    answer.items.map((m) => m.id),
+    `after the stale answer (${staleOutcome})`,
+  );
+  assert.equal(await shownTotal(page), answer.total);
+  assert.equal(await page.inputValue('#q'), 'godfater');
+  assert.equal(new URL(page.url()).searchParams.get('q'), 'godfater');
+  await closePage(page, problems);
+});
+
+test('a genre chip narrows to its count, the other genres keep theirs, and pressing it again removes it', async () => {
+  const before = await apiJson<ListBody>('/v1/movies?q=love&count=true&facets=genre,decade');
+  const genres = before.facets?.genre ?? [];
+  const { page, problems } = await openPage('/?q=love');
+  await tableRows(page, before.items.length);
+  assert.deepEqual(
+    (await chips(page, 'genre')).map((c) => c.text),
+    genres.map((g) => `${g.value} ${count(g.count)}`),
+  );
+  // Not the largest genre, so choosing it is a real narrowing.
+  const chosen = genres[1];
+  assert.ok(chosen && before.total !== undefined && chosen.count < before.total);
+
+  const chip = page.locator(`#genre-chips button[data-value="${chosen.value}"]`);
+  const query = await searched(page, { q: 'love', genre: chosen.value }, () => chip.click());
+  const after = await apiJson<ListBody>(`/v1/movies${query}`);
+  assert.equal(after.total, chosen.count, "a chip's count is what choosing it gives");
+  assert.equal(await shownTotal(page), after.total);
+  assert.ok(after.total < before.total, 'the total drops');
+  assert.deepEqual(
+    await rowIds(page),
+    after.items.map((m) => m.id),
+  );
+  assert.ok(after.items.every((m) => m.genres.includes(chosen.value)));
+  assert.equal(new URL(page.url()).searchParams.get('genre'), chosen.value);
+  assert.equal(await page.inputValue('#genre'), chosen.value, 'the genre field says what the chip chose');
+  // The genre facet ignores its own filter, so the other genres are still offered, with the API's counts.
+  const shown = await chips(page, 'genre');
+  assert.deepEqual(
+    shown.map((c) => c.text),
+    (after.facets?.genre ?? []).map((g) => `${g.value} ${count(g.count)}`),
+  );
+  assert.ok(shown.length > 1);
+  assert.deepEqual(
+    shown.filter((c) => c.pressed).map((c) => c.value),
+    [chosen.value],
+  );
+  assert.match(await chip.innerText(), /×/, 'a chosen chip shows how to remove it');
+
+  await searched(page, { q: 'love', genre: null }, () => chip.locator('.remove').click());
+  assert.equal(await shownTotal(page), before.total);
+  assert.equal(new URL(page.url()).searchParams.get('genre'), null);
+  assert.equal(await page.inputValue('#genre'), '');
+  assert.ok((await chips(page, 'genre')).every((c) => !c.pressed));
+  await closePage(page, problems);
+});
+
+test('a decade chip sets the year range to that decade, and pressing it again clears the range', async () => {
+  const before = await apiJson<ListBody>('/v1/movies?q=love&count=true&facets=genre,decade');
+  const decades = before.facets?.decade ?? [];
+  const { page, problems } = await openPage('/?q=love');
+  await tableRows(page, before.items.length);
+  assert.deepEqual(
+    (await chips(page, 'decade')).map((c) => c.text),
+    decades.map((d) => `${d.value}s ${count(d.count)}`),
+  );
+  const chosen = [...decades].sort((a, b) => b.count - a.count)[0];
+  assert.ok(chosen && before.total !== undefined && chosen.count < before.total);
+  const from = String(chosen.value);
+  const to = String(chosen.value + 9);
+
+  const chip = page.locator(`#decade-chips button[data-value="${from}"]`);
+  const query = await searched(page, { q: 'love', year_from: from, year_to: to }, () => chip.click());
+  assert.equal(await page.inputValue('#year_from'), from);
+  assert.equal(await page.inputValue('#year_to'), to);
+  const url = new URL(page.url()).searchParams;
+  assert.deepEqual([url.get('year_from'), url.get('year_to')], [from, to]);
+  const after = await apiJson<ListBody>(`/v1/movies${query}`);
+  assert.equal(after.total, chosen.count);
+  assert.equal(await shownTotal(page), after.total);
+  assert.deepEqual(
+    await rowIds(page),
+    after.items.map((m) => m.id),
+  );
+  assert.ok(after.items.every((m) => m.year >= chosen.value && m.year <= chosen.value + 9));
+  assert.deepEqual(
+    (await chips(page, 'decade')).filter((c) => c.pressed).map((c) => c.value),
+    [from],
+  );
+  assert.ok((await chips(page, 'decade')).length > 1, 'the other decades are still offered');
+
+  await searched(page, { q: 'love', year_from: null, year_to: null }, () => chip.click());
+  assert.equal(await page.inputValue('#year_from'), '');
+  assert.equal(await page.inputValue('#year_to'), '');
+  assert.equal(await shownTotal(page), before.total);
+  await closePage(page, problems);
+});
+
+test('the sort control orders the list, and offers best match only while there are words to rank by', async () => {
+  const newest = await apiJson<ListBody>('/v1/movies');
+  const { page, problems } = await openPage();
+  await tableRows(page, newest.items.length);
+  assert.equal(await page.inputValue('#sort'), 'year:desc');
+  assert.equal(await page.locator('#sort option[value="relevance"]').isDisabled(), true);
+
+  let query = await searched(page, { sort: 'title:asc' }, () => page.selectOption('#sort', 'title:asc'));
+  const byTitle = await apiJson<ListBody>(`/v1/movies${query}`);
+  assert.notDeepEqual(
+    byTitle.items.map((m) => m.id),
+    newest.items.map((m) => m.id),
+  );
+  assert.deepEqual(
+    await rowIds(page),
+    byTitle.items.map((m) => m.id),
+  );
+  assert.equal(new URL(page.url()).searchParams.get('sort'), 'title:asc');
+
+  // Words typed keep the order chosen; best match is now on offer.
+  query = await searched(page, { q: 'love', sort: 'title:asc' }, () => page.locator('#q').pressSequentially('love'));
+  const loveByTitle = await apiJson<ListBody>(`/v1/movies${query}`);
+  assert.deepEqual(
+    await rowIds(page),
+    loveByTitle.items.map((m) => m.id),
+  );
+  assert.equal(await page.locator('#sort option[value="relevance"]').isDisabled(), false);
+  await searched(page, { q: 'love', sort: 'relevance' }, () => page.selectOption('#sort', 'relevance'));
+  const loveBest = await apiJson<ListBody>('/v1/movies?q=love');
+  assert.notDeepEqual(
+    loveBest.items.map((m) => m.id),
+    loveByTitle.items.map((m) => m.id),
+  );
+  assert.deepEqual(
+    await rowIds(page),
+    loveBest.items.map((m) => m.id),
+  );
+
+  // Without words there is nothing to rank by: the list is newest first again.
+  await searched(page, { q: null, sort: null }, () => page.fill('#q', ''));
+  assert.equal(await page.inputValue('#sort'), 'year:desc');
+  assert.equal(await page.locator('#sort option[value="relevance"]').isDisabled(), true);
+  assert.deepEqual(
+    await rowIds(page),
+    newest.items.map((m) => m.id),
+  );
+  await closePage(page, problems);
+});
+
+test('"More results" continues a search by words, and marks the matches in the rows it adds', async () => {
+  const first = await apiJson<ListBody>('/v1/movies?q=love&highlight=true&count=true');
+  assert.ok(first.has_more && first.next_cursor);
+  const second = await apiJson<ListBody>(`/v1/movies?q=love&highlight=true&cursor=${encodeURIComponent(first.next_cursor)}`);
+  const { page, problems } = await openPage('/?q=love');
+  await tableRows(page, first.items.length);
+  await page.click('#more');
+  const rows = await tableRows(page, first.items.length + second.items.length);
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    [...first.items, ...second.items].map((m) => m.id),
+  );
+  const added = page.locator('#rows tr');
+  for (const [i, movie] of second.items.entries()) {
+    assert.deepEqual(
+      await added
+        .nth(first.items.length + i)
+        .locator('mark')
+        .allTextContents(),
+      markTexts(movie),
+      movie.title,
+    );
+  }
+  assert.ok(second.items.some((m) => markTexts(m).length > 0));
+  assert.equal(await shownTotal(page), first.total, 'the total is still that of the whole search');
+  assert.equal(await page.isVisible('#more'), second.has_more);
+  await closePage(page, problems);
+});
+
+test('a movie with a thumbnail shows it in its row, lazily and at its size; rows without one have no image', async () => {
+  const answer = await apiJson<ListBody>('/v1/movies?q=mission+impossible');
+  const pictured = answer.items.filter((m) => m.thumbnail);
+  assert.ok(pictured.length > 0 && pictured.length < answer.items.length, 'the provider gave one of these movies a thumbnail');
+  const { page, problems } = await openPage('/?q=mission+impossible');
+  await tableRows(page, answer.items.length);
+  for (const movie of answer.items) {
+    const images = page.locator(`#rows tr[data-id="${movie.id}"] img`);
+    assert.equal(await images.count(), movie.thumbnail ? 1 : 0, movie.title);
+    if (!movie.thumbnail) continue;
+    assert.equal(await images.getAttribute('src'), movie.thumbnail);
+    assert.equal(await images.getAttribute('width'), String(movie.thumbnail_width));
+    assert.equal(await images.getAttribute('height'), String(movie.thumbnail_height));
+    assert.equal(await images.getAttribute('loading'), 'lazy');
+    assert.ok((await images.getAttribute('alt'))?.includes(movie.title), 'the image says what it is');
+    // The image's natural width once it has loaded, -1 if it failed.
+    const loaded = `new Promise((done) => { const img = document.querySelector('#rows tr[data-id="${movie.id}"] img');
+      if (img.complete) done(img.naturalWidth || -1); else { img.onload = () => done(img.naturalWidth); img.onerror = () => done(-1); } })`;
+    assert.equal(await page.evaluate(loaded), 16, 'the thumbnail loaded under the CSP');
+  }
+  await closePage(page, problems);
+});
+
+test('markup in a title is shown as text, and highlights after an emoji mark the right letters', async () => {
+  const answer = await apiJson<ListBody>('/v1/movies?q=zyxwardl&highlight=true');
+  assert.equal(answer.items.length, 1);
+  const movie = answer.items[0] as Listed;
+  assert.equal(movie.title, MARKUP_TITLE);
+  const expected = markTexts(movie);
+  assert.ok(expected.length >= 2 && expected.every((text) => /^zyxwardle$/i.test(text)), `the API's ranges: ${expected.join(', ')}`);
+
+  const { page, problems } = await openPage('/?q=zyxwardl');
+  const [row] = await tableRows(page, 1);
+  assert.deepEqual(row?.cells, expectedCells(movie));
+  assert.equal(row?.cells[3], 'Ann One, Bo Two, Cy Three, Ada Zyxwardle, +2 more', 'the matched name is shown though fifth');
+  const line = page.locator('#rows tr').first();
+  assert.equal(await line.locator('button').first().textContent(), MARKUP_TITLE);
+  assert.equal(await line.locator('img, b').count(), 0, 'no element was made from the data');
+  assert.deepEqual(await line.locator('mark').allTextContents(), expected);
+  assert.doesNotMatch(await page.title(), /pwned/);
+  await closePage(page, problems);
+});
+
+test('on a phone-sized screen nothing is wider than the screen; a year range the API refuses shows its detail', async () => {
+  const answer = await apiJson<ListBody>('/v1/movies?q=godfater&count=true');
+  const { page, problems } = await openPage('/?q=godfater', { width: 375, height: 800 });
+  await tableRows(page, answer.items.length);
+  assert.ok((await chips(page, 'genre')).length > 0);
+  const overflow = 'document.documentElement.scrollWidth - document.documentElement.clientWidth';
+  assert.equal(await page.evaluate(overflow), 0, 'no sideways scrolling');
+  // Every control has a label, and the count is announced.
+  const unlabelled = `[...document.querySelectorAll('#search input, #search select')].filter((c) => c.labels.length === 0).map((c) => c.id)`;
+  assert.deepEqual(await page.evaluate(unlabelled), []);
+  assert.equal(await page.getAttribute('#status', 'aria-live'), 'polite');
+  await screenshot(page, NARROW_SCREENSHOT);
+
+  const refused = await fetch(`${api.base}/v1/movies?q=godfater&year_from=2000&year_to=1990`);
+  assert.equal(refused.status, 400);
+  const { detail } = (await refused.json()) as { detail: string };
+  await page.fill('#year_from', '2000');
+  await page.fill('#year_to', '1990');
+  await page.press('#year_to', 'Enter');
+  await page.locator('#error', { hasText: detail }).waitFor();
+  assert.equal(await page.locator('#error').innerText(), detail);
+  assert.equal(await page.isHidden('#results'), true);
+  assert.equal(await page.evaluate(overflow), 0);
   await closePage(page, problems);
 });
