@@ -110,7 +110,7 @@ function countMatches(index: CatalogueIndex, set: DocSet, accept: Accept, names:
   return { matches, ...(genre ? { genre } : {}), ...(cast ? { cast } : {}), ...(year ? { year } : {}) };
 }
 
-/** A facet's values as answered: by count then value (year and decade by value), at most `limit`. */
+/** A facet's values as answered: by count then value, at most `limit` (years and decades: see busiestInOrder). */
 function present(index: CatalogueIndex, name: FacetName, counts: Counts, limit: number): FacetValue[] {
   const { data } = index;
   const byCount = (values: FacetValue[]): FacetValue[] =>
@@ -133,7 +133,7 @@ function present(index: CatalogueIndex, name: FacetName, counts: Counts, limit: 
     case 'year': {
       const values: FacetValue[] = [];
       counts.year?.forEach((n, y) => n > 0 && values.push({ value: data.yearValues[y] as number, count: n }));
-      return values.sort((a, b) => (a.value as number) - (b.value as number)).slice(0, limit);
+      return busiestInOrder(values, limit);
     }
     case 'decade': {
       const decades = new Map<number, number>();
@@ -142,12 +142,24 @@ function present(index: CatalogueIndex, name: FacetName, counts: Counts, limit: 
         const decade = Math.floor((data.yearValues[y] as number) / 10) * 10;
         decades.set(decade, (decades.get(decade) ?? 0) + n);
       });
-      return [...decades]
-        .map(([value, n]) => ({ value, count: n }))
-        .sort((a, b) => a.value - b.value)
-        .slice(0, limit);
+      return busiestInOrder(
+        [...decades].map(([value, n]) => ({ value, count: n })),
+        limit,
+      );
     }
   }
+}
+
+/**
+ * Years and decades: the `limit` values with the most matches (the later on a tie), shown in time
+ * order. The first `limit` in time order would show 1900–1919 for anything, and hide the years a
+ * search mostly falls in.
+ */
+function busiestInOrder(values: FacetValue[], limit: number): FacetValue[] {
+  return values
+    .sort((a, b) => b.count - a.count || (b.value as number) - (a.value as number))
+    .slice(0, limit)
+    .sort((a, b) => (a.value as number) - (b.value as number));
 }
 
 /** The k-th largest of small counts, by a histogram rather than a sort. */

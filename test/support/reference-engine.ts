@@ -177,7 +177,11 @@ export function referenceFacet(
     return bySpelling[0]?.[0] ?? key;
   };
   const values = [...counts].map(([key, count]) => ({ value: shown(key), count }));
-  if (facet === 'year' || facet === 'decade') values.sort((a, b) => (a.value as number) - (b.value as number));
-  else values.sort((a, b) => b.count - a.count || codePointOrder(String(a.value), String(b.value)));
+  if (facet === 'year' || facet === 'decade') {
+    // The busiest `limit` (the later on a tie), in time order.
+    const busiest = values.sort((a, b) => b.count - a.count || (b.value as number) - (a.value as number)).slice(0, limit);
+    return busiest.sort((a, b) => (a.value as number) - (b.value as number));
+  }
+  values.sort((a, b) => b.count - a.count || codePointOrder(String(a.value), String(b.value)));
   return values.slice(0, limit);
 }
