@@ -3,6 +3,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CONFIG_SETTINGS, loadConfig, type Config } from '../config/config.js';
 import { EDGE_SETTINGS, loadEdgeConfig } from '../config/edge-config.js';
 import { defaultText, type Setting, type SettingInput } from '../config/settings.js';
+import { FACETS, SORT_ORDERS, type FacetName } from '../engine/movie-query.js';
+import { DEFAULT_FACET_LIMIT, MAX_FACET_LIMIT, MAX_LIMIT } from '../query/parse-query.js';
 import type { SearchOptions } from './commands/search.js';
 
 /**
@@ -78,20 +80,55 @@ function wholeNumber(value: string): number {
   return Number(value);
 }
 
+/** `--facets genre,year`, repeatable; the names are checked here so a typo is not a round trip to the server. */
+function facetList(value: string, previous: readonly FacetName[]): FacetName[] {
+  const names = [...previous];
+  for (const raw of value.split(',')) {
+    const name = raw.trim();
+    if (name === '') continue;
+    if (!(FACETS as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`the facets are ${FACETS.join(', ')}; "${name}" is not one of them.`);
+    }
+    if (!names.includes(name as FacetName)) names.push(name as FacetName);
+  }
+  return names;
+}
+
+const SEARCH_HELP = `
+Table output ends with the number of movies shown; --count adds the number of matches
+and --facets a line per facet (value and count). With --json the output is the array of
+movies, or, with --count or --facets, the page object: {items, has_more, next_cursor,
+total, facets} (with --all, every page's items and the first page's total and facets).
+
+Examples:
+  cinedex search matirx
+  cinedex search "star wars" --sort year:asc --count
+  cinedex search --genre Western --from 1950 --to 1959 --facets decade,cast`;
+
 program
   .command('search')
   .description('search a running cinedex server')
+  .argument('[q]', 'free text in titles and cast names; typo-tolerant, the last word may be unfinished')
   .option('--title <text>', 'title substring')
   .option('--year <year>', 'exact year', wholeNumber)
+  .option('--from <year>', 'earliest year (inclusive)', wholeNumber)
+  .option('--to <year>', 'latest year (inclusive)', wholeNumber)
   .option('--cast <name>', 'cast member (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--genre <genre>', 'genre (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-  .option('--limit <n>', 'page size (1-100)', wholeNumber)
+  .addOption(
+    new Option('--sort <order>', 'order of the movies (default: relevance with q, else year:desc; relevance needs q)').choices(SORT_ORDERS),
+  )
+  .option(`--facets <list>`, `count matches by value: comma-separated, of ${FACETS.join(', ')}`, facetList, [] as FacetName[])
+  .option('--facet-limit <n>', `values per facet (1-${MAX_FACET_LIMIT}, default ${DEFAULT_FACET_LIMIT})`, wholeNumber)
+  .option('--count', 'print the number of matches', false)
+  .option('--limit <n>', `page size (1-${MAX_LIMIT})`, wholeNumber)
   .option('--all', 'follow every page', false)
-  .option('--json', 'print the movies as JSON', false)
+  .option('--json', 'print JSON (see below)', false)
   .option('--url <url>', 'server URL (env CINEDEX_URL)', process.env.CINEDEX_URL ?? 'http://127.0.0.1:8080')
-  .action(async (o: SearchOptions) => {
+  .addHelpText('after', SEARCH_HELP)
+  .action(async (q: string | undefined, o: Omit<SearchOptions, 'q'>) => {
     const { runSearch } = await import('./commands/search.js');
-    await runSearch(o);
+    await runSearch({ ...o, ...(q === undefined ? {} : { q }) });
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -53,9 +53,13 @@ export class Cinedex {
     } while (cursor !== undefined);
   }
 
-  /** Every movie a search finds, page after page. */
+  /**
+   * Every movie a search finds, page after page. Only the items are yielded, so `count` and
+   * `facets` are not sent: the server would count every match again for each page.
+   */
   async *movies(params: ListMoviesQuery = {}, options?: CallOptions): AsyncGenerator<MoviePageItem, void, undefined> {
-    for await (const page of this.pages(params, options)) yield* page.items;
+    const { count: _count, facets: _facets, ...itemsOnly } = params;
+    for await (const page of this.pages(itemsOnly, options)) yield* page.items;
   }
 
   /** GET /v1/movies/{id}; an unknown id is a CinedexApiError with status 404. */
@@ -109,10 +113,20 @@ export class Cinedex {
   }
 }
 
-/** `?a=1&cast=A&cast=B`: arrays repeat the parameter (OpenAPI's form style), absent values are left out. */
+/** Lists the API takes as one comma-separated value; it refuses them repeated. */
+const COMMA_SEPARATED: ReadonlySet<string> = new Set(['facets']);
+
+/**
+ * `?a=1&cast=A&cast=B&facets=genre,year`: arrays repeat the parameter (OpenAPI's form style), but
+ * comma-separated ones are joined; absent values and empty lists are left out.
+ */
 function queryString(params: Readonly<Record<string, unknown>>): string {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {
+    if (Array.isArray(value) && COMMA_SEPARATED.has(name)) {
+      if (value.length > 0) query.append(name, value.join(','));
+      continue;
+    }
     for (const one of Array.isArray(value) ? (value as unknown[]) : [value]) {
       if (one !== undefined && one !== null) query.append(name, String(one));
     }

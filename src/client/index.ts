@@ -4,5 +4,18 @@
  */
 export { Cinedex, DEFAULT_TIMEOUT_MS, type CallOptions, type CinedexOptions } from './cinedex.js';
 export { CinedexAbortError, CinedexApiError, CinedexError, CinedexNetworkError, CinedexTimeoutError } from './errors.js';
-export type { GenreList, ListMoviesQuery, Movie, MovieHistory, MoviePage, MoviePageItem, Problem, Status } from './types.js';
+export type {
+  FacetName,
+  Facets,
+  FacetValue,
+  GenreList,
+  Highlight,
+  ListMoviesQuery,
+  Movie,
+  MovieHistory,
+  MoviePage,
+  MoviePageItem,
+  Problem,
+  Status,
+} from './types.js';
 export type { components, operations, paths } from './openapi.js';

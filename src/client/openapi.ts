@@ -11,7 +11,7 @@ export interface paths {
         };
         /**
          * Search movies
-         * @description Filters combine with AND. Ordered by year descending, then title, then id. Follow next_cursor until it is null.
+         * @description Filters combine with AND. The order is sort; without it, relevance when q is given, else year descending. Ties are broken by year descending, then title, then id, so no two movies tie. Follow next_cursor until it is null: cursors work for every sort. A cursor is bound to the filters, q and sort that made it (another is a 400); limit, facets, count and highlight may change from page to page. total and facets count every match, not just the page.
          */
         get: operations["listMovies"];
         put?: never;
@@ -151,6 +151,42 @@ export interface components {
             thumbnail_width?: number;
             thumbnail_height?: number;
         };
+        /** @description a movie of a page; with highlight=true and a q that has words, also where q matched it */
+        MoviePageItem: components["schemas"]["Movie"] & {
+            _highlight?: components["schemas"]["Highlight"];
+        };
+        /** @description where the words of q matched: [start, end) ranges in UTF-16 code units of the original strings (String.prototype.slice offsets); a word matched as the beginning of a longer one is marked as far as the typed prefix goes */
+        Highlight: {
+            /** @description ranges of the title, in order */
+            title: [
+                number,
+                number
+            ][];
+            /** @description ranges by cast name, spelled as in the movie; only names with a match */
+            cast: {
+                [key: string]: [
+                    number,
+                    number
+                ][];
+            };
+        };
+        /** @description the facets asked for, counted over every match (not just this page), each ignoring its own filter: genre ignores genre, cast ignores cast, year and decade ignore year, year_from and year_to. genre and cast are by count, most first, then by value; year and decade by value, earliest first; at most facet_limit values each */
+        Facets: {
+            /** @description the most common genres */
+            genre?: components["schemas"]["FacetValue"][];
+            /** @description the earliest years (a year whose count is 0 is left out) */
+            year?: components["schemas"]["FacetValue"][];
+            /** @description the earliest decades */
+            decade?: components["schemas"]["FacetValue"][];
+            /** @description the most frequent cast members */
+            cast?: components["schemas"]["FacetValue"][];
+        };
+        /** @description one value of a facet and how many matches have it */
+        FacetValue: {
+            /** @description a genre or cast name, in its most common spelling in the catalogue; a year; for a decade its first year (1990 for the 1990s) */
+            value: string | number;
+            count: number;
+        };
         /** @description one changed field of a movie, and the provider object that changed it */
         HistoryEntry: {
             field: string;
@@ -179,14 +215,30 @@ export interface operations {
     listMovies: {
         parameters: {
             query?: {
+                /** @description free text, at most 20 words, matched against titles and cast names, case- and accent-insensitive: a movie matches when each word is in its title or cast, allowing typos (one in a word of 5 to 8 letters, two from 9), and the last word may be the beginning of a longer one. Without words (only punctuation) it matches everything */
+                q?: string;
                 /** @description substring of the title, case- and accent-insensitive */
                 title?: string;
                 /** @description exact year */
                 year?: number;
+                /** @description earliest year, inclusive */
+                year_from?: number;
+                /** @description latest year, inclusive; not before year_from */
+                year_to?: number;
                 /** @description full cast member name; repeat for several (all must match) */
                 cast?: string[];
                 /** @description genre; repeat for several (all must match) */
                 genre?: string[];
+                /** @description default relevance with q, year:desc without; relevance needs q. title:asc and title:desc compare titles case- and accent-insensitively */
+                sort?: "year:desc" | "year:asc" | "title:asc" | "title:desc" | "relevance";
+                /** @description comma-separated, any of genre, year, decade, cast (e.g. genre,decade): the answer gains facets, the count of each value over every match */
+                facets?: string;
+                /** @description values per facet */
+                facet_limit?: number;
+                /** @description true: the answer gains total, the exact number of matches */
+                count?: boolean;
+                /** @description true: each item gains _highlight, where the words of q matched it; nothing without q */
+                highlight?: boolean;
                 limit?: number;
                 /** @description opaque: next_cursor of the previous page */
                 cursor?: string;
@@ -197,17 +249,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description a page of movies in catalogue order */
+            /** @description a page of movies in the order asked for */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["Movie"][];
+                        items: components["schemas"]["MoviePageItem"][];
                         has_more: boolean;
                         /** @description the cursor of the next page; null on the last page */
                         next_cursor: string | null;
+                        /** @description with count=true: the number of matches, every page together */
+                        total?: number;
+                        facets?: components["schemas"]["Facets"];
                     };
                 };
             };

@@ -8,12 +8,23 @@ type JsonOf<Response> = Response extends { content: { 'application/json': infer 
 type OkBody<Operation> = Operation extends { responses: { 200: infer Response } } ? JsonOf<Response> : never;
 type QueryOf<Operation> = Operation extends { parameters: { query?: infer Query } } ? NonNullable<Query> : never;
 
-/** Every query parameter of GET /v1/movies; repeatable ones (cast, genre) are arrays. */
-export type ListMoviesQuery = QueryOf<operations['listMovies']>;
-/** One page of GET /v1/movies. */
+type ListMoviesParameters = QueryOf<operations['listMovies']>;
+/** A facet GET /v1/movies can count: genre, year, decade or cast. */
+export type FacetName = keyof components['schemas']['Facets'] & string;
+/**
+ * Every query parameter of GET /v1/movies; repeatable ones (cast, genre) are arrays. `facets` is a
+ * comma-separated string on the wire; an array of names is easier to build, so it is taken too.
+ */
+export type ListMoviesQuery = Omit<ListMoviesParameters, 'facets'> & {
+  facets?: ListMoviesParameters['facets'] | readonly FacetName[];
+};
+/** One page of GET /v1/movies: `total` with count=true, `facets` with facets. */
 export type MoviePage = OkBody<operations['listMovies']>;
-/** One item of a page: a movie, with whatever the search adds to it. */
+/** One item of a page: a movie, with `_highlight` when highlight=true and q has words. */
 export type MoviePageItem = MoviePage['items'][number];
+export type Highlight = components['schemas']['Highlight'];
+export type Facets = components['schemas']['Facets'];
+export type FacetValue = components['schemas']['FacetValue'];
 export type Movie = OkBody<operations['getMovie']>;
 export type MovieHistory = OkBody<operations['getMovieHistory']>;
 export type GenreList = OkBody<operations['listGenres']>;

@@ -1,6 +1,16 @@
 import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
 import { RECORD_LIMITS } from '../catalogue/validate.js';
-import { DEFAULT_LIMIT, MAX_LIMIT, MAX_TERMS } from '../query/parse-query.js';
+import { FACETS, SORT_ORDERS } from '../engine/movie-query.js';
+import {
+  DEFAULT_FACET_LIMIT,
+  DEFAULT_LIMIT,
+  MAX_FACET_LIMIT,
+  MAX_LIMIT,
+  MAX_Q_LENGTH,
+  MAX_Q_WORDS,
+  MAX_TERMS,
+  MAX_YEAR,
+} from '../query/parse-query.js';
 
 /**
  * JSON schemas of the API, for the OpenAPI document. Requests are checked by our own parser
@@ -40,6 +50,75 @@ const movie = {
   required: ['id', 'title', 'year', 'cast', 'genres'],
 } as const;
 
+/** Named schemas point at each other by $id, so a $ref can be made before the list of them exists. */
+const ref = (schema: { readonly $id: string }, description?: string) => ({
+  $ref: `${schema.$id}#`,
+  ...(description ? { description } : {}),
+});
+
+/** [start, end) in UTF-16 code units, as JavaScript's String.prototype.slice takes them. */
+const range = {
+  type: 'array',
+  prefixItems: [{ type: 'integer' }, { type: 'integer' }],
+  minItems: 2,
+  maxItems: 2,
+} as const;
+
+const highlight = {
+  $id: 'Highlight',
+  type: 'object',
+  description:
+    'where the words of q matched: [start, end) ranges in UTF-16 code units of the original strings (String.prototype.slice offsets); ' +
+    'a word matched as the beginning of a longer one is marked as far as the typed prefix goes',
+  properties: {
+    title: { type: 'array', items: range, description: 'ranges of the title, in order' },
+    cast: {
+      type: 'object',
+      additionalProperties: { type: 'array', items: range },
+      description: 'ranges by cast name, spelled as in the movie; only names with a match',
+    },
+  },
+  required: ['title', 'cast'],
+} as const;
+
+const moviePageItem = {
+  $id: 'MoviePageItem',
+  description: 'a movie of a page; with highlight=true and a q that has words, also where q matched it',
+  allOf: [ref(movie), { type: 'object', properties: { _highlight: ref(highlight) } }],
+} as const;
+
+const facetValue = {
+  $id: 'FacetValue',
+  type: 'object',
+  description: 'one value of a facet and how many matches have it',
+  properties: {
+    value: {
+      type: ['string', 'integer'],
+      description:
+        'a genre or cast name, in its most common spelling in the catalogue; a year; for a decade its first year (1990 for the 1990s)',
+    },
+    count: { type: 'integer', minimum: 1 },
+  },
+  required: ['value', 'count'],
+} as const;
+
+const facetValues = { type: 'array', items: ref(facetValue), maxItems: MAX_FACET_LIMIT } as const;
+const facets = {
+  $id: 'Facets',
+  type: 'object',
+  description:
+    'the facets asked for, counted over every match (not just this page), each ignoring its own filter: genre ignores genre, cast ignores cast, ' +
+    'year and decade ignore year, year_from and year_to. genre and cast are by count, most first, then by value; year and decade by value, ' +
+    'earliest first; at most facet_limit values each',
+  properties: {
+    genre: { ...facetValues, description: 'the most common genres' },
+    year: { ...facetValues, description: 'the earliest years (a year whose count is 0 is left out)' },
+    decade: { ...facetValues, description: 'the earliest decades' },
+    cast: { ...facetValues, description: 'the most frequent cast members' },
+  } satisfies Record<(typeof FACETS)[number], unknown>,
+  additionalProperties: false,
+} as const;
+
 const historyEntry = {
   $id: 'HistoryEntry',
   type: 'object',
@@ -67,11 +146,7 @@ const genreCount = {
  * The schemas with a name in the OpenAPI document (components/schemas), so that generated clients
  * (src/client/openapi.ts) get one named type each. server.ts registers them; routes use `{ $ref }`.
  */
-export const namedSchemas = [problem, movie, historyEntry, genreCount] as const;
-const ref = (schema: (typeof namedSchemas)[number], description?: string) => ({
-  $ref: `${schema.$id}#`,
-  ...(description ? { description } : {}),
-});
+export const namedSchemas = [problem, movie, moviePageItem, highlight, facets, facetValue, historyEntry, genreCount] as const;
 
 const errors = {
   400: ref(problem, 'malformed or unknown parameter'),
@@ -85,16 +160,33 @@ const idParam = {
   required: ['id'],
 } as const;
 
+const year = (description: string) => ({ type: 'integer', minimum: 0, maximum: MAX_YEAR, description }) as const;
+
 export const listMoviesSchema = {
   operationId: 'listMovies',
   summary: 'Search movies',
-  description: 'Filters combine with AND. Ordered by year descending, then title, then id. Follow next_cursor until it is null.',
+  description:
+    'Filters combine with AND. The order is sort; without it, relevance when q is given, else year descending. ' +
+    'Ties are broken by year descending, then title, then id, so no two movies tie. ' +
+    'Follow next_cursor until it is null: cursors work for every sort. A cursor is bound to the filters, q and sort that made it ' +
+    '(another is a 400); limit, facets, count and highlight may change from page to page. ' +
+    'total and facets count every match, not just the page.',
   querystring: {
     type: 'object',
     additionalProperties: false,
     properties: {
+      q: {
+        type: 'string',
+        maxLength: MAX_Q_LENGTH,
+        description:
+          `free text, at most ${MAX_Q_WORDS} words, matched against titles and cast names, case- and accent-insensitive: ` +
+          'a movie matches when each word is in its title or cast, allowing typos (one in a word of 5 to 8 letters, two from 9), ' +
+          'and the last word may be the beginning of a longer one. Without words (only punctuation) it matches everything',
+      },
       title: { type: 'string', maxLength: RECORD_LIMITS.titleLength, description: 'substring of the title, case- and accent-insensitive' },
-      year: { type: 'integer', description: 'exact year' },
+      year: year('exact year'),
+      year_from: year('earliest year, inclusive'),
+      year_to: year('latest year, inclusive; not before year_from'),
       cast: {
         type: 'array',
         items: { type: 'string', maxLength: RECORD_LIMITS.listItemLength },
@@ -107,6 +199,23 @@ export const listMoviesSchema = {
         maxItems: MAX_TERMS,
         description: 'genre; repeat for several (all must match)',
       },
+      sort: {
+        type: 'string',
+        enum: SORT_ORDERS,
+        description:
+          'default relevance with q, year:desc without; relevance needs q. title:asc and title:desc compare titles case- and accent-insensitively',
+      },
+      facets: {
+        type: 'string',
+        description: `comma-separated, any of ${FACETS.join(', ')} (e.g. genre,decade): the answer gains facets, the count of each value over every match`,
+      },
+      facet_limit: { type: 'integer', minimum: 1, maximum: MAX_FACET_LIMIT, default: DEFAULT_FACET_LIMIT, description: 'values per facet' },
+      count: { type: 'boolean', default: false, description: 'true: the answer gains total, the exact number of matches' },
+      highlight: {
+        type: 'boolean',
+        default: false,
+        description: 'true: each item gains _highlight, where the words of q matched it; nothing without q',
+      },
       limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
       cursor: { type: 'string', description: 'opaque: next_cursor of the previous page' },
     },
@@ -114,11 +223,13 @@ export const listMoviesSchema = {
   response: {
     200: {
       type: 'object',
-      description: 'a page of movies in catalogue order',
+      description: 'a page of movies in the order asked for',
       properties: {
-        items: { type: 'array', items: ref(movie) },
+        items: { type: 'array', items: ref(moviePageItem) },
         has_more: { type: 'boolean' },
         next_cursor: { type: ['string', 'null'], description: 'the cursor of the next page; null on the last page' },
+        total: { type: 'integer', minimum: 0, description: 'with count=true: the number of matches, every page together' },
+        facets: ref(facets, 'with facets: the facets asked for'),
       },
       required: ['items', 'has_more', 'next_cursor'],
     },

@@ -20,6 +20,9 @@ export const MAX_TERMS = 10;
 export const MAX_Q_WORDS = 20;
 export const MAX_Q_LENGTH = 500;
 export const DEFAULT_FACET_LIMIT = 20;
+const YEAR_DIGITS = 4;
+/** A year has at most four digits: a fifth is a typo, refused rather than searched for. */
+export const MAX_YEAR = 10 ** YEAR_DIGITS - 1;
 export const MAX_FACET_LIMIT = 100;
 
 export const PARAMETERS = [
@@ -150,7 +153,7 @@ function names(list: string[] | undefined, parameter: Parameter): string[] {
 
 function yearValue(text: string | undefined, parameter: Parameter): number | undefined {
   if (text === undefined) return undefined;
-  if (!INTEGER.test(text) || text.length > 4) {
+  if (!INTEGER.test(text) || text.length > YEAR_DIGITS) {
     throw new QueryError(parameter, `${parameter} must be a whole number such as 1996, got "${clip(text)}"`);
   }
   return Number(text);

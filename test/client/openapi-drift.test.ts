@@ -27,14 +27,16 @@ test('a parameter the document gains changes the generated types, so the check a
   const grown = structuredClone(served);
   const list = grown.paths['/v1/movies']?.get;
   assert.equal(list?.operationId, 'listMovies');
-  list?.parameters.push({ name: 'sort', in: 'query', schema: { type: 'string', enum: ['year:desc', 'title:asc'] } } as never);
+  assert.ok(!list?.parameters.some((p) => p.name === 'language'), 'a parameter the API does not have yet');
+  list?.parameters.push({ name: 'language', in: 'query', schema: { type: 'string', enum: ['en', 'fr'] } } as never);
   const types = await clientTypesFrom(grown);
   assert.notEqual(types, readFileSync(join(repoRoot, CLIENT_TYPES_FILE), 'utf8'));
-  assert.match(types, /sort\?: "year:desc" \| "title:asc";/);
+  assert.match(types, /language\?: "en" \| "fr";/);
 });
 
-test('every API operation has an operationId, and Movie and Problem are named schemas', () => {
+test('every API operation has an operationId, and the shapes of answers are named schemas', () => {
   for (const [path, item] of Object.entries(served.paths)) assert.match(item.get.operationId ?? '', /^[a-z][A-Za-z]+$/, path);
   const types = readFileSync(join(repoRoot, CLIENT_TYPES_FILE), 'utf8');
-  for (const name of ['Movie', 'Problem', 'HistoryEntry', 'GenreCount']) assert.match(types, new RegExp(`^ {8}${name}: \\{`, 'm'), name);
+  for (const name of ['Movie', 'Problem', 'HistoryEntry', 'GenreCount', 'MoviePageItem', 'Highlight', 'Facets', 'FacetValue'])
+    assert.match(types, new RegExp(`^ {8}${name}: \\S`, 'm'), name);
 });

@@ -20,7 +20,7 @@ function consumerProject(): string {
   return dir;
 }
 
-const CONSUMER = `import { Cinedex, CinedexApiError, type ListMoviesQuery, type Movie, type MoviePage } from 'cinedex/client';
+const CONSUMER = `import { Cinedex, CinedexApiError, type FacetValue, type ListMoviesQuery, type Movie, type MoviePage } from 'cinedex/client';
 
 const client = new Cinedex({ baseUrl: 'http://127.0.0.1:8080', apiKey: 'k', timeoutMs: 5000 });
 const query: ListMoviesQuery = { title: 'matrix', year: 1999, cast: ['Keanu Reeves'], genre: ['Action'], limit: 10, cursor: 'c' };
@@ -28,6 +28,11 @@ export async function use(): Promise<string[]> {
   const page: MoviePage = await client.search(query, { signal: AbortSignal.timeout(1000) });
   const movie: Movie = await client.movie(page.items[0]?.id ?? '');
   for await (const p of client.pages({ genre: ['Drama'] })) void p.next_cursor;
+  const found = await client.search({ q: 'matrx', sort: 'year:asc', year_from: 1990, year_to: 2005, facets: ['genre', 'decade'], facet_limit: 5, count: true, highlight: true });
+  const total: number | undefined = found.total;
+  const genres: readonly FacetValue[] = found.facets?.genre ?? [];
+  const marks: [number, number][] = found.items[0]?._highlight?.title ?? [];
+  void [total, genres, marks, await client.search({ facets: 'genre,cast' })];
   try {
     await client.history(movie.id);
   } catch (error) {
@@ -41,6 +46,10 @@ export const badYear: ListMoviesQuery = { year: '1999' };
 export const badCast: ListMoviesQuery = { cast: 'Keanu Reeves' };
 // @ts-expect-error no such parameter
 export const unknown: ListMoviesQuery = { director: 'Wachowski' };
+// @ts-expect-error sort is one of the orders
+export const badSort: ListMoviesQuery = { sort: 'rating' };
+// @ts-expect-error facets are genre, year, decade and cast
+export const badFacet: ListMoviesQuery = { facets: ['genre', 'rating'] };
 `;
 
 test('a TypeScript project importing cinedex/client gets the compiled declarations, and they type every parameter', () => {
