@@ -170,13 +170,13 @@ export interface components {
                 ][];
             };
         };
-        /** @description the facets asked for, counted over every match (not just this page), each ignoring its own filter: genre ignores genre, cast ignores cast, year and decade ignore year, year_from and year_to. genre and cast are by count, most first, then by value; year and decade by value, earliest first; at most facet_limit values each */
+        /** @description the facets asked for, counted over every match (not just this page), each ignoring its own filter: genre ignores genre, cast ignores cast, year and decade ignore year, year_from and year_to. genre and cast are by count, most first, then by value; year and decade are the facet_limit values with the most matches (the later on a tie), earliest first; at most facet_limit values each */
         Facets: {
             /** @description the most common genres */
             genre?: components["schemas"]["FacetValue"][];
-            /** @description the earliest years (a year whose count is 0 is left out) */
+            /** @description the busiest years, earliest first (a year whose count is 0 is left out) */
             year?: components["schemas"]["FacetValue"][];
-            /** @description the earliest decades */
+            /** @description the busiest decades, earliest first */
             decade?: components["schemas"]["FacetValue"][];
             /** @description the most frequent cast members */
             cast?: components["schemas"]["FacetValue"][];

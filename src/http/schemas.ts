@@ -108,12 +108,12 @@ const facets = {
   type: 'object',
   description:
     'the facets asked for, counted over every match (not just this page), each ignoring its own filter: genre ignores genre, cast ignores cast, ' +
-    'year and decade ignore year, year_from and year_to. genre and cast are by count, most first, then by value; year and decade by value, ' +
-    'earliest first; at most facet_limit values each',
+    'year and decade ignore year, year_from and year_to. genre and cast are by count, most first, then by value; year and decade are ' +
+    'the facet_limit values with the most matches (the later on a tie), earliest first; at most facet_limit values each',
   properties: {
     genre: { ...facetValues, description: 'the most common genres' },
-    year: { ...facetValues, description: 'the earliest years (a year whose count is 0 is left out)' },
-    decade: { ...facetValues, description: 'the earliest decades' },
+    year: { ...facetValues, description: 'the busiest years, earliest first (a year whose count is 0 is left out)' },
+    decade: { ...facetValues, description: 'the busiest decades, earliest first' },
     cast: { ...facetValues, description: 'the most frequent cast members' },
   } satisfies Record<(typeof FACETS)[number], unknown>,
   additionalProperties: false,
