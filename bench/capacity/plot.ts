@@ -2,10 +2,12 @@
 import { compactNumber, linePlot } from '../svg-plot.js';
 import { sustainedStep, type SeriesResult } from './measure.js';
 
-const SERIES_COLORS: Record<string, string> = {
+/** One colour per series key (Okabe–Ito, readable with colour-blindness); nginx's hits in orange beside cinedex edge's green. */
+export const SERIES_COLORS: Readonly<Record<string, string>> = {
   api: '#0072B2',
   'api-cold': '#D55E00',
   'edge-hit': '#009E73',
+  'nginx-hit': '#E69F00',
   'edge-miss': '#CC79A7',
   raw: '#555555',
 };

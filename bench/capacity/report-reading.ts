@@ -5,13 +5,26 @@
 import { fmt } from '../stats.js';
 import type { SeriesResult } from './measure.js';
 import { cpuAt, firstFailure, int, k, sustainedCell as cell } from './report-format.js';
+import type { Settings } from './settings.js';
+
+/** The highest offered rate both series passed: where their CPU per request compares at equal load. */
+export function commonPassedRate(a: SeriesResult, b: SeriesResult): number | undefined {
+  const passed = (r: SeriesResult) => new Set(r.steps.filter((s) => s.passed).map((s) => s.offered));
+  const inB = passed(b);
+  const both = [...passed(a)].filter((rate) => inB.has(rate));
+  return both.length > 0 ? Math.max(...both) : undefined;
+}
+
+/** Server CPU per request at an offered rate, µs (NaN when that step is missing). */
+const cpuAtRate = (r: SeriesResult, rate: number) => r.steps.find((s) => s.offered === rate)?.serverCpuUs ?? NaN;
 
 /** One statement for each series (or pair of series) the run measured, and one on CPU per request. */
-export function readingSection(results: readonly SeriesResult[], ladder: readonly number[]): string[] {
+export function readingSection(results: readonly SeriesResult[], settings: Pick<Settings, 'ladder' | 'sloMs'>): string[] {
+  const { ladder, sloMs } = settings;
   const get = (key: string) => results.find((r) => r.key === key);
   const sustainedCell = (r: SeriesResult) => cell(r, ladder);
   const ratio = (a: number, b: number) => (b > 0 ? fmt(a / b, 2) : 'n/a');
-  const [api, cold, hit, miss, raw] = ['api', 'api-cold', 'edge-hit', 'edge-miss', 'raw'].map(get);
+  const [api, cold, hit, miss, raw, nginx] = ['api', 'api-cold', 'edge-hit', 'edge-miss', 'raw', 'nginx-hit'].map(get);
   const out: string[] = ['## Reading the results', ''];
   const knee = (r: SeriesResult | undefined) => {
     const f = r === undefined ? undefined : firstFailure(r);
@@ -43,13 +56,14 @@ export function readingSection(results: readonly SeriesResult[], ladder: readonl
   }
   if (hit && miss) {
     out.push(
-      `- **Edge**: ${sustainedCell(hit)} req/s on hits (${fmt(cpuAt(hit), 0)} µs of CPU per request${api ? `; the API's fast lane ${fmt(cpuAt(api), 0)} µs` : ''}), ` +
+      `- **cinedex edge**: ${sustainedCell(hit)} req/s on hits (${fmt(cpuAt(hit), 0)} µs of CPU per request${api ? `; the API's fast lane ${fmt(cpuAt(api), 0)} µs` : ''}), ` +
         `${sustainedCell(miss)} req/s on misses (${fmt(cpuAt(miss), 0)} µs): a miss is two HTTP exchanges on the edge, the client's and the one to the origin ` +
         "through node:http's client, plus the origin's own latency. An edge is worth running only where most requests hit. " +
         `Its p99 gave out with its core ${knee(hit)} busy${api ? ` (the API's: ${knee(api)})` : ''}; while writing this scenario, \`--trace-gc\` showed ` +
         'the edge allocating ~8 KB per hit, a scavenge every ~0.1 s at 15k/s and mark-compact pauses of 5–10 ms every few seconds: likely what its tail is made of.',
     );
   }
+  if (nginx) out.push(nginxAgainstEdge(nginx, hit, raw, sustainedCell, knee, sloMs));
   out.push(
     '- **CPU per request falls as load rises**: at low rates every request wakes the process on its own; at high rates one',
     '  wake-up serves several. Dividing a second by the CPU per request measured at low load underestimates capacity; the',
@@ -57,4 +71,41 @@ export function readingSection(results: readonly SeriesResult[], ladder: readonl
     '',
   );
   return out;
+}
+
+/** nginx's hits against cinedex edge's, both on one core: the rate each sustained within the SLO and the CPU per request. */
+function nginxAgainstEdge(
+  nginx: SeriesResult,
+  hit: SeriesResult | undefined,
+  raw: SeriesResult | undefined,
+  sustainedCell: (r: SeriesResult) => string,
+  knee: (r: SeriesResult | undefined) => string,
+  sloMs: number,
+): string {
+  const times = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${fmt(a / b, 2)}×` : 'n/a');
+  const out = [
+    `- **nginx against cinedex edge, cache hits, one core each**: nginx with one worker process sustained ${sustainedCell(nginx)} req/s ` +
+      `with p99 under ${sloMs} ms, at ${fmt(cpuAt(nginx), 1)} µs of CPU per request (master and worker)` +
+      (hit
+        ? `; cinedex edge ${sustainedCell(hit)} req/s at ${fmt(cpuAt(hit), 1)} µs: nginx sustained ${times(nginx.sustained, hit.sustained)} its rate.`
+        : '.'),
+  ];
+  if (nginx.ceilingNotFound) out.push('No nginx step failed before the ladder ran out: its capacity is higher.');
+  else if (raw !== undefined && raw.sustained > 0 && nginx.sustained >= 0.9 * raw.sustained)
+    out.push(
+      `nginx's rate is within 10 % of the raw control's (${sustainedCell(raw)} req/s), about the most this generator drives: the generator, ` +
+        `not nginx, likely ended its search (nginx's core was ${knee(nginx)} busy at the failing step), so the nginx figure is a lower bound.`,
+    );
+  else out.push(`nginx's p99 gave out with its core ${knee(nginx)} busy${hit ? ` (cinedex edge's: ${knee(hit)})` : ''}.`);
+  if (hit) {
+    const common = commonPassedRate(nginx, hit);
+    // CPU per request falls as load rises, so the figures above come from different loads; a rate both passed compares like with like.
+    if (common !== undefined)
+      out.push(
+        `At ${int(common)}/s, the highest step both passed, a hit cost ${fmt(cpuAtRate(nginx, common), 1)} µs of CPU on nginx and ` +
+          `${fmt(cpuAtRate(hit, common), 1)} µs on cinedex edge (${times(cpuAtRate(nginx, common), cpuAtRate(hit, common))}).`,
+      );
+    out.push('nginx writes an access-log line for every request, as committed; cinedex edge at info logs no requests.');
+  }
+  return out.join(' ');
 }

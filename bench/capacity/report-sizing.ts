@@ -14,6 +14,8 @@ interface Plan {
   readonly cold: SeriesResult | undefined;
   readonly hit: SeriesResult | undefined;
   readonly miss: SeriesResult | undefined;
+  /** nginx's hits on one core: the other edge. */
+  readonly nginx: SeriesResult | undefined;
   readonly manifests: readonly Manifests[];
   /** The production overlay; absent when kubectl could not render it. */
   readonly prod: Manifests | undefined;
@@ -43,6 +45,7 @@ export function sizingSection(results: readonly SeriesResult[], manifests: reado
     cold: byKey('api-cold'),
     hit: byKey('edge-hit'),
     miss: byKey('edge-miss'),
+    nginx: byKey('nginx-hit'),
     manifests,
     prod: manifests.find((m) => m.source.startsWith('production')),
     cores: base && Number.isFinite(base.cpuLimit) ? base.cpuLimit : 1,
@@ -117,11 +120,13 @@ function replicaSizing(plan: Plan): string[] {
 
 /** How edges in front change the API's load, and how many edge cores that takes. */
 function withEdges(plan: Plan): string[] {
-  const { api, cold, hit, miss, cores, util, peaks } = plan;
+  const { api, cold, hit, miss, nginx, cores, util, peaks } = plan;
   const lines: string[] = [];
   if (hit && miss && api) {
     const h = 0.9;
     const edgeRate = mixedRate(hit.sustained, miss.sustained, h);
+    // nginx misses are not a series: its hits as measured, its misses at cinedex edge's rate, as the table's footnote says.
+    const nginxRate = nginx && nginx.sustained > 0 ? mixedRate(nginx.sustained, miss.sustained, h) : undefined;
     lines.push(
       '### With edges in front',
       '',
@@ -132,12 +137,19 @@ function withEdges(plan: Plan): string[] {
       'edge core   = 1 ÷ (h ÷ edge hit rate + (1 − h) ÷ edge miss rate)',
       '```',
       '',
-      `An edge core sustained ${int(hit.sustained)} req/s on hits and ${int(miss.sustained)} req/s on misses here (a miss relays to the`,
-      `origin and waits for it, so its latency includes the origin's). At h = ${h}, one edge core sustains about ${int(edgeRate)} req/s,`,
+      `A cinedex edge core sustained ${int(hit.sustained)} req/s on hits and ${int(miss.sustained)} req/s on misses here (a miss relays to the`,
+      `origin and waits for it, so its latency includes the origin's). At h = ${h}, one cinedex edge core sustains about ${int(edgeRate)} req/s,`,
       'and the API sizing above applies to the origin load, e.g.:',
       '',
       table(
-        ['peak req/s', `origin req/s at h = ${h}`, 'API replicas (cached mix)', 'API replicas (all cold)', `edge cores at ${util * 100} %`],
+        [
+          'peak req/s',
+          `origin req/s at h = ${h}`,
+          'API replicas (cached mix)',
+          'API replicas (all cold)',
+          `cinedex edge cores at ${util * 100} %`,
+          ...(nginxRate !== undefined ? [`nginx edge cores at ${util * 100} % ¹`] : []),
+        ],
         peaks.map((peak) => {
           const origin = (1 - h) * peak;
           return [
@@ -146,10 +158,21 @@ function withEdges(plan: Plan): string[] {
             String(podsFor(plan, origin, api.sustained)),
             cold ? String(podsFor(plan, origin, cold.sustained)) : 'n/a',
             String(Math.ceil(peak / (edgeRate * util))),
+            ...(nginxRate !== undefined ? [String(Math.ceil(peak / (nginxRate * util)))] : []),
           ];
         }),
       ),
       '',
+      ...(nginx && nginxRate !== undefined
+        ? [
+            `¹ nginx (one worker per core) sustained ${int(nginx.sustained)} req/s per core on hits against cinedex edge's ${int(hit.sustained)} ` +
+              `(${fmt(cpuAt(nginx), 0)} µs of CPU per hit against ${fmt(cpuAt(hit), 0)} µs). Its misses are not measured here: the column takes ` +
+              `them at cinedex edge's miss rate, which gives about ${int(nginxRate)} req/s per nginx core at h = ${h}. At that hit ratio the ` +
+              `misses take ${fmt((100 * (1 - h)) / miss.sustained / ((1 - h) / miss.sustained + h / nginx.sustained), 0)} % of an nginx core's time, ` +
+              'so what a miss costs nginx decides its column more than its hits do.',
+            '',
+          ]
+        : []),
       'Edge cores are counted without the +1 and minimum: where edges run (per region or network), keep at least two for the same reasons.',
       ...(() => {
         const top = peaks[peaks.length - 1] ?? 0;
@@ -162,14 +185,16 @@ function withEdges(plan: Plan): string[] {
           spare: 0,
           minReplicas: 0,
         });
+        const nginxCores = nginxRate !== undefined ? Math.ceil(top / (nginxRate * util)) : undefined;
+        const withNginx = nginxCores !== undefined ? ` (nginx edges ${nginxCores}, with their misses costed as cinedex edge's)` : '';
         return edgeCores >= apiCores
           ? [
-              `Edges do not save CPU: at ${int(top)} req/s and h = ${h} the edges alone need ${edgeCores} cores, where ${apiCores} API cores would answer the cached mix ` +
-                `directly (an edge hit costs ${fmt(cpuAt(hit), 0)} µs of CPU, the API's cached answer ${fmt(cpuAt(api), 0)} µs, and every miss much more). ` +
+              `Edges do not save CPU: at ${int(top)} req/s and h = ${h} cinedex edges alone need ${edgeCores} cores${withNginx}, where ${apiCores} API cores would answer the cached mix ` +
+                `directly (a cinedex edge hit costs ${fmt(cpuAt(hit), 0)} µs of CPU, the API's cached answer ${fmt(cpuAt(api), 0)} µs, and every miss much more). ` +
                 'They pay off for latency and availability far from the data rather than as a way to save CPU.',
             ]
           : [
-              `At ${int(top)} req/s and h = ${h} the edges need ${edgeCores} cores against ${apiCores} API cores for the cached mix served directly.`,
+              `At ${int(top)} req/s and h = ${h} cinedex edges need ${edgeCores} cores${withNginx} against ${apiCores} API cores for the cached mix served directly.`,
             ];
       })(),
       'The hit ratio is the lever: with cinedex’s max-age equal to the refresh interval (10 s by default), a URL asked for more than',

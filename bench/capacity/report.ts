@@ -75,6 +75,12 @@ function method(results: readonly SeriesResult[], s: Settings): string[] {
     '',
     '- **Servers**: one process each, pinned to core 0 (`taskset -c 0`), `MOVIES_WORKERS=1`, `LOG_LEVEL=info` as in production',
     '  (one JSON log line per API request, written to /dev/null here), the seed catalogue (28,795 movies).',
+    ...(results.some((r) => r.key === 'nginx-hit')
+      ? [
+          '  nginx is a master and one worker process, both on core 0: `worker_processes 1` (the committed value, set explicitly so',
+          '  the comparison stays one core whatever the file says), its JSON access log written to a file as the committed config does.',
+        ]
+      : []),
     '- **Load**: an open-loop generator (bench/open-loop.ts) in its own process pinned to core 1. Request *i* is due at',
     '  start + *i* / rate whatever the server does, and its latency runs from that intended time to the end of the answer, so a',
     '  stalled server is charged for every request it delayed (no coordinated omission, as with wrk2). Up to',
@@ -116,7 +122,8 @@ const CAVEATS: readonly string[] = [
   '- One generator core: the generator’s own lateness (send lag) is part of every latency. Its p99 is in the step table',
   '  below; where it grows, the result is a lower bound on the server.',
   '- Smooth arrivals: requests are evenly spaced. Real traffic is burstier, so keep headroom (the utilisation target below).',
-  '- Logs go to /dev/null; in a container they go to a pipe read by the runtime, which costs a little more.',
+  '- Logs go to /dev/null (nginx’s access log to a file); in a container they go to a pipe read by the runtime, which costs a',
+  '  little more.',
   '- Kubernetes CPU limits are CFS quotas, not pinned cores: a pod at its 1-CPU limit can be throttled for the rest of a',
   '  100 ms period after a burst (GC threads included), which hurts p99 before the average reaches 100 %.',
   '',
@@ -179,7 +186,7 @@ export function renderReport(run: SavedRun, svgFile: string, manifests: readonly
   const { results, settings } = run;
   return [
     ...summary(run, svgFile),
-    ...readingSection(results, settings.ladder),
+    ...readingSection(results, settings),
     ...method(results, settings),
     ...CAVEATS,
     ...sizingSection(results, manifests),

@@ -2,9 +2,10 @@
  * The series a capacity run measures: which servers to start, on which cores, with which settings,
  * and how to tell afterwards what the steps hit. Each is started, measured and stopped in turn.
  */
+import { childProcesses, nginxVersion, startNginxEdge } from '../nginx-process.js';
 import { startCinedex, startRaw } from '../servers.js';
 import { freePort, httpReady, startNode, type Child } from '../processes.js';
-import { edgeCacheOutcomes, metricsOf, responseCacheHits } from './hits.js';
+import { accessLogMark, edgeCacheOutcomes, metricsOf, nginxCacheOutcomes, responseCacheHits } from './hits.js';
 import { cliScript } from './paths.js';
 
 /** A started series: where to send load, whose CPU to count, and how to stop it. */
@@ -28,6 +29,8 @@ export interface SeriesSpec {
   readonly name: string;
   /** One sentence for the report's method. */
   readonly what: string;
+  /** Why it cannot run on this machine (software missing), checked before anything is measured; undefined when it can. */
+  unavailable?(): string | undefined;
   start(): Promise<Running>;
 }
 
@@ -115,6 +118,47 @@ export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
       { MOVIES_REFRESH_INTERVAL: '3600' },
       {},
     ),
+    {
+      key: 'nginx-hit',
+      name: 'nginx edge, cache hit',
+      what:
+        'nginx with the committed deploy/edge/nginx.conf (its JSON access log, a line per request, written to a file) and one worker ' +
+        'process, master and worker pinned to core 0 like cinedex edge, so the two are compared on one core; warmed with the 3,000 paths ' +
+        'from the same origin (MOVIES_REFRESH_INTERVAL=3600, so every step is a HIT); CPU counted over the master and its worker',
+      unavailable: () => (nginxVersion() === undefined ? 'nginx not found (install Debian’s nginx, or set NGINX_PATH)' : undefined),
+      async start() {
+        const origin = await startCinedex({ ...API_ENV, MOVIES_REFRESH_INTERVAL: '3600' }, 1);
+        const nginx = await startNginxEdge(origin.base.replace('http://', ''), { workers: 1, core: 0 }).catch(async (error: unknown) => {
+          await origin.child.stop();
+          throw error;
+        });
+        const workers = nginx.workerPids();
+        if (workers.length !== 1) {
+          await nginx.stop();
+          await origin.child.stop();
+          throw new Error(`nginx started ${workers.length} worker processes where it was told one`);
+        }
+        const version = nginxVersion() ?? 'nginx';
+        return {
+          base: nginx.base,
+          paths,
+          serverPids: [nginx.pid, ...workers],
+          // The cache manager and loader: nginx's too, but idle here; left out of both the server's CPU and others'.
+          helperPids: [
+            origin.child.process.pid,
+            ...childProcesses(nginx.pid)
+              .map((c) => c.pid)
+              .filter((pid) => !workers.includes(pid)),
+          ],
+          snapshot: async () => accessLogMark(nginx.accessLog),
+          describe: async (before) => `${await nginxCacheOutcomes(nginx.accessLog, before)} (${version}'s access log)`,
+          stop: async () => {
+            await nginx.stop();
+            await origin.child.stop();
+          },
+        };
+      },
+    },
     edge(
       'edge-miss',
       'edge, cache miss',
