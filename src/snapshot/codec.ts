@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { once } from 'node:events';
+import { createGzip, gunzip } from 'node:zlib';
 import { compareMovies, type MovieRecord } from '../catalogue/movie.js';
 import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
 import { movieKey } from '../catalogue/normalise.js';
@@ -10,7 +11,6 @@ import type { Stamp } from '../merge/stamp.js';
 import { SnapshotError, type AuditEntry, type LedgerEntry, type RunSummary, type Snapshot } from './snapshot.js';
 
 const FORMAT = 'cinedex-snapshot/1';
-const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 interface Header {
@@ -50,22 +50,60 @@ export async function encodeSnapshot(snapshot: Snapshot): Promise<Buffer> {
     },
     ...(snapshot.auditBuckets ? { auditBuckets: [...snapshot.auditBuckets] } : {}),
   };
-  const lines: string[] = [JSON.stringify(header)];
-  const entries = [...snapshot.entries].sort((a, b) => compareMovies({ ...a.values, id: a.id }, { ...b.values, id: b.id }));
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i] as MovieEntry;
-    if (i % 2000 === 1999) await yieldToEventLoop();
+  // Sorted through a key per entry: a comparator building its arguments would allocate twice per comparison.
+  const order = snapshot.entries
+    .map((entry) => ({ year: entry.values.year, title: entry.values.title, id: entry.id, entry }))
+    .sort(compareMovies);
+  const gzip = new GzipLines();
+  await gzip.write([JSON.stringify(header)]);
+  let batch: string[] = [];
+  for (const { entry } of order) {
     const stamps: Partial<Record<MergedField, StampRef>> = {};
     for (const field of Object.keys(entry.stamps).sort() as MergedField[]) stamps[field] = refOf(entry.stamps[field] as Stamp);
-    lines.push(JSON.stringify({ id: entry.id, ...orderedValues(entry.values), deleted: entry.deleted, stamps }));
+    batch.push(JSON.stringify({ id: entry.id, ...orderedValues(entry.values), deleted: entry.deleted, stamps }));
+    if (batch.length === 2000) {
+      await gzip.write(batch);
+      batch = [];
+    }
   }
-  for (const entry of snapshot.ledger) lines.push(JSON.stringify(entry));
-  for (const run of snapshot.runs) lines.push(JSON.stringify(run));
-  for (const audit of snapshot.audit) lines.push(JSON.stringify(audit));
-  // Joined in chunks: a million-movie snapshot is larger than the longest string V8 allows.
-  const chunks: Buffer[] = [];
-  for (let i = 0; i < lines.length; i += 10_000) chunks.push(Buffer.from(lines.slice(i, i + 10_000).join('\n') + '\n'));
-  return gzipAsync(Buffer.concat(chunks), { level: 6 });
+  for (const entry of snapshot.ledger) batch.push(JSON.stringify(entry));
+  for (const run of snapshot.runs) batch.push(JSON.stringify(run));
+  for (const audit of snapshot.audit) batch.push(JSON.stringify(audit));
+  await gzip.write(batch);
+  return gzip.end();
+}
+
+/**
+ * Lines compressed as they are written, a batch at a time: a million-movie snapshot is larger than
+ * the longest string V8 allows, and holding its whole text beside its gzip would double the
+ * ingester's peak. Deflate's output does not depend on how its input is split, so the bytes equal
+ * one gzip of the whole text.
+ */
+class GzipLines {
+  private readonly stream = createGzip({ level: 6 });
+  private readonly out: Buffer[] = [];
+  private failure: Error | undefined;
+
+  constructor() {
+    this.stream.on('data', (chunk: Buffer) => this.out.push(chunk));
+    this.stream.on('error', (error: Error) => (this.failure = error));
+  }
+
+  /** Writes the lines, each followed by a newline; resolves when zlib can take more, yielding the event loop either way. */
+  async write(lines: readonly string[]): Promise<void> {
+    if (lines.length === 0) return;
+    if (!this.stream.write(lines.join('\n') + '\n')) await once(this.stream, 'drain');
+    else await yieldToEventLoop();
+    if (this.failure) throw this.failure;
+  }
+
+  async end(): Promise<Buffer> {
+    const ended = once(this.stream, 'end');
+    this.stream.end();
+    await ended;
+    if (this.failure) throw this.failure;
+    return Buffer.concat(this.out);
+  }
 }
 
 export function sha256Hex(bytes: Buffer): string {
@@ -80,47 +118,38 @@ export async function decodeSnapshot(bytes: Buffer): Promise<Snapshot> {
   } catch (error) {
     throw new SnapshotError(`snapshot is not valid gzip: ${(error as Error).message}`);
   }
-  // Split on newline bytes, never decoding the whole text as one string (too long for V8 at a million movies).
-  const lines: string[] = [];
-  for (let start = 0; start < raw.length;) {
-    const end = raw.indexOf(10, start);
-    const stop = end === -1 ? raw.length : end;
-    lines.push(raw.toString('utf8', start, stop));
-    start = stop + 1;
-  }
-  let cursor = 0;
-  const next = (): unknown => {
-    const line = lines[cursor];
-    if (line === undefined) throw new SnapshotError(`snapshot ends early at line ${cursor + 1}`);
-    cursor++;
+  // Line boundaries only, never the whole text as one string (too long for V8 at a million movies),
+  // nor every line as a string at once: each line is decoded and parsed when it is read.
+  const ends: number[] = [];
+  for (let at = raw.indexOf(10); at !== -1; at = raw.indexOf(10, at + 1)) ends.push(at);
+  if (ends.length === 0 || ends[ends.length - 1] !== raw.length - 1) ends.push(raw.length);
+  const line = (i: number): unknown => {
+    if (i >= ends.length) throw new SnapshotError(`snapshot ends early at line ${i + 1}`);
     try {
-      return JSON.parse(line);
+      return JSON.parse(raw.toString('utf8', i === 0 ? 0 : (ends[i - 1] as number) + 1, ends[i]));
     } catch {
-      throw new SnapshotError(`snapshot line ${cursor} is not valid JSON`);
+      throw new SnapshotError(`snapshot line ${i + 1} is not valid JSON`);
     }
   };
-  const header = next() as Header;
+  const header = line(0) as Header;
   if (header?.format !== FORMAT || !header.counts) throw new SnapshotError(`snapshot format is not ${FORMAT}`);
   const { counts } = header;
-  if (lines.length !== 1 + counts.entries + counts.ledger + counts.runs + counts.audit) {
+  if (ends.length !== 1 + counts.entries + counts.ledger + counts.runs + counts.audit) {
     throw new SnapshotError(
-      `snapshot has ${lines.length} lines, its header promises ${1 + counts.entries + counts.ledger + counts.runs + counts.audit}`,
+      `snapshot has ${ends.length} lines, its header promises ${1 + counts.entries + counts.ledger + counts.runs + counts.audit}`,
     );
   }
-  const rawEntries: unknown[] = [];
-  for (let i = 0; i < counts.entries; i++) {
-    rawEntries.push(next());
-    if (i % 2000 === 1999) await yieldToEventLoop();
-  }
+  // The ledger follows the entries, and decoding an entry needs it: read the tail first.
+  let cursor = 1 + counts.entries;
   const ledger: LedgerEntry[] = [];
-  for (let i = 0; i < counts.ledger; i++) ledger.push(next() as LedgerEntry);
+  for (let i = 0; i < counts.ledger; i++) ledger.push(line(cursor++) as LedgerEntry);
   const runs: RunSummary[] = [];
-  for (let i = 0; i < counts.runs; i++) runs.push(next() as RunSummary);
+  for (let i = 0; i < counts.runs; i++) runs.push(line(cursor++) as RunSummary);
   const audit: AuditEntry[] = [];
-  for (let i = 0; i < counts.audit; i++) audit.push(next() as AuditEntry);
+  for (let i = 0; i < counts.audit; i++) audit.push(line(cursor++) as AuditEntry);
   const entries: MovieEntry[] = [];
-  for (let i = 0; i < rawEntries.length; i++) {
-    entries.push(decodeEntry(rawEntries[i], i, ledger));
+  for (let i = 0; i < counts.entries; i++) {
+    entries.push(decodeEntry(line(1 + i), i, ledger));
     // A serving process decodes the next version beside live traffic: give the event loop turns.
     if (i % 2000 === 1999) await yieldToEventLoop();
   }
@@ -146,11 +175,16 @@ function decodeEntry(raw: unknown, index: number, ledger: readonly LedgerEntry[]
   if (!checked.ok) throw fail(checked.reason);
   const values = { cast: [], genres: [], ...checked.record.fields } as MovieRecord;
   const decodedStamps: Partial<Record<MergedField, Stamp>> = {};
+  // The fields one record set share one stamp: one object for them, not one per field (a million entries).
+  let last: Stamp | undefined;
   for (const [field, ref] of Object.entries((stamps ?? {}) as Record<string, unknown>)) {
     const pair = Array.isArray(ref) ? (ref as unknown[]) : [];
     const source = ledger[pair[0] as number];
     if (!source || !Number.isInteger(pair[1])) throw fail(`invalid stamp for ${field}`);
-    decodedStamps[field as MergedField] = { lastModified: source.lastModified, objectKey: source.key, position: pair[1] as number };
+    const position = pair[1] as number;
+    if (last?.objectKey !== source.key || last.lastModified !== source.lastModified || last.position !== position)
+      last = { lastModified: source.lastModified, objectKey: source.key, position };
+    decodedStamps[field as MergedField] = last;
   }
   return { id, key: movieKey(values.title, values.year), values, deleted, stamps: decodedStamps };
 }

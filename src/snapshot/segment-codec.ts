@@ -51,7 +51,9 @@ export function encodeSegment(index: IndexData, meta: unknown): { bytes: Buffer;
   });
   const header = Buffer.from(JSON.stringify({ index: shape, meta, sections } satisfies Header));
   const dataStart = align(PREFIX_BYTES + header.length);
-  const body = Buffer.alloc(dataStart + at);
+  // The footer's room is allocated with the rest: a copy to append it would double a large segment's peak.
+  const bytes = Buffer.alloc(dataStart + at + DIGEST_BYTES);
+  const body = bytes.subarray(0, dataStart + at);
   MAGIC.copy(body, 0);
   body.writeUInt32LE(SEGMENT_FORMAT, 8);
   body.writeUInt32LE(header.length, 12);
@@ -60,7 +62,8 @@ export function encodeSegment(index: IndexData, meta: unknown): { bytes: Buffer;
     body.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), dataStart + (sections[i] as Section)[1]);
   });
   const digest = createHash('sha256').update(body).digest();
-  return { bytes: Buffer.concat([body, digest]), sha256: digest.toString('hex') };
+  digest.copy(bytes, body.length);
+  return { bytes, sha256: digest.toString('hex') };
 }
 
 /**
