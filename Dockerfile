@@ -31,6 +31,11 @@ COPY --from=build /app/src/web/static ./src/web/static
 # The default MOVIES_SEED: a pod seeds from this pinned copy with no internet access (assets/seed/README.md).
 COPY assets/seed ./assets/seed
 COPY package.json ./
+# V8's compile cache (Node >= 22.1), filled here once: a pod's start reads every module's compiled code
+# instead of compiling it (about 35 of 340 ms from start to ready on the seed, measured on Node 22).
+# Read-only at run time; a module missing from it is just compiled.
+ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
+RUN node --input-type=module -e "for (const c of ['serve', 'ingest', 'seed', 'edge']) await import('./dist/src/cli/commands/' + c + '.js')"
 RUN mkdir -p /var/lib/cinedex && chown 10001:10001 /var/lib/cinedex
 USER 10001:10001
 EXPOSE 8080

@@ -10,7 +10,7 @@ import { runIngestion } from './ingestion.js';
 
 const config = workerData as Config;
 const log = createLogger(config.logLevel, { role: 'ingest', thread: 'worker' });
-const { repository, inbox } = openStores(config);
+const { repository, inbox } = await openStores(config);
 
 parentPort?.on('message', (message: { readonly type: 'run'; readonly id: number }) => {
   runIngestion({ repository, inbox, maxObjectBytes: config.maxUpdateBytes, log }).then(

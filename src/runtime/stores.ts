@@ -9,12 +9,13 @@ export interface Stores {
 }
 
 /** The catalogue's own store and the providers' inbox, as configured. */
-export function openStores(config: Config): Stores {
+export async function openStores(config: Config): Promise<Stores> {
   const s3: S3Settings = {
     ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
     ...(config.s3Region ? { region: config.s3Region } : {}),
     ...(config.s3Sse ? { sse: config.s3Sse } : {}),
     ...(config.s3KmsKeyId ? { kmsKeyId: config.s3KmsKeyId } : {}),
   };
-  return { repository: new SnapshotRepository(openStore(config.store, s3)), inbox: openStore(config.inbox, s3) };
+  const [store, inbox] = await Promise.all([openStore(config.store, s3), openStore(config.inbox, s3)]);
+  return { repository: new SnapshotRepository(store), inbox };
 }

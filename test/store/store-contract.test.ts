@@ -112,10 +112,10 @@ describe('folder keys stay inside the root', () => {
 });
 
 describe('openStore', () => {
-  test('maps s3:// to S3 and paths to folders; rejects bad bucket names', () => {
-    assert.equal(openStore('s3://my-bucket/some/prefix').location, 's3://my-bucket/some/prefix/');
-    assert.match(openStore('/tmp/x').location, /^\/tmp\/x$/);
-    assert.throws(() => openStore('s3://Bad_Bucket/x'), StoreError);
+  test('maps s3:// to S3 and paths to folders; rejects bad bucket names', async () => {
+    assert.equal((await openStore('s3://my-bucket/some/prefix')).location, 's3://my-bucket/some/prefix/');
+    assert.match((await openStore('/tmp/x')).location, /^\/tmp\/x$/);
+    await assert.rejects(openStore('s3://Bad_Bucket/x'), StoreError);
   });
 });
 

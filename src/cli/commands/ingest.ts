@@ -6,7 +6,7 @@ import { runIngestion } from '../../ingest/ingestion.js';
 /** `cinedex ingest`: one run, for a CronJob or by hand. */
 export async function runIngest(config: Config): Promise<void> {
   const log = createLogger(config.logLevel, { role: 'ingest' });
-  const { repository, inbox } = openStores(config);
+  const { repository, inbox } = await openStores(config);
   const outcome = await runIngestion({ repository, inbox, maxObjectBytes: config.maxUpdateBytes, log });
   if (!outcome.published) log.info({ reason: outcome.reason }, 'nothing published');
 }

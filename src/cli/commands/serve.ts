@@ -26,7 +26,7 @@ export class StartupError extends Error {
 export async function runServe(config: Config): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);
   const log = createLogger(config.logLevel, cluster.isWorker ? { role: 'serve', worker: cluster.worker?.id } : { role: 'serve' });
-  const stores = openStores(config);
+  const stores = await openStores(config);
   // In a cluster the primary seeds and ingests; a single process does everything itself.
   const standalone = !cluster.isWorker;
   if (standalone) await seedIfEmpty(stores.repository, seedSourceOf(config), log);
@@ -98,7 +98,7 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
 
 async function runPrimary(config: Config): Promise<void> {
   const log = createLogger(config.logLevel, { role: 'primary' });
-  const stores = openStores(config);
+  const stores = await openStores(config);
   await seedIfEmpty(stores.repository, seedSourceOf(config), log);
   const ingester = new IngestWorker(config);
   const scheduler = new IngestScheduler(
