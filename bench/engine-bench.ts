@@ -30,6 +30,18 @@ function fullScan(movies: readonly Movie[], titles: readonly string[], q: MovieQ
 }
 
 /** Per-query times in µs, ascending, over `rounds` passes of the requests. */
+/**
+ * Lets the process come to rest before anything is timed: a full GC (the bench runs with
+ * --expose-gc) and a pause. Right after an index is built, V8's background threads still sweep and
+ * compile for a second or so; on two cores they take the timed thread's core a scheduler slice
+ * (~4 ms) at a time, and a p99 over a few hundred samples reads that as a slow engine (measured:
+ * relevance-set p99 4.2 ms straight after the build, 0.3 ms after 3 s).
+ */
+export async function settle(ms = 2000): Promise<void> {
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 export function timeEach<T>(requests: readonly T[], rounds: number, run: (r: T) => unknown): number[] {
   const samples: number[] = [];
   for (let round = 0; round < rounds; round++) {

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   console.log(sections[sections.length - 1]);
 
   console.log('search: q, facets, the relevance set against MiniSearch and Orama…');
-  sections.push(benchSearch(index, movies, paths, 5));
+  sections.push(await benchSearch(index, movies, paths, 5));
   console.log(sections[sections.length - 1]);
   sections.push(await benchRelevance());
   console.log(sections[sections.length - 1]);
