@@ -30,12 +30,16 @@ const MAX_GRAM_LISTS = 3;
 
 /**
  * Plans a query. `without` leaves one facet's own filters out (a genre facet ignores `genre`, and so
- * on), so the facet shows the other choices, as faceted interfaces expect.
+ * on), so the facet shows the other choices, as faceted interfaces expect; `planned` are the query's
+ * words as already planned for it.
  */
-export function planQuery(index: CatalogueIndex, query: MovieQuery, without?: FacetName): Plan {
+export function planQuery(index: CatalogueIndex, query: MovieQuery, without?: FacetName, planned?: readonly WordPlan[]): Plan {
   const { data } = index;
   const filters: DocSet[] = [];
-  const none: Plan = { filters: [EMPTY], words: [] };
+  // A facet's plan differs from the query's only in its filters: its words are the query's, planned
+  // once. Planned first, so that a plan that matches nothing still carries them for its facets.
+  const words = planned ?? (query.q ?? []).map((word, i, all) => planWord(index, word, i === all.length - 1));
+  const none: Plan = { filters: [EMPTY], words };
 
   const ignoresYears = without === 'year' || without === 'decade';
   if (!ignoresYears && (query.year !== undefined || query.yearFrom !== undefined || query.yearTo !== undefined)) {
@@ -75,7 +79,6 @@ export function planQuery(index: CatalogueIndex, query: MovieQuery, without?: Fa
     for (const l of lists.slice(0, MAX_GRAM_LISTS)) filters.push(list(l));
     if (title.length > MAX_GRAM) verifyTitle = encodeUtf8(title);
   }
-  const words = (query.q ?? []).map((word, i, all) => planWord(index, word, i === all.length - 1));
   return verifyTitle === undefined ? { filters, words } : { filters, verifyTitle, words };
 }
 
