@@ -18,7 +18,7 @@ export const LAYERS = [
       catalogue: [],
       cache: [],
       merge: ['catalogue'],
-      engine: ['catalogue'],
+      engine: ['cache', 'catalogue'],
       query: ['catalogue', 'engine'],
     },
   },

@@ -1,8 +1,13 @@
+import { ByteLru } from '../cache/byte-lru.js';
 import type { Movie } from '../catalogue/movie.js';
 import { buildIndex } from './build-index.js';
 import type { IndexData, Postings, TermTable } from './index-data.js';
 import type { Position } from './movie-query.js';
+import type { WordPlan } from './plan.js';
 import { lookup, stringAt, tableSize } from './string-table.js';
+
+/** The word-plan cache's bound per version (two versions live side by side during a swap). */
+export const DEFAULT_WORD_CACHE_BYTES = 16 * 1024 * 1024;
 
 export interface GenreCount {
   readonly genre: string;
@@ -16,8 +21,20 @@ export interface GenreCount {
  */
 export class CatalogueIndex {
   private genreCountsMemo: readonly GenreCount[] | undefined;
+  /**
+   * The words of `q` this version has planned (typo lookup and postings), by word and whether it was
+   * the last (prefix) word. A word's plan depends on the index alone, and the same words come back
+   * keystroke after keystroke and user after user; the trie walk of a long word with two typos is
+   * most of such a query's time. Bounded by bytes; gone with the version.
+   */
+  readonly wordPlans: ByteLru<WordPlan>;
 
-  constructor(readonly data: IndexData) {}
+  constructor(
+    readonly data: IndexData,
+    options: { readonly wordCacheBytes?: number } = {},
+  ) {
+    this.wordPlans = new ByteLru(options.wordCacheBytes ?? DEFAULT_WORD_CACHE_BYTES);
+  }
 
   /** Builds an index in this process: for tests, tools and the ingestion run. */
   static build(version: string, movies: readonly Movie[]): CatalogueIndex {

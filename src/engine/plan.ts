@@ -84,6 +84,15 @@ export function planQuery(index: CatalogueIndex, query: MovieQuery, without?: Fa
 
 /** The last word of `q` also matches as a prefix: search as you type. */
 function planWord(index: CatalogueIndex, word: string, last: boolean): WordPlan {
+  const key = last ? `p${word}` : `w${word}`;
+  const cached = index.wordPlans.get(key);
+  if (cached !== undefined) return cached;
+  const plan = planWordAfresh(index, word, last);
+  index.wordPlans.set(key, plan, wordPlanBytes(plan));
+  return plan;
+}
+
+function planWordAfresh(index: CatalogueIndex, word: string, last: boolean): WordPlan {
   const { words: w, size } = index.data;
   const points = codePoints(word);
   const matches = matchWord(w.trie, points, typoBudget(points.length), last);
@@ -110,6 +119,25 @@ function planWord(index: CatalogueIndex, word: string, last: boolean): WordPlan 
   }
   const title = unionOfLists(titleLists, size);
   return { matches, title, any: union([title, unionOfLists(castLists, size)]) };
+}
+
+/**
+ * What a cached plan holds on to: the arrays it owns. Postings read straight from the index are
+ * views of the index's own buffer and cost nothing more; unions it built own their buffer.
+ */
+function wordPlanBytes(plan: WordPlan): number {
+  const m = plan.matches;
+  let bytes = 256 + m.wholeIds.byteLength * 2 + m.prefixLo.byteLength * 3 + m.prefixNodes.length * 8 + m.typed.length * 8;
+  const owned = (array: Int32Array | Uint32Array) =>
+    array.byteOffset === 0 && array.buffer.byteLength === array.byteLength ? array.byteLength : 0;
+  const pending: DocSet[] = [plan.title, plan.any];
+  for (let set = pending.pop(); set !== undefined; set = pending.pop()) {
+    bytes += 32;
+    if (set.kind === 'list') bytes += owned(set.ranks);
+    else if (set.kind === 'bitmap') bytes += owned(set.bits);
+    else if (set.kind === 'union' || set.kind === 'and') pending.push(...set.sets);
+  }
+  return bytes;
 }
 
 function addRange(lists: Int32Array[], postings: Postings, lo: number, hi: number): void {

@@ -149,3 +149,30 @@ test('per-year and per-genre counts equal counts taken straight from the raw see
   const drama = searchMovies(index, toSearch({ cast: [], genres: ['drama'], sort: 'year:desc' }, 1, { count: 'true' }));
   assert.equal(drama.total, raw.filter((r) => r.genres.includes('Drama')).length);
 });
+
+test('words planned once and served from the word cache give the answers of a fresh lookup, under any eviction', () => {
+  fc.assert(
+    fc.property(
+      arbitraryCatalogue.chain((movies) =>
+        fc.tuple(fc.constant(movies), fc.array(arbitraryRequest(movies), { minLength: 1, maxLength: 8 }), fc.constantFrom(0, 600, 1 << 20)),
+      ),
+      ([movies, requests, cacheBytes]) => {
+        const data = CatalogueIndex.build('v', movies).data;
+        // A tiny bound evicts between requests; zero caches nothing; a large one keeps every word.
+        const cached = new CatalogueIndex(data, { wordCacheBytes: cacheBytes });
+        // Each q again with its words rotated: a word planned as the last (a prefix) comes back as a whole word, and the other way round.
+        const rotated = requests.map((r) =>
+          r.q === undefined ? r : { ...r, q: [...r.q.split(' ').slice(1), r.q.split(' ')[0]].join(' ') },
+        );
+        for (const r of [...requests, ...rotated, ...requests]) {
+          const request = toSearch(r, 5, { count: 'true', facets: 'genre,cast', highlight: 'true' });
+          const fresh = searchMovies(new CatalogueIndex(data, { wordCacheBytes: 0 }), request);
+          assert.deepEqual(searchMovies(cached, request), fresh, JSON.stringify(r));
+        }
+        if (cacheBytes === 0) assert.equal(cached.wordPlans.size, 0);
+        else if (cacheBytes === 1 << 20 && requests.some((r) => r.q !== undefined)) assert.ok(cached.wordPlans.size > 0);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
