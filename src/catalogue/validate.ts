@@ -36,14 +36,29 @@ function own(record: Record<string, unknown>, field: string): unknown {
   return Object.prototype.hasOwnProperty.call(record, field) ? record[field] : undefined;
 }
 
-function stringList(value: unknown, field: string): string[] | string {
+/**
+ * One copy of each name: JSON.parse gives every occurrence of "Drama" or "John Wayne" its own string,
+ * and a million-movie catalogue repeats its cast and genre names millions of times.
+ */
+export class StringPool {
+  private readonly strings = new Map<string, string>();
+
+  intern(s: string): string {
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    this.strings.set(s, s);
+    return s;
+  }
+}
+
+function stringList(value: unknown, field: string, pool: StringPool | undefined): string[] | string {
   if (!Array.isArray(value)) return `${field} must be an array of strings`;
   if (value.length > RECORD_LIMITS.listItems) return `${field} has ${value.length} entries, more than ${RECORD_LIMITS.listItems}`;
   const out: string[] = [];
   for (const [i, item] of value.entries()) {
     if (typeof item !== 'string' || item.trim() === '') return `${field}[${i}] must be a non-empty string`;
     if (item.length > RECORD_LIMITS.listItemLength) return `${field}[${i}] is longer than ${RECORD_LIMITS.listItemLength} characters`;
-    out.push(item);
+    out.push(pool === undefined ? item : pool.intern(item));
   }
   return out;
 }
@@ -66,7 +81,7 @@ function optionalDimension(value: unknown, field: OptionalField): number | undef
  * Checks one record of a seed or update file. Unknown fields are ignored; the optional upstream
  * fields treat `null` as absent, as upstream files use both.
  */
-export function validateRecord(raw: unknown): RecordValidation {
+export function validateRecord(raw: unknown, pool?: StringPool): RecordValidation {
   if (!isPlainObject(raw)) return { ok: false, reason: 'record must be a JSON object' };
   const title = own(raw, 'title');
   if (typeof title !== 'string' || title.trim() === '') return { ok: false, reason: 'title must be a non-empty string' };
@@ -80,7 +95,7 @@ export function validateRecord(raw: unknown): RecordValidation {
   for (const field of ['cast', 'genres'] as const) {
     const value = own(raw, field);
     if (value === undefined) continue;
-    const list = stringList(value, field);
+    const list = stringList(value, field, pool);
     if (typeof list === 'string') return { ok: false, reason: list };
     fields[field] = list;
   }

@@ -1,7 +1,7 @@
 import { movieId } from '../catalogue/id.js';
 import { movieKey } from '../catalogue/normalise.js';
 import type { Movie } from '../catalogue/movie.js';
-import { validateRecord } from '../catalogue/validate.js';
+import { StringPool, validateRecord } from '../catalogue/validate.js';
 
 export interface RejectedRecord {
   /** Position in the source array. */
@@ -22,8 +22,9 @@ export function catalogueFromSeed(records: readonly unknown[]): SeedCatalogue {
   const movies: Movie[] = [];
   const rejected: RejectedRecord[] = [];
   const occurrences = new Map<string, number>();
+  const names = new StringPool();
   records.forEach((raw, index) => {
-    const result = validateRecord(raw);
+    const result = validateRecord(raw, names);
     if (!result.ok) {
       rejected.push({ index, reason: result.reason });
       return;

@@ -5,7 +5,7 @@ import { createGzip, gunzip } from 'node:zlib';
 import { compareMovies, type MovieRecord } from '../catalogue/movie.js';
 import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
 import { movieKey } from '../catalogue/normalise.js';
-import { validateRecord } from '../catalogue/validate.js';
+import { StringPool, validateRecord } from '../catalogue/validate.js';
 import type { MergedField, MovieEntry } from '../merge/merge-state.js';
 import type { Stamp } from '../merge/stamp.js';
 import { SnapshotError, type AuditEntry, type LedgerEntry, type RunSummary, type Snapshot } from './snapshot.js';
@@ -148,8 +148,9 @@ export async function decodeSnapshot(bytes: Buffer): Promise<Snapshot> {
   const audit: AuditEntry[] = [];
   for (let i = 0; i < counts.audit; i++) audit.push(line(cursor++) as AuditEntry);
   const entries: MovieEntry[] = [];
+  const names = new StringPool();
   for (let i = 0; i < counts.entries; i++) {
-    entries.push(decodeEntry(line(1 + i), i, ledger));
+    entries.push(decodeEntry(line(1 + i), i, ledger, names));
     // A serving process decodes the next version beside live traffic: give the event loop turns.
     if (i % 2000 === 1999) await yieldToEventLoop();
   }
@@ -165,13 +166,13 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function decodeEntry(raw: unknown, index: number, ledger: readonly LedgerEntry[]): MovieEntry {
+function decodeEntry(raw: unknown, index: number, ledger: readonly LedgerEntry[], names: StringPool): MovieEntry {
   const fail = (why: string) => new SnapshotError(`snapshot entry ${index + 1}: ${why}`);
   if (typeof raw !== 'object' || raw === null) throw fail('not an object');
   const { id, deleted, stamps, ...rest } = raw as { id?: unknown; deleted?: unknown; stamps?: unknown };
   if (typeof id !== 'string' || !MOVIE_ID_PATTERN.test(id)) throw fail('invalid id');
   if (typeof deleted !== 'boolean') throw fail('invalid deleted flag');
-  const checked = validateRecord(rest);
+  const checked = validateRecord(rest, names);
   if (!checked.ok) throw fail(checked.reason);
   const values = { cast: [], genres: [], ...checked.record.fields } as MovieRecord;
   const decodedStamps: Partial<Record<MergedField, Stamp>> = {};
