@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   console.log(sections[sections.length - 1]);
   // A million movies take a minute and a few GiB to generate and index: asked for, not by default.
   if (process.env.BENCH_ENGINE_LARGE) {
-    sections.push(await benchSearchLarge(process.env.BENCH_ENGINE_LARGE));
+    sections.push(await benchSearchLarge(process.env.BENCH_ENGINE_LARGE, paths));
     console.log(sections[sections.length - 1]);
   }
 

@@ -136,7 +136,7 @@ export async function benchSearch(
 }
 
 /** The `q` mix over a large catalogue, generated to a temporary file and indexed in this process. */
-export async function benchSearchLarge(sizeText: string): Promise<string> {
+export async function benchSearchLarge(sizeText: string, filterPaths: readonly string[]): Promise<string> {
   const size = parseSize(sizeText);
   const dir = mkdtempSync(join(tmpdir(), 'cinedex-search-large-'));
   try {
@@ -146,6 +146,7 @@ export async function benchSearchLarge(sizeText: string): Promise<string> {
     const index = CatalogueIndex.build('large', movies);
     const buildSeconds = (performance.now() - started) / 1000;
     const workloads: Workload[] = [
+      { name: 'filter mix (queries.txt, the existing contract)', target: 'p99 < 100 µs', requests: engineRequests(filterPaths) },
       {
         name: '`q`: generated mix (typed prefixes, a typo, title + surname, a cast name)',
         target: 'p99 < 5 ms',
