@@ -5,6 +5,7 @@ import type { IndexData, Postings, TermTable } from './index-data.js';
 import type { Position } from './movie-query.js';
 import type { WordPlan } from './plan.js';
 import { lookup, stringAt, tableSize } from './string-table.js';
+import { trieReach } from './typo.js';
 
 /** The word-plan cache's bound per version (two versions live side by side during a swap). */
 export const DEFAULT_WORD_CACHE_BYTES = 16 * 1024 * 1024;
@@ -28,6 +29,7 @@ export class CatalogueIndex {
    * most of such a query's time. Bounded by bytes; gone with the version.
    */
   readonly wordPlans: ByteLru<WordPlan>;
+  private wordReachMemo: Int32Array | undefined;
 
   constructor(
     readonly data: IndexData,
@@ -39,6 +41,11 @@ export class CatalogueIndex {
   /** Builds an index in this process: for tests, tools and the ingestion run. */
   static build(version: string, movies: readonly Movie[]): CatalogueIndex {
     return new CatalogueIndex(buildIndex(version, movies));
+  }
+
+  /** How deep the word trie goes below each node (typo.ts's trieReach), derived on the first `q` of this version. */
+  get wordReach(): Int32Array {
+    return (this.wordReachMemo ??= trieReach(this.data.words.trie));
   }
 
   get version(): string {

@@ -95,7 +95,7 @@ function planWord(index: CatalogueIndex, word: string, last: boolean): WordPlan 
 function planWordAfresh(index: CatalogueIndex, word: string, last: boolean): WordPlan {
   const { words: w, size } = index.data;
   const points = codePoints(word);
-  const matches = matchWord(w.trie, points, typoBudget(points.length), last);
+  const matches = matchWord(w.trie, points, typoBudget(points.length), last, index.wordReach);
   const titleLists: Int32Array[] = [];
   const castLists: Int32Array[] = [];
   const covered: [number, number][] = [];

@@ -59,11 +59,19 @@ const BIT_PARALLEL_MAX = 30;
  * row of the distance table per node, O(length) per node) is replaced for ordinary words by its
  * bit-parallel form: O(budget) integer operations per node.
  */
-export function matchWord(trie: Trie, query: readonly number[], budget: number, prefix: boolean): WordMatches {
+export function matchWord(
+  trie: Trie,
+  query: readonly number[],
+  budget: number,
+  prefix: boolean,
+  reach: Int32Array = trieReach(trie),
+): WordMatches {
   const whole: WholeMatch[] = [];
   const ranges: PrefixRange[] = [];
-  if (query.length <= BIT_PARALLEL_MAX) walkByBits(trie, query, budget, prefix, whole, ranges);
-  else walkByRows(trie, query, budget, prefix, whole, ranges);
+  // No match, whole or prefix, is shorter than the query less its typos: subtrees that never get that deep are skipped.
+  const shortest = query.length - budget;
+  if (query.length <= BIT_PARALLEL_MAX) walkByBits(trie, query, budget, prefix, reach, shortest, whole, ranges);
+  else walkByRows(trie, query, budget, prefix, reach, shortest, whole, ranges);
 
   whole.sort((a, b) => a[0] - b[0]);
   const flat = flatten(ranges);
@@ -115,6 +123,8 @@ function walkByBits(
   query: readonly number[],
   budget: number,
   prefix: boolean,
+  reach: Int32Array,
+  shortest: number,
   whole: WholeMatch[],
   ranges: PrefixRange[],
 ): void {
@@ -150,6 +160,10 @@ function walkByBits(
   let node = 1;
   while (node < stop) {
     while ((end[state[at + 5] as number] as number) <= node) at -= W;
+    if ((reach[node] as number) < shortest) {
+      node = end[node] as number;
+      continue;
+    }
     const c = label[node] as number;
     const b = c < 128 ? (ascii[c] as number) : (otherMasks[otherChars.indexOf(c)] ?? 0);
     const r0 = state[at] as number;
@@ -186,6 +200,8 @@ function walkByRows(
   query: readonly number[],
   budget: number,
   prefix: boolean,
+  reach: Int32Array,
+  shortest: number,
   whole: WholeMatch[],
   ranges: PrefixRange[],
 ): void {
@@ -200,6 +216,7 @@ function walkByRows(
     const parentRow = rows[depth] as Int32Array;
     const grandRow = depth > 0 ? (rows[depth - 1] as Int32Array) : parentRow;
     for (let child = node + 1; child < (end[node] as number); child = end[child] as number) {
+      if ((reach[child] as number) < shortest) continue;
       const c = label[child] as number;
       const row = rows[depth + 1] as Int32Array;
       row[0] = depth + 1;
@@ -224,6 +241,25 @@ function walkByRows(
     }
   };
   visit(0, 0, -1, Infinity, 0);
+}
+
+/**
+ * The depth of the deepest node below each trie node (itself included): the length of the longest
+ * word, or word start, that a walk can reach through it. Derived from the trie in two passes over
+ * its arrays, once per index version (CatalogueIndex keeps it).
+ */
+export function trieReach(trie: Trie): Int32Array {
+  const { end } = trie;
+  const n = end.length;
+  const depth = new Int32Array(n);
+  const reach = new Int32Array(n);
+  for (let v = 0; v < n; v++) for (let c = v + 1; c < (end[v] as number); c = end[c] as number) depth[c] = (depth[v] as number) + 1;
+  for (let v = n - 1; v >= 0; v--) {
+    let deepest = depth[v] as number;
+    for (let c = v + 1; c < (end[v] as number); c = end[c] as number) deepest = Math.max(deepest, reach[c] as number);
+    reach[v] = deepest;
+  }
+  return reach;
 }
 
 /**
