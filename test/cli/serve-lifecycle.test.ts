@@ -219,8 +219,13 @@ describe('the embedded default ingests what providers drop in the inbox folder',
           60_000,
           'the new movie to be served',
         );
-        const status = (await (await fetch(`${serve.base}/v1/status`)).json()) as { movies: number };
-        assert.equal(status.movies, 28_796);
+        // Each worker takes the new version on its own refresh, so the next request may reach one that has not yet:
+        // the count must arrive, not be there already.
+        await waitFor(
+          async () => ((await (await fetch(`${serve.base}/v1/status`)).json()) as { movies: number }).movies === 28_796,
+          10_000,
+          'the status to count the new movie',
+        );
         await waitFor(
           () => Promise.resolve(/"object":"acme\/broken.json".*"status":"rejected"/.test(serve.output())),
           10_000,
