@@ -8,7 +8,7 @@ import { lookup, stringAt, tableSize } from './string-table.js';
 import { trieReach } from './typo.js';
 
 /** The word-plan cache's bound per version (two versions live side by side during a swap). */
-export const DEFAULT_WORD_CACHE_BYTES = 16 * 1024 * 1024;
+const DEFAULT_WORD_CACHE_BYTES = 16 * 1024 * 1024;
 
 export interface GenreCount {
   readonly genre: string;

@@ -45,6 +45,21 @@ interface PrefixRange {
   node: number;
 }
 
+/**
+ * One walk of the trie for one query word: adds to `whole` and `ranges` every match within `budget`
+ * typos, never entering a subtree whose deepest node (`reach`) is shallower than `shortest`.
+ */
+type Walk = (
+  trie: Trie,
+  query: readonly number[],
+  budget: number,
+  prefix: boolean,
+  reach: Int32Array,
+  shortest: number,
+  whole: WholeMatch[],
+  ranges: PrefixRange[],
+) => void;
+
 /** Query words up to this many code points are walked with one bit per character of a 32-bit integer. */
 const BIT_PARALLEL_MAX = 30;
 
@@ -118,16 +133,7 @@ export function matchWord(
  * cells that are at most d. The budget is never above 2, so the three levels are always computed
  * and the budget only picks the level that decides whether a subtree is worth walking.
  */
-function walkByBits(
-  trie: Trie,
-  query: readonly number[],
-  budget: number,
-  prefix: boolean,
-  reach: Int32Array,
-  shortest: number,
-  whole: WholeMatch[],
-  ranges: PrefixRange[],
-): void {
+const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, ranges) => {
   const m = query.length;
   const mask = (1 << (m + 1)) - 1;
   const full = 1 << m;
@@ -192,19 +198,10 @@ function walkByBits(
     state[at + 6] = best;
     node++;
   }
-}
+};
 
 /** The same walk with whole rows of the distance table, for query words too long for 32 bits. */
-function walkByRows(
-  trie: Trie,
-  query: readonly number[],
-  budget: number,
-  prefix: boolean,
-  reach: Int32Array,
-  shortest: number,
-  whole: WholeMatch[],
-  ranges: PrefixRange[],
-): void {
+const walkByRows: Walk = (trie, query, budget, prefix, reach, shortest, whole, ranges) => {
   const m = query.length;
   const maxDepth = m + budget + 1;
   const rows: Int32Array[] = Array.from({ length: maxDepth + 1 }, () => new Int32Array(m + 1));
@@ -241,7 +238,7 @@ function walkByRows(
     }
   };
   visit(0, 0, -1, Infinity, 0);
-}
+};
 
 /**
  * The depth of the deepest node below each trie node (itself included): the length of the longest
@@ -249,6 +246,7 @@ function walkByRows(
  * its arrays, once per index version (CatalogueIndex keeps it).
  */
 export function trieReach(trie: Trie): Int32Array {
+  // Depths counted again rather than read from trie.depth: those are bytes, and a title word can be longer than 255.
   const { end } = trie;
   const n = end.length;
   const depth = new Int32Array(n);
