@@ -2,7 +2,7 @@ import { buildIndex } from '../engine/build-index.js';
 import type { Movie } from '../catalogue/movie.js';
 import { PreconditionFailedError, type ObjectStore } from '../store/object-store.js';
 import { AUDIT_BUCKETS, bucketOf, decodeBucket, encodeBucket, type AuditRecord } from './audit.js';
-import { decodeSnapshot, encodeSnapshot, sha256Hex } from './codec.js';
+import { decodeSnapshot, encodeSnapshot, sha256Hex } from './state-codec.js';
 import { decodeSegment, encodeSegment, SEGMENT_FORMAT, type Segment } from './segment-codec.js';
 import {
   AUDIT_PREFIX,

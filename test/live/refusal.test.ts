@@ -11,7 +11,7 @@ import { SnapshotRefresher } from '../../src/live/refresher.js';
 import { MergeState } from '../../src/merge/merge-state.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import { POINTER_KEY, type SegmentPointer } from '../../src/snapshot/snapshot.js';
-import { sha256Hex } from '../../src/snapshot/codec.js';
+import { sha256Hex } from '../../src/snapshot/state-codec.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
 import { startS3, type S3Server } from '../support/s3-server.js';
 import { seedIndex } from '../support/seed-index.js';

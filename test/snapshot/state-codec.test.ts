@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { MergeState } from '../../src/merge/merge-state.js';
 import { validateRecord, type ValidRecord } from '../../src/catalogue/validate.js';
-import { decodeSnapshot, encodeSnapshot } from '../../src/snapshot/codec.js';
+import { decodeSnapshot, encodeSnapshot } from '../../src/snapshot/state-codec.js';
 import type { LedgerEntry, Snapshot } from '../../src/snapshot/snapshot.js';
 import { seedIndex } from '../support/seed-index.js';
 

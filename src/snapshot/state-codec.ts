@@ -1,3 +1,8 @@
+/**
+ * The merge state's codec: every entry with its field stamps, the ledger and the run summaries
+ * (and the audit, in format 1 snapshots), as gzipped NDJSON. The next ingestion run reads it to
+ * merge on top; replicas serve the segment instead (segment-codec.ts).
+ */
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { once } from 'node:events';
