@@ -1,4 +1,4 @@
-import type { CatalogueReader } from '../snapshot/dataset.js';
+import type { CatalogueReader } from '../snapshot/catalogue-reader.js';
 import type { HttpMetrics } from './metrics.js';
 import type { MoviesAnswers } from './movies-answer.js';
 

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CatalogueReader } from '../snapshot/dataset.js';
+import type { CatalogueReader } from '../snapshot/catalogue-reader.js';
 import type { ResponseCache } from './response-cache.js';
 
 /** Buckets reach down to 50 µs: the API answers in well under a millisecond. */

@@ -6,7 +6,7 @@ import type { CursorCodec } from '../query/cursor.js';
 import { parseListRequest, searchRequestOf } from '../query/parse-query.js';
 import { pageBody } from './page-body.js';
 import { QueryError } from '../query/query-error.js';
-import type { CatalogueReader, WarmedVersion } from '../snapshot/dataset.js';
+import type { CatalogueReader, WarmedVersion } from '../snapshot/catalogue-reader.js';
 import { jsonAnswer, notModifiedAnswer, NOT_READY, problemAnswer, type Answer } from './answer.js';
 import type { CachedAnswer, ResponseCache } from './response-cache.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';

@@ -8,7 +8,7 @@ import { PROBLEM_TYPES, problem } from '../node-http/problem.js';
 import { RequestIds } from '../node-http/request-id.js';
 import { createNodeServer, MAX_HEADER_BYTES } from '../node-http/server-factory.js';
 import { CursorCodec } from '../query/cursor.js';
-import type { CatalogueReader } from '../snapshot/dataset.js';
+import type { CatalogueReader } from '../snapshot/catalogue-reader.js';
 import { accessControl, type AccessOptions } from './access.js';
 import { internalError, sendProblem } from './answer.js';
 import type { RouteContext } from './context.js';

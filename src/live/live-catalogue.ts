@@ -1,4 +1,4 @@
-import type { CatalogueReader, Dataset, WarmedVersion, VersionWarmer } from '../snapshot/dataset.js';
+import type { CatalogueReader, Dataset, WarmedVersion, VersionWarmer } from '../snapshot/catalogue-reader.js';
 
 /** What warming a version took: the time, the queries warmed, and what went short. */
 export interface WarmReport {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { repeatEvery } from '../runtime/repeat.js';
-import { loadDataset } from '../snapshot/dataset.js';
+import { loadDataset } from '../snapshot/load-dataset.js';
 import type { SnapshotRepository } from '../snapshot/repository.js';
 import { SnapshotError, type RefusalReason } from '../snapshot/snapshot.js';
 import type { LiveCatalogue, WarmReport } from './live-catalogue.js';

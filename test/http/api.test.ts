@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Movie } from '../../src/catalogue/movie.js';
-import type { Dataset } from '../../src/snapshot/dataset.js';
+import type { Dataset } from '../../src/snapshot/catalogue-reader.js';
 import { referenceSearch, type ReferenceQuery } from '../support/reference-search.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
 import { rawRequest } from '../support/raw-http.js';

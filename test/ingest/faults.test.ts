@@ -10,7 +10,7 @@ import type { Movie } from '../../src/catalogue/movie.js';
 import { runIngestion } from '../../src/ingest/ingestion.js';
 import { MergeState } from '../../src/merge/merge-state.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
-import { loadDataset } from '../../src/snapshot/dataset.js';
+import { loadDataset } from '../../src/snapshot/load-dataset.js';
 import { POINTER_KEY, type SegmentPointer } from '../../src/snapshot/snapshot.js';
 import { LiveCatalogue } from '../../src/live/live-catalogue.js';
 import { SnapshotRefresher } from '../../src/live/refresher.js';

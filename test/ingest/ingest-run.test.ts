@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { movieId } from '../../src/catalogue/id.js';
 import type { Movie } from '../../src/catalogue/movie.js';
-import { loadDataset } from '../../src/snapshot/dataset.js';
+import { loadDataset } from '../../src/snapshot/load-dataset.js';
 import { seededFolder } from '../support/catalogue-store.js';
 
 const seed: Movie[] = [

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { movieId } from '../../src/catalogue/id.js';
 import { MergeState } from '../../src/merge/merge-state.js';
 import { encodeSnapshot, sha256Hex } from '../../src/snapshot/state-codec.js';
-import { loadDataset } from '../../src/snapshot/dataset.js';
+import { loadDataset } from '../../src/snapshot/load-dataset.js';
 import { POINTER_KEY, type LegacyPointer } from '../../src/snapshot/snapshot.js';
 import { seededFolder, silent } from '../support/catalogue-store.js';
 import { seedIndex } from '../support/seed-index.js';

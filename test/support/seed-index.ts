@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import { catalogueFromSeed } from '../../src/seed/seed-catalogue.js';
-import type { Dataset } from '../../src/snapshot/dataset.js';
+import type { Dataset } from '../../src/snapshot/catalogue-reader.js';
 import { seedPath } from './paths.js';
 
 let cached: { movies: Movie[]; index: CatalogueIndex } | undefined;

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Movie } from '../../src/catalogue/movie.js';
-import type { HistoryEntry } from '../../src/snapshot/dataset.js';
+import type { HistoryEntry } from '../../src/snapshot/catalogue-reader.js';
 import { LiveCatalogue } from '../../src/live/live-catalogue.js';
 import { SnapshotRefresher } from '../../src/live/refresher.js';
 import { webRoutes } from '../../src/web/web-routes.js';

@@ -3,7 +3,7 @@ import { MOVIE_ID_PATTERN } from '../../catalogue/id.js';
 import { etagFor, matchesIfNoneMatch } from '../../node-http/etag.js';
 import { PROBLEM_TYPES, problem } from '../../node-http/problem.js';
 import { jsonAnswer, NOT_READY, notModifiedAnswer, sendAnswer, sendProblem } from '../answer.js';
-import type { HistoryEntry } from '../../snapshot/dataset.js';
+import type { HistoryEntry } from '../../snapshot/catalogue-reader.js';
 import type { RouteContext } from '../context.js';
 import { historySchema, movieByIdSchema } from '../schemas.js';
 

@@ -1,57 +1,9 @@
 import type { Movie } from '../catalogue/movie.js';
 import { CatalogueIndex } from '../engine/catalogue-index.js';
 import { auditRecord, bucketOf, historyOf, type AuditRecord, type HistoryEntry } from './audit.js';
+import type { Dataset } from './catalogue-reader.js';
 import type { SnapshotRepository } from './repository.js';
-import type { LedgerEntry, Pointer, RunSummary } from './snapshot.js';
-
-export type { HistoryEntry } from './audit.js';
-
-export interface LastRun {
-  readonly summary: RunSummary;
-  /** The objects that run processed, with rejection reasons. */
-  readonly objects: readonly LedgerEntry[];
-}
-
-/**
- * Everything a serving process answers from, for one version: the search index plus provenance.
- * Loaded whole and swapped whole.
- */
-export interface Dataset {
-  readonly index: CatalogueIndex;
-  /** Absent when the data did not come from a published snapshot (tests, tools). */
-  readonly pointer?: Pointer;
-  readonly lastRun?: LastRun;
-  /** A movie's changes, newest first; may read the store (the audit lives apart from the index). */
-  history(id: string): Promise<HistoryEntry[]>;
-}
-
-/**
- * What the servers read: the dataset being served, if any, and when it was loaded. Read-only on
- * purpose: swapping versions belongs to the serving lifecycle (live/), never to a request.
- */
-export interface CatalogueReader {
-  readonly dataset: Dataset | undefined;
-  readonly loadedAt: Date | undefined;
-  /**
-   * Registers a warmer of per-version state (the response cache) to run before a new version
-   * serves. Readers that never change version (tests, tools) need not implement it.
-   */
-  beforeSwap?(warm: VersionWarmer): void;
-}
-
-/**
- * Warms per-version state for `next` off the request path, stopping at `deadline` (a
- * performance.now() time); `install` then runs in the same tick as the swap, so no request sees
- * the new version with the old state, or the old version with the new state.
- */
-export type VersionWarmer = (next: Dataset, deadline: number) => Promise<WarmedVersion>;
-
-export interface WarmedVersion {
-  install(): void;
-  /** Queries warmed, and whether the deadline cut warming short. */
-  readonly queries: number;
-  readonly timedOut: boolean;
-}
+import type { Pointer } from './snapshot.js';
 
 /** Audit buckets kept per dataset: a few recent ones answer a reader browsing around one movie. */
 const BUCKETS_KEPT = 8;
