@@ -5,12 +5,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config/config.js';
 import { createLogger } from '../runtime/logger.js';
-import { openStores } from '../runtime/stores.js';
+import { openCatalogueStores } from '../runtime/catalogue-stores.js';
 import { runIngestion } from './ingestion.js';
 
 const config = workerData as Config;
 const log = createLogger(config.logLevel, { role: 'ingest', thread: 'worker' });
-const { repository, inbox } = await openStores(config);
+const { repository, inbox } = await openCatalogueStores(config);
 
 parentPort?.on('message', (message: { readonly type: 'run'; readonly id: number }) => {
   runIngestion({ repository, inbox, maxObjectBytes: config.maxUpdateBytes, log }).then(

@@ -13,7 +13,7 @@ import { registerRefreshMetrics } from '../../live/refresh-metrics.js';
 import { isStopMessage, leaveCluster, Supervisor } from '../../runtime/cluster.js';
 import { Drain } from '../../runtime/drain.js';
 import { createLogger } from '../../runtime/logger.js';
-import { openStores, type Stores } from '../../runtime/stores.js';
+import { openCatalogueStores, type CatalogueStores } from '../../runtime/catalogue-stores.js';
 import { seedSourceOf } from '../../seed/load-seed.js';
 import { seedIfEmpty } from '../../seed/publish-seed.js';
 import { webRoutes } from '../../web/web-routes.js';
@@ -26,14 +26,14 @@ export class StartupError extends Error {
 export async function runServe(config: Config): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);
   const log = createLogger(config.logLevel, cluster.isWorker ? { role: 'serve', worker: cluster.worker?.id } : { role: 'serve' });
-  const stores = await openStores(config);
+  const stores = await openCatalogueStores(config);
   // In a cluster the primary seeds and ingests; a single process does everything itself.
   const standalone = !cluster.isWorker;
   if (standalone) await seedIfEmpty(stores.repository, seedSourceOf(config), log);
   await startServing(config, stores, log, standalone);
 }
 
-async function startServing(config: Config, stores: Stores, log: Logger, standalone: boolean): Promise<void> {
+async function startServing(config: Config, stores: CatalogueStores, log: Logger, standalone: boolean): Promise<void> {
   const live = new LiveCatalogue();
   const refresher = new SnapshotRefresher(stores.repository, live, log, config.warmDeadlineSeconds);
   const registry = new Registry();
@@ -98,7 +98,7 @@ async function startServing(config: Config, stores: Stores, log: Logger, standal
 
 async function runPrimary(config: Config): Promise<void> {
   const log = createLogger(config.logLevel, { role: 'primary' });
-  const stores = await openStores(config);
+  const stores = await openCatalogueStores(config);
   await seedIfEmpty(stores.repository, seedSourceOf(config), log);
   const ingester = new IngestWorker(config);
   const scheduler = new IngestScheduler(

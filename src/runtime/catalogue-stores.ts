@@ -3,13 +3,17 @@ import { SnapshotRepository } from '../snapshot/repository.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { openStore, type S3Settings } from '../store/open-store.js';
 
-export interface Stores {
+export interface CatalogueStores {
   readonly repository: SnapshotRepository;
   readonly inbox: ObjectStore;
 }
 
-/** The catalogue's own store and the providers' inbox, as configured. */
-export async function openStores(config: Config): Promise<Stores> {
+/**
+ * The two stores a cinedex command works on, as configured: the catalogue's own (behind its snapshot
+ * repository) and the providers' inbox. Each is one object store opened from its location by
+ * store/open-store.ts, with the configuration's S3 settings.
+ */
+export async function openCatalogueStores(config: Config): Promise<CatalogueStores> {
   const s3: S3Settings = {
     ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
     ...(config.s3Region ? { region: config.s3Region } : {}),
