@@ -18,7 +18,7 @@ export class IngestScheduler {
   private status: SchedulerState = {};
 
   constructor(
-    /** One ingestion run (in `cinedex serve`, on its own thread: see IngestWorker). */
+    /** One ingestion run (in `cinedex serve`, on its own thread: see ThreadedIngester). */
     private readonly ingest: () => Promise<IngestOutcome>,
     private readonly log: Logger,
     private readonly onPublished: () => void,

@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import type { Config } from '../../config/config.js';
 import { loadApiKeys } from '../../http/access.js';
 import { buildServer } from '../../http/server.js';
-import { IngestWorker } from '../../ingest/ingest-worker.js';
+import { ThreadedIngester } from '../../ingest/threaded-ingester.js';
 import { IngestScheduler } from '../../ingest/scheduler.js';
 import { LiveCatalogue } from '../../live/live-catalogue.js';
 import { SnapshotRefresher } from '../../live/refresher.js';
@@ -38,7 +38,7 @@ async function startServing(config: Config, stores: CatalogueStores, log: Logger
   const refresher = new SnapshotRefresher(stores.repository, live, log, config.warmDeadlineSeconds);
   const registry = new Registry();
   registerRefreshMetrics(registry, refresher);
-  const ingester = standalone ? new IngestWorker(config) : undefined;
+  const ingester = standalone ? new ThreadedIngester(config) : undefined;
   const scheduler = ingester
     ? new IngestScheduler(
         () => ingester.run(),
@@ -100,7 +100,7 @@ async function runPrimary(config: Config): Promise<void> {
   const log = createLogger(config.logLevel, { role: 'primary' });
   const stores = await openCatalogueStores(config);
   await seedIfEmpty(stores.repository, seedSourceOf(config), log);
-  const ingester = new IngestWorker(config);
+  const ingester = new ThreadedIngester(config);
   const scheduler = new IngestScheduler(
     () => ingester.run(),
     log,

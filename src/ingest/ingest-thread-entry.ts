@@ -1,6 +1,7 @@
 /**
- * The ingestion worker thread's own side: it opens the stores from the configuration it was started
- * with and runs one ingestion per request from the thread that started it (ingest-worker.ts).
+ * What runs inside the ingestion thread (its entry point; threaded-ingester.ts is the serving
+ * side's handle on it). It opens the stores from the configuration it was started with and runs
+ * one ingestion per request from that handle.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config/config.js';

@@ -2,14 +2,14 @@ import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/config.js';
 import type { IngestOutcome } from './ingestion.js';
 
-/** A run that failed in the worker thread, as the thread reported it. */
-export class IngestWorkerError extends Error {
+/** A run that failed in the ingestion thread, as the thread reported it. */
+export class IngestThreadError extends Error {
   constructor(
     message: string,
     readonly code: string,
   ) {
     super(message);
-    this.name = 'IngestWorkerError';
+    this.name = 'IngestThreadError';
   }
 }
 
@@ -20,9 +20,10 @@ type Reply =
 /**
  * Ingestion runs on a thread of their own inside `cinedex serve`: merging and building the index
  * take seconds of CPU, which on the serving thread would stall every request meanwhile. One
- * long-lived thread (started on the first run, restarted if it dies) takes one run at a time.
+ * long-lived thread (started on the first run, restarted if it dies) takes one run at a time. This
+ * is the serving side's handle; the thread runs ingest-thread-entry.ts.
  */
-export class IngestWorker {
+export class ThreadedIngester {
   private worker: Worker | undefined;
   private next = 0;
   private readonly waiting = new Map<number, { resolve: (o: IngestOutcome) => void; reject: (e: Error) => void }>();
@@ -46,12 +47,12 @@ export class IngestWorker {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./ingest-thread.js', import.meta.url), { workerData: this.config });
+    const worker = new Worker(new URL('./ingest-thread-entry.js', import.meta.url), { workerData: this.config });
     worker.on('message', (reply: Reply) => {
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       if (reply.type === 'done') waiter?.resolve(reply.outcome);
-      else waiter?.reject(new IngestWorkerError(reply.error.message, reply.error.code ?? 'INGEST_FAILED'));
+      else waiter?.reject(new IngestThreadError(reply.error.message, reply.error.code ?? 'INGEST_FAILED'));
     });
     // A thread that dies fails the runs it held; the next run starts a new one.
     const fail = (error: Error) => {
@@ -60,7 +61,7 @@ export class IngestWorker {
       this.waiting.clear();
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new IngestWorkerError(`the ingestion thread exited (code ${code})`, 'INGEST_THREAD_EXITED')));
+    worker.on('exit', (code) => fail(new IngestThreadError(`the ingestion thread exited (code ${code})`, 'INGEST_THREAD_EXITED')));
     // The thread never keeps the process alive on its own: serving does.
     worker.unref();
     this.worker = worker;
