@@ -90,7 +90,6 @@ export type Pointer = LegacyPointer | SegmentPointer;
 
 export const POINTER_FORMATS = ['cinedex-pointer/1', 'cinedex-pointer/2'] as const;
 export const POINTER_KEY = 'catalogue/current.json';
-export const SNAPSHOT_PREFIX = 'catalogue/snapshots/';
 export const STATE_PREFIX = 'catalogue/state/';
 export const SEGMENT_PREFIX = 'catalogue/segments/';
 export const AUDIT_PREFIX = 'catalogue/audit/';
