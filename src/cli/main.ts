@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { CONFIG_SETTINGS, loadConfig, type Config } from '../config/config.js';
+import { loadConfig, settingsOf, type Config, type ConfiguredCommand } from '../config/config.js';
 import { EDGE_SETTINGS, loadEdgeConfig } from '../config/edge-config.js';
 import { defaultText, type Setting, type SettingInput } from '../config/settings.js';
 import { FACETS, SORT_ORDERS, type FacetName } from '../engine/movie-query.js';
@@ -13,7 +13,7 @@ import type { SearchOptions } from './commands/search.js';
  */
 const program = new Command('cinedex').description('The movie catalogue API: serve, seed, ingest, search, edge.').showHelpAfterError();
 
-/** Every setting is also a flag; the help states its variable and default. */
+/** Each setting the command reads is also one of its flags; the help states its variable and default. */
 function withSettings<C>(command: Command, settings: readonly Setting<C>[]): Command {
   for (const s of settings) {
     const flag = s.kind === 'boolean' ? `${s.flag} [bool]` : `${s.flag} <value>`;
@@ -33,12 +33,12 @@ function overridesFrom<C>(settings: readonly Setting<C>[], flags: Record<string,
   return overrides;
 }
 
-function configFrom(flags: Record<string, unknown>): Config {
-  return loadConfig(process.env, overridesFrom(CONFIG_SETTINGS, flags));
-}
-
 /** The commands that share serve's configuration, each loading its module only when it runs. */
-const CONFIGURED_COMMANDS: readonly { name: string; description: string; run: () => Promise<(config: Config) => Promise<void>> }[] = [
+const CONFIGURED_COMMANDS: readonly {
+  name: ConfiguredCommand;
+  description: string;
+  run: () => Promise<(config: Config) => Promise<void>>;
+}[] = [
   {
     name: 'serve',
     description: 'serve the API (seeds an empty store first)',
@@ -57,14 +57,14 @@ const CONFIGURED_COMMANDS: readonly { name: string; description: string; run: ()
 ];
 
 for (const command of CONFIGURED_COMMANDS) {
-  withSettings(program.command(command.name).description(command.description), CONFIG_SETTINGS).action(
-    async (flags: Record<string, unknown>) => {
-      const config = configFrom(flags);
-      await (
-        await command.run()
-      )(config);
-    },
-  );
+  const settings = settingsOf(command.name);
+  withSettings(program.command(command.name).description(command.description), settings).action(async (flags: Record<string, unknown>) => {
+    // The flags are the command's own; the environment is read in full, the same for every command.
+    const config = loadConfig(process.env, overridesFrom(settings, flags));
+    await (
+      await command.run()
+    )(config);
+  });
 }
 
 withSettings(program.command('edge').description('a caching relay in front of a cinedex server (--origin)'), EDGE_SETTINGS).action(

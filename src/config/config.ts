@@ -44,14 +44,34 @@ export interface Config extends ServerSettings {
   cursorSecret: string;
 }
 
-export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
+/** The commands configured by CONFIG_SETTINGS (`cinedex edge` has its own, EDGE_SETTINGS). */
+export const CONFIGURED_COMMANDS = ['serve', 'seed', 'ingest'] as const;
+export type ConfiguredCommand = (typeof CONFIGURED_COMMANDS)[number];
+
+/**
+ * A setting and the commands that read it: each command's help lists, and its flags accept, only
+ * its own. The environment is read whole by every command (loadConfig), as before.
+ */
+export interface ConfigSetting extends Setting<Config> {
+  readonly commands: readonly ConfiguredCommand[];
+}
+
+// `serve` seeds an empty store and ingests on its own thread, so it reads what `seed` and `ingest` read.
+const EVERY_COMMAND = CONFIGURED_COMMANDS;
+const SERVE: readonly ConfiguredCommand[] = ['serve'];
+const SEEDING: readonly ConfiguredCommand[] = ['serve', 'seed'];
+const INGESTING: readonly ConfiguredCommand[] = ['serve', 'ingest'];
+
+export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
+  // Every command logs; only serve listens.
   ...serverSettings<Config>(
     '',
     8080,
     'pino log level (JSON lines on stdout); `info` logs one line per request, `warn` leaves those out (more throughput, see docs/performance.md)',
-  ),
+  ).map((setting) => ({ ...setting, commands: setting.key === 'logLevel' ? EVERY_COMMAND : SERVE })),
   {
     key: 'seed',
+    commands: SEEDING,
     env: 'MOVIES_SEED',
     flag: '--seed',
     kind: 'string',
@@ -62,6 +82,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'seedSha256',
+    commands: SEEDING,
     env: 'MOVIES_SEED_SHA256',
     flag: '--seed-sha256',
     kind: 'string',
@@ -70,6 +91,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'dataDir',
+    commands: EVERY_COMMAND,
     env: 'MOVIES_DATA_DIR',
     flag: '--data-dir',
     kind: 'path',
@@ -79,6 +101,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'store',
+    commands: EVERY_COMMAND,
     env: 'MOVIES_STORE',
     flag: '--store',
     kind: 'string',
@@ -88,6 +111,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'inbox',
+    commands: INGESTING,
     env: 'MOVIES_INBOX',
     flag: '--inbox',
     kind: 'string',
@@ -97,6 +121,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'refreshIntervalSeconds',
+    commands: SERVE,
     env: 'MOVIES_REFRESH_INTERVAL',
     flag: '--refresh-interval',
     kind: 'seconds',
@@ -105,6 +130,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'ingestIntervalSeconds',
+    commands: SERVE,
     env: 'MOVIES_INGEST_INTERVAL',
     flag: '--ingest-interval',
     kind: 'seconds',
@@ -113,6 +139,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'maxUpdateBytes',
+    commands: INGESTING,
     env: 'MOVIES_MAX_UPDATE_BYTES',
     flag: '--max-update-bytes',
     kind: 'bytes',
@@ -122,6 +149,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'responseCacheBytes',
+    commands: SERVE,
     env: 'MOVIES_RESPONSE_CACHE_BYTES',
     flag: '--response-cache-bytes',
     kind: 'bytes',
@@ -131,6 +159,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'warmQueries',
+    commands: SERVE,
     env: 'MOVIES_WARM_QUERIES',
     flag: '--warm-queries',
     kind: 'integer',
@@ -141,6 +170,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'warmDeadlineSeconds',
+    commands: SERVE,
     env: 'MOVIES_WARM_DEADLINE',
     flag: '--warm-deadline',
     kind: 'seconds',
@@ -149,6 +179,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'workers',
+    commands: SERVE,
     env: 'MOVIES_WORKERS',
     flag: '--workers',
     kind: 'integer',
@@ -160,6 +191,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'drainSeconds',
+    commands: SERVE,
     env: 'MOVIES_DRAIN_SECONDS',
     flag: '--drain-seconds',
     kind: 'seconds',
@@ -168,6 +200,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'apiKeysFile',
+    commands: SERVE,
     env: 'MOVIES_API_KEYS',
     flag: '--api-keys',
     kind: 'path',
@@ -176,6 +209,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'requireApiKey',
+    commands: SERVE,
     env: 'MOVIES_REQUIRE_API_KEY',
     flag: '--require-api-key',
     kind: 'boolean',
@@ -184,6 +218,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'rateLimit',
+    commands: SERVE,
     env: 'MOVIES_RATE_LIMIT',
     flag: '--rate-limit',
     kind: 'rate',
@@ -193,6 +228,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'rateBurst',
+    commands: SERVE,
     env: 'MOVIES_RATE_BURST',
     flag: '--rate-burst',
     kind: 'integer',
@@ -203,24 +239,35 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'tlsCert',
+    commands: SERVE,
     env: 'TLS_CERT',
     flag: '--tls-cert',
     kind: 'path',
     defaultText: 'none',
     description: 'PEM certificate: serve HTTPS when set with TLS_KEY',
   },
-  { key: 'tlsKey', env: 'TLS_KEY', flag: '--tls-key', kind: 'path', defaultText: 'none', description: 'PEM private key' },
+  { key: 'tlsKey', commands: SERVE, env: 'TLS_KEY', flag: '--tls-key', kind: 'path', defaultText: 'none', description: 'PEM private key' },
   {
     key: 's3Endpoint',
+    commands: EVERY_COMMAND,
     env: 'AWS_ENDPOINT_URL',
     flag: '--s3-endpoint',
     kind: 'string',
     defaultText: 'AWS',
     description: 'S3-compatible endpoint (MinIO, …); path-style addressing is then used',
   },
-  { key: 's3Region', env: 'AWS_REGION', flag: '--s3-region', kind: 'string', defaultText: 'SDK default chain', description: 'S3 region' },
+  {
+    key: 's3Region',
+    commands: EVERY_COMMAND,
+    env: 'AWS_REGION',
+    flag: '--s3-region',
+    kind: 'string',
+    defaultText: 'SDK default chain',
+    description: 'S3 region',
+  },
   {
     key: 's3Sse',
+    commands: EVERY_COMMAND,
     env: 'MOVIES_S3_SSE',
     flag: '--s3-sse',
     kind: 'string',
@@ -230,6 +277,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 's3KmsKeyId',
+    commands: EVERY_COMMAND,
     env: 'MOVIES_S3_KMS_KEY_ID',
     flag: '--s3-kms-key-id',
     kind: 'string',
@@ -238,6 +286,7 @@ export const CONFIG_SETTINGS: readonly Setting<Config>[] = [
   },
   {
     key: 'cursorSecret',
+    commands: SERVE,
     env: 'MOVIES_CURSOR_SECRET',
     flag: '--cursor-secret',
     kind: 'string',
@@ -268,6 +317,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigInput = {}):
 function defaultInbox(store: string): string {
   if (store.startsWith('s3://')) return `${store.replace(/\/+$/, '')}/inbox/`;
   return resolve(store, 'inbox');
+}
+
+/** The settings `command` reads, in list order (a default may depend on one listed before it). */
+export function settingsOf(command: ConfiguredCommand): ConfigSetting[] {
+  return CONFIG_SETTINGS.filter((setting) => setting.commands.includes(command));
 }
 
 /** The README's configuration table. */
