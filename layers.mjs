@@ -7,7 +7,7 @@
  *   commands   cli
  *   serving    live   http   edge   web
  *   I/O        store  snapshot  seed  ingest  runtime  config  node-http  client
- *   core       catalogue  engine  query  merge  cache            (pure: no I/O)
+ *   core       catalogue  engine  query  merge  cache  errors    (pure: no I/O)
  *
  * @type {readonly { readonly layer: string; readonly folders: Readonly<Record<string, readonly string[] | '*'>> }[]}
  */
@@ -15,24 +15,26 @@ export const LAYERS = [
   {
     layer: 'core',
     folders: {
+      // The typed errors of every layer, in one module: it imports nothing, so any folder may list it.
+      errors: [],
       catalogue: [],
       cache: [],
       merge: ['catalogue'],
       engine: ['cache', 'catalogue'],
-      query: ['catalogue', 'engine'],
+      query: ['catalogue', 'engine', 'errors'],
     },
   },
   {
     layer: 'I/O building blocks',
     folders: {
-      config: [],
-      store: [],
+      config: ['errors'],
+      store: ['errors'],
       'node-http': [],
-      snapshot: ['catalogue', 'engine', 'merge', 'store'],
-      seed: ['catalogue', 'config', 'merge', 'snapshot', 'store'],
+      snapshot: ['catalogue', 'engine', 'errors', 'merge', 'store'],
+      seed: ['catalogue', 'config', 'errors', 'merge', 'snapshot', 'store'],
       runtime: ['config', 'snapshot', 'store'],
       // The ingestion thread opens its own stores from the configuration it is started with.
-      ingest: ['catalogue', 'config', 'merge', 'runtime', 'snapshot', 'store'],
+      ingest: ['catalogue', 'config', 'errors', 'merge', 'runtime', 'snapshot', 'store'],
       // The typed HTTP client, published alone as `cinedex/client`: it may import nothing else from src.
       // `cinedex search` (cli) is its user inside the product.
       client: [],
@@ -42,11 +44,11 @@ export const LAYERS = [
     layer: 'serving',
     folders: {
       // The serving lifecycle: the live catalogue and what swaps new versions into it.
-      live: ['engine', 'runtime', 'snapshot'],
+      live: ['engine', 'errors', 'runtime', 'snapshot'],
       // The API reads data through snapshot's CatalogueReader, never through live/.
-      http: ['cache', 'catalogue', 'engine', 'node-http', 'query', 'snapshot'],
-      edge: ['cache', 'config', 'node-http', 'runtime'],
-      web: ['node-http'],
+      http: ['cache', 'catalogue', 'engine', 'errors', 'node-http', 'query', 'snapshot'],
+      edge: ['cache', 'config', 'errors', 'node-http', 'runtime'],
+      web: ['errors', 'node-http'],
     },
   },
   {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, readSettings, serverSettings, settingsMarkdownTable } from './settings.js';
+import { ConfigError } from '../errors/errors.js';
+import { readSettings, serverSettings, settingsMarkdownTable } from './settings.js';
 import type { ServerSettings, Setting, SettingInput } from './settings.js';
 import { usableCores } from './usable-cores.js';
 

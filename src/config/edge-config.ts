@@ -1,4 +1,5 @@
-import { ConfigError, readSettings, serverSettings, settingsMarkdownTable } from './settings.js';
+import { ConfigError } from '../errors/errors.js';
+import { readSettings, serverSettings, settingsMarkdownTable } from './settings.js';
 import type { ServerSettings, Setting, SettingInput } from './settings.js';
 
 /** `cinedex edge`: a caching relay in front of a cinedex server. Its settings are its own (EDGE_*), so one host can run both. */

@@ -1,12 +1,5 @@
 import { resolve } from 'node:path';
-
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_ERROR';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError } from '../errors/errors.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
+import { UpstreamError } from '../errors/errors.js';
 import { PROBLEM_TYPES, problem, type Problem } from '../node-http/problem.js';
 import { ageHeader, isFresh, parseAge, servableStale, storagePolicy, type Freshness } from './cache-policy.js';
 import type { CacheStatus, EdgeMetrics } from './edge-metrics.js';
 import { ByteLru } from '../cache/byte-lru.js';
 import { mergeRevalidated, relayedHeaders, VIA } from './relay-headers.js';
 import { SingleFlight } from './single-flight.js';
-import { UpstreamError, type UpstreamResponse } from './upstream.js';
+import type { UpstreamResponse } from './upstream.js';
 
 /** An origin answer as the edge keeps and replays it. */
 export interface StoredResponse extends Freshness {

@@ -1,20 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { UpstreamError } from '../errors/errors.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
-
-export type UpstreamErrorCode = 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNREACHABLE' | 'UPSTREAM_TOO_LARGE';
-
-/** Why the origin gave no usable answer. `cause` is the socket-level code (ECONNREFUSED, ECONNRESET…) when there is one. */
-export class UpstreamError extends Error {
-  constructor(
-    readonly code: UpstreamErrorCode,
-    message: string,
-    readonly causeCode?: string,
-  ) {
-    super(message);
-    this.name = 'UpstreamError';
-  }
-}
 
 export interface UpstreamResponse {
   readonly status: number;

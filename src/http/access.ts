@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { ApiKeyFileError } from '../errors/errors.js';
 import { PROBLEM_TYPES, problem } from '../node-http/problem.js';
 import { sendProblem } from './answer.js';
 import { TokenBuckets } from './token-bucket.js';
@@ -11,10 +12,6 @@ export interface AccessOptions {
   /** Requests per second per client; 0 turns rate limiting off. */
   readonly rateLimit: number;
   readonly rateBurst: number;
-}
-
-export class ApiKeyFileError extends Error {
-  readonly code = 'API_KEYS_INVALID';
 }
 
 /** Reads `{"<key>": "<client name>", ...}`. Keys shorter than 16 characters are refused as guessable. */

@@ -1,11 +1,11 @@
 import type { CatalogueIndex } from '../engine/catalogue-index.js';
 import { searchMovies } from '../engine/search.js';
+import { QueryError } from '../errors/errors.js';
 import { etagFor, matchesIfNoneMatch } from '../node-http/etag.js';
 import { PROBLEM_TYPES, problem } from '../node-http/problem.js';
 import type { CursorCodec } from '../query/cursor.js';
 import { parseListRequest, searchRequestOf } from '../query/parse-query.js';
 import { pageBody } from './page-body.js';
-import { QueryError } from '../query/query-error.js';
 import type { CatalogueReader, WarmedVersion } from '../snapshot/catalogue-reader.js';
 import { jsonAnswer, notModifiedAnswer, NOT_READY, problemAnswer, type Answer } from './answer.js';
 import type { CachedAnswer, ResponseCache } from './response-cache.js';

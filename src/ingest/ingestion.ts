@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
+import { ObjectTooLargeError, SnapshotError } from '../errors/errors.js';
 import { MergeState } from '../merge/merge-state.js';
 import type { CurrentPointer, SnapshotRepository } from '../snapshot/repository.js';
 import { auditRecord, type AuditRecord } from '../snapshot/audit.js';
-import { SnapshotError, type LedgerEntry, type Pointer, type RunSummary } from '../snapshot/snapshot.js';
-import { ObjectTooLargeError, type ObjectStore, type StoredObject } from '../store/object-store.js';
+import type { LedgerEntry, Pointer, RunSummary } from '../snapshot/snapshot.js';
+import type { ObjectStore, StoredObject } from '../store/object-store.js';
 import { applyObject, type InboxObject } from './apply-object.js';
 
 export interface IngestOptions {

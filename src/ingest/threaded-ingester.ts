@@ -1,17 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/config.js';
+import { IngestThreadError } from '../errors/errors.js';
 import type { IngestOutcome } from './ingestion.js';
-
-/** A run that failed in the ingestion thread, as the thread reported it. */
-export class IngestThreadError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-    this.name = 'IngestThreadError';
-  }
-}
 
 type Reply =
   | { readonly type: 'done'; readonly id: number; readonly outcome: IngestOutcome }

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
+import { type RefusalReason, SnapshotError } from '../errors/errors.js';
 import { repeatEvery } from '../runtime/repeat.js';
 import { loadDataset } from '../snapshot/load-dataset.js';
 import type { SnapshotRepository } from '../snapshot/repository.js';
-import { SnapshotError, type RefusalReason } from '../snapshot/snapshot.js';
 import type { LiveCatalogue, WarmReport } from './live-catalogue.js';
 
 export type RefreshResult = 'unchanged' | 'swapped' | 'refused' | 'failed';

@@ -1,6 +1,6 @@
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { SORT_ORDERS, type After, type MovieQuery, type Position, type SortOrder } from '../engine/movie-query.js';
-import { QueryError } from './query-error.js';
+import { QueryError } from '../errors/errors.js';
 
 const MAC_BYTES = 12;
 /**

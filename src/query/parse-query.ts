@@ -10,7 +10,7 @@ import {
   type SearchRequest,
   type SortOrder,
 } from '../engine/movie-query.js';
-import { QueryError } from './query-error.js';
+import { QueryError } from '../errors/errors.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;

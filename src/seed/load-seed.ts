@@ -6,19 +6,7 @@ import { gunzip } from 'node:zlib';
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
 import { BUNDLED_SEED_PATH, DEFAULT_SEED_SHA256, DEFAULT_SEED_URL, type Config } from '../config/config.js';
-
-export type SeedErrorCode =
-  'NOT_FOUND' | 'DOWNLOAD_FAILED' | 'CHECKSUM_MISMATCH' | 'INVALID_GZIP' | 'INVALID_JSON' | 'NOT_AN_ARRAY' | 'TOO_LARGE';
-
-export class SeedError extends Error {
-  constructor(
-    readonly code: SeedErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SeedError';
-  }
-}
+import { SeedError } from '../errors/errors.js';
 
 export interface SeedSource {
   /** A path or an http(s) URL. */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
+import { PublishConflictError } from '../errors/errors.js';
 import { MergeState } from '../merge/merge-state.js';
-import { PublishConflictError, type SnapshotRepository } from '../snapshot/repository.js';
+import type { SnapshotRepository } from '../snapshot/repository.js';
 import type { Pointer } from '../snapshot/snapshot.js';
 import { loadSeed, type SeedSource } from './load-seed.js';
 import { catalogueFromSeed } from './seed-catalogue.js';

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import { SnapshotError } from '../errors/errors.js';
 import type { AuditEntry, LedgerEntry } from './snapshot.js';
-import { SnapshotError } from './snapshot.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);

@@ -1,6 +1,7 @@
 import { buildIndex } from '../engine/build-index.js';
 import type { Movie } from '../catalogue/movie.js';
-import { PreconditionFailedError, type ObjectStore } from '../store/object-store.js';
+import { PreconditionFailedError, PublishConflictError, SnapshotError } from '../errors/errors.js';
+import type { ObjectStore } from '../store/object-store.js';
 import { AUDIT_BUCKETS, bucketOf, decodeBucket, encodeBucket, type AuditRecord } from './audit.js';
 import { decodeSnapshot, encodeSnapshot, sha256Hex } from './state-codec.js';
 import { decodeSegment, encodeSegment, SEGMENT_FORMAT, type Segment } from './segment-codec.js';
@@ -9,7 +10,6 @@ import {
   POINTER_FORMATS,
   POINTER_KEY,
   SEGMENT_PREFIX,
-  SnapshotError,
   STATE_PREFIX,
   type LedgerEntry,
   type Pointer,
@@ -29,15 +29,6 @@ export interface SegmentMeta {
   readonly sequence: number;
   readonly lastRun: { readonly summary: RunSummary; readonly objects: readonly LedgerEntry[] } | null;
   readonly auditBuckets: readonly (string | null)[];
-}
-
-/** Another writer moved the pointer while this run worked; its result is discarded, nothing is lost. */
-export class PublishConflictError extends Error {
-  readonly code = 'PUBLISH_CONFLICT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'PublishConflictError';
-  }
 }
 
 /**
@@ -66,8 +57,7 @@ export class SnapshotRepository {
       throw new SnapshotError(
         `the pointer ${this.store.location}/${POINTER_KEY} has format ${JSON.stringify(format)}, which this release does not read ` +
           `(it reads ${POINTER_FORMATS.join(' and ')}): a newer release published it; upgrade this replica`,
-        'unknown-format',
-        typeof pointer.version === 'string' ? pointer.version : undefined,
+        { reason: 'unknown-format', ...(typeof pointer.version === 'string' ? { version: pointer.version } : {}) },
       );
     }
     return { pointer, etag: found.object.etag };
@@ -77,7 +67,7 @@ export class SnapshotRepository {
   async loadState(pointer: Pointer): Promise<Snapshot> {
     const ref = pointer.format === 'cinedex-pointer/1' ? { key: pointer.snapshotKey, sha256: pointer.sha256 } : pointer.state;
     const found = await this.store.get(ref.key, { skipEtag: true });
-    if (!found) throw new SnapshotError(`snapshot ${ref.key} named by the pointer does not exist`, 'missing');
+    if (!found) throw new SnapshotError(`snapshot ${ref.key} named by the pointer does not exist`, { reason: 'missing' });
     const sha = sha256Hex(found.body);
     if (sha !== ref.sha256) throw new SnapshotError(`snapshot ${ref.key} fails its checksum (sha256 ${sha}, pointer says ${ref.sha256})`);
     return decodeSnapshot(found.body);
@@ -89,22 +79,22 @@ export class SnapshotRepository {
     if (segment.format !== SEGMENT_FORMAT) {
       throw new SnapshotError(
         `segment ${segment.key} has format ${segment.format}, which this release does not read (format ${SEGMENT_FORMAT}): a newer release published it`,
-        'unknown-format',
+        { reason: 'unknown-format' },
       );
     }
     const found = await this.store.get(segment.key, { skipEtag: true });
-    if (!found) throw new SnapshotError(`segment ${segment.key} named by the pointer does not exist`, 'missing');
+    if (!found) throw new SnapshotError(`segment ${segment.key} named by the pointer does not exist`, { reason: 'missing' });
     try {
       return decodeSegment<SegmentMeta>(found.body, segment.sha256);
     } catch (error) {
-      if (error instanceof SnapshotError) throw new SnapshotError(`segment ${segment.key}: ${error.message}`, error.reason);
+      if (error instanceof SnapshotError) throw new SnapshotError(`segment ${segment.key}: ${error.message}`, { reason: error.reason });
       throw error;
     }
   }
 
   async readAuditBucket(key: string): Promise<AuditRecord[]> {
     const found = await this.store.get(key, { skipEtag: true });
-    if (!found) throw new SnapshotError(`audit bucket ${key} named by the segment does not exist`, 'missing');
+    if (!found) throw new SnapshotError(`audit bucket ${key} named by the segment does not exist`, { reason: 'missing' });
     return decodeBucket(found.body);
   }
 

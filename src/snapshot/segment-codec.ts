@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import type { IndexData } from '../engine/index-data.js';
-import { SnapshotError } from './snapshot.js';
+import { SnapshotError } from '../errors/errors.js';
 
 /**
  * The binary segment: a catalogue index as one object, read back by wrapping typed-array views over
@@ -73,16 +73,15 @@ export function encodeSegment(index: IndexData, meta: unknown): { bytes: Buffer;
  */
 export function decodeSegment<Meta>(bytes: Buffer, expectedSha256?: string): Segment<Meta> {
   if (endianness() !== 'LE')
-    throw new SnapshotError('this host is big-endian; segments are little-endian and cannot be read here', 'unknown-format');
+    throw new SnapshotError('this host is big-endian; segments are little-endian and cannot be read here', { reason: 'unknown-format' });
   if (bytes.length < PREFIX_BYTES + DIGEST_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new SnapshotError('not a cinedex segment (the magic bytes are missing)');
   }
   const format = bytes.readUInt32LE(8);
   if (format !== SEGMENT_FORMAT) {
-    throw new SnapshotError(
-      `segment format ${format} is not one this release reads (format ${SEGMENT_FORMAT}); a newer release wrote it`,
-      'unknown-format',
-    );
+    throw new SnapshotError(`segment format ${format} is not one this release reads (format ${SEGMENT_FORMAT}); a newer release wrote it`, {
+      reason: 'unknown-format',
+    });
   }
   const body = bytes.subarray(0, bytes.length - DIGEST_BYTES);
   const digest = createHash('sha256').update(body).digest();

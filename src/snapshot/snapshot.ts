@@ -93,24 +93,3 @@ export const POINTER_KEY = 'catalogue/current.json';
 export const STATE_PREFIX = 'catalogue/state/';
 export const SEGMENT_PREFIX = 'catalogue/segments/';
 export const AUDIT_PREFIX = 'catalogue/audit/';
-
-/**
- * Why a snapshot is refused: `unknown-format` (a newer release wrote it: expected during a rolling
- * upgrade), `damaged` (its bytes fail their checksum or do not decode), `missing` (an object it
- * names is not in the store).
- */
-export type RefusalReason = 'unknown-format' | 'damaged' | 'missing';
-
-/** A snapshot, pointer or segment this release must not serve: damaged, incomplete, or of a format it does not know. */
-export class SnapshotError extends Error {
-  readonly code = 'INVALID_SNAPSHOT';
-  constructor(
-    message: string,
-    readonly reason: RefusalReason = 'damaged',
-    /** The version the refused pointer names, when it could be read at all. */
-    readonly version?: string,
-  ) {
-    super(message);
-    this.name = 'SnapshotError';
-  }
-}

@@ -11,9 +11,10 @@ import { compareMovies, type MovieRecord } from '../catalogue/movie.js';
 import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
 import { movieKey } from '../catalogue/normalise.js';
 import { StringPool, validateRecord } from '../catalogue/validate.js';
+import { SnapshotError } from '../errors/errors.js';
 import type { MergedField, MovieEntry } from '../merge/merge-state.js';
 import type { Stamp } from '../merge/stamp.js';
-import { SnapshotError, type AuditEntry, type LedgerEntry, type RunSummary, type Snapshot } from './snapshot.js';
+import type { AuditEntry, LedgerEntry, RunSummary, Snapshot } from './snapshot.js';
 
 const FORMAT = 'cinedex-snapshot/1';
 const gunzipAsync = promisify(gunzip);

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { ObjectTooLargeError, PreconditionFailedError, StoreError } from './object-store.js';
+import { StoreError, PreconditionFailedError, ObjectTooLargeError } from '../errors/errors.js';
 import type { GetOptions, ObjectStore, PutOptions, StoredObject } from './object-store.js';
 
 const TEMP_MARK = '.cinedex-tmp-';

@@ -40,27 +40,3 @@ export interface ObjectStore {
   get(key: string, options?: GetOptions): Promise<{ body: Buffer; object: StoredObject } | undefined>;
   put(key: string, body: Buffer, options?: PutOptions): Promise<StoredObject>;
 }
-
-export class StoreError extends Error {
-  readonly code: string = 'STORE_ERROR';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
-
-/** A conditional write lost: someone else wrote the key first. */
-export class PreconditionFailedError extends StoreError {
-  override readonly code = 'PRECONDITION_FAILED';
-}
-
-export class ObjectTooLargeError extends StoreError {
-  override readonly code = 'OBJECT_TOO_LARGE';
-  constructor(
-    readonly key: string,
-    readonly size: number,
-    readonly maxBytes: number,
-  ) {
-    super(`object ${key} is ${size} bytes, more than the limit of ${maxBytes} bytes`);
-  }
-}

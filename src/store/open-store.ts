@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import { StoreError } from '../errors/errors.js';
 import { FolderStore } from './folder-store.js';
-import { StoreError, type ObjectStore } from './object-store.js';
+import type { ObjectStore } from './object-store.js';
 import type { S3StoreOptions } from './s3-store.js';
 
 export type S3Settings = Omit<S3StoreOptions, 'bucket' | 'prefix'>;

@@ -7,7 +7,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { ObjectTooLargeError, PreconditionFailedError, StoreError } from './object-store.js';
+import { StoreError, PreconditionFailedError, ObjectTooLargeError } from '../errors/errors.js';
 import type { GetOptions, ObjectStore, PutOptions, StoredObject } from './object-store.js';
 
 export interface S3StoreOptions {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { StaticFilesError } from '../errors/errors.js';
 import { matchesIfNoneMatch } from '../node-http/etag.js';
 
 /**
@@ -17,10 +18,6 @@ const FILES = [
   { path: '/app.js', file: 'app.js', type: 'text/javascript; charset=utf-8' },
   { path: '/style.css', file: 'style.css', type: 'text/css; charset=utf-8' },
 ] as const;
-
-export class StaticFilesError extends Error {
-  readonly code = 'STATIC_FILES_MISSING';
-}
 
 /**
  * The files are read from the source folder, src/web/static: `tsc` does not copy them, and a copy made

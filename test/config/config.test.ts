@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usableCores } from '../../src/config/usable-cores.js';
 import { BUNDLED_SEED_PATH, CONFIG_SETTINGS, configMarkdownTable, DEFAULT_SEED_URL, loadConfig } from '../../src/config/config.js';
-import { ConfigError } from '../../src/config/settings.js';
 import { repoRoot } from '../support/paths.js';
+import { ConfigError } from '../../src/errors/errors.js';
 
 test('defaults', () => {
   const c = loadConfig({});

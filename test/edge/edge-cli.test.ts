@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/config/settings.js';
 import { EDGE_SETTINGS, edgeConfigMarkdownTable, loadEdgeConfig } from '../../src/config/edge-config.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
 import { freePort, runCli, waitFor } from '../support/cli-process.js';
 import { distCli, repoRoot } from '../support/paths.js';
+import { ConfigError } from '../../src/errors/errors.js';
 
 describe('edge settings', () => {
   test('defaults, environment, and flags winning over the environment', () => {

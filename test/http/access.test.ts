@@ -4,9 +4,10 @@ import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiKeyFileError, loadApiKeys } from '../../src/http/access.js';
+import { loadApiKeys } from '../../src/http/access.js';
 import { TokenBuckets } from '../../src/http/token-bucket.js';
 import { startApi } from '../support/api-server.js';
+import { ApiKeyFileError } from '../../src/errors/errors.js';
 
 const KEY = 'k-0123456789abcdef';
 

@@ -2,9 +2,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseListRequest } from '../../src/query/parse-query.js';
-import { QueryError } from '../../src/query/query-error.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
 import { rawRequest } from '../support/raw-http.js';
+import { QueryError } from '../../src/errors/errors.js';
 
 let api: RunningApi;
 before(async () => {

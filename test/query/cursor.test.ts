@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { SortOrder } from '../../src/engine/movie-query.js';
 import { CursorCodec, queryFingerprint } from '../../src/query/cursor.js';
-import { QueryError } from '../../src/query/query-error.js';
+import { QueryError } from '../../src/errors/errors.js';
 
 const codec = new CursorCodec('test-secret');
 const position = fc.record({ year: fc.integer({ min: 0, max: 9999 }), title: fc.string(), id: fc.stringMatching(/^[0-9a-f]{16}$/) });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseListRequest } from '../../src/query/parse-query.js';
-import { QueryError } from '../../src/query/query-error.js';
+import { QueryError } from '../../src/errors/errors.js';
 
 /** What a request is without parameters. */
 const DEFAULTS = { sort: 'year:desc', limit: 20, facets: [], facetLimit: 20, count: false, highlight: false };

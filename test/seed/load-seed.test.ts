@@ -9,8 +9,9 @@ import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { BUNDLED_SEED_PATH, DEFAULT_SEED_SHA256, DEFAULT_SEED_URL } from '../../src/config/config.js';
 import { catalogueFromSeed } from '../../src/seed/seed-catalogue.js';
-import { loadSeed, pinnedSha256, SeedError } from '../../src/seed/load-seed.js';
+import { loadSeed, pinnedSha256 } from '../../src/seed/load-seed.js';
 import { seedPath } from '../support/paths.js';
+import { SeedError } from '../../src/errors/errors.js';
 
 const log = pino({ level: 'silent' });
 const seedBytes = readFileSync(seedPath);

@@ -1,9 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StoreError } from '../../src/store/object-store.js';
 import { S3Store } from '../../src/store/s3-store.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { S3_CREDENTIALS, startS3, type S3Server } from '../support/s3-server.js';
+import { StoreError } from '../../src/errors/errors.js';
 
 let s3: S3Server;
 let proxy: FaultProxy;

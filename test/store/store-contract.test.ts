@@ -5,9 +5,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FolderStore } from '../../src/store/folder-store.js';
-import { ObjectTooLargeError, PreconditionFailedError, StoreError, type ObjectStore } from '../../src/store/object-store.js';
+import type { ObjectStore } from '../../src/store/object-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { startS3, type S3Server } from '../support/s3-server.js';
+import { StoreError, PreconditionFailedError, ObjectTooLargeError } from '../../src/errors/errors.js';
 
 async function keys(store: ObjectStore, prefix: string): Promise<string[]> {
   const out: string[] = [];

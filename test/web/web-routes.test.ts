@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTENT_SECURITY_POLICY, StaticFilesError, defaultStaticDir, webRoutes } from '../../src/web/web-routes.js';
+import { CONTENT_SECURITY_POLICY, defaultStaticDir, webRoutes } from '../../src/web/web-routes.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
 import { repoRoot } from '../support/paths.js';
+import { StaticFilesError } from '../../src/errors/errors.js';
 
 let api: RunningApi;
 before(async () => {

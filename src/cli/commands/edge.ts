@@ -1,10 +1,7 @@
 import type { EdgeConfig } from '../../config/edge-config.js';
+import { EdgeStartError } from '../../errors/errors.js';
 import { createLogger } from '../../runtime/logger.js';
 import { createEdge } from '../../edge/server.js';
-
-export class EdgeStartError extends Error {
-  readonly code = 'EDGE_START_FAILED';
-}
 
 /** `cinedex edge`: one process relaying to one origin until SIGTERM or SIGINT, then a graceful drain. */
 export async function runEdge(config: EdgeConfig): Promise<void> {

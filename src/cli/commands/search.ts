@@ -1,4 +1,5 @@
 import { Cinedex, CinedexApiError, type FacetName, type ListMoviesQuery, type MoviePage } from '../../client/index.js';
+import { SearchError } from '../../errors/errors.js';
 import { formatFacets, formatTotal } from '../format-facets.js';
 import { formatTable } from '../format-table.js';
 
@@ -20,11 +21,6 @@ export interface SearchOptions {
   /** Follow every page, not just the first. */
   readonly all: boolean;
   readonly json: boolean;
-}
-
-/** A failure to show the user as one line. */
-export class SearchError extends Error {
-  readonly code = 'SEARCH_FAILED';
 }
 
 /** `cinedex search`: a client of a running server (through cinedex/client), printing a table (or JSON). */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Config } from '../../config/config.js';
+import { StartupError } from '../../errors/errors.js';
 import { loadApiKeys } from '../../http/access.js';
 import { buildServer } from '../../http/server.js';
 import { ThreadedIngester } from '../../ingest/threaded-ingester.js';
@@ -17,10 +18,6 @@ import { openCatalogueStores, type CatalogueStores } from '../../runtime/catalog
 import { seedSourceOf } from '../../seed/load-seed.js';
 import { seedIfEmpty } from '../../seed/publish-seed.js';
 import { webRoutes } from '../../web/web-routes.js';
-
-export class StartupError extends Error {
-  readonly code = 'STARTUP_FAILED';
-}
 
 /** `cinedex serve`: one process, or a cluster primary with MOVIES_WORKERS serving workers. */
 export async function runServe(config: Config): Promise<void> {
