@@ -87,15 +87,16 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv, overrides: EdgeConfigInpu
 
 /** The origin is a base URL: a path prefix is allowed, a query or fragment would be silently mangled by joining. */
 function parseOrigin(value: string): string {
-  const fail = () =>
+  const fail = (options?: ErrorOptions) =>
     new ConfigError(
       `EDGE_ORIGIN must be an http(s) URL without query, fragment or credentials, e.g. http://cinedex.internal:8080, got "${value.slice(0, 100)}"`,
+      options,
     );
   let url: URL;
   try {
     url = new URL(value);
-  } catch {
-    throw fail();
+  } catch (error) {
+    throw fail({ cause: error });
   }
   if (
     (url.protocol !== 'http:' && url.protocol !== 'https:') ||

@@ -126,7 +126,7 @@ export class Upstream {
     if (signal.aborted) return signal.reason as UpstreamError;
     if (error instanceof UpstreamError) return error;
     const code = (error as NodeJS.ErrnoException).code ?? error.message;
-    return new UpstreamError('UPSTREAM_UNREACHABLE', `the origin ${this.options.origin} failed: ${code}`, code);
+    return new UpstreamError('UPSTREAM_UNREACHABLE', `the origin ${this.options.origin} failed: ${code}`, code, { cause: error });
   }
 }
 

@@ -22,6 +22,7 @@ export function loadApiKeys(path: string): Map<string, string> {
   } catch (error) {
     throw new ApiKeyFileError(
       `cannot read the API key file ${path} (${(error as Error).message}); MOVIES_API_KEYS must name a JSON object of key → client name`,
+      { cause: error },
     );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))

@@ -64,10 +64,11 @@ export class CursorCodec {
 
   /** Throws QueryError for anything that is not a cursor this service issued for this query and order. */
   decode(cursor: string, fingerprint: string, sort: SortOrder = 'year:desc'): After {
-    const invalid = () =>
+    const invalid = (options?: ErrorOptions) =>
       new QueryError(
         'cursor',
         'cursor is not valid (damaged or edited); use next_cursor exactly as returned, or start again without cursor',
+        options,
       );
     const dot = cursor.indexOf('.');
     if (dot <= 0 || cursor.length > 2048) throw invalid();
@@ -80,8 +81,8 @@ export class CursorCodec {
     let fields: unknown;
     try {
       fields = JSON.parse(payload.toString('utf8'));
-    } catch {
-      throw invalid();
+    } catch (error) {
+      throw invalid({ cause: error });
     }
     const parsed = readFields(fields);
     if (parsed === undefined) throw invalid();

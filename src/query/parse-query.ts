@@ -135,8 +135,8 @@ export function parseListRequest(search: string): ListRequest {
 function decode(text: string, what: string): string {
   try {
     return decodeURIComponent(text.includes('+') ? text.replace(/\+/g, ' ') : text);
-  } catch {
-    throw new QueryError(what, `${what} has invalid percent-encoding: "${clip(text)}"`);
+  } catch (error) {
+    throw new QueryError(what, `${what} has invalid percent-encoding: "${clip(text)}"`, { cause: error });
   }
 }
 

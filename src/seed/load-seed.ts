@@ -64,7 +64,9 @@ export async function loadSeed(options: SeedSource): Promise<LoadedSeed> {
   try {
     records = JSON.parse(json.toString('utf8'));
   } catch (error) {
-    throw new SeedError('INVALID_JSON', `the seed ${options.source} is not valid JSON (${(error as Error).message}). ${HINT}`);
+    throw new SeedError('INVALID_JSON', `the seed ${options.source} is not valid JSON (${(error as Error).message}). ${HINT}`, {
+      cause: error,
+    });
   }
   if (!Array.isArray(records))
     throw new SeedError('NOT_AN_ARRAY', `the seed ${options.source} is JSON but not an array of movies. ${HINT}`);
@@ -82,6 +84,7 @@ async function readSeedJson(file: string, source: string): Promise<Buffer> {
     throw new SeedError(
       'NOT_FOUND',
       `could not read the seed file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ${HINT}`,
+      { cause: error },
     );
   }
   const tooLarge = () => new SeedError('TOO_LARGE', `the seed ${source} is larger than ${MAX_SEED_BYTES} bytes. ${HINT}`);
@@ -94,6 +97,7 @@ async function readSeedJson(file: string, source: string): Promise<Buffer> {
     throw new SeedError(
       'INVALID_GZIP',
       `the seed ${source} starts like gzip but does not decompress (${(error as Error).message}). ${HINT}`,
+      { cause: error },
     );
   }
 }
@@ -114,7 +118,7 @@ async function cachedDownload(options: SeedSource, expected: string | undefined)
     response = await fetch(options.source, { redirect: 'follow', signal: AbortSignal.timeout(options.timeoutMs ?? 120_000) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new SeedError('DOWNLOAD_FAILED', `could not download the seed from ${options.source} (${cause}). ${HINT}`);
+    throw new SeedError('DOWNLOAD_FAILED', `could not download the seed from ${options.source} (${cause}). ${HINT}`, { cause: error });
   }
   if (!response.ok || !response.body) {
     throw new SeedError('DOWNLOAD_FAILED', `downloading the seed from ${options.source} answered HTTP ${response.status}. ${HINT}`);
@@ -145,6 +149,7 @@ async function cachedDownload(options: SeedSource, expected: string | undefined)
     throw new SeedError(
       'DOWNLOAD_FAILED',
       `the download of ${options.source} broke off after ${received} bytes (${(error as Error).message}). ${HINT}`,
+      { cause: error },
     );
   } finally {
     bar?.stop();

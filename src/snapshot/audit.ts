@@ -60,7 +60,7 @@ export async function decodeBucket(bytes: Buffer): Promise<AuditRecord[]> {
   try {
     text = (await gunzipAsync(bytes)).toString('utf8');
   } catch (error) {
-    throw new SnapshotError(`audit bucket is not valid gzip: ${(error as Error).message}`);
+    throw new SnapshotError(`audit bucket is not valid gzip: ${(error as Error).message}`, { cause: error });
   }
   return text
     .split('\n')
@@ -68,8 +68,8 @@ export async function decodeBucket(bytes: Buffer): Promise<AuditRecord[]> {
     .map((line, i) => {
       try {
         return JSON.parse(line) as AuditRecord;
-      } catch {
-        throw new SnapshotError(`audit bucket line ${i + 1} is not valid JSON`);
+      } catch (error) {
+        throw new SnapshotError(`audit bucket line ${i + 1} is not valid JSON`, { cause: error });
       }
     });
 }

@@ -49,8 +49,8 @@ export class SnapshotRepository {
     let pointer: Pointer;
     try {
       pointer = JSON.parse(found.body.toString('utf8')) as Pointer;
-    } catch {
-      throw new SnapshotError(`the pointer ${this.store.location}/${POINTER_KEY} is not valid JSON`);
+    } catch (error) {
+      throw new SnapshotError(`the pointer ${this.store.location}/${POINTER_KEY} is not valid JSON`, { cause: error });
     }
     const format = (pointer as { format?: unknown }).format;
     if (!(POINTER_FORMATS as readonly unknown[]).includes(format)) {
@@ -87,7 +87,8 @@ export class SnapshotRepository {
     try {
       return decodeSegment<SegmentMeta>(found.body, segment.sha256);
     } catch (error) {
-      if (error instanceof SnapshotError) throw new SnapshotError(`segment ${segment.key}: ${error.message}`, { reason: error.reason });
+      if (error instanceof SnapshotError)
+        throw new SnapshotError(`segment ${segment.key}: ${error.message}`, { reason: error.reason, cause: error });
       throw error;
     }
   }
@@ -148,6 +149,7 @@ export class SnapshotRepository {
       if (error instanceof PreconditionFailedError) {
         throw new PublishConflictError(
           'another run published a snapshot first; this run published nothing and the next run will pick up its objects',
+          { cause: error },
         );
       }
       throw error;

@@ -95,8 +95,8 @@ export function decodeSegment<Meta>(bytes: Buffer, expectedSha256?: string): Seg
   let header: Header;
   try {
     header = JSON.parse(bytes.toString('utf8', PREFIX_BYTES, PREFIX_BYTES + headerLength)) as Header;
-  } catch {
-    throw new SnapshotError('segment header is not valid JSON');
+  } catch (error) {
+    throw new SnapshotError('segment header is not valid JSON', { cause: error });
   }
   // Typed-array views need their element size's alignment; bytes read into a fresh buffer start at 0, a slice may not.
   const base = body.byteOffset % ALIGN === 0 ? body : Buffer.from(body);

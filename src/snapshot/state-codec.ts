@@ -122,7 +122,7 @@ export async function decodeSnapshot(bytes: Buffer): Promise<Snapshot> {
   try {
     raw = await gunzipAsync(bytes);
   } catch (error) {
-    throw new SnapshotError(`snapshot is not valid gzip: ${(error as Error).message}`);
+    throw new SnapshotError(`snapshot is not valid gzip: ${(error as Error).message}`, { cause: error });
   }
   // Line boundaries only, never the whole text as one string (too long for V8 at a million movies),
   // nor every line as a string at once: each line is decoded and parsed when it is read.
@@ -133,8 +133,8 @@ export async function decodeSnapshot(bytes: Buffer): Promise<Snapshot> {
     if (i >= ends.length) throw new SnapshotError(`snapshot ends early at line ${i + 1}`);
     try {
       return JSON.parse(raw.toString('utf8', i === 0 ? 0 : (ends[i - 1] as number) + 1, ends[i]));
-    } catch {
-      throw new SnapshotError(`snapshot line ${i + 1} is not valid JSON`);
+    } catch (error) {
+      throw new SnapshotError(`snapshot line ${i + 1} is not valid JSON`, { cause: error });
     }
   };
   const header = line(0) as Header;

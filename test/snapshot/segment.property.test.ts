@@ -1,11 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import { buildIndex } from '../../src/engine/build-index.js';
 import type { After, SearchRequest } from '../../src/engine/movie-query.js';
 import { searchMovies } from '../../src/engine/search.js';
-import { decodeSegment, encodeSegment } from '../../src/snapshot/segment-codec.js';
+import { SnapshotError } from '../../src/errors/errors.js';
+import { SnapshotRepository } from '../../src/snapshot/repository.js';
+import { decodeSegment, encodeSegment, SEGMENT_FORMAT } from '../../src/snapshot/segment-codec.js';
+import type { SegmentPointer } from '../../src/snapshot/snapshot.js';
+import { FolderStore } from '../../src/store/folder-store.js';
 import { arbitraryCatalogue, arbitraryRequest } from '../support/arbitrary-catalogue.js';
 import type { ReferenceRequest } from '../support/reference-engine.js';
 import { toSearch } from '../support/search-request.js';
@@ -95,4 +103,45 @@ test('a damaged segment is refused: a flipped byte, a truncated object, another 
   const shifted = Buffer.alloc(bytes.length + 3);
   bytes.copy(shifted, 3);
   assert.equal(decodeSegment(shifted.subarray(3), sha256).index.size, 1);
+});
+
+/** A segment of one movie whose header's first byte is `}`, with a footer that matches: only the header is wrong. */
+function segmentWithBrokenHeader(): Buffer {
+  const { bytes } = encodeSegment(buildIndex('v', [{ id: '0123456789abcdef', title: 'Jaws', year: 1975, cast: [], genres: [] }]), {});
+  const broken = Buffer.from(bytes);
+  broken.write('}', 16, 'latin1'); // the header starts after magic (8 bytes), format and header length (4 each)
+  const body = broken.subarray(0, broken.length - 32);
+  createHash('sha256').update(body).digest().copy(broken, body.length);
+  return broken;
+}
+
+test("a refused segment keeps what refused it as the cause: the JSON parser's error, then the decoder's", async () => {
+  const broken = segmentWithBrokenHeader();
+  assert.throws(
+    () => decodeSegment(broken),
+    (e: unknown) => e instanceof SnapshotError && /header is not valid JSON/.test(e.message) && e.cause instanceof SyntaxError,
+  );
+  const repository = new SnapshotRepository(new FolderStore(mkdtempSync(join(tmpdir(), 'cinedex-segment-cause-'))));
+  const key = 'catalogue/segments/broken.seg';
+  await repository.store.put(key, broken);
+  const sha256 = createHash('sha256')
+    .update(broken.subarray(0, broken.length - 32))
+    .digest('hex');
+  const pointer: SegmentPointer = {
+    format: 'cinedex-pointer/2',
+    version: '1-broken',
+    sequence: 1,
+    movies: 1,
+    createdAt: new Date(0).toISOString(),
+    state: { key: 'catalogue/state/unused.ndjson.gz', sha256: '0'.repeat(64), bytes: 0 },
+    segment: { key, sha256, bytes: broken.length, format: SEGMENT_FORMAT },
+  };
+  await assert.rejects(repository.loadSegment(pointer), (e: unknown) => {
+    assert.ok(e instanceof SnapshotError);
+    assert.match(e.message, /^segment catalogue\/segments\/broken\.seg: segment header is not valid JSON/);
+    assert.equal(e.reason, 'damaged');
+    assert.ok(e.cause instanceof SnapshotError, "the decoder's own refusal");
+    assert.ok(e.cause.cause instanceof SyntaxError);
+    return true;
+  });
 });

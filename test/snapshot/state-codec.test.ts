@@ -89,4 +89,10 @@ test('damaged snapshots are refused with a reason', async () => {
   const badId = lines.map((l, i) => (i === 2 ? l.replace(/"id":"[0-9a-f]+"/, '"id":"nope"') : l)).join('\n');
   await assert.rejects(decodeSnapshot(gzipSync(badId)), /entry 2: invalid id/);
   await assert.rejects(decodeSnapshot(gzipSync('{"format":"other"}\n')), /format/);
+  const notJson = lines.map((l, i) => (i === 3 ? l.slice(0, -1) : l)).join('\n');
+  await assert.rejects(
+    decodeSnapshot(gzipSync(notJson)),
+    (e: unknown) => e instanceof Error && /line 4 is not valid JSON/.test(e.message) && e.cause instanceof SyntaxError,
+  );
+  await assert.rejects(decodeSnapshot(Buffer.from('not gzip')), (e: unknown) => e instanceof Error && e.cause instanceof Error);
 });

@@ -12,7 +12,9 @@ export async function runEdge(config: EdgeConfig): Promise<void> {
     port = await edge.listen(config.port, config.host);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new EdgeStartError(`cannot listen on ${config.host}:${config.port} (${code}); set EDGE_PORT or --port to a free port`);
+    throw new EdgeStartError(`cannot listen on ${config.host}:${config.port} (${code}); set EDGE_PORT or --port to a free port`, {
+      cause: error,
+    });
   }
   log.info(
     { port, origin: config.origin, cacheMaxBytes: config.cacheMaxBytes, staleIfErrorSeconds: config.staleIfErrorSeconds },
