@@ -1,4 +1,4 @@
-import { buildIndex } from '../engine/build-index.js';
+import { buildIndex } from '../engine/build/build-index.js';
 import type { Movie } from '../catalogue/movie.js';
 import { PreconditionFailedError, type ObjectStore } from '../store/object-store.js';
 import { AUDIT_BUCKETS, bucketOf, decodeBucket, encodeBucket, type AuditRecord } from './audit.js';

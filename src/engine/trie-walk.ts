@@ -1,0 +1,277 @@
+import type { Trie } from './index-data.js';
+import type { WordMatches } from './word-match.js';
+
+/** A word matched whole: its id and typos. */
+type WholeMatch = [id: number, typos: number];
+/** The words under a trie node matched as a prefix. */
+interface PrefixRange {
+  lo: number;
+  hi: number;
+  typos: number;
+  node: number;
+}
+
+/**
+ * One walk of the trie for one query word: adds to `whole` and `ranges` every match within `budget`
+ * typos, never entering a subtree whose deepest node (`reach`) is shallower than `shortest`.
+ */
+type Walk = (
+  trie: Trie,
+  query: readonly number[],
+  budget: number,
+  prefix: boolean,
+  reach: Int32Array,
+  shortest: number,
+  whole: WholeMatch[],
+  ranges: PrefixRange[],
+) => void;
+
+/** Query words up to this many code points are walked with one bit per character of a 32-bit integer. */
+const BIT_PARALLEL_MAX = 30;
+/** The most typos the bit-parallel walk handles: it keeps one bit set per level, R_0 to R_2. The row walk handles any. */
+const BIT_PARALLEL_MAX_TYPOS = 2;
+
+/**
+ * Every dictionary word within `budget` typos of `query`; with `prefix`, also every word that
+ * starts with something within `budget` typos of it (a word's typos are then the fewest over its
+ * prefixes). A typo is an insertion, a deletion, a substitution or a swap of adjacent characters
+ * (optimal string alignment distance).
+ *
+ * A walk of the trie in its depth-first order that skips every subtree no word of which can get
+ * back within the budget. The lookup of `q` is most of a typo query's time, so the usual walk (one
+ * row of the distance table per node, O(length) per node) is replaced for ordinary words by its
+ * bit-parallel form: O(budget) integer operations per node.
+ */
+export function matchWord(
+  trie: Trie,
+  query: readonly number[],
+  budget: number,
+  prefix: boolean,
+  reach: Int32Array = trieReach(trie),
+): WordMatches {
+  const whole: WholeMatch[] = [];
+  const ranges: PrefixRange[] = [];
+  // No match, whole or prefix, is shorter than the query less its typos: subtrees that never get that deep are skipped.
+  const shortest = query.length - budget;
+  if (query.length <= BIT_PARALLEL_MAX && budget <= BIT_PARALLEL_MAX_TYPOS)
+    walkByBits(trie, query, budget, prefix, reach, shortest, whole, ranges);
+  else walkByRows(trie, query, budget, prefix, reach, shortest, whole, ranges);
+
+  whole.sort((a, b) => a[0] - b[0]);
+  const flat = flatten(ranges);
+  let fewest = Infinity;
+  for (const [, t] of whole) fewest = Math.min(fewest, t);
+  for (const r of flat) fewest = Math.min(fewest, r.typos);
+  const firstWhole = whole[0]?.[0] ?? Infinity;
+  const lastWhole = whole[whole.length - 1]?.[0] ?? -Infinity;
+  let bestLo = Infinity;
+  let bestHi = -Infinity;
+  for (const [id, t] of whole) {
+    if (t === fewest) {
+      bestLo = Math.min(bestLo, id);
+      bestHi = Math.max(bestHi, id + 1);
+    }
+  }
+  for (const r of flat) {
+    if (r.typos === fewest) {
+      bestLo = Math.min(bestLo, r.lo);
+      bestHi = Math.max(bestHi, r.hi);
+    }
+  }
+  return {
+    wholeIds: Int32Array.from(whole.map(([id]) => id)),
+    wholeTypos: Uint8Array.from(whole.map(([, t]) => t)),
+    prefixLo: Int32Array.from(flat.map((r) => r.lo)),
+    prefixHi: Int32Array.from(flat.map((r) => r.hi)),
+    prefixTypos: Uint8Array.from(flat.map((r) => r.typos)),
+    prefixNodes: outermost(ranges),
+    fewestTypos: fewest,
+    lowestId: Math.min(firstWhole, flat[0]?.lo ?? Infinity),
+    beyondId: Math.max(lastWhole + 1, flat[flat.length - 1]?.hi ?? -Infinity),
+    bestLo,
+    bestHi,
+    typed: query,
+  };
+}
+
+/**
+ * The distance table as bit sets (Wu and Manber's automaton with Hyyrö's swap term): bit i of R_d
+ * says the node's path is within d typos of the query's first i characters. Reading a character c
+ * advances the sets with shifts and the mask of c's positions in the query; X_d remembers, one
+ * character ahead, where a swap could land. Exact, not an approximation: the sets are the table's
+ * cells that are at most d. The budget is at most BIT_PARALLEL_MAX_TYPOS, so the three levels are
+ * always computed and the budget only picks the level that decides whether a subtree is worth walking.
+ */
+const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, ranges) => {
+  const m = query.length;
+  const mask = (1 << (m + 1)) - 1;
+  const full = 1 << m;
+  const ascii = new Int32Array(128);
+  const otherChars: number[] = [];
+  const otherMasks: number[] = [];
+  for (let i = 1; i <= m; i++) {
+    const ch = query[i - 1] as number;
+    if (ch < 128) ascii[ch] = (ascii[ch] as number) | (1 << i);
+    else {
+      const at = otherChars.indexOf(ch);
+      if (at >= 0) otherMasks[at] = (otherMasks[at] as number) | (1 << i);
+      else {
+        otherChars.push(ch);
+        otherMasks.push(1 << i);
+      }
+    }
+  }
+  // Per depth of the current path: R_0, R_1, R_2, X_1, X_2, the node, the fewest typos of a prefix above.
+  const W = 7;
+  // A path longer than the query plus the budget is beyond it, so depth stays below m + budget + 2.
+  const state = new Int32Array((m + budget + 2) * W);
+  state[0] = 1 & mask;
+  state[1] = 3 & mask;
+  state[2] = 7 & mask;
+  state[6] = budget + 1;
+  const { label, end, wordLo, wordHi, terminal } = trie;
+  const stop = end[0] as number;
+  let at = 0;
+  let node = 1;
+  while (node < stop) {
+    while ((end[state[at + 5] as number] as number) <= node) at -= W;
+    if ((reach[node] as number) < shortest) {
+      node = end[node] as number;
+      continue;
+    }
+    const c = label[node] as number;
+    const b = c < 128 ? (ascii[c] as number) : (otherMasks[otherChars.indexOf(c)] ?? 0);
+    const r0 = state[at] as number;
+    const r1 = state[at + 1] as number;
+    const n0 = (r0 << 1) & b & mask;
+    const n1 = (((r1 << 1) & b) | (r0 << 1) | r0 | (n0 << 1) | ((state[at + 3] as number) & (b << 1))) & mask;
+    const n2 = ((((state[at + 2] as number) << 1) & b) | (r1 << 1) | r1 | (n1 << 1) | ((state[at + 4] as number) & (b << 1))) & mask;
+    if ((budget === 2 ? n2 : budget === 1 ? n1 : n0) === 0) {
+      node = end[node] as number;
+      continue;
+    }
+    const typos = (n0 & full) !== 0 ? 0 : (n1 & full) !== 0 ? 1 : (n2 & full) !== 0 ? 2 : 3;
+    if (typos <= budget && terminal[node] === 1) whole.push([wordLo[node] as number, typos]);
+    let best = state[at + 6] as number;
+    if (prefix && typos < best) {
+      best = typos;
+      ranges.push({ lo: wordLo[node] as number, hi: wordHi[node] as number, typos, node });
+    }
+    at += W;
+    state[at] = n0;
+    state[at + 1] = n1;
+    state[at + 2] = n2;
+    state[at + 3] = (r0 << 2) & b;
+    state[at + 4] = (r1 << 2) & b;
+    state[at + 5] = node;
+    state[at + 6] = best;
+    node++;
+  }
+};
+
+/** The same walk with whole rows of the distance table, for query words too long for 32 bits. */
+const walkByRows: Walk = (trie, query, budget, prefix, reach, shortest, whole, ranges) => {
+  const m = query.length;
+  const maxDepth = m + budget + 1;
+  const rows: Int32Array[] = Array.from({ length: maxDepth + 1 }, () => new Int32Array(m + 1));
+  const first = rows[0] as Int32Array;
+  for (let j = 0; j <= m; j++) first[j] = j;
+  const { label, end, wordLo, wordHi, terminal } = trie;
+
+  const visit = (node: number, depth: number, previousLabel: number, bestPrefix: number, previousMin: number): void => {
+    const parentRow = rows[depth] as Int32Array;
+    const grandRow = depth > 0 ? (rows[depth - 1] as Int32Array) : parentRow;
+    for (let child = node + 1; child < (end[node] as number); child = end[child] as number) {
+      if ((reach[child] as number) < shortest) continue;
+      const c = label[child] as number;
+      const row = rows[depth + 1] as Int32Array;
+      row[0] = depth + 1;
+      let rowMin = row[0];
+      for (let j = 1; j <= m; j++) {
+        const q = query[j - 1] as number;
+        let v = Math.min((parentRow[j] as number) + 1, (row[j - 1] as number) + 1, (parentRow[j - 1] as number) + (q === c ? 0 : 1));
+        if (depth > 0 && j > 1 && c === query[j - 2] && previousLabel === q) v = Math.min(v, (grandRow[j - 2] as number) + 1);
+        row[j] = v;
+        if (v < rowMin) rowMin = v;
+      }
+      const last = row[m] as number;
+      if (terminal[child] === 1 && last <= budget) whole.push([wordLo[child] as number, last]);
+      let best = bestPrefix;
+      if (prefix && last <= budget && last < bestPrefix) {
+        best = last;
+        ranges.push({ lo: wordLo[child] as number, hi: wordHi[child] as number, typos: last, node: child });
+      }
+      // Any deeper cell is at least the smaller of this row's minimum and, through a swap, the parent row's plus one.
+      const bound = Math.min(rowMin, previousMin + 1);
+      if (bound <= budget && depth + 1 < maxDepth) visit(child, depth + 1, c, best, rowMin);
+    }
+  };
+  visit(0, 0, -1, Infinity, 0);
+};
+
+/**
+ * The depth of the deepest node below each trie node (itself included): the length of the longest
+ * word, or word start, that a walk can reach through it. Derived from the trie in two passes over
+ * its arrays, once per index version (CatalogueIndex keeps it).
+ */
+export function trieReach(trie: Trie): Int32Array {
+  // Depths counted again rather than read from trie.depth: those are bytes, and a title word can be longer than 255.
+  const { end } = trie;
+  const n = end.length;
+  const depth = new Int32Array(n);
+  const reach = new Int32Array(n);
+  for (let v = 0; v < n; v++) for (let c = v + 1; c < (end[v] as number); c = end[c] as number) depth[c] = (depth[v] as number) + 1;
+  for (let v = n - 1; v >= 0; v--) {
+    let deepest = depth[v] as number;
+    for (let c = v + 1; c < (end[v] as number); c = end[c] as number) deepest = Math.max(deepest, reach[c] as number);
+    reach[v] = deepest;
+  }
+  return reach;
+}
+
+/**
+ * Nested prefix ranges (a node's, then its descendants' with fewer typos) as disjoint ranges, each
+ * word taking the typos of the innermost range that holds it: along one path typos only decrease.
+ */
+function flatten(ranges: readonly { lo: number; hi: number; typos: number }[]): { lo: number; hi: number; typos: number }[] {
+  const sorted = [...ranges].sort((a, b) => a.lo - b.lo || b.hi - a.hi);
+  const out: { lo: number; hi: number; typos: number }[] = [];
+  const emit = (lo: number, hi: number, typos: number): void => {
+    if (lo >= hi) return;
+    const last = out[out.length - 1];
+    if (last !== undefined && last.hi === lo && last.typos === typos) last.hi = hi;
+    else out.push({ lo, hi, typos });
+  };
+  const open: { hi: number; typos: number }[] = [];
+  let at = -Infinity;
+  for (const r of sorted) {
+    while (open.length > 0 && (open[open.length - 1] as { hi: number }).hi <= r.lo) {
+      const top = open.pop() as { hi: number; typos: number };
+      emit(at, top.hi, top.typos);
+      at = top.hi;
+    }
+    const enclosing = open[open.length - 1];
+    if (enclosing !== undefined) emit(at, r.lo, enclosing.typos);
+    at = r.lo;
+    open.push({ hi: r.hi, typos: r.typos });
+  }
+  while (open.length > 0) {
+    const top = open.pop() as { hi: number; typos: number };
+    emit(at, top.hi, top.typos);
+    at = top.hi;
+  }
+  return out;
+}
+
+function outermost(ranges: readonly { lo: number; hi: number; node: number }[]): number[] {
+  const sorted = [...ranges].sort((a, b) => a.lo - b.lo || b.hi - a.hi);
+  const out: number[] = [];
+  let reach = -1;
+  for (const r of sorted) {
+    if (r.lo >= reach) {
+      out.push(r.node);
+      reach = r.hi;
+    }
+  }
+  return out;
+}
