@@ -4,7 +4,7 @@ import { buildIndex } from './build/build-index.js';
 import { postingsLength, type IndexData } from './index-data.js';
 import { WORD_CACHE_BYTES } from './limits.js';
 import type { Position } from './search-request.js';
-import { partitionPoint } from './sorted.js';
+import { findSorted, partitionPoint } from './sorted.js';
 import { stringAt, tableSize } from './string-table.js';
 import { WordPlanner } from './word-plan.js';
 
@@ -68,12 +68,11 @@ export class CatalogueIndex {
     const high = parseInt(id.slice(0, 8), 16);
     const low = parseInt(id.slice(8, 16), 16);
     const { byId, idHigh, idLow } = this.data;
-    const compare = (at: number) => {
-      const rank = byId[at] as number;
+    const at = findSorted(0, byId.length, (i) => {
+      const rank = byId[i] as number;
       return (idHigh[rank] as number) - high || (idLow[rank] as number) - low;
-    };
-    const at = partitionPoint(0, byId.length, (i) => compare(i) < 0);
-    return at < byId.length && compare(at) === 0 ? (byId[at] as number) : undefined;
+    });
+    return at < 0 ? undefined : (byId[at] as number);
   }
 
   yearOf(rank: number): number {

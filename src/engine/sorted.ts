@@ -1,24 +1,32 @@
 /**
  * Searches in sorted arrays, the engine's one way to find a position: ranks in posting lists, word
  * ids in match lists, entries of sorted tables. The typed-array forms are what hot loops call (per
- * title word, per cursor step); `partitionPoint` takes a predicate for orders an array alone does not
- * hold (strings in a table, ids split in two halves).
+ * title word, per cursor step) and read one kind of array each; `findSorted` and `partitionPoint`
+ * take a function for orders an array alone does not hold (strings in a table, ids in two halves).
+ * The exact searches stop at the first equal entry: a lookup that hits saves a step or two, which
+ * shows on queries that take a few microseconds.
  */
 
 type Sorted = Int32Array | Uint32Array;
 
-/** The first index in [lo, hi) whose value is at least `value`, or `hi`. */
-export function lowerBound(sorted: Sorted, value: number, lo = 0, hi = sorted.length): number {
+/** The index of `value` in an ascending array without repeats, or -1. */
+export function indexOfSorted(sorted: Sorted, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < value) lo = mid + 1;
+    const v = sorted[mid] as number;
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
     else hi = mid;
   }
-  return lo;
+  return -1;
 }
 
-/** The first index in [lo, hi) whose value is above `value`, or `hi`. */
-export function upperBound(sorted: Sorted, value: number, lo = 0, hi = sorted.length): number {
+/** The first index whose value is above `value`, or the length. */
+export function upperBound(sorted: Sorted, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if ((sorted[mid] as number) <= value) lo = mid + 1;
@@ -27,10 +35,16 @@ export function upperBound(sorted: Sorted, value: number, lo = 0, hi = sorted.le
   return lo;
 }
 
-/** The index of `value` in an ascending array without repeats, or -1. */
-export function indexOfSorted(sorted: Sorted, value: number): number {
-  const at = lowerBound(sorted, value);
-  return at < sorted.length && sorted[at] === value ? at : -1;
+/** The index in [lo, hi) whose entry `compare` finds equal to what is sought (0; below it negative, above positive), or -1. */
+export function findSorted(lo: number, hi: number, compare: (i: number) => number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compare(mid);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
 }
 
 /**
@@ -62,8 +76,15 @@ export function gallop(list: Int32Array, from: number, target: number): number {
     step *= 2;
     hi = from + step;
   }
-  // list[lo] < target, and list[hi] >= target or hi >= n.
-  return lowerBound(list, target, lo + 1, Math.min(hi, n));
+  if (hi > n) hi = n;
+  // list[lo] < target, and list[hi] >= target or hi == n. The step of every list cursor: its own
+  // loop, reading only Int32Arrays.
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as number) < target) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 /** Drops repeats from an ascending array in place; the distinct values, as a view of its start. */

@@ -3,7 +3,7 @@
  * bytes, in place. The build writes tables (build/buffers.ts).
  */
 import type { StringTable } from './index-data.js';
-import { partitionPoint } from './sorted.js';
+import { findSorted } from './sorted.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -52,9 +52,7 @@ export function compareEntry(table: StringTable, i: number, key: Uint8Array): nu
 /** The id of `key` in a sorted table, or -1. */
 export function lookup(table: StringTable, key: string | Uint8Array): number {
   const bytes = typeof key === 'string' ? encoder.encode(key) : key;
-  const size = tableSize(table);
-  const at = partitionPoint(0, size, (i) => compareEntry(table, i, bytes) < 0);
-  return at < size && compareEntry(table, at, bytes) === 0 ? at : -1;
+  return findSorted(0, tableSize(table), (i) => compareEntry(table, i, bytes));
 }
 
 /**

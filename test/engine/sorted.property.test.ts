@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { gallop, indexOfSorted, lowerBound, partitionPoint, uniqueSorted, upperBound } from '../../src/engine/sorted.js';
+import { findSorted, gallop, indexOfSorted, partitionPoint, uniqueSorted, upperBound } from '../../src/engine/sorted.js';
 
 /** Ascending values with repeats, over a small range so that searched values often hit. */
 const ascending = fc.array(fc.integer({ min: -20, max: 60 }), { maxLength: 60 }).map((a) => Int32Array.from(a.sort((x, y) => x - y)));
@@ -15,26 +15,12 @@ function firstFrom(from: number, to: number, holds: (i: number) => boolean): num
   return i;
 }
 
-test('lowerBound and upperBound find the first index at or above, and above, a value, in the whole array or a range', () => {
+test('upperBound finds the first index above a value', () => {
   fc.assert(
-    fc.property(ascending, value, fc.nat(70), fc.nat(70), (a, v, x, y) => {
-      assert.equal(
-        lowerBound(a, v),
-        firstFrom(0, a.length, (i) => (a[i] as number) >= v),
-      );
+    fc.property(ascending, value, (a, v) => {
       assert.equal(
         upperBound(a, v),
         firstFrom(0, a.length, (i) => (a[i] as number) > v),
-      );
-      const lo = Math.min(x, y, a.length);
-      const hi = Math.min(Math.max(x, y), a.length);
-      assert.equal(
-        lowerBound(a, v, lo, hi),
-        firstFrom(lo, hi, (i) => (a[i] as number) >= v),
-      );
-      assert.equal(
-        upperBound(a, v, lo, hi),
-        firstFrom(lo, hi, (i) => (a[i] as number) > v),
       );
     }),
   );
@@ -44,6 +30,20 @@ test('indexOfSorted finds a value of an array without repeats, and -1 for one it
   fc.assert(
     fc.property(distinct, value, (a, v) => {
       assert.equal(indexOfSorted(a, v), a.indexOf(v));
+    }),
+  );
+});
+
+test('findSorted finds an entry by its comparison with what is sought, and -1 when none compares equal', () => {
+  fc.assert(
+    fc.property(distinct, value, fc.nat(70), fc.nat(70), (a, v, x, y) => {
+      const lo = Math.min(x, y, a.length);
+      const hi = Math.min(Math.max(x, y), a.length);
+      const at = a.indexOf(v);
+      assert.equal(
+        findSorted(lo, hi, (i) => (a[i] as number) - v),
+        at >= lo && at < hi ? at : -1,
+      );
     }),
   );
 });
