@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import stylistic from '@stylistic/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import { importCycleRules } from './import-cycles.mjs';
 import { layerRules } from './layers.mjs';
 
 export default tseslint.config(
@@ -59,6 +60,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
   ...layerRules(),
+  ...importCycleRules(),
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },

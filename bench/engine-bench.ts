@@ -1,7 +1,7 @@
 import type { Movie } from '../src/catalogue/movie.js';
 import { normaliseText } from '../src/catalogue/normalise.js';
 import type { CatalogueIndex } from '../src/engine/catalogue-index.js';
-import type { MovieQuery, SearchRequest } from '../src/engine/movie-query.js';
+import type { MovieQuery, SearchRequest } from '../src/engine/search-request.js';
 import { searchMovies } from '../src/engine/search.js';
 import { parseListRequest, searchRequestOf } from '../src/query/parse-query.js';
 import { percentile } from './stats.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Movie } from '../src/catalogue/movie.js';
 import { CatalogueIndex } from '../src/engine/catalogue-index.js';
-import type { SearchRequest } from '../src/engine/movie-query.js';
+import type { SearchRequest } from '../src/engine/search-request.js';
 import { searchMovies } from '../src/engine/search.js';
 import { parseListRequest, searchRequestOf } from '../src/query/parse-query.js';
 import { catalogueFromSeed } from '../src/seed/seed-catalogue.js';

@@ -3,8 +3,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, settingsOf, type Config, type ConfiguredCommand } from '../config/config.js';
 import { EDGE_SETTINGS, loadEdgeConfig } from '../config/edge-config.js';
 import { defaultText, type Setting, type SettingInput } from '../config/settings.js';
-import { FACETS, SORT_ORDERS, type FacetName } from '../engine/movie-query.js';
-import { DEFAULT_FACET_LIMIT, MAX_FACET_LIMIT, MAX_LIMIT } from '../query/parse-query.js';
+import { MAX_FACET_LIMIT } from '../engine/limits.js';
+import { FACETS, SORT_ORDERS, type FacetName } from '../engine/search-request.js';
+import { DEFAULT_FACET_LIMIT, MAX_LIMIT } from '../query/parse-query.js';
 import type { SearchOptions } from './commands/search.js';
 
 /**

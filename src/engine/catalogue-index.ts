@@ -1,14 +1,12 @@
-import { ByteLru } from '../cache/byte-lru.js';
+import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
 import type { Movie } from '../catalogue/movie.js';
-import { buildIndex } from './build-index.js';
-import type { IndexData, Postings, TermTable } from './index-data.js';
-import type { Position } from './movie-query.js';
-import type { WordPlan } from './plan.js';
-import { lookup, stringAt, tableSize } from './string-table.js';
-import { trieReach } from './typo.js';
-
-/** The word-plan cache's bound per version (two versions live side by side during a swap). */
-const DEFAULT_WORD_CACHE_BYTES = 16 * 1024 * 1024;
+import { buildIndex } from './build/build-index.js';
+import { postingsLength, type IndexData } from './index-data.js';
+import { WORD_CACHE_BYTES } from './limits.js';
+import type { Position } from './search-request.js';
+import { findSorted, partitionPoint } from './sorted.js';
+import { stringAt, tableSize } from './string-table.js';
+import { WordPlanner } from './word-plan.js';
 
 export interface GenreCount {
   readonly genre: string;
@@ -22,30 +20,19 @@ export interface GenreCount {
  */
 export class CatalogueIndex {
   private genreCountsMemo: readonly GenreCount[] | undefined;
-  /**
-   * The words of `q` this version has planned (typo lookup and postings), by word and whether it was
-   * the last (prefix) word. A word's plan depends on the index alone, and the same words come back
-   * keystroke after keystroke and user after user; the trie walk of a long word with two typos is
-   * most of such a query's time. Bounded by bytes; gone with the version.
-   */
-  readonly wordPlans: ByteLru<WordPlan>;
-  private wordReachMemo: Int32Array | undefined;
+  /** The words of `q` this version has planned, kept for the next queries of the version. */
+  readonly wordPlanner: WordPlanner;
 
   constructor(
     readonly data: IndexData,
     options: { readonly wordCacheBytes?: number } = {},
   ) {
-    this.wordPlans = new ByteLru(options.wordCacheBytes ?? DEFAULT_WORD_CACHE_BYTES);
+    this.wordPlanner = new WordPlanner(data, options.wordCacheBytes ?? WORD_CACHE_BYTES);
   }
 
   /** Builds an index in this process: for tests, tools and the ingestion run. */
   static build(version: string, movies: readonly Movie[]): CatalogueIndex {
     return new CatalogueIndex(buildIndex(version, movies));
-  }
-
-  /** How deep the word trie goes below each node (typo.ts's trieReach), derived on the first `q` of this version. */
-  get wordReach(): Int32Array {
-    return (this.wordReachMemo ??= trieReach(this.data.words.trie));
   }
 
   get version(): string {
@@ -75,21 +62,17 @@ export class CatalogueIndex {
     return hex8(this.data.idHigh[rank] as number) + hex8(this.data.idLow[rank] as number);
   }
 
+  /** The movie with this id, or undefined; a string that is not an id has none (parseInt alone would read `ABC…` or `…x` as one). */
   rankOf(id: string): number | undefined {
+    if (!MOVIE_ID_PATTERN.test(id)) return undefined;
     const high = parseInt(id.slice(0, 8), 16);
     const low = parseInt(id.slice(8, 16), 16);
     const { byId, idHigh, idLow } = this.data;
-    let lo = 0;
-    let hi = byId.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const rank = byId[mid] as number;
-      const d = (idHigh[rank] as number) - high || (idLow[rank] as number) - low;
-      if (d === 0) return rank;
-      if (d < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return undefined;
+    const at = findSorted(0, byId.length, (i) => {
+      const rank = byId[i] as number;
+      return (idHigh[rank] as number) - high || (idLow[rank] as number) - low;
+    });
+    return at < 0 ? undefined : (byId[at] as number);
   }
 
   yearOf(rank: number): number {
@@ -98,10 +81,6 @@ export class CatalogueIndex {
 
   titleOf(rank: number): string {
     return stringAt(this.data.titles, rank);
-  }
-
-  normalisedTitleOf(rank: number): string {
-    return stringAt(this.data.normalisedTitles, rank);
   }
 
   positionOf(rank: number): Position {
@@ -130,16 +109,11 @@ export class CatalogueIndex {
       const [laterStart, laterEnd] = this.yearSpan(position.year + 1, Infinity);
       return laterStart === laterEnd ? 0 : laterEnd;
     }
-    let lo = start;
-    let hi = end;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const title = this.titleOf(mid);
-      const c = title !== position.title ? (title < position.title ? -1 : 1) : compareIds(this.idOf(mid), position.id);
-      if (c <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    // Within a year, ranks are in title then id order: the first one after the position.
+    return partitionPoint(start, end, (rank) => {
+      const title = this.titleOf(rank);
+      return title !== position.title ? title < position.title : this.idOf(rank) <= position.id;
+    });
   }
 
   /** Every genre and its number of movies, most first, then by name. */
@@ -154,25 +128,8 @@ export class CatalogueIndex {
     }
     return this.genreCountsMemo;
   }
-
-  /** The term's id in a table, or -1. */
-  termId(table: TermTable, term: string): number {
-    return lookup(table.terms, term);
-  }
-}
-
-export function postingsOf(postings: Postings, id: number): Int32Array {
-  return postings.values.subarray(postings.offsets[id], postings.offsets[id + 1]);
-}
-
-export function postingsLength(postings: Postings, id: number): number {
-  return (postings.offsets[id + 1] as number) - (postings.offsets[id] as number);
 }
 
 function hex8(n: number): string {
   return n.toString(16).padStart(8, '0');
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

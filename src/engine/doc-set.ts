@@ -3,6 +3,9 @@
  * a set built from these pieces (year ranges, posting lists, unions of a word's spellings, their
  * intersection) and read through a cursor that skips ahead (`seek`) instead of visiting every rank.
  */
+import { bitmap, bitmapMembers, countBits, hasBit, setBit } from './bits.js';
+import { BITMAP_FROM_ONE_IN, LAZY_UNION_MAX_LISTS } from './limits.js';
+import { gallop, uniqueSorted } from './sorted.js';
 
 /** Past the last rank: what `seek` answers when no member is left. */
 export const END = 0x7fffffff;
@@ -95,21 +98,6 @@ export function members(set: DocSet, lo = 0, hi = END): Int32Array {
   return Int32Array.from(out);
 }
 
-/** A bitmap's members a word at a time, lowest bit first: the loop of broad queries, so no cursor. */
-function bitmapMembers(bits: Uint32Array, n: number): Int32Array {
-  const out = new Int32Array(n);
-  let at = 0;
-  for (let w = 0; w < bits.length; w++) {
-    let word = bits[w] as number;
-    while (word !== 0) {
-      const low = word & -word;
-      out[at++] = (w << 5) | (31 - Math.clz32(low));
-      word ^= low;
-    }
-  }
-  return out;
-}
-
 /**
  * An intersection's members: the smallest part's, kept where every other part has them. Testing a
  * bit or a range costs less than a leapfrog seek, and a broad `q` (`the s`) intersects big sets.
@@ -125,7 +113,7 @@ function andMembers(sets: readonly DocSet[]): Int32Array {
       const bits = part.bits;
       for (let i = 0; i < ranks.length; i++) {
         const r = ranks[i] as number;
-        if (((bits[r >>> 5] as number) & (1 << (r & 31))) !== 0) kept[n++] = r;
+        if (hasBit(bits, r)) kept[n++] = r;
       }
     } else if (part.kind === 'range') {
       for (let i = 0; i < ranks.length; i++) {
@@ -164,74 +152,21 @@ export function unionOfLists(lists: readonly Int32Array[], size: number): DocSet
   const parts = lists.filter((l) => l.length > 0);
   if (parts.length === 0) return EMPTY;
   if (parts.length === 1) return list(parts[0] as Int32Array);
-  if (parts.length <= 4) return { kind: 'union', sets: parts.map(list) };
+  if (parts.length <= LAZY_UNION_MAX_LISTS) return { kind: 'union', sets: parts.map(list) };
   let total = 0;
   for (const part of parts) total += part.length;
-  if (total * 32 < size) {
+  if (total * BITMAP_FROM_ONE_IN < size) {
     const all = new Int32Array(total);
     let at = 0;
     for (const part of parts) {
       all.set(part, at);
       at += part.length;
     }
-    all.sort();
-    let n = 0;
-    for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i] as number;
-    return list(all.subarray(0, n));
+    return list(uniqueSorted(all.sort()));
   }
-  const bits = new Uint32Array((size >>> 5) + 1);
-  for (const part of parts) {
-    for (let i = 0; i < part.length; i++) {
-      const r = part[i] as number;
-      bits[r >>> 5] = (bits[r >>> 5] as number) | (1 << (r & 31));
-    }
-  }
-  let n = 0;
-  for (let w = 0; w < bits.length; w++) n += popcount(bits[w] as number);
-  return { kind: 'bitmap', bits, count: n };
-}
-
-export function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
-/** The index of `value` in an ascending array, or -1. */
-export function indexOfSorted(sorted: Int32Array | Uint32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid] as number;
-    if (v === value) return mid;
-    if (v < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return -1;
-}
-
-/** First index in `list` at or after `from` whose value is >= target (exponential then binary search). */
-export function gallop(list: Int32Array, from: number, target: number): number {
-  const n = list.length;
-  if (from >= n || (list[from] as number) >= target) return from;
-  let step = 1;
-  let lo = from;
-  let hi = from + 1;
-  while (hi < n && (list[hi] as number) < target) {
-    lo = hi;
-    step *= 2;
-    hi = from + step;
-  }
-  if (hi > n) hi = n;
-  // invariant: list[lo] < target, and list[hi] >= target or hi == n
-  while (lo + 1 < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as number) < target) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+  const bits = bitmap(size);
+  for (const part of parts) for (let i = 0; i < part.length; i++) setBit(bits, part[i] as number);
+  return { kind: 'bitmap', bits, count: countBits(bits) };
 }
 
 class RangeCursor implements Cursor {

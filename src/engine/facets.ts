@@ -1,7 +1,8 @@
-import { postingsLength, type CatalogueIndex } from './catalogue-index.js';
+import type { CatalogueIndex } from './catalogue-index.js';
 import { count, cursor, END, type DocSet } from './doc-set.js';
-import type { FacetName, Facets, FacetValue, SearchRequest } from './movie-query.js';
-import { candidateSet, planQuery, verifier, type Accept, type Plan } from './plan.js';
+import { postingsLength } from './index-data.js';
+import type { FacetName, Facets, FacetValue, SearchRequest } from './search-request.js';
+import { candidateSet, planQuery, verifier, type RankCheck, type Plan } from './plan.js';
 import { compareCodePoints, stringAt } from './string-table.js';
 
 /**
@@ -15,7 +16,7 @@ export function facetCounts(
   request: SearchRequest,
   plan: Plan,
   candidates: DocSet,
-  accept: Accept,
+  check: RankCheck,
 ): { total: number; facets: Facets } {
   const { query } = request;
   const excluded = (facet: FacetName): 'genre' | 'cast' | 'year' | 'none' => {
@@ -39,7 +40,7 @@ export function facetCounts(
   for (const [key, names] of groups) {
     const own = key === 'none' ? plan : planQuery(index, query, key, plan.words);
     const set = key === 'none' ? candidates : candidateSet(own);
-    const counts = countMatches(index, set, key === 'none' ? accept : verifier(index, own), names, own);
+    const counts = countMatches(index, set, key === 'none' ? check : verifier(index, own), names, own);
     if (key === 'none') total = counts.matches;
     for (const name of names) facets[name] = present(index, name, counts, request.facetLimit);
   }
@@ -56,14 +57,14 @@ interface Counts {
 }
 
 /** Counts the matches, and per facet value, in one pass; or off the index when every movie matches. */
-function countMatches(index: CatalogueIndex, set: DocSet, accept: Accept, names: readonly FacetName[], plan: Plan): Counts {
+function countMatches(index: CatalogueIndex, set: DocSet, check: RankCheck, names: readonly FacetName[], plan: Plan): Counts {
   const { data } = index;
   const wantGenre = names.includes('genre');
   const wantCast = names.includes('cast');
   const wantYear = names.includes('year') || names.includes('decade');
   // Every movie matches: no filter, or only a year span that covers the whole catalogue.
   const everything =
-    plan.words.length === 0 && accept === undefined && plan.filters.every((f) => f.kind === 'range' && f.lo === 0 && f.hi >= data.size);
+    plan.words.length === 0 && check === undefined && plan.filters.every((f) => f.kind === 'range' && f.lo === 0 && f.hi >= data.size);
   if (everything) {
     const genre = wantGenre
       ? Uint32Array.from({ length: data.genres.postings.offsets.length - 1 }, (_, id) => postingsLength(data.genres.postings, id))
@@ -74,7 +75,7 @@ function countMatches(index: CatalogueIndex, set: DocSet, accept: Accept, names:
       : undefined;
     return { matches: data.size, ...(genre ? { genre } : {}), ...(cast ? { cast } : {}), ...(year ? { year } : {}) };
   }
-  if (!wantGenre && !wantCast && !wantYear && accept === undefined) return { matches: count(set) };
+  if (!wantGenre && !wantCast && !wantYear && check === undefined) return { matches: count(set) };
   const genre = wantGenre ? new Uint32Array(data.genres.postings.offsets.length - 1) : undefined;
   // A count per cast name, and the names touched, so that only those are read back.
   const castCounts = wantCast ? new Uint32Array(data.cast.postings.offsets.length - 1) : undefined;
@@ -85,7 +86,7 @@ function countMatches(index: CatalogueIndex, set: DocSet, accept: Accept, names:
   let matches = 0;
   const c = cursor(set);
   for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) {
-    if (accept && !accept(r)) continue;
+    if (check && !check(r)) continue;
     matches++;
     if (genre) {
       for (let i = movieGenres.offsets[r] as number; i < (movieGenres.offsets[r + 1] as number); i++) {

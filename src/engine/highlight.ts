@@ -1,9 +1,9 @@
 import { codePoints, wordSpans, type WordSpan } from '../catalogue/words.js';
 import type { CatalogueIndex } from './catalogue-index.js';
-import type { Highlight } from './movie-query.js';
-import type { WordPlan } from './plan.js';
+import type { Highlight } from './search-request.js';
+import type { WordPlan } from './word-plan.js';
 import { lookup } from './string-table.js';
-import { matchedPrefixLength, matchesWhole, typosOf } from './typo.js';
+import { matchesWhole, typosOf } from './word-match.js';
 
 /**
  * What the words of `q` matched in one movie, as UTF-16 ranges of its original title and cast
@@ -38,4 +38,36 @@ function prefixEnd(word: WordPlan, span: WordSpan): number {
   const typed = word.matches.typed;
   const length = matchedPrefixLength(typed, codePoints(span.word));
   return length === 0 ? span.start : (span.charEnds[length - 1] as number);
+}
+
+/**
+ * How many characters of `word` a prefix match covers: the prefix length with the fewest typos
+ * against `query`, the one closest to the query's own length among equals (what a person typed).
+ */
+export function matchedPrefixLength(query: readonly number[], word: readonly number[]): number {
+  const m = query.length;
+  // Columns: prefixes of the word; rows: the query. Only the last row is needed, with two rows back for swaps.
+  let before = Array.from({ length: word.length + 1 }, (_, j) => j);
+  let previous = before;
+  for (let i = 1; i <= m; i++) {
+    const row = [i];
+    for (let j = 1; j <= word.length; j++) {
+      let v = Math.min(
+        (previous[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (query[i - 1] === word[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && query[i - 1] === word[j - 2] && query[i - 2] === word[j - 1]) v = Math.min(v, (before[j - 2] as number) + 1);
+      row.push(v);
+    }
+    before = previous;
+    previous = row;
+  }
+  let best = 0;
+  for (let j = 1; j <= word.length; j++) {
+    const d = previous[j] as number;
+    const b = previous[best] as number;
+    if (d < b || (d === b && Math.abs(j - m) < Math.abs(best - m))) best = j;
+  }
+  return best;
 }

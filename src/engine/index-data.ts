@@ -1,6 +1,6 @@
 /**
  * Everything a catalogue index holds, as typed arrays and a few numbers: no Maps, no per-movie
- * objects. The ingestion run builds it once (build-index.ts); the snapshot stores exactly these
+ * objects. The ingestion run builds it once (build/build-index.ts); the snapshot stores exactly these
  * arrays in a binary segment (snapshot/segment-codec.ts), and a serving process wraps views over the
  * segment's bytes. Ranks are positions in catalogue order (year descending, title by UTF-16 code
  * units, id), so every list of ranks below is also in catalogue order.
@@ -20,6 +20,15 @@ export interface Ragged<T extends Int32Array | Uint32Array> {
 
 /** Posting lists: for each term, the ascending ranks of the movies that have it. */
 export type Postings = Ragged<Int32Array>;
+
+/** A term's posting list: a view of the shared buffer, not a copy. */
+export function postingsOf(postings: Postings, id: number): Int32Array {
+  return postings.values.subarray(postings.offsets[id], postings.offsets[id + 1]);
+}
+
+export function postingsLength(postings: Postings, id: number): number {
+  return (postings.offsets[id + 1] as number) - (postings.offsets[id] as number);
+}
 
 /** A sorted dictionary (by UTF-8 bytes, which is code point order) and each term's postings. */
 export interface TermTable {
@@ -101,7 +110,7 @@ export interface IndexData {
   readonly cast: TermTable;
   /** How each cast name is most often spelled, by cast term id. */
   readonly castNames: StringTable;
-  /** Cast term ids by movie count (descending), then name: the unfiltered cast facet, at most FACET_PRECOMPUTED of them. */
+  /** Cast term ids by movie count (descending), then name: the unfiltered cast facet, at most MAX_FACET_LIMIT of them. */
   readonly castByCount: Uint32Array;
   /** Normalised genres. */
   readonly genres: TermTable;
@@ -126,13 +135,3 @@ export interface IndexData {
    */
   readonly titleSignature: Uint32Array;
 }
-
-/** Title n-grams of these lengths are indexed: 1 and 2 serve short substrings exactly, 3 narrows longer ones. */
-export const MAX_GRAM = 3;
-
-/** The unfiltered cast facet keeps this many names precomputed (facet_limit's maximum). */
-export const FACET_PRECOMPUTED = 100;
-
-/** Trie nodes this shallow, with at least PREFIX_MIN_WORDS words below, get precomputed postings. */
-export const PREFIX_MAX_DEPTH = 2;
-export const PREFIX_MIN_WORDS = 16;

@@ -1,7 +1,9 @@
-import { popcount } from './doc-set.js';
+import { bitmap, hasBit, popcount, setBit } from './bits.js';
 import type { IndexData } from './index-data.js';
+import { KEYED_BEFORE_BITMAP } from './limits.js';
+import { packKey } from './relevance-key.js';
 import { firstCodePointAt, tableSize } from './string-table.js';
-import { matchesWhole, typosOf, type WordMatches } from './typo.js';
+import { matchesWhole, typosOf, type WordMatches } from './word-match.js';
 
 /**
  * The relevance of a movie to `q`, the ranking rules in order, each breaking the ties of the one before:
@@ -12,49 +14,8 @@ import { matchesWhole, typosOf, type WordMatches } from './typo.js';
  *   4. fewer title words left unmatched by the query, then fewer matched only as a prefix of what
  *      was typed (`rocky ii` puts Rocky II before Rocky III, where "ii" is only the start of "iii");
  *   5. the catalogue order (the rank).
- * Rules 1 to 4 pack into one integer, smaller is better, so a page is ordered by (key, rank).
+ * Rules 1 to 4 pack into one key (relevance-key.ts), smaller is better, so a page is ordered by (key, rank).
  */
-/** Field widths fit a `q` of up to 20 words (parse-query's MAX_Q_WORDS): 40 typos, 20 cast-only words, 19 pairs apart. */
-const TYPOS = 2 ** 26;
-const CAST_ONLY = 2 ** 21;
-const APART = 2 ** 16;
-const UNMATCHED = 2 ** 8;
-const MAX_COUNT = 255;
-
-export interface RelevanceKey {
-  readonly typos: number;
-  readonly castOnly: number;
-  readonly apart: number;
-  readonly unmatched: number;
-  readonly prefixOnly: number;
-}
-
-export function packKey(k: RelevanceKey): number {
-  return (
-    k.typos * TYPOS +
-    k.castOnly * CAST_ONLY +
-    k.apart * APART +
-    Math.min(k.unmatched, MAX_COUNT) * UNMATCHED +
-    Math.min(k.prefixOnly, MAX_COUNT)
-  );
-}
-
-export function unpackKey(key: number): RelevanceKey {
-  return {
-    typos: Math.floor(key / TYPOS),
-    castOnly: Math.floor(key / CAST_ONLY) % 32,
-    apart: Math.floor(key / APART) % 32,
-    unmatched: Math.floor(key / UNMATCHED) % 256,
-    prefixOnly: key % 256,
-  };
-}
-
-/** Movies keyed before the matched-words bitmap is built (see Relevance.mayMatch). */
-const KEYED_BEFORE_BITMAP = 64;
-
-/** The largest key there can be: a cursor or bound past every movie. */
-export const MAX_KEY = TYPOS * 64 - 1;
-
 export class Relevance {
   /** Per query word: the first code point bits of every word it can match (see IndexData.titleSignature). */
   private readonly signature: number;
@@ -101,7 +62,7 @@ export class Relevance {
    */
   lowerBound(rank: number, castOnly: number): number {
     const unmatchable = popcount((this.data.titleSignature[rank] as number) & ~this.signature);
-    return this.fewestTypos * TYPOS + castOnly * CAST_ONLY + Math.min(unmatchable, MAX_COUNT) * UNMATCHED;
+    return packKey(this.fewestTypos, castOnly, 0, unmatchable, 0);
   }
 
   /**
@@ -112,11 +73,11 @@ export class Relevance {
   below(ranks: Int32Array, lo: number, hi: number, worst: number, out: Int32Array): number {
     const signatures = this.data.titleSignature;
     const outside = ~this.signature;
-    const base = this.fewestTypos * TYPOS;
+    const fewest = this.fewestTypos;
     let n = 0;
     for (let i = lo; i < hi; i++) {
       const rank = ranks[i] as number;
-      if (base + Math.min(popcount((signatures[rank] as number) & outside), MAX_COUNT) * UNMATCHED < worst) out[n++] = rank;
+      if (packKey(fewest, 0, 0, popcount((signatures[rank] as number) & outside), 0) < worst) out[n++] = rank;
     }
     return n;
   }
@@ -129,20 +90,20 @@ export class Relevance {
    */
   private mayMatch(word: number): boolean {
     const bits = this.matched;
-    return bits === undefined || ((bits[word >>> 5] as number) & (1 << (word & 31))) !== 0;
+    return bits === undefined || hasBit(bits, word);
   }
 
   private buildMatched(): Uint32Array {
-    const bits = new Uint32Array((tableSize(this.data.words.words) >>> 5) + 1);
-    const set = (id: number) => (bits[id >>> 5] = (bits[id >>> 5] as number) | (1 << (id & 31)));
+    const bits = bitmap(tableSize(this.data.words.words));
     for (const m of this.query) {
-      for (let i = 0; i < m.wholeIds.length; i++) set(m.wholeIds[i] as number);
+      for (let i = 0; i < m.wholeIds.length; i++) setBit(bits, m.wholeIds[i] as number);
       for (let i = 0; i < m.prefixLo.length; i++) {
         let id = m.prefixLo[i] as number;
         const hi = m.prefixHi[i] as number;
-        for (; id < hi && (id & 31) !== 0; id++) set(id);
+        // A range of ids: bit by bit up to a word boundary, then whole words.
+        for (; id < hi && (id & 31) !== 0; id++) setBit(bits, id);
         for (; id + 32 <= hi; id += 32) bits[id >>> 5] = ~0;
-        for (; id < hi; id++) set(id);
+        for (; id < hi; id++) setBit(bits, id);
       }
     }
     return bits;
@@ -217,9 +178,7 @@ export class Relevance {
     for (let i = 0; i + 1 < n; i++) {
       if (!this.sideBySide(i, titleWords, tStart, tEnd)) apart++;
     }
-    return (
-      typos * TYPOS + castOnly * CAST_ONLY + apart * APART + Math.min(unmatched, MAX_COUNT) * UNMATCHED + Math.min(prefixOnly, MAX_COUNT)
-    );
+    return packKey(typos, castOnly, apart, unmatched, prefixOnly);
   }
 
   /** Query words i and i + 1 both count as title matches and sit at positions p, p + 1 of the title, each with the typos rule 1 chose. */

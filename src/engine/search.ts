@@ -3,9 +3,13 @@ import type { CatalogueIndex } from './catalogue-index.js';
 import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
 import { highlight } from './highlight.js';
-import type { After, Page, SearchRequest } from './movie-query.js';
-import { candidateSet, planQuery, verifier, type Accept, type Plan } from './plan.js';
-import { packKey, Relevance } from './relevance.js';
+import type { After, Page, SearchRequest } from './search-request.js';
+import { candidateSet, planQuery, verifier, type RankCheck, type Plan } from './plan.js';
+import { bitmap, hasBit, setBit } from './bits.js';
+import { LOWER_BOUND_BLOCK, TITLE_SORT_MAX_CANDIDATES } from './limits.js';
+import { Relevance } from './relevance.js';
+import { packKey } from './relevance-key.js';
+import { partitionPoint } from './sorted.js';
 import { compareEntry, encodeUtf8 } from './string-table.js';
 
 /**
@@ -16,14 +20,12 @@ import { compareEntry, encodeUtf8 } from './string-table.js';
 export function searchMovies(index: CatalogueIndex, request: SearchRequest): Page {
   const plan = planQuery(index, request.query);
   const candidates = candidateSet(plan);
-  const accept = verifier(index, plan);
+  const check = verifier(index, plan);
   const page =
-    request.sort === 'relevance'
-      ? relevancePage(index, plan, candidates, accept, request)
-      : orderedPage(index, candidates, accept, request);
+    request.sort === 'relevance' ? relevancePage(index, plan, candidates, check, request) : orderedPage(index, candidates, check, request);
   const hasMore = page.ranks.length > request.limit;
   const ranks = page.ranks.slice(0, request.limit);
-  const counted = request.count || request.facets.length > 0 ? facetCounts(index, request, plan, candidates, accept) : undefined;
+  const counted = request.count || request.facets.length > 0 ? facetCounts(index, request, plan, candidates, check) : undefined;
   return {
     ranks,
     ...(page.relevance ? { relevance: page.relevance.slice(0, request.limit) } : {}),
@@ -40,18 +42,18 @@ interface Found {
 }
 
 /** Up to `want` members of `set` in [lo, hi), in rank order. */
-function collect(set: DocSet, lo: number, hi: number, want: number, accept: Accept, out: number[]): void {
+function collect(set: DocSet, lo: number, hi: number, want: number, check: RankCheck, out: number[]): void {
   const c = cursor(set);
-  for (let r = c.seek(lo); r < hi && out.length < want; r = c.seek(r + 1)) if (!accept || accept(r)) out.push(r);
+  for (let r = c.seek(lo); r < hi && out.length < want; r = c.seek(r + 1)) if (!check || check(r)) out.push(r);
 }
 
-function orderedPage(index: CatalogueIndex, set: DocSet, accept: Accept, request: SearchRequest): Found {
+function orderedPage(index: CatalogueIndex, set: DocSet, check: RankCheck, request: SearchRequest): Found {
   const want = request.limit + 1;
   const after = request.after;
   const ranks: number[] = [];
   switch (request.sort) {
     case 'year:desc':
-      collect(set, after ? index.rankAfter(after.position) : 0, index.size, want, accept, ranks);
+      collect(set, after ? index.rankAfter(after.position) : 0, index.size, want, check, ranks);
       break;
     case 'year:asc': {
       // Years ascending, each year's movies in catalogue order: the year blocks, last to first.
@@ -60,21 +62,18 @@ function orderedPage(index: CatalogueIndex, set: DocSet, accept: Accept, request
         const year = yearValues[y] as number;
         if (after && year < after.position.year) continue;
         const start = after && year === after.position.year ? index.rankAfter(after.position) : (yearStarts[y] as number);
-        collect(set, start, yearStarts[y + 1] as number, want, accept, ranks);
+        collect(set, start, yearStarts[y + 1] as number, want, check, ranks);
       }
       break;
     }
     default:
-      titlePage(index, set, accept, request, request.sort === 'title:desc', ranks);
+      titlePage(index, set, check, request, request.sort === 'title:desc', ranks);
   }
   return { ranks };
 }
 
-/** Below this many candidates a title sort sorts them; above, it walks the title order and tests membership. */
-const SORT_CANDIDATES_AT_MOST = 50_000;
-
 /** Title order: the normalised title (code point order), then the catalogue order; title:desc reverses only the first. */
-function titlePage(index: CatalogueIndex, set: DocSet, accept: Accept, request: SearchRequest, descending: boolean, out: number[]): void {
+function titlePage(index: CatalogueIndex, set: DocSet, check: RankCheck, request: SearchRequest, descending: boolean, out: number[]): void {
   const { titleOrder, titleGroupStarts, titleGroup } = index.data;
   const groups = titleGroupStarts.length - 1;
   const want = request.limit + 1;
@@ -84,11 +83,11 @@ function titlePage(index: CatalogueIndex, set: DocSet, accept: Accept, request: 
     if (group === from.group && from.exact) return rank >= from.rank;
     return descending ? group < from.group : group >= from.group;
   };
-  if (estimate(set) <= SORT_CANDIDATES_AT_MOST) {
+  if (estimate(set) <= TITLE_SORT_MAX_CANDIDATES) {
     const found: number[] = [];
     const c = cursor(set);
     for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) {
-      if ((!accept || accept(r)) && isAfter(titleGroup[r] as number, r)) found.push(r);
+      if ((!check || check(r)) && isAfter(titleGroup[r] as number, r)) found.push(r);
     }
     found.sort(
       (a, b) =>
@@ -98,7 +97,7 @@ function titlePage(index: CatalogueIndex, set: DocSet, accept: Accept, request: 
     for (const r of found.slice(0, want)) out.push(r);
     return;
   }
-  const member = membership(set, index.size, accept);
+  const member = membership(set, index.size, check);
   const first = from === undefined ? (descending ? groups - 1 : 0) : descending && !from.exact ? from.group - 1 : from.group;
   for (let g = first; g >= 0 && g < groups && out.length < want; g += descending ? -1 : 1) {
     for (let at = titleGroupStarts[g] as number; at < (titleGroupStarts[g + 1] as number) && out.length < want; at++) {
@@ -113,27 +112,19 @@ function afterInTitleOrder(index: CatalogueIndex, after: After | undefined): { g
   if (after === undefined) return undefined;
   const { titleOrder, titleGroupStarts, normalisedTitles } = index.data;
   const key = encodeUtf8(normaliseText(after.position.title));
-  let lo = 0;
-  let hi = titleGroupStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareEntry(normalisedTitles, titleOrder[titleGroupStarts[mid] as number] as number, key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  const exact =
-    lo < titleGroupStarts.length - 1 && compareEntry(normalisedTitles, titleOrder[titleGroupStarts[lo] as number] as number, key) === 0;
-  return { group: lo, exact, rank: index.rankAfter(after.position) };
+  const groups = titleGroupStarts.length - 1;
+  const compareGroup = (group: number) => compareEntry(normalisedTitles, titleOrder[titleGroupStarts[group] as number] as number, key);
+  const group = partitionPoint(0, groups, (g) => compareGroup(g) < 0);
+  return { group, exact: group < groups && compareGroup(group) === 0, rank: index.rankAfter(after.position) };
 }
 
 /** Membership in `set` for ranks in any order: a bitmap of its members (the set's own order only goes forward). */
-function membership(set: DocSet, size: number, accept: Accept): (rank: number) => boolean {
-  if (set.kind === 'range' && !accept) return (r) => r >= set.lo && r < set.hi;
-  const bits = new Uint32Array((size >>> 5) + 1);
+function membership(set: DocSet, size: number, check: RankCheck): (rank: number) => boolean {
+  if (set.kind === 'range' && !check) return (r) => r >= set.lo && r < set.hi;
+  const bits = bitmap(size);
   const c = cursor(set);
-  for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) {
-    if (!accept || accept(r)) bits[r >>> 5] = (bits[r >>> 5] as number) | (1 << (r & 31));
-  }
-  return (r) => ((bits[r >>> 5] as number) & (1 << (r & 31))) !== 0;
+  for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) if (!check || check(r)) setBit(bits, r);
+  return (r) => hasBit(bits, r);
 }
 
 /**
@@ -143,12 +134,12 @@ function membership(set: DocSet, size: number, accept: Accept): (rank: number) =
  * phase 2 is read only when phase 1 leaves room. Within a phase, a movie whose lower bound (title
  * signature) cannot beat the worst kept one is skipped without working out its key.
  */
-function relevancePage(index: CatalogueIndex, plan: Plan, candidates: DocSet, accept: Accept, request: SearchRequest): Found {
+function relevancePage(index: CatalogueIndex, plan: Plan, candidates: DocSet, check: RankCheck, request: SearchRequest): Found {
   const words = plan.words;
   if (words.length === 0) {
     // `q` without a word (`q=!!`) matches everything equally: every key is 0 and rule 5, the catalogue order, decides.
     const ranks: number[] = [];
-    collect(candidates, request.after ? index.rankAfter(request.after.position) : 0, index.size, request.limit + 1, accept, ranks);
+    collect(candidates, request.after ? index.rankAfter(request.after.position) : 0, index.size, request.limit + 1, check, ranks);
     return { ranks, relevance: ranks.map(() => 0) };
   }
   const relevance = new Relevance(
@@ -161,7 +152,7 @@ function relevancePage(index: CatalogueIndex, plan: Plan, candidates: DocSet, ac
   const afterRank = after ? index.rankAfter(after.position) : 0;
 
   const offer = (rank: number, castOnly: number): void => {
-    if (accept && !accept(rank)) return;
+    if (check && !check(rank)) return;
     if (top.full && !top.beats(relevance.lowerBound(rank, castOnly), rank)) return;
     const key = relevance.key(rank);
     if (key < 0) return;
@@ -176,17 +167,16 @@ function relevancePage(index: CatalogueIndex, plan: Plan, candidates: DocSet, ac
   let next = 0;
   while (next < phase1.length && !top.full) offer(phase1[next++] as number, 0);
   // The worst key only falls, so a block filtered against it keeps every movie that can still make the page.
-  const survivors = new Int32Array(Math.min(BLOCK, phase1.length));
-  for (; next < phase1.length; next += BLOCK) {
-    const n = relevance.below(phase1, next, Math.min(next + BLOCK, phase1.length), top.worstKey, survivors);
+  const survivors = new Int32Array(Math.min(LOWER_BOUND_BLOCK, phase1.length));
+  for (; next < phase1.length; next += LOWER_BOUND_BLOCK) {
+    const n = relevance.below(phase1, next, Math.min(next + LOWER_BOUND_BLOCK, phase1.length), top.worstKey, survivors);
     for (let i = 0; i < n; i++) {
       const rank = survivors[i] as number;
       if (relevance.lowerBound(rank, 0) < top.worstKey) offer(rank, 0);
     }
   }
 
-  const phase2Beaten =
-    top.full && top.worstKey < packKey({ typos: relevance.fewestTypos, castOnly: 1, apart: 0, unmatched: 0, prefixOnly: 0 });
+  const phase2Beaten = top.full && top.worstKey < packKey(relevance.fewestTypos, 1, 0, 0, 0);
   if (!phase2Beaten) {
     const inTitle = words.map((p) => cursor(p.title));
     const c2 = cursor(candidates);
@@ -199,9 +189,6 @@ function relevancePage(index: CatalogueIndex, plan: Plan, candidates: DocSet, ac
   const sorted = top.sorted();
   return { ranks: sorted.map(([, rank]) => rank), relevance: sorted.map(([key]) => key) };
 }
-
-/** Candidates filtered by their lower bound at a time (see Relevance.below). */
-const BLOCK = 256;
 
 /** The `capacity` smallest (key, rank) pairs seen, as a max-heap so the worst is at hand. */
 class TopK {

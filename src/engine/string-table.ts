@@ -1,29 +1,12 @@
+/**
+ * Reading a StringTable (index-data.ts): entries decoded, compared and looked up by their UTF-8
+ * bytes, in place. The build writes tables (build/buffers.ts).
+ */
 import type { StringTable } from './index-data.js';
+import { findSorted } from './sorted.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** Strings encoded into one buffer (not one array each: a million small arrays are a lot for the GC to track). */
-export function stringTable(strings: readonly string[]): StringTable {
-  const offsets = new Uint32Array(strings.length + 1);
-  let capacity = 16;
-  for (const s of strings) capacity += s.length;
-  let bytes = new Uint8Array(capacity + (capacity >> 3));
-  let at = 0;
-  for (let i = 0; i < strings.length; i++) {
-    const s = strings[i] as string;
-    offsets[i] = at;
-    // A UTF-16 unit takes at most 3 bytes of UTF-8.
-    if (at + s.length * 3 > bytes.length) {
-      const bigger = new Uint8Array(Math.max(bytes.length * 2, at + s.length * 3));
-      bigger.set(bytes.subarray(0, at));
-      bytes = bigger;
-    }
-    at += encoder.encodeInto(s, bytes.subarray(at)).written;
-  }
-  offsets[strings.length] = at;
-  return { bytes: bytes.slice(0, at), offsets };
-}
 
 export function tableSize(table: StringTable): number {
   return table.offsets.length - 1;
@@ -69,16 +52,7 @@ export function compareEntry(table: StringTable, i: number, key: Uint8Array): nu
 /** The id of `key` in a sorted table, or -1. */
 export function lookup(table: StringTable, key: string | Uint8Array): number {
   const bytes = typeof key === 'string' ? encoder.encode(key) : key;
-  let lo = 0;
-  let hi = table.offsets.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const c = compareEntry(table, mid, bytes);
-    if (c === 0) return mid;
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return -1;
+  return findSorted(0, tableSize(table), (i) => compareEntry(table, i, bytes));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CatalogueIndex } from '../engine/catalogue-index.js';
-import type { Highlight, Page } from '../engine/movie-query.js';
+import type { Highlight, Page } from '../engine/search-request.js';
 
 const encoder = new TextEncoder();
 

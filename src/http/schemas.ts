@@ -1,22 +1,14 @@
 import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
 import { RECORD_LIMITS } from '../catalogue/validate.js';
-import { FACETS, SORT_ORDERS } from '../engine/movie-query.js';
-import {
-  DEFAULT_FACET_LIMIT,
-  DEFAULT_LIMIT,
-  MAX_FACET_LIMIT,
-  MAX_LIMIT,
-  MAX_Q_LENGTH,
-  MAX_Q_WORDS,
-  MAX_TERMS,
-  MAX_YEAR,
-} from '../query/parse-query.js';
+import { MAX_FACET_LIMIT, MAX_Q_WORDS } from '../engine/limits.js';
+import { FACETS, SORT_ORDERS } from '../engine/search-request.js';
+import { DEFAULT_FACET_LIMIT, DEFAULT_LIMIT, MAX_LIMIT, MAX_Q_LENGTH, MAX_TERMS, MAX_YEAR } from '../query/parse-query.js';
 
 /**
  * JSON schemas of the API, for the OpenAPI document. Requests are checked by our own parser
  * (src/query), not by these schemas (server.ts installs a validator compiler that accepts
  * everything), and responses are ready strings, so on the hot path these cost nothing. The limits
- * come from the parser and the record rules, so the document cannot promise other bounds.
+ * come from the parser, the engine's limits and the record rules, so the document cannot promise other bounds.
  */
 const problem = {
   $id: 'Problem',

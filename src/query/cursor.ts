@@ -1,5 +1,5 @@
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
-import { SORT_ORDERS, type After, type MovieQuery, type Position, type SortOrder } from '../engine/movie-query.js';
+import { SORT_ORDERS, type After, type MovieQuery, type Position, type SortOrder } from '../engine/search-request.js';
 import { QueryError } from '../errors/errors.js';
 
 const MAC_BYTES = 12;

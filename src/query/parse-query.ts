@@ -1,6 +1,7 @@
 import { normaliseText } from '../catalogue/normalise.js';
 import { RECORD_LIMITS } from '../catalogue/validate.js';
 import { words } from '../catalogue/words.js';
+import { MAX_FACET_LIMIT, MAX_Q_WORDS } from '../engine/limits.js';
 import {
   FACETS,
   SORT_ORDERS,
@@ -9,21 +10,18 @@ import {
   type MovieQuery,
   type SearchRequest,
   type SortOrder,
-} from '../engine/movie-query.js';
+} from '../engine/search-request.js';
 import { QueryError } from '../errors/errors.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 /** More names than this in one query is not a real search, and each one costs an intersection. */
 export const MAX_TERMS = 10;
-/** Longer than any real title (the seed's longest has 17 words); each word costs a dictionary walk. */
-export const MAX_Q_WORDS = 20;
 export const MAX_Q_LENGTH = 500;
 export const DEFAULT_FACET_LIMIT = 20;
 const YEAR_DIGITS = 4;
 /** A year has at most four digits: a fifth is a typo, refused rather than searched for. */
 export const MAX_YEAR = 10 ** YEAR_DIGITS - 1;
-export const MAX_FACET_LIMIT = 100;
 
 export const PARAMETERS = [
   'q',

@@ -1,4 +1,4 @@
-import { buildIndex } from '../engine/build-index.js';
+import { buildIndex } from '../engine/build/build-index.js';
 import type { Movie } from '../catalogue/movie.js';
 import { PreconditionFailedError, PublishConflictError, SnapshotError } from '../errors/errors.js';
 import type { ObjectStore } from '../store/object-store.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { and, count, cursor, END, gallop, list, members, range, union, unionOfLists, type DocSet } from '../../src/engine/doc-set.js';
+import { and, count, cursor, END, list, members, range, union, unionOfLists, type DocSet } from '../../src/engine/doc-set.js';
 
 const SIZE = 400;
 const sortedSet = fc.uniqueArray(fc.nat(SIZE - 1), { maxLength: 150 }).map((a) => Int32Array.from(a.sort((x, y) => x - y)));
@@ -60,17 +60,6 @@ test('members and count within [lo, hi) keep to the window', () => {
       const expected = [...model].filter((r) => r >= lo && r < hi).sort((x, y) => x - y);
       assert.deepEqual([...members(set, lo, hi)], expected);
       assert.equal(count(set, lo, hi), expected.length);
-    }),
-  );
-});
-
-test('gallop finds the first index at or after `from` whose value is >= target', () => {
-  fc.assert(
-    fc.property(sortedSet, fc.nat(160), fc.integer({ min: -5, max: SIZE + 20 }), (l, from, target) => {
-      const start = Math.min(from, l.length);
-      let expected = start;
-      while (expected < l.length && (l[expected] as number) < target) expected++;
-      assert.equal(gallop(l, start, target), expected);
     }),
   );
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
-import type { After, Page, SearchRequest } from '../../src/engine/movie-query.js';
+import type { After, Page, SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { arbitraryCatalogue, arbitraryRequest, catalogueOfSize } from '../support/arbitrary-catalogue.js';
 import { catalogueOrder, referenceFacet, referenceSearch, type ReferenceRequest } from '../support/reference-engine.js';
@@ -169,8 +169,8 @@ test('words planned once and served from the word cache give the answers of a fr
           const fresh = searchMovies(new CatalogueIndex(data, { wordCacheBytes: 0 }), request);
           assert.deepEqual(searchMovies(cached, request), fresh, JSON.stringify(r));
         }
-        if (cacheBytes === 0) assert.equal(cached.wordPlans.size, 0);
-        else if (cacheBytes === 1 << 20 && requests.some((r) => r.q !== undefined)) assert.ok(cached.wordPlans.size > 0);
+        if (cacheBytes === 0) assert.equal(cached.wordPlanner.plans.size, 0);
+        else if (cacheBytes === 1 << 20 && requests.some((r) => r.q !== undefined)) assert.ok(cached.wordPlanner.plans.size > 0);
       },
     ),
     { numRuns: 300 },

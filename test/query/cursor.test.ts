@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import type { SortOrder } from '../../src/engine/movie-query.js';
+import type { SortOrder } from '../../src/engine/search-request.js';
 import { CursorCodec, queryFingerprint } from '../../src/query/cursor.js';
 import { QueryError } from '../../src/errors/errors.js';
 

@@ -1,4 +1,4 @@
-import type { SearchRequest } from '../../src/engine/movie-query.js';
+import type { SearchRequest } from '../../src/engine/search-request.js';
 import { parseListRequest, searchRequestOf } from '../../src/query/parse-query.js';
 import type { ReferenceRequest } from './reference-engine.js';
 

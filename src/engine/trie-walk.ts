@@ -1,39 +1,5 @@
-import { indexOfSorted } from './doc-set.js';
 import type { Trie } from './index-data.js';
-
-/** Typos a query word may have: 1–4 characters none, 5–8 one, 9 or more two (characters are code points). */
-export function typoBudget(length: number): number {
-  return length <= 4 ? 0 : length <= 8 ? 1 : 2;
-}
-
-/**
- * The dictionary words one query word matches, and with how many typos. Word ids are positions in
- * the sorted dictionary, so the words under a trie node, all matched by a prefix, are one range.
- */
-export interface WordMatches {
-  /** Words matched as a whole word, ascending, and their typos. */
-  readonly wholeIds: Int32Array;
-  readonly wholeTypos: Uint8Array;
-  /** Disjoint ranges [lo, hi) of words matched as a prefix (the last query word only), ascending, and their typos. */
-  readonly prefixLo: Int32Array;
-  readonly prefixHi: Int32Array;
-  readonly prefixTypos: Uint8Array;
-  /**
-   * The outermost trie nodes matched as a prefix: together with the whole matches outside them they
-   * name every word matched, for reading postings (nested nodes add no movies).
-   */
-  readonly prefixNodes: readonly number[];
-  /** The fewest typos of any match; Infinity when nothing matches. */
-  readonly fewestTypos: number;
-  /** The smallest and one past the largest word id matched: most words of a movie fall outside, decided in two comparisons. */
-  readonly lowestId: number;
-  readonly beyondId: number;
-  /** The same bounds for the matches with the fewest typos (with none, all words starting with the query: one range). */
-  readonly bestLo: number;
-  readonly bestHi: number;
-  /** The query word's code points, as typed (folded). */
-  readonly typed: readonly number[];
-}
+import type { WordMatches } from './word-match.js';
 
 /** A word matched whole: its id and typos. */
 type WholeMatch = [id: number, typos: number];
@@ -62,6 +28,8 @@ type Walk = (
 
 /** Query words up to this many code points are walked with one bit per character of a 32-bit integer. */
 const BIT_PARALLEL_MAX = 30;
+/** The most typos the bit-parallel walk handles: it keeps one bit set per level, R_0 to R_2. The row walk handles any. */
+const BIT_PARALLEL_MAX_TYPOS = 2;
 
 /**
  * Every dictionary word within `budget` typos of `query`; with `prefix`, also every word that
@@ -85,7 +53,8 @@ export function matchWord(
   const ranges: PrefixRange[] = [];
   // No match, whole or prefix, is shorter than the query less its typos: subtrees that never get that deep are skipped.
   const shortest = query.length - budget;
-  if (query.length <= BIT_PARALLEL_MAX) walkByBits(trie, query, budget, prefix, reach, shortest, whole, ranges);
+  if (query.length <= BIT_PARALLEL_MAX && budget <= BIT_PARALLEL_MAX_TYPOS)
+    walkByBits(trie, query, budget, prefix, reach, shortest, whole, ranges);
   else walkByRows(trie, query, budget, prefix, reach, shortest, whole, ranges);
 
   whole.sort((a, b) => a[0] - b[0]);
@@ -130,8 +99,8 @@ export function matchWord(
  * says the node's path is within d typos of the query's first i characters. Reading a character c
  * advances the sets with shifts and the mask of c's positions in the query; X_d remembers, one
  * character ahead, where a swap could land. Exact, not an approximation: the sets are the table's
- * cells that are at most d. The budget is never above 2, so the three levels are always computed
- * and the budget only picks the level that decides whether a subtree is worth walking.
+ * cells that are at most d. The budget is at most BIT_PARALLEL_MAX_TYPOS, so the three levels are
+ * always computed and the budget only picks the level that decides whether a subtree is worth walking.
  */
 const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, ranges) => {
   const m = query.length;
@@ -305,66 +274,4 @@ function outermost(ranges: readonly { lo: number; hi: number; node: number }[]):
     }
   }
   return out;
-}
-
-/** The typos with which word `id` matches, or -1; `whole` tells whether it matched as a whole word. */
-export function typosOf(m: WordMatches, id: number): number {
-  if (id < m.lowestId || id >= m.beyondId) return -1;
-  const w = indexOfSorted(m.wholeIds, id);
-  const whole = w >= 0 ? (m.wholeTypos[w] as number) : Infinity;
-  const p = findRange(m, id);
-  const byPrefix = p >= 0 ? (m.prefixTypos[p] as number) : Infinity;
-  const best = Math.min(whole, byPrefix);
-  return best === Infinity ? -1 : best;
-}
-
-export function matchesWhole(m: WordMatches, id: number): boolean {
-  if (id < m.lowestId || id >= m.beyondId) return false;
-  return indexOfSorted(m.wholeIds, id) >= 0;
-}
-
-/** The prefix range holding `id`, or -1. */
-function findRange(m: WordMatches, id: number): number {
-  const { prefixLo, prefixHi } = m;
-  let lo = 0;
-  let hi = prefixLo.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((prefixLo[mid] as number) <= id) lo = mid + 1;
-    else hi = mid;
-  }
-  const at = lo - 1;
-  return at >= 0 && id < (prefixHi[at] as number) ? at : -1;
-}
-
-/**
- * How many characters of `word` a prefix match covers: the prefix length with the fewest typos
- * against `query`, the one closest to the query's own length among equals (what a person typed).
- */
-export function matchedPrefixLength(query: readonly number[], word: readonly number[]): number {
-  const m = query.length;
-  // Columns: prefixes of the word; rows: the query. Only the last row is needed, with two rows back for swaps.
-  let before = Array.from({ length: word.length + 1 }, (_, j) => j);
-  let previous = before;
-  for (let i = 1; i <= m; i++) {
-    const row = [i];
-    for (let j = 1; j <= word.length; j++) {
-      let v = Math.min(
-        (previous[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (previous[j - 1] as number) + (query[i - 1] === word[j - 1] ? 0 : 1),
-      );
-      if (i > 1 && j > 1 && query[i - 1] === word[j - 2] && query[i - 2] === word[j - 1]) v = Math.min(v, (before[j - 2] as number) + 1);
-      row.push(v);
-    }
-    before = previous;
-    previous = row;
-  }
-  let best = 0;
-  for (let j = 1; j <= word.length; j++) {
-    const d = previous[j] as number;
-    const b = previous[best] as number;
-    if (d < b || (d === b && Math.abs(j - m) < Math.abs(best - m))) best = j;
-  }
-  return best;
 }

@@ -2,9 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { codePoints } from '../../src/catalogue/words.js';
-import { buildTrie } from '../../src/engine/build-index.js';
+import { buildTrie } from '../../src/engine/build/trie.js';
+import { matchedPrefixLength } from '../../src/engine/highlight.js';
 import { compareCodePoints } from '../../src/engine/string-table.js';
-import { matchedPrefixLength, matchesWhole, matchWord, typoBudget, typosOf } from '../../src/engine/typo.js';
+import { matchWord } from '../../src/engine/trie-walk.js';
+import { matchesWhole, typoBudget, typosOf } from '../../src/engine/word-match.js';
 import { osaDistance, prefixDistance } from '../support/reference-q.js';
 
 /** Words over a small alphabet (so they collide), with an accented letter and one outside the BMP. */

@@ -1,0 +1,163 @@
+import { compareMovies, movieJson, type Movie } from '../../catalogue/movie.js';
+import { normaliseText } from '../../catalogue/normalise.js';
+import { words } from '../../catalogue/words.js';
+import type { IndexData } from '../index-data.js';
+import { MAX_FACET_LIMIT } from '../limits.js';
+import { stringTable, Utf8Writer } from './buffers.js';
+import { gramTable } from './grams.js';
+import { idOrder, titleSort, topByCount, yearRanges } from './orders.js';
+import { prefixPostings } from './prefixes.js';
+import { RaggedBuilder } from './ragged.js';
+import { Spellings } from './spellings.js';
+import { TermCollector } from './terms.js';
+import { buildTrie } from './trie.js';
+
+/**
+ * Builds the index of one catalogue version, once, at ingestion: the ingestion-time half of the
+ * engine (the query side, one folder up, only reads what this returns). Maps are fine here (the
+ * serving side never builds); what matters is time at a million movies, so postings are filled by
+ * counting sorts over flat arrays rather than arrays per term, and ASCII n-grams are numbered
+ * without a Map.
+ */
+export function buildIndex(version: string, input: readonly Movie[]): IndexData {
+  const movies = [...input].sort(compareMovies);
+  const size = movies.length;
+  const per = perMovie(movies);
+
+  // Buffers sized once from a sample: growing them by doubling makes V8 collect the whole heap
+  // (gigabytes at a million movies) each time its external memory jumps.
+  const json = new Utf8Writer(Math.ceil(size * per.jsonBytes * 1.1) + 65536);
+  const movieOffsets = new Uint32Array(size + 1);
+  const years = new Uint16Array(size);
+  const idHigh = new Uint32Array(size);
+  const idLow = new Uint32Array(size);
+  const titles: string[] = new Array<string>(size);
+  const normalised: string[] = new Array<string>(size);
+  const signature = new Uint32Array(size);
+
+  const expect = (n: number) => Math.ceil(size * n * 1.2) + 1024;
+  const cast = new TermCollector(expect(per.castNames));
+  const genres = new TermCollector(expect(per.genres));
+  const titleWordTerms = new TermCollector(expect(per.titleWords));
+  const castWordTerms = new TermCollector(expect(per.castWords), titleWordTerms.ids, titleWordTerms.names);
+  const titleWords = new RaggedBuilder(size, expect(per.titleWords));
+  const castWords = new RaggedBuilder(size, expect(per.castWords));
+  const movieGenres = new RaggedBuilder(size, expect(per.genres));
+  const movieCast = new RaggedBuilder(size, expect(per.castNames));
+  const castSpelling = new Spellings();
+  const genreSpelling = new Spellings();
+
+  for (let rank = 0; rank < size; rank++) {
+    const movie = movies[rank] as Movie;
+    movieOffsets[rank] = json.length;
+    json.write(movieJson(movie));
+    years[rank] = movie.year;
+    idHigh[rank] = parseInt(movie.id.slice(0, 8), 16);
+    idLow[rank] = parseInt(movie.id.slice(8, 16), 16);
+    titles[rank] = movie.title;
+    normalised[rank] = normaliseText(movie.title);
+
+    for (const word of words(movie.title)) {
+      const id = titleWordTerms.id(word);
+      titleWordTerms.add(id, rank);
+      titleWords.push(id);
+      signature[rank] = (signature[rank] as number) | (1 << ((word.codePointAt(0) as number) & 31));
+    }
+    titleWords.close(rank);
+
+    for (const name of movie.cast) {
+      const id = cast.id(normaliseText(name));
+      if (cast.add(id, rank)) movieCast.push(id);
+      castSpelling.saw(id, name);
+      for (const word of words(name)) {
+        const wordId = castWordTerms.id(word);
+        if (castWordTerms.add(wordId, rank)) castWords.push(wordId);
+      }
+    }
+    movieCast.close(rank);
+    castWords.close(rank);
+
+    for (const genre of movie.genres) {
+      const id = genres.id(normaliseText(genre));
+      if (genres.add(id, rank)) movieGenres.push(id);
+      genreSpelling.saw(id, genre);
+    }
+    movieGenres.close(rank);
+  }
+  movieOffsets[size] = json.length;
+
+  const castTable = cast.finish();
+  const genreTable = genres.finish();
+  const wordTitle = titleWordTerms.finish();
+  const wordCast = castWordTerms.finish(wordTitle.newId);
+  const castCounts = castTable.table.postings.offsets;
+  const castNames = castSpelling.names(castTable.newId);
+  const { yearValues, yearStarts } = yearRanges(years);
+  const { titleOrder, titleGroupStarts, titleGroup } = titleSort(normalised);
+  const trie = buildTrie(wordTitle.sorted);
+
+  return {
+    version,
+    size,
+    movies: { bytes: json.bytes(), offsets: movieOffsets },
+    years,
+    idHigh,
+    idLow,
+    byId: idOrder(idHigh, idLow),
+    titles: stringTable(titles),
+    normalisedTitles: stringTable(normalised),
+    yearValues,
+    yearStarts,
+    titleOrder,
+    titleGroupStarts,
+    titleGroup,
+    cast: castTable.table,
+    castNames: stringTable(castNames),
+    castByCount: topByCount(castCounts, castNames, MAX_FACET_LIMIT),
+    genres: genreTable.table,
+    genreNames: stringTable(genreSpelling.names(genreTable.newId)),
+    grams: gramTable(normalised),
+    words: {
+      words: wordTitle.table.terms,
+      title: wordTitle.table.postings,
+      cast: wordCast.table.postings,
+      trie,
+      prefixes: prefixPostings(trie, wordTitle.table.postings, wordCast.table.postings),
+    },
+    titleWords: titleWords.finish(wordTitle.newId),
+    castWords: castWords.finish(wordTitle.newId, true),
+    movieGenres: movieGenres.finish(genreTable.newId, true),
+    movieCast: movieCast.finish(castTable.newId),
+    titleSignature: signature,
+  };
+}
+
+/** What a movie holds on average, from a sample, to size the build's buffers once. */
+function perMovie(movies: readonly Movie[]): {
+  jsonBytes: number;
+  titleWords: number;
+  castWords: number;
+  castNames: number;
+  genres: number;
+} {
+  const step = Math.max(1, Math.floor(movies.length / 2000));
+  const totals = { jsonBytes: 0, titleWords: 0, castWords: 0, castNames: 0, genres: 0 };
+  let n = 0;
+  for (let i = 0; i < movies.length; i += step) {
+    const m = movies[i] as Movie;
+    totals.jsonBytes += Buffer.byteLength(movieJson(m));
+    totals.titleWords += words(m.title).length;
+    totals.castWords += m.cast.reduce((k, name) => k + words(name).length, 0);
+    totals.castNames += m.cast.length;
+    totals.genres += m.genres.length;
+    n++;
+  }
+  const avg = (x: number) => (n === 0 ? 0 : x / n);
+  return {
+    jsonBytes: avg(totals.jsonBytes),
+    titleWords: avg(totals.titleWords),
+    castWords: avg(totals.castWords),
+    castNames: avg(totals.castNames),
+    genres: avg(totals.genres),
+  };
+}

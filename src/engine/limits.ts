@@ -1,0 +1,57 @@
+/**
+ * The engine's limits and tuning constants, each with why it has its value. Those marked (segment)
+ * shape what an ingestion run writes: changing them changes the segment's bytes, so an index built
+ * before and one built after differ (docs/segment-format.md).
+ */
+
+/** Words of `q` at most: longer than any real title (the seed's longest has 17 words); each word costs a dictionary walk. */
+export const MAX_Q_WORDS = 20;
+
+/**
+ * A query word may have its i-th typo from this many code points on: 1–4 exact, 5–8 one typo, 9 or
+ * more two. Shorter words have too few letters to tell a typo from another word.
+ */
+export const TYPO_FROM_LENGTH = [5, 9] as const;
+/** The most typos of one word: the relevance key's typo field is laid out for it (relevance-key.ts checks). */
+export const MAX_TYPOS_PER_WORD = TYPO_FROM_LENGTH.length;
+
+/** Values per facet at most (the API's facet_limit); the unfiltered cast facet keeps this many names precomputed (segment). */
+export const MAX_FACET_LIMIT = 100;
+
+/** Title n-grams of 1 to MAX_GRAM characters are indexed: 1 and 2 serve short substrings exactly, 3 narrows longer ones (segment). */
+export const MAX_GRAM = 3;
+
+/** Trigram lists beyond the rarest few cost more to intersect than verifying the survivors does. */
+export const MAX_GRAM_LISTS = 3;
+
+/** From this many movies the build numbers ASCII grams through a flat 8 MiB array, which pays only on large catalogues. */
+export const DENSE_GRAMS_FROM = 20_000;
+
+/**
+ * Trie nodes this shallow, with at least PREFIX_MIN_WORDS words below, get their postings unioned at
+ * ingestion (segment): a 1- or 2-letter prefix matches thousands of words, too many to union per query.
+ */
+export const PREFIX_MAX_DEPTH = 2;
+export const PREFIX_MIN_WORDS = 16;
+
+/**
+ * A union of ranks is kept as a bitmap over the catalogue once it holds at least one rank in this
+ * many: a rank in a sorted list takes 32 bits, a bitmap one bit per movie, so from there the bitmap
+ * is the smaller and the faster to read.
+ */
+export const BITMAP_FROM_ONE_IN = 32;
+
+/** A union of this many posting lists or fewer stays lazy: a page may need only a few of its members. */
+export const LAZY_UNION_MAX_LISTS = 4;
+
+/** The word-plan cache's bound per index version (two versions live side by side during a swap). */
+export const WORD_CACHE_BYTES = 16 * 1024 * 1024;
+
+/** Below this many candidates a title sort sorts them; above, it walks the title order and tests membership. */
+export const TITLE_SORT_MAX_CANDIDATES = 50_000;
+
+/** Candidates filtered against the page's worst key at a time (Relevance.below): the worst key only falls, so a block's filter holds. */
+export const LOWER_BOUND_BLOCK = 256;
+
+/** Movies keyed before the matched-words bitmap is built (Relevance.mayMatch): cheap queries key a handful of movies. */
+export const KEYED_BEFORE_BITMAP = 64;
