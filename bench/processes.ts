@@ -1,6 +1,8 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { taskset } from '../test/support/processes.js';
+
+export { taskset };
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -12,9 +14,6 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
   });
 }
-
-/** Pins a child to a core (0 unless told) when taskset exists, so "one process on one core" is literal and the load runs beside it. */
-export const taskset = existsSync('/usr/bin/taskset') ? '/usr/bin/taskset' : undefined;
 
 /** Pins this process (every thread) to `core`, when taskset exists: the load generator keeps off the server's core. */
 export function pinSelf(core: number): void {

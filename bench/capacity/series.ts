@@ -2,9 +2,10 @@
  * The series a capacity run measures: which servers to start, on which cores, with which settings,
  * and how to tell afterwards what the steps hit. Each is started, measured and stopped in turn.
  */
-import { childProcesses, nginxVersion, startNginxEdge } from '../nginx-process.js';
+import { nginxVersion, startNginxEdge } from '../../test/support/nginx-process.js';
+import { childProcesses } from '../../test/support/processes.js';
 import { startCinedex, startRaw } from '../servers.js';
-import { freePort, httpReady, startNode, type Child } from '../processes.js';
+import { freePort, httpReady, startNode, taskset, type Child } from '../processes.js';
 import { accessLogMark, edgeCacheOutcomes, metricsOf, nginxCacheOutcomes, responseCacheHits } from './hits.js';
 import { cliScript } from './paths.js';
 
@@ -128,10 +129,12 @@ export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
       unavailable: () => (nginxVersion() === undefined ? 'nginx not found (install Debian’s nginx, or set NGINX_PATH)' : undefined),
       async start() {
         const origin = await startCinedex({ ...API_ENV, MOVIES_REFRESH_INTERVAL: '3600' }, 1);
-        const nginx = await startNginxEdge(origin.base.replace('http://', ''), { workers: 1, core: 0 }).catch(async (error: unknown) => {
-          await origin.child.stop();
-          throw error;
-        });
+        const nginx = await startNginxEdge(origin.base.replace('http://', ''), { workers: 1, ...(taskset ? { core: 0 } : {}) }).catch(
+          async (error: unknown) => {
+            await origin.child.stop();
+            throw error;
+          },
+        );
         const workers = nginx.workerPids();
         if (workers.length !== 1) {
           await nginx.stop();

@@ -11,7 +11,7 @@ import { renderReport } from '../../bench/capacity/report.js';
 import type { SavedRun } from '../../bench/capacity/saved-run.js';
 import { seriesSpecs } from '../../bench/capacity/series.js';
 import { settingsFromEnv } from '../../bench/capacity/settings.js';
-import { edgeNginxConf } from '../../bench/nginx-process.js';
+import { edgeNginxConf } from '../support/nginx-process.js';
 
 /** A step as measure.ts records it; only what the report reads matters. */
 function step(offered: number, passed: boolean, serverCpuUs: number, serverCore = 0.5): Step {

@@ -8,7 +8,8 @@ import { latencyOnlyFailure, nextRate, roundStep, sustainedRate, type Tried } fr
 import { loadRun } from '../../bench/capacity/saved-run.js';
 import { settingsFromEnv } from '../../bench/capacity/settings.js';
 import { mixedRate, replicasFor } from '../../bench/capacity/sizing.js';
-import { cpuQuantity, readManifests } from '../../bench/capacity/manifests.js';
+import { readManifests } from '../../bench/capacity/manifests.js';
+import { cpuQuantity } from '../support/kustomize.js';
 import type { OpenLoopResult } from '../../bench/open-loop.js';
 
 /** Drives the search against a server that sustains exactly `capacity` and returns the rates it offered. */

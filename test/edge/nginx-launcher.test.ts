@@ -1,14 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { childProcesses, edgeNginxConf, nginxBinary, nginxVersion, startNginxEdge } from '../../bench/nginx-process.js';
-import { taskset } from '../../bench/processes.js';
 import { FakeOrigin, json } from '../support/fake-origin.js';
+import { edgeNginxConf, nginxBinary, nginxVersion, startNginxEdge } from '../support/nginx-process.js';
+import { allowedCores, childProcesses } from '../support/processes.js';
 
-/** The cores a process may run on, from /proc (e.g. "0" or "0-1"). */
-const allowedCores = (pid: number) => /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-
-describe("the benchmark's nginx launcher", () => {
+describe('the nginx launcher the tests and the capacity benchmark share', () => {
   let origin: FakeOrigin | undefined;
   let host = '';
 
@@ -46,7 +43,8 @@ describe("the benchmark's nginx launcher", () => {
       const children = childProcesses(edge.pid);
       for (const pid of workers) assert.match(children.find((c) => c.pid === pid)?.cmdline ?? '', /^nginx: worker process/);
       assert.ok(!workers.includes(edge.pid));
-      if (taskset) for (const pid of [edge.pid, ...workers]) assert.equal(allowedCores(pid), '0', `pid ${pid}`);
+      // Pinning asked for is pinning done: without taskset the launch itself fails, naming it.
+      for (const pid of [edge.pid, ...workers]) assert.equal(allowedCores(pid), '0', `pid ${pid}`);
       for (const cache of ['MISS', 'HIT']) assert.equal((await fetch(`${edge.base}/launcher`)).headers.get('x-cache'), cache);
       // nginx writes a line once its answer is sent: the client may read the answer first.
       const logged = async () => {
