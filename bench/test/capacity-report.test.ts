@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accessLogMark, countCacheField, nginxCacheOutcomes, outcomeShares } from '../../bench/capacity/hits.js';
-import type { SeriesResult, Step } from '../../bench/capacity/measure.js';
-import { latencyPlot, SERIES_COLORS } from '../../bench/capacity/plot.js';
-import { commonPassedRate, readingSection } from '../../bench/capacity/report-reading.js';
-import { renderReport } from '../../bench/capacity/report.js';
-import type { SavedRun } from '../../bench/capacity/saved-run.js';
-import { seriesSpecs } from '../../bench/capacity/series.js';
-import { settingsFromEnv } from '../../bench/capacity/settings.js';
-import { edgeNginxConf } from '../support/nginx-process.js';
+import { accessLogMark, countCacheField, nginxCacheOutcomes, outcomeShares } from '../capacity/hits.js';
+import type { SeriesResult, Step } from '../capacity/measure.js';
+import { latencyPlot, SERIES_COLORS } from '../capacity/plot.js';
+import { commonPassedRate, readingSection } from '../capacity/report-reading.js';
+import { renderReport } from '../capacity/report.js';
+import type { SavedRun } from '../capacity/saved-run.js';
+import { seriesSpecs } from '../capacity/series.js';
+import { settingsFromEnv } from '../capacity/settings.js';
+import { edgeNginxConf } from '../../test/support/nginx-process.js';
 
 /** A step as measure.ts records it; only what the report reads matters. */
 function step(offered: number, passed: boolean, serverCpuUs: number, serverCore = 0.5): Step {

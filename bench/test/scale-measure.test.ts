@@ -4,13 +4,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { failure } from '../../bench/scale/cinedex-processes.js';
-import type { ProbeReading } from '../../bench/scale/peak-rss-probe.js';
-import { MemoryWatch, parseStatus, readMemory } from '../../bench/scale/proc-memory.js';
-import { scaleMarkdown } from '../../bench/scale/report.js';
-import { scaleSettings } from '../../bench/scale/settings.js';
-import { catalogueBytes } from '../../bench/scale/store-bytes.js';
-import { repoRoot } from '../support/paths.js';
+import { failure } from '../scale/cinedex-processes.js';
+import type { ProbeReading } from '../scale/peak-rss-probe.js';
+import { MemoryWatch, parseStatus, readMemory } from '../scale/proc-memory.js';
+import { scaleMarkdown } from '../scale/report.js';
+import { scaleSettings } from '../scale/settings.js';
+import { catalogueBytes } from '../scale/store-bytes.js';
+import { repoRoot } from '../../test/support/paths.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'cinedex-scale-test-'));

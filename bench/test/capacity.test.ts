@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { counter } from '../../bench/capacity/hits.js';
-import { latencyOnlyFailure, nextRate, roundStep, sustainedRate, type Tried } from '../../bench/capacity/search.js';
-import { loadRun } from '../../bench/capacity/saved-run.js';
-import { settingsFromEnv } from '../../bench/capacity/settings.js';
-import { mixedRate, replicasFor } from '../../bench/capacity/sizing.js';
-import { readManifests } from '../../bench/capacity/manifests.js';
-import { cpuQuantity } from '../support/kustomize.js';
-import type { OpenLoopResult } from '../../bench/open-loop.js';
+import { counter } from '../capacity/hits.js';
+import { latencyOnlyFailure, nextRate, roundStep, sustainedRate, type Tried } from '../capacity/search.js';
+import { loadRun } from '../capacity/saved-run.js';
+import { settingsFromEnv } from '../capacity/settings.js';
+import { mixedRate, replicasFor } from '../capacity/sizing.js';
+import { readManifests } from '../capacity/manifests.js';
+import { cpuQuantity } from '../../test/support/kustomize.js';
+import type { OpenLoopResult } from '../open-loop.js';
 
 /** Drives the search against a server that sustains exactly `capacity` and returns the rates it offered. */
 function search(ladder: number[], capacity: number, refine: number): { offered: number[]; sustained: number } {

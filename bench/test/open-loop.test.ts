@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { dueBy, intendedAt, percentiles, runOpenLoop, sustains, type OpenLoopResult } from '../../bench/open-loop.js';
+import { dueBy, intendedAt, percentiles, runOpenLoop, sustains, type OpenLoopResult } from '../open-loop.js';
 
 /**
  * A server with a fixed capacity: it answers one request at a time, each after `serviceMs`, however

@@ -1,14 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { memoryOf, swapsSeen, type ProcessSample } from '../../bench/soak/figures.js';
-import { momentOf, splitByMoment, type Moment, type SwapMoment } from '../../bench/soak/moments.js';
-import { readStatus, servesLast, warmFields, warmMetrics, type StatusSample } from '../../bench/soak/observe.js';
-import { busyTicks } from '../../bench/soak/phase.js';
-import { LatencyLog, slopePerMinute, summarise, windowedP99 } from '../../bench/soak/samples.js';
-import { latencyBins } from '../../bench/soak/record.js';
-import { soakSettings } from '../../bench/soak/settings.js';
-import { expectedMovies, movieKey, UpdatePlan, type MovieFacts, type UpdateFile } from '../../bench/soak/updates.js';
+import { memoryOf, swapsSeen, type ProcessSample } from '../soak/figures.js';
+import { momentOf, splitByMoment, type Moment, type SwapMoment } from '../soak/moments.js';
+import { readStatus, servesLast, warmFields, warmMetrics, type StatusSample } from '../soak/observe.js';
+import { busyTicks } from '../soak/phase.js';
+import { LatencyLog, slopePerMinute, summarise, windowedP99 } from '../soak/samples.js';
+import { latencyBins } from '../soak/record.js';
+import { soakSettings } from '../soak/settings.js';
+import { expectedMovies, movieKey, UpdatePlan, type MovieFacts, type UpdateFile } from '../soak/updates.js';
 
 const GENRES = ['Comedy', 'Drama', 'Horror', 'Western', 'Musical'];
 

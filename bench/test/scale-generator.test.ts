@@ -3,16 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  catalogueView,
-  parseSize,
-  variantAt,
-  writeCatalogue,
-  type CatalogueView,
-  type SeedRecord,
-} from '../../bench/scale/generate-catalogue.js';
-import { updateFiles, updateRecords } from '../../bench/scale/update-mix.js';
-import { seed2023Path } from '../support/paths.js';
+import { catalogueView, parseSize, variantAt, writeCatalogue, type CatalogueView, type SeedRecord } from '../scale/generate-catalogue.js';
+import { updateFiles, updateRecords } from '../scale/update-mix.js';
+import { seed2023Path } from '../../test/support/paths.js';
 
 const base = JSON.parse(readFileSync(seed2023Path, 'utf8')) as Record<string, unknown>[];
 

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { measureLatency, rankOf, scoreRelevance, type Ranked } from '../../bench/relevance/evaluate.js';
-import type { QueryKind, RelevanceQuery } from '../../bench/relevance/relevance-set.js';
+import { measureLatency, rankOf, scoreRelevance, type Ranked } from '../relevance/evaluate.js';
+import type { QueryKind, RelevanceQuery } from '../relevance/relevance-set.js';
 
 const target = { title: 'Target', year: 2000 };
 const other = (n: number): Ranked => ({ title: `Other ${n}`, year: 1990 + n });
