@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { cpuQuantity, renderKustomize } from '../../test/support/kustomize.js';
-import { repoRoot } from './paths.js';
+import { repoRoot } from '../../test/support/paths.js';
 
 export interface Manifests {
   readonly source: string;

@@ -10,7 +10,7 @@ import { settingsFromEnv } from '../capacity/settings.js';
 import { mixedRate, replicasFor } from '../capacity/sizing.js';
 import { readManifests } from '../capacity/manifests.js';
 import { cpuQuantity } from '../../test/support/kustomize.js';
-import type { OpenLoopResult } from '../open-loop.js';
+import type { OpenLoopResult } from '../capacity/open-loop.js';
 
 /** Drives the search against a server that sustains exactly `capacity` and returns the rates it offered. */
 function search(ladder: number[], capacity: number, refine: number): { offered: number[]; sustained: number } {
@@ -140,33 +140,7 @@ describe('inputs', () => {
   });
 });
 
-describe('settings', () => {
-  test('CAPACITY_* variables are read into a frozen value; unset or empty ones take the defaults', () => {
-    const s = settingsFromEnv({
-      CAPACITY_STEP_SECONDS: '1',
-      CAPACITY_SLO_MS: '',
-      CAPACITY_RATES: '1000,3000',
-      CAPACITY_SERIES: 'api,,raw',
-      CAPACITY_TRANSPORT: 'http',
-    });
-    assert.deepEqual(s, {
-      stepSeconds: 1,
-      warmupSeconds: 3,
-      warmupRate: 3000,
-      refineSteps: 2,
-      maxSockets: 128,
-      sloMs: 5,
-      disturbedCores: 0.12,
-      retries: 3,
-      ladder: [1000, 3000],
-      transport: 'http',
-      series: ['api', 'raw'],
-    });
-    assert.ok(Object.isFrozen(s) && Object.isFrozen(s.ladder) && Object.isFrozen(s.series));
-    assert.equal(settingsFromEnv({}).series, undefined, 'no CAPACITY_SERIES runs every series');
-    assert.equal(settingsFromEnv({}).ladder.length, 12);
-  });
-
+describe('saved runs', () => {
   test('a saved run keeps the settings it was measured with; one saved before a setting existed takes the current value', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cinedex-capacity-test-')), 'run.json');
     const saved = { machine: 'm', date: '2026-01-01', minutes: 1, settings: { sloMs: 9, ladder: [100, 200] }, results: [] };

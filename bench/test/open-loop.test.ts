@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { dueBy, intendedAt, percentiles, runOpenLoop, sustains, type OpenLoopResult } from '../open-loop.js';
+import { dueBy, intendedAt, runOpenLoop, sustains, type OpenLoopResult } from '../capacity/open-loop.js';
+import { summary } from '../lib/stats.js';
 
 /**
  * A server with a fixed capacity: it answers one request at a time, each after `serviceMs`, however
@@ -33,8 +34,8 @@ describe('open-loop schedule', () => {
 
   test('percentiles are nearest-rank over the whole sample', () => {
     const sample = Float64Array.from({ length: 1000 }, (_, i) => 1000 - i);
-    const p = percentiles(sample);
-    assert.deepEqual([p.p50, p.p90, p.p99, p.p999, p.max], [500, 900, 990, 999, 1000]);
+    const p = summary(sample);
+    assert.deepEqual([p.count, p.p50, p.p90, p.p99, p.p999, p.max], [1000, 500, 900, 990, 999, 1000]);
   });
 
   test('a run sustains its rate only with p99 under the bound, the rate delivered and nothing failed', () => {

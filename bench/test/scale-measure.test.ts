@@ -4,9 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { failure } from '../scale/cinedex-processes.js';
-import type { ProbeReading } from '../scale/peak-rss-probe.js';
-import { MemoryWatch, parseStatus, readMemory } from '../scale/proc-memory.js';
+import { failure } from '../lib/launch.js';
+import { MemoryWatch } from '../lib/memory-watch.js';
+import type { ProbeReading } from '../lib/peak-rss-probe.js';
+import { parseStatus, readMemory } from '../lib/proc.js';
 import { scaleMarkdown } from '../scale/report.js';
 import { scaleSettings } from '../scale/settings.js';
 import { catalogueBytes } from '../scale/store-bytes.js';
@@ -35,7 +36,7 @@ describe('process memory from /proc', () => {
     const dir = tempDir();
     try {
       const out = join(dir, 'peak');
-      const probe = resolve(repoRoot, 'dist/bench/scale/peak-rss-probe.js');
+      const probe = resolve(repoRoot, 'dist/bench/lib/peak-rss-probe.js');
       execFileSync(process.execPath, ['--import', probe, '-e', 'Buffer.alloc(128 * 2 ** 20, 1)'], {
         env: { ...process.env, BENCH_PEAK_RSS_FILE: out },
       });
@@ -86,18 +87,9 @@ describe('scale report parts', () => {
       oom.message.split('\n')[0],
       'cinedex seed ended (SIGABRT) after 426.4 s: FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
     );
-    assert.equal(oom.code, 'CINEDEX_PROCESS_FAILED');
+    assert.equal(oom.code, 'PROCESS_FAILED');
     const plain = failure('cinedex ingest ended (exit code 1)', '{"msg":"starting"}\n{"msg":"the store has no snapshot yet"}\n');
     assert.equal(plain.message.split('\n')[0], 'cinedex ingest ended (exit code 1): {"msg":"the store has no snapshot yet"}');
-  });
-
-  test('settings come from BENCH_SCALE_* with defaults; a bad value is refused', () => {
-    const settings = scaleSettings({ BENCH_SCALE_SIZES: 'seed,1000', BENCH_SCALE_QUERY_SECONDS: '4' });
-    assert.deepEqual(settings.sizes, ['seed', 1000]);
-    assert.equal(settings.querySeconds, 4);
-    assert.equal(settings.updateShare, 0.01);
-    assert.throws(() => scaleSettings({ BENCH_SCALE_UPDATE_SHARE: '2' }), /BENCH_SCALE_UPDATE_SHARE/);
-    assert.throws(() => scaleSettings({ BENCH_SCALE_SETTLE_SECONDS: 'soon' }), /BENCH_SCALE_SETTLE_SECONDS/);
   });
 
   test('a size that failed keeps its row, with the reason and as many cells as the header', () => {

@@ -4,10 +4,9 @@ import fc from 'fast-check';
 import { memoryOf, swapsSeen, type ProcessSample } from '../soak/figures.js';
 import { momentOf, splitByMoment, type Moment, type SwapMoment } from '../soak/moments.js';
 import { readStatus, servesLast, warmFields, warmMetrics, type StatusSample } from '../soak/observe.js';
-import { busyTicks } from '../soak/phase.js';
+import { busyTicks } from '../lib/proc.js';
 import { LatencyLog, slopePerMinute, summarise, windowedP99 } from '../soak/samples.js';
 import { latencyBins } from '../soak/record.js';
-import { soakSettings } from '../soak/settings.js';
 import { expectedMovies, movieKey, UpdatePlan, type MovieFacts, type UpdateFile } from '../soak/updates.js';
 
 const GENRES = ['Comedy', 'Drama', 'Horror', 'Western', 'Musical'];
@@ -300,14 +299,6 @@ describe('soak status and metrics', () => {
         ['cinedex_warm_seconds_count', 3],
       ],
     );
-  });
-
-  test('SOAK_MINUTES sets the swapping phase; nonsense is refused with the variable named', () => {
-    assert.equal(soakSettings({}).swappingSeconds, 60);
-    assert.equal(soakSettings({ SOAK_MINUTES: '10' }).swappingSeconds, 600);
-    assert.equal(soakSettings({ SOAK_MINUTES: '10', SOAK_SWAPPING_SECONDS: '20' }).swappingSeconds, 20);
-    assert.throws(() => soakSettings({ SOAK_CONNECTIONS: '2.5' }), /SOAK_CONNECTIONS/);
-    assert.throws(() => soakSettings({ SOAK_MINUTES: 'ten' }), /SOAK_MINUTES/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { layout, linePlot, linearTicks, logTicks, type PlotOptions } from '../svg-plot.js';
+import { layout, linePlot, linearTicks, logTicks, type PlotOptions } from '../capacity/svg-plot.js';
 
 const NAME = /[A-Za-z_][\w.:-]*/.source;
 const ATTR_VALUE = /"(?:[^"<&]|&(?:amp|lt|gt|quot|apos);)*"/.source;

@@ -30,12 +30,22 @@ export function childProcesses(parent: number): { readonly pid: number; readonly
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== parent) continue;
-      children.push({ pid, cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() });
+      const cmdline = commandLine(pid);
+      if (cmdline !== undefined) children.push({ pid, cmdline });
     } catch {
       // exited while being read
     }
   }
   return children.sort((a, b) => a.pid - b.pid);
+}
+
+/** A process's command line, its arguments joined by spaces; undefined once it is gone. */
+export function commandLine(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 /** The cores a process may run on, from /proc (e.g. "0" or "0-1"); undefined once it is gone. */

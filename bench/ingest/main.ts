@@ -1,22 +1,25 @@
 /**
- * The ingestion section of docs/performance.md: one `cinedex ingest` process on a folder store seeded
- * with the seed catalogue, N update records waiting in the inbox (scale/update-mix.ts), for several N.
- * Measured from outside the process, like the scale table: wall time from spawn to exit, peak RSS.
+ * The ingestion scenario (`npm run bench:ingest`, or a section of `npm run bench`): one `cinedex ingest`
+ * process on a folder store seeded with the seed catalogue, N update records waiting in the inbox
+ * (lib/update-mix.ts), for several N. Measured from outside the process, like the scale table: wall
+ * time from spawn to exit, CPU time, peak RSS.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand, type CommandRun } from './scale/cinedex-processes.js';
-import { catalogueView } from './scale/generate-catalogue.js';
-import { MIX_IN_WORDS, updateFiles } from './scale/update-mix.js';
-import { fmt, table } from './stats.js';
-import { seedFile } from './workload.js';
+import { seedPath } from '../../test/support/paths.js';
+import { catalogueView } from '../lib/generate-catalogue.js';
+import { fmt, table } from '../lib/markdown.js';
+import { runCommand, type CommandRun } from '../lib/run-command.js';
+import { runIfMain } from '../lib/script.js';
+import { MIX_IN_WORDS, updateFiles } from '../lib/update-mix.js';
+import { INGEST_SIZES } from '../settings.js';
 
 async function ingestRun(records: number): Promise<CommandRun> {
   const dir = mkdtempSync(join(tmpdir(), 'cinedex-ingest-bench-'));
   try {
     const env = {
-      MOVIES_SEED: seedFile,
+      MOVIES_SEED: seedPath,
       MOVIES_STORE: join(dir, 'store'),
       MOVIES_INBOX: join(dir, 'inbox'),
       MOVIES_DATA_DIR: dir,
@@ -33,9 +36,8 @@ async function ingestRun(records: number): Promise<CommandRun> {
   }
 }
 
-export async function benchIngestion(): Promise<string> {
+export async function benchIngestion(sizes: readonly number[] = INGEST_SIZES.read()): Promise<string> {
   console.log('ingestion: one cinedex ingest process per size…');
-  const sizes = (process.env.BENCH_INGEST_SIZES ?? '1000,100000,1000000').split(',').map(Number);
   const rows: string[][] = [];
   for (const records of sizes) {
     console.log(`  ${records.toLocaleString('en')} update records…`);
@@ -56,3 +58,5 @@ export async function benchIngestion(): Promise<string> {
     `memory and query latency at each catalogue size are in the scale table.\n`
   );
 }
+
+runIfMain(import.meta.url, () => benchIngestion());

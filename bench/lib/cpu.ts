@@ -1,48 +1,12 @@
 /**
- * CPU accounting from Linux /proc (absent elsewhere: then nothing is known and the figures are NaN or
- * undefined). A step reads the server's own CPU, to give CPU per request, and everyone else's, because
- * on a shared machine another process on the server's core changes the latency being measured.
+ * CPU accounting between two moments, from /proc (proc.ts; absent elsewhere: then the figures are NaN or
+ * undefined). A measurement reads the server's own CPU, to give CPU per request, and everyone else's,
+ * because on a shared machine another process on the server's core changes the latency being measured.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { hasProc, othersTicks, processTicks, stealTicks, TICKS_PER_SECOND } from './proc.js';
 
-/** USER_HZ is 100 on Linux: /proc counts CPU time in hundredths of a second. */
-export const TICKS_PER_SECOND = 100;
 const TICK_US = 1_000_000 / TICKS_PER_SECOND;
-
-/** utime + stime of a process (all its threads), in ticks; 0 when it is gone or there is no /proc. */
-export function processTicks(pid: number | undefined): number {
-  const file = `/proc/${pid}/stat`;
-  if (pid === undefined || !existsSync(file)) return 0;
-  try {
-    const fields = (readFileSync(file, 'utf8').split(') ')[1] ?? '').split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0; // exited between the two calls
-  }
-}
-
-/** CPU seconds a process has used since it started (all its threads); NaN without /proc. */
-export function processCpuSeconds(pid: number): number {
-  return existsSync('/proc/stat') ? processTicks(pid) / TICKS_PER_SECOND : NaN;
-}
-
-/** CPU ticks of every process but ours, by pid: other people's work on this machine. */
-function otherProcesses(ours: ReadonlySet<number>): Map<number, number> {
-  const ticks = new Map<number, number>();
-  if (!existsSync('/proc')) return ticks;
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid) || ours.has(pid)) continue;
-    ticks.set(pid, processTicks(pid));
-  }
-  return ticks;
-}
-
-/** Time the hypervisor gave our vCPUs to someone else, in ticks (the `steal` column of /proc/stat). */
-function stealTicks(): number {
-  if (!existsSync('/proc/stat')) return 0;
-  return Number((readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/)[8] ?? 0);
-}
 
 /** The CPU counters at one moment; two marks give the use in between. */
 export interface CpuMark {
@@ -59,9 +23,9 @@ export function mark(server: readonly (number | undefined)[], ours: readonly (nu
   return {
     at: performance.now(),
     server: server.reduce<number>((n, pid) => n + processTicks(pid), 0),
-    others: otherProcesses(own),
+    others: othersTicks(own),
     steal: stealTicks(),
-    proc: existsSync('/proc/stat'),
+    proc: hasProc(),
   };
 }
 
@@ -99,7 +63,7 @@ export async function waitForQuiet(
   let other: number | undefined;
   for (let waited = 0; waited < maxSeconds; waited += 0.5) {
     const a = mark([], ours);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     other = otherCores(a, mark([], ours));
     if (other === undefined || other < disturbedCores) return other;
   }

@@ -1,23 +1,27 @@
 /**
- * The engine's search workloads (issue 10), in process, per query: the relevance set's `q`, a
- * generated mix of typed queries, facets over everything and over broad queries; and, when
- * BENCH_ENGINE_LARGE names a size (e.g. 1000000), the `q` mix again over a catalogue of that size
- * (the scale benchmark's generator: the 2023 set and numbered variants of it).
+ * The search scenario (`npm run bench:search`, or a section of `npm run bench`): the engine's search
+ * workloads (issue 10), in process, per query: the relevance set's `q`, a generated mix of typed
+ * queries, facets over everything and over broad queries; and, when BENCH_ENGINE_LARGE names a size
+ * (e.g. 1000000), the `q` mix again over a catalogue of that size (lib/generate-catalogue.ts: the 2023
+ * set and numbered variants of it).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Movie } from '../src/catalogue/movie.js';
-import { CatalogueIndex } from '../src/engine/catalogue-index.js';
-import type { SearchRequest } from '../src/engine/movie-query.js';
-import { searchMovies } from '../src/engine/search.js';
-import { parseListRequest, searchRequestOf } from '../src/query/parse-query.js';
-import { catalogueFromSeed } from '../src/seed/seed-catalogue.js';
-import { engineRequests, settle, timeEach } from './engine-bench.js';
-import { loadRelevanceSet } from './relevance/relevance-set.js';
-import { catalogueFile, parseSize, sizeLabel } from './scale/generate-catalogue.js';
+import type { Movie } from '../../src/catalogue/movie.js';
+import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
+import type { SearchRequest } from '../../src/engine/movie-query.js';
+import { searchMovies } from '../../src/engine/search.js';
+import { catalogueFromSeed } from '../../src/seed/seed-catalogue.js';
+import { catalogueFile, sizeLabel, type CatalogueSize } from '../lib/generate-catalogue.js';
+import { engineRequest, engineRequests, settle, timeEach } from '../lib/in-process.js';
+import { fmt, table } from '../lib/markdown.js';
+import { runIfMain } from '../lib/script.js';
+import { percentile } from '../lib/stats.js';
+import { benchPaths, loadMovies } from '../lib/workload.js';
+import { loadRelevanceSet } from '../relevance/relevance-set.js';
+import { ENGINE_LARGE } from '../settings.js';
 import { searchMix } from './search-mix.js';
-import { fmt, percentile, table } from './stats.js';
 
 export interface Workload {
   readonly name: string;
@@ -39,9 +43,6 @@ function withCold(workloads: readonly Workload[]): Workload[] {
   );
 }
 
-const request = (params: Record<string, string>): SearchRequest =>
-  searchRequestOf(parseListRequest(new URLSearchParams(params).toString()));
-
 /** The rows of the table over one catalogue. */
 export function searchWorkloads(movies: readonly Movie[], filterPaths: readonly string[]): Workload[] {
   const everything = 'genre,year,decade,cast';
@@ -50,27 +51,30 @@ export function searchWorkloads(movies: readonly Movie[], filterPaths: readonly 
     {
       name: '`q`: the relevance set (131 hand-labelled queries)',
       target: 'p99 < 200 µs',
-      requests: loadRelevanceSet().map(({ q }) => request({ q, limit: '10' })),
+      requests: loadRelevanceSet().map(({ q }) => engineRequest({ q, limit: '10' })),
     },
     {
       name: '`q`: generated mix (typed prefixes, a typo, title + surname, a cast name)',
       target: 'p99 < 200 µs',
-      requests: searchMix(movies, 1000).map(({ q }) => request({ q })),
+      requests: searchMix(movies, 1000).map(({ q }) => engineRequest({ q })),
     },
     {
       name: 'facets genre, year, decade, cast + count, over everything',
       target: '< 1 ms',
-      requests: [request({ facets: everything, count: 'true' }), request({ facets: everything, count: 'true', sort: 'title:asc' })],
+      requests: [
+        engineRequest({ facets: everything, count: 'true' }),
+        engineRequest({ facets: everything, count: 'true', sort: 'title:asc' }),
+      ],
     },
     {
       name: 'facets + count with a filter on a facet (`genre=Drama`, own filter left out)',
       target: '—',
-      requests: [request({ genre: 'Drama', facets: everything, count: 'true' })],
+      requests: [engineRequest({ genre: 'Drama', facets: everything, count: 'true' })],
     },
     {
       name: 'facets + count over a broad `q` (`the`, `love`, `man`)',
       target: '—',
-      requests: ['the', 'love', 'man'].map((q) => request({ q, facets: everything, count: 'true' })),
+      requests: ['the', 'love', 'man'].map((q) => engineRequest({ q, facets: everything, count: 'true' })),
     },
   ];
 }
@@ -136,8 +140,7 @@ export async function benchSearch(
 }
 
 /** The `q` mix over a large catalogue, generated to a temporary file and indexed in this process. */
-export async function benchSearchLarge(sizeText: string, filterPaths: readonly string[]): Promise<string> {
-  const size = parseSize(sizeText);
+export async function benchSearchLarge(size: CatalogueSize, filterPaths: readonly string[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'cinedex-search-large-'));
   try {
     const file = await catalogueFile(size, dir);
@@ -150,9 +153,13 @@ export async function benchSearchLarge(sizeText: string, filterPaths: readonly s
       {
         name: '`q`: generated mix (typed prefixes, a typo, title + surname, a cast name)',
         target: 'p99 < 5 ms',
-        requests: searchMix(movies, 1000).map(({ q }) => request({ q })),
+        requests: searchMix(movies, 1000).map(({ q }) => engineRequest({ q })),
       },
-      { name: 'facets + count over everything', target: '—', requests: [request({ facets: 'genre,year,decade,cast', count: 'true' })] },
+      {
+        name: 'facets + count over everything',
+        target: '—',
+        requests: [engineRequest({ facets: 'genre,year,decade,cast', count: 'true' })],
+      },
     ];
     await settle();
     const results = runWorkloads(index, withCold(workloads), 3);
@@ -163,3 +170,11 @@ export async function benchSearchLarge(sizeText: string, filterPaths: readonly s
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+runIfMain(import.meta.url, async () => {
+  const movies = loadMovies();
+  const paths = benchPaths();
+  const large = ENGINE_LARGE.read();
+  const seed = await benchSearch(CatalogueIndex.build('bench', movies), movies, paths, 5);
+  return large === undefined ? seed : `${seed}\n${await benchSearchLarge(large, paths)}`;
+});

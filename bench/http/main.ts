@@ -1,18 +1,23 @@
 /**
- * The HTTP section of docs/performance.md: what one cinedex process costs per request, against what
- * node:http itself costs, all measured side by side in the same rounds.
+ * The HTTP scenario (`npm run bench:http`, or a section of `npm run bench`): what one cinedex process
+ * costs per request, against what node:http itself costs, all measured side by side in the same rounds.
  *
  * Each server is one process pinned to core 0; the load comes from this process on core 1. The
  * steadiest figure on a shared machine is the server's own CPU time over the requests it answered
  * (µs per request, from /proc), so that is the headline; requests per second and client-side
  * latency are reported beside it.
  */
-import { request } from 'node:http';
-import { mark, serverUse } from './capacity/cpu.js';
-import { closedLoop, type LoadResult } from './load.js';
-import { pinSelf } from './processes.js';
-import { startCinedex, startRaw, startReplay, type RecordedAnswer, type Running } from './servers.js';
-import { fmt, median, table } from './stats.js';
+import { mark, serverUse } from '../lib/cpu.js';
+import { pinSelf } from '../lib/launch.js';
+import { closedLoop, type LoadResult } from '../lib/load.js';
+import { fmt, table } from '../lib/markdown.js';
+import { runIfMain } from '../lib/script.js';
+import { startCinedex, startRaw, type Control } from '../lib/servers.js';
+import { median } from '../lib/stats.js';
+import { benchPaths } from '../lib/workload.js';
+import { BEFORE_CLI, ROUNDS, SECONDS } from '../settings.js';
+import { neverSeen } from './never-seen.js';
+import { record, startReplay } from './replay.js';
 
 interface Measured {
   readonly cpuUs: number;
@@ -25,7 +30,7 @@ interface Measured {
 interface Contender {
   readonly name: string;
   readonly why: string;
-  readonly server: Running;
+  readonly server: Control;
   /** The request targets for each round's run (a fresh slice per round for the never-seen mix). */
   readonly targets: (round: number, part: 'warm' | 'throughput' | 'latency') => readonly string[];
 }
@@ -83,7 +88,7 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
     },
   ];
   // Another build beside this one (BENCH_BEFORE_CLI=<its dist/src/cli/main.js>): before and after, measured in the same rounds.
-  const beforeCli = process.env.BENCH_BEFORE_CLI;
+  const beforeCli = BEFORE_CLI.read();
   const before = beforeCli === undefined ? [] : [await startCinedex({}, 0, beforeCli), await startCinedex({}, 0, beforeCli)];
   if (before[0] && before[1]) {
     contenders.push(
@@ -107,7 +112,7 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
       }
     }
   } finally {
-    await Promise.all([repeated, fresh, quiet, raw, replay, ...before].map((s) => s.child.stop()));
+    await Promise.all([repeated, fresh, quiet, raw, replay, ...before].map((s) => s.stop()));
   }
   const rawCpu = median((runs.get('raw node:http') ?? []).map((r) => r.cpuUs));
   const rows = contenders.map((c) => {
@@ -132,13 +137,13 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
     ) +
     "\n\nCPU µs per request is the server process's own CPU time (all its threads, from /proc) over the requests it answered at 16 " +
     'connections: steadier than requests per second on a shared machine. Load is a closed loop of lean keep-alive clients ' +
-    '(bench/load.ts) pinned to the other core; latency is measured client-side at 4 connections. The never-seen mix is the real ' +
+    '(bench/lib/load.ts) pinned to the other core; latency is measured client-side at 4 connections. The never-seen mix is the real ' +
     'mix with each query made unique (letters of its values percent-encoded), so the response cache never answers it.\n'
   );
 }
 
 async function measure(c: Contender, round: number, seconds: number): Promise<Measured> {
-  const pid = c.server.child.process.pid;
+  const pid = c.server.pid;
   // Warm-up, so every server is measured JIT-compiled.
   await closedLoop(c.server.base, c.targets(round, 'warm'), 4, 2);
   const before = mark([pid], []);
@@ -153,71 +158,4 @@ async function measure(c: Contender, round: number, seconds: number): Promise<Me
   };
 }
 
-/** Each target's answer as cinedex wrote it: status, headers in wire order (node's own date and connection headers left out), body. */
-async function record(base: string, targets: readonly string[]): Promise<RecordedAnswer[]> {
-  const out: RecordedAnswer[] = [];
-  for (const target of new Set(targets)) {
-    out.push(
-      await new Promise<RecordedAnswer>((resolve, reject) => {
-        request(`${base}${target}`, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const headers: string[] = [];
-            for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
-              const name = (res.rawHeaders[i] as string).toLowerCase();
-              if (name !== 'date' && name !== 'connection' && name !== 'keep-alive')
-                headers.push(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);
-            }
-            resolve([target, res.statusCode ?? 0, headers, Buffer.concat(chunks)]);
-          });
-        })
-          .on('error', reject)
-          .end();
-      }),
-    );
-  }
-  return out;
-}
-
-/**
- * The real mix, every query made unique without changing what it asks or the size of its answer:
- * variant v of a query percent-encodes the letters of its values picked by the bits of v (`genre=Drama`,
- * `genre=%44rama`, `genre=D%72ama`…), which the parser decodes back to the same query while the
- * response cache, keyed by the raw query string, has never seen it. Up to 250 variants of each of the
- * 3,000 queries (fewer for queries with few letters), shuffled the same way every run.
- */
-export function neverSeen(paths: readonly string[], variants = 250): string[] {
-  const out = new Set<string>();
-  for (let v = 0; v < variants; v++) {
-    for (const path of paths) out.add(variant(path, v));
-  }
-  const list = [...out];
-  let seed = 42;
-  for (let i = list.length - 1; i > 0; i--) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    const j = seed % (i + 1);
-    [list[i], list[j]] = [list[j] as string, list[i] as string];
-  }
-  return list;
-}
-
-function variant(path: string, v: number): string {
-  let bit = 0;
-  let inValue = false;
-  let out = '';
-  for (let i = 0; i < path.length; i++) {
-    const ch = path[i] as string;
-    if (ch === '%') {
-      // An escape already in the mix (`%C3%A9`) is copied as it is.
-      out += path.slice(i, i + 3);
-      i += 2;
-      continue;
-    }
-    if (ch === '=') inValue = true;
-    else if (ch === '&') inValue = false;
-    const encode = inValue && /[A-Za-z]/.test(ch) && ((v >> bit++) & 1) === 1;
-    out += encode ? `%${ch.charCodeAt(0).toString(16).toUpperCase()}` : ch;
-  }
-  return out;
-}
+runIfMain(import.meta.url, () => benchHttp(benchPaths(), ROUNDS.read(), SECONDS.read()));

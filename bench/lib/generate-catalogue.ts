@@ -7,13 +7,14 @@
  *
  * The file is written a chunk at a time, never whole in memory, and is the same bytes every run.
  *
- *   node dist/bench/scale/generate-catalogue.js <seed|2023|N> <out.json>
+ *   node dist/bench/lib/generate-catalogue.js <seed|2023|N> <out.json>
  */
 import { copyFile, open } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { seed2023File, seedFile } from '../workload.js';
+import { seed2023Path, seedPath } from '../../test/support/paths.js';
+import { isMain } from './script.js';
+import type { Parser } from './settings.js';
 
 /** A movie record as the seed files state it. */
 export interface SeedRecord {
@@ -26,13 +27,17 @@ export interface SeedRecord {
 
 export type CatalogueSize = 'seed' | '2023' | number;
 
-export function parseSize(text: string): CatalogueSize {
-  const trimmed = text.trim();
-  if (trimmed === 'seed' || trimmed === '2023') return trimmed;
-  const n = Number(trimmed.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`catalogue size "${text}" is not seed, 2023 or a positive whole number`);
-  return n;
-}
+/** A size as BENCH_SCALE_SIZES, BENCH_ENGINE_LARGE and this script take it: `seed`, `2023` or a number of movies (`3_000_000`). */
+export const catalogueSize: Parser<CatalogueSize> = {
+  expected: 'seed, 2023 or a positive whole number of movies',
+  parse(text) {
+    const trimmed = text.trim();
+    if (trimmed === 'seed' || trimmed === '2023') return trimmed;
+    if (!/^[0-9][0-9_]*$/.test(trimmed)) return undefined;
+    const n = Number(trimmed.replace(/_/g, ''));
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  },
+};
 
 export function sizeLabel(size: CatalogueSize): string {
   return size === 'seed' ? 'seed (movies.json)' : size === '2023' ? '2023 set' : `${size.toLocaleString('en')} (2023 set + variants)`;
@@ -58,10 +63,10 @@ export interface CatalogueView {
 
 export function catalogueView(size: CatalogueSize): CatalogueView {
   if (size === 'seed' || size === '2023') {
-    const records = readRecords(size === 'seed' ? seedFile : seed2023File);
+    const records = readRecords(size === 'seed' ? seedPath : seed2023Path);
     return { count: records.length, at: (i) => records[i] as SeedRecord };
   }
-  const base = readRecords(seed2023File);
+  const base = readRecords(seed2023Path);
   return { count: size, at: (i) => variantAt(base, i) };
 }
 
@@ -70,7 +75,7 @@ const CHUNK_CHARS = 1 << 20;
 
 /** Writes the catalogue to `file`: a copy of the shared file for `seed` and `2023`, generated for a number. */
 export async function writeCatalogue(size: CatalogueSize, file: string): Promise<void> {
-  if (size === 'seed' || size === '2023') return copyFile(size === 'seed' ? seedFile : seed2023File, file);
+  if (size === 'seed' || size === '2023') return copyFile(size === 'seed' ? seedPath : seed2023Path, file);
   const view = catalogueView(size);
   const handle = await open(file, 'w');
   try {
@@ -90,18 +95,19 @@ export async function writeCatalogue(size: CatalogueSize, file: string): Promise
 
 /** The catalogue file for a size: the shared file itself for `seed` and `2023`, else generated into `dir`. */
 export async function catalogueFile(size: CatalogueSize, dir: string): Promise<string> {
-  if (size === 'seed') return seedFile;
-  if (size === '2023') return seed2023File;
+  if (size === 'seed') return seedPath;
+  if (size === '2023') return seed2023Path;
   const file = resolve(dir, `catalogue-${size}.json`);
   await writeCatalogue(size, file);
   return file;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [size, out] = process.argv.slice(2);
+if (isMain(import.meta.url)) {
+  const [sizeText, out] = process.argv.slice(2);
+  const size = sizeText === undefined ? undefined : catalogueSize.parse(sizeText);
   if (size === undefined || out === undefined) {
-    console.error('usage: node dist/bench/scale/generate-catalogue.js <seed|2023|N> <out.json>');
+    console.error('usage: node dist/bench/lib/generate-catalogue.js <seed|2023|N> <out.json>');
     process.exit(2);
   }
-  await writeCatalogue(parseSize(size), resolve(out));
+  await writeCatalogue(size, resolve(out));
 }

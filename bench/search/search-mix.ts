@@ -3,9 +3,9 @@
  * typed up to some character (search as you type), a title with one typo in a long word, a title
  * word with a cast surname, a cast name. Seeded, so every run times the same queries.
  */
-import type { Movie } from '../src/catalogue/movie.js';
-import { words } from '../src/catalogue/words.js';
-import { prng } from './random.js';
+import type { Movie } from '../../src/catalogue/movie.js';
+import { words } from '../../src/catalogue/words.js';
+import { prng } from '../lib/random.js';
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 

@@ -25,5 +25,5 @@ const server = createServer((req, res) => {
   res.end(answer.body);
 });
 server.keepAliveTimeout = 65_000;
-server.listen(Number(port), '127.0.0.1', () => process.send?.('ready'));
+server.listen(Number(port), '127.0.0.1');
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -5,7 +5,7 @@
  * everywhere. CPU time counts all threads, so on a busy machine it says what wall time cannot.
  */
 import { writeFileSync } from 'node:fs';
-import { readMemory } from './proc-memory.js';
+import { readMemory } from './proc.js';
 
 export interface ProbeReading {
   readonly peakRssBytes: number;

@@ -12,5 +12,5 @@ const server = createServer((_req, res) => {
   res.end(body);
 });
 server.keepAliveTimeout = 65_000;
-server.listen(Number(port), '127.0.0.1', () => process.send?.('ready'));
+server.listen(Number(port), '127.0.0.1');
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
