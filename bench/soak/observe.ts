@@ -1,7 +1,7 @@
 /**
  * What the soak watches besides latency, all from outside the server: each serving process's
  * /v1/status (asked on a new connection each time, which node:cluster's primary hands to the workers
- * in turn), its /metrics, and the processes' memory from /proc.
+ * in turn) and its /metrics. Memory and CPU come from /proc (../lib/proc.ts).
  */
 import { get } from 'node:http';
 
