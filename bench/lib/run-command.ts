@@ -29,7 +29,7 @@ export async function runCommand(command: 'seed' | 'ingest', env: NodeJS.Process
     args: [command],
     nodeArgs: ['--import', probe],
     env: { ...env, BENCH_PEAK_RSS_FILE: peakFile },
-    ...(cores !== undefined ? { cores } : {}),
+    cores,
   });
   const watch = new MemoryWatch(run.pid);
   const ending = await run.exited;
