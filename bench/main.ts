@@ -1,88 +1,65 @@
 /**
- * `npm run bench`: measures side by side in one run and writes docs/performance.md.
- * The machine is noisy, so each comparison is repeated and medians and ratios are reported.
+ * `npm run bench`: every scenario in turn, in one run, written to docs/performance.md (the capacity
+ * scenario also writes docs/capacity.md and its plot). The machine is noisy, so each comparison is
+ * repeated and medians and ratios are reported. Each scenario also runs alone: see README.md here.
  */
-import { cpus, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CatalogueIndex } from '../src/engine/catalogue-index.js';
-import { benchEngine } from './engine-bench.js';
-import { benchRelevance } from './relevance/main.js';
-import { benchSearch, benchSearchLarge } from './search-bench.js';
-import { benchHttp } from './http-bench.js';
-import { fmt, median, table } from './stats.js';
-import { benchPaths, loadMovies } from './workload.js';
-import { benchIngestion } from './ingest-bench.js';
+import { repoRoot } from '../test/support/paths.js';
 import { benchCapacity } from './capacity/main.js';
+import { settingsFromEnv as capacitySettings } from './capacity/settings.js';
+import { benchEngine } from './engine/main.js';
+import { benchHttp } from './http/main.js';
+import { benchIngestion } from './ingest/main.js';
+import { machine } from './lib/markdown.js';
+import { benchPaths, loadMovies } from './lib/workload.js';
+import { benchRelevance } from './relevance/main.js';
 import { benchScale } from './scale/main.js';
+import { scaleSettings } from './scale/settings.js';
+import { benchSearch, benchSearchLarge } from './search/main.js';
+import { ENGINE_LARGE, INGEST_SIZES, ROUNDS, SECONDS, SKIP_CAPACITY, SKIP_INGEST, SKIP_SCALE, SKIP_SOAK } from './settings.js';
 import { benchSoak } from './soak/main.js';
-
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+import { soakSettings } from './soak/settings.js';
 
 async function main(): Promise<void> {
+  // Every variable is read before anything is measured: a typo stops the run at once, not an hour in.
+  const rounds = ROUNDS.read();
+  const seconds = SECONDS.read();
+  const large = ENGINE_LARGE.read();
+  const ingest = SKIP_INGEST.read() ? undefined : INGEST_SIZES.read();
+  const scale = SKIP_SCALE.read() ? undefined : scaleSettings();
+  const soak = SKIP_SOAK.read() ? undefined : soakSettings();
+  const capacity = SKIP_CAPACITY.read() ? undefined : capacitySettings();
   const paths = benchPaths();
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
   const sections: string[] = [
-    `# Performance\n\nMeasured by \`npm run bench\` on ${machine}, ${new Date().toISOString().slice(0, 10)}.\nWorkload: the 3,000 query paths of \`../shared/bench/queries.txt\`, cycled.\n`,
+    `# Performance\n\nMeasured by \`npm run bench\` on ${machine()}, ${new Date().toISOString().slice(0, 10)}.\nWorkload: the 3,000 query paths of \`../shared/bench/queries.txt\`, cycled.\n`,
   ];
+  const add = (section: string): void => {
+    sections.push(section);
+    console.log(section);
+  };
 
   console.log('engine: indexing the seed and timing the query mix…');
   const movies = loadMovies();
   const index = CatalogueIndex.build('bench', movies);
-  const engineRuns = Array.from({ length: ROUNDS }, () => benchEngine(index, paths));
-  const e = {
-    p50: median(engineRuns.map((r) => r.p50Us)),
-    p99: median(engineRuns.map((r) => r.p99Us)),
-    s50: median(engineRuns.map((r) => r.scanP50Us)),
-    s99: median(engineRuns.map((r) => r.scanP99Us)),
-  };
-  sections.push(
-    `## Engine against a full scan (in process, per query, median of ${ROUNDS} rounds)\n\n` +
-      table(
-        ['plan', 'p50 µs', 'p99 µs'],
-        [
-          ['cinedex engine', fmt(e.p50, 2), fmt(e.p99, 2)],
-          ['naive full scan', fmt(e.s50, 0), fmt(e.s99, 0)],
-          ['speed-up (scan ÷ engine)', `${fmt(e.s50 / e.p50, 0)}×`, `${fmt(e.s99 / e.p99, 0)}×`],
-        ],
-      ) +
-      `\n\nTarget: p99 under 20 µs.\n`,
-  );
-  console.log(sections[sections.length - 1]);
+  add(benchEngine(index, paths, rounds));
 
   console.log('search: q, facets, the relevance set against MiniSearch and Orama…');
-  sections.push(await benchSearch(index, movies, paths, 5));
-  console.log(sections[sections.length - 1]);
-  sections.push(await benchRelevance());
-  console.log(sections[sections.length - 1]);
+  add(await benchSearch(index, movies, paths, 5));
+  add(await benchRelevance());
   // A million movies take a minute and a few GiB to generate and index: asked for, not by default.
-  if (process.env.BENCH_ENGINE_LARGE) {
-    sections.push(await benchSearchLarge(process.env.BENCH_ENGINE_LARGE, paths));
-    console.log(sections[sections.length - 1]);
-  }
+  if (large !== undefined) add(await benchSearchLarge(large, paths));
 
   console.log('http: cinedex (one process, pinned to one core) against a raw node:http fixed body…');
-  sections.push(await benchHttp(paths, ROUNDS, SECONDS));
-  console.log(sections[sections.length - 1]);
+  add(await benchHttp(paths, rounds, seconds));
 
-  if (process.env.BENCH_SKIP_INGEST !== '1') {
-    sections.push(await benchIngestion());
-    console.log(sections[sections.length - 1]);
-  }
-
+  if (ingest !== undefined) add(await benchIngestion(ingest));
   // Every size in its own cinedex processes; BENCH_SCALE_SIZES picks the sizes (scale/settings.ts).
-  if (process.env.BENCH_SKIP_SCALE !== '1') {
-    sections.push(await benchScale());
-    console.log(sections[sections.length - 1]);
-  }
-
+  if (scale !== undefined) add(await benchScale(scale));
   // The short run (a minute of swapping); SOAK_MINUTES=10 is the long one, for memory.
-  if (process.env.BENCH_SKIP_SOAK !== '1') {
-    sections.push(await benchSoak());
-    console.log(sections[sections.length - 1]);
-  }
-
-  if (process.env.BENCH_SKIP_CAPACITY !== '1') sections.push(await benchCapacity());
+  if (soak !== undefined) add(await benchSoak(soak));
+  if (capacity !== undefined) sections.push(await benchCapacity(join(repoRoot, 'docs'), capacity));
 
   mkdirSync('docs', { recursive: true });
   writeFileSync('docs/performance.md', sections.join('\n') + keptAnalysis('docs/performance.md'));

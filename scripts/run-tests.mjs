@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs every compiled *.test.js under dist/test with node's own test runner.
+// Runs every compiled *.test.js under dist/test (the product's tests) and dist/bench/test (the bench
+// package's own) with node's own test runner.
 // File paths are listed explicitly because `node --test <dir>` means different things on Node 20 and 22.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -15,8 +16,13 @@ function collect(dir) {
   return out;
 }
 
+// The bench is its own TypeScript project (bench/tsconfig.json): `npm run build` alone leaves it out.
+if (!existsSync('dist/bench/test')) {
+  console.error('dist/bench/test not found: build the bench package too (npm run build:bench), or run npm test');
+  process.exit(1);
+}
 const filter = process.argv.slice(2);
-const files = collect('dist/test')
+const files = [...collect('dist/test'), ...collect('dist/bench/test')]
   .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
   .sort();
 if (files.length === 0) {

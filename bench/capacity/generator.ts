@@ -2,11 +2,13 @@
  * The load generator as a child process pinned to core 1, so that its CPU does not compete with the
  * server's on core 0. Runs are sent to it over IPC and its results come back the same way.
  */
-import { fork } from 'node:child_process';
 import { setPriority } from 'node:os';
-import type { OpenLoopOptions, OpenLoopResult, WorkerReply, WorkerRequest } from '../open-loop.js';
-import { taskset } from '../processes.js';
-import { generatorScript } from './paths.js';
+import { fileURLToPath } from 'node:url';
+import { launchNode } from '../lib/launch.js';
+import type { OpenLoopOptions, OpenLoopResult, WorkerReply, WorkerRequest } from './open-loop.js';
+
+/** open-loop.ts compiled: run with `--worker`, it takes runs from its parent over IPC. */
+const generatorScript = fileURLToPath(new URL('open-loop.js', import.meta.url));
 
 export interface Generator {
   readonly pid: number | undefined;
@@ -18,9 +20,13 @@ export interface Generator {
 }
 
 export function startGenerator(): Generator {
-  const child = fork(generatorScript, ['--worker'], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    ...(taskset ? { execPath: taskset, execArgv: ['-c', '1', process.execPath, '--enable-source-maps'] } : {}),
+  const { child } = launchNode(generatorScript, {
+    args: ['--worker'],
+    nodeArgs: ['--enable-source-maps'],
+    cores: '1',
+    stdout: 'inherit',
+    stderr: 'inherit',
+    ipc: true,
   });
   // Below the servers' priority: the origin of the edge series shares this core, and a woken server
   // must not wait behind a generator that is busy-polling its schedule.

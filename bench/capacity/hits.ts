@@ -4,7 +4,7 @@
  * nginx, which has no counters, from the lines its access log gained meanwhile.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { fmt } from '../stats.js';
+import { fmt } from '../lib/markdown.js';
 
 /** The server's /metrics text. */
 export const metricsOf = async (base: string): Promise<string> => (await fetch(`${base}/metrics`)).text();

@@ -1,7 +1,7 @@
 /**
  * The capacity scenario (`npm run bench:capacity`, or the last part of `npm run bench`): the request
  * rate one core sustains with p99 under 5 ms, for the API and the edge, found by offering a constant
- * rate (open loop, bench/open-loop.ts) in steps and measuring latency from each request's intended send
+ * rate (open loop, open-loop.ts) in steps and measuring latency from each request's intended send
  * time. Writes docs/capacity.md and docs/capacity-latency.svg and returns a short section for
  * docs/performance.md.
  *
@@ -10,17 +10,18 @@
  * measures the CPU nobody of ours used and is repeated when that is more than a trace.
  *
  * The parts: settings.ts (CAPACITY_* variables), series.ts (what is measured), measure.ts with search.ts
- * and cpu.ts (how), generator.ts (the load), report.ts with its report-*.ts sections and plot.ts (what
- * is written), manifests.ts and sizing.ts (replica sizing), saved-run.ts (rendering again without measuring).
+ * and ../lib/cpu.ts (how), generator.ts and open-loop.ts (the load), report.ts with its report-*.ts
+ * sections, plot.ts and svg-plot.ts (what is written), manifests.ts and sizing.ts (replica sizing),
+ * saved-run.ts (rendering again without measuring).
  */
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { taskset } from '../processes.js';
-import { benchPaths } from '../workload.js';
+import { repoRoot } from '../../test/support/paths.js';
+import { taskset } from '../../test/support/processes.js';
+import { machine } from '../lib/markdown.js';
+import { runIfMain } from '../lib/script.js';
+import { benchPaths } from '../lib/workload.js';
 import { startGenerator } from './generator.js';
 import { runSeries, type SeriesResult } from './measure.js';
-import { repoRoot } from './paths.js';
 import { writeReport } from './report.js';
 import { lastRunFile, loadRun, saveRun, type SavedRun } from './saved-run.js';
 import { seriesSpecs } from './series.js';
@@ -47,9 +48,8 @@ export async function benchCapacity(outDir = join(repoRoot, 'docs'), settings: S
   } finally {
     generator.stop();
   }
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
   const run: SavedRun = {
-    machine,
+    machine: machine(),
     date: new Date().toISOString().slice(0, 10),
     minutes: (performance.now() - started) / 60_000,
     settings,
@@ -59,18 +59,9 @@ export async function benchCapacity(outDir = join(repoRoot, 'docs'), settings: S
   return writeReport(run, outDir);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // `--from [file]` renders the report again from a saved run (by default the last one) without measuring.
+// `--from [file]` renders the report again from a saved run (by default the last one) without measuring.
+runIfMain(import.meta.url, async () => {
   const from = process.argv.indexOf('--from');
-  const report =
-    from >= 0
-      ? Promise.resolve(writeReport(loadRun(process.argv[from + 1] ?? lastRunFile, settingsFromEnv()), join(repoRoot, 'docs')))
-      : benchCapacity();
-  report.then(
-    (section) => console.log(section),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+  if (from < 0) return benchCapacity();
+  return writeReport(loadRun(process.argv[from + 1] ?? lastRunFile, settingsFromEnv()), join(repoRoot, 'docs'));
+});

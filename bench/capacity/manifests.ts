@@ -1,52 +1,12 @@
 /**
  * The Kubernetes manifests in deploy/k8s as numbers: CPU, replicas, HPA and PDB, for the capacity report's
- * replica sizing. Rendering the kustomize output and parsing CPU quantities are also what test/deploy's
- * policy checks need, and they import them from here so that the report and the tests read the same numbers.
- *
- * Why this lives in bench/: tsconfig compiles src, test and bench only. src/ is the shipped package, which
- * must neither run kubectl nor import yaml (a dev dependency); bench/ must not depend on test/ (test support is
- * not a library, and the benchmark should build without the tests' helpers). Tests already import from bench/
- * (test/bench), so test/deploy importing this module keeps every dependency dev-only and one-way.
+ * replica sizing. Rendered and parsed by test/support/kustomize.ts, which the deployment tests use too.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
-import { repoRoot } from './paths.js';
-
-/** `kubectl kustomize` could not render a directory (kubectl missing, or a broken kustomization). */
-export class KustomizeError extends Error {
-  readonly code = 'KUSTOMIZE_FAILED';
-
-  constructor(
-    readonly dir: string,
-    cause: unknown,
-  ) {
-    super(`kubectl kustomize ${dir} failed (is kubectl installed?): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'KustomizeError';
-  }
-}
-
-/**
- * Every object `kubectl kustomize dir` renders, as plain data. Not validated: each caller types the
- * fields it reads (test/deploy validates the objects against the Kubernetes schemas itself).
- */
-export function renderKustomize(dir: string): unknown[] {
-  let text: string;
-  try {
-    // stderr is piped, not inherited: it belongs in the error, and a caller with a fallback wants silence.
-    text = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    throw new KustomizeError(dir, error);
-  }
-  return parseAllDocuments(text).map((d) => d.toJS() as unknown);
-}
-
-/** A Kubernetes CPU quantity in cores: "500m" → 0.5, "1" → 1; NaN when absent. */
-export function cpuQuantity(value: unknown): number {
-  const text = String(value);
-  return text.endsWith('m') ? Number(text.slice(0, -1)) / 1000 : Number(text);
-}
+import { parse } from 'yaml';
+import { cpuQuantity, renderKustomize } from '../../test/support/kustomize.js';
+import { repoRoot } from '../../test/support/paths.js';
 
 export interface Manifests {
   readonly source: string;

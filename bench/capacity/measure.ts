@@ -2,9 +2,9 @@
  * Measuring one series: the steps of the search, each a constant rate offered by the generator while
  * the server's CPU and everyone else's are sampled, and the series' result.
  */
-import { sustains, type OpenLoopResult } from '../open-loop.js';
-import { fmt } from '../stats.js';
-import { mark, otherCores, serverUse, waitForQuiet } from './cpu.js';
+import { sustains, type OpenLoopResult } from './open-loop.js';
+import { fmt } from '../lib/markdown.js';
+import { mark, otherCores, serverUse, waitForQuiet } from '../lib/cpu.js';
 import type { Generator } from './generator.js';
 import { latencyOnlyFailure, nextRate, sustainedRate, type Tried } from './search.js';
 import type { SeriesSpec } from './series.js';

@@ -1,5 +1,5 @@
 /** The SVG beside docs/capacity.md: each series' p99 at every step, the sustained rate ringed, the SLO drawn. */
-import { compactNumber, linePlot } from '../svg-plot.js';
+import { compactNumber, linePlot } from './svg-plot.js';
 import { sustainedStep, type SeriesResult } from './measure.js';
 
 /** One colour per series key (Okabe–Ito, readable with colour-blindness); nginx's hits in orange beside cinedex edge's green. */

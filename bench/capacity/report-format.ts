@@ -1,5 +1,5 @@
 /** How numbers and series results read in the report, shared by its sections. */
-import { fmt } from '../stats.js';
+import { fmt } from '../lib/markdown.js';
 import { sustainedStep, type SeriesResult, type Step } from './measure.js';
 
 /** A rate in thousands where that reads better: 15000 → "15k", 2500 → "2.5k", 500 → "500". */

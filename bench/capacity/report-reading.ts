@@ -2,7 +2,7 @@
  * The report's "Reading the results": what the numbers say, as sentences computed from them, so a
  * rerun cannot leave stale prose behind.
  */
-import { fmt } from '../stats.js';
+import { fmt } from '../lib/markdown.js';
 import type { SeriesResult } from './measure.js';
 import { cpuAt, firstFailure, int, k, sustainedCell as cell } from './report-format.js';
 import type { Settings } from './settings.js';

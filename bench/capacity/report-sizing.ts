@@ -2,7 +2,7 @@
  * The report's replica sizing: replicas for a few peaks from the measured per-core rates, the same with
  * edges in front, and what the Kubernetes manifests say, measured against it.
  */
-import { fmt, table } from '../stats.js';
+import { fmt, table } from '../lib/markdown.js';
 import type { Manifests } from './manifests.js';
 import type { SeriesResult } from './measure.js';
 import { cpuAt, int } from './report-format.js';

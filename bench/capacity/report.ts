@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fmt, table } from '../stats.js';
+import { fmt, table } from '../lib/markdown.js';
 import { loadManifests, type Manifests } from './manifests.js';
 import { sustainedStep, type SeriesResult, type Step } from './measure.js';
 import { latencyPlot } from './plot.js';
@@ -81,7 +81,7 @@ function method(results: readonly SeriesResult[], s: Settings): string[] {
           '  the comparison stays one core whatever the file says), its JSON access log written to a file as the committed config does.',
         ]
       : []),
-    '- **Load**: an open-loop generator (bench/open-loop.ts) in its own process pinned to core 1. Request *i* is due at',
+    '- **Load**: an open-loop generator (bench/capacity/open-loop.ts) in its own process pinned to core 1. Request *i* is due at',
     '  start + *i* / rate whatever the server does, and its latency runs from that intended time to the end of the answer, so a',
     '  stalled server is charged for every request it delayed (no coordinated omission, as with wrk2). Up to',
     `  ${s.maxSockets} keep-alive connections; due requests beyond them wait in the generator, and that wait counts. The client is a`,

@@ -2,7 +2,7 @@
  * The search for the sustained rate, as pure functions of the steps tried so far, so that the
  * order of rates offered and the answer can be tested without starting a server.
  */
-import type { OpenLoopResult } from '../open-loop.js';
+import type { OpenLoopResult } from './open-loop.js';
 
 export interface Tried {
   readonly rate: number;

@@ -2,11 +2,13 @@
  * The series a capacity run measures: which servers to start, on which cores, with which settings,
  * and how to tell afterwards what the steps hit. Each is started, measured and stopped in turn.
  */
-import { childProcesses, nginxVersion, startNginxEdge } from '../nginx-process.js';
-import { startCinedex, startRaw } from '../servers.js';
-import { freePort, httpReady, startNode, type Child } from '../processes.js';
+import { freePort } from '../../test/support/cli-process.js';
+import { nginxVersion, startNginxEdge } from '../../test/support/nginx-process.js';
+import { childProcesses, taskset } from '../../test/support/processes.js';
+import { launchReady } from '../lib/launch.js';
+import { cinedexCli, httpReady, startCinedex, startRaw } from '../lib/servers.js';
 import { accessLogMark, edgeCacheOutcomes, metricsOf, nginxCacheOutcomes, responseCacheHits } from './hits.js';
-import { cliScript } from './paths.js';
+import type { SeriesKey } from './settings.js';
 
 /** A started series: where to send load, whose CPU to count, and how to stop it. */
 export interface Running {
@@ -25,7 +27,7 @@ export interface Running {
 
 export interface SeriesSpec {
   /** What CAPACITY_SERIES selects it by. */
-  readonly key: string;
+  readonly key: SeriesKey;
   readonly name: string;
   /** One sentence for the report's method. */
   readonly what: string;
@@ -37,16 +39,24 @@ export interface SeriesSpec {
 /** Stop quickly: the drain is for load balancers, there are none here. */
 const API_ENV = { MOVIES_DRAIN_SECONDS: '0' };
 
-async function startEdge(origin: string, extraEnv: NodeJS.ProcessEnv): Promise<{ base: string; child: Child }> {
+/** `cinedex edge` relaying to `origin`, pinned to core 0 like the API series. */
+async function startEdge(origin: string, extraEnv: NodeJS.ProcessEnv): Promise<{ base: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = await startNode(
-    cliScript,
-    ['edge', '--origin', origin, '--port', String(port), '--host', '127.0.0.1', '--drain-seconds', '0'],
-    { EDGE_LOG_LEVEL: 'info', ...extraEnv },
+  const run = await launchReady(
+    cinedexCli,
+    {
+      what: 'cinedex edge',
+      args: ['edge', '--origin', origin, '--port', String(port), '--host', '127.0.0.1', '--drain-seconds', '0'],
+      nodeArgs: ['--enable-source-maps'],
+      env: { EDGE_LOG_LEVEL: 'info', ...extraEnv },
+      cores: '0',
+      stdout: 'ignore',
+      stderr: 'inherit',
+    },
     () => httpReady(`${base}/readyz`),
   );
-  return { base, child };
+  return { base, pid: run.pid, stop: () => run.stop() };
 }
 
 /** A real 20-movie answer, so the raw control serves a body of the API's size. */
@@ -56,25 +66,25 @@ const firstPage = async (base: string): Promise<Buffer> => Buffer.from(await (aw
 export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
   // Taken from the first API series that runs; the raw control starts an API for it only when run alone.
   let pageBody: Buffer | undefined;
-  const api = (key: string, name: string, what: string, extraEnv: NodeJS.ProcessEnv): SeriesSpec => ({
+  const api = (key: SeriesKey, name: string, what: string, extraEnv: NodeJS.ProcessEnv): SeriesSpec => ({
     key,
     name,
     what,
     async start() {
-      const { base, child } = await startCinedex({ ...API_ENV, ...extraEnv });
+      const { base, pid, stop } = await startCinedex({ ...API_ENV, ...extraEnv });
       pageBody ??= await firstPage(base);
       return {
         base,
         paths,
-        serverPids: [child.process.pid],
+        serverPids: [pid],
         helperPids: [],
         snapshot: () => metricsOf(base),
         describe: (before) => responseCacheHits(base, before),
-        stop: () => child.stop(),
+        stop,
       };
     },
   });
-  const edge = (key: string, name: string, what: string, originEnv: NodeJS.ProcessEnv, edgeEnv: NodeJS.ProcessEnv): SeriesSpec => ({
+  const edge = (key: SeriesKey, name: string, what: string, originEnv: NodeJS.ProcessEnv, edgeEnv: NodeJS.ProcessEnv): SeriesSpec => ({
     key,
     name,
     what,
@@ -85,13 +95,13 @@ export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
       return {
         base: relay.base,
         paths,
-        serverPids: [relay.child.process.pid],
-        helperPids: [origin.child.process.pid],
+        serverPids: [relay.pid],
+        helperPids: [origin.pid],
         snapshot: () => metricsOf(relay.base),
         describe: (before) => edgeCacheOutcomes(relay.base, before),
         stop: async () => {
-          await relay.child.stop();
-          await origin.child.stop();
+          await relay.stop();
+          await origin.stop();
         },
       };
     },
@@ -128,14 +138,16 @@ export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
       unavailable: () => (nginxVersion() === undefined ? 'nginx not found (install Debian’s nginx, or set NGINX_PATH)' : undefined),
       async start() {
         const origin = await startCinedex({ ...API_ENV, MOVIES_REFRESH_INTERVAL: '3600' }, 1);
-        const nginx = await startNginxEdge(origin.base.replace('http://', ''), { workers: 1, core: 0 }).catch(async (error: unknown) => {
-          await origin.child.stop();
-          throw error;
-        });
+        const nginx = await startNginxEdge(origin.base.replace('http://', ''), { workers: 1, ...(taskset ? { core: 0 } : {}) }).catch(
+          async (error: unknown) => {
+            await origin.stop();
+            throw error;
+          },
+        );
         const workers = nginx.workerPids();
         if (workers.length !== 1) {
           await nginx.stop();
-          await origin.child.stop();
+          await origin.stop();
           throw new Error(`nginx started ${workers.length} worker processes where it was told one`);
         }
         const version = nginxVersion() ?? 'nginx';
@@ -145,7 +157,7 @@ export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
           serverPids: [nginx.pid, ...workers],
           // The cache manager and loader: nginx's too, but idle here; left out of both the server's CPU and others'.
           helperPids: [
-            origin.child.process.pid,
+            origin.pid,
             ...childProcesses(nginx.pid)
               .map((c) => c.pid)
               .filter((pid) => !workers.includes(pid)),
@@ -154,7 +166,7 @@ export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
           describe: async (before) => `${await nginxCacheOutcomes(nginx.accessLog, before)} (${version}'s access log)`,
           stop: async () => {
             await nginx.stop();
-            await origin.child.stop();
+            await origin.stop();
           },
         };
       },
@@ -169,23 +181,23 @@ export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
     {
       key: 'raw',
       name: 'raw node:http (control)',
-      what: 'bench/raw-server.ts: one fixed 20-movie body, no routing or logging: the platform ceiling, and the check that the generator keeps up',
+      what: 'bench/lib/raw-server.ts: one fixed 20-movie body, no routing or logging: the platform ceiling, and the check that the generator keeps up',
       async start() {
         if (pageBody === undefined) {
           const api = await startCinedex(API_ENV);
           pageBody = await firstPage(api.base);
-          await api.child.stop();
+          await api.stop();
         }
         const body = pageBody;
-        const { base, child } = await startRaw(body);
+        const { base, pid, stop } = await startRaw(body);
         return {
           base,
           paths: ['/'],
-          serverPids: [child.process.pid],
+          serverPids: [pid],
           helperPids: [],
           snapshot: async () => '',
           describe: async () => `fixed body of ${body.length} bytes`,
-          stop: () => child.stop(),
+          stop,
         };
       },
     },

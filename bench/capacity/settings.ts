@@ -1,9 +1,14 @@
 /**
- * How a capacity run measures, read once from the CAPACITY_* environment variables into a frozen value.
- * It is passed to whatever needs it, and saved with the run's results, so that a report rendered again
- * from a saved run states the settings that run was measured with, not the ones of the shell rendering it.
+ * How a capacity run measures, read once from the CAPACITY_* variables into a frozen value. It is
+ * passed to whatever needs it, and saved with the run's results, so that a report rendered again from a
+ * saved run states the settings that run was measured with, not the ones of the shell rendering it.
  */
-import type { TransportKind } from '../open-loop.js';
+import { TRANSPORT_KINDS, type TransportKind } from '../lib/http-client.js';
+import { list, number, oneOf, optionalSetting, setting } from '../lib/settings.js';
+
+/** The series a run can measure, in the order they run (series.ts defines each). */
+export const SERIES_KEYS = ['api', 'api-cold', 'edge-hit', 'nginx-hit', 'edge-miss', 'raw'] as const;
+export type SeriesKey = (typeof SERIES_KEYS)[number];
 
 export interface Settings {
   /** Seconds each step offers its rate. */
@@ -28,21 +33,74 @@ export interface Settings {
   readonly series: readonly string[] | undefined;
 }
 
-const DEFAULT_LADDER = '1000,2000,5000,10000,15000,20000,25000,30000,40000,50000,60000,70000';
+const STEP_SECONDS = setting('CAPACITY_STEP_SECONDS', number({ above: 0 }), '4', 'seconds each step offers its rate');
+const WARMUP_SECONDS = setting(
+  'CAPACITY_WARMUP_SECONDS',
+  number({ min: 0 }),
+  '3',
+  "seconds of load before each series' first step: JIT, caches and connections",
+);
+const WARMUP_RATE = setting('CAPACITY_WARMUP_RATE', number({ above: 0 }), '3000', 'requests per second of the warm-up');
+const RATES = setting(
+  'CAPACITY_RATES',
+  list(number({ above: 0 })),
+  '1000,2000,5000,10000,15000,20000,25000,30000,40000,50000,60000,70000',
+  'the ladder: rates offered in turn until a step fails',
+);
+const REFINE_STEPS = setting(
+  'CAPACITY_REFINE_STEPS',
+  number({ integer: true, min: 0 }),
+  '2',
+  'bisections between the last passing and the first failing rate',
+);
+const MAX_SOCKETS = setting('CAPACITY_MAX_SOCKETS', number({ integer: true, min: 1 }), '128', 'connections the generator opens at most');
+const SLO_MS = setting('CAPACITY_SLO_MS', number({ above: 0 }), '5', 'the p99 latency in ms a step must stay under to pass');
+const DISTURBED_CORES = setting(
+  'CAPACITY_DISTURBED_CORES',
+  number({ above: 0 }),
+  '0.12',
+  'cores used by processes not ours during a step above which the step is disturbed and measured again',
+);
+const RETRIES = setting('CAPACITY_RETRIES', number({ integer: true, min: 0 }), '3', 'how many times a disturbed step is measured again');
+const TRANSPORT = setting(
+  'CAPACITY_TRANSPORT',
+  oneOf(TRANSPORT_KINDS),
+  'net',
+  "the generator's client: `net` (lean, on node:net) or `http` (node:http's, for comparison)",
+);
+const SERIES = optionalSetting(
+  'CAPACITY_SERIES',
+  list(oneOf(SERIES_KEYS)),
+  'unset: every series',
+  `the series to run, comma-separated: ${SERIES_KEYS.map((key) => `\`${key}\``).join(', ')}`,
+);
+
+export const CAPACITY_VARIABLES = [
+  STEP_SECONDS,
+  WARMUP_SECONDS,
+  WARMUP_RATE,
+  RATES,
+  REFINE_STEPS,
+  MAX_SOCKETS,
+  SLO_MS,
+  DISTURBED_CORES,
+  RETRIES,
+  TRANSPORT,
+  SERIES,
+] as const;
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings {
-  const num = (name: string, fallback: number) => (env[name] === undefined || env[name] === '' ? fallback : Number(env[name]));
   return Object.freeze({
-    stepSeconds: num('CAPACITY_STEP_SECONDS', 4),
-    warmupSeconds: num('CAPACITY_WARMUP_SECONDS', 3),
-    warmupRate: num('CAPACITY_WARMUP_RATE', 3000),
-    refineSteps: num('CAPACITY_REFINE_STEPS', 2),
-    maxSockets: num('CAPACITY_MAX_SOCKETS', 128),
-    sloMs: num('CAPACITY_SLO_MS', 5),
-    disturbedCores: num('CAPACITY_DISTURBED_CORES', 0.12),
-    retries: num('CAPACITY_RETRIES', 3),
-    ladder: Object.freeze((env.CAPACITY_RATES ?? DEFAULT_LADDER).split(',').map(Number)),
-    transport: (env.CAPACITY_TRANSPORT ?? 'net') as TransportKind,
-    series: env.CAPACITY_SERIES === undefined ? undefined : Object.freeze(env.CAPACITY_SERIES.split(',').filter(Boolean)),
+    stepSeconds: STEP_SECONDS.read(env),
+    warmupSeconds: WARMUP_SECONDS.read(env),
+    warmupRate: WARMUP_RATE.read(env),
+    refineSteps: REFINE_STEPS.read(env),
+    maxSockets: MAX_SOCKETS.read(env),
+    sloMs: SLO_MS.read(env),
+    disturbedCores: DISTURBED_CORES.read(env),
+    retries: RETRIES.read(env),
+    ladder: RATES.read(env),
+    transport: TRANSPORT.read(env),
+    series: SERIES.read(env),
   });
 }

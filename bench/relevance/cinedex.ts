@@ -5,17 +5,15 @@
 import type { Movie } from '../../src/catalogue/movie.js';
 import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import { searchMovies } from '../../src/engine/search.js';
-import { parseListRequest, searchRequestOf } from '../../src/query/parse-query.js';
+import { engineRequest } from '../lib/in-process.js';
 import { PAGE_SIZE } from './baselines.js';
 import type { Ranked, Search } from './evaluate.js';
 
 export function cinedexContender(movies: readonly Movie[]): Search {
   const index = CatalogueIndex.build('relevance', movies);
-  return (q) => {
-    const request = searchRequestOf(parseListRequest(new URLSearchParams({ q, limit: String(PAGE_SIZE) }).toString()));
-    return searchMovies(index, request).ranks.map((rank): Ranked => {
+  return (q) =>
+    searchMovies(index, engineRequest({ q, limit: String(PAGE_SIZE) })).ranks.map((rank): Ranked => {
       const movie = index.movie(rank);
       return { title: movie.title, year: movie.year };
     });
-  };
 }

@@ -1,4 +1,4 @@
-import { percentile } from '../stats.js';
+import { percentile } from '../lib/stats.js';
 import { QUERY_KINDS, type MovieRef, type QueryKind, type RelevanceQuery } from './relevance-set.js';
 
 /** One result of a ranked page; anything with a title and a year will do. */

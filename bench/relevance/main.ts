@@ -3,10 +3,10 @@
  * A new contender is one more entry in CONTENDERS; bench/main.ts calls benchRelevance() to put the same
  * tables in docs/performance.md.
  */
-import { pathToFileURL } from 'node:url';
-import { fmt, table } from '../stats.js';
-import { loadMovies } from '../workload.js';
 import type { Movie } from '../../src/catalogue/movie.js';
+import { fmt, table } from '../lib/markdown.js';
+import { runIfMain } from '../lib/script.js';
+import { loadMovies } from '../lib/workload.js';
 import { miniSearchBaseline, oramaBaseline } from './baselines.js';
 import { cinedexContender } from './cinedex.js';
 import { measureLatency, scoreRelevance, type Latency, type LatencyOptions, type RelevanceScore, type Search } from './evaluate.js';
@@ -104,12 +104,4 @@ export async function benchRelevance(contenders: readonly Contender[] = CONTENDE
   ].join('\n');
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchRelevance().then(
-    (markdown) => console.log(markdown),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, () => benchRelevance());

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { repoRoot } from '../workload.js';
+import { repoRoot } from '../../test/support/paths.js';
 
 /** What each query exercises; a fixed vocabulary so results can be broken down by it. */
 export const QUERY_KINDS = [

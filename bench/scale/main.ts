@@ -4,11 +4,12 @@
  * outside cinedex's processes (scale-bench.ts). Writes docs/scale.md and returns the section.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { pinSelf, taskset } from '../processes.js';
-import { repoRoot } from '../workload.js';
+import { repoRoot } from '../../test/support/paths.js';
+import { taskset } from '../../test/support/processes.js';
+import { pinSelf } from '../lib/launch.js';
+import { machine } from '../lib/markdown.js';
+import { runIfMain } from '../lib/script.js';
 import { scaleMarkdown } from './report.js';
 import { measureSize, type ScaleResult } from './scale-bench.js';
 import { scaleSettings, type ScaleSettings } from './settings.js';
@@ -23,20 +24,14 @@ export async function benchScale(settings: ScaleSettings = scaleSettings()): Pro
   return scaleMarkdown(results, settings);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  benchScale().then(
-    (section) => {
-      console.log(section);
-      const docs = join(repoRoot, 'docs');
-      mkdirSync(docs, { recursive: true });
-      const date = new Date().toISOString().slice(0, 10);
-      writeFileSync(join(docs, 'scale.md'), `# Scale\n\nMeasured by \`npm run bench:scale\` on ${machine}, ${date}.\n\n${section}`);
-      console.log('wrote docs/scale.md');
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+/** Runs every size and writes docs/scale.md, as `npm run bench:scale` does. */
+async function writeScale(): Promise<string> {
+  const section = await benchScale();
+  const docs = join(repoRoot, 'docs');
+  mkdirSync(docs, { recursive: true });
+  const date = new Date().toISOString().slice(0, 10);
+  writeFileSync(join(docs, 'scale.md'), `# Scale\n\nMeasured by \`npm run bench:scale\` on ${machine()}, ${date}.\n\n${section}`);
+  return `${section}\nwrote docs/scale.md`;
 }
+
+runIfMain(import.meta.url, writeScale);

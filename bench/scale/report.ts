@@ -1,8 +1,8 @@
 /** The scale section of docs/performance.md (and docs/scale.md): measured rows as Markdown. */
-import { fmt, table } from '../stats.js';
+import { fmt, table } from '../lib/markdown.js';
 import type { ScaleResult, ScaleRow } from './scale-bench.js';
 import type { ScaleSettings } from './settings.js';
-import { MIX_IN_WORDS } from './update-mix.js';
+import { MIX_IN_WORDS } from '../lib/update-mix.js';
 
 /** MiB, with a decimal while it is small enough for one to matter. */
 export function mib(bytes: number): string {
@@ -69,7 +69,7 @@ export function scaleMarkdown(results: readonly ScaleResult[], settings: ScaleSe
     `${main}\n\n` +
     `Each size runs in a fresh folder store with its own processes (\`npm run bench:scale\`; sizes by \`BENCH_SCALE_SIZES\`). ` +
     `Catalogues above the 2023 set are its originals then numbered variants of every title (\`<title> (k)\`, no extract or ` +
-    `thumbnail), written by bench/scale/generate-catalogue.ts.\n\n` +
+    `thumbnail), written by bench/lib/generate-catalogue.ts.\n\n` +
     `- **seed run**: one \`cinedex seed\` process writing the first snapshot from the catalogue file; **ingest run**: ` +
     `then one \`cinedex ingest\` process on that store, with one provider file of ${fmt(settings.updateShare * 100, 1)}% ` +
     `of the catalogue in the inbox (${MIX_IN_WORDS}). Each: wall seconds from spawn to exit, its CPU time (all threads) ` +

@@ -17,15 +17,19 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { mark, otherCores, processCpuSeconds, serverUse, waitForQuiet } from '../capacity/cpu.js';
-import { closedLoop, type LoadResult } from '../load.js';
-import { benchPaths } from '../workload.js';
-import { residentBytes, runCommand, startServing, until, type CommandRun, type Serving } from './cinedex-processes.js';
-import { catalogueFile, catalogueView, sizeLabel, type CatalogueSize } from './generate-catalogue.js';
-import { resetPeak, MemoryWatch } from './proc-memory.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mark, otherCores, serverUse, waitForQuiet } from '../lib/cpu.js';
+import { catalogueFile, catalogueView, sizeLabel, type CatalogueSize } from '../lib/generate-catalogue.js';
+import { until } from '../lib/launch.js';
+import { closedLoop, type LoadResult } from '../lib/load.js';
+import { MemoryWatch } from '../lib/memory-watch.js';
+import { processCpuSeconds, readMemory, resetPeak } from '../lib/proc.js';
+import { runCommand, type CommandRun } from '../lib/run-command.js';
+import { startServe, type Serving } from '../lib/servers.js';
+import { updateFiles } from '../lib/update-mix.js';
+import { benchPaths } from '../lib/workload.js';
 import { mib } from './report.js';
 import { catalogueBytes, type StoreBytes } from './store-bytes.js';
-import { updateFiles } from './update-mix.js';
 import type { ScaleSettings } from './settings.js';
 
 /** The taskset CPU lists for the serving process and for the others (explicit, as this process may itself be pinned). */
@@ -74,7 +78,8 @@ export interface ScaleRow {
 
 export type ScaleResult = ScaleRow | { readonly size: CatalogueSize; readonly label: string; readonly failed: string };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The serving process's resident memory now, in bytes (NaN without /proc). */
+const residentBytes = (serving: Serving): number => readMemory(serving.pid)?.rssBytes ?? NaN;
 
 function say(label: string, message: string): void {
   console.log(`  scale ${label}: ${message}`);
@@ -138,11 +143,12 @@ async function measureIn(dir: string, size: CatalogueSize, label: string, settin
   say(label, `ingested in ${ingest.seconds.toFixed(1)} s, peak ${mib(ingest.peakRssBytes)} MiB`);
 
   say(label, 'cinedex serve…');
-  const serving = await startServing(
-    { ...env, MOVIES_INGEST_INTERVAL: '0', MOVIES_REFRESH_INTERVAL: '1', MOVIES_RESPONSE_CACHE_BYTES: '0', MOVIES_DRAIN_SECONDS: '0' },
-    cores.server,
-    settings.timeoutSeconds * 1000,
-  );
+  const serving = await startServe({
+    env: { ...env, MOVIES_INGEST_INTERVAL: '0', MOVIES_REFRESH_INTERVAL: '1', MOVIES_RESPONSE_CACHE_BYTES: '0', MOVIES_DRAIN_SECONDS: '0' },
+    cores: cores.server,
+    keepOutput: true,
+    readyTimeoutMs: settings.timeoutSeconds * 1000,
+  });
   try {
     const rssAtReadyBytes = residentBytes(serving);
     const readyCpuSeconds = processCpuSeconds(serving.pid);

@@ -3,13 +3,15 @@
  * and ingests, serving workers), a folder store and inbox in a fresh data directory, nothing pinned.
  * Ingestion and refresh run every second, so a file dropped in the inbox is served a few seconds later.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../processes.js';
-import { cinedexCli, cinedexEnv } from '../servers.js';
-import { childrenOf, freshGet, readStatus } from './observe.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../test/support/cli-process.js';
+import { childProcesses, commandLine } from '../../test/support/processes.js';
+import { launchNode, type Launched } from '../lib/launch.js';
+import { cinedexCli, cinedexEnv } from '../lib/servers.js';
+import { freshGet, readStatus } from './observe.js';
 
 export interface Cluster {
   readonly base: string;
@@ -49,57 +51,58 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   };
   const stdout = o.logFile === undefined ? 'ignore' : openSync(o.logFile, 'w');
   const cli = o.cli ?? cinedexCli;
-  const child = spawn(process.execPath, ['--enable-source-maps', ...(o.nodeArgs ?? []), cli, 'serve'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', stdout, 'inherit'],
+  const run = launchNode(cli, {
+    args: ['serve'],
+    nodeArgs: ['--enable-source-maps', ...(o.nodeArgs ?? [])],
+    env,
+    stdout,
+    stderr: 'inherit',
   });
   // The child has its own copy of the log's descriptor.
   if (typeof stdout === 'number') closeSync(stdout);
-  const primary = child.pid as number;
-  const stop = () => stopCluster(child, primary, cli, dataDir);
+  const stop = () => stopCluster(run, cli, dataDir);
   try {
-    const workers = await readyWorkers(base, child, o.workers);
-    return { base, primary, workers, dataDir, inbox, stop };
+    const workers = await readyWorkers(base, run, o.workers);
+    return { base, primary: run.pid, workers, dataDir, inbox, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
+/** The primary's children (node:cluster's workers), from /proc; empty without it. */
+const childrenOf = (primary: number): number[] => childProcesses(primary).map((c) => c.pid);
+
 /** Waits until `count` distinct serving processes answer /v1/status with data; returns their pids. */
-async function readyWorkers(base: string, child: ChildProcess, count: number): Promise<number[]> {
+async function readyWorkers(base: string, run: Launched, count: number): Promise<number[]> {
   const seen = new Set<number>();
   const deadline = Date.now() + 180_000;
   while (seen.size < count) {
-    if (child.exitCode !== null) throw new Error(`cinedex serve exited with ${child.exitCode} before it was ready`);
+    if (run.ended() !== undefined) throw new Error(`cinedex serve ended (${run.ended()}) before it was ready`);
     if (Date.now() > deadline) throw new Error(`only ${seen.size} of ${count} workers answered /v1/status within 180 s`);
     const res = await freshGet(base, '/v1/status').catch(() => undefined);
     const sample = res?.status === 200 ? readStatus(res.body, Date.now()) : undefined;
     if (sample) seen.add(sample.pid);
-    else await new Promise((r) => setTimeout(r, 200));
+    else await sleep(200);
   }
-  const children = childrenOf(child.pid as number);
+  const children = childrenOf(run.pid);
   // /proc is the authority where it exists; the pids /v1/status reports must be among them.
   if (children.length > 0 && ![...seen].every((pid) => children.includes(pid)))
     throw new Error(`/v1/status reported pids ${[...seen].join(', ')}, but the primary's children are ${children.join(', ')}`);
   return [...seen].sort((a, b) => a - b);
 }
 
-async function stopCluster(child: ChildProcess, primary: number, cli: string, dataDir: string): Promise<void> {
-  const workers = childrenOf(primary);
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(timer);
-  }
+async function stopCluster(run: Launched, cli: string, dataDir: string): Promise<void> {
+  const workers = childrenOf(run.pid);
+  await run.stop();
   // Workers outlive a primary that was killed; they are ours, so they go too (checked by command line: a pid can be reused).
   for (const pid of workers) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(cli)) process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone with their primary.
+    if (commandLine(pid)?.includes(cli)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone with their primary meanwhile.
+      }
     }
   }
   rmSync(dataDir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
  * The figures of a phase, drawn from what the soak recorded: latency and throughput from the load's
  * samples, swaps and warm times from the status looks, memory from the RSS samples.
  */
-import { median } from '../stats.js';
+import { median } from '../lib/stats.js';
 import { splitByMoment, type Moment, type SwapMoment } from './moments.js';
 import type { StatusSample } from './observe.js';
 import type { PhaseMeasure } from './phase.js';

@@ -6,20 +6,21 @@
  * every few seconds ("swapping"). It measures only through the CLI process, HTTP, /v1/status, /metrics,
  * /proc and the inbox folder, so it measures whatever engine and swap the build has.
  *
- * The parts: settings.ts (SOAK_* variables), cluster.ts (the server), load.ts (the load), updates.ts
+ * The parts: settings.ts (SOAK_* variables), cluster.ts (the server), ../lib/load.ts (the load), updates.ts
  * (the provider files and what they imply), phase.ts and figures.ts (what a phase measures),
- * observe.ts (status, metrics, memory), catalogue-check.ts (the final check), report.ts (the section).
+ * observe.ts (status and metrics), catalogue-check.ts (the final check), report.ts (the section).
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { processTicks } from '../capacity/cpu.js';
-import { benchPaths } from '../workload.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { steadyLoad, type SteadyLoad } from '../lib/load.js';
+import { processTicks, readMemory } from '../lib/proc.js';
+import { runIfMain } from '../lib/script.js';
+import { benchPaths } from '../lib/workload.js';
 import { changedAnswers, checkCatalogue, readMix } from './catalogue-check.js';
 import { startCluster, type Cluster } from './cluster.js';
 import { phaseFigures, type ProcessSample } from './figures.js';
-import { steadyLoad, type SteadyLoad } from './load.js';
-import { freshGet, pollStatus, readStatus, rssMiB, servesLast, warmMetrics, type StatusSample } from './observe.js';
+import { freshGet, pollStatus, readStatus, servesLast, warmMetrics, type StatusSample } from './observe.js';
 import { countFailures, measurePhase, type Failures } from './phase.js';
 import { writeRecord } from './record.js';
 import { renderSoak, type SoakRun } from './report.js';
@@ -30,7 +31,8 @@ const PROVIDER = 'soak';
 /** A request up to this long after a process swapped counts as "just swapped" (its response cache is refilling). */
 const JUST_SWAPPED_MS = 1000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Resident set of a process in MiB (VmRSS), or NaN once it is gone. */
+const residentMiB = (pid: number): number => (readMemory(pid)?.rssBytes ?? NaN) / 2 ** 20;
 
 /** Writes the file beside the inbox and renames it in, so an ingestion run never reads half a file. */
 function drop(cluster: Cluster, file: UpdateFile): void {
@@ -77,7 +79,7 @@ export async function runSoak(settings: SoakSettings = soakSettings()): Promise<
   const processes: ProcessSample[] = [];
   const processTimer = setInterval(() => {
     const at = Date.now();
-    for (const pid of [cluster.primary, ...cluster.workers]) processes.push({ at, pid, mib: rssMiB(pid), ticks: processTicks(pid) });
+    for (const pid of [cluster.primary, ...cluster.workers]) processes.push({ at, pid, mib: residentMiB(pid), ticks: processTicks(pid) });
   }, 1000);
   let poller: ReturnType<typeof pollStatus> | undefined;
   let load: SteadyLoad | undefined;
@@ -155,5 +157,4 @@ export async function benchSoak(settings: SoakSettings = soakSettings()): Promis
   return renderSoak(await runSoak(settings));
 }
 
-// Run as a script: a failure rejects the top-level await, which prints it and exits with 1.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) console.log(await benchSoak());
+runIfMain(import.meta.url, () => benchSoak());

@@ -1,9 +1,8 @@
 /**
  * What the soak watches besides latency, all from outside the server: each serving process's
  * /v1/status (asked on a new connection each time, which node:cluster's primary hands to the workers
- * in turn), its /metrics, and the processes' memory from /proc.
+ * in turn) and its /metrics. Memory and CPU come from /proc (../lib/proc.ts).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 
 export interface Fetched {
@@ -115,34 +114,4 @@ export function warmMetrics(text: string): Map<string, number> {
     if (match && /warm/i.test(match[1]?.split('{')[0] ?? '')) out.set(match[1] as string, Number(match[2]));
   }
   return out;
-}
-
-/** Resident set of a process in MiB (VmRSS), or NaN once it is gone. */
-export function rssMiB(pid: number): number {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('VmRSS:'));
-    return line === undefined ? NaN : Number(line.replace(/[^0-9]/g, '')) / 1024;
-  } catch {
-    return NaN;
-  }
-}
-
-/** The pids whose parent is `parent` (node:cluster's workers of a primary); empty without /proc. */
-export function childrenOf(parent: number): number[] {
-  if (!existsSync('/proc')) return [];
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(name)) continue;
-    try {
-      // The parent pid is the second field after the command, which sits in parentheses and may hold spaces.
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[1]);
-      if (ppid === parent) out.push(Number(name));
-    } catch {
-      // The process ended between the listing and the read.
-    }
-  }
-  return out.sort((a, b) => a - b);
 }

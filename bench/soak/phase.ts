@@ -1,10 +1,11 @@
 /**
  * One measured phase of the soak: the load's answers for its duration, the CPU the cinedex processes
- * used meanwhile (from /proc, see ../capacity/cpu.ts), and the other work on the machine.
+ * used meanwhile (from /proc, see ../lib/cpu.ts), and the other work on the machine.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { mark, serverUse, TICKS_PER_SECOND, type CpuMark } from '../capacity/cpu.js';
-import type { SteadyLoad } from './load.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mark, serverUse, type CpuMark } from '../lib/cpu.js';
+import type { AnswerSink, SteadyLoad } from '../lib/load.js';
+import { machineBusyTicks, TICKS_PER_SECOND } from '../lib/proc.js';
 import { LatencyLog } from './samples.js';
 
 export interface Failures {
@@ -35,19 +36,8 @@ export interface PhaseMeasure {
   readonly machineCores: number;
 }
 
-/** Busy ticks in the first line of /proc/stat (every core): all but idle and iowait, steal included. */
-export function busyTicks(statLine: string): number {
-  const ticks = statLine.trim().split(/\s+/).slice(1, 9).map(Number);
-  return ticks.reduce((sum, t, i) => (i === 3 || i === 4 ? sum : sum + t), 0);
-}
-
-/** NaN without /proc: then the machine's use is unknown. */
-function machineBusyTicks(): number {
-  return existsSync('/proc/stat') ? busyTicks(readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '') : NaN;
-}
-
 /** Answers to `failures` only: between phases nothing is measured, but a failure anywhere counts. */
-export function countFailures(failures: Failures): (sentAt: number, latencyMs: number, status: number | undefined) => void {
+export function countFailures(failures: Failures): AnswerSink {
   return (_sentAt, _latencyMs, status) => {
     if (status === undefined) failures.errors++;
     else if (status < 200 || status >= 300) failures.non2xx++;
@@ -75,7 +65,7 @@ export async function measurePhase(
     if (status !== undefined) log.push(sentAt, latencyMs);
   });
   during();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await sleep(seconds * 1000);
   const end = Date.now();
   load.measureInto(count);
   const cpu = process.cpuUsage(cpuBefore);

@@ -1,6 +1,6 @@
 /** The soak's section of docs/performance.md, from one run's figures. */
 import { cpus } from 'node:os';
-import { fmt, table } from '../stats.js';
+import { fmt, table } from '../lib/markdown.js';
 import type { CatalogueCheck } from './catalogue-check.js';
 import type { PhaseFigures } from './figures.js';
 import { MOMENTS, type Moment } from './moments.js';

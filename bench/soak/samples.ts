@@ -3,7 +3,7 @@
  * objects: a ten-minute phase is millions of requests, and the load generator shares the machine with
  * the servers, so its own garbage collection must stay out of the latencies it measures.
  */
-import { percentile } from '../stats.js';
+import { summary } from '../lib/stats.js';
 
 export interface LatencySummary {
   readonly count: number;
@@ -61,14 +61,8 @@ export class LatencyLog {
 
 /** Nearest-rank percentiles; sorts `latencies` in place. */
 export function summarise(latencies: Float32Array): LatencySummary {
-  latencies.sort();
-  return {
-    count: latencies.length,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    p999Ms: percentile(latencies, 99.9),
-    maxMs: latencies.length === 0 ? NaN : (latencies[latencies.length - 1] as number),
-  };
+  const s = summary(latencies);
+  return { count: s.count, p50Ms: s.p50, p99Ms: s.p99, p999Ms: s.p999, maxMs: s.max };
 }
 
 /** Least-squares slope of `value` against time, per minute (`at` in ms); NaN with fewer than two distinct times. */

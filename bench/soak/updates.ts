@@ -9,7 +9,7 @@
  * `genre=Drama` change as well.
  */
 import type { Movie } from '../../src/catalogue/movie.js';
-import { prng } from '../random.js';
+import { prng } from '../lib/random.js';
 
 /** A movie as /v1/movies served it before any update (the fields the soak uses). */
 export type MovieFacts = Pick<Movie, 'id' | 'title' | 'year' | 'cast' | 'genres'>;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as models from 'kubernetes-models';
-import { KustomizeError, renderKustomize } from '../../bench/capacity/manifests.js';
+import { KustomizeError, renderKustomize } from '../support/kustomize.js';
 import { repoRoot } from '../support/paths.js';
 import { checkPolicy, EDGE_WORKLOAD, type K8sObject, type PolicyOptions } from './policy.js';
 

@@ -1,4 +1,4 @@
-import { cpuQuantity } from '../../bench/capacity/manifests.js';
+import { cpuQuantity } from '../support/kustomize.js';
 
 /** Our own deployment policy, beyond schema validity. Returns every violation found. */
 export interface K8sObject {

@@ -1,0 +1,49 @@
+/**
+ * The BENCH_* variables of `npm run bench` and of the scenarios without a settings file of their own
+ * (engine, search, HTTP, ingestion). The scale, soak and capacity scenarios read theirs in their
+ * folder's settings.ts; BENCH_CINEDEX_CLI, which every scenario honours, is in lib/servers.ts.
+ */
+import { catalogueSize } from './lib/generate-catalogue.js';
+import { existingFile, flag, list, number, optionalSetting, setting } from './lib/settings.js';
+
+export const ROUNDS = setting(
+  'BENCH_ROUNDS',
+  number({ integer: true, min: 1 }),
+  '3',
+  'rounds of the engine and HTTP comparisons; the tables give their medians',
+);
+export const SECONDS = setting('BENCH_SECONDS', number({ above: 0 }), '5', 'seconds each HTTP run offers load, per round');
+export const ENGINE_LARGE = optionalSetting(
+  'BENCH_ENGINE_LARGE',
+  catalogueSize,
+  'unset: left out',
+  'a catalogue size (e.g. 1000000) to time the search workloads over as well; a million movies take a minute and a few GiB',
+);
+export const BEFORE_CLI = optionalSetting(
+  'BENCH_BEFORE_CLI',
+  existingFile,
+  'unset: left out',
+  "another build's dist/src/cli/main.js, measured beside this one in the same HTTP rounds (before and after)",
+);
+export const INGEST_SIZES = setting(
+  'BENCH_INGEST_SIZES',
+  list(number({ integer: true, min: 1 })),
+  '1000,100000,1000000',
+  'update records in the inbox, one ingestion run per size',
+);
+export const SKIP_INGEST = setting('BENCH_SKIP_INGEST', flag, '0', '1 leaves the ingestion scenario out of `npm run bench`');
+export const SKIP_SCALE = setting('BENCH_SKIP_SCALE', flag, '0', '1 leaves the scale scenario out of `npm run bench`');
+export const SKIP_SOAK = setting('BENCH_SKIP_SOAK', flag, '0', '1 leaves the soak scenario out of `npm run bench`');
+export const SKIP_CAPACITY = setting('BENCH_SKIP_CAPACITY', flag, '0', '1 leaves the capacity scenario out of `npm run bench`');
+
+export const RUN_VARIABLES = [
+  ROUNDS,
+  SECONDS,
+  ENGINE_LARGE,
+  BEFORE_CLI,
+  INGEST_SIZES,
+  SKIP_INGEST,
+  SKIP_SCALE,
+  SKIP_SOAK,
+  SKIP_CAPACITY,
+] as const;

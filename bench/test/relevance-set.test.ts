@@ -1,0 +1,53 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { QUERY_KINDS, RelevanceSetError, loadRelevanceSet, parseRelevanceSet, type RelevanceQuery } from '../relevance/relevance-set.js';
+import { matchesQ } from '../../test/support/reference-q.js';
+import { seedPath } from '../../test/support/paths.js';
+
+interface SeedRecord {
+  title: string;
+  year: number;
+  cast?: string[];
+}
+
+const seed = JSON.parse(readFileSync(seedPath, 'utf8')) as SeedRecord[];
+
+describe('the relevance set', () => {
+  const entries = loadRelevanceSet();
+
+  test('has at least 70 well-formed queries covering every kind', () => {
+    assert.ok(entries.length >= 70, `only ${entries.length} queries`);
+    for (const kind of QUERY_KINDS) {
+      const count = entries.filter((e) => e.kind === kind).length;
+      assert.ok(count >= 5, `kind ${kind} has ${count} queries, fewer than 5`);
+    }
+  });
+
+  test('rejects malformed entries by name', () => {
+    const good: RelevanceQuery = { q: 'jaws', expect: { title: 'Jaws', year: 1975 }, within: 1, kind: 'exact-title', why: 'w' };
+    assert.equal(parseRelevanceSet([good]).length, 1);
+    const broken: unknown[] = [
+      { ...good, within: 2 },
+      { ...good, kind: 'fuzzy' },
+      { ...good, q: ' ' },
+      { ...good, expect: { title: 'Jaws', year: '1975' } },
+      { ...good, why: '' },
+    ];
+    for (const entry of broken) assert.throws(() => parseRelevanceSet([good, entry]), RelevanceSetError);
+    assert.throws(() => parseRelevanceSet([good, good]), /appears twice/);
+    assert.throws(() => parseRelevanceSet({}), RelevanceSetError);
+  });
+
+  for (const entry of entries) {
+    test(`${JSON.stringify(entry.q)} → ${entry.expect.title} (${entry.expect.year})`, () => {
+      const found = seed.filter((m) => m.title === entry.expect.title && m.year === entry.expect.year);
+      assert.equal(
+        found.length,
+        1,
+        `the seed holds ${found.length} movies titled exactly ${JSON.stringify(entry.expect.title)} in ${entry.expect.year}`,
+      );
+      assert.ok(matchesQ(entry.q, found[0] as SeedRecord), `${JSON.stringify(entry.q)} does not match it under the q rule`);
+    });
+  }
+});
