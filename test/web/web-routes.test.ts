@@ -34,7 +34,7 @@ test('/ serves the page as HTML under a strict Content-Security-Policy, with no 
 
 test('every module of the page and /style.css have their content types and the file as it is; each ETag revalidates to 304', async () => {
   const modules = readdirSync(staticDir).filter((name) => name.endsWith('.js'));
-  assert.ok(modules.includes('app.js'), 'the page has its entry module');
+  assert.ok(modules.includes('app.js') && modules.length > 1, 'the page is an entry module and the modules it imports');
   const etags = new Set<string>();
   for (const [file, type] of [
     ...modules.map((name) => [name, /^text\/javascript; charset=utf-8$/] as const),
@@ -58,6 +58,14 @@ test('every module of the page and /style.css have their content types and the f
   const head = await fetch(`${api.base}/`, { method: 'HEAD' });
   assert.equal(head.status, 200);
   assert.match(head.headers.get('content-type') ?? '', /^text\/html/);
+});
+
+test('each module of the page is type-checked: it starts with // @ts-check, and `npm run typecheck` checks the folder', () => {
+  for (const file of readdirSync(staticDir).filter((name) => name.endsWith('.js'))) {
+    assert.match(readFileSync(join(staticDir, file), 'utf8'), /^\/\/ @ts-check\n/, file);
+  }
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  assert.match(pkg.scripts.typecheck ?? '', /\btsc -p src\/web\/static\/tsconfig\.json\b/);
 });
 
 test('unknown static names are the API 404 problem; the API and its OpenAPI document are unchanged', async () => {
