@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { StaticFilesError } from '../errors/errors.js';
@@ -13,11 +13,13 @@ import { matchesIfNoneMatch } from '../node-http/etag.js';
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; img-src 'self' https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-const FILES = [
-  { path: '/', file: 'index.html', type: 'text/html; charset=utf-8' },
-  { path: '/app.js', file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  { path: '/style.css', file: 'style.css', type: 'text/css; charset=utf-8' },
-] as const;
+/** The page itself, at `/`. */
+const PAGE = 'index.html';
+/** What the page loads, by extension: its modules and its style. Other files of the folder (tsconfig.json) are not served. */
+const TYPES: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
 
 /**
  * The files are read from the source folder, src/web/static: `tsc` does not copy them, and a copy made
@@ -29,25 +31,18 @@ export function defaultStaticDir(): string {
   const candidates = [new URL('./static/', import.meta.url), new URL('../../../src/web/static/', import.meta.url)].map((url) =>
     fileURLToPath(url),
   );
-  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? (candidates[1] as string);
+  return candidates.find((dir) => existsSync(join(dir, PAGE))) ?? (candidates[1] as string);
 }
 
 /**
- * The search page at `/`, `/app.js` and `/style.css`. Files are read once, here, so a missing file
- * stops startup instead of failing requests. `no-cache` with a content ETag: a browser always
- * revalidates (a 304 costs nothing), so the page and its script never come from two releases.
+ * The search page at `/`, and each of its modules and styles at `/<name>`: every file of the folder with a
+ * type in TYPES, so a new module is served without being listed. Files are read once, here, so a missing
+ * folder or page stops startup instead of failing requests. `no-cache` with a content ETag: a browser always
+ * revalidates (a 304 costs nothing), so the page and its modules never come from two releases.
  */
 export function webRoutes(directory = defaultStaticDir()): (app: FastifyInstance) => void {
-  const files = FILES.map(({ path, file, type }) => {
-    let body: Buffer;
-    try {
-      body = readFileSync(join(directory, file));
-    } catch (error) {
-      throw new StaticFilesError(
-        `cannot read the search page file ${join(directory, file)} (${(error as Error).message}); src/web/static must be shipped beside dist/src`,
-        { cause: error },
-      );
-    }
+  const files = [{ path: '/', file: PAGE, type: 'text/html; charset=utf-8' }, ...servedFiles(directory)].map(({ path, file, type }) => {
+    const body = read(directory, file);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     return { path, type, body, etag };
   });
@@ -64,4 +59,35 @@ export function webRoutes(directory = defaultStaticDir()): (app: FastifyInstance
       });
     }
   };
+}
+
+/** The modules and styles of the folder, by name. */
+function servedFiles(directory: string): { path: string; file: string; type: string }[] {
+  let names: string[];
+  try {
+    names = readdirSync(directory, { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name);
+  } catch (error) {
+    throw missing(directory, error);
+  }
+  return names.flatMap((file) => {
+    const type = TYPES[extname(file)];
+    return type === undefined ? [] : [{ path: `/${file}`, file, type }];
+  });
+}
+
+function read(directory: string, file: string): Buffer {
+  try {
+    return readFileSync(join(directory, file));
+  } catch (error) {
+    throw missing(join(directory, file), error);
+  }
+}
+
+function missing(path: string, error: unknown): StaticFilesError {
+  return new StaticFilesError(
+    `cannot read the search page file ${path} (${(error as Error).message}); src/web/static must be shipped beside dist/src`,
+    { cause: error },
+  );
 }

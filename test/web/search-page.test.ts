@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Movie } from '../../src/catalogue/movie.js';
@@ -742,4 +742,49 @@ test('on a phone-sized screen nothing is wider than the screen; a year range the
   assert.equal(await page.isHidden('#results'), true);
   assert.equal(await page.evaluate(overflow), 0);
   await closePage(page, problems);
+});
+
+test('the page loads every module of src/web/static once, with no console error; on the next visit each revalidates to 304', async () => {
+  const modules = readdirSync(join(repoRoot, 'src/web/static'))
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => `${api.base}/${name}`)
+    .sort();
+  assert.ok(modules.length > 1, 'the script is split into modules');
+  // No page.route here: Playwright turns the browser's HTTP cache off for a routed page. A search that matches
+  // nothing shows no thumbnail, so nothing is asked of another host; a request that does is recorded.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const problems: string[] = [];
+  const scripts: { url: string; status: number }[] = [];
+  page.on('request', (request) => {
+    if (!request.url().startsWith(`${api.base}/`)) problems.push(`request left the test server: ${request.url()}`);
+  });
+  page.on('response', (response) => {
+    if (response.request().resourceType() === 'script') scripts.push({ url: response.url(), status: response.status() });
+    // The browser asks for a favicon of its own accord; the page has none.
+    else if (response.status() >= 400 && new URL(response.url()).pathname !== '/favicon.ico')
+      problems.push(`${response.status()} for ${response.url()}`);
+  });
+  // Failed loads are judged above, by URL: the console names no URL.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource:')) problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  const visit = async () => {
+    scripts.length = 0;
+    await page.goto(`${api.base}/?title=no+movie+is+called+this`);
+    await page.locator('#status', { hasText: /^No movies match this search\./ }).waitFor();
+    return [...scripts].sort((a, b) => a.url.localeCompare(b.url));
+  };
+  assert.deepEqual(
+    await visit(),
+    modules.map((url) => ({ url, status: 200 })),
+  );
+  assert.deepEqual(
+    await visit(),
+    modules.map((url) => ({ url, status: 304 })),
+  );
+  await context.close();
+  assert.deepEqual(problems, []);
 });
