@@ -16,6 +16,9 @@ export default tseslint.config(
       'test-output/**',
       'src/client/openapi.ts',
       'scratch/**',
+      // deploy/aws is its own package (npm ci --prefix deploy/aws); its sources are linted here, its builds are not.
+      'deploy/aws/dist/**',
+      'deploy/aws/cdk.out/**',
     ],
   },
   js.configs.recommended,

@@ -70,7 +70,10 @@ export class CatalogueBucket extends Construct {
     this.denyOtherEncryption();
     const stack = Stack.of(this);
     new CfnOutput(stack, 'BucketName', { value: this.bucket.bucketName });
-    new CfnOutput(stack, 'MoviesStore', { description: 'MOVIES_STORE', value: `s3://${this.bucket.bucketName}/${CATALOGUE_PREFIX.slice(0, -1)}` });
+    new CfnOutput(stack, 'MoviesStore', {
+      description: 'MOVIES_STORE',
+      value: `s3://${this.bucket.bucketName}/${CATALOGUE_PREFIX.slice(0, -1)}`,
+    });
     new CfnOutput(stack, 'KeyArn', { description: 'MOVIES_S3_KMS_KEY_ID, when MOVIES_S3_SSE=aws:kms', value: this.key.keyArn });
   }
 

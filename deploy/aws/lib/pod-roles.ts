@@ -63,13 +63,22 @@ export class ServingRole extends Construct {
       inlinePolicies: {
         'read-catalogue': new PolicyDocument({
           statements: [
-            new PolicyStatement({ sid: 'ReadCatalogue', actions: ['s3:GetObject'], resources: [props.bucket.arnForObjects(`${CATALOGUE_PREFIX}*`)] }),
+            new PolicyStatement({
+              sid: 'ReadCatalogue',
+              actions: ['s3:GetObject'],
+              resources: [props.bucket.arnForObjects(`${CATALOGUE_PREFIX}*`)],
+            }),
             decryptThroughS3(props.key, region, ['kms:Decrypt']),
           ],
         }),
       },
     });
-    acknowledgeObjectWildcard(this.role, props.bucket, CATALOGUE_PREFIX, 'cinedex names its segment, state and audit objects by content hash.');
+    acknowledgeObjectWildcard(
+      this.role,
+      props.bucket,
+      CATALOGUE_PREFIX,
+      'cinedex names its segment, state and audit objects by content hash.',
+    );
     new CfnOutput(Stack.of(this), 'ServingRoleArn', {
       description: `eks.amazonaws.com/role-arn of the ServiceAccount ${props.serviceAccount.serviceAccount}`,
       value: this.role.roleArn,
@@ -119,7 +128,13 @@ export class IngestionRole extends Construct {
             }),
             new PolicyStatement({
               sid: 'ConsumeInboxQueue',
-              actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+              actions: [
+                'sqs:ReceiveMessage',
+                'sqs:DeleteMessage',
+                'sqs:ChangeMessageVisibility',
+                'sqs:GetQueueAttributes',
+                'sqs:GetQueueUrl',
+              ],
               resources: [props.queue.queueArn],
             }),
             decryptThroughS3(props.key, region, ['kms:Decrypt', 'kms:GenerateDataKey']),
@@ -127,7 +142,7 @@ export class IngestionRole extends Construct {
         }),
       },
     });
-    acknowledgeObjectWildcard(this.role, bucket, INBOX_PREFIX, 'Providers choose their files\' keys; ingestion reads whatever they put.');
+    acknowledgeObjectWildcard(this.role, bucket, INBOX_PREFIX, "Providers choose their files' keys; ingestion reads whatever they put.");
     acknowledgeObjectWildcard(this.role, bucket, CATALOGUE_PREFIX, 'cinedex names its segment, state and audit objects by content hash.');
     new CfnOutput(Stack.of(this), 'IngestionRoleArn', {
       description: `eks.amazonaws.com/role-arn of the ServiceAccount ${props.serviceAccount.serviceAccount}`,

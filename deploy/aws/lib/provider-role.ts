@@ -36,7 +36,11 @@ export class ProviderRole extends Construct {
       inlinePolicies: {
         'write-inbox': new PolicyDocument({
           statements: [
-            new PolicyStatement({ sid: 'PutOwnInboxPrefix', actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects(`${prefix}*`)] }),
+            new PolicyStatement({
+              sid: 'PutOwnInboxPrefix',
+              actions: ['s3:PutObject'],
+              resources: [props.bucket.arnForObjects(`${prefix}*`)],
+            }),
             // Encrypt only: the bucket's default encryption needs a data key for each single-request upload.
             new PolicyStatement({
               sid: 'EncryptThroughS3',

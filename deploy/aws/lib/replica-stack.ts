@@ -29,7 +29,11 @@ export class ReplicaStack extends Stack {
         name,
         bucket: this.store.bucket,
         key: this.store.key,
-        serviceAccount: { oidcProviderArn: replica.oidcProviderArn, namespace: settings.namespace, serviceAccount: settings.servingServiceAccount },
+        serviceAccount: {
+          oidcProviderArn: replica.oidcProviderArn,
+          namespace: settings.namespace,
+          serviceAccount: settings.servingServiceAccount,
+        },
       });
     }
   }

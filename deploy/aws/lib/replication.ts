@@ -77,8 +77,16 @@ export class CatalogueReplication extends Construct {
     });
     acknowledgeWildcard(this.role, `${source}/${CATALOGUE_PREFIX}*`, 'Replication reads every object version under the prefix it copies.');
     for (const d of destinations) {
-      acknowledgeWildcard(this.role, `${d.arn}/${CATALOGUE_PREFIX}*`, `Replication writes every object under ${CATALOGUE_PREFIX} of the ${d.region} replica.`);
-      acknowledgeWildcard(this.role, anyKeyArn(this, d.region), `Narrowed to the key aliased ${alias} by kms:ResourceAliases; its id is unknown here.`);
+      acknowledgeWildcard(
+        this.role,
+        `${d.arn}/${CATALOGUE_PREFIX}*`,
+        `Replication writes every object under ${CATALOGUE_PREFIX} of the ${d.region} replica.`,
+      );
+      acknowledgeWildcard(
+        this.role,
+        anyKeyArn(this, d.region),
+        `Narrowed to the key aliased ${alias} by kms:ResourceAliases; its id is unknown here.`,
+      );
     }
     (bucket.node.defaultChild as CfnBucket).replicationConfiguration = {
       role: this.role.roleArn,

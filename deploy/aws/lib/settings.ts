@@ -104,13 +104,24 @@ export function settingsFrom(node: Node): Settings {
     oidcProviderArn: text(read('oidcProviderArn'), 'oidcProviderArn', OIDC_PROVIDER_ARN),
     namespace: text(read('namespace'), 'namespace', KUBERNETES_NAME, DEFAULTS.namespace),
     servingServiceAccount: text(read('servingServiceAccount'), 'servingServiceAccount', KUBERNETES_NAME, DEFAULTS.servingServiceAccount),
-    ingestionServiceAccount: text(read('ingestionServiceAccount'), 'ingestionServiceAccount', KUBERNETES_NAME, DEFAULTS.ingestionServiceAccount),
+    ingestionServiceAccount: text(
+      read('ingestionServiceAccount'),
+      'ingestionServiceAccount',
+      KUBERNETES_NAME,
+      DEFAULTS.ingestionServiceAccount,
+    ),
     inboxExpirationDays: days('inboxExpirationDays'),
     noncurrentVersionExpirationDays: days('noncurrentVersionExpirationDays'),
     accessLogExpirationDays: days('accessLogExpirationDays'),
     // SQS's own bounds.
     maxReceiveCount: whole(read('maxReceiveCount'), 'maxReceiveCount', 1, 1000, DEFAULTS.maxReceiveCount),
-    queueVisibilityTimeoutSeconds: whole(read('queueVisibilityTimeoutSeconds'), 'queueVisibilityTimeoutSeconds', 0, 43_200, DEFAULTS.queueVisibilityTimeoutSeconds),
+    queueVisibilityTimeoutSeconds: whole(
+      read('queueVisibilityTimeoutSeconds'),
+      'queueVisibilityTimeoutSeconds',
+      0,
+      43_200,
+      DEFAULTS.queueVisibilityTimeoutSeconds,
+    ),
   };
 }
 
@@ -156,7 +167,8 @@ function list(raw: unknown, key: string): unknown[] {
 }
 
 function fieldsOf(entry: unknown, key: string, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new SettingsError(key, `${JSON.stringify(entry)} is not an object`);
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+    throw new SettingsError(key, `${JSON.stringify(entry)} is not an object`);
   const unknown = Object.keys(entry).find((k) => !allowed.includes(k));
   if (unknown) throw new SettingsError(key, `unknown field ${unknown} (known: ${allowed.join(', ')})`);
   return entry as Record<string, unknown>;

@@ -19,7 +19,9 @@ function resourcesOf(template: Template): Resources {
 function bucketPolicy(template: Template, arns: TemplateArns, bucketName: string): Statement[] {
   const resources = resourcesOf(template);
   const bucketId = Object.keys(resources).find((id) => resources[id]?.Properties.BucketName === bucketName);
-  const policy = Object.values(resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && (r.Properties.Bucket as { Ref: string }).Ref === bucketId);
+  const policy = Object.values(resources).find(
+    (r) => r.Type === 'AWS::S3::BucketPolicy' && (r.Properties.Bucket as { Ref: string }).Ref === bucketId,
+  );
   assert.ok(policy, `a bucket policy on ${bucketName}`);
   return (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement.map((s) => arns.statement(s));
 }
@@ -49,15 +51,25 @@ for (const { region, bucketName, template } of regions) {
             { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } },
           ],
         },
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
         LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'cinedex-catalogue/' },
       }),
     });
     const properties = Object.values(resourcesOf(template)).find((r) => r.Properties.BucketName === bucketName)?.Properties ?? {};
-    const encryption = properties.BucketEncryption as { ServerSideEncryptionConfiguration: { ServerSideEncryptionByDefault: { KMSMasterKeyID: unknown } }[] };
+    const encryption = properties.BucketEncryption as {
+      ServerSideEncryptionConfiguration: { ServerSideEncryptionByDefault: { KMSMasterKeyID: unknown } }[];
+    };
     assert.equal(arns.resolve(encryption.ServerSideEncryptionConfiguration[0]?.ServerSideEncryptionByDefault.KMSMasterKeyID), key);
-    assert.equal(arns.resolve((properties.LoggingConfiguration as { DestinationBucketName: unknown }).DestinationBucketName), logBucketName);
+    assert.equal(
+      arns.resolve((properties.LoggingConfiguration as { DestinationBucketName: unknown }).DestinationBucketName),
+      logBucketName,
+    );
   });
 
   test(`${region}: the bucket's key is customer-managed, rotated, kept, and aliased alias/cinedex-catalogue`, () => {
@@ -74,7 +86,10 @@ for (const { region, bucketName, template } of regions) {
         Principal: { AWS: '*' },
         Action: ['s3:PutObject'],
         Resource: [`${bucket}/*`],
-        Condition: { Null: { 's3:x-amz-server-side-encryption': 'false' }, StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+        Condition: {
+          Null: { 's3:x-amz-server-side-encryption': 'false' },
+          StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+        },
       },
       {
         Sid: 'DenyOtherKmsKey',
@@ -97,7 +112,12 @@ for (const { region, bucketName, template } of regions) {
         BucketName: logBucketName,
         // S3 delivers access logs only to buckets with S3-managed encryption.
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
         LifecycleConfiguration: { Rules: [{ Id: 'expire-access-logs', ExpirationInDays: 365, Status: 'Enabled' }] },
       }),
@@ -152,6 +172,9 @@ test('the stack outputs what the overlays need: MOVIES_STORE, MOVIES_INBOX, the 
   assert.equal(value('MoviesInbox'), `s3://${PRIMARY_BUCKET}/inbox`);
   assert.equal(value('KeyArn'), arns.arnOfOnly('AWS::KMS::Key'));
   const replicaOutputs = regions[1]!.template.toJSON().Outputs as Record<string, { Value: unknown }>;
-  assert.equal(new TemplateArns(regions[1]!.template, ACCOUNT, REPLICA).resolve(replicaOutputs.MoviesStore?.Value), `s3://${REPLICA_BUCKET}/catalogue`);
+  assert.equal(
+    new TemplateArns(regions[1]!.template, ACCOUNT, REPLICA).resolve(replicaOutputs.MoviesStore?.Value),
+    `s3://${REPLICA_BUCKET}/catalogue`,
+  );
   assert.equal(replicaOutputs.MoviesInbox, undefined);
 });

@@ -17,7 +17,12 @@ test('the policy matcher follows IAM wildcards in actions (any case) and resourc
 });
 
 test('the policy matcher takes conditions as met on an Allow and lets an unconditional Deny win', () => {
-  const conditional: Statement = { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::b'], Condition: { StringLike: { 's3:prefix': ['inbox/*'] } } };
+  const conditional: Statement = {
+    Effect: 'Allow',
+    Action: ['s3:ListBucket'],
+    Resource: ['arn:aws:s3:::b'],
+    Condition: { StringLike: { 's3:prefix': ['inbox/*'] } },
+  };
   assert.equal(allows([conditional], 's3:ListBucket', 'arn:aws:s3:::b'), true);
   const deny: Statement = { Effect: 'Deny', Action: ['*'], Resource: ['*'] };
   assert.equal(allows([conditional, deny], 's3:ListBucket', 'arn:aws:s3:::b'), false);

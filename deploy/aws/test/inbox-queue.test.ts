@@ -23,7 +23,9 @@ function queueProperties(t: Template, name: string): Record<string, unknown> {
 function queuePolicy(queueArn: string): Statement[] {
   // A policy names its queues by Ref (their URL); compare their ARNs.
   const arnOf = (queue: unknown) => arns.resolve({ 'Fn::GetAtt': [(queue as { Ref: string }).Ref, 'Arn'] });
-  const policy = Object.values(resources).find((r) => r.Type === 'AWS::SQS::QueuePolicy' && (r.Properties.Queues as unknown[]).some((q) => arnOf(q) === queueArn));
+  const policy = Object.values(resources).find(
+    (r) => r.Type === 'AWS::SQS::QueuePolicy' && (r.Properties.Queues as unknown[]).some((q) => arnOf(q) === queueArn),
+  );
   assert.ok(policy, `a policy on ${queueArn}`);
   return (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement.map((s) => arns.statement(s));
 }
@@ -79,14 +81,18 @@ test('queue policies: TLS only on both; only S3, for this bucket in this account
 test('the bucket notifies the queue of every object created under inbox/, and of nothing else', () => {
   const [bucketId, bucket] = Object.entries(resources).find(([, r]) => r.Properties.BucketName === PRIMARY_BUCKET) ?? [];
   assert.ok(bucketId && bucket);
-  const configuration = bucket.Properties.NotificationConfiguration as { QueueConfigurations: { Event: string; Queue: unknown; Filter: unknown }[] };
+  const configuration = bucket.Properties.NotificationConfiguration as {
+    QueueConfigurations: { Event: string; Queue: unknown; Filter: unknown }[];
+  };
   assert.deepEqual(Object.keys(configuration), ['QueueConfigurations']);
   assert.deepEqual(
     configuration.QueueConfigurations.map((c) => ({ ...c, Queue: arns.resolve(c.Queue) })),
     [{ Event: 's3:ObjectCreated:*', Queue: QUEUE, Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'inbox/' }] } } }],
   );
   // S3 sends a test event when the configuration is created: the queue must already accept it.
-  const policyId = Object.keys(resources).find((id) => resources[id]?.Type === 'AWS::SQS::QueuePolicy' && JSON.stringify(resources[id]?.Properties).includes('s3.amazonaws.com'));
+  const policyId = Object.keys(resources).find(
+    (id) => resources[id]?.Type === 'AWS::SQS::QueuePolicy' && JSON.stringify(resources[id]?.Properties).includes('s3.amazonaws.com'),
+  );
   assert.ok(policyId && bucket.DependsOn?.includes(policyId), 'the bucket is created after the queue policy');
   // Declared on the bucket: no notification custom resource, no Lambda function.
   template.resourceCountIs('AWS::Lambda::Function', 0);

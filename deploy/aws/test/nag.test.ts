@@ -14,13 +14,18 @@ interface Violation {
 /** Synthesizes, expecting cdk-nag to fail it; returns what it found, as `rule at construct` lines. */
 function violations(app: App): string[] {
   // The message differs with and without source maps ("Validation failed. A copy…", "ValidationFailed: <where>…").
-  assert.throws(() => app.synth(), (error: unknown) => /validation ?failed/i.test(String(error)));
+  assert.throws(
+    () => app.synth(),
+    (error: unknown) => /validation ?failed/i.test(String(error)),
+  );
   const report = JSON.parse(readFileSync(join(app.outdir, 'validation-report.json'), 'utf8')) as {
     pluginReports: { pluginName: string; violations: Violation[] }[];
   };
   return report.pluginReports
     .filter((r) => r.pluginName === 'AwsSolutions')
-    .flatMap((r) => r.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath.replace(/\/Resource$/, '')}`)))
+    .flatMap((r) =>
+      r.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath.replace(/\/Resource$/, '')}`)),
+    )
     .sort();
 }
 
@@ -31,12 +36,17 @@ function acknowledgements(app: App): { finding: string; reason: string }[] {
     .flatMap((c) =>
       c.node.metadata
         .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ finding: `${id.replace(/^Annotation::/, '')} at ${c.node.path}`, reason }))),
+        .flatMap((m) =>
+          Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+            finding: `${id.replace(/^Annotation::/, '')} at ${c.node.path}`,
+            reason,
+          })),
+        ),
     )
     .sort((a, b) => (a.finding < b.finding ? -1 : 1));
 }
 
-test('the stacks pass cdk-nag\'s AWS Solutions checks', () => {
+test("the stacks pass cdk-nag's AWS Solutions checks", () => {
   const { app } = synthesize();
   assert.doesNotThrow(() => app.synth());
 });

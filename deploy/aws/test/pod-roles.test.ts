@@ -22,7 +22,9 @@ function trustFor(serviceAccount: string) {
       Principal: { Federated: OIDC },
       Action: ['sts:AssumeRoleWithWebIdentity'],
       Resource: [],
-      Condition: { StringEquals: { [`${ISSUER}:sub`]: `system:serviceaccount:cinedex:${serviceAccount}`, [`${ISSUER}:aud`]: 'sts.amazonaws.com' } },
+      Condition: {
+        StringEquals: { [`${ISSUER}:sub`]: `system:serviceaccount:cinedex:${serviceAccount}`, [`${ISSUER}:aud`]: 'sts.amazonaws.com' },
+      },
     },
   ];
 }
@@ -34,7 +36,7 @@ test('the serving role: get catalogue objects and decrypt them through S3, nothi
   ]);
 });
 
-test('the serving role is assumed only by the API pods\' ServiceAccount, through the cluster\'s OIDC provider', () => {
+test("the serving role is assumed only by the API pods' ServiceAccount, through the cluster's OIDC provider", () => {
   assert.deepEqual(arns.trustOf(`cinedex-serving-${PRIMARY}`), trustFor('cinedex'));
 });
 
@@ -42,7 +44,8 @@ test('the serving role cannot write, delete, list, read the inbox or touch the q
   const statements = arns.roleStatements(`cinedex-serving-${PRIMARY}`);
   assert.ok(allows(statements, 's3:GetObject', `${BUCKET}/catalogue/current.json`));
   for (const action of OBJECT_WRITES) {
-    for (const key of ['catalogue/current.json', 'inbox/boxoffice/a.json']) assert.ok(!allows(statements, action, `${BUCKET}/${key}`), `${action} ${key}`);
+    for (const key of ['catalogue/current.json', 'inbox/boxoffice/a.json'])
+      assert.ok(!allows(statements, action, `${BUCKET}/${key}`), `${action} ${key}`);
   }
   for (const action of OBJECT_READS) assert.ok(!allows(statements, action, `${BUCKET}/inbox/boxoffice/a.json`), action);
   for (const action of BUCKET_ACTIONS) assert.ok(!allows(statements, action, BUCKET), action);
@@ -53,7 +56,12 @@ test('the serving role cannot write, delete, list, read the inbox or touch the q
 test('the ingestion role: read the inbox, rewrite the catalogue, list both prefixes, consume the queue, use the key through S3', () => {
   assert.deepEqual(arns.roleStatements('cinedex-ingestion'), [
     { Sid: 'ReadInbox', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${BUCKET}/inbox/*`] },
-    { Sid: 'ReadWriteCatalogue', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [`${BUCKET}/catalogue/*`] },
+    {
+      Sid: 'ReadWriteCatalogue',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      Resource: [`${BUCKET}/catalogue/*`],
+    },
     {
       Sid: 'ListInboxAndCatalogue',
       Effect: 'Allow',
@@ -79,9 +87,11 @@ test('the ingestion role never changes an inbox file, never erases a version, ne
   for (const action of OBJECT_WRITES) assert.ok(!allows(statements, action, `${BUCKET}/inbox/boxoffice/a.json`), action);
   assert.ok(!allows(statements, 's3:DeleteObjectVersion', `${BUCKET}/catalogue/current.json`));
   assert.ok(!allows(statements, 's3:GetObject', `arn:aws:s3:::another-bucket/catalogue/x`));
-  for (const action of ['sqs:SendMessage', 'sqs:PurgeQueue', 'sqs:SetQueueAttributes', 'sqs:DeleteQueue']) assert.ok(!allows(statements, action, QUEUE), action);
+  for (const action of ['sqs:SendMessage', 'sqs:PurgeQueue', 'sqs:SetQueueAttributes', 'sqs:DeleteQueue'])
+    assert.ok(!allows(statements, action, QUEUE), action);
   for (const action of QUEUE_ACTIONS) assert.ok(!allows(statements, action, DEAD_LETTERS), `${action} on the dead-letter queue`);
-  for (const action of ['s3:PutBucketPolicy', 's3:DeleteBucket', 's3:PutLifecycleConfiguration', 's3:PutBucketNotification']) assert.ok(!allows(statements, action, BUCKET), action);
+  for (const action of ['s3:PutBucketPolicy', 's3:DeleteBucket', 's3:PutLifecycleConfiguration', 's3:PutBucketNotification'])
+    assert.ok(!allows(statements, action, BUCKET), action);
 });
 
 test('no role of the stack can delete or overwrite an inbox file: they expire by lifecycle only', () => {
@@ -90,7 +100,10 @@ test('no role of the stack can delete or overwrite an inbox file: they expire by
   for (const role of roles) {
     const statements = arns.roleStatements(role);
     for (const action of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutLifecycleConfiguration']) {
-      assert.ok(!allows(statements, action, `${BUCKET}/inbox/boxoffice/a.json`) && !allows(statements, action, BUCKET), `${role}: ${action}`);
+      assert.ok(
+        !allows(statements, action, `${BUCKET}/inbox/boxoffice/a.json`) && !allows(statements, action, BUCKET),
+        `${role}: ${action}`,
+      );
     }
   }
 });

@@ -28,7 +28,14 @@ test('a provider role: put under its own inbox prefix, and encrypt through S3 wi
 test('a provider cannot read, list, delete, or write anywhere but its own prefix', () => {
   const statements = arns.roleStatements('cinedex-provider-boxoffice');
   assert.ok(allows(statements, 's3:PutObject', `${BUCKET}/inbox/boxoffice/2024/06/new.json`));
-  for (const key of ['inbox/archive-partner/x.json', 'inbox/x.json', 'inbox/boxoffice', 'inbox/boxofficeX/x.json', 'catalogue/current.json', 'boxoffice/x.json']) {
+  for (const key of [
+    'inbox/archive-partner/x.json',
+    'inbox/x.json',
+    'inbox/boxoffice',
+    'inbox/boxofficeX/x.json',
+    'catalogue/current.json',
+    'boxoffice/x.json',
+  ]) {
     assert.ok(!allows(statements, 's3:PutObject', `${BUCKET}/${key}`), key);
   }
   for (const action of [...OBJECT_READS, ...OBJECT_WRITES.filter((a) => a !== 's3:PutObject')]) {
@@ -37,17 +44,18 @@ test('a provider cannot read, list, delete, or write anywhere but its own prefix
   for (const action of BUCKET_ACTIONS) assert.ok(!allows(statements, action, BUCKET), action);
   for (const action of QUEUE_ACTIONS) assert.ok(!allows(statements, action, `arn:aws:sqs:${PRIMARY}:${ACCOUNT}:cinedex-inbox`), action);
   // Decrypt would let whoever holds the key's data read objects through S3 with some other grant: providers never need it.
-  for (const action of KEY_ACTIONS.filter((a) => a !== 'kms:Encrypt' && a !== 'kms:GenerateDataKey')) assert.ok(!allows(statements, action, KEY), action);
+  for (const action of KEY_ACTIONS.filter((a) => a !== 'kms:Encrypt' && a !== 'kms:GenerateDataKey'))
+    assert.ok(!allows(statements, action, KEY), action);
 });
 
-test('each provider has its own role, and one provider\'s role cannot write the other\'s prefix', () => {
+test("each provider has its own role, and one provider's role cannot write the other's prefix", () => {
   const partner = arns.roleStatements('cinedex-provider-archive-partner');
   assert.ok(allows(partner, 's3:PutObject', `${BUCKET}/inbox/archive-partner/a.json`));
   assert.ok(!allows(partner, 's3:PutObject', `${BUCKET}/inbox/boxoffice/a.json`));
   assert.ok(!allows(arns.roleStatements('cinedex-provider-boxoffice'), 's3:PutObject', `${BUCKET}/inbox/archive-partner/a.json`));
 });
 
-test('a provider role trusts the provider\'s account, with its external id when it has one', () => {
+test("a provider role trusts the provider's account, with its external id when it has one", () => {
   assert.deepEqual(arns.trustOf('cinedex-provider-boxoffice'), [
     { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: ['sts:AssumeRole'], Resource: [] },
   ]);

@@ -31,7 +31,7 @@ const rule = (region: string, priority: number) => ({
   },
 });
 
-test('the catalogue prefix, and only it, replicates to each extra region under that region\'s key, deletions included', () => {
+test("the catalogue prefix, and only it, replicates to each extra region under that region's key, deletions included", () => {
   const replication = replicationOf(template);
   assert.ok(replication);
   assert.equal(arns.resolve(replication.Role), `arn:aws:iam::${ACCOUNT}:role/cinedex-replication`);
@@ -41,7 +41,12 @@ test('the catalogue prefix, and only it, replicates to each extra region under t
 test('the replication role: read versions under catalogue/, write the replicas, decrypt here and encrypt there through S3', () => {
   const key = arns.arnOfOnly('AWS::KMS::Key');
   assert.deepEqual(arns.roleStatements('cinedex-replication'), [
-    { Sid: 'ReadReplicationConfiguration', Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'], Resource: [SOURCE] },
+    {
+      Sid: 'ReadReplicationConfiguration',
+      Effect: 'Allow',
+      Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+      Resource: [SOURCE],
+    },
     {
       Sid: 'ReadCatalogueVersions',
       Effect: 'Allow',
@@ -55,7 +60,12 @@ test('the replication role: read versions under catalogue/, write the replicas, 
       Resource: [key],
       Condition: { StringEquals: { 'kms:ViaService': `s3.${PRIMARY}.amazonaws.com` } },
     },
-    { Sid: 'WriteReplicas', Effect: 'Allow', Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], Resource: [`${DESTINATION}/catalogue/*`] },
+    {
+      Sid: 'WriteReplicas',
+      Effect: 'Allow',
+      Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
+      Resource: [`${DESTINATION}/catalogue/*`],
+    },
     {
       Sid: 'EncryptReplicaThroughS3useast1',
       Effect: 'Allow',
@@ -68,7 +78,13 @@ test('the replication role: read versions under catalogue/, write the replicas, 
     },
   ]);
   assert.deepEqual(arns.trustOf('cinedex-replication'), [
-    { Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: ['sts:AssumeRole'], Resource: [], Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } },
+    {
+      Effect: 'Allow',
+      Principal: { Service: 's3.amazonaws.com' },
+      Action: ['sts:AssumeRole'],
+      Resource: [],
+      Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+    },
   ]);
 });
 
@@ -82,7 +98,7 @@ test('replication never reads the inbox nor writes anything in the primary bucke
   }
 });
 
-test('a replica region: its stack holds the bucket and, given its cluster\'s OIDC provider, the API pods\' role there', () => {
+test("a replica region: its stack holds the bucket and, given its cluster's OIDC provider, the API pods' role there", () => {
   assert.equal(replicas.length, 1);
   const replica = Template.fromStack(replicas[0]!);
   const replicaArns = new TemplateArns(replica, ACCOUNT, REPLICA);

@@ -12,7 +12,8 @@ function settings(context: Record<string, unknown>) {
 function refused(context: Record<string, unknown>, key: string, message: RegExp): void {
   assert.throws(
     () => settings({ oidcProviderArn: OIDC, ...context }),
-    (error: unknown) => error instanceof SettingsError && error.code === 'INVALID_SETTINGS' && error.key === key && message.test(error.message),
+    (error: unknown) =>
+      error instanceof SettingsError && error.code === 'INVALID_SETTINGS' && error.key === key && message.test(error.message),
     `${JSON.stringify(context)} is refused for ${key}`,
   );
 }
@@ -33,7 +34,10 @@ test('only the OIDC provider is required; everything else has a default', () => 
     maxReceiveCount: 5,
     queueVisibilityTimeoutSeconds: 300,
   });
-  assert.throws(() => settings({}), (error: unknown) => error instanceof SettingsError && error.key === 'oidcProviderArn' && /required/.test(error.message));
+  assert.throws(
+    () => settings({}),
+    (error: unknown) => error instanceof SettingsError && error.key === 'oidcProviderArn' && /required/.test(error.message),
+  );
 });
 
 test('values typed in cdk.json and the same values as `-c key=value` strings read alike', () => {

@@ -14,7 +14,14 @@ export const OBJECT_WRITES = [
 ];
 
 /** S3 actions that read an object or what is known about it. */
-export const OBJECT_READS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAcl', 's3:GetObjectAttributes', 's3:GetObjectTagging', 's3:GetObjectVersionForReplication'];
+export const OBJECT_READS = [
+  's3:GetObject',
+  's3:GetObjectVersion',
+  's3:GetObjectAcl',
+  's3:GetObjectAttributes',
+  's3:GetObjectTagging',
+  's3:GetObjectVersionForReplication',
+];
 
 /** S3 actions on the bucket itself: listing, and changing its configuration. */
 export const BUCKET_ACTIONS = [
@@ -41,4 +48,12 @@ export const QUEUE_ACTIONS = [
   'sqs:DeleteQueue',
 ];
 
-export const KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy'];
+export const KEY_ACTIONS = [
+  'kms:Decrypt',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:ScheduleKeyDeletion',
+  'kms:PutKeyPolicy',
+];

@@ -105,9 +105,13 @@ export class TemplateArns {
     if (role.Properties?.ManagedPolicyArns) throw new Error(`${roleName} has managed policies`);
     const inline = (role.Properties?.Policies as { PolicyDocument: { Statement: unknown[] } }[] | undefined) ?? [];
     const attached = Object.values(this.resources)
-      .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties?.Roles as unknown[]).some((ref) => (ref as { Ref?: string }).Ref === id))
+      .filter(
+        (r) => r.Type === 'AWS::IAM::Policy' && (r.Properties?.Roles as unknown[]).some((ref) => (ref as { Ref?: string }).Ref === id),
+      )
       .map((r) => r.Properties?.PolicyDocument as { Statement: unknown[] });
-    return [...inline.map((p) => p.PolicyDocument), ...attached].flatMap((doc) => doc.Statement.map((s) => this.statement(s as Record<string, unknown>)));
+    return [...inline.map((p) => p.PolicyDocument), ...attached].flatMap((doc) =>
+      doc.Statement.map((s) => this.statement(s as Record<string, unknown>)),
+    );
   }
 
   trustOf(roleName: string): Statement[] {
@@ -134,7 +138,10 @@ export class TemplateArns {
 }
 
 function glob(pattern: string, caseInsensitive: boolean): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, caseInsensitive ? 'i' : '');
 }
 
@@ -144,7 +151,8 @@ function glob(pattern: string, caseInsensitive: boolean): RegExp {
  * requires: "not allowed" from here holds in every request context. An explicit Deny wins.
  */
 export function allows(statements: readonly Statement[], action: string, resource: string): boolean {
-  const matches = (s: Statement) => s.Action.some((a) => glob(a, true).test(action)) && s.Resource.some((r) => glob(r, false).test(resource));
+  const matches = (s: Statement) =>
+    s.Action.some((a) => glob(a, true).test(action)) && s.Resource.some((r) => glob(r, false).test(resource));
   if (statements.some((s) => s.Effect === 'Deny' && matches(s) && !s.Condition)) return false;
   return statements.some((s) => s.Effect === 'Allow' && matches(s));
 }

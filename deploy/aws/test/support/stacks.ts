@@ -9,7 +9,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const packageRoot = resolve(here, here.includes('/dist/') ? '../../..' : '../..');
 
 /** The context `cdk synth` reads from cdk.json: the example production deployment, with its feature flags. */
-export const CDK_CONTEXT = (JSON.parse(readFileSync(join(packageRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+export const CDK_CONTEXT = (JSON.parse(readFileSync(join(packageRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
+  .context;
 
 export const ACCOUNT = '123456789012';
 export const PRIMARY = 'eu-west-1';
