@@ -13,9 +13,10 @@ export interface CinedexStacks {
 /** Every stack the app's context asks for, checked by cdk-nag's AWS Solutions pack. */
 export function defineStacks(app: App): CinedexStacks {
   const settings = settingsFrom(app.node);
-  const primary = new CatalogueStack(app, 'Catalogue', settings);
+  // Stack ids are what `cdk deploy <id>` selects: the primary's is its CloudFormation name.
+  const primary = new CatalogueStack(app, `${settings.name}-catalogue`, settings);
   const replicas = settings.replicas.map((replica) => {
-    const stack = new ReplicaStack(app, `Replica-${replica.region}`, settings, replica);
+    const stack = new ReplicaStack(app, `${settings.name}-catalogue-replica-${replica.region}`, settings, replica);
     // `cdk deploy --all` creates the replica buckets first: S3 refuses a replication rule to a bucket that does not exist.
     primary.addStackDependency(stack, 'replication destination');
     return stack;
