@@ -10,6 +10,12 @@ const regions = [
   { region: REPLICA, bucketName: REPLICA_BUCKET, template: Template.fromStack(replicas[0]!) },
 ];
 
+/** Public access blocked four ways, and ACLs off (the bucket owner owns every object). */
+const PRIVATE_WITHOUT_ACLS = {
+  PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+  OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+};
+
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }>;
 
 function resourcesOf(template: Template): Resources {
@@ -51,13 +57,7 @@ for (const { region, bucketName, template } of regions) {
             { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } },
           ],
         },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        ...PRIVATE_WITHOUT_ACLS,
         LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'cinedex-catalogue/' },
       }),
     });
@@ -112,13 +112,7 @@ for (const { region, bucketName, template } of regions) {
         BucketName: logBucketName,
         // S3 delivers access logs only to buckets with S3-managed encryption.
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        ...PRIVATE_WITHOUT_ACLS,
         LifecycleConfiguration: { Rules: [{ Id: 'expire-access-logs', ExpirationInDays: 365, Status: 'Enabled' }] },
       }),
     });
