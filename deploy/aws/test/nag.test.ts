@@ -54,7 +54,10 @@ test("the stacks pass cdk-nag's AWS Solutions checks", () => {
 test('a finding nobody acknowledged fails synthesis and is named', () => {
   const { app, primary } = synthesize();
   new Queue(primary, 'Unchecked');
-  assert.deepEqual(violations(app), ['AwsSolutions-SQS3 at cinedex-catalogue/Unchecked', 'AwsSolutions-SQS4 at cinedex-catalogue/Unchecked']);
+  assert.deepEqual(violations(app), [
+    'AwsSolutions-SQS3 at cinedex-catalogue/Unchecked',
+    'AwsSolutions-SQS4 at cinedex-catalogue/Unchecked',
+  ]);
 });
 
 test('each acknowledgement answers a finding that exists, in one line: none is stale, none is missing', () => {
