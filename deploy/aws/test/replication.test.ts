@@ -12,9 +12,12 @@ const DESTINATION = `arn:aws:s3:::${REPLICA_BUCKET}`;
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
+/** The replication configuration of the stack's buckets: the primary's, the only one that may have one. */
 function replicationOf(t: Template): { Role: unknown; Rules: unknown[] } | undefined {
   const resources = (t.toJSON() as { Resources: Resources }).Resources;
-  const bucket = Object.values(resources).find((r) => r.Properties.BucketName === PRIMARY_BUCKET);
+  const buckets = Object.values(resources).filter((r) => r.Type === 'AWS::S3::Bucket');
+  assert.ok(buckets.length >= 2, 'the catalogue bucket and its log bucket');
+  const bucket = buckets.find((r) => r.Properties.ReplicationConfiguration !== undefined);
   return bucket?.Properties.ReplicationConfiguration as { Role: unknown; Rules: unknown[] } | undefined;
 }
 
@@ -134,4 +137,14 @@ test('replicas are settings: none, or several, each with a rule; without an OIDC
   const two = synthesize({ replicas: JSON.stringify([{ region: 'us-east-1' }, { region: 'ap-southeast-2' }]) });
   assert.deepEqual(replicationOf(Template.fromStack(two.primary))?.Rules, [rule('us-east-1', 0), rule('ap-southeast-2', 1)]);
   for (const stack of two.replicas) Template.fromStack(stack).resourceCountIs('AWS::IAM::Role', 0);
+});
+
+test('without an account in the context, every name and ARN takes the deploying account (AWS::AccountId)', () => {
+  const { primary: anyAccount } = synthesize({ account: undefined });
+  const destination = (replicationOf(Template.fromStack(anyAccount)) as { Rules: { Destination: unknown }[] }).Rules[0]?.Destination;
+  const accountId = { Ref: 'AWS::AccountId' };
+  assert.deepEqual(destination, {
+    Bucket: { 'Fn::Join': ['', ['arn:aws:s3:::cinedex-catalogue-', accountId, `-${REPLICA}`]] },
+    EncryptionConfiguration: { ReplicaKmsKeyID: { 'Fn::Join': ['', [`arn:aws:kms:${REPLICA}:`, accountId, ':alias/cinedex-catalogue']] } },
+  });
 });
