@@ -8,7 +8,18 @@ import { layerRules } from './layers.mjs';
 export default tseslint.config(
   // src/client/openapi.ts is generated (npm run client:types) and checked against the served document by a test.
   {
-    ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'test-output/**', 'src/client/openapi.ts', 'scratch/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'test-output/**',
+      'src/client/openapi.ts',
+      'scratch/**',
+      // deploy/aws is its own package (npm ci --prefix deploy/aws); its sources are linted here, its builds are not.
+      'deploy/aws/dist/**',
+      'deploy/aws/cdk.out/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
