@@ -65,8 +65,8 @@ test('each invalid value is a ConfigError naming the variable and what is allowe
     );
 });
 
-test("the README's configuration table is the generated one and names every setting", () => {
-  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+test("docs/configuration.md's table is the generated one and names every setting", () => {
+  const readme = readFileSync(join(repoRoot, 'docs/configuration.md'), 'utf8');
   const between = readme
     .slice(readme.indexOf('<!-- config-table -->') + '<!-- config-table -->'.length, readme.indexOf('<!-- /config-table -->'))
     .trim();
