@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { renderKustomize } from '../../bench/capacity/manifests.js';
+import { renderKustomize } from '../support/kustomize.js';
 import { repoRoot } from '../support/paths.js';
 import type { K8sObject } from './policy.js';
 
