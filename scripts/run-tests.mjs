@@ -16,9 +16,11 @@ function collect(dir) {
   return out;
 }
 
-// The bench is its own TypeScript project (bench/tsconfig.json): `npm run build` alone leaves it out.
+// The bench is its own TypeScript project (bench/tsconfig.json): `npm run build` (tsc -b . bench) compiles it, `tsc -p .` does not.
 if (!existsSync('dist/bench/test')) {
-  console.error('dist/bench/test not found: build the bench package too (npm run build:bench), or run npm test');
+  console.error(
+    'dist/bench/test not found: build with npm run build (tsc -b . bench), which compiles the bench package too, or run npm test',
+  );
   process.exit(1);
 }
 const filter = process.argv.slice(2);

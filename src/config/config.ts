@@ -325,7 +325,7 @@ export function settingsOf(command: ConfiguredCommand): ConfigSetting[] {
   return CONFIG_SETTINGS.filter((setting) => setting.commands.includes(command));
 }
 
-/** The README's configuration table. */
+/** docs/configuration.md's table of the serve, seed and ingest settings (between its config-table markers). */
 export function configMarkdownTable(): string {
   return settingsMarkdownTable(CONFIG_SETTINGS);
 }

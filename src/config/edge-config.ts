@@ -109,7 +109,7 @@ function parseOrigin(value: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-/** The README's edge settings table. */
+/** docs/configuration.md's table of the edge settings (between its edge-config-table markers). */
 export function edgeConfigMarkdownTable(): string {
   return settingsMarkdownTable(EDGE_SETTINGS);
 }

@@ -9,7 +9,7 @@ export type Kind = 'integer' | 'bytes' | 'seconds' | 'rate' | 'string' | 'boolea
 
 /**
  * One setting of a configuration `C`: its environment variable, its CLI flag, how to read it, and
- * its default, stated once. The help text and the README tables are generated from these lists.
+ * its default, stated once. The help text and the tables of docs/configuration.md are generated from these lists.
  */
 export interface Setting<C> {
   readonly key: keyof C & string;
@@ -19,7 +19,7 @@ export interface Setting<C> {
   readonly description: string;
   /** The value when neither the flag nor the variable is set: a constant, or derived from the settings listed before it. */
   readonly default?: string | number | boolean | ((earlier: Partial<C>) => string | number | boolean | undefined);
-  /** How help and README state a default that is derived or absent; a constant default is written as is. */
+  /** How help and docs/configuration.md state a default that is derived or absent; a constant default is written as is. */
   readonly defaultText?: string;
   readonly min?: number;
   readonly max?: number;
@@ -116,7 +116,7 @@ function rangeText<C>(setting: Setting<C>, what: string): string {
   return what;
 }
 
-/** The default as help and README state it. */
+/** The default as help and docs/configuration.md state it. */
 export function defaultText<C>(setting: Setting<C>): string {
   if (setting.defaultText !== undefined) return setting.defaultText;
   const value = setting.default;

@@ -9,8 +9,8 @@ import { parseListRequest, searchRequestOf } from '../../src/query/parse-query.j
 import { seedIndex } from '../support/seed-index.js';
 
 /**
- * The ranking rules of `sort=relevance` (README, "Ranking"), one by one, on catalogues built by hand
- * so that the rule under test is the one that decides, and on the seed for the README's examples.
+ * The ranking rules of `sort=relevance` (docs/api.md, "Ranking"), one by one, on catalogues built by hand
+ * so that the rule under test is the one that decides, and on the seed for the documented examples.
  * Each expected order is worked out from the rules and the movies' words, written beside it; where a
  * hand-built catalogue has a winner, the catalogue order (rule 5) alone would have put it last. This
  * file proves:
@@ -30,7 +30,7 @@ import { seedIndex } from '../support/seed-index.js';
  *    weighs more than a prefix-only one.
  * 5. The catalogue order breaks what is left: year descending, title by UTF-16 code units, id.
  *
- * And the README's other examples on the seed: `godfath` finds The Godfather (a prefix), and
+ * And docs/api.md's other examples on the seed: `godfath` finds The Godfather (a prefix), and
  * `cruise mission` the Tom Cruise films (a word in the cast, one in the title).
  */
 
@@ -227,7 +227,7 @@ describe('rule 5: the catalogue order', () => {
   });
 });
 
-describe("the README's other examples, on the seed", () => {
+describe("docs/api.md's other examples, on the seed", () => {
   test('`godfath` finds The Godfather first: a prefix with no typo, then the rules as for `godfater`', () => {
     // Every match is `godfath…`, no typo, one prefix-only word each: unmatched words order them as for `godfater`.
     assert.deepEqual(titles(seedIndex().index, 'godfath'), GODFATHERS);

@@ -11,7 +11,7 @@ import { repoRoot } from '../support/paths.js';
  * other packages drop Node 20 on their own calendars. package.json promises an oldest Node
  * (`engines` for the product, `devEngines` for building and testing it) and the image runs another;
  * every package the lock installs must promise to run on them. When one does not, pin a release that
- * does (a `~` range, or `overrides`), or move the floor to Node 22 in engines, CI and the README.
+ * does (a `~` range, or `overrides`), or move the floor to Node 22 in engines, CI and docs/dependencies.md.
  */
 interface LockPackage {
   readonly version: string;
