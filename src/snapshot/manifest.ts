@@ -1,4 +1,4 @@
-import type { InboxLedger } from '../ingest/inbox-ledger.js';
+import type { InboxLedger } from './inbox-ledger.js';
 import type { LedgerEntry, ObjectRef, RunSummary } from './snapshot.js';
 
 /**
@@ -40,7 +40,7 @@ export interface Manifest {
   readonly format: typeof MANIFEST_FORMAT;
   readonly sequence: number;
   /** The manifest of the version this one was made from: the chain retention follows. */
-  readonly previous: string | null;
+  readonly previous: ObjectRef | null;
   /** Live movies. */
   readonly movies: number;
   readonly base: SegmentRef;

@@ -1,6 +1,6 @@
 import type { MovieEntry } from '../merge/merge-state.js';
 import type { HistoryEntry } from './audit.js';
-import { SnapshotError } from './snapshot.js';
+import { SnapshotError } from '../errors/errors.js';
 
 /**
  * The merge state is kept in STATE_BUCKETS objects by the first byte of the movie id (ids are uniformly

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SnapshotError } from '../../src/snapshot/snapshot.js';
+import { SnapshotError } from '../../src/errors/errors.js';
 import { encodeStateBucket, encodeStateEntry, StateBucket, type StateEntry } from '../../src/snapshot/state-bucket.js';
 
 /** Entries with ids of one bucket's shape (16 hex digits), values with text that JSON must escape. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { EMPTY_LEDGER, LEDGER_WINDOW_MS, isHandled, nextLedger, pendingOf, type InboxLedger } from '../../src/ingest/inbox-ledger.js';
+import { EMPTY_LEDGER, LEDGER_WINDOW_MS, isHandled, nextLedger, pendingOf, type InboxLedger } from '../../src/snapshot/inbox-ledger.js';
 
 /**
  * The ledger against a simulated inbox. Providers write objects whose visibility time is when the
