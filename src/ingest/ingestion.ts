@@ -12,7 +12,7 @@ import { visibleAt, type ObjectStore, type StoredObject } from '../store/object-
 import { parseObject, type InboxObject, type ParsedObject } from './apply-object.js';
 import { applyRun, primaryIdOf } from './apply-run.js';
 import { convertStore } from './convert-store.js';
-import { mergeSegments, type MergeOutcome } from './merge-segments.js';
+import { mergeSegments, type MergeOutcome, type MergePolicy } from './merge-segments.js';
 
 export interface IngestOptions {
   readonly repository: SnapshotRepository;
@@ -26,6 +26,8 @@ export interface IngestOptions {
    * already handled are skipped either way; only a full listing moves the ledger's horizon.
    */
   readonly objects?: readonly StoredObject[];
+  /** When to merge segments (snapshot/merge-policy.ts's decideMerge unless a test forces its own). */
+  readonly mergePolicy?: MergePolicy;
 }
 
 /** The run's options a configuration states. */
@@ -76,7 +78,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
     listed.map((object) => ({ key: object.key, etag: object.etag, visibleAt: visibleAt(object), object })),
   ).map((p) => p.object);
   if (pending.length === 0) {
-    const merge = await mergeSegments(repository, { pointer, etag: current.etag }, manifest, options.retention, now, log);
+    const merge = await mergeSegments(repository, { pointer, etag: current.etag }, manifest, options, now);
     return { published: false, reason: 'no new inbox objects', ...(merge ? { merge } : {}) };
   }
   pending.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -124,7 +126,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   };
   const published = await publishVersion(repository, current, next, options.retention, now(), log);
   log.info({ version: published.pointer.version, movies: next.movies, deltas: next.deltas.length, ...result.summary }, 'version published');
-  const merge = await mergeSegments(repository, published, next, options.retention, now, log);
+  const merge = await mergeSegments(repository, published, next, options, now);
   return { published: true, pointer: published.pointer, run: result.summary, handled: pending, ...(merge ? { merge } : {}) };
 }
 

@@ -9,6 +9,8 @@ import { newestOf } from '../snapshot/segment-movies.js';
 import type { VersionPointer } from '../snapshot/snapshot.js';
 import { publishVersion } from './publish-version.js';
 
+export type MergePolicy = typeof decideMerge;
+
 export interface MergeOutcome {
   readonly kind: 'deltas' | 'base';
   readonly pointer: VersionPointer;
@@ -26,11 +28,11 @@ export async function mergeSegments(
   repository: SnapshotRepository,
   current: PublishedVersion,
   manifest: Manifest,
-  retention: Retention,
+  options: { readonly retention: Retention; readonly log: Logger; readonly mergePolicy?: MergePolicy },
   now: () => Date,
-  log: Logger,
 ): Promise<MergeOutcome | undefined> {
-  const decision = decideMerge(sizeOf(manifest.base), manifest.deltas.map(sizeOf));
+  const { retention, log } = options;
+  const decision = (options.mergePolicy ?? decideMerge)(sizeOf(manifest.base), manifest.deltas.map(sizeOf));
   if (decision.kind === 'none') return undefined;
   const started = performance.now();
   const sequence = manifest.sequence + 1;

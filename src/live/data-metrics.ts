@@ -7,11 +7,9 @@ import type { CatalogueReader } from '../snapshot/catalogue-reader.js';
  * the store held after the run that published it.
  */
 export function registerDataMetrics(registry: Registry, reader: CatalogueReader): void {
-  const gauge = (name: string, help: string, value: (reader: CatalogueReader) => number | undefined, labelNames: string[] = []) =>
+  const gauge = (series: { name: string; help: string }, value: (reader: CatalogueReader) => number | undefined) =>
     new Gauge({
-      name,
-      help,
-      labelNames,
+      ...series,
       registers: [registry],
       collect() {
         this.reset();
@@ -19,38 +17,46 @@ export function registerDataMetrics(registry: Registry, reader: CatalogueReader)
         if (v !== undefined) this.set(v);
       },
     });
-  gauge('cinedex_data_published_timestamp_seconds', 'When the version being served was published (Unix seconds).', (r) => {
+  gauge({ name: 'cinedex_data_published_timestamp_seconds', help: 'When the version being served was published (Unix seconds).' }, (r) => {
     const createdAt = r.dataset?.pointer?.createdAt;
     return createdAt === undefined ? undefined : Date.parse(createdAt) / 1000;
   });
-  gauge('cinedex_data_sequence', 'Sequence number of the version being served.', (r) => r.dataset?.pointer?.sequence);
+  gauge({ name: 'cinedex_data_sequence', help: 'Sequence number of the version being served.' }, (r) => r.dataset?.pointer?.sequence);
   gauge(
-    'cinedex_data_base_sequence',
-    'Sequence of the version that wrote the base segment being served.',
+    { name: 'cinedex_data_base_sequence', help: 'Sequence of the version that wrote the base segment being served.' },
     (r) => r.dataset?.segments?.base.sequence,
   );
   gauge(
-    'cinedex_data_deltas',
-    'Delta segments served on top of the base (the merge policy bounds them).',
+    { name: 'cinedex_data_deltas', help: 'Delta segments served on top of the base (the merge policy bounds them).' },
     (r) => r.dataset?.segments?.deltas.count,
   );
-  gauge('cinedex_data_delta_entries', 'Movies and deletions the served deltas hold.', (r) => {
+  gauge({ name: 'cinedex_data_delta_entries', help: 'Movies and deletions the served deltas hold.' }, (r) => {
     const deltas = r.dataset?.segments?.deltas;
     return deltas === undefined ? undefined : deltas.movies + deltas.deletes;
   });
-  gauge('cinedex_data_delta_bytes', 'Bytes of the served delta segments.', (r) => r.dataset?.segments?.deltas.bytes);
-  gauge('cinedex_data_base_bytes', 'Bytes of the served base segment.', (r) => r.dataset?.segments?.base.bytes);
+  gauge({ name: 'cinedex_data_delta_bytes', help: 'Bytes of the served delta segments.' }, (r) => r.dataset?.segments?.deltas.bytes);
+  gauge({ name: 'cinedex_data_base_bytes', help: 'Bytes of the served base segment.' }, (r) => r.dataset?.segments?.base.bytes);
   gauge(
-    'cinedex_data_last_compaction_sequence',
-    'Sequence of the last version that merged segments.',
+    { name: 'cinedex_data_last_compaction_sequence', help: 'Sequence of the last version that merged segments.' },
     (r) => r.dataset?.segments?.lastCompaction?.sequence,
   );
   gauge(
-    'cinedex_store_bytes',
-    'Bytes under the catalogue prefix after the garbage collection of the run that published the served version.',
+    {
+      name: 'cinedex_store_bytes',
+      help: 'Bytes under the catalogue prefix after the garbage collection of the run that published the served version.',
+    },
     (r) => r.dataset?.segments?.store.bytes,
   );
-  gauge('cinedex_store_objects', 'Objects under the catalogue prefix after that collection.', (r) => r.dataset?.segments?.store.objects);
-  gauge('cinedex_store_collected_objects', 'Objects deleted by that collection.', (r) => r.dataset?.segments?.store.collected.objects);
-  gauge('cinedex_store_collected_bytes', 'Bytes deleted by that collection.', (r) => r.dataset?.segments?.store.collected.bytes);
+  gauge(
+    { name: 'cinedex_store_objects', help: 'Objects under the catalogue prefix after that collection.' },
+    (r) => r.dataset?.segments?.store.objects,
+  );
+  gauge(
+    { name: 'cinedex_store_collected_objects', help: 'Objects deleted by that collection.' },
+    (r) => r.dataset?.segments?.store.collected.objects,
+  );
+  gauge(
+    { name: 'cinedex_store_collected_bytes', help: 'Bytes deleted by that collection.' },
+    (r) => r.dataset?.segments?.store.collected.bytes,
+  );
 }

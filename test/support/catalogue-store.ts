@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { runIngestion, type IngestOutcome } from '../../src/ingest/ingestion.js';
+import type { MergePolicy } from '../../src/ingest/merge-segments.js';
 import { MergeState } from '../../src/merge/merge-state.js';
 import type { Retention } from '../../src/snapshot/collect-garbage.js';
 import { EMPTY_LEDGER } from '../../src/snapshot/inbox-ledger.js';
@@ -34,8 +35,8 @@ export async function seededFolder(movies: readonly Movie[]) {
       writeFileSync(path, typeof content === 'string' || Buffer.isBuffer(content) ? content : JSON.stringify(content));
       utimesSync(path, mtimeSeconds, mtimeSeconds);
     },
-    ingest(maxObjectBytes = 1024 * 1024, retention: Retention = TEST_RETENTION): Promise<IngestOutcome> {
-      return runIngestion({ repository, inbox, maxObjectBytes, log: silent, retention });
+    ingest(maxObjectBytes = 1024 * 1024, retention: Retention = TEST_RETENTION, mergePolicy?: MergePolicy): Promise<IngestOutcome> {
+      return runIngestion({ repository, inbox, maxObjectBytes, log: silent, retention, ...(mergePolicy ? { mergePolicy } : {}) });
     },
     movies(): Promise<Movie[]> {
       return servedMovies(repository);
