@@ -73,10 +73,13 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   if (options.objects) listed.push(...options.objects);
   else for await (const object of inbox.list('')) listed.push(object);
   const fullListing = options.objects ? undefined : listed.reduce((max, o) => Math.max(max, visibleAt(o)), manifest.ledger.horizon);
-  const pending = pendingOf(
-    manifest.ledger,
-    listed.map((object) => ({ key: object.key, etag: object.etag, visibleAt: visibleAt(object), object })),
-  ).map((p) => p.object);
+  const candidates = listed.map((object) => ({ key: object.key, etag: object.etag, visibleAt: visibleAt(object), object }));
+  const pendingIds = pendingOf(manifest.ledger, candidates);
+  const pending = pendingIds.map((p) => p.object);
+  // Objects already handled are marked again with their visibility time now: a file touched since
+  // (its ctime moves) must not outlive its mark when the horizon moves past the time it was marked at.
+  const pendingSet = new Set(pendingIds);
+  const marked = candidates.filter((c) => c.visibleAt >= manifest.ledger.horizon && !pendingSet.has(c));
   if (pending.length === 0) {
     const merge = await mergeSegments(repository, { pointer, etag: current.etag }, manifest, options, now);
     return { published: false, reason: 'no new inbox objects', ...(merge ? { merge } : {}) };
@@ -117,11 +120,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
     movies: manifest.movies + result.liveChange,
     deltas,
     state,
-    ledger: nextLedger(
-      manifest.ledger,
-      pending.map((o) => ({ key: o.key, etag: o.etag, visibleAt: visibleAt(o) })),
-      fullListing,
-    ),
+    ledger: nextLedger(manifest.ledger, [...marked, ...pendingIds], fullListing),
     lastRun: { summary: result.summary, objects: result.ledger },
   };
   const published = await publishVersion(repository, current, next, options.retention, now(), log);
