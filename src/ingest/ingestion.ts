@@ -7,6 +7,7 @@ import type { Manifest, SegmentRef } from '../snapshot/manifest.js';
 import type { CurrentPointer, SnapshotRepository } from '../snapshot/repository.js';
 import { publishVersion } from './publish-version.js';
 import { stateBucketOf, type StateBucket, type StateEntry } from '../snapshot/state-bucket.js';
+import { inBatches } from '../snapshot/write-version.js';
 import type { RunSummary, VersionPointer } from '../snapshot/snapshot.js';
 import { visibleAt, type ObjectStore, type StoredObject } from '../store/object-store.js';
 import { parseObject, type InboxObject, type ParsedObject } from './apply-object.js';
@@ -173,10 +174,9 @@ class BucketReader {
       list.push(entry);
       byBucket.set(n, list);
     }
-    for (const [n, entries] of [...byBucket].sort((a, b) => a[0] - b[0])) {
-      const bytes = (await this.bucket(n)).rewrite(entries);
-      table[n] = await this.repository.writeStateBucket(sequence, n, bytes);
-    }
+    await inBatches([...byBucket], async ([n, entries]) => {
+      table[n] = await this.repository.writeStateBucket(sequence, n, (await this.bucket(n)).rewrite(entries));
+    });
     return table;
   }
 }

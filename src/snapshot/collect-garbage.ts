@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { SnapshotError } from '../errors/errors.js';
 import { manifestReferences } from './manifest.js';
 import type { CurrentPointer, SnapshotRepository } from './repository.js';
-import { keptCount, planRetention, type ListedObject, type VersionRecord } from './retention.js';
+import { isKept, planRetention, type ListedObject, type VersionRecord } from './retention.js';
 import { CATALOGUE_PREFIX, type ObjectRef, type StoreStats } from './snapshot.js';
 
 /** What the store keeps: see snapshot/retention.ts for the rules, docs/operations.md for the defaults. */
@@ -35,10 +35,9 @@ export async function collectGarbage(
   const chain: VersionRecord[] = [];
   let ref: ObjectRef | undefined = pointer.manifest;
   try {
-    while (ref !== undefined) {
+    while (ref !== undefined && isKept(chain, chain.length, now.getTime(), retention.keep, retention.graceMs)) {
       const manifest = await repository.readManifest(ref);
       chain.push({ manifestKey: ref.key, references: manifestReferences(manifest), writtenAt: writtenAt.get(ref.key) ?? now.getTime() });
-      if (keptCount(chain, now.getTime(), retention.keep, retention.graceMs) < chain.length) break;
       ref = manifest.previous ?? undefined;
     }
   } catch (error) {
@@ -68,7 +67,7 @@ export async function collectGarbage(
 
 async function listCatalogue(repository: SnapshotRepository): Promise<ListedObject[]> {
   const listing: ListedObject[] = [];
-  for await (const object of repository.store.list(CATALOGUE_PREFIX)) {
+  for await (const object of repository.store.list(CATALOGUE_PREFIX, { skipEtag: true })) {
     listing.push({ key: object.key, size: object.size, lastModified: object.lastModified.getTime() });
   }
   return listing;

@@ -52,16 +52,22 @@ export const POINTER_NAME = 'catalogue/current.json';
 const COLLECTABLE = /^catalogue\/(versions|segments|state|audit|snapshots)\//;
 const SEQUENCE = /^catalogue\/[a-z]+\/([0-9]{8})-/;
 
-/** How many versions, newest first, the chain must hold for the plan: callers read manifests until this says stop. */
+/** How many versions, newest first, of the chain are kept. */
 export function keptCount(chain: readonly VersionRecord[], now: number, keep: number, graceMs: number): number {
   let kept = 0;
-  for (let i = 0; i < chain.length; i++) {
-    // Version i was superseded when version i - 1 was written.
-    const supersededAt = i === 0 ? Infinity : (chain[i - 1] as VersionRecord).writtenAt;
-    if (i < Math.max(1, keep) || supersededAt > now - graceMs) kept = i + 1;
-    else break;
-  }
+  while (kept < chain.length && isKept(chain, kept, now, keep, graceMs)) kept++;
   return kept;
+}
+
+/**
+ * Whether version `i` of the chain (newest first) is kept, knowing only the versions before it:
+ * callers reading manifests back from the current one ask before reading the next, so they never
+ * read a manifest that an earlier collection may have deleted.
+ */
+export function isKept(newer: readonly VersionRecord[], i: number, now: number, keep: number, graceMs: number): boolean {
+  // Version i was superseded when version i - 1 was written.
+  const supersededAt = i === 0 ? Infinity : (newer[i - 1] as VersionRecord).writtenAt;
+  return i < Math.max(1, keep) || supersededAt > now - graceMs;
 }
 
 /** The sequence an object's name says wrote it, or 0 for names without one (older formats). */

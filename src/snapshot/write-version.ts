@@ -25,11 +25,9 @@ export async function writeWholeCatalogue(repository: SnapshotRepository, catalo
   const entries = withSiblings(catalogue.entries);
   const buckets: StateEntry[][] = Array.from({ length: STATE_BUCKETS }, () => []);
   for (const entry of entries) (buckets[stateBucketOf(entry.id)] as StateEntry[]).push(entry);
-  const state: (string | null)[] = [];
-  for (let n = 0; n < STATE_BUCKETS; n++) {
-    const list = buckets[n] as StateEntry[];
-    state.push(list.length === 0 ? null : await repository.writeStateBucket(sequence, n, encodeStateBucket(list)));
-  }
+  const state = await inBatches(buckets, (list, n) =>
+    list.length === 0 ? Promise.resolve(null) : repository.writeStateBucket(sequence, n, encodeStateBucket(list)),
+  );
   const movies: Movie[] = [];
   for (const entry of entries) if (!entry.deleted) movies.push({ ...entry.values, id: entry.id });
   const base = catalogue.base ?? (await repository.writeSegment(movies, { kind: 'base', sequence, deletes: [] }));
@@ -67,6 +65,18 @@ function withSiblings(entries: readonly StateEntry[]): StateEntry[] {
     const primary = idOfKey(key);
     const siblings = group.map((e) => e.id).filter((id) => id !== primary);
     for (const entry of group) out.push(entry.id === primary ? { ...entry, siblings: siblings.sort() } : entry);
+  }
+  return out;
+}
+
+/** Writes overlap a few at a time: each one waits for its fsync (folder) or its round trip (S3). */
+export const WRITES_IN_FLIGHT = 16;
+
+/** `write` over every item, WRITES_IN_FLIGHT at a time, results in order. */
+export async function inBatches<T, R>(items: readonly T[], write: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let at = 0; at < items.length; at += WRITES_IN_FLIGHT) {
+    out.push(...(await Promise.all(items.slice(at, at + WRITES_IN_FLIGHT).map((item, i) => write(item, at + i)))));
   }
   return out;
 }

@@ -23,15 +23,21 @@ export class FolderStore implements ObjectStore {
     this.location = resolve(root);
   }
 
-  async *list(prefix: string): AsyncIterable<StoredObject> {
+  async *list(prefix: string, options: { readonly skipEtag?: boolean } = {}): AsyncIterable<StoredObject> {
     const keys: string[] = [];
     await this.walk(this.location, keys);
     keys.sort();
     for (const key of keys) {
       if (!key.startsWith(prefix)) continue;
-      const object = await this.head(key);
+      const object = options.skipEtag === true ? await this.stat(key) : await this.head(key);
       if (object) yield object;
     }
+  }
+
+  private async stat(key: string): Promise<StoredObject | undefined> {
+    const info = await stat(this.pathOf(key)).catch(missing);
+    if (!info?.isFile()) return undefined;
+    return { key, size: info.size, lastModified: info.mtime, etag: '', visibleAt: visibility(info) };
   }
 
   async head(key: string): Promise<StoredObject | undefined> {

@@ -44,8 +44,12 @@ export interface PutOptions {
 export interface ObjectStore {
   /** Human-readable location for logs and errors, e.g. `s3://bucket/prefix` or `/var/lib/cinedex`. */
   readonly location: string;
-  /** Every object whose key starts with `prefix`, in ascending key order. */
-  list(prefix: string): AsyncIterable<StoredObject>;
+  /**
+   * Every object whose key starts with `prefix`, in ascending key order. With `skipEtag` a store that
+   * would read every object to compute its ETag (the folder store) leaves it empty: garbage
+   * collection lists the catalogue for names, sizes and times only.
+   */
+  list(prefix: string, options?: { readonly skipEtag?: boolean }): AsyncIterable<StoredObject>;
   head(key: string): Promise<StoredObject | undefined>;
   /** The object's bytes and metadata, or undefined when there is no such object. */
   get(key: string, options?: GetOptions): Promise<{ body: Buffer; object: StoredObject } | undefined>;

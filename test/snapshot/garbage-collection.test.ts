@@ -117,6 +117,21 @@ describe('garbage collection', () => {
       const extra = [...present].filter((key) => !kept.has(key));
       assert.deepEqual(extra, [], 'nothing else stays once its grace period is over');
       assert.ok(current.store.collected.objects > 0, 'the last run collected what the others left');
+
+      // Run after run, collection follows the chain only as far as it keeps: never into a manifest an
+      // earlier collection deleted (which would stop every collection from then on).
+      const warnings: string[] = [];
+      const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
+      for (let run = 0; run < 4; run++) {
+        await inbox.put(`acme/after-${run}.json`, Buffer.from(JSON.stringify([{ title: 'Brand New', year: 2020, cast: [`${run}`] }])));
+        const after = await runIngestion({ repository, inbox, maxObjectBytes: 1 << 20, log, retention: { keep: 2, graceMs: 0 } });
+        assert.ok(after.published);
+        assert.ok(
+          after.pointer.store.objects <= current.store.objects + 10,
+          `the store stays bounded (${after.pointer.store.objects} objects)`,
+        );
+      }
+      assert.deepEqual(warnings, [], 'no collection was skipped');
     });
   }
 });
