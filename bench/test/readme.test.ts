@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CAPACITY_VARIABLES } from '../capacity/settings.js';
+import { DELTAS_VARIABLES } from '../deltas/main.js';
 import { CINEDEX_CLI } from '../lib/servers.js';
 import { variablesTable } from '../lib/settings.js';
 import { SCALE_VARIABLES } from '../scale/settings.js';
@@ -23,7 +24,7 @@ function sources(dir = bench): string[] {
 }
 
 test("bench/README.md's variable tables are the variables as declared: name, default and meaning", () => {
-  for (const group of [[...RUN_VARIABLES, CINEDEX_CLI], SCALE_VARIABLES, SOAK_VARIABLES, CAPACITY_VARIABLES]) {
+  for (const group of [[...RUN_VARIABLES, CINEDEX_CLI], SCALE_VARIABLES, SOAK_VARIABLES, CAPACITY_VARIABLES, [...DELTAS_VARIABLES]]) {
     const table = variablesTable(group);
     assert.ok(readme.includes(table), `README.md lacks, or has another version of, this table:\n${table}`);
   }
@@ -40,7 +41,7 @@ test('every BENCH_*, CAPACITY_* or SOAK_* name the bench sources mention is in b
 test('every scenario folder runs alone through an npm script the README names', () => {
   const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const scenarios = readdirSync(bench).filter((name) => existsSync(join(bench, name, 'main.ts')));
-  assert.deepEqual(scenarios.sort(), ['capacity', 'engine', 'http', 'ingest', 'relevance', 'scale', 'search', 'soak']);
+  assert.deepEqual(scenarios.sort(), ['capacity', 'deltas', 'engine', 'http', 'ingest', 'relevance', 'scale', 'search', 'soak']);
   for (const scenario of scenarios) {
     assert.match(scripts[`bench:${scenario}`] ?? '', new RegExp(` dist/bench/${scenario}/main\\.js$`), `npm run bench:${scenario}`);
     assert.ok(readme.includes(`\`npm run bench:${scenario}\``), `README.md names npm run bench:${scenario}`);

@@ -7,7 +7,11 @@ import { movieKey } from './normalise.js';
  * gets its own id by hashing the occurrence number in.
  */
 export function movieId(title: string, year: number, occurrence = 0): string {
-  const key = movieKey(title, year);
+  return idOfKey(movieKey(title, year), occurrence);
+}
+
+/** The id of the `occurrence`-th movie with this merge key (catalogue/normalise.ts's movieKey). */
+export function idOfKey(key: string, occurrence = 0): string {
   const input = occurrence === 0 ? key : `${key}\u0000${occurrence}`;
   return createHash('sha256').update(input).digest('hex').slice(0, 16);
 }

@@ -27,6 +27,8 @@ export interface Config extends ServerSettings {
   refreshIntervalSeconds: number;
   ingestIntervalSeconds: number;
   maxUpdateBytes: number;
+  keepVersions: number;
+  gcGraceSeconds: number;
   responseCacheBytes: number;
   warmQueries: number;
   warmDeadlineSeconds: number;
@@ -147,6 +149,26 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     min: 1,
     default: 64 * 2 ** 20,
     description: 'larger inbox objects are rejected whole',
+  },
+  {
+    key: 'keepVersions',
+    commands: INGESTING,
+    env: 'MOVIES_KEEP_VERSIONS',
+    flag: '--keep-versions',
+    kind: 'integer',
+    min: 1,
+    default: 3,
+    description: 'catalogue versions the store keeps for rolling back, the current one included; older ones are deleted',
+  },
+  {
+    key: 'gcGraceSeconds',
+    commands: INGESTING,
+    env: 'MOVIES_GC_GRACE',
+    flag: '--gc-grace',
+    kind: 'seconds',
+    default: 300,
+    description:
+      'how long a superseded version and an unreferenced object outlive their use before deletion (a replica may still be loading them)',
   },
   {
     key: 'responseCacheBytes',

@@ -305,6 +305,12 @@ export const statusSchema = {
           additionalProperties: true,
           description: 'the run that published this snapshot, with its objects and rejections; null for the seed',
         },
+        segments: {
+          type: 'object',
+          additionalProperties: true,
+          description:
+            'how the version is made: the base segment (sequence, movies, bytes), the deltas on top of it (count, sequences, movies, deletes, bytes), the last merge of segments, and the store after the last garbage collection (objects, bytes, collected)',
+        },
       },
       required: ['version', 'movies', 'snapshotCreatedAt', 'loadedAt', 'lastIngestionRun'],
       additionalProperties: true,

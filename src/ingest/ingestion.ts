@@ -1,91 +1,184 @@
 import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
 import { ObjectTooLargeError, SnapshotError } from '../errors/errors.js';
-import { MergeState } from '../merge/merge-state.js';
+import type { Retention } from '../snapshot/collect-garbage.js';
+import { nextLedger, pendingOf } from '../snapshot/inbox-ledger.js';
+import type { Manifest, SegmentRef } from '../snapshot/manifest.js';
 import type { CurrentPointer, SnapshotRepository } from '../snapshot/repository.js';
-import { auditRecord, type AuditRecord } from '../snapshot/audit.js';
-import type { LedgerEntry, Pointer, RunSummary } from '../snapshot/snapshot.js';
-import type { ObjectStore, StoredObject } from '../store/object-store.js';
-import { applyObject, type InboxObject } from './apply-object.js';
+import { publishVersion } from './publish-version.js';
+import { stateBucketOf, type StateBucket, type StateEntry } from '../snapshot/state-bucket.js';
+import { inBatches } from '../snapshot/write-version.js';
+import type { RunSummary, VersionPointer } from '../snapshot/snapshot.js';
+import { visibleAt, type ObjectStore, type StoredObject } from '../store/object-store.js';
+import { parseObject, type InboxObject, type ParsedObject } from './apply-object.js';
+import { applyRun, primaryIdOf } from './apply-run.js';
+import { convertStore } from './convert-store.js';
+import { mergeSegments, type MergeOutcome, type MergePolicy } from './merge-segments.js';
 
 export interface IngestOptions {
   readonly repository: SnapshotRepository;
   readonly inbox: ObjectStore;
   readonly maxObjectBytes: number;
   readonly log: Logger;
+  readonly retention: Retention;
   readonly now?: () => Date;
+  /**
+   * The objects to consider instead of listing the inbox (a queue's notifications). Objects a run
+   * already handled are skipped either way; only a full listing moves the ledger's horizon.
+   */
+  readonly objects?: readonly StoredObject[];
+  /** When to merge segments (snapshot/merge-policy.ts's decideMerge unless a test forces its own). */
+  readonly mergePolicy?: MergePolicy;
+}
+
+/** The run's options a configuration states. */
+export function ingestSettingsOf(config: Config): Pick<IngestOptions, 'maxObjectBytes' | 'retention'> {
+  return { maxObjectBytes: config.maxUpdateBytes, retention: { keep: config.keepVersions, graceMs: config.gcGraceSeconds * 1000 } };
 }
 
 export type IngestOutcome =
-  | { readonly published: true; readonly pointer: Pointer; readonly run: RunSummary }
-  | { readonly published: false; readonly reason: string };
+  | {
+      readonly published: true;
+      readonly pointer: VersionPointer;
+      readonly run: RunSummary;
+      /** The inbox objects this version handled (applied or rejected). */
+      readonly handled: readonly StoredObject[];
+      /** The merge that followed, published as the next version, if the policy asked for one. */
+      readonly merge?: MergeOutcome;
+    }
+  | {
+      readonly published: false;
+      readonly reason: string;
+      /** A merge the policy still wanted (one a crash cut short), published even though nothing was new. */
+      readonly merge?: MergeOutcome;
+    };
 
 /**
- * One ingestion run: read the current snapshot, apply the inbox objects its ledger has not seen
- * (by key and ETag), publish a new snapshot. Objects are applied in stamp order and the run id is
- * the snapshot sequence, so a rerun after a crash produces the very same snapshot.
+ * One ingestion run, costing what changed: read the pointer and its manifest, find the inbox objects
+ * the ledger has not seen, read just the state buckets their records touch, merge, write those
+ * buckets back and a delta segment holding the movies that changed, collect garbage, publish the
+ * manifest. Then, if the merge policy asks, merge segments as the next version. Objects are applied
+ * in stamp order and every name is derived from the sequence and the content, so a rerun after a
+ * crash publishes the same bytes.
  */
 export async function runIngestion(options: IngestOptions): Promise<IngestOutcome> {
   const { repository, inbox, log } = options;
-  const current = await repository.current();
+  const now = options.now ?? (() => new Date());
+  let current = await repository.current();
   if (!current) throw new SnapshotError(`the store ${repository.store.location} has no snapshot yet; run \`cinedex seed\` first`);
-  const snapshot = await repository.loadState(current.pointer);
-  const seen = new Set(snapshot.ledger.map((entry) => ledgerKey(entry.key, entry.etag)));
+  if (current.pointer.format !== 'cinedex-pointer/3') current = await convertStore(repository, current, now(), log);
+  const pointer = current.pointer as VersionPointer;
+  const manifest = await repository.readManifest(pointer.manifest);
 
-  const pending: StoredObject[] = [];
-  for await (const object of inbox.list('')) {
-    if (!seen.has(ledgerKey(object.key, object.etag))) pending.push(object);
+  const listed: StoredObject[] = [];
+  if (options.objects) listed.push(...options.objects);
+  else for await (const object of inbox.list('')) listed.push(object);
+  const fullListing = options.objects ? undefined : listed.reduce((max, o) => Math.max(max, visibleAt(o)), manifest.ledger.horizon);
+  const candidates = listed.map((object) => ({ key: object.key, etag: object.etag, visibleAt: visibleAt(object), object }));
+  const pendingIds = pendingOf(manifest.ledger, candidates);
+  const pending = pendingIds.map((p) => p.object);
+  // Objects already handled are marked again with their visibility time now: a file touched since
+  // (its ctime moves) must not outlive its mark when the horizon moves past the time it was marked at.
+  const pendingSet = new Set(pendingIds);
+  const marked = candidates.filter((c) => c.visibleAt >= manifest.ledger.horizon && !pendingSet.has(c));
+  if (pending.length === 0) {
+    const merge = await mergeSegments(repository, { pointer, etag: current.etag }, manifest, options, now);
+    return { published: false, reason: 'no new inbox objects', ...(merge ? { merge } : {}) };
   }
-  if (pending.length === 0) return { published: false, reason: 'no new inbox objects' };
   pending.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
-  const sequence = snapshot.sequence + 1;
-  const run = `run-${sequence}`;
-  // The decoded snapshot belongs to this run alone, so its entries are merged in place.
-  const state = MergeState.fromEntries(snapshot.entries);
-  const ledger: LedgerEntry[] = [...snapshot.ledger];
-  // A format-1 snapshot holds its audit inline: this run moves it into the audit buckets.
-  const history: AuditRecord[] = snapshot.audit.map((entry) => auditRecord(entry, snapshot.ledger));
-  const summary = { id: run, sequence, objectsApplied: 0, objectsRejected: 0, recordsApplied: 0, recordsRejected: 0, changes: 0 };
-  for (const object of pending) {
-    // A store failure here aborts the run (nothing is published, the object stays pending);
-    // only the object's own content can get it rejected.
-    const input = await readInboxObject(inbox, object, options.maxObjectBytes);
-    const applied = applyObject(state, input, ledger.length, run);
-    ledger.push(applied.ledger);
-    // Not push(...spread): a file of 100k records would exceed the argument limit.
-    for (const entry of applied.audit) history.push(auditRecord(entry, ledger));
-    if (applied.ledger.status === 'applied') summary.objectsApplied++;
-    else summary.objectsRejected++;
-    summary.recordsApplied += applied.ledger.recordsApplied;
-    summary.recordsRejected += applied.ledger.recordsRejected;
-    summary.changes += applied.audit.length;
+  const sequence = manifest.sequence + 1;
+  const parsed: ParsedObject[] = [];
+  // A store failure here aborts the run (nothing is published, the objects stay pending); only an
+  // object's own content can get it rejected.
+  for (const object of pending) parsed.push(parseObject(await readInboxObject(inbox, object, options.maxObjectBytes)));
+  const buckets = new BucketReader(repository, manifest);
+  const entries = await touchedEntries(buckets, parsed);
+  const result = applyRun(entries, parsed, sequence);
+  for (const entry of result.ledger) {
     log.info(
       {
-        object: object.key,
-        provider: input.provider,
-        status: applied.ledger.status,
-        reason: applied.ledger.reason,
-        recordsApplied: applied.ledger.recordsApplied,
-        recordsRejected: applied.ledger.recordsRejected,
+        object: entry.key,
+        provider: entry.provider,
+        status: entry.status,
+        reason: entry.reason,
+        recordsApplied: entry.recordsApplied,
+        recordsRejected: entry.recordsRejected,
       },
       'inbox object processed',
     );
   }
-  const next = {
+
+  const state = await buckets.rewrite(sequence, result.changed);
+  const deltas = [...manifest.deltas];
+  if (result.movies.length > 0 || result.deletes.length > 0) {
+    deltas.push(await repository.writeSegment(result.movies, { kind: 'delta', sequence, deletes: result.deletes }));
+  }
+  const next: Manifest = {
+    ...manifest,
     sequence,
-    basedOn: current.pointer.version,
-    entries: [...state.allEntries()],
-    ledger,
-    runs: [...snapshot.runs, summary],
-    ...(snapshot.auditBuckets ? { auditBuckets: snapshot.auditBuckets } : {}),
+    previous: pointer.manifest,
+    movies: manifest.movies + result.liveChange,
+    deltas,
+    state,
+    ledger: nextLedger(manifest.ledger, [...marked, ...pendingIds], fullListing),
+    lastRun: { summary: result.summary, objects: result.ledger },
   };
-  const pointer = await repository.publish(next, history, current.etag, (options.now ?? (() => new Date()))());
-  log.info({ version: pointer.version, movies: pointer.movies, ...summary }, 'snapshot published');
-  return { published: true, pointer, run: summary };
+  const published = await publishVersion(repository, current, next, options.retention, now(), log);
+  log.info({ version: published.pointer.version, movies: next.movies, deltas: next.deltas.length, ...result.summary }, 'version published');
+  const merge = await mergeSegments(repository, published, next, options, now);
+  return { published: true, pointer: published.pointer, run: result.summary, handled: pending, ...(merge ? { merge } : {}) };
 }
 
-function ledgerKey(key: string, etag: string): string {
-  return `${key}\u0000${etag}`;
+/** The entries a run's records touch: each record's first movie for its key, and that movie's siblings. */
+async function touchedEntries(buckets: BucketReader, parsed: readonly ParsedObject[]): Promise<StateEntry[]> {
+  const ids = new Set<string>();
+  for (const object of parsed) for (const { record } of object.records) ids.add(primaryIdOf(record));
+  const found = new Map<string, StateEntry>();
+  const visit = async (id: string) => {
+    if (found.has(id)) return;
+    const entry = (await buckets.bucket(stateBucketOf(id))).entry(id);
+    if (!entry) return;
+    found.set(id, entry);
+    for (const sibling of entry.siblings ?? []) await visit(sibling);
+  };
+  for (const id of [...ids].sort()) await visit(id);
+  return [...found.values()];
+}
+
+/** The state buckets a run reads, each read once, and written back with the entries it changed. */
+class BucketReader {
+  private readonly read = new Map<number, StateBucket>();
+
+  constructor(
+    private readonly repository: SnapshotRepository,
+    private readonly manifest: Manifest,
+  ) {}
+
+  async bucket(n: number): Promise<StateBucket> {
+    let bucket = this.read.get(n);
+    if (bucket === undefined) {
+      bucket = await this.repository.readStateBucket(this.manifest.state[n] ?? null);
+      this.read.set(n, bucket);
+    }
+    return bucket;
+  }
+
+  /** The manifest's state table with the buckets holding `changed` rewritten under this sequence. */
+  async rewrite(sequence: number, changed: readonly StateEntry[]): Promise<(string | null)[]> {
+    const table = [...this.manifest.state];
+    const byBucket = new Map<number, StateEntry[]>();
+    for (const entry of changed) {
+      const n = stateBucketOf(entry.id);
+      const list = byBucket.get(n) ?? [];
+      list.push(entry);
+      byBucket.set(n, list);
+    }
+    await inBatches([...byBucket], async ([n, entries]) => {
+      table[n] = await this.repository.writeStateBucket(sequence, n, (await this.bucket(n)).rewrite(entries));
+    });
+    return table;
+  }
 }
 
 /** Providers write under inbox/<provider>/...; the first path segment names them. */
@@ -114,4 +207,4 @@ function tooLarge(size: number, maxBytes: number): string {
   return `object is ${size} bytes, more than the limit of ${maxBytes} bytes (MOVIES_MAX_UPDATE_BYTES)`;
 }
 
-export type { CurrentPointer };
+export type { CurrentPointer, SegmentRef };

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { type RefusalReason, SnapshotError } from '../errors/errors.js';
 import { repeatEvery } from '../runtime/repeat.js';
-import { loadDataset } from '../snapshot/load-dataset.js';
+import { DatasetLoader } from '../snapshot/load-dataset.js';
 import type { SnapshotRepository } from '../snapshot/repository.js';
 import type { LiveCatalogue, WarmReport } from './live-catalogue.js';
 
@@ -37,6 +37,7 @@ export class SnapshotRefresher {
   private repeater: { stop(): void } | undefined;
   private running: Promise<RefreshResult> | undefined;
   private refusedVersion: string | undefined;
+  private readonly loader: DatasetLoader;
   private status: RefreshState = {};
   readonly counts: RefreshCounts = {
     swaps: 0,
@@ -52,7 +53,9 @@ export class SnapshotRefresher {
     private readonly log: Logger,
     /** Longest a new version waits for its cache to warm before it serves anyway. */
     private readonly warmDeadlineSeconds = 5,
-  ) {}
+  ) {
+    this.loader = new DatasetLoader(repository);
+  }
 
   get state(): RefreshState {
     return this.status;
@@ -83,7 +86,7 @@ export class SnapshotRefresher {
         this.status = { ...this.status, lastCheck: at };
         return 'unchanged';
       }
-      const dataset = await loadDataset(this.repository, current.pointer);
+      const dataset = await this.loader.load(current.pointer);
       const warm = await this.live.warmAndSwap(dataset, this.warmDeadlineSeconds);
       const seconds = (performance.now() - started) / 1000;
       this.status = { lastCheck: at, lastLoadSeconds: seconds, lastWarm: warm };

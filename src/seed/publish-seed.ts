@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 import { PublishConflictError } from '../errors/errors.js';
 import { MergeState } from '../merge/merge-state.js';
 import type { SnapshotRepository } from '../snapshot/repository.js';
+import { storeTotals } from '../snapshot/collect-garbage.js';
+import { EMPTY_LEDGER } from '../snapshot/inbox-ledger.js';
 import type { Pointer } from '../snapshot/snapshot.js';
+import { writeWholeCatalogue } from '../snapshot/write-version.js';
 import { loadSeed, type SeedSource } from './load-seed.js';
 import { catalogueFromSeed } from './seed-catalogue.js';
 
@@ -23,12 +26,9 @@ export async function seedIfEmpty(
   }
   const state = MergeState.fromMovies(movies);
   try {
-    const pointer = await repository.publish(
-      { sequence: 1, basedOn: null, entries: [...state.allEntries()], ledger: [], runs: [] },
-      [],
-      null,
-      new Date(),
-    );
+    const entries = [...state.allEntries()].map((entry) => ({ ...entry, history: [] }));
+    const manifest = await writeWholeCatalogue(repository, { sequence: 1, entries, ledger: EMPTY_LEDGER, lastRun: null });
+    const { pointer } = await repository.publish(manifest, null, new Date(), await storeTotals(repository));
     log.info({ version: pointer.version, movies: pointer.movies, store: repository.store.location }, 'seed snapshot published');
     return pointer;
   } catch (error) {

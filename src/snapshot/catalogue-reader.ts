@@ -5,7 +5,8 @@
  */
 import type { CatalogueIndex } from '../engine/catalogue-index.js';
 import type { HistoryEntry } from './audit.js';
-import type { LedgerEntry, Pointer, RunSummary } from './snapshot.js';
+import type { Compaction } from './manifest.js';
+import type { LedgerEntry, Pointer, RunSummary, StoreStats } from './snapshot.js';
 
 export type { HistoryEntry } from './audit.js';
 
@@ -26,6 +27,22 @@ export interface Dataset {
   readonly lastRun?: LastRun;
   /** A movie's changes, newest first; may read the store (the audit lives apart from the index). */
   history(id: string): Promise<HistoryEntry[]>;
+  /** How the version is made (pointer format 3): its base, its deltas, the last merge, the store. */
+  readonly segments?: SegmentsStatus;
+}
+
+export interface SegmentsStatus {
+  readonly base: { readonly sequence: number; readonly movies: number; readonly bytes: number };
+  readonly deltas: {
+    readonly count: number;
+    readonly sequences: readonly number[];
+    readonly movies: number;
+    readonly deletes: number;
+    readonly bytes: number;
+  };
+  readonly lastCompaction: Compaction | null;
+  /** What the store held after the garbage collection of the run that published this version. */
+  readonly store: StoreStats;
 }
 
 /**

@@ -1,48 +1,134 @@
 import type { Movie } from '../catalogue/movie.js';
 import { CatalogueIndex } from '../engine/catalogue-index.js';
 import { auditRecord, bucketOf, historyOf, type AuditRecord, type HistoryEntry } from './audit.js';
-import type { Dataset } from './catalogue-reader.js';
+import type { Dataset, SegmentsStatus } from './catalogue-reader.js';
+import type { Manifest, SegmentRef } from './manifest.js';
 import type { SnapshotRepository } from './repository.js';
-import type { Pointer } from './snapshot.js';
+import { newestOf, type SegmentContent } from './segment-movies.js';
+import { stateBucketOf, type StateBucket } from './state-bucket.js';
+import type { LegacyPointer, Pointer, SegmentPointer, VersionPointer } from './snapshot.js';
 
-/** Audit buckets kept per dataset: a few recent ones answer a reader browsing around one movie. */
+/** State or audit buckets kept per dataset: a few recent ones answer a reader browsing around one movie. */
 const BUCKETS_KEPT = 8;
 
+type LoadedSegment = SegmentContent;
+
 /**
- * The dataset a pointer names. Format 2: the segment's bytes wrapped as the index (no movie is
- * parsed, no index built), history read per bucket on demand. Format 1 (before segments): the
- * snapshot is decoded and indexed in this process, the slow way, until the next ingestion run
- * publishes a segment.
+ * Loads the dataset a pointer names, keeping the segments it loaded for the next version: a new
+ * version usually shares its base and most deltas with the one before, so a replica reads only the
+ * segments it does not hold (a run's delta: milliseconds), and the base stays one copy in memory.
  */
-export async function loadDataset(repository: SnapshotRepository, pointer: Pointer): Promise<Dataset> {
-  if (pointer.format === 'cinedex-pointer/2') {
-    const { index, meta } = await repository.loadSegment(pointer);
-    const buckets = new Map<string, Promise<AuditRecord[]>>();
+export class DatasetLoader {
+  private segments = new Map<string, Promise<LoadedSegment>>();
+
+  constructor(private readonly repository: SnapshotRepository) {}
+
+  async load(pointer: Pointer): Promise<Dataset> {
+    if (pointer.format === 'cinedex-pointer/3') return this.loadVersion(pointer);
+    if (pointer.format === 'cinedex-pointer/2') return this.loadLegacy(pointer);
+    return this.loadFirstFormat(pointer);
+  }
+
+  private async loadVersion(pointer: VersionPointer): Promise<Dataset> {
+    const { repository } = this;
+    const manifest = await repository.readManifest(pointer.manifest);
+    const refs = [manifest.base, ...manifest.deltas];
+    const loaded = await Promise.all(refs.map((ref) => this.segment(ref)));
+    // Only what this version names stays cached: the segments a merge replaced are let go.
+    const keys = new Set(refs.map((ref) => ref.key));
+    for (const key of [...this.segments.keys()]) if (!keys.has(key)) this.segments.delete(key);
+    const index = composeIndex(pointer.version, loaded);
+    const buckets = new RecentReads<StateBucket>((key) => repository.readStateBucket(key));
+    const history = async (id: string): Promise<HistoryEntry[]> => {
+      const key = manifest.state[stateBucketOf(id)];
+      if (!key) return [];
+      const entry = (await buckets.get(key)).entry(id);
+      return entry ? [...entry.history].reverse() : [];
+    };
+    const dataset = { index, pointer, history, segments: segmentsStatus(pointer, manifest) };
+    return manifest.lastRun ? { ...dataset, lastRun: manifest.lastRun } : dataset;
+  }
+
+  private segment(ref: SegmentRef): Promise<LoadedSegment> {
+    let loading = this.segments.get(ref.key);
+    if (loading === undefined) {
+      loading = this.repository.loadSegment(ref).then(({ index, meta }) => ({ data: index, deletes: meta.deletes }));
+      // A failed read is not kept: the next check tries the store again.
+      loading.catch(() => this.segments.delete(ref.key));
+      this.segments.set(ref.key, loading);
+    }
+    return loading;
+  }
+
+  /** Format 2 (before deltas): one segment, history in the audit buckets. */
+  private async loadLegacy(pointer: SegmentPointer): Promise<Dataset> {
+    const { repository } = this;
+    const { index, meta } = await repository.loadLegacySegment(pointer);
+    const buckets = new RecentReads<AuditRecord[]>((key) => repository.readAuditBucket(key));
     const history = async (id: string): Promise<HistoryEntry[]> => {
       const key = meta.auditBuckets[bucketOf(id)];
-      if (!key) return [];
-      let records = buckets.get(key);
-      if (records === undefined) {
-        records = repository.readAuditBucket(key);
-        // A failed read is not kept: the next request tries the store again.
-        records.catch(() => buckets.delete(key));
-        buckets.set(key, records);
-        if (buckets.size > BUCKETS_KEPT) buckets.delete(buckets.keys().next().value as string);
-      }
-      return historyOf(await records, id);
+      return key ? historyOf(await buckets.get(key), id) : [];
     };
     const dataset = { index: new CatalogueIndex(index), pointer, history };
     return meta.lastRun ? { ...dataset, lastRun: meta.lastRun } : dataset;
   }
-  const snapshot = await repository.loadState(pointer);
-  const movies: Movie[] = [];
-  for (const entry of snapshot.entries) if (!entry.deleted) movies.push({ ...entry.values, id: entry.id });
-  const records = snapshot.audit.map((entry) => auditRecord(entry, snapshot.ledger));
-  const summary = snapshot.runs[snapshot.runs.length - 1];
-  const dataset = {
-    index: CatalogueIndex.build(pointer.version, movies),
-    pointer,
-    history: (id: string) => Promise.resolve(historyOf(records, id)),
+
+  /** Format 1 (before segments): the merge state decoded and indexed in this process, the slow way. */
+  private async loadFirstFormat(pointer: LegacyPointer): Promise<Dataset> {
+    const snapshot = await this.repository.loadState(pointer);
+    const movies: Movie[] = [];
+    for (const entry of snapshot.entries) if (!entry.deleted) movies.push({ ...entry.values, id: entry.id });
+    const records = snapshot.audit.map((entry) => auditRecord(entry, snapshot.ledger));
+    const summary = snapshot.runs[snapshot.runs.length - 1];
+    const dataset = {
+      index: CatalogueIndex.build(pointer.version, movies),
+      pointer,
+      history: (id: string) => Promise.resolve(historyOf(records, id)),
+    };
+    return summary ? { ...dataset, lastRun: { summary, objects: snapshot.ledger.filter((e) => e.run === summary.id) } } : dataset;
+  }
+}
+
+/** Objects read on demand (history), the last few kept. */
+class RecentReads<T> {
+  private readonly reads = new Map<string, Promise<T>>();
+
+  constructor(private readonly read: (key: string) => Promise<T>) {}
+
+  get(key: string): Promise<T> {
+    let value = this.reads.get(key);
+    if (value === undefined) {
+      value = this.read(key);
+      // A failed read is not kept: the next request tries the store again.
+      value.catch(() => this.reads.delete(key));
+      this.reads.set(key, value);
+      if (this.reads.size > BUCKETS_KEPT) this.reads.delete(this.reads.keys().next().value as string);
+    }
+    return value;
+  }
+}
+
+function segmentsStatus(pointer: VersionPointer, manifest: Manifest): SegmentsStatus {
+  const { base, deltas } = manifest;
+  return {
+    base: { sequence: base.sequence, movies: base.movies, bytes: base.bytes },
+    deltas: {
+      count: deltas.length,
+      sequences: deltas.map((d) => d.sequence),
+      movies: deltas.reduce((n, d) => n + d.movies, 0),
+      deletes: deltas.reduce((n, d) => n + d.deletes, 0),
+      bytes: deltas.reduce((n, d) => n + d.bytes, 0),
+    },
+    lastCompaction: manifest.lastCompaction,
+    store: pointer.store,
   };
-  return summary ? { ...dataset, lastRun: { summary, objects: snapshot.ledger.filter((e) => e.run === summary.id) } } : dataset;
+}
+
+/** The serving index over the base and its deltas. */
+function composeIndex(version: string, segments: readonly LoadedSegment[]): CatalogueIndex {
+  const [base, ...deltas] = segments as [LoadedSegment, ...LoadedSegment[]];
+  if (deltas.length === 0) return new CatalogueIndex(base.data);
+  // Until the engine reads several segments at once: the live movies, indexed in this process.
+  const { movies } = newestOf(segments);
+  return CatalogueIndex.build(version, movies);
 }

@@ -1,21 +1,27 @@
-import { buildIndex } from '../engine/build/build-index.js';
 import type { Movie } from '../catalogue/movie.js';
+import { buildIndex } from '../engine/build/build-index.js';
 import { PreconditionFailedError, PublishConflictError, SnapshotError } from '../errors/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { AUDIT_BUCKETS, bucketOf, decodeBucket, encodeBucket, type AuditRecord } from './audit.js';
-import { decodeSnapshot, encodeSnapshot, sha256Hex } from './state-codec.js';
+import { decodeBucket, type AuditRecord } from './audit.js';
+import { MANIFEST_FORMAT, type Manifest, type SegmentRef } from './manifest.js';
+import { decodeSnapshot, sha256Hex } from './state-codec.js';
 import { decodeSegment, encodeSegment, SEGMENT_FORMAT, type Segment } from './segment-codec.js';
+import { StateBucket } from './state-bucket.js';
 import {
-  AUDIT_PREFIX,
   POINTER_FORMATS,
   POINTER_KEY,
   SEGMENT_PREFIX,
   STATE_PREFIX,
+  VERSION_PREFIX,
   type LedgerEntry,
+  type LegacyPointer,
+  type ObjectRef,
   type Pointer,
   type RunSummary,
   type SegmentPointer,
   type Snapshot,
+  type StoreStats,
+  type VersionPointer,
 } from './snapshot.js';
 
 export interface CurrentPointer {
@@ -24,21 +30,37 @@ export interface CurrentPointer {
   readonly etag: string;
 }
 
-/** What a replica reads beside the index: the last run, for /v1/status, and where each movie's history is. */
-export interface SegmentMeta {
+/** A version just published, with the pointer's ETag for the compare-and-swap of the next one. */
+export interface PublishedVersion extends CurrentPointer {
+  readonly pointer: VersionPointer;
+}
+
+/** What a format-2 segment carries beside the index: the last run, and where each movie's history is. */
+export interface LegacySegmentMeta {
   readonly sequence: number;
   readonly lastRun: { readonly summary: RunSummary; readonly objects: readonly LedgerEntry[] } | null;
   readonly auditBuckets: readonly (string | null)[];
 }
 
+/** What a format-3 segment carries beside the index. */
+export interface SegmentMeta {
+  readonly kind: 'base' | 'delta';
+  /** The sequence that wrote it. */
+  readonly sequence: number;
+  /** Ids this segment removes from every older segment, beside those its own movies replace. */
+  readonly deletes: readonly string[];
+}
+
 /**
- * Snapshots are immutable objects named by their content; the pointer is the only thing that
- * changes, and it changes last. A crash anywhere before leaves the previous snapshot current, and
- * a rerun writes the same objects under the same names.
+ * The store's catalogue objects, read and written. Everything but the pointer is immutable and
+ * named by the sequence that wrote it and its content: a rerun of a crashed run writes the same
+ * objects under the same names, and two writers racing to write one write the same bytes. The
+ * pointer changes last, by compare-and-swap, so a crash anywhere before leaves the previous version
+ * current.
  *
- * A snapshot of pointer format 2 is three kinds of object: the merge state (NDJSON, for the next
- * ingestion run), the segment (the index every replica serves from) and the audit buckets (read
- * per movie on demand). Format 1 snapshots, one NDJSON object holding everything, are still read.
+ * Format 3 (this release writes it): pointer → manifest → base and delta segments, state buckets.
+ * Formats 1 and 2 are read so that a store written by an older release is served until its first
+ * ingestion run converts it (ingest/convert-store.ts).
  */
 export class SnapshotRepository {
   constructor(readonly store: ObjectStore) {}
@@ -56,134 +78,161 @@ export class SnapshotRepository {
     if (!(POINTER_FORMATS as readonly unknown[]).includes(format)) {
       throw new SnapshotError(
         `the pointer ${this.store.location}/${POINTER_KEY} has format ${JSON.stringify(format)}, which this release does not read ` +
-          `(it reads ${POINTER_FORMATS.join(' and ')}): a newer release published it; upgrade this replica`,
+          `(it reads ${POINTER_FORMATS.join(', ')}): a newer release published it; upgrade this replica`,
         { reason: 'unknown-format', ...(typeof pointer.version === 'string' ? { version: pointer.version } : {}) },
       );
     }
     return { pointer, etag: found.object.etag };
   }
 
-  /** The merge state a pointer names, refused unless its bytes match the pointer's checksum and it decodes cleanly. */
-  async loadState(pointer: Pointer): Promise<Snapshot> {
-    const ref = pointer.format === 'cinedex-pointer/1' ? { key: pointer.snapshotKey, sha256: pointer.sha256 } : pointer.state;
-    const found = await this.store.get(ref.key, { skipEtag: true });
-    if (!found) throw new SnapshotError(`snapshot ${ref.key} named by the pointer does not exist`, { reason: 'missing' });
-    const sha = sha256Hex(found.body);
-    if (sha !== ref.sha256) throw new SnapshotError(`snapshot ${ref.key} fails its checksum (sha256 ${sha}, pointer says ${ref.sha256})`);
-    return decodeSnapshot(found.body);
+  /** A version's manifest, refused unless its bytes match the checksum its referrer recorded. */
+  async readManifest(ref: ObjectRef): Promise<Manifest> {
+    const bytes = await this.readChecked(ref, 'manifest');
+    let manifest: Manifest;
+    try {
+      manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
+    } catch (error) {
+      throw new SnapshotError(`manifest ${ref.key} is not valid JSON`, { cause: error });
+    }
+    if (manifest.format !== MANIFEST_FORMAT) {
+      throw new SnapshotError(`manifest ${ref.key} has format ${JSON.stringify(manifest.format)}, not ${MANIFEST_FORMAT}`, {
+        reason: 'unknown-format',
+      });
+    }
+    return manifest;
   }
 
-  /** The segment a pointer names: bytes read and wrapped, refused when damaged or of a format this release does not read. */
-  async loadSegment(pointer: SegmentPointer): Promise<Segment<SegmentMeta>> {
-    const { segment } = pointer;
-    if (segment.format !== SEGMENT_FORMAT) {
-      throw new SnapshotError(
-        `segment ${segment.key} has format ${segment.format}, which this release does not read (format ${SEGMENT_FORMAT}): a newer release published it`,
-        { reason: 'unknown-format' },
-      );
-    }
-    const found = await this.store.get(segment.key, { skipEtag: true });
-    if (!found) throw new SnapshotError(`segment ${segment.key} named by the pointer does not exist`, { reason: 'missing' });
+  /** A segment a manifest names: bytes read and wrapped, refused when damaged or of a format this release does not read. */
+  async loadSegment(ref: SegmentRef): Promise<Segment<SegmentMeta>> {
+    const { index, meta } = await this.wrapSegment<Partial<SegmentMeta>>(ref);
+    // A format-2 segment (the base of a converted store) has no kind and deletes nothing.
+    return { index, meta: { kind: meta.kind ?? 'base', sequence: meta.sequence ?? ref.sequence, deletes: meta.deletes ?? [] } };
+  }
+
+  /** A merge-state bucket (snapshot/state-bucket.ts); `null` is a bucket no movie has reached yet. */
+  async readStateBucket(key: string | null): Promise<StateBucket> {
+    if (key === null) return StateBucket.EMPTY;
+    const found = await this.store.get(key, { skipEtag: true });
+    if (!found) throw new SnapshotError(`state bucket ${key} named by the manifest does not exist`, { reason: 'missing' });
+    return StateBucket.read(found.body, `state bucket ${key}`);
+  }
+
+  /** Indexes `movies` as a segment (the base, or a delta with its deletions) and writes it. */
+  async writeSegment(movies: readonly Movie[], meta: SegmentMeta): Promise<SegmentRef> {
+    const { sequence } = meta;
+    const segment = encodeSegment(buildIndex(`${sequence}-${meta.kind}`, movies), meta);
+    const key = `${SEGMENT_PREFIX}${seq8(sequence)}-${segment.sha256.slice(0, 32)}.seg`;
+    await this.putOnce(key, segment.bytes, 'application/octet-stream');
+    return {
+      key,
+      sha256: segment.sha256,
+      bytes: segment.bytes.length,
+      format: SEGMENT_FORMAT,
+      sequence,
+      movies: movies.length,
+      deletes: meta.deletes.length,
+    };
+  }
+
+  async writeStateBucket(sequence: number, bucket: number, bytes: Buffer): Promise<string> {
+    const key = `${STATE_PREFIX}${seq8(sequence)}-${bucket.toString(16).padStart(2, '0')}-${sha256Hex(bytes).slice(0, 32)}.ndjson`;
+    await this.putOnce(key, bytes, 'application/x-ndjson');
+    return key;
+  }
+
+  /**
+   * Writes the manifest, then moves the pointer to it with a compare-and-swap against the pointer
+   * this run started from (`expectedEtag`, or no pointer at all for the first version).
+   */
+  async publish(manifest: Manifest, expectedEtag: string | null, now: Date, store: StoreStats): Promise<PublishedVersion> {
+    const bytes = Buffer.from(JSON.stringify(manifest) + '\n');
+    const sha = sha256Hex(bytes);
+    const key = `${VERSION_PREFIX}${seq8(manifest.sequence)}-${sha.slice(0, 32)}.json`;
+    await this.putOnce(key, bytes, 'application/json');
+    const pointer: VersionPointer = {
+      format: 'cinedex-pointer/3',
+      version: `${manifest.sequence}-${sha.slice(0, 12)}`,
+      sequence: manifest.sequence,
+      movies: manifest.movies,
+      createdAt: now.toISOString(),
+      manifest: { key, sha256: sha, bytes: bytes.length },
+      store,
+    };
+    const body = Buffer.from(JSON.stringify(pointer, null, 2) + '\n');
     try {
-      return decodeSegment<SegmentMeta>(found.body, segment.sha256);
+      const written = await this.store.put(POINTER_KEY, body, {
+        contentType: 'application/json',
+        ...(expectedEtag === null ? { ifNoneMatch: '*' as const } : { ifMatch: expectedEtag }),
+      });
+      return { pointer, etag: written.etag };
     } catch (error) {
-      if (error instanceof SnapshotError)
-        throw new SnapshotError(`segment ${segment.key}: ${error.message}`, { reason: error.reason, cause: error });
+      if (error instanceof PreconditionFailedError) {
+        throw new PublishConflictError(
+          'another run published a version first; this run published nothing and the next run will pick up its objects',
+          { cause: error },
+        );
+      }
       throw error;
     }
   }
 
+  /** Format 1 and 2: the merge state a pointer names (read once, by the run that converts the store). */
+  async loadState(pointer: LegacyPointer | SegmentPointer): Promise<Snapshot> {
+    const ref =
+      pointer.format === 'cinedex-pointer/1' ? { key: pointer.snapshotKey, sha256: pointer.sha256, bytes: pointer.bytes } : pointer.state;
+    return decodeSnapshot(await this.readChecked(ref, 'snapshot'));
+  }
+
+  /** Format 2: the one segment a pointer names. */
+  loadLegacySegment(pointer: SegmentPointer): Promise<Segment<LegacySegmentMeta>> {
+    return this.wrapSegment<LegacySegmentMeta>(pointer.segment);
+  }
+
+  /** Format 2: one bucket of the audit trail. */
   async readAuditBucket(key: string): Promise<AuditRecord[]> {
     const found = await this.store.get(key, { skipEtag: true });
     if (!found) throw new SnapshotError(`audit bucket ${key} named by the segment does not exist`, { reason: 'missing' });
     return decodeBucket(found.body);
   }
 
-  /**
-   * Writes the snapshot after `next.basedOn`: the audit buckets the new `history` touches, the
-   * merge state, the index built from it as a segment, and last the pointer, with a compare-and-swap
-   * against the pointer this run started from (`expectedEtag`, or no pointer at all for the first).
-   */
-  async publish(
-    next: Omit<Snapshot, 'audit'>,
-    history: readonly AuditRecord[],
-    expectedEtag: string | null,
-    now: Date,
-  ): Promise<SegmentPointer> {
-    const auditBuckets = await this.writeAudit(next.auditBuckets, history);
-    const stateBytes = await encodeSnapshot({ ...next, audit: [], auditBuckets });
-    const stateSha = sha256Hex(stateBytes);
-    const sequence = String(next.sequence).padStart(8, '0');
-    const stateKey = `${STATE_PREFIX}${sequence}-${stateSha.slice(0, 32)}.ndjson.gz`;
-    await this.putOnce(stateKey, stateBytes, 'application/x-ndjson');
-    const version = `${next.sequence}-${stateSha.slice(0, 12)}`;
-
-    const movies: Movie[] = [];
-    for (const entry of next.entries) if (!entry.deleted) movies.push({ ...entry.values, id: entry.id });
-    const summary = next.runs[next.runs.length - 1];
-    const meta: SegmentMeta = {
-      sequence: next.sequence,
-      lastRun: summary ? { summary, objects: next.ledger.filter((entry) => entry.run === summary.id) } : null,
-      auditBuckets,
-    };
-    const segment = encodeSegment(buildIndex(version, movies), meta);
-    const segmentKey = `${SEGMENT_PREFIX}${sequence}-${segment.sha256.slice(0, 32)}.seg`;
-    await this.putOnce(segmentKey, segment.bytes, 'application/octet-stream');
-
-    const pointer: SegmentPointer = {
-      format: 'cinedex-pointer/2',
-      version,
-      sequence: next.sequence,
-      movies: movies.length,
-      createdAt: now.toISOString(),
-      state: { key: stateKey, sha256: stateSha, bytes: stateBytes.length },
-      segment: { key: segmentKey, sha256: segment.sha256, bytes: segment.bytes.length, format: SEGMENT_FORMAT },
-    };
-    const body = Buffer.from(JSON.stringify(pointer, null, 2) + '\n');
+  private async wrapSegment<Meta>(ref: ObjectRef & { readonly format: number }): Promise<Segment<Meta>> {
+    if (ref.format !== SEGMENT_FORMAT) {
+      throw new SnapshotError(
+        `segment ${ref.key} has format ${ref.format}, which this release does not read (format ${SEGMENT_FORMAT}): a newer release published it`,
+        { reason: 'unknown-format' },
+      );
+    }
+    const found = await this.store.get(ref.key, { skipEtag: true });
+    if (!found) throw new SnapshotError(`segment ${ref.key} does not exist`, { reason: 'missing' });
     try {
-      await this.store.put(POINTER_KEY, body, {
-        contentType: 'application/json',
-        ...(expectedEtag === null ? { ifNoneMatch: '*' as const } : { ifMatch: expectedEtag }),
-      });
+      return decodeSegment<Meta>(found.body, ref.sha256);
     } catch (error) {
-      if (error instanceof PreconditionFailedError) {
-        throw new PublishConflictError(
-          'another run published a snapshot first; this run published nothing and the next run will pick up its objects',
-          { cause: error },
-        );
-      }
+      if (error instanceof SnapshotError)
+        throw new SnapshotError(`segment ${ref.key}: ${error.message}`, { reason: error.reason, cause: error });
       throw error;
     }
-    return pointer;
   }
 
-  /** Appends `history` to the buckets it touches, each rewritten as a new object; the others keep theirs. */
-  private async writeAudit(previous: readonly (string | null)[] | undefined, history: readonly AuditRecord[]): Promise<(string | null)[]> {
-    const table = previous ? [...previous] : Array<string | null>(AUDIT_BUCKETS).fill(null);
-    const touched = new Map<number, AuditRecord[]>();
-    for (const record of history) {
-      const bucket = bucketOf(record.id);
-      const list = touched.get(bucket) ?? [];
-      list.push(record);
-      touched.set(bucket, list);
-    }
-    for (const [bucket, records] of [...touched].sort((a, b) => a[0] - b[0])) {
-      const key = table[bucket];
-      const before = key ? await this.readAuditBucket(key) : [];
-      const bytes = await encodeBucket([...before, ...records]);
-      const name = `${AUDIT_PREFIX}${bucket.toString(16).padStart(2, '0')}-${sha256Hex(bytes).slice(0, 32)}.ndjson.gz`;
-      await this.putOnce(name, bytes, 'application/x-ndjson');
-      table[bucket] = name;
-    }
-    return table;
+  private async readChecked(ref: ObjectRef, what: string): Promise<Buffer> {
+    const found = await this.store.get(ref.key, { skipEtag: true });
+    if (!found) throw new SnapshotError(`${what} ${ref.key} does not exist`, { reason: 'missing' });
+    const sha = sha256Hex(found.body);
+    if (sha !== ref.sha256)
+      throw new SnapshotError(`${what} ${ref.key} fails its checksum (sha256 ${sha}, its referrer says ${ref.sha256})`);
+    return found.body;
   }
 
   /**
    * Content-addressed: an object already under this key (a rerun after a crash) has these bytes, and
    * two writers racing to write it write the same bytes, so no conditional write (and no lock) is needed.
    */
-  private async putOnce(key: string, bytes: Buffer, contentType: string): Promise<void> {
+  async putOnce(key: string, bytes: Buffer, contentType: string): Promise<void> {
     if (await this.store.head(key)) return;
     await this.store.put(key, bytes, { contentType });
   }
+}
+
+/** Object names start with the sequence that wrote them, zero-padded so they list in order. */
+export function seq8(sequence: number): string {
+  return String(sequence).padStart(8, '0');
 }

@@ -85,11 +85,36 @@ export interface SegmentPointer {
   readonly segment: ObjectRef & { readonly format: number };
 }
 
-/** The small mutable object naming the current version; serving processes poll it. */
-export type Pointer = LegacyPointer | SegmentPointer;
+/** What the store held after a run's garbage collection, as that run saw it. */
+export interface StoreStats {
+  readonly objects: number;
+  readonly bytes: number;
+  /** What that collection deleted. */
+  readonly collected: { readonly objects: number; readonly bytes: number };
+}
 
-export const POINTER_FORMATS = ['cinedex-pointer/1', 'cinedex-pointer/2'] as const;
+/**
+ * Format 3: a version is a manifest (snapshot/manifest.ts) naming a base segment, delta segments and
+ * the merge state's buckets; a run writes only what it changed.
+ */
+export interface VersionPointer {
+  readonly format: 'cinedex-pointer/3';
+  readonly version: string;
+  readonly sequence: number;
+  readonly movies: number;
+  readonly createdAt: string;
+  readonly manifest: ObjectRef;
+  readonly store: StoreStats;
+}
+
+/** The small mutable object naming the current version; serving processes poll it. */
+export type Pointer = LegacyPointer | SegmentPointer | VersionPointer;
+
+export const POINTER_FORMATS = ['cinedex-pointer/1', 'cinedex-pointer/2', 'cinedex-pointer/3'] as const;
 export const POINTER_KEY = 'catalogue/current.json';
 export const STATE_PREFIX = 'catalogue/state/';
 export const SEGMENT_PREFIX = 'catalogue/segments/';
 export const AUDIT_PREFIX = 'catalogue/audit/';
+export const VERSION_PREFIX = 'catalogue/versions/';
+/** Everything cinedex writes lives under it; garbage collection lists it. */
+export const CATALOGUE_PREFIX = 'catalogue/';

@@ -23,15 +23,21 @@ export class FolderStore implements ObjectStore {
     this.location = resolve(root);
   }
 
-  async *list(prefix: string): AsyncIterable<StoredObject> {
+  async *list(prefix: string, options: { readonly skipEtag?: boolean } = {}): AsyncIterable<StoredObject> {
     const keys: string[] = [];
     await this.walk(this.location, keys);
     keys.sort();
     for (const key of keys) {
       if (!key.startsWith(prefix)) continue;
-      const object = await this.head(key);
+      const object = options.skipEtag === true ? await this.stat(key) : await this.head(key);
       if (object) yield object;
     }
+  }
+
+  private async stat(key: string): Promise<StoredObject | undefined> {
+    const info = await stat(this.pathOf(key)).catch(missing);
+    if (!info?.isFile()) return undefined;
+    return { key, size: info.size, lastModified: info.mtime, etag: '', visibleAt: visibility(info) };
   }
 
   async head(key: string): Promise<StoredObject | undefined> {
@@ -46,7 +52,7 @@ export class FolderStore implements ObjectStore {
       etag = hash(body);
       this.etags.set(key, { size: info.size, mtimeMs: info.mtimeMs, etag });
     }
-    return { key, size: info.size, lastModified: info.mtime, etag };
+    return { key, size: info.size, lastModified: info.mtime, etag, visibleAt: visibility(info) };
   }
 
   async get(key: string, options: GetOptions = {}): Promise<{ body: Buffer; object: StoredObject } | undefined> {
@@ -93,6 +99,15 @@ export class FolderStore implements ObjectStore {
       await unlock?.();
     }
     return (await this.head(key)) as StoredObject;
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await rm(this.pathOf(key), { force: true });
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      throw new StoreError(`could not delete ${key} under ${this.location}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   /** Keys are confined to the root: no absolute paths, no `..`. */
@@ -151,6 +166,11 @@ function heldByDeadProcess(holder: string): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+/** A file is visible from its creation or last write (its ctime then), whatever its mtime says. */
+function visibility(info: { mtime: Date; ctime: Date }): Date {
+  return info.ctime > info.mtime ? info.ctime : info.mtime;
 }
 
 function hash(body: Buffer): string {

@@ -9,6 +9,17 @@ export interface StoredObject {
   readonly lastModified: Date;
   /** S3 ETag (quotes stripped); in the folder adapter, a content hash. A new ETag means new content. */
   readonly etag: string;
+  /**
+   * When the object became visible to readers, if that can differ from `lastModified`: a file's
+   * mtime can be set to any past time (`cp -p`, `touch -d`), its ctime cannot. The inbox ledger
+   * (ingest/inbox-ledger.ts) relies on it; absent, `lastModified` is the visibility time (S3).
+   */
+  readonly visibleAt?: Date;
+}
+
+/** When the object became visible: see StoredObject.visibleAt. */
+export function visibleAt(object: StoredObject): number {
+  return (object.visibleAt ?? object.lastModified).getTime();
 }
 
 export interface GetOptions {
@@ -33,10 +44,16 @@ export interface PutOptions {
 export interface ObjectStore {
   /** Human-readable location for logs and errors, e.g. `s3://bucket/prefix` or `/var/lib/cinedex`. */
   readonly location: string;
-  /** Every object whose key starts with `prefix`, in ascending key order. */
-  list(prefix: string): AsyncIterable<StoredObject>;
+  /**
+   * Every object whose key starts with `prefix`, in ascending key order. With `skipEtag` a store that
+   * would read every object to compute its ETag (the folder store) leaves it empty: garbage
+   * collection lists the catalogue for names, sizes and times only.
+   */
+  list(prefix: string, options?: { readonly skipEtag?: boolean }): AsyncIterable<StoredObject>;
   head(key: string): Promise<StoredObject | undefined>;
   /** The object's bytes and metadata, or undefined when there is no such object. */
   get(key: string, options?: GetOptions): Promise<{ body: Buffer; object: StoredObject } | undefined>;
   put(key: string, body: Buffer, options?: PutOptions): Promise<StoredObject>;
+  /** Removes the object; removing one that does not exist is not an error (S3 semantics). */
+  delete(key: string): Promise<void>;
 }

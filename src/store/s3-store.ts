@@ -1,4 +1,5 @@
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -129,6 +130,12 @@ export class S3Store implements ObjectStore {
       }
       throw this.wrap(`put ${key}`, error);
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.call(`delete ${key}`, () =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.prefix + key })),
+    );
   }
 
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {

@@ -23,7 +23,6 @@ const PLANNED_METRICS = [
   'cinedex_inbox_queue_messages_total',
   'cinedex_ingest_runs_total',
   'cinedex_ingest_last_success_timestamp_seconds',
-  'cinedex_data_published_timestamp_seconds',
   'cinedex_ingest_visible_seconds',
   'cinedex_drain_overrun_total',
 ];

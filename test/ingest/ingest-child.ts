@@ -10,4 +10,5 @@ await runIngestion({
   inbox: new FolderStore(inboxDir),
   maxObjectBytes: 64 * 2 ** 20,
   log: pino({ level: 'silent' }),
+  retention: { keep: 3, graceMs: 0 },
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { movieId } from '../../src/catalogue/id.js';
 import type { Movie } from '../../src/catalogue/movie.js';
-import { loadDataset } from '../../src/snapshot/load-dataset.js';
+import { DatasetLoader } from '../../src/snapshot/load-dataset.js';
 import { seededFolder } from '../support/catalogue-store.js';
 
 const seed: Movie[] = [
@@ -99,9 +99,8 @@ test('bad files and records are rejected with reasons; the good records still ap
   assert.equal(outcome.run.objectsApplied + outcome.run.objectsRejected, 6);
   assert.equal(outcome.run.recordsApplied, 2);
   assert.equal(outcome.run.recordsRejected, 4);
-  const current = await s.repository.current();
-  const snapshot = await s.repository.loadState(current!.pointer);
-  const ledger = new Map(snapshot.ledger.map((e) => [e.key, e]));
+  const manifest = await s.repository.readManifest(outcome.pointer.manifest);
+  const ledger = new Map((manifest.lastRun?.objects ?? []).map((e) => [e.key, e]));
   assert.equal(ledger.size, 6, 'every inbox object is in the ledger');
   assert.equal(ledger.get('acme/latin1.json')?.reason, 'not valid UTF-8');
   assert.match(ledger.get('acme/not-array.json')?.reason ?? '', /not a JSON array/);
@@ -141,7 +140,7 @@ test('every change is audited with its provenance; history is newest first', asy
   s.drop('other/2.json', [{ title: 'Alpha', year: 2000, cast: ['Two'] }], T + 60);
   await s.ingest();
   const current = await s.repository.current();
-  const dataset = await loadDataset(s.repository, current!.pointer);
+  const dataset = await new DatasetLoader(s.repository).load(current!.pointer);
   const history = await dataset.history(movieId('Alpha', 2000));
   assert.deepEqual(
     history.map((h) => [h.field, h.old, h.new, h.object, h.provider, h.lastModified, h.run]),

@@ -8,11 +8,12 @@ import { runIngestion } from '../../src/ingest/ingestion.js';
 import { LiveCatalogue } from '../../src/live/live-catalogue.js';
 import { registerRefreshMetrics } from '../../src/live/refresh-metrics.js';
 import { SnapshotRefresher } from '../../src/live/refresher.js';
-import { MergeState } from '../../src/merge/merge-state.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
-import { POINTER_KEY, type SegmentPointer } from '../../src/snapshot/snapshot.js';
+import type { SegmentRef } from '../../src/snapshot/manifest.js';
+import { POINTER_KEY, type VersionPointer } from '../../src/snapshot/snapshot.js';
 import { sha256Hex } from '../../src/snapshot/state-codec.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
+import { publishCatalogue, TEST_RETENTION } from '../support/catalogue-store.js';
 import { startS3, type S3Server } from '../support/s3-server.js';
 import { seedIndex } from '../support/seed-index.js';
 
@@ -41,12 +42,7 @@ const log = pino(
 before(async () => {
   s3 = await startS3();
   repository = new SnapshotRepository(s3.store('catalogue-test/'));
-  await repository.publish(
-    { sequence: 1, basedOn: null, entries: [...MergeState.fromMovies(movies).allEntries()], ledger: [], runs: [] },
-    [],
-    null,
-    new Date(),
-  );
+  await publishCatalogue(repository, movies);
   const live = new LiveCatalogue();
   refresher = new SnapshotRefresher(repository, live, log);
   assert.equal(await refresher.refresh(), 'swapped');
@@ -60,72 +56,106 @@ after(async () => {
   await s3.close();
 });
 
-/** Publishes the next version (one changed movie), then lets `damage` rewrite what the store holds. */
-async function nextVersion(damage: (pointer: SegmentPointer) => Promise<void>): Promise<SegmentPointer> {
+/**
+ * Publishes the next version (one changed movie), then lets `damage` rewrite what the store holds;
+ * returns the pointer and how to undo the damage.
+ */
+async function nextVersion(
+  damage: (pointer: VersionPointer) => Promise<() => Promise<void>>,
+): Promise<[VersionPointer, () => Promise<void>]> {
   const inbox = s3.store('inbox-test/');
   const movie = movies[Math.floor(Math.random() * movies.length)] as Movie;
   await inbox.put(
     `acme/${Date.now()}.json`,
     Buffer.from(JSON.stringify([{ title: movie.title, year: movie.year, cast: ['Somebody New'] }])),
   );
-  const outcome = await runIngestion({ repository, inbox, maxObjectBytes: 1 << 20, log: pino({ level: 'silent' }) });
+  const outcome = await runIngestion({
+    repository,
+    inbox,
+    maxObjectBytes: 1 << 20,
+    log: pino({ level: 'silent' }),
+    retention: TEST_RETENTION,
+  });
   assert.ok(outcome.published);
-  const pointer = outcome.pointer as SegmentPointer;
-  await damage(pointer);
-  return pointer;
-}
-
-async function segmentBytes(pointer: SegmentPointer): Promise<Buffer> {
-  return (await repository.store.get(pointer.segment.key))?.body as Buffer;
+  // The version a replica finds: the run's, or the merge of segments the policy published after it.
+  const pointer = outcome.merge?.pointer ?? outcome.pointer;
+  return [pointer, await damage(pointer)];
 }
 
 async function servingVersion(): Promise<string> {
   return ((await (await fetch(`${api.base}/readyz`)).json()) as { version: string }).version;
 }
 
-const cases: [string, string, (p: SegmentPointer) => Promise<void>][] = [
+/** The segment the version added: the one a replica holding the previous version reads. */
+async function newestSegment(pointer: VersionPointer): Promise<SegmentRef> {
+  const manifest = await repository.readManifest(pointer.manifest);
+  return manifest.deltas[manifest.deltas.length - 1] ?? manifest.base;
+}
+
+/** Rewrites an object, returning how to put the original back. */
+async function overwrite(key: string, bytes: Buffer): Promise<() => Promise<void>> {
+  const original = (await repository.store.get(key))?.body as Buffer;
+  await repository.store.put(key, bytes);
+  return async () => void (await repository.store.put(key, original));
+}
+
+/** Points at a manifest rewritten by `change`, stored under its own name. */
+async function repoint(pointer: VersionPointer, change: (manifest: Record<string, unknown>) => Record<string, unknown>) {
+  const manifest = change((await repository.readManifest(pointer.manifest)) as unknown as Record<string, unknown>);
+  const bytes = Buffer.from(JSON.stringify(manifest));
+  const key = `catalogue/versions/${String(pointer.sequence).padStart(8, '0')}-altered.json`;
+  await repository.store.put(key, bytes);
+  return overwrite(
+    POINTER_KEY,
+    Buffer.from(JSON.stringify({ ...pointer, manifest: { key, sha256: sha256Hex(bytes), bytes: bytes.length } })),
+  );
+}
+
+const cases: [string, string, (p: VersionPointer) => Promise<() => Promise<void>>][] = [
   [
     'a flipped byte',
     'damaged',
     async (p) => {
-      const bytes = Buffer.from(await segmentBytes(p));
+      const { key } = await newestSegment(p);
+      const bytes = Buffer.from((await repository.store.get(key))?.body as Buffer);
       bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] as number) ^ 0x20;
-      await repository.store.put(p.segment.key, bytes);
+      return overwrite(key, bytes);
     },
   ],
   [
     'a truncated object',
     'damaged',
-    async (p) => void (await repository.store.put(p.segment.key, (await segmentBytes(p)).subarray(0, 1000))),
+    async (p) => {
+      const { key } = await newestSegment(p);
+      return overwrite(key, ((await repository.store.get(key))?.body as Buffer).subarray(0, 1000));
+    },
   ],
   [
     'a checksum the pointer does not name',
     'damaged',
     async (p) =>
-      void (await repository.store.put(
-        POINTER_KEY,
-        Buffer.from(JSON.stringify({ ...p, segment: { ...p.segment, sha256: sha256Hex(Buffer.from('other')) } })),
-      )),
+      overwrite(POINTER_KEY, Buffer.from(JSON.stringify({ ...p, manifest: { ...p.manifest, sha256: sha256Hex(Buffer.from('other')) } }))),
   ],
   [
     'a segment format this release does not read',
     'unknown-format',
-    async (p) =>
-      void (await repository.store.put(POINTER_KEY, Buffer.from(JSON.stringify({ ...p, segment: { ...p.segment, format: 2 } })))),
+    async (p) => repoint(p, (m) => ({ ...m, deltas: (m.deltas as SegmentRef[]).map((d) => ({ ...d, format: 2 })) })),
+  ],
+  [
+    'a manifest format this release does not read',
+    'unknown-format',
+    async (p) => repoint(p, (m) => ({ ...m, format: 'cinedex-manifest/2' })),
   ],
   [
     'a pointer format this release does not read (a newer release published first)',
     'unknown-format',
-    async (p) => void (await repository.store.put(POINTER_KEY, Buffer.from(JSON.stringify({ ...p, format: 'cinedex-pointer/3' })))),
+    async (p) => overwrite(POINTER_KEY, Buffer.from(JSON.stringify({ ...p, format: 'cinedex-pointer/4' }))),
   ],
   [
-    'an object the pointer names that is gone',
+    'an object the manifest names that is gone',
     'missing',
     async (p) =>
-      void (await repository.store.put(
-        POINTER_KEY,
-        Buffer.from(JSON.stringify({ ...p, segment: { ...p.segment, key: 'catalogue/segments/gone.seg' } })),
-      )),
+      repoint(p, (m) => ({ ...m, deltas: (m.deltas as SegmentRef[]).map((d) => ({ ...d, key: 'catalogue/segments/gone.seg' })) })),
   ],
 ];
 
@@ -134,7 +164,7 @@ describe('a replica refuses a snapshot it must not serve and keeps serving the o
     test(what, async () => {
       const serving = await servingVersion();
       const before = logs.length;
-      const refused = await nextVersion(damage);
+      const [refused, undo] = await nextVersion(damage);
       assert.equal(await refresher.refresh(), 'refused');
       assert.equal(await servingVersion(), serving, 'still the previous version');
       const page = await fetch(`${api.base}/v1/movies?limit=3`);
@@ -155,8 +185,8 @@ describe('a replica refuses a snapshot it must not serve and keeps serving the o
       assert.equal(await refresher.refresh(), 'unchanged');
       assert.equal(logs.slice(before).filter((l) => l.msg === 'snapshot refused; still serving the previous data').length, 1);
       // The next good version is served: the replica was never stuck.
-      await repository.store.put(POINTER_KEY, Buffer.from(JSON.stringify(refused)));
-      const good = await nextVersion(async () => {});
+      await undo();
+      const [good] = await nextVersion(async () => async () => {});
       assert.equal(await refresher.refresh(), 'swapped');
       assert.equal(await servingVersion(), good.version);
     });

@@ -12,7 +12,7 @@ import { searchMovies } from '../../src/engine/search.js';
 import { SnapshotError } from '../../src/errors/errors.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import { decodeSegment, encodeSegment, SEGMENT_FORMAT } from '../../src/snapshot/segment-codec.js';
-import type { SegmentPointer } from '../../src/snapshot/snapshot.js';
+import type { SegmentRef } from '../../src/snapshot/manifest.js';
 import { FolderStore } from '../../src/store/folder-store.js';
 import { arbitraryCatalogue, arbitraryRequest } from '../support/arbitrary-catalogue.js';
 import type { ReferenceRequest } from '../support/reference-engine.js';
@@ -127,16 +127,8 @@ test("a refused segment keeps what refused it as the cause: the JSON parser's er
   const sha256 = createHash('sha256')
     .update(broken.subarray(0, broken.length - 32))
     .digest('hex');
-  const pointer: SegmentPointer = {
-    format: 'cinedex-pointer/2',
-    version: '1-broken',
-    sequence: 1,
-    movies: 1,
-    createdAt: new Date(0).toISOString(),
-    state: { key: 'catalogue/state/unused.ndjson.gz', sha256: '0'.repeat(64), bytes: 0 },
-    segment: { key, sha256, bytes: broken.length, format: SEGMENT_FORMAT },
-  };
-  await assert.rejects(repository.loadSegment(pointer), (e: unknown) => {
+  const ref: SegmentRef = { key, sha256, bytes: broken.length, format: SEGMENT_FORMAT, sequence: 1, movies: 1, deletes: 0 };
+  await assert.rejects(repository.loadSegment(ref), (e: unknown) => {
     assert.ok(e instanceof SnapshotError);
     assert.match(e.message, /^segment catalogue\/segments\/broken\.seg: segment header is not valid JSON/);
     assert.equal(e.reason, 'damaged');

@@ -3,18 +3,18 @@ import assert from 'node:assert/strict';
 import { movieId } from '../../src/catalogue/id.js';
 import { MergeState } from '../../src/merge/merge-state.js';
 import { encodeSnapshot, sha256Hex } from '../../src/snapshot/state-codec.js';
-import { loadDataset } from '../../src/snapshot/load-dataset.js';
+import { DatasetLoader } from '../../src/snapshot/load-dataset.js';
 import { POINTER_KEY, type LegacyPointer } from '../../src/snapshot/snapshot.js';
-import { seededFolder, silent } from '../support/catalogue-store.js';
+import { seededFolder, silent, TEST_RETENTION } from '../support/catalogue-store.js';
 import { seedIndex } from '../support/seed-index.js';
 import { runIngestion } from '../../src/ingest/ingestion.js';
 
 /**
  * A store the previous release left behind: a format-1 pointer naming one NDJSON snapshot with the
- * audit inline. This release serves it as it is, and its next ingestion run moves it to format 2
+ * audit inline. This release serves it as it is, and its next ingestion run converts it to format 3
  * without losing a line of history.
  */
-test('a format-1 snapshot is served as is; the next run publishes format 2 and keeps its history', async () => {
+test('a format-1 snapshot is served as is; the next run converts it to format 3 and keeps its history', async () => {
   const movies = seedIndex().movies.slice(0, 300);
   const s = await seededFolder(movies);
   const alpha = movies[10]!;
@@ -58,7 +58,7 @@ test('a format-1 snapshot is served as is; the next run publishes format 2 and k
   };
   await s.repository.store.put(POINTER_KEY, Buffer.from(JSON.stringify(pointer)));
 
-  const served = await loadDataset(s.repository, pointer);
+  const served = await new DatasetLoader(s.repository).load(pointer);
   assert.equal(served.index.size, movies.length);
   assert.deepEqual(
     (await served.history(id)).map((h) => [h.field, h.old, h.object]),
@@ -66,17 +66,24 @@ test('a format-1 snapshot is served as is; the next run publishes format 2 and k
   );
 
   s.drop('acme/new.json', [{ title: alpha.title, year: alpha.year, cast: ['B'] }], 1_700_000_000);
-  const outcome = await runIngestion({ repository: s.repository, inbox: s.inbox, maxObjectBytes: 1 << 20, log: silent });
+  const outcome = await runIngestion({
+    repository: s.repository,
+    inbox: s.inbox,
+    maxObjectBytes: 1 << 20,
+    log: silent,
+    retention: TEST_RETENTION,
+  });
   assert.ok(outcome.published);
-  assert.equal(outcome.pointer.format, 'cinedex-pointer/2');
-  const upgraded = await loadDataset(s.repository, outcome.pointer);
+  assert.equal(outcome.pointer.format, 'cinedex-pointer/3');
+  assert.equal(outcome.pointer.sequence, 4, 'the conversion is a version of its own (3), the run the next (4)');
+  const upgraded = await new DatasetLoader(s.repository).load(outcome.pointer);
   assert.deepEqual(
     (await upgraded.history(id)).map((h) => [h.field, h.old, h.new, h.object]),
     [
       ['cast', alpha.cast, ['B'], 'acme/new.json'],
       ['cast', ['A'], alpha.cast, 'acme/old.json'],
     ],
-    'the old history moved into the audit buckets, the new change on top',
+    'the old history moved into the state buckets, the new change on top',
   );
   assert.deepEqual(await upgraded.history(movieId('No Such Movie', 1900)), []);
 });

@@ -4,8 +4,13 @@ import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { runIngestion, type IngestOutcome } from '../../src/ingest/ingestion.js';
+import type { MergePolicy } from '../../src/ingest/merge-segments.js';
 import { MergeState } from '../../src/merge/merge-state.js';
+import type { Retention } from '../../src/snapshot/collect-garbage.js';
+import { EMPTY_LEDGER } from '../../src/snapshot/inbox-ledger.js';
+import { DatasetLoader } from '../../src/snapshot/load-dataset.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
+import { writeWholeCatalogue } from '../../src/snapshot/write-version.js';
 import { FolderStore } from '../../src/store/folder-store.js';
 
 export const silent = pino({ level: 'silent' });
@@ -17,12 +22,7 @@ export async function seededFolder(movies: readonly Movie[]) {
   const inboxDir = join(root, 'inbox');
   mkdirSync(inboxDir, { recursive: true });
   const inbox = new FolderStore(inboxDir);
-  await repository.publish(
-    { sequence: 1, basedOn: null, entries: [...MergeState.fromMovies(movies).allEntries()], ledger: [], runs: [] },
-    [],
-    null,
-    new Date(),
-  );
+  await publishCatalogue(repository, movies);
   return {
     root,
     repository,
@@ -35,14 +35,31 @@ export async function seededFolder(movies: readonly Movie[]) {
       writeFileSync(path, typeof content === 'string' || Buffer.isBuffer(content) ? content : JSON.stringify(content));
       utimesSync(path, mtimeSeconds, mtimeSeconds);
     },
-    ingest(maxObjectBytes = 1024 * 1024): Promise<IngestOutcome> {
-      return runIngestion({ repository, inbox, maxObjectBytes, log: silent });
+    ingest(maxObjectBytes = 1024 * 1024, retention: Retention = TEST_RETENTION, mergePolicy?: MergePolicy): Promise<IngestOutcome> {
+      return runIngestion({ repository, inbox, maxObjectBytes, log: silent, retention, ...(mergePolicy ? { mergePolicy } : {}) });
     },
-    async movies(): Promise<Movie[]> {
-      const current = await repository.current();
-      if (!current) throw new Error('no snapshot');
-      const snapshot = await repository.loadState(current.pointer);
-      return snapshot.entries.filter((e) => !e.deleted).map((e) => ({ ...e.values, id: e.id }));
+    movies(): Promise<Movie[]> {
+      return servedMovies(repository);
     },
   };
+}
+
+/** Retention for tests: the defaults' shape, with no grace, so collection is visible at once. */
+export const TEST_RETENTION: Retention = { keep: 3, graceMs: 0 };
+
+/** Publishes `movies` as a store's first version, as `cinedex seed` does. */
+export async function publishCatalogue(repository: SnapshotRepository, movies: readonly Movie[]) {
+  const entries = [...MergeState.fromMovies(movies).allEntries()].map((entry) => ({ ...entry, history: [] }));
+  const manifest = await writeWholeCatalogue(repository, { sequence: 1, entries, ledger: EMPTY_LEDGER, lastRun: null });
+  return repository.publish(manifest, null, new Date(), { objects: 0, bytes: 0, collected: { objects: 0, bytes: 0 } });
+}
+
+/** The movies the current version serves, as a replica loads them, in catalogue order. */
+export async function servedMovies(repository: SnapshotRepository): Promise<Movie[]> {
+  const current = await repository.current();
+  if (!current) throw new Error('no snapshot');
+  const { index } = await new DatasetLoader(repository).load(current.pointer);
+  const out: Movie[] = [];
+  for (let rank = 0; rank < index.size; rank++) out.push(index.movie(rank));
+  return out;
 }

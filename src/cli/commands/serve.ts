@@ -10,6 +10,7 @@ import { ThreadedIngester } from '../../ingest/threaded-ingester.js';
 import { IngestScheduler } from '../../ingest/scheduler.js';
 import { LiveCatalogue } from '../../live/live-catalogue.js';
 import { SnapshotRefresher } from '../../live/refresher.js';
+import { registerDataMetrics } from '../../live/data-metrics.js';
 import { registerRefreshMetrics } from '../../live/refresh-metrics.js';
 import { isStopMessage, leaveCluster, Supervisor } from '../../runtime/cluster.js';
 import { Drain } from '../../runtime/drain.js';
@@ -35,6 +36,7 @@ async function startServing(config: Config, stores: CatalogueStores, log: Logger
   const refresher = new SnapshotRefresher(stores.repository, live, log, config.warmDeadlineSeconds);
   const registry = new Registry();
   registerRefreshMetrics(registry, refresher);
+  registerDataMetrics(registry, live);
   const ingester = standalone ? new ThreadedIngester(config) : undefined;
   const scheduler = ingester
     ? new IngestScheduler(

@@ -53,6 +53,7 @@ export function operationsRoutes(app: FastifyInstance, ctx: RouteContext): void 
               })),
             }
           : null,
+        ...(dataset.segments ? { segments: dataset.segments } : {}),
         ...ctx.status(),
       }),
     );

@@ -1,0 +1,201 @@
+/**
+ * Ingestion that costs what changed (`npm run bench:deltas`): per catalogue size, `cinedex seed`, then
+ * with a replica serving, a one-record run and a 10,000-record run (wall time and peak RSS of the
+ * `cinedex ingest` process, and how long after it the replica serves the new version), the store's
+ * bytes; then, at the first size, many one-record runs in this process with the default retention and
+ * a simulated file every 3 s, and the store's bytes against one full version.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
+import { runIngestion } from '../../src/ingest/ingestion.js';
+import { SnapshotRepository } from '../../src/snapshot/repository.js';
+import type { VersionPointer } from '../../src/snapshot/snapshot.js';
+import { FolderStore } from '../../src/store/folder-store.js';
+import { catalogueFile, catalogueSize, catalogueView, sizeLabel, type CatalogueSize } from '../lib/generate-catalogue.js';
+import { fmt, machine, table } from '../lib/markdown.js';
+import { readMemory } from '../lib/proc.js';
+import { runCommand, type CommandRun } from '../lib/run-command.js';
+import { runIfMain } from '../lib/script.js';
+import { startServe } from '../lib/servers.js';
+import { list, number, setting } from '../lib/settings.js';
+import { updateFiles } from '../lib/update-mix.js';
+import { mib } from '../scale/report.js';
+import { catalogueBytes } from '../scale/store-bytes.js';
+
+export const DELTAS_VARIABLES = [
+  setting(
+    'BENCH_DELTAS_SIZES',
+    list(catalogueSize),
+    'seed,1000000',
+    'the catalogue sizes, one row each: `seed`, `2023` or a number of movies',
+  ),
+  setting(
+    'BENCH_DELTAS_RUNS',
+    number({ min: 0, integer: true }),
+    '1000',
+    'one-record runs, a simulated 3 s apart, before the store is weighed (first size only)',
+  ),
+] as const;
+
+interface Row {
+  readonly label: string;
+  readonly movies: number;
+  readonly seed: CommandRun;
+  readonly readySeconds: number;
+  readonly readyRssBytes: number;
+  readonly one: CommandRun;
+  readonly oneLiveSeconds: number;
+  readonly tenThousand: CommandRun;
+  readonly tenThousandLiveSeconds: number;
+  readonly rssAfterBytes: number;
+  readonly storeBytes: number;
+}
+
+async function measure(size: CatalogueSize): Promise<Row> {
+  const label = sizeLabel(size);
+  const dir = mkdtempSync(join(tmpdir(), 'cinedex-deltas-'));
+  try {
+    const file = await catalogueFile(size, dir);
+    const catalogue = catalogueView(size);
+    const inbox = join(dir, 'inbox');
+    const env = {
+      MOVIES_SEED: file,
+      MOVIES_STORE: join(dir, 'store'),
+      MOVIES_INBOX: inbox,
+      MOVIES_DATA_DIR: join(dir, 'data'),
+      LOG_LEVEL: 'warn',
+    };
+    console.log(`  deltas ${label}: cinedex seed…`);
+    const seed = await runCommand('seed', env);
+    const serving = await startServe({
+      env: { ...env, MOVIES_INGEST_INTERVAL: '0', MOVIES_REFRESH_INTERVAL: '0.05', MOVIES_WARM_QUERIES: '0' },
+      keepOutput: true,
+      readyTimeoutMs: 900_000,
+    });
+    try {
+      const readyRssBytes = readMemory(serving.pid)?.rssBytes ?? NaN;
+      const run = async (records: number, round: number): Promise<[CommandRun, number]> => {
+        mkdirSync(join(inbox, 'bench'), { recursive: true });
+        updateFiles(catalogue, records, round).forEach((text, part) => writeFileSync(join(inbox, 'bench', `r${round}-${part}.json`), text));
+        const before = (await serving.status()).version;
+        const ingest = await runCommand('ingest', env);
+        const published = performance.now();
+        while ((await serving.status()).version === before) await sleep(5);
+        return [ingest, (performance.now() - published) / 1000];
+      };
+      console.log(`  deltas ${label}: a one-record run…`);
+      const [one, oneLiveSeconds] = await run(1, 1);
+      console.log(`  deltas ${label}: a 10,000-record run…`);
+      const [tenThousand, tenThousandLiveSeconds] = await run(10_000, 2);
+      return {
+        label,
+        movies: (await serving.status()).movies,
+        seed,
+        readySeconds: serving.readySeconds,
+        readyRssBytes,
+        one,
+        oneLiveSeconds,
+        tenThousand,
+        tenThousandLiveSeconds,
+        rssAfterBytes: readMemory(serving.pid)?.rssBytes ?? NaN,
+        storeBytes: catalogueBytes(env.MOVIES_STORE).bytes,
+      };
+    } finally {
+      await serving.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Many one-record runs with the default retention: what the store holds after them, against one version. */
+async function storeAfterRuns(size: CatalogueSize, runs: number): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'cinedex-deltas-runs-'));
+  try {
+    const env = {
+      MOVIES_SEED: await catalogueFile(size, dir),
+      MOVIES_STORE: join(dir, 'store'),
+      MOVIES_INBOX: join(dir, 'inbox'),
+      LOG_LEVEL: 'warn',
+    };
+    await runCommand('seed', env);
+    const oneVersion = catalogueBytes(env.MOVIES_STORE).bytes;
+    const repository = new SnapshotRepository(new FolderStore(env.MOVIES_STORE));
+    const inbox = new FolderStore(env.MOVIES_INBOX);
+    const catalogue = catalogueView(size);
+    const start = Date.now();
+    const seconds: number[] = [];
+    let last: VersionPointer | undefined;
+    for (let i = 0; i < runs; i++) {
+      await inbox.put(`bench/one-${i}.json`, Buffer.from(updateFiles(catalogue, 1, 1000 + i)[0] as string));
+      const t = performance.now();
+      const outcome = await runIngestion({
+        repository,
+        inbox,
+        maxObjectBytes: 64 * 2 ** 20,
+        log: pino({ level: 'warn' }),
+        retention: { keep: 3, graceMs: 300_000 },
+        now: () => new Date(start + i * 3000),
+      });
+      seconds.push((performance.now() - t) / 1000);
+      if (outcome.published) last = outcome.merge?.pointer ?? outcome.pointer;
+    }
+    const after = catalogueBytes(env.MOVIES_STORE).bytes;
+    seconds.sort((a, b) => a - b);
+    return (
+      `${runs} one-record runs at ${sizeLabel(size)}, a simulated 3 s apart, default retention (3 versions, 300 s grace): ` +
+      `the store holds ${mib(after)} MiB against ${mib(oneVersion)} MiB for the seeded version (${fmt(after / oneVersion, 2)}×), ` +
+      `${last?.store.objects ?? '?'} objects; a run takes ${fmt(seconds[seconds.length >> 1]! * 1000, 0)} ms at the median, ` +
+      `${fmt(seconds[Math.floor(seconds.length * 0.99)]! * 1000, 0)} ms at p99.`
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchDeltas(): Promise<string> {
+  const [sizesSetting, runsSetting] = DELTAS_VARIABLES;
+  const sizes = sizesSetting.read();
+  const rows: Row[] = [];
+  for (const size of sizes) rows.push(await measure(size));
+  const runs = runsSetting.read();
+  const store = runs > 0 && sizes[0] !== undefined ? await storeAfterRuns(sizes[0], runs) : '';
+  const s = (x: number) => fmt(x, 2);
+  return [
+    `Measured on ${machine()}.`,
+    '',
+    table(
+      [
+        'catalogue',
+        'movies',
+        'seed s / peak MiB',
+        'ready s / RSS MiB',
+        '1-record run s / peak MiB',
+        'live after s',
+        '10k-record run s / peak MiB',
+        'live after s',
+        'replica RSS after MiB',
+        'store MiB',
+      ],
+      rows.map((r) => [
+        r.label,
+        r.movies.toLocaleString('en'),
+        `${s(r.seed.seconds)} / ${mib(r.seed.peakRssBytes)}`,
+        `${s(r.readySeconds)} / ${mib(r.readyRssBytes)}`,
+        `${s(r.one.seconds)} / ${mib(r.one.peakRssBytes)}`,
+        s(r.oneLiveSeconds),
+        `${s(r.tenThousand.seconds)} / ${mib(r.tenThousand.peakRssBytes)}`,
+        s(r.tenThousandLiveSeconds),
+        mib(r.rssAfterBytes),
+        mib(r.storeBytes),
+      ]),
+    ),
+    '',
+    store,
+  ].join('\n');
+}
+
+runIfMain(import.meta.url, benchDeltas);

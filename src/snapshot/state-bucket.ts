@@ -1,0 +1,155 @@
+import type { MovieEntry } from '../merge/merge-state.js';
+import type { HistoryEntry } from './audit.js';
+import { SnapshotError } from '../errors/errors.js';
+
+/**
+ * The merge state is kept in STATE_BUCKETS objects by the first byte of the movie id (ids are uniformly
+ * spread), so a run reads and writes the buckets its records touch, not the catalogue. A bucket is
+ * NDJSON, one entry per line in id order, and deliberately not compressed: a run rewrites a bucket by
+ * copying the lines it did not touch byte for byte and encoding only the entries it changed, so its
+ * cost is a copy of the bucket plus the work on the records it applies (gzip would make every
+ * rewrite a full decompress and recompress, 5-10 times the copy at a million movies).
+ *
+ * An entry carries the movie's whole history (the audit) beside its values: complete, read with the
+ * movie, and rewritten only when the movie changes.
+ */
+export const STATE_BUCKETS = 256;
+
+export interface StateEntry extends MovieEntry {
+  /**
+   * The ids of the other movies sharing this entry's key (the seed holds a few such pairs), on the
+   * first one only (occurrence 0, whose id is the key's hash): a record for the key applies to all
+   * of them, and this is how a run finds the buckets they live in.
+   */
+  siblings?: string[];
+  /** Every change to the movie, oldest first. */
+  history: HistoryEntry[];
+}
+
+export function stateBucketOf(id: string): number {
+  return parseInt(id.slice(0, 2), 16);
+}
+
+/** Every line starts with the entry's id: `{"id":"0123456789abcdef"`. */
+const ID_START = 7;
+const ID_END = ID_START + 16;
+const LINE_PREFIX = Buffer.from('{"id":"');
+const NEWLINE = 0x0a;
+
+/**
+ * A bucket's bytes with an index of its lines: an entry is parsed only when asked for, and
+ * `rewrite` copies every other line as it was.
+ */
+export class StateBucket {
+  private constructor(
+    private readonly bytes: Buffer,
+    /** Each line's id, ascending, and where it starts; starts has one more element, the end. */
+    private readonly lineIds: readonly string[],
+    private readonly lineStarts: readonly number[],
+  ) {}
+
+  static readonly EMPTY = new StateBucket(Buffer.alloc(0), [], [0]);
+
+  /** Indexes the lines; refuses (SnapshotError) bytes that are not a bucket's. */
+  static read(bytes: Buffer, name = 'state bucket'): StateBucket {
+    const ids: string[] = [];
+    const starts: number[] = [];
+    let at = 0;
+    while (at < bytes.length) {
+      const end = bytes.indexOf(NEWLINE, at);
+      if (end === -1) throw new SnapshotError(`${name} does not end with a newline: it is truncated`);
+      if (end - at < ID_END + 1 || bytes.compare(LINE_PREFIX, 0, LINE_PREFIX.length, at, at + LINE_PREFIX.length) !== 0) {
+        throw new SnapshotError(`${name} line ${ids.length + 1} does not start with an entry id`);
+      }
+      const id = bytes.toString('latin1', at + ID_START, at + ID_END);
+      const previous = ids[ids.length - 1];
+      if (previous !== undefined && previous >= id) throw new SnapshotError(`${name} is not in id order at line ${ids.length + 1}`);
+      ids.push(id);
+      starts.push(at);
+      at = end + 1;
+    }
+    starts.push(bytes.length);
+    return new StateBucket(bytes, ids, starts);
+  }
+
+  get size(): number {
+    return this.lineIds.length;
+  }
+
+  get byteLength(): number {
+    return this.bytes.length;
+  }
+
+  /** The entry with this id, parsed, or undefined. */
+  entry(id: string): StateEntry | undefined {
+    const line = this.lineOf(id);
+    if (line < 0) return undefined;
+    const text = this.bytes.toString('utf8', this.lineStarts[line], (this.lineStarts[line + 1] as number) - 1);
+    try {
+      return JSON.parse(text) as StateEntry;
+    } catch (error) {
+      throw new SnapshotError(`state entry ${id} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+
+  /** Every entry, parsed: for conversions and tests, not for runs. */
+  *entries(): Generator<StateEntry> {
+    for (const id of this.lineIds) yield this.entry(id) as StateEntry;
+  }
+
+  /**
+   * The bucket with `changed` entries written over (or added beside) its own, in id order: every
+   * other line is copied as it is.
+   */
+  rewrite(changed: readonly StateEntry[]): Buffer {
+    const sorted = [...changed].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const parts: Buffer[] = [];
+    let line = 0;
+    const copyUpTo = (end: number) => {
+      if (end > line) parts.push(this.bytes.subarray(this.lineStarts[line], this.lineStarts[end]));
+    };
+    for (const entry of sorted) {
+      const at = this.insertionPoint(entry.id);
+      copyUpTo(at);
+      parts.push(Buffer.from(encodeStateEntry(entry) + '\n'));
+      line = at < this.lineIds.length && this.lineIds[at] === entry.id ? at + 1 : at;
+    }
+    copyUpTo(this.lineIds.length);
+    return Buffer.concat(parts);
+  }
+
+  private lineOf(id: string): number {
+    const at = this.insertionPoint(id);
+    return at < this.lineIds.length && this.lineIds[at] === id ? at : -1;
+  }
+
+  /** The first line whose id is not below `id`. */
+  private insertionPoint(id: string): number {
+    let lo = 0;
+    let hi = this.lineIds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.lineIds[mid] as string) < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** A fixed member order (id first: the line index reads it without parsing), so equal entries are equal bytes. */
+export function encodeStateEntry(entry: StateEntry): string {
+  return JSON.stringify({
+    id: entry.id,
+    key: entry.key,
+    values: entry.values,
+    deleted: entry.deleted,
+    stamps: entry.stamps,
+    ...(entry.siblings && entry.siblings.length > 0 ? { siblings: entry.siblings } : {}),
+    history: entry.history,
+  });
+}
+
+/** A whole bucket from entries in any order (seeding, conversions). */
+export function encodeStateBucket(entries: readonly StateEntry[]): Buffer {
+  return StateBucket.EMPTY.rewrite(entries);
+}

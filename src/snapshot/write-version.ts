@@ -1,0 +1,82 @@
+import { idOfKey } from '../catalogue/id.js';
+import type { Movie } from '../catalogue/movie.js';
+import type { InboxLedger } from './inbox-ledger.js';
+import { MANIFEST_FORMAT, type LastRun, type Manifest, type SegmentRef } from './manifest.js';
+import type { SnapshotRepository } from './repository.js';
+import { encodeStateBucket, STATE_BUCKETS, stateBucketOf, type StateEntry } from './state-bucket.js';
+
+export interface WholeCatalogue {
+  readonly sequence: number;
+  /** Every entry, deleted ones included (their stamps keep older updates from resurrecting them). */
+  readonly entries: readonly StateEntry[];
+  /** A base segment already holding exactly the live entries (a converted store's); built when absent. */
+  readonly base?: SegmentRef;
+  readonly ledger: InboxLedger;
+  readonly lastRun: LastRun | null;
+}
+
+/**
+ * Writes a whole catalogue as a version's objects (every state bucket and the base segment) and
+ * returns its manifest, unpublished: the seed's first version and a store's conversion from an
+ * older format. Ingestion runs write only what they change instead.
+ */
+export async function writeWholeCatalogue(repository: SnapshotRepository, catalogue: WholeCatalogue): Promise<Manifest> {
+  const { sequence } = catalogue;
+  const entries = withSiblings(catalogue.entries);
+  const buckets: StateEntry[][] = Array.from({ length: STATE_BUCKETS }, () => []);
+  for (const entry of entries) (buckets[stateBucketOf(entry.id)] as StateEntry[]).push(entry);
+  const state = await inBatches(buckets, (list, n) =>
+    list.length === 0 ? Promise.resolve(null) : repository.writeStateBucket(sequence, n, encodeStateBucket(list)),
+  );
+  const movies: Movie[] = [];
+  for (const entry of entries) if (!entry.deleted) movies.push({ ...entry.values, id: entry.id });
+  const base = catalogue.base ?? (await repository.writeSegment(movies, { kind: 'base', sequence, deletes: [] }));
+  return {
+    format: MANIFEST_FORMAT,
+    sequence,
+    previous: null,
+    movies: movies.length,
+    base,
+    deltas: [],
+    state,
+    ledger: catalogue.ledger,
+    lastRun: catalogue.lastRun,
+    lastCompaction: null,
+  };
+}
+
+/**
+ * Entries sharing a merge key (the seed has a few) are found from the first one's id, the key's
+ * hash: it lists the others as siblings, so a run touching the key reads all of them.
+ */
+function withSiblings(entries: readonly StateEntry[]): StateEntry[] {
+  const byKey = new Map<string, StateEntry[]>();
+  for (const entry of entries) {
+    const list = byKey.get(entry.key);
+    if (list) list.push(entry);
+    else byKey.set(entry.key, [entry]);
+  }
+  const out: StateEntry[] = [];
+  for (const [key, group] of byKey) {
+    if (group.length === 1) {
+      out.push(group[0] as StateEntry);
+      continue;
+    }
+    const primary = idOfKey(key);
+    const siblings = group.map((e) => e.id).filter((id) => id !== primary);
+    for (const entry of group) out.push(entry.id === primary ? { ...entry, siblings: siblings.sort() } : entry);
+  }
+  return out;
+}
+
+/** Writes overlap a few at a time: each one waits for its fsync (folder) or its round trip (S3). */
+export const WRITES_IN_FLIGHT = 16;
+
+/** `write` over every item, WRITES_IN_FLIGHT at a time, results in order. */
+export async function inBatches<T, R>(items: readonly T[], write: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let at = 0; at < items.length; at += WRITES_IN_FLIGHT) {
+    out.push(...(await Promise.all(items.slice(at, at + WRITES_IN_FLIGHT).map((item, i) => write(item, at + i)))));
+  }
+  return out;
+}
