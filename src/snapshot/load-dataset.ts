@@ -1,5 +1,6 @@
 import type { Movie } from '../catalogue/movie.js';
 import { CatalogueIndex } from '../engine/catalogue-index.js';
+import { SegmentIndex } from '../engine/segment-index.js';
 import { auditRecord, bucketOf, historyOf, type AuditRecord, type HistoryEntry } from './audit.js';
 import type { Dataset } from './catalogue-reader.js';
 import type { SnapshotRepository } from './repository.js';
@@ -31,7 +32,7 @@ export async function loadDataset(repository: SnapshotRepository, pointer: Point
       }
       return historyOf(await records, id);
     };
-    const dataset = { index: new CatalogueIndex(index), pointer, history };
+    const dataset = { index: CatalogueIndex.of(pointer.version, [{ index: new SegmentIndex(index), deletes: [] }]), pointer, history };
     return meta.lastRun ? { ...dataset, lastRun: meta.lastRun } : dataset;
   }
   const snapshot = await repository.loadState(pointer);
