@@ -1,6 +1,7 @@
 import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
 import { bitmap, hasBit, setBit } from './bits.js';
-import type { RankCheck } from './plan.js';
+import { and, range, type DocSet } from './doc-set.js';
+import { candidateSet, type Plan, type RankCheck } from './plan.js';
 import type { SegmentIndex } from './segment-index.js';
 import { uniqueSorted } from './sorted.js';
 
@@ -61,4 +62,14 @@ export function liveCheck(segment: LiveSegment, check: RankCheck): RankCheck {
   const dead = segment.deadBits;
   if (dead === undefined) return check;
   return check === undefined ? (rank) => !hasBit(dead, rank) : (rank) => !hasBit(dead, rank) && check(rank);
+}
+
+/**
+ * A segment's candidates for a plan, within the segment's ranks: a plan without a filter stands for
+ * every rank (an open range), which only a check-free count may read as a whole, and a superseded
+ * movie makes a check.
+ */
+export function liveCandidates(segment: LiveSegment, plan: Plan): DocSet {
+  const candidates = candidateSet(plan);
+  return segment.deadBits === undefined ? candidates : and([candidates, range(0, segment.index.size)]);
 }

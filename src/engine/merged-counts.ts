@@ -4,8 +4,8 @@ import type { DocSet } from './doc-set.js';
 import { busiestFirst, busiestInOrder, countMatches, facetGroups, kthLargest, type Counts, type FacetGroup } from './facets.js';
 import { postingsLength, postingsOf, type Ragged, type StringTable, type TermTable } from './index-data.js';
 import { MAX_FACET_LIMIT } from './limits.js';
-import { liveCheck, type LiveSegment } from './live-segments.js';
-import { candidateSet, planQuery, verifier, type Plan, type RankCheck } from './plan.js';
+import { liveCandidates, liveCheck, type LiveSegment } from './live-segments.js';
+import { planQuery, verifier, type Plan, type RankCheck } from './plan.js';
 import type { FacetName, Facets, FacetValue, MovieQuery, SearchRequest } from './search-request.js';
 import type { GenreCount, SegmentIndex } from './segment-index.js';
 import { compareCodePoints, lookup, stringAt, tableSize } from './string-table.js';
@@ -95,7 +95,7 @@ export class MergedCounts {
     const out = emptyTally(names);
     parts.forEach(({ segment, plan, candidates, check }, s) => {
       const own = key === 'none' ? plan : planQuery(segment.index, query, key, plan.words);
-      const set = key === 'none' ? candidates : candidateSet(own);
+      const set = key === 'none' ? candidates : liveCandidates(segment, own);
       const ownCheck = key === 'none' ? check : liveCheck(segment, verifier(segment.index, own));
       this.add(out, s, countMatches(segment.index, set, ownCheck, names, own));
     });

@@ -1,6 +1,6 @@
 import { normaliseText } from '../catalogue/normalise.js';
 import type { CatalogueIndex } from './catalogue-index.js';
-import { liveCheck } from './live-segments.js';
+import { liveCandidates, liveCheck } from './live-segments.js';
 import type { SegmentSearch } from './merged-counts.js';
 import { mergePages } from './page-merge.js';
 import type { SegmentIndex } from './segment-index.js';
@@ -54,7 +54,7 @@ function searchSegment(index: SegmentIndex, request: SearchRequest): Page {
 function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page {
   const parts: SegmentSearch[] = catalogue.segments.map((segment) => {
     const plan = planQuery(segment.index, request.query);
-    return { segment, plan, candidates: candidateSet(plan), check: liveCheck(segment, verifier(segment.index, plan)) };
+    return { segment, plan, candidates: liveCandidates(segment, plan), check: liveCheck(segment, verifier(segment.index, plan)) };
   });
   const pages = parts.map(({ segment, plan, candidates, check }) => ({
     segment,
