@@ -8,7 +8,7 @@ import type { After, Page, SearchRequest } from '../../src/engine/search-request
 import { searchMovies } from '../../src/engine/search.js';
 import { SegmentIndex } from '../../src/engine/segment-index.js';
 import { arbitraryRequest, CAST, catalogueOfSize, GENRES } from '../support/arbitrary-catalogue.js';
-import type { ReferenceRequest } from '../support/reference-engine.js';
+import { referenceWords, type ReferenceRequest } from '../support/reference-engine.js';
 import { toSearch } from '../support/search-request.js';
 import { seedIndex } from '../support/seed-index.js';
 
@@ -153,11 +153,13 @@ test('a base plus deltas (adds, updates, deletes, resurrections) answers every r
           fc.array(arbitraryRequest(h.pool), { minLength: 1, maxLength: 4 }),
           // Requests with no filter at all read the segments' precomputed counts and every rank: one each run.
           fc.constantFrom(...SORTS),
+          // And a word of a title, by relevance: ties on the key across segments fall to the catalogue order.
+          fc.constantFrom(...h.pool.flatMap((m) => referenceWords(m.title).slice(0, 1))),
           fc.integer({ min: 1, max: 6 }),
           fc.integer({ min: 1, max: 6 }),
         ),
       ),
-      ([h, requests, unfiltered, limit, facetLimit]) => {
+      ([h, requests, unfiltered, word, limit, facetLimit]) => {
         const v = versions(h).at(-1) as Version;
         assert.equal(v.catalogue.size, v.reference.size);
         assert.deepEqual(v.catalogue.genreCounts, v.reference.genreCounts);
@@ -167,7 +169,11 @@ test('a base plus deltas (adds, updates, deletes, resurrections) answers every r
           assert.equal(rank === undefined, want === undefined, `rankOf ${movie.id}`);
           if (rank !== undefined) assert.equal(v.catalogue.movieJson(rank), v.reference.movieJson(want as number));
         }
-        for (const r of [...requests, { cast: [], genres: [], sort: unfiltered }]) {
+        const own: ReferenceRequest[] = [
+          { cast: [], genres: [], sort: unfiltered },
+          { q: word, cast: [], genres: [], sort: 'relevance' },
+        ];
+        for (const r of [...requests, ...own]) {
           const request = toSearch(r, limit, { ...everything, facet_limit: String(facetLimit) });
           const ids = walkBoth(v, request, 40, JSON.stringify(r));
           assert.equal(new Set(ids).size, ids.length, 'each movie once');
