@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
+import { SegmentIndex } from '../../src/engine/segment-index.js';
 import type { SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { catalogueFromSeed } from '../../src/seed/seed-catalogue.js';
@@ -92,7 +93,10 @@ export interface WorkloadResult {
  * passes left the first timed rounds with ~4 ms stalls in 2 % of the samples).
  */
 export function runWorkloads(served: CatalogueIndex, workloads: readonly Workload[], rounds: number): WorkloadResult[] {
-  const cold = new CatalogueIndex(served.data, { wordCacheBytes: 0 });
+  const cold = CatalogueIndex.of(
+    served.version,
+    served.segments.map(({ index, deletes }) => ({ index: new SegmentIndex(index.data, { wordCacheBytes: 0 }), deletes })),
+  );
   const indexFor = (workload: Workload) => (workload.cold === true ? cold : served);
   for (const workload of workloads) {
     const index = indexFor(workload);

@@ -1,135 +1,116 @@
-import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
 import type { Movie } from '../catalogue/movie.js';
-import { buildIndex } from './build/build-index.js';
-import { postingsLength, type IndexData } from './index-data.js';
-import { WORD_CACHE_BYTES } from './limits.js';
+import { hasBit } from './bits.js';
+import { liveSegments, type LiveSegment, type SegmentEntry } from './live-segments.js';
+import { MergedCounts } from './merged-counts.js';
 import type { Position } from './search-request.js';
-import { findSorted, partitionPoint } from './sorted.js';
-import { stringAt, tableSize } from './string-table.js';
-import { WordPlanner } from './word-plan.js';
+import { SegmentIndex, type GenreCount } from './segment-index.js';
 
-export interface GenreCount {
-  readonly genre: string;
-  readonly count: number;
-}
+export type { GenreCount } from './segment-index.js';
+export type { SegmentEntry } from './live-segments.js';
 
 /**
- * One catalogue version, read through its arrays. Immutable: serving swaps whole indexes, so a
- * request always sees one version and no lock is needed. The same class reads an index just built
- * (buildIndex) and one wrapped over a segment's bytes (snapshot/segment-codec.ts).
+ * One catalogue version: a base segment and the deltas published after it, read as one catalogue.
+ * A movie id in a later segment (a movie, or one of its deletes) supersedes the same id in every
+ * earlier one; what the rest of the code reads (ranks, counts, pages) is the live movies only, as if
+ * one segment had been built from them. Ranks that leave the engine are the version's: a segment's
+ * docBase plus the movie's rank in it. Immutable: serving swaps whole versions, so a request always
+ * sees one version and no lock is needed.
  */
 export class CatalogueIndex {
-  private genreCountsMemo: readonly GenreCount[] | undefined;
-  /** The words of `q` this version has planned, kept for the next queries of the version. */
-  readonly wordPlanner: WordPlanner;
+  /** The only segment, when the version is one segment with nothing superseded: searches take its path unchanged. */
+  readonly single: SegmentIndex | undefined;
+  /** Live movies. */
+  readonly size: number;
+  private countsMemo: MergedCounts | undefined;
 
-  constructor(
-    readonly data: IndexData,
-    options: { readonly wordCacheBytes?: number } = {},
+  private constructor(
+    readonly version: string,
+    readonly segments: readonly LiveSegment[],
   ) {
-    this.wordPlanner = new WordPlanner(data, options.wordCacheBytes ?? WORD_CACHE_BYTES);
+    const only = segments.length === 1 ? segments[0] : undefined;
+    this.single = only !== undefined && only.dead.length === 0 ? only.index : undefined;
+    this.size = segments.reduce((n, s) => n + s.index.size - s.dead.length, 0);
   }
 
-  /** Builds an index in this process: for tests, tools and the ingestion run. */
+  /**
+   * The version made of `segments`, base first, deltas oldest first. The segments are shared, not
+   * copied: a serving process keeps its base loaded across versions, and only which movies are
+   * superseded is worked out again (live-segments.ts), in proportion to the deltas.
+   */
+  static of(version: string, segments: readonly SegmentEntry[]): CatalogueIndex {
+    if (segments.length === 0) throw new RangeError('a catalogue version has at least its base segment');
+    return new CatalogueIndex(version, liveSegments(segments));
+  }
+
+  /** A version of one segment built in this process: for tests and tools. */
   static build(version: string, movies: readonly Movie[]): CatalogueIndex {
-    return new CatalogueIndex(buildIndex(version, movies));
+    return CatalogueIndex.of(version, [{ index: SegmentIndex.build(version, movies), deletes: [] }]);
   }
 
-  get version(): string {
-    return this.data.version;
+  /** Facet counts and display names over every segment, worked out once per version as they are asked for. */
+  get counts(): MergedCounts {
+    this.countsMemo ??= new MergedCounts(this.segments);
+    return this.countsMemo;
   }
 
-  get size(): number {
-    return this.data.size;
+  /** The segment holding a version rank. */
+  segmentOf(rank: number): LiveSegment {
+    const { segments } = this;
+    let s = segments.length - 1;
+    while (s > 0 && (segments[s] as LiveSegment).docBase > rank) s--;
+    return segments[s] as LiveSegment;
   }
 
-  /** A movie's JSON as served: a view of the index's buffer, not a copy. */
+  /** A movie's JSON as served: a view of its segment's buffer, not a copy. */
   movieBytes(rank: number): Uint8Array {
-    const { bytes, offsets } = this.data.movies;
-    return bytes.subarray(offsets[rank], offsets[rank + 1]);
+    const s = this.segmentOf(rank);
+    return s.index.movieBytes(rank - s.docBase);
   }
 
   movieJson(rank: number): string {
-    return stringAt(this.data.movies, rank);
+    const s = this.segmentOf(rank);
+    return s.index.movieJson(rank - s.docBase);
   }
 
   /** The movie itself, parsed: for tests and tools, not the request path. */
   movie(rank: number): Movie {
-    return JSON.parse(this.movieJson(rank)) as Movie;
+    const s = this.segmentOf(rank);
+    return s.index.movie(rank - s.docBase);
   }
 
   idOf(rank: number): string {
-    return hex8(this.data.idHigh[rank] as number) + hex8(this.data.idLow[rank] as number);
+    const s = this.segmentOf(rank);
+    return s.index.idOf(rank - s.docBase);
   }
 
-  /** The movie with this id, or undefined; a string that is not an id has none (parseInt alone would read `ABC…` or `…x` as one). */
+  /** The live movie with this id, or undefined: the newest segment that has the id decides. */
   rankOf(id: string): number | undefined {
-    if (!MOVIE_ID_PATTERN.test(id)) return undefined;
-    const high = parseInt(id.slice(0, 8), 16);
-    const low = parseInt(id.slice(8, 16), 16);
-    const { byId, idHigh, idLow } = this.data;
-    const at = findSorted(0, byId.length, (i) => {
-      const rank = byId[i] as number;
-      return (idHigh[rank] as number) - high || (idLow[rank] as number) - low;
-    });
-    return at < 0 ? undefined : (byId[at] as number);
+    for (let i = this.segments.length - 1; i >= 0; i--) {
+      const s = this.segments[i] as LiveSegment;
+      const rank = s.index.rankOf(id);
+      if (rank === undefined) continue;
+      return s.deadBits !== undefined && hasBit(s.deadBits, rank) ? undefined : s.docBase + rank;
+    }
+    return undefined;
   }
 
   yearOf(rank: number): number {
-    return this.data.years[rank] as number;
+    const s = this.segmentOf(rank);
+    return s.index.yearOf(rank - s.docBase);
   }
 
   titleOf(rank: number): string {
-    return stringAt(this.data.titles, rank);
+    const s = this.segmentOf(rank);
+    return s.index.titleOf(rank - s.docBase);
   }
 
   positionOf(rank: number): Position {
-    return { year: this.yearOf(rank), title: this.titleOf(rank), id: this.idOf(rank) };
+    const s = this.segmentOf(rank);
+    return s.index.positionOf(rank - s.docBase);
   }
 
-  /** Ranks [start, end) of the years from `from` to `to` (inclusive, either open), a contiguous run as years descend. */
-  yearSpan(from = -Infinity, to = Infinity): readonly [number, number] {
-    const { yearValues, yearStarts } = this.data;
-    // yearValues descend: the span runs from the first year <= to through the last year >= from.
-    let first = 0;
-    while (first < yearValues.length && (yearValues[first] as number) > to) first++;
-    let last = first;
-    while (last < yearValues.length && (yearValues[last] as number) >= from) last++;
-    return first >= last ? [0, 0] : [yearStarts[first] as number, yearStarts[last] as number];
-  }
-
-  /**
-   * The first rank strictly after a keyset position in catalogue order (year descending, title by
-   * UTF-16 units, id); the position need not name an existing movie.
-   */
-  rankAfter(position: Position): number {
-    const [start, end] = this.yearSpan(position.year, position.year);
-    if (start === end) {
-      // No movie of that year: every movie of a later year comes before it.
-      const [laterStart, laterEnd] = this.yearSpan(position.year + 1, Infinity);
-      return laterStart === laterEnd ? 0 : laterEnd;
-    }
-    // Within a year, ranks are in title then id order: the first one after the position.
-    return partitionPoint(start, end, (rank) => {
-      const title = this.titleOf(rank);
-      return title !== position.title ? title < position.title : this.idOf(rank) <= position.id;
-    });
-  }
-
-  /** Every genre and its number of movies, most first, then by name. */
+  /** Every genre and its number of live movies, most first, then by name. */
   get genreCounts(): readonly GenreCount[] {
-    if (this.genreCountsMemo === undefined) {
-      const { genres, genreNames } = this.data;
-      const counts: GenreCount[] = [];
-      for (let id = 0; id < tableSize(genres.terms); id++)
-        counts.push({ genre: stringAt(genreNames, id), count: postingsLength(genres.postings, id) });
-      counts.sort((a, b) => b.count - a.count || (a.genre < b.genre ? -1 : a.genre > b.genre ? 1 : 0));
-      this.genreCountsMemo = counts;
-    }
-    return this.genreCountsMemo;
+    return this.single?.genreCounts ?? this.counts.genreCounts();
   }
-}
-
-function hex8(n: number): string {
-  return n.toString(16).padStart(8, '0');
 }

@@ -1,4 +1,4 @@
-import type { CatalogueIndex } from './catalogue-index.js';
+import type { SegmentIndex } from './segment-index.js';
 import { count, cursor, END, type DocSet } from './doc-set.js';
 import { postingsLength } from './index-data.js';
 import type { FacetName, Facets, FacetValue, SearchRequest } from './search-request.js';
@@ -12,32 +12,16 @@ import { compareCodePoints, stringAt } from './string-table.js';
  * the unfiltered catalogue's counts are read off the index without a pass.
  */
 export function facetCounts(
-  index: CatalogueIndex,
+  index: SegmentIndex,
   request: SearchRequest,
   plan: Plan,
   candidates: DocSet,
   check: RankCheck,
 ): { total: number; facets: Facets } {
   const { query } = request;
-  const excluded = (facet: FacetName): 'genre' | 'cast' | 'year' | 'none' => {
-    if (facet === 'genre' && query.genres.length > 0) return 'genre';
-    if (facet === 'cast' && query.cast.length > 0) return 'cast';
-    if (
-      (facet === 'year' || facet === 'decade') &&
-      (query.year !== undefined || query.yearFrom !== undefined || query.yearTo !== undefined)
-    )
-      return 'year';
-    return 'none';
-  };
-  // The unfiltered group is read when it has facets or the total is asked for.
-  const groups = new Map<'genre' | 'cast' | 'year' | 'none', FacetName[]>(request.count ? [['none', []]] : []);
-  for (const facet of request.facets) {
-    const key = excluded(facet);
-    groups.set(key, [...(groups.get(key) ?? []), facet]);
-  }
   const facets: Facets = {};
   let total = 0;
-  for (const [key, names] of groups) {
+  for (const [key, names] of facetGroups(request)) {
     const own = key === 'none' ? plan : planQuery(index, query, key, plan.words);
     const set = key === 'none' ? candidates : candidateSet(own);
     const counts = countMatches(index, set, key === 'none' ? check : verifier(index, own), names, own);
@@ -47,7 +31,34 @@ export function facetCounts(
   return { total, facets };
 }
 
-interface Counts {
+/** The filter a group of facets leaves out of the query; 'none' counts the query as it is. */
+export type FacetGroup = 'genre' | 'cast' | 'year' | 'none';
+
+/**
+ * The facets asked for, grouped by the filter each ignores, so that facets ignoring the same ones
+ * share a pass. The unfiltered group is there when it has facets or the total is asked for.
+ */
+export function facetGroups(request: SearchRequest): Map<FacetGroup, FacetName[]> {
+  const { query } = request;
+  const excluded = (facet: FacetName): FacetGroup => {
+    if (facet === 'genre' && query.genres.length > 0) return 'genre';
+    if (facet === 'cast' && query.cast.length > 0) return 'cast';
+    if (
+      (facet === 'year' || facet === 'decade') &&
+      (query.year !== undefined || query.yearFrom !== undefined || query.yearTo !== undefined)
+    )
+      return 'year';
+    return 'none';
+  };
+  const groups = new Map<FacetGroup, FacetName[]>(request.count ? [['none', []]] : []);
+  for (const facet of request.facets) {
+    const key = excluded(facet);
+    groups.set(key, [...(groups.get(key) ?? []), facet]);
+  }
+  return groups;
+}
+
+export interface Counts {
   readonly matches: number;
   readonly genre?: Uint32Array;
   /** Cast term id → movies, for the names counted. */
@@ -57,7 +68,7 @@ interface Counts {
 }
 
 /** Counts the matches, and per facet value, in one pass; or off the index when every movie matches. */
-function countMatches(index: CatalogueIndex, set: DocSet, check: RankCheck, names: readonly FacetName[], plan: Plan): Counts {
+export function countMatches(index: SegmentIndex, set: DocSet, check: RankCheck, names: readonly FacetName[], plan: Plan): Counts {
   const { data } = index;
   const wantGenre = names.includes('genre');
   const wantCast = names.includes('cast');
@@ -112,10 +123,9 @@ function countMatches(index: CatalogueIndex, set: DocSet, check: RankCheck, name
 }
 
 /** A facet's values as answered: by count then value, at most `limit` (years and decades: see busiestInOrder). */
-function present(index: CatalogueIndex, name: FacetName, counts: Counts, limit: number): FacetValue[] {
+function present(index: SegmentIndex, name: FacetName, counts: Counts, limit: number): FacetValue[] {
   const { data } = index;
-  const byCount = (values: FacetValue[]): FacetValue[] =>
-    values.sort((a, b) => b.count - a.count || compareCodePoints(String(a.value), String(b.value))).slice(0, limit);
+  const byCount = (values: FacetValue[]): FacetValue[] => busiestFirst(values, limit);
   switch (name) {
     case 'genre': {
       const values: FacetValue[] = [];
@@ -151,12 +161,17 @@ function present(index: CatalogueIndex, name: FacetName, counts: Counts, limit: 
   }
 }
 
+/** Genres and cast names: the `limit` values with the most matches, then by value in code point order. */
+export function busiestFirst(values: FacetValue[], limit: number): FacetValue[] {
+  return values.sort((a, b) => b.count - a.count || compareCodePoints(String(a.value), String(b.value))).slice(0, limit);
+}
+
 /**
  * Years and decades: the `limit` values with the most matches (the later on a tie), shown in time
  * order. The first `limit` in time order would show 1900–1919 for anything, and hide the years a
  * search mostly falls in.
  */
-function busiestInOrder(values: FacetValue[], limit: number): FacetValue[] {
+export function busiestInOrder(values: FacetValue[], limit: number): FacetValue[] {
   return values
     .sort((a, b) => b.count - a.count || (b.value as number) - (a.value as number))
     .slice(0, limit)
@@ -164,7 +179,7 @@ function busiestInOrder(values: FacetValue[], limit: number): FacetValue[] {
 }
 
 /** The k-th largest of small counts, by a histogram rather than a sort. */
-function kthLargest(values: readonly number[], k: number): number {
+export function kthLargest(values: readonly number[], k: number): number {
   if (values.length <= k) return 0;
   let max = 0;
   for (const v of values) if (v > max) max = v;

@@ -1,5 +1,5 @@
 import { codePoints, wordSpans, type WordSpan } from '../catalogue/words.js';
-import type { CatalogueIndex } from './catalogue-index.js';
+import type { SegmentIndex } from './segment-index.js';
 import type { Highlight } from './search-request.js';
 import type { WordPlan } from './word-plan.js';
 import { lookup } from './string-table.js';
@@ -10,7 +10,7 @@ import { matchesWhole, typosOf } from './word-match.js';
  * names: a word matched whole (typos included) is marked whole; a word matched as the prefix of
  * what was typed is marked as far as the prefix goes ("Godf" of "Godfather" for `godf`).
  */
-export function highlight(index: CatalogueIndex, words: readonly WordPlan[], rank: number): Highlight {
+export function highlight(index: SegmentIndex, words: readonly WordPlan[], rank: number): Highlight {
   const cast = new Map<string, (readonly [number, number])[]>();
   for (const name of index.movie(rank).cast) {
     const ranges = marks(index, words, name);
@@ -19,7 +19,7 @@ export function highlight(index: CatalogueIndex, words: readonly WordPlan[], ran
   return { title: marks(index, words, index.titleOf(rank)), cast };
 }
 
-function marks(index: CatalogueIndex, words: readonly WordPlan[], text: string): (readonly [number, number])[] {
+function marks(index: SegmentIndex, words: readonly WordPlan[], text: string): (readonly [number, number])[] {
   const out: (readonly [number, number])[] = [];
   for (const span of wordSpans(text)) {
     const id = lookup(index.data.words.words, span.word);

@@ -1,4 +1,4 @@
-import type { CatalogueIndex } from './catalogue-index.js';
+import type { SegmentIndex } from './segment-index.js';
 import { and, EMPTY, list, range, type DocSet } from './doc-set.js';
 import { postingsOf, type StringTable } from './index-data.js';
 import { MAX_GRAM, MAX_GRAM_LISTS } from './limits.js';
@@ -21,7 +21,7 @@ export interface Plan {
  * on), so the facet shows the other choices, as faceted interfaces expect; `planned` are the query's
  * words as already planned for it.
  */
-export function planQuery(index: CatalogueIndex, query: MovieQuery, without?: FacetName, planned?: readonly WordPlan[]): Plan {
+export function planQuery(index: SegmentIndex, query: MovieQuery, without?: FacetName, planned?: readonly WordPlan[]): Plan {
   const { data } = index;
   const filters: DocSet[] = [];
   // A facet's plan differs from the query's only in its filters: its words are the query's, planned
@@ -94,7 +94,7 @@ export function candidateSet(plan: Plan): DocSet {
 export type RankCheck = ((rank: number) => boolean) | undefined;
 
 /** The check n-grams cannot make: the title really contains the substring. */
-export function verifier(index: CatalogueIndex, plan: Plan): RankCheck {
+export function verifier(index: SegmentIndex, plan: Plan): RankCheck {
   const needle = plan.verifyTitle;
   if (needle === undefined) return undefined;
   const titles = index.data.normalisedTitles;

@@ -1,5 +1,9 @@
 import { normaliseText } from '../catalogue/normalise.js';
 import type { CatalogueIndex } from './catalogue-index.js';
+import { liveCandidates, liveCheck } from './live-segments.js';
+import type { SegmentSearch } from './merged-counts.js';
+import { mergePages } from './page-merge.js';
+import type { SegmentIndex } from './segment-index.js';
 import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
 import { highlight } from './highlight.js';
@@ -17,12 +21,17 @@ import { compareEntry, encodeUtf8 } from './string-table.js';
  * `limit + 1` are found (the extra one says whether another page exists), then the total, facets
  * and highlights when asked for. No scan of the catalogue: every order walks an index.
  */
-export function searchMovies(index: CatalogueIndex, request: SearchRequest): Page {
+export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest): Page {
+  const single = catalogue.single;
+  return single !== undefined ? searchSegment(single, request) : searchSegments(catalogue, request);
+}
+
+/** A version of one segment, nothing superseded: its ranks are the version's. */
+function searchSegment(index: SegmentIndex, request: SearchRequest): Page {
   const plan = planQuery(index, request.query);
   const candidates = candidateSet(plan);
   const check = verifier(index, plan);
-  const page =
-    request.sort === 'relevance' ? relevancePage(index, plan, candidates, check, request) : orderedPage(index, candidates, check, request);
+  const page = segmentPage(index, plan, candidates, check, request);
   const hasMore = page.ranks.length > request.limit;
   const ranks = page.ranks.slice(0, request.limit);
   const counted = request.count || request.facets.length > 0 ? facetCounts(index, request, plan, candidates, check) : undefined;
@@ -36,6 +45,44 @@ export function searchMovies(index: CatalogueIndex, request: SearchRequest): Pag
   };
 }
 
+/**
+ * A version of several segments: each answers the page on its own, its superseded movies refused
+ * like any movie that fails a check, and the pages merge in the request's order (page-merge.ts);
+ * totals and facets add up by value (merged-counts.ts). A cursor is a keyset position, so it means
+ * the same in every segment, and in the versions published after it.
+ */
+function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page {
+  const parts: SegmentSearch[] = catalogue.segments.map((segment) => {
+    const plan = planQuery(segment.index, request.query);
+    return { segment, plan, candidates: liveCandidates(segment, plan), check: liveCheck(segment, verifier(segment.index, plan)) };
+  });
+  const pages = parts.map(({ segment, plan, candidates, check }) => ({
+    segment,
+    ...segmentPage(segment.index, plan, candidates, check, request),
+  }));
+  const merged = mergePages(pages, request.sort, request.limit + 1);
+  const hits = merged.slice(0, request.limit);
+  const counted = request.count || request.facets.length > 0 ? catalogue.counts.facets(request, parts) : undefined;
+  const words = (parts[0] as SegmentSearch).plan.words.length;
+  return {
+    ranks: hits.map((hit) => hit.segment.docBase + hit.rank),
+    ...(request.sort === 'relevance' ? { relevance: hits.map((hit) => hit.key) } : {}),
+    hasMore: merged.length > request.limit,
+    ...(request.count && counted ? { total: counted.total } : {}),
+    ...(request.facets.length > 0 && counted ? { facets: counted.facets } : {}),
+    ...(request.highlight && words > 0
+      ? { highlights: hits.map((hit) => highlight(hit.segment.index, (parts[hit.part] as SegmentSearch).plan.words, hit.rank)) }
+      : {}),
+  };
+}
+
+/** One segment's best `limit + 1` movies after the cursor, in the request's order. */
+function segmentPage(index: SegmentIndex, plan: Plan, candidates: DocSet, check: RankCheck, request: SearchRequest): Found {
+  return request.sort === 'relevance'
+    ? relevancePage(index, plan, candidates, check, request)
+    : orderedPage(index, candidates, check, request);
+}
+
 interface Found {
   readonly ranks: number[];
   readonly relevance?: number[];
@@ -47,7 +94,7 @@ function collect(set: DocSet, lo: number, hi: number, want: number, check: RankC
   for (let r = c.seek(lo); r < hi && out.length < want; r = c.seek(r + 1)) if (!check || check(r)) out.push(r);
 }
 
-function orderedPage(index: CatalogueIndex, set: DocSet, check: RankCheck, request: SearchRequest): Found {
+function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request: SearchRequest): Found {
   const want = request.limit + 1;
   const after = request.after;
   const ranks: number[] = [];
@@ -73,7 +120,7 @@ function orderedPage(index: CatalogueIndex, set: DocSet, check: RankCheck, reque
 }
 
 /** Title order: the normalised title (code point order), then the catalogue order; title:desc reverses only the first. */
-function titlePage(index: CatalogueIndex, set: DocSet, check: RankCheck, request: SearchRequest, descending: boolean, out: number[]): void {
+function titlePage(index: SegmentIndex, set: DocSet, check: RankCheck, request: SearchRequest, descending: boolean, out: number[]): void {
   const { titleOrder, titleGroupStarts, titleGroup } = index.data;
   const groups = titleGroupStarts.length - 1;
   const want = request.limit + 1;
@@ -108,7 +155,7 @@ function titlePage(index: CatalogueIndex, set: DocSet, check: RankCheck, request
 }
 
 /** Where a cursor falls in title order: the first group not below its title, whether that group is its title, and the rank after it. */
-function afterInTitleOrder(index: CatalogueIndex, after: After | undefined): { group: number; exact: boolean; rank: number } | undefined {
+function afterInTitleOrder(index: SegmentIndex, after: After | undefined): { group: number; exact: boolean; rank: number } | undefined {
   if (after === undefined) return undefined;
   const { titleOrder, titleGroupStarts, normalisedTitles } = index.data;
   const key = encodeUtf8(normaliseText(after.position.title));
@@ -134,7 +181,7 @@ function membership(set: DocSet, size: number, check: RankCheck): (rank: number)
  * phase 2 is read only when phase 1 leaves room. Within a phase, a movie whose lower bound (title
  * signature) cannot beat the worst kept one is skipped without working out its key.
  */
-function relevancePage(index: CatalogueIndex, plan: Plan, candidates: DocSet, check: RankCheck, request: SearchRequest): Found {
+function relevancePage(index: SegmentIndex, plan: Plan, candidates: DocSet, check: RankCheck, request: SearchRequest): Found {
   const words = plan.words;
   if (words.length === 0) {
     // `q` without a word (`q=!!`) matches everything equally: every key is 0 and rule 5, the catalogue order, decides.

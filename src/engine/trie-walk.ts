@@ -212,7 +212,7 @@ const walkByRows: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
 /**
  * The depth of the deepest node below each trie node (itself included): the length of the longest
  * word, or word start, that a walk can reach through it. Derived from the trie in two passes over
- * its arrays, once per index version (CatalogueIndex keeps it).
+ * its arrays, once per segment (its WordPlanner keeps it).
  */
 export function trieReach(trie: Trie): Int32Array {
   // Depths counted again rather than read from trie.depth: those are bytes, and a title word can be longer than 255.

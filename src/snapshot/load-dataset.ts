@@ -1,5 +1,6 @@
 import type { Movie } from '../catalogue/movie.js';
 import { CatalogueIndex } from '../engine/catalogue-index.js';
+import { SegmentIndex } from '../engine/segment-index.js';
 import { auditRecord, bucketOf, historyOf, type AuditRecord, type HistoryEntry } from './audit.js';
 import type { Dataset, SegmentsStatus } from './catalogue-reader.js';
 import type { Manifest, SegmentRef } from './manifest.js';
@@ -69,7 +70,7 @@ export class DatasetLoader {
       const key = meta.auditBuckets[bucketOf(id)];
       return key ? historyOf(await buckets.get(key), id) : [];
     };
-    const dataset = { index: new CatalogueIndex(index), pointer, history };
+    const dataset = { index: CatalogueIndex.of(pointer.version, [{ index: new SegmentIndex(index), deletes: [] }]), pointer, history };
     return meta.lastRun ? { ...dataset, lastRun: meta.lastRun } : dataset;
   }
 

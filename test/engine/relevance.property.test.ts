@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { movieId } from '../../src/catalogue/id.js';
 import type { Movie } from '../../src/catalogue/movie.js';
-import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
+import { SegmentIndex } from '../../src/engine/segment-index.js';
 import { planQuery } from '../../src/engine/plan.js';
 import { Relevance } from '../../src/engine/relevance.js';
 import { parseListRequest } from '../../src/query/parse-query.js';
@@ -29,7 +29,7 @@ test('a movie has the same key whether the matched-words bitmap is built before 
         ),
       ),
       ([movies, q]) => {
-        const index = CatalogueIndex.build('v', movies);
+        const index = SegmentIndex.build('v', movies);
         const query = parseListRequest(new URLSearchParams({ q: q.join(' ') }).toString()).query;
         const matches = planQuery(index, query).words.map((w) => w.matches);
         const withBitmap = new Relevance(index.data, matches, 0);

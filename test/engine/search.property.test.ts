@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
+import { SegmentIndex } from '../../src/engine/segment-index.js';
 import type { After, Page, SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { arbitraryCatalogue, arbitraryRequest, catalogueOfSize } from '../support/arbitrary-catalogue.js';
@@ -157,20 +158,22 @@ test('words planned once and served from the word cache give the answers of a fr
         fc.tuple(fc.constant(movies), fc.array(arbitraryRequest(movies), { minLength: 1, maxLength: 8 }), fc.constantFrom(0, 600, 1 << 20)),
       ),
       ([movies, requests, cacheBytes]) => {
-        const data = CatalogueIndex.build('v', movies).data;
+        const data = SegmentIndex.build('v', movies).data;
+        const version = (segment: SegmentIndex) => CatalogueIndex.of('v', [{ index: segment, deletes: [] }]);
         // A tiny bound evicts between requests; zero caches nothing; a large one keeps every word.
-        const cached = new CatalogueIndex(data, { wordCacheBytes: cacheBytes });
+        const planned = new SegmentIndex(data, { wordCacheBytes: cacheBytes });
+        const cached = version(planned);
         // Each q again with its words rotated: a word planned as the last (a prefix) comes back as a whole word, and the other way round.
         const rotated = requests.map((r) =>
           r.q === undefined ? r : { ...r, q: [...r.q.split(' ').slice(1), r.q.split(' ')[0]].join(' ') },
         );
         for (const r of [...requests, ...rotated, ...requests]) {
           const request = toSearch(r, 5, { count: 'true', facets: 'genre,cast', highlight: 'true' });
-          const fresh = searchMovies(new CatalogueIndex(data, { wordCacheBytes: 0 }), request);
+          const fresh = searchMovies(version(new SegmentIndex(data, { wordCacheBytes: 0 })), request);
           assert.deepEqual(searchMovies(cached, request), fresh, JSON.stringify(r));
         }
-        if (cacheBytes === 0) assert.equal(cached.wordPlanner.plans.size, 0);
-        else if (cacheBytes === 1 << 20 && requests.some((r) => r.q !== undefined)) assert.ok(cached.wordPlanner.plans.size > 0);
+        if (cacheBytes === 0) assert.equal(planned.wordPlanner.plans.size, 0);
+        else if (cacheBytes === 1 << 20 && requests.some((r) => r.q !== undefined)) assert.ok(planned.wordPlanner.plans.size > 0);
       },
     ),
     { numRuns: 300 },

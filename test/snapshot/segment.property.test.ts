@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
+import { SegmentIndex } from '../../src/engine/segment-index.js';
 import { buildIndex } from '../../src/engine/build/build-index.js';
 import type { After, SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
@@ -56,8 +57,8 @@ test('every query answers the same from an encoded and decoded segment as from t
         assert.deepEqual(decoded.meta, { note: 'meta survives' });
         // Byte for byte, every array of the index.
         assert.deepEqual(decoded.index, built);
-        const inMemory = new CatalogueIndex(built);
-        const fromSegment = new CatalogueIndex(decoded.index);
+        const inMemory = CatalogueIndex.of('v1', [{ index: new SegmentIndex(built), deletes: [] }]);
+        const fromSegment = CatalogueIndex.of('v1', [{ index: new SegmentIndex(decoded.index), deletes: [] }]);
         for (const r of requests)
           assert.deepEqual(answers(fromSegment, request(r, limit)), answers(inMemory, request(r, limit)), JSON.stringify(r));
       },

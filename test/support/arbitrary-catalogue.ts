@@ -40,7 +40,7 @@ const TITLE_WORDS = [
   'Schindler’s',
 ];
 const SEPARATORS = [' ', ' ', ' ', ': ', ' – ', '-', ', '];
-const CAST = [
+export const CAST = [
   'Tom Cruise',
   'Tom Hanks',
   'Tim Robbins',
@@ -54,7 +54,7 @@ const CAST = [
   'Tom and Jerry',
   'tom cruise',
 ];
-const GENRES = ['Drama', 'Comedy', 'drama', 'Action', 'Science Fiction'];
+export const GENRES = ['Drama', 'Comedy', 'drama', 'Action', 'Science Fiction'];
 const YEARS = [1990, 1991, 1992, 1993];
 
 const title = fc

@@ -1,0 +1,82 @@
+import type { LiveSegment } from './live-segments.js';
+import type { SortOrder } from './search-request.js';
+import { compareEntry } from './string-table.js';
+
+/** One segment's page: its best movies after the cursor, in the request's order, and their relevance keys with sort=relevance. */
+export interface SegmentPage {
+  readonly segment: LiveSegment;
+  readonly ranks: readonly number[];
+  readonly relevance?: readonly number[];
+}
+
+/** A movie of the merged page: its segment (and that segment's place in the version), its rank there, its relevance key (0 without). */
+export interface Hit {
+  readonly segment: LiveSegment;
+  readonly part: number;
+  readonly rank: number;
+  readonly key: number;
+}
+
+/**
+ * The first `want` movies of the segments' pages in the request's order, each page already in that
+ * order. Every order ends in the catalogue order (year descending, title by UTF-16 code units, id),
+ * a total order of the live movies: one segment built from them would rank them the same way, and a
+ * keyset cursor falls between the same two movies in every segment.
+ */
+export function mergePages(pages: readonly SegmentPage[], sort: SortOrder, want: number): Hit[] {
+  const before = precedes(sort);
+  const at = pages.map(() => 0);
+  const out: Hit[] = [];
+  while (out.length < want) {
+    let best: Hit | undefined;
+    pages.forEach((page, part) => {
+      const i = at[part] as number;
+      if (i >= page.ranks.length) return;
+      const hit: Hit = { segment: page.segment, part, rank: page.ranks[i] as number, key: page.relevance?.[i] ?? 0 };
+      if (best === undefined || before(hit, best)) best = hit;
+    });
+    if (best === undefined) break;
+    out.push(best);
+    at[best.part] = (at[best.part] as number) + 1;
+  }
+  return out;
+}
+
+/** Does `a` come before `b` (movies of different segments) in the order? */
+function precedes(sort: SortOrder): (a: Hit, b: Hit) => boolean {
+  switch (sort) {
+    case 'year:desc':
+      return (a, b) => compareCatalogue(a, b) < 0;
+    case 'year:asc':
+      return (a, b) => (yearOf(a) - yearOf(b) || compareCatalogue(a, b)) < 0;
+    case 'title:asc':
+      return (a, b) => (compareTitles(a, b) || compareCatalogue(a, b)) < 0;
+    case 'title:desc':
+      return (a, b) => (compareTitles(b, a) || compareCatalogue(a, b)) < 0;
+    case 'relevance':
+      return (a, b) => (a.key - b.key || compareCatalogue(a, b)) < 0;
+  }
+}
+
+function yearOf(hit: Hit): number {
+  return hit.segment.index.data.years[hit.rank] as number;
+}
+
+/** The catalogue order of two movies (build-index sorts a segment by it: catalogue/movie.ts, compareMovies). */
+function compareCatalogue(a: Hit, b: Hit): number {
+  const years = yearOf(b) - yearOf(a);
+  if (years !== 0) return years;
+  const ta = a.segment.index.titleOf(a.rank);
+  const tb = b.segment.index.titleOf(b.rank);
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const da = a.segment.index.data;
+  const db = b.segment.index.data;
+  return (da.idHigh[a.rank] as number) - (db.idHigh[b.rank] as number) || (da.idLow[a.rank] as number) - (db.idLow[b.rank] as number);
+}
+
+/** Normalised titles in code point order: the bytes of one segment's table against the other's. */
+function compareTitles(a: Hit, b: Hit): number {
+  const titles = b.segment.index.data.normalisedTitles;
+  const key = titles.bytes.subarray(titles.offsets[b.rank], titles.offsets[b.rank + 1]);
+  return compareEntry(a.segment.index.data.normalisedTitles, a.rank, key);
+}
