@@ -1,18 +1,15 @@
 import type { Movie } from '../catalogue/movie.js';
-import { CatalogueIndex } from '../engine/catalogue-index.js';
+import { CatalogueIndex, type SegmentEntry } from '../engine/catalogue-index.js';
 import { SegmentIndex } from '../engine/segment-index.js';
 import { auditRecord, bucketOf, historyOf, type AuditRecord, type HistoryEntry } from './audit.js';
 import type { Dataset, SegmentsStatus } from './catalogue-reader.js';
 import type { Manifest, SegmentRef } from './manifest.js';
 import type { SnapshotRepository } from './repository.js';
-import { newestOf, type SegmentContent } from './segment-movies.js';
 import { stateBucketOf, type StateBucket } from './state-bucket.js';
 import type { LegacyPointer, Pointer, SegmentPointer, VersionPointer } from './snapshot.js';
 
 /** State or audit buckets kept per dataset: a few recent ones answer a reader browsing around one movie. */
 const BUCKETS_KEPT = 8;
-
-type LoadedSegment = SegmentContent;
 
 /**
  * Loads the dataset a pointer names, keeping the segments it loaded for the next version: a new
@@ -20,7 +17,7 @@ type LoadedSegment = SegmentContent;
  * segments it does not hold (a run's delta: milliseconds), and the base stays one copy in memory.
  */
 export class DatasetLoader {
-  private segments = new Map<string, Promise<LoadedSegment>>();
+  private segments = new Map<string, Promise<SegmentEntry>>();
 
   constructor(private readonly repository: SnapshotRepository) {}
 
@@ -38,7 +35,7 @@ export class DatasetLoader {
     // Only what this version names stays cached: the segments a merge replaced are let go.
     const keys = new Set(refs.map((ref) => ref.key));
     for (const key of [...this.segments.keys()]) if (!keys.has(key)) this.segments.delete(key);
-    const index = composeIndex(pointer.version, loaded);
+    const index = CatalogueIndex.of(pointer.version, loaded);
     const buckets = new RecentReads<StateBucket>((key) => repository.readStateBucket(key));
     const history = async (id: string): Promise<HistoryEntry[]> => {
       const key = manifest.state[stateBucketOf(id)];
@@ -50,10 +47,11 @@ export class DatasetLoader {
     return manifest.lastRun ? { ...dataset, lastRun: manifest.lastRun } : dataset;
   }
 
-  private segment(ref: SegmentRef): Promise<LoadedSegment> {
+  /** A segment's index, wrapped once and shared by every version that names it (its word cache too). */
+  private segment(ref: SegmentRef): Promise<SegmentEntry> {
     let loading = this.segments.get(ref.key);
     if (loading === undefined) {
-      loading = this.repository.loadSegment(ref).then(({ index, meta }) => ({ data: index, deletes: meta.deletes }));
+      loading = this.repository.loadSegment(ref).then(({ index, meta }) => ({ index: new SegmentIndex(index), deletes: meta.deletes }));
       // A failed read is not kept: the next check tries the store again.
       loading.catch(() => this.segments.delete(ref.key));
       this.segments.set(ref.key, loading);
@@ -123,13 +121,4 @@ function segmentsStatus(pointer: VersionPointer, manifest: Manifest): SegmentsSt
     lastCompaction: manifest.lastCompaction,
     store: pointer.store,
   };
-}
-
-/** The serving index over the base and its deltas. */
-function composeIndex(version: string, segments: readonly LoadedSegment[]): CatalogueIndex {
-  const [base, ...deltas] = segments as [LoadedSegment, ...LoadedSegment[]];
-  if (deltas.length === 0) return new CatalogueIndex(base.data);
-  // Until the engine reads several segments at once: the live movies, indexed in this process.
-  const { movies } = newestOf(segments);
-  return CatalogueIndex.build(version, movies);
 }

@@ -1,8 +1,10 @@
+import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import type { Movie } from '../../src/catalogue/movie.js';
+import { hasBit } from '../../src/engine/bits.js';
 import { runIngestion, type IngestOutcome } from '../../src/ingest/ingestion.js';
 import type { MergePolicy } from '../../src/ingest/merge-segments.js';
 import { MergeState } from '../../src/merge/merge-state.js';
@@ -54,12 +56,15 @@ export async function publishCatalogue(repository: SnapshotRepository, movies: r
   return repository.publish(manifest, null, new Date(), { objects: 0, bytes: 0, collected: { objects: 0, bytes: 0 } });
 }
 
-/** The movies the current version serves, as a replica loads them, in catalogue order. */
+/** The movies the current version serves, as a replica loads them (segment by segment, superseded ones left out). */
 export async function servedMovies(repository: SnapshotRepository): Promise<Movie[]> {
   const current = await repository.current();
   if (!current) throw new Error('no snapshot');
   const { index } = await new DatasetLoader(repository).load(current.pointer);
   const out: Movie[] = [];
-  for (let rank = 0; rank < index.size; rank++) out.push(index.movie(rank));
+  for (const segment of index.segments)
+    for (let rank = 0; rank < segment.index.size; rank++)
+      if (!segment.deadBits || !hasBit(segment.deadBits, rank)) out.push(segment.index.movie(rank));
+  assert.equal(out.length, index.size, 'the live movies are as many as the version says');
   return out;
 }
