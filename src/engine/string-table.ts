@@ -49,7 +49,10 @@ export function compareEntry(table: StringTable, i: number, key: Uint8Array): nu
   return length - key.length;
 }
 
-/** Keys looked up lately, as bytes: a version of several segments looks a query's terms up in each, and encoding costs more than the search. */
+/**
+ * Keys looked up lately, as bytes: a version of several segments looks the same terms up in each,
+ * and encoding costs more than the search.
+ */
 const recentKeys = new Map<string, Uint8Array>();
 const RECENT_KEYS = 1024;
 
