@@ -9,6 +9,7 @@ import { CatalogueIndex } from '../src/engine/catalogue-index.js';
 import { repoRoot } from '../test/support/paths.js';
 import { benchCapacity } from './capacity/main.js';
 import { settingsFromEnv as capacitySettings } from './capacity/settings.js';
+import { benchDeltas } from './engine/deltas.js';
 import { benchEngine } from './engine/main.js';
 import { benchHttp } from './http/main.js';
 import { benchIngestion } from './ingest/main.js';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   const movies = loadMovies();
   const index = CatalogueIndex.build('bench', movies);
   add(benchEngine(index, paths, rounds));
+  add(benchDeltas(index, paths, rounds));
 
   console.log('search: q, facets, the relevance set against MiniSearch and Orama…');
   add(await benchSearch(index, movies, paths, 5));

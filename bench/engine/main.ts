@@ -9,6 +9,7 @@ import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import type { MovieQuery } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { engineRequests, timeEach } from '../lib/in-process.js';
+import { benchDeltas } from './deltas.js';
 import { fmt, table } from '../lib/markdown.js';
 import { runIfMain } from '../lib/script.js';
 import { median, percentile } from '../lib/stats.js';
@@ -80,4 +81,7 @@ export function benchEngine(index: CatalogueIndex, paths: readonly string[], rou
   );
 }
 
-runIfMain(import.meta.url, async () => benchEngine(CatalogueIndex.build('bench', loadMovies()), benchPaths(), ROUNDS.read()));
+runIfMain(import.meta.url, async () => {
+  const index = CatalogueIndex.build('bench', loadMovies());
+  return benchEngine(index, benchPaths(), ROUNDS.read()) + '\n' + benchDeltas(index, benchPaths(), ROUNDS.read());
+});

@@ -1,6 +1,7 @@
 import type { LiveSegment } from './live-segments.js';
 import type { SortOrder } from './search-request.js';
-import { compareEntry } from './string-table.js';
+import type { StringTable } from './index-data.js';
+import { compareEntry, stringAt } from './string-table.js';
 
 /** One segment's page: its best movies after the cursor, in the request's order, and their relevance keys with sort=relevance. */
 export interface SegmentPage {
@@ -26,18 +27,22 @@ export interface Hit {
 export function mergePages(pages: readonly SegmentPage[], sort: SortOrder, want: number): Hit[] {
   const before = precedes(sort);
   const at = pages.map(() => 0);
+  const head = (part: number): Hit | undefined => {
+    const page = pages[part] as SegmentPage;
+    const i = at[part] as number;
+    return i < page.ranks.length
+      ? { segment: page.segment, part, rank: page.ranks[i] as number, key: page.relevance?.[i] ?? 0 }
+      : undefined;
+  };
+  const heads = pages.map((_, part) => head(part));
   const out: Hit[] = [];
   while (out.length < want) {
     let best: Hit | undefined;
-    pages.forEach((page, part) => {
-      const i = at[part] as number;
-      if (i >= page.ranks.length) return;
-      const hit: Hit = { segment: page.segment, part, rank: page.ranks[i] as number, key: page.relevance?.[i] ?? 0 };
-      if (best === undefined || before(hit, best)) best = hit;
-    });
+    for (const hit of heads) if (hit !== undefined && (best === undefined || before(hit, best))) best = hit;
     if (best === undefined) break;
     out.push(best);
     at[best.part] = (at[best.part] as number) + 1;
+    heads[best.part] = head(best.part);
   }
   return out;
 }
@@ -66,9 +71,8 @@ function yearOf(hit: Hit): number {
 function compareCatalogue(a: Hit, b: Hit): number {
   const years = yearOf(b) - yearOf(a);
   if (years !== 0) return years;
-  const ta = a.segment.index.titleOf(a.rank);
-  const tb = b.segment.index.titleOf(b.rank);
-  if (ta !== tb) return ta < tb ? -1 : 1;
+  const titles = compareUtf16(a.segment.index.data.titles, a.rank, b.segment.index.data.titles, b.rank);
+  if (titles !== 0) return titles;
   const da = a.segment.index.data;
   const db = b.segment.index.data;
   return (da.idHigh[a.rank] as number) - (db.idHigh[b.rank] as number) || (da.idLow[a.rank] as number) - (db.idLow[b.rank] as number);
@@ -79,4 +83,29 @@ function compareTitles(a: Hit, b: Hit): number {
   const titles = b.segment.index.data.normalisedTitles;
   const key = titles.bytes.subarray(titles.offsets[b.rank], titles.offsets[b.rank + 1]);
   return compareEntry(a.segment.index.data.normalisedTitles, a.rank, key);
+}
+
+/**
+ * Two titles in UTF-16 code unit order (the catalogue order's), read off their UTF-8 bytes: byte
+ * order is code point order, which differs from UTF-16's only between U+E000–U+FFFF and the
+ * characters above U+FFFF (lead bytes 0xEE–0xEF against 0xF0–0xF4). Only then are they decoded.
+ */
+function compareUtf16(a: StringTable, i: number, b: StringTable, j: number): number {
+  const aStart = a.offsets[i] as number;
+  const aLength = (a.offsets[i + 1] as number) - aStart;
+  const bStart = b.offsets[j] as number;
+  const bLength = (b.offsets[j + 1] as number) - bStart;
+  const n = Math.min(aLength, bLength);
+  for (let k = 0; k < n; k++) {
+    const x = a.bytes[aStart + k] as number;
+    const y = b.bytes[bStart + k] as number;
+    if (x === y) continue;
+    if (x >= 0xee && y >= 0xee) {
+      const ta = stringAt(a, i);
+      const tb = stringAt(b, j);
+      return ta < tb ? -1 : ta > tb ? 1 : 0;
+    }
+    return x - y;
+  }
+  return aLength - bLength;
 }

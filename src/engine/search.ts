@@ -56,10 +56,10 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page
     const plan = planQuery(segment.index, request.query);
     return { segment, plan, candidates: liveCandidates(segment, plan), check: liveCheck(segment, verifier(segment.index, plan)) };
   });
-  const pages = parts.map(({ segment, plan, candidates, check }) => ({
-    segment,
-    ...segmentPage(segment.index, plan, candidates, check, request),
-  }));
+  // Most requests match nothing in most deltas: a segment whose plan is empty has no page to read.
+  const pages = parts.map(({ segment, plan, candidates, check }) =>
+    estimate(candidates) === 0 ? { segment, ranks: [] } : { segment, ...segmentPage(segment.index, plan, candidates, check, request) },
+  );
   const merged = mergePages(pages, request.sort, request.limit + 1);
   const hits = merged.slice(0, request.limit);
   const counted = request.count || request.facets.length > 0 ? catalogue.counts.facets(request, parts) : undefined;

@@ -49,10 +49,27 @@ export function compareEntry(table: StringTable, i: number, key: Uint8Array): nu
   return length - key.length;
 }
 
+/**
+ * Keys looked up lately, as bytes: a version of several segments looks the same terms up in each,
+ * and encoding costs more than the search.
+ */
+const recentKeys = new Map<string, Uint8Array>();
+const RECENT_KEYS = 1024;
+
 /** The id of `key` in a sorted table, or -1. */
 export function lookup(table: StringTable, key: string | Uint8Array): number {
-  const bytes = typeof key === 'string' ? encoder.encode(key) : key;
+  const bytes = typeof key === 'string' ? keyBytes(key) : key;
   return findSorted(0, tableSize(table), (i) => compareEntry(table, i, bytes));
+}
+
+function keyBytes(key: string): Uint8Array {
+  let bytes = recentKeys.get(key);
+  if (bytes === undefined) {
+    if (recentKeys.size >= RECENT_KEYS) recentKeys.clear();
+    bytes = encoder.encode(key);
+    recentKeys.set(key, bytes);
+  }
+  return bytes;
 }
 
 /**
