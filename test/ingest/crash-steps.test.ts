@@ -19,7 +19,7 @@ import { seedIndex } from '../support/seed-index.js';
  * pointer names a whole version (the old one or a new one), and a rerun publishes the very version
  * an uninterrupted run publishes, byte for byte, serving the same movies.
  */
-const seed = seedIndex().movies.slice(0, 80);
+const seed = seedIndex().movies.slice(0, 40);
 const silent = pino({ level: 'silent' });
 const retention = { keep: 2, graceMs: 0 };
 const compactAfterRun: MergePolicy = (_base, deltas) => (deltas.length > 0 ? { kind: 'base' } : { kind: 'none' });

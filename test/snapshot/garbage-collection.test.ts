@@ -77,7 +77,7 @@ describe('garbage collection', () => {
         }
       })();
       let last: VersionPointer | undefined;
-      for (let run = 0; run < 10; run++) {
+      for (let run = 0; run < 6; run++) {
         const movie = movies[run]!;
         await inbox.put(`acme/${run}.json`, Buffer.from(JSON.stringify([{ title: movie.title, year: movie.year, cast: [`Run ${run}`] }])));
         const outcome = await runIngestion({ repository, inbox, maxObjectBytes: 1 << 20, log: silent, retention, mergePolicy: policy });
