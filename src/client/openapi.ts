@@ -498,6 +498,10 @@ export interface operations {
                         lastIngestionRun: {
                             [key: string]: unknown;
                         } | null;
+                        /** @description how the version is made: the base segment (sequence, movies, bytes), the deltas on top of it (count, sequences, movies, deletes, bytes), the last merge of segments, and the store after the last garbage collection (objects, bytes, collected) */
+                        segments?: {
+                            [key: string]: unknown;
+                        };
                     } & {
                         [key: string]: unknown;
                     };
