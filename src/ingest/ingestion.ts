@@ -13,11 +13,26 @@ export interface IngestOptions {
   readonly maxObjectBytes: number;
   readonly log: Logger;
   readonly now?: () => Date;
+  /**
+   * Read just these inbox objects (the queue's notifications) instead of listing the inbox; those
+   * the ledger has applied (by key and ETag) are still skipped.
+   */
+  readonly objects?: readonly StoredObject[];
 }
 
-export type IngestOutcome =
-  | { readonly published: true; readonly pointer: Pointer; readonly run: RunSummary }
-  | { readonly published: false; readonly reason: string };
+/** What became of the inbox objects a run considered, so a queue consumer knows which notifications are done. */
+export interface ObjectsSettled {
+  /** Read by this run and in its ledger (applied or rejected): in the published version, or none when nothing was. */
+  readonly applied: readonly StoredObject[];
+  /** Of the objects given, those the ledger held already (none when the run listed the inbox). */
+  readonly alreadyApplied: readonly StoredObject[];
+}
+
+export type IngestOutcome = ObjectsSettled &
+  (
+    | { readonly published: true; readonly pointer: Pointer; readonly run: RunSummary }
+    | { readonly published: false; readonly reason: string }
+  );
 
 /**
  * One ingestion run: read the current snapshot, apply the inbox objects its ledger has not seen
@@ -32,10 +47,12 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   const seen = new Set(snapshot.ledger.map((entry) => ledgerKey(entry.key, entry.etag)));
 
   const pending: StoredObject[] = [];
-  for await (const object of inbox.list('')) {
+  const alreadyApplied: StoredObject[] = [];
+  for await (const object of options.objects ?? inbox.list('')) {
     if (!seen.has(ledgerKey(object.key, object.etag))) pending.push(object);
+    else if (options.objects) alreadyApplied.push(object);
   }
-  if (pending.length === 0) return { published: false, reason: 'no new inbox objects' };
+  if (pending.length === 0) return { published: false, reason: 'no new inbox objects', applied: [], alreadyApplied };
   pending.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
   const sequence = snapshot.sequence + 1;
@@ -81,7 +98,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   };
   const pointer = await repository.publish(next, history, current.etag, (options.now ?? (() => new Date()))());
   log.info({ version: pointer.version, movies: pointer.movies, ...summary }, 'snapshot published');
-  return { published: true, pointer, run: summary };
+  return { published: true, pointer, run: summary, applied: pending, alreadyApplied };
 }
 
 function ledgerKey(key: string, etag: string): string {

@@ -7,6 +7,7 @@ import { runIngestion, type IngestOutcome } from '../../src/ingest/ingestion.js'
 import { MergeState } from '../../src/merge/merge-state.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import { FolderStore } from '../../src/store/folder-store.js';
+import type { StoredObject } from '../../src/store/object-store.js';
 
 export const silent = pino({ level: 'silent' });
 
@@ -35,8 +36,9 @@ export async function seededFolder(movies: readonly Movie[]) {
       writeFileSync(path, typeof content === 'string' || Buffer.isBuffer(content) ? content : JSON.stringify(content));
       utimesSync(path, mtimeSeconds, mtimeSeconds);
     },
-    ingest(maxObjectBytes = 1024 * 1024): Promise<IngestOutcome> {
-      return runIngestion({ repository, inbox, maxObjectBytes, log: silent });
+    /** One run: of the listed inbox, or of just `objects` (as a queue consumer runs it). */
+    ingest(maxObjectBytes = 1024 * 1024, objects?: readonly StoredObject[]): Promise<IngestOutcome> {
+      return runIngestion({ repository, inbox, maxObjectBytes, log: silent, ...(objects ? { objects } : {}) });
     },
     async movies(): Promise<Movie[]> {
       const current = await repository.current();
