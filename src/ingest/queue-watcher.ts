@@ -94,7 +94,9 @@ export class QueueWatcher {
       }
       const now = Date.now();
       this.options.metrics?.oldestMessageAge(messages.reduce((oldest, m) => Math.max(oldest, (now - m.sentAt.getTime()) / 1000), 0));
-      if (messages.length > 0) await this.handle(messages);
+      // Whatever goes wrong with a batch, its messages come back when their visibility ends: the consumer goes on.
+      if (messages.length > 0)
+        await this.handle(messages).catch((error: unknown) => log.error({ err: error }, 'inbox notifications not handled'));
     }
   }
 
@@ -102,13 +104,15 @@ export class QueueWatcher {
   private async receiveBatch(): Promise<QueueMessage[]> {
     const { queue } = this.options;
     const max = this.options.maxBatch ?? 500;
-    const messages = await queue.receive(this.options.waitSeconds ?? 20, this.abort.signal);
-    while (messages.length > 0 && messages.length < max && !this.abort.signal.aborted) {
+    // By id: a message whose visibility ran out while the batch was gathered comes again, and only its newest receipt deletes it.
+    const messages = new Map<string, QueueMessage>();
+    for (const m of await queue.receive(this.options.waitSeconds ?? 20, this.abort.signal)) messages.set(m.id, m);
+    while (messages.size > 0 && messages.size < max && !this.abort.signal.aborted) {
       const more = await queue.receive(0, this.abort.signal);
       if (more.length === 0) break;
-      messages.push(...more);
+      for (const m of more) messages.set(m.id, m);
     }
-    return messages;
+    return [...messages.values()];
   }
 
   private async handle(messages: readonly QueueMessage[]): Promise<void> {
