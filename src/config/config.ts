@@ -133,7 +133,7 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     kind: 'string',
     defaultText: 'none: the inbox is listed every ingest interval',
     description:
-      "SQS queue URL fed by the inbox bucket's ObjectCreated notifications: `cinedex serve` and `cinedex ingest --watch` then ingest each upload within a second, reading just the notified objects (needs an s3:// inbox)",
+      "SQS queue URL fed by the inbox bucket's ObjectCreated notifications: `cinedex serve` and `cinedex ingest --watch` then start a run within a second of an upload, reading just the notified objects (needs an s3:// inbox)",
   },
   {
     key: 'watch',

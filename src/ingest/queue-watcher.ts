@@ -94,9 +94,10 @@ export class QueueWatcher {
       }
       const now = Date.now();
       this.options.metrics?.oldestMessageAge(messages.reduce((oldest, m) => Math.max(oldest, (now - m.sentAt.getTime()) / 1000), 0));
+      if (messages.length === 0) continue;
+      log.info({ messages: messages.length }, 'inbox notifications received');
       // Whatever goes wrong with a batch, its messages come back when their visibility ends: the consumer goes on.
-      if (messages.length > 0)
-        await this.handle(messages).catch((error: unknown) => log.error({ err: error }, 'inbox notifications not handled'));
+      await this.handle(messages).catch((error: unknown) => log.error({ err: error }, 'inbox notifications not handled'));
     }
   }
 

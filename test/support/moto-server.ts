@@ -79,7 +79,10 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
+    // Its development server can sit on SIGTERM while a request thread lingers.
+    const stubborn = setTimeout(() => child.kill('SIGKILL'), 3000);
     await exited;
+    clearTimeout(stubborn);
   };
   try {
     const deadline = Date.now() + 30_000;
