@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { runIngestion } from '../../src/ingest/ingestion.js';
-import { MergeState } from '../../src/merge/merge-state.js';
+import { publishCatalogue } from '../../test/support/catalogue-store.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import type { StoredObject } from '../../src/store/object-store.js';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -78,12 +78,7 @@ async function requestsPerRun(moto: Moto, inboxObjects: number): Promise<string[
   const store = (prefix: string) =>
     new S3Store({ bucket, prefix, endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS, requestTimeoutMs: 60_000 });
   const repository = new SnapshotRepository(store('catalogue/'));
-  await repository.publish(
-    { sequence: 1, basedOn: null, entries: [...MergeState.fromMovies([]).allEntries()], ledger: [], runs: [] },
-    [],
-    null,
-    new Date(),
-  );
+  await publishCatalogue(repository, []);
   const inbox = store('inbox/');
   console.log(`  uploading ${inboxObjects.toLocaleString('en')} inbox objects…`);
   for (let start = 0; start < inboxObjects; start += 10) {
@@ -98,7 +93,14 @@ async function requestsPerRun(moto: Moto, inboxObjects: number): Promise<string[
   }
   console.log('  applying them (one listing run)…');
   const ingest = (objects?: readonly StoredObject[]) =>
-    runIngestion({ repository, inbox, maxObjectBytes: 1 << 20, log: silent, ...(objects ? { objects } : {}) });
+    runIngestion({
+      repository,
+      inbox,
+      maxObjectBytes: 1 << 20,
+      log: silent,
+      retention: { keep: 3, graceMs: 300_000 },
+      ...(objects ? { objects } : {}),
+    });
   await ingest();
   const rows: string[][] = [];
   for (const mode of ['listing (no queue)', 'notified (queue)'] as const) {
