@@ -31,6 +31,18 @@ export const INGEST_SIZES = setting(
   '1000,100000,1000000',
   'update records in the inbox, one ingestion run per size',
 );
+export const QUEUE_PUTS = setting(
+  'BENCH_QUEUE_PUTS',
+  number({ integer: true, min: 1 }),
+  '200',
+  'uploads timed from PUT to searchable in the inbox queue scenario (`npm run bench:ingest-queue`)',
+);
+export const QUEUE_INBOX_OBJECTS = setting(
+  'BENCH_QUEUE_INBOX_OBJECTS',
+  number({ integer: true, min: 1 }),
+  '10000',
+  'inbox objects applied before the S3 requests of one run are counted, with the queue and without',
+);
 export const SKIP_INGEST = setting('BENCH_SKIP_INGEST', flag, '0', '1 leaves the ingestion scenario out of `npm run bench`');
 export const SKIP_SCALE = setting('BENCH_SKIP_SCALE', flag, '0', '1 leaves the scale scenario out of `npm run bench`');
 export const SKIP_SOAK = setting('BENCH_SKIP_SOAK', flag, '0', '1 leaves the soak scenario out of `npm run bench`');
@@ -42,6 +54,8 @@ export const RUN_VARIABLES = [
   ENGINE_LARGE,
   BEFORE_CLI,
   INGEST_SIZES,
+  QUEUE_PUTS,
+  QUEUE_INBOX_OBJECTS,
   SKIP_INGEST,
   SKIP_SCALE,
   SKIP_SOAK,

@@ -24,6 +24,9 @@ export interface Config extends ServerSettings {
   dataDir: string;
   store: string;
   inbox: string;
+  inboxQueue?: string;
+  watch: boolean;
+  ingestMetricsPort?: number;
   refreshIntervalSeconds: number;
   ingestIntervalSeconds: number;
   maxUpdateBytes: number;
@@ -42,6 +45,7 @@ export interface Config extends ServerSettings {
   tlsKey?: string;
   s3Endpoint?: string;
   s3Region?: string;
+  sqsEndpoint?: string;
   s3Sse?: 'AES256' | 'aws:kms';
   s3KmsKeyId?: string;
   cursorSecret: string;
@@ -64,6 +68,7 @@ const EVERY_COMMAND = CONFIGURED_COMMANDS;
 const SERVE: readonly ConfiguredCommand[] = ['serve'];
 const SEEDING: readonly ConfiguredCommand[] = ['serve', 'seed'];
 const INGESTING: readonly ConfiguredCommand[] = ['serve', 'ingest'];
+const INGEST: readonly ConfiguredCommand[] = ['ingest'];
 
 export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
   // Every command logs; only serve listens.
@@ -123,6 +128,36 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     description: 'where providers write update files: a folder, or s3://bucket/prefix',
   },
   {
+    key: 'inboxQueue',
+    commands: INGESTING,
+    env: 'MOVIES_INBOX_QUEUE',
+    flag: '--inbox-queue',
+    kind: 'string',
+    defaultText: 'none: the inbox is listed every ingest interval',
+    description:
+      "SQS queue URL fed by the inbox bucket's ObjectCreated notifications: `cinedex serve` and `cinedex ingest --watch` then start a run within a second of an upload, reading just the notified objects (needs an s3:// inbox)",
+  },
+  {
+    key: 'watch',
+    commands: INGEST,
+    env: 'MOVIES_INGEST_WATCH',
+    flag: '--watch',
+    kind: 'boolean',
+    default: false,
+    description: 'keep running: consume MOVIES_INBOX_QUEUE if set, and list the inbox every MOVIES_INGEST_INTERVAL',
+  },
+  {
+    key: 'ingestMetricsPort',
+    commands: INGEST,
+    env: 'MOVIES_INGEST_METRICS_PORT',
+    flag: '--metrics-port',
+    kind: 'integer',
+    min: 0,
+    max: 65535,
+    defaultText: 'none (no HTTP server)',
+    description: "with --watch, serve ingestion's /metrics (Prometheus) and /healthz on this port",
+  },
+  {
     key: 'refreshIntervalSeconds',
     commands: SERVE,
     env: 'MOVIES_REFRESH_INTERVAL',
@@ -133,12 +168,14 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
   },
   {
     key: 'ingestIntervalSeconds',
-    commands: SERVE,
+    commands: INGESTING,
     env: 'MOVIES_INGEST_INTERVAL',
     flag: '--ingest-interval',
     kind: 'seconds',
-    default: 60,
-    description: 'seconds between ingestion runs inside `cinedex serve` (0 = off, e.g. when a CronJob ingests)',
+    default: (c) => (c.inboxQueue ? 3600 : 60),
+    defaultText: '60; 3600 with MOVIES_INBOX_QUEUE',
+    description:
+      'seconds between listings of the inbox by `cinedex serve` and `cinedex ingest --watch` (0 = off, e.g. when a CronJob ingests); with a queue, the reconciliation that finds what a notification missed',
   },
   {
     key: 'maxUpdateBytes',
@@ -289,6 +326,16 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     description: 'S3 region',
   },
   {
+    key: 'sqsEndpoint',
+    commands: INGESTING,
+    env: 'AWS_ENDPOINT_URL_SQS',
+    flag: '--sqs-endpoint',
+    kind: 'string',
+    default: (c) => c.s3Endpoint,
+    defaultText: 'AWS_ENDPOINT_URL, else AWS',
+    description: 'SQS-compatible endpoint for MOVIES_INBOX_QUEUE (moto, LocalStack…)',
+  },
+  {
     key: 's3Sse',
     commands: EVERY_COMMAND,
     env: 'MOVIES_S3_SSE',
@@ -330,6 +377,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigInput = {}):
   if (config.seed === UPSTREAM_SEED) config.seed = DEFAULT_SEED_URL;
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
     throw new ConfigError('TLS_CERT and TLS_KEY must be set together (both PEM file paths), or neither');
+  }
+  if (config.inboxQueue !== undefined && !config.inbox.startsWith('s3://')) {
+    throw new ConfigError(`MOVIES_INBOX_QUEUE needs an S3 inbox (MOVIES_INBOX=s3://bucket/prefix), not the folder ${config.inbox}`);
   }
   if (config.requireApiKey && config.apiKeysFile === undefined) {
     throw new ConfigError('MOVIES_REQUIRE_API_KEY=true needs MOVIES_API_KEYS, the path of the API key file');

@@ -123,6 +123,11 @@ export class IngestThreadError extends CodedError {
   }
 }
 
+/** The inbox queue (SQS) could not be reached or refused a request; the consumer backs off and retries. */
+export class QueueError extends CodedError {
+  readonly code = 'QUEUE_ERROR';
+}
+
 // http
 
 /** The API key file is unreadable or not a JSON object of key → client name. */

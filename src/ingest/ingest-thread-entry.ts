@@ -7,14 +7,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config/config.js';
 import { createLogger } from '../runtime/logger.js';
 import { openCatalogueStores } from '../runtime/catalogue-stores.js';
+import type { StoredObject } from '../store/object-store.js';
 import { ingestSettingsOf, runIngestion } from './ingestion.js';
 
 const config = workerData as Config;
 const log = createLogger(config.logLevel, { role: 'ingest', thread: 'worker' });
 const { repository, inbox } = await openCatalogueStores(config);
 
-parentPort?.on('message', (message: { readonly type: 'run'; readonly id: number }) => {
-  runIngestion({ repository, inbox, log, ...ingestSettingsOf(config) }).then(
+parentPort?.on('message', (message: { readonly type: 'run'; readonly id: number; readonly objects?: readonly StoredObject[] }) => {
+  const objects = message.objects ? { objects: message.objects } : {};
+  runIngestion({ repository, inbox, log, ...ingestSettingsOf(config), ...objects }).then(
     (outcome) => parentPort?.postMessage({ type: 'done', id: message.id, outcome }),
     (error: unknown) => {
       const e = error as Error & { code?: string };

@@ -36,22 +36,30 @@ export function ingestSettingsOf(config: Config): Pick<IngestOptions, 'maxObject
   return { maxObjectBytes: config.maxUpdateBytes, retention: { keep: config.keepVersions, graceMs: config.gcGraceSeconds * 1000 } };
 }
 
-export type IngestOutcome =
-  | {
-      readonly published: true;
-      readonly pointer: VersionPointer;
-      readonly run: RunSummary;
-      /** The inbox objects this version handled (applied or rejected). */
-      readonly handled: readonly StoredObject[];
-      /** The merge that followed, published as the next version, if the policy asked for one. */
-      readonly merge?: MergeOutcome;
-    }
-  | {
-      readonly published: false;
-      readonly reason: string;
-      /** A merge the policy still wanted (one a crash cut short), published even though nothing was new. */
-      readonly merge?: MergeOutcome;
-    };
+/** What became of the inbox objects a run considered, so a queue consumer knows which notifications are done. */
+export interface ObjectsSettled {
+  /** Read by this run and in its ledger (applied or rejected): in the published version, or none when nothing was. */
+  readonly applied: readonly StoredObject[];
+  /** Of the objects given, those the ledger held already (none when the run listed the inbox). */
+  readonly alreadyApplied: readonly StoredObject[];
+}
+
+export type IngestOutcome = ObjectsSettled &
+  (
+    | {
+        readonly published: true;
+        readonly pointer: VersionPointer;
+        readonly run: RunSummary;
+        /** The merge that followed, published as the next version, if the policy asked for one. */
+        readonly merge?: MergeOutcome;
+      }
+    | {
+        readonly published: false;
+        readonly reason: string;
+        /** A merge the policy still wanted (one a crash cut short), published even though nothing was new. */
+        readonly merge?: MergeOutcome;
+      }
+  );
 
 /**
  * One ingestion run, costing what changed: read the pointer and its manifest, find the inbox objects
@@ -81,9 +89,10 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   // (its ctime moves) must not outlive its mark when the horizon moves past the time it was marked at.
   const pendingSet = new Set(pendingIds);
   const marked = candidates.filter((c) => c.visibleAt >= manifest.ledger.horizon && !pendingSet.has(c));
+  const alreadyApplied = options.objects ? marked.map((c) => c.object) : [];
   if (pending.length === 0) {
     const merge = await mergeSegments(repository, { pointer, etag: current.etag }, manifest, options, now);
-    return { published: false, reason: 'no new inbox objects', ...(merge ? { merge } : {}) };
+    return { published: false, reason: 'no new inbox objects', applied: [], alreadyApplied, ...(merge ? { merge } : {}) };
   }
   pending.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
@@ -127,7 +136,14 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   const published = await publishVersion(repository, current, next, options.retention, now(), log);
   log.info({ version: published.pointer.version, movies: next.movies, deltas: next.deltas.length, ...result.summary }, 'version published');
   const merge = await mergeSegments(repository, published, next, options, now);
-  return { published: true, pointer: published.pointer, run: result.summary, handled: pending, ...(merge ? { merge } : {}) };
+  return {
+    published: true,
+    pointer: published.pointer,
+    run: result.summary,
+    applied: pending,
+    alreadyApplied,
+    ...(merge ? { merge } : {}),
+  };
 }
 
 /** The entries a run's records touch: each record's first movie for its key, and that movie's siblings. */

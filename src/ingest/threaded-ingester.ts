@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/config.js';
 import { IngestThreadError } from '../errors/errors.js';
+import type { StoredObject } from '../store/object-store.js';
 import type { IngestOutcome } from './ingestion.js';
 
 type Reply =
@@ -20,12 +21,13 @@ export class ThreadedIngester {
 
   constructor(private readonly config: Config) {}
 
-  run(): Promise<IngestOutcome> {
+  /** One run: of just `objects` (the queue's notifications) when given, else of the listed inbox. */
+  run(objects?: readonly StoredObject[]): Promise<IngestOutcome> {
     const worker = this.thread();
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ type: 'run', id });
+      worker.postMessage({ type: 'run', id, objects });
     });
   }
 

@@ -42,6 +42,24 @@ test('environment values are parsed; flags win over the environment', () => {
   assert.equal(c.rateBurst, 10);
 });
 
+test('with an inbox queue, the listing becomes an hourly reconciliation, and SQS shares the S3 endpoint unless told', () => {
+  const queue = 'https://sqs.eu-west-1.amazonaws.com/123456789012/cinedex-inbox';
+  const c = loadConfig({ MOVIES_STORE: 's3://bucket/catalogue', MOVIES_INBOX_QUEUE: queue, AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' });
+  assert.equal(c.inboxQueue, queue);
+  assert.equal(c.ingestIntervalSeconds, 3600);
+  assert.equal(c.sqsEndpoint, 'http://127.0.0.1:5000');
+  assert.equal(c.watch, false);
+  const own = loadConfig({
+    MOVIES_STORE: 's3://b/c',
+    MOVIES_INBOX_QUEUE: queue,
+    MOVIES_INGEST_INTERVAL: '60',
+    AWS_ENDPOINT_URL_SQS: 'http://q:1',
+  });
+  assert.equal(own.ingestIntervalSeconds, 60);
+  assert.equal(own.sqsEndpoint, 'http://q:1');
+  assert.equal(loadConfig({}, { watch: 'true', ingestMetricsPort: '9464' }).ingestMetricsPort, 9464);
+});
+
 test('each invalid value is a ConfigError naming the variable and what is allowed', () => {
   const cases: [Record<string, string>, RegExp][] = [
     [{ PORT: 'abc' }, /PORT must be an integer from 0 to 65535, got "abc"/],
@@ -53,6 +71,8 @@ test('each invalid value is a ConfigError naming the variable and what is allowe
     [{ MOVIES_S3_SSE: 'rot13' }, /MOVIES_S3_SSE must be one of AES256, aws:kms/],
     [{ TLS_CERT: '/c.pem' }, /TLS_CERT and TLS_KEY must be set together/],
     [{ MOVIES_REQUIRE_API_KEY: 'true' }, /needs MOVIES_API_KEYS/],
+    [{ MOVIES_INBOX_QUEUE: 'https://sqs.eu-west-1.amazonaws.com/1/q' }, /MOVIES_INBOX_QUEUE needs an S3 inbox/],
+    [{ MOVIES_INGEST_METRICS_PORT: 'x' }, /MOVIES_INGEST_METRICS_PORT must be an integer from 0 to 65535/],
     [{ MOVIES_RATE_LIMIT: 'fast' }, /MOVIES_RATE_LIMIT must be a number of requests per second, 0 or more, got "fast"/],
     [{ MOVIES_RATE_BURST: '-2' }, /MOVIES_RATE_BURST must be an integer of at least 1/],
     [{ MOVIES_RESPONSE_CACHE_BYTES: '64MiB' }, /MOVIES_RESPONSE_CACHE_BYTES must be a whole number of bytes of at least 0/],

@@ -155,3 +155,46 @@ test('every change is audited with its provenance; history is newest first', asy
     ['other/2.json'],
   );
 });
+
+test('a run given objects reads just those, skips the ones the ledger holds, and says which it applied', async () => {
+  const s = await seededFolder(seed);
+  s.drop('acme/listed-only.json', [{ title: 'Listed', year: 2020 }], T);
+  s.drop('acme/notified.json', [{ title: 'Notified', year: 2021 }], T + 1);
+  s.drop('acme/bad.json', '{"not": "an array"}', T + 2);
+  const head = async (key: string) => {
+    const object = await s.inbox.head(key);
+    assert.ok(object, key);
+    return object;
+  };
+  const notified = await head('acme/notified.json');
+  const bad = await head('acme/bad.json');
+
+  const first = await s.ingest(undefined, undefined, undefined, [notified, bad]);
+  assert.ok(first.published);
+  assert.deepEqual(
+    first.applied.map((o) => o.key),
+    ['acme/notified.json', 'acme/bad.json'],
+    'a rejected object is settled too: reading it again would reject it again',
+  );
+  assert.deepEqual(first.alreadyApplied, []);
+  const titles = (await s.movies()).map((m) => m.title);
+  assert.ok(titles.includes('Notified'));
+  assert.ok(!titles.includes('Listed'), 'an object not given is not read');
+
+  const again = await s.ingest(undefined, undefined, undefined, [notified]);
+  assert.equal(again.published, false);
+  assert.deepEqual(again.applied, []);
+  assert.deepEqual(
+    again.alreadyApplied.map((o) => o.key),
+    ['acme/notified.json'],
+  );
+
+  const listed = await s.ingest();
+  assert.ok(listed.published);
+  assert.deepEqual(
+    listed.applied.map((o) => o.key),
+    ['acme/listed-only.json'],
+    'a listing run applies what the notified runs left',
+  );
+  assert.deepEqual(listed.alreadyApplied, [], 'a listing run does not return the whole ledger');
+});

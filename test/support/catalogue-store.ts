@@ -14,6 +14,7 @@ import { DatasetLoader } from '../../src/snapshot/load-dataset.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import { writeWholeCatalogue } from '../../src/snapshot/write-version.js';
 import { FolderStore } from '../../src/store/folder-store.js';
+import type { StoredObject } from '../../src/store/object-store.js';
 
 export const silent = pino({ level: 'silent' });
 
@@ -37,8 +38,22 @@ export async function seededFolder(movies: readonly Movie[]) {
       writeFileSync(path, typeof content === 'string' || Buffer.isBuffer(content) ? content : JSON.stringify(content));
       utimesSync(path, mtimeSeconds, mtimeSeconds);
     },
-    ingest(maxObjectBytes = 1024 * 1024, retention: Retention = TEST_RETENTION, mergePolicy?: MergePolicy): Promise<IngestOutcome> {
-      return runIngestion({ repository, inbox, maxObjectBytes, log: silent, retention, ...(mergePolicy ? { mergePolicy } : {}) });
+    /** One run: of the listed inbox, or of just `objects` (as a queue consumer runs it). */
+    ingest(
+      maxObjectBytes = 1024 * 1024,
+      retention: Retention = TEST_RETENTION,
+      mergePolicy?: MergePolicy,
+      objects?: readonly StoredObject[],
+    ): Promise<IngestOutcome> {
+      return runIngestion({
+        repository,
+        inbox,
+        maxObjectBytes,
+        log: silent,
+        retention,
+        ...(mergePolicy ? { mergePolicy } : {}),
+        ...(objects ? { objects } : {}),
+      });
     },
     movies(): Promise<Movie[]> {
       return servedMovies(repository);

@@ -1,12 +1,70 @@
+import { createServer, type Server } from 'node:http';
+import type { Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from '../../config/config.js';
 import { createLogger } from '../../runtime/logger.js';
 import { openCatalogueStores } from '../../runtime/catalogue-stores.js';
+import { registerIngestMetrics } from '../../ingest/ingest-metrics.js';
 import { ingestSettingsOf, runIngestion } from '../../ingest/ingestion.js';
+import { configuredQueueWatcher } from '../../ingest/queue-watcher.js';
+import { IngestScheduler } from '../../ingest/scheduler.js';
+import type { StoredObject } from '../../store/object-store.js';
 
-/** `cinedex ingest`: one run, for a CronJob or by hand. */
+/** `cinedex ingest`: one run, for a CronJob or by hand; with --watch, the long-running consumer. */
 export async function runIngest(config: Config): Promise<void> {
   const log = createLogger(config.logLevel, { role: 'ingest' });
   const { repository, inbox } = await openCatalogueStores(config);
-  const outcome = await runIngestion({ repository, inbox, log, ...ingestSettingsOf(config) });
-  if (!outcome.published) log.info({ reason: outcome.reason }, 'nothing published');
+  const ingest = (objects?: readonly StoredObject[]) =>
+    runIngestion({ repository, inbox, log, ...ingestSettingsOf(config), ...(objects ? { objects } : {}) });
+  if (!config.watch) {
+    const outcome = await ingest();
+    if (!outcome.published) log.info({ reason: outcome.reason }, 'nothing published');
+    return;
+  }
+
+  // Watching: this process does nothing else, so runs need no thread of their own.
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = registerIngestMetrics(registry);
+  const scheduler = new IngestScheduler(ingest, log, () => {}, metrics);
+  const watcher = await configuredQueueWatcher(config, (objects) => scheduler.run(objects), log, metrics);
+  const server = config.ingestMetricsPort === undefined ? undefined : await serveMetrics(registry, config, log, () => watcher?.state);
+  // A first listing at start finds what arrived while no consumer ran; then every interval.
+  void scheduler.runOnce();
+  scheduler.start(config.ingestIntervalSeconds);
+  watcher?.start();
+  log.info({ queue: config.inboxQueue ?? null, listEverySeconds: config.ingestIntervalSeconds }, 'ingestion watching');
+
+  const stop = async (signal: string) => {
+    log.info({ signal }, 'stopping ingestion');
+    await watcher?.stop();
+    await scheduler.stop();
+    server?.close();
+    log.flush();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/** /metrics for Prometheus and /healthz for the kubelet, on their own small port. */
+async function serveMetrics(registry: Registry, config: Config, log: Logger, queueState: () => unknown): Promise<Server> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method !== 'GET') {
+      response.writeHead(405, { allow: 'GET' }).end();
+    } else if (path === '/metrics') {
+      registry.metrics().then(
+        (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error)),
+      );
+    } else if (path === '/healthz') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', queue: queueState() ?? null }));
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.ingestMetricsPort, config.host, resolve));
+  log.info({ port: config.ingestMetricsPort }, 'ingestion metrics served');
+  return server;
 }

@@ -8,6 +8,8 @@ import { loadApiKeys } from '../../http/access.js';
 import { buildServer } from '../../http/server.js';
 import { ThreadedIngester } from '../../ingest/threaded-ingester.js';
 import { IngestScheduler } from '../../ingest/scheduler.js';
+import { registerIngestMetrics } from '../../ingest/ingest-metrics.js';
+import { configuredQueueWatcher } from '../../ingest/queue-watcher.js';
 import { LiveCatalogue } from '../../live/live-catalogue.js';
 import { SnapshotRefresher } from '../../live/refresher.js';
 import { registerDataMetrics } from '../../live/data-metrics.js';
@@ -38,13 +40,16 @@ async function startServing(config: Config, stores: CatalogueStores, log: Logger
   registerRefreshMetrics(registry, refresher);
   registerDataMetrics(registry, live);
   const ingester = standalone ? new ThreadedIngester(config) : undefined;
+  const ingestMetrics = ingester ? registerIngestMetrics(registry) : undefined;
   const scheduler = ingester
     ? new IngestScheduler(
-        () => ingester.run(),
+        (objects) => ingester.run(objects),
         log,
         () => void refresher.refresh(),
+        ingestMetrics,
       )
     : undefined;
+  const watcher = scheduler ? await configuredQueueWatcher(config, (objects) => scheduler.run(objects), log, ingestMetrics) : undefined;
   // The drain needs the app and the app asks the drain: a holder breaks the cycle.
   const lifecycle: { drain?: Drain } = {};
   const keys = config.apiKeysFile ? loadApiKeys(config.apiKeysFile) : new Map<string, string>();
@@ -59,7 +64,12 @@ async function startServing(config: Config, stores: CatalogueStores, log: Logger
     logger: log,
     cacheMaxAgeSeconds: config.refreshIntervalSeconds,
     isDraining: () => lifecycle.drain?.isDraining ?? false,
-    status: () => ({ pid: process.pid, refresh: refresher.state, ...(scheduler ? { ingestion: scheduler.state } : {}) }),
+    status: () => ({
+      pid: process.pid,
+      refresh: refresher.state,
+      ...(scheduler ? { ingestion: scheduler.state } : {}),
+      ...(watcher ? { inboxQueue: watcher.state } : {}),
+    }),
     plugins: [webRoutes()],
   });
   const drain = new Drain({ close: () => app.close(), drainSeconds: config.drainSeconds, log });
@@ -80,11 +90,17 @@ async function startServing(config: Config, stores: CatalogueStores, log: Logger
   if (!listenEarly) await app.listen({ port: config.port, host: config.host });
   refresher.start(config.refreshIntervalSeconds);
   scheduler?.start(config.ingestIntervalSeconds);
+  watcher?.start();
   log.info({ port: config.port, version: live.dataset?.index.version, movies: live.dataset?.index.size }, 'serving');
 
   const stop = async (reason: string, drainSeconds?: number) => {
     refresher.stop();
-    await Promise.all([scheduler?.stop().then(() => ingester?.stop()), drain.run(reason, drainSeconds)]);
+    const ingestion = (async () => {
+      await watcher?.stop();
+      await scheduler?.stop();
+      await ingester?.stop();
+    })();
+    await Promise.all([ingestion, drain.run(reason, drainSeconds)]);
     await leaveCluster();
     process.exit(0);
   };
@@ -100,11 +116,13 @@ async function runPrimary(config: Config): Promise<void> {
   const stores = await openCatalogueStores(config);
   await seedIfEmpty(stores.repository, seedSourceOf(config), log);
   const ingester = new ThreadedIngester(config);
+  // Ingestion's metrics are not scraped from a cluster primary (the workers serve /metrics): none here.
   const scheduler = new IngestScheduler(
-    () => ingester.run(),
+    (objects) => ingester.run(objects),
     log,
     () => {},
   );
+  const watcher = await configuredQueueWatcher(config, (objects) => scheduler.run(objects), log);
   const supervisor = new Supervisor({
     workers: config.workers,
     log,
@@ -114,11 +132,17 @@ async function runPrimary(config: Config): Promise<void> {
   });
   supervisor.start();
   scheduler.start(config.ingestIntervalSeconds);
+  watcher?.start();
   log.info({ workers: config.workers, port: config.port }, 'cluster primary started');
   process.on('SIGHUP', () => void supervisor.rollingRestart());
   const stop = async (signal: string) => {
     log.info({ signal }, 'stopping all workers');
-    await Promise.all([scheduler.stop().then(() => ingester.stop()), supervisor.stop()]);
+    const ingestion = (async () => {
+      await watcher?.stop();
+      await scheduler.stop();
+      await ingester.stop();
+    })();
+    await Promise.all([ingestion, supervisor.stop()]);
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

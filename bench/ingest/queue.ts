@@ -1,0 +1,153 @@
+/**
+ * The inbox queue (`npm run bench:ingest-queue`), against moto's S3 and SQS:
+ * - PUT → searchable: one `cinedex serve` (the embedded default: it seeds, ingests on its thread and
+ *   serves) on the seed catalogue with MOVIES_INBOX_QUEUE and no listing; a provider uploads one new
+ *   movie at a time, and the time from the PUT's return to the first search that finds it is taken.
+ * - S3 requests per run, with the queue and without, once the inbox holds many objects all applied
+ *   already: one run for one new object, counted in moto's access log.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { runIngestion } from '../../src/ingest/ingestion.js';
+import { publishCatalogue } from '../../test/support/catalogue-store.js';
+import { SnapshotRepository } from '../../src/snapshot/repository.js';
+import type { StoredObject } from '../../src/store/object-store.js';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { S3Store } from '../../src/store/s3-store.js';
+import { MOTO_CREDENTIALS, startMoto, type Moto, type MotoRequest } from '../../test/support/moto-server.js';
+import { seedPath } from '../../test/support/paths.js';
+import { runCommand } from '../lib/run-command.js';
+import { fmt, table } from '../lib/markdown.js';
+import { runIfMain } from '../lib/script.js';
+import { startServe } from '../lib/servers.js';
+import { summary } from '../lib/stats.js';
+import { QUEUE_INBOX_OBJECTS, QUEUE_PUTS } from '../settings.js';
+
+const silent = pino({ level: 'silent' });
+
+async function putToSearchable(moto: Moto, puts: number): Promise<Float64Array> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cinedex-queue-bench-'));
+  const env = {
+    ...moto.env,
+    MOVIES_SEED: seedPath,
+    MOVIES_DATA_DIR: dataDir,
+    MOVIES_INGEST_INTERVAL: '0',
+    MOVIES_REFRESH_INTERVAL: '10',
+    LOG_LEVEL: 'warn',
+  };
+  await runCommand('seed', env);
+  const serve = await startServe({ env, readyTimeoutMs: 120_000 });
+  const seconds = new Float64Array(puts);
+  try {
+    for (let i = 0; i < puts; i++) {
+      const title = `Queue Bench Premiere ${i} ${Date.now().toString(36)}`;
+      await moto.put(`bench/put-${i}.json`, JSON.stringify([{ title, year: 2026, cast: ['Bench Star'], genres: ['Drama'] }]));
+      const putReturned = performance.now();
+      const query = `${serve.base}/v1/movies?title=${encodeURIComponent(title)}&limit=1`;
+      for (;;) {
+        const page = (await (await fetch(query)).json()) as { items: unknown[] };
+        if (page.items.length > 0) break;
+        if (performance.now() - putReturned > 60_000) throw new Error(`PUT ${i} not searchable after 60 s`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      seconds[i] = (performance.now() - putReturned) / 1000;
+    }
+  } finally {
+    await serve.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return seconds;
+}
+
+/** Requests by kind: LIST, GET, HEAD, PUT. */
+function byKind(requests: readonly MotoRequest[]): Record<string, number> {
+  const kinds: Record<string, number> = { LIST: 0, GET: 0, HEAD: 0, PUT: 0 };
+  for (const r of requests) {
+    const kind = r.method === 'GET' && /[?&]list-type=2/.test(r.path) ? 'LIST' : r.method;
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
+  return kinds;
+}
+
+async function requestsPerRun(moto: Moto, inboxObjects: number): Promise<string[][]> {
+  // A bucket of its own, without notifications: the uploads need not fill the queue, and its requests are told apart.
+  const bucket = 'cinedex-requests';
+  await moto.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const store = (prefix: string) =>
+    new S3Store({ bucket, prefix, endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS, requestTimeoutMs: 60_000 });
+  const repository = new SnapshotRepository(store('catalogue/'));
+  await publishCatalogue(repository, []);
+  const inbox = store('inbox/');
+  console.log(`  uploading ${inboxObjects.toLocaleString('en')} inbox objects…`);
+  for (let start = 0; start < inboxObjects; start += 10) {
+    await Promise.all(
+      Array.from({ length: Math.min(10, inboxObjects - start) }, (_, k) =>
+        inbox.put(
+          `old/${String(start + k).padStart(6, '0')}.json`,
+          Buffer.from(JSON.stringify([{ title: `Old ${start + k}`, year: 2000 }])),
+        ),
+      ),
+    );
+  }
+  console.log('  applying them (one listing run)…');
+  const ingest = (objects?: readonly StoredObject[]) =>
+    runIngestion({
+      repository,
+      inbox,
+      maxObjectBytes: 1 << 20,
+      log: silent,
+      retention: { keep: 3, graceMs: 300_000 },
+      ...(objects ? { objects } : {}),
+    });
+  await ingest();
+  const rows: string[][] = [];
+  for (const mode of ['listing (no queue)', 'notified (queue)'] as const) {
+    const object = await inbox.put(
+      `new/${mode.startsWith('listing') ? 'a' : 'b'}.json`,
+      Buffer.from(JSON.stringify([{ title: mode, year: 2026 }])),
+    );
+    const from = moto.requests().length;
+    const outcome = await ingest(mode.startsWith('listing') ? undefined : [object]);
+    if (!outcome.published || outcome.applied.length !== 1) throw new Error(`the ${mode} run did not apply exactly the new object`);
+    const kinds = byKind(
+      moto
+        .requests()
+        .slice(from)
+        .filter((r) => r.path.startsWith(`/${bucket}/`)),
+    );
+    const total = Object.values(kinds).reduce((a, b) => a + b, 0);
+    rows.push([mode, String(kinds.LIST), String(kinds.GET), String(kinds.HEAD), String(kinds.PUT), String(total)]);
+  }
+  return rows;
+}
+
+export async function benchInboxQueue(puts = QUEUE_PUTS.read(), inboxObjects = QUEUE_INBOX_OBJECTS.read()): Promise<string> {
+  const moto = await startMoto({ visibilityTimeoutSeconds: 300 });
+  try {
+    console.log(`inbox queue: ${puts} PUTs, one at a time, each until searchable…`);
+    const latency = summary(await putToSearchable(moto, puts));
+    console.log(`  PUT → searchable: p50 ${fmt(latency.p50, 2)} s, p99 ${fmt(latency.p99, 2)} s, max ${fmt(latency.max, 2)} s`);
+    console.log('inbox queue: S3 requests per run…');
+    const requests = await requestsPerRun(moto, inboxObjects);
+    return (
+      `## The inbox queue (moto's S3 and SQS)\n\n` +
+      `PUT → searchable: \`cinedex serve\` (one process: seeds, ingests on its thread, serves) on the seed catalogue with ` +
+      `MOVIES_INBOX_QUEUE and no listing; ${puts} uploads of one new movie each, one at a time, from the PUT's return to ` +
+      `the first search that finds it (polled every 10 ms).\n\n` +
+      table(
+        ['PUTs', 'p50 s', 'p90 s', 'p99 s', 'max s'],
+        [[String(latency.count), fmt(latency.p50, 2), fmt(latency.p90, 2), fmt(latency.p99, 2), fmt(latency.max, 2)]],
+      ) +
+      `\n\nS3 requests of one ingestion run applying one new object, with ${inboxObjects.toLocaleString('en')} inbox objects ` +
+      `applied already (a one-movie catalogue: the catalogue's own objects are the same for both; LIST pages hold 1,000 keys):\n\n` +
+      table(['run', 'LIST', 'GET', 'HEAD', 'PUT', 'total'], requests) +
+      '\n'
+    );
+  } finally {
+    await moto.close();
+  }
+}
+
+runIfMain(import.meta.url, () => benchInboxQueue());

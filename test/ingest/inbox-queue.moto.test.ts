@@ -1,0 +1,267 @@
+/**
+ * The inbox queue consumer against moto's S3 and SQS: the bucket's notifications, the queue's
+ * redrive policy and the store are moto's own; the consumer is the product's (QueueWatcher with the
+ * SQS adapter, behind IngestScheduler, ingestion reading the S3 inbox).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteObjectCommand, DeleteObjectsCommand } from '@aws-sdk/client-s3';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { registerIngestMetrics } from '../../src/ingest/ingest-metrics.js';
+import { runIngestion, type IngestOutcome } from '../../src/ingest/ingestion.js';
+import { SqsInboxQueue, type InboxQueue } from '../../src/ingest/inbox-queue.js';
+import { QueueWatcher, type QueueWatcherOptions } from '../../src/ingest/queue-watcher.js';
+import { IngestScheduler } from '../../src/ingest/scheduler.js';
+import { publishCatalogue, servedMovies, TEST_RETENTION } from '../support/catalogue-store.js';
+import { SnapshotRepository } from '../../src/snapshot/repository.js';
+import type { StoredObject } from '../../src/store/object-store.js';
+import { freePort, waitFor } from '../support/cli-process.js';
+import { MOTO_CREDENTIALS, startMoto, type Moto } from '../support/moto-server.js';
+
+let moto: Moto;
+before(async () => {
+  // Longer than a run of the whole burst on a busy machine, as deploy/aws's 300 s is longer than any run.
+  moto = await startMoto({ maxReceiveCount: 3, visibilityTimeoutSeconds: 60 });
+});
+after(() => moto.close());
+
+/** Log lines as objects, kept for the assertions. */
+function capturingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { log: pino({ level: 'info' }, stream), lines };
+}
+
+/**
+ * A consumer over its own prefix of moto's bucket (so tests do not see each other's catalogue), its
+ * runs counted. The queue is shared, so each test drains what it caused before it ends.
+ */
+async function consumer(name: string, overrides: Partial<QueueWatcherOptions> = {}, server: Moto = moto) {
+  const repository = new SnapshotRepository(server.store(`${name}/catalogue/`));
+  await publishCatalogue(repository, []);
+  const inbox = server.store(`inbox/`);
+  const { log, lines } = capturingLogger();
+  const registry = new Registry();
+  const metrics = registerIngestMetrics(registry);
+  const runs: (readonly StoredObject[] | undefined)[] = [];
+  const scheduler = new IngestScheduler(
+    (objects) => {
+      runs.push(objects);
+      return runIngestion({ repository, inbox, maxObjectBytes: 1 << 20, log, retention: TEST_RETENTION, ...(objects ? { objects } : {}) });
+    },
+    log,
+    () => {},
+    metrics,
+  );
+  const queue = new SqsInboxQueue(server.queueUrl, { endpoint: server.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+  const watcher = new QueueWatcher({
+    queue,
+    inbox: { bucket: server.bucket, prefix: 'inbox/' },
+    ingest: (objects) => scheduler.run(objects),
+    log,
+    metrics,
+    waitSeconds: 1,
+    retryDelaySeconds: () => 0,
+    ...overrides,
+  });
+  const titles = async () => {
+    const current = await repository.current();
+    assert.ok(current);
+    return { sequence: current.pointer.sequence, titles: (await servedMovies(repository)).map((m) => m.title) };
+  };
+  return { repository, scheduler, watcher, queue, log, lines, registry, runs, titles };
+}
+
+async function queueDepth(url = moto.queueUrl, server = moto): Promise<number> {
+  const out = await server.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return Number(out.Attributes?.ApproximateNumberOfMessages) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible);
+}
+
+async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
+  const value = metric?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l));
+  return value?.value ?? 0;
+}
+
+const movie = (title: string) => JSON.stringify([{ title, year: 2026, cast: ['Someone'], genres: ['Drama'] }]);
+
+test("S3's test event and a burst of 500 uploads become a handful of runs; every object applied once; every message deleted", async (t) => {
+  const c = await consumer('burst');
+  c.watcher.start();
+  try {
+    await Promise.all(Array.from({ length: 500 }, (_, i) => moto.put(`burst/${String(i).padStart(3, '0')}.json`, movie(`Burst ${i}`))));
+    await waitFor(async () => (await c.titles()).titles.length === 500, 180_000, 'the 500 movies');
+    await waitFor(async () => (await queueDepth()) === 0, 20_000, 'an empty queue');
+  } finally {
+    await c.watcher.stop();
+  }
+  const notified = c.runs.filter((r) => r !== undefined);
+  t.diagnostic(`500 notifications, ${notified.length} runs of ${notified.map((r) => r.length).join(', ')} objects`);
+  assert.ok(notified.length >= 1 && notified.length <= 15, `500 notifications took ${notified.length} runs`);
+  assert.equal(
+    notified.reduce((n, r) => n + r.length, 0),
+    500,
+    'each object was read by one run',
+  );
+  assert.ok(
+    c.lines.some((l) => /test event/.test(String(l.msg))),
+    "S3's test event was recognised",
+  );
+  assert.equal(await metricValue(c.registry, 'cinedex_inbox_queue_messages_total', { outcome: 'handled' }), 501);
+  assert.equal(await metricValue(c.registry, 'cinedex_ingest_runs_total', { outcome: 'published' }), notified.length);
+  assert.equal(await metricValue(c.registry, 'cinedex_ingest_visible_seconds', {}), 0, 'a histogram has no plain value');
+  const visible = (await c.registry.getMetricsAsJSON()).find((m) => m.name === 'cinedex_ingest_visible_seconds');
+  assert.equal(
+    visible?.values.find((v) => (v as { metricName?: string }).metricName === 'cinedex_ingest_visible_seconds_count')?.value,
+    500,
+  );
+  // The next tests' reconciliations list the inbox: they need not read these again.
+  const keys = Array.from({ length: 500 }, (_, i) => ({ Key: `inbox/burst/${String(i).padStart(3, '0')}.json` }));
+  const removed = await moto.s3.send(new DeleteObjectsCommand({ Bucket: moto.bucket, Delete: { Objects: keys } }));
+  assert.equal(removed.Deleted?.length, 500);
+});
+
+test('a crash after publishing and before deleting loses nothing and applies nothing twice', async () => {
+  // A short visibility timeout of its own, so that the message comes back soon after the "crash".
+  const server = await startMoto({ visibilityTimeoutSeconds: 2 });
+  try {
+    let crashed = false;
+    const c = await consumer('crash', {}, server);
+    // The consumer "dies" between the publish and the delete: its deletes never reach the queue.
+    const crashing: InboxQueue = {
+      url: c.queue.url,
+      receive: (wait, signal) => c.queue.receive(wait, signal),
+      delete: async (messages) => {
+        if (messages.length > 0) crashed = true;
+        return [...messages];
+      },
+      retryLater: () => Promise.resolve(),
+      maxReceiveCount: () => c.queue.maxReceiveCount(),
+    };
+    const first = new QueueWatcher({
+      queue: crashing,
+      inbox: { bucket: server.bucket, prefix: 'inbox/' },
+      ingest: (objects) => c.scheduler.run(objects),
+      log: c.log,
+      waitSeconds: 1,
+    });
+    first.start();
+    await server.put('crash/once.json', movie('Crash Once'));
+    await waitFor(async () => crashed && (await c.titles()).titles.length === 1, 20_000, 'the publish before the crash');
+    await first.stop();
+    const published = await c.titles();
+    assert.deepEqual(published.titles, ['Crash Once']);
+    assert.equal(await queueDepth(server.queueUrl, server), 2, "the object's message (and S3's test event) are still in the queue");
+
+    // The restarted consumer gets them again (their visibility timeout ran out) and finds the object applied.
+    c.watcher.start();
+    try {
+      await waitFor(async () => (await queueDepth(server.queueUrl, server)) === 0, 20_000, 'the messages deleted by the next consumer');
+    } finally {
+      await c.watcher.stop();
+    }
+    assert.deepEqual(await c.titles(), published, 'no new version: the object was applied once');
+    assert.equal(await metricValue(c.registry, 'cinedex_ingest_runs_total', { outcome: 'nothing_new' }), 1);
+    assert.equal(await metricValue(c.registry, 'cinedex_inbox_queue_messages_total', { outcome: 'handled' }), 2);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a poison object fails its message on each try, with the reason logged, then the queue dead-letters it; the others apply', async () => {
+  const c = await consumer('poison');
+  c.watcher.start();
+  try {
+    // An archived object cannot be read (InvalidObjectState) until restored: a run that reads it fails.
+    await moto.put('poison/archived.json', movie('Never Read'), { StorageClass: 'GLACIER' });
+    await moto.put('poison/fine.json', movie('Fine'));
+    await waitFor(async () => (await queueDepth(moto.deadLetterQueueUrl)) === 1, 30_000, 'the dead-lettered message');
+    await waitFor(async () => (await queueDepth()) === 0, 20_000, 'an empty queue');
+  } finally {
+    await c.watcher.stop();
+  }
+  assert.deepEqual((await c.titles()).titles, ['Fine']);
+  const failures = c.lines.filter((l) => /inbox notification failed/.test(String(l.msg)));
+  assert.deepEqual(
+    failures.map((l) => l.receiveCount),
+    [1, 2, 3],
+    'one failure per try, up to maxReceiveCount',
+  );
+  for (const failure of failures) {
+    assert.deepEqual(failure.objects, ['poison/archived.json']);
+    assert.match(String(failure.reason), /InvalidObjectState/);
+  }
+  assert.match(String(failures.at(-1)?.msg), /dead-letter/);
+  assert.equal(await metricValue(c.registry, 'cinedex_inbox_queue_messages_total', { outcome: 'failed' }), 2);
+  assert.equal(await metricValue(c.registry, 'cinedex_inbox_queue_messages_total', { outcome: 'dead_lettered' }), 1);
+  const dead = await moto.sqs.send(new ReceiveMessageCommand({ QueueUrl: moto.deadLetterQueueUrl, MaxNumberOfMessages: 10 }));
+  assert.match(dead.Messages?.[0]?.Body ?? '', /poison%2Farchived\.json|poison\/archived\.json/);
+  await moto.sqs.send(new DeleteMessageCommand({ QueueUrl: moto.deadLetterQueueUrl, ReceiptHandle: dead.Messages?.[0]?.ReceiptHandle }));
+  // A listing run fails on it too (reading it fails the run): the next test's reconciliation must not meet it.
+  await moto.s3.send(new DeleteObjectCommand({ Bucket: moto.bucket, Key: 'inbox/poison/archived.json' }));
+});
+
+test('a notification lost on purpose: the reconciliation listing finds the object', async () => {
+  const c = await consumer('lost');
+  await moto.put('lost/quiet.json', movie('Lost Notification'));
+  // The notification goes missing before any consumer sees it.
+  await waitFor(async () => (await queueDepth()) === 1, 10_000, 'the notification');
+  const received = await moto.sqs.send(new ReceiveMessageCommand({ QueueUrl: moto.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+  for (const m of received.Messages ?? [])
+    await moto.sqs.send(new DeleteMessageCommand({ QueueUrl: moto.queueUrl, ReceiptHandle: m.ReceiptHandle }));
+  c.watcher.start();
+  try {
+    assert.deepEqual((await c.titles()).titles, []);
+    const outcome = (await c.scheduler.runOnce()) as IngestOutcome;
+    assert.ok(outcome.published);
+    assert.ok(outcome.applied.some((o) => o.key === 'lost/quiet.json'));
+  } finally {
+    await c.watcher.stop();
+  }
+  assert.ok((await c.titles()).titles.includes('Lost Notification'));
+  assert.deepEqual(
+    c.runs.filter((r) => r !== undefined),
+    [],
+    'no notified run: the listing found it',
+  );
+});
+
+test('an unreachable queue is retried with growing pauses, and says why', async () => {
+  const closed = await freePort();
+  const c = await consumer('unreachable', {
+    queue: new SqsInboxQueue(`http://127.0.0.1:${closed}/123456789012/cinedex-inbox`, {
+      endpoint: `http://127.0.0.1:${closed}`,
+      region: 'us-east-1',
+      credentials: MOTO_CREDENTIALS,
+      maxAttempts: 1,
+    }),
+    unreachableBackoffMs: { first: 50, max: 200 },
+  });
+  c.watcher.start();
+  try {
+    await waitFor(() => Promise.resolve(c.lines.filter((l) => /cannot be reached/.test(String(l.msg))).length >= 5), 20_000, 'five tries');
+  } finally {
+    await c.watcher.stop();
+  }
+  const tries = c.lines.filter((l) => /cannot be reached/.test(String(l.msg)));
+  assert.deepEqual(
+    tries.slice(0, 5).map((l) => l.retryInMs),
+    [50, 100, 200, 200, 200],
+  );
+  assert.match(JSON.stringify(tries[0]?.err), /ECONNREFUSED|QUEUE_ERROR/);
+  assert.match(c.watcher.state.lastError ?? '', /SQS: could not/);
+  assert.deepEqual(c.runs, []);
+});

@@ -1,0 +1,162 @@
+/**
+ * moto's server: a real S3 and SQS implementation, bucket notifications to a queue included (the
+ * test event, URL-encoded keys), for the inbox queue's tests and benchmark. Python package
+ * `moto[server]`; `.ci/run` installs it with pip when missing. MOTO_SERVER_PATH names another.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import {
+  CreateBucketCommand,
+  PutBucketNotificationConfigurationCommand,
+  PutObjectCommand,
+  S3Client,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { S3Store } from '../../src/store/s3-store.js';
+import { freePort } from './cli-process.js';
+
+export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const REGION = 'us-east-1';
+
+export interface MotoOptions {
+  /** The queue's redrive policy: receives before the dead-letter queue. Default 3. */
+  readonly maxReceiveCount?: number;
+  /** The queue's visibility timeout. Default 30 s. */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+/** One request moto served, from its access log. */
+export interface MotoRequest {
+  readonly method: string;
+  readonly path: string;
+}
+
+export interface Moto {
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  /** The environment a cinedex process needs to use this bucket (catalogue/, inbox/) and queue. */
+  readonly env: Record<string, string>;
+  store(prefix: string): S3Store;
+  /** A provider's upload into inbox/, with any S3 option (a storage class…). */
+  put(key: string, body: string | Buffer, extra?: Partial<PutObjectCommandInput>): Promise<void>;
+  /** Every request served so far. */
+  requests(): MotoRequest[];
+  close(): Promise<void>;
+}
+
+function motoCommand(port: number): [string, string[]] {
+  const path = process.env.MOTO_SERVER_PATH || 'moto_server';
+  return [path, ['-H', '127.0.0.1', '-p', String(port)]];
+}
+
+/** Starts moto with a bucket whose inbox/ notifies a queue that dead-letters after maxReceiveCount receives. */
+export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const [command, args] = motoCommand(port);
+  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout?.on('data', (c: Buffer) => (log += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (log += c.toString()));
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'ENOENT'
+          ? new Error(`${command} not found: pip install 'moto[server]' (.ci/run does it when missing) or set MOTO_SERVER_PATH`, {
+              cause: error,
+            })
+          : error,
+      ),
+    );
+  });
+  await spawned;
+  const close = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    // Its development server can sit on SIGTERM while a request thread lingers.
+    const stubborn = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(stubborn);
+  };
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`moto exited with ${child.exitCode}:\n${log}`);
+      const up = await fetch(`${endpoint}/moto-api/`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      if (Date.now() > deadline) throw new Error(`moto did not answer within 30 s:\n${log}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const s3 = new S3Client({ endpoint, region: REGION, forcePathStyle: true, credentials: MOTO_CREDENTIALS });
+    const sqs = new SQSClient({ endpoint, region: REGION, credentials: MOTO_CREDENTIALS });
+    const bucket = 'cinedex-moto';
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const dead = await sqs.send(new CreateQueueCommand({ QueueName: 'cinedex-inbox-dead-letters' }));
+    const deadArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dead.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes
+      ?.QueueArn;
+    const queue = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: 'cinedex-inbox',
+        Attributes: {
+          VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadArn, maxReceiveCount: options.maxReceiveCount ?? 3 }),
+        },
+      }),
+    );
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes
+      ?.QueueArn;
+    // As deploy/aws configures it: every creation under inbox/ (this also sends S3's test event).
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: bucket,
+        NotificationConfiguration: {
+          QueueConfigurations: [
+            { QueueArn: queueArn, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'inbox/' }] } } },
+          ],
+        },
+      }),
+    );
+    const queueUrl = queue.QueueUrl as string;
+    return {
+      endpoint,
+      bucket,
+      queueUrl,
+      deadLetterQueueUrl: dead.QueueUrl as string,
+      s3,
+      sqs,
+      env: {
+        MOVIES_STORE: `s3://${bucket}/catalogue`,
+        MOVIES_INBOX: `s3://${bucket}/inbox`,
+        MOVIES_INBOX_QUEUE: queueUrl,
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_REGION: REGION,
+        AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+      },
+      store: (prefix) =>
+        new S3Store({ bucket, prefix, endpoint, region: REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 2, requestTimeoutMs: 10_000 }),
+      put: async (key, body, extra = {}) => {
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `inbox/${key}`, Body: body, ...extra }));
+      },
+      requests: () =>
+        [...log.matchAll(/"([A-Z]+) (\S+) HTTP\/[\d.]+" \d{3}/g)].map((m) => ({ method: m[1] as string, path: m[2] as string })),
+      close: async () => {
+        s3.destroy();
+        sqs.destroy();
+        await close();
+      },
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
