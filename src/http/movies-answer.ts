@@ -25,7 +25,7 @@ export interface MoviesAnswerOptions {
 }
 
 /**
- * The one owner of the GET /v1/movies answer: raw query string in, finished answer out (parse,
+ * The one owner of the GET /v1/movies answer: raw request target in, finished answer out (parse,
  * cursor, search, next cursor, JSON, ETag, response cache, conditional request, 400 problems).
  * The fast lane writes its answers on node:http and the Fastify route sends them, so the two
  * paths answer byte for byte alike by construction.
@@ -33,27 +33,27 @@ export interface MoviesAnswerOptions {
 export class MoviesAnswers {
   constructor(private readonly options: MoviesAnswerOptions) {}
 
-  /** `search` is the query string without the `?`. */
-  answer(search: string, ifNoneMatch: string | undefined): Answer {
+  /** `target` is the request target as received, `/v1/movies` and its query string: a hit reads nothing else of it. */
+  answer(target: string, ifNoneMatch: string | undefined): Answer {
     const dataset = this.options.reader.dataset;
     if (dataset === undefined) return NOT_READY;
     const { index } = dataset;
-    const { cache, cacheControl } = this.options;
-    let cached = cache.get(index.version, search);
+    const { cache } = this.options;
+    let cached = cache.get(index.version, target);
     if (cached === undefined) {
       try {
-        cached = this.compute(index, search);
+        cached = this.compute(index, target);
       } catch (error) {
         if (!(error instanceof QueryError)) throw error;
         return problemAnswer(problem(400, PROBLEM_TYPES.invalidParameter, 'Bad Request', error.message, { parameter: error.parameter }));
       }
-      cache.set(index.version, search, cached);
+      cache.set(index.version, target, cached);
     }
-    return matchesIfNoneMatch(ifNoneMatch, cached.etag) ? notModifiedAnswer(cached.etag, cacheControl) : cached.answer;
+    return ifNoneMatch !== undefined && matchesIfNoneMatch(ifNoneMatch, cached.etag) ? cached.notModified : cached.answer;
   }
 
   /**
-   * Solr's autowarming, for the next version: the `count` most recently used query strings of the
+   * Solr's autowarming, for the next version: the `count` most recently used request targets of the
    * cache, answered against `next` into a draft cache a slice at a time (requests keep being
    * answered from the current version in between), installed by the caller in the same tick as the
    * swap. Without it the first answer of a new version empties the cache, and every query takes
@@ -65,7 +65,7 @@ export class MoviesAnswers {
     const warmed: [string, CachedAnswer][] = [];
     let timedOut = false;
     let sliceStart = performance.now();
-    for (const query of queries) {
+    for (const target of queries) {
       if (performance.now() - sliceStart >= WARM_SLICE_MS) {
         await nextTurn();
         sliceStart = performance.now();
@@ -75,7 +75,7 @@ export class MoviesAnswers {
         break;
       }
       try {
-        warmed.push([query, this.compute(next, query)]);
+        warmed.push([target, this.compute(next, target)]);
       } catch (error) {
         if (!(error instanceof QueryError)) throw error;
       }
@@ -87,7 +87,9 @@ export class MoviesAnswers {
   }
 
   /** Parses, searches and serialises one page; throws QueryError. */
-  private compute(index: CatalogueIndex, search: string): CachedAnswer {
+  private compute(index: CatalogueIndex, target: string): CachedAnswer {
+    const q = target.indexOf('?');
+    const search = q === -1 ? '' : target.slice(q + 1);
     const request = parseListRequest(search);
     const cursor = this.options.codec.forPage(request.query, request.sort, request.cursor);
     const page = searchMovies(index, searchRequestOf(request, cursor.after));
@@ -95,6 +97,7 @@ export class MoviesAnswers {
     const next = page.hasMore && last >= 0 ? cursor.next(index.positionOf(page.ranks[last] as number), page.relevance?.[last]) : null;
     const body = pageBody(index, page, next);
     const etag = etagFor(index.version, search);
-    return { etag, answer: { ...jsonAnswer(body, etag, this.options.cacheControl), body } };
+    const { cacheControl } = this.options;
+    return { etag, answer: { ...jsonAnswer(body, etag, cacheControl), body }, notModified: notModifiedAnswer(etag, cacheControl) };
   }
 }

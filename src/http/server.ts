@@ -15,7 +15,7 @@ import type { RouteContext } from './context.js';
 import { createFastLane } from './fast-lane.js';
 import { HttpMetrics } from './metrics.js';
 import { MoviesAnswers } from './movies-answer.js';
-import { requestRecorder } from './request-log.js';
+import { RequestRecorder } from './request-log.js';
 import { ResponseCache } from './response-cache.js';
 import { genresRoute } from './routes/genres.js';
 import { movieByIdRoutes } from './routes/movie-by-id.js';
@@ -70,7 +70,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (warmQueries > 0) options.reader.beforeSwap?.((next, deadline) => answers.warm(next.index, warmQueries, deadline));
   const ctx: RouteContext = { reader: options.reader, metrics, answers, cacheControl, isDraining, status: options.status ?? (() => ({})) };
   const requestIds = new RequestIds();
-  const record = requestRecorder(options.logger, metrics);
+  const recorder = new RequestRecorder(options.logger, metrics);
   const securityHeaders = ['x-content-type-options', 'nosniff'];
   if (options.tls) securityHeaders.push('strict-transport-security', 'max-age=31536000');
   // Clients that must be identified or limited go through access.ts on every request: no lane then.
@@ -82,7 +82,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         securityHeaders,
         maxUrlBytes: MAX_URL_BYTES,
         isDraining,
-        record,
+        recorder,
         logError: (reqId, error) => options.logger.error({ reqId, err: error }, 'request failed'),
       })
     : undefined;
@@ -138,7 +138,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    record({
+    recorder.record({
       reqId: request.id,
       client: request.client,
       method: request.method,

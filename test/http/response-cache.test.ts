@@ -1,11 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { jsonAnswer } from '../../src/http/answer.js';
+import { jsonAnswer, notModifiedAnswer } from '../../src/http/answer.js';
 import { ResponseCache, type CachedAnswer } from '../../src/http/response-cache.js';
 
 function cached(body: Buffer, etag = `"${body.length}"`): CachedAnswer {
-  return { etag, answer: { ...jsonAnswer(body, etag, 'public, max-age=10'), body } };
+  return {
+    etag,
+    answer: { ...jsonAnswer(body, etag, 'public, max-age=10'), body },
+    notModified: notModifiedAnswer(etag, 'public, max-age=10'),
+  };
 }
 
 test('answers are kept per data version: another version misses, and storing one drops the old', () => {
