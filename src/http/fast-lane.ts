@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestFacts } from '../node-http/request-facts.js';
 import type { RequestIds } from '../node-http/request-id.js';
-import { internalError, problemAnswer, type Answer } from './answer.js';
+import type { CorsPolicy } from '../node-http/cors.js';
+import { internalError, joinHeaders, problemAnswer, type Answer } from './answer.js';
 import type { RequestCounters } from './metrics.js';
 import { MOVIES_PATH, type MoviesAnswers } from './movies-answer.js';
 import type { RequestRecorder } from './request-log.js';
@@ -15,6 +16,8 @@ export interface FastLaneOptions {
   readonly requestIds: RequestIds;
   /** Headers every answer starts with (nosniff, HSTS), the same list the Fastify hooks apply. */
   readonly securityHeaders: readonly string[];
+  /** The CORS headers of each answer, by the request's Origin, as the Fastify hook adds them. */
+  readonly cors: CorsPolicy;
   readonly maxUrlBytes: number;
   readonly isDraining: () => boolean;
   readonly recorder: RequestRecorder;
@@ -39,15 +42,26 @@ export interface FastLaneOptions {
  * once), the metrics it adds to are held here, and the log line's record is built only when logged.
  */
 export function createFastLane(options: FastLaneOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { answers, requestIds, securityHeaders, maxUrlBytes, isDraining, recorder, logError } = options;
-  // Ready heads by answer: a cached answer's lives as long as the answer.
-  const heads = new WeakMap<Answer, string[]>();
-  const leading = (draining: boolean): string[] => ['x-request-id', '', ...securityHeaders, ...(draining ? ['connection', 'close'] : [])];
-  const headOf = (answer: Answer): string[] => {
-    let head = heads.get(answer);
+  const { answers, requestIds, securityHeaders, cors, maxUrlBytes, isDraining, recorder, logError } = options;
+  // Ready heads by CORS header list (one per allowed origin, shared) and answer: both live as long as they are used.
+  const heads = new WeakMap<readonly string[], WeakMap<Answer, string[]>>();
+  const leading = (corsHeaders: readonly string[], draining: boolean): string[] => [
+    'x-request-id',
+    '',
+    ...securityHeaders,
+    ...(draining ? ['connection', 'close'] : []),
+    ...corsHeaders,
+  ];
+  const headOf = (answer: Answer, corsHeaders: readonly string[]): string[] => {
+    let byAnswer = heads.get(corsHeaders);
+    if (byAnswer === undefined) {
+      byAnswer = new WeakMap();
+      heads.set(corsHeaders, byAnswer);
+    }
+    let head = byAnswer.get(answer);
     if (head === undefined) {
-      head = [...leading(false), ...answer.headers];
-      heads.set(answer, head);
+      head = joinHeaders(leading(corsHeaders, false), answer.headers);
+      byAnswer.set(answer, head);
     }
     return head;
   };
@@ -73,13 +87,14 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     const reqId = requestIds.next(facts.requestId);
     let answer: Answer;
     try {
-      answer = answers.answer(url, facts.ifNoneMatch);
+      answer = answers.answer(url, facts.ifNoneMatch, facts.acceptEncoding);
     } catch (error) {
       logError(reqId, error);
       answer = problemAnswer(internalError(reqId));
     }
+    const corsHeaders = cors.headersFor(facts.origin);
     // Draining is rare and brief: its head is made per request, in the order the Fastify hooks write.
-    const head = isDraining() ? [...leading(true), ...answer.headers] : headOf(answer);
+    const head = isDraining() ? joinHeaders(leading(corsHeaders, true), answer.headers) : headOf(answer, corsHeaders);
     head[REQUEST_ID_SLOT] = reqId;
     res.writeHead(answer.status, head);
     res.end(answer.body);

@@ -7,11 +7,16 @@ import type { CursorCodec } from '../query/cursor.js';
 import { parseListRequest, searchRequestOf } from '../query/parse-query.js';
 import { pageBody } from './page-body.js';
 import type { CatalogueReader, WarmedVersion } from '../snapshot/catalogue-reader.js';
-import { jsonAnswer, notModifiedAnswer, NOT_READY, problemAnswer, type Answer } from './answer.js';
-import type { CachedAnswer, ResponseCache } from './response-cache.js';
+import { negotiateEncoding, type Encoding } from '../node-http/accept-encoding.js';
+import { jsonAnswer, notModifiedAnswer, NOT_READY, problemAnswer, type Answer, type Coding } from './answer.js';
+import { compress, COMPRESSION_FLOOR_BYTES } from './compression.js';
+import type { CachedAnswer, Representation, ResponseCache } from './response-cache.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export const MOVIES_PATH = '/v1/movies';
+
+type CompressedEncoding = Exclude<Encoding, 'identity'>;
+const COMPRESSED: readonly CompressedEncoding[] = ['br', 'gzip'];
 
 /** Longest stretch of warming between two turns of the event loop: a request arriving meanwhile waits at most this. */
 const WARM_SLICE_MS = 2;
@@ -33,8 +38,12 @@ export interface MoviesAnswerOptions {
 export class MoviesAnswers {
   constructor(private readonly options: MoviesAnswerOptions) {}
 
-  /** `target` is the request target as received, `/v1/movies` and its query string: a hit reads nothing else of it. */
-  answer(target: string, ifNoneMatch: string | undefined): Answer {
+  /**
+   * `target` is the request target as received, `/v1/movies` and its query string: a hit reads nothing
+   * else of it. The representation is negotiated from `acceptEncoding` (memoised per header value) and
+   * compressed on its first request only; the cache keeps it beside the others.
+   */
+  answer(target: string, ifNoneMatch: string | undefined, acceptEncoding: string | undefined): Answer {
     const dataset = this.options.reader.dataset;
     if (dataset === undefined) return NOT_READY;
     const { index } = dataset;
@@ -49,7 +58,13 @@ export class MoviesAnswers {
       }
       cache.set(index.version, target, cached);
     }
-    return ifNoneMatch !== undefined && matchesIfNoneMatch(ifNoneMatch, cached.etag) ? cached.notModified : cached.answer;
+    const encoding = cached.compressible ? negotiateEncoding(acceptEncoding) : 'identity';
+    let representation = encoding === 'identity' ? cached.identity : cached.compressed[encoding];
+    if (representation === undefined) {
+      representation = this.represent(cached, encoding as CompressedEncoding);
+      cache.set(index.version, target, cached);
+    }
+    return ifNoneMatch !== undefined && matchesIfNoneMatch(ifNoneMatch, cached.etag) ? representation.notModified : representation.answer;
   }
 
   /**
@@ -75,7 +90,12 @@ export class MoviesAnswers {
         break;
       }
       try {
-        warmed.push([target, this.compute(next, target)]);
+        const fresh = this.compute(next, target);
+        // The representations clients asked for before are made now too, so the swap costs them no compression either.
+        const before = cache.peek(this.options.reader.dataset?.index.version ?? '', target);
+        for (const encoding of COMPRESSED)
+          if (before?.compressed[encoding] !== undefined && fresh.compressible) this.represent(fresh, encoding);
+        warmed.push([target, fresh]);
       } catch (error) {
         if (!(error instanceof QueryError)) throw error;
       }
@@ -97,7 +117,22 @@ export class MoviesAnswers {
     const next = page.hasMore && last >= 0 ? cursor.next(index.positionOf(page.ranks[last] as number), page.relevance?.[last]) : null;
     const body = pageBody(index, page, next);
     const etag = etagFor(index.version, search);
+    const compressible = body.length >= COMPRESSION_FLOOR_BYTES;
+    return { etag, identity: this.representation(body, etag, compressible ? 'identity' : undefined), compressible, compressed: {} };
+  }
+
+  /** Makes, and keeps on the cached answer, its representation in `encoding`. */
+  private represent(cached: CachedAnswer, encoding: CompressedEncoding): Representation {
+    const made = this.representation(compress(cached.identity.answer.body, encoding), cached.etag, encoding);
+    cached.compressed[encoding] = made;
+    return made;
+  }
+
+  private representation(body: Buffer, etag: string, coding: Coding): Representation {
     const { cacheControl } = this.options;
-    return { etag, answer: { ...jsonAnswer(body, etag, cacheControl), body }, notModified: notModifiedAnswer(etag, cacheControl) };
+    return {
+      answer: { ...jsonAnswer(body, etag, cacheControl, coding), body },
+      notModified: notModifiedAnswer(etag, cacheControl, coding),
+    };
   }
 }

@@ -1,11 +1,22 @@
 import { ByteLru } from '../cache/byte-lru.js';
 import type { Answer } from './answer.js';
 
-/** A finished 200 answer of GET /v1/movies, its validator, and its 304, all made once. */
-export interface CachedAnswer {
-  readonly etag: string;
+/** One representation of an answer (identity, br or gzip): its 200 and its 304, each made once. */
+export interface Representation {
   readonly answer: Answer & { readonly body: Buffer };
   readonly notModified: Answer;
+}
+
+/** A finished 200 answer of GET /v1/movies, its validator, and its representations. */
+export interface CachedAnswer {
+  /** The validator of the answer; each compressed representation's is derived from it (representationEtag). */
+  readonly etag: string;
+  /** The answer as computed: below the compression floor the only one. */
+  readonly identity: Representation;
+  /** Whether compressed representations are made: the body is at least the compression floor. */
+  readonly compressible: boolean;
+  /** Compressed representations made so far, each once, when first asked for; stored again (set) to count their bytes. */
+  readonly compressed: { br?: Representation; gzip?: Representation };
 }
 
 /** Per entry: the key (UTF-16), the Map and list slot, the answer, its 304 and their header lists, roughly. */
@@ -36,7 +47,12 @@ export class ResponseCache {
     return cached;
   }
 
-  /** Keeps a computed answer for the next request with the same target. */
+  /** The answer without counting a lookup or a use. */
+  peek(version: string, target: string): CachedAnswer | undefined {
+    return version === this.version ? this.lru.peek(target) : undefined;
+  }
+
+  /** Keeps a computed answer for the next request with the same target; again after a representation is added, to count its bytes. */
   set(version: string, target: string, cached: CachedAnswer): void {
     if (this.maxBytes === 0) return;
     if (version !== this.version) {
@@ -79,5 +95,7 @@ export class ResponseCacheDraft {
 }
 
 function entryBytes(target: string, cached: CachedAnswer): number {
-  return cached.answer.body.length + target.length * 2 + ENTRY_OVERHEAD_BYTES;
+  const { br, gzip } = cached.compressed;
+  const bodies = cached.identity.answer.body.length + (br?.answer.body.length ?? 0) + (gzip?.answer.body.length ?? 0);
+  return bodies + target.length * 2 + ENTRY_OVERHEAD_BYTES;
 }
