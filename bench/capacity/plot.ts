@@ -9,6 +9,7 @@ export const SERIES_COLORS: Readonly<Record<string, string>> = {
   'edge-hit': '#009E73',
   'nginx-hit': '#E69F00',
   'edge-miss': '#CC79A7',
+  replay: '#56B4E9',
   raw: '#555555',
 };
 const Y_MIN_MS = 0.1;

@@ -24,7 +24,7 @@ export function readingSection(results: readonly SeriesResult[], settings: Pick<
   const get = (key: string) => results.find((r) => r.key === key);
   const sustainedCell = (r: SeriesResult) => cell(r, ladder);
   const ratio = (a: number, b: number) => (b > 0 ? fmt(a / b, 2) : 'n/a');
-  const [api, cold, hit, miss, raw, nginx] = ['api', 'api-cold', 'edge-hit', 'edge-miss', 'raw', 'nginx-hit'].map(get);
+  const [api, cold, hit, miss, raw, nginx, replay] = ['api', 'api-cold', 'edge-hit', 'edge-miss', 'raw', 'nginx-hit', 'replay'].map(get);
   const out: string[] = ['## Reading the results', ''];
   const knee = (r: SeriesResult | undefined) => {
     const f = r === undefined ? undefined : firstFailure(r);
@@ -32,7 +32,7 @@ export function readingSection(results: readonly SeriesResult[], settings: Pick<
   };
   if (raw) {
     const low = raw.steps[0];
-    const others = results.filter((r) => r.key !== 'raw');
+    const others = results.filter((r) => r.key !== 'raw' && r.key !== 'replay');
     out.push(
       `- **The platform**: raw node:http sustained ${sustainedCell(raw)} req/s; its p99 at low load (${low ? fmt(low.p99Ms, 2) : 'n/a'} ms at ` +
         `${low ? int(low.offered) : 'n/a'}/s) is this VM's floor, which every series pays. The generator needs ~20 µs of CPU per request (measured with ` +
@@ -46,6 +46,13 @@ export function readingSection(results: readonly SeriesResult[], settings: Pick<
     out.push(
       `- **API on cached answers** (the fast lane): ${sustainedCell(api)} req/s, ${ratio(api.sustained, raw.sustained)}× the raw ceiling. ` +
         'Its log line per request is part of that: in a side measurement at 15k/s, LOG_LEVEL=warn took ~4 µs (~10 %) off the CPU per cached answer.',
+    );
+  }
+  if (api && replay) {
+    out.push(
+      `- **API against node:http replaying its answers** (the same status, headers and bytes from a Map): ${sustainedCell(api)} against ` +
+        `${sustainedCell(replay)} req/s (${ratio(api.sustained, replay.sustained)}×), ${fmt(cpuAt(api), 1)} against ${fmt(cpuAt(replay), 1)} µs of CPU ` +
+        `per request (${ratio(cpuAt(api), cpuAt(replay))}×): what a cached answer costs beyond writing its bytes, its log line included.`,
     );
   }
   if (api && cold) {

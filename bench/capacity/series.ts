@@ -5,6 +5,7 @@
 import { freePort } from '../../test/support/cli-process.js';
 import { nginxVersion, startNginxEdge } from '../../test/support/nginx-process.js';
 import { childProcesses, taskset } from '../../test/support/processes.js';
+import { record, startReplay } from '../http/replay.js';
 import { launchReady } from '../lib/launch.js';
 import { cinedexCli, httpReady, startCinedex, startRaw } from '../lib/servers.js';
 import { accessLogMark, edgeCacheOutcomes, metricsOf, nginxCacheOutcomes, responseCacheHits } from './hits.js';
@@ -178,6 +179,28 @@ export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
       {},
       { EDGE_CACHE_MAX_BYTES: '1' },
     ),
+    {
+      key: 'replay',
+      name: 'node:http replaying cinedex answers (control)',
+      what:
+        "bench/http/replay-server.ts: cinedex's recorded answers to the 3,000 paths (same status, headers and bytes) looked up in a Map: " +
+        "the ceiling for cinedex's own cached answers",
+      async start() {
+        const api = await startCinedex(API_ENV);
+        pageBody ??= await firstPage(api.base);
+        const answers = await record(api.base, paths).finally(() => api.stop());
+        const { base, pid, stop } = await startReplay(answers);
+        return {
+          base,
+          paths,
+          serverPids: [pid],
+          helperPids: [],
+          snapshot: async () => '',
+          describe: async () => `${answers.length} recorded answers`,
+          stop,
+        };
+      },
+    },
     {
       key: 'raw',
       name: 'raw node:http (control)',

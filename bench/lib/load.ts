@@ -100,3 +100,18 @@ export async function closedLoop(base: string, paths: readonly string[], connect
     p99Us: percentile(samples, 99),
   };
 }
+
+/**
+ * Sends every path of the list once over `connections`, then stops: a response cache warmed with the
+ * whole mix, whatever the machine's speed (a timed warm-up on a busy machine may not reach its end).
+ */
+export async function sendEach(base: string, paths: readonly string[], connections: number): Promise<void> {
+  let answered = 0;
+  let allIn: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (allIn = resolve));
+  const load = steadyLoad(base, paths, connections, () => {
+    if (++answered >= paths.length) allIn();
+  });
+  await done;
+  await load.stop();
+}

@@ -33,7 +33,12 @@ export class Cinedex {
 
   constructor(options: CinedexOptions) {
     this.base = String(options.baseUrl).replace(/\/+$/, '');
-    this.headers = { accept: 'application/json', ...(options.apiKey === undefined ? {} : { 'x-api-key': options.apiKey }) };
+    // Node's fetch asks for `gzip, deflate` only, though it decodes br too: br answers are ~10 % smaller than gzip's.
+    this.headers = {
+      accept: 'application/json',
+      'accept-encoding': 'br, gzip',
+      ...(options.apiKey === undefined ? {} : { 'x-api-key': options.apiKey }),
+    };
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.fetch = options.fetch ?? globalThis.fetch;
   }

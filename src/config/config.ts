@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors/errors.js';
+import type { CorsOrigins } from './cors-origins.js';
 import { readSettings, serverSettings, settingsMarkdownTable } from './settings.js';
 import type { ServerSettings, Setting, SettingInput } from './settings.js';
 import { usableCores } from './usable-cores.js';
@@ -49,6 +50,7 @@ export interface Config extends ServerSettings {
   s3Sse?: 'AES256' | 'aws:kms';
   s3KmsKeyId?: string;
   cursorSecret: string;
+  corsOrigins: CorsOrigins;
 }
 
 /** The commands configured by CONFIG_SETTINGS (`cinedex edge` has its own, EDGE_SETTINGS). */
@@ -275,6 +277,17 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     kind: 'boolean',
     default: false,
     description: 'answer 401 to requests without a valid API key',
+  },
+  {
+    key: 'corsOrigins',
+    commands: SERVE,
+    env: 'MOVIES_CORS_ORIGINS',
+    flag: '--cors-origins',
+    kind: 'origins',
+    default: '*',
+    defaultText: '`*` (any origin)',
+    description:
+      'web origins whose scripts may read the /v1 answers and /openapi.json (CORS): `*` (any; the data is public and keys are never cookies), a comma-separated list of origins, or `none`',
   },
   {
     key: 'rateLimit',

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors/errors.js';
+import { parseCorsOrigins } from './cors-origins.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** How a raw value is read and checked; each kind has one message for a bad value. */
-export type Kind = 'integer' | 'bytes' | 'seconds' | 'rate' | 'string' | 'boolean' | 'path';
+export type Kind = 'integer' | 'bytes' | 'seconds' | 'rate' | 'string' | 'boolean' | 'path' | 'origins';
 
 /**
  * One setting of a configuration `C`: its environment variable, its CLI flag, how to read it, and
@@ -104,6 +105,8 @@ function parseSetting<C>(setting: Setting<C>, value: string): unknown {
       throw fail('true or false');
     case 'path':
       return resolve(value);
+    case 'origins':
+      return parseCorsOrigins(value);
     case 'string':
       if (setting.choices && !setting.choices.includes(value)) throw fail(`one of ${setting.choices.join(', ')}`);
       return value;

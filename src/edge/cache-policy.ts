@@ -117,9 +117,10 @@ export function storagePolicy(r: ResponseFacts): StorageDecision {
   const cc = parseCacheControl(r.cacheControl);
   if (cc.noStore) return { store: false, reason: 'no-store' };
   if (cc.private) return { store: false, reason: 'private' };
-  // A cookie is somebody's; a varying answer needs its request headers, which the edge does not key on.
+  // A cookie is somebody's. An answer varying by anything but Accept-Encoding needs request headers the
+  // edge does not key on; by Accept-Encoding it is kept per representation (the key has the normalised coding).
   if (r.setsCookie) return { store: false, reason: 'set-cookie' };
-  if (r.vary !== undefined && r.vary.trim() !== '') return { store: false, reason: 'vary' };
+  if (r.vary !== undefined && !variesOnlyByEncoding(r.vary)) return { store: false, reason: 'vary' };
   const lifetime = cc.noCache ? 0 : (cc.sMaxAge ?? cc.maxAge);
   if (lifetime === undefined) return { store: false, reason: 'no max-age' };
   // RFC 9111 §4.2.4: these forbid serving stale; s-maxage implies proxy-revalidate for shared caches.
@@ -127,6 +128,14 @@ export function storagePolicy(r: ResponseFacts): StorageDecision {
   // Already stale, not servable stale and not revalidatable: keeping it could never save a request.
   if (lifetime === 0 && !staleAllowed && !r.hasEtag) return { store: false, reason: 'nothing to reuse' };
   return { store: true, freshForSeconds: lifetime, staleAllowed };
+}
+
+/** `Vary` naming Accept-Encoding and nothing else (or nothing): what the edge's per-representation key covers. */
+function variesOnlyByEncoding(vary: string): boolean {
+  return vary.split(',').every((name) => {
+    const n = name.trim().toLowerCase();
+    return n === '' || n === 'accept-encoding';
+  });
 }
 
 /** The timing of a stored answer. */

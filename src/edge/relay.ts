@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { UpstreamError } from '../errors/errors.js';
+import type { Encoding } from '../node-http/accept-encoding.js';
 import { PROBLEM_TYPES, problem, type Problem } from '../node-http/problem.js';
 import { ageHeader, isFresh, parseAge, servableStale, storagePolicy, type Freshness } from './cache-policy.js';
 import type { CacheStatus, EdgeMetrics } from './edge-metrics.js';
@@ -43,6 +44,11 @@ type Outcome =
   | { readonly ok: true; readonly response: StoredResponse; readonly cache: 'MISS' | 'REVALIDATED' }
   | { readonly ok: false; readonly failure: Failure };
 
+/** The cache key of one representation of a request target: the target alone for identity (a space never occurs in a target). */
+export function representationKey(path: string, encoding: Encoding): string {
+  return encoding === 'identity' ? path : `${path} ${encoding}`;
+}
+
 /** Map slot, entry object and header strings beyond their characters: an estimate, so that many small answers still respect the bound. */
 const ENTRY_OVERHEAD_BYTES = 256;
 
@@ -68,15 +74,20 @@ export class EdgeRelay {
     return entry !== undefined && isFresh(entry, now) ? entry : undefined;
   }
 
-  /** A request that missed: `key` is the request target (path and query), which with the one origin names the full URL. */
-  async fetch(key: string, requestId: string): Promise<Answer> {
+  /**
+   * A request that missed: `path` is the request target (path and query), which with the one origin names
+   * the full URL; `encoding` the representation the client takes (its Accept-Encoding normalised), asked of
+   * the origin and kept apart from the others, so a gzip client and an identity client never get each other's bytes.
+   */
+  async fetch(path: string, encoding: Encoding, requestId: string): Promise<Answer> {
+    const key = representationKey(path, encoding);
     if (this.flights.has(key)) this.options.metrics.joinedFlight();
-    const outcome = await this.flights.run(key, () => this.refresh(key, requestId));
+    const outcome = await this.flights.run(key, () => this.refresh(key, path, encoding, requestId));
     const now = this.now();
     if (outcome.ok) return answer(outcome.response, outcome.cache, now);
     const stale = this.cache.peek(key);
     if (stale !== undefined && servableStale(stale, now, this.options.staleIfErrorSeconds)) return answer(stale, 'STALE', now);
-    return this.failed(outcome.failure, key);
+    return this.failed(outcome.failure, path);
   }
 
   /**
@@ -92,12 +103,12 @@ export class EdgeRelay {
     return answer(stored(upstream.status, upstream.rawHeaders, upstream.body, this.now()).response, 'MISS', this.now());
   }
 
-  private async refresh(key: string, requestId: string): Promise<Outcome> {
+  private async refresh(key: string, path: string, encoding: Encoding, requestId: string): Promise<Outcome> {
     const cached = this.cache.peek(key);
-    // Client-independent headers only: the answer is shared by everyone asking for this URL.
-    const headers: Record<string, string> = { via: VIA, 'x-request-id': requestId };
+    // Client-independent headers only: the answer is shared by everyone taking this representation of this URL.
+    const headers: Record<string, string> = { via: VIA, 'x-request-id': requestId, 'accept-encoding': encoding };
     if (cached?.etag !== undefined) headers['if-none-match'] = cached.etag;
-    const exchange = await this.exchange(key, headers);
+    const exchange = await this.exchange(path, headers);
     if (!exchange.ok) return exchange;
     const { upstream } = exchange;
     const now = this.now();

@@ -4,6 +4,7 @@ import type { EdgeConfig } from '../config/edge-config.js';
 import { clientErrorHandler } from '../node-http/client-error.js';
 import { matchesIfNoneMatch } from '../node-http/etag.js';
 import { PROBLEM_TYPES, problem, problemParts, type Problem } from '../node-http/problem.js';
+import { negotiateEncoding } from '../node-http/accept-encoding.js';
 import { requestFacts } from '../node-http/request-facts.js';
 import { RequestIds } from '../node-http/request-id.js';
 import { createNodeServer, MAX_HEADER_BYTES } from '../node-http/server-factory.js';
@@ -11,7 +12,7 @@ import { Drain } from '../runtime/drain.js';
 import { ageHeader } from './cache-policy.js';
 import { EdgeMetrics, type CacheStatus } from './edge-metrics.js';
 import { forwardedRequestHeaders } from './relay-headers.js';
-import { EdgeRelay, type Answer, type StoredResponse } from './relay.js';
+import { EdgeRelay, representationKey, type Answer, type StoredResponse } from './relay.js';
 import { Upstream } from './upstream.js';
 
 export type EdgeOptions = Pick<
@@ -199,12 +200,13 @@ export function createEdge(options: EdgeOptions): Edge {
       return;
     }
     const now = Date.now();
-    const hit = relay.fresh(url, now);
+    const encoding = negotiateEncoding(facts.acceptEncoding);
+    const hit = relay.fresh(representationKey(url, encoding), now);
     if (hit !== undefined) {
       reply(req, res, hit, 'HIT', ageHeader(hit, now), requestId, facts.ifNoneMatch);
       return;
     }
-    relay.fetch(url, requestId).then(
+    relay.fetch(url, encoding, requestId).then(
       (a) => answer(req, res, a, requestId, facts.ifNoneMatch),
       (error: unknown) => failed(error, res, requestId),
     );

@@ -1,4 +1,6 @@
 import type { FastifyReply } from 'fastify';
+import type { Encoding } from '../node-http/accept-encoding.js';
+import { representationEtag } from '../node-http/etag.js';
 import { PROBLEM_TYPES, problem, problemParts, type Problem } from '../node-http/problem.js';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -14,18 +16,65 @@ export interface Answer {
   readonly body: Buffer | string | undefined;
 }
 
-export function jsonAnswer(body: Buffer | string, etag: string, cacheControl: string): Answer {
+/**
+ * How an answer's body is encoded: `undefined` for an answer that exists in one form only (below the
+ * compression floor), otherwise the coding of this representation, whose headers then say that the
+ * answer varies by Accept-Encoding.
+ */
+export type Coding = Encoding | undefined;
+
+export function jsonAnswer(body: Buffer | string, etag: string, cacheControl: string, coding?: Coding): Answer {
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   return {
     status: 200,
-    headers: ['content-type', JSON_CONTENT_TYPE, 'etag', etag, 'cache-control', cacheControl, 'content-length', String(length)],
+    headers: [
+      'content-type',
+      JSON_CONTENT_TYPE,
+      ...(coding === undefined || coding === 'identity' ? [] : ['content-encoding', coding]),
+      'etag',
+      representationEtag(etag, coding ?? 'identity'),
+      'cache-control',
+      cacheControl,
+      ...(coding === undefined ? [] : VARY_ENCODING),
+      'content-length',
+      String(length),
+    ],
     body,
   };
 }
 
-/** RFC 9110 §15.4.5: a 304 repeats the validator and the caching headers, nothing else. */
-export function notModifiedAnswer(etag: string, cacheControl: string): Answer {
-  return { status: 304, headers: ['etag', etag, 'cache-control', cacheControl], body: undefined };
+/** RFC 9110 §15.4.5: a 304 repeats the validator and the caching headers (Vary among them), nothing else. */
+export function notModifiedAnswer(etag: string, cacheControl: string, coding?: Coding): Answer {
+  return {
+    status: 304,
+    headers: [
+      'etag',
+      representationEtag(etag, coding ?? 'identity'),
+      'cache-control',
+      cacheControl,
+      ...(coding === undefined ? [] : VARY_ENCODING),
+    ],
+    body: undefined,
+  };
+}
+
+const VARY_ENCODING = ['vary', 'Accept-Encoding'];
+
+/**
+ * `leading` then `headers` as one flat list, with a second `vary` folded into the first (`Origin,
+ * Accept-Encoding`): what a Fastify reply makes of the same headers (sendAnswer), so both writers agree.
+ */
+export function joinHeaders(leading: readonly string[], headers: readonly string[]): string[] {
+  const out = [...leading];
+  let vary = -1;
+  for (let i = 0; i + 1 < out.length; i += 2) if (out[i] === 'vary') vary = i + 1;
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    const name = headers[i] as string;
+    const value = headers[i + 1] as string;
+    if (name === 'vary' && vary !== -1) out[vary] = `${out[vary] as string}, ${value}`;
+    else out.push(name, value);
+  }
+  return out;
 }
 
 export function problemAnswer(p: Problem, extraHeaders: readonly string[] = []): Answer {
@@ -56,7 +105,12 @@ export const NOT_READY: Answer = problemAnswer(
 export function sendAnswer(reply: FastifyReply, answer: Answer): void {
   reply.code(answer.status);
   const { headers } = answer;
-  for (let i = 0; i + 1 < headers.length; i += 2) reply.header(headers[i] as string, headers[i + 1]);
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    const name = headers[i] as string;
+    const value = headers[i + 1] as string;
+    const earlier = name === 'vary' ? reply.getHeader('vary') : undefined;
+    reply.header(name, earlier === undefined ? value : `${String(earlier)}, ${value}`);
+  }
   reply.send(answer.body);
 }
 

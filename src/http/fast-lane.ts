@@ -1,20 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestFacts } from '../node-http/request-facts.js';
 import type { RequestIds } from '../node-http/request-id.js';
-import { internalError, problemAnswer, type Answer } from './answer.js';
+import type { CorsPolicy } from '../node-http/cors.js';
+import { internalError, joinHeaders, problemAnswer, type Answer } from './answer.js';
+import type { RequestCounters } from './metrics.js';
 import { MOVIES_PATH, type MoviesAnswers } from './movies-answer.js';
-import type { RequestRecord } from './request-log.js';
+import type { RequestRecorder } from './request-log.js';
 
 const QUESTION_MARK = 63;
+/** Where the request id goes in a ready head: `['x-request-id', <id>, …]`. */
+const REQUEST_ID_SLOT = 1;
 
 export interface FastLaneOptions {
   readonly answers: MoviesAnswers;
   readonly requestIds: RequestIds;
   /** Headers every answer starts with (nosniff, HSTS), the same list the Fastify hooks apply. */
   readonly securityHeaders: readonly string[];
+  /** The CORS headers of each answer, by the request's Origin, as the Fastify hook adds them. */
+  readonly cors: CorsPolicy;
   readonly maxUrlBytes: number;
   readonly isDraining: () => boolean;
-  readonly record: (record: RequestRecord) => void;
+  readonly recorder: RequestRecorder;
   readonly logError: (reqId: string, error: unknown) => void;
 }
 
@@ -30,9 +36,45 @@ export interface FastLaneOptions {
  * within the URL limit. The server does not create the lane at all when keys are required or
  * clients are rate-limited. Answers come from MoviesAnswers, as the Fastify route's do, with the
  * same leading headers, log line and metrics, so the two paths are byte for byte alike.
+ *
+ * A cached answer costs what node:http costs to write it plus a little: its whole header list is
+ * made once per answer (a ready head, where only the request id changes: writeHead copies it out at
+ * once), the metrics it adds to are held here, and the log line's record is built only when logged.
  */
 export function createFastLane(options: FastLaneOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { answers, requestIds, securityHeaders, maxUrlBytes, isDraining, record, logError } = options;
+  const { answers, requestIds, securityHeaders, cors, maxUrlBytes, isDraining, recorder, logError } = options;
+  // Ready heads by CORS header list (one per allowed origin, shared) and answer: both live as long as they are used.
+  const heads = new WeakMap<readonly string[], WeakMap<Answer, string[]>>();
+  const leading = (corsHeaders: readonly string[], draining: boolean): string[] => [
+    'x-request-id',
+    '',
+    ...securityHeaders,
+    ...(draining ? ['connection', 'close'] : []),
+    ...corsHeaders,
+  ];
+  const headOf = (answer: Answer, corsHeaders: readonly string[]): string[] => {
+    let byAnswer = heads.get(corsHeaders);
+    if (byAnswer === undefined) {
+      byAnswer = new WeakMap();
+      heads.set(corsHeaders, byAnswer);
+    }
+    let head = byAnswer.get(answer);
+    if (head === undefined) {
+      head = joinHeaders(leading(corsHeaders, false), answer.headers);
+      byAnswer.set(answer, head);
+    }
+    return head;
+  };
+  // Status codes the lane answers with, each with its metric series, held rather than looked up.
+  const counters = new Map<number, RequestCounters>();
+  const countersOf = (status: number): RequestCounters => {
+    let held = counters.get(status);
+    if (held === undefined) {
+      held = recorder.countersOf(MOVIES_PATH, status, 'anonymous');
+      counters.set(status, held);
+    }
+    return held;
+  };
   return (req, res) => {
     const url = req.url;
     if (req.method !== 'GET' || url === undefined || url.length > maxUrlBytes || !url.startsWith(MOVIES_PATH)) return false;
@@ -45,17 +87,20 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     const reqId = requestIds.next(facts.requestId);
     let answer: Answer;
     try {
-      answer = answers.answer(url.length > MOVIES_PATH.length ? url.slice(MOVIES_PATH.length + 1) : '', facts.ifNoneMatch);
+      answer = answers.answer(url, facts.ifNoneMatch, facts.acceptEncoding);
     } catch (error) {
       logError(reqId, error);
       answer = problemAnswer(internalError(reqId));
     }
-    // One flat list for writeHead: node then writes it as is, with no header map to build.
-    const head = ['x-request-id', reqId, ...securityHeaders];
-    if (isDraining()) head.push('connection', 'close');
-    res.writeHead(answer.status, head.concat(answer.headers));
+    const corsHeaders = cors.headersFor(facts.origin);
+    // Draining is rare and brief: its head is made per request, in the order the Fastify hooks write.
+    const head = isDraining() ? joinHeaders(leading(corsHeaders, true), answer.headers) : headOf(answer, corsHeaders);
+    head[REQUEST_ID_SLOT] = reqId;
+    res.writeHead(answer.status, head);
     res.end(answer.body);
-    record({ reqId, client: 'anonymous', method: 'GET', url, route: MOVIES_PATH, status: answer.status, ms: performance.now() - start });
+    const ms = performance.now() - start;
+    countersOf(answer.status).observe(ms / 1000);
+    if (recorder.logs) recorder.log({ reqId, client: 'anonymous', method: 'GET', url, route: MOVIES_PATH, status: answer.status, ms });
     return true;
   };
 }

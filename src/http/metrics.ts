@@ -1,33 +1,55 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CatalogueReader } from '../snapshot/catalogue-reader.js';
 import type { ResponseCache } from './response-cache.js';
+import { ScrapedHistogram, type HistogramSeries } from './scraped-histogram.js';
 
 /** Buckets reach down to 50 µs: the API answers in well under a millisecond. */
 const LATENCY_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 1];
 
+/** What one answered request adds to the metrics, resolved once per route, status and client rather than per request. */
+export class RequestCounters {
+  constructor(
+    private readonly latency: HistogramSeries,
+    private readonly client: { count: number },
+  ) {}
+
+  observe(seconds: number): void {
+    this.latency.observe(seconds);
+    this.client.count++;
+  }
+}
+
+/**
+ * The API's metrics. Per request they cost two increments on plain numbers (the latency series and
+ * the client's count), held by the caller or found in a Map; prom-client reads them only when
+ * Prometheus scrapes, through `collect()` and ScrapedHistogram.
+ */
 export class HttpMetrics {
   readonly registry: Registry;
-  private readonly latency: Histogram<'route' | 'status_code'>;
-  /** Label children cached per (route, status): `labels()` costs a lookup and an allocation each call. */
-  private readonly children = new Map<string, { observe(value: number): void }>();
-  private readonly requests: Counter<'client'>;
-  private readonly clientChildren = new Map<string, { inc(): void }>();
+  private readonly latency: ScrapedHistogram<'route' | 'status_code'>;
+  private readonly byRoute = new Map<string, Map<number, HistogramSeries>>();
+  private readonly byClient = new Map<string, { count: number }>();
 
   constructor(reader: CatalogueReader, registry = new Registry(), responses?: ResponseCache) {
     this.registry = registry;
     collectDefaultMetrics({ register: registry });
-    this.latency = new Histogram({
+    this.latency = new ScrapedHistogram({
       name: 'http_request_duration_seconds',
       help: 'Time to answer HTTP requests, by route pattern and status code.',
       labelNames: ['route', 'status_code'],
       buckets: LATENCY_BUCKETS,
-      registers: [registry],
+      registry,
     });
-    this.requests = new Counter({
+    const byClient = this.byClient;
+    new Counter({
       name: 'cinedex_requests_total',
       help: 'Requests by client (API key owner, or anonymous).',
       labelNames: ['client'],
       registers: [registry],
+      collect() {
+        this.reset();
+        for (const [client, counter] of byClient) this.inc({ client }, counter.count);
+      },
     });
     new Gauge({
       name: 'cinedex_catalogue_movies',
@@ -72,19 +94,37 @@ export class HttpMetrics {
     });
   }
 
+  /** The counters one request of `route` answered with `status` for `client` adds to; callers on a hot path hold them. */
+  countersOf(route: string, status: number, client: string): RequestCounters {
+    return new RequestCounters(this.latencyOf(route, status), this.clientOf(client));
+  }
+
   observe(route: string, status: number, seconds: number, client: string): void {
-    let counter = this.clientChildren.get(client);
-    if (!counter) {
-      counter = this.requests.labels(client);
-      this.clientChildren.set(client, counter);
+    this.latencyOf(route, status).observe(seconds);
+    this.clientOf(client).count++;
+  }
+
+  private latencyOf(route: string, status: number): HistogramSeries {
+    let statuses = this.byRoute.get(route);
+    if (statuses === undefined) {
+      statuses = new Map();
+      this.byRoute.set(route, statuses);
     }
-    counter.inc();
-    const key = `${route} ${status}`;
-    let child = this.children.get(key);
-    if (!child) {
-      child = this.latency.labels(route, String(status));
-      this.children.set(key, child);
+    let latency = statuses.get(status);
+    if (latency === undefined) {
+      const statusCode = String(status);
+      latency = this.latency.seriesOf({ route, status_code: statusCode }, `${route} ${statusCode}`);
+      statuses.set(status, latency);
     }
-    child.observe(seconds);
+    return latency;
+  }
+
+  private clientOf(client: string): { count: number } {
+    let counter = this.byClient.get(client);
+    if (counter === undefined) {
+      counter = { count: 0 };
+      this.byClient.set(client, counter);
+    }
+    return counter;
   }
 }

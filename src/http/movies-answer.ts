@@ -7,11 +7,16 @@ import type { CursorCodec } from '../query/cursor.js';
 import { parseListRequest, searchRequestOf } from '../query/parse-query.js';
 import { pageBody } from './page-body.js';
 import type { CatalogueReader, WarmedVersion } from '../snapshot/catalogue-reader.js';
-import { jsonAnswer, notModifiedAnswer, NOT_READY, problemAnswer, type Answer } from './answer.js';
-import type { CachedAnswer, ResponseCache } from './response-cache.js';
+import { negotiateEncoding, type Encoding } from '../node-http/accept-encoding.js';
+import { jsonAnswer, notModifiedAnswer, NOT_READY, problemAnswer, type Answer, type Coding } from './answer.js';
+import { compress, COMPRESSION_FLOOR_BYTES } from './compression.js';
+import type { CachedAnswer, Representation, ResponseCache } from './response-cache.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export const MOVIES_PATH = '/v1/movies';
+
+type CompressedEncoding = Exclude<Encoding, 'identity'>;
+const COMPRESSED: readonly CompressedEncoding[] = ['br', 'gzip'];
 
 /** Longest stretch of warming between two turns of the event loop: a request arriving meanwhile waits at most this. */
 const WARM_SLICE_MS = 2;
@@ -25,7 +30,7 @@ export interface MoviesAnswerOptions {
 }
 
 /**
- * The one owner of the GET /v1/movies answer: raw query string in, finished answer out (parse,
+ * The one owner of the GET /v1/movies answer: raw request target in, finished answer out (parse,
  * cursor, search, next cursor, JSON, ETag, response cache, conditional request, 400 problems).
  * The fast lane writes its answers on node:http and the Fastify route sends them, so the two
  * paths answer byte for byte alike by construction.
@@ -33,27 +38,37 @@ export interface MoviesAnswerOptions {
 export class MoviesAnswers {
   constructor(private readonly options: MoviesAnswerOptions) {}
 
-  /** `search` is the query string without the `?`. */
-  answer(search: string, ifNoneMatch: string | undefined): Answer {
+  /**
+   * `target` is the request target as received, `/v1/movies` and its query string: a hit reads nothing
+   * else of it. The representation is negotiated from `acceptEncoding` (memoised per header value) and
+   * compressed on its first request only; the cache keeps it beside the others.
+   */
+  answer(target: string, ifNoneMatch: string | undefined, acceptEncoding: string | undefined): Answer {
     const dataset = this.options.reader.dataset;
     if (dataset === undefined) return NOT_READY;
     const { index } = dataset;
-    const { cache, cacheControl } = this.options;
-    let cached = cache.get(index.version, search);
+    const { cache } = this.options;
+    let cached = cache.get(index.version, target);
     if (cached === undefined) {
       try {
-        cached = this.compute(index, search);
+        cached = this.compute(index, target);
       } catch (error) {
         if (!(error instanceof QueryError)) throw error;
         return problemAnswer(problem(400, PROBLEM_TYPES.invalidParameter, 'Bad Request', error.message, { parameter: error.parameter }));
       }
-      cache.set(index.version, search, cached);
+      cache.set(index.version, target, cached);
     }
-    return matchesIfNoneMatch(ifNoneMatch, cached.etag) ? notModifiedAnswer(cached.etag, cacheControl) : cached.answer;
+    const encoding = cached.compressible ? negotiateEncoding(acceptEncoding) : 'identity';
+    let representation = encoding === 'identity' ? cached.identity : cached.compressed[encoding];
+    if (representation === undefined) {
+      representation = this.represent(cached, encoding as CompressedEncoding);
+      cache.set(index.version, target, cached);
+    }
+    return ifNoneMatch !== undefined && matchesIfNoneMatch(ifNoneMatch, cached.etag) ? representation.notModified : representation.answer;
   }
 
   /**
-   * Solr's autowarming, for the next version: the `count` most recently used query strings of the
+   * Solr's autowarming, for the next version: the `count` most recently used request targets of the
    * cache, answered against `next` into a draft cache a slice at a time (requests keep being
    * answered from the current version in between), installed by the caller in the same tick as the
    * swap. Without it the first answer of a new version empties the cache, and every query takes
@@ -65,7 +80,7 @@ export class MoviesAnswers {
     const warmed: [string, CachedAnswer][] = [];
     let timedOut = false;
     let sliceStart = performance.now();
-    for (const query of queries) {
+    for (const target of queries) {
       if (performance.now() - sliceStart >= WARM_SLICE_MS) {
         await nextTurn();
         sliceStart = performance.now();
@@ -75,7 +90,12 @@ export class MoviesAnswers {
         break;
       }
       try {
-        warmed.push([query, this.compute(next, query)]);
+        const fresh = this.compute(next, target);
+        // The representations clients asked for before are made now too, so the swap costs them no compression either.
+        const before = cache.peek(this.options.reader.dataset?.index.version ?? '', target);
+        for (const encoding of COMPRESSED)
+          if (before?.compressed[encoding] !== undefined && fresh.compressible) this.represent(fresh, encoding);
+        warmed.push([target, fresh]);
       } catch (error) {
         if (!(error instanceof QueryError)) throw error;
       }
@@ -87,7 +107,9 @@ export class MoviesAnswers {
   }
 
   /** Parses, searches and serialises one page; throws QueryError. */
-  private compute(index: CatalogueIndex, search: string): CachedAnswer {
+  private compute(index: CatalogueIndex, target: string): CachedAnswer {
+    const q = target.indexOf('?');
+    const search = q === -1 ? '' : target.slice(q + 1);
     const request = parseListRequest(search);
     const cursor = this.options.codec.forPage(request.query, request.sort, request.cursor);
     const page = searchMovies(index, searchRequestOf(request, cursor.after));
@@ -95,6 +117,22 @@ export class MoviesAnswers {
     const next = page.hasMore && last >= 0 ? cursor.next(index.positionOf(page.ranks[last] as number), page.relevance?.[last]) : null;
     const body = pageBody(index, page, next);
     const etag = etagFor(index.version, search);
-    return { etag, answer: { ...jsonAnswer(body, etag, this.options.cacheControl), body } };
+    const compressible = body.length >= COMPRESSION_FLOOR_BYTES;
+    return { etag, identity: this.representation(body, etag, compressible ? 'identity' : undefined), compressible, compressed: {} };
+  }
+
+  /** Makes, and keeps on the cached answer, its representation in `encoding`. */
+  private represent(cached: CachedAnswer, encoding: CompressedEncoding): Representation {
+    const made = this.representation(compress(cached.identity.answer.body, encoding), cached.etag, encoding);
+    cached.compressed[encoding] = made;
+    return made;
+  }
+
+  private representation(body: Buffer, etag: string, coding: Coding): Representation {
+    const { cacheControl } = this.options;
+    return {
+      answer: { ...jsonAnswer(body, etag, cacheControl, coding), body },
+      notModified: notModifiedAnswer(etag, cacheControl, coding),
+    };
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { HttpMetrics } from './metrics.js';
+import type { HttpMetrics, RequestCounters } from './metrics.js';
 
 /** One answered request, as logged and measured. */
 export interface RequestRecord {
@@ -17,9 +17,30 @@ export interface RequestRecord {
  * The one place a finished request is logged (one JSON line) and counted in the metrics, whether
  * Fastify or the fast lane answered it, so both produce the same log lines and series.
  */
-export function requestRecorder(log: Logger, metrics: HttpMetrics): (record: RequestRecord) => void {
-  return (record) => {
-    metrics.observe(record.route, record.status, record.ms / 1000, record.client);
-    log.info({ ...record, ms: Math.round(record.ms * 1000) / 1000 }, 'request');
-  };
+export class RequestRecorder {
+  constructor(
+    private readonly logger: Logger,
+    private readonly metrics: HttpMetrics,
+  ) {}
+
+  /** Whether a request gets a log line (`info` and below): when not, callers need not build the record's strings. */
+  get logs(): boolean {
+    return this.logger.isLevelEnabled('info');
+  }
+
+  /** The counters of a route, status and client, for a caller that answers many requests alike. */
+  countersOf(route: string, status: number, client: string): RequestCounters {
+    return this.metrics.countersOf(route, status, client);
+  }
+
+  /** Counts and logs a request answered once in a while (the Fastify routes): its counters are looked up. */
+  record(record: RequestRecord): void {
+    this.metrics.observe(record.route, record.status, record.ms / 1000, record.client);
+    if (this.logs) this.log(record);
+  }
+
+  /** The request's log line, for a caller that counted it already. */
+  log(record: RequestRecord): void {
+    this.logger.info({ ...record, ms: Math.round(record.ms * 1000) / 1000 }, 'request');
+  }
 }

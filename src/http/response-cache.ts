@@ -1,19 +1,32 @@
 import { ByteLru } from '../cache/byte-lru.js';
 import type { Answer } from './answer.js';
 
-/** A finished 200 answer of GET /v1/movies and its validator. */
-export interface CachedAnswer {
-  readonly etag: string;
+/** One representation of an answer (identity, br or gzip): its 200 and its 304, each made once. */
+export interface Representation {
   readonly answer: Answer & { readonly body: Buffer };
+  readonly notModified: Answer;
 }
 
-/** Per entry: the key (UTF-16), the Map slot, the answer and its header list, roughly. */
-const ENTRY_OVERHEAD_BYTES = 320;
+/** A finished 200 answer of GET /v1/movies, its validator, and its representations. */
+export interface CachedAnswer {
+  /** The validator of the answer; each compressed representation's is derived from it (representationEtag). */
+  readonly etag: string;
+  /** The answer as computed: below the compression floor the only one. */
+  readonly identity: Representation;
+  /** Whether compressed representations are made: the body is at least the compression floor. */
+  readonly compressible: boolean;
+  /** Compressed representations made so far, each once, when first asked for; stored again (set) to count their bytes. */
+  readonly compressed: { br?: Representation; gzip?: Representation };
+}
+
+/** Per entry: the key (UTF-16), the Map and list slot, the answer, its 304 and their header lists, roughly. */
+const ENTRY_OVERHEAD_BYTES = 380;
 
 /**
- * Finished answers of GET /v1/movies for the data version being served, keyed by the raw query
- * string. An answer depends only on the version and the query string, so a repeated query skips
- * parsing, searching, cursor signing and serialisation. Answers of an older version are never
+ * Finished answers of GET /v1/movies for the data version being served, keyed by the raw request
+ * target (`/v1/movies?…`, as node hands it over). An answer depends only on the version and the
+ * query string, so a repeated query skips parsing, searching, cursor signing and serialisation, and
+ * keying by the target as it arrives means a hit does not even cut the query string out of it. Answers of an older version are never
  * served: the first answer stored for a new version drops the old ones.
  */
 export class ResponseCache {
@@ -27,24 +40,29 @@ export class ResponseCache {
   }
 
   /** The one lookup of a request: it counts as a hit or a miss. */
-  get(version: string, query: string): CachedAnswer | undefined {
-    const cached = version === this.version ? this.lru.get(query) : undefined;
+  get(version: string, target: string): CachedAnswer | undefined {
+    const cached = version === this.version ? this.lru.get(target) : undefined;
     if (cached === undefined) this.missCount++;
     else this.hitCount++;
     return cached;
   }
 
-  /** Keeps a computed answer for the next request with the same query string. */
-  set(version: string, query: string, cached: CachedAnswer): void {
+  /** The answer without counting a lookup or a use. */
+  peek(version: string, target: string): CachedAnswer | undefined {
+    return version === this.version ? this.lru.peek(target) : undefined;
+  }
+
+  /** Keeps a computed answer for the next request with the same target; again after a representation is added, to count its bytes. */
+  set(version: string, target: string, cached: CachedAnswer): void {
     if (this.maxBytes === 0) return;
     if (version !== this.version) {
       this.lru = new ByteLru(this.maxBytes);
       this.version = version;
     }
-    this.lru.set(query, cached, entryBytes(query, cached));
+    this.lru.set(target, cached, entryBytes(target, cached));
   }
 
-  /** The query strings of the current version's answers, most recently used first, at most `count`. */
+  /** The request targets of the current version's answers, most recently used first, at most `count`. */
   hottest(count: number): string[] {
     return this.lru.keys().slice(-count).reverse();
   }
@@ -71,11 +89,13 @@ export class ResponseCacheDraft {
     readonly lru: ByteLru<CachedAnswer>,
   ) {}
 
-  set(query: string, cached: CachedAnswer): void {
-    this.lru.set(query, cached, entryBytes(query, cached));
+  set(target: string, cached: CachedAnswer): void {
+    this.lru.set(target, cached, entryBytes(target, cached));
   }
 }
 
-function entryBytes(query: string, cached: CachedAnswer): number {
-  return cached.answer.body.length + query.length * 2 + ENTRY_OVERHEAD_BYTES;
+function entryBytes(target: string, cached: CachedAnswer): number {
+  const { br, gzip } = cached.compressed;
+  const bodies = cached.identity.answer.body.length + (br?.answer.body.length ?? 0) + (gzip?.answer.body.length ?? 0);
+  return bodies + target.length * 2 + ENTRY_OVERHEAD_BYTES;
 }

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { clientErrorHandler } from '../node-http/client-error.js';
+import { corsApplies, CorsPolicy, type AllowedOrigins } from '../node-http/cors.js';
 import { PROBLEM_TYPES, problem } from '../node-http/problem.js';
 import { RequestIds } from '../node-http/request-id.js';
 import { createNodeServer, MAX_HEADER_BYTES } from '../node-http/server-factory.js';
@@ -12,10 +13,11 @@ import type { CatalogueReader } from '../snapshot/catalogue-reader.js';
 import { accessControl, type AccessOptions } from './access.js';
 import { internalError, sendProblem } from './answer.js';
 import type { RouteContext } from './context.js';
+import { compressAnswers } from './compress-hook.js';
 import { createFastLane } from './fast-lane.js';
 import { HttpMetrics } from './metrics.js';
 import { MoviesAnswers } from './movies-answer.js';
-import { requestRecorder } from './request-log.js';
+import { RequestRecorder } from './request-log.js';
 import { ResponseCache } from './response-cache.js';
 import { genresRoute } from './routes/genres.js';
 import { movieByIdRoutes } from './routes/movie-by-id.js';
@@ -38,6 +40,8 @@ export interface ServerOptions {
   readonly registry?: Registry;
   /** API keys and rate limits; absent means anonymous access, unlimited. */
   readonly access?: AccessOptions;
+  /** Origins whose scripts may read the API (CORS); `*` when absent, as MOVIES_CORS_ORIGINS defaults. */
+  readonly corsOrigins?: AllowedOrigins;
   /** PEM certificate and key: serve HTTPS. */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   /** Extra routes (the search page) registered with the API's error handling. */
@@ -70,9 +74,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (warmQueries > 0) options.reader.beforeSwap?.((next, deadline) => answers.warm(next.index, warmQueries, deadline));
   const ctx: RouteContext = { reader: options.reader, metrics, answers, cacheControl, isDraining, status: options.status ?? (() => ({})) };
   const requestIds = new RequestIds();
-  const record = requestRecorder(options.logger, metrics);
+  const recorder = new RequestRecorder(options.logger, metrics);
   const securityHeaders = ['x-content-type-options', 'nosniff'];
   if (options.tls) securityHeaders.push('strict-transport-security', 'max-age=31536000');
+  const cors = new CorsPolicy(options.corsOrigins ?? '*');
   // Clients that must be identified or limited go through access.ts on every request: no lane then.
   const laneAllowed = !(options.access && (options.access.requireApiKey || options.access.rateLimit > 0));
   const fastLane = laneAllowed
@@ -80,9 +85,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         answers,
         requestIds,
         securityHeaders,
+        cors,
         maxUrlBytes: MAX_URL_BYTES,
         isDraining,
-        record,
+        recorder,
         logError: (reqId, error) => options.logger.error({ reqId, err: error }, 'request failed'),
       })
     : undefined;
@@ -123,6 +129,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.header('x-request-id', request.id);
     for (let i = 0; i + 1 < securityHeaders.length; i += 2) reply.header(securityHeaders[i] as string, securityHeaders[i + 1]);
     if (isDraining()) reply.header('connection', 'close');
+    if (corsApplies(request.url)) {
+      const origin = request.headers.origin;
+      // A preflight is answered here, before access control: browsers send it without the API key it asks about.
+      const preflight =
+        request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined
+          ? cors.preflightFor(origin)
+          : undefined;
+      const headers = preflight ?? cors.headersFor(origin);
+      for (let i = 0; i + 1 < headers.length; i += 2) reply.header(headers[i] as string, headers[i + 1]);
+      if (preflight) {
+        reply.header('cache-control', 'no-store').code(204).send();
+        return;
+      }
+    }
     if (request.url.length > MAX_URL_BYTES) {
       sendProblem(
         reply,
@@ -138,7 +158,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    record({
+    recorder.record({
       reqId: request.id,
       client: request.client,
       method: request.method,
@@ -151,6 +171,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   if (options.access) accessControl(options.access)(app);
+  compressAnswers(app);
 
   app.setNotFoundHandler((request, reply) =>
     sendProblem(

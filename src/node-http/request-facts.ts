@@ -4,6 +4,9 @@ const CREDENTIALS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 
 export interface RequestFacts {
   readonly requestId: string | undefined;
   readonly ifNoneMatch: string | undefined;
+  readonly acceptEncoding: string | undefined;
+  /** `Origin`: a browser's cross-origin (or CORS-mode) request. */
+  readonly origin: string | undefined;
   /** `Authorization`, `X-Api-Key` or `Cookie` present: the answer may be personal, so the request bypasses the shared cache. */
   readonly credentials: boolean;
 }
@@ -16,11 +19,18 @@ export interface RequestFacts {
 export function requestFacts(raw: readonly string[]): RequestFacts {
   let requestId: string | undefined;
   let ifNoneMatch: string | undefined;
+  let acceptEncoding: string | undefined;
+  let origin: string | undefined;
   let credentials = false;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
     switch (name.length) {
-      case 6:
+      case 6: {
+        const lower = name.toLowerCase();
+        if (lower === 'origin') origin = raw[i + 1];
+        else if (lower === 'cookie') credentials = true;
+        break;
+      }
       case 9:
         if (CREDENTIALS.has(name.toLowerCase())) credentials = true;
         break;
@@ -34,7 +44,11 @@ export function requestFacts(raw: readonly string[]): RequestFacts {
         else if (lower === 'authorization') credentials = true;
         break;
       }
+      case 15:
+        if (name.toLowerCase() === 'accept-encoding')
+          acceptEncoding = acceptEncoding === undefined ? raw[i + 1] : `${acceptEncoding}, ${raw[i + 1]}`;
+        break;
     }
   }
-  return { requestId, ifNoneMatch, credentials };
+  return { requestId, ifNoneMatch, acceptEncoding, origin, credentials };
 }

@@ -1,16 +1,16 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { LogBatch } from './log-batch.js';
 
-/** Longest a log line waits in the buffer: a quiet process must still show its logs at once. */
+/** Longest a log line may wait before it is written (in practice it waits for the end of the event loop's turn). */
 export const LOG_FLUSH_MS = 1000;
 
 /**
- * JSON lines on stdout, one logger per process. Writes are buffered (sonic-boom, async, in 4 KiB
- * batches): one write per log line would cost more than answering the request. A buffer that is
- * only flushed when full would hold a quiet process's lines (its errors too) indefinitely, so it is
- * also flushed every LOG_FLUSH_MS.
+ * JSON lines on stdout, one logger per process. Writes are batched (LogBatch: the lines of one turn of
+ * the event loop in one asynchronous write): one write per log line would cost more than answering
+ * the request, and a quiet process still shows each line at once.
  */
 export function createLogger(level: LevelWithSilent, bindings: Record<string, unknown> = {}): Logger {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: LOG_FLUSH_MS });
+  const destination = new LogBatch(1);
   const logger = pino({ level, base: { pid: process.pid, ...bindings } }, destination);
   // Whatever way the process ends, the buffered lines are written out.
   process.once('exit', () => destination.flushSync());

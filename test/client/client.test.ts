@@ -232,3 +232,18 @@ describe('when the server does not answer as the API does', () => {
     }
   });
 });
+
+test('the client asks for br or gzip, and reads the compressed answer as the identity one', async () => {
+  const api = await startApi();
+  const seen: (string | undefined)[] = [];
+  api.app.server.on('request', (req) => seen.push(req.headers['accept-encoding']));
+  try {
+    const client = new Cinedex({ baseUrl: api.base });
+    const genres = await client.genres();
+    const identity = (await (await fetch(`${api.base}/v1/genres`, { headers: { 'accept-encoding': 'identity' } })).json()) as typeof genres;
+    assert.deepEqual(genres, identity);
+    assert.equal(seen[0], 'br, gzip');
+  } finally {
+    await api.app.close();
+  }
+});

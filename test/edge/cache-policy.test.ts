@@ -68,7 +68,8 @@ test('what is stored: 200 and 404 with an explicit lifetime; never 5xx, no-store
     [{ cacheControl: 'no-store, max-age=10' }, 'no-store'],
     [{ cacheControl: 'private, max-age=10' }, 'private'],
     [{ setsCookie: true }, 'set-cookie'],
-    [{ vary: 'Accept-Encoding' }, 'vary'],
+    [{ vary: 'Origin' }, 'vary'],
+    [{ vary: 'Accept-Encoding, Origin' }, 'vary'],
     [{ cacheControl: 'public' }, 'no max-age'],
     [{ cacheControl: undefined }, 'no max-age'],
     [{ cacheControl: 'no-cache', hasEtag: false }, 'nothing to reuse'],
@@ -95,6 +96,8 @@ test('freshness terms: s-maxage wins for a shared cache; no-cache means revalida
     staleAllowed: false,
   });
   assert.deepEqual(storagePolicy(facts({ vary: '  ' })), { store: true, freshForSeconds: 10, staleAllowed: true });
+  // The edge keys on the normalised Accept-Encoding, so an answer varying by it alone is kept per representation.
+  assert.deepEqual(storagePolicy(facts({ vary: 'accept-encoding' })), { store: true, freshForSeconds: 10, staleAllowed: true });
 });
 
 test('age, freshness and the stale-if-error window', () => {

@@ -238,3 +238,52 @@ describe('API keys: requests with credentials bypass the shared cache', () => {
     assert.equal(asked[2]?.headers['x-api-key'], undefined);
   });
 });
+
+test('cinedex edge keeps each representation apart: a gzip client, a br client and an identity client never get each other’s bytes', async () => {
+  const api = await startApi();
+  const origin = watch(api);
+  const edge = await startEdge(api.base);
+  const { request } = await import('node:http');
+  const { gunzipSync, brotliDecompressSync } = await import('node:zlib');
+  const get = (path: string, accept: string | undefined) =>
+    new Promise<{ encoding: string | undefined; cache: string | undefined; body: Buffer }>((resolve, reject) => {
+      const url = new URL(edge.base + path);
+      request({ host: url.hostname, port: url.port, path, headers: accept === undefined ? {} : { 'accept-encoding': accept } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            encoding: res.headers['content-encoding'],
+            cache: res.headers['x-cache'] as string | undefined,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      })
+        .on('error', reject)
+        .end();
+    });
+  try {
+    const path = '/v1/movies?genre=drama&limit=20';
+    const rounds = [];
+    for (let round = 0; round < 2; round++)
+      rounds.push(await Promise.all([get(path, 'gzip'), get(path, undefined), get(path, 'br;q=1, gzip;q=0.5'), get(path, 'identity')]));
+    const [[gzip, plain, br, identity], again] = rounds as [(typeof rounds)[0], (typeof rounds)[0]];
+    assert.deepEqual([gzip?.encoding, plain?.encoding, br?.encoding, identity?.encoding], ['gzip', undefined, 'br', undefined]);
+    assert.deepEqual(gunzipSync(gzip?.body as Buffer), plain?.body);
+    assert.deepEqual(brotliDecompressSync(br?.body as Buffer), plain?.body);
+    assert.deepEqual(
+      again.map((a) => [a.encoding, a.cache]),
+      [
+        ['gzip', 'HIT'],
+        [undefined, 'HIT'],
+        ['br', 'HIT'],
+        [undefined, 'HIT'],
+      ],
+      'each representation is served from the cache, as its own',
+    );
+    assert.equal(origin.count(path), 3, 'the origin was asked once per representation: br, gzip and identity');
+  } finally {
+    await edge.close();
+    await api.app.close();
+  }
+});

@@ -99,6 +99,40 @@ describe('nginx edge cache (deploy/edge/nginx.conf) in front of cinedex', () => 
     assert.equal((await origin()).served(200), before.served(200) + 1, 'the origin answered once');
   });
 
+  test('each representation is cached apart: gzip, br and identity clients never get each other’s bytes', async () => {
+    const { request } = await import('node:http');
+    const { gunzipSync, brotliDecompressSync } = await import('node:zlib');
+    const raw = (path: string, accept: string | undefined) =>
+      new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+        const url = new URL(at() + path);
+        request({ host: url.hostname, port: url.port, path, headers: accept === undefined ? {} : { 'accept-encoding': accept } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+        })
+          .on('error', reject)
+          .end();
+      });
+    const path = '/v1/movies?genre=drama&limit=20';
+    for (let round = 0; round < 2; round++) {
+      // Interleaved, so that a cache keyed on the URL alone would hand one client's representation to the next.
+      const plain = await raw(path, undefined);
+      const gzip = await raw(path, 'gzip, deflate');
+      const identity = await raw(path, 'identity');
+      const br = await raw(path, 'gzip;q=0.5, br');
+      const refusesBr = await raw(path, 'br;q=0, gzip');
+      assert.deepEqual(
+        [plain.encoding, gzip.encoding, identity.encoding, br.encoding, refusesBr.encoding],
+        [undefined, 'gzip', undefined, 'br', 'gzip'],
+        `round ${round + 1}`,
+      );
+      assert.deepEqual(identity.body, plain.body);
+      assert.deepEqual(gunzipSync(gzip.body), plain.body);
+      assert.deepEqual(gunzipSync(refusesBr.body), plain.body);
+      assert.deepEqual(brotliDecompressSync(br.body), plain.body);
+    }
+  });
+
   test('an expired answer is revalidated with its ETag: the origin answers 304 and the body is kept', async () => {
     const path = '/v1/movies?title=alien';
     const first = await get(at(), path);

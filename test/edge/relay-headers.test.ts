@@ -7,11 +7,29 @@ test('requestFacts: credentials in any spelling, the request id, every If-None-M
   for (const name of ['Authorization', 'X-API-KEY', 'x-api-key', 'COOKIE'])
     assert.equal(requestFacts(['Host', 'a', name, 'v']).credentials, true, name);
   assert.equal(requestFacts(['Host', 'a', 'X-Api-Keys', 'v', 'Cookies', 'v', 'Authorisation', 'v']).credentials, false);
-  assert.deepEqual(requestFacts(['X-Request-ID', 'abc', 'If-None-Match', '"a"', 'if-none-match', 'W/"b"']), {
-    requestId: 'abc',
-    ifNoneMatch: '"a", W/"b"',
-    credentials: false,
-  });
+  assert.deepEqual(
+    requestFacts([
+      'X-Request-ID',
+      'abc',
+      'If-None-Match',
+      '"a"',
+      'if-none-match',
+      'W/"b"',
+      'Origin',
+      'https://a.example',
+      'Accept-Encoding',
+      'gzip',
+      'accept-encoding',
+      'br',
+    ]),
+    {
+      requestId: 'abc',
+      ifNoneMatch: '"a", W/"b"',
+      acceptEncoding: 'gzip, br',
+      origin: 'https://a.example',
+      credentials: false,
+    },
+  );
   // A repeated request id is joined as node joins it in req.headers.
   assert.equal(requestFacts(['X-Request-Id', 'a', 'x-request-id', 'b']).requestId, 'a, b');
 });

@@ -1,18 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { jsonAnswer } from '../../src/http/answer.js';
+import { jsonAnswer, notModifiedAnswer } from '../../src/http/answer.js';
 import { ResponseCache, type CachedAnswer } from '../../src/http/response-cache.js';
 
 function cached(body: Buffer, etag = `"${body.length}"`): CachedAnswer {
-  return { etag, answer: { ...jsonAnswer(body, etag, 'public, max-age=10'), body } };
+  const identity = {
+    answer: { ...jsonAnswer(body, etag, 'public, max-age=10'), body },
+    notModified: notModifiedAnswer(etag, 'public, max-age=10'),
+  };
+  return { etag, identity, compressible: false, compressed: {} };
 }
 
 test('answers are kept per data version: another version misses, and storing one drops the old', () => {
   const cache = new ResponseCache(1 << 20);
   assert.equal(cache.get('v1', 'title=a'), undefined);
   cache.set('v1', 'title=a', cached(Buffer.from('one')));
-  assert.equal(cache.get('v1', 'title=a')?.answer.body.toString(), 'one');
+  assert.equal(cache.get('v1', 'title=a')?.identity.answer.body.toString(), 'one');
   assert.equal(cache.get('v2', 'title=a'), undefined);
   cache.set('v2', 'title=b', cached(Buffer.from('two')));
   assert.equal(cache.get('v1', 'title=a'), undefined);

@@ -55,6 +55,7 @@ async function startServing(config: Config, stores: CatalogueStores, log: Logger
   const keys = config.apiKeysFile ? loadApiKeys(config.apiKeysFile) : new Map<string, string>();
   const app = await buildServer({
     access: { keys, requireApiKey: config.requireApiKey, rateLimit: config.rateLimit, rateBurst: config.rateBurst },
+    corsOrigins: config.corsOrigins,
     ...(config.tlsCert && config.tlsKey ? { tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } } : {}),
     reader: live,
     registry,

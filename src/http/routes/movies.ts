@@ -10,8 +10,6 @@ import { listMoviesSchema } from '../schemas.js';
  */
 export function moviesRoute(app: FastifyInstance, ctx: RouteContext): void {
   app.get(MOVIES_PATH, { schema: listMoviesSchema }, (request, reply) => {
-    const url = request.url;
-    const q = url.indexOf('?');
-    sendAnswer(reply, ctx.answers.answer(q === -1 ? '' : url.slice(q + 1), request.headers['if-none-match']));
+    sendAnswer(reply, ctx.answers.answer(request.url, request.headers['if-none-match'], request.headers['accept-encoding']));
   });
 }

@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { startApi } from '../support/api-server.js';
+
+const KEY = 'k-0123456789abcdef';
+
+/** One exchange with node:http, which sends only the headers given and never decodes: the bytes as sent. */
+function exchange(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+function decode(encoding: string | string[] | undefined, body: Buffer): Buffer {
+  if (encoding === 'br') return brotliDecompressSync(body);
+  if (encoding === 'gzip') return gunzipSync(body);
+  assert.equal(encoding, undefined);
+  return body;
+}
+
+const QUERIES = [
+  'genre=drama&limit=20',
+  'q=star%20wars&facets=genre,decade&count=true',
+  'limit=100&year=1994',
+  'title=matrix',
+  'limit=1',
+  'cast=tom%20hanks&limit=50',
+];
+const CODINGS = ['br', 'gzip', 'identity', 'deflate', '*'];
+const acceptEncoding = fc.oneof(
+  fc.constant(undefined),
+  fc
+    .array(fc.tuple(fc.constantFrom(...CODINGS), fc.option(fc.constantFrom('0', '0.1', '0.5', '1'), { nil: undefined })), {
+      minLength: 1,
+      maxLength: 4,
+    })
+    .map((parts) => parts.map(([c, q]) => (q === undefined ? c : `${c};q=${q}`)).join(', ')),
+);
+
+test('for random queries and Accept-Encoding headers, through the lane and through Fastify: the decoded body is the identity body, each representation has its own ETag, and each ETag gives 304', async () => {
+  const api = await startApi({ access: { keys: new Map([[KEY, 'acme']]), requireApiKey: false, rateLimit: 0, rateBurst: 1 } });
+  try {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...QUERIES), acceptEncoding, fc.boolean(), async (query, accept, viaFastify) => {
+        const path = `/v1/movies?${query}`;
+        const extra: Record<string, string> = viaFastify ? { 'x-api-key': KEY } : {};
+        const identity = await exchange(api.port, path, { ...extra, 'accept-encoding': 'identity' });
+        const answer = await exchange(api.port, path, accept === undefined ? extra : { ...extra, 'accept-encoding': accept });
+        assert.equal(answer.status, 200);
+        assert.deepEqual(decode(answer.headers['content-encoding'], answer.body), identity.body);
+        assert.equal(Number(answer.headers['content-length']), answer.body.length);
+        if (answer.headers['content-encoding'] !== undefined) {
+          assert.notEqual(answer.headers.etag, identity.headers.etag, 'another representation, another ETag');
+          assert.match(String(answer.headers.vary), /Accept-Encoding/);
+        }
+        for (const etag of [identity.headers.etag, answer.headers.etag]) {
+          const revalidated = await exchange(api.port, path, {
+            ...extra,
+            'if-none-match': String(etag),
+            ...(accept === undefined ? {} : { 'accept-encoding': accept }),
+          });
+          assert.equal(revalidated.status, 304, `If-None-Match ${String(etag)}`);
+          assert.equal(revalidated.headers.etag, answer.headers.etag, 'the 304 names the representation it would have sent');
+        }
+      }),
+      { numRuns: 60 },
+    );
+  } finally {
+    await api.app.close();
+  }
+});
+
+test('small answers stay uncompressed and do not vary; a repeated query is compressed once; the page and OpenAPI document are compressed too', async () => {
+  const api = await startApi();
+  try {
+    const small = await exchange(api.port, '/v1/movies?limit=1&title=matrix', { 'accept-encoding': 'br' });
+    assert.ok(small.body.length < 1024);
+    assert.equal(small.headers['content-encoding'], undefined);
+    assert.equal(small.headers.vary, undefined);
+    const first = await exchange(api.port, '/v1/movies?limit=100&year=1994', { 'accept-encoding': 'br' });
+    const again = await exchange(api.port, '/v1/movies?limit=100&year=1994', { 'accept-encoding': 'br' });
+    assert.equal(first.headers['content-encoding'], 'br');
+    assert.ok(first.body.length < 0.45 * decode('br', first.body).length, 'br at most 45 % of the identity bytes here');
+    assert.deepEqual(again.body, first.body);
+    for (const path of ['/openapi.json', '/v1/genres']) {
+      const compressed = await exchange(api.port, path, { 'accept-encoding': 'gzip' });
+      assert.equal(compressed.headers['content-encoding'], 'gzip', path);
+      assert.deepEqual(decode('gzip', compressed.body), (await exchange(api.port, path, {})).body, path);
+    }
+  } finally {
+    await api.app.close();
+  }
+});
