@@ -26,7 +26,7 @@ export function planQuery(index: CatalogueIndex, query: MovieQuery, without?: Fa
   const filters: DocSet[] = [];
   // A facet's plan differs from the query's only in its filters: its words are the query's, planned
   // once. Planned first, so that a plan that matches nothing still carries them for its facets.
-  const words = planned ?? (query.q ?? []).map((word, i, all) => index.wordPlanner.plan(word, i === all.length - 1));
+  const words = planned ?? index.wordPlanner.planAll(query.q ?? []);
   const none: Plan = { filters: [EMPTY], words };
 
   const ignoresYears = without === 'year' || without === 'decade';

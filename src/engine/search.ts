@@ -142,10 +142,7 @@ function relevancePage(index: CatalogueIndex, plan: Plan, candidates: DocSet, ch
     collect(candidates, request.after ? index.rankAfter(request.after.position) : 0, index.size, request.limit + 1, check, ranks);
     return { ranks, relevance: ranks.map(() => 0) };
   }
-  const relevance = new Relevance(
-    index.data,
-    words.map((p) => p.matches),
-  );
+  const relevance = new Relevance(index.data, words);
   const top = new TopK(request.limit + 1);
   const after = request.after;
   const afterKey = after?.relevance ?? -1;

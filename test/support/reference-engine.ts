@@ -1,6 +1,6 @@
 import type { Movie } from '../../src/catalogue/movie.js';
 import { fold } from './reference-search.js';
-import { osaDistance, prefixDistance, typoBudget } from './reference-q.js';
+import { readings } from './reference-q.js';
 
 /**
  * The search contract of GET /v1/movies written as plainly as possible, from the issue's words:
@@ -25,65 +25,106 @@ export function referenceWords(text: string): string[] {
   return (fold(text).match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.replace(/ς/g, 'σ'));
 }
 
-/** Distances already worked out: a catalogue repeats its words, and a full scan asks for the same pairs again and again. */
-const memo = new Map<string, number>();
+/** The readings of one query's words, memoised: a full scan asks for the same words again and again. */
+const memo = new Map<string, Readings>();
 
-/** Typos of query word `w` against word `t`, or Infinity: whole-word distance, and for the last word also the best prefix. */
-function typos(w: string, t: string, last: boolean): number {
-  const key = `${last ? 1 : 0}\u0000${w}\u0000${t}`;
-  let best = memo.get(key);
-  if (best === undefined) {
-    const whole = osaDistance(w, t);
-    best = last ? Math.min(whole, prefixDistance(w, t)) : whole;
-    if (memo.size > 1_000_000) memo.clear();
-    memo.set(key, best);
+function readingsOf(words: readonly string[]): Readings {
+  const key = words.join('\u0000');
+  let r = memo.get(key);
+  if (r === undefined) {
+    const plain = readings(words);
+    const single = new Map<string, number>();
+    const split = new Map<string, number>();
+    const whole = new Map<string, boolean>();
+    r = {
+      single: (i, t) => cached(single, `${i} ${t}`, () => plain.single(i, t)),
+      split: (i, a, b) => (b === undefined ? Infinity : cached(split, `${i} ${a} ${b}`, () => plain.split(i, a, b))),
+      whole: (i, t) => cached(whole, `${i} ${t}`, () => plain.whole(i, t)),
+      joined: plain.joined,
+    };
+    if (memo.size > 10_000) memo.clear();
+    memo.set(key, r);
   }
-  return best <= typoBudget(w) ? best : Infinity;
+  return r;
 }
 
-function wholeMatch(w: string, t: string): boolean {
-  return osaDistance(w, t) <= typoBudget(w);
+type Readings = ReturnType<typeof readings>;
+
+function cached<T>(map: Map<string, T>, key: string, compute: () => T): T {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = compute();
+    map.set(key, v);
+  }
+  return v;
 }
 
-/** The ranking rules 1–4 of a movie for `q`, or undefined when some word matches neither its title nor its cast. */
-export function referenceKey(q: string, movie: Movie): [number, number, number, number, number] | undefined {
+/** The cheapest reading of word i in one text (a title, or a cast name): single words and adjacent pairs. */
+function costIn(r: Readings, i: number, text: readonly string[]): number {
+  let best = Infinity;
+  text.forEach((t, p) => {
+    best = Math.min(best, r.single(i, t), r.split(i, t, text[p + 1]));
+  });
+  return best;
+}
+
+/**
+ * The ranking rules 0–4 of a movie for `q`, or undefined when more than `missingAllowed` words match
+ * neither its title nor its cast (rule 0 counts the words missing).
+ */
+export function referenceKey(q: string, movie: Movie, missingAllowed = 0): [number, number, number, number, number, number] | undefined {
   const words = referenceWords(q);
-  if (words.length === 0) return [0, 0, 0, 0, 0];
+  if (words.length === 0) return [0, 0, 0, 0, 0, 0];
+  const r = readingsOf(words);
   const title = referenceWords(movie.title);
-  const cast = movie.cast.flatMap(referenceWords);
-  const last = (i: number) => i === words.length - 1;
-  const titleCost = words.map((w, i) => Math.min(Infinity, ...title.map((t) => typos(w, t, last(i)))));
-  const castCost = words.map((w, i) => Math.min(Infinity, ...cast.map((t) => typos(w, t, last(i)))));
+  const names = movie.cast.map(referenceWords);
+  const titleCost = words.map((_, i) => costIn(r, i, title));
+  const castCost = words.map((_, i) => Math.min(Infinity, ...names.map((name) => costIn(r, i, name))));
   let total = 0;
   let castOnly = 0;
+  let missing = 0;
   for (let i = 0; i < words.length; i++) {
     const best = Math.min(titleCost[i] as number, castCost[i] as number);
-    if (best === Infinity) return undefined;
+    if (best === Infinity) {
+      missing++;
+      continue;
+    }
     total += best;
     if ((castCost[i] as number) < (titleCost[i] as number)) castOnly++;
   }
+  if (missing > missingAllowed) return undefined;
+  const inTitle = (k: number) => (titleCost[k] as number) !== Infinity && (titleCost[k] as number) <= (castCost[k] as number);
+  // Word k's best title match ends (starts) at position p: a single word there, or a split pair ending (starting) there.
+  const endsAt = (k: number, p: number) =>
+    r.single(k, title[p] as string) === titleCost[k] || (p >= 1 && r.split(k, title[p - 1] as string, title[p]) === titleCost[k]);
+  const startsAt = (k: number, p: number) =>
+    r.single(k, title[p] as string) === titleCost[k] || r.split(k, title[p] as string, title[p + 1]) === titleCost[k];
   let apart = 0;
   for (let i = 0; i + 1 < words.length; i++) {
-    const inTitle = (k: number) => (titleCost[k] as number) !== Infinity && (titleCost[k] as number) <= (castCost[k] as number);
     const adjacent =
       inTitle(i) &&
       inTitle(i + 1) &&
       title.some(
         (t, p) =>
-          p + 1 < title.length &&
-          typos(words[i] as string, t, last(i)) === titleCost[i] &&
-          typos(words[i + 1] as string, title[p + 1] as string, last(i + 1)) === titleCost[i + 1],
+          (p + 1 < title.length && endsAt(i, p) && startsAt(i + 1, p + 1)) ||
+          (r.joined(i, t) && r.single(i, t) === titleCost[i] && r.single(i + 1, t) === titleCost[i + 1]),
       );
     if (!adjacent) apart++;
   }
   let unmatched = 0;
   let prefixOnly = 0;
-  for (const t of title) {
-    const matched = words.some((w, i) => typos(w, t, last(i)) !== Infinity);
+  title.forEach((t, p) => {
+    // The two title words of a word's best title match by a split count as matched whole.
+    const best = (i: number, cost: number) => cost < Infinity && cost === titleCost[i];
+    const bySplit = words.some(
+      (_, i) => best(i, r.split(i, t, title[p + 1])) || (p >= 1 && best(i, r.split(i, title[p - 1] as string, t))),
+    );
+    if (bySplit) return;
+    const matched = words.some((_, i) => r.single(i, t) < Infinity);
     if (!matched) unmatched++;
-    else if (!words.some((w) => wholeMatch(w, t))) prefixOnly++;
-  }
-  return [total, castOnly, apart, Math.min(unmatched, 255), Math.min(prefixOnly, 255)];
+    else if (!words.some((_, i) => r.whole(i, t))) prefixOnly++;
+  });
+  return [missing, total, castOnly, apart, Math.min(unmatched, 255), Math.min(prefixOnly, 255)];
 }
 
 function compareKeys(a: readonly number[], b: readonly number[]): number {
