@@ -38,7 +38,7 @@ export function facetCounts(
   const facets: Facets = {};
   let total = 0;
   for (const [key, names] of groups) {
-    const own = key === 'none' ? plan : planQuery(index, query, key, plan.words);
+    const own = key === 'none' ? plan : { ...planQuery(index, query, key, plan.words), ...(plan.partial ? { partial: plan.partial } : {}) };
     const set = key === 'none' ? candidates : candidateSet(own);
     const counts = countMatches(index, set, key === 'none' ? check : verifier(index, own), names, own);
     if (key === 'none') total = counts.matches;

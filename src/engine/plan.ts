@@ -6,6 +6,14 @@ import type { FacetName, MovieQuery } from './search-request.js';
 import { encodeUtf8, lookup } from './string-table.js';
 import type { WordPlan } from './word-plan.js';
 
+/** Movies that may miss some words of `q` (match-strategy.ts): at least `words - missing` of them matched. */
+export interface PartialMatch {
+  /** Every movie matching at least `words - missing` words (filters aside). */
+  readonly set: DocSet;
+  readonly missing: number;
+  readonly words: number;
+}
+
 /** How a query is answered: sets to intersect, a title to verify, and the words of `q`. */
 export interface Plan {
   /** Year span, cast, genre and title n-gram sets; a movie must be in all of them. */
@@ -14,6 +22,8 @@ export interface Plan {
   readonly verifyTitle?: Uint8Array;
   /** The words of `q`, in the order typed; empty without `q`. */
   readonly words: readonly WordPlan[];
+  /** Set when the answer is partial matches (match-strategy.ts): it then stands for the words' sets. */
+  readonly partial?: PartialMatch;
 }
 
 /**
@@ -87,7 +97,7 @@ function titleContains(titles: StringTable, rank: number, needle: Uint8Array): b
 
 /** The movies matching every filter and every word of `q` (the title substring is verified separately, see verifier). */
 export function candidateSet(plan: Plan): DocSet {
-  return and([...plan.filters, ...plan.words.map((w) => w.any)]);
+  return and([...plan.filters, ...(plan.partial ? [plan.partial.set] : plan.words.map((w) => w.any))]);
 }
 
 /** A check a movie must also pass, or undefined when the sets say it all. */

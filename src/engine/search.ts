@@ -7,6 +7,7 @@ import type { After, Page, SearchRequest } from './search-request.js';
 import { candidateSet, planQuery, verifier, type RankCheck, type Plan } from './plan.js';
 import { bitmap, hasBit, setBit } from './bits.js';
 import { LOWER_BOUND_BLOCK, TITLE_SORT_MAX_CANDIDATES } from './limits.js';
+import { atLevel, fewestMissing, hasMatch } from './match-strategy.js';
 import { Relevance } from './relevance.js';
 import { packKey } from './relevance-key.js';
 import { partitionPoint } from './sorted.js';
@@ -18,9 +19,10 @@ import { compareEntry, encodeUtf8 } from './string-table.js';
  * and highlights when asked for. No scan of the catalogue: every order walks an index.
  */
 export function searchMovies(index: CatalogueIndex, request: SearchRequest): Page {
-  const plan = planQuery(index, request.query);
+  const full = planQuery(index, request.query);
+  const check = verifier(index, full);
+  const plan = request.query.match === 'all' ? full : partialIfEmpty(index, full, check);
   const candidates = candidateSet(plan);
-  const check = verifier(index, plan);
   const page =
     request.sort === 'relevance' ? relevancePage(index, plan, candidates, check, request) : orderedPage(index, candidates, check, request);
   const hasMore = page.ranks.length > request.limit;
@@ -30,10 +32,18 @@ export function searchMovies(index: CatalogueIndex, request: SearchRequest): Pag
     ranks,
     ...(page.relevance ? { relevance: page.relevance.slice(0, request.limit) } : {}),
     hasMore,
+    ...(plan.partial ? { partial: { words: plan.partial.words, matched: plan.partial.words - plan.partial.missing } } : {}),
     ...(request.count && counted ? { total: counted.total } : {}),
     ...(request.facets.length > 0 && counted ? { facets: counted.facets } : {}),
     ...(request.highlight && plan.words.length > 0 ? { highlights: ranks.map((rank) => highlight(index, plan.words, rank)) } : {}),
   };
+}
+
+/** The plan itself when some movie matches every word of `q`; else the partial matches that match the most words (match-strategy.ts). */
+function partialIfEmpty(index: CatalogueIndex, plan: Plan, check: RankCheck): Plan {
+  if (plan.words.length < 2 || hasMatch(candidateSet(plan), check)) return plan;
+  const missing = fewestMissing(index, plan, check);
+  return missing === undefined ? plan : atLevel(index, plan, missing);
 }
 
 interface Found {
@@ -142,7 +152,7 @@ function relevancePage(index: CatalogueIndex, plan: Plan, candidates: DocSet, ch
     collect(candidates, request.after ? index.rankAfter(request.after.position) : 0, index.size, request.limit + 1, check, ranks);
     return { ranks, relevance: ranks.map(() => 0) };
   }
-  const relevance = new Relevance(index.data, words);
+  const relevance = new Relevance(index.data, words, undefined, plan.partial?.missing);
   const top = new TopK(request.limit + 1);
   const after = request.after;
   const afterKey = after?.relevance ?? -1;

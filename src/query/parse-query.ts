@@ -2,6 +2,7 @@ import { normaliseText } from '../catalogue/normalise.js';
 import { RECORD_LIMITS } from '../catalogue/validate.js';
 import { words } from '../catalogue/words.js';
 import { MAX_FACET_LIMIT, MAX_Q_WORDS } from '../engine/limits.js';
+import { MATCH_STRATEGIES } from '../engine/match-strategy.js';
 import {
   FACETS,
   SORT_ORDERS,
@@ -36,6 +37,7 @@ export const PARAMETERS = [
   'facet_limit',
   'count',
   'highlight',
+  'match',
   'limit',
   'cursor',
 ] as const;
@@ -96,6 +98,14 @@ export function parseListRequest(search: string): ListRequest {
     const typed = words(q);
     if (typed.length > MAX_Q_WORDS) throw new QueryError('q', `q may have at most ${MAX_Q_WORDS} words, got ${typed.length}`);
     query.q = typed;
+  }
+  const match = one('match');
+  if (match !== undefined) {
+    if (!(MATCH_STRATEGIES as readonly string[]).includes(match)) {
+      throw new QueryError('match', `match must be one of ${MATCH_STRATEGIES.join(', ')}, got "${clip(match)}"`);
+    }
+    // The default leaves no trace, so that `match=most` and no match are one query (cursors, ETags, caching).
+    if (match === 'all') query.match = 'all';
   }
   const title = one('title');
   if (title !== undefined) {

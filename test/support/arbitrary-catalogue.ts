@@ -144,6 +144,7 @@ export function arbitraryRequest(movies: readonly Movie[]): fc.Arbitrary<Referen
         cast: fc.uniqueArray(fc.constantFrom(...CAST), { minLength: 1, maxLength: 2 }),
         genres: fc.uniqueArray(fc.constantFrom(...GENRES), { minLength: 1, maxLength: 2 }),
         sort: fc.constantFrom('year:desc', 'year:asc', 'title:asc', 'title:desc', 'relevance'),
+        match: fc.constantFrom('most', 'all'),
       },
       { requiredKeys: ['sort'] },
     )

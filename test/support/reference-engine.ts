@@ -17,6 +17,8 @@ export interface ReferenceRequest {
   readonly genres: readonly string[];
   /** Free text as typed. */
   readonly q?: string;
+  /** all: every word of `q` must match; most (the default): when no movie matches every word, those matching the most. */
+  readonly match?: 'most' | 'all';
   readonly sort: 'year:desc' | 'year:asc' | 'title:asc' | 'title:desc' | 'relevance';
 }
 
@@ -149,8 +151,24 @@ function codePointOrder(a: string, b: string): number {
 
 export type Exclude = 'genre' | 'cast' | 'year' | undefined;
 
-/** Does the movie pass every filter (but the excluded one) and every word of `q`? */
-export function referenceMatches(movie: Movie, r: ReferenceRequest, exclude?: Exclude): boolean {
+/**
+ * Words of `q` a match may miss: none with match=all, with fewer than two words, or when some movie
+ * passing the filters matches every word; else the fewest any such movie misses (issue 18).
+ */
+export function referenceMissing(movies: readonly Movie[], r: ReferenceRequest): number {
+  const n = referenceWords(r.q ?? '').length;
+  if (r.match === 'all' || n < 2) return 0;
+  const passing = movies.filter((m) => referenceMatches(m, { ...r, q: undefined }));
+  let fewest = n;
+  for (const m of passing) {
+    const key = referenceKey(r.q ?? '', m, n - 1);
+    if (key !== undefined) fewest = Math.min(fewest, key[0]);
+  }
+  return fewest === n ? 0 : fewest;
+}
+
+/** Does the movie pass every filter (but the excluded one) and every word of `q`, or all but `missing` of them? */
+export function referenceMatches(movie: Movie, r: ReferenceRequest, exclude?: Exclude, missing = 0): boolean {
   if (r.title !== undefined && !fold(movie.title).includes(fold(r.title))) return false;
   if (exclude !== 'year') {
     if (r.year !== undefined && movie.year !== r.year) return false;
@@ -159,12 +177,13 @@ export function referenceMatches(movie: Movie, r: ReferenceRequest, exclude?: Ex
   }
   if (exclude !== 'cast' && !r.cast.every((c) => movie.cast.some((x) => fold(x) === fold(c)))) return false;
   if (exclude !== 'genre' && !r.genres.every((g) => movie.genres.some((x) => fold(x) === fold(g)))) return false;
-  return r.q === undefined || referenceKey(r.q, movie) !== undefined;
+  return r.q === undefined || referenceKey(r.q, movie, missing) !== undefined;
 }
 
 /** Every match in the request's order. */
 export function referenceSearch(movies: readonly Movie[], r: ReferenceRequest): Movie[] {
-  const matches = movies.filter((m) => referenceMatches(m, r));
+  const missing = referenceMissing(movies, r);
+  const matches = movies.filter((m) => referenceMatches(m, r, undefined, missing));
   switch (r.sort) {
     case 'year:desc':
       return matches.sort(catalogueOrder);
@@ -175,7 +194,7 @@ export function referenceSearch(movies: readonly Movie[], r: ReferenceRequest): 
     case 'title:desc':
       return matches.sort((a, b) => codePointOrder(fold(b.title), fold(a.title)) || catalogueOrder(a, b));
     case 'relevance': {
-      const key = new Map(matches.map((m) => [m, referenceKey(r.q ?? '', m) as number[]]));
+      const key = new Map(matches.map((m) => [m, referenceKey(r.q ?? '', m, missing) as number[]]));
       return matches.sort((a, b) => compareKeys(key.get(a) as number[], key.get(b) as number[]) || catalogueOrder(a, b));
     }
   }
@@ -189,7 +208,9 @@ export function referenceFacet(
   limit: number,
 ): { value: string | number; count: number }[] {
   const exclude: Exclude = facet === 'genre' ? 'genre' : facet === 'cast' ? 'cast' : 'year';
-  const matches = movies.filter((m) => referenceMatches(m, r, exclude));
+  // The words that may be missing are decided under every filter, then the facet leaves its own out.
+  const missing = referenceMissing(movies, r);
+  const matches = movies.filter((m) => referenceMatches(m, r, exclude, missing));
   const counts = new Map<string | number, number>();
   const spellings = new Map<string, Map<string, number>>();
   const bump = (key: string | number) => counts.set(key, (counts.get(key) ?? 0) + 1);
