@@ -215,7 +215,7 @@ export interface operations {
     listMovies: {
         parameters: {
             query?: {
-                /** @description free text, at most 20 words, matched against titles and cast names, case- and accent-insensitive: a movie matches when each word is in its title or cast, allowing typos (one in a word of 5 to 8 letters, two from 9), and the last word may be the beginning of a longer one. Numbers match however written (2, ii, two, second, 2nd), a word matches two adjacent words written together (ironman: Iron Man) and two words one (bat man: Batman). Without words (only punctuation) it matches everything */
+                /** @description free text, at most 20 words, matched against titles and cast names, case- and accent-insensitive: a movie matches when each word is in its title or cast, allowing typos (one in a word of 5 to 8 letters, two from 9), and the last word may be the beginning of a longer one. Numbers match however written (2, ii, two, second, 2nd), a word matches two adjacent words written together (ironman: Iron Man) and two words one (bat man: Batman). "quoted words" must also be side by side in that order; -word excludes movies with that word exactly. Without words (only punctuation) it matches everything */
                 q?: string;
                 /** @description most: when no movie matches every word of q, the answer holds the movies matching the most words (and says partial); all: every word must match, else the page is empty */
                 match?: "most" | "all";

@@ -40,7 +40,7 @@ export function facetCounts(
   for (const [key, names] of groups) {
     const own = key === 'none' ? plan : { ...planQuery(index, query, key, plan.words), ...(plan.partial ? { partial: plan.partial } : {}) };
     const set = key === 'none' ? candidates : candidateSet(own);
-    const counts = countMatches(index, set, key === 'none' ? check : verifier(index, own), names, own);
+    const counts = countMatches(index, set, key === 'none' ? check : verifier(index, own, query), names, own);
     if (key === 'none') total = counts.matches;
     for (const name of names) facets[name] = present(index, name, counts, request.facetLimit);
   }

@@ -4,6 +4,7 @@ import { postingsOf, type StringTable } from './index-data.js';
 import { MAX_GRAM, MAX_GRAM_LISTS } from './limits.js';
 import type { FacetName, MovieQuery } from './search-request.js';
 import { encodeUtf8, lookup } from './string-table.js';
+import { exclusionCheck, phraseCheck } from './phrases.js';
 import type { WordPlan } from './word-plan.js';
 
 /** Movies that may miss some words of `q` (match-strategy.ts): at least `words - missing` of them matched. */
@@ -103,10 +104,27 @@ export function candidateSet(plan: Plan): DocSet {
 /** A check a movie must also pass, or undefined when the sets say it all. */
 export type RankCheck = ((rank: number) => boolean) | undefined;
 
-/** The check n-grams cannot make: the title really contains the substring. */
-export function verifier(index: CatalogueIndex, plan: Plan): RankCheck {
+/**
+ * The checks the sets cannot make: the title really contains the substring; the phrases of `q`
+ * sit side by side and its excluded words are absent (phrases.ts).
+ */
+export function verifier(index: CatalogueIndex, plan: Plan, query: MovieQuery): RankCheck {
+  const checks: ((rank: number) => boolean)[] = [];
   const needle = plan.verifyTitle;
-  if (needle === undefined) return undefined;
-  const titles = index.data.normalisedTitles;
-  return (rank) => titleContains(titles, rank, needle);
+  if (needle !== undefined) {
+    const titles = index.data.normalisedTitles;
+    checks.push((rank) => titleContains(titles, rank, needle));
+  }
+  if (query.phrases !== undefined && plan.words.length > 0)
+    checks.push(
+      phraseCheck(
+        index,
+        plan.words.map((w) => w.matches),
+        query.phrases,
+      ),
+    );
+  if (query.exclude !== undefined) checks.push(exclusionCheck(index, query.exclude));
+  if (checks.length === 0) return undefined;
+  if (checks.length === 1) return checks[0];
+  return (rank) => checks.every((check) => check(rank));
 }

@@ -14,6 +14,10 @@ export interface MovieQuery {
   readonly genres: readonly string[];
   /** Free text as folded words, in the order typed; absent without `q`. */
   readonly q?: readonly string[];
+  /** Phrases of `q` (`"new hope"`): [first, end) positions in `q` whose words must sit side by side (phrases.ts). */
+  readonly phrases?: readonly (readonly [number, number])[];
+  /** Words of `q` typed with a minus (`-musical`): no match has them, exactly, in its title or cast (phrases.ts). */
+  readonly exclude?: readonly string[];
   /** `match=all`: every word of `q` must match; absent for the default, `most` (match-strategy.ts). */
   readonly match?: 'all';
 }

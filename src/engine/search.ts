@@ -20,7 +20,7 @@ import { compareEntry, encodeUtf8 } from './string-table.js';
  */
 export function searchMovies(index: CatalogueIndex, request: SearchRequest): Page {
   const full = planQuery(index, request.query);
-  const check = verifier(index, full);
+  const check = verifier(index, full, request.query);
   const plan = request.query.match === 'all' ? full : partialIfEmpty(index, full, check);
   const candidates = candidateSet(plan);
   const page =

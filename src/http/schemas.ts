@@ -177,6 +177,7 @@ export const listMoviesSchema = {
           'a movie matches when each word is in its title or cast, allowing typos (one in a word of 5 to 8 letters, two from 9), ' +
           'and the last word may be the beginning of a longer one. Numbers match however written (2, ii, two, second, 2nd), ' +
           'a word matches two adjacent words written together (ironman: Iron Man) and two words one (bat man: Batman). ' +
+          '"quoted words" must also be side by side in that order; -word excludes movies with that word exactly. ' +
           'Without words (only punctuation) it matches everything',
       },
       match: {

@@ -22,7 +22,15 @@ export function queryFingerprint(query: MovieQuery, sort: SortOrder = 'year:desc
   const extended = query.q !== undefined || query.yearFrom !== undefined || query.yearTo !== undefined || sort !== 'year:desc';
   const canonical = JSON.stringify(
     extended
-      ? [...original, query.q ?? null, query.yearFrom ?? null, query.yearTo ?? null, sort, ...(query.match ? [query.match] : [])]
+      ? [
+          ...original,
+          query.q ?? null,
+          query.yearFrom ?? null,
+          query.yearTo ?? null,
+          sort,
+          ...(query.match ? [query.match] : []),
+          ...(query.phrases || query.exclude ? [query.phrases ?? null, query.exclude ?? null] : []),
+        ]
       : original,
   );
   // One-shot hash: no Hash object per request on the hot path.

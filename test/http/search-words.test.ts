@@ -50,3 +50,10 @@ test('partial matches: the answer says so and counts them; match=all empties the
   assert.equal(res.status, 400);
   assert.match(((await res.json()) as { detail: string }).detail, /match must be one of most, all/);
 });
+
+test('a phrase and an exclusion over HTTP: `"new hope"`, `star wars -clones`', async () => {
+  const phrase = await search(new URLSearchParams({ q: '"new hope" star', limit: '5' }).toString());
+  assert.equal(phrase.items[0]?.title, 'Star Wars Episode IV: A New Hope (aka Star Wars)');
+  const excluded = await search(new URLSearchParams({ q: 'star wars -clones', limit: '100' }).toString());
+  assert.ok(excluded.items.length > 5 && excluded.items.every((m) => !/\bclones\b/i.test(m.title)));
+});

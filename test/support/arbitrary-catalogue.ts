@@ -129,10 +129,13 @@ export function typed(word: fc.Arbitrary<string>): fc.Arbitrary<string> {
 export function arbitraryRequest(movies: readonly Movie[]): fc.Arbitrary<ReferenceRequest> {
   const vocabulary = [...new Set(movies.flatMap((m) => [...referenceWords(m.title), ...m.cast.flatMap(referenceWords)]))];
   const word = fc.constantFrom(...(vocabulary.length > 0 ? vocabulary : ['x']));
-  // Words apart as usual, sometimes written together (`ironman` for Iron Man).
+  // Words apart as usual, sometimes written together (`ironman` for Iron Man), excluded (` -`) or quoted as a phrase.
   const q = fc
-    .array(fc.tuple(typed(word), fc.constantFrom(' ', ' ', ' ', '')), { minLength: 1, maxLength: 3 })
-    .map((parts) => parts.map(([w, sep], i) => (i === 0 ? w : sep + w)).join(''));
+    .tuple(
+      fc.array(fc.tuple(typed(word), fc.constantFrom(' ', ' ', ' ', '', ' -', ' "')), { minLength: 1, maxLength: 3 }),
+      fc.constantFrom('', '', '', '"'),
+    )
+    .map(([parts, open]) => open + parts.map(([w, sep], i) => (i === 0 ? w : sep + w)).join(''));
   return fc
     .record(
       {

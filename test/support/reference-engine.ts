@@ -75,7 +75,7 @@ function costIn(r: Readings, i: number, text: readonly string[]): number {
  * neither its title nor its cast (rule 0 counts the words missing).
  */
 export function referenceKey(q: string, movie: Movie, missingAllowed = 0): [number, number, number, number, number, number] | undefined {
-  const words = referenceWords(q);
+  const words = referenceQ(q).words;
   if (words.length === 0) return [0, 0, 0, 0, 0, 0];
   const r = readingsOf(words);
   const title = referenceWords(movie.title);
@@ -156,9 +156,9 @@ export type Exclude = 'genre' | 'cast' | 'year' | undefined;
  * passing the filters matches every word; else the fewest any such movie misses (issue 18).
  */
 export function referenceMissing(movies: readonly Movie[], r: ReferenceRequest): number {
-  const n = referenceWords(r.q ?? '').length;
+  const n = referenceQ(r.q ?? '').words.length;
   if (r.match === 'all' || n < 2) return 0;
-  const passing = movies.filter((m) => referenceMatches(m, { ...r, q: undefined }));
+  const passing = movies.filter((m) => referenceMatches(m, { ...r, q: undefined }) && operatorsHold(r.q ?? '', m));
   let fewest = n;
   for (const m of passing) {
     const key = referenceKey(r.q ?? '', m, n - 1);
@@ -177,7 +177,47 @@ export function referenceMatches(movie: Movie, r: ReferenceRequest, exclude?: Ex
   }
   if (exclude !== 'cast' && !r.cast.every((c) => movie.cast.some((x) => fold(x) === fold(c)))) return false;
   if (exclude !== 'genre' && !r.genres.every((g) => movie.genres.some((x) => fold(x) === fold(g)))) return false;
-  return r.q === undefined || referenceKey(r.q, movie, missing) !== undefined;
+  return r.q === undefined || (operatorsHold(r.q, movie) && referenceKey(r.q, movie, missing) !== undefined);
+}
+
+/**
+ * `q` as typed: quoted text is a phrase (its words also in `words`), a token starting with a minus
+ * names words to exclude; an unclosed quote runs to the end.
+ */
+export function referenceQ(q: string): { words: string[]; phrases: [number, number][]; exclude: string[] } {
+  const out = { words: [] as string[], phrases: [] as [number, number][], exclude: [] as string[] };
+  const parts = q.split('"');
+  parts.forEach((part, i) => {
+    if (i % 2 === 1) {
+      const phrase = referenceWords(part);
+      if (phrase.length > 1) out.phrases.push([out.words.length, out.words.length + phrase.length]);
+      out.words.push(...phrase);
+    } else
+      for (const token of part.split(/\s+/u)) {
+        if (token.startsWith('-')) out.exclude.push(...referenceWords(token.slice(1)));
+        else out.words.push(...referenceWords(token));
+      }
+  });
+  return out;
+}
+
+/** Every phrase side by side (each word by its single-word readings) in the title or one cast name, and no excluded word exactly. */
+function operatorsHold(q: string, movie: Movie): boolean {
+  const { words, phrases, exclude } = referenceQ(q);
+  const texts = [referenceWords(movie.title), ...movie.cast.map(referenceWords)];
+  if (exclude.some((x) => texts.some((text) => text.includes(x)))) return false;
+  const r = readingsOf(words);
+  return phrases.every(([start, end]) =>
+    texts.some((text) =>
+      text.some((_, p) => {
+        for (let k = 0; k < end - start; k++) {
+          const t = text[p + k];
+          if (t === undefined || r.single(start + k, t) === Infinity) return false;
+        }
+        return true;
+      }),
+    ),
+  );
 }
 
 /** Every match in the request's order. */

@@ -156,6 +156,9 @@ export function readings(words: readonly string[]): {
     const w = [...(words[i] as string)];
     if (b === undefined || w.length < 4) return Infinity;
     const budget = typoBudget(w.join(''));
+    // Lengths alone rule most pairs out: an edit changes a length by one at most (a shortcut, not a rule).
+    const spare = w.length - length(a) - length(b);
+    if (length(a) >= w.length + budget || (!last(i) && Math.abs(spare) > budget)) return Infinity;
     let best = Infinity;
     for (let k = 1; k < w.length; k++) {
       const [x, y] = [w.slice(0, k).join(''), w.slice(k).join('')];
