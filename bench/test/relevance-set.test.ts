@@ -21,6 +21,17 @@ interface SeedRecord {
 
 const seed = JSON.parse(readFileSync(seedPath, 'utf8')) as SeedRecord[];
 
+/** The one seed movie an entry expects (title exactly as the seed spells it, and year). */
+function theMovie(entry: RelevanceQuery): SeedRecord {
+  const found = seed.filter((m) => m.title === entry.expect.title && m.year === entry.expect.year);
+  assert.equal(
+    found.length,
+    1,
+    `the seed holds ${found.length} movies titled exactly ${JSON.stringify(entry.expect.title)} in ${entry.expect.year}`,
+  );
+  return found[0] as SeedRecord;
+}
+
 describe('the relevance set', () => {
   const entries = loadRelevanceSet();
 
@@ -49,13 +60,7 @@ describe('the relevance set', () => {
 
   for (const entry of entries) {
     test(`${JSON.stringify(entry.q)} → ${entry.expect.title} (${entry.expect.year})`, () => {
-      const found = seed.filter((m) => m.title === entry.expect.title && m.year === entry.expect.year);
-      assert.equal(
-        found.length,
-        1,
-        `the seed holds ${found.length} movies titled exactly ${JSON.stringify(entry.expect.title)} in ${entry.expect.year}`,
-      );
-      assert.ok(matchesQ(entry.q, found[0] as SeedRecord), `${JSON.stringify(entry.q)} does not match it under the q rule`);
+      assert.ok(matchesQ(entry.q, theMovie(entry)), `${JSON.stringify(entry.q)} does not match it under the q rule`);
     });
   }
 });
@@ -78,13 +83,7 @@ describe('set (a): titles typed the way people type', () => {
 
   for (const entry of entries) {
     test(`${JSON.stringify(entry.q)} → ${entry.expect.title} (${entry.expect.year})`, () => {
-      const found = seed.filter((m) => m.title === entry.expect.title && m.year === entry.expect.year);
-      assert.equal(
-        found.length,
-        1,
-        `the seed holds ${found.length} movies titled exactly ${JSON.stringify(entry.expect.title)} in ${entry.expect.year}`,
-      );
-      const movie = found[0] as SeedRecord;
+      const movie = theMovie(entry);
       const words = entry.q.split(' ');
       if (entry.kind === 'wrong-word') {
         // The wrong word is the one the film does not have: without it the query matches, with it not.
