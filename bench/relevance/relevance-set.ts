@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { repoRoot } from '../../test/support/paths.js';
 
-/** What each query exercises; a fixed vocabulary so results can be broken down by it. */
-export const QUERY_KINDS = [
+/** What each query of the hand-labelled set exercises; a fixed vocabulary so results can be broken down by it. */
+export const TITLE_KINDS = [
   'typo',
   'transposition',
   'missing-letter',
@@ -19,6 +19,9 @@ export const QUERY_KINDS = [
   'punctuation',
   'numbers',
 ] as const;
+/** What each query of set (a), titles typed the way people type (issue 18), exercises. */
+export const TYPED_KINDS = ['joined', 'split', 'other-number', 'wrong-word'] as const;
+export const QUERY_KINDS = [...TITLE_KINDS, ...TYPED_KINDS] as const;
 export type QueryKind = (typeof QUERY_KINDS)[number];
 
 /** A movie as the seed names it: title exactly as spelled there, and year. */
@@ -38,6 +41,8 @@ export interface RelevanceQuery {
 }
 
 export const relevanceSetFile = resolve(repoRoot, 'bench/relevance/queries.json');
+/** Set (a): known-item queries typed the way people type them: words joined or split, numbers spelled otherwise, one wrong word. */
+export const typedSetFile = resolve(repoRoot, 'bench/relevance/typed-queries.json');
 
 export class RelevanceSetError extends Error {
   readonly code = 'RELEVANCE_SET_INVALID';

@@ -11,7 +11,7 @@ export interface paths {
         };
         /**
          * Search movies
-         * @description Filters combine with AND. The order is sort; without it, relevance when q is given, else year descending. Ties are broken by year descending, then title, then id, so no two movies tie. Follow next_cursor until it is null: cursors work for every sort. A cursor is bound to the filters, q and sort that made it (another is a 400); limit, facets, count and highlight may change from page to page. total and facets count every match, not just the page.
+         * @description Filters combine with AND. The order is sort; without it, relevance when q is given, else year descending. Ties are broken by year descending, then title, then id, so no two movies tie. Follow next_cursor until it is null: cursors work for every sort. A cursor is bound to the filters, q and sort that made it (another is a 400); limit, facets, count and highlight may change from page to page. With q, when no movie matches every word, the movies matching the most of them are the matches (match=most, the default). total and facets count every match, not just the page.
          */
         get: operations["listMovies"];
         put?: never;
@@ -215,8 +215,10 @@ export interface operations {
     listMovies: {
         parameters: {
             query?: {
-                /** @description free text, at most 20 words, matched against titles and cast names, case- and accent-insensitive: a movie matches when each word is in its title or cast, allowing typos (one in a word of 5 to 8 letters, two from 9), and the last word may be the beginning of a longer one. Without words (only punctuation) it matches everything */
+                /** @description free text, at most 20 words, matched against titles and cast names, case- and accent-insensitive: a movie matches when each word is in its title or cast, allowing typos (one in a word of 5 to 8 letters, two from 9), and the last word may be the beginning of a longer one. Numbers match however written (2, ii, two, second, 2nd), a word matches two adjacent words written together (ironman: Iron Man) and two words one (bat man: Batman). "quoted words" must also be side by side in that order; -word excludes movies with that word exactly. Without words (only punctuation) it matches everything */
                 q?: string;
+                /** @description most: when no movie matches every word of q, the answer holds the movies matching the most words (and says partial); all: every word must match, else the page is empty */
+                match?: "most" | "all";
                 /** @description substring of the title, case- and accent-insensitive */
                 title?: string;
                 /** @description exact year */
@@ -262,6 +264,11 @@ export interface operations {
                         next_cursor: string | null;
                         /** @description with count=true: the number of matches, every page together */
                         total?: number;
+                        /** @description present when no movie matches every word of q (match=most): the movies here match `matched` of its `words` words */
+                        partial?: {
+                            words: number;
+                            matched: number;
+                        };
                         facets?: components["schemas"]["Facets"];
                     };
                 };

@@ -12,8 +12,24 @@ export const MAX_Q_WORDS = 20;
  * more two. Shorter words have too few letters to tell a typo from another word.
  */
 export const TYPO_FROM_LENGTH = [5, 9] as const;
-/** The most typos of one word: the relevance key's typo field is laid out for it (relevance-key.ts checks). */
-export const MAX_TYPOS_PER_WORD = TYPO_FROM_LENGTH.length;
+/**
+ * What another reading of a query word counts in rule 1, as if it were a typo: a number's other
+ * spelling (`2` for II), a word split in two (`ironman` for Iron Man) or two words joined (`bat man`
+ * for Batman). The form typed ranks first; a reading with typos of its own adds them.
+ */
+export const EQUIVALENT_TYPOS = 1;
+
+/** The most typos of one word, another reading included: the relevance key's typo field is laid out for it (relevance-key.ts checks). */
+export const MAX_TYPOS_PER_WORD = TYPO_FROM_LENGTH.length + EQUIVALENT_TYPOS;
+
+/**
+ * Query words shorter than this are not split in two: a 2- or 3-letter word splits into fragments
+ * (`an`: `a` + `n…`) that sit side by side in thousands of titles by chance, and no title is meant.
+ */
+export const MIN_SPLIT_LENGTH = 4;
+
+/** A part of a split word (joins.ts) may have a typo from this many characters: `ironmen` is Iron Man with a typo in `men`. */
+export const SPLIT_PART_TYPO_FROM = 3;
 
 /** Values per facet at most (the API's facet_limit); the unfiltered cast facet keeps this many names precomputed (segment). */
 export const MAX_FACET_LIMIT = 100;

@@ -1,6 +1,7 @@
 import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
 import { RECORD_LIMITS } from '../catalogue/validate.js';
 import { MAX_FACET_LIMIT, MAX_Q_WORDS } from '../engine/limits.js';
+import { MATCH_STRATEGIES } from '../engine/match-strategy.js';
 import { FACETS, SORT_ORDERS } from '../engine/search-request.js';
 import { DEFAULT_FACET_LIMIT, DEFAULT_LIMIT, MAX_LIMIT, MAX_Q_LENGTH, MAX_TERMS, MAX_YEAR } from '../query/parse-query.js';
 
@@ -162,6 +163,7 @@ export const listMoviesSchema = {
     'Ties are broken by year descending, then title, then id, so no two movies tie. ' +
     'Follow next_cursor until it is null: cursors work for every sort. A cursor is bound to the filters, q and sort that made it ' +
     '(another is a 400); limit, facets, count and highlight may change from page to page. ' +
+    'With q, when no movie matches every word, the movies matching the most of them are the matches (match=most, the default). ' +
     'total and facets count every match, not just the page.',
   querystring: {
     type: 'object',
@@ -173,7 +175,18 @@ export const listMoviesSchema = {
         description:
           `free text, at most ${MAX_Q_WORDS} words, matched against titles and cast names, case- and accent-insensitive: ` +
           'a movie matches when each word is in its title or cast, allowing typos (one in a word of 5 to 8 letters, two from 9), ' +
-          'and the last word may be the beginning of a longer one. Without words (only punctuation) it matches everything',
+          'and the last word may be the beginning of a longer one. Numbers match however written (2, ii, two, second, 2nd), ' +
+          'a word matches two adjacent words written together (ironman: Iron Man) and two words one (bat man: Batman). ' +
+          '"quoted words" must also be side by side in that order; -word excludes movies with that word exactly. ' +
+          'Without words (only punctuation) it matches everything',
+      },
+      match: {
+        type: 'string',
+        enum: MATCH_STRATEGIES,
+        default: 'most',
+        description:
+          'most: when no movie matches every word of q, the answer holds the movies matching the most words (and says partial); ' +
+          'all: every word must match, else the page is empty',
       },
       title: { type: 'string', maxLength: RECORD_LIMITS.titleLength, description: 'substring of the title, case- and accent-insensitive' },
       year: year('exact year'),
@@ -221,6 +234,13 @@ export const listMoviesSchema = {
         has_more: { type: 'boolean' },
         next_cursor: { type: ['string', 'null'], description: 'the cursor of the next page; null on the last page' },
         total: { type: 'integer', minimum: 0, description: 'with count=true: the number of matches, every page together' },
+        partial: {
+          type: 'object',
+          description: 'present when no movie matches every word of q (match=most): the movies here match `matched` of its `words` words',
+          properties: { words: { type: 'integer', minimum: 2 }, matched: { type: 'integer', minimum: 1 } },
+          required: ['words', 'matched'],
+          additionalProperties: false,
+        },
         facets: ref(facets, 'with facets: the facets asked for'),
       },
       required: ['items', 'has_more', 'next_cursor'],

@@ -38,6 +38,13 @@ const TITLE_WORDS = [
   'Æon',
   'x',
   'Schindler’s',
+  'bat',
+  'man',
+  'Batman',
+  'iron',
+  'two',
+  'second',
+  'iv',
 ];
 const SEPARATORS = [' ', ' ', ' ', ': ', ' – ', '-', ', '];
 export const CAST = [
@@ -88,7 +95,7 @@ export const arbitraryCatalogue: fc.Arbitrary<Movie[]> = catalogueOfSize(1, 60);
 
 /** A word as a person might type it: as is, with one or two typos, cut short, or something else entirely. */
 export function typed(word: fc.Arbitrary<string>): fc.Arbitrary<string> {
-  return fc.tuple(word, fc.nat(6), fc.nat(40), fc.constantFrom('a', 'e', 'z', 'ö')).map(([w, how, at, letter]) => {
+  return fc.tuple(word, fc.nat(7), fc.nat(40), fc.constantFrom('a', 'e', 'z', 'ö')).map(([w, how, at, letter]) => {
     const chars = [...w];
     const i = at % Math.max(1, chars.length);
     switch (how) {
@@ -109,6 +116,10 @@ export function typed(word: fc.Arbitrary<string>): fc.Arbitrary<string> {
         break;
       case 6:
         return 'qzx';
+      case 7:
+        // Written apart: `bat man` for Batman.
+        if (i > 0) chars.splice(i, 0, ' ');
+        break;
     }
     return chars.join('') || w;
   });
@@ -118,7 +129,13 @@ export function typed(word: fc.Arbitrary<string>): fc.Arbitrary<string> {
 export function arbitraryRequest(movies: readonly Movie[]): fc.Arbitrary<ReferenceRequest> {
   const vocabulary = [...new Set(movies.flatMap((m) => [...referenceWords(m.title), ...m.cast.flatMap(referenceWords)]))];
   const word = fc.constantFrom(...(vocabulary.length > 0 ? vocabulary : ['x']));
-  const q = fc.array(typed(word), { minLength: 1, maxLength: 3 }).map((words) => words.join(' '));
+  // Words apart as usual, sometimes written together (`ironman` for Iron Man), excluded (` -`) or quoted as a phrase.
+  const q = fc
+    .tuple(
+      fc.array(fc.tuple(typed(word), fc.constantFrom(' ', ' ', ' ', '', ' -', ' "')), { minLength: 1, maxLength: 3 }),
+      fc.constantFrom('', '', '', '"'),
+    )
+    .map(([parts, open]) => open + parts.map(([w, sep], i) => (i === 0 ? w : sep + w)).join(''));
   return fc
     .record(
       {
@@ -130,6 +147,7 @@ export function arbitraryRequest(movies: readonly Movie[]): fc.Arbitrary<Referen
         cast: fc.uniqueArray(fc.constantFrom(...CAST), { minLength: 1, maxLength: 2 }),
         genres: fc.uniqueArray(fc.constantFrom(...GENRES), { minLength: 1, maxLength: 2 }),
         sort: fc.constantFrom('year:desc', 'year:asc', 'title:asc', 'title:desc', 'relevance'),
+        match: fc.constantFrom('most', 'all'),
       },
       { requiredKeys: ['sort'] },
     )

@@ -6,6 +6,7 @@ import type { ReferenceRequest } from './reference-engine.js';
 export function toSearch(r: ReferenceRequest, limit: number, extra: Record<string, string> = {}): SearchRequest {
   const params = new URLSearchParams();
   if (r.q !== undefined) params.set('q', r.q);
+  if (r.match !== undefined) params.set('match', r.match);
   if (r.title !== undefined) params.set('title', r.title);
   if (r.year !== undefined) params.set('year', String(r.year));
   if (r.yearFrom !== undefined) params.set('year_from', String(r.yearFrom));

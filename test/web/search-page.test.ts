@@ -459,6 +459,24 @@ test('a misspelt title typed into the box finds the right movie first, marked, w
   }
 });
 
+test('when no movie matches every word typed, the list shows those matching the most and the count line says so', async () => {
+  const typed = 'jurassic park dinosaur';
+  const answer = await apiJson<ListBody & { partial?: { words: number; matched: number } }>(
+    `/v1/movies?q=${encodeURIComponent(typed)}&highlight=true&count=true`,
+  );
+  assert.deepEqual(answer.partial, { words: 3, matched: 2 }, 'the API answers with partial matches');
+  const { page, problems } = await openPage();
+  await searched(page, { q: typed }, () => page.locator('#q').fill(typed));
+  const rows = await tableRows(page, answer.items.length);
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    answer.items.map((m) => m.id),
+  );
+  const status = await page.locator('#status').innerText();
+  assert.match(status, /^No movie matches every word\. [\d,]+ movies? match 2 of the 3 words · \d+ shown\.$/);
+  await closePage(page, problems);
+});
+
 test('a slower answer for an earlier prefix never replaces the answer for what was typed last', async () => {
   const { page, problems } = await openPage();
   await tableRows(page, (await apiJson<ListBody>('/v1/movies')).items.length);
