@@ -169,6 +169,11 @@ export interface components {
                     number
                 ][];
             };
+            /** @description ranges of the movie's extract whose words q's words match, stop words aside and stemmed (the extract tier); absent when none do */
+            extract?: [
+                number,
+                number
+            ][];
         };
         /** @description the facets asked for, counted over every match (not just this page), each ignoring its own filter: genre ignores genre, cast ignores cast, year and decade ignore year, year_from and year_to. genre and cast are by count, most first, then by value; year and decade are the facet_limit values with the most matches (the later on a tie), earliest first; at most facet_limit values each */
         Facets: {

@@ -1,5 +1,6 @@
 import { codePoints, wordSpans, type WordSpan } from '../catalogue/words.js';
 import type { CatalogueIndex } from './catalogue-index.js';
+import { extractMarks, type ExtractPlan } from './extract-tier.js';
 import type { Highlight } from './search-request.js';
 import type { WordPlan } from './word-plan.js';
 import { lookup } from './string-table.js';
@@ -10,13 +11,17 @@ import { matchesWhole, typosOf } from './word-match.js';
  * names: a word matched whole (typos included) is marked whole; a word matched as the prefix of
  * what was typed is marked as far as the prefix goes ("Godf" of "Godfather" for `godf`).
  */
-export function highlight(index: CatalogueIndex, words: readonly WordPlan[], rank: number): Highlight {
+export function highlight(index: CatalogueIndex, words: readonly WordPlan[], rank: number, extract?: ExtractPlan): Highlight {
   const cast = new Map<string, (readonly [number, number])[]>();
-  for (const name of index.movie(rank).cast) {
+  const movie = index.movie(rank);
+  for (const name of movie.cast) {
     const ranges = marks(index, words, name);
     if (ranges.length > 0) cast.set(name, ranges);
   }
-  return { title: marks(index, words, index.titleOf(rank)), cast };
+  const title = marks(index, words, index.titleOf(rank));
+  // The extract's words the extract tier matched (extract-tier.ts), whichever tier the movie is in.
+  const inExtract = extract !== undefined && movie.extract !== undefined ? extractMarks(movie.extract, extract.stems) : [];
+  return inExtract.length > 0 ? { title, cast, extract: inExtract } : { title, cast };
 }
 
 function marks(index: CatalogueIndex, words: readonly WordPlan[], text: string): (readonly [number, number])[] {

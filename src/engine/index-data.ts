@@ -76,6 +76,24 @@ export interface PrefixPostings {
   readonly cast: Postings;
 }
 
+/**
+ * The extract tier's index (extract-tier.ts): stems of the words of each movie's `extract`, stop
+ * words left out, with how often each occurs and each extract's length, which is what BM25 reads.
+ */
+export interface ExtractIndex {
+  /** The stems, sorted as every dictionary is. */
+  readonly terms: StringTable;
+  /** For each stem, the movies whose extract has it, ascending. */
+  readonly postings: Postings;
+  /** Beside each posting: how many times the stem occurs in that extract (at most MAX_TERM_FREQUENCY). */
+  readonly frequencies: Uint8Array;
+  /** Per movie: its extract's length in indexed words, 0 without an extract (at most MAX_EXTRACT_LENGTH). */
+  readonly lengths: Uint16Array;
+  /** Movies with an indexed extract, and the sum of their lengths: this segment's share of BM25's statistics. */
+  readonly documents: number;
+  readonly totalLength: number;
+}
+
 export interface IndexData {
   /** The data version this index was built from. */
   readonly version: string;
@@ -134,4 +152,6 @@ export interface IndexData {
    * before it is looked at in full.
    */
   readonly titleSignature: Uint32Array;
+  /** The movies' extracts, for the extract tier of `q` (empty when no movie has one). */
+  readonly extract: ExtractIndex;
 }

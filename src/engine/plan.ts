@@ -1,5 +1,6 @@
 import type { CatalogueIndex } from './catalogue-index.js';
-import { and, EMPTY, list, range, type DocSet } from './doc-set.js';
+import { and, EMPTY, list, range, union, type DocSet } from './doc-set.js';
+import { planExtract, type ExtractPlan } from './extract-tier.js';
 import { postingsOf, type StringTable } from './index-data.js';
 import { MAX_GRAM, MAX_GRAM_LISTS } from './limits.js';
 import type { FacetName, MovieQuery } from './search-request.js';
@@ -14,6 +15,8 @@ export interface Plan {
   readonly verifyTitle?: Uint8Array;
   /** The words of `q`, in the order typed; empty without `q`. */
   readonly words: readonly WordPlan[];
+  /** The extract tier's terms (extract-tier.ts), when some extract has a word of `q`. */
+  readonly extract?: ExtractPlan;
 }
 
 /**
@@ -28,6 +31,7 @@ export function planQuery(index: CatalogueIndex, query: MovieQuery, without?: Fa
   // once. Planned first, so that a plan that matches nothing still carries them for its facets.
   const words = planned ?? (query.q ?? []).map((word, i, all) => index.wordPlanner.plan(word, i === all.length - 1));
   const none: Plan = { filters: [EMPTY], words };
+  const extract = planExtract(data, query.q ?? [], index.extractStatistics);
 
   const ignoresYears = without === 'year' || without === 'decade';
   if (!ignoresYears && (query.year !== undefined || query.yearFrom !== undefined || query.yearTo !== undefined)) {
@@ -67,7 +71,7 @@ export function planQuery(index: CatalogueIndex, query: MovieQuery, without?: Fa
     for (const l of lists.slice(0, MAX_GRAM_LISTS)) filters.push(list(l));
     if (title.length > MAX_GRAM) verifyTitle = encodeUtf8(title);
   }
-  return verifyTitle === undefined ? { filters, words } : { filters, verifyTitle, words };
+  return { filters, words, ...(verifyTitle === undefined ? {} : { verifyTitle }), ...(extract === undefined ? {} : { extract }) };
 }
 
 /** Does the normalised title of `rank` contain `needle` (UTF-8)? A byte search: UTF-8 keeps substring matches of code points. */
@@ -85,8 +89,17 @@ function titleContains(titles: StringTable, rank: number, needle: Uint8Array): b
   return false;
 }
 
-/** The movies matching every filter and every word of `q` (the title substring is verified separately, see verifier). */
+/**
+ * The movies matching every filter and every word of `q` (the title substring is verified separately,
+ * see verifier), or matching `q` through their extract.
+ */
 export function candidateSet(plan: Plan): DocSet {
+  if (plan.extract === undefined) return titleOrCastSet(plan);
+  return and([...plan.filters, union([and(plan.words.map((w) => w.any)), plan.extract.movies])]);
+}
+
+/** The movies matching every filter and every word of `q` in their title or cast: the tiers above the extract tier. */
+export function titleOrCastSet(plan: Plan): DocSet {
   return and([...plan.filters, ...plan.words.map((w) => w.any)]);
 }
 

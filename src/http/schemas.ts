@@ -69,6 +69,12 @@ const highlight = {
       additionalProperties: { type: 'array', items: range },
       description: 'ranges by cast name, spelled as in the movie; only names with a match',
     },
+    extract: {
+      type: 'array',
+      items: range,
+      description:
+        "ranges of the movie's extract whose words q's words match, stop words aside and stemmed (the extract tier); absent when none do",
+    },
   },
   required: ['title', 'cast'],
 } as const;

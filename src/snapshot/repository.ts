@@ -4,7 +4,7 @@ import { PreconditionFailedError, PublishConflictError, SnapshotError } from '..
 import type { ObjectStore } from '../store/object-store.js';
 import { AUDIT_BUCKETS, bucketOf, decodeBucket, encodeBucket, type AuditRecord } from './audit.js';
 import { decodeSnapshot, encodeSnapshot, sha256Hex } from './state-codec.js';
-import { decodeSegment, encodeSegment, SEGMENT_FORMAT, type Segment } from './segment-codec.js';
+import { decodeSegment, encodeSegment, readsSegmentFormat, SEGMENT_FORMAT, type Segment } from './segment-codec.js';
 import {
   AUDIT_PREFIX,
   POINTER_FORMATS,
@@ -76,7 +76,7 @@ export class SnapshotRepository {
   /** The segment a pointer names: bytes read and wrapped, refused when damaged or of a format this release does not read. */
   async loadSegment(pointer: SegmentPointer): Promise<Segment<SegmentMeta>> {
     const { segment } = pointer;
-    if (segment.format !== SEGMENT_FORMAT) {
+    if (!readsSegmentFormat(segment.format)) {
       throw new SnapshotError(
         `segment ${segment.key} has format ${segment.format}, which this release does not read (format ${SEGMENT_FORMAT}): a newer release published it`,
         { reason: 'unknown-format' },

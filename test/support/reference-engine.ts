@@ -1,6 +1,7 @@
 import type { Movie } from '../../src/catalogue/movie.js';
 import { fold } from './reference-search.js';
 import { osaDistance, prefixDistance, typoBudget } from './reference-q.js';
+import { extractCollection, referenceExtractUnits, type ExtractCollection } from './reference-extract.js';
 
 /**
  * The search contract of GET /v1/movies written as plainly as possible, from the issue's words:
@@ -108,8 +109,19 @@ function codePointOrder(a: string, b: string): number {
 
 export type Exclude = 'genre' | 'cast' | 'year' | undefined;
 
-/** Does the movie pass every filter (but the excluded one) and every word of `q`? */
-export function referenceMatches(movie: Movie, r: ReferenceRequest, exclude?: Exclude): boolean {
+/**
+ * Where a movie ranks for `q`: [0, rules 1–4] for a title or cast match, [1, −score] for a movie
+ * matched only through its extract (reference-extract.ts); undefined when it does not match.
+ */
+export function referenceRank(q: string, movie: Movie, collection: ExtractCollection): number[] | undefined {
+  const key = referenceKey(q, movie);
+  if (key !== undefined) return [0, ...key];
+  const units = referenceExtractUnits(q, movie, collection);
+  return units === undefined ? undefined : [1, -units, 0, 0, 0, 0];
+}
+
+/** Does the movie pass every filter (but the excluded one) and every word of `q`, in its title and cast or its extract? */
+export function referenceMatches(movie: Movie, r: ReferenceRequest, collection: ExtractCollection, exclude?: Exclude): boolean {
   if (r.title !== undefined && !fold(movie.title).includes(fold(r.title))) return false;
   if (exclude !== 'year') {
     if (r.year !== undefined && movie.year !== r.year) return false;
@@ -118,12 +130,13 @@ export function referenceMatches(movie: Movie, r: ReferenceRequest, exclude?: Ex
   }
   if (exclude !== 'cast' && !r.cast.every((c) => movie.cast.some((x) => fold(x) === fold(c)))) return false;
   if (exclude !== 'genre' && !r.genres.every((g) => movie.genres.some((x) => fold(x) === fold(g)))) return false;
-  return r.q === undefined || referenceKey(r.q, movie) !== undefined;
+  return r.q === undefined || referenceRank(r.q, movie, collection) !== undefined;
 }
 
 /** Every match in the request's order. */
 export function referenceSearch(movies: readonly Movie[], r: ReferenceRequest): Movie[] {
-  const matches = movies.filter((m) => referenceMatches(m, r));
+  const collection = extractCollection(movies);
+  const matches = movies.filter((m) => referenceMatches(m, r, collection));
   switch (r.sort) {
     case 'year:desc':
       return matches.sort(catalogueOrder);
@@ -134,7 +147,7 @@ export function referenceSearch(movies: readonly Movie[], r: ReferenceRequest): 
     case 'title:desc':
       return matches.sort((a, b) => codePointOrder(fold(b.title), fold(a.title)) || catalogueOrder(a, b));
     case 'relevance': {
-      const key = new Map(matches.map((m) => [m, referenceKey(r.q ?? '', m) as number[]]));
+      const key = new Map(matches.map((m) => [m, referenceRank(r.q ?? '', m, collection) as number[]]));
       return matches.sort((a, b) => compareKeys(key.get(a) as number[], key.get(b) as number[]) || catalogueOrder(a, b));
     }
   }
@@ -148,7 +161,7 @@ export function referenceFacet(
   limit: number,
 ): { value: string | number; count: number }[] {
   const exclude: Exclude = facet === 'genre' ? 'genre' : facet === 'cast' ? 'cast' : 'year';
-  const matches = movies.filter((m) => referenceMatches(m, r, exclude));
+  const matches = movies.filter((m) => referenceMatches(m, r, extractCollection(movies), exclude));
   const counts = new Map<string | number, number>();
   const spellings = new Map<string, Map<string, number>>();
   const bump = (key: string | number) => counts.set(key, (counts.get(key) ?? 0) + 1);
