@@ -10,6 +10,7 @@ import { registerRefreshMetrics } from '../../src/live/refresh-metrics.js';
 import { SnapshotRefresher } from '../../src/live/refresher.js';
 import { MergeState } from '../../src/merge/merge-state.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
+import { SEGMENT_FORMAT } from '../../src/snapshot/segment-codec.js';
 import { POINTER_KEY, type SegmentPointer } from '../../src/snapshot/snapshot.js';
 import { sha256Hex } from '../../src/snapshot/state-codec.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
@@ -111,7 +112,10 @@ const cases: [string, string, (p: SegmentPointer) => Promise<void>][] = [
     'a segment format this release does not read',
     'unknown-format',
     async (p) =>
-      void (await repository.store.put(POINTER_KEY, Buffer.from(JSON.stringify({ ...p, segment: { ...p.segment, format: 2 } })))),
+      void (await repository.store.put(
+        POINTER_KEY,
+        Buffer.from(JSON.stringify({ ...p, segment: { ...p.segment, format: SEGMENT_FORMAT + 1 } })),
+      )),
   ],
   [
     'a pointer format this release does not read (a newer release published first)',
