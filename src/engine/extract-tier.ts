@@ -74,13 +74,17 @@ export function planExtract(data: IndexData, words: readonly string[], statistic
     });
   }
   if (terms.length === 0) return undefined;
+  // The union is read by counts, facets and the other orders; a page in relevance order scores term by term without it.
+  let movies: DocSet | undefined;
   return {
     terms,
     stems: new Set(stems),
-    movies: unionOfLists(
-      terms.map((t) => t.postings),
-      data.size,
-    ),
+    get movies(): DocSet {
+      return (movies ??= unionOfLists(
+        terms.map((t) => t.postings),
+        data.size,
+      ));
+    },
     lengths: extract.lengths,
     averageLength: statistics.averageLength,
   };

@@ -7,7 +7,7 @@ import { referenceWords } from './reference-engine.js';
  * formulas, with no index: a movie whose title and cast do not match every word of `q` matches when
  * its extract has one of the query's words, stop words (the listed ones and single characters) left
  * out on both sides and both sides stemmed by Porter's steps 1a–1c; it ranks after every title or
- * cast match, by Okapi BM25 (k1 1.2, b 0.75, idf ln(1 + (N − df + 0.5)/(df + 0.5))) over the extracts
+ * cast match, by Okapi BM25 (k1 1.2, b 0.3, idf ln(1 + (N − df + 0.5)/(df + 0.5))) over the extracts
  * of the whole catalogue, at a resolution of 2^-20, then the catalogue order.
  */
 
@@ -105,7 +105,7 @@ export function referenceExtractUnits(q: string, movie: Movie, collection: Extra
     matched = true;
     const df = collection.documentFrequency.get(s) as number;
     const idf = Math.log(1 + (collection.documents - df + 0.5) / (df + 0.5));
-    score += idf * ((f * (1.2 + 1)) / (f + 1.2 * (1 - 0.75 + (0.75 * terms.length) / collection.averageLength)));
+    score += idf * ((f * (1.2 + 1)) / (f + 1.2 * (1 - 0.3 + (0.3 * terms.length) / collection.averageLength)));
   }
   return matched ? Math.round(score * 2 ** 20) : undefined;
 }
