@@ -16,7 +16,7 @@ import { median, percentile } from '../lib/stats.js';
 import { loadMovies } from '../lib/workload.js';
 import { loadPlotSet } from '../relevance/relevance-set.js';
 
-/** The index as it was before the extract tier: the same arrays, the extract index empty. */
+/** The index as it was before issue 18's plot search and facet search: the same arrays, theirs empty. */
 function withoutExtracts(data: IndexData): IndexData {
   const none: ExtractIndex = {
     terms: { bytes: new Uint8Array(0), offsets: new Uint32Array(1) },
@@ -26,7 +26,7 @@ function withoutExtracts(data: IndexData): IndexData {
     documents: 0,
     totalLength: 0,
   };
-  return { ...data, extract: none };
+  return { ...data, words: { ...data.words, castNames: { offsets: new Uint32Array(1), values: new Int32Array(0) } }, extract: none };
 }
 
 /** Median milliseconds, over `rounds`, from the segment's bytes to an index ready to answer. */

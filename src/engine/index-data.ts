@@ -49,6 +49,8 @@ export interface WordIndex {
   readonly trie: Trie;
   /** Postings precomputed for the trie nodes whose words are too many to union per query (short prefixes). */
   readonly prefixes: PrefixPostings;
+  /** For each word, the cast names (cast term ids) that have it: searching the cast facet's values (facet-search.ts). */
+  readonly castNames: Postings;
 }
 
 /**

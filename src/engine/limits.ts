@@ -64,4 +64,3 @@ export const BM25_B = 0.3;
 export const MAX_TERM_FREQUENCY = 255;
 /** An extract's length in indexed words is counted up to this (segment): the longest in the 2023 set is a few hundred. */
 export const MAX_EXTRACT_LENGTH = 65_535;
-

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
+import { castWordNames } from '../engine/build/cast-word-names.js';
 import type { ExtractIndex, IndexData } from '../engine/index-data.js';
 import { SnapshotError } from '../errors/errors.js';
 
@@ -19,8 +20,9 @@ import { SnapshotError } from '../errors/errors.js';
 export const SEGMENT_FORMAT = 2;
 /**
  * Formats this release still reads. Format 1 is format 2 without `extract` (the extract tier's
- * postings): such a segment is served with an empty extract index, so `q` reads titles and cast only
- * until the next ingestion run writes a format-2 segment.
+ * postings) and `words.castNames` (cast names by word): such a segment is served with an empty
+ * extract index, so `q` reads titles and cast only until the next ingestion run writes a format-2
+ * segment, and with the cast names by word derived as it loads.
  */
 const READABLE_FORMATS: readonly number[] = [1, SEGMENT_FORMAT];
 
@@ -120,7 +122,16 @@ export function decodeSegment<Meta>(bytes: Buffer, expectedSha256?: string): Seg
     return new View(base.buffer as ArrayBuffer, base.byteOffset + start, length);
   });
   const index = restoreArrays(header.index, arrays) as IndexData;
-  return { index: format === 1 ? { ...index, extract: noExtracts(index.size) } : index, meta: header.meta as Meta };
+  return { index: format === 1 ? fromFormat1(index) : index, meta: header.meta as Meta };
+}
+
+/** A format-1 index made whole: no extracts to search, and the cast names by word derived from its tables. */
+function fromFormat1(index: IndexData): IndexData {
+  return {
+    ...index,
+    words: { ...index.words, castNames: castWordNames(index.cast.terms, index.words.words) },
+    extract: noExtracts(index.size),
+  };
 }
 
 /** The extract index of a catalogue without extracts: what a format-1 segment stands for. */

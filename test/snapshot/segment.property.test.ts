@@ -127,13 +127,15 @@ test('a format-1 segment (before the extract tier) still reads, with no extract 
   const built = buildIndex('v', movies);
   assert.ok(built.extract.documents === 2, 'format 2 indexes the extracts');
   const { extract: _dropped, ...withoutExtract } = built;
-  // What a format-1 release wrote: the same sections but the extract's, the format field 1, its own footer.
-  const { bytes } = encodeSegment(withoutExtract as typeof built, {});
+  const { castNames: _derived, ...words } = built.words;
+  // What a format-1 release wrote: the same sections but the extract's and the cast names by word, the format field 1, its own footer.
+  const { bytes } = encodeSegment({ ...withoutExtract, words } as typeof built, {});
   bytes.writeUInt32LE(1, 8);
   const body = bytes.subarray(0, bytes.length - 32);
   createHash('sha256').update(body).digest().copy(bytes, body.length);
   const old = new CatalogueIndex(decodeSegment(bytes).index);
   assert.equal(old.data.extract.documents, 0);
+  assert.deepEqual(old.data.words.castNames, built.words.castNames, 'the cast names by word, derived as it loads');
   const byPlot = (index: CatalogueIndex) =>
     searchMovies(index, toSearch({ q: 'shark', cast: [], genres: [], sort: 'relevance' }, 5)).ranks.length;
   assert.equal(byPlot(new CatalogueIndex(built)), 1, 'format 2 finds Jaws by its extract');

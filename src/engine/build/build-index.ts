@@ -4,6 +4,7 @@ import { words } from '../../catalogue/words.js';
 import type { IndexData } from '../index-data.js';
 import { MAX_FACET_LIMIT } from '../limits.js';
 import { stringTable, Utf8Writer } from './buffers.js';
+import { castWordNames } from './cast-word-names.js';
 import { ExtractCollector } from './extract-postings.js';
 import { gramTable } from './grams.js';
 import { idOrder, titleSort, topByCount, yearRanges } from './orders.js';
@@ -127,6 +128,7 @@ export function buildIndex(version: string, input: readonly Movie[]): IndexData 
       cast: wordCast.table.postings,
       trie,
       prefixes: prefixPostings(trie, wordTitle.table.postings, wordCast.table.postings),
+      castNames: castWordNames(castTable.table.terms, wordTitle.table.terms),
     },
     titleWords: titleWords.finish(wordTitle.newId),
     castWords: castWords.finish(wordTitle.newId, true),
