@@ -5,7 +5,7 @@ import { postingsLength, type Postings, type Ragged, type StringTable } from './
 import { candidateSet, planQuery, verifier } from './plan.js';
 import type { FacetValue, MovieQuery } from './search-request.js';
 import { stringAt, tableSize } from './string-table.js';
-import { typoBudget, type WordMatches } from './word-match.js';
+import { editRow, typoBudget, type WordMatches } from './word-match.js';
 
 /** The facets whose values can be searched: the ones with too many values to list (cast) and genre. */
 export const SEARCHABLE_FACETS = ['cast', 'genre'] as const;
@@ -101,28 +101,10 @@ function genreTypos(genres: StringTable, words: readonly string[]): Uint8Array {
   return out;
 }
 
-/**
- * Edits (insertion, deletion, substitution, swap of neighbours) from `query` to `word`, or, for a
- * prefix, to the closest start of `word`: the rule `q` applies to its words (trie-walk.ts).
- */
+/** Typos from `query` to `word`, or for a prefix to the closest start of `word`: the rule `q` applies to its words. */
 function distance(query: readonly number[], word: readonly number[], prefix: boolean): number {
-  let before: number[] = [];
-  let previous = Array.from({ length: word.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= query.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= word.length; j++) {
-      let d = Math.min(
-        (previous[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (previous[j - 1] as number) + (query[i - 1] === word[j - 1] ? 0 : 1),
-      );
-      if (i > 1 && j > 1 && query[i - 1] === word[j - 2] && query[i - 2] === word[j - 1]) d = Math.min(d, (before[j - 2] as number) + 1);
-      row.push(d);
-    }
-    before = previous;
-    previous = row;
-  }
-  return prefix ? Math.min(...previous) : (previous[word.length] as number);
+  const row = editRow(query, word);
+  return prefix ? Math.min(...row) : (row[word.length] as number);
 }
 
 /** Movies per value under the request's filters, the facet's own left out; only matched values are counted. */

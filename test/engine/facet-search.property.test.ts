@@ -10,6 +10,7 @@ import { extractCollection } from '../support/reference-extract.js';
 import { referenceMatches, referenceWords, type ReferenceRequest } from '../support/reference-engine.js';
 import { osaDistance, prefixDistance, typoBudget } from '../support/reference-q.js';
 import { fold } from '../support/reference-search.js';
+import { filterParams } from '../support/search-request.js';
 import { seedIndex } from '../support/seed-index.js';
 
 /**
@@ -78,13 +79,9 @@ test('cast and genre values found by a typed fragment, with counts under the fil
       }),
       ([movies, facet, fragment, r, limit]) => {
         const index = CatalogueIndex.build('v', movies);
-        const params = new URLSearchParams({ q: fragment, limit: String(limit) });
-        if (r.title !== undefined) params.set('title', r.title);
-        if (r.year !== undefined) params.set('year', String(r.year));
-        if (r.yearFrom !== undefined) params.set('year_from', String(r.yearFrom));
-        if (r.yearTo !== undefined) params.set('year_to', String(r.yearTo));
-        for (const c of r.cast) params.append('cast', c);
-        for (const g of r.genres) params.append('genre', g);
+        const params = filterParams(r);
+        params.set('q', fragment);
+        params.set('limit', String(limit));
         const expected = referenceFacetSearch(movies, facet, fragment, r, limit);
         assert.deepEqual(searchFacetValues(index, parseFacetSearch(facet, params.toString())), expected, `${facet} ${params}`);
       },
