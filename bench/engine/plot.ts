@@ -50,23 +50,31 @@ export async function benchPlotEngine(rounds = 20): Promise<string> {
   timeEach(requests, 3, (r) => searchMovies(index, r));
   await settle();
   const samples = timeEach(requests, rounds, (r) => searchMovies(index, r));
+  // CPU time as well: on a machine shared with other work, wall time counts the waits for a core.
+  const cpu: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const r of requests) {
+      const start = process.cpuUsage();
+      searchMovies(index, r);
+      const used = process.cpuUsage(start);
+      cpu.push(used.user + used.system);
+    }
+  }
+  cpu.sort((x, y) => x - y);
   const readyBefore = readyMs(before, 5);
   const readyAfter = readyMs(withExtract, 5);
   const mb = (n: number) => fmt(n / 1e6, 1);
   return [
     `## Plot queries on the 2023 catalogue (${movies.length.toLocaleString('en-US')} movies; in process, per query)\n`,
     table(
-      ['queries', 'samples', 'p50 µs', 'p99 µs', 'max µs'],
+      ['time', 'p50 µs', 'p99 µs', 'max µs'],
       [
-        [
-          String(requests.length),
-          String(samples.length),
-          fmt(percentile(samples, 50), 0),
-          fmt(percentile(samples, 99), 0),
-          fmt(samples.at(-1) ?? NaN, 0),
-        ],
+        ['wall', fmt(percentile(samples, 50), 0), fmt(percentile(samples, 99), 0), fmt(samples.at(-1) ?? NaN, 0)],
+        ['CPU', fmt(percentile(cpu, 50), 0), fmt(percentile(cpu, 99), 0), fmt(cpu.at(-1) ?? NaN, 0)],
       ],
     ),
+    '',
+    `${requests.length} queries, ${samples.length} samples each way.`,
     '',
     'Target: p99 under 2 ms.',
     '',
