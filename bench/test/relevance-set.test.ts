@@ -5,13 +5,15 @@ import {
   RelevanceSetError,
   TITLE_KINDS,
   TYPED_KINDS,
+  loadPlotSet,
   loadRelevanceSet,
   parseRelevanceSet,
   typedSetFile,
   type RelevanceQuery,
 } from '../relevance/relevance-set.js';
+import { referenceExtractTerms, referenceQueryStems } from '../../test/support/reference-extract.js';
 import { matchesQ } from '../../test/support/reference-q.js';
-import { seedPath } from '../../test/support/paths.js';
+import { seed2023Path, seedPath } from '../../test/support/paths.js';
 
 interface SeedRecord {
   title: string;
@@ -96,6 +98,36 @@ describe('set (a): titles typed the way people type', () => {
         // Joined, split or another number: the issue-18 readings of the q rule match it.
         assert.ok(matchesQ(entry.q, movie), `${JSON.stringify(entry.q)} does not match it under the q rule`);
       }
+    });
+  }
+});
+
+describe('the plot set', () => {
+  const entries = loadPlotSet();
+  const catalogue = JSON.parse(readFileSync(seed2023Path, 'utf8')) as (SeedRecord & { extract?: string })[];
+
+  test('has at least 60 queries, every one of kind plot, and refuses the title-set kinds', () => {
+    assert.ok(entries.length >= 60, `only ${entries.length} queries`);
+    assert.ok(entries.every((e) => e.kind === 'plot'));
+    assert.throws(() => parseRelevanceSet([{ ...entries[0], kind: 'typo' }], ['plot']), RelevanceSetError);
+  });
+
+  for (const entry of entries) {
+    test(`plot: ${JSON.stringify(entry.q)} → ${entry.expect.title} (${entry.expect.year})`, () => {
+      const found = catalogue.filter((m) => m.title === entry.expect.title && m.year === entry.expect.year);
+      assert.equal(
+        found.length,
+        1,
+        `the 2023 set holds ${found.length} movies titled exactly ${JSON.stringify(entry.expect.title)} in ${entry.expect.year}`,
+      );
+      const extract = found[0]?.extract;
+      assert.ok(extract !== undefined, 'the film has an extract to search');
+      // Answerable in principle: some word of the query, stemmed, is in the extract.
+      const terms = new Set(referenceExtractTerms(extract));
+      assert.ok(
+        referenceQueryStems(entry.q).some((s) => terms.has(s)),
+        'no word of the query is in the extract',
+      );
     });
   }
 });

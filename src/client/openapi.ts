@@ -73,6 +73,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/facets/{facet}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search within a facet's values
+         * @description The values of the cast or genre facet that match q, each with its number of movies under the filters (the facet's own filter left out, as facets do; values with none are left out). q matches as it does for movies: every word of q must match a word of the value, allowing typos (one in a word of 5 to 8 letters, two from 9), and the last word may be the beginning of a longer one (tom ha: Tom Hanks, Tom Hardy). Fewest typos first, then most movies, then the value.
+         */
+        get: operations["searchFacetValues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -169,6 +189,11 @@ export interface components {
                     number
                 ][];
             };
+            /** @description ranges of the movie's extract whose words q's words match, stop words aside and stemmed (the extract tier); absent when none do */
+            extract?: [
+                number,
+                number
+            ][];
         };
         /** @description the facets asked for, counted over every match (not just this page), each ignoring its own filter: genre ignores genre, cast ignores cast, year and decade ignore year, year_from and year_to. genre and cast are by count, most first, then by value; year and decade are the facet_limit values with the most matches (the later on a tie), earliest first; at most facet_limit values each */
         Facets: {
@@ -404,6 +429,65 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["GenreCount"][];
                     };
+                };
+            };
+            /** @description catalogue not loaded yet */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    searchFacetValues: {
+        parameters: {
+            query: {
+                /** @description the start of the value typed so far, at most 20 words */
+                q: string;
+                /** @description substring of the title, case- and accent-insensitive */
+                title?: string;
+                /** @description exact year */
+                year?: number;
+                /** @description earliest year, inclusive */
+                year_from?: number;
+                /** @description latest year, inclusive; not before year_from */
+                year_to?: number;
+                /** @description full cast member name; repeat for several (all must match) */
+                cast?: string[];
+                /** @description genre; repeat for several (all must match) */
+                genre?: string[];
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description the facet whose values to search */
+                facet: "cast" | "genre";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the matching values, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FacetValue"][];
+                    };
+                };
+            };
+            /** @description malformed or unknown parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description catalogue not loaded yet */

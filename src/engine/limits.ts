@@ -71,3 +71,12 @@ export const LOWER_BOUND_BLOCK = 256;
 
 /** Movies keyed before the matched-words bitmap is built (Relevance.mayMatch): cheap queries key a handful of movies. */
 export const KEYED_BEFORE_BITMAP = 64;
+
+/** BM25's term-frequency saturation and length normalisation (bm25.ts): the usual values, which suit plot summaries of 20–200 words. */
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.3;
+
+/** Occurrences of a stem in one extract are counted up to this (segment): BM25 saturates long before. */
+export const MAX_TERM_FREQUENCY = 255;
+/** An extract's length in indexed words is counted up to this (segment): the longest in the 2023 set is a few hundred. */
+export const MAX_EXTRACT_LENGTH = 65_535;

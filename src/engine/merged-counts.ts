@@ -265,6 +265,11 @@ export class MergedCounts {
     return touched;
   }
 
+  /** A term's display spelling over the live movies: for facet-value search (facet-search.ts). */
+  displayOf(kind: TermKind, term: string): string {
+    return this.display(kind, term);
+  }
+
   /**
    * How the live movies most often spell a term (ties: the smaller in code point order), as the
    * build picks it (build/spellings.ts): each segment's spellings, less its superseded movies'.

@@ -62,6 +62,27 @@ export function checkKeyLayout(maxWords: number, maxTyposPerWord: number): void 
   // Keys are doubles (TopK keeps them in a Float64Array, cursors in JSON): the largest must be an exact integer.
   const largest = packKey(maxWords * maxTyposPerWord, maxWords, maxWords - 1, MAX_COUNT, MAX_COUNT, maxWords);
   if (!Number.isSafeInteger(largest)) throw new KeyLayoutError(`the largest key, ${largest}, is not an exact integer`);
+  if (largest >= EXTRACT_TIER) throw new KeyLayoutError(`the largest key, ${largest}, reaches the extract tier's keys`);
+}
+
+/**
+ * The extract tier (extract-tier.ts): a movie `q` matches only through its extract ranks after every
+ * title or cast match, by its BM25 score, highest first. Its key is EXTRACT_TIER, above every key of
+ * rules 1 to 4, plus how far its score falls short of the largest a key holds, at a resolution of
+ * 2^-20 (scores closer than that tie, and the catalogue order decides).
+ */
+export const EXTRACT_TIER = 2 ** 40;
+const SCORE_UNITS = 2 ** 20;
+const MAX_SCORE_UNITS = 2 ** 40 - 1;
+
+export function extractKey(score: number): number {
+  const units = Math.min(Math.round(score * SCORE_UNITS), MAX_SCORE_UNITS);
+  return EXTRACT_TIER + (MAX_SCORE_UNITS - units);
+}
+
+/** The score an extract-tier key stands for (tests, tools); NaN for a key of rules 1 to 4. */
+export function extractScoreOf(key: number): number {
+  return key < EXTRACT_TIER ? NaN : (MAX_SCORE_UNITS - (key - EXTRACT_TIER)) / SCORE_UNITS;
 }
 
 checkKeyLayout(MAX_Q_WORDS, MAX_TYPOS_PER_WORD);

@@ -68,6 +68,8 @@ export interface Highlight {
   readonly title: readonly (readonly [number, number])[];
   /** By cast name as it appears in the movie; only names with a match. */
   readonly cast: ReadonlyMap<string, readonly (readonly [number, number])[]>;
+  /** Ranges of the extract whose words the extract tier matched; absent when none did. */
+  readonly extract?: readonly (readonly [number, number])[];
 }
 
 export interface Page {

@@ -8,12 +8,13 @@ import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
 import { highlight } from './highlight.js';
 import type { After, Page, SearchRequest } from './search-request.js';
-import { candidateSet, planQuery, verifier, type RankCheck, type Plan } from './plan.js';
+import { candidateSet, planQuery, titleOrCastSet, verifier, type RankCheck, type Plan } from './plan.js';
+import { visitExtractMatches } from './extract-tier.js';
 import { bitmap, hasBit, setBit } from './bits.js';
 import { LOWER_BOUND_BLOCK, TITLE_SORT_MAX_CANDIDATES } from './limits.js';
 import { atLevel, fewestMissing, hasMatch } from './match-strategy.js';
 import { Relevance } from './relevance.js';
-import { packKey } from './relevance-key.js';
+import { EXTRACT_TIER, packKey } from './relevance-key.js';
 import { partitionPoint } from './sorted.js';
 import { compareEntry, encodeUtf8 } from './string-table.js';
 
@@ -45,7 +46,9 @@ function searchSegment(index: SegmentIndex, request: SearchRequest): Page {
     ...partialOf(plan),
     ...(request.count && counted ? { total: counted.total } : {}),
     ...(request.facets.length > 0 && counted ? { facets: counted.facets } : {}),
-    ...(request.highlight && plan.words.length > 0 ? { highlights: ranks.map((rank) => highlight(index, plan.words, rank)) } : {}),
+    ...(request.highlight && plan.words.length > 0
+      ? { highlights: ranks.map((rank) => highlight(index, plan.words, rank, plan.extract)) }
+      : {}),
   };
 }
 
@@ -57,8 +60,9 @@ function searchSegment(index: SegmentIndex, request: SearchRequest): Page {
  * over the whole version: every segment answers at the level of the fewest words any live movie misses.
  */
 function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page {
+  const statistics = catalogue.extractStatistics;
   const full: SegmentSearch[] = catalogue.segments.map((segment) => {
-    const plan = planQuery(segment.index, request.query);
+    const plan = planQuery(segment.index, request.query, undefined, undefined, statistics);
     return {
       segment,
       plan,
@@ -93,7 +97,12 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page
     ...(request.count && counted ? { total: counted.total } : {}),
     ...(request.facets.length > 0 && counted ? { facets: counted.facets } : {}),
     ...(request.highlight && first.words.length > 0
-      ? { highlights: hits.map((hit) => highlight(hit.segment.index, (parts[hit.part] as SegmentSearch).plan.words, hit.rank)) }
+      ? {
+          highlights: hits.map((hit) => {
+            const { plan } = parts[hit.part] as SegmentSearch;
+            return highlight(hit.segment.index, plan.words, hit.rank, plan.extract);
+          }),
+        }
       : {}),
   };
 }
@@ -276,12 +285,22 @@ function relevancePage(index: SegmentIndex, plan: Plan, candidates: DocSet, chec
   const phase2Beaten = top.full && top.worstKey < packKey(relevance.fewestTypos, 1, 0, 0, 0);
   if (!phase2Beaten) {
     const inTitle = words.map((p) => cursor(p.title));
-    const c2 = cursor(candidates);
+    const c2 = cursor(plan.extract === undefined ? candidates : titleOrCastSet(plan));
     for (let r = c2.seek(0); r !== END; r = c2.seek(r + 1)) {
       let notInTitle = 0;
       for (const t of inTitle) if (t.seek(r) !== r) notInTitle++;
       if (notInTitle > 0) offer(r, notInTitle);
     }
+  }
+
+  // The extract tier ranks after every title or cast match: read only when those leave room on the page.
+  const extract = plan.extract;
+  if (extract !== undefined && !(top.full && top.worstKey < EXTRACT_TIER)) {
+    visitExtractMatches(extract, and(plan.filters), and(words.map((p) => p.any)), index.size, (rank, key) => {
+      if (check && !check(rank)) return;
+      if (after && (key < afterKey || (key === afterKey && rank < afterRank))) return;
+      top.offer(key, rank);
+    });
   }
   const sorted = top.sorted();
   return { ranks: sorted.map(([, rank]) => rank), relevance: sorted.map(([key]) => key) };

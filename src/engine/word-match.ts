@@ -161,3 +161,30 @@ export function wholeMatches(ids: readonly number[], typos: number, typed: reado
     typed,
   );
 }
+
+/**
+ * Edits (insertion, deletion, substitution, swap of neighbours) from `query` to each prefix of
+ * `word`: row[j] is the distance to its first j characters, so row[word.length] is the whole word's
+ * and the row's least is the closest start's. For checks outside the dictionary's trie (highlights,
+ * facet values), which walks the same rule (trie-walk.ts).
+ */
+export function editRow(query: readonly number[], word: readonly number[]): number[] {
+  // Columns: prefixes of the word; rows: the query. Only the last row is needed, with two rows back for swaps.
+  let before = Array.from({ length: word.length + 1 }, (_, j) => j);
+  let previous = before;
+  for (let i = 1; i <= query.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= word.length; j++) {
+      let v = Math.min(
+        (previous[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (query[i - 1] === word[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && query[i - 1] === word[j - 2] && query[i - 2] === word[j - 1]) v = Math.min(v, (before[j - 2] as number) + 1);
+      row.push(v);
+    }
+    before = previous;
+    previous = row;
+  }
+  return previous;
+}

@@ -38,5 +38,5 @@ export function pageBody(index: CatalogueIndex, page: Page, nextCursor: string |
 const COMMA = encoder.encode(',');
 
 function highlightJson(mark: Highlight): string {
-  return JSON.stringify({ title: mark.title, cast: Object.fromEntries(mark.cast) });
+  return JSON.stringify({ title: mark.title, cast: Object.fromEntries(mark.cast), ...(mark.extract ? { extract: mark.extract } : {}) });
 }

@@ -68,12 +68,58 @@ const title = fc
   .array(fc.tuple(fc.constantFrom(...TITLE_WORDS), fc.constantFrom(...SEPARATORS)), { minLength: 1, maxLength: 5 })
   .map((parts) => parts.map(([w, sep], i) => (i === 0 ? w : sep + w)).join(''));
 
-const record = fc.record({
-  title,
-  year: fc.constantFrom(...YEARS),
-  cast: fc.uniqueArray(fc.constantFrom(...CAST), { maxLength: 4 }),
-  genres: fc.uniqueArray(fc.constantFrom(...GENRES), { maxLength: 2 }),
-});
+/**
+ * Words of extracts: stems met in several forms (plurals, -ed, -ing, a doubled consonant, an `e`
+ * restored), stop words, single letters, and words that titles and cast have too, so that movies
+ * match in either tier or both.
+ */
+const EXTRACT_WORDS = [
+  'the',
+  'a',
+  'of',
+  'is',
+  'storm',
+  'storms',
+  'chaser',
+  'chasers',
+  'chasing',
+  'chased',
+  'chase',
+  'shark',
+  'sharks',
+  'hop',
+  'hopping',
+  'hoped',
+  'hope',
+  'pony',
+  'ponies',
+  'agreed',
+  'godfather',
+  'matrix',
+  'love',
+  'loving',
+  'Tom',
+  'Hanks',
+  'x',
+  'Σοφίας',
+  '2',
+  'Zoë',
+];
+
+const extract = fc
+  .array(fc.tuple(fc.constantFrom(...EXTRACT_WORDS), fc.constantFrom(' ', ' ', ', ', '. ', '-')), { minLength: 0, maxLength: 12 })
+  .map((parts) => parts.map(([w, sep]) => w + sep).join(''));
+
+const record = fc.record(
+  {
+    title,
+    year: fc.constantFrom(...YEARS),
+    cast: fc.uniqueArray(fc.constantFrom(...CAST), { maxLength: 4 }),
+    genres: fc.uniqueArray(fc.constantFrom(...GENRES), { maxLength: 2 }),
+    extract,
+  },
+  { requiredKeys: ['title', 'year', 'cast', 'genres'] },
+);
 
 /**
  * Catalogues of `minLength` to `maxLength` movies, with ids as the product derives them (records
@@ -127,7 +173,9 @@ export function typed(word: fc.Arbitrary<string>): fc.Arbitrary<string> {
 
 /** Requests over a catalogue: free text from its own words, filters, an order. */
 export function arbitraryRequest(movies: readonly Movie[]): fc.Arbitrary<ReferenceRequest> {
-  const vocabulary = [...new Set(movies.flatMap((m) => [...referenceWords(m.title), ...m.cast.flatMap(referenceWords)]))];
+  const vocabulary = [
+    ...new Set(movies.flatMap((m) => [...referenceWords(m.title), ...m.cast.flatMap(referenceWords), ...referenceWords(m.extract ?? '')])),
+  ];
   const word = fc.constantFrom(...(vocabulary.length > 0 ? vocabulary : ['x']));
   // Words apart as usual, sometimes written together (`ironman` for Iron Man), excluded (` -`) or quoted as a phrase.
   const q = fc

@@ -1,6 +1,7 @@
 import type { Movie } from '../../src/catalogue/movie.js';
 import { fold } from './reference-search.js';
 import { readings } from './reference-q.js';
+import { extractCollection, referenceExtractUnits, type ExtractCollection } from './reference-extract.js';
 
 /**
  * The search contract of GET /v1/movies written as plainly as possible, from the issue's words:
@@ -152,13 +153,16 @@ function codePointOrder(a: string, b: string): number {
 export type Exclude = 'genre' | 'cast' | 'year' | undefined;
 
 /**
+/**
  * Words of `q` a match may miss: none with match=all, with fewer than two words, or when some movie
- * passing the filters matches every word; else the fewest any such movie misses (issue 18).
+ * passing the filters matches every word (in its title and cast, or through its extract); else the
+ * fewest any such movie misses (issue 18).
  */
-export function referenceMissing(movies: readonly Movie[], r: ReferenceRequest): number {
+export function referenceMissing(movies: readonly Movie[], r: ReferenceRequest, collection: ExtractCollection): number {
   const n = referenceQ(r.q ?? '').words.length;
   if (r.match === 'all' || n < 2) return 0;
-  const passing = movies.filter((m) => referenceMatches(m, { ...r, q: undefined }) && operatorsHold(r.q ?? '', m));
+  const passing = movies.filter((m) => referenceMatches(m, { ...r, q: undefined }, collection) && operatorsHold(r.q ?? '', m));
+  if (passing.some((m) => referenceRank(r.q ?? '', m, collection) !== undefined)) return 0;
   let fewest = n;
   for (const m of passing) {
     const key = referenceKey(r.q ?? '', m, n - 1);
@@ -167,8 +171,28 @@ export function referenceMissing(movies: readonly Movie[], r: ReferenceRequest):
   return fewest === n ? 0 : fewest;
 }
 
-/** Does the movie pass every filter (but the excluded one) and every word of `q`, or all but `missing` of them? */
-export function referenceMatches(movie: Movie, r: ReferenceRequest, exclude?: Exclude, missing = 0): boolean {
+/**
+ * Where a movie ranks for `q`: [0, rules 0–4] for a title or cast match (missing at most `missing`
+ * words), [1, −score] for a movie matched only through its extract (reference-extract.ts), which
+ * only a full match may be; undefined when it does not match.
+ */
+export function referenceRank(q: string, movie: Movie, collection: ExtractCollection, missing = 0): number[] | undefined {
+  const key = referenceKey(q, movie, missing);
+  if (key !== undefined) return [0, ...key];
+  if (missing > 0) return undefined;
+  // The extract tier reads the words to match: not the excluded ones, nor the quotes.
+  const units = referenceExtractUnits(referenceQ(q).words.join(' '), movie, collection);
+  return units === undefined ? undefined : [1, -units, 0, 0, 0, 0, 0];
+}
+
+/** Does the movie pass every filter (but the excluded one) and `q` (every word, or all but `missing`, in its title and cast; or its extract)? */
+export function referenceMatches(
+  movie: Movie,
+  r: ReferenceRequest,
+  collection: ExtractCollection,
+  exclude?: Exclude,
+  missing = 0,
+): boolean {
   if (r.title !== undefined && !fold(movie.title).includes(fold(r.title))) return false;
   if (exclude !== 'year') {
     if (r.year !== undefined && movie.year !== r.year) return false;
@@ -177,7 +201,7 @@ export function referenceMatches(movie: Movie, r: ReferenceRequest, exclude?: Ex
   }
   if (exclude !== 'cast' && !r.cast.every((c) => movie.cast.some((x) => fold(x) === fold(c)))) return false;
   if (exclude !== 'genre' && !r.genres.every((g) => movie.genres.some((x) => fold(x) === fold(g)))) return false;
-  return r.q === undefined || (operatorsHold(r.q, movie) && referenceKey(r.q, movie, missing) !== undefined);
+  return r.q === undefined || (operatorsHold(r.q, movie) && referenceRank(r.q, movie, collection, missing) !== undefined);
 }
 
 /**
@@ -222,8 +246,9 @@ function operatorsHold(q: string, movie: Movie): boolean {
 
 /** Every match in the request's order. */
 export function referenceSearch(movies: readonly Movie[], r: ReferenceRequest): Movie[] {
-  const missing = referenceMissing(movies, r);
-  const matches = movies.filter((m) => referenceMatches(m, r, undefined, missing));
+  const collection = extractCollection(movies);
+  const missing = referenceMissing(movies, r, collection);
+  const matches = movies.filter((m) => referenceMatches(m, r, collection, undefined, missing));
   switch (r.sort) {
     case 'year:desc':
       return matches.sort(catalogueOrder);
@@ -234,7 +259,7 @@ export function referenceSearch(movies: readonly Movie[], r: ReferenceRequest): 
     case 'title:desc':
       return matches.sort((a, b) => codePointOrder(fold(b.title), fold(a.title)) || catalogueOrder(a, b));
     case 'relevance': {
-      const key = new Map(matches.map((m) => [m, referenceKey(r.q ?? '', m, missing) as number[]]));
+      const key = new Map(matches.map((m) => [m, referenceRank(r.q ?? '', m, collection, missing) as number[]]));
       return matches.sort((a, b) => compareKeys(key.get(a) as number[], key.get(b) as number[]) || catalogueOrder(a, b));
     }
   }
@@ -249,8 +274,9 @@ export function referenceFacet(
 ): { value: string | number; count: number }[] {
   const exclude: Exclude = facet === 'genre' ? 'genre' : facet === 'cast' ? 'cast' : 'year';
   // The words that may be missing are decided under every filter, then the facet leaves its own out.
-  const missing = referenceMissing(movies, r);
-  const matches = movies.filter((m) => referenceMatches(m, r, exclude, missing));
+  const collection = extractCollection(movies);
+  const missing = referenceMissing(movies, r, collection);
+  const matches = movies.filter((m) => referenceMatches(m, r, collection, exclude, missing));
   const counts = new Map<string | number, number>();
   const spellings = new Map<string, Map<string, number>>();
   const bump = (key: string | number) => counts.set(key, (counts.get(key) ?? 0) + 1);

@@ -806,3 +806,27 @@ test('the page loads every module of src/web/static once, with no console error;
   await context.close();
   assert.deepEqual(problems, []);
 });
+
+test('the cast field suggests names as they are typed, from GET /v1/facets/cast, and choosing one searches by it', async () => {
+  const { page, problems } = await openPage('/?genre=Drama');
+  if ((await page.getAttribute('#advanced', 'open')) === null) await page.click('#advanced summary');
+  await page.locator('#cast').pressSequentially('tom ha');
+  const expected = await apiJson<{ items: { value: string; count: number }[] }>('/v1/facets/cast?q=tom+ha&genre=Drama&limit=8');
+  assert.equal(expected.items[0]?.value, 'Tom Hanks');
+  const buttons = page.locator('#cast-suggestions button');
+  await buttons.first().waitFor();
+  assert.deepEqual(
+    (await buttons.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()),
+    expected.items.map((v) => `${v.value} ${v.count.toLocaleString('en')}`),
+  );
+  await buttons.first().click();
+  await page.waitForURL((url) => url.searchParams.get('cast') === 'Tom Hanks' && url.searchParams.get('genre') === 'Drama');
+  assert.equal(await page.inputValue('#cast'), 'Tom Hanks');
+  assert.equal(await page.locator('#cast-suggestions').isHidden(), true);
+  const answer = await apiJson<ListBody>('/v1/movies?cast=Tom+Hanks&genre=Drama');
+  assert.deepEqual(
+    (await tableRows(page, answer.items.length)).map((r) => r.id),
+    answer.items.map((m) => m.id),
+  );
+  await closePage(page, problems);
+});
