@@ -101,7 +101,12 @@ describe('matching in the extract', () => {
 
   test('a movie without an extract is never matched through one', () => {
     assert.deepEqual(search(index, 'russell').titles, ['The Thing'], 'by its cast');
-    assert.deepEqual(search(index, 'thing antarctica').titles, []);
+    // Every word must match for the extract to be read: with match=all, nothing; with the default
+    // (match=most, issue 18), The Thing only as a partial match, by its title.
+    assert.deepEqual(search(index, 'thing antarctica', { match: 'all' }).titles, []);
+    const most = search(index, 'thing antarctica');
+    assert.deepEqual(most.titles, ['The Thing']);
+    assert.deepEqual(most.partial, { words: 2, matched: 1 });
   });
 });
 

@@ -185,7 +185,10 @@ export function referenceRank(q: string, movie: Movie, collection: ExtractCollec
   return units === undefined ? undefined : [1, -units, 0, 0, 0, 0, 0];
 }
 
-/** Does the movie pass every filter (but the excluded one) and `q` (every word, or all but `missing`, in its title and cast; or its extract)? */
+/**
+ * Does the movie pass every filter (but the excluded one) and `q`: every word (or all but `missing`)
+ * in its title and cast, or its extract?
+ */
 export function referenceMatches(
   movie: Movie,
   r: ReferenceRequest,
