@@ -115,7 +115,10 @@ export function candidateSet(plan: Plan): DocSet {
   return and([...plan.filters, ...titleOrCastWords(plan, plan.extract)]);
 }
 
-/** The movies matching every filter and every word of `q` in their title or cast (or enough of them, for partial matches): the tiers above the extract tier. */
+/**
+ * The movies matching every filter and every word of `q` in their title or cast (or enough of them,
+ * for partial matches): the tiers above the extract tier.
+ */
 export function titleOrCastSet(plan: Plan): DocSet {
   return and([...plan.filters, ...titleOrCastWords(plan, undefined)]);
 }
