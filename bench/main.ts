@@ -11,11 +11,13 @@ import { benchCapacity } from './capacity/main.js';
 import { settingsFromEnv as capacitySettings } from './capacity/settings.js';
 import { benchDeltas } from './engine/deltas.js';
 import { benchEngine } from './engine/main.js';
+import { benchPlotEngine } from './engine/plot.js';
 import { benchHttp } from './http/main.js';
 import { benchIngestion } from './ingest/main.js';
 import { machine } from './lib/markdown.js';
 import { benchPaths, loadMovies } from './lib/workload.js';
 import { benchRelevance } from './relevance/main.js';
+import { benchPlotRelevance } from './relevance/plot.js';
 import { benchScale } from './scale/main.js';
 import { scaleSettings } from './scale/settings.js';
 import { benchSearch, benchSearchLarge } from './search/main.js';
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
   console.log('search: q, facets, the relevance set against MiniSearch and Orama…');
   add(await benchSearch(index, movies, paths, 5));
   add(await benchRelevance());
+  add(await benchPlotRelevance());
+  add(await benchPlotEngine());
   // A million movies take a minute and a few GiB to generate and index: asked for, not by default.
   if (large !== undefined) add(await benchSearchLarge(large, paths));
 

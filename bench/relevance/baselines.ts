@@ -4,7 +4,7 @@
  * issue's normalisation and word split (NFKD, marks removed, lower case, runs of letters and digits), so
  * they are compared on matching and ranking, not on their default tokenizers.
  */
-import MiniSearch from 'minisearch';
+import MiniSearch, { type SearchOptions } from 'minisearch';
 import { create, insertMultiple, search as oramaSearch } from '@orama/orama';
 import { normaliseText } from '../../src/catalogue/normalise.js';
 import type { Ranked, Search } from './evaluate.js';
@@ -33,17 +33,22 @@ export function typoBudget(word: string): number {
  * the last term only, title boosted over cast, every term required (AND across fields).
  */
 export function miniSearchBaseline(movies: readonly SeedMovie[]): Search {
+  return miniSearchWith(movies, {
+    boost: { title: 2 },
+    fuzzy: (term) => typoBudget(term),
+    prefix: (_term, i, terms) => i === terms.length - 1,
+    combineWith: 'AND',
+  });
+}
+
+/** MiniSearch over title and cast with the issue's words, searched with `searchOptions`. */
+function miniSearchWith(movies: readonly SeedMovie[], searchOptions: SearchOptions): Search {
   const index = new MiniSearch<{ id: number; title: string; cast: string; year: number }>({
     fields: ['title', 'cast'],
     storeFields: ['title', 'year'],
     tokenize: searchWords,
     processTerm: (term) => term,
-    searchOptions: {
-      boost: { title: 2 },
-      fuzzy: (term) => typoBudget(term),
-      prefix: (_term, i, terms) => i === terms.length - 1,
-      combineWith: 'AND',
-    },
+    searchOptions,
   });
   index.addAll(movies.map((m, id) => ({ id, title: m.title, cast: m.cast.join(', '), year: m.year })));
   return (q) =>
@@ -59,6 +64,11 @@ export function miniSearchBaseline(movies: readonly SeedMovie[]): Search {
  * with every term, which Orama requires within a single property.
  */
 export async function oramaBaseline(movies: readonly SeedMovie[]): Promise<Search> {
+  return oramaWith(movies, 0);
+}
+
+/** Orama over the movies; `threshold` 0 keeps documents with every term, 1 those with any. */
+async function oramaWith(movies: readonly SeedMovie[], threshold: number): Promise<Search> {
   const db = create({
     schema: { title: 'string', cast: 'string', year: 'number' } as const,
     components: {
@@ -81,9 +91,23 @@ export async function oramaBaseline(movies: readonly SeedMovie[]): Promise<Searc
       properties: ['title', 'cast'],
       tolerance,
       boost: { title: 2 },
-      threshold: 0,
+      threshold,
       limit: PAGE_SIZE,
     });
     return results.hits.map((hit): Ranked => ({ title: hit.document.title, year: hit.document.year }));
   };
+}
+
+/**
+ * MiniSearch at its best for titles typed the way people type (set a): any word may match (OR, so
+ * a wrong word does not empty the page), BM25 over title and cast with the title boosted, fuzzy 0.2
+ * (its documented default for typo tolerance, relative to the word's length) and prefix on every term.
+ */
+export function miniSearchBest(movies: readonly SeedMovie[]): Search {
+  return miniSearchWith(movies, { boost: { title: 2 }, fuzzy: 0.2, prefix: true, combineWith: 'OR' });
+}
+
+/** Orama at its best for set (a): as oramaBaseline, but `threshold: 1` keeps documents matching any term, ranked by BM25. */
+export async function oramaBest(movies: readonly SeedMovie[]): Promise<Search> {
+  return oramaWith(movies, 1);
 }

@@ -7,10 +7,10 @@ import type { Movie } from '../../src/catalogue/movie.js';
 import { fmt, table } from '../lib/markdown.js';
 import { runIfMain } from '../lib/script.js';
 import { loadMovies } from '../lib/workload.js';
-import { miniSearchBaseline, oramaBaseline } from './baselines.js';
+import { miniSearchBaseline, miniSearchBest, oramaBaseline, oramaBest } from './baselines.js';
 import { cinedexContender } from './cinedex.js';
 import { measureLatency, scoreRelevance, type Latency, type LatencyOptions, type RelevanceScore, type Search } from './evaluate.js';
-import { QUERY_KINDS, loadRelevanceSet, type RelevanceQuery } from './relevance-set.js';
+import { QUERY_KINDS, loadRelevanceSet, typedSetFile, type RelevanceQuery } from './relevance-set.js';
 
 export interface Contender {
   readonly name: string;
@@ -22,6 +22,14 @@ export const CONTENDERS: readonly Contender[] = [
   { name: 'cinedex', build: cinedexContender },
   { name: 'MiniSearch', build: miniSearchBaseline },
   { name: 'Orama', build: oramaBaseline },
+];
+
+/** Set (a), titles typed the way people type: each library as a user would configure it for that (any word may match). */
+export const TYPED_CONTENDERS: readonly Contender[] = [
+  { name: 'cinedex', build: cinedexContender },
+  { name: 'MiniSearch (OR, fuzzy 0.2, prefix)', build: miniSearchBest },
+  { name: 'MiniSearch (AND, as above)', build: miniSearchBaseline },
+  { name: 'Orama (any term)', build: oramaBest },
 ];
 
 export interface ContenderResult {
@@ -89,19 +97,27 @@ export function missedTargets(result: ContenderResult): string {
   return `${result.name} missed ${missed.length}:\n${lines.join('\n')}`;
 }
 
-/** The whole report as Markdown. */
-export async function benchRelevance(contenders: readonly Contender[] = CONTENDERS, latencyOptions?: LatencyOptions): Promise<string> {
+/** The whole report as Markdown: the hand-labelled set, then set (a). */
+export async function benchRelevance(
+  contenders: readonly Contender[] = CONTENDERS,
+  latencyOptions?: LatencyOptions,
+  typedContenders: readonly Contender[] = TYPED_CONTENDERS,
+): Promise<string> {
+  const movies = loadMovies();
   const queries = loadRelevanceSet();
-  const results = await runContenders(contenders, loadMovies(), queries, latencyOptions);
+  const results = await runContenders(contenders, movies, queries, latencyOptions);
+  const typed = loadRelevanceSet(typedSetFile);
+  const typedResults = await runContenders(typedContenders, movies, typed, latencyOptions);
   return [
     `## Relevance of \`q\` (${queries.length} hand-labelled queries, bench/relevance)\n`,
-    summaryTable(results),
-    '',
-    perKindTable(results),
-    '',
-    ...results.map(missedTargets),
-    '',
+    ...section(results),
+    `## Titles typed the way people type (set a: ${typed.length} queries, bench/relevance/typed-queries.json)\n`,
+    ...section(typedResults),
   ].join('\n');
+}
+
+function section(results: readonly ContenderResult[]): string[] {
+  return [summaryTable(results), '', perKindTable(results), '', ...results.map(missedTargets), ''];
 }
 
 runIfMain(import.meta.url, () => benchRelevance());

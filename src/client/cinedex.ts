@@ -1,5 +1,17 @@
 import { CinedexAbortError, CinedexApiError, CinedexNetworkError, CinedexTimeoutError } from './errors.js';
-import type { GenreList, ListMoviesQuery, Movie, MovieHistory, MoviePage, MoviePageItem, Problem, Status } from './types.js';
+import type {
+  FacetSearchQuery,
+  FacetValueList,
+  GenreList,
+  ListMoviesQuery,
+  Movie,
+  MovieHistory,
+  MoviePage,
+  MoviePageItem,
+  Problem,
+  SearchableFacet,
+  Status,
+} from './types.js';
 
 export interface CinedexOptions {
   /** The server, e.g. `http://127.0.0.1:8080`; a path prefix (a proxy's `/cinedex`) is kept. */
@@ -75,6 +87,11 @@ export class Cinedex {
   /** The movie's audited changes, newest first. */
   history(id: string, options?: CallOptions): Promise<MovieHistory> {
     return this.get(`/v1/movies/${encodeURIComponent(id)}/history`, options);
+  }
+
+  /** GET /v1/facets/{facet}: the cast or genre values matching `params.q` (typos and a prefix allowed), counted under the filters. */
+  facetValues(facet: SearchableFacet, params: FacetSearchQuery, options?: CallOptions): Promise<FacetValueList> {
+    return this.get(`/v1/facets/${encodeURIComponent(facet)}${queryString(params)}`, options);
   }
 
   genres(options?: CallOptions): Promise<GenreList> {

@@ -5,6 +5,9 @@
 export { Cinedex, DEFAULT_TIMEOUT_MS, type CallOptions, type CinedexOptions } from './cinedex.js';
 export { CinedexAbortError, CinedexApiError, CinedexError, CinedexNetworkError, CinedexTimeoutError } from './errors.js';
 export type {
+  FacetSearchQuery,
+  FacetValueList,
+  SearchableFacet,
   FacetName,
   Facets,
   FacetValue,

@@ -11,7 +11,7 @@ export interface paths {
         };
         /**
          * Search movies
-         * @description Filters combine with AND. The order is sort; without it, relevance when q is given, else year descending. Ties are broken by year descending, then title, then id, so no two movies tie. Follow next_cursor until it is null: cursors work for every sort. A cursor is bound to the filters, q and sort that made it (another is a 400); limit, facets, count and highlight may change from page to page. total and facets count every match, not just the page.
+         * @description Filters combine with AND. The order is sort; without it, relevance when q is given, else year descending. Ties are broken by year descending, then title, then id, so no two movies tie. Follow next_cursor until it is null: cursors work for every sort. A cursor is bound to the filters, q and sort that made it (another is a 400); limit, facets, count and highlight may change from page to page. With q, when no movie matches every word, the movies matching the most of them are the matches (match=most, the default). total and facets count every match, not just the page.
          */
         get: operations["listMovies"];
         put?: never;
@@ -65,6 +65,26 @@ export interface paths {
         };
         /** Every genre with its movie count */
         get: operations["listGenres"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/facets/{facet}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search within a facet's values
+         * @description The values of the cast or genre facet that match q, each with its number of movies under the filters (the facet's own filter left out, as facets do; values with none are left out). q matches as it does for movies: every word of q must match a word of the value, allowing typos (one in a word of 5 to 8 letters, two from 9), and the last word may be the beginning of a longer one (tom ha: Tom Hanks, Tom Hardy). Fewest typos first, then most movies, then the value.
+         */
+        get: operations["searchFacetValues"];
         put?: never;
         post?: never;
         delete?: never;
@@ -169,6 +189,11 @@ export interface components {
                     number
                 ][];
             };
+            /** @description ranges of the movie's extract whose words q's words match, stop words aside and stemmed (the extract tier); absent when none do */
+            extract?: [
+                number,
+                number
+            ][];
         };
         /** @description the facets asked for, counted over every match (not just this page), each ignoring its own filter: genre ignores genre, cast ignores cast, year and decade ignore year, year_from and year_to. genre and cast are by count, most first, then by value; year and decade are the facet_limit values with the most matches (the later on a tie), earliest first; at most facet_limit values each */
         Facets: {
@@ -215,8 +240,10 @@ export interface operations {
     listMovies: {
         parameters: {
             query?: {
-                /** @description free text, at most 20 words, matched against titles and cast names, case- and accent-insensitive: a movie matches when each word is in its title or cast, allowing typos (one in a word of 5 to 8 letters, two from 9), and the last word may be the beginning of a longer one. Without words (only punctuation) it matches everything */
+                /** @description free text, at most 20 words, matched against titles and cast names, case- and accent-insensitive: a movie matches when each word is in its title or cast, allowing typos (one in a word of 5 to 8 letters, two from 9), and the last word may be the beginning of a longer one. Numbers match however written (2, ii, two, second, 2nd), a word matches two adjacent words written together (ironman: Iron Man) and two words one (bat man: Batman). "quoted words" must also be side by side in that order; -word excludes movies with that word exactly. Without words (only punctuation) it matches everything */
                 q?: string;
+                /** @description most: when no movie matches every word of q, the answer holds the movies matching the most words (and says partial); all: every word must match, else the page is empty */
+                match?: "most" | "all";
                 /** @description substring of the title, case- and accent-insensitive */
                 title?: string;
                 /** @description exact year */
@@ -262,6 +289,11 @@ export interface operations {
                         next_cursor: string | null;
                         /** @description with count=true: the number of matches, every page together */
                         total?: number;
+                        /** @description present when no movie matches every word of q (match=most): the movies here match `matched` of its `words` words */
+                        partial?: {
+                            words: number;
+                            matched: number;
+                        };
                         facets?: components["schemas"]["Facets"];
                     };
                 };
@@ -397,6 +429,65 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["GenreCount"][];
                     };
+                };
+            };
+            /** @description catalogue not loaded yet */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    searchFacetValues: {
+        parameters: {
+            query: {
+                /** @description the start of the value typed so far, at most 20 words */
+                q: string;
+                /** @description substring of the title, case- and accent-insensitive */
+                title?: string;
+                /** @description exact year */
+                year?: number;
+                /** @description earliest year, inclusive */
+                year_from?: number;
+                /** @description latest year, inclusive; not before year_from */
+                year_to?: number;
+                /** @description full cast member name; repeat for several (all must match) */
+                cast?: string[];
+                /** @description genre; repeat for several (all must match) */
+                genre?: string[];
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description the facet whose values to search */
+                facet: "cast" | "genre";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the matching values, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FacetValue"][];
+                    };
+                };
+            };
+            /** @description malformed or unknown parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description catalogue not loaded yet */

@@ -28,6 +28,12 @@ export type FacetValue = components['schemas']['FacetValue'];
 export type Movie = OkBody<operations['getMovie']>;
 export type MovieHistory = OkBody<operations['getMovieHistory']>;
 export type GenreList = OkBody<operations['listGenres']>;
+/** A facet whose values GET /v1/facets/{facet} searches. */
+export type SearchableFacet = operations['searchFacetValues']['parameters']['path']['facet'];
+/** The query of GET /v1/facets/{facet}: `q`, the start of the value, and the filters of GET /v1/movies. */
+export type FacetSearchQuery = QueryOf<operations['searchFacetValues']>;
+/** The values found, best first, each with its number of movies under the filters. */
+export type FacetValueList = OkBody<operations['searchFacetValues']>;
 export type Status = OkBody<operations['getStatus']>;
 /** An error answer (RFC 9457 problem details). */
 export type Problem = components['schemas']['Problem'];

@@ -1,5 +1,7 @@
 import type { Movie } from '../catalogue/movie.js';
+import type { CollectionStatistics } from './bm25.js';
 import { hasBit } from './bits.js';
+import { catalogueStatistics } from './catalogue-statistics.js';
 import { liveSegments, type LiveSegment, type SegmentEntry } from './live-segments.js';
 import { MergedCounts } from './merged-counts.js';
 import type { Position } from './search-request.js';
@@ -22,6 +24,7 @@ export class CatalogueIndex {
   /** Live movies. */
   readonly size: number;
   private countsMemo: MergedCounts | undefined;
+  private statisticsMemo: CollectionStatistics | undefined;
 
   private constructor(
     readonly version: string,
@@ -51,6 +54,15 @@ export class CatalogueIndex {
   get counts(): MergedCounts {
     this.countsMemo ??= new MergedCounts(this.segments);
     return this.countsMemo;
+  }
+
+  /**
+   * The extract tier's BM25 statistics over the live movies of every segment (catalogue-statistics.ts),
+   * passed to each segment's plan: a segment is shared by versions, so its own figures cannot be these.
+   */
+  get extractStatistics(): CollectionStatistics {
+    this.statisticsMemo ??= this.single?.extractStatistics ?? catalogueStatistics(this.segments);
+    return this.statisticsMemo;
   }
 
   /** The segment holding a version rank. */

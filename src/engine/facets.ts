@@ -2,7 +2,7 @@ import type { SegmentIndex } from './segment-index.js';
 import { count, cursor, END, type DocSet } from './doc-set.js';
 import { postingsLength } from './index-data.js';
 import type { FacetName, Facets, FacetValue, SearchRequest } from './search-request.js';
-import { candidateSet, planQuery, verifier, type RankCheck, type Plan } from './plan.js';
+import { candidateSet, planQuery, verifier, withPartial, type RankCheck, type Plan } from './plan.js';
 import { compareCodePoints, stringAt } from './string-table.js';
 
 /**
@@ -22,9 +22,9 @@ export function facetCounts(
   const facets: Facets = {};
   let total = 0;
   for (const [key, names] of facetGroups(request)) {
-    const own = key === 'none' ? plan : planQuery(index, query, key, plan.words);
+    const own = key === 'none' ? plan : withPartial(planQuery(index, query, key, plan.words), plan);
     const set = key === 'none' ? candidates : candidateSet(own);
-    const counts = countMatches(index, set, key === 'none' ? check : verifier(index, own), names, own);
+    const counts = countMatches(index, set, key === 'none' ? check : verifier(index, own, query), names, own);
     if (key === 'none') total = counts.matches;
     for (const name of names) facets[name] = present(index, name, counts, request.facetLimit);
   }

@@ -1,22 +1,27 @@
 import { codePoints, wordSpans, type WordSpan } from '../catalogue/words.js';
 import type { SegmentIndex } from './segment-index.js';
+import { extractMarks, type ExtractPlan } from './extract-tier.js';
 import type { Highlight } from './search-request.js';
 import type { WordPlan } from './word-plan.js';
 import { lookup } from './string-table.js';
-import { matchesWhole, typosOf } from './word-match.js';
+import { editRow, matchesWhole, typosOf } from './word-match.js';
 
 /**
  * What the words of `q` matched in one movie, as UTF-16 ranges of its original title and cast
  * names: a word matched whole (typos included) is marked whole; a word matched as the prefix of
  * what was typed is marked as far as the prefix goes ("Godf" of "Godfather" for `godf`).
  */
-export function highlight(index: SegmentIndex, words: readonly WordPlan[], rank: number): Highlight {
+export function highlight(index: SegmentIndex, words: readonly WordPlan[], rank: number, extract?: ExtractPlan): Highlight {
   const cast = new Map<string, (readonly [number, number])[]>();
-  for (const name of index.movie(rank).cast) {
+  const movie = index.movie(rank);
+  for (const name of movie.cast) {
     const ranges = marks(index, words, name);
     if (ranges.length > 0) cast.set(name, ranges);
   }
-  return { title: marks(index, words, index.titleOf(rank)), cast };
+  const title = marks(index, words, index.titleOf(rank));
+  // The extract's words the extract tier matched (extract-tier.ts), whichever tier the movie is in.
+  const inExtract = extract !== undefined && movie.extract !== undefined ? extractMarks(movie.extract, extract.stems) : [];
+  return inExtract.length > 0 ? { title, cast, extract: inExtract } : { title, cast };
 }
 
 function marks(index: SegmentIndex, words: readonly WordPlan[], text: string): (readonly [number, number])[] {
@@ -46,23 +51,7 @@ function prefixEnd(word: WordPlan, span: WordSpan): number {
  */
 export function matchedPrefixLength(query: readonly number[], word: readonly number[]): number {
   const m = query.length;
-  // Columns: prefixes of the word; rows: the query. Only the last row is needed, with two rows back for swaps.
-  let before = Array.from({ length: word.length + 1 }, (_, j) => j);
-  let previous = before;
-  for (let i = 1; i <= m; i++) {
-    const row = [i];
-    for (let j = 1; j <= word.length; j++) {
-      let v = Math.min(
-        (previous[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (previous[j - 1] as number) + (query[i - 1] === word[j - 1] ? 0 : 1),
-      );
-      if (i > 1 && j > 1 && query[i - 1] === word[j - 2] && query[i - 2] === word[j - 1]) v = Math.min(v, (before[j - 2] as number) + 1);
-      row.push(v);
-    }
-    before = previous;
-    previous = row;
-  }
+  const previous = editRow(query, word);
   let best = 0;
   for (let j = 1; j <= word.length; j++) {
     const d = previous[j] as number;

@@ -49,6 +49,8 @@ export interface WordIndex {
   readonly trie: Trie;
   /** Postings precomputed for the trie nodes whose words are too many to union per query (short prefixes). */
   readonly prefixes: PrefixPostings;
+  /** For each word, the cast names (cast term ids) that have it: searching the cast facet's values (facet-search.ts). */
+  readonly castNames: Postings;
 }
 
 /**
@@ -74,6 +76,24 @@ export interface PrefixPostings {
   readonly nodes: Uint32Array;
   readonly title: Postings;
   readonly cast: Postings;
+}
+
+/**
+ * The extract tier's index (extract-tier.ts): stems of the words of each movie's `extract`, stop
+ * words left out, with how often each occurs and each extract's length, which is what BM25 reads.
+ */
+export interface ExtractIndex {
+  /** The stems, sorted as every dictionary is. */
+  readonly terms: StringTable;
+  /** For each stem, the movies whose extract has it, ascending. */
+  readonly postings: Postings;
+  /** Beside each posting: how many times the stem occurs in that extract (at most MAX_TERM_FREQUENCY). */
+  readonly frequencies: Uint8Array;
+  /** Per movie: its extract's length in indexed words, 0 without an extract (at most MAX_EXTRACT_LENGTH). */
+  readonly lengths: Uint16Array;
+  /** Movies with an indexed extract, and the sum of their lengths: this segment's share of BM25's statistics. */
+  readonly documents: number;
+  readonly totalLength: number;
 }
 
 export interface IndexData {
@@ -134,4 +154,6 @@ export interface IndexData {
    * before it is looked at in full.
    */
   readonly titleSignature: Uint32Array;
+  /** The movies' extracts, for the extract tier of `q` (empty when no movie has one). */
+  readonly extract: ExtractIndex;
 }

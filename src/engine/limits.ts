@@ -12,8 +12,24 @@ export const MAX_Q_WORDS = 20;
  * more two. Shorter words have too few letters to tell a typo from another word.
  */
 export const TYPO_FROM_LENGTH = [5, 9] as const;
-/** The most typos of one word: the relevance key's typo field is laid out for it (relevance-key.ts checks). */
-export const MAX_TYPOS_PER_WORD = TYPO_FROM_LENGTH.length;
+/**
+ * What another reading of a query word counts in rule 1, as if it were a typo: a number's other
+ * spelling (`2` for II), a word split in two (`ironman` for Iron Man) or two words joined (`bat man`
+ * for Batman). The form typed ranks first; a reading with typos of its own adds them.
+ */
+export const EQUIVALENT_TYPOS = 1;
+
+/** The most typos of one word, another reading included: the relevance key's typo field is laid out for it (relevance-key.ts checks). */
+export const MAX_TYPOS_PER_WORD = TYPO_FROM_LENGTH.length + EQUIVALENT_TYPOS;
+
+/**
+ * Query words shorter than this are not split in two: a 2- or 3-letter word splits into fragments
+ * (`an`: `a` + `n…`) that sit side by side in thousands of titles by chance, and no title is meant.
+ */
+export const MIN_SPLIT_LENGTH = 4;
+
+/** A part of a split word (joins.ts) may have a typo from this many characters: `ironmen` is Iron Man with a typo in `men`. */
+export const SPLIT_PART_TYPO_FROM = 3;
 
 /** Values per facet at most (the API's facet_limit); the unfiltered cast facet keeps this many names precomputed (segment). */
 export const MAX_FACET_LIMIT = 100;
@@ -55,3 +71,12 @@ export const LOWER_BOUND_BLOCK = 256;
 
 /** Movies keyed before the matched-words bitmap is built (Relevance.mayMatch): cheap queries key a handful of movies. */
 export const KEYED_BEFORE_BITMAP = 64;
+
+/** BM25's term-frequency saturation and length normalisation (bm25.ts): the usual values, which suit plot summaries of 20–200 words. */
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.3;
+
+/** Occurrences of a stem in one extract are counted up to this (segment): BM25 saturates long before. */
+export const MAX_TERM_FREQUENCY = 255;
+/** An extract's length in indexed words is counted up to this (segment): the longest in the 2023 set is a few hundred. */
+export const MAX_EXTRACT_LENGTH = 65_535;

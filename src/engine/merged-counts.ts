@@ -5,7 +5,7 @@ import { busiestFirst, busiestInOrder, countMatches, facetGroups, kthLargest, ty
 import { postingsLength, postingsOf, type Ragged, type StringTable, type TermTable } from './index-data.js';
 import { MAX_FACET_LIMIT } from './limits.js';
 import { liveCandidates, liveCheck, type LiveSegment } from './live-segments.js';
-import { planQuery, verifier, type Plan, type RankCheck } from './plan.js';
+import { planQuery, verifier, withPartial, type Plan, type RankCheck } from './plan.js';
 import type { FacetName, Facets, FacetValue, MovieQuery, SearchRequest } from './search-request.js';
 import type { GenreCount, SegmentIndex } from './segment-index.js';
 import { compareCodePoints, lookup, stringAt, tableSize } from './string-table.js';
@@ -94,9 +94,9 @@ export class MergedCounts {
   private tally(query: MovieQuery, key: FacetGroup, names: readonly FacetName[], parts: readonly SegmentSearch[]): Tally {
     const out = emptyTally(names);
     parts.forEach(({ segment, plan, candidates, check }, s) => {
-      const own = key === 'none' ? plan : planQuery(segment.index, query, key, plan.words);
+      const own = key === 'none' ? plan : withPartial(planQuery(segment.index, query, key, plan.words), plan);
       const set = key === 'none' ? candidates : liveCandidates(segment, own);
-      const ownCheck = key === 'none' ? check : liveCheck(segment, verifier(segment.index, own));
+      const ownCheck = key === 'none' ? check : liveCheck(segment, verifier(segment.index, own, query));
       this.add(out, s, countMatches(segment.index, set, ownCheck, names, own));
     });
     return out;
@@ -265,6 +265,11 @@ export class MergedCounts {
     return touched;
   }
 
+  /** A term's display spelling over the live movies: for facet-value search (facet-search.ts). */
+  displayOf(kind: TermKind, term: string): string {
+    return this.display(kind, term);
+  }
+
   /**
    * How the live movies most often spell a term (ties: the smaller in code point order), as the
    * build picks it (build/spellings.ts): each segment's spellings, less its superseded movies'.
@@ -327,6 +332,7 @@ function spellingsInSegment(index: SegmentIndex, kind: TermKind, id: number, ter
 function unconstrained(query: MovieQuery, key: FacetGroup): boolean {
   return (
     (query.q === undefined || query.q.length === 0) &&
+    query.exclude === undefined &&
     query.title === undefined &&
     (key === 'cast' || query.cast.length === 0) &&
     (key === 'genre' || query.genres.length === 0) &&

@@ -1,10 +1,21 @@
 import type { SegmentIndex } from './segment-index.js';
-import { and, EMPTY, list, range, type DocSet } from './doc-set.js';
+import type { CollectionStatistics } from './bm25.js';
+import { and, EMPTY, list, range, union, type DocSet } from './doc-set.js';
+import { planExtract, type ExtractPlan } from './extract-tier.js';
 import { postingsOf, type StringTable } from './index-data.js';
 import { MAX_GRAM, MAX_GRAM_LISTS } from './limits.js';
 import type { FacetName, MovieQuery } from './search-request.js';
 import { encodeUtf8, lookup } from './string-table.js';
+import { exclusionCheck, phraseCheck } from './phrases.js';
 import type { WordPlan } from './word-plan.js';
+
+/** Movies that may miss some words of `q` (match-strategy.ts): at least `words - missing` of them matched. */
+export interface PartialMatch {
+  /** Every movie matching at least `words - missing` words (filters aside). */
+  readonly set: DocSet;
+  readonly missing: number;
+  readonly words: number;
+}
 
 /** How a query is answered: sets to intersect, a title to verify, and the words of `q`. */
 export interface Plan {
@@ -14,6 +25,10 @@ export interface Plan {
   readonly verifyTitle?: Uint8Array;
   /** The words of `q`, in the order typed; empty without `q`. */
   readonly words: readonly WordPlan[];
+  /** Set when the answer is partial matches (match-strategy.ts): it then stands for the words' sets. */
+  readonly partial?: PartialMatch;
+  /** The extract tier's terms (extract-tier.ts), when some extract has a word of `q`. */
+  readonly extract?: ExtractPlan;
 }
 
 /**
@@ -21,13 +36,20 @@ export interface Plan {
  * on), so the facet shows the other choices, as faceted interfaces expect; `planned` are the query's
  * words as already planned for it.
  */
-export function planQuery(index: SegmentIndex, query: MovieQuery, without?: FacetName, planned?: readonly WordPlan[]): Plan {
+export function planQuery(
+  index: SegmentIndex,
+  query: MovieQuery,
+  without?: FacetName,
+  planned?: readonly WordPlan[],
+  statistics: CollectionStatistics = index.extractStatistics,
+): Plan {
   const { data } = index;
   const filters: DocSet[] = [];
   // A facet's plan differs from the query's only in its filters: its words are the query's, planned
   // once. Planned first, so that a plan that matches nothing still carries them for its facets.
-  const words = planned ?? (query.q ?? []).map((word, i, all) => index.wordPlanner.plan(word, i === all.length - 1));
+  const words = planned ?? index.wordPlanner.planAll(query.q ?? []);
   const none: Plan = { filters: [EMPTY], words };
+  const extract = planExtract(data, query.q ?? [], statistics);
 
   const ignoresYears = without === 'year' || without === 'decade';
   if (!ignoresYears && (query.year !== undefined || query.yearFrom !== undefined || query.yearTo !== undefined)) {
@@ -67,7 +89,7 @@ export function planQuery(index: SegmentIndex, query: MovieQuery, without?: Face
     for (const l of lists.slice(0, MAX_GRAM_LISTS)) filters.push(list(l));
     if (title.length > MAX_GRAM) verifyTitle = encodeUtf8(title);
   }
-  return verifyTitle === undefined ? { filters, words } : { filters, verifyTitle, words };
+  return { filters, words, ...(verifyTitle === undefined ? {} : { verifyTitle }), ...(extract === undefined ? {} : { extract }) };
 }
 
 /** Does the normalised title of `rank` contain `needle` (UTF-8)? A byte search: UTF-8 keeps substring matches of code points. */
@@ -85,18 +107,57 @@ function titleContains(titles: StringTable, rank: number, needle: Uint8Array): b
   return false;
 }
 
-/** The movies matching every filter and every word of `q` (the title substring is verified separately, see verifier). */
+/**
+ * The movies matching every filter and every word of `q` (the title substring is verified separately,
+ * see verifier), or matching `q` through their extract.
+ */
 export function candidateSet(plan: Plan): DocSet {
-  return and([...plan.filters, ...plan.words.map((w) => w.any)]);
+  return and([...plan.filters, ...titleOrCastWords(plan, plan.extract)]);
+}
+
+/**
+ * The movies matching every filter and every word of `q` in their title or cast (or enough of them,
+ * for partial matches): the tiers above the extract tier.
+ */
+export function titleOrCastSet(plan: Plan): DocSet {
+  return and([...plan.filters, ...titleOrCastWords(plan, undefined)]);
+}
+
+/** The words' set, or the partial matches'; with the extract tier's movies added when it is given. */
+function titleOrCastWords(plan: Plan, extract: ExtractPlan | undefined): DocSet[] {
+  const words = plan.partial ? [plan.partial.set] : plan.words.map((w) => w.any);
+  return extract === undefined ? words : [union([and(words), extract.movies])];
+}
+
+/** A facet's plan (other filters, the same words) answering at the query's level of partial matches. */
+export function withPartial(own: Plan, query: Plan): Plan {
+  return query.partial ? { ...own, partial: query.partial } : own;
 }
 
 /** A check a movie must also pass, or undefined when the sets say it all. */
 export type RankCheck = ((rank: number) => boolean) | undefined;
 
-/** The check n-grams cannot make: the title really contains the substring. */
-export function verifier(index: SegmentIndex, plan: Plan): RankCheck {
+/**
+ * The checks the sets cannot make: the title really contains the substring; the phrases of `q`
+ * sit side by side and its excluded words are absent (phrases.ts).
+ */
+export function verifier(index: SegmentIndex, plan: Plan, query: MovieQuery): RankCheck {
+  const checks: ((rank: number) => boolean)[] = [];
   const needle = plan.verifyTitle;
-  if (needle === undefined) return undefined;
-  const titles = index.data.normalisedTitles;
-  return (rank) => titleContains(titles, rank, needle);
+  if (needle !== undefined) {
+    const titles = index.data.normalisedTitles;
+    checks.push((rank) => titleContains(titles, rank, needle));
+  }
+  if (query.phrases !== undefined && plan.words.length > 0)
+    checks.push(
+      phraseCheck(
+        index,
+        plan.words.map((w) => w.matches),
+        query.phrases,
+      ),
+    );
+  if (query.exclude !== undefined) checks.push(exclusionCheck(index, query.exclude));
+  if (checks.length === 0) return undefined;
+  if (checks.length === 1) return checks[0];
+  return (rank) => checks.every((check) => check(rank));
 }

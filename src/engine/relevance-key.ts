@@ -1,12 +1,14 @@
 import { MAX_Q_WORDS, MAX_TYPOS_PER_WORD } from './limits.js';
 
 /**
- * Ranking rules 1 to 4 (relevance.ts) packed into one number, smaller is better, so that a page is
+ * Ranking rules 0 to 4 (relevance.ts) packed into one number, smaller is better, so that a page is
  * ordered by (key, rank) and a relevance cursor carries the key as one number. Each field has bits
  * of its own, the first rule in the highest, so comparing keys compares the rules in order.
  * Cursors hold keys: the layout is part of what a `next_cursor` means, and does not change lightly.
  */
 export interface RelevanceKey {
+  /** Rule 0, with partial matches (match-strategy.ts): words of `q` the movie does not match at all. */
+  readonly missing: number;
   /** Rule 1: typos over all words of `q`. */
   readonly typos: number;
   /** Rule 2: words of `q` matched only in the cast. */
@@ -18,11 +20,12 @@ export interface RelevanceKey {
   readonly prefixOnly: number;
 }
 
-/** Bits per field, lowest first; typos, the highest, take what is above. */
+/** Bits per field, lowest first; missing words, the highest, take what is above. */
 const PREFIX_ONLY_BITS = 8;
 const UNMATCHED_BITS = 8;
 const APART_BITS = 5;
 const CAST_ONLY_BITS = 5;
+const TYPOS_BITS = 6;
 
 /** Title word counts are capped, not limited: a title may have any number of words, and past 255 none is better than another. */
 const MAX_COUNT = 2 ** UNMATCHED_BITS - 1;
@@ -31,6 +34,8 @@ const UNMATCHED = 2 ** PREFIX_ONLY_BITS;
 const APART = UNMATCHED * 2 ** UNMATCHED_BITS;
 const CAST_ONLY = APART * 2 ** APART_BITS;
 const TYPOS = CAST_ONLY * 2 ** CAST_ONLY_BITS;
+/** Above typos, so a key without missing words (every key before partial matches) keeps its value and old cursors their meaning. */
+const MISSING = TYPOS * 2 ** TYPOS_BITS;
 
 /** The layout cannot hold keys within these limits. */
 export class KeyLayoutError extends Error {
@@ -53,16 +58,39 @@ export function checkKeyLayout(maxWords: number, maxTyposPerWord: number): void 
   };
   fits('castOnly', maxWords, CAST_ONLY_BITS);
   fits('apart', maxWords - 1, APART_BITS);
+  fits('typos', maxWords * maxTyposPerWord, TYPOS_BITS);
   // Keys are doubles (TopK keeps them in a Float64Array, cursors in JSON): the largest must be an exact integer.
-  const largest = packKey(maxWords * maxTyposPerWord, maxWords, maxWords - 1, MAX_COUNT, MAX_COUNT);
+  const largest = packKey(maxWords * maxTyposPerWord, maxWords, maxWords - 1, MAX_COUNT, MAX_COUNT, maxWords);
   if (!Number.isSafeInteger(largest)) throw new KeyLayoutError(`the largest key, ${largest}, is not an exact integer`);
+  if (largest >= EXTRACT_TIER) throw new KeyLayoutError(`the largest key, ${largest}, reaches the extract tier's keys`);
+}
+
+/**
+ * The extract tier (extract-tier.ts): a movie `q` matches only through its extract ranks after every
+ * title or cast match, by its BM25 score, highest first. Its key is EXTRACT_TIER, above every key of
+ * rules 1 to 4, plus how far its score falls short of the largest a key holds, at a resolution of
+ * 2^-20 (scores closer than that tie, and the catalogue order decides).
+ */
+export const EXTRACT_TIER = 2 ** 40;
+const SCORE_UNITS = 2 ** 20;
+const MAX_SCORE_UNITS = 2 ** 40 - 1;
+
+export function extractKey(score: number): number {
+  const units = Math.min(Math.round(score * SCORE_UNITS), MAX_SCORE_UNITS);
+  return EXTRACT_TIER + (MAX_SCORE_UNITS - units);
+}
+
+/** The score an extract-tier key stands for (tests, tools); NaN for a key of rules 1 to 4. */
+export function extractScoreOf(key: number): number {
+  return key < EXTRACT_TIER ? NaN : (MAX_SCORE_UNITS - (key - EXTRACT_TIER)) / SCORE_UNITS;
 }
 
 checkKeyLayout(MAX_Q_WORDS, MAX_TYPOS_PER_WORD);
 
-/** Rules 1 to 4 as one key; title word counts past MAX_COUNT count as MAX_COUNT. */
-export function packKey(typos: number, castOnly: number, apart: number, unmatched: number, prefixOnly: number): number {
+/** Rules 0 to 4 as one key (rule 0, the words missing, last: most keys have none); title word counts past MAX_COUNT count as MAX_COUNT. */
+export function packKey(typos: number, castOnly: number, apart: number, unmatched: number, prefixOnly: number, missing = 0): number {
   return (
+    missing * MISSING +
     typos * TYPOS +
     castOnly * CAST_ONLY +
     apart * APART +
@@ -74,7 +102,8 @@ export function packKey(typos: number, castOnly: number, apart: number, unmatche
 /** The fields of a key (tests, and reading a cursor's key). */
 export function unpackKey(key: number): RelevanceKey {
   return {
-    typos: Math.floor(key / TYPOS),
+    missing: Math.floor(key / MISSING),
+    typos: Math.floor(key / TYPOS) % 2 ** TYPOS_BITS,
     castOnly: Math.floor(key / CAST_ONLY) % 2 ** CAST_ONLY_BITS,
     apart: Math.floor(key / APART) % 2 ** APART_BITS,
     unmatched: Math.floor(key / UNMATCHED) % 2 ** UNMATCHED_BITS,

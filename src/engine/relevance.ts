@@ -3,18 +3,24 @@ import type { IndexData } from './index-data.js';
 import { KEYED_BEFORE_BITMAP } from './limits.js';
 import { packKey } from './relevance-key.js';
 import { firstCodePointAt, tableSize } from './string-table.js';
+import { castSplitTypos, splitTypos, type SplitMatch } from './joins.js';
 import { matchesWhole, typosOf, type WordMatches } from './word-match.js';
+import type { QueryWord } from './word-plan.js';
 
 /**
  * The relevance of a movie to `q`, the ranking rules in order, each breaking the ties of the one before:
- *   1. fewer typos in total;
+ *   0. with partial matches (match-strategy.ts), fewer words of `q` matched nowhere;
+ *   1. fewer typos in total, another reading of a word (a number's other spelling, a word split in
+ *      two or two words joined, joins.ts) counting EQUIVALENT_TYPOS;
  *   2. fewer query words matched only in the cast (a word counts as in the title when its title
  *      match has no more typos than its best cast match);
- *   3. more consecutive query words matched in the title side by side and in the query's order;
+ *   3. more consecutive query words matched in the title side by side and in the query's order (a
+ *      word split in two spans its two title words; two words joined sit side by side in theirs);
  *   4. fewer title words left unmatched by the query, then fewer matched only as a prefix of what
  *      was typed (`rocky ii` puts Rocky II before Rocky III, where "ii" is only the start of "iii");
+ *      the two title words of a word's best title match by a split count as matched whole;
  *   5. the catalogue order (the rank).
- * Rules 1 to 4 pack into one key (relevance-key.ts), smaller is better, so a page is ordered by (key, rank).
+ * Rules 0 to 4 pack into one key (relevance-key.ts), smaller is better, so a page is ordered by (key, rank).
  */
 export class Relevance {
   /** Per query word: the first code point bits of every word it can match (see IndexData.titleSignature). */
@@ -26,18 +32,37 @@ export class Relevance {
   /** Every word id some query word matches, one bit each; built once enough movies have been keyed to pay for it. */
   private matched: Uint32Array | undefined;
   private keyed = 0;
+  private readonly query: readonly WordMatches[];
+  private readonly splits: readonly (SplitMatch | undefined)[];
+  private readonly joins: readonly (WordMatches | undefined)[];
+  /** Every WordMatches a title word may be read through: the words' own, and the parts of their splits. */
+  private readonly readings: readonly WordMatches[];
+  /** Per title position, while a movie is keyed: counted unmatched (1) or prefix-only (2); only with splits. */
+  private status = new Uint8Array(0);
+  private readonly hasSplits: boolean;
 
   constructor(
     private readonly data: IndexData,
-    private readonly query: readonly WordMatches[],
+    words: readonly QueryWord[],
     /** Movies keyed before the matched-words bitmap is built (see mayMatch); tests set 0 and Infinity to compare. */
     private readonly keyedBeforeBitmap = KEYED_BEFORE_BITMAP,
+    /** Words of `q` a movie may miss and still match (rule 0, match-strategy.ts). */
+    private readonly missingAllowed = 0,
   ) {
+    this.query = words.map((w) => w.matches);
+    this.splits = words.map((w) => w.split);
+    this.joins = words.map((w) => w.joinNext);
+    this.hasSplits = words.some((w) => w.split !== undefined);
+    this.readings = [...this.query, ...words.flatMap((w) => w.split?.cuts.flatMap((c) => [c.left, c.right]) ?? [])];
     const firstCodePoint = (id: number) => firstCodePointAt(data.words.words, id);
     let signature = 0;
     let fewest = 0;
-    for (const m of query) {
-      fewest += m.fewestTypos;
+    for (const w of words) {
+      const best = Math.min(w.matches.fewestTypos, w.split?.fewestTypos ?? Infinity);
+      // A word nothing matches can only be missing: it adds no typos to any key.
+      if (best !== Infinity) fewest += best;
+    }
+    for (const m of this.readings) {
       for (let i = 0; i < m.wholeIds.length; i++) signature |= 1 << (firstCodePoint(m.wholeIds[i] as number) & 31);
       for (let i = 0; i < m.prefixLo.length; i++) {
         // A range of words under one trie node shares its first character; a range may span several.
@@ -51,8 +76,8 @@ export class Relevance {
     }
     this.signature = signature;
     this.fewestTypos = fewest;
-    this.titleCost = query.map(() => Infinity);
-    this.castCost = query.map(() => Infinity);
+    this.titleCost = words.map(() => Infinity);
+    this.castCost = words.map(() => Infinity);
   }
 
   /**
@@ -95,7 +120,7 @@ export class Relevance {
 
   private buildMatched(): Uint32Array {
     const bits = bitmap(tableSize(this.data.words.words));
-    for (const m of this.query) {
+    for (const m of this.readings) {
       for (let i = 0; i < m.wholeIds.length; i++) setBit(bits, m.wholeIds[i] as number);
       for (let i = 0; i < m.prefixLo.length; i++) {
         let id = m.prefixLo[i] as number;
@@ -109,11 +134,11 @@ export class Relevance {
     return bits;
   }
 
-  /** The movie's key, or -1 when a query word matches neither its title nor its cast. */
+  /** The movie's key, or -1 when more query words than allowed match neither its title nor its cast. */
   key(rank: number): number {
     // Cheap queries key a handful of movies; the bitmap costs a pass over the dictionary's bits.
     if (this.keyed++ === this.keyedBeforeBitmap) this.matched = this.buildMatched();
-    const { data, query, titleCost, castCost } = this;
+    const { data, query, titleCost, castCost, splits } = this;
     const n = query.length;
     const tStart = data.titleWords.offsets[rank] as number;
     const tEnd = data.titleWords.offsets[rank + 1] as number;
@@ -128,10 +153,13 @@ export class Relevance {
       titleCost[i] = Infinity;
       castCost[i] = Infinity;
     }
+    // With splits, each title word's count (1 unmatched, 2 prefix-only) is kept: a split may cover it after all.
+    const status = this.hasSplits ? this.statusBuffer(tEnd - tStart) : undefined;
     for (let p = tStart; p < tEnd; p++) {
       const word = titleWords[p] as number;
       if (!this.mayMatch(word)) {
         unmatched++;
+        if (status) status[p - tStart] = 1;
         continue;
       }
       let matched = false;
@@ -144,8 +172,18 @@ export class Relevance {
         if (!whole && matchesWhole(m, word)) whole = true;
         if (t < (titleCost[i] as number)) titleCost[i] = t;
       }
-      if (!matched) unmatched++;
-      else if (!whole) prefixOnly++;
+      if (!matched) {
+        unmatched++;
+        if (status) status[p - tStart] = 1;
+      } else if (!whole) {
+        prefixOnly++;
+        if (status) status[p - tStart] = 2;
+      }
+    }
+    if (status) {
+      const uncounted = this.splitsInTitle(titleWords, tStart, tEnd, status);
+      unmatched -= uncounted.unmatched;
+      prefixOnly -= uncounted.prefixOnly;
     }
     // The cast only matters for a query word its title did not match with the word's fewest typos.
     let castNeeded = false;
@@ -163,13 +201,21 @@ export class Relevance {
         if (t >= 0 && t < (castCost[i] as number)) castCost[i] = t;
       }
     }
+    for (let i = 0; i < n; i++) {
+      const split = splits[i];
+      if (split === undefined || (titleCost[i] as number) <= split.fewestTypos) continue;
+      const t = castSplitTypos(split, rank);
+      if (t >= 0 && t < (castCost[i] as number)) castCost[i] = t;
+    }
     let typos = 0;
     let castOnly = 0;
+    let missing = 0;
     for (let i = 0; i < n; i++) {
       const title = titleCost[i] as number;
       const cast = castCost[i] as number;
-      if (title === Infinity && cast === Infinity) return -1;
-      if (cast < title) {
+      if (title === Infinity && cast === Infinity) {
+        if (++missing > this.missingAllowed) return -1;
+      } else if (cast < title) {
         castOnly++;
         typos += cast;
       } else typos += title;
@@ -178,10 +224,59 @@ export class Relevance {
     for (let i = 0; i + 1 < n; i++) {
       if (!this.sideBySide(i, titleWords, tStart, tEnd)) apart++;
     }
-    return packKey(typos, castOnly, apart, unmatched, prefixOnly);
+    return packKey(typos, castOnly, apart, unmatched, prefixOnly, missing);
   }
 
-  /** Query words i and i + 1 both count as title matches and sit at positions p, p + 1 of the title, each with the typos rule 1 chose. */
+  private statusBuffer(length: number): Uint8Array {
+    if (this.status.length < length) this.status = new Uint8Array(2 * length);
+    this.status.fill(0, 0, length);
+    return this.status;
+  }
+
+  /**
+   * Lowers the title costs of the words read as two adjacent title words; the title words of a
+   * word's best title match by a split count as matched whole (rule 4): how many of those `status`
+   * had counted unmatched and prefix-only. `status` is then spent.
+   */
+  private splitsInTitle(
+    titleWords: Uint32Array,
+    start: number,
+    end: number,
+    status: Uint8Array,
+  ): { unmatched: number; prefixOnly: number } {
+    const { splits, titleCost } = this;
+    for (let i = 0; i < splits.length; i++) {
+      const split = splits[i];
+      if (split === undefined) continue;
+      for (let p = start; p + 1 < end; p++) {
+        const t = splitTypos(split, titleWords[p] as number, titleWords[p + 1] as number);
+        if (t >= 0 && t < (titleCost[i] as number)) titleCost[i] = t;
+      }
+    }
+    let unmatched = 0;
+    let prefixOnly = 0;
+    const cover = (at: number): void => {
+      const was = status[at] as number;
+      if (was === 1) unmatched++;
+      else if (was === 2) prefixOnly++;
+      status[at] = 0;
+    };
+    for (let i = 0; i < splits.length; i++) {
+      const split = splits[i];
+      if (split === undefined) continue;
+      for (let p = start; p + 1 < end; p++) {
+        if (splitTypos(split, titleWords[p] as number, titleWords[p + 1] as number) !== titleCost[i]) continue;
+        cover(p - start);
+        cover(p + 1 - start);
+      }
+    }
+    return { unmatched, prefixOnly };
+  }
+
+  /**
+   * Query words i and i + 1 both count as title matches, each with the typos rule 1 chose, and word
+   * i ends where word i + 1 starts, one title word later; or the two, joined, are one title word.
+   */
   private sideBySide(i: number, titleWords: Uint32Array, start: number, end: number): boolean {
     const left = this.titleCost[i] as number;
     const right = this.titleCost[i + 1] as number;
@@ -189,8 +284,22 @@ export class Relevance {
     if ((this.castCost[i] as number) < left || (this.castCost[i + 1] as number) < right) return false;
     const a = this.query[i] as WordMatches;
     const b = this.query[i + 1] as WordMatches;
-    for (let p = start; p + 1 < end; p++) {
-      if (typosOf(a, titleWords[p] as number) === left && typosOf(b, titleWords[p + 1] as number) === right) return true;
+    const splitA = this.splits[i];
+    const splitB = this.splits[i + 1];
+    const join = this.joins[i];
+    for (let p = start; p < end; p++) {
+      const word = titleWords[p] as number;
+      if (p + 1 < end) {
+        const endsA =
+          typosOf(a, word) === left ||
+          (splitA !== undefined && p > start && splitTypos(splitA, titleWords[p - 1] as number, word) === left);
+        if (endsA) {
+          const next = titleWords[p + 1] as number;
+          if (typosOf(b, next) === right) return true;
+          if (splitB !== undefined && p + 2 < end && splitTypos(splitB, next, titleWords[p + 2] as number) === right) return true;
+        }
+      }
+      if (join !== undefined && typosOf(join, word) >= 0 && typosOf(a, word) === left && typosOf(b, word) === right) return true;
     }
     return false;
   }

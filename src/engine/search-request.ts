@@ -14,6 +14,12 @@ export interface MovieQuery {
   readonly genres: readonly string[];
   /** Free text as folded words, in the order typed; absent without `q`. */
   readonly q?: readonly string[];
+  /** Phrases of `q` (`"new hope"`): [first, end) positions in `q` whose words must sit side by side (phrases.ts). */
+  readonly phrases?: readonly (readonly [number, number])[];
+  /** Words of `q` typed with a minus (`-musical`): no match has them, exactly, in its title or cast (phrases.ts). */
+  readonly exclude?: readonly string[];
+  /** `match=all`: every word of `q` must match; absent for the default, `most` (match-strategy.ts). */
+  readonly match?: 'all';
 }
 
 export const SORT_ORDERS = ['year:desc', 'year:asc', 'title:asc', 'title:desc', 'relevance'] as const;
@@ -62,6 +68,8 @@ export interface Highlight {
   readonly title: readonly (readonly [number, number])[];
   /** By cast name as it appears in the movie; only names with a match. */
   readonly cast: ReadonlyMap<string, readonly (readonly [number, number])[]>;
+  /** Ranges of the extract whose words the extract tier matched; absent when none did. */
+  readonly extract?: readonly (readonly [number, number])[];
 }
 
 export interface Page {
@@ -74,4 +82,6 @@ export interface Page {
   readonly total?: number;
   readonly facets?: Facets;
   readonly highlights?: readonly Highlight[];
+  /** Set when no movie matches every word of `q` and the page holds those matching the most (match-strategy.ts). */
+  readonly partial?: { readonly words: number; readonly matched: number };
 }

@@ -8,11 +8,13 @@ import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
 import { highlight } from './highlight.js';
 import type { After, Page, SearchRequest } from './search-request.js';
-import { candidateSet, planQuery, verifier, type RankCheck, type Plan } from './plan.js';
+import { candidateSet, planQuery, titleOrCastSet, verifier, type RankCheck, type Plan } from './plan.js';
+import { visitExtractMatches } from './extract-tier.js';
 import { bitmap, hasBit, setBit } from './bits.js';
 import { LOWER_BOUND_BLOCK, TITLE_SORT_MAX_CANDIDATES } from './limits.js';
+import { atLevel, fewestMissing, hasMatch } from './match-strategy.js';
 import { Relevance } from './relevance.js';
-import { packKey } from './relevance-key.js';
+import { EXTRACT_TIER, packKey } from './relevance-key.js';
 import { partitionPoint } from './sorted.js';
 import { compareEntry, encodeUtf8 } from './string-table.js';
 
@@ -28,9 +30,11 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
 
 /** A version of one segment, nothing superseded: its ranks are the version's. */
 function searchSegment(index: SegmentIndex, request: SearchRequest): Page {
-  const plan = planQuery(index, request.query);
+  const full = planQuery(index, request.query);
+  const check = verifier(index, full, request.query);
+  const level = partialLevel(request, [{ index, plan: full, candidates: candidateSet(full), check }]);
+  const plan = level === undefined ? full : atLevel(index, full, level);
   const candidates = candidateSet(plan);
-  const check = verifier(index, plan);
   const page = segmentPage(index, plan, candidates, check, request);
   const hasMore = page.ranks.length > request.limit;
   const ranks = page.ranks.slice(0, request.limit);
@@ -39,9 +43,12 @@ function searchSegment(index: SegmentIndex, request: SearchRequest): Page {
     ranks,
     ...(page.relevance ? { relevance: page.relevance.slice(0, request.limit) } : {}),
     hasMore,
+    ...partialOf(plan),
     ...(request.count && counted ? { total: counted.total } : {}),
     ...(request.facets.length > 0 && counted ? { facets: counted.facets } : {}),
-    ...(request.highlight && plan.words.length > 0 ? { highlights: ranks.map((rank) => highlight(index, plan.words, rank)) } : {}),
+    ...(request.highlight && plan.words.length > 0
+      ? { highlights: ranks.map((rank) => highlight(index, plan.words, rank, plan.extract)) }
+      : {}),
   };
 }
 
@@ -49,13 +56,31 @@ function searchSegment(index: SegmentIndex, request: SearchRequest): Page {
  * A version of several segments: each answers the page on its own, its superseded movies refused
  * like any movie that fails a check, and the pages merge in the request's order (page-merge.ts);
  * totals and facets add up by value (merged-counts.ts). A cursor is a keyset position, so it means
- * the same in every segment, and in the versions published after it.
+ * the same in every segment, and in the versions published after it. Partial matches are decided
+ * over the whole version: every segment answers at the level of the fewest words any live movie misses.
  */
 function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page {
-  const parts: SegmentSearch[] = catalogue.segments.map((segment) => {
-    const plan = planQuery(segment.index, request.query);
-    return { segment, plan, candidates: liveCandidates(segment, plan), check: liveCheck(segment, verifier(segment.index, plan)) };
+  const statistics = catalogue.extractStatistics;
+  const full: SegmentSearch[] = catalogue.segments.map((segment) => {
+    const plan = planQuery(segment.index, request.query, undefined, undefined, statistics);
+    return {
+      segment,
+      plan,
+      candidates: liveCandidates(segment, plan),
+      check: liveCheck(segment, verifier(segment.index, plan, request.query)),
+    };
   });
+  const level = partialLevel(
+    request,
+    full.map(({ segment, plan, candidates, check }) => ({ index: segment.index, plan, candidates, check })),
+  );
+  const parts =
+    level === undefined
+      ? full
+      : full.map((part) => {
+          const plan = atLevel(part.segment.index, part.plan, level);
+          return { ...part, plan, candidates: liveCandidates(part.segment, plan) };
+        });
   // Most requests match nothing in most deltas: a segment whose plan is empty has no page to read.
   const pages = parts.map(({ segment, plan, candidates, check }) =>
     estimate(candidates) === 0 ? { segment, ranks: [] } : { segment, ...segmentPage(segment.index, plan, candidates, check, request) },
@@ -63,15 +88,21 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page
   const merged = mergePages(pages, request.sort, request.limit + 1);
   const hits = merged.slice(0, request.limit);
   const counted = request.count || request.facets.length > 0 ? catalogue.counts.facets(request, parts) : undefined;
-  const words = (parts[0] as SegmentSearch).plan.words.length;
+  const first = (parts[0] as SegmentSearch).plan;
   return {
     ranks: hits.map((hit) => hit.segment.docBase + hit.rank),
     ...(request.sort === 'relevance' ? { relevance: hits.map((hit) => hit.key) } : {}),
     hasMore: merged.length > request.limit,
+    ...partialOf(first),
     ...(request.count && counted ? { total: counted.total } : {}),
     ...(request.facets.length > 0 && counted ? { facets: counted.facets } : {}),
-    ...(request.highlight && words > 0
-      ? { highlights: hits.map((hit) => highlight(hit.segment.index, (parts[hit.part] as SegmentSearch).plan.words, hit.rank)) }
+    ...(request.highlight && first.words.length > 0
+      ? {
+          highlights: hits.map((hit) => {
+            const { plan } = parts[hit.part] as SegmentSearch;
+            return highlight(hit.segment.index, plan.words, hit.rank, plan.extract);
+          }),
+        }
       : {}),
   };
 }
@@ -81,6 +112,37 @@ function segmentPage(index: SegmentIndex, plan: Plan, candidates: DocSet, check:
   return request.sort === 'relevance'
     ? relevancePage(index, plan, candidates, check, request)
     : orderedPage(index, candidates, check, request);
+}
+
+/** A segment's full plan (every word of `q`), as partialLevel weighs it. */
+interface FullPlan {
+  readonly index: SegmentIndex;
+  readonly plan: Plan;
+  readonly candidates: DocSet;
+  readonly check: RankCheck;
+}
+
+/**
+ * How many words of `q` the answer may miss (match-strategy.ts), or undefined when it must match
+ * every word: `match=all`, fewer than two words, some movie of some segment matching them all, or
+ * none matching any. Over several segments, the fewest missing over all of them, so that no
+ * segment mixes its partial matches into another's fuller ones.
+ */
+function partialLevel(request: SearchRequest, segments: readonly FullPlan[]): number | undefined {
+  const words = (segments[0] as FullPlan).plan.words.length;
+  if (request.query.match === 'all' || words < 2) return undefined;
+  if (segments.some(({ candidates, check }) => hasMatch(candidates, check))) return undefined;
+  let fewest: number | undefined;
+  for (const { index, plan, check } of segments) {
+    const missing = fewestMissing(index, plan, check);
+    if (missing !== undefined && (fewest === undefined || missing < fewest)) fewest = missing;
+  }
+  return fewest;
+}
+
+/** What the page says of partial matches, when it holds them. */
+function partialOf(plan: Plan): Pick<Page, 'partial'> {
+  return plan.partial ? { partial: { words: plan.partial.words, matched: plan.partial.words - plan.partial.missing } } : {};
 }
 
 interface Found {
@@ -189,10 +251,7 @@ function relevancePage(index: SegmentIndex, plan: Plan, candidates: DocSet, chec
     collect(candidates, request.after ? index.rankAfter(request.after.position) : 0, index.size, request.limit + 1, check, ranks);
     return { ranks, relevance: ranks.map(() => 0) };
   }
-  const relevance = new Relevance(
-    index.data,
-    words.map((p) => p.matches),
-  );
+  const relevance = new Relevance(index.data, words, undefined, plan.partial?.missing);
   const top = new TopK(request.limit + 1);
   const after = request.after;
   const afterKey = after?.relevance ?? -1;
@@ -226,12 +285,22 @@ function relevancePage(index: SegmentIndex, plan: Plan, candidates: DocSet, chec
   const phase2Beaten = top.full && top.worstKey < packKey(relevance.fewestTypos, 1, 0, 0, 0);
   if (!phase2Beaten) {
     const inTitle = words.map((p) => cursor(p.title));
-    const c2 = cursor(candidates);
+    const c2 = cursor(plan.extract === undefined ? candidates : titleOrCastSet(plan));
     for (let r = c2.seek(0); r !== END; r = c2.seek(r + 1)) {
       let notInTitle = 0;
       for (const t of inTitle) if (t.seek(r) !== r) notInTitle++;
       if (notInTitle > 0) offer(r, notInTitle);
     }
+  }
+
+  // The extract tier ranks after every title or cast match: read only when those leave room on the page.
+  const extract = plan.extract;
+  if (extract !== undefined && !(top.full && top.worstKey < EXTRACT_TIER)) {
+    visitExtractMatches(extract, and(plan.filters), and(words.map((p) => p.any)), index.size, (rank, key) => {
+      if (check && !check(rank)) return;
+      if (after && (key < afterKey || (key === afterKey && rank < afterRank))) return;
+      top.offer(key, rank);
+    });
   }
   const sorted = top.sorted();
   return { ranks: sorted.map(([, rank]) => rank), relevance: sorted.map(([key]) => key) };

@@ -1,6 +1,8 @@
 import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
 import type { Movie } from '../catalogue/movie.js';
+import type { CollectionStatistics } from './bm25.js';
 import { buildIndex } from './build/build-index.js';
+import { segmentStatistics } from './extract-tier.js';
 import { postingsLength, type IndexData } from './index-data.js';
 import { WORD_CACHE_BYTES } from './limits.js';
 import type { Position } from './search-request.js';
@@ -24,12 +26,19 @@ export class SegmentIndex {
   private genreCountsMemo: readonly GenreCount[] | undefined;
   /** The words of `q` this version has planned, kept for the next queries of the version. */
   readonly wordPlanner: WordPlanner;
+  /**
+   * What the extract tier's BM25 scores read about the whole collection (bm25.ts): this segment's
+   * own figures unless the caller passes others. A version of several segments passes its own to
+   * each search instead (CatalogueIndex.extractStatistics), since a segment is shared by versions.
+   */
+  readonly extractStatistics: CollectionStatistics;
 
   constructor(
     readonly data: IndexData,
-    options: { readonly wordCacheBytes?: number } = {},
+    options: { readonly wordCacheBytes?: number; readonly extractStatistics?: CollectionStatistics } = {},
   ) {
     this.wordPlanner = new WordPlanner(data, options.wordCacheBytes ?? WORD_CACHE_BYTES);
+    this.extractStatistics = options.extractStatistics ?? segmentStatistics(data.extract);
   }
 
   /** Builds a segment in this process: for tests, tools and the ingestion run. */

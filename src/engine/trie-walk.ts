@@ -1,5 +1,5 @@
 import type { Trie } from './index-data.js';
-import type { WordMatches } from './word-match.js';
+import { wordMatches, type WordMatches } from './word-match.js';
 
 /** A word matched whole: its id and typos. */
 type WholeMatch = [id: number, typos: number];
@@ -58,40 +58,7 @@ export function matchWord(
   else walkByRows(trie, query, budget, prefix, reach, shortest, whole, ranges);
 
   whole.sort((a, b) => a[0] - b[0]);
-  const flat = flatten(ranges);
-  let fewest = Infinity;
-  for (const [, t] of whole) fewest = Math.min(fewest, t);
-  for (const r of flat) fewest = Math.min(fewest, r.typos);
-  const firstWhole = whole[0]?.[0] ?? Infinity;
-  const lastWhole = whole[whole.length - 1]?.[0] ?? -Infinity;
-  let bestLo = Infinity;
-  let bestHi = -Infinity;
-  for (const [id, t] of whole) {
-    if (t === fewest) {
-      bestLo = Math.min(bestLo, id);
-      bestHi = Math.max(bestHi, id + 1);
-    }
-  }
-  for (const r of flat) {
-    if (r.typos === fewest) {
-      bestLo = Math.min(bestLo, r.lo);
-      bestHi = Math.max(bestHi, r.hi);
-    }
-  }
-  return {
-    wholeIds: Int32Array.from(whole.map(([id]) => id)),
-    wholeTypos: Uint8Array.from(whole.map(([, t]) => t)),
-    prefixLo: Int32Array.from(flat.map((r) => r.lo)),
-    prefixHi: Int32Array.from(flat.map((r) => r.hi)),
-    prefixTypos: Uint8Array.from(flat.map((r) => r.typos)),
-    prefixNodes: outermost(ranges),
-    fewestTypos: fewest,
-    lowestId: Math.min(firstWhole, flat[0]?.lo ?? Infinity),
-    beyondId: Math.max(lastWhole + 1, flat[flat.length - 1]?.hi ?? -Infinity),
-    bestLo,
-    bestHi,
-    typed: query,
-  };
+  return wordMatches(whole, flatten(ranges), outermost(ranges), query);
 }
 
 /**
@@ -274,4 +241,22 @@ function outermost(ranges: readonly { lo: number; hi: number; node: number }[]):
     }
   }
   return out;
+}
+
+/**
+ * matchWord with no typos: one descent of the trie rather than a walk (the parts of a split word,
+ * joins.ts, are mostly short and exact). The word itself if it is one, and with `prefix` every word it starts.
+ */
+export function matchExact(trie: Trie, query: readonly number[], prefix: boolean): WordMatches {
+  const { label, end, wordLo, wordHi, terminal } = trie;
+  let node = 0;
+  for (const c of query) {
+    let child = node + 1;
+    while (child < (end[node] as number) && label[child] !== c) child = end[child] as number;
+    if (child >= (end[node] as number)) return wordMatches([], [], [], query);
+    node = child;
+  }
+  const whole: [number, number][] = terminal[node] === 1 ? [[wordLo[node] as number, 0]] : [];
+  if (!prefix || node === 0) return wordMatches(whole, [], [], query);
+  return wordMatches(whole, [{ lo: wordLo[node] as number, hi: wordHi[node] as number, typos: 0 }], [node], query);
 }

@@ -58,3 +58,133 @@ function findRange(m: WordMatches, id: number): number {
   const at = upperBound(m.prefixLo, id) - 1;
   return at >= 0 && id < (m.prefixHi[at] as number) ? at : -1;
 }
+
+/** A range of words matched as a prefix, with its typos. */
+export interface TypoRange {
+  readonly lo: number;
+  readonly hi: number;
+  readonly typos: number;
+}
+
+/**
+ * The matches of a query word from its whole matches ([id, typos], ascending by id) and its
+ * disjoint prefix ranges (ascending); the bounds the ranking reads are derived here, once.
+ */
+export function wordMatches(
+  whole: readonly (readonly [number, number])[],
+  flat: readonly TypoRange[],
+  prefixNodes: readonly number[],
+  typed: readonly number[],
+): WordMatches {
+  let fewest = Infinity;
+  for (const [, t] of whole) fewest = Math.min(fewest, t);
+  for (const r of flat) fewest = Math.min(fewest, r.typos);
+  const firstWhole = whole[0]?.[0] ?? Infinity;
+  const lastWhole = whole[whole.length - 1]?.[0] ?? -Infinity;
+  let bestLo = Infinity;
+  let bestHi = -Infinity;
+  for (const [id, t] of whole) {
+    if (t === fewest) {
+      bestLo = Math.min(bestLo, id);
+      bestHi = Math.max(bestHi, id + 1);
+    }
+  }
+  for (const r of flat) {
+    if (r.typos === fewest) {
+      bestLo = Math.min(bestLo, r.lo);
+      bestHi = Math.max(bestHi, r.hi);
+    }
+  }
+  return {
+    wholeIds: Int32Array.from(whole.map(([id]) => id)),
+    wholeTypos: Uint8Array.from(whole.map(([, t]) => t)),
+    prefixLo: Int32Array.from(flat.map((r) => r.lo)),
+    prefixHi: Int32Array.from(flat.map((r) => r.hi)),
+    prefixTypos: Uint8Array.from(flat.map((r) => r.typos)),
+    prefixNodes,
+    fewestTypos: fewest,
+    lowestId: Math.min(firstWhole, flat[0]?.lo ?? Infinity),
+    beyondId: Math.max(lastWhole + 1, flat[flat.length - 1]?.hi ?? -Infinity),
+    bestLo,
+    bestHi,
+    typed,
+  };
+}
+
+/**
+ * The matches of `base` and of `more`, each word with its fewest typos, `more`'s counted `extra`
+ * higher: another way of reading the same query word (a number's other spelling, the word joined
+ * with its neighbour) that ranks after the word as typed.
+ */
+export function mergeMatches(base: WordMatches, more: WordMatches, extra: number): WordMatches {
+  const whole = new Map<number, number>();
+  base.wholeIds.forEach((id, i) => whole.set(id, base.wholeTypos[i] as number));
+  more.wholeIds.forEach((id, i) => {
+    const t = (more.wholeTypos[i] as number) + extra;
+    if (t < (whole.get(id) ?? Infinity)) whole.set(id, t);
+  });
+  const ranges: TypoRange[] = [];
+  base.prefixLo.forEach((lo, i) => ranges.push({ lo, hi: base.prefixHi[i] as number, typos: base.prefixTypos[i] as number }));
+  more.prefixLo.forEach((lo, i) => ranges.push({ lo, hi: more.prefixHi[i] as number, typos: (more.prefixTypos[i] as number) + extra }));
+  return wordMatches(
+    [...whole].sort((a, b) => a[0] - b[0]),
+    fewestOver(ranges),
+    [...base.prefixNodes, ...more.prefixNodes],
+    base.typed,
+  );
+}
+
+/** Ranges that may overlap as disjoint ranges, each word with the fewest typos of the ranges holding it. */
+function fewestOver(ranges: readonly TypoRange[]): TypoRange[] {
+  const cuts = [...new Set(ranges.flatMap((r) => [r.lo, r.hi]))].sort((a, b) => a - b);
+  const out: TypoRange[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const lo = cuts[i] as number;
+    const hi = cuts[i + 1] as number;
+    let typos = Infinity;
+    for (const r of ranges) if (r.lo <= lo && r.hi >= hi) typos = Math.min(typos, r.typos);
+    if (typos === Infinity) continue;
+    const last = out[out.length - 1];
+    if (last !== undefined && last.hi === lo && last.typos === typos) out[out.length - 1] = { lo: last.lo, hi, typos };
+    else out.push({ lo, hi, typos });
+  }
+  return out;
+}
+
+/** Words matched whole with the given typos, no prefixes: the ids need not be sorted. */
+export function wholeMatches(ids: readonly number[], typos: number, typed: readonly number[]): WordMatches {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  return wordMatches(
+    sorted.map((id) => [id, typos] as const),
+    [],
+    [],
+    typed,
+  );
+}
+
+/**
+ * Edits (insertion, deletion, substitution, swap of neighbours) from `query` to each prefix of
+ * `word`: row[j] is the distance to its first j characters, so row[word.length] is the whole word's
+ * and the row's least is the closest start's. For checks outside the dictionary's trie (highlights,
+ * facet values), which walks the same rule (trie-walk.ts).
+ */
+export function editRow(query: readonly number[], word: readonly number[]): number[] {
+  // Columns: prefixes of the word; rows: the query. Only the last row is needed, with two rows back for swaps.
+  let before = Array.from({ length: word.length + 1 }, (_, j) => j);
+  let previous = before;
+  for (let i = 1; i <= query.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= word.length; j++) {
+      let v = Math.min(
+        (previous[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (query[i - 1] === word[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && query[i - 1] === word[j - 2] && query[i - 2] === word[j - 1]) v = Math.min(v, (before[j - 2] as number) + 1);
+      row.push(v);
+    }
+    before = previous;
+    previous = row;
+  }
+  return previous;
+}

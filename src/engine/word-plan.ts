@@ -1,14 +1,27 @@
 import { ByteLru } from '../cache/byte-lru.js';
 import { codePoints } from '../catalogue/words.js';
-import { union, unionOfLists, type DocSet } from './doc-set.js';
-import { postingsOf, type IndexData, type Postings } from './index-data.js';
-import { indexOfSorted } from './sorted.js';
+import { EMPTY, union, type DocSet } from './doc-set.js';
+import type { IndexData } from './index-data.js';
 import { matchWord, trieReach } from './trie-walk.js';
-import { typoBudget, type WordMatches } from './word-match.js';
+import { planSplit, type SplitMatch } from './joins.js';
+import { postingsSets } from './word-postings.js';
+import { EQUIVALENT_TYPOS } from './limits.js';
+import { numberEquivalents } from './numbers.js';
+import { lookup } from './string-table.js';
+import { mergeMatches, typoBudget, wholeMatches, type WordMatches } from './word-match.js';
 
-/** One word of `q`: what it matches in the dictionary, and the movies that have such a word. */
-export interface WordPlan {
+/** What the ranking reads of one word of `q`: the single words it matches, and two adjacent words. */
+export interface QueryWord {
+  /** The words it matches as typed, by a number's other spelling, and joined with a neighbour (joins.ts). */
   readonly matches: WordMatches;
+  /** The word as two adjacent words (`ironman`: Iron Man), when some movie has them. */
+  readonly split?: SplitMatch;
+  /** The words this word joined with the next one matches (`bat man`: Batman): the two then sit side by side. */
+  readonly joinNext?: WordMatches;
+}
+
+/** One word of `q`: how it matches, and the movies it matches. */
+export interface WordPlan extends QueryWord {
   /** Movies with a matching word in the title. */
   readonly title: DocSet;
   /** Movies with a matching word in the title or a cast name. */
@@ -43,35 +56,67 @@ export class WordPlanner {
     this.plans.set(key, plan, wordPlanBytes(plan));
     return plan;
   }
+
+  /** The words of `q` planned together: each word also matches joined with its neighbours (joins.ts). */
+  planAll(words: readonly string[]): WordPlan[] {
+    const own = words.map((word, i) => this.plan(word, i === words.length - 1));
+    const joins = words.slice(1).map((next, i) => this.join(words[i] as string, next, i + 1 === words.length - 1));
+    return own.map((plan, i) => withJoins(plan, joins[i - 1], joins[i]));
+  }
+
+  /** Two adjacent words of `q` written as one (`bat man`: batman), or undefined when no word matches that. */
+  private join(left: string, right: string, last: boolean): WordPlan | undefined {
+    const key = `${last ? 'J' : 'j'}${left}\u0000${right}`;
+    const cached = this.plans.get(key);
+    if (cached !== undefined) return cached.matches.fewestTypos === Infinity ? undefined : cached;
+    this.reachMemo ??= trieReach(this.data.words.trie);
+    const points = codePoints(left + right);
+    const matches = matchWord(this.data.words.trie, points, joinBudget(left, right), last, this.reachMemo);
+    const { title, cast } = postingsSets(this.data, matches);
+    const plan: WordPlan = { matches, title, any: union([title, cast]) };
+    this.plans.set(key, plan, wordPlanBytes(plan));
+    return matches.fewestTypos === Infinity ? undefined : plan;
+  }
 }
 
 function planWord(data: IndexData, word: string, last: boolean, reach: Int32Array): WordPlan {
-  const { words: w, size } = data;
   const points = codePoints(word);
-  const matches = matchWord(w.trie, points, typoBudget(points.length), last, reach);
-  const titleLists: Int32Array[] = [];
-  const castLists: Int32Array[] = [];
-  const covered: [number, number][] = [];
-  for (const node of matches.prefixNodes) {
-    const lo = w.trie.wordLo[node] as number;
-    const hi = w.trie.wordHi[node] as number;
-    covered.push([lo, hi]);
-    const precomputed = indexOfSorted(w.prefixes.nodes, node);
-    if (precomputed >= 0) {
-      titleLists.push(postingsOf(w.prefixes.title, precomputed));
-      castLists.push(postingsOf(w.prefixes.cast, precomputed));
-    } else {
-      addRange(titleLists, w.title, lo, hi);
-      addRange(castLists, w.cast, lo, hi);
-    }
-  }
-  for (const id of matches.wholeIds) {
-    if (covered.some(([lo, hi]) => id >= lo && id < hi)) continue;
-    titleLists.push(postingsOf(w.title, id));
-    castLists.push(postingsOf(w.cast, id));
-  }
-  const title = unionOfLists(titleLists, size);
-  return { matches, title, any: union([title, unionOfLists(castLists, size)]) };
+  const typed = matchWord(data.words.trie, points, typoBudget(points.length), last, reach);
+  const forms = numberEquivalents(word)
+    .map((form) => lookup(data.words.words, form))
+    .filter((id) => id >= 0);
+  const matches = forms.length === 0 ? typed : mergeMatches(typed, wholeMatches(forms, 0, points), EQUIVALENT_TYPOS);
+  const own = postingsSets(data, matches);
+  const split = planSplit(data, points, last, reach);
+  if (split === undefined) return { matches, title: own.title, any: union([own.title, own.cast]) };
+  const title = union([own.title, split.title]);
+  return { matches, split: split.split, title, any: union([title, own.cast, split.cast]) };
+}
+
+/**
+ * Typos of two words joined: the joined form's by its length, but fewer than the shorter word has
+ * characters, so that a join never drops a whole word (`superman 2` is not Superman less the `2`).
+ */
+export function joinBudget(left: string, right: string): number {
+  const a = codePoints(left).length;
+  const b = codePoints(right).length;
+  return Math.min(typoBudget(a + b), Math.min(a, b) - 1);
+}
+
+/** The word as typed, and joined with the previous and the next word: each of the two words joined counts EQUIVALENT_TYPOS more. */
+function withJoins(plan: WordPlan, previous: WordPlan | undefined, next: WordPlan | undefined): WordPlan {
+  if (previous === undefined && next === undefined) return plan;
+  let matches = plan.matches;
+  if (previous !== undefined) matches = mergeMatches(matches, previous.matches, EQUIVALENT_TYPOS);
+  if (next !== undefined) matches = mergeMatches(matches, next.matches, EQUIVALENT_TYPOS);
+  const title = union([plan.title, previous?.title ?? EMPTY, next?.title ?? EMPTY]);
+  return {
+    matches,
+    ...(plan.split ? { split: plan.split } : {}),
+    ...(next ? { joinNext: next.matches } : {}),
+    title,
+    any: union([plan.any, previous?.any ?? EMPTY, next?.any ?? EMPTY]),
+  };
 }
 
 /**
@@ -79,8 +124,13 @@ function planWord(data: IndexData, word: string, last: boolean, reach: Int32Arra
  * views of the index's own buffer and cost nothing more; unions it built own their buffer.
  */
 function wordPlanBytes(plan: WordPlan): number {
-  const m = plan.matches;
-  let bytes = 256 + m.wholeIds.byteLength * 2 + m.prefixLo.byteLength * 3 + m.prefixNodes.length * 8 + m.typed.length * 8;
+  const matchBytes = (m: WordMatches) =>
+    256 + m.wholeIds.byteLength * 2 + m.prefixLo.byteLength * 3 + m.prefixNodes.length * 8 + m.typed.length * 8;
+  let bytes = matchBytes(plan.matches);
+  if (plan.split) {
+    for (const cut of plan.split.cuts) bytes += matchBytes(cut.left) + matchBytes(cut.right);
+    bytes += plan.split.castRanks.byteLength + plan.split.castTypos.byteLength;
+  }
   const owned = (array: Int32Array | Uint32Array) =>
     array.byteOffset === 0 && array.buffer.byteLength === array.byteLength ? array.byteLength : 0;
   const pending: DocSet[] = [plan.title, plan.any];
@@ -91,8 +141,4 @@ function wordPlanBytes(plan: WordPlan): number {
     else if (set.kind === 'union' || set.kind === 'and') pending.push(...set.sets);
   }
   return bytes;
-}
-
-function addRange(lists: Int32Array[], postings: Postings, lo: number, hi: number): void {
-  for (let id = lo; id < hi; id++) lists.push(postingsOf(postings, id));
 }

@@ -18,6 +18,7 @@ export function pageBody(index: CatalogueIndex, page: Page, nextCursor: string |
     else parts.push(movie.subarray(0, movie.length - 1), encoder.encode(`,"_highlight":${highlightJson(mark)}}`));
   });
   let tail = `],"has_more":${page.hasMore},"next_cursor":${nextCursor === null ? 'null' : JSON.stringify(nextCursor)}`;
+  if (page.partial !== undefined) tail += `,"partial":${JSON.stringify(page.partial)}`;
   if (page.total !== undefined) tail += `,"total":${page.total}`;
   if (page.facets !== undefined) tail += `,"facets":${JSON.stringify(page.facets)}`;
   parts.push(encoder.encode(`${tail}}`));
@@ -37,5 +38,5 @@ export function pageBody(index: CatalogueIndex, page: Page, nextCursor: string |
 const COMMA = encoder.encode(',');
 
 function highlightJson(mark: Highlight): string {
-  return JSON.stringify({ title: mark.title, cast: Object.fromEntries(mark.cast) });
+  return JSON.stringify({ title: mark.title, cast: Object.fromEntries(mark.cast), ...(mark.extract ? { extract: mark.extract } : {}) });
 }

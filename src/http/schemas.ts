@@ -1,7 +1,10 @@
 import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
 import { RECORD_LIMITS } from '../catalogue/validate.js';
 import { MAX_FACET_LIMIT, MAX_Q_WORDS } from '../engine/limits.js';
+import { MATCH_STRATEGIES } from '../engine/match-strategy.js';
+import { SEARCHABLE_FACETS } from '../engine/facet-search.js';
 import { FACETS, SORT_ORDERS } from '../engine/search-request.js';
+import { DEFAULT_FACET_SEARCH_LIMIT } from '../query/parse-facet-search.js';
 import { DEFAULT_FACET_LIMIT, DEFAULT_LIMIT, MAX_LIMIT, MAX_Q_LENGTH, MAX_TERMS, MAX_YEAR } from '../query/parse-query.js';
 
 /**
@@ -68,6 +71,12 @@ const highlight = {
       type: 'object',
       additionalProperties: { type: 'array', items: range },
       description: 'ranges by cast name, spelled as in the movie; only names with a match',
+    },
+    extract: {
+      type: 'array',
+      items: range,
+      description:
+        "ranges of the movie's extract whose words q's words match, stop words aside and stemmed (the extract tier); absent when none do",
     },
   },
   required: ['title', 'cast'],
@@ -162,6 +171,7 @@ export const listMoviesSchema = {
     'Ties are broken by year descending, then title, then id, so no two movies tie. ' +
     'Follow next_cursor until it is null: cursors work for every sort. A cursor is bound to the filters, q and sort that made it ' +
     '(another is a 400); limit, facets, count and highlight may change from page to page. ' +
+    'With q, when no movie matches every word, the movies matching the most of them are the matches (match=most, the default). ' +
     'total and facets count every match, not just the page.',
   querystring: {
     type: 'object',
@@ -173,7 +183,18 @@ export const listMoviesSchema = {
         description:
           `free text, at most ${MAX_Q_WORDS} words, matched against titles and cast names, case- and accent-insensitive: ` +
           'a movie matches when each word is in its title or cast, allowing typos (one in a word of 5 to 8 letters, two from 9), ' +
-          'and the last word may be the beginning of a longer one. Without words (only punctuation) it matches everything',
+          'and the last word may be the beginning of a longer one. Numbers match however written (2, ii, two, second, 2nd), ' +
+          'a word matches two adjacent words written together (ironman: Iron Man) and two words one (bat man: Batman). ' +
+          '"quoted words" must also be side by side in that order; -word excludes movies with that word exactly. ' +
+          'Without words (only punctuation) it matches everything',
+      },
+      match: {
+        type: 'string',
+        enum: MATCH_STRATEGIES,
+        default: 'most',
+        description:
+          'most: when no movie matches every word of q, the answer holds the movies matching the most words (and says partial); ' +
+          'all: every word must match, else the page is empty',
       },
       title: { type: 'string', maxLength: RECORD_LIMITS.titleLength, description: 'substring of the title, case- and accent-insensitive' },
       year: year('exact year'),
@@ -221,6 +242,13 @@ export const listMoviesSchema = {
         has_more: { type: 'boolean' },
         next_cursor: { type: ['string', 'null'], description: 'the cursor of the next page; null on the last page' },
         total: { type: 'integer', minimum: 0, description: 'with count=true: the number of matches, every page together' },
+        partial: {
+          type: 'object',
+          description: 'present when no movie matches every word of q (match=most): the movies here match `matched` of its `words` words',
+          properties: { words: { type: 'integer', minimum: 2 }, matched: { type: 'integer', minimum: 1 } },
+          required: ['words', 'matched'],
+          additionalProperties: false,
+        },
         facets: ref(facets, 'with facets: the facets asked for'),
       },
       required: ['items', 'has_more', 'next_cursor'],
@@ -315,6 +343,46 @@ export const statusSchema = {
       required: ['version', 'movies', 'snapshotCreatedAt', 'loadedAt', 'lastIngestionRun'],
       additionalProperties: true,
     },
+    503: errors[503],
+  },
+};
+
+export const facetSearchSchema = {
+  operationId: 'searchFacetValues',
+  summary: "Search within a facet's values",
+  description:
+    "The values of the cast or genre facet that match q, each with its number of movies under the filters (the facet's own " +
+    'filter left out, as facets do; values with none are left out). q matches as it does for movies: every word of q must match ' +
+    'a word of the value, allowing typos (one in a word of 5 to 8 letters, two from 9), and the last word may be the beginning ' +
+    'of a longer one (tom ha: Tom Hanks, Tom Hardy). Fewest typos first, then most movies, then the value.',
+  params: {
+    type: 'object',
+    properties: { facet: { type: 'string', enum: SEARCHABLE_FACETS, description: 'the facet whose values to search' } },
+    required: ['facet'],
+  },
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      q: { type: 'string', maxLength: MAX_Q_LENGTH, description: `the start of the value typed so far, at most ${MAX_Q_WORDS} words` },
+      title: listMoviesSchema.querystring.properties.title,
+      year: listMoviesSchema.querystring.properties.year,
+      year_from: listMoviesSchema.querystring.properties.year_from,
+      year_to: listMoviesSchema.querystring.properties.year_to,
+      cast: listMoviesSchema.querystring.properties.cast,
+      genre: listMoviesSchema.querystring.properties.genre,
+      limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_FACET_SEARCH_LIMIT },
+    },
+    required: ['q'],
+  },
+  response: {
+    200: {
+      type: 'object',
+      description: 'the matching values, best first',
+      properties: { items: { type: 'array', items: ref(facetValue), maxItems: MAX_LIMIT } },
+      required: ['items'],
+    },
+    400: errors[400],
     503: errors[503],
   },
 };

@@ -19,6 +19,7 @@ import { HttpMetrics } from './metrics.js';
 import { MoviesAnswers } from './movies-answer.js';
 import { RequestRecorder } from './request-log.js';
 import { ResponseCache } from './response-cache.js';
+import { facetValuesRoute } from './routes/facet-values.js';
 import { genresRoute } from './routes/genres.js';
 import { movieByIdRoutes } from './routes/movie-by-id.js';
 import { moviesRoute } from './routes/movies.js';
@@ -205,6 +206,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   moviesRoute(app, ctx);
   movieByIdRoutes(app, ctx);
   genresRoute(app, ctx);
+  facetValuesRoute(app, ctx);
   operationsRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()));
   for (const plugin of options.plugins ?? []) await plugin(app);

@@ -21,7 +21,17 @@ export function queryFingerprint(query: MovieQuery, sort: SortOrder = 'year:desc
   const original = [query.title ?? null, query.year ?? null, query.cast, query.genres];
   const extended = query.q !== undefined || query.yearFrom !== undefined || query.yearTo !== undefined || sort !== 'year:desc';
   const canonical = JSON.stringify(
-    extended ? [...original, query.q ?? null, query.yearFrom ?? null, query.yearTo ?? null, sort] : original,
+    extended
+      ? [
+          ...original,
+          query.q ?? null,
+          query.yearFrom ?? null,
+          query.yearTo ?? null,
+          sort,
+          ...(query.match ? [query.match] : []),
+          ...(query.phrases || query.exclude ? [query.phrases ?? null, query.exclude ?? null] : []),
+        ]
+      : original,
   );
   // One-shot hash: no Hash object per request on the hot path.
   return hash('sha256', canonical, 'base64url').slice(0, 11);

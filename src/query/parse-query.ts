@@ -1,7 +1,7 @@
 import { normaliseText } from '../catalogue/normalise.js';
 import { RECORD_LIMITS } from '../catalogue/validate.js';
-import { words } from '../catalogue/words.js';
 import { MAX_FACET_LIMIT, MAX_Q_WORDS } from '../engine/limits.js';
+import { MATCH_STRATEGIES } from '../engine/match-strategy.js';
 import {
   FACETS,
   SORT_ORDERS,
@@ -12,6 +12,7 @@ import {
   type SortOrder,
 } from '../engine/search-request.js';
 import { QueryError } from '../errors/errors.js';
+import { parseQText } from './q-text.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
@@ -36,6 +37,7 @@ export const PARAMETERS = [
   'facet_limit',
   'count',
   'highlight',
+  'match',
   'limit',
   'cursor',
 ] as const;
@@ -93,9 +95,20 @@ export function parseListRequest(search: string): ListRequest {
   const q = one('q');
   if (q !== undefined) {
     if (q.length > MAX_Q_LENGTH) throw new QueryError('q', `q must be at most ${MAX_Q_LENGTH} characters`);
-    const typed = words(q);
-    if (typed.length > MAX_Q_WORDS) throw new QueryError('q', `q may have at most ${MAX_Q_WORDS} words, got ${typed.length}`);
-    query.q = typed;
+    const typed = parseQText(q);
+    const count = typed.words.length + typed.exclude.length;
+    if (count > MAX_Q_WORDS) throw new QueryError('q', `q may have at most ${MAX_Q_WORDS} words, got ${count}`);
+    query.q = typed.words;
+    if (typed.phrases.length > 0) query.phrases = typed.phrases;
+    if (typed.exclude.length > 0) query.exclude = [...new Set(typed.exclude)].sort();
+  }
+  const match = one('match');
+  if (match !== undefined) {
+    if (!(MATCH_STRATEGIES as readonly string[]).includes(match)) {
+      throw new QueryError('match', `match must be one of ${MATCH_STRATEGIES.join(', ')}, got "${clip(match)}"`);
+    }
+    // The default leaves no trace, so that `match=most` and no match are one query (cursors, ETags, caching).
+    if (match === 'all') query.match = 'all';
   }
   const title = one('title');
   if (title !== undefined) {

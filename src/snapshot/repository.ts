@@ -5,7 +5,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import { decodeBucket, type AuditRecord } from './audit.js';
 import { MANIFEST_FORMAT, type Manifest, type SegmentRef } from './manifest.js';
 import { decodeSnapshot, sha256Hex } from './state-codec.js';
-import { decodeSegment, encodeSegment, SEGMENT_FORMAT, type Segment } from './segment-codec.js';
+import { decodeSegment, encodeSegment, readsSegmentFormat, SEGMENT_FORMAT, type Segment } from './segment-codec.js';
 import { StateBucket } from './state-bucket.js';
 import {
   POINTER_FORMATS,
@@ -196,7 +196,7 @@ export class SnapshotRepository {
   }
 
   private async wrapSegment<Meta>(ref: ObjectRef & { readonly format: number }): Promise<Segment<Meta>> {
-    if (ref.format !== SEGMENT_FORMAT) {
+    if (!readsSegmentFormat(ref.format)) {
       throw new SnapshotError(
         `segment ${ref.key} has format ${ref.format}, which this release does not read (format ${SEGMENT_FORMAT}): a newer release published it`,
         { reason: 'unknown-format' },

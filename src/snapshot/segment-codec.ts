@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
-import type { IndexData } from '../engine/index-data.js';
+import { castWordNames } from '../engine/build/cast-word-names.js';
+import type { ExtractIndex, IndexData } from '../engine/index-data.js';
 import { SnapshotError } from '../errors/errors.js';
 
 /**
@@ -16,7 +17,18 @@ import { SnapshotError } from '../errors/errors.js';
  * little-endian, as typed arrays are on every platform Node supports in practice; a big-endian host
  * refuses the segment rather than misread it.
  */
-export const SEGMENT_FORMAT = 1;
+export const SEGMENT_FORMAT = 2;
+/**
+ * Formats this release still reads. Format 1 is format 2 without `extract` (the extract tier's
+ * postings) and `words.castNames` (cast names by word): such a segment is served with an empty
+ * extract index, so `q` reads titles and cast only until the next ingestion run writes a format-2
+ * segment, and with the cast names by word derived as it loads.
+ */
+const READABLE_FORMATS: readonly number[] = [1, SEGMENT_FORMAT];
+
+export function readsSegmentFormat(format: number): boolean {
+  return READABLE_FORMATS.includes(format);
+}
 const MAGIC = Buffer.from('CINEDEX\0', 'latin1');
 const PREFIX_BYTES = 16;
 const DIGEST_BYTES = 32;
@@ -78,7 +90,7 @@ export function decodeSegment<Meta>(bytes: Buffer, expectedSha256?: string): Seg
     throw new SnapshotError('not a cinedex segment (the magic bytes are missing)');
   }
   const format = bytes.readUInt32LE(8);
-  if (format !== SEGMENT_FORMAT) {
+  if (!readsSegmentFormat(format)) {
     throw new SnapshotError(`segment format ${format} is not one this release reads (format ${SEGMENT_FORMAT}); a newer release wrote it`, {
       reason: 'unknown-format',
     });
@@ -109,7 +121,29 @@ export function decodeSegment<Meta>(bytes: Buffer, expectedSha256?: string): Seg
     }
     return new View(base.buffer as ArrayBuffer, base.byteOffset + start, length);
   });
-  return { index: restoreArrays(header.index, arrays) as IndexData, meta: header.meta as Meta };
+  const index = restoreArrays(header.index, arrays) as IndexData;
+  return { index: format === 1 ? fromFormat1(index) : index, meta: header.meta as Meta };
+}
+
+/** A format-1 index made whole: no extracts to search, and the cast names by word derived from its tables. */
+function fromFormat1(index: IndexData): IndexData {
+  return {
+    ...index,
+    words: { ...index.words, castNames: castWordNames(index.cast.terms, index.words.words) },
+    extract: noExtracts(index.size),
+  };
+}
+
+/** The extract index of a catalogue without extracts: what a format-1 segment stands for. */
+function noExtracts(size: number): ExtractIndex {
+  return {
+    terms: { bytes: new Uint8Array(0), offsets: new Uint32Array(1) },
+    postings: { offsets: new Uint32Array(1), values: new Int32Array(0) },
+    frequencies: new Uint8Array(0),
+    lengths: new Uint16Array(size),
+    documents: 0,
+    totalLength: 0,
+  };
 }
 
 function typeName(array: TypedArray): TypeName {

@@ -35,7 +35,24 @@ describe('the reference q rule', () => {
     assert.equal(matchesQ('matr keanu', matrix), false, 'only the last word is a prefix');
     assert.equal(matchesQ('matirx reloaded', matrix), false, 'every word must match');
     assert.equal(matchesQ('perk', { title: 'Jurassic Park' }), false, 'a 4-letter word with a typo never matches');
-    assert.equal(matchesQ('rocky 3', { title: 'Rocky III' }), false, 'digits are not Roman numerals');
+    assert.equal(matchesQ('rocky 4', { title: 'Rocky III' }), false, 'another number');
     assert.equal(matchesQ('', matrix), false);
+  });
+
+  test('issue 18: numbers however written, words joined and split', () => {
+    assert.equal(matchesQ('rocky 3', { title: 'Rocky III' }), true, 'arabic for Roman');
+    assert.equal(matchesQ('police academy four', { title: 'Police Academy 4: Citizens on Patrol' }), true, 'a word for a digit');
+    assert.equal(matchesQ('the 2nd', { title: 'The Second Renaissance' }), true, 'an ordinal numeral for an ordinal word');
+    assert.equal(matchesQ('ironman', { title: 'Iron Man' }), true, 'one word for two');
+    assert.equal(matchesQ('ironmen', { title: 'Iron Man' }), true, 'one typo in the 7-letter joined form');
+    assert.equal(matchesQ('bat man', { title: 'Batman' }), true, 'two words for one');
+    assert.equal(matchesQ('spiderman', { title: 'Spider-Man' }), true, 'a hyphen is not in the way');
+    assert.equal(matchesQ('deniro', { title: 'Heat', cast: ['Robert De Niro'] }), true, 'two words of one cast name');
+    assert.equal(matchesQ('iron robert', { title: 'Heat', cast: ['Iron Robert'] }), true);
+    assert.equal(matchesQ('manbat', { title: 'Bat Man' }), false, 'the two words in their order');
+    assert.equal(matchesQ('ironman', { title: 'Man of Iron' }), false, 'side by side');
+    assert.equal(matchesQ('superman 2', { title: 'Superman' }), false, 'a join never drops a whole word to typos');
+    assert.equal(matchesQ('xmenn', { title: 'X-Men' }), true, 'a typo in a part of 3 letters, within the 5-letter word');
+    assert.equal(matchesQ('ixmen', { title: 'X-Men' }), false, 'but none in a part of 1 or 2');
   });
 });

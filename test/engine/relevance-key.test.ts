@@ -6,6 +6,7 @@ import { checkKeyLayout, KeyLayoutError, packKey, unpackKey, type RelevanceKey }
 
 /** Any key a `q` within the engine's limits can have: title word counts are unbounded (a title may be long). */
 const fields: fc.Arbitrary<RelevanceKey> = fc.record({
+  missing: fc.integer({ min: 0, max: MAX_Q_WORDS }),
   typos: fc.integer({ min: 0, max: MAX_Q_WORDS * MAX_TYPOS_PER_WORD }),
   castOnly: fc.integer({ min: 0, max: MAX_Q_WORDS }),
   apart: fc.integer({ min: 0, max: MAX_Q_WORDS - 1 }),
@@ -13,14 +14,14 @@ const fields: fc.Arbitrary<RelevanceKey> = fc.record({
   prefixOnly: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constant(255), fc.constant(256)),
 });
 
-const pack = (k: RelevanceKey) => packKey(k.typos, k.castOnly, k.apart, k.unmatched, k.prefixOnly);
+const pack = (k: RelevanceKey) => packKey(k.typos, k.castOnly, k.apart, k.unmatched, k.prefixOnly, k.missing);
 /** Title word counts past 255 all rank alike. */
 const capped = (k: RelevanceKey): RelevanceKey => ({
   ...k,
   unmatched: Math.min(k.unmatched, 255),
   prefixOnly: Math.min(k.prefixOnly, 255),
 });
-const rules = (k: RelevanceKey) => [k.typos, k.castOnly, k.apart, k.unmatched, k.prefixOnly];
+const rules = (k: RelevanceKey) => [k.missing, k.typos, k.castOnly, k.apart, k.unmatched, k.prefixOnly];
 
 test('keys compare as the rules do, one after the other: no field spills into the one above', () => {
   fc.assert(
@@ -48,7 +49,7 @@ test('the layout holds the engine limits, and refuses limits whose counts would 
     () => checkKeyLayout(32, MAX_TYPOS_PER_WORD),
     (e: unknown) => e instanceof KeyLayoutError && /castOnly/.test(e.message),
   );
-  // 2^30 typos a word: the largest key is no longer an exact double.
+  // 2^30 typos a word: far more than the typos field holds.
   assert.throws(
     () => checkKeyLayout(MAX_Q_WORDS, 2 ** 30),
     (e: unknown) => e instanceof KeyLayoutError && e.code === 'KEY_LAYOUT',

@@ -5,11 +5,13 @@ import { movieId } from '../../src/catalogue/id.js';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { CatalogueIndex, type SegmentEntry } from '../../src/engine/catalogue-index.js';
 import type { After, Page, SearchRequest } from '../../src/engine/search-request.js';
+import { searchFacetValues } from '../../src/engine/facet-search.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { SegmentIndex } from '../../src/engine/segment-index.js';
 import { arbitraryRequest, CAST, catalogueOfSize, GENRES } from '../support/arbitrary-catalogue.js';
 import { referenceWords, type ReferenceRequest } from '../support/reference-engine.js';
-import { toSearch } from '../support/search-request.js';
+import { filterParams, toSearch } from '../support/search-request.js';
+import { parseFacetSearch } from '../../src/query/parse-facet-search.js';
 import { seedIndex } from '../support/seed-index.js';
 
 /**
@@ -181,6 +183,32 @@ test('a base plus deltas (adds, updates, deletes, resurrections) answers every r
       },
     ),
     { numRuns: 300 },
+  );
+});
+
+test('facet-value search over base plus deltas finds the values, live counts and spellings of one segment of its live movies', () => {
+  fc.assert(
+    fc.property(
+      histories(catalogueOfSize(1, 40), CAST, 4).chain((h) =>
+        fc.tuple(
+          fc.constant(h),
+          arbitraryRequest(h.pool),
+          fc.constantFrom<'cast' | 'genre'>('cast', 'genre'),
+          fc.constantFrom(...CAST, ...GENRES).chain((value) => fc.nat(value.length).map((n) => value.slice(0, Math.max(2, n)))),
+          fc.integer({ min: 1, max: 10 }),
+        ),
+      ),
+      ([h, r, facet, fragment, limit]) => {
+        const params = filterParams(r);
+        params.set('q', fragment);
+        params.set('limit', String(limit));
+        const search = parseFacetSearch(facet, params.toString());
+        for (const v of versions(h)) {
+          assert.deepEqual(searchFacetValues(v.catalogue, search), searchFacetValues(v.reference, search), `${facet} ${params}`);
+        }
+      },
+    ),
+    { numRuns: 150 },
   );
 });
 

@@ -174,10 +174,10 @@ describe('GET /v1/movies as the OpenAPI document describes it', () => {
     await refused('highlight=1', 'highlight');
   });
 
-  test('the 200 answer documents total and facets beside the required items, has_more and next_cursor', () => {
+  test('the 200 answer documents total, facets and partial beside the required items, has_more and next_cursor', () => {
     const schema = doc.paths['/v1/movies']?.get.responses['200']?.content['application/json']?.schema;
     assert.deepEqual(schema?.required, ['items', 'has_more', 'next_cursor']);
-    assert.deepEqual(Object.keys(schema?.properties ?? {}).sort(), ['facets', 'has_more', 'items', 'next_cursor', 'total']);
+    assert.deepEqual(Object.keys(schema?.properties ?? {}).sort(), ['facets', 'has_more', 'items', 'next_cursor', 'partial', 'total']);
     assert.equal(schema?.properties?.items?.items?.$ref, '#/components/schemas/MoviePageItem');
     assert.equal(schema?.properties?.facets?.$ref, '#/components/schemas/Facets');
     assert.match(doc.paths['/v1/movies']?.get.description ?? '', /cursors work for every sort/);

@@ -10,6 +10,7 @@ import { registerRefreshMetrics } from '../../src/live/refresh-metrics.js';
 import { SnapshotRefresher } from '../../src/live/refresher.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import type { SegmentRef } from '../../src/snapshot/manifest.js';
+import { SEGMENT_FORMAT } from '../../src/snapshot/segment-codec.js';
 import { POINTER_KEY, type VersionPointer } from '../../src/snapshot/snapshot.js';
 import { sha256Hex } from '../../src/snapshot/state-codec.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
@@ -139,7 +140,7 @@ const cases: [string, string, (p: VersionPointer) => Promise<() => Promise<void>
   [
     'a segment format this release does not read',
     'unknown-format',
-    async (p) => repoint(p, (m) => ({ ...m, deltas: (m.deltas as SegmentRef[]).map((d) => ({ ...d, format: 2 })) })),
+    async (p) => repoint(p, (m) => ({ ...m, deltas: (m.deltas as SegmentRef[]).map((d) => ({ ...d, format: SEGMENT_FORMAT + 1 })) })),
   ],
   [
     'a manifest format this release does not read',

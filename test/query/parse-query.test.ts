@@ -51,7 +51,7 @@ test('unknown, repeated and badly encoded parameters are rejected with their nam
   rejects(
     'titel=x',
     'titel',
-    /unknown parameter "titel"; the parameters are q, title, year, year_from, year_to, cast, genre, sort, facets, facet_limit, count, highlight, limit, cursor/,
+    /unknown parameter "titel"; the parameters are q, title, year, year_from, year_to, cast, genre, sort, facets, facet_limit, count, highlight, match, limit, cursor/,
   );
   rejects('year=1990&year=1991', 'year', /year may be given only once/);
   rejects('title=a&title=b', 'title', /only once/);
@@ -88,4 +88,11 @@ test('year ranges, facets, counts and highlights', () => {
   rejects('facet_limit=101', 'facet_limit', /facet_limit must be a whole number from 1 to 100/);
   rejects('count=yes', 'count', /count must be true or false, got "yes"/);
   rejects('highlight=1', 'highlight', /highlight must be true or false/);
+});
+
+test('match is most (the default, left out of the canonical query) or all', () => {
+  assert.equal(parseListRequest('q=a+b').query.match, undefined);
+  assert.equal(parseListRequest('q=a+b&match=most').query.match, undefined);
+  assert.equal(parseListRequest('q=a+b&match=all').query.match, 'all');
+  rejects('q=a&match=any', 'match', /match must be one of most, all, got "any"/);
 });

@@ -90,12 +90,12 @@ test('a damaged segment is refused: a flipped byte, a truncated object, another 
   assert.throws(() => decodeSegment(bytes.subarray(0, bytes.length - 7)), /checksum mismatch/);
   assert.throws(() => decodeSegment(bytes.subarray(0, 20)), /not a cinedex segment|checksum/);
   const newer = Buffer.from(bytes);
-  newer.writeUInt32LE(2, 8);
+  newer.writeUInt32LE(SEGMENT_FORMAT + 1, 8);
   assert.throws(
     () => decodeSegment(newer),
     (e: unknown) =>
       e instanceof Error &&
-      /segment format 2 is not one this release reads/.test(e.message) &&
+      new RegExp(`segment format ${SEGMENT_FORMAT + 1} is not one this release reads`).test(e.message) &&
       (e as { reason?: string }).reason === 'unknown-format',
   );
   assert.throws(() => decodeSegment(bytes, 'f'.repeat(64)), /is not the one the pointer names/);
@@ -104,6 +104,45 @@ test('a damaged segment is refused: a flipped byte, a truncated object, another 
   const shifted = Buffer.alloc(bytes.length + 3);
   bytes.copy(shifted, 3);
   assert.equal(decodeSegment(shifted.subarray(3), sha256).index.size, 1);
+});
+
+test('a format-1 segment (before the extract tier) still reads, with no extract to search, and answers as a catalogue without extracts', () => {
+  const movies = [
+    {
+      id: '0123456789abcdef',
+      title: 'Jaws',
+      year: 1975,
+      cast: ['Roy Scheider'],
+      genres: ['Thriller'],
+      extract: 'A great white shark attacks beachgoers.',
+    },
+    {
+      id: '0123456789abcdee',
+      title: 'Twister',
+      year: 1996,
+      cast: ['Helen Hunt'],
+      genres: ['Disaster'],
+      extract: 'Storm chasers follow a tornado.',
+    },
+  ];
+  const built = buildIndex('v', movies);
+  assert.ok(built.extract.documents === 2, 'format 2 indexes the extracts');
+  const { extract: _dropped, ...withoutExtract } = built;
+  const { castNames: _derived, ...words } = built.words;
+  // What a format-1 release wrote: the same sections but the extract's and the cast names by word, the format field 1, its own footer.
+  const { bytes } = encodeSegment({ ...withoutExtract, words } as typeof built, {});
+  bytes.writeUInt32LE(1, 8);
+  const body = bytes.subarray(0, bytes.length - 32);
+  createHash('sha256').update(body).digest().copy(bytes, body.length);
+  const oldSegment = new SegmentIndex(decodeSegment(bytes).index);
+  const old = CatalogueIndex.of('v1', [{ index: oldSegment, deletes: [] }]);
+  assert.equal(oldSegment.data.extract.documents, 0);
+  assert.deepEqual(oldSegment.data.words.castNames, built.words.castNames, 'the cast names by word, derived as it loads');
+  const byPlot = (index: CatalogueIndex) =>
+    searchMovies(index, toSearch({ q: 'shark', cast: [], genres: [], sort: 'relevance' }, 5)).ranks.length;
+  assert.equal(byPlot(CatalogueIndex.of('v1', [{ index: new SegmentIndex(built), deletes: [] }])), 1, 'format 2 finds Jaws by its extract');
+  assert.equal(byPlot(old), 0, 'format 1 has no extract to find it by');
+  assert.equal(searchMovies(old, toSearch({ q: 'jaws', cast: [], genres: [], sort: 'relevance' }, 5)).ranks.length, 1);
 });
 
 /** A segment of one movie whose header's first byte is `}`, with a footer that matches: only the header is wrong. */

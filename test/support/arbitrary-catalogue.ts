@@ -38,6 +38,13 @@ const TITLE_WORDS = [
   'Æon',
   'x',
   'Schindler’s',
+  'bat',
+  'man',
+  'Batman',
+  'iron',
+  'two',
+  'second',
+  'iv',
 ];
 const SEPARATORS = [' ', ' ', ' ', ': ', ' – ', '-', ', '];
 export const CAST = [
@@ -61,12 +68,58 @@ const title = fc
   .array(fc.tuple(fc.constantFrom(...TITLE_WORDS), fc.constantFrom(...SEPARATORS)), { minLength: 1, maxLength: 5 })
   .map((parts) => parts.map(([w, sep], i) => (i === 0 ? w : sep + w)).join(''));
 
-const record = fc.record({
-  title,
-  year: fc.constantFrom(...YEARS),
-  cast: fc.uniqueArray(fc.constantFrom(...CAST), { maxLength: 4 }),
-  genres: fc.uniqueArray(fc.constantFrom(...GENRES), { maxLength: 2 }),
-});
+/**
+ * Words of extracts: stems met in several forms (plurals, -ed, -ing, a doubled consonant, an `e`
+ * restored), stop words, single letters, and words that titles and cast have too, so that movies
+ * match in either tier or both.
+ */
+const EXTRACT_WORDS = [
+  'the',
+  'a',
+  'of',
+  'is',
+  'storm',
+  'storms',
+  'chaser',
+  'chasers',
+  'chasing',
+  'chased',
+  'chase',
+  'shark',
+  'sharks',
+  'hop',
+  'hopping',
+  'hoped',
+  'hope',
+  'pony',
+  'ponies',
+  'agreed',
+  'godfather',
+  'matrix',
+  'love',
+  'loving',
+  'Tom',
+  'Hanks',
+  'x',
+  'Σοφίας',
+  '2',
+  'Zoë',
+];
+
+const extract = fc
+  .array(fc.tuple(fc.constantFrom(...EXTRACT_WORDS), fc.constantFrom(' ', ' ', ', ', '. ', '-')), { minLength: 0, maxLength: 12 })
+  .map((parts) => parts.map(([w, sep]) => w + sep).join(''));
+
+const record = fc.record(
+  {
+    title,
+    year: fc.constantFrom(...YEARS),
+    cast: fc.uniqueArray(fc.constantFrom(...CAST), { maxLength: 4 }),
+    genres: fc.uniqueArray(fc.constantFrom(...GENRES), { maxLength: 2 }),
+    extract,
+  },
+  { requiredKeys: ['title', 'year', 'cast', 'genres'] },
+);
 
 /**
  * Catalogues of `minLength` to `maxLength` movies, with ids as the product derives them (records
@@ -88,7 +141,7 @@ export const arbitraryCatalogue: fc.Arbitrary<Movie[]> = catalogueOfSize(1, 60);
 
 /** A word as a person might type it: as is, with one or two typos, cut short, or something else entirely. */
 export function typed(word: fc.Arbitrary<string>): fc.Arbitrary<string> {
-  return fc.tuple(word, fc.nat(6), fc.nat(40), fc.constantFrom('a', 'e', 'z', 'ö')).map(([w, how, at, letter]) => {
+  return fc.tuple(word, fc.nat(7), fc.nat(40), fc.constantFrom('a', 'e', 'z', 'ö')).map(([w, how, at, letter]) => {
     const chars = [...w];
     const i = at % Math.max(1, chars.length);
     switch (how) {
@@ -109,6 +162,10 @@ export function typed(word: fc.Arbitrary<string>): fc.Arbitrary<string> {
         break;
       case 6:
         return 'qzx';
+      case 7:
+        // Written apart: `bat man` for Batman.
+        if (i > 0) chars.splice(i, 0, ' ');
+        break;
     }
     return chars.join('') || w;
   });
@@ -116,9 +173,17 @@ export function typed(word: fc.Arbitrary<string>): fc.Arbitrary<string> {
 
 /** Requests over a catalogue: free text from its own words, filters, an order. */
 export function arbitraryRequest(movies: readonly Movie[]): fc.Arbitrary<ReferenceRequest> {
-  const vocabulary = [...new Set(movies.flatMap((m) => [...referenceWords(m.title), ...m.cast.flatMap(referenceWords)]))];
+  const vocabulary = [
+    ...new Set(movies.flatMap((m) => [...referenceWords(m.title), ...m.cast.flatMap(referenceWords), ...referenceWords(m.extract ?? '')])),
+  ];
   const word = fc.constantFrom(...(vocabulary.length > 0 ? vocabulary : ['x']));
-  const q = fc.array(typed(word), { minLength: 1, maxLength: 3 }).map((words) => words.join(' '));
+  // Words apart as usual, sometimes written together (`ironman` for Iron Man), excluded (` -`) or quoted as a phrase.
+  const q = fc
+    .tuple(
+      fc.array(fc.tuple(typed(word), fc.constantFrom(' ', ' ', ' ', '', ' -', ' "')), { minLength: 1, maxLength: 3 }),
+      fc.constantFrom('', '', '', '"'),
+    )
+    .map(([parts, open]) => open + parts.map(([w, sep], i) => (i === 0 ? w : sep + w)).join(''));
   return fc
     .record(
       {
@@ -130,6 +195,7 @@ export function arbitraryRequest(movies: readonly Movie[]): fc.Arbitrary<Referen
         cast: fc.uniqueArray(fc.constantFrom(...CAST), { minLength: 1, maxLength: 2 }),
         genres: fc.uniqueArray(fc.constantFrom(...GENRES), { minLength: 1, maxLength: 2 }),
         sort: fc.constantFrom('year:desc', 'year:asc', 'title:asc', 'title:desc', 'relevance'),
+        match: fc.constantFrom('most', 'all'),
       },
       { requiredKeys: ['sort'] },
     )

@@ -1,6 +1,7 @@
 import type { Movie } from '../../src/catalogue/movie.js';
 import { fold } from './reference-search.js';
-import { osaDistance, prefixDistance, typoBudget } from './reference-q.js';
+import { readings } from './reference-q.js';
+import { extractCollection, referenceExtractUnits, type ExtractCollection } from './reference-extract.js';
 
 /**
  * The search contract of GET /v1/movies written as plainly as possible, from the issue's words:
@@ -17,6 +18,8 @@ export interface ReferenceRequest {
   readonly genres: readonly string[];
   /** Free text as typed. */
   readonly q?: string;
+  /** all: every word of `q` must match; most (the default): when no movie matches every word, those matching the most. */
+  readonly match?: 'most' | 'all';
   readonly sort: 'year:desc' | 'year:asc' | 'title:asc' | 'title:desc' | 'relevance';
 }
 
@@ -25,65 +28,106 @@ export function referenceWords(text: string): string[] {
   return (fold(text).match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.replace(/ς/g, 'σ'));
 }
 
-/** Distances already worked out: a catalogue repeats its words, and a full scan asks for the same pairs again and again. */
-const memo = new Map<string, number>();
+/** The readings of one query's words, memoised: a full scan asks for the same words again and again. */
+const memo = new Map<string, Readings>();
 
-/** Typos of query word `w` against word `t`, or Infinity: whole-word distance, and for the last word also the best prefix. */
-function typos(w: string, t: string, last: boolean): number {
-  const key = `${last ? 1 : 0}\u0000${w}\u0000${t}`;
-  let best = memo.get(key);
-  if (best === undefined) {
-    const whole = osaDistance(w, t);
-    best = last ? Math.min(whole, prefixDistance(w, t)) : whole;
-    if (memo.size > 1_000_000) memo.clear();
-    memo.set(key, best);
+function readingsOf(words: readonly string[]): Readings {
+  const key = words.join('\u0000');
+  let r = memo.get(key);
+  if (r === undefined) {
+    const plain = readings(words);
+    const single = new Map<string, number>();
+    const split = new Map<string, number>();
+    const whole = new Map<string, boolean>();
+    r = {
+      single: (i, t) => cached(single, `${i} ${t}`, () => plain.single(i, t)),
+      split: (i, a, b) => (b === undefined ? Infinity : cached(split, `${i} ${a} ${b}`, () => plain.split(i, a, b))),
+      whole: (i, t) => cached(whole, `${i} ${t}`, () => plain.whole(i, t)),
+      joined: plain.joined,
+    };
+    if (memo.size > 10_000) memo.clear();
+    memo.set(key, r);
   }
-  return best <= typoBudget(w) ? best : Infinity;
+  return r;
 }
 
-function wholeMatch(w: string, t: string): boolean {
-  return osaDistance(w, t) <= typoBudget(w);
+type Readings = ReturnType<typeof readings>;
+
+function cached<T>(map: Map<string, T>, key: string, compute: () => T): T {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = compute();
+    map.set(key, v);
+  }
+  return v;
 }
 
-/** The ranking rules 1–4 of a movie for `q`, or undefined when some word matches neither its title nor its cast. */
-export function referenceKey(q: string, movie: Movie): [number, number, number, number, number] | undefined {
-  const words = referenceWords(q);
-  if (words.length === 0) return [0, 0, 0, 0, 0];
+/** The cheapest reading of word i in one text (a title, or a cast name): single words and adjacent pairs. */
+function costIn(r: Readings, i: number, text: readonly string[]): number {
+  let best = Infinity;
+  text.forEach((t, p) => {
+    best = Math.min(best, r.single(i, t), r.split(i, t, text[p + 1]));
+  });
+  return best;
+}
+
+/**
+ * The ranking rules 0–4 of a movie for `q`, or undefined when more than `missingAllowed` words match
+ * neither its title nor its cast (rule 0 counts the words missing).
+ */
+export function referenceKey(q: string, movie: Movie, missingAllowed = 0): [number, number, number, number, number, number] | undefined {
+  const words = referenceQ(q).words;
+  if (words.length === 0) return [0, 0, 0, 0, 0, 0];
+  const r = readingsOf(words);
   const title = referenceWords(movie.title);
-  const cast = movie.cast.flatMap(referenceWords);
-  const last = (i: number) => i === words.length - 1;
-  const titleCost = words.map((w, i) => Math.min(Infinity, ...title.map((t) => typos(w, t, last(i)))));
-  const castCost = words.map((w, i) => Math.min(Infinity, ...cast.map((t) => typos(w, t, last(i)))));
+  const names = movie.cast.map(referenceWords);
+  const titleCost = words.map((_, i) => costIn(r, i, title));
+  const castCost = words.map((_, i) => Math.min(Infinity, ...names.map((name) => costIn(r, i, name))));
   let total = 0;
   let castOnly = 0;
+  let missing = 0;
   for (let i = 0; i < words.length; i++) {
     const best = Math.min(titleCost[i] as number, castCost[i] as number);
-    if (best === Infinity) return undefined;
+    if (best === Infinity) {
+      missing++;
+      continue;
+    }
     total += best;
     if ((castCost[i] as number) < (titleCost[i] as number)) castOnly++;
   }
+  if (missing > missingAllowed) return undefined;
+  const inTitle = (k: number) => (titleCost[k] as number) !== Infinity && (titleCost[k] as number) <= (castCost[k] as number);
+  // Word k's best title match ends (starts) at position p: a single word there, or a split pair ending (starting) there.
+  const endsAt = (k: number, p: number) =>
+    r.single(k, title[p] as string) === titleCost[k] || (p >= 1 && r.split(k, title[p - 1] as string, title[p]) === titleCost[k]);
+  const startsAt = (k: number, p: number) =>
+    r.single(k, title[p] as string) === titleCost[k] || r.split(k, title[p] as string, title[p + 1]) === titleCost[k];
   let apart = 0;
   for (let i = 0; i + 1 < words.length; i++) {
-    const inTitle = (k: number) => (titleCost[k] as number) !== Infinity && (titleCost[k] as number) <= (castCost[k] as number);
     const adjacent =
       inTitle(i) &&
       inTitle(i + 1) &&
       title.some(
         (t, p) =>
-          p + 1 < title.length &&
-          typos(words[i] as string, t, last(i)) === titleCost[i] &&
-          typos(words[i + 1] as string, title[p + 1] as string, last(i + 1)) === titleCost[i + 1],
+          (p + 1 < title.length && endsAt(i, p) && startsAt(i + 1, p + 1)) ||
+          (r.joined(i, t) && r.single(i, t) === titleCost[i] && r.single(i + 1, t) === titleCost[i + 1]),
       );
     if (!adjacent) apart++;
   }
   let unmatched = 0;
   let prefixOnly = 0;
-  for (const t of title) {
-    const matched = words.some((w, i) => typos(w, t, last(i)) !== Infinity);
+  title.forEach((t, p) => {
+    // The two title words of a word's best title match by a split count as matched whole.
+    const best = (i: number, cost: number) => cost < Infinity && cost === titleCost[i];
+    const bySplit = words.some(
+      (_, i) => best(i, r.split(i, t, title[p + 1])) || (p >= 1 && best(i, r.split(i, title[p - 1] as string, t))),
+    );
+    if (bySplit) return;
+    const matched = words.some((_, i) => r.single(i, t) < Infinity);
     if (!matched) unmatched++;
-    else if (!words.some((w) => wholeMatch(w, t))) prefixOnly++;
-  }
-  return [total, castOnly, apart, Math.min(unmatched, 255), Math.min(prefixOnly, 255)];
+    else if (!words.some((_, i) => r.whole(i, t))) prefixOnly++;
+  });
+  return [missing, total, castOnly, apart, Math.min(unmatched, 255), Math.min(prefixOnly, 255)];
 }
 
 function compareKeys(a: readonly number[], b: readonly number[]): number {
@@ -108,8 +152,50 @@ function codePointOrder(a: string, b: string): number {
 
 export type Exclude = 'genre' | 'cast' | 'year' | undefined;
 
-/** Does the movie pass every filter (but the excluded one) and every word of `q`? */
-export function referenceMatches(movie: Movie, r: ReferenceRequest, exclude?: Exclude): boolean {
+/**
+/**
+ * Words of `q` a match may miss: none with match=all, with fewer than two words, or when some movie
+ * passing the filters matches every word (in its title and cast, or through its extract); else the
+ * fewest any such movie misses (issue 18).
+ */
+export function referenceMissing(movies: readonly Movie[], r: ReferenceRequest, collection: ExtractCollection): number {
+  const n = referenceQ(r.q ?? '').words.length;
+  if (r.match === 'all' || n < 2) return 0;
+  const passing = movies.filter((m) => referenceMatches(m, { ...r, q: undefined }, collection) && operatorsHold(r.q ?? '', m));
+  if (passing.some((m) => referenceRank(r.q ?? '', m, collection) !== undefined)) return 0;
+  let fewest = n;
+  for (const m of passing) {
+    const key = referenceKey(r.q ?? '', m, n - 1);
+    if (key !== undefined) fewest = Math.min(fewest, key[0]);
+  }
+  return fewest === n ? 0 : fewest;
+}
+
+/**
+ * Where a movie ranks for `q`: [0, rules 0–4] for a title or cast match (missing at most `missing`
+ * words), [1, −score] for a movie matched only through its extract (reference-extract.ts), which
+ * only a full match may be; undefined when it does not match.
+ */
+export function referenceRank(q: string, movie: Movie, collection: ExtractCollection, missing = 0): number[] | undefined {
+  const key = referenceKey(q, movie, missing);
+  if (key !== undefined) return [0, ...key];
+  if (missing > 0) return undefined;
+  // The extract tier reads the words to match: not the excluded ones, nor the quotes.
+  const units = referenceExtractUnits(referenceQ(q).words.join(' '), movie, collection);
+  return units === undefined ? undefined : [1, -units, 0, 0, 0, 0, 0];
+}
+
+/**
+ * Does the movie pass every filter (but the excluded one) and `q`: every word (or all but `missing`)
+ * in its title and cast, or its extract?
+ */
+export function referenceMatches(
+  movie: Movie,
+  r: ReferenceRequest,
+  collection: ExtractCollection,
+  exclude?: Exclude,
+  missing = 0,
+): boolean {
   if (r.title !== undefined && !fold(movie.title).includes(fold(r.title))) return false;
   if (exclude !== 'year') {
     if (r.year !== undefined && movie.year !== r.year) return false;
@@ -118,12 +204,54 @@ export function referenceMatches(movie: Movie, r: ReferenceRequest, exclude?: Ex
   }
   if (exclude !== 'cast' && !r.cast.every((c) => movie.cast.some((x) => fold(x) === fold(c)))) return false;
   if (exclude !== 'genre' && !r.genres.every((g) => movie.genres.some((x) => fold(x) === fold(g)))) return false;
-  return r.q === undefined || referenceKey(r.q, movie) !== undefined;
+  return r.q === undefined || (operatorsHold(r.q, movie) && referenceRank(r.q, movie, collection, missing) !== undefined);
+}
+
+/**
+ * `q` as typed: quoted text is a phrase (its words also in `words`), a token starting with a minus
+ * names words to exclude; an unclosed quote runs to the end.
+ */
+export function referenceQ(q: string): { words: string[]; phrases: [number, number][]; exclude: string[] } {
+  const out = { words: [] as string[], phrases: [] as [number, number][], exclude: [] as string[] };
+  const parts = q.split('"');
+  parts.forEach((part, i) => {
+    if (i % 2 === 1) {
+      const phrase = referenceWords(part);
+      if (phrase.length > 1) out.phrases.push([out.words.length, out.words.length + phrase.length]);
+      out.words.push(...phrase);
+    } else
+      for (const token of part.split(/\s+/u)) {
+        if (token.startsWith('-')) out.exclude.push(...referenceWords(token.slice(1)));
+        else out.words.push(...referenceWords(token));
+      }
+  });
+  return out;
+}
+
+/** Every phrase side by side (each word by its single-word readings) in the title or one cast name, and no excluded word exactly. */
+function operatorsHold(q: string, movie: Movie): boolean {
+  const { words, phrases, exclude } = referenceQ(q);
+  const texts = [referenceWords(movie.title), ...movie.cast.map(referenceWords)];
+  if (exclude.some((x) => texts.some((text) => text.includes(x)))) return false;
+  const r = readingsOf(words);
+  return phrases.every(([start, end]) =>
+    texts.some((text) =>
+      text.some((_, p) => {
+        for (let k = 0; k < end - start; k++) {
+          const t = text[p + k];
+          if (t === undefined || r.single(start + k, t) === Infinity) return false;
+        }
+        return true;
+      }),
+    ),
+  );
 }
 
 /** Every match in the request's order. */
 export function referenceSearch(movies: readonly Movie[], r: ReferenceRequest): Movie[] {
-  const matches = movies.filter((m) => referenceMatches(m, r));
+  const collection = extractCollection(movies);
+  const missing = referenceMissing(movies, r, collection);
+  const matches = movies.filter((m) => referenceMatches(m, r, collection, undefined, missing));
   switch (r.sort) {
     case 'year:desc':
       return matches.sort(catalogueOrder);
@@ -134,7 +262,7 @@ export function referenceSearch(movies: readonly Movie[], r: ReferenceRequest): 
     case 'title:desc':
       return matches.sort((a, b) => codePointOrder(fold(b.title), fold(a.title)) || catalogueOrder(a, b));
     case 'relevance': {
-      const key = new Map(matches.map((m) => [m, referenceKey(r.q ?? '', m) as number[]]));
+      const key = new Map(matches.map((m) => [m, referenceRank(r.q ?? '', m, collection, missing) as number[]]));
       return matches.sort((a, b) => compareKeys(key.get(a) as number[], key.get(b) as number[]) || catalogueOrder(a, b));
     }
   }
@@ -148,7 +276,10 @@ export function referenceFacet(
   limit: number,
 ): { value: string | number; count: number }[] {
   const exclude: Exclude = facet === 'genre' ? 'genre' : facet === 'cast' ? 'cast' : 'year';
-  const matches = movies.filter((m) => referenceMatches(m, r, exclude));
+  // The words that may be missing are decided under every filter, then the facet leaves its own out.
+  const collection = extractCollection(movies);
+  const missing = referenceMissing(movies, r, collection);
+  const matches = movies.filter((m) => referenceMatches(m, r, collection, exclude, missing));
   const counts = new Map<string | number, number>();
   const spellings = new Map<string, Map<string, number>>();
   const bump = (key: string | number) => counts.set(key, (counts.get(key) ?? 0) + 1);

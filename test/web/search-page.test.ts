@@ -459,6 +459,24 @@ test('a misspelt title typed into the box finds the right movie first, marked, w
   }
 });
 
+test('when no movie matches every word typed, the list shows those matching the most and the count line says so', async () => {
+  const typed = 'jurassic park dinosaur';
+  const answer = await apiJson<ListBody & { partial?: { words: number; matched: number } }>(
+    `/v1/movies?q=${encodeURIComponent(typed)}&highlight=true&count=true`,
+  );
+  assert.deepEqual(answer.partial, { words: 3, matched: 2 }, 'the API answers with partial matches');
+  const { page, problems } = await openPage();
+  await searched(page, { q: typed }, () => page.locator('#q').fill(typed));
+  const rows = await tableRows(page, answer.items.length);
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    answer.items.map((m) => m.id),
+  );
+  const status = await page.locator('#status').innerText();
+  assert.match(status, /^No movie matches every word\. [\d,]+ movies? match 2 of the 3 words · \d+ shown\.$/);
+  await closePage(page, problems);
+});
+
 test('a slower answer for an earlier prefix never replaces the answer for what was typed last', async () => {
   const { page, problems } = await openPage();
   await tableRows(page, (await apiJson<ListBody>('/v1/movies')).items.length);
@@ -787,4 +805,28 @@ test('the page loads every module of src/web/static once, with no console error;
   );
   await context.close();
   assert.deepEqual(problems, []);
+});
+
+test('the cast field suggests names as they are typed, from GET /v1/facets/cast, and choosing one searches by it', async () => {
+  const { page, problems } = await openPage('/?genre=Drama');
+  if ((await page.getAttribute('#advanced', 'open')) === null) await page.click('#advanced summary');
+  await page.locator('#cast').pressSequentially('tom ha');
+  const expected = await apiJson<{ items: { value: string; count: number }[] }>('/v1/facets/cast?q=tom+ha&genre=Drama&limit=8');
+  assert.equal(expected.items[0]?.value, 'Tom Hanks');
+  const buttons = page.locator('#cast-suggestions button');
+  await buttons.first().waitFor();
+  assert.deepEqual(
+    (await buttons.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()),
+    expected.items.map((v) => `${v.value} ${v.count.toLocaleString('en')}`),
+  );
+  await buttons.first().click();
+  await page.waitForURL((url) => url.searchParams.get('cast') === 'Tom Hanks' && url.searchParams.get('genre') === 'Drama');
+  assert.equal(await page.inputValue('#cast'), 'Tom Hanks');
+  assert.equal(await page.locator('#cast-suggestions').isHidden(), true);
+  const answer = await apiJson<ListBody>('/v1/movies?cast=Tom+Hanks&genre=Drama');
+  assert.deepEqual(
+    (await tableRows(page, answer.items.length)).map((r) => r.id),
+    answer.items.map((m) => m.id),
+  );
+  await closePage(page, problems);
 });

@@ -4,6 +4,8 @@ import { words } from '../../catalogue/words.js';
 import type { IndexData } from '../index-data.js';
 import { MAX_FACET_LIMIT } from '../limits.js';
 import { stringTable, Utf8Writer } from './buffers.js';
+import { castWordNames } from './cast-word-names.js';
+import { ExtractCollector } from './extract-postings.js';
 import { gramTable } from './grams.js';
 import { idOrder, titleSort, topByCount, yearRanges } from './orders.js';
 import { prefixPostings } from './prefixes.js';
@@ -46,6 +48,7 @@ export function buildIndex(version: string, input: readonly Movie[]): IndexData 
   const movieCast = new RaggedBuilder(size, expect(per.castNames));
   const castSpelling = new Spellings();
   const genreSpelling = new Spellings();
+  const extracts = new ExtractCollector(size, expect(per.extractTerms));
 
   for (let rank = 0; rank < size; rank++) {
     const movie = movies[rank] as Movie;
@@ -83,6 +86,8 @@ export function buildIndex(version: string, input: readonly Movie[]): IndexData 
       genreSpelling.saw(id, genre);
     }
     movieGenres.close(rank);
+
+    extracts.add(rank, movie.extract);
   }
   movieOffsets[size] = json.length;
 
@@ -123,12 +128,14 @@ export function buildIndex(version: string, input: readonly Movie[]): IndexData 
       cast: wordCast.table.postings,
       trie,
       prefixes: prefixPostings(trie, wordTitle.table.postings, wordCast.table.postings),
+      castNames: castWordNames(castTable.table.terms, wordTitle.table.terms),
     },
     titleWords: titleWords.finish(wordTitle.newId),
     castWords: castWords.finish(wordTitle.newId, true),
     movieGenres: movieGenres.finish(genreTable.newId, true),
     movieCast: movieCast.finish(castTable.newId),
     titleSignature: signature,
+    extract: extracts.finish(),
   };
 }
 
@@ -139,9 +146,10 @@ function perMovie(movies: readonly Movie[]): {
   castWords: number;
   castNames: number;
   genres: number;
+  extractTerms: number;
 } {
   const step = Math.max(1, Math.floor(movies.length / 2000));
-  const totals = { jsonBytes: 0, titleWords: 0, castWords: 0, castNames: 0, genres: 0 };
+  const totals = { jsonBytes: 0, titleWords: 0, castWords: 0, castNames: 0, genres: 0, extractTerms: 0 };
   let n = 0;
   for (let i = 0; i < movies.length; i += step) {
     const m = movies[i] as Movie;
@@ -150,6 +158,8 @@ function perMovie(movies: readonly Movie[]): {
     totals.castWords += m.cast.reduce((k, name) => k + words(name).length, 0);
     totals.castNames += m.cast.length;
     totals.genres += m.genres.length;
+    // Distinct stems per extract are fewer than its words: the words bound them.
+    totals.extractTerms += m.extract === undefined ? 0 : words(m.extract).length;
     n++;
   }
   const avg = (x: number) => (n === 0 ? 0 : x / n);
@@ -159,5 +169,6 @@ function perMovie(movies: readonly Movie[]): {
     castWords: avg(totals.castWords),
     castNames: avg(totals.castNames),
     genres: avg(totals.genres),
+    extractTerms: avg(totals.extractTerms),
   };
 }

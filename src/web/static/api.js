@@ -26,6 +26,16 @@ export function listMovies(parameters, signal) {
 }
 
 /**
+ * Cast names matching what was typed, each with its number of movies under the other filters.
+ * @param {string} parameters the query string, without `?`
+ * @param {AbortSignal} signal
+ * @returns {Promise<Answer<import('../../client/types.js').FacetValueList>>}
+ */
+export function searchCastNames(parameters, signal) {
+  return getJson(`v1/facets/cast?${parameters}`, signal);
+}
+
+/**
  * @param {string} id
  * @param {AbortSignal} signal
  * @returns {Promise<Answer<Movie>>}

@@ -15,8 +15,8 @@ const more = element('more', HTMLButtonElement);
 const statusLine = element('status', HTMLElement);
 const errorLine = element('error', HTMLElement);
 
-/** How many movies the list shows, and how many match in all. */
-let shown = { count: 0, total: 0 };
+/** How many movies the list shows, how many match in all, and of how many words when the matches are partial. */
+let shown = { count: 0, total: 0, partial: /** @type {MoviePage['partial']} */ (undefined) };
 
 /** A search is on its way: the old rows stay until the answer replaces them, so typing does not make the list flicker. */
 export function showBusy() {
@@ -33,7 +33,7 @@ export function showFirstPage(page, highlighted) {
   results.removeAttribute('aria-busy');
   rows.replaceChildren();
   showError(errorLine, '');
-  shown = { count: 0, total: page.total ?? 0 };
+  shown = { count: 0, total: page.total ?? 0, partial: page.partial };
   appendPage(page, highlighted);
 }
 
@@ -133,8 +133,13 @@ function appendPage(page, highlighted) {
 function showCount() {
   if (shown.count === 0) statusLine.textContent = 'No movies match this search. Check the spelling, or use fewer words or filters.';
   // The total counts every match (count=true), the pages shown so far only some of them.
-  else
-    statusLine.textContent = `${formatCount(shown.total)} ${shown.total === 1 ? 'movie matches' : 'movies match'} · ${shown.count} shown.`;
+  else {
+    const { total, partial } = shown;
+    // Partial matches (the API's match=most): say so, or a list that misses a word looks like a wrong answer.
+    const what = partial ? ` ${partial.matched} of the ${partial.words} words` : '';
+    const lead = partial ? 'No movie matches every word. ' : '';
+    statusLine.textContent = `${lead}${formatCount(total)} ${total === 1 ? 'movie matches' : 'movies match'}${what} · ${shown.count} shown.`;
+  }
 }
 
 /**

@@ -1,0 +1,156 @@
+import { wordSpans } from '../catalogue/words.js';
+import { inverseDocumentFrequency, termScore, type CollectionStatistics } from './bm25.js';
+import { bitmap, setBit } from './bits.js';
+import { cursor, members, unionOfLists, type DocSet } from './doc-set.js';
+import { postingsLength, type ExtractIndex, type IndexData } from './index-data.js';
+import { extractKey } from './relevance-key.js';
+import { stem } from './stem.js';
+import { isStopWord } from './stop-words.js';
+import { lookup } from './string-table.js';
+
+/**
+ * The extract tier of `q`: a movie whose title and cast do not match every word of `q` still
+ * matches when its extract (the plot summary the 2023 data carries) has at least one of the query's
+ * words, stop words left out (stop-words.ts) and both sides lightly stemmed (stem.ts). Such a movie
+ * ranks after every title or cast match, by BM25 over its extract (bm25.ts). Movies without an
+ * extract never enter it, so a catalogue without extracts answers as it did before the tier.
+ */
+
+/** A stem of the query that some extract has, with what BM25 reads about it. */
+export interface ExtractTerm {
+  readonly stem: string;
+  /** The movies whose extract has it, ascending, and how often each has it. */
+  readonly postings: Int32Array;
+  readonly frequencies: Uint8Array;
+  readonly idf: number;
+}
+
+export interface ExtractPlan {
+  /** The query's stems the index has, each once, in the order typed. */
+  readonly terms: readonly ExtractTerm[];
+  /** Every stem of the query: what highlights mark in an extract. */
+  readonly stems: ReadonlySet<string>;
+  /** The movies whose extract has at least one of the terms. */
+  readonly movies: DocSet;
+  readonly lengths: Uint16Array;
+  readonly averageLength: number;
+}
+
+/** The stems the extract tier looks for: the query's words less the stop words, stemmed, each once. */
+export function queryStems(words: readonly string[]): string[] {
+  const stems = new Set<string>();
+  for (const word of words) if (!isStopWord(word)) stems.add(stem(word));
+  return [...stems];
+}
+
+/** One segment's own statistics: right for a catalogue of one segment; a catalogue of several supplies its own (bm25.ts). */
+export function segmentStatistics(extract: ExtractIndex): CollectionStatistics {
+  return {
+    documents: extract.documents,
+    averageLength: extract.documents === 0 ? 0 : extract.totalLength / extract.documents,
+    documentFrequency: (term) => {
+      const id = lookup(extract.terms, term);
+      return id < 0 ? 0 : postingsLength(extract.postings, id);
+    },
+  };
+}
+
+/** The extract tier's plan for the words of `q`, or undefined when no extract can match them. */
+export function planExtract(data: IndexData, words: readonly string[], statistics: CollectionStatistics): ExtractPlan | undefined {
+  const { extract } = data;
+  if (extract.documents === 0 || words.length === 0) return undefined;
+  const stems = queryStems(words);
+  const terms: ExtractTerm[] = [];
+  for (const s of stems) {
+    const id = lookup(extract.terms, s);
+    if (id < 0) continue;
+    const from = extract.postings.offsets[id] as number;
+    const to = extract.postings.offsets[id + 1] as number;
+    terms.push({
+      stem: s,
+      postings: extract.postings.values.subarray(from, to),
+      frequencies: extract.frequencies.subarray(from, to),
+      idf: inverseDocumentFrequency(statistics.documents, statistics.documentFrequency(s)),
+    });
+  }
+  if (terms.length === 0) return undefined;
+  // The union is read by counts, facets and the other orders; a page in relevance order scores term by term without it.
+  let movies: DocSet | undefined;
+  return {
+    terms,
+    stems: new Set(stems),
+    get movies(): DocSet {
+      return (movies ??= unionOfLists(
+        terms.map((t) => t.postings),
+        data.size,
+      ));
+    },
+    lengths: extract.lengths,
+    averageLength: statistics.averageLength,
+  };
+}
+
+/**
+ * Scores accumulated term by term, one slot per movie, and a bit per movie touched, reused from
+ * query to query (the engine is synchronous: one query at a time uses them); a query clears what
+ * it touched.
+ */
+let scores: Float64Array = new Float64Array(0);
+let touched: Uint32Array = new Uint32Array(0);
+
+/**
+ * Visits each movie that has a term of the plan, is in `filters` and not in `excluded` (the title
+ * and cast matches, which rank in the tiers above), with its extract-tier key, in rank order. Term
+ * at a time: a broad word (`film` is in nearly every extract) costs one pass over its postings
+ * rather than a seek per movie. Each movie's score adds its terms in the order typed, so a score
+ * is the same float however the movies are reached.
+ */
+export function visitExtractMatches(
+  plan: ExtractPlan,
+  filters: DocSet,
+  excluded: DocSet,
+  size: number,
+  visit: (rank: number, key: number) => void,
+): void {
+  const { terms, lengths, averageLength } = plan;
+  if (scores.length < size) {
+    scores = new Float64Array(size);
+    touched = bitmap(size);
+  }
+  for (const term of terms) {
+    const { postings, frequencies, idf } = term;
+    for (let p = 0; p < postings.length; p++) {
+      const r = postings[p] as number;
+      setBit(touched, r);
+      scores[r] = (scores[r] as number) + termScore(idf, frequencies[p] as number, lengths[r] as number, averageLength);
+    }
+  }
+  // Title and cast matches are few next to a broad word's movies: a walk along their list beats a seek per movie.
+  const above = members(excluded);
+  let a = 0;
+  const everything = filters.kind === 'range' && filters.lo === 0;
+  const inFilters = cursor(filters);
+  for (let w = 0; w < touched.length; w++) {
+    let bits = touched[w] as number;
+    if (bits === 0) continue;
+    touched[w] = 0;
+    while (bits !== 0) {
+      const low = bits & -bits;
+      bits ^= low;
+      const r = (w << 5) + (31 - Math.clz32(low));
+      const score = scores[r] as number;
+      scores[r] = 0;
+      while (a < above.length && (above[a] as number) < r) a++;
+      if (a < above.length && above[a] === r) continue;
+      if (!everything && inFilters.seek(r) !== r) continue;
+      visit(r, extractKey(score));
+    }
+  }
+}
+
+/** Where the stems of `q` occur in an extract: UTF-16 ranges of its words, as the title's and cast's highlights are. */
+export function extractMarks(extract: string, stems: ReadonlySet<string>): (readonly [number, number])[] {
+  const out: (readonly [number, number])[] = [];
+  for (const span of wordSpans(extract)) if (!isStopWord(span.word) && stems.has(stem(span.word))) out.push([span.start, span.end]);
+  return out;
+}
