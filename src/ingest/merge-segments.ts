@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
-import type { Movie } from '../catalogue/movie.js';
 import { PublishConflictError, SnapshotError } from '../errors/errors.js';
 import type { Retention } from '../snapshot/collect-garbage.js';
 import type { Manifest, SegmentRef } from '../snapshot/manifest.js';
 import { decideMerge } from '../snapshot/merge-policy.js';
 import type { PublishedVersion, SnapshotRepository } from '../snapshot/repository.js';
-import { newestOf } from '../snapshot/segment-movies.js';
+import { mergedMovies } from '../snapshot/segment-movies.js';
 import type { VersionPointer } from '../snapshot/snapshot.js';
 import { publishVersion } from './publish-version.js';
 
@@ -74,17 +73,4 @@ export async function mergeSegments(
 
 function sizeOf(segment: SegmentRef): { entries: number } {
   return { entries: segment.movies + segment.deletes };
-}
-
-/** The segments' movies as one segment would hold them (snapshot/segment-movies.ts). */
-async function mergedMovies(
-  repository: SnapshotRepository,
-  segments: readonly SegmentRef[],
-): Promise<{ movies: Movie[]; deletes: string[] }> {
-  const contents = [];
-  for (const ref of segments) {
-    const { index, meta } = await repository.loadSegment(ref);
-    contents.push({ data: index, deletes: meta.deletes });
-  }
-  return newestOf(contents);
 }

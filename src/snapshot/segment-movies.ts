@@ -1,11 +1,20 @@
 import type { Movie } from '../catalogue/movie.js';
-import type { IndexData } from '../engine/index-data.js';
-import { stringAt } from '../engine/string-table.js';
+import type { SegmentEntry } from '../engine/catalogue-index.js';
+import { SegmentIndex } from '../engine/segment-index.js';
+import type { SegmentRef } from './manifest.js';
+import type { SnapshotRepository } from './repository.js';
 
-/** A segment's index and the ids it deletes from the segments before it. */
-export interface SegmentContent {
-  readonly data: IndexData;
-  readonly deletes: readonly string[];
+/** The movies of the segments `refs` names (oldest first), read from the store, as newestOf merges them. */
+export async function mergedMovies(
+  repository: SnapshotRepository,
+  refs: readonly SegmentRef[],
+): Promise<{ movies: Movie[]; deletes: string[] }> {
+  const segments: SegmentEntry[] = [];
+  for (const ref of refs) {
+    const { index, meta } = await repository.loadSegment(ref);
+    segments.push({ index: new SegmentIndex(index), deletes: meta.deletes });
+  }
+  return newestOf(segments);
 }
 
 /**
@@ -13,14 +22,14 @@ export interface SegmentContent {
  * what the newest segment naming it says (its movie, or its deletion). The deletions are returned
  * too: merged into one delta they still shadow the same ids in the segments before.
  */
-export function newestOf(segments: readonly SegmentContent[]): { movies: Movie[]; deletes: string[] } {
+export function newestOf(segments: readonly SegmentEntry[]): { movies: Movie[]; deletes: string[] } {
   const newest = new Map<string, string | null>();
   for (let s = segments.length - 1; s >= 0; s--) {
-    const { data, deletes } = segments[s] as SegmentContent;
+    const { index, deletes } = segments[s] as SegmentEntry;
     for (const id of deletes) if (!newest.has(id)) newest.set(id, null);
-    for (let rank = 0; rank < data.size; rank++) {
-      const id = hex8(data.idHigh[rank] as number) + hex8(data.idLow[rank] as number);
-      if (!newest.has(id)) newest.set(id, stringAt(data.movies, rank));
+    for (let rank = 0; rank < index.size; rank++) {
+      const id = index.idOf(rank);
+      if (!newest.has(id)) newest.set(id, index.movieJson(rank));
     }
   }
   const movies: Movie[] = [];
@@ -31,8 +40,4 @@ export function newestOf(segments: readonly SegmentContent[]): { movies: Movie[]
   }
   deletes.sort();
   return { movies, deletes };
-}
-
-function hex8(n: number): string {
-  return n.toString(16).padStart(8, '0');
 }
