@@ -142,6 +142,10 @@ export class Supervisor {
   }
 
   private retire(worker: Worker, drainSeconds: number): Promise<void> {
+    // A worker already told to stop (a rolling restart's, when SIGTERM arrives) may have left the
+    // cluster's channel but not exited yet: sending to it would raise ERR_IPC_CHANNEL_CLOSED as an
+    // unhandled 'error' and take the primary down with exit code 1. Such a worker is only waited for.
+    const told = this.retiring.has(worker) || !worker.isConnected();
     this.retiring.add(worker);
     return new Promise<void>((resolve) => {
       if (worker.isDead()) return resolve();
@@ -150,6 +154,7 @@ export class Supervisor {
         clearTimeout(timer);
         resolve();
       });
+      if (told) return;
       const message: StopMessage = { type: 'cinedex:stop', drainSeconds };
       worker.send(message);
     });

@@ -185,7 +185,8 @@ describe('cluster', () => {
       assert.equal(result.refused, 0);
       assert.ok(result.ok > 100, `load ran through the restarts (${result.ok} requests)`);
     } finally {
-      assert.equal(await serve.stop(), 0);
+      const code = await serve.stop();
+      assert.equal(code, 0, `cinedex serve exited with ${code}:\n${serve.output().slice(-4000)}`);
     }
   });
 });
