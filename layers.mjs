@@ -20,7 +20,7 @@ export const LAYERS = [
       catalogue: [],
       cache: [],
       merge: ['catalogue'],
-      engine: ['cache', 'catalogue'],
+      engine: ['cache', 'catalogue', 'errors'],
       query: ['catalogue', 'engine', 'errors'],
     },
   },

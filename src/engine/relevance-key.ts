@@ -1,3 +1,4 @@
+import { KeyLayoutError } from '../errors/errors.js';
 import { MAX_Q_WORDS, MAX_TYPOS_PER_WORD } from './limits.js';
 
 /**
@@ -36,15 +37,6 @@ const CAST_ONLY = APART * 2 ** APART_BITS;
 const TYPOS = CAST_ONLY * 2 ** CAST_ONLY_BITS;
 /** Above typos, so a key without missing words (every key before partial matches) keeps its value and old cursors their meaning. */
 const MISSING = TYPOS * 2 ** TYPOS_BITS;
-
-/** The layout cannot hold keys within these limits. */
-export class KeyLayoutError extends Error {
-  readonly code = 'KEY_LAYOUT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'KeyLayoutError';
-  }
-}
 
 /**
  * Checks that every field holds its largest value under the given limits, so that no field spills

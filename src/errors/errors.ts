@@ -39,6 +39,13 @@ export class QueryError extends CodedError {
   }
 }
 
+// engine
+
+/** The relevance key's bit layout cannot hold keys within the search limits (engine/limits.ts): a build-time check. */
+export class KeyLayoutError extends CodedError {
+  readonly code = 'KEY_LAYOUT';
+}
+
 // store
 
 /** An object store failed (unreachable, denied, a write that did not land); callers tell the two below apart. */

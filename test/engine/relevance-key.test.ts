@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MAX_Q_WORDS, MAX_TYPOS_PER_WORD } from '../../src/engine/limits.js';
-import { checkKeyLayout, KeyLayoutError, packKey, unpackKey, type RelevanceKey } from '../../src/engine/relevance-key.js';
+import { checkKeyLayout, packKey, unpackKey, type RelevanceKey } from '../../src/engine/relevance-key.js';
+import { KeyLayoutError } from '../../src/errors/errors.js';
 
 /** Any key a `q` within the engine's limits can have: title word counts are unbounded (a title may be long). */
 const fields: fc.Arbitrary<RelevanceKey> = fc.record({
