@@ -50,7 +50,11 @@ const CANDIDATES: readonly Candidate[] = [
 ];
 
 /** The answers the issue quoted, reported one by one beside the mix. */
-const TYPICAL = ['/v1/movies?genre=Drama&limit=20', '/v1/movies?q=star%20wars&facets=genre,decade&count=true', '/v1/movies?limit=100&year=1994'];
+const TYPICAL = [
+  '/v1/movies?genre=Drama&limit=20',
+  '/v1/movies?q=star%20wars&facets=genre,decade&count=true',
+  '/v1/movies?limit=100&year=1994',
+];
 
 const PASSES = 5;
 /** Floors tried for a few settings: most of the mix's answers are under 1 KiB. */
