@@ -32,8 +32,20 @@ interface Contender {
   readonly why: string;
   readonly server: Control;
   /** The request targets for each round's run (a fresh slice per round for the never-seen mix). */
-  readonly targets: (round: number, part: 'warm' | 'throughput' | 'latency') => readonly string[];
+  readonly targets: (round: number, part: Part) => readonly string[];
+  /** What its clients send as `Accept-Encoding`; none (identity answers) when absent. */
+  readonly acceptEncoding?: string;
 }
+
+type Part = 'warm' | 'throughput' | 'latency';
+const PARTS: readonly Part[] = ['warm', 'throughput', 'latency'];
+
+/** The representations compared, each asked for alone: a client that accepts only gzip, or br. */
+const ENCODINGS = [
+  { name: 'identity', acceptEncoding: undefined },
+  { name: 'gzip', acceptEncoding: 'gzip' },
+  { name: 'br', acceptEncoding: 'br' },
+] as const;
 
 /** What the raw server writes: a 20-movie page, as large as a typical answer. */
 const RAW_PATH = '/v1/movies?limit=20';
@@ -49,12 +61,20 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
   const raw = await startRaw(rawBody as Buffer);
   const replay = await startReplay(answers);
   const unseen = neverSeen(paths);
-  // Each round's runs for the never-seen mix take their own stretch of it, so no query repeats.
-  const stretch = Math.floor(unseen.length / (rounds * 3));
-  const unseenStretch = (round: number, part: 'warm' | 'throughput' | 'latency'): readonly string[] => {
-    const at = (round * 3 + ['warm', 'throughput', 'latency'].indexOf(part)) * stretch;
-    return unseen.slice(at, at + stretch);
-  };
+  // Each run on the never-seen mix (per encoding, round and part) takes its own stretch of it, so no query repeats.
+  const stretch = Math.floor(unseen.length / (ENCODINGS.length * rounds * PARTS.length));
+  const unseenStretch =
+    (encoding: number) =>
+    (round: number, part: Part): readonly string[] => {
+      const at = ((encoding * rounds + round) * PARTS.length + PARTS.indexOf(part)) * stretch;
+      return unseen.slice(at, at + stretch);
+    };
+  // Bytes per answer of the mix as cycled, per encoding: each distinct answer recorded once, weighted by how often the mix asks it.
+  const bytesPerAnswer = new Map<string, number>();
+  for (const { name, acceptEncoding } of ENCODINGS) {
+    const sizes = new Map((await record(repeated.base, paths, acceptEncoding)).map(([target, , , body]) => [target, body.length]));
+    bytesPerAnswer.set(name, paths.reduce((n, path) => n + (sizes.get(path) ?? NaN), 0) / paths.length);
+  }
   const contenders: Contender[] = [
     {
       name: 'raw node:http',
@@ -84,8 +104,24 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
       name: 'cinedex, never-seen mix',
       why: 'as deployed, every query new: parsed, searched, signed, serialised and stored',
       server: fresh,
-      targets: (round, part) => unseenStretch(round, part),
+      targets: unseenStretch(0),
     },
+    ...ENCODINGS.slice(1).flatMap(({ name, acceptEncoding }, i): Contender[] => [
+      {
+        name: `cinedex, repeated mix, ${name}`,
+        why: `the repeated mix asking for ${name} only: the cached answer's ${name} representation, compressed once`,
+        server: repeated,
+        targets: () => paths,
+        acceptEncoding,
+      },
+      {
+        name: `cinedex, never-seen mix, ${name}`,
+        why: `the never-seen mix asking for ${name} only: each answer compressed on its request`,
+        server: fresh,
+        targets: unseenStretch(i + 1),
+        acceptEncoding,
+      },
+    ]),
   ];
   // Another build beside this one (BENCH_BEFORE_CLI=<its dist/src/cli/main.js>): before and after, measured in the same rounds.
   const beforeCli = BEFORE_CLI.read();
@@ -97,7 +133,7 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
         name: 'before: cinedex, never-seen mix',
         why: `${beforeCli}, same mix`,
         server: before[1],
-        targets: (round, part) => unseenStretch(round, part),
+        targets: unseenStretch(0),
       },
     );
   }
@@ -105,7 +141,7 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
   try {
     // Every query of the repeated mix answered once before anything is measured: on a busy machine the
     // timed warm-up may not reach the end of the mix, and first answers would count as repeated ones.
-    for (const c of contenders) if (c.targets(0, 'warm') === paths) await sendEach(c.server.base, paths, 16);
+    for (const c of contenders) if (c.targets(0, 'warm') === paths) await sendEach(c.server.base, paths, 16, c.acceptEncoding);
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < contenders.length; i++) {
         // The order rotates per round: on a small shared machine the position in a round matters.
@@ -138,6 +174,27 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
       c.why,
     ];
   });
+  const cpuOf = (name: string): number => median((runs.get(name) ?? []).map((r) => r.cpuUs));
+  const identity = {
+    bytes: bytesPerAnswer.get('identity') ?? NaN,
+    repeated: cpuOf('cinedex, repeated mix'),
+    unseen: cpuOf('cinedex, never-seen mix'),
+  };
+  const encodingRows = ENCODINGS.map(({ name }) => {
+    const suffix = name === 'identity' ? '' : `, ${name}`;
+    const bytes = bytesPerAnswer.get(name) ?? NaN;
+    const repeatedCpu = cpuOf(`cinedex, repeated mix${suffix}`);
+    const unseenCpu = cpuOf(`cinedex, never-seen mix${suffix}`);
+    return [
+      name,
+      fmt(bytes, 0),
+      `${fmt((100 * bytes) / identity.bytes, 1)} %`,
+      fmt(repeatedCpu, 1),
+      `${fmt(repeatedCpu / identity.repeated, 2)}×`,
+      fmt(unseenCpu, 1),
+      `${fmt(unseenCpu / identity.unseen, 2)}×`,
+    ];
+  });
   return (
     `## HTTP (one server process pinned to one core, load from the other; median of ${rounds} rounds of ${seconds} s)\n\n` +
     table(
@@ -158,18 +215,35 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
     "\n\nCPU µs per request is the server process's own CPU time (all its threads, from /proc) over the requests it answered at 16 " +
     'connections: steadier than requests per second on a shared machine. Load is a closed loop of lean keep-alive clients ' +
     '(bench/lib/load.ts) pinned to the other core; latency is measured client-side at 4 connections. The never-seen mix is the real ' +
-    'mix with each query made unique (letters of its values percent-encoded), so the response cache never answers it.\n'
+    'mix with each query made unique (letters of its values percent-encoded), so the response cache never answers it.\n\n' +
+    '### Compressed answers (the same rounds)\n\n' +
+    table(
+      [
+        'Accept-Encoding',
+        'bytes / answer',
+        '× identity bytes',
+        'repeated mix: CPU µs / request',
+        '× identity',
+        'never-seen mix: CPU µs / request',
+        '× identity',
+      ],
+      encodingRows,
+    ) +
+    '\n\nBytes are the bodies of the mix as cycled (each distinct answer recorded once in that representation, weighted by how often ' +
+    'the mix asks it); answers under the compression floor count as sent, uncompressed. CPU is from the rows above: each ' +
+    "encoding's clients ask for it alone. The repeated mix's compressed representations were made during the warm-up and come " +
+    'from the response cache; the never-seen mix pays one compression per answer over the floor.\n'
   );
 }
 
 async function measure(c: Contender, round: number, seconds: number): Promise<Measured> {
   const pid = c.server.pid;
   // Warm-up, so every server is measured JIT-compiled.
-  await closedLoop(c.server.base, c.targets(round, 'warm'), 4, 2);
+  await closedLoop(c.server.base, c.targets(round, 'warm'), 4, 2, c.acceptEncoding);
   const before = mark([pid], []);
-  const tp = await closedLoop(c.server.base, c.targets(round, 'throughput'), 16, seconds);
+  const tp = await closedLoop(c.server.base, c.targets(round, 'throughput'), 16, seconds, c.acceptEncoding);
   const after = mark([pid], []);
-  const lat = await closedLoop(c.server.base, c.targets(round, 'latency'), 4, seconds);
+  const lat = await closedLoop(c.server.base, c.targets(round, 'latency'), 4, seconds, c.acceptEncoding);
   return {
     cpuUs: serverUse(before, after, tp.requests).cpuUs,
     requestsPerSecond: tp.requestsPerSecond,
