@@ -1,10 +1,11 @@
 /**
  * Which brotli quality and gzip level to compress answers with, and from what size (`node
- * dist/bench/http/compression-levels.js` after `npm run build`; its table is in docs/performance.md): the realistic mix's answers, recorded once from a running cinedex, compressed
- * at each candidate setting in this process. Bytes are exact; CPU is this process's own (process.cpuUsage,
- * user + system) per answer compressed, the median of a few passes that interleave the settings, so other
- * load on the machine stretches every setting alike. A never-seen query pays one compression on its
- * request; a repeated one pays none (the response cache keeps each representation).
+ * dist/bench/http/compression-levels.js` after `npm run build`; its table is in docs/performance.md):
+ * the realistic mix's answers, recorded once from a running cinedex, compressed at each candidate setting
+ * in this process. Bytes are exact; CPU is this process's own (process.cpuUsage, user + system) per answer
+ * compressed, the median of a few passes that interleave the settings, so other load on the machine
+ * stretches every setting alike. A never-seen query pays one compression on its request; a repeated one
+ * pays none (the response cache keeps each representation).
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { COMPRESSION_FLOOR_BYTES } from '../../src/http/compression.js';
