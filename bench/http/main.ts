@@ -16,6 +16,7 @@ import { startCinedex, startRaw, type Control } from '../lib/servers.js';
 import { median } from '../lib/stats.js';
 import { benchPaths } from '../lib/workload.js';
 import { BEFORE_CLI, ROUNDS, SECONDS } from '../settings.js';
+import { bytesByEncoding, cpuByEncoding, ENCODINGS, type EncodingName } from './encodings.js';
 import { neverSeen } from './never-seen.js';
 import { record, startReplay } from './replay.js';
 
@@ -32,8 +33,13 @@ interface Contender {
   readonly why: string;
   readonly server: Control;
   /** The request targets for each round's run (a fresh slice per round for the never-seen mix). */
-  readonly targets: (round: number, part: 'warm' | 'throughput' | 'latency') => readonly string[];
+  readonly targets: (round: number, part: Part) => readonly string[];
 }
+
+type Part = 'warm' | 'throughput' | 'latency';
+/** Alternating slices of the encodings' comparison, per round of the contenders. */
+const SLICES_PER_ROUND = 5;
+const PARTS: readonly Part[] = ['warm', 'throughput', 'latency'];
 
 /** What the raw server writes: a 20-movie page, as large as a typical answer. */
 const RAW_PATH = '/v1/movies?limit=20';
@@ -49,12 +55,21 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
   const raw = await startRaw(rawBody as Buffer);
   const replay = await startReplay(answers);
   const unseen = neverSeen(paths);
-  // Each round's runs for the never-seen mix take their own stretch of it, so no query repeats.
-  const stretch = Math.floor(unseen.length / (rounds * 3));
-  const unseenStretch = (round: number, part: 'warm' | 'throughput' | 'latency'): readonly string[] => {
-    const at = (round * 3 + ['warm', 'throughput', 'latency'].indexOf(part)) * stretch;
+  // Each run on the never-seen mix takes its own stretch of it, so no query repeats: the first half for the
+  // contenders' rounds, the second for the encodings' slices.
+  const half = Math.floor(unseen.length / 2);
+  const stretch = Math.floor(half / (rounds * PARTS.length));
+  const unseenStretch = (round: number, part: Part): readonly string[] => {
+    const at = (round * PARTS.length + PARTS.indexOf(part)) * stretch;
     return unseen.slice(at, at + stretch);
   };
+  const slices = rounds * SLICES_PER_ROUND;
+  const slice = Math.floor(half / (ENCODINGS.length * (slices + 1)));
+  const unseenSlice = (encoding: number, n: number): readonly string[] => {
+    const at = half + (n * ENCODINGS.length + encoding) * slice;
+    return unseen.slice(at, at + slice);
+  };
+  const bytes = await bytesByEncoding(repeated.base, paths);
   const contenders: Contender[] = [
     {
       name: 'raw node:http',
@@ -84,7 +99,7 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
       name: 'cinedex, never-seen mix',
       why: 'as deployed, every query new: parsed, searched, signed, serialised and stored',
       server: fresh,
-      targets: (round, part) => unseenStretch(round, part),
+      targets: unseenStretch,
     },
   ];
   // Another build beside this one (BENCH_BEFORE_CLI=<its dist/src/cli/main.js>): before and after, measured in the same rounds.
@@ -97,15 +112,18 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
         name: 'before: cinedex, never-seen mix',
         why: `${beforeCli}, same mix`,
         server: before[1],
-        targets: (round, part) => unseenStretch(round, part),
+        targets: unseenStretch,
       },
     );
   }
   const runs = new Map<string, Measured[]>(contenders.map((c) => [c.name, []]));
+  const encodingCpu: Record<'repeated' | 'unseen', Map<EncodingName, number>> = { repeated: new Map(), unseen: new Map() };
   try {
     // Every query of the repeated mix answered once before anything is measured: on a busy machine the
     // timed warm-up may not reach the end of the mix, and first answers would count as repeated ones.
     for (const c of contenders) if (c.targets(0, 'warm') === paths) await sendEach(c.server.base, paths, 16);
+    // The repeated mix's compressed representations too: made once, before anything is measured.
+    for (const { acceptEncoding } of ENCODINGS) await sendEach(repeated.base, paths, 16, acceptEncoding);
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < contenders.length; i++) {
         // The order rotates per round: on a small shared machine the position in a round matters.
@@ -114,6 +132,10 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
         runs.get(c.name)?.push(await measure(c, round, seconds));
       }
     }
+    console.log('  identity, gzip and br in alternating slices: repeated mix');
+    encodingCpu.repeated = await cpuByEncoding(repeated, () => paths, slices);
+    console.log('  identity, gzip and br in alternating slices: never-seen mix');
+    encodingCpu.unseen = await cpuByEncoding(fresh, unseenSlice, slices);
   } finally {
     await Promise.all([repeated, fresh, quiet, raw, replay, ...before].map((s) => s.stop()));
   }
@@ -138,6 +160,18 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
       c.why,
     ];
   });
+  const encodingRows = ENCODINGS.map(({ name }) => {
+    const ratio = (of: Map<EncodingName, number>): string => `${fmt((of.get(name) ?? NaN) / (of.get('identity') ?? NaN), 2)}×`;
+    return [
+      name,
+      fmt(bytes.get(name) ?? NaN, 0),
+      `${fmt((100 * (bytes.get(name) ?? NaN)) / (bytes.get('identity') ?? NaN), 1)} %`,
+      fmt(encodingCpu.repeated.get(name) ?? NaN, 1),
+      ratio(encodingCpu.repeated),
+      fmt(encodingCpu.unseen.get(name) ?? NaN, 1),
+      ratio(encodingCpu.unseen),
+    ];
+  });
   return (
     `## HTTP (one server process pinned to one core, load from the other; median of ${rounds} rounds of ${seconds} s)\n\n` +
     table(
@@ -158,7 +192,25 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
     "\n\nCPU µs per request is the server process's own CPU time (all its threads, from /proc) over the requests it answered at 16 " +
     'connections: steadier than requests per second on a shared machine. Load is a closed loop of lean keep-alive clients ' +
     '(bench/lib/load.ts) pinned to the other core; latency is measured client-side at 4 connections. The never-seen mix is the real ' +
-    'mix with each query made unique (letters of its values percent-encoded), so the response cache never answers it.\n'
+    'mix with each query made unique (letters of its values percent-encoded), so the response cache never answers it.\n\n' +
+    `### Compressed answers (the same servers, the encodings in alternating ${SLICES_PER_ROUND * rounds} slices of 1 s, medians)\n\n` +
+    table(
+      [
+        'Accept-Encoding',
+        'bytes / answer',
+        '× identity bytes',
+        'repeated mix: CPU µs / request',
+        '× identity',
+        'never-seen mix: CPU µs / request',
+        '× identity',
+      ],
+      encodingRows,
+    ) +
+    '\n\nBytes are the bodies of the mix as cycled (each distinct answer recorded once in that representation, weighted by how often ' +
+    "the mix asks it); answers under the compression floor count as sent, uncompressed. CPU is the server's per request while " +
+    "each encoding's clients (16 connections, asking for it alone) had it, in slices that alternate between the encodings " +
+    "(bench/http/encodings.ts). The repeated mix's compressed representations were made before any slice and come from the " +
+    'response cache; the never-seen mix pays one compression per answer over the floor.\n'
   );
 }
 

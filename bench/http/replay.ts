@@ -12,13 +12,16 @@ import { startControl, type Control } from '../lib/servers.js';
 /** One recorded answer: request target, status, flat headers in wire order (node adds date and connection), body. */
 export type RecordedAnswer = readonly [string, number, readonly string[], Buffer];
 
-/** Each target's answer as cinedex wrote it: status, headers in wire order (node's own date and connection headers left out), body. */
-export async function record(base: string, targets: readonly string[]): Promise<RecordedAnswer[]> {
+/**
+ * Each target's answer as cinedex wrote it: status, headers in wire order (node's own date and connection headers left
+ * out), body, as sent (compressed when `acceptEncoding` asks for it).
+ */
+export async function record(base: string, targets: readonly string[], acceptEncoding?: string): Promise<RecordedAnswer[]> {
   const out: RecordedAnswer[] = [];
   for (const target of new Set(targets)) {
     out.push(
       await new Promise<RecordedAnswer>((resolve, reject) => {
-        request(`${base}${target}`, (res) => {
+        request(`${base}${target}`, { headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding } }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => {

@@ -12,8 +12,11 @@ export interface Transport {
   close(): void;
 }
 
-/** node:http's client over a keep-alive Agent: the reference, but it costs ~50 µs of CPU per request (see docs/capacity.md). */
-export function httpTransport(base: string, maxSockets: number): Transport {
+/**
+ * node:http's client over a keep-alive Agent: the reference, but it costs ~50 µs of CPU per request (see docs/capacity.md).
+ * Both clients send `Accept-Encoding` only when given one (the answers are then compressed, and read as they come, undecoded).
+ */
+export function httpTransport(base: string, maxSockets: number, acceptEncoding?: string): Transport {
   const url = new URL(base);
   const agent = new Agent({ keepAlive: true, maxSockets });
   return {
@@ -24,7 +27,8 @@ export function httpTransport(base: string, maxSockets: number): Transport {
         settled = true;
         done(status);
       };
-      const req = request({ host: url.hostname, port: Number(url.port), path, method: 'GET', agent }, (res) => {
+      const headers = acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding };
+      const req = request({ host: url.hostname, port: Number(url.port), path, method: 'GET', agent, headers }, (res) => {
         const status = res.statusCode;
         res.on('end', () => settle(status));
         res.on('error', () => settle(undefined));
@@ -47,8 +51,9 @@ const CONTENT_LENGTH = /\r\ncontent-length:[ \t]*([0-9]+)/i;
  * answers in ~20 µs), so on one core it could not offer the rates the servers sustain.
  * An answer it cannot frame (chunked, or without a length) is an error, and closes its connection.
  */
-export function netTransport(base: string, maxSockets: number): Transport {
+export function netTransport(base: string, maxSockets: number, acceptEncoding?: string): Transport {
   const url = new URL(base);
+  const extraHeaders = acceptEncoding === undefined ? '' : `Accept-Encoding: ${acceptEncoding}\r\n`;
   const host = url.hostname;
   const port = Number(url.port);
   const requests = new Map<string, Buffer>();
@@ -129,7 +134,8 @@ export function netTransport(base: string, maxSockets: number): Transport {
   return {
     send(path, done) {
       let bytes = requests.get(path);
-      if (bytes === undefined) requests.set(path, (bytes = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`, 'latin1')));
+      if (bytes === undefined)
+        requests.set(path, (bytes = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\n${extraHeaders}\r\n`, 'latin1')));
       // The most recently used connection first, as node's Agent does ('lifo'): fewer connections stay busy.
       const conn = idle.pop() ?? (all.size < maxSockets ? new Conn() : undefined);
       if (conn === undefined) return done(undefined);
@@ -146,6 +152,6 @@ export function netTransport(base: string, maxSockets: number): Transport {
 export const TRANSPORT_KINDS = ['net', 'http'] as const;
 export type TransportKind = (typeof TRANSPORT_KINDS)[number];
 
-export function createTransport(kind: TransportKind, base: string, maxSockets: number): Transport {
-  return kind === 'http' ? httpTransport(base, maxSockets) : netTransport(base, maxSockets);
+export function createTransport(kind: TransportKind, base: string, maxSockets: number, acceptEncoding?: string): Transport {
+  return kind === 'http' ? httpTransport(base, maxSockets, acceptEncoding) : netTransport(base, maxSockets, acceptEncoding);
 }

@@ -26,9 +26,15 @@ export interface SteadyLoad {
   stop(): Promise<void>;
 }
 
-/** Starts the load; it runs until stopped. */
-export function steadyLoad(base: string, paths: readonly string[], connections: number, sink: AnswerSink): SteadyLoad {
-  const transport = netTransport(base, connections);
+/** Starts the load; it runs until stopped. `acceptEncoding`, when given, goes on every request. */
+export function steadyLoad(
+  base: string,
+  paths: readonly string[],
+  connections: number,
+  sink: AnswerSink,
+  acceptEncoding?: string,
+): SteadyLoad {
+  const transport = netTransport(base, connections, acceptEncoding);
   let current = sink;
   let stopping = false;
   let next = 0;
@@ -75,18 +81,30 @@ export interface LoadResult {
 }
 
 /** The load for `seconds`, then until the answers in flight are in; latency percentiles over every answer. */
-export async function closedLoop(base: string, paths: readonly string[], connections: number, seconds: number): Promise<LoadResult> {
+export async function closedLoop(
+  base: string,
+  paths: readonly string[],
+  connections: number,
+  seconds: number,
+  acceptEncoding?: string,
+): Promise<LoadResult> {
   const samples: number[] = [];
   let non2xx = 0;
   let errors = 0;
   const started = performance.now();
-  const load = steadyLoad(base, paths, connections, (_sentAt, latencyMs, status) => {
-    if (status === undefined) errors++;
-    else {
-      samples.push(latencyMs * 1000);
-      if (status < 200 || status >= 300) non2xx++;
-    }
-  });
+  const load = steadyLoad(
+    base,
+    paths,
+    connections,
+    (_sentAt, latencyMs, status) => {
+      if (status === undefined) errors++;
+      else {
+        samples.push(latencyMs * 1000);
+        if (status < 200 || status >= 300) non2xx++;
+      }
+    },
+    acceptEncoding,
+  );
   await sleep(seconds * 1000);
   await load.stop();
   const elapsed = (performance.now() - started) / 1000;
@@ -105,13 +123,19 @@ export async function closedLoop(base: string, paths: readonly string[], connect
  * Sends every path of the list once over `connections`, then stops: a response cache warmed with the
  * whole mix, whatever the machine's speed (a timed warm-up on a busy machine may not reach its end).
  */
-export async function sendEach(base: string, paths: readonly string[], connections: number): Promise<void> {
+export async function sendEach(base: string, paths: readonly string[], connections: number, acceptEncoding?: string): Promise<void> {
   let answered = 0;
   let allIn: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (allIn = resolve));
-  const load = steadyLoad(base, paths, connections, () => {
-    if (++answered >= paths.length) allIn();
-  });
+  const load = steadyLoad(
+    base,
+    paths,
+    connections,
+    () => {
+      if (++answered >= paths.length) allIn();
+    },
+    acceptEncoding,
+  );
   await done;
   await load.stop();
 }

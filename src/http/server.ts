@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { clientErrorHandler } from '../node-http/client-error.js';
+import { contentEtag } from '../node-http/etag.js';
 import { corsApplies, CorsPolicy, type AllowedOrigins } from '../node-http/cors.js';
 import { PROBLEM_TYPES, problem } from '../node-http/problem.js';
 import { RequestIds } from '../node-http/request-id.js';
@@ -11,9 +12,9 @@ import { createNodeServer, MAX_HEADER_BYTES } from '../node-http/server-factory.
 import { CursorCodec } from '../query/cursor.js';
 import type { CatalogueReader } from '../snapshot/catalogue-reader.js';
 import { accessControl, type AccessOptions } from './access.js';
-import { internalError, sendProblem } from './answer.js';
+import { internalError, JSON_CONTENT_TYPE, sendProblem } from './answer.js';
 import type { RouteContext } from './context.js';
-import { compressAnswers } from './compress-hook.js';
+import { representAnswers } from './representation-hook.js';
 import { createFastLane } from './fast-lane.js';
 import { HttpMetrics } from './metrics.js';
 import { MoviesAnswers } from './movies-answer.js';
@@ -172,7 +173,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   if (options.access) accessControl(options.access)(app);
-  compressAnswers(app);
+  representAnswers(app);
 
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
@@ -208,7 +209,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   genresRoute(app, ctx);
   facetValuesRoute(app, ctx);
   operationsRoutes(app, ctx);
-  app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()));
+  // The document is fixed once the routes are: made and tagged on the first request, revalidated by its content ETag.
+  let openapi: { readonly body: string; readonly etag: string } | undefined;
+  app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => {
+    if (openapi === undefined) {
+      const body = JSON.stringify(app.swagger());
+      openapi = { body, etag: contentEtag(body) };
+    }
+    reply.header('cache-control', 'no-cache').header('etag', openapi.etag).header('content-type', JSON_CONTENT_TYPE).send(openapi.body);
+  });
   for (const plugin of options.plugins ?? []) await plugin(app);
   return app;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Encoding } from './accept-encoding.js';
 
 /** FNV-1a, 32 bits: cheap enough for every request; ETags need to differ, not to resist attack. */
@@ -13,6 +14,11 @@ export function fnv1a(text: string): number {
 /** Strong ETag for one answer of one data version: the same URL on the same version gives the same bytes. */
 export function etagFor(version: string, request: string): string {
   return `"${version}.${fnv1a(request).toString(36)}"`;
+}
+
+/** Strong ETag of a fixed body (the page's files, the OpenAPI document): its SHA-256, 162 bits of it in base64url. */
+export function contentEtag(body: Buffer | string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 }
 
 /**

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { StaticFilesError } from '../errors/errors.js';
-import { matchesIfNoneMatch } from '../node-http/etag.js';
+import { contentEtag } from '../node-http/etag.js';
 
 /**
  * Scripts, styles and requests only from this origin, nothing inline. Thumbnails are the exception:
@@ -43,19 +42,19 @@ export function defaultStaticDir(): string {
 export function webRoutes(directory = defaultStaticDir()): (app: FastifyInstance) => void {
   const files = [{ path: '/', file: PAGE, type: 'text/html; charset=utf-8' }, ...servedFiles(directory)].map(({ path, file, type }) => {
     const body = read(directory, file);
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    return { path, type, body, etag };
+    return { path, type, body, etag: contentEtag(body) };
   });
   return (app) => {
     for (const { path, type, body, etag } of files) {
-      app.get(path, { schema: { hide: true } }, (request, reply) => {
+      // The 304 for If-None-Match is the API's (http/representation-hook.ts), which knows the representation.
+      app.get(path, { schema: { hide: true } }, (_request, reply) => {
         reply
           .header('etag', etag)
           .header('cache-control', 'no-cache')
           .header('content-security-policy', CONTENT_SECURITY_POLICY)
-          .header('referrer-policy', 'no-referrer');
-        if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) reply.code(304).send();
-        else reply.header('content-type', type).send(body);
+          .header('referrer-policy', 'no-referrer')
+          .header('content-type', type)
+          .send(body);
       });
     }
   };

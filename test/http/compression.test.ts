@@ -1,28 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { startApi } from '../support/api-server.js';
+import { exchange } from '../support/raw-http.js';
 
 const KEY = 'k-0123456789abcdef';
-
-/** One exchange with node:http, which sends only the headers given and never decodes: the bytes as sent. */
-function exchange(
-  port: number,
-  path: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
 
 function decode(encoding: string | string[] | undefined, body: Buffer): Buffer {
   if (encoding === 'br') return brotliDecompressSync(body);

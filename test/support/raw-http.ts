@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { connect } from 'node:net';
 
 /** Sends bytes exactly as given (no client-side validation) and returns the raw response text, read until the server closes. */
@@ -21,4 +22,21 @@ export async function rawRequest(port: number, request: string): Promise<{ statu
   const split = data.indexOf('\r\n\r\n');
   const head = data.slice(0, split);
   return { status: Number(head.split(' ')[1]), headers: head.toLowerCase(), body: data.slice(split + 4) };
+}
+
+/** One exchange with node:http, which sends only the headers given and never decodes: the bytes as sent. */
+export function exchange(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
 }

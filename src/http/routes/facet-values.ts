@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { searchFacetValues } from '../../engine/facet-search.js';
 import { QueryError } from '../../errors/errors.js';
-import { etagFor, matchesIfNoneMatch } from '../../node-http/etag.js';
+import { etagFor } from '../../node-http/etag.js';
 import { PROBLEM_TYPES, problem } from '../../node-http/problem.js';
 import { parseFacetSearch } from '../../query/parse-facet-search.js';
-import { jsonAnswer, NOT_READY, notModifiedAnswer, problemAnswer, sendAnswer } from '../answer.js';
+import { jsonAnswer, NOT_READY, problemAnswer, sendAnswer } from '../answer.js';
 import type { RouteContext } from '../context.js';
 import { facetSearchSchema } from '../schemas.js';
 
@@ -29,7 +29,6 @@ export function facetValuesRoute(app: FastifyInstance, ctx: RouteContext): void 
       return sendAnswer(reply, problemAnswer(p));
     }
     const etag = etagFor(index.version, `facets/${request.params.facet}?${search}`);
-    if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return sendAnswer(reply, notModifiedAnswer(etag, ctx.cacheControl));
     sendAnswer(reply, jsonAnswer(JSON.stringify({ items: searchFacetValues(index, parsed) }), etag, ctx.cacheControl));
   });
 }

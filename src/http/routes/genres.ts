@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CatalogueIndex } from '../../engine/catalogue-index.js';
-import { etagFor, matchesIfNoneMatch } from '../../node-http/etag.js';
-import { jsonAnswer, NOT_READY, notModifiedAnswer, sendAnswer } from '../answer.js';
+import { etagFor } from '../../node-http/etag.js';
+import { jsonAnswer, NOT_READY, sendAnswer } from '../answer.js';
 import type { RouteContext } from '../context.js';
 import { genresSchema } from '../schemas.js';
 
@@ -9,11 +9,10 @@ import { genresSchema } from '../schemas.js';
 const bodies = new WeakMap<CatalogueIndex, string>();
 
 export function genresRoute(app: FastifyInstance, ctx: RouteContext): void {
-  app.get('/v1/genres', { schema: genresSchema }, (request, reply) => {
+  app.get('/v1/genres', { schema: genresSchema }, (_request, reply) => {
     const index = ctx.reader.dataset?.index;
     if (!index) return sendAnswer(reply, NOT_READY);
     const etag = etagFor(index.version, 'genres');
-    if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return sendAnswer(reply, notModifiedAnswer(etag, ctx.cacheControl));
     let body = bodies.get(index);
     if (body === undefined) {
       body = JSON.stringify({ items: index.genreCounts });

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { MOVIE_ID_PATTERN } from '../../catalogue/id.js';
-import { etagFor, matchesIfNoneMatch } from '../../node-http/etag.js';
+import { etagFor } from '../../node-http/etag.js';
 import { PROBLEM_TYPES, problem } from '../../node-http/problem.js';
-import { jsonAnswer, NOT_READY, notModifiedAnswer, sendAnswer, sendProblem } from '../answer.js';
+import { jsonAnswer, NOT_READY, sendAnswer, sendProblem } from '../answer.js';
 import type { HistoryEntry } from '../../snapshot/catalogue-reader.js';
 import type { RouteContext } from '../context.js';
 import { historySchema, movieByIdSchema } from '../schemas.js';
@@ -24,7 +24,6 @@ export function movieByIdRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const rank = MOVIE_ID_PATTERN.test(id) ? index.rankOf(id) : undefined;
     if (rank === undefined) return sendProblem(reply, unknownMovie(id));
     const etag = etagFor(index.version, id);
-    if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return sendAnswer(reply, notModifiedAnswer(etag, ctx.cacheControl));
     const bytes = index.movieBytes(rank);
     sendAnswer(reply, jsonAnswer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), etag, ctx.cacheControl));
   });
@@ -46,7 +45,6 @@ export function movieByIdRoutes(app: FastifyInstance, ctx: RouteContext): void {
     // A deleted movie has no current record but still has a history worth showing.
     if (history.length === 0 && dataset.index.rankOf(id) === undefined) return sendProblem(reply, unknownMovie(id));
     const etag = etagFor(dataset.index.version, `history/${id}`);
-    if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return sendAnswer(reply, notModifiedAnswer(etag, ctx.cacheControl));
     sendAnswer(reply, jsonAnswer(JSON.stringify({ items: history }), etag, ctx.cacheControl));
   });
 }
