@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import { ObjectTooLargeError, SnapshotError } from '../errors/errors.js';
+import { ObjectTooLargeError, ObjectUnreadableError, SnapshotError } from '../errors/errors.js';
 import type { Retention } from '../snapshot/collect-garbage.js';
 import { nextLedger, pendingOf } from '../snapshot/inbox-ledger.js';
 import type { Manifest, SegmentRef } from '../snapshot/manifest.js';
@@ -98,7 +98,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
 
   const sequence = manifest.sequence + 1;
   // A store failure here aborts the run (nothing is published, the objects stay pending); only an
-  // object's own content can get it rejected.
+  // object's own content, or a store that will never hand it over, can get it rejected.
   const parsed = await inParallel(pending, async (object) => parseObject(await readInboxObject(inbox, object, options.maxObjectBytes)));
   const buckets = new BucketReader(repository, manifest);
   const entries = await touchedEntries(buckets, parsed);
@@ -229,6 +229,7 @@ async function readInboxObject(inbox: ObjectStore, object: StoredObject, maxByte
     return { object, provider, content: found.body };
   } catch (error) {
     if (error instanceof ObjectTooLargeError) return { object, provider, content: { rejected: tooLarge(error.size, maxBytes) } };
+    if (error instanceof ObjectUnreadableError) return { object, provider, content: { rejected: `the store will not hand it over: ${error.reason}` } };
     throw error;
   }
 }
