@@ -229,7 +229,8 @@ async function readInboxObject(inbox: ObjectStore, object: StoredObject, maxByte
     return { object, provider, content: found.body };
   } catch (error) {
     if (error instanceof ObjectTooLargeError) return { object, provider, content: { rejected: tooLarge(error.size, maxBytes) } };
-    if (error instanceof ObjectUnreadableError) return { object, provider, content: { rejected: `the store will not hand it over: ${error.reason}` } };
+    if (error instanceof ObjectUnreadableError)
+      return { object, provider, content: { rejected: `the store will not hand it over: ${error.reason}` } };
     throw error;
   }
 }

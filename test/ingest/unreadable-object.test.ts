@@ -48,7 +48,13 @@ for (const code of ['InvalidObjectState', 'AccessDenied']) {
     try {
       const s = await seededFolder(seed);
       const ingest = () =>
-        runIngestion({ repository: s.repository, inbox: inboxThroughProxy(prefix), maxObjectBytes: 1 << 20, log: silent, retention: TEST_RETENTION });
+        runIngestion({
+          repository: s.repository,
+          inbox: inboxThroughProxy(prefix),
+          maxObjectBytes: 1 << 20,
+          log: silent,
+          retention: TEST_RETENTION,
+        });
 
       const first = await ingest();
       assert.ok(first.published, 'the readable object is published beside the refused one');
@@ -77,7 +83,13 @@ test('an inbox object S3 fails to serve for a passing reason (InternalError) fai
   proxy.refuse({ path: `/${s3.bucket}/${prefix}acme/later.json`, status: 500, code: 'InternalError' });
   const s = await seededFolder(seed);
   const ingest = () =>
-    runIngestion({ repository: s.repository, inbox: inboxThroughProxy(prefix), maxObjectBytes: 1 << 20, log: silent, retention: TEST_RETENTION });
+    runIngestion({
+      repository: s.repository,
+      inbox: inboxThroughProxy(prefix),
+      maxObjectBytes: 1 << 20,
+      log: silent,
+      retention: TEST_RETENTION,
+    });
   try {
     const before = (await s.repository.current())!.pointer.version;
     await assert.rejects(ingest(), (error: unknown) => error instanceof StoreError && error.code === 'STORE_ERROR');
