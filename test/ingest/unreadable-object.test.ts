@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { StoreError } from '../../src/errors/errors.js';
 import { runIngestion } from '../../src/ingest/ingestion.js';
-import { S3Store } from '../../src/store/s3-store.js';
 import { seededFolder, silent, TEST_RETENTION } from '../support/catalogue-store.js';
 import { FaultProxy } from '../support/fault-proxy.js';
-import { S3_CREDENTIALS, startS3, type S3Server } from '../support/s3-server.js';
+import { startS3, type S3Server } from '../support/s3-server.js';
 import { seedIndex } from '../support/seed-index.js';
 
 const seed = seedIndex().movies.slice(0, 500);
@@ -24,16 +23,14 @@ after(async () => {
   await s3.close();
 });
 
-/** The inbox as a run reads it: S3 through the proxy, under its own prefix so each test starts empty. */
-function inboxThroughProxy(prefix: string): S3Store {
-  return new S3Store({
-    bucket: s3.bucket,
-    prefix,
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    credentials: S3_CREDENTIALS,
-    maxAttempts: 2,
-    requestTimeoutMs: 5000,
+/** One run over a seeded folder store, its inbox on S3 read through the proxy, under a prefix of its own so each test starts empty. */
+function ingestThroughProxy(s: Awaited<ReturnType<typeof seededFolder>>, prefix: string) {
+  return runIngestion({
+    repository: s.repository,
+    inbox: s3.store(prefix, { endpoint: `http://127.0.0.1:${port}` }),
+    maxObjectBytes: 1 << 20,
+    log: silent,
+    retention: TEST_RETENTION,
   });
 }
 
@@ -47,14 +44,7 @@ for (const code of ['InvalidObjectState', 'AccessDenied']) {
     proxy.refuse({ path: `/${s3.bucket}/${prefix}acme/archived.json`, status: 403, code });
     try {
       const s = await seededFolder(seed);
-      const ingest = () =>
-        runIngestion({
-          repository: s.repository,
-          inbox: inboxThroughProxy(prefix),
-          maxObjectBytes: 1 << 20,
-          log: silent,
-          retention: TEST_RETENTION,
-        });
+      const ingest = () => ingestThroughProxy(s, prefix);
 
       const first = await ingest();
       assert.ok(first.published, 'the readable object is published beside the refused one');
@@ -82,14 +72,7 @@ test('an inbox object S3 fails to serve for a passing reason (InternalError) fai
   await s3.store(prefix).put('acme/later.json', Buffer.from(JSON.stringify([{ title: 'Read Later', year: 2026, genres: ['Drama'] }])));
   proxy.refuse({ path: `/${s3.bucket}/${prefix}acme/later.json`, status: 500, code: 'InternalError' });
   const s = await seededFolder(seed);
-  const ingest = () =>
-    runIngestion({
-      repository: s.repository,
-      inbox: inboxThroughProxy(prefix),
-      maxObjectBytes: 1 << 20,
-      log: silent,
-      retention: TEST_RETENTION,
-    });
+  const ingest = () => ingestThroughProxy(s, prefix);
   try {
     const before = (await s.repository.current())!.pointer.version;
     await assert.rejects(ingest(), (error: unknown) => error instanceof StoreError && error.code === 'STORE_ERROR');
