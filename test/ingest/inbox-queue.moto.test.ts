@@ -187,7 +187,7 @@ test('a crash after publishing and before deleting loses nothing and applies not
   }
 });
 
-/** moto's inbox, except that reading poison/stuck.json fails as an S3 that keeps timing out does: worth retrying, until the queue gives up. */
+/** moto's inbox, except that reading poison/stuck.json fails as a timing-out S3 does: worth retrying, until the queue gives up. */
 class PoisonedInbox extends S3Store {
   override async get(key: string, options?: GetOptions) {
     if (key === 'poison/stuck.json')
