@@ -2,6 +2,7 @@
  * The figures of a phase, drawn from what the soak recorded: latency and throughput from the load's
  * samples, swaps and warm times from the status looks, memory from the RSS samples.
  */
+import { TICKS_PER_SECOND } from '../lib/proc.js';
 import { median } from '../lib/stats.js';
 import { splitByMoment, type Moment, type SwapMoment } from './moments.js';
 import type { StatusSample } from './observe.js';
@@ -32,6 +33,15 @@ export interface ProcessMemory {
    */
   readonly floorMiB: readonly number[];
   readonly floorSlopeMiBPerMin: number;
+  /** Each whole minute of the phase: the cores the process used and its lowest RSS, to see both stay flat over a long run. */
+  readonly perMinute: readonly ProcessMinute[];
+  /** Least-squares slope of the per-minute cores: a run whose cost grows with history shows here. */
+  readonly coresSlopePerMin: number;
+}
+
+export interface ProcessMinute {
+  readonly cores: number;
+  readonly floorMiB: number;
 }
 
 export interface PhaseFigures {
@@ -98,7 +108,29 @@ export function memoryOf(
     slopeMiBPerMin: slopePerMinute(inPhase.map((s) => ({ at: s.at, value: s.mib }))),
     floorMiB: floors.map((f) => f.value),
     floorSlopeMiBPerMin: slopePerMinute(floors.slice(1).filter((f) => Number.isFinite(f.value))),
+    ...minutesOf(inPhase, start, end),
   };
+}
+
+const MINUTE_MS = 60_000;
+
+/** A process's samples (its own, in the phase) by whole minute: CPU from the first to the last look in it, and the floor. */
+function minutesOf(samples: readonly ProcessSample[], start: number, end: number): Pick<ProcessMemory, 'perMinute' | 'coresSlopePerMin'> {
+  const perMinute = Array.from({ length: Math.floor((end - start) / MINUTE_MS) }, (_, i): ProcessMinute => {
+    const from = start + i * MINUTE_MS;
+    const inMinute = samples.filter((s) => s.at >= from && s.at <= from + MINUTE_MS);
+    const first = inMinute[0];
+    const last = inMinute[inMinute.length - 1];
+    const cores =
+      first !== undefined && last !== undefined && last.at > first.at
+        ? (last.ticks - first.ticks) / TICKS_PER_SECOND / ((last.at - first.at) / 1000)
+        : NaN;
+    return { cores, floorMiB: Math.min(...inMinute.map((s) => s.mib)) };
+  });
+  const coresSlopePerMin = slopePerMinute(
+    perMinute.map((m, i) => ({ at: start + (i + 0.5) * MINUTE_MS, value: m.cores })).filter((m) => Number.isFinite(m.value)),
+  );
+  return { perMinute, coresSlopePerMin };
 }
 
 function publishedToLive(live: readonly StatusSample[], workers: readonly number[]): { median: number; max: number } {

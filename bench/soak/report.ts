@@ -78,6 +78,33 @@ function othersCores(p: PhaseFigures): number {
   return m.machineCores - m.primaryCores - m.workersCores - m.generatorCores;
 }
 
+/**
+ * Each minute of the swapping phase, per process: the primary runs ingestion (and the cluster), so
+ * its cores are ingestion's cost; flat cores and a flat floor mean a run costs what changed, not
+ * what came before. Left out of phases shorter than two minutes.
+ */
+function perMinuteSection(swapping: PhaseFigures): string[] {
+  const minutes = swapping.memory[0]?.perMinute.length ?? 0;
+  if (minutes < 2) return [];
+  return [
+    `Per minute of the swapping phase, each process's CPU (cores, from /proc ticks) and memory floor (lowest RSS MiB); ` +
+      `the primary's CPU is ingestion's. Slope of the cores per minute: ` +
+      swapping.memory.map((m) => `${m.role} ${m.pid} ${fmt(m.coresSlopePerMin, 4)}`).join(', ') +
+      '.\n',
+    table(
+      ['minute', ...swapping.memory.map((m) => `${m.role} ${m.pid} cores / floor MiB`)],
+      Array.from({ length: minutes }, (_, i) => [
+        String(i + 1),
+        ...swapping.memory.map((m) => {
+          const minute = m.perMinute[i];
+          return minute === undefined ? 'n/a' : `${fmt(minute.cores, 3)} / ${fmt(minute.floorMiB, 0)}`;
+        }),
+      ]),
+    ),
+    '',
+  ];
+}
+
 export function renderSoak(run: SoakRun): string {
   const s = run.settings;
   const [quiet, swapping] = run.phases as [PhaseFigures, PhaseFigures];
@@ -146,6 +173,7 @@ export function renderSoak(run: SoakRun): string {
       }),
     ),
     '',
+    ...perMinuteSection(swapping),
     `Where the swapping tail sits: its requests by what the workers were doing when each was sent (from each worker's ` +
       `/v1/status: the start of the check that loaded a version, when it went live):\n`,
     table(

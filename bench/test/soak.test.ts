@@ -215,6 +215,28 @@ describe('soak figures', () => {
     assert.ok(Number.isNaN(memoryOf([], 5, 'worker', 0, 100_000, 10).floorSlopeMiBPerMin));
   });
 
+  test('per minute: the cores from the CPU ticks within each whole minute, the lowest RSS, and the slope of the cores', () => {
+    // Three minutes and a bit, a look a second: 50 ticks a second in the first minute (half a core),
+    // 100 in the second and third; RSS dips to 200 + 10 × minute once a minute.
+    const ticksAt = (t: number) => (t <= 60 ? 50 * t : 3000 + 100 * (t - 60));
+    const samples: ProcessSample[] = Array.from({ length: 200 }, (_, t) => ({
+      at: t * 1000,
+      pid: 5,
+      mib: t % 60 === 30 ? 200 + 10 * Math.floor(t / 60) : 500,
+      ticks: ticksAt(t),
+    }));
+    const figures = memoryOf(samples, 5, 'primary', 0, 199_000, 10);
+    assert.deepEqual(
+      figures.perMinute.map((m) => m.cores),
+      [0.5, 1, 1],
+    );
+    assert.deepEqual(
+      figures.perMinute.map((m) => m.floorMiB),
+      [200, 210, 220],
+    );
+    assert.ok(Math.abs(figures.coresSlopePerMin - 0.25) < 1e-9, `${figures.coresSlopePerMin}`);
+  });
+
   test('each swap counts once, with the load start only from a look that came before the next check', () => {
     const look = (at: number, lastCheck: number, loadedAt: number, pid = 7): StatusSample => ({
       at,

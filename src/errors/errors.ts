@@ -70,6 +70,24 @@ export class ObjectTooLargeError extends StoreError {
   }
 }
 
+/**
+ * The store holds the object but will not hand over its bytes, and asking again will not change
+ * that: S3's AccessDenied, or InvalidObjectState for an object archived to a Glacier class; a file
+ * this process may not read. Ingestion rejects such an inbox object into its ledger, with `reason`,
+ * rather than failing every run on it.
+ */
+export class ObjectUnreadableError extends StoreError {
+  override readonly code = 'OBJECT_UNREADABLE';
+
+  constructor(
+    readonly key: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`object ${key} cannot be read: ${reason}`, options);
+  }
+}
+
 // snapshot
 
 /**

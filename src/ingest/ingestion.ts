@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import { ObjectTooLargeError, SnapshotError } from '../errors/errors.js';
+import { ObjectTooLargeError, ObjectUnreadableError, SnapshotError } from '../errors/errors.js';
 import type { Retention } from '../snapshot/collect-garbage.js';
 import { nextLedger, pendingOf } from '../snapshot/inbox-ledger.js';
 import type { Manifest, SegmentRef } from '../snapshot/manifest.js';
 import type { CurrentPointer, SnapshotRepository } from '../snapshot/repository.js';
 import { publishVersion } from './publish-version.js';
 import { stateBucketOf, type StateBucket, type StateEntry } from '../snapshot/state-bucket.js';
-import { inBatches } from '../snapshot/write-version.js';
 import type { RunSummary, VersionPointer } from '../snapshot/snapshot.js';
+import { inParallel } from '../store/in-parallel.js';
 import { visibleAt, type ObjectStore, type StoredObject } from '../store/object-store.js';
 import { parseObject, type InboxObject, type ParsedObject } from './apply-object.js';
 import { applyRun, primaryIdOf } from './apply-run.js';
@@ -97,10 +97,9 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   pending.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
   const sequence = manifest.sequence + 1;
-  const parsed: ParsedObject[] = [];
   // A store failure here aborts the run (nothing is published, the objects stay pending); only an
-  // object's own content can get it rejected.
-  for (const object of pending) parsed.push(parseObject(await readInboxObject(inbox, object, options.maxObjectBytes)));
+  // object's own content, or a store that will never hand it over, can get it rejected.
+  const parsed = await inParallel(pending, async (object) => parseObject(await readInboxObject(inbox, object, options.maxObjectBytes)));
   const buckets = new BucketReader(repository, manifest);
   const entries = await touchedEntries(buckets, parsed);
   const result = applyRun(entries, parsed, sequence);
@@ -146,20 +145,31 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   };
 }
 
-/** The entries a run's records touch: each record's first movie for its key, and that movie's siblings. */
+/**
+ * The entries a run's records touch: each record's first movie for its key, and that movie's
+ * siblings. The buckets are read a round at a time, all of a round's together: the records' own
+ * ids, then the siblings those entries name (siblings name none, so there are at most two rounds).
+ */
 async function touchedEntries(buckets: BucketReader, parsed: readonly ParsedObject[]): Promise<StateEntry[]> {
-  const ids = new Set<string>();
-  for (const object of parsed) for (const { record } of object.records) ids.add(primaryIdOf(record));
+  const primaries = new Set<string>();
+  for (const object of parsed) for (const { record } of object.records) primaries.add(primaryIdOf(record));
   const found = new Map<string, StateEntry>();
-  const visit = async (id: string) => {
-    if (found.has(id)) return;
-    const entry = (await buckets.bucket(stateBucketOf(id))).entry(id);
-    if (!entry) return;
-    found.set(id, entry);
-    for (const sibling of entry.siblings ?? []) await visit(sibling);
-  };
-  for (const id of [...ids].sort()) await visit(id);
-  return [...found.values()];
+  const ordered: StateEntry[] = [];
+  let round = [...primaries].sort();
+  while (round.length > 0) {
+    await buckets.readFor(round);
+    const next: string[] = [];
+    for (const id of round) {
+      if (found.has(id)) continue;
+      const entry = buckets.loaded(stateBucketOf(id)).entry(id);
+      if (!entry) continue;
+      found.set(id, entry);
+      ordered.push(entry);
+      for (const sibling of entry.siblings ?? []) if (!found.has(sibling)) next.push(sibling);
+    }
+    round = next;
+  }
+  return ordered;
 }
 
 /** The state buckets a run reads, each read once, and written back with the entries it changed. */
@@ -171,17 +181,21 @@ class BucketReader {
     private readonly manifest: Manifest,
   ) {}
 
-  async bucket(n: number): Promise<StateBucket> {
-    let bucket = this.read.get(n);
-    if (bucket === undefined) {
-      bucket = await this.repository.readStateBucket(this.manifest.state[n] ?? null);
-      this.read.set(n, bucket);
-    }
-    return bucket;
+  /** Reads the buckets holding `ids` not read yet, a few at a time. */
+  async readFor(ids: readonly string[]): Promise<void> {
+    const wanted = [...new Set(ids.map(stateBucketOf))].filter((n) => !this.read.has(n));
+    const read = await inParallel(wanted, (n) => this.repository.readStateBucket(this.manifest.state[n] ?? null));
+    wanted.forEach((n, i) => this.read.set(n, read[i] as StateBucket));
+  }
+
+  /** A bucket readFor has read. */
+  loaded(n: number): StateBucket {
+    return this.read.get(n) as StateBucket;
   }
 
   /** The manifest's state table with the buckets holding `changed` rewritten under this sequence. */
   async rewrite(sequence: number, changed: readonly StateEntry[]): Promise<(string | null)[]> {
+    await this.readFor(changed.map((entry) => entry.id));
     const table = [...this.manifest.state];
     const byBucket = new Map<number, StateEntry[]>();
     for (const entry of changed) {
@@ -190,8 +204,8 @@ class BucketReader {
       list.push(entry);
       byBucket.set(n, list);
     }
-    await inBatches([...byBucket], async ([n, entries]) => {
-      table[n] = await this.repository.writeStateBucket(sequence, n, (await this.bucket(n)).rewrite(entries));
+    await inParallel([...byBucket], async ([n, entries]) => {
+      table[n] = await this.repository.writeStateBucket(sequence, n, this.loaded(n).rewrite(entries));
     });
     return table;
   }
@@ -215,6 +229,8 @@ async function readInboxObject(inbox: ObjectStore, object: StoredObject, maxByte
     return { object, provider, content: found.body };
   } catch (error) {
     if (error instanceof ObjectTooLargeError) return { object, provider, content: { rejected: tooLarge(error.size, maxBytes) } };
+    if (error instanceof ObjectUnreadableError)
+      return { object, provider, content: { rejected: `the store will not hand it over: ${error.reason}` } };
     throw error;
   }
 }

@@ -228,7 +228,7 @@ export class SnapshotRepository {
    */
   async putOnce(key: string, bytes: Buffer, contentType: string): Promise<void> {
     if (await this.store.head(key)) return;
-    await this.store.put(key, bytes, { contentType });
+    await this.store.put(key, bytes, { contentType, skipEtag: true });
   }
 }
 

@@ -37,43 +37,49 @@ const LINE_PREFIX = Buffer.from('{"id":"');
 const NEWLINE = 0x0a;
 
 /**
- * A bucket's bytes with an index of its lines: an entry is parsed only when asked for, and
- * `rewrite` copies every other line as it was.
+ * A bucket's bytes with an index of its lines (where each starts, no strings): an entry is parsed
+ * only when asked for, found by comparing id bytes in place, and `rewrite` copies every other line
+ * as it was. At a million movies a run that touches every bucket indexes a million lines, so the
+ * index allocates nothing per line.
  */
 export class StateBucket {
   private constructor(
     private readonly bytes: Buffer,
-    /** Each line's id, ascending, and where it starts; starts has one more element, the end. */
-    private readonly lineIds: readonly string[],
-    private readonly lineStarts: readonly number[],
+    /** Where each line starts, ascending, and one more element: the end. */
+    private readonly lineStarts: Uint32Array,
   ) {}
 
-  static readonly EMPTY = new StateBucket(Buffer.alloc(0), [], [0]);
+  static readonly EMPTY = new StateBucket(Buffer.alloc(0), Uint32Array.of(0));
 
   /** Indexes the lines; refuses (SnapshotError) bytes that are not a bucket's. */
   static read(bytes: Buffer, name = 'state bucket'): StateBucket {
-    const ids: string[] = [];
-    const starts: number[] = [];
+    let starts = new Uint32Array(1024);
+    let lines = 0;
     let at = 0;
     while (at < bytes.length) {
       const end = bytes.indexOf(NEWLINE, at);
       if (end === -1) throw new SnapshotError(`${name} does not end with a newline: it is truncated`);
       if (end - at < ID_END + 1 || bytes.compare(LINE_PREFIX, 0, LINE_PREFIX.length, at, at + LINE_PREFIX.length) !== 0) {
-        throw new SnapshotError(`${name} line ${ids.length + 1} does not start with an entry id`);
+        throw new SnapshotError(`${name} line ${lines + 1} does not start with an entry id`);
       }
-      const id = bytes.toString('latin1', at + ID_START, at + ID_END);
-      const previous = ids[ids.length - 1];
-      if (previous !== undefined && previous >= id) throw new SnapshotError(`${name} is not in id order at line ${ids.length + 1}`);
-      ids.push(id);
-      starts.push(at);
+      const previous = starts[lines - 1];
+      if (previous !== undefined && bytes.compare(bytes, previous + ID_START, previous + ID_END, at + ID_START, at + ID_END) <= 0) {
+        throw new SnapshotError(`${name} is not in id order at line ${lines + 1}`);
+      }
+      if (lines + 1 >= starts.length) {
+        const grown = new Uint32Array(starts.length * 2);
+        grown.set(starts);
+        starts = grown;
+      }
+      starts[lines++] = at;
       at = end + 1;
     }
-    starts.push(bytes.length);
-    return new StateBucket(bytes, ids, starts);
+    starts[lines] = bytes.length;
+    return new StateBucket(bytes, starts.slice(0, lines + 1));
   }
 
   get size(): number {
-    return this.lineIds.length;
+    return this.lineStarts.length - 1;
   }
 
   get byteLength(): number {
@@ -84,17 +90,12 @@ export class StateBucket {
   entry(id: string): StateEntry | undefined {
     const line = this.lineOf(id);
     if (line < 0) return undefined;
-    const text = this.bytes.toString('utf8', this.lineStarts[line], (this.lineStarts[line + 1] as number) - 1);
-    try {
-      return JSON.parse(text) as StateEntry;
-    } catch (error) {
-      throw new SnapshotError(`state entry ${id} is not valid JSON: ${(error as Error).message}`);
-    }
+    return this.parse(line, id);
   }
 
   /** Every entry, parsed: for conversions and tests, not for runs. */
   *entries(): Generator<StateEntry> {
-    for (const id of this.lineIds) yield this.entry(id) as StateEntry;
+    for (let line = 0; line < this.size; line++) yield this.parse(line, this.idAt(line));
   }
 
   /**
@@ -112,24 +113,40 @@ export class StateBucket {
       const at = this.insertionPoint(entry.id);
       copyUpTo(at);
       parts.push(Buffer.from(encodeStateEntry(entry) + '\n'));
-      line = at < this.lineIds.length && this.lineIds[at] === entry.id ? at + 1 : at;
+      line = at < this.size && this.idAt(at) === entry.id ? at + 1 : at;
     }
-    copyUpTo(this.lineIds.length);
+    copyUpTo(this.size);
     return Buffer.concat(parts);
+  }
+
+  private parse(line: number, id: string): StateEntry {
+    const text = this.bytes.toString('utf8', this.lineStarts[line], (this.lineStarts[line + 1] as number) - 1);
+    try {
+      return JSON.parse(text) as StateEntry;
+    } catch (error) {
+      throw new SnapshotError(`state entry ${id} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+
+  private idAt(line: number): string {
+    const start = this.lineStarts[line] as number;
+    return this.bytes.toString('latin1', start + ID_START, start + ID_END);
   }
 
   private lineOf(id: string): number {
     const at = this.insertionPoint(id);
-    return at < this.lineIds.length && this.lineIds[at] === id ? at : -1;
+    return at < this.size && this.idAt(at) === id ? at : -1;
   }
 
   /** The first line whose id is not below `id`. */
   private insertionPoint(id: string): number {
+    const wanted = Buffer.from(id, 'latin1');
     let lo = 0;
-    let hi = this.lineIds.length;
+    let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.lineIds[mid] as string) < id) lo = mid + 1;
+      const start = this.lineStarts[mid] as number;
+      if (this.bytes.compare(wanted, 0, wanted.length, start + ID_START, start + ID_END) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -4,6 +4,7 @@ import type { InboxLedger } from './inbox-ledger.js';
 import { MANIFEST_FORMAT, type LastRun, type Manifest, type SegmentRef } from './manifest.js';
 import type { SnapshotRepository } from './repository.js';
 import { encodeStateBucket, STATE_BUCKETS, stateBucketOf, type StateEntry } from './state-bucket.js';
+import { inParallel } from '../store/in-parallel.js';
 
 export interface WholeCatalogue {
   readonly sequence: number;
@@ -25,7 +26,7 @@ export async function writeWholeCatalogue(repository: SnapshotRepository, catalo
   const entries = withSiblings(catalogue.entries);
   const buckets: StateEntry[][] = Array.from({ length: STATE_BUCKETS }, () => []);
   for (const entry of entries) (buckets[stateBucketOf(entry.id)] as StateEntry[]).push(entry);
-  const state = await inBatches(buckets, (list, n) =>
+  const state = await inParallel(buckets, (list, n) =>
     list.length === 0 ? Promise.resolve(null) : repository.writeStateBucket(sequence, n, encodeStateBucket(list)),
   );
   const movies: Movie[] = [];
@@ -65,18 +66,6 @@ function withSiblings(entries: readonly StateEntry[]): StateEntry[] {
     const primary = idOfKey(key);
     const siblings = group.map((e) => e.id).filter((id) => id !== primary);
     for (const entry of group) out.push(entry.id === primary ? { ...entry, siblings: siblings.sort() } : entry);
-  }
-  return out;
-}
-
-/** Writes overlap a few at a time: each one waits for its fsync (folder) or its round trip (S3). */
-export const WRITES_IN_FLIGHT = 16;
-
-/** `write` over every item, WRITES_IN_FLIGHT at a time, results in order. */
-export async function inBatches<T, R>(items: readonly T[], write: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let at = 0; at < items.length; at += WRITES_IN_FLIGHT) {
-    out.push(...(await Promise.all(items.slice(at, at + WRITES_IN_FLIGHT).map((item, i) => write(item, at + i)))));
   }
   return out;
 }

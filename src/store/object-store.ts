@@ -39,6 +39,12 @@ export interface PutOptions {
   readonly ifMatch?: string;
   /** Write only if no object exists under the key. */
   readonly ifNoneMatch?: '*';
+  /**
+   * The caller does not need the written object's ETag: a store that would compute it with a pass
+   * over the bytes (the folder store) leaves it empty. Immutable objects named by their content
+   * (state buckets, segments) are written this way.
+   */
+  readonly skipEtag?: boolean;
 }
 
 export interface ObjectStore {

@@ -8,7 +8,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { StoreError, PreconditionFailedError, ObjectTooLargeError } from '../errors/errors.js';
+import { StoreError, PreconditionFailedError, ObjectTooLargeError, ObjectUnreadableError } from '../errors/errors.js';
 import type { GetOptions, ObjectStore, PutOptions, StoredObject } from './object-store.js';
 
 export interface S3StoreOptions {
@@ -103,6 +103,9 @@ export class S3Store implements ObjectStore {
     } catch (error) {
       if (error instanceof StoreError) throw error;
       if (isMissing(error)) return undefined;
+      if (error instanceof S3ServiceException && UNREADABLE.has(error.name)) {
+        throw new ObjectUnreadableError(key, `S3 answered ${error.name}: ${error.message}`, { cause: error });
+      }
       throw this.wrap(`get ${key}`, error);
     }
   }
@@ -153,6 +156,13 @@ export class S3Store implements ObjectStore {
     return new StoreError(`S3 ${what} in ${this.location} failed${attempts}: ${e.name}: ${e.message}${status}`, { cause: error });
   }
 }
+
+/**
+ * Answers to a GET that retrying will not change: the object is archived (a Glacier class, until
+ * someone restores it) or this identity may not read it. Other failures (throttling, 5xx, timeouts)
+ * stay plain StoreErrors: the SDK retried them already and the next run will try again.
+ */
+const UNREADABLE = new Set(['AccessDenied', 'InvalidObjectState']);
 
 function unquote(etag: string | undefined): string {
   return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');

@@ -7,6 +7,7 @@ import {
   EdgeStartError,
   IngestThreadError,
   ObjectTooLargeError,
+  ObjectUnreadableError,
   PreconditionFailedError,
   PublishConflictError,
   QueryError,
@@ -37,6 +38,11 @@ test('every error of the catalogue has its class name, its stable code, and keep
     [new EdgeStartError('m', { cause }), 'EdgeStartError', 'EDGE_START_FAILED'],
     [new SearchError('m', { cause }), 'SearchError', 'SEARCH_FAILED'],
   ];
+  const unreadable = new ObjectUnreadableError('inbox/a.json', 'InvalidObjectState', { cause });
+  assert.equal(unreadable.code, 'OBJECT_UNREADABLE');
+  assert.equal(unreadable.name, 'ObjectUnreadableError');
+  assert.equal(unreadable.cause, cause);
+  assert.ok(unreadable instanceof StoreError, 'callers that catch a store failure catch this one too');
   for (const [error, name, code] of cases) {
     assert.ok(error instanceof Error, name);
     assert.equal(error.name, name);

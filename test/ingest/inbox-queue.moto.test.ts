@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { DeleteObjectCommand, DeleteObjectsCommand } from '@aws-sdk/client-s3';
+import { StoreError } from '../../src/errors/errors.js';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { registerIngestMetrics } from '../../src/ingest/ingest-metrics.js';
@@ -17,7 +18,8 @@ import { QueueWatcher, type QueueWatcherOptions } from '../../src/ingest/queue-w
 import { IngestScheduler } from '../../src/ingest/scheduler.js';
 import { publishCatalogue, servedMovies, TEST_RETENTION } from '../support/catalogue-store.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
-import type { StoredObject } from '../../src/store/object-store.js';
+import type { GetOptions, ObjectStore, StoredObject } from '../../src/store/object-store.js';
+import { S3Store } from '../../src/store/s3-store.js';
 import { freePort, waitFor } from '../support/cli-process.js';
 import { MOTO_CREDENTIALS, startMoto, type Moto } from '../support/moto-server.js';
 
@@ -44,10 +46,14 @@ function capturingLogger() {
  * A consumer over its own prefix of moto's bucket (so tests do not see each other's catalogue), its
  * runs counted. The queue is shared, so each test drains what it caused before it ends.
  */
-async function consumer(name: string, overrides: Partial<QueueWatcherOptions> = {}, server: Moto = moto) {
+async function consumer(
+  name: string,
+  overrides: Partial<QueueWatcherOptions> = {},
+  server: Moto = moto,
+  inbox: ObjectStore = server.store('inbox/'),
+) {
   const repository = new SnapshotRepository(server.store(`${name}/catalogue/`));
   await publishCatalogue(repository, []);
-  const inbox = server.store(`inbox/`);
   const { log, lines } = capturingLogger();
   const registry = new Registry();
   const metrics = registerIngestMetrics(registry);
@@ -181,12 +187,27 @@ test('a crash after publishing and before deleting loses nothing and applies not
   }
 });
 
+/** moto's inbox, except that reading poison/stuck.json fails as a timing-out S3 does: worth retrying, until the queue gives up. */
+class PoisonedInbox extends S3Store {
+  override async get(key: string, options?: GetOptions) {
+    if (key === 'poison/stuck.json')
+      throw new StoreError(`S3 get ${key} in ${this.location} failed after 2 attempts: TimeoutError: injected`);
+    return super.get(key, options);
+  }
+}
+
 test('a poison object fails its message on each try, with the reason logged, then the queue dead-letters it; the others apply', async () => {
-  const c = await consumer('poison');
+  const inbox = new PoisonedInbox({
+    bucket: moto.bucket,
+    prefix: 'inbox/',
+    endpoint: moto.endpoint,
+    region: 'us-east-1',
+    credentials: MOTO_CREDENTIALS,
+  });
+  const c = await consumer('poison', {}, moto, inbox);
   c.watcher.start();
   try {
-    // An archived object cannot be read (InvalidObjectState) until restored: a run that reads it fails.
-    await moto.put('poison/archived.json', movie('Never Read'), { StorageClass: 'GLACIER' });
+    await moto.put('poison/stuck.json', movie('Never Read'));
     await moto.put('poison/fine.json', movie('Fine'));
     await waitFor(async () => (await queueDepth(moto.deadLetterQueueUrl)) === 1, 30_000, 'the dead-lettered message');
     await waitFor(async () => (await queueDepth()) === 0, 20_000, 'an empty queue');
@@ -201,17 +222,17 @@ test('a poison object fails its message on each try, with the reason logged, the
     'one failure per try, up to maxReceiveCount',
   );
   for (const failure of failures) {
-    assert.deepEqual(failure.objects, ['poison/archived.json']);
-    assert.match(String(failure.reason), /InvalidObjectState/);
+    assert.deepEqual(failure.objects, ['poison/stuck.json']);
+    assert.match(String(failure.reason), /injected/);
   }
   assert.match(String(failures.at(-1)?.msg), /dead-letter/);
   assert.equal(await metricValue(c.registry, 'cinedex_inbox_queue_messages_total', { outcome: 'failed' }), 2);
   assert.equal(await metricValue(c.registry, 'cinedex_inbox_queue_messages_total', { outcome: 'dead_lettered' }), 1);
   const dead = await moto.sqs.send(new ReceiveMessageCommand({ QueueUrl: moto.deadLetterQueueUrl, MaxNumberOfMessages: 10 }));
-  assert.match(dead.Messages?.[0]?.Body ?? '', /poison%2Farchived\.json|poison\/archived\.json/);
+  assert.match(dead.Messages?.[0]?.Body ?? '', /poison%2Fstuck\.json|poison\/stuck\.json/);
   await moto.sqs.send(new DeleteMessageCommand({ QueueUrl: moto.deadLetterQueueUrl, ReceiptHandle: dead.Messages?.[0]?.ReceiptHandle }));
   // A listing run fails on it too (reading it fails the run): the next test's reconciliation must not meet it.
-  await moto.s3.send(new DeleteObjectCommand({ Bucket: moto.bucket, Key: 'inbox/poison/archived.json' }));
+  await moto.s3.send(new DeleteObjectCommand({ Bucket: moto.bucket, Key: 'inbox/poison/stuck.json' }));
 });
 
 test('a notification lost on purpose: the reconciliation listing finds the object', async () => {
@@ -264,4 +285,30 @@ test('an unreachable queue is retried with growing pauses, and says why', async 
   assert.match(JSON.stringify(tries[0]?.err), /ECONNREFUSED|QUEUE_ERROR/);
   assert.match(c.watcher.state.lastError ?? '', /SQS: could not/);
   assert.deepEqual(c.runs, []);
+});
+
+test('an archived object (InvalidObjectState) is rejected into the ledger with the reason, its message deleted; the others apply', async () => {
+  const c = await consumer('archived');
+  c.watcher.start();
+  const rejected = () => c.lines.find((l) => l.msg === 'inbox object processed' && l.object === 'archived/glacier.json');
+  try {
+    // Restoring it would be someone's decision, not the next run's: no run may fail on it meanwhile.
+    await moto.put('archived/glacier.json', movie('Never Read'), { StorageClass: 'GLACIER' });
+    await moto.put('archived/fine.json', movie('Fine'));
+    const handled = () => metricValue(c.registry, 'cinedex_inbox_queue_messages_total', { outcome: 'handled' });
+    // Both messages handled (deleted), the rejected object's too; the shared queue may hold other tests' leftovers.
+    await waitFor(
+      async () => rejected() !== undefined && (await c.titles()).titles.includes('Fine') && (await handled()) >= 2,
+      30_000,
+      'both objects handled and their messages deleted',
+    );
+  } finally {
+    await c.watcher.stop();
+  }
+  assert.deepEqual((await c.titles()).titles, ['Fine']);
+  assert.equal(rejected()?.status, 'rejected');
+  assert.match(String(rejected()?.reason), /InvalidObjectState/);
+  assert.equal(await queueDepth(moto.deadLetterQueueUrl), 0, 'nothing dead-lettered');
+  assert.equal(await metricValue(c.registry, 'cinedex_inbox_queue_messages_total', { outcome: 'failed' }), 0);
+  await moto.s3.send(new DeleteObjectCommand({ Bucket: moto.bucket, Key: 'inbox/archived/glacier.json' }));
 });
