@@ -72,9 +72,9 @@ export class ObjectTooLargeError extends StoreError {
 
 /**
  * The store holds the object but will not hand over its bytes, and asking again will not change
- * that: S3's AccessDenied, or InvalidObjectState for an object archived to a Glacier class; a file
- * this process may not read. Ingestion rejects such an inbox object into its ledger, with `reason`,
- * rather than failing every run on it.
+ * that: S3's InvalidObjectState for an object archived to a Glacier class. Ingestion rejects such an
+ * inbox object into its ledger, with `reason`, rather than failing every run on it. (AccessDenied
+ * is not one: it usually denies every object alike; see s3-store.ts.)
  */
 export class ObjectUnreadableError extends StoreError {
   override readonly code = 'OBJECT_UNREADABLE';

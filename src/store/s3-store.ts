@@ -158,11 +158,13 @@ export class S3Store implements ObjectStore {
 }
 
 /**
- * Answers to a GET that retrying will not change: the object is archived (a Glacier class, until
- * someone restores it) or this identity may not read it. Other failures (throttling, 5xx, timeouts)
- * stay plain StoreErrors: the SDK retried them already and the next run will try again.
+ * Answers to a GET that say this object, and only it, cannot be read as it is: archived to a Glacier
+ * class (the provider uploads it again, or someone restores it and uploads a copy). AccessDenied is
+ * not one: a missing s3:GetObject or KMS grant denies every object alike, so it fails the run like
+ * throttling, 5xx and timeouts do (plain StoreErrors, retried by the SDK and by the next run), and
+ * the data waits for the policy to be fixed instead of being rejected.
  */
-const UNREADABLE = new Set(['AccessDenied', 'InvalidObjectState']);
+const UNREADABLE = new Set(['InvalidObjectState']);
 
 function unquote(etag: string | undefined): string {
   return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');

@@ -34,7 +34,7 @@ function ingestThroughProxy(s: Awaited<ReturnType<typeof seededFolder>>, prefix:
   });
 }
 
-for (const code of ['InvalidObjectState', 'AccessDenied']) {
+for (const code of ['InvalidObjectState']) {
   test(`an inbox object S3 answers ${code} for is rejected into the ledger with its reason, and later runs pass it by`, async () => {
     const prefix = `inbox-${code}/`;
     const writer = s3.store(prefix);
@@ -67,20 +67,30 @@ for (const code of ['InvalidObjectState', 'AccessDenied']) {
   });
 }
 
-test('an inbox object S3 fails to serve for a passing reason (InternalError) fails the run and stays pending', async () => {
-  const prefix = 'inbox-transient/';
-  await s3.store(prefix).put('acme/later.json', Buffer.from(JSON.stringify([{ title: 'Read Later', year: 2026, genres: ['Drama'] }])));
-  proxy.refuse({ path: `/${s3.bucket}/${prefix}acme/later.json`, status: 500, code: 'InternalError' });
-  const s = await seededFolder(seed);
-  const ingest = () => ingestThroughProxy(s, prefix);
-  try {
-    const before = (await s.repository.current())!.pointer.version;
-    await assert.rejects(ingest(), (error: unknown) => error instanceof StoreError && error.code === 'STORE_ERROR');
-    assert.equal((await s.repository.current())!.pointer.version, before, 'nothing was published');
-  } finally {
-    proxy.clear();
-  }
-  const retried = await ingest();
-  assert.ok(retried.published, 'once S3 answers, the next run applies the object');
-  assert.ok((await s.movies()).some((m) => m.title === 'Read Later'));
-});
+// AccessDenied is not a verdict on the object: a policy missing s3:GetObject (or a KMS grant) denies every object
+// alike, and rejecting them all into the ledger would lose every provider's data until each file is uploaded again.
+for (const [status, code] of [
+  [500, 'InternalError'],
+  [403, 'AccessDenied'],
+] as const) {
+  test(`an inbox object S3 fails to serve with ${code} fails the run, stays pending, and applies once S3 serves it`, async () => {
+    const prefix = `inbox-pending-${code}/`;
+    await s3.store(prefix).put('acme/later.json', Buffer.from(JSON.stringify([{ title: 'Read Later', year: 2026, genres: ['Drama'] }])));
+    proxy.refuse({ path: `/${s3.bucket}/${prefix}acme/later.json`, status, code });
+    const s = await seededFolder(seed);
+    const ingest = () => ingestThroughProxy(s, prefix);
+    try {
+      const before = (await s.repository.current())!.pointer.version;
+      await assert.rejects(
+        ingest(),
+        (error: unknown) => error instanceof StoreError && error.code === 'STORE_ERROR' && error.message.includes(code),
+      );
+      assert.equal((await s.repository.current())!.pointer.version, before, 'nothing was published');
+    } finally {
+      proxy.clear();
+    }
+    const retried = await ingest();
+    assert.ok(retried.published, 'once S3 answers, the next run applies the object');
+    assert.ok((await s.movies()).some((m) => m.title === 'Read Later'));
+  });
+}
