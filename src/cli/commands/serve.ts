@@ -25,15 +25,33 @@ import { webRoutes } from '../../web/web-routes.js';
 /** `cinedex serve`: one process, or a cluster primary with MOVIES_WORKERS serving workers. */
 export async function runServe(config: Config): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);
+  const startup = new StartupTimeline();
   const log = createLogger(config.logLevel, cluster.isWorker ? { role: 'serve', worker: cluster.worker?.id } : { role: 'serve' });
   const stores = await openCatalogueStores(config);
   // In a cluster the primary seeds and ingests; a single process does everything itself.
   const standalone = !cluster.isWorker;
   if (standalone) await seedIfEmpty(stores.repository, seedSourceOf(config), log);
-  await startServing(config, stores, log, standalone);
+  startup.mark('stores');
+  await startServing(config, stores, log, standalone, startup);
 }
 
-async function startServing(config: Config, stores: CatalogueStores, log: Logger, standalone: boolean): Promise<void> {
+/**
+ * Milliseconds from the process's start (performance.now()'s origin) to each step of serve's start,
+ * logged with the "serving" line: `imports` is Node's own start plus loading the modules.
+ */
+class StartupTimeline {
+  private readonly marks: Record<string, number> = { imports: Math.round(performance.now()) };
+
+  mark(step: string): void {
+    this.marks[step] = Math.round(performance.now());
+  }
+
+  toJSON(): Record<string, number> {
+    return this.marks;
+  }
+}
+
+async function startServing(config: Config, stores: CatalogueStores, log: Logger, standalone: boolean, startup: StartupTimeline): Promise<void> {
   const live = new LiveCatalogue();
   const refresher = new SnapshotRefresher(stores.repository, live, log, config.warmDeadlineSeconds);
   const registry = new Registry();
@@ -75,6 +93,7 @@ async function startServing(config: Config, stores: CatalogueStores, log: Logger
   });
   const drain = new Drain({ close: () => app.close(), drainSeconds: config.drainSeconds, log });
   lifecycle.drain = drain;
+  startup.mark('server');
 
   // A standalone process listens before loading, so liveness answers and readiness says why it is
   // 503. A cluster worker must not: the primary hands it connections as soon as it listens, so it
@@ -82,6 +101,7 @@ async function startServing(config: Config, stores: CatalogueStores, log: Logger
   const listenEarly = standalone;
   if (listenEarly) await app.listen({ port: config.port, host: config.host });
   const first = await refresher.refresh();
+  startup.mark('loaded');
   if (first !== 'swapped') {
     await app.close();
     throw new StartupError(
@@ -89,10 +109,11 @@ async function startServing(config: Config, stores: CatalogueStores, log: Logger
     );
   }
   if (!listenEarly) await app.listen({ port: config.port, host: config.host });
+  startup.mark('ready');
   refresher.start(config.refreshIntervalSeconds);
   scheduler?.start(config.ingestIntervalSeconds);
   watcher?.start();
-  log.info({ port: config.port, version: live.dataset?.index.version, movies: live.dataset?.index.size }, 'serving');
+  log.info({ port: config.port, version: live.dataset?.index.version, movies: live.dataset?.index.size, startupMs: startup }, 'serving');
 
   const stop = async (reason: string, drainSeconds?: number) => {
     refresher.stop();
