@@ -6,7 +6,7 @@ import { decodeBucket, type AuditRecord } from './audit.js';
 import type { LoadPhases } from './load-phases.js';
 import { MANIFEST_FORMAT, type Manifest, type SegmentRef } from './manifest.js';
 import { decodeSnapshot, sha256Hex } from './state-codec.js';
-import { decodeSegment, encodeSegment, readsSegmentFormat, SEGMENT_FORMAT, type Segment } from './segment-codec.js';
+import { decodeSegment, encodeSegment, readsSegmentFormat, SEGMENT_FORMAT, SegmentChecksum, type Segment } from './segment-codec.js';
 import { StateBucket } from './state-bucket.js';
 import {
   POINTER_FORMATS,
@@ -204,12 +204,14 @@ export class SnapshotRepository {
       );
     }
     const reading = performance.now();
-    const found = await this.store.get(ref.key, { skipEtag: true });
-    phases?.add('segmentRead', reading);
+    // Hashed as it arrives: the checksum costs about what the read does, and they overlap.
+    const checksum = new SegmentChecksum(ref.bytes);
+    const found = await this.store.get(ref.key, { skipEtag: true, onChunk: (chunk) => checksum.update(chunk) });
+    phases?.add('segmentReadAndHash', reading);
     if (!found) throw new SnapshotError(`segment ${ref.key} does not exist`, { reason: 'missing' });
     const decoding = performance.now();
     try {
-      return decodeSegment<Meta>(found.body, ref.sha256);
+      return decodeSegment<Meta>(found.body, ref.sha256, checksum);
     } catch (error) {
       if (error instanceof SnapshotError)
         throw new SnapshotError(`segment ${ref.key}: ${error.message}`, { reason: error.reason, cause: error });

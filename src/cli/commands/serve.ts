@@ -51,7 +51,13 @@ class StartupTimeline {
   }
 }
 
-async function startServing(config: Config, stores: CatalogueStores, log: Logger, standalone: boolean, startup: StartupTimeline): Promise<void> {
+async function startServing(
+  config: Config,
+  stores: CatalogueStores,
+  log: Logger,
+  standalone: boolean,
+  startup: StartupTimeline,
+): Promise<void> {
   const live = new LiveCatalogue();
   const refresher = new SnapshotRefresher(stores.repository, live, log, config.warmDeadlineSeconds);
   const registry = new Registry();
