@@ -69,6 +69,10 @@ async function startServing(
 ): Promise<void> {
   const live = new LiveCatalogue();
   const refresher = new SnapshotRefresher(stores.repository, live, log, config.warmDeadlineSeconds);
+  // The first load starts now, not once the server is built: its reads (the thread pool's, or the
+  // network's from S3) overlap building and binding the server. Nothing is warmed for a first
+  // version (this process has answered nothing yet), so the warmers registered meanwhile miss nothing.
+  const firstLoad = refresher.refresh();
   const registry = new Registry();
   registerRefreshMetrics(registry, refresher);
   registerDataMetrics(registry, live);
@@ -110,12 +114,12 @@ async function startServing(
   lifecycle.drain = drain;
   startup.mark('server');
 
-  // A standalone process listens before loading, so liveness answers and readiness says why it is
+  // A standalone process listens while it loads, so liveness answers and readiness says why it is
   // 503. A cluster worker must not: the primary hands it connections as soon as it listens, so it
   // listens only once it can answer them (that is what makes rolling restarts lossless).
   const listenEarly = standalone;
   if (listenEarly) await app.listen({ port: config.port, host: config.host });
-  const first = await refresher.refresh();
+  const first = await firstLoad;
   startup.mark('loaded');
   if (first !== 'swapped') {
     await app.close();
