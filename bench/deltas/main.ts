@@ -1,6 +1,7 @@
 /**
- * Ingestion that costs what changed (`npm run bench:deltas`): per catalogue size, `cinedex seed`, then
- * with a replica serving, a one-record run and a 10,000-record run (wall time and peak RSS of the
+ * Ingestion that costs what changed (`npm run bench:deltas`): per catalogue size, `cinedex seed`, a
+ * replica's start from the published version (wall, CPU and RSS at ready, and where the time went), then
+ * with that replica serving, a one-record run and a 10,000-record run (wall time and peak RSS of the
  * `cinedex ingest` process, and how long after it the replica serves the new version), the store's
  * bytes; then, at the first size, many one-record runs in this process with the default retention and
  * a simulated file every 3 s, and the store's bytes against one full version.
@@ -16,7 +17,7 @@ import type { VersionPointer } from '../../src/snapshot/snapshot.js';
 import { FolderStore } from '../../src/store/folder-store.js';
 import { catalogueFile, catalogueSize, catalogueView, sizeLabel, type CatalogueSize } from '../lib/generate-catalogue.js';
 import { fmt, machine, table } from '../lib/markdown.js';
-import { readMemory } from '../lib/proc.js';
+import { processCpuSeconds, readMemory } from '../lib/proc.js';
 import { runCommand, type CommandRun } from '../lib/run-command.js';
 import { runIfMain } from '../lib/script.js';
 import { startServe } from '../lib/servers.js';
@@ -45,7 +46,10 @@ interface Row {
   readonly movies: number;
   readonly seed: CommandRun;
   readonly readySeconds: number;
+  readonly readyCpuSeconds: number;
   readonly readyRssBytes: number;
+  /** The replica's own account of its start (its "serving" log line), when it gives one. */
+  readonly startup: string;
   readonly one: CommandRun;
   readonly oneLiveSeconds: number;
   readonly tenThousand: CommandRun;
@@ -71,12 +75,15 @@ async function measure(size: CatalogueSize): Promise<Row> {
     console.log(`  deltas ${label}: cinedex seed…`);
     const seed = await runCommand('seed', env);
     const serving = await startServe({
-      env: { ...env, MOVIES_INGEST_INTERVAL: '0', MOVIES_REFRESH_INTERVAL: '0.05', MOVIES_WARM_QUERIES: '0' },
+      // Info: the "serving" line says where the start went. Requests are few here, and their lines only pass through the kept tail.
+      env: { ...env, LOG_LEVEL: 'info', MOVIES_INGEST_INTERVAL: '0', MOVIES_REFRESH_INTERVAL: '0.05', MOVIES_WARM_QUERIES: '0' },
       keepOutput: true,
       readyTimeoutMs: 900_000,
     });
     try {
+      const readyCpuSeconds = processCpuSeconds(serving.pid);
       const readyRssBytes = readMemory(serving.pid)?.rssBytes ?? NaN;
+      const startup = await startupOf(serving.output);
       const run = async (records: number, round: number): Promise<[CommandRun, number]> => {
         mkdirSync(join(inbox, 'bench'), { recursive: true });
         updateFiles(catalogue, records, round).forEach((text, part) => writeFileSync(join(inbox, 'bench', `r${round}-${part}.json`), text));
@@ -95,7 +102,9 @@ async function measure(size: CatalogueSize): Promise<Row> {
         movies: (await serving.status()).movies,
         seed,
         readySeconds: serving.readySeconds,
+        readyCpuSeconds,
         readyRssBytes,
+        startup,
         one,
         oneLiveSeconds,
         tenThousand,
@@ -109,6 +118,39 @@ async function measure(size: CatalogueSize): Promise<Row> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Where the replica's start went, from its "serving" and "snapshot swapped in" log lines: ms from the
+ * process's start to each step, and the load's phases. A build that logs neither (an older one, through
+ * BENCH_CINEDEX_CLI) says so. The lines follow readiness by a tick: a moment's wait for them.
+ */
+async function startupOf(output: () => string): Promise<string> {
+  const lines = async (): Promise<{ startupMs?: Record<string, number>; phasesMs?: Record<string, number> }[]> => {
+    for (let wait = 0; wait < 20; wait++) {
+      const logged = output()
+        .split('\n')
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line) as { msg?: string; startupMs?: Record<string, number>; phasesMs?: Record<string, number> }];
+          } catch {
+            return [];
+          }
+        });
+      if (logged.some((l) => l.msg === 'serving')) return logged;
+      await sleep(50);
+    }
+    return [];
+  };
+  const logged = await lines();
+  const startup = logged.find((l) => l.startupMs !== undefined)?.startupMs;
+  const phases = logged.find((l) => l.phasesMs !== undefined)?.phasesMs;
+  if (startup === undefined) return 'not reported by this build';
+  const list = (o: Record<string, number> | undefined) =>
+    Object.entries(o ?? {})
+      .map(([k, v]) => `${k} ${fmt(v, 0)}`)
+      .join(', ');
+  return `ms from process start: ${list(startup)}; the load: ${list(phases)}`;
 }
 
 /** Many one-record runs with the default retention: what the store holds after them, against one version. */
@@ -172,7 +214,7 @@ export async function benchDeltas(): Promise<string> {
         'catalogue',
         'movies',
         'seed s / peak MiB',
-        'ready s / RSS MiB',
+        'ready s / CPU s / RSS MiB',
         '1-record run s / peak MiB',
         'live after s',
         '10k-record run s / peak MiB',
@@ -184,7 +226,7 @@ export async function benchDeltas(): Promise<string> {
         r.label,
         r.movies.toLocaleString('en'),
         `${s(r.seed.seconds)} / ${mib(r.seed.peakRssBytes)}`,
-        `${s(r.readySeconds)} / ${mib(r.readyRssBytes)}`,
+        `${s(r.readySeconds)} / ${s(r.readyCpuSeconds)} / ${mib(r.readyRssBytes)}`,
         `${s(r.one.seconds)} / ${mib(r.one.peakRssBytes)}`,
         s(r.oneLiveSeconds),
         `${s(r.tenThousand.seconds)} / ${mib(r.tenThousand.peakRssBytes)}`,
@@ -193,6 +235,8 @@ export async function benchDeltas(): Promise<string> {
         mib(r.storeBytes),
       ]),
     ),
+    '',
+    ...rows.map((r) => `Start of the replica at ${r.label}: ${r.startup}.`),
     '',
     store,
   ].join('\n');

@@ -39,6 +39,8 @@ export interface Serving {
   status(): Promise<{ readonly version: string; readonly movies: number }>;
   /** Why the process is gone, once it is; undefined while it runs. */
   gone(): string | undefined;
+  /** The end of its output, when it is kept (keepOutput). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function startServe(o: ServeOptions): Promise<Serving> {
       return (await res.json()) as { version: string; movies: number };
     },
     gone: () => run.gone('cinedex serve'),
+    output: () => run.output(),
     stop: () => run.stop(),
   };
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { type RefusalReason, SnapshotError } from '../errors/errors.js';
 import { repeatEvery } from '../runtime/repeat.js';
 import { DatasetLoader } from '../snapshot/load-dataset.js';
+import { LoadPhases } from '../snapshot/load-phases.js';
 import type { SnapshotRepository } from '../snapshot/repository.js';
 import type { LiveCatalogue, WarmReport } from './live-catalogue.js';
 
@@ -79,14 +80,15 @@ export class SnapshotRefresher {
     const at = new Date();
     const started = performance.now();
     let version: string | undefined;
+    const phases = new LoadPhases();
     try {
-      const current = await this.repository.current();
+      const current = await phases.time('pointer', () => this.repository.current());
       version = current?.pointer.version;
       if (!current || version === this.live.dataset?.pointer?.version || version === this.refusedVersion) {
         this.status = { ...this.status, lastCheck: at };
         return 'unchanged';
       }
-      const dataset = await this.loader.load(current.pointer);
+      const dataset = await this.loader.load(current.pointer, phases);
       const warm = await this.live.warmAndSwap(dataset, this.warmDeadlineSeconds);
       const seconds = (performance.now() - started) / 1000;
       this.status = { lastCheck: at, lastLoadSeconds: seconds, lastWarm: warm };
@@ -102,6 +104,7 @@ export class SnapshotRefresher {
           warmMs: ms(warm.seconds),
           warmQueries: warm.queries,
           warmTimedOut: warm.timedOut,
+          phasesMs: phases,
         },
         'snapshot swapped in',
       );

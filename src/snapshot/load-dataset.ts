@@ -3,6 +3,7 @@ import { CatalogueIndex, type SegmentEntry } from '../engine/catalogue-index.js'
 import { SegmentIndex } from '../engine/segment-index.js';
 import { auditRecord, bucketOf, historyOf, type AuditRecord, type HistoryEntry } from './audit.js';
 import type { Dataset, SegmentsStatus } from './catalogue-reader.js';
+import type { LoadPhases } from './load-phases.js';
 import type { Manifest, SegmentRef } from './manifest.js';
 import type { SnapshotRepository } from './repository.js';
 import { stateBucketOf, type StateBucket } from './state-bucket.js';
@@ -21,21 +22,26 @@ export class DatasetLoader {
 
   constructor(private readonly repository: SnapshotRepository) {}
 
-  async load(pointer: Pointer): Promise<Dataset> {
-    if (pointer.format === 'cinedex-pointer/3') return this.loadVersion(pointer);
+  /** The dataset `pointer` names; `phases`, when given, gathers where the time went. */
+  async load(pointer: Pointer, phases?: LoadPhases): Promise<Dataset> {
+    if (pointer.format === 'cinedex-pointer/3') return this.loadVersion(pointer, phases);
     if (pointer.format === 'cinedex-pointer/2') return this.loadLegacy(pointer);
     return this.loadFirstFormat(pointer);
   }
 
-  private async loadVersion(pointer: VersionPointer): Promise<Dataset> {
+  private async loadVersion(pointer: VersionPointer, phases?: LoadPhases): Promise<Dataset> {
     const { repository } = this;
+    const reading = performance.now();
     const manifest = await repository.readManifest(pointer.manifest);
+    phases?.add('manifest', reading);
     const refs = [manifest.base, ...manifest.deltas];
-    const loaded = await Promise.all(refs.map((ref) => this.segment(ref)));
+    const loaded = await Promise.all(refs.map((ref) => this.segment(ref, phases)));
     // Only what this version names stays cached: the segments a merge replaced are let go.
     const keys = new Set(refs.map((ref) => ref.key));
     for (const key of [...this.segments.keys()]) if (!keys.has(key)) this.segments.delete(key);
+    const composing = performance.now();
     const index = CatalogueIndex.of(pointer.version, loaded);
+    phases?.add('version', composing);
     const buckets = new RecentReads<StateBucket>((key) => repository.readStateBucket(key));
     const history = async (id: string): Promise<HistoryEntry[]> => {
       const key = manifest.state[stateBucketOf(id)];
@@ -48,10 +54,15 @@ export class DatasetLoader {
   }
 
   /** A segment's index, wrapped once and shared by every version that names it (its word cache too). */
-  private segment(ref: SegmentRef): Promise<SegmentEntry> {
+  private segment(ref: SegmentRef, phases?: LoadPhases): Promise<SegmentEntry> {
     let loading = this.segments.get(ref.key);
     if (loading === undefined) {
-      loading = this.repository.loadSegment(ref).then(({ index, meta }) => ({ index: new SegmentIndex(index), deletes: meta.deletes }));
+      loading = this.repository.loadSegment(ref, phases).then(({ index, meta }) => {
+        const wrapping = performance.now();
+        const entry = { index: new SegmentIndex(index), deletes: meta.deletes };
+        phases?.add('segmentIndex', wrapping);
+        return entry;
+      });
       // A failed read is not kept: the next check tries the store again.
       loading.catch(() => this.segments.delete(ref.key));
       this.segments.set(ref.key, loading);

@@ -3,9 +3,10 @@ import { buildIndex } from '../engine/build/build-index.js';
 import { PreconditionFailedError, PublishConflictError, SnapshotError } from '../errors/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { decodeBucket, type AuditRecord } from './audit.js';
+import type { LoadPhases } from './load-phases.js';
 import { MANIFEST_FORMAT, type Manifest, type SegmentRef } from './manifest.js';
 import { decodeSnapshot, sha256Hex } from './state-codec.js';
-import { decodeSegment, encodeSegment, readsSegmentFormat, SEGMENT_FORMAT, type Segment } from './segment-codec.js';
+import { decodeSegment, encodeSegment, readsSegmentFormat, SEGMENT_FORMAT, SegmentChecksum, type Segment } from './segment-codec.js';
 import { StateBucket } from './state-bucket.js';
 import {
   POINTER_FORMATS,
@@ -103,8 +104,8 @@ export class SnapshotRepository {
   }
 
   /** A segment a manifest names: bytes read and wrapped, refused when damaged or of a format this release does not read. */
-  async loadSegment(ref: SegmentRef): Promise<Segment<SegmentMeta>> {
-    const { index, meta } = await this.wrapSegment<Partial<SegmentMeta>>(ref);
+  async loadSegment(ref: SegmentRef, phases?: LoadPhases): Promise<Segment<SegmentMeta>> {
+    const { index, meta } = await this.wrapSegment<Partial<SegmentMeta>>(ref, phases);
     // A format-2 segment (the base of a converted store) has no kind and deletes nothing.
     return { index, meta: { kind: meta.kind ?? 'base', sequence: meta.sequence ?? ref.sequence, deletes: meta.deletes ?? [] } };
   }
@@ -195,21 +196,28 @@ export class SnapshotRepository {
     return decodeBucket(found.body);
   }
 
-  private async wrapSegment<Meta>(ref: ObjectRef & { readonly format: number }): Promise<Segment<Meta>> {
+  private async wrapSegment<Meta>(ref: ObjectRef & { readonly format: number }, phases?: LoadPhases): Promise<Segment<Meta>> {
     if (!readsSegmentFormat(ref.format)) {
       throw new SnapshotError(
         `segment ${ref.key} has format ${ref.format}, which this release does not read (format ${SEGMENT_FORMAT}): a newer release published it`,
         { reason: 'unknown-format' },
       );
     }
-    const found = await this.store.get(ref.key, { skipEtag: true });
+    const reading = performance.now();
+    // Hashed as it arrives: the checksum costs about what the read does, and they overlap.
+    const checksum = new SegmentChecksum(ref.bytes);
+    const found = await this.store.get(ref.key, { skipEtag: true, onChunk: (chunk) => checksum.update(chunk) });
+    phases?.add('segmentReadAndHash', reading);
     if (!found) throw new SnapshotError(`segment ${ref.key} does not exist`, { reason: 'missing' });
+    const decoding = performance.now();
     try {
-      return decodeSegment<Meta>(found.body, ref.sha256);
+      return decodeSegment<Meta>(found.body, ref.sha256, checksum);
     } catch (error) {
       if (error instanceof SnapshotError)
         throw new SnapshotError(`segment ${ref.key}: ${error.message}`, { reason: error.reason, cause: error });
       throw error;
+    } finally {
+      phases?.add('segmentDecode', decoding);
     }
   }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { endianness } from 'node:os';
 import { castWordNames } from '../engine/build/cast-word-names.js';
 import type { ExtractIndex, IndexData } from '../engine/index-data.js';
@@ -79,11 +79,38 @@ export function encodeSegment(index: IndexData, meta: unknown): { bytes: Buffer;
 }
 
 /**
+ * A segment's checksum worked out while its bytes arrive (ObjectStore's onChunk), so that reading
+ * and hashing a large segment overlap instead of following each other: everything but the footer of
+ * an object of the `length` its manifest records.
+ */
+export class SegmentChecksum {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly bodyLength: number;
+  private seen = 0;
+
+  constructor(length: number) {
+    this.bodyLength = length - DIGEST_BYTES;
+  }
+
+  update(chunk: Uint8Array): void {
+    const body = chunk.subarray(0, Math.max(0, this.bodyLength - this.seen));
+    if (body.length > 0) this.hash.update(body);
+    this.seen += chunk.length;
+  }
+
+  /** The digest of `bytes`' body, if these are the bytes it saw: an object of another length is hashed again by decodeSegment. */
+  digestOf(bytes: Uint8Array): Buffer | undefined {
+    return this.seen === bytes.length && this.bodyLength === bytes.length - DIGEST_BYTES ? this.hash.digest() : undefined;
+  }
+}
+
+/**
  * Wraps the index over the segment's bytes (no copy when they are 8-byte aligned). Refuses, with a
  * SnapshotError naming what is wrong, anything that is not a whole segment of a known format whose
- * checksum matches (`expectedSha256`, from the pointer, when given).
+ * checksum matches (`expectedSha256`, from the pointer, when given). `checksum`, when given, has
+ * seen these very bytes as they were read, and spares hashing them again.
  */
-export function decodeSegment<Meta>(bytes: Buffer, expectedSha256?: string): Segment<Meta> {
+export function decodeSegment<Meta>(bytes: Buffer, expectedSha256?: string, checksum?: SegmentChecksum): Segment<Meta> {
   if (endianness() !== 'LE')
     throw new SnapshotError('this host is big-endian; segments are little-endian and cannot be read here', { reason: 'unknown-format' });
   if (bytes.length < PREFIX_BYTES + DIGEST_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
@@ -96,7 +123,7 @@ export function decodeSegment<Meta>(bytes: Buffer, expectedSha256?: string): Seg
     });
   }
   const body = bytes.subarray(0, bytes.length - DIGEST_BYTES);
-  const digest = createHash('sha256').update(body).digest();
+  const digest = checksum?.digestOf(bytes) ?? createHash('sha256').update(body).digest();
   if (!digest.equals(bytes.subarray(bytes.length - DIGEST_BYTES))) {
     throw new SnapshotError('segment checksum mismatch: the object is damaged or truncated');
   }

@@ -31,6 +31,12 @@ export interface GetOptions {
    * own checksum (segments) are read this way.
    */
   readonly skipEtag?: boolean;
+  /**
+   * Sees the body's bytes in order, each chunk as it arrives, before `get` resolves: a caller that
+   * checks a large object's checksum hashes what has arrived while the rest is still being read.
+   * A store may also call it once with the whole body; the chunks are views, not copies.
+   */
+  readonly onChunk?: (chunk: Uint8Array) => void;
 }
 
 export interface PutOptions {

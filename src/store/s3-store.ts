@@ -96,9 +96,7 @@ export class S3Store implements ObjectStore {
         (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
         throw new ObjectTooLargeError(key, size, options.maxBytes);
       }
-      // A view, not a copy: a segment is hundreds of megabytes at a million movies.
-      const bytes = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
-      const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const body = out.Body === undefined ? Buffer.alloc(0) : await readBody(out.Body as AsyncIterable<Uint8Array>, size, options.onChunk);
       return { body, object: { key, size: body.length, lastModified: out.LastModified ?? new Date(0), etag: unquote(out.ETag) } };
     } catch (error) {
       if (error instanceof StoreError) throw error;
@@ -165,6 +163,33 @@ export class S3Store implements ObjectStore {
  * the data waits for the policy to be fixed instead of being rejected.
  */
 const UNREADABLE = new Set(['InvalidObjectState']);
+
+/** Bytes handed to onChunk at a time: the network's small chunks gathered, so hashing them costs few calls. */
+const CHUNK_BYTES = 4 * 2 ** 20;
+
+/**
+ * The body in one allocation of the length S3 announced, filled as it arrives (no list of chunks
+ * concatenated at the end: a segment is hundreds of megabytes at a million movies), `onChunk`
+ * seeing it as it fills. A body longer or shorter than announced is returned as it came.
+ */
+async function readBody(stream: AsyncIterable<Uint8Array>, length: number, onChunk?: (chunk: Uint8Array) => void): Promise<Buffer> {
+  // Unpooled: a segment's typed-array views need 8-byte alignment.
+  let body = Buffer.allocUnsafeSlow(length);
+  let at = 0;
+  let seen = 0;
+  for await (const chunk of stream) {
+    if (at + chunk.length > body.length)
+      body = Buffer.concat([body.subarray(0, at), Buffer.allocUnsafeSlow(Math.max(at + chunk.length, 2 * body.length) - at)]);
+    body.set(chunk, at);
+    at += chunk.length;
+    if (at - seen >= CHUNK_BYTES) {
+      onChunk?.(body.subarray(seen, at));
+      seen = at;
+    }
+  }
+  if (at > seen) onChunk?.(body.subarray(seen, at));
+  return at === body.length ? body : body.subarray(0, at);
+}
 
 function unquote(etag: string | undefined): string {
   return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');

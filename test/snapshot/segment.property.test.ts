@@ -12,7 +12,7 @@ import type { After, SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { SnapshotError } from '../../src/errors/errors.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
-import { decodeSegment, encodeSegment, SEGMENT_FORMAT } from '../../src/snapshot/segment-codec.js';
+import { decodeSegment, encodeSegment, SEGMENT_FORMAT, SegmentChecksum } from '../../src/snapshot/segment-codec.js';
 import type { SegmentRef } from '../../src/snapshot/manifest.js';
 import { FolderStore } from '../../src/store/folder-store.js';
 import { arbitraryCatalogue, arbitraryRequest } from '../support/arbitrary-catalogue.js';
@@ -104,6 +104,43 @@ test('a damaged segment is refused: a flipped byte, a truncated object, another 
   const shifted = Buffer.alloc(bytes.length + 3);
   bytes.copy(shifted, 3);
   assert.equal(decodeSegment(shifted.subarray(3), sha256).index.size, 1);
+});
+
+/** A checksum that saw `bytes` cut at `cuts`, as a store hands them over while it reads. */
+function checksumOf(bytes: Buffer, length: number, cuts: readonly number[]): SegmentChecksum {
+  const checksum = new SegmentChecksum(length);
+  let from = 0;
+  for (const cut of [...cuts, bytes.length].sort((a, b) => a - b)) {
+    checksum.update(bytes.subarray(from, Math.max(from, cut)));
+    from = Math.max(from, cut);
+  }
+  return checksum;
+}
+
+test('a checksum taken while the bytes arrive, however they are cut, accepts the segment and refuses it damaged or cut short', () => {
+  const { bytes, sha256 } = encodeSegment(
+    buildIndex('v', [
+      { id: '0123456789abcdef', title: 'Jaws', year: 1975, cast: ['Roy Scheider'], genres: ['Thriller'] },
+      { id: '1123456789abcdef', title: 'Jaws 2', year: 1978, cast: ['Roy Scheider', 'Lorraine Gary'], genres: ['Thriller'] },
+    ]),
+    { kind: 'base' },
+  );
+  const cuts = fc.array(fc.integer({ min: 0, max: bytes.length }), { maxLength: 6 });
+  fc.assert(
+    fc.property(cuts, fc.integer({ min: 0, max: bytes.length - 1 }), (at, flip) => {
+      assert.equal(decodeSegment(bytes, sha256, checksumOf(bytes, bytes.length, at)).index.size, 2);
+      // A byte flipped anywhere, the footer included, after the store read it.
+      const damaged = Buffer.from(bytes);
+      damaged[flip] = (damaged[flip] as number) ^ 0x40;
+      assert.throws(() => decodeSegment(damaged, sha256, checksumOf(damaged, bytes.length, at)), SnapshotError);
+      // An object shorter or longer than its manifest says is hashed again, and refused.
+      const short = bytes.subarray(0, flip);
+      assert.throws(() => decodeSegment(short, sha256, checksumOf(short, bytes.length, at)), SnapshotError);
+      const long = Buffer.concat([bytes, bytes.subarray(0, flip + 1)]);
+      assert.throws(() => decodeSegment(long, sha256, checksumOf(long, bytes.length, at)), SnapshotError);
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test('a format-1 segment (before the extract tier) still reads, with no extract to search, and answers as a catalogue without extracts', () => {

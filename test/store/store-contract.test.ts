@@ -64,6 +64,24 @@ for (const [name, make] of adapters) {
       assert.ok(first.etag.length > 0);
     });
 
+    test('onChunk sees the body in order as it is read, in pieces of a large object', async () => {
+      const store = make();
+      // Larger than either store's pieces (16 MiB read from a file, 4 MiB gathered from the network).
+      const big = Buffer.alloc(17 * 2 ** 20 + 5);
+      for (let i = 0; i < big.length; i += 4096) big.writeUInt32LE(i, i);
+      await store.put('big', big);
+      const chunks: Buffer[] = [];
+      const got = await store.get('big', { skipEtag: true, onChunk: (chunk) => chunks.push(Buffer.from(chunk)) });
+      assert.ok(chunks.length > 1, `${chunks.length} chunks`);
+      assert.ok(Buffer.concat(chunks).equals(big));
+      assert.ok(got?.body.equals(big));
+      const small: Buffer[] = [];
+      assert.equal(await store.get('missing', { onChunk: (chunk) => small.push(Buffer.from(chunk)) }), undefined);
+      await store.put('empty', Buffer.alloc(0));
+      assert.equal((await store.get('empty', { onChunk: (chunk) => small.push(Buffer.from(chunk)) }))?.body.length, 0);
+      assert.equal(Buffer.concat(small).length, 0);
+    });
+
     test('an object over maxBytes is refused without buffering it', async () => {
       const store = make();
       await store.put('big', Buffer.alloc(2048, 1));
