@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import { ObjectTooLargeError, SynonymsFileError } from '../errors/errors.js';
-import { MAX_SYNONYMS_BYTES } from '../engine/limits.js';
 import type { SnapshotRepository } from '../snapshot/repository.js';
-import { parseSynonymsFile, type SynonymsRef } from '../snapshot/synonyms-file.js';
+import { MAX_SYNONYMS_BYTES, parseSynonymsFile, type SynonymsRef } from '../snapshot/synonyms-file.js';
 
 /** Where the operator's synonyms file is read from when no setting says (MOVIES_SYNONYMS_KEY). */
 export const DEFAULT_SYNONYMS_KEY = 'config/synonyms.json';

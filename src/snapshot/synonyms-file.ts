@@ -13,6 +13,9 @@ import type { ObjectRef } from './snapshot.js';
  */
 export const SYNONYMS_PREFIX = 'catalogue/synonyms/';
 
+/** The file's limit in bytes, for the reader that fetches it (ingest sits beside the engine, not above it). */
+export { MAX_SYNONYMS_BYTES };
+
 /** The synonyms a manifest names: the object written into the version, and the operator's file it came from. */
 export interface SynonymsRef extends ObjectRef {
   /** The operator's file and its ETag when read: a run reads it again only when that changes. */
