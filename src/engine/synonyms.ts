@@ -47,8 +47,12 @@ interface KeyWord {
 export class Synonyms {
   static readonly NONE = new Synonyms([], []);
 
-  /** Rules by the first word of their key. */
-  private readonly firstWords: readonly KeyWord[];
+  /**
+   * Rules by the first word of their key, and those words by their length in code points: a query
+   * word is compared only with the first words its typos can reach.
+   */
+  private readonly firstWords: ReadonlyMap<string, KeyWord>;
+  private readonly byLength: ReadonlyMap<number, readonly KeyWord[]>;
 
   private constructor(
     readonly entries: readonly SynonymEntry[],
@@ -64,7 +68,10 @@ export class Synonyms {
       }
       entry.rules.push(rule);
     }
-    this.firstWords = [...byFirst.values()];
+    this.firstWords = byFirst;
+    const byLength = new Map<number, KeyWord[]>();
+    for (const word of byFirst.values()) byLength.set(word.points.length, [...(byLength.get(word.points.length) ?? []), word]);
+    this.byLength = byLength;
   }
 
   /**
@@ -104,7 +111,7 @@ export class Synonyms {
     const out: KeyMatch[] = [];
     for (let first = 0; first < q.length; first++) {
       const typed = points[first] as readonly number[];
-      for (const start of this.firstWords) {
+      for (const start of this.candidates(q[first] as string, typed)) {
         const head = typosAgainst(typed, start.points);
         if (head < 0) continue;
         for (const rule of start.rules) {
@@ -118,6 +125,18 @@ export class Synonyms {
         }
       }
     }
+    return out;
+  }
+
+  /** The first words a query word may match: itself when it may have no typo, else those of a length within its budget. */
+  private candidates(word: string, typed: readonly number[]): readonly KeyWord[] {
+    const budget = typoBudget(typed.length);
+    if (budget === 0) {
+      const exact = this.firstWords.get(word);
+      return exact === undefined ? [] : [exact];
+    }
+    const out: KeyWord[] = [];
+    for (let length = typed.length - budget; length <= typed.length + budget; length++) out.push(...(this.byLength.get(length) ?? []));
     return out;
   }
 }
