@@ -593,6 +593,16 @@ export interface operations {
                         segments?: {
                             [key: string]: unknown;
                         };
+                        /** @description the operator's synonyms in force (docs/api.md, Synonyms): the object the version names, the file it was read from (key, etag), its entries and the rules they make (one per key); null when the version has none */
+                        synonyms?: {
+                            key: string;
+                            source: {
+                                key: string;
+                                etag: string;
+                            };
+                            entries: number;
+                            rules: number;
+                        } | null;
                     } & {
                         [key: string]: unknown;
                     };

@@ -26,6 +26,7 @@ export interface Config extends ServerSettings {
   store: string;
   inbox: string;
   inboxQueue?: string;
+  synonymsKey: string;
   watch: boolean;
   ingestMetricsPort?: number;
   refreshIntervalSeconds: number;
@@ -128,6 +129,16 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     default: (c) => defaultInbox(c.store as string),
     defaultText: 'inbox/ under the store',
     description: 'where providers write update files: a folder, or s3://bucket/prefix',
+  },
+  {
+    key: 'synonymsKey',
+    commands: INGESTING,
+    env: 'MOVIES_SYNONYMS_KEY',
+    flag: '--synonyms-key',
+    kind: 'string',
+    default: 'config/synonyms.json',
+    description:
+      "key of the operator's synonyms file in the store (docs/api.md, Synonyms): a run that finds it changed validates it and publishes it with the data",
   },
   {
     key: 'inboxQueue',

@@ -6,6 +6,7 @@ import { liveSegments, type LiveSegment, type SegmentEntry } from './live-segmen
 import { MergedCounts } from './merged-counts.js';
 import type { Position } from './search-request.js';
 import { SegmentIndex, type GenreCount } from './segment-index.js';
+import { Synonyms } from './synonyms.js';
 
 export type { GenreCount } from './segment-index.js';
 export type { SegmentEntry } from './live-segments.js';
@@ -29,6 +30,8 @@ export class CatalogueIndex {
   private constructor(
     readonly version: string,
     readonly segments: readonly LiveSegment[],
+    /** The operator's synonyms this version was published with (synonyms.ts). */
+    readonly synonyms: Synonyms,
   ) {
     const only = segments.length === 1 ? segments[0] : undefined;
     this.single = only !== undefined && only.dead.length === 0 ? only.index : undefined;
@@ -40,14 +43,14 @@ export class CatalogueIndex {
    * copied: a serving process keeps its base loaded across versions, and only which movies are
    * superseded is worked out again (live-segments.ts), in proportion to the deltas.
    */
-  static of(version: string, segments: readonly SegmentEntry[]): CatalogueIndex {
+  static of(version: string, segments: readonly SegmentEntry[], synonyms = Synonyms.NONE): CatalogueIndex {
     if (segments.length === 0) throw new RangeError('a catalogue version has at least its base segment');
-    return new CatalogueIndex(version, liveSegments(segments));
+    return new CatalogueIndex(version, liveSegments(segments), synonyms);
   }
 
   /** A version of one segment built in this process: for tests and tools. */
-  static build(version: string, movies: readonly Movie[]): CatalogueIndex {
-    return CatalogueIndex.of(version, [{ index: SegmentIndex.build(version, movies), deletes: [] }]);
+  static build(version: string, movies: readonly Movie[], synonyms = Synonyms.NONE): CatalogueIndex {
+    return CatalogueIndex.of(version, [{ index: SegmentIndex.build(version, movies), deletes: [] }], synonyms);
   }
 
   /** Facet counts and display names over every segment, worked out once per version as they are asked for. */

@@ -80,3 +80,14 @@ export const BM25_B = 0.3;
 export const MAX_TERM_FREQUENCY = 255;
 /** An extract's length in indexed words is counted up to this (segment): the longest in the 2023 set is a few hundred. */
 export const MAX_EXTRACT_LENGTH = 65_535;
+
+/**
+ * The operator's synonyms file (engine/synonyms.ts, snapshot/synonyms-file.ts): every word of `q`
+ * is compared with the first word of every key, so the entries are bounded; a phrase is a few words
+ * (a title's worth); an entry names a handful of phrases. Far above any hand-written list.
+ */
+export const MAX_SYNONYM_ENTRIES = 2_000;
+export const MAX_SYNONYM_PHRASES = 32;
+export const MAX_SYNONYM_WORDS = 8;
+/** The file's bytes at most: read whole at every run whose ETag changed. */
+export const MAX_SYNONYMS_BYTES = 1024 * 1024;

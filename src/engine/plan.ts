@@ -7,7 +7,9 @@ import { MAX_GRAM, MAX_GRAM_LISTS } from './limits.js';
 import type { FacetName, MovieQuery } from './search-request.js';
 import { encodeUtf8, lookup } from './string-table.js';
 import { exclusionCheck, phraseCheck } from './phrases.js';
-import type { WordPlan } from './word-plan.js';
+import { withSynonyms, type WordPlan } from './word-plan.js';
+import { planSynonyms } from './synonym-plan.js';
+import { Synonyms } from './synonyms.js';
 
 /** Movies that may miss some words of `q` (match-strategy.ts): at least `words - missing` of them matched. */
 export interface PartialMatch {
@@ -34,7 +36,7 @@ export interface Plan {
 /**
  * Plans a query. `without` leaves one facet's own filters out (a genre facet ignores `genre`, and so
  * on), so the facet shows the other choices, as faceted interfaces expect; `planned` are the query's
- * words as already planned for it.
+ * words as already planned for it (their synonyms included, synonym-plan.ts).
  */
 export function planQuery(
   index: SegmentIndex,
@@ -42,14 +44,16 @@ export function planQuery(
   without?: FacetName,
   planned?: readonly WordPlan[],
   statistics: CollectionStatistics = index.extractStatistics,
+  synonyms: Synonyms = Synonyms.NONE,
 ): Plan {
   const { data } = index;
   const filters: DocSet[] = [];
   // A facet's plan differs from the query's only in its filters: its words are the query's, planned
   // once. Planned first, so that a plan that matches nothing still carries them for its facets.
-  const words = planned ?? index.wordPlanner.planAll(query.q ?? []);
+  const q = query.q ?? [];
+  const words = planned ?? withSynonyms(index.wordPlanner.planAll(q), planSynonyms(data, synonyms, q));
   const none: Plan = { filters: [EMPTY], words };
-  const extract = planExtract(data, query.q ?? [], statistics);
+  const extract = planExtract(data, q, statistics);
 
   const ignoresYears = without === 'year' || without === 'decade';
   if (!ignoresYears && (query.year !== undefined || query.yearFrom !== undefined || query.yearTo !== undefined)) {

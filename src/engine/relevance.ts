@@ -4,7 +4,9 @@ import { KEYED_BEFORE_BITMAP } from './limits.js';
 import { packKey } from './relevance-key.js';
 import { firstCodePointAt, tableSize } from './string-table.js';
 import { castSplitTypos, splitTypos, type SplitMatch } from './joins.js';
-import { matchesWhole, typosOf, type WordMatches } from './word-match.js';
+import { matchesWhole, typosOf, wholeMatches, type WordMatches } from './word-match.js';
+import { indexOfSorted } from './sorted.js';
+import { occurrences, synonymCost, type SynonymMatch } from './synonym-plan.js';
 import type { QueryWord } from './word-plan.js';
 
 /**
@@ -35,11 +37,15 @@ export class Relevance {
   private readonly query: readonly WordMatches[];
   private readonly splits: readonly (SplitMatch | undefined)[];
   private readonly joins: readonly (WordMatches | undefined)[];
+  /** The synonyms read for runs of the words (synonym-plan.ts), and per synonym, while a movie is keyed, where it starts in the title. */
+  private readonly synonyms: readonly SynonymMatch[];
+  private readonly synonymStarts: number[][];
   /** Every WordMatches a title word may be read through: the words' own, and the parts of their splits. */
   private readonly readings: readonly WordMatches[];
-  /** Per title position, while a movie is keyed: counted unmatched (1) or prefix-only (2); only with splits. */
+  /** Per title position, while a movie is keyed: counted unmatched (1) or prefix-only (2); only with splits or synonyms. */
   private status = new Uint8Array(0);
   private readonly hasSplits: boolean;
+  private readonly tracksStatus: boolean;
 
   constructor(
     private readonly data: IndexData,
@@ -53,12 +59,20 @@ export class Relevance {
     this.splits = words.map((w) => w.split);
     this.joins = words.map((w) => w.joinNext);
     this.hasSplits = words.some((w) => w.split !== undefined);
-    this.readings = [...this.query, ...words.flatMap((w) => w.split?.cuts.flatMap((c) => [c.left, c.right]) ?? [])];
+    this.synonyms = [...new Set(words.flatMap((w) => w.synonyms ?? []))];
+    this.synonymStarts = this.synonyms.map(() => []);
+    this.tracksStatus = this.hasSplits || this.synonyms.length > 0;
+    this.readings = [
+      ...this.query,
+      ...words.flatMap((w) => w.split?.cuts.flatMap((c) => [c.left, c.right]) ?? []),
+      ...this.synonyms.map((m) => wholeMatches(m.expansion, 0, [])),
+    ];
     const firstCodePoint = (id: number) => firstCodePointAt(data.words.words, id);
     let signature = 0;
     let fewest = 0;
-    for (const w of words) {
-      const best = Math.min(w.matches.fewestTypos, w.split?.fewestTypos ?? Infinity);
+    for (const [i, w] of words.entries()) {
+      const bySynonym = Math.min(...(w.synonyms ?? []).map((m) => synonymCost(m, i) ?? Infinity));
+      const best = Math.min(w.matches.fewestTypos, w.split?.fewestTypos ?? Infinity, bySynonym);
       // A word nothing matches can only be missing: it adds no typos to any key.
       if (best !== Infinity) fewest += best;
     }
@@ -153,8 +167,8 @@ export class Relevance {
       titleCost[i] = Infinity;
       castCost[i] = Infinity;
     }
-    // With splits, each title word's count (1 unmatched, 2 prefix-only) is kept: a split may cover it after all.
-    const status = this.hasSplits ? this.statusBuffer(tEnd - tStart) : undefined;
+    // With splits or synonyms, each title word's count (1 unmatched, 2 prefix-only) is kept: a split or a synonym may cover it after all.
+    const status = this.tracksStatus ? this.statusBuffer(tEnd - tStart) : undefined;
     for (let p = tStart; p < tEnd; p++) {
       const word = titleWords[p] as number;
       if (!this.mayMatch(word)) {
@@ -181,7 +195,14 @@ export class Relevance {
       }
     }
     if (status) {
-      const uncounted = this.splitsInTitle(titleWords, tStart, tEnd, status);
+      // Synonyms lower the title costs first, so that the splits' cover reads the final costs.
+      const hasSynonym = this.synonymsInTitle(rank, titleWords, tStart, tEnd);
+      const uncounted = this.hasSplits ? this.splitsInTitle(titleWords, tStart, tEnd, status) : { unmatched: 0, prefixOnly: 0 };
+      if (hasSynonym) {
+        const covered = this.synonymsCover(status);
+        uncounted.unmatched += covered.unmatched;
+        uncounted.prefixOnly += covered.prefixOnly;
+      }
       unmatched -= uncounted.unmatched;
       prefixOnly -= uncounted.prefixOnly;
     }
@@ -206,6 +227,13 @@ export class Relevance {
       if (split === undefined || (titleCost[i] as number) <= split.fewestTypos) continue;
       const t = castSplitTypos(split, rank);
       if (t >= 0 && t < (castCost[i] as number)) castCost[i] = t;
+    }
+    for (const m of this.synonyms) {
+      if (m.cast.length === 0 || indexOfSorted(m.cast, rank) < 0) continue;
+      m.costs.forEach((cost, j) => {
+        const i = m.first + j;
+        if (cost < (titleCost[i] as number) && cost < (castCost[i] as number)) castCost[i] = cost;
+      });
     }
     let typos = 0;
     let castOnly = 0;
@@ -236,7 +264,7 @@ export class Relevance {
   /**
    * Lowers the title costs of the words read as two adjacent title words; the title words of a
    * word's best title match by a split count as matched whole (rule 4): how many of those `status`
-   * had counted unmatched and prefix-only. `status` is then spent.
+   * had counted unmatched and prefix-only, clearing them there.
    */
   private splitsInTitle(
     titleWords: Uint32Array,
@@ -253,24 +281,71 @@ export class Relevance {
         if (t >= 0 && t < (titleCost[i] as number)) titleCost[i] = t;
       }
     }
-    let unmatched = 0;
-    let prefixOnly = 0;
-    const cover = (at: number): void => {
-      const was = status[at] as number;
-      if (was === 1) unmatched++;
-      else if (was === 2) prefixOnly++;
-      status[at] = 0;
-    };
+    const cover = coverer(status);
     for (let i = 0; i < splits.length; i++) {
       const split = splits[i];
       if (split === undefined) continue;
       for (let p = start; p + 1 < end; p++) {
         if (splitTypos(split, titleWords[p] as number, titleWords[p + 1] as number) !== titleCost[i]) continue;
-        cover(p - start);
-        cover(p + 1 - start);
+        cover.at(p - start);
+        cover.at(p + 1 - start);
       }
     }
-    return { unmatched, prefixOnly };
+    return cover.uncounted;
+  }
+
+  /**
+   * Lowers the title costs of the words whose synonym the title has, noting where each synonym
+   * starts (synonymStarts); whether the title has any.
+   */
+  private synonymsInTitle(rank: number, titleWords: Uint32Array, start: number, end: number): boolean {
+    const { synonyms, synonymStarts, titleCost } = this;
+    let any = false;
+    for (let k = 0; k < synonyms.length; k++) {
+      const m = synonyms[k] as SynonymMatch;
+      const starts = indexOfSorted(m.title, rank) < 0 ? [] : occurrences(titleWords, start, end, m.expansion);
+      synonymStarts[k] = starts;
+      if (starts.length === 0) continue;
+      any = true;
+      m.costs.forEach((cost, j) => {
+        if (cost < (titleCost[m.first + j] as number)) titleCost[m.first + j] = cost;
+      });
+    }
+    return any;
+  }
+
+  /** The title words of a word's best title match by a synonym count as matched whole (rule 4), like a split's. */
+  private synonymsCover(status: Uint8Array): { unmatched: number; prefixOnly: number } {
+    const cover = coverer(status);
+    this.synonyms.forEach((m, k) => {
+      if (!m.costs.some((cost, j) => cost === this.titleCost[m.first + j])) return;
+      for (const s of this.synonymStarts[k] as number[]) for (let j = 0; j < m.expansion.length; j++) cover.at(s + j);
+    });
+    return cover.uncounted;
+  }
+
+  /**
+   * Word i's best title match (at `cost`) is a synonym whose run it ends (`end`), or starts
+   * (`start`), and which ends (starts) at title offset `at`.
+   */
+  private synonymAt(i: number, cost: number, at: number, edge: 'start' | 'end'): boolean {
+    return this.synonyms.some((m, k) => {
+      const last = m.first + m.costs.length - 1;
+      if (edge === 'start' ? m.first !== i : last !== i) return false;
+      if (synonymCost(m, i) !== cost) return false;
+      const want = edge === 'start' ? at : at - m.expansion.length + 1;
+      return (this.synonymStarts[k] as number[]).includes(want);
+    });
+  }
+
+  /** Words i and i + 1 are both read, at their title costs, through one synonym the title has: they sit side by side in it. */
+  private inOneSynonym(i: number): boolean {
+    return this.synonyms.some(
+      (m, k) =>
+        (this.synonymStarts[k] as number[]).length > 0 &&
+        synonymCost(m, i) === this.titleCost[i] &&
+        synonymCost(m, i + 1) === this.titleCost[i + 1],
+    );
   }
 
   /**
@@ -282,25 +357,48 @@ export class Relevance {
     const right = this.titleCost[i + 1] as number;
     if (left === Infinity || right === Infinity) return false;
     if ((this.castCost[i] as number) < left || (this.castCost[i + 1] as number) < right) return false;
+    if (this.synonyms.length > 0 && this.inOneSynonym(i)) return true;
     const a = this.query[i] as WordMatches;
     const b = this.query[i + 1] as WordMatches;
-    const splitA = this.splits[i];
-    const splitB = this.splits[i + 1];
     const join = this.joins[i];
     for (let p = start; p < end; p++) {
       const word = titleWords[p] as number;
-      if (p + 1 < end) {
-        const endsA =
-          typosOf(a, word) === left ||
-          (splitA !== undefined && p > start && splitTypos(splitA, titleWords[p - 1] as number, word) === left);
-        if (endsA) {
-          const next = titleWords[p + 1] as number;
-          if (typosOf(b, next) === right) return true;
-          if (splitB !== undefined && p + 2 < end && splitTypos(splitB, next, titleWords[p + 2] as number) === right) return true;
-        }
-      }
+      if (p + 1 < end && this.endsAt(i, left, titleWords, start, p) && this.startsAt(i + 1, right, titleWords, start, end, p + 1))
+        return true;
       if (join !== undefined && typosOf(join, word) >= 0 && typosOf(a, word) === left && typosOf(b, word) === right) return true;
     }
     return false;
   }
+
+  /** Word i's title match at `cost` ends at title position p: the word there, a split ending there, or a synonym. */
+  private endsAt(i: number, cost: number, titleWords: Uint32Array, start: number, p: number): boolean {
+    const word = titleWords[p] as number;
+    if (typosOf(this.query[i] as WordMatches, word) === cost) return true;
+    const split = this.splits[i];
+    if (split !== undefined && p > start && splitTypos(split, titleWords[p - 1] as number, word) === cost) return true;
+    return this.synonyms.length > 0 && this.synonymAt(i, cost, p - start, 'end');
+  }
+
+  /** Word i's title match at `cost` starts at title position p: the word there, a split starting there, or a synonym. */
+  private startsAt(i: number, cost: number, titleWords: Uint32Array, start: number, end: number, p: number): boolean {
+    const word = titleWords[p] as number;
+    if (typosOf(this.query[i] as WordMatches, word) === cost) return true;
+    const split = this.splits[i];
+    if (split !== undefined && p + 1 < end && splitTypos(split, word, titleWords[p + 1] as number) === cost) return true;
+    return this.synonyms.length > 0 && this.synonymAt(i, cost, p - start, 'start');
+  }
+}
+
+/** Clears title positions a split or a synonym covers, counting what they had been counted as. */
+function coverer(status: Uint8Array): { at(position: number): void; readonly uncounted: { unmatched: number; prefixOnly: number } } {
+  const uncounted = { unmatched: 0, prefixOnly: 0 };
+  return {
+    at(position) {
+      const was = status[position] as number;
+      if (was === 1) uncounted.unmatched++;
+      else if (was === 2) uncounted.prefixOnly++;
+      status[position] = 0;
+    },
+    uncounted,
+  };
 }

@@ -17,6 +17,7 @@ import { Relevance } from './relevance.js';
 import { EXTRACT_TIER, packKey } from './relevance-key.js';
 import { partitionPoint } from './sorted.js';
 import { compareEntry, encodeUtf8 } from './string-table.js';
+import type { Synonyms } from './synonyms.js';
 
 /**
  * Answers one page of a request: the movies in the request's order after its cursor, stopping once
@@ -25,12 +26,12 @@ import { compareEntry, encodeUtf8 } from './string-table.js';
  */
 export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest): Page {
   const single = catalogue.single;
-  return single !== undefined ? searchSegment(single, request) : searchSegments(catalogue, request);
+  return single !== undefined ? searchSegment(single, request, catalogue.synonyms) : searchSegments(catalogue, request);
 }
 
 /** A version of one segment, nothing superseded: its ranks are the version's. */
-function searchSegment(index: SegmentIndex, request: SearchRequest): Page {
-  const full = planQuery(index, request.query);
+function searchSegment(index: SegmentIndex, request: SearchRequest, synonyms: Synonyms): Page {
+  const full = planQuery(index, request.query, undefined, undefined, index.extractStatistics, synonyms);
   const check = verifier(index, full, request.query);
   const level = partialLevel(request, [{ index, plan: full, candidates: candidateSet(full), check }]);
   const plan = level === undefined ? full : atLevel(index, full, level);
@@ -62,7 +63,7 @@ function searchSegment(index: SegmentIndex, request: SearchRequest): Page {
 function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page {
   const statistics = catalogue.extractStatistics;
   const full: SegmentSearch[] = catalogue.segments.map((segment) => {
-    const plan = planQuery(segment.index, request.query, undefined, undefined, statistics);
+    const plan = planQuery(segment.index, request.query, undefined, undefined, statistics, catalogue.synonyms);
     return {
       segment,
       plan,

@@ -1,6 +1,6 @@
 import { ByteLru } from '../cache/byte-lru.js';
 import { codePoints } from '../catalogue/words.js';
-import { EMPTY, union, type DocSet } from './doc-set.js';
+import { EMPTY, list, union, type DocSet } from './doc-set.js';
 import type { IndexData } from './index-data.js';
 import { matchWord, trieReach } from './trie-walk.js';
 import { planSplit, type SplitMatch } from './joins.js';
@@ -9,6 +9,7 @@ import { EQUIVALENT_TYPOS } from './limits.js';
 import { numberEquivalents } from './numbers.js';
 import { lookup } from './string-table.js';
 import { mergeMatches, typoBudget, wholeMatches, type WordMatches } from './word-match.js';
+import { synonymCost, type SynonymMatch } from './synonym-plan.js';
 
 /** What the ranking reads of one word of `q`: the single words it matches, and two adjacent words. */
 export interface QueryWord {
@@ -18,6 +19,8 @@ export interface QueryWord {
   readonly split?: SplitMatch;
   /** The words this word joined with the next one matches (`bat man`: Batman): the two then sit side by side. */
   readonly joinNext?: WordMatches;
+  /** The operator's synonyms read for a run of words holding this one (synonym-plan.ts). */
+  readonly synonyms?: readonly SynonymMatch[];
 }
 
 /** One word of `q`: how it matches, and the movies it matches. */
@@ -141,4 +144,20 @@ function wordPlanBytes(plan: WordPlan): number {
     else if (set.kind === 'union' || set.kind === 'and') pending.push(...set.sets);
   }
   return bytes;
+}
+
+/**
+ * The words of `q` with their synonyms: a word of a run is also matched by the movies where the
+ * run's synonym is, an alternative to its own matches (an OR), which is all the sets need to know;
+ * the word keeps the synonyms covering it for the ranking and the highlights.
+ */
+export function withSynonyms(words: readonly WordPlan[], matches: readonly SynonymMatch[]): WordPlan[] {
+  if (matches.length === 0) return [...words];
+  return words.map((word, i) => {
+    const covering = matches.filter((m) => synonymCost(m, i) !== undefined);
+    if (covering.length === 0) return word;
+    const title = union([word.title, ...covering.map((m) => list(m.title))]);
+    const any = union([word.any, title, ...covering.map((m) => (m.cast.length === 0 ? EMPTY : list(m.cast)))]);
+    return { ...word, title, any, synonyms: covering };
+  });
 }

@@ -111,6 +111,22 @@ export class SnapshotError extends CodedError {
   }
 }
 
+/**
+ * The operator's synonyms file (snapshot/synonyms-file.ts) cannot be used: not JSON, the wrong
+ * shape, a phrase without a word, past a limit. `entry` is the entry at fault (from 0), when one is.
+ * The run keeps the synonyms the version had.
+ */
+export class SynonymsFileError extends CodedError {
+  readonly code = 'INVALID_SYNONYMS';
+  constructor(
+    message: string,
+    readonly entry?: number,
+    options: ErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
+
 /** Another writer moved the pointer while this run worked; its result is discarded, nothing is lost. */
 export class PublishConflictError extends CodedError {
   readonly code = 'PUBLISH_CONFLICT';

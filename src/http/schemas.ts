@@ -339,6 +339,18 @@ export const statusSchema = {
           description:
             'how the version is made: the base segment (sequence, movies, bytes), the deltas on top of it (count, sequences, movies, deletes, bytes), the last merge of segments, and the store after the last garbage collection (objects, bytes, collected)',
         },
+        synonyms: {
+          type: ['object', 'null'],
+          description:
+            "the operator's synonyms in force (docs/api.md, Synonyms): the object the version names, the file it was read from (key, etag), its entries and the rules they make (one per key); null when the version has none",
+          properties: {
+            key: { type: 'string' },
+            source: { type: 'object', properties: { key: { type: 'string' }, etag: { type: 'string' } }, required: ['key', 'etag'] },
+            entries: { type: 'integer' },
+            rules: { type: 'integer' },
+          },
+          required: ['key', 'source', 'entries', 'rules'],
+        },
       },
       required: ['version', 'movies', 'snapshotCreatedAt', 'loadedAt', 'lastIngestionRun'],
       additionalProperties: true,

@@ -14,6 +14,7 @@ import { parseObject, type InboxObject, type ParsedObject } from './apply-object
 import { applyRun, primaryIdOf } from './apply-run.js';
 import { convertStore } from './convert-store.js';
 import { mergeSegments, type MergeOutcome, type MergePolicy } from './merge-segments.js';
+import { DEFAULT_SYNONYMS_KEY, readSynonymsUpdate, synonymsOutcome, type SynonymsOutcome } from './synonyms-run.js';
 
 export interface IngestOptions {
   readonly repository: SnapshotRepository;
@@ -29,11 +30,17 @@ export interface IngestOptions {
   readonly objects?: readonly StoredObject[];
   /** When to merge segments (snapshot/merge-policy.ts's decideMerge unless a test forces its own). */
   readonly mergePolicy?: MergePolicy;
+  /** The operator's synonyms file in the catalogue's store (MOVIES_SYNONYMS_KEY; synonyms-run.ts). */
+  readonly synonymsKey?: string;
 }
 
 /** The run's options a configuration states. */
-export function ingestSettingsOf(config: Config): Pick<IngestOptions, 'maxObjectBytes' | 'retention'> {
-  return { maxObjectBytes: config.maxUpdateBytes, retention: { keep: config.keepVersions, graceMs: config.gcGraceSeconds * 1000 } };
+export function ingestSettingsOf(config: Config): Pick<IngestOptions, 'maxObjectBytes' | 'retention' | 'synonymsKey'> {
+  return {
+    maxObjectBytes: config.maxUpdateBytes,
+    retention: { keep: config.keepVersions, graceMs: config.gcGraceSeconds * 1000 },
+    synonymsKey: config.synonymsKey,
+  };
 }
 
 /** What became of the inbox objects a run considered, so a queue consumer knows which notifications are done. */
@@ -42,6 +49,8 @@ export interface ObjectsSettled {
   readonly applied: readonly StoredObject[];
   /** Of the objects given, those the ledger held already (none when the run listed the inbox). */
   readonly alreadyApplied: readonly StoredObject[];
+  /** What the run did with the operator's synonyms file, when it had changed. */
+  readonly synonyms?: SynonymsOutcome;
 }
 
 export type IngestOutcome = ObjectsSettled &
@@ -90,9 +99,19 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   const pendingSet = new Set(pendingIds);
   const marked = candidates.filter((c) => c.visibleAt >= manifest.ledger.horizon && !pendingSet.has(c));
   const alreadyApplied = options.objects ? marked.map((c) => c.object) : [];
-  if (pending.length === 0) {
+  // A changed synonyms file publishes a version even when the inbox has nothing new.
+  const synonymsUpdate = await readSynonymsUpdate(repository, options.synonymsKey ?? DEFAULT_SYNONYMS_KEY, manifest.synonyms, log);
+  if (pending.length === 0 && synonymsUpdate.kind !== 'changed') {
     const merge = await mergeSegments(repository, { pointer, etag: current.etag }, manifest, options, now);
-    return { published: false, reason: 'no new inbox objects', applied: [], alreadyApplied, ...(merge ? { merge } : {}) };
+    const synonyms = synonymsOutcome(synonymsUpdate, undefined);
+    return {
+      published: false,
+      reason: 'no new inbox objects',
+      applied: [],
+      alreadyApplied,
+      ...(merge ? { merge } : {}),
+      ...(synonyms ? { synonyms } : {}),
+    };
   }
   pending.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
@@ -122,8 +141,10 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   if (result.movies.length > 0 || result.deletes.length > 0) {
     deltas.push(await repository.writeSegment(result.movies, { kind: 'delta', sequence, deletes: result.deletes }));
   }
+  const synonymsRef = synonymsUpdate.kind === 'changed' ? await synonymsUpdate.write?.(sequence) : undefined;
   const next: Manifest = {
     ...manifest,
+    ...(synonymsUpdate.kind === 'changed' ? { synonyms: synonymsRef ?? null } : {}),
     sequence,
     previous: pointer.manifest,
     movies: manifest.movies + result.liveChange,
@@ -135,7 +156,9 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   const published = await publishVersion(repository, current, next, options.retention, now(), log);
   log.info({ version: published.pointer.version, movies: next.movies, deltas: next.deltas.length, ...result.summary }, 'version published');
   const merge = await mergeSegments(repository, published, next, options, now);
+  const synonyms = synonymsOutcome(synonymsUpdate, synonymsRef);
   return {
+    ...(synonyms ? { synonyms } : {}),
     published: true,
     pointer: published.pointer,
     run: result.summary,

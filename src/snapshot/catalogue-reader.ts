@@ -29,6 +29,15 @@ export interface Dataset {
   history(id: string): Promise<HistoryEntry[]>;
   /** How the version is made (pointer format 3): its base, its deltas, the last merge, the store. */
   readonly segments?: SegmentsStatus;
+  /** The operator's synonyms the version was published with (synonyms-file.ts); null: none. Absent before manifests. */
+  readonly synonyms?: SynonymsStatus | null;
+}
+
+export interface SynonymsStatus {
+  /** The object in the version, and the operator's file (key, ETag) it was read from. */
+  readonly key: string;
+  readonly source: { readonly key: string; readonly etag: string };
+  readonly entries: number;
 }
 
 export interface SegmentsStatus {

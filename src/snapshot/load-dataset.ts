@@ -1,6 +1,7 @@
 import type { Movie } from '../catalogue/movie.js';
 import { CatalogueIndex, type SegmentEntry } from '../engine/catalogue-index.js';
 import { SegmentIndex } from '../engine/segment-index.js';
+import { Synonyms } from '../engine/synonyms.js';
 import { auditRecord, bucketOf, historyOf, type AuditRecord, type HistoryEntry } from './audit.js';
 import type { Dataset, SegmentsStatus } from './catalogue-reader.js';
 import type { LoadPhases } from './load-phases.js';
@@ -39,8 +40,9 @@ export class DatasetLoader {
     // Only what this version names stays cached: the segments a merge replaced are let go.
     const keys = new Set(refs.map((ref) => ref.key));
     for (const key of [...this.segments.keys()]) if (!keys.has(key)) this.segments.delete(key);
+    const synonyms = manifest.synonyms ? Synonyms.of(await repository.readSynonyms(manifest.synonyms)) : Synonyms.NONE;
     const composing = performance.now();
-    const index = CatalogueIndex.of(pointer.version, loaded);
+    const index = CatalogueIndex.of(pointer.version, loaded, synonyms);
     phases?.add('version', composing);
     const buckets = new RecentReads<StateBucket>((key) => repository.readStateBucket(key));
     const history = async (id: string): Promise<HistoryEntry[]> => {
@@ -49,7 +51,10 @@ export class DatasetLoader {
       const entry = (await buckets.get(key)).entry(id);
       return entry ? [...entry.history].reverse() : [];
     };
-    const dataset = { index, pointer, history, segments: segmentsStatus(pointer, manifest) };
+    const synonymsInForce = manifest.synonyms
+      ? { key: manifest.synonyms.key, source: manifest.synonyms.source, entries: manifest.synonyms.entries }
+      : null;
+    const dataset = { index, pointer, history, segments: segmentsStatus(pointer, manifest), synonyms: synonymsInForce };
     return manifest.lastRun ? { ...dataset, lastRun: manifest.lastRun } : dataset;
   }
 

@@ -1,5 +1,6 @@
 import type { InboxLedger } from './inbox-ledger.js';
 import type { LedgerEntry, ObjectRef, RunSummary } from './snapshot.js';
+import type { SynonymsRef } from './synonyms-file.js';
 
 /**
  * A version of the catalogue, as the store holds it (pointer format 3): the pointer names a
@@ -51,11 +52,14 @@ export interface Manifest {
   readonly ledger: InboxLedger;
   readonly lastRun: LastRun | null;
   readonly lastCompaction: Compaction | null;
+  /** The operator's synonyms in force (synonyms-file.ts); absent or null: none. */
+  readonly synonyms?: SynonymsRef | null;
 }
 
 /** Every object a manifest names, itself excluded. */
 export function manifestReferences(manifest: Manifest): string[] {
   const keys = [manifest.base.key, ...manifest.deltas.map((d) => d.key)];
   for (const key of manifest.state) if (key !== null) keys.push(key);
+  if (manifest.synonyms) keys.push(manifest.synonyms.key);
   return keys;
 }

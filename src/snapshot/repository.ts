@@ -8,6 +8,8 @@ import { MANIFEST_FORMAT, type Manifest, type SegmentRef } from './manifest.js';
 import { decodeSnapshot, sha256Hex } from './state-codec.js';
 import { decodeSegment, encodeSegment, readsSegmentFormat, SEGMENT_FORMAT, SegmentChecksum, type Segment } from './segment-codec.js';
 import { StateBucket } from './state-bucket.js';
+import { parseSynonymsFile, SYNONYMS_PREFIX, type SynonymsRef } from './synonyms-file.js';
+import type { SynonymEntry } from '../engine/synonyms.js';
 import {
   POINTER_FORMATS,
   POINTER_KEY,
@@ -139,6 +141,24 @@ export class SnapshotRepository {
     const key = `${STATE_PREFIX}${seq8(sequence)}-${bucket.toString(16).padStart(2, '0')}-${sha256Hex(bytes).slice(0, 32)}.ndjson`;
     await this.putOnce(key, bytes, 'application/x-ndjson');
     return key;
+  }
+
+  /** Writes a synonyms file already validated (synonyms-file.ts) into a version, named by the sequence and its content. */
+  async writeSynonyms(sequence: number, bytes: Buffer, source: SynonymsRef['source'], entries: number): Promise<SynonymsRef> {
+    const sha = sha256Hex(bytes);
+    const key = `${SYNONYMS_PREFIX}${seq8(sequence)}-${sha.slice(0, 32)}.json`;
+    await this.putOnce(key, bytes, 'application/json');
+    return { key, sha256: sha, bytes: bytes.length, source, entries };
+  }
+
+  /** The synonyms a manifest names, refused when missing or damaged. */
+  async readSynonyms(ref: SynonymsRef): Promise<SynonymEntry[]> {
+    const bytes = await this.readChecked(ref, 'synonyms');
+    try {
+      return parseSynonymsFile(bytes);
+    } catch (error) {
+      throw new SnapshotError(`synonyms ${ref.key}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   /**

@@ -49,7 +49,7 @@ export interface RetentionPlan {
 }
 
 export const POINTER_NAME = 'catalogue/current.json';
-const COLLECTABLE = /^catalogue\/(versions|segments|state|audit|snapshots)\//;
+const COLLECTABLE = /^catalogue\/(versions|segments|state|audit|snapshots|synonyms)\//;
 const SEQUENCE = /^catalogue\/[a-z]+\/([0-9]{8})-/;
 
 /** How many versions, newest first, of the chain are kept. */

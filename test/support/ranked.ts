@@ -4,6 +4,7 @@ import type { Movie } from '../../src/catalogue/movie.js';
 import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import { unpackKey, type RelevanceKey } from '../../src/engine/relevance-key.js';
 import { searchMovies } from '../../src/engine/search.js';
+import { Synonyms } from '../../src/engine/synonyms.js';
 import { parseListRequest, searchRequestOf } from '../../src/query/parse-query.js';
 
 /** Catalogues built by hand and `q` answered in full: what the ranking-rule tests read. */
@@ -14,14 +15,14 @@ export interface Film {
   readonly cast?: readonly string[];
 }
 
-export function catalogue(films: readonly Film[]): CatalogueIndex {
+export function catalogue(films: readonly Film[], synonyms = Synonyms.NONE): CatalogueIndex {
   const seen = new Map<string, number>();
   const movies = films.map(({ title, year, cast = [] }): Movie => {
     const occurrence = seen.get(`${title}/${year}`) ?? 0;
     seen.set(`${title}/${year}`, occurrence + 1);
     return { id: movieId(title, year, occurrence), title, year, cast: [...cast], genres: [] };
   });
-  return CatalogueIndex.build('rules', movies);
+  return CatalogueIndex.build('rules', movies, synonyms);
 }
 
 /** The whole answer to `q`, in relevance order: titles, ids and their keys' fields. */

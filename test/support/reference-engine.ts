@@ -1,6 +1,7 @@
 import type { Movie } from '../../src/catalogue/movie.js';
-import { fold } from './reference-search.js';
+import { fold, referenceWords } from './reference-search.js';
 import { readings } from './reference-q.js';
+import { phraseStarts, runCost, synonymCostIn, synonymRuns, type ReferenceSynonymEntry } from './reference-synonyms.js';
 import { extractCollection, referenceExtractUnits, type ExtractCollection } from './reference-extract.js';
 
 /**
@@ -21,12 +22,11 @@ export interface ReferenceRequest {
   /** all: every word of `q` must match; most (the default): when no movie matches every word, those matching the most. */
   readonly match?: 'most' | 'all';
   readonly sort: 'year:desc' | 'year:asc' | 'title:asc' | 'title:desc' | 'relevance';
+  /** The operator's synonyms in force (reference-synonyms.ts). */
+  readonly synonyms?: readonly ReferenceSynonymEntry[];
 }
 
-/** Words: runs of letters and digits, folded (a word-final ς counts as σ, as in the engine's per-letter folding). */
-export function referenceWords(text: string): string[] {
-  return (fold(text).match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.replace(/ς/g, 'σ'));
-}
+export { referenceWords } from './reference-search.js';
 
 /** The readings of one query's words, memoised: a full scan asks for the same words again and again. */
 const memo = new Map<string, Readings>();
@@ -75,14 +75,22 @@ function costIn(r: Readings, i: number, text: readonly string[]): number {
  * The ranking rules 0–4 of a movie for `q`, or undefined when more than `missingAllowed` words match
  * neither its title nor its cast (rule 0 counts the words missing).
  */
-export function referenceKey(q: string, movie: Movie, missingAllowed = 0): [number, number, number, number, number, number] | undefined {
+export function referenceKey(
+  q: string,
+  movie: Movie,
+  missingAllowed = 0,
+  synonyms: readonly ReferenceSynonymEntry[] = [],
+): [number, number, number, number, number, number] | undefined {
   const words = referenceQ(q).words;
   if (words.length === 0) return [0, 0, 0, 0, 0, 0];
   const r = readingsOf(words);
+  const runs = synonymRuns(words, synonyms);
   const title = referenceWords(movie.title);
   const names = movie.cast.map(referenceWords);
-  const titleCost = words.map((_, i) => costIn(r, i, title));
-  const castCost = words.map((_, i) => Math.min(Infinity, ...names.map((name) => costIn(r, i, name))));
+  // A word's cost in a text: its own readings, or a synonym of a run holding it (reference-synonyms.ts).
+  const cost = (i: number, text: readonly string[]) => Math.min(costIn(r, i, text), synonymCostIn(runs, i, text));
+  const titleCost = words.map((_, i) => cost(i, title));
+  const castCost = words.map((_, i) => Math.min(Infinity, ...names.map((name) => cost(i, name))));
   let total = 0;
   let castOnly = 0;
   let missing = 0;
@@ -97,21 +105,36 @@ export function referenceKey(q: string, movie: Movie, missingAllowed = 0): [numb
   }
   if (missing > missingAllowed) return undefined;
   const inTitle = (k: number) => (titleCost[k] as number) !== Infinity && (titleCost[k] as number) <= (castCost[k] as number);
-  // Word k's best title match ends (starts) at position p: a single word there, or a split pair ending (starting) there.
+  // Word k's best title match ends (starts) at position p: a single word there, a split pair ending
+  // (starting) there, or the phrase of a synonym whose run k ends (starts).
+  const bySynonymAt = (k: number, p: number, edge: 'start' | 'end') =>
+    runs.some((run) => {
+      const last = run.first + run.costs.length - 1;
+      if ((edge === 'start' ? run.first : last) !== k || runCost(run, k) !== titleCost[k]) return false;
+      return phraseStarts(run, title).includes(edge === 'start' ? p : p - run.phrase.length + 1);
+    });
   const endsAt = (k: number, p: number) =>
-    r.single(k, title[p] as string) === titleCost[k] || (p >= 1 && r.split(k, title[p - 1] as string, title[p]) === titleCost[k]);
+    r.single(k, title[p] as string) === titleCost[k] ||
+    (p >= 1 && r.split(k, title[p - 1] as string, title[p]) === titleCost[k]) ||
+    bySynonymAt(k, p, 'end');
   const startsAt = (k: number, p: number) =>
-    r.single(k, title[p] as string) === titleCost[k] || r.split(k, title[p] as string, title[p + 1]) === titleCost[k];
+    r.single(k, title[p] as string) === titleCost[k] ||
+    r.split(k, title[p] as string, title[p + 1]) === titleCost[k] ||
+    bySynonymAt(k, p, 'start');
+  // Words i and i + 1 both read, at their title costs, through one synonym the title has.
+  const inOneSynonym = (i: number) =>
+    runs.some((run) => runCost(run, i) === titleCost[i] && runCost(run, i + 1) === titleCost[i + 1] && phraseStarts(run, title).length > 0);
   let apart = 0;
   for (let i = 0; i + 1 < words.length; i++) {
     const adjacent =
       inTitle(i) &&
       inTitle(i + 1) &&
-      title.some(
-        (t, p) =>
-          (p + 1 < title.length && endsAt(i, p) && startsAt(i + 1, p + 1)) ||
-          (r.joined(i, t) && r.single(i, t) === titleCost[i] && r.single(i + 1, t) === titleCost[i + 1]),
-      );
+      (inOneSynonym(i) ||
+        title.some(
+          (t, p) =>
+            (p + 1 < title.length && endsAt(i, p) && startsAt(i + 1, p + 1)) ||
+            (r.joined(i, t) && r.single(i, t) === titleCost[i] && r.single(i + 1, t) === titleCost[i + 1]),
+        ));
     if (!adjacent) apart++;
   }
   let unmatched = 0;
@@ -122,7 +145,13 @@ export function referenceKey(q: string, movie: Movie, missingAllowed = 0): [numb
     const bySplit = words.some(
       (_, i) => best(i, r.split(i, t, title[p + 1])) || (p >= 1 && best(i, r.split(i, title[p - 1] as string, t))),
     );
-    if (bySplit) return;
+    // So do the title words of a synonym's phrase that is some word's best title match.
+    const bySynonym = runs.some(
+      (run) =>
+        run.costs.some((c, j) => c === titleCost[run.first + j]) &&
+        phraseStarts(run, title).some((s) => s <= p && p < s + run.phrase.length),
+    );
+    if (bySplit || bySynonym) return;
     const matched = words.some((_, i) => r.single(i, t) < Infinity);
     if (!matched) unmatched++;
     else if (!words.some((_, i) => r.whole(i, t))) prefixOnly++;
@@ -162,10 +191,10 @@ export function referenceMissing(movies: readonly Movie[], r: ReferenceRequest, 
   const n = referenceQ(r.q ?? '').words.length;
   if (r.match === 'all' || n < 2) return 0;
   const passing = movies.filter((m) => referenceMatches(m, { ...r, q: undefined }, collection) && operatorsHold(r.q ?? '', m));
-  if (passing.some((m) => referenceRank(r.q ?? '', m, collection) !== undefined)) return 0;
+  if (passing.some((m) => referenceRank(r.q ?? '', m, collection, 0, r.synonyms) !== undefined)) return 0;
   let fewest = n;
   for (const m of passing) {
-    const key = referenceKey(r.q ?? '', m, n - 1);
+    const key = referenceKey(r.q ?? '', m, n - 1, r.synonyms);
     if (key !== undefined) fewest = Math.min(fewest, key[0]);
   }
   return fewest === n ? 0 : fewest;
@@ -176,8 +205,14 @@ export function referenceMissing(movies: readonly Movie[], r: ReferenceRequest, 
  * words), [1, −score] for a movie matched only through its extract (reference-extract.ts), which
  * only a full match may be; undefined when it does not match.
  */
-export function referenceRank(q: string, movie: Movie, collection: ExtractCollection, missing = 0): number[] | undefined {
-  const key = referenceKey(q, movie, missing);
+export function referenceRank(
+  q: string,
+  movie: Movie,
+  collection: ExtractCollection,
+  missing = 0,
+  synonyms: readonly ReferenceSynonymEntry[] = [],
+): number[] | undefined {
+  const key = referenceKey(q, movie, missing, synonyms);
   if (key !== undefined) return [0, ...key];
   if (missing > 0) return undefined;
   // The extract tier reads the words to match: not the excluded ones, nor the quotes.
@@ -204,7 +239,7 @@ export function referenceMatches(
   }
   if (exclude !== 'cast' && !r.cast.every((c) => movie.cast.some((x) => fold(x) === fold(c)))) return false;
   if (exclude !== 'genre' && !r.genres.every((g) => movie.genres.some((x) => fold(x) === fold(g)))) return false;
-  return r.q === undefined || (operatorsHold(r.q, movie) && referenceRank(r.q, movie, collection, missing) !== undefined);
+  return r.q === undefined || (operatorsHold(r.q, movie) && referenceRank(r.q, movie, collection, missing, r.synonyms) !== undefined);
 }
 
 /**
@@ -262,7 +297,7 @@ export function referenceSearch(movies: readonly Movie[], r: ReferenceRequest): 
     case 'title:desc':
       return matches.sort((a, b) => codePointOrder(fold(b.title), fold(a.title)) || catalogueOrder(a, b));
     case 'relevance': {
-      const key = new Map(matches.map((m) => [m, referenceRank(r.q ?? '', m, collection, missing) as number[]]));
+      const key = new Map(matches.map((m) => [m, referenceRank(r.q ?? '', m, collection, missing, r.synonyms) as number[]]));
       return matches.sort((a, b) => compareKeys(key.get(a) as number[], key.get(b) as number[]) || catalogueOrder(a, b));
     }
   }

@@ -8,6 +8,11 @@ export function fold(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().trim().replace(/\s+/gu, ' ');
 }
 
+/** Words: runs of letters and digits, folded (a word-final ς counts as σ, as in the engine's per-letter folding). */
+export function referenceWords(text: string): string[] {
+  return (fold(text).match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.replace(/ς/g, 'σ'));
+}
+
 export interface ReferenceQuery {
   title?: string;
   year?: number;

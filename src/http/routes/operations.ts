@@ -54,6 +54,9 @@ export function operationsRoutes(app: FastifyInstance, ctx: RouteContext): void 
             }
           : null,
         ...(dataset.segments ? { segments: dataset.segments } : {}),
+        ...(dataset.synonyms !== undefined
+          ? { synonyms: dataset.synonyms && { ...dataset.synonyms, rules: dataset.index.synonyms.size } }
+          : {}),
         ...ctx.status(),
       }),
     );
