@@ -120,6 +120,7 @@ export class SnapshotRepository {
   /** Indexes `movies` (any order, or sorted already: a compaction's) as a segment (a base, or a delta and its deletions) and writes it. */
   async writeSegment(movies: readonly Movie[] | SortedMovies, meta: SegmentMeta): Promise<SegmentRef> {
     const { sequence } = meta;
+    const count = 'rows' in movies ? movies.size : movies.length;
     const segment = encodeSegment(buildIndex(`${sequence}-${meta.kind}`, movies), meta);
     const key = `${SEGMENT_PREFIX}${seq8(sequence)}-${segment.sha256.slice(0, 32)}.seg`;
     await this.putOnce(key, segment.bytes, 'application/octet-stream');
@@ -129,7 +130,7 @@ export class SnapshotRepository {
       bytes: segment.bytes.length,
       format: SEGMENT_FORMAT,
       sequence,
-      movies: 'rows' in movies ? movies.size : movies.length,
+      movies: count,
       deletes: meta.deletes.length,
     };
   }

@@ -28,6 +28,7 @@ export interface SortedMovies {
   readonly size: number;
   /** A few movies spread over the catalogue: what the build sizes its buffers from. */
   readonly sample: readonly Movie[];
+  /** The movies, in catalogue order; a source may allow one reading only (live-movies.ts). */
   rows(): Iterable<MovieRow>;
 }
 

@@ -15,10 +15,20 @@ import { SAMPLE_MOVIES } from './build-index.js';
  * returned too: merged into one delta they still shadow the same ids in the segments before.
  */
 export function liveMovies(entries: readonly SegmentEntry[]): { movies: SortedMovies; deletes: string[] } {
-  const segments = liveSegments(entries);
+  let segments: readonly LiveSegment[] | undefined = liveSegments(entries);
   let size = 0;
   for (const segment of segments) size += segment.index.size - segment.dead.length;
-  return { movies: { size, sample: sampleOf(segments, size), rows: () => mergedRows(segments) }, deletes: deletesOf(segments) };
+  const sample = sampleOf(segments, size);
+  const deletes = deletesOf(segments);
+  // Read once: the segments are let go as the last movie is read, so the new segment's bytes need not
+  // share memory with the old ones' (a base is most of the process's memory at a million movies).
+  function* rows(): Generator<MovieRow> {
+    if (segments === undefined) throw new RangeError('the live movies of these segments were read already');
+    const from = segments;
+    segments = undefined;
+    yield* mergedRows(from);
+  }
+  return { movies: { size, sample, rows }, deletes };
 }
 
 const isLive = (segment: LiveSegment, rank: number) => segment.deadBits === undefined || !hasBit(segment.deadBits, rank);
