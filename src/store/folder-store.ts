@@ -73,6 +73,7 @@ export class FolderStore implements ObjectStore {
     await mkdir(dirname(path), { recursive: true });
     const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
     const unlock = conditional ? await this.lock(path) : undefined;
+    let written: number | undefined;
     try {
       if (conditional) {
         const current = await this.head(key);
@@ -88,6 +89,7 @@ export class FolderStore implements ObjectStore {
       try {
         await handle.writeFile(body);
         await handle.sync();
+        written = (await handle.stat()).ino;
       } finally {
         await handle.close();
       }
@@ -98,7 +100,13 @@ export class FolderStore implements ObjectStore {
     } finally {
       await unlock?.();
     }
-    return (await this.head(key)) as StoredObject;
+    // The ETag is the hash of the bytes just written, unless another writer's file has replaced
+    // ours since: reading a segment back to hash it doubled the memory of writing it.
+    const info = await stat(path).catch(missing);
+    if (info?.ino !== written || !info.isFile()) return (await this.head(key)) as StoredObject;
+    const etag = hash(body);
+    this.etags.set(key, { size: info.size, mtimeMs: info.mtimeMs, etag });
+    return { key, size: info.size, lastModified: info.mtime, etag, visibleAt: visibility(info) };
   }
 
   async delete(key: string): Promise<void> {
