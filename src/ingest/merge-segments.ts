@@ -40,8 +40,8 @@ export async function mergeSegments(
   let base = manifest.base;
   let deltas: SegmentRef[];
   if (decision.kind === 'base') {
-    if (merged.movies.length !== manifest.movies) {
-      throw new SnapshotError(`compaction found ${merged.movies.length} live movies where the manifest counts ${manifest.movies}`);
+    if (merged.movies.size !== manifest.movies) {
+      throw new SnapshotError(`compaction found ${merged.movies.size} live movies where the manifest counts ${manifest.movies}`);
     }
     base = await repository.writeSegment(merged.movies, { kind: 'base', sequence, deletes: [] });
     deltas = [];

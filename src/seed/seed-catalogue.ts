@@ -1,4 +1,4 @@
-import { movieId } from '../catalogue/id.js';
+import { idOfKey } from '../catalogue/id.js';
 import { movieKey } from '../catalogue/normalise.js';
 import type { Movie } from '../catalogue/movie.js';
 import { StringPool, validateRecord } from '../catalogue/validate.js';
@@ -11,6 +11,8 @@ export interface RejectedRecord {
 
 export interface SeedCatalogue {
   readonly movies: Movie[];
+  /** Each movie's merge key, by position in `movies` (the seed's state entries carry it). */
+  readonly keys: string[];
   readonly rejected: RejectedRecord[];
 }
 
@@ -20,6 +22,7 @@ export interface SeedCatalogue {
  */
 export function catalogueFromSeed(records: readonly unknown[]): SeedCatalogue {
   const movies: Movie[] = [];
+  const keys: string[] = [];
   const rejected: RejectedRecord[] = [];
   const occurrences = new Map<string, number>();
   const names = new StringPool();
@@ -41,8 +44,9 @@ export function catalogueFromSeed(records: readonly unknown[]): SeedCatalogue {
       cast: [],
       genres: [],
       ...fields,
-      id: movieId(fields.title, fields.year, occurrence),
+      id: idOfKey(key, occurrence),
     });
+    keys.push(key);
   });
-  return { movies, rejected };
+  return { movies, keys, rejected };
 }

@@ -1,5 +1,5 @@
 import type { Movie } from '../catalogue/movie.js';
-import { buildIndex } from '../engine/build/build-index.js';
+import { buildIndex, type SortedMovies } from '../engine/build/build-index.js';
 import { PreconditionFailedError, PublishConflictError, SnapshotError } from '../errors/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { decodeBucket, type AuditRecord } from './audit.js';
@@ -120,9 +120,10 @@ export class SnapshotRepository {
     return StateBucket.read(found.body, `state bucket ${key}`);
   }
 
-  /** Indexes `movies` as a segment (the base, or a delta with its deletions) and writes it. */
-  async writeSegment(movies: readonly Movie[], meta: SegmentMeta): Promise<SegmentRef> {
+  /** Indexes `movies` (any order, or sorted already: a compaction's) as a segment (a base, or a delta and its deletions) and writes it. */
+  async writeSegment(movies: readonly Movie[] | SortedMovies, meta: SegmentMeta): Promise<SegmentRef> {
     const { sequence } = meta;
+    const count = 'rows' in movies ? movies.size : movies.length;
     const segment = encodeSegment(buildIndex(`${sequence}-${meta.kind}`, movies), meta);
     const key = `${SEGMENT_PREFIX}${seq8(sequence)}-${segment.sha256.slice(0, 32)}.seg`;
     await this.putOnce(key, segment.bytes, 'application/octet-stream');
@@ -132,7 +133,7 @@ export class SnapshotRepository {
       bytes: segment.bytes.length,
       format: SEGMENT_FORMAT,
       sequence,
-      movies: movies.length,
+      movies: count,
       deletes: meta.deletes.length,
     };
   }

@@ -79,6 +79,7 @@ export class FolderStore implements ObjectStore {
     await mkdir(dirname(path), { recursive: true });
     const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
     const unlock = conditional ? await this.lock(path) : undefined;
+    let written: number | undefined;
     try {
       if (conditional) {
         const current = await this.head(key);
@@ -94,6 +95,7 @@ export class FolderStore implements ObjectStore {
       try {
         await handle.writeFile(body);
         await handle.sync();
+        written = (await handle.stat()).ino;
       } finally {
         await handle.close();
       }
@@ -104,10 +106,14 @@ export class FolderStore implements ObjectStore {
     } finally {
       await unlock?.();
     }
-    const info = await stat(path).catch((error: Error) => {
-      throw new StoreError(`could not read back ${key} under ${this.location}: ${error.message}`, { cause: error });
-    });
-    // From the bytes in hand: reading the file back to hash it would double the cost of a write.
+    // The ETag is the hash of the bytes just written (reading a segment back to hash it doubled the
+    // cost and memory of writing it), unless another writer's file has replaced ours since.
+    const info = await stat(path).catch(missing);
+    if (info?.ino !== written || !info.isFile()) {
+      const current = await this.head(key);
+      if (current === undefined) throw new StoreError(`${key} under ${this.location} was removed as soon as it was written`);
+      return current;
+    }
     const etag = options.skipEtag === true ? '' : hash(body);
     if (etag !== '') this.etags.set(key, { size: info.size, mtimeMs: info.mtimeMs, etag });
     return { key, size: info.size, lastModified: info.mtime, etag, visibleAt: visibility(info) };

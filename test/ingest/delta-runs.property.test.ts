@@ -4,10 +4,12 @@ import fc from 'fast-check';
 import { movieId } from '../../src/catalogue/id.js';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { validateRecord } from '../../src/catalogue/validate.js';
+import { buildIndex } from '../../src/engine/build/build-index.js';
 import type { MergePolicy } from '../../src/ingest/merge-segments.js';
 import { MergeState } from '../../src/merge/merge-state.js';
 import type { MergeDecision } from '../../src/snapshot/merge-policy.js';
 import { manifestReferences } from '../../src/snapshot/manifest.js';
+import { encodeSegment } from '../../src/snapshot/segment-codec.js';
 import type { VersionPointer } from '../../src/snapshot/snapshot.js';
 import { seededFolder, TEST_RETENTION } from '../support/catalogue-store.js';
 
@@ -81,8 +83,10 @@ test('runs of deltas, merges and compactions serve exactly what merging every fi
         const outcome = await s.ingest(1 << 20, TEST_RETENTION, policy);
         assert.ok(outcome.published, 'every run has new files');
         const served = sortById(await s.movies());
-        assert.deepEqual(served, sortById(reference(seed, dropped)), `after run ${r + 1}`);
+        const want = reference(seed, dropped);
+        assert.deepEqual(served, sortById(want), `after run ${r + 1}`);
         await assertComplete(s, outcome.merge?.pointer ?? outcome.pointer);
+        if (outcome.merge?.kind === 'base') await assertFromScratch(s, outcome.merge.pointer, want);
       }
     }),
     { numRuns: 25 },
@@ -93,6 +97,17 @@ test('runs of deltas, merges and compactions serve exactly what merging every fi
 async function assertComplete(s: Awaited<ReturnType<typeof seededFolder>>, pointer: VersionPointer): Promise<void> {
   const manifest = await s.repository.readManifest(pointer.manifest);
   for (const key of manifestReferences(manifest)) assert.ok(await s.repository.store.head(key), `${key} is named by the current version`);
+}
+
+/** A compaction's base is the very segment a from-scratch build of the live movies gives, byte for byte. */
+async function assertFromScratch(
+  s: Awaited<ReturnType<typeof seededFolder>>,
+  pointer: VersionPointer,
+  live: readonly Movie[],
+): Promise<void> {
+  const { base, sequence } = await s.repository.readManifest(pointer.manifest);
+  const scratch = encodeSegment(buildIndex(`${sequence}-base`, live), { kind: 'base', sequence, deletes: [] });
+  assert.equal(base.sha256, scratch.sha256, `the base compacted at ${sequence}`);
 }
 
 /** The model: the seed, then every dropped file's valid records in stamp order, merged by MergeState. */

@@ -34,12 +34,22 @@ export class Utf8Writer {
 
   write(text: string): void {
     // A UTF-16 unit takes at most 3 bytes of UTF-8.
-    if (this.length + text.length * 3 > this.buffer.length) {
-      const bigger = new Uint8Array(Math.max(this.buffer.length * 2, this.length + text.length * 3));
-      bigger.set(this.buffer.subarray(0, this.length));
-      this.buffer = bigger;
-    }
+    this.reserve(text.length * 3);
     this.length += encoder.encodeInto(text, this.buffer.subarray(this.length)).written;
+  }
+
+  /** Text already encoded, copied as it is. */
+  append(utf8: Uint8Array): void {
+    this.reserve(utf8.length);
+    this.buffer.set(utf8, this.length);
+    this.length += utf8.length;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    const bigger = new Uint8Array(Math.max(this.buffer.length * 2, this.length + bytes));
+    bigger.set(this.buffer.subarray(0, this.length));
+    this.buffer = bigger;
   }
 
   /** What was written, in a buffer of its own size. */

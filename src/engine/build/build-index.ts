@@ -14,17 +14,54 @@ import { Spellings } from './spellings.js';
 import { TermCollector } from './terms.js';
 import { buildTrie } from './trie.js';
 
+/** A movie as the build takes it: the movie, and its JSON as served (text, or its UTF-8 bytes copied through). */
+export interface MovieRow {
+  readonly movie: Movie;
+  readonly json: string | Uint8Array;
+}
+
+/**
+ * Movies already in catalogue order (compareMovies), handed over one at a time: a compaction merges
+ * its segments into one without holding the catalogue as objects (live-movies.ts).
+ */
+export interface SortedMovies {
+  readonly size: number;
+  /** A few movies spread over the catalogue: what the build sizes its buffers from. */
+  readonly sample: readonly Movie[];
+  /** The movies, in catalogue order; a source may allow one reading only (live-movies.ts). */
+  rows(): Iterable<MovieRow>;
+}
+
+/** A sample of at most this many movies sizes the build's buffers. */
+export const SAMPLE_MOVIES = 2000;
+
+/** Movies in any order, as the build takes them. */
+export function sortedMovies(input: readonly Movie[]): SortedMovies {
+  const movies = [...input].sort(compareMovies);
+  const step = Math.max(1, Math.floor(movies.length / SAMPLE_MOVIES));
+  const sample: Movie[] = [];
+  for (let i = 0; i < movies.length; i += step) sample.push(movies[i] as Movie);
+  return {
+    size: movies.length,
+    sample,
+    *rows() {
+      for (const movie of movies) yield { movie, json: movieJson(movie) };
+    },
+  };
+}
+
 /**
  * Builds the index of one catalogue version, once, at ingestion: the ingestion-time half of the
  * engine (the query side, one folder up, only reads what this returns). Maps are fine here (the
  * serving side never builds); what matters is time at a million movies, so postings are filled by
  * counting sorts over flat arrays rather than arrays per term, and ASCII n-grams are numbered
- * without a Map.
+ * without a Map. Movies are read once, in catalogue order; what is kept of them is typed arrays and
+ * the strings the index must hold (titles, terms), never the movies themselves.
  */
-export function buildIndex(version: string, input: readonly Movie[]): IndexData {
-  const movies = [...input].sort(compareMovies);
-  const size = movies.length;
-  const per = perMovie(movies);
+export function buildIndex(version: string, input: readonly Movie[] | SortedMovies): IndexData {
+  const movies = 'rows' in input ? input : sortedMovies(input);
+  const { size } = movies;
+  const per = perMovie(movies.sample);
 
   // Buffers sized once from a sample: growing them by doubling makes V8 collect the whole heap
   // (gigabytes at a million movies) each time its external memory jumps.
@@ -50,10 +87,13 @@ export function buildIndex(version: string, input: readonly Movie[]): IndexData 
   const genreSpelling = new Spellings();
   const extracts = new ExtractCollector(size, expect(per.extractTerms));
 
-  for (let rank = 0; rank < size; rank++) {
-    const movie = movies[rank] as Movie;
+  let rank = 0;
+  for (const row of movies.rows()) {
+    const { movie } = row;
+    if (rank >= size) throw new RangeError(`the build was promised ${size} movies and handed more`);
     movieOffsets[rank] = json.length;
-    json.write(movieJson(movie));
+    if (typeof row.json === 'string') json.write(row.json);
+    else json.append(row.json);
     years[rank] = movie.year;
     idHigh[rank] = parseInt(movie.id.slice(0, 8), 16);
     idLow[rank] = parseInt(movie.id.slice(8, 16), 16);
@@ -88,7 +128,9 @@ export function buildIndex(version: string, input: readonly Movie[]): IndexData 
     movieGenres.close(rank);
 
     extracts.add(rank, movie.extract);
+    rank++;
   }
+  if (rank !== size) throw new RangeError(`the build was promised ${size} movies and handed ${rank}`);
   movieOffsets[size] = json.length;
 
   const castTable = cast.finish();
@@ -140,7 +182,7 @@ export function buildIndex(version: string, input: readonly Movie[]): IndexData 
 }
 
 /** What a movie holds on average, from a sample, to size the build's buffers once. */
-function perMovie(movies: readonly Movie[]): {
+function perMovie(sample: readonly Movie[]): {
   jsonBytes: number;
   titleWords: number;
   castWords: number;
@@ -148,11 +190,9 @@ function perMovie(movies: readonly Movie[]): {
   genres: number;
   extractTerms: number;
 } {
-  const step = Math.max(1, Math.floor(movies.length / 2000));
   const totals = { jsonBytes: 0, titleWords: 0, castWords: 0, castNames: 0, genres: 0, extractTerms: 0 };
   let n = 0;
-  for (let i = 0; i < movies.length; i += step) {
-    const m = movies[i] as Movie;
+  for (const m of sample) {
     totals.jsonBytes += Buffer.byteLength(movieJson(m));
     totals.titleWords += words(m.title).length;
     totals.castWords += m.cast.reduce((k, name) => k + words(name).length, 0);
