@@ -6,6 +6,7 @@ import { liveSegments, type LiveSegment, type SegmentEntry } from './live-segmen
 import { MergedCounts } from './merged-counts.js';
 import type { Position } from './search-request.js';
 import { SegmentIndex, type GenreCount } from './segment-index.js';
+import { SegmentMasks } from './segment-mask.js';
 
 export type { GenreCount } from './segment-index.js';
 export type { SegmentEntry } from './live-segments.js';
@@ -25,6 +26,7 @@ export class CatalogueIndex {
   readonly size: number;
   private countsMemo: MergedCounts | undefined;
   private statisticsMemo: CollectionStatistics | undefined;
+  private masksMemo: SegmentMasks | undefined;
 
   private constructor(
     readonly version: string,
@@ -54,6 +56,12 @@ export class CatalogueIndex {
   get counts(): MergedCounts {
     this.countsMemo ??= new MergedCounts(this.segments);
     return this.countsMemo;
+  }
+
+  /** Which deltas a query's filters can match (segment-mask.ts), its maps built once per version as they are asked for. */
+  get masks(): SegmentMasks {
+    this.masksMemo ??= new SegmentMasks(this.segments);
+    return this.masksMemo;
   }
 
   /**
