@@ -1,7 +1,9 @@
 /**
- * The engine over a base plus deltas (issue 17): the shared filter mix and the search mix's `q` against the seed as one segment
- * and as the seed plus 20 deltas of 10–100 changed movies each (new cast and genres, a few deleted,
- * a few new), timed in the same rounds, interleaved, so the two columns share the machine's noise.
+ * The engine over a base plus deltas (issue 17): each request class (filters, other orders, `q`,
+ * facets, count) against the seed as one segment and as the seed plus 4 and 20 deltas of 10–100
+ * changed movies each (new cast and genres, a few deleted, a few new), timed in the same rounds,
+ * interleaved, so the columns share the machine's noise. Part of `npm run bench:engine`; alone:
+ * `node --expose-gc dist/bench/engine/deltas.js`.
  */
 import type { Movie } from '../../src/catalogue/movie.js';
 import { movieId } from '../../src/catalogue/id.js';
@@ -9,7 +11,10 @@ import { CatalogueIndex, type SegmentEntry } from '../../src/engine/catalogue-in
 import type { SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { SegmentIndex } from '../../src/engine/segment-index.js';
-import { engineRequest, engineRequests, timeEach } from '../lib/in-process.js';
+import { engineRequest, engineRequests, settle, timeEach } from '../lib/in-process.js';
+import { runIfMain } from '../lib/script.js';
+import { benchPaths, loadMovies } from '../lib/workload.js';
+import { ROUNDS } from '../settings.js';
 import { searchMix } from '../search/search-mix.js';
 import { fmt, table } from '../lib/markdown.js';
 import { prng } from '../lib/random.js';
@@ -55,56 +60,61 @@ function side(samples: number[]): Side {
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-/** The section of docs/performance.md: the mix's filter and `q` requests, 0 and DELTAS deltas side by side, medians of `rounds` rounds. */
+/** The versions compared: the seed alone, then with the first few and all DELTAS deltas. */
+const COLUMNS = [0, 4, DELTAS] as const;
+
+/**
+ * The request classes timed: the shared filter mix, and the same paths asking for another order,
+ * facets or a count (each class costs its own per-segment work), and the search mix's `q`.
+ */
+function requestClasses(paths: readonly string[], movies: readonly Movie[]): [string, SearchRequest[]][] {
+  const sample = paths.filter((_, i) => i % 3 === 0);
+  const sorts = ['year:asc', 'title:asc', 'title:desc'];
+  return [
+    ['filters (the shared mix)', engineRequests(paths)],
+    ['sorts (year:asc, title:asc, title:desc)', engineRequests(sample.map((p, i) => `${p}&sort=${sorts[i % sorts.length] as string}`))],
+    ['q (the search mix)', searchMix(movies, 1000).map(({ q }) => engineRequest({ q }))],
+    ['facets (genre, year, cast)', engineRequests(sample.map((p) => `${p}&facets=genre,year,cast`))],
+    ['count', engineRequests(sample.map((p) => `${p}&count=true`))],
+  ];
+}
+
+/** The section of docs/performance.md: each request class over 0, 4 and DELTAS deltas side by side, medians of `rounds` rounds. */
 export function benchDeltas(index: CatalogueIndex, paths: readonly string[], rounds: number): string {
   const base = index.segments[0]?.index as SegmentIndex;
   const loadStart = process.hrtime.bigint();
   const deltas = withDeltas(base);
   const loadMs = Number(process.hrtime.bigint() - loadStart) / 1e6;
+  const versions = COLUMNS.map((n) => (n === 0 ? index : n === DELTAS ? deltas : withDeltas(base, n)));
   const movies = Array.from({ length: base.size }, (_, rank) => base.movie(rank));
-  const mixes: [string, SearchRequest[]][] = [
-    ['filters (the shared mix)', engineRequests(paths)],
-    ['q (the search mix)', searchMix(movies, 1000).map(({ q }) => engineRequest({ q }))],
-  ];
-  for (const [, mix] of mixes) for (const version of [index, deltas]) timeEach(mix, 2, (r) => searchMovies(version, r));
-  const rows = mixes.map(([name, mix]) => {
-    const runs = Array.from({ length: rounds }, () => {
-      const none = side(timeEach(mix, 3, (r) => searchMovies(index, r)));
-      const twenty = side(timeEach(mix, 3, (r) => searchMovies(deltas, r)));
-      return { none, twenty };
-    });
-    const m = (f: (r: { none: Side; twenty: Side }) => number) => median(runs.map(f));
-    const none = { p50: m((r) => r.none.p50), p99: m((r) => r.none.p99) };
-    const twenty = { p50: m((r) => r.twenty.p50), p99: m((r) => r.twenty.p99) };
-    return [
-      name,
-      String(mix.length),
-      fmt(none.p50, 2),
-      fmt(twenty.p50, 2),
-      `${fmt(twenty.p50 / none.p50, 2)}×`,
-      fmt(none.p99, 1),
-      fmt(twenty.p99, 1),
-      `${fmt(twenty.p99 / none.p99, 2)}×`,
-    ];
+  const classes = requestClasses(paths, movies);
+  for (const [, mix] of classes) for (const version of versions) timeEach(mix, 2, (r) => searchMovies(version, r));
+  const rows = classes.map(([name, mix]) => {
+    // Each round times every version in turn, so that the columns share the machine's noise.
+    const runs = Array.from({ length: rounds }, () => versions.map((version) => side(timeEach(mix, 3, (r) => searchMovies(version, r)))));
+    const at = (column: number, f: (s: Side) => number) => median(runs.map((run) => f(run[column] as Side)));
+    const cells = (f: (s: Side) => number, digits: number) => {
+      const none = at(0, f);
+      return [fmt(none, digits), ...COLUMNS.slice(1).flatMap((_, c) => [fmt(at(c + 1, f), digits), `${fmt(at(c + 1, f) / none, 2)}×`])];
+    };
+    return [name, String(mix.length), ...cells((s) => s.p50, 2), ...cells((s) => s.p99, 1)];
   });
+  const headers = (stat: string) => [
+    `${stat} µs, 0 deltas`,
+    ...COLUMNS.slice(1).flatMap((n) => [`${stat} µs, ${n} deltas`, `${stat} ratio (${n})`]),
+  ];
   return (
     `## Engine over a base plus ${DELTAS} deltas (in process, per query, median of ${rounds} rounds)\n\n` +
-    `The seed as one segment, and as the seed plus ${DELTAS} deltas of 10–100 changed movies each ` +
-    `(${deltas.segments.reduce((n, s, i) => n + (i > 0 ? s.index.size : 0), 0)} movies in deltas, ` +
+    `The seed as one segment, and as the seed plus ${COLUMNS.slice(1).join(' and ')} deltas of 10–100 changed movies each ` +
+    `(${deltas.segments.reduce((n, s, i) => n + (i > 0 ? s.index.size : 0), 0)} movies in the ${DELTAS} deltas, ` +
     `${deltas.segments.reduce((n, s) => n + s.dead.length, 0)} superseded; building and opening them took ${fmt(loadMs, 0)} ms).\n\n` +
-    table(
-      [
-        'requests',
-        'queries',
-        'p50 µs, 0 deltas',
-        `p50 µs, ${DELTAS} deltas`,
-        'p50 ratio',
-        'p99 µs, 0 deltas',
-        `p99 µs, ${DELTAS} deltas`,
-        'p99 ratio',
-      ],
-      rows,
-    ) +
+    table(['requests', 'queries', ...headers('p50'), ...headers('p99')], rows) +
     '\n\nTarget: no slower with deltas present.\n'
   );
 }
+
+runIfMain(import.meta.url, async () => {
+  const index = CatalogueIndex.build('bench', loadMovies());
+  await settle();
+  return benchDeltas(index, benchPaths(), ROUNDS.read());
+});

@@ -6,6 +6,7 @@ import { liveSegments, type LiveSegment, type SegmentEntry } from './live-segmen
 import { MergedCounts } from './merged-counts.js';
 import type { Position } from './search-request.js';
 import { SegmentIndex, type GenreCount } from './segment-index.js';
+import { SegmentMasks } from './segment-mask.js';
 import { Synonyms } from './synonyms.js';
 
 export type { GenreCount } from './segment-index.js';
@@ -26,6 +27,7 @@ export class CatalogueIndex {
   readonly size: number;
   private countsMemo: MergedCounts | undefined;
   private statisticsMemo: CollectionStatistics | undefined;
+  private masksMemo: SegmentMasks | undefined;
 
   private constructor(
     readonly version: string,
@@ -57,6 +59,12 @@ export class CatalogueIndex {
   get counts(): MergedCounts {
     this.countsMemo ??= new MergedCounts(this.segments);
     return this.countsMemo;
+  }
+
+  /** Which deltas a query's filters can match (segment-mask.ts), its maps built once per version as they are asked for. */
+  get masks(): SegmentMasks {
+    this.masksMemo ??= new SegmentMasks(this.segments);
+    return this.masksMemo;
   }
 
   /**

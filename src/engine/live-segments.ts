@@ -1,6 +1,6 @@
 import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
 import { bitmap, hasBit, setBit } from './bits.js';
-import { and, range, type DocSet } from './doc-set.js';
+import { and, count, cursor, range, type DocSet } from './doc-set.js';
 import { candidateSet, type Plan, type RankCheck } from './plan.js';
 import type { SegmentIndex } from './segment-index.js';
 import { uniqueSorted } from './sorted.js';
@@ -65,11 +65,33 @@ export function liveCheck(segment: LiveSegment, check: RankCheck): RankCheck {
 }
 
 /**
+ * How many live movies of a segment the plan and `verify` (its own check) let through: without a
+ * check, the candidates' size less their superseded members, looked up one by one, so that a
+ * broad filter (`genre=drama`) is counted off its posting list as in a segment with none superseded.
+ */
+export function liveCount(segment: LiveSegment, plan: Plan, verify: RankCheck): number {
+  const candidates = liveCandidates(segment, plan);
+  if (verify !== undefined) {
+    const check = liveCheck(segment, verify);
+    let n = 0;
+    const c = cursor(candidates);
+    for (let r = c.seek(0); r < segment.index.size; r = c.seek(r + 1)) if (!check || check(r)) n++;
+    return n;
+  }
+  // Postings and their unions hold ranks of the segment only; a plan without a filter is an open range.
+  let n = candidates.kind === 'range' ? count(candidates, 0, segment.index.size) : count(candidates);
+  if (segment.dead.length === 0) return n;
+  const c = cursor(candidates);
+  for (const rank of segment.dead) if (c.seek(rank) === rank) n--;
+  return n;
+}
+
+/**
  * A segment's candidates for a plan, within the segment's ranks: a plan without a filter stands for
  * every rank (an open range), which only a check-free count may read as a whole, and a superseded
  * movie makes a check.
  */
 export function liveCandidates(segment: LiveSegment, plan: Plan): DocSet {
   const candidates = candidateSet(plan);
-  return segment.deadBits === undefined ? candidates : and([candidates, range(0, segment.index.size)]);
+  return segment.deadBits === undefined || candidates.kind !== 'range' ? candidates : and([candidates, range(0, segment.index.size)]);
 }

@@ -4,10 +4,11 @@ import type { DocSet } from './doc-set.js';
 import { busiestFirst, busiestInOrder, countMatches, facetGroups, kthLargest, type Counts, type FacetGroup } from './facets.js';
 import { postingsLength, postingsOf, type Ragged, type StringTable, type TermTable } from './index-data.js';
 import { MAX_FACET_LIMIT } from './limits.js';
-import { liveCandidates, liveCheck, type LiveSegment } from './live-segments.js';
+import { liveCandidates, liveCheck, liveCount, type LiveSegment } from './live-segments.js';
 import { planQuery, verifier, withPartial, type Plan, type RankCheck } from './plan.js';
 import type { FacetName, Facets, FacetValue, MovieQuery, SearchRequest } from './search-request.js';
 import type { GenreCount, SegmentIndex } from './segment-index.js';
+import { inMask, type SegmentMasks } from './segment-mask.js';
 import { compareCodePoints, lookup, stringAt, tableSize } from './string-table.js';
 
 /** One segment's share of a search: its plan, its candidates, and what a candidate must also pass (live, and the title). */
@@ -16,6 +17,8 @@ export interface SegmentSearch {
   readonly plan: Plan;
   readonly candidates: DocSet;
   readonly check: RankCheck;
+  /** The segment's own check (the title, phrases, exclusions), superseded movies aside. */
+  readonly verify: RankCheck;
 }
 
 /** The facets whose values are terms: a segment names them by its own term ids. */
@@ -67,11 +70,23 @@ export class MergedCounts {
   constructor(private readonly segments: readonly LiveSegment[]) {}
 
   /** The total and the facets of a request, from each segment's share of it. */
-  facets(request: SearchRequest, parts: readonly SegmentSearch[]): { total: number; facets: Facets } {
+  /**
+   * The total and the facets of a request, from each segment's share of it: undefined for a segment
+   * the query's filters cannot match (segment-mask.ts). A facet that leaves a filter out may match
+   * such a segment: `planned` then plans it in full, as the search would have.
+   */
+  facets(
+    request: SearchRequest,
+    parts: readonly (SegmentSearch | undefined)[],
+    masks: SegmentMasks,
+    planned: (segment: number) => SegmentSearch,
+  ): { total: number; facets: Facets } {
     const facets: Facets = {};
     let total = 0;
     for (const [key, names] of facetGroups(request)) {
-      const tally = unconstrained(request.query, key) ? this.everything() : this.tally(request.query, key, names, parts);
+      const tally = unconstrained(request.query, key)
+        ? this.everything()
+        : this.tally(request.query, key, names, key === 'none' ? parts : this.partsWithout(request.query, key, parts, masks, planned));
       if (key === 'none') total = tally.matches;
       for (const name of names) facets[name] = this.present(name, tally, request.facetLimit);
     }
@@ -91,9 +106,28 @@ export class MergedCounts {
     return this.genreCountsMemo;
   }
 
-  private tally(query: MovieQuery, key: FacetGroup, names: readonly FacetName[], parts: readonly SegmentSearch[]): Tally {
+  /** The segments a facet leaving out `key` can match, each with its share of the full query. */
+  private partsWithout(
+    query: MovieQuery,
+    key: FacetGroup,
+    parts: readonly (SegmentSearch | undefined)[],
+    masks: SegmentMasks,
+    planned: (segment: number) => SegmentSearch,
+  ): (SegmentSearch | undefined)[] {
+    const mask = masks.of(query, key === 'none' ? undefined : key);
+    return parts.map((part, s) => (inMask(mask, s) ? (part ?? planned(s)) : undefined));
+  }
+
+  private tally(query: MovieQuery, key: FacetGroup, names: readonly FacetName[], parts: readonly (SegmentSearch | undefined)[]): Tally {
     const out = emptyTally(names);
-    parts.forEach(({ segment, plan, candidates, check }, s) => {
+    parts.forEach((part, s) => {
+      if (part === undefined) return;
+      const { segment, plan, candidates, check, verify } = part;
+      // The total alone (names are only empty for the query's own group): counted without a pass where the sets allow.
+      if (names.length === 0) {
+        out.matches += liveCount(segment, plan, verify);
+        return;
+      }
       const own = key === 'none' ? plan : withPartial(planQuery(segment.index, query, key, plan.words), plan);
       const set = key === 'none' ? candidates : liveCandidates(segment, own);
       const ownCheck = key === 'none' ? check : liveCheck(segment, verifier(segment.index, own, query));

@@ -80,11 +80,8 @@ export function planQuery(
   let verifyTitle: Uint8Array | undefined;
   if (query.title !== undefined) {
     const title = query.title;
-    const grams = new Set<string>();
-    if (title.length <= MAX_GRAM) grams.add(title);
-    else for (let i = 0; i + MAX_GRAM <= title.length; i++) grams.add(title.slice(i, i + MAX_GRAM));
     const lists: Int32Array[] = [];
-    for (const gram of grams) {
+    for (const gram of titleGrams(title)) {
       const id = lookup(data.grams.terms, gram);
       if (id < 0) return none;
       lists.push(postingsOf(data.grams.postings, id));
@@ -94,6 +91,14 @@ export function planQuery(
     if (title.length > MAX_GRAM) verifyTitle = encodeUtf8(title);
   }
   return { filters, words, ...(verifyTitle === undefined ? {} : { verifyTitle }), ...(extract === undefined ? {} : { extract }) };
+}
+
+/** The n-grams a title substring's movies all have in their normalised title: itself when short, else its MAX_GRAM windows. */
+export function titleGrams(title: string): Set<string> {
+  const grams = new Set<string>();
+  if (title.length <= MAX_GRAM) grams.add(title);
+  else for (let i = 0; i + MAX_GRAM <= title.length; i++) grams.add(title.slice(i, i + MAX_GRAM));
+  return grams;
 }
 
 /** Does the normalised title of `rank` contain `needle` (UTF-8)? A byte search: UTF-8 keeps substring matches of code points. */

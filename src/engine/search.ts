@@ -1,14 +1,16 @@
 import { normaliseText } from '../catalogue/normalise.js';
 import type { CatalogueIndex } from './catalogue-index.js';
-import { liveCandidates, liveCheck } from './live-segments.js';
+import type { CollectionStatistics } from './bm25.js';
+import { liveCandidates, liveCheck, liveCount, type LiveSegment } from './live-segments.js';
 import type { SegmentSearch } from './merged-counts.js';
-import { mergePages } from './page-merge.js';
+import { mergePages, type SegmentPage } from './page-merge.js';
+import { BASE_ONLY, inMask } from './segment-mask.js';
 import type { SegmentIndex } from './segment-index.js';
 import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
 import { highlight } from './highlight.js';
 import type { After, Page, SearchRequest } from './search-request.js';
-import { candidateSet, planQuery, titleOrCastSet, verifier, type RankCheck, type Plan } from './plan.js';
+import { planQuery, titleOrCastSet, verifier, type RankCheck, type Plan } from './plan.js';
 import { visitExtractMatches } from './extract-tier.js';
 import { bitmap, hasBit, setBit } from './bits.js';
 import { LOWER_BOUND_BLOCK, TITLE_SORT_MAX_CANDIDATES } from './limits.js';
@@ -25,28 +27,33 @@ import type { Synonyms } from './synonyms.js';
  * and highlights when asked for. No scan of the catalogue: every order walks an index.
  */
 export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest): Page {
-  const single = catalogue.single;
-  return single !== undefined ? searchSegment(single, request, catalogue.synonyms) : searchSegments(catalogue, request);
+  // A version whose deltas the query's filters cannot match is answered by its base alone, as one
+  // segment: its superseded movies refused by their check. Facets need the whole version's values.
+  const alone = catalogue.single !== undefined || (request.facets.length === 0 && catalogue.masks.of(request.query) === BASE_ONLY);
+  return alone
+    ? searchSegment(catalogue.segments[0] as LiveSegment, request, catalogue.extractStatistics, catalogue.synonyms)
+    : searchSegments(catalogue, request);
 }
 
-/** A version of one segment, nothing superseded: its ranks are the version's. */
-function searchSegment(index: SegmentIndex, request: SearchRequest, synonyms: Synonyms): Page {
-  const full = planQuery(index, request.query, undefined, undefined, index.extractStatistics, synonyms);
-  const check = verifier(index, full, request.query);
-  const level = partialLevel(request, [{ index, plan: full, candidates: candidateSet(full), check }]);
-  const plan = level === undefined ? full : atLevel(index, full, level);
-  const candidates = candidateSet(plan);
+/** One segment answering for the version: its ranks are the version's (the base's docBase is 0). */
+function searchSegment(segment: LiveSegment, request: SearchRequest, statistics: CollectionStatistics, synonyms: Synonyms): Page {
+  const { index } = segment;
+  const full = planSegment(segment, request, statistics, synonyms);
+  const level = partialLevel(request, [{ index, plan: full.plan, candidates: full.candidates, check: full.check }]);
+  const plan = level === undefined ? full.plan : atLevel(index, full.plan, level);
+  const candidates = level === undefined ? full.candidates : liveCandidates(segment, plan);
+  const { check, verify } = full;
   const page = segmentPage(index, plan, candidates, check, request);
   const hasMore = page.ranks.length > request.limit;
   const ranks = page.ranks.slice(0, request.limit);
-  const counted = request.count || request.facets.length > 0 ? facetCounts(index, request, plan, candidates, check) : undefined;
+  const counted = request.facets.length > 0 ? facetCounts(index, request, plan, candidates, check) : undefined;
   return {
     ranks,
     ...(page.relevance ? { relevance: page.relevance.slice(0, request.limit) } : {}),
     hasMore,
     ...partialOf(plan),
-    ...(request.count && counted ? { total: counted.total } : {}),
-    ...(request.facets.length > 0 && counted ? { facets: counted.facets } : {}),
+    ...(request.count ? { total: counted?.total ?? liveCount(segment, plan, verify) } : {}),
+    ...(counted ? { facets: counted.facets } : {}),
     ...(request.highlight && plan.words.length > 0
       ? { highlights: ranks.map((rank) => highlight(index, plan.words, rank, plan.extract)) }
       : {}),
@@ -59,36 +66,43 @@ function searchSegment(index: SegmentIndex, request: SearchRequest, synonyms: Sy
  * totals and facets add up by value (merged-counts.ts). A cursor is a keyset position, so it means
  * the same in every segment, and in the versions published after it. Partial matches are decided
  * over the whole version: every segment answers at the level of the fewest words any live movie misses.
+ * A delta whose dictionaries lack one of the query's filters (segment-mask.ts) is not planned at
+ * all: most requests match nothing in most deltas, and planning each one is what would cost.
  */
 function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page {
   const statistics = catalogue.extractStatistics;
-  const full: SegmentSearch[] = catalogue.segments.map((segment) => {
-    const plan = planQuery(segment.index, request.query, undefined, undefined, statistics, catalogue.synonyms);
-    return {
-      segment,
-      plan,
-      candidates: liveCandidates(segment, plan),
-      check: liveCheck(segment, verifier(segment.index, plan, request.query)),
-    };
-  });
+  const mask = catalogue.masks.of(request.query);
+  const full = catalogue.segments.map((segment, s) =>
+    inMask(mask, s) ? planSegment(segment, request, statistics, catalogue.synonyms) : undefined,
+  );
   const level = partialLevel(
     request,
-    full.map(({ segment, plan, candidates, check }) => ({ index: segment.index, plan, candidates, check })),
+    full.flatMap((part) =>
+      part === undefined ? [] : [{ index: part.segment.index, plan: part.plan, candidates: part.candidates, check: part.check }],
+    ),
   );
-  const parts =
-    level === undefined
-      ? full
-      : full.map((part) => {
-          const plan = atLevel(part.segment.index, part.plan, level);
-          return { ...part, plan, candidates: liveCandidates(part.segment, plan) };
-        });
-  // Most requests match nothing in most deltas: a segment whose plan is empty has no page to read.
-  const pages = parts.map(({ segment, plan, candidates, check }) =>
-    estimate(candidates) === 0 ? { segment, ranks: [] } : { segment, ...segmentPage(segment.index, plan, candidates, check, request) },
-  );
+  const atLevelOf = (part: SegmentSearch): SegmentSearch => {
+    if (level === undefined) return part;
+    const plan = atLevel(part.segment.index, part.plan, level);
+    return { ...part, plan, candidates: liveCandidates(part.segment, plan) };
+  };
+  const parts = level === undefined ? full : full.map((part) => part && atLevelOf(part));
+  // A planned segment whose plan is empty has no page to read either.
+  const paged: SegmentSearch[] = [];
+  const pages: SegmentPage[] = [];
+  for (const part of parts) {
+    if (part === undefined || estimate(part.candidates) === 0) continue;
+    paged.push(part);
+    pages.push({ segment: part.segment, ...segmentPage(part.segment.index, part.plan, part.candidates, part.check, request) });
+  }
   const merged = mergePages(pages, request.sort, request.limit + 1);
   const hits = merged.slice(0, request.limit);
-  const counted = request.count || request.facets.length > 0 ? catalogue.counts.facets(request, parts) : undefined;
+  const counted =
+    request.count || request.facets.length > 0
+      ? catalogue.counts.facets(request, parts, catalogue.masks, (s) =>
+          atLevelOf(planSegment(catalogue.segments[s] as LiveSegment, request, statistics, catalogue.synonyms)),
+        )
+      : undefined;
   const first = (parts[0] as SegmentSearch).plan;
   return {
     ranks: hits.map((hit) => hit.segment.docBase + hit.rank),
@@ -100,12 +114,19 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page
     ...(request.highlight && first.words.length > 0
       ? {
           highlights: hits.map((hit) => {
-            const { plan } = parts[hit.part] as SegmentSearch;
+            const { plan } = paged[hit.part] as SegmentSearch;
             return highlight(hit.segment.index, plan.words, hit.rank, plan.extract);
           }),
         }
       : {}),
   };
+}
+
+/** A segment's full plan for a request (every word of `q`), its candidates and its checks, superseded movies refused. */
+function planSegment(segment: LiveSegment, request: SearchRequest, statistics: CollectionStatistics, synonyms: Synonyms): SegmentSearch {
+  const plan = planQuery(segment.index, request.query, undefined, undefined, statistics, synonyms);
+  const verify = verifier(segment.index, plan, request.query);
+  return { segment, plan, candidates: liveCandidates(segment, plan), check: liveCheck(segment, verify), verify };
 }
 
 /** One segment's best `limit + 1` movies after the cursor, in the request's order. */

@@ -39,6 +39,12 @@ export interface WordPlan extends QueryWord {
  */
 export class WordPlanner {
   readonly plans: ByteLru<WordPlan>;
+  /**
+   * Whole queries of several words, joins merged in: merging costs more than finding the words'
+   * plans, and a version of several segments plans every query once per segment. A share of the
+   * bound, since a query's plan mostly holds its words' plans, which `plans` accounts for.
+   */
+  private readonly queries: ByteLru<readonly WordPlan[]>;
   private reachMemo: Int32Array | undefined;
 
   constructor(
@@ -46,6 +52,7 @@ export class WordPlanner {
     cacheBytes: number,
   ) {
     this.plans = new ByteLru(cacheBytes);
+    this.queries = new ByteLru(cacheBytes / 4);
   }
 
   /** The plan of one word of `q`; the last word also matches as a prefix: search as you type. */
@@ -61,10 +68,20 @@ export class WordPlanner {
   }
 
   /** The words of `q` planned together: each word also matches joined with its neighbours (joins.ts). */
-  planAll(words: readonly string[]): WordPlan[] {
+  planAll(words: readonly string[]): readonly WordPlan[] {
+    if (words.length < 2) return words.map((word) => this.plan(word, true));
+    const key = words.join('\u0000');
+    const cached = this.queries.get(key);
+    if (cached !== undefined) return cached;
     const own = words.map((word, i) => this.plan(word, i === words.length - 1));
     const joins = words.slice(1).map((next, i) => this.join(words[i] as string, next, i + 1 === words.length - 1));
-    return own.map((plan, i) => withJoins(plan, joins[i - 1], joins[i]));
+    const plans = own.map((plan, i) => withJoins(plan, joins[i - 1], joins[i]));
+    this.queries.set(
+      key,
+      plans,
+      plans.reduce((n, plan) => n + wordPlanBytes(plan), 0),
+    );
+    return plans;
   }
 
   /** Two adjacent words of `q` written as one (`bat man`: batman), or undefined when no word matches that. */
