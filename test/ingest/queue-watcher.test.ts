@@ -55,7 +55,8 @@ function memoryQueue(bodies: readonly string[], receiveCount = 1) {
     retryLater: async (message, seconds) => {
       retried.push([message.id, seconds]);
     },
-    maxReceiveCount: async () => 3,
+    extendVisibility: async () => [],
+    attributes: async () => ({ maxReceiveCount: 3, visibilityTimeoutSeconds: 30 }),
   };
   return { queue, deleted, retried, handled: () => deleted.length + retried.length === messages.length };
 }
