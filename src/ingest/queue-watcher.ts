@@ -7,6 +7,7 @@ import type { IngestOutcome } from './ingestion.js';
 import type { InboxQueue, QueueAttributes, QueueMessage } from './inbox-queue.js';
 import { inboxLocationOf, parseInboxNotification, type InboxLocation } from './s3-events.js';
 import { VisibilityHeartbeat } from './visibility-heartbeat.js';
+import { settlesWithin } from '../runtime/settles-within.js';
 
 export interface QueueWatcherOptions {
   readonly queue: InboxQueue;
@@ -57,6 +58,8 @@ export class QueueWatcher {
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
   private attributes: QueueAttributes | undefined;
+  /** The batch a run holds, from its receive until its messages are settled. */
+  private holding: { readonly messages: readonly QueueMessage[]; readonly heartbeat: VisibilityHeartbeat } | undefined;
   private counts = { handled: 0, failed: 0 };
   private lastError: string | undefined;
 
@@ -74,10 +77,29 @@ export class QueueWatcher {
     this.loop ??= this.watch();
   }
 
-  /** Stops receiving; a run in progress finishes and its messages are settled first. */
-  async stop(): Promise<void> {
+  /**
+   * Stops receiving; a run in progress finishes and its messages are settled first. With a budget,
+   * a run still going when it is spent is abandoned: its messages are made visible again at once,
+   * for the next consumer (the run may still publish before the process exits: a publish is
+   * compare-and-swap guarded, and the next consumer finds the objects applied). False then.
+   */
+  async stop(budgetMs?: number): Promise<boolean> {
     this.abort.abort();
-    await this.loop;
+    const loop = this.loop ?? Promise.resolve();
+    if (budgetMs === undefined || (await settlesWithin(loop, budgetMs))) {
+      await loop;
+      return true;
+    }
+    const held = this.holding;
+    if (held) {
+      await held.heartbeat.stop();
+      const stuck = await this.options.queue.extendVisibility(held.messages, 0).catch(() => held.messages);
+      this.options.log.warn(
+        { messages: held.messages.length, stillHidden: stuck.length },
+        'stopping: the run in progress is abandoned; its inbox notifications are visible again for the next consumer',
+      );
+    }
+    return false;
   }
 
   private async watch(): Promise<void> {
@@ -129,13 +151,18 @@ export class QueueWatcher {
     const heartbeat = new VisibilityHeartbeat(queue, messages, attributes.visibilityTimeoutSeconds, log, (outcome, count) =>
       metrics?.visibilityExtensions(outcome, count),
     );
-    let settled: [done: QueueMessage[], failed: FailedMessage[]];
+    this.holding = { messages, heartbeat };
     try {
-      settled = await this.apply(messages);
+      let settled: [done: QueueMessage[], failed: FailedMessage[]];
+      try {
+        settled = await this.apply(messages);
+      } finally {
+        await heartbeat.stop();
+      }
+      await this.finish(...settled, attributes.maxReceiveCount);
     } finally {
-      await heartbeat.stop();
+      this.holding = undefined;
     }
-    await this.finish(...settled, attributes.maxReceiveCount);
   }
 
   /** Which messages are done with (applied, or nothing to apply) and which failed, and why. */

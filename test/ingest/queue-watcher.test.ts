@@ -38,6 +38,7 @@ function memoryQueue(bodies: readonly string[], receiveCount = 1) {
   let given = false;
   const deleted: string[] = [];
   const retried: [string, number][] = [];
+  const extended: [string[], number][] = [];
   const queue: InboxQueue = {
     url: 'memory://inbox',
     receive: async (wait) => {
@@ -55,10 +56,13 @@ function memoryQueue(bodies: readonly string[], receiveCount = 1) {
     retryLater: async (message, seconds) => {
       retried.push([message.id, seconds]);
     },
-    extendVisibility: async () => [],
+    extendVisibility: async (held, seconds) => {
+      extended.push([held.map((m) => m.id), seconds]);
+      return [];
+    },
     attributes: async () => ({ maxReceiveCount: 3, visibilityTimeoutSeconds: 30 }),
   };
-  return { queue, deleted, retried, handled: () => deleted.length + retried.length === messages.length };
+  return { queue, deleted, retried, extended, handled: () => deleted.length + retried.length === messages.length };
 }
 
 const outcome = (applied: readonly StoredObject[]): IngestOutcome => ({ published: false, reason: 'test', applied, alreadyApplied: [] });
@@ -135,4 +139,44 @@ test('an object applied before (by the listing, or a run before a crash) deletes
   await waitFor(() => Promise.resolve(m.handled()), 5000, 'the message handled');
   await watcher.stop();
   assert.deepEqual(m.deleted, ['m0']);
+});
+
+test('stopping within a budget: a run that outlasts it is abandoned and its messages are made visible at once; one that ends in time is settled', async () => {
+  const m = memoryQueue([notification('acme/stuck.json'), notification('acme/other.json')]);
+  let release: () => void = () => {};
+  let started = false;
+  const watcher = new QueueWatcher({
+    queue: m.queue,
+    inbox: INBOX,
+    log: pino({ level: 'silent' }),
+    waitSeconds: 1,
+    ingest: (objects) => {
+      started = true;
+      return new Promise((resolve) => (release = () => resolve(outcome(objects))));
+    },
+  });
+  watcher.start();
+  await waitFor(() => Promise.resolve(started), 5000, 'the run to start');
+  assert.equal(await watcher.stop(50), false, 'the run was abandoned');
+  assert.deepEqual(m.extended, [[['m0', 'm1'], 0]], 'the held messages visible again, for the next consumer');
+  assert.deepEqual(m.deleted, [], 'nothing deleted: the run did not finish');
+  release();
+
+  const quick = memoryQueue([notification('acme/quick.json')]);
+  let quickStarted = false;
+  const finishing = new QueueWatcher({
+    queue: quick.queue,
+    inbox: INBOX,
+    log: pino({ level: 'silent' }),
+    waitSeconds: 1,
+    ingest: (objects) => {
+      quickStarted = true;
+      return new Promise((resolve) => setTimeout(() => resolve(outcome(objects)), 100));
+    },
+  });
+  finishing.start();
+  await waitFor(() => Promise.resolve(quickStarted), 5000, 'the run to start');
+  assert.equal(await finishing.stop(5000), true, 'the run finished within the budget');
+  assert.deepEqual(quick.deleted, ['m0']);
+  assert.deepEqual(quick.extended, []);
 });
