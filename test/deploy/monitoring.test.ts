@@ -217,7 +217,7 @@ function renderWithMonitoring(): Labelled[] {
 
 test("with the component, Prometheus scrapes the API Service's /metrics and Grafana finds the dashboard", () => {
   const objects = renderWithMonitoring();
-  const monitor = objects.find((o) => o.kind === 'ServiceMonitor') as
+  const monitor = objects.find((o) => o.kind === 'ServiceMonitor' && o.metadata.name === 'cinedex-api') as
     (Labelled & { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } }) | undefined;
   const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'cinedex-api') as
     (Labelled & { spec: { ports: { name: string }[] } }) | undefined;
@@ -232,6 +232,27 @@ test("with the component, Prometheus scrapes the API Service's /metrics and Graf
     service.spec.ports.some((p) => p.name === 'http'),
     'the Service has the port the ServiceMonitor names',
   );
+
+  // Ingestion's metrics, from the queue watcher the production overlay runs.
+  const watcherMonitor = objects.find((o) => o.kind === 'ServiceMonitor' && o.metadata.name === 'cinedex-ingest-watcher') as
+    | (Labelled & { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } })
+    | undefined;
+  const watcherService = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'cinedex-ingest-watcher') as
+    | (Labelled & { spec: { ports: { name: string }[] } })
+    | undefined;
+  assert.ok(watcherMonitor && watcherService);
+  for (const [key, value] of Object.entries(watcherMonitor.spec.selector.matchLabels)) {
+    assert.equal(watcherService.metadata.labels?.[key], value, key);
+  }
+  assert.deepEqual(
+    watcherMonitor.spec.endpoints.map((e) => [e.port, e.path]),
+    [['metrics', '/metrics']],
+  );
+  assert.deepEqual(
+    watcherService.spec.ports.map((p) => p.name),
+    ['metrics'],
+  );
+  assert.notDeepEqual(watcherMonitor.spec.selector.matchLabels, monitor.spec.selector.matchLabels, 'each ServiceMonitor scrapes its own pods');
 
   const rule = objects.find((o) => o.kind === 'PrometheusRule') as (Labelled & PrometheusRule) | undefined;
   assert.equal(rule?.metadata.namespace, 'cinedex');

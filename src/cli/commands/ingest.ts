@@ -17,8 +17,8 @@ import type { StoredObject } from '../../store/object-store.js';
  * it keeps its metrics port open so that Prometheus (every 15 s) scrapes the overrun. Together under
  * the watcher pod's 120 s terminationGracePeriodSeconds (deploy/k8s), with 10 s to spare.
  */
-const WATCH_STOP_BUDGET_MS = 90_000;
-const LAST_SCRAPE_MS = 20_000;
+export const WATCH_STOP_BUDGET_MS = 90_000;
+export const LAST_SCRAPE_MS = 20_000;
 
 /** `cinedex ingest`: one run, for a CronJob or by hand; with --watch, the long-running consumer. */
 export async function runIngest(config: Config): Promise<void> {
