@@ -141,42 +141,32 @@ test('an object applied before (by the listing, or a run before a crash) deletes
   assert.deepEqual(m.deleted, ['m0']);
 });
 
-test('stopping within a budget: a run that outlasts it is abandoned and its messages are made visible at once; one that ends in time is settled', async () => {
-  const m = memoryQueue([notification('acme/stuck.json'), notification('acme/other.json')]);
-  let release: () => void = () => {};
+/** A started watcher over `queue` whose one run takes `runMs` (forever when undefined), once that run has begun. */
+async function watcherInRun(queue: InboxQueue, runMs?: number) {
   let started = false;
   const watcher = new QueueWatcher({
-    queue: m.queue,
+    queue,
     inbox: INBOX,
     log: pino({ level: 'silent' }),
     waitSeconds: 1,
     ingest: (objects) => {
       started = true;
-      return new Promise((resolve) => (release = () => resolve(outcome(objects))));
+      return new Promise((resolve) => runMs !== undefined && setTimeout(() => resolve(outcome(objects)), runMs));
     },
   });
   watcher.start();
   await waitFor(() => Promise.resolve(started), 5000, 'the run to start');
-  assert.equal(await watcher.stop(50), false, 'the run was abandoned');
-  assert.deepEqual(m.extended, [[['m0', 'm1'], 0]], 'the held messages visible again, for the next consumer');
-  assert.deepEqual(m.deleted, [], 'nothing deleted: the run did not finish');
-  release();
+  return watcher;
+}
+
+test('stopping within a budget: a run that outlasts it is abandoned and its messages are made visible at once; one that ends in time is settled', async () => {
+  const stuck = memoryQueue([notification('acme/stuck.json'), notification('acme/other.json')]);
+  assert.equal(await (await watcherInRun(stuck.queue)).stop(50), false, 'the run was abandoned');
+  assert.deepEqual(stuck.extended, [[['m0', 'm1'], 0]], 'the held messages visible again, for the next consumer');
+  assert.deepEqual(stuck.deleted, [], 'nothing deleted: the run did not finish');
 
   const quick = memoryQueue([notification('acme/quick.json')]);
-  let quickStarted = false;
-  const finishing = new QueueWatcher({
-    queue: quick.queue,
-    inbox: INBOX,
-    log: pino({ level: 'silent' }),
-    waitSeconds: 1,
-    ingest: (objects) => {
-      quickStarted = true;
-      return new Promise((resolve) => setTimeout(() => resolve(outcome(objects)), 100));
-    },
-  });
-  finishing.start();
-  await waitFor(() => Promise.resolve(quickStarted), 5000, 'the run to start');
-  assert.equal(await finishing.stop(5000), true, 'the run finished within the budget');
+  assert.equal(await (await watcherInRun(quick.queue, 100)).stop(5000), true, 'the run finished within the budget');
   assert.deepEqual(quick.deleted, ['m0']);
   assert.deepEqual(quick.extended, []);
 });
