@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
@@ -28,8 +29,17 @@ export interface InboxQueue {
   delete(messages: readonly QueueMessage[]): Promise<QueueMessage[]>;
   /** Makes the message visible again after `seconds`, for its next try. */
   retryLater(message: QueueMessage, seconds: number): Promise<void>;
+  /** Keeps the messages invisible for `seconds` more from now; answers those whose visibility could not be changed. */
+  extendVisibility(messages: readonly QueueMessage[], seconds: number): Promise<QueueMessage[]>;
+  attributes(): Promise<QueueAttributes>;
+}
+
+/** What the consumer needs to know of the queue's configuration. */
+export interface QueueAttributes {
   /** The redrive policy's maxReceiveCount, or undefined when the queue has none. */
-  maxReceiveCount(): Promise<number | undefined>;
+  readonly maxReceiveCount?: number;
+  /** How long a received message stays invisible unless it is deleted or its visibility extended. */
+  readonly visibilityTimeoutSeconds: number;
 }
 
 export interface SqsSettings {
@@ -90,15 +100,36 @@ export class SqsInboxQueue implements InboxQueue {
   }
 
   async delete(messages: readonly QueueMessage[]): Promise<QueueMessage[]> {
+    return this.inBatches('delete from', messages, async (entries) => {
+      const out = await this.client.send(new DeleteMessageBatchCommand({ QueueUrl: this.url, Entries: entries }));
+      return out.Failed ?? [];
+    });
+  }
+
+  async extendVisibility(messages: readonly QueueMessage[], seconds: number): Promise<QueueMessage[]> {
+    return this.inBatches('extend a visibility in', messages, async (entries) => {
+      const out = await this.client.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.url,
+          Entries: entries.map((e) => ({ ...e, VisibilityTimeout: Math.round(seconds) })),
+        }),
+      );
+      return out.Failed ?? [];
+    });
+  }
+
+  /** SQS's batch calls take 10 entries; answers the messages a call failed for, or that a call could not be made for. */
+  private async inBatches(
+    what: string,
+    messages: readonly QueueMessage[],
+    send: (entries: { Id: string; ReceiptHandle: string }[]) => Promise<readonly { Id?: string }[]>,
+  ): Promise<QueueMessage[]> {
     const failed: QueueMessage[] = [];
     for (let start = 0; start < messages.length; start += 10) {
       const batch = messages.slice(start, start + 10);
       const entries = batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle }));
       try {
-        const out = await this.call('delete from', () =>
-          this.client.send(new DeleteMessageBatchCommand({ QueueUrl: this.url, Entries: entries })),
-        );
-        for (const f of out.Failed ?? []) failed.push(batch[Number(f.Id)] as QueueMessage);
+        for (const f of await this.call(what, () => send(entries))) failed.push(batch[Number(f.Id)] as QueueMessage);
       } catch {
         failed.push(...batch);
       }
@@ -118,14 +149,17 @@ export class SqsInboxQueue implements InboxQueue {
     );
   }
 
-  async maxReceiveCount(): Promise<number | undefined> {
+  async attributes(): Promise<QueueAttributes> {
     const out = await this.call('read the attributes of', () =>
-      this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.url, AttributeNames: ['RedrivePolicy'] })),
+      this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.url, AttributeNames: ['RedrivePolicy', 'VisibilityTimeout'] })),
     );
     const policy = out.Attributes?.RedrivePolicy;
-    if (!policy) return undefined;
-    const count = Number((JSON.parse(policy) as { maxReceiveCount?: unknown }).maxReceiveCount);
-    return Number.isInteger(count) && count > 0 ? count : undefined;
+    const count = policy ? Number((JSON.parse(policy) as { maxReceiveCount?: unknown }).maxReceiveCount) : NaN;
+    return {
+      ...(Number.isInteger(count) && count > 0 ? { maxReceiveCount: count } : {}),
+      // SQS's default, should the attribute be missing.
+      visibilityTimeoutSeconds: Number(out.Attributes?.VisibilityTimeout ?? 30),
+    };
   }
 
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {

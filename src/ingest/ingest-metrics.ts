@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { StoredObject } from '../store/object-store.js';
+import type { HeartbeatOutcome } from './visibility-heartbeat.js';
 
 export type RunOutcome = 'published' | 'nothing_new' | 'failed' | 'conflict';
 export type MessageOutcome = 'handled' | 'failed' | 'dead_lettered';
@@ -16,6 +17,8 @@ export interface IngestMetrics {
   messages(outcome: MessageOutcome, count: number): void;
   /** The age of the oldest message of the last receive; 0 when the queue had none. */
   oldestMessageAge(seconds: number): void;
+  /** Held messages whose visibility a heartbeat extended, or failed to. */
+  visibilityExtensions(outcome: HeartbeatOutcome, count: number): void;
 }
 
 export function registerIngestMetrics(registry: Registry): IngestMetrics {
@@ -47,9 +50,16 @@ export function registerIngestMetrics(registry: Registry): IngestMetrics {
     help: 'Age of the oldest inbox queue message in the last receive (0 when the queue was empty).',
     registers: [registry],
   });
+  const extensions = new Counter({
+    name: 'cinedex_inbox_queue_visibility_extensions_total',
+    help: 'Visibility extensions of inbox queue messages held by a run longer than half the visibility timeout, by outcome (extended, failed).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   // Zero series from the start, so rate() and increase() see the first event.
   for (const outcome of ['published', 'nothing_new', 'failed', 'conflict'] satisfies RunOutcome[]) runs.inc({ outcome }, 0);
   for (const outcome of ['handled', 'failed', 'dead_lettered'] satisfies MessageOutcome[]) messages.inc({ outcome }, 0);
+  for (const outcome of ['extended', 'failed'] satisfies HeartbeatOutcome[]) extensions.inc({ outcome }, 0);
   return {
     run: (outcome) => runs.inc({ outcome }),
     published(createdAt, objects) {
@@ -58,5 +68,6 @@ export function registerIngestMetrics(registry: Registry): IngestMetrics {
     },
     messages: (outcome, count) => messages.inc({ outcome }, count),
     oldestMessageAge: (seconds) => oldest.set(seconds),
+    visibilityExtensions: (outcome, count) => extensions.inc({ outcome }, count),
   };
 }

@@ -4,8 +4,10 @@ import type { Config } from '../config/config.js';
 import type { StoredObject } from '../store/object-store.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { IngestOutcome } from './ingestion.js';
-import type { InboxQueue, QueueMessage } from './inbox-queue.js';
+import type { InboxQueue, QueueAttributes, QueueMessage } from './inbox-queue.js';
 import { inboxLocationOf, parseInboxNotification, type InboxLocation } from './s3-events.js';
+import { VisibilityHeartbeat } from './visibility-heartbeat.js';
+import { settlesWithin } from '../runtime/settles-within.js';
 
 export interface QueueWatcherOptions {
   readonly queue: InboxQueue;
@@ -30,6 +32,12 @@ export interface QueueWatcherState {
   readonly lastError?: string;
 }
 
+interface FailedMessage {
+  readonly message: QueueMessage;
+  readonly reason: string;
+  readonly objects?: readonly string[];
+}
+
 /** Retries spread out (10 s, 30 s, 90 s… up to 15 min), so a store outage of minutes does not use up every try. */
 const defaultRetryDelay = (receiveCount: number) => Math.min(900, 10 * 3 ** Math.max(0, receiveCount - 1));
 /** A conflict means another writer published first: the run is simply redone, at most this many times. */
@@ -42,13 +50,16 @@ const CONFLICT_RETRIES = 3;
  * nothing to apply (the object was applied already, it is outside the inbox, S3's test event), so
  * a crash anywhere loses nothing: the message comes back and finds its object applied. A message
  * whose object cannot be read is tried again later, and after the queue's maxReceiveCount tries
- * the redrive policy moves it to the dead-letter queue; the reason is logged each time. The
+ * the redrive policy moves it to the dead-letter queue; the reason is logged each time. While a
+ * batch is held, a VisibilityHeartbeat keeps it from coming back however long the run takes. The
  * periodic listing (IngestScheduler) still finds anything a notification missed.
  */
 export class QueueWatcher {
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
-  private maxReceives: number | undefined;
+  private attributes: QueueAttributes | undefined;
+  /** The batch a run holds, from its receive until its messages are settled. */
+  private holding: { readonly messages: readonly QueueMessage[]; readonly heartbeat: VisibilityHeartbeat } | undefined;
   private counts = { handled: 0, failed: 0 };
   private lastError: string | undefined;
 
@@ -66,10 +77,29 @@ export class QueueWatcher {
     this.loop ??= this.watch();
   }
 
-  /** Stops receiving; a run in progress finishes and its messages are settled first. */
-  async stop(): Promise<void> {
+  /**
+   * Stops receiving; a run in progress finishes and its messages are settled first. With a budget,
+   * a run still going when it is spent is abandoned: its messages are made visible again at once,
+   * for the next consumer (the run may still publish before the process exits: a publish is
+   * compare-and-swap guarded, and the next consumer finds the objects applied). False then.
+   */
+  async stop(budgetMs?: number): Promise<boolean> {
     this.abort.abort();
-    await this.loop;
+    const loop = this.loop ?? Promise.resolve();
+    if (budgetMs === undefined || (await settlesWithin(loop, budgetMs))) {
+      await loop;
+      return true;
+    }
+    const held = this.holding;
+    if (held) {
+      await held.heartbeat.stop();
+      const stuck = await this.options.queue.extendVisibility(held.messages, 0).catch(() => held.messages);
+      this.options.log.warn(
+        { messages: held.messages.length, stillHidden: stuck.length },
+        'stopping: the run in progress is abandoned; its inbox notifications are visible again for the next consumer',
+      );
+    }
+    return false;
   }
 
   private async watch(): Promise<void> {
@@ -80,7 +110,7 @@ export class QueueWatcher {
     while (!this.abort.signal.aborted) {
       let messages: QueueMessage[];
       try {
-        this.maxReceives ??= await queue.maxReceiveCount();
+        this.attributes ??= await queue.attributes();
         messages = await this.receiveBatch();
         failures = 0;
       } catch (error) {
@@ -97,7 +127,7 @@ export class QueueWatcher {
       if (messages.length === 0) continue;
       log.info({ messages: messages.length }, 'inbox notifications received');
       // Whatever goes wrong with a batch, its messages come back when their visibility ends: the consumer goes on.
-      await this.handle(messages).catch((error: unknown) => log.error({ err: error }, 'inbox notifications not handled'));
+      await this.handle(messages, this.attributes).catch((error: unknown) => log.error({ err: error }, 'inbox notifications not handled'));
     }
   }
 
@@ -116,10 +146,30 @@ export class QueueWatcher {
     return [...messages.values()];
   }
 
-  private async handle(messages: readonly QueueMessage[]): Promise<void> {
+  private async handle(messages: readonly QueueMessage[], attributes: QueueAttributes): Promise<void> {
+    const { log, queue, metrics } = this.options;
+    const heartbeat = new VisibilityHeartbeat(queue, messages, attributes.visibilityTimeoutSeconds, log, (outcome, count) =>
+      metrics?.visibilityExtensions(outcome, count),
+    );
+    this.holding = { messages, heartbeat };
+    try {
+      let settled: [done: QueueMessage[], failed: FailedMessage[]];
+      try {
+        settled = await this.apply(messages);
+      } finally {
+        await heartbeat.stop();
+      }
+      await this.finish(...settled, attributes.maxReceiveCount);
+    } finally {
+      this.holding = undefined;
+    }
+  }
+
+  /** Which messages are done with (applied, or nothing to apply) and which failed, and why. */
+  private async apply(messages: readonly QueueMessage[]): Promise<[done: QueueMessage[], failed: FailedMessage[]]> {
     const { log, inbox } = this.options;
     const done: QueueMessage[] = [];
-    const failed: { message: QueueMessage; reason: string; objects?: readonly string[] }[] = [];
+    const failed: FailedMessage[] = [];
     const waiting: { message: QueueMessage; objects: readonly StoredObject[] }[] = [];
     const wanted = new Map<string, StoredObject>();
     for (const message of messages) {
@@ -150,7 +200,7 @@ export class QueueWatcher {
           reason: errors.get(identity(pending[0] as StoredObject)) ?? 'the run did not apply it',
         });
     }
-    await this.finish(done, failed);
+    return [done, failed];
   }
 
   /** Runs `objects`; when the run fails, splits them to find the ones it fails on and applies the rest. */
@@ -189,10 +239,7 @@ export class QueueWatcher {
     }
   }
 
-  private async finish(
-    done: readonly QueueMessage[],
-    failed: readonly { message: QueueMessage; reason: string; objects?: readonly string[] }[],
-  ): Promise<void> {
+  private async finish(done: readonly QueueMessage[], failed: readonly FailedMessage[], maxReceives?: number): Promise<void> {
     const { log, queue, metrics } = this.options;
     const undeleted = new Set(await queue.delete(done));
     if (undeleted.size > 0)
@@ -203,8 +250,8 @@ export class QueueWatcher {
     const retryDelay = this.options.retryDelaySeconds ?? defaultRetryDelay;
     for (const { message, reason, objects } of failed) {
       this.counts.failed++;
-      const last = this.maxReceives !== undefined && message.receiveCount >= this.maxReceives;
-      const facts = { messageId: message.id, receiveCount: message.receiveCount, maxReceiveCount: this.maxReceives, objects, reason };
+      const last = maxReceives !== undefined && message.receiveCount >= maxReceives;
+      const facts = { messageId: message.id, receiveCount: message.receiveCount, maxReceiveCount: maxReceives, objects, reason };
       if (last) log.error(facts, 'inbox notification failed its last try: the queue moves it to the dead-letter queue');
       else log.warn(facts, 'inbox notification failed; it is tried again later');
       metrics?.messages(last ? 'dead_lettered' : 'failed', 1);

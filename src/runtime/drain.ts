@@ -1,12 +1,27 @@
 import type { Logger } from 'pino';
+import { settlesWithin } from './settles-within.js';
 
 export interface DrainOptions {
   /** Stops accepting, closes idle connections, resolves once in-flight requests are done. */
   readonly close: () => Promise<void>;
   /** When `run` is not given one. */
   readonly drainSeconds?: number;
+  /**
+   * How long `close` may wait for in-flight requests before the drain gives up on them: `cut` ends
+   * the connections still open and `overrun` counts it. Unbounded when not given.
+   */
+  readonly closeBudgetSeconds?: number;
+  readonly cut?: () => void;
+  readonly overrun?: () => void;
   readonly log: Logger;
 }
+
+/**
+ * The seconds `serve` gives its in-flight requests after the drain period. The API's pod has 30 s
+ * from SIGTERM to its SIGKILL: the 2 s preStop pause, the 10 s drain, then these, with 3 s to
+ * spare, so the process gives up itself, and says so, before the kubelet kills it silently.
+ */
+export const SERVE_CLOSE_BUDGET_SECONDS = 15;
 
 /**
  * Zero-downtime stop, for `serve` and `edge` alike. Readiness turns 503 at once, but the process
@@ -14,7 +29,7 @@ export interface DrainOptions {
  * to stop sending traffic. Meanwhile the servers answer every request with `Connection: close`
  * while `isDraining`, so keep-alive clients reconnect elsewhere after their current request instead
  * of having an idle socket cut under them. Then `close` stops accepting and lets in-flight
- * requests finish.
+ * requests finish, within the close budget when there is one.
  */
 export class Drain {
   private started: Promise<void> | undefined;
@@ -33,12 +48,18 @@ export class Drain {
   }
 
   private async drain(reason: string, drainSeconds: number): Promise<void> {
-    const { close, log } = this.options;
+    const { close, closeBudgetSeconds, log } = this.options;
     this.draining = true;
     log.info({ reason, drainSeconds }, 'draining: readiness is now 503, still serving');
     await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
     log.info('drain period over: closing the listener and idle connections, finishing in-flight requests');
-    await close();
+    const closed = close();
+    if (closeBudgetSeconds !== undefined && !(await settlesWithin(closed, closeBudgetSeconds * 1000))) {
+      log.error({ closeBudgetSeconds }, 'drain overran: requests still in flight after the close budget; cutting their connections');
+      this.options.overrun?.();
+      this.options.cut?.();
+    }
+    await closed;
     log.info('server closed');
   }
 }

@@ -6,6 +6,7 @@ import * as models from 'kubernetes-models';
 import { KustomizeError, renderKustomize } from '../support/kustomize.js';
 import { repoRoot } from '../support/paths.js';
 import { checkPolicy, EDGE_WORKLOAD, type K8sObject, type PolicyOptions } from './policy.js';
+import { LAST_SCRAPE_MS, WATCH_STOP_BUDGET_MS } from '../../src/cli/commands/ingest.js';
 
 function render(overlay: string): K8sObject[] {
   return renderKustomize(join(repoRoot, 'deploy/k8s/overlays', overlay)) as K8sObject[];
@@ -23,7 +24,8 @@ function modelFor(o: K8sObject): (new (data: unknown) => { validate(): void }) |
 const APP_KINDS = ['Deployment', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'CronJob', 'Job', 'ConfigMap', 'ServiceAccount', 'NetworkPolicy', 'Ingress'];
 const overlays: { name: string; minObjects: number; kinds: string[]; policy: PolicyOptions }[] = [
   { name: 'local', minObjects: 10, kinds: APP_KINDS, policy: { production: false } },
-  { name: 'production', minObjects: 10, kinds: APP_KINDS, policy: { production: true } },
+  // The queue watcher ingests there, in place of the CronJob.
+  { name: 'production', minObjects: 10, kinds: APP_KINDS.filter((k) => k !== 'CronJob'), policy: { production: true } },
   // The nginx edge cache of another region: it relays to the API, so it runs none of the API's objects.
   { name: 'edge-region', minObjects: 4, kinds: ['Deployment', 'Service', 'PodDisruptionBudget', 'ConfigMap'], policy: { production: true, serving: [EDGE_WORKLOAD] } },
 ];
@@ -150,5 +152,102 @@ test('the seed Job reads the copy bundled in the image: no overlay sets MOVIES_S
     assert.ok(configMaps.length > 0, `${overlay}: the Job reads the cinedex ConfigMap`);
     for (const configMap of configMaps) assert.equal(configMap.data?.MOVIES_SEED, undefined, `${overlay}: ${configMap.metadata.name}`);
     assert.equal(container?.env?.find((e) => e.name === 'MOVIES_SEED'), undefined, `${overlay}: the Job's own env`);
+  }
+});
+
+function assertSelects(selector: Record<string, string>, labels: Record<string, string>, what: string): void {
+  assert.ok(Object.keys(selector).length > 0, `${what} selects by some label`);
+  for (const [key, value] of Object.entries(selector)) assert.equal(labels[key], value, `${what}: ${key}`);
+}
+
+type WatcherDeployment = K8sObject & {
+  spec: {
+    replicas: number;
+    strategy: { type: string };
+    selector: { matchLabels: Record<string, string> };
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: {
+        serviceAccountName: string;
+        terminationGracePeriodSeconds: number;
+        containers: {
+          args: string[];
+          env: { name: string; value: string }[];
+          envFrom: { configMapRef?: { name: string } }[];
+          ports: { name: string; containerPort: number }[];
+          readinessProbe: { httpGet: { path: string; port: string } };
+          livenessProbe: { httpGet: { path: string; port: string } };
+        }[];
+      };
+    };
+  };
+};
+
+test('production ingests with one queue watcher, in place of the CronJob: its queue, its listing, its metrics port, its stop', () => {
+  const objects = render('production');
+  const watcher = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'cinedex-ingest-watcher') as WatcherDeployment | undefined;
+  assert.ok(watcher);
+  const pod = watcher.spec.template.spec;
+  const [container] = pod.containers;
+  assert.ok(container);
+  assert.deepEqual(container.args, ['ingest', '--watch']);
+  assert.equal([watcher.spec.replicas, watcher.spec.strategy.type].join(' '), '1 Recreate');
+  assert.equal(pod.serviceAccountName, 'cinedex-ingest');
+  const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
+  assert.match(env.MOVIES_INBOX_QUEUE ?? '', /^https:\/\/sqs\.eu-west-1\.amazonaws\.com\/\d{12}\/cinedex-inbox$/);
+  assert.ok(Number(env.MOVIES_INGEST_INTERVAL) >= 60, 'the reconciliation listing runs, whatever cinedex-config says for the API pods');
+  const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === container.envFrom[0]?.configMapRef?.name);
+  assert.equal(config?.data?.MOVIES_INGEST_INTERVAL, '0', 'the API pods do not list the inbox');
+  const metricsPort = container.ports.find((p) => p.name === 'metrics');
+  assert.equal(String(metricsPort?.containerPort), env.MOVIES_INGEST_METRICS_PORT);
+  for (const probe of [container.readinessProbe, container.livenessProbe]) assert.deepEqual(probe.httpGet, { path: '/healthz', port: 'metrics' });
+  assert.ok(
+    pod.terminationGracePeriodSeconds * 1000 > WATCH_STOP_BUDGET_MS + LAST_SCRAPE_MS,
+    "the kubelet's kill comes after the watcher has abandoned its run and been scraped",
+  );
+  assert.deepEqual(
+    objects.filter((o) => o.kind === 'CronJob').map((o) => o.metadata.name),
+    [],
+    'the watcher lists the inbox itself',
+  );
+
+  const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'cinedex-ingest-watcher') as
+    | (K8sObject & { spec: { selector: Record<string, string>; publishNotReadyAddresses: boolean; ports: { targetPort: string }[] } })
+    | undefined;
+  assert.ok(service);
+  assertSelects(service.spec.selector, watcher.spec.template.metadata.labels, 'the Service');
+  assert.deepEqual(
+    service.spec.ports.map((p) => p.targetPort),
+    ['metrics'],
+  );
+  assert.equal(service.spec.publishNotReadyAddresses, true, 'a stopping watcher is still scraped');
+  const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'cinedex-ingest-watcher') as
+    | (K8sObject & { spec: { podSelector: { matchLabels: Record<string, string> }; ingress: { ports: { port: number }[] }[] } })
+    | undefined;
+  assert.ok(policy);
+  assertSelects(policy.spec.podSelector.matchLabels, watcher.spec.template.metadata.labels, 'the NetworkPolicy');
+  assert.deepEqual(
+    policy.spec.ingress.flatMap((rule) => rule.ports.map((p) => p.port)),
+    [metricsPort?.containerPort],
+  );
+});
+
+test('the local overlay (MinIO: no queue) keeps the CronJob and runs no watcher', () => {
+  const objects = render('local');
+  assert.ok(objects.some((o) => o.kind === 'CronJob' && o.metadata.name === 'cinedex-ingest'));
+  assert.equal(objects.find((o) => o.metadata.name === 'cinedex-ingest-watcher'), undefined);
+});
+
+test('the policy checker keeps the queue to one consumer, and off the serving pods', () => {
+  const objects = structuredClone(render('production'));
+  const watcher = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'cinedex-ingest-watcher') as WatcherDeployment;
+  watcher.spec.replicas = 2;
+  watcher.spec.template.spec.containers[0]!.env.find((e) => e.name === 'MOVIES_INBOX_QUEUE')!.value = 'set-by-the-overlay';
+  const cronJob = render('local').find((o) => o.kind === 'CronJob') as K8sObject;
+  const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('cinedex-config')) as K8sObject;
+  config.data = { ...config.data, MOVIES_INBOX_QUEUE: 'https://sqs.eu-west-1.amazonaws.com/123456789012/cinedex-inbox' };
+  const problems = checkPolicy([...objects, cronJob], { production: true }).join('\n');
+  for (const expected of [/one queue consumer at a time/, /MOVIES_INBOX_QUEUE is not a queue URL \(set-by-the-overlay\)/, /ingests beside the queue watcher/, /would consume the queue/]) {
+    assert.match(problems, expected);
   }
 });

@@ -13,6 +13,8 @@ type Pod = { containers: Container[]; securityContext?: { runAsNonRoot?: boolean
 type Container = {
   name: string;
   image: string;
+  args?: string[];
+  env?: { name: string; value?: string }[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: { readOnlyRootFilesystem?: boolean; runAsNonRoot?: boolean; allowPrivilegeEscalation?: boolean };
   startupProbe?: { httpGet?: { path: string } };
@@ -66,6 +68,30 @@ export function checkPolicy(objects: readonly K8sObject[], options: PolicyOption
     if (o.kind === 'HorizontalPodAutoscaler' && (s?.scaleTargetRef?.kind !== 'Deployment' || !serving.some((w) => w.name === s?.scaleTargetRef?.name))) problems.push(`HPA ${o.metadata.name} does not target a serving Deployment`);
     if (o.kind === 'CronJob' && s?.concurrencyPolicy !== 'Forbid') problems.push(`CronJob ${o.metadata.name} may run concurrently`);
   }
+  problems.push(...checkIngestion(objects));
+  return problems;
+}
+
+const isWatcher = (c: Container) => c.args?.[0] === 'ingest' && c.args.includes('--watch');
+
+/** One queue consumer at most, never beside a CronJob that ingests too, and no serving pod consuming the queue. */
+function checkIngestion(objects: readonly K8sObject[]): string[] {
+  const problems: string[] = [];
+  const watchers = objects.filter((o) => o.kind === 'Deployment' && podOf(o)?.containers.some(isWatcher));
+  for (const watcher of watchers) {
+    const spec = watcher.spec as { replicas?: number; strategy?: { type?: string } };
+    if (spec.replicas !== 1 || spec.strategy?.type !== 'Recreate') problems.push(`${watcher.metadata.name}: one queue consumer at a time (replicas 1, Recreate)`);
+    const queue = podOf(watcher)?.containers.find(isWatcher)?.env?.find((e) => e.name === 'MOVIES_INBOX_QUEUE')?.value ?? '';
+    if (!/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com\/\d{12}\/[\w-]+$/.test(queue)) problems.push(`${watcher.metadata.name}: MOVIES_INBOX_QUEUE is not a queue URL (${queue})`);
+  }
+  const ingestingCronJobs = objects.filter((o) => o.kind === 'CronJob' && podOf(o)?.containers.some((c) => c.args?.[0] === 'ingest'));
+  if (watchers.length > 0 && ingestingCronJobs.length > 0) problems.push(`CronJob ${ingestingCronJobs[0]?.metadata.name} ingests beside the queue watcher`);
+  for (const o of objects) {
+    const serving = podOf(o)?.containers.filter((c) => c.args?.[0] === 'serve') ?? [];
+    if (serving.some((c) => c.env?.some((e) => e.name === 'MOVIES_INBOX_QUEUE'))) problems.push(`${o.metadata.name}: a serving pod would consume the inbox queue`);
+  }
+  const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('cinedex-config'));
+  if (config?.data?.MOVIES_INBOX_QUEUE !== undefined) problems.push(`${config.metadata.name} sets MOVIES_INBOX_QUEUE: the API pods read it and would consume the queue`);
   return problems;
 }
 

@@ -155,7 +155,8 @@ test('a crash after publishing and before deleting loses nothing and applies not
         return [...messages];
       },
       retryLater: () => Promise.resolve(),
-      maxReceiveCount: () => c.queue.maxReceiveCount(),
+      extendVisibility: (messages, seconds) => c.queue.extendVisibility(messages, seconds),
+      attributes: () => c.queue.attributes(),
     };
     const first = new QueueWatcher({
       queue: crashing,
@@ -195,6 +196,66 @@ class PoisonedInbox extends S3Store {
     return super.get(key, options);
   }
 }
+
+/** moto's S3, each read of an inbox object taking `delayMs` longer: a run as slow as a large conversion. */
+class SlowS3Store extends S3Store {
+  constructor(
+    server: Moto,
+    prefix: string,
+    private readonly delayMs: number,
+  ) {
+    super(server.storeOptions(prefix));
+  }
+
+  override async get(key: string, options?: GetOptions) {
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    return super.get(key, options);
+  }
+}
+
+test('a run longer than the visibility timeout keeps its messages invisible until it deletes them', async () => {
+  // A 2 s visibility timeout and a run of over 4.5 s: the message would be back twice without the heartbeat.
+  const server = await startMoto({ visibilityTimeoutSeconds: 2 });
+  try {
+    const c = await consumer('slow', {}, server, new SlowS3Store(server, 'inbox/', 4500));
+    c.watcher.start();
+    let visibleDuringRun = 0;
+    let polls = 0;
+    try {
+      await server.put('slow/large.json', movie('Slow Run'));
+      await waitFor(() => Promise.resolve(c.runs.some((r) => r !== undefined)), 20_000, 'the run to start');
+      const visible = async () =>
+        Number(
+          (
+            await server.sqs.send(
+              new GetQueueAttributesCommand({ QueueUrl: server.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+            )
+          ).Attributes?.ApproximateNumberOfMessages,
+        );
+      while ((await c.titles()).titles.length === 0) {
+        polls++;
+        visibleDuringRun = Math.max(visibleDuringRun, await visible());
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      await waitFor(async () => (await queueDepth(server.queueUrl, server)) === 0, 10_000, 'the message deleted');
+    } finally {
+      await c.watcher.stop();
+    }
+    assert.ok(polls >= 5, `the queue was looked at throughout the run (${polls} times)`);
+    assert.equal(visibleDuringRun, 0, 'no message came back while the run held it');
+    assert.deepEqual((await c.titles()).titles, ['Slow Run']);
+    assert.equal(c.runs.filter((r) => r !== undefined).length, 1, 'one notified run: the message was not received again');
+    assert.deepEqual(
+      c.lines.filter((l) => l.msg === 'inbox notifications received').reduce((n, l) => n + Number(l.messages), 0),
+      await metricValue(c.registry, 'cinedex_inbox_queue_messages_total', { outcome: 'handled' }),
+      'each message received once, and handled',
+    );
+    assert.ok((await metricValue(c.registry, 'cinedex_inbox_queue_visibility_extensions_total', { outcome: 'extended' })) >= 2);
+    assert.equal(await metricValue(c.registry, 'cinedex_inbox_queue_visibility_extensions_total', { outcome: 'failed' }), 0);
+  } finally {
+    await server.close();
+  }
+});
 
 test('a poison object fails its message on each try, with the reason logged, then the queue dead-letters it; the others apply', async () => {
   const inbox = new PoisonedInbox({

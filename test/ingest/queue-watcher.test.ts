@@ -38,6 +38,7 @@ function memoryQueue(bodies: readonly string[], receiveCount = 1) {
   let given = false;
   const deleted: string[] = [];
   const retried: [string, number][] = [];
+  const extended: [string[], number][] = [];
   const queue: InboxQueue = {
     url: 'memory://inbox',
     receive: async (wait) => {
@@ -55,9 +56,13 @@ function memoryQueue(bodies: readonly string[], receiveCount = 1) {
     retryLater: async (message, seconds) => {
       retried.push([message.id, seconds]);
     },
-    maxReceiveCount: async () => 3,
+    extendVisibility: async (held, seconds) => {
+      extended.push([held.map((m) => m.id), seconds]);
+      return [];
+    },
+    attributes: async () => ({ maxReceiveCount: 3, visibilityTimeoutSeconds: 30 }),
   };
-  return { queue, deleted, retried, handled: () => deleted.length + retried.length === messages.length };
+  return { queue, deleted, retried, extended, handled: () => deleted.length + retried.length === messages.length };
 }
 
 const outcome = (applied: readonly StoredObject[]): IngestOutcome => ({ published: false, reason: 'test', applied, alreadyApplied: [] });
@@ -134,4 +139,34 @@ test('an object applied before (by the listing, or a run before a crash) deletes
   await waitFor(() => Promise.resolve(m.handled()), 5000, 'the message handled');
   await watcher.stop();
   assert.deepEqual(m.deleted, ['m0']);
+});
+
+/** A started watcher over `queue` whose one run takes `runMs` (forever when undefined), once that run has begun. */
+async function watcherInRun(queue: InboxQueue, runMs?: number) {
+  let started = false;
+  const watcher = new QueueWatcher({
+    queue,
+    inbox: INBOX,
+    log: pino({ level: 'silent' }),
+    waitSeconds: 1,
+    ingest: (objects) => {
+      started = true;
+      return new Promise((resolve) => runMs !== undefined && setTimeout(() => resolve(outcome(objects)), runMs));
+    },
+  });
+  watcher.start();
+  await waitFor(() => Promise.resolve(started), 5000, 'the run to start');
+  return watcher;
+}
+
+test('stopping within a budget: a run that outlasts it is abandoned and its messages are made visible at once; one that ends in time is settled', async () => {
+  const stuck = memoryQueue([notification('acme/stuck.json'), notification('acme/other.json')]);
+  assert.equal(await (await watcherInRun(stuck.queue)).stop(50), false, 'the run was abandoned');
+  assert.deepEqual(stuck.extended, [[['m0', 'm1'], 0]], 'the held messages visible again, for the next consumer');
+  assert.deepEqual(stuck.deleted, [], 'nothing deleted: the run did not finish');
+
+  const quick = memoryQueue([notification('acme/quick.json')]);
+  assert.equal(await (await watcherInRun(quick.queue, 100)).stop(5000), true, 'the run finished within the budget');
+  assert.deepEqual(quick.deleted, ['m0']);
+  assert.deepEqual(quick.extended, []);
 });

@@ -12,7 +12,7 @@ import {
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { S3Store } from '../../src/store/s3-store.js';
+import { S3Store, type S3StoreOptions } from '../../src/store/s3-store.js';
 import { freePort } from './cli-process.js';
 
 export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -41,6 +41,8 @@ export interface Moto {
   /** The environment a cinedex process needs to use this bucket (catalogue/, inbox/) and queue. */
   readonly env: Record<string, string>;
   store(prefix: string): S3Store;
+  /** What `store` builds its S3Store with, for a test's own subclass of it. */
+  storeOptions(prefix: string): S3StoreOptions;
   /** A provider's upload into inbox/, with any S3 option (a storage class…). */
   put(key: string, body: string | Buffer, extra?: Partial<PutObjectCommandInput>): Promise<void>;
   /** Every request served so far. */
@@ -126,6 +128,15 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
       }),
     );
     const queueUrl = queue.QueueUrl as string;
+    const storeOptions = (prefix: string): S3StoreOptions => ({
+      bucket,
+      prefix,
+      endpoint,
+      region: REGION,
+      credentials: MOTO_CREDENTIALS,
+      maxAttempts: 2,
+      requestTimeoutMs: 10_000,
+    });
     return {
       endpoint,
       bucket,
@@ -142,8 +153,8 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
         AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
       },
-      store: (prefix) =>
-        new S3Store({ bucket, prefix, endpoint, region: REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 2, requestTimeoutMs: 10_000 }),
+      store: (prefix) => new S3Store(storeOptions(prefix)),
+      storeOptions,
       put: async (key, body, extra = {}) => {
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `inbox/${key}`, Body: body, ...extra }));
       },

@@ -53,7 +53,7 @@ test("the overlay's store, inbox and region are the stack's outputs", () => {
 test('each workload runs as the ServiceAccount whose role the stack made for it, and that role trusts exactly it', () => {
   const workloads = [
     { kind: 'Deployment', name: 'cinedex-api', role: output('ServingRoleArn') },
-    { kind: 'CronJob', name: 'cinedex-ingest', role: output('IngestionRoleArn') },
+    { kind: 'Deployment', name: 'cinedex-ingest-watcher', role: output('IngestionRoleArn') },
     { kind: 'Job', name: 'cinedex-seed', role: output('IngestionRoleArn') },
   ];
   for (const { kind, name, role } of workloads) {
@@ -71,7 +71,27 @@ test('each workload runs as the ServiceAccount whose role the stack made for it,
   }
   assert.notEqual(
     serviceAccountOf('Deployment', 'cinedex-api'),
-    serviceAccountOf('CronJob', 'cinedex-ingest'),
+    serviceAccountOf('Deployment', 'cinedex-ingest-watcher'),
     'serving and ingestion are apart',
+  );
+});
+
+test("the queue watcher consumes the stack's inbox queue, the one the bucket notifies", () => {
+  const spec = find('Deployment', 'cinedex-ingest-watcher').spec as {
+    template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } };
+  };
+  const queueUrl = spec.template.spec.containers[0]?.env?.find((e) => e.name === 'MOVIES_INBOX_QUEUE')?.value;
+  assert.equal(queueUrl, output('InboxQueueUrl'));
+  assert.match(queueUrl ?? '', new RegExp(`^https://sqs\\.${PRIMARY}\\.amazonaws\\.com/${ACCOUNT}/`));
+  const notified = (
+    Object.values(template.findResources('AWS::S3::Bucket')).flatMap(
+      (bucket) =>
+        (bucket as { Properties?: { NotificationConfiguration?: { QueueConfigurations?: { Queue: unknown }[] } } }).Properties
+          ?.NotificationConfiguration?.QueueConfigurations ?? [],
+    ) as { Queue: unknown }[]
+  ).map((q) => arns.resolve(q.Queue));
+  assert.deepEqual(
+    notified.map((arn) => arn.slice(arn.lastIndexOf(':') + 1)),
+    [queueUrl?.slice(queueUrl.lastIndexOf('/') + 1)],
   );
 });

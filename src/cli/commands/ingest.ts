@@ -4,11 +4,21 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from '../../config/config.js';
 import { createLogger } from '../../runtime/logger.js';
 import { openCatalogueStores } from '../../runtime/catalogue-stores.js';
+import { registerDrainMetrics } from '../../runtime/drain-metrics.js';
+import { settlesWithin } from '../../runtime/settles-within.js';
 import { registerIngestMetrics } from '../../ingest/ingest-metrics.js';
 import { ingestSettingsOf, runIngestion } from '../../ingest/ingestion.js';
 import { configuredQueueWatcher } from '../../ingest/queue-watcher.js';
 import { IngestScheduler } from '../../ingest/scheduler.js';
 import type { StoredObject } from '../../store/object-store.js';
+
+/**
+ * How long a stopping watcher waits for the run in progress before it abandons it, and then how long
+ * it keeps its metrics port open so that Prometheus (every 15 s) scrapes the overrun. Together under
+ * the watcher pod's 120 s terminationGracePeriodSeconds (deploy/k8s), with 10 s to spare.
+ */
+export const WATCH_STOP_BUDGET_MS = 90_000;
+export const LAST_SCRAPE_MS = 20_000;
 
 /** `cinedex ingest`: one run, for a CronJob or by hand; with --watch, the long-running consumer. */
 export async function runIngest(config: Config): Promise<void> {
@@ -26,6 +36,7 @@ export async function runIngest(config: Config): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = registerIngestMetrics(registry);
+  const drainMetrics = registerDrainMetrics(registry);
   const scheduler = new IngestScheduler(ingest, log, () => {}, metrics);
   const watcher = await configuredQueueWatcher(config, (objects) => scheduler.run(objects), log, metrics);
   const server = config.ingestMetricsPort === undefined ? undefined : await serveMetrics(registry, config, log, () => watcher?.state);
@@ -37,8 +48,15 @@ export async function runIngest(config: Config): Promise<void> {
 
   const stop = async (signal: string) => {
     log.info({ signal }, 'stopping ingestion');
-    await watcher?.stop();
-    await scheduler.stop();
+    const deadline = Date.now() + WATCH_STOP_BUDGET_MS;
+    const watcherDone = (await watcher?.stop(WATCH_STOP_BUDGET_MS)) ?? true;
+    // A listing run holds no message: abandoning it loses nothing, the next consumer's first listing redoes it.
+    const listingDone = await settlesWithin(scheduler.stop(), Math.max(0, deadline - Date.now()));
+    if (!watcherDone || !listingDone) {
+      drainMetrics.overrun();
+      log.error({ budgetMs: WATCH_STOP_BUDGET_MS }, 'drain overran: the ingestion run in progress is abandoned');
+      if (server) await new Promise((resolve) => setTimeout(resolve, LAST_SCRAPE_MS));
+    }
     server?.close();
     log.flush();
     process.exit(0);

@@ -15,7 +15,8 @@ import { SnapshotRefresher } from '../../live/refresher.js';
 import { registerDataMetrics } from '../../live/data-metrics.js';
 import { registerRefreshMetrics } from '../../live/refresh-metrics.js';
 import { isStopMessage, leaveCluster, Supervisor } from '../../runtime/cluster.js';
-import { Drain } from '../../runtime/drain.js';
+import { Drain, SERVE_CLOSE_BUDGET_SECONDS } from '../../runtime/drain.js';
+import { registerDrainMetrics } from '../../runtime/drain-metrics.js';
 import { createLogger } from '../../runtime/logger.js';
 import { openCatalogueStores, type CatalogueStores } from '../../runtime/catalogue-stores.js';
 import { webRoutes } from '../../web/web-routes.js';
@@ -110,7 +111,15 @@ async function startServing(
     }),
     plugins: [webRoutes()],
   });
-  const drain = new Drain({ close: () => app.close(), drainSeconds: config.drainSeconds, log });
+  const drainMetrics = registerDrainMetrics(registry);
+  const drain = new Drain({
+    close: () => app.close(),
+    drainSeconds: config.drainSeconds,
+    closeBudgetSeconds: SERVE_CLOSE_BUDGET_SECONDS,
+    cut: () => app.server.closeAllConnections(),
+    overrun: drainMetrics.overrun,
+    log,
+  });
   lifecycle.drain = drain;
   startup.mark('server');
 

@@ -48,6 +48,9 @@ export class TemplateArns {
       if (node.Ref === 'AWS::Region') return this.region;
       const resource = this.resource(node.Ref);
       if (resource.Type === 'AWS::S3::Bucket') return String(resource.Properties?.BucketName);
+      // A queue's Ref is its URL.
+      if (resource.Type === 'AWS::SQS::Queue')
+        return `https://sqs.${this.region}.amazonaws.com/${this.account}/${this.resolve(resource.Properties?.QueueName)}`;
     }
     throw new Error(`cannot resolve ${JSON.stringify(value)}`);
   }
