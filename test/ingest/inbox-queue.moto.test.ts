@@ -3,7 +3,7 @@
  * redrive policy and the store are moto's own; the consumer is the product's (QueueWatcher with the
  * SQS adapter, behind IngestScheduler, ingestion reading the S3 inbox).
  */
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
@@ -29,6 +29,11 @@ before(async () => {
   moto = await startMoto({ maxReceiveCount: 3, visibilityTimeoutSeconds: 60 });
 });
 after(() => moto.close());
+// Stopping a watcher aborts its long poll on our side only: the server keeps the poll open up to its
+// wait (1 s here) and hands the next message that arrives to nobody, invisible for the visibility
+// timeout (as SQS itself does; the message comes back later, so nothing is lost). Each test starts
+// only once the last test's polls have ended, so its first upload is not taken that way.
+afterEach(() => new Promise((resolve) => setTimeout(resolve, 1_500)));
 
 /** Log lines as objects, kept for the assertions. */
 function capturingLogger() {
