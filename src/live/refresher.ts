@@ -37,6 +37,7 @@ export interface RefreshCounts {
 export class SnapshotRefresher {
   private repeater: { stop(): void } | undefined;
   private running: Promise<RefreshResult> | undefined;
+  private following: Promise<RefreshResult> | undefined;
   private refusedVersion: string | undefined;
   private readonly loader: DatasetLoader;
   private status: RefreshState = {};
@@ -62,10 +63,24 @@ export class SnapshotRefresher {
     return this.status;
   }
 
-  /** One check; concurrent callers share the check in flight. */
+  /**
+   * One check. A caller arriving while a check is in flight gets the next check, started once that
+   * one ends and shared by everyone arriving meanwhile: the check in flight may have read the pointer
+   * before the version the caller knows of (the run that just published it) was written, and joining
+   * it would leave that version waiting a whole refresh interval.
+   */
   refresh(): Promise<RefreshResult> {
-    this.running ??= this.check().finally(() => (this.running = undefined));
-    return this.running;
+    if (this.running === undefined) {
+      this.running = this.check().finally(() => (this.running = undefined));
+      return this.running;
+    }
+    this.following ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.following = undefined;
+        return this.refresh();
+      });
+    return this.following;
   }
 
   start(intervalSeconds: number): void {
