@@ -178,8 +178,12 @@ async function readBody(stream: AsyncIterable<Uint8Array>, length: number, onChu
   let at = 0;
   let seen = 0;
   for await (const chunk of stream) {
-    if (at + chunk.length > body.length)
-      body = Buffer.concat([body.subarray(0, at), Buffer.allocUnsafeSlow(Math.max(at + chunk.length, 2 * body.length) - at)]);
+    if (at + chunk.length > body.length) {
+      // Longer than announced: grow into another unpooled buffer (Buffer.concat's may come from the pool, unaligned).
+      const grown = Buffer.allocUnsafeSlow(Math.max(at + chunk.length, 2 * body.length));
+      body.copy(grown, 0, 0, at);
+      body = grown;
+    }
     body.set(chunk, at);
     at += chunk.length;
     if (at - seen >= CHUNK_BYTES) {
