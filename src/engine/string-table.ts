@@ -50,23 +50,48 @@ export function compareEntry(table: StringTable, i: number, key: Uint8Array): nu
 }
 
 /**
- * Keys looked up lately, as bytes: a version of several segments looks the same terms up in each,
- * and encoding costs more than the search.
+ * Non-ASCII keys looked up lately, as bytes: a version of several segments looks the same terms up
+ * in each, and encoding costs more than the search. Two generations, so that a working set larger
+ * than one does not empty the cache all at once: a key used in the last two generations stays.
  */
-const recentKeys = new Map<string, Uint8Array>();
+let recentKeys = new Map<string, Uint8Array>();
+let olderKeys = new Map<string, Uint8Array>();
 const RECENT_KEYS = 1024;
 
 /** The id of `key` in a sorted table, or -1. */
 export function lookup(table: StringTable, key: string | Uint8Array): number {
+  if (typeof key === 'string' && isAscii(key)) return findSorted(0, tableSize(table), (i) => compareEntryAscii(table, i, key));
   const bytes = typeof key === 'string' ? keyBytes(key) : key;
   return findSorted(0, tableSize(table), (i) => compareEntry(table, i, bytes));
+}
+
+/** Most keys (normalised words, genres, n-grams) are ASCII, whose UTF-8 bytes are their UTF-16 units: no encoding needed. */
+function isAscii(key: string): boolean {
+  for (let k = 0; k < key.length; k++) if (key.charCodeAt(k) > 0x7f) return false;
+  return true;
+}
+
+/** compareEntry for an ASCII key, read as it is. */
+function compareEntryAscii(table: StringTable, i: number, key: string): number {
+  const { bytes } = table;
+  const start = table.offsets[i] as number;
+  const length = (table.offsets[i + 1] as number) - start;
+  const n = Math.min(length, key.length);
+  for (let k = 0; k < n; k++) {
+    const d = (bytes[start + k] as number) - key.charCodeAt(k);
+    if (d !== 0) return d;
+  }
+  return length - key.length;
 }
 
 function keyBytes(key: string): Uint8Array {
   let bytes = recentKeys.get(key);
   if (bytes === undefined) {
-    if (recentKeys.size >= RECENT_KEYS) recentKeys.clear();
-    bytes = encoder.encode(key);
+    bytes = olderKeys.get(key) ?? encoder.encode(key);
+    if (recentKeys.size >= RECENT_KEYS) {
+      olderKeys = recentKeys;
+      recentKeys = new Map();
+    }
     recentKeys.set(key, bytes);
   }
   return bytes;
