@@ -80,9 +80,16 @@ export function liveCount(segment: LiveSegment, plan: Plan, verify: RankCheck): 
   }
   // Postings and their unions hold ranks of the segment only; a plan without a filter is an open range.
   let n = candidates.kind === 'range' ? count(candidates, 0, segment.index.size) : count(candidates);
-  if (segment.dead.length === 0) return n;
+  const { dead, deadBits } = segment;
+  if (deadBits === undefined) return n;
+  // The superseded members are looked for from the smaller side: each superseded movie sought among
+  // the candidates, or each candidate tested against the superseded bits.
   const c = cursor(candidates);
-  for (const rank of segment.dead) if (c.seek(rank) === rank) n--;
+  if (n < dead.length) {
+    for (let r = c.seek(0); r < segment.index.size; r = c.seek(r + 1)) if (hasBit(deadBits, r)) n--;
+  } else {
+    for (const rank of dead) if (c.seek(rank) === rank) n--;
+  }
   return n;
 }
 

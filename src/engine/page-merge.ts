@@ -25,6 +25,14 @@ export interface Hit {
  * keyset cursor falls between the same two movies in every segment.
  */
 export function mergePages(pages: readonly SegmentPage[], sort: SortOrder, want: number): Hit[] {
+  // Most requests over a version with deltas find nothing in any delta: one page, nothing to compare.
+  const nonEmpty = pages.filter((page) => page.ranks.length > 0);
+  if (nonEmpty.length <= 1) {
+    const page = nonEmpty[0];
+    if (page === undefined) return [];
+    const part = pages.indexOf(page);
+    return page.ranks.slice(0, want).map((rank, i) => ({ segment: page.segment, part, rank, key: page.relevance?.[i] ?? 0 }));
+  }
   const before = precedes(sort);
   const at = pages.map(() => 0);
   const head = (part: number): Hit | undefined => {
