@@ -6,11 +6,9 @@
  * - **Deltas among themselves** (tiered, as tantivy's LogMergePolicy and Lucene's TieredMergePolicy
  *   do): deltas are grouped in tiers by size (a factor MERGE_FACTOR apart, everything under
  *   TIER_FLOOR entries in the first), and when the newest MERGE_FACTOR deltas share a tier they are
- *   merged into one. A delta is then rewritten about once per tier it climbs. The first tier is
- *   the exception: two small deltas side by side are merged at once, so that runs of a few records
- *   leave one small delta, not up to MERGE_FACTOR of them. Every delta a query steps over costs it
- *   a plan of its own (the engine bench: the filter mix 1.4× slower over 4 small deltas than over
- *   one), while rewriting a delta of under TIER_FLOOR entries costs a run milliseconds.
+ *   merged into one. A delta is then rewritten about once per tier it climbs: with one-record runs,
+ *   most runs merge nothing and the rest merge a few small deltas, so the work per record stays a
+ *   small multiple of the record's own.
  * - **Into a new base** (compaction) when the deltas together hold more than MAX_DELTA_SHARE of the
  *   base's movies (a deleted or changed base movie is dead weight every query still steps over), or
  *   when there are more than MAX_DELTAS of them (tiers that never fill, such as small deltas left
@@ -46,10 +44,6 @@ export function decideMerge(base: SegmentSize, deltas: readonly SegmentSize[]): 
   if (deltas.length === 0) return { kind: 'none' };
   const total = deltas.reduce((n, d) => n + d.entries, 0);
   if (deltas.length > MAX_DELTAS || total > MAX_DELTA_SHARE * Math.max(base.entries, MIN_BASE_FOR_SHARE)) return { kind: 'base' };
-  const newest = deltas.length - 1;
-  if (newest >= 1 && tierOf((deltas[newest] as SegmentSize).entries) === 0 && tierOf((deltas[newest - 1] as SegmentSize).entries) === 0) {
-    return { kind: 'deltas', from: newest - 1 };
-  }
   if (deltas.length >= MERGE_FACTOR) {
     const from = deltas.length - MERGE_FACTOR;
     const tier = tierOf((deltas[from] as SegmentSize).entries);
