@@ -28,6 +28,18 @@ export function termScore(idf: number, frequency: number, length: number, averag
   return idf * ((frequency * (BM25_K1 + 1)) / (frequency + BM25_K1 * (1 - BM25_B + (BM25_B * length) / averageLength)));
 }
 
+/**
+ * The share of the query's weight a document covers: the idf of the query's terms it has over the
+ * idf of all of them. A score is BM25 times this share, so that an extract with more of the query's
+ * words (the rare ones counting most) beats one that repeats a single word: BM25 alone saturates a
+ * word's frequency but still lets one word in a short extract outscore three in a longer one, which
+ * is what a plot query of many words most often means. The idf of every query term, whether or not
+ * a segment has it, is read from the collection's statistics, so the share is the same in every segment.
+ */
+export function coveredScore(score: number, coveredIdf: number, queryIdf: number): number {
+  return (score * coveredIdf) / queryIdf;
+}
+
 /** The most one term can add to a score, whatever the document: the bound that lets a search skip documents that cannot make the page. */
 export function termScoreBound(idf: number): number {
   return idf * (BM25_K1 + 1);

@@ -1,5 +1,5 @@
 import { wordSpans } from '../catalogue/words.js';
-import { inverseDocumentFrequency, termScore, type CollectionStatistics } from './bm25.js';
+import { coveredScore, inverseDocumentFrequency, termScore, type CollectionStatistics } from './bm25.js';
 import { bitmap, setBit } from './bits.js';
 import { cursor, members, unionOfLists, type DocSet } from './doc-set.js';
 import { postingsLength, type ExtractIndex, type IndexData } from './index-data.js';
@@ -12,7 +12,8 @@ import { lookup } from './string-table.js';
  * The extract tier of `q`: a movie whose title and cast do not match every word of `q` still
  * matches when its extract (the plot summary the 2023 data carries) has at least one of the query's
  * words, stop words left out (stop-words.ts) and both sides lightly stemmed (stem.ts). Such a movie
- * ranks after every title or cast match, by BM25 over its extract (bm25.ts). Movies without an
+ * ranks after every title or cast match, by BM25 over its extract times the share of the query's
+ * idf its extract covers (bm25.ts). Movies without an
  * extract never enter it, so a catalogue without extracts answers as it did before the tier.
  */
 
@@ -28,6 +29,8 @@ export interface ExtractTerm {
 export interface ExtractPlan {
   /** The query's stems the index has, each once, in the order typed. */
   readonly terms: readonly ExtractTerm[];
+  /** The idf of every stem of the query, those no extract has included: what a movie's covered idf is a share of. */
+  readonly queryIdf: number;
   /** Every stem of the query: what highlights mark in an extract. */
   readonly stems: ReadonlySet<string>;
   /** The movies whose extract has at least one of the terms. */
@@ -61,7 +64,10 @@ export function planExtract(data: IndexData, words: readonly string[], statistic
   if (extract.documents === 0 || words.length === 0) return undefined;
   const stems = queryStems(words);
   const terms: ExtractTerm[] = [];
+  let queryIdf = 0;
   for (const s of stems) {
+    const idf = inverseDocumentFrequency(statistics.documents, statistics.documentFrequency(s));
+    queryIdf += idf;
     const id = lookup(extract.terms, s);
     if (id < 0) continue;
     const from = extract.postings.offsets[id] as number;
@@ -70,7 +76,7 @@ export function planExtract(data: IndexData, words: readonly string[], statistic
       stem: s,
       postings: extract.postings.values.subarray(from, to),
       frequencies: extract.frequencies.subarray(from, to),
-      idf: inverseDocumentFrequency(statistics.documents, statistics.documentFrequency(s)),
+      idf,
     });
   }
   if (terms.length === 0) return undefined;
@@ -78,6 +84,7 @@ export function planExtract(data: IndexData, words: readonly string[], statistic
   let movies: DocSet | undefined;
   return {
     terms,
+    queryIdf,
     stems: new Set(stems),
     get movies(): DocSet {
       return (movies ??= unionOfLists(
@@ -96,14 +103,15 @@ export function planExtract(data: IndexData, words: readonly string[], statistic
  * it touched.
  */
 let scores: Float64Array = new Float64Array(0);
+let covered: Float64Array = new Float64Array(0);
 let touched: Uint32Array = new Uint32Array(0);
 
 /**
  * Visits each movie that has a term of the plan, is in `filters` and not in `excluded` (the title
  * and cast matches, which rank in the tiers above), with its extract-tier key, in rank order. Term
  * at a time: a broad word (`film` is in nearly every extract) costs one pass over its postings
- * rather than a seek per movie. Each movie's score adds its terms in the order typed, so a score
- * is the same float however the movies are reached.
+ * rather than a seek per movie. Each movie's score and covered idf add its terms in the order
+ * typed, so a score is the same float however the movies are reached.
  */
 export function visitExtractMatches(
   plan: ExtractPlan,
@@ -112,9 +120,10 @@ export function visitExtractMatches(
   size: number,
   visit: (rank: number, key: number) => void,
 ): void {
-  const { terms, lengths, averageLength } = plan;
+  const { terms, lengths, averageLength, queryIdf } = plan;
   if (scores.length < size) {
     scores = new Float64Array(size);
+    covered = new Float64Array(size);
     touched = bitmap(size);
   }
   for (const term of terms) {
@@ -123,6 +132,7 @@ export function visitExtractMatches(
       const r = postings[p] as number;
       setBit(touched, r);
       scores[r] = (scores[r] as number) + termScore(idf, frequencies[p] as number, lengths[r] as number, averageLength);
+      covered[r] = (covered[r] as number) + idf;
     }
   }
   // Title and cast matches are few next to a broad word's movies: a walk along their list beats a seek per movie.
@@ -138,8 +148,9 @@ export function visitExtractMatches(
       const low = bits & -bits;
       bits ^= low;
       const r = (w << 5) + (31 - Math.clz32(low));
-      const score = scores[r] as number;
+      const score = coveredScore(scores[r] as number, covered[r] as number, queryIdf);
       scores[r] = 0;
+      covered[r] = 0;
       while (a < above.length && (above[a] as number) < r) a++;
       if (a < above.length && above[a] === r) continue;
       if (!everything && inFilters.seek(r) !== r) continue;

@@ -16,8 +16,9 @@ import { toSearch } from '../support/search-request.js';
  * The extract tier of `q` (docs/api.md, "The extract tier"), rule by rule, on catalogues built by
  * hand: plural and -ed/-ing forms meet, stop words match nothing there but still match titles, a
  * title or cast match ranks above any extract-only match, BM25 puts rarer words, more occurrences
- * and shorter extracts first, highlights point into the extract, movies without an extract are
- * never in the tier, and the score reads the collection statistics its caller supplies.
+ * and shorter extracts first, times the share of the query's idf an extract covers, highlights
+ * point into the extract, movies without an extract are never in the tier, and the score reads the
+ * collection statistics its caller supplies.
  */
 
 interface Film {
@@ -147,6 +148,37 @@ describe('ranking', () => {
     const wide = CatalogueIndex.of('extracts', [{ index: segment, deletes: [] }]);
     const supplied = search(wide, 'tornado').relevance?.[0] as number;
     assert.ok(extractScoreOf(supplied) > extractScoreOf(own), 'a word in 2 of 1000 documents is worth more than in 2 of 7');
+  });
+
+  test("a score is BM25 times the share of the query's idf the extract covers: a word of equal rarity it lacks halves it", () => {
+    // Every stem in 2 of 1000 documents: `tornado` and `zeppelin` weigh the same, and no extract has zeppelin.
+    const segment = new SegmentIndex((index.single as SegmentIndex).data, {
+      extractStatistics: { documents: 1000, averageLength: 10, documentFrequency: () => 2 },
+    });
+    const even = CatalogueIndex.of('extracts', [{ index: segment, deletes: [] }]);
+    const one = extractScoreOf(search(even, 'tornado').relevance?.[0] as number);
+    const two = extractScoreOf(search(even, 'tornado zeppelin').relevance?.[0] as number);
+    assert.ok(Math.abs(two - one / 2) <= 2 ** -19, `${two} is half of ${one}`);
+  });
+
+  test('an extract with both words beats a short one repeating the rarer: BM25 alone would put Thrice first (1.78 to 1.41)', () => {
+    const coverage = CatalogueIndex.build(
+      'coverage',
+      movies([
+        { title: 'Thrice', year: 2000, extract: 'Shark after shark after shark.' },
+        {
+          title: 'Both',
+          year: 1990,
+          extract: 'A shark circles the island while the crew of the fishing boat watches the waves roll in at dusk.',
+        },
+        ...['An island.', 'An island town.', 'An island farm.', 'Sharks.', 'A quiet day.', 'A long night.'].map((extract, i) => ({
+          title: `Filler ${i}`,
+          year: 1950 + i,
+          extract,
+        })),
+      ]),
+    );
+    assert.deepEqual(search(coverage, 'shark island').titles.slice(0, 2), ['Both', 'Thrice']);
   });
 });
 

@@ -8,7 +8,8 @@ import { referenceWords } from './reference-engine.js';
  * its extract has one of the query's words, stop words (the listed ones and single characters) left
  * out on both sides and both sides stemmed by Porter's steps 1a–1c; it ranks after every title or
  * cast match, by Okapi BM25 (k1 1.2, b 0.3, idf ln(1 + (N − df + 0.5)/(df + 0.5))) over the extracts
- * of the whole catalogue, at a resolution of 2^-20, then the catalogue order.
+ * of the whole catalogue times the share of the query stems' idf (all of them, df 0 for a stem no
+ * extract has) that the extract has, at a resolution of 2^-20, then the catalogue order.
  */
 
 const isStop = (word: string): boolean => STOP_WORDS.has(word) || [...word].length === 1;
@@ -93,19 +94,23 @@ export function extractCollection(movies: readonly Movie[]): ExtractCollection {
   return collection;
 }
 
-/** The movie's BM25 score for `q`'s stems in units of 2^-20, or undefined when its extract has none of them. */
+/** The movie's score for `q`'s stems (BM25 times the idf covered) in units of 2^-20, or undefined when its extract has none of them. */
 export function referenceExtractUnits(q: string, movie: Movie, collection: ExtractCollection): number | undefined {
   const terms = collection.terms.get(movie.id);
   if (terms === undefined) return undefined;
   let score = 0;
+  let covered = 0;
+  let all = 0;
   let matched = false;
   for (const s of referenceQueryStems(q)) {
+    const df = collection.documentFrequency.get(s) ?? 0;
+    const idf = Math.log(1 + (collection.documents - df + 0.5) / (df + 0.5));
+    all += idf;
     const f = terms.filter((t) => t === s).length;
     if (f === 0) continue;
     matched = true;
-    const df = collection.documentFrequency.get(s) as number;
-    const idf = Math.log(1 + (collection.documents - df + 0.5) / (df + 0.5));
+    covered += idf;
     score += idf * ((f * (1.2 + 1)) / (f + 1.2 * (1 - 0.3 + (0.3 * terms.length) / collection.averageLength)));
   }
-  return matched ? Math.round(score * 2 ** 20) : undefined;
+  return matched ? Math.round(((score * covered) / all) * 2 ** 20) : undefined;
 }
