@@ -88,7 +88,24 @@ async function consumer(
     assert.ok(current);
     return { sequence: current.pointer.sequence, titles: (await servedMovies(repository)).map((m) => m.title) };
   };
-  return { repository, scheduler, watcher, queue, log, lines, registry, runs, titles };
+  /** Another watcher of this consumer's runs, over the real queue with some of its calls replaced. */
+  const watcherWith = (replaced: Partial<InboxQueue>, waitSeconds = 1) =>
+    new QueueWatcher({
+      queue: {
+        url: queue.url,
+        receive: (wait, signal) => queue.receive(wait, signal),
+        delete: (messages) => queue.delete(messages),
+        retryLater: (message, seconds) => queue.retryLater(message, seconds),
+        extendVisibility: (messages, seconds) => queue.extendVisibility(messages, seconds),
+        attributes: () => queue.attributes(),
+        ...replaced,
+      },
+      inbox: { bucket: server.bucket, prefix: 'inbox/' },
+      ingest: (objects) => scheduler.run(objects),
+      log,
+      waitSeconds,
+    });
+  return { repository, scheduler, watcher, watcherWith, queue, log, lines, registry, runs, titles };
 }
 
 async function queueDepth(url = moto.queueUrl, server = moto): Promise<number> {
@@ -152,23 +169,12 @@ test('a crash after publishing and before deleting loses nothing and applies not
     let crashed = false;
     const c = await consumer('crash', {}, server);
     // The consumer "dies" between the publish and the delete: its deletes never reach the queue.
-    const crashing: InboxQueue = {
-      url: c.queue.url,
-      receive: (wait, signal) => c.queue.receive(wait, signal),
+    const first = c.watcherWith({
       delete: async (messages) => {
         if (messages.length > 0) crashed = true;
         return [...messages];
       },
       retryLater: () => Promise.resolve(),
-      extendVisibility: (messages, seconds) => c.queue.extendVisibility(messages, seconds),
-      attributes: () => c.queue.attributes(),
-    };
-    const first = new QueueWatcher({
-      queue: crashing,
-      inbox: { bucket: server.bucket, prefix: 'inbox/' },
-      ingest: (objects) => c.scheduler.run(objects),
-      log: c.log,
-      waitSeconds: 1,
     });
     first.start();
     await server.put('crash/once.json', movie('Crash Once'));
@@ -401,24 +407,15 @@ test('a stopping watcher lets its long poll finish and makes what it brought vis
   let polling: () => void = () => {};
   const polled = new Promise<void>((resolve) => (polling = resolve));
   // The real queue, telling when the long poll is under way; a long wait, so the upload lands in it.
-  const watched: InboxQueue = {
-    url: c.queue.url,
-    receive: (wait, signal) => {
-      if (wait > 0) polling();
-      return c.queue.receive(wait, signal);
+  const watcher = c.watcherWith(
+    {
+      receive: (wait, signal) => {
+        if (wait > 0) polling();
+        return c.queue.receive(wait, signal);
+      },
     },
-    delete: (messages) => c.queue.delete(messages),
-    retryLater: (message, seconds) => c.queue.retryLater(message, seconds),
-    extendVisibility: (messages, seconds) => c.queue.extendVisibility(messages, seconds),
-    attributes: () => c.queue.attributes(),
-  };
-  const watcher = new QueueWatcher({
-    queue: watched,
-    inbox: { bucket: moto.bucket, prefix: 'inbox/' },
-    ingest: (objects) => c.scheduler.run(objects),
-    log: c.log,
-    waitSeconds: 20,
-  });
+    20,
+  );
   watcher.start();
   await polled;
   const stopped = watcher.stop();
