@@ -52,6 +52,8 @@ export interface ServeOptions {
   readonly cli?: string;
   /** Its output kept for a failure's message; otherwise stdout (the request log) goes to /dev/null and stderr to ours. */
   readonly keepOutput?: boolean;
+  /** An open file its stdout (the log) is written to instead, whole, for a scenario that reads it afterwards. */
+  readonly stdoutFd?: number;
   readonly readyTimeoutMs?: number;
 }
 
@@ -67,7 +69,7 @@ export async function startServe(o: ServeOptions): Promise<Serving> {
       env: { PORT: String(port), HOST: '127.0.0.1', MOVIES_WORKERS: '1', ...o.env },
       cores: o.cores,
       nodeArgs: o.nodeArgs,
-      stdout: o.keepOutput === true ? 'keep' : 'ignore',
+      stdout: o.stdoutFd ?? (o.keepOutput === true ? 'keep' : 'ignore'),
       stderr: o.keepOutput === true ? 'keep' : 'inherit',
       timeoutMs: o.readyTimeoutMs,
     },

@@ -16,7 +16,9 @@ const { repository, inbox } = await openCatalogueStores(config);
 
 parentPort?.on('message', (message: { readonly type: 'run'; readonly id: number; readonly objects?: readonly StoredObject[] }) => {
   const objects = message.objects ? { objects: message.objects } : {};
-  runIngestion({ repository, inbox, log, ...ingestSettingsOf(config), ...objects }).then(
+  // The serving side loads the version at once, without waiting for the merge that may follow it.
+  const onPublished = () => parentPort?.postMessage({ type: 'published', id: message.id });
+  runIngestion({ repository, inbox, log, ...ingestSettingsOf(config), ...objects, onPublished }).then(
     (outcome) => parentPort?.postMessage({ type: 'done', id: message.id, outcome }),
     (error: unknown) => {
       const e = error as Error & { code?: string };

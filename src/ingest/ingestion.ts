@@ -32,6 +32,11 @@ export interface IngestOptions {
   readonly mergePolicy?: MergePolicy;
   /** The operator's synonyms file in the catalogue's store (MOVIES_SYNONYMS_KEY; synonyms-run.ts). */
   readonly synonymsKey?: string;
+  /**
+   * Told as soon as the run's version is published, before any merge that follows it: a serving
+   * process in the same process can load the version while the merge (seconds, for a new base) runs.
+   */
+  readonly onPublished?: (pointer: VersionPointer) => void;
 }
 
 /** The run's options a configuration states. */
@@ -153,8 +158,9 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
     ledger: nextLedger(manifest.ledger, [...marked, ...pendingIds], fullListing),
     lastRun: { summary: result.summary, objects: result.ledger },
   };
-  const published = await publishVersion(repository, current, next, options.retention, now(), log);
+  const published = await publishVersion(repository, current, manifest, next, options.retention, now(), log);
   log.info({ version: published.pointer.version, movies: next.movies, deltas: next.deltas.length, ...result.summary }, 'version published');
+  options.onPublished?.(published.pointer);
   const merge = await mergeSegments(repository, published, next, options, now);
   const synonyms = synonymsOutcome(synonymsUpdate, synonymsRef);
   return {

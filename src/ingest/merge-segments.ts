@@ -58,7 +58,7 @@ export async function mergeSegments(
     lastCompaction: { sequence, kind: decision.kind, segments: inputs.length, entries: inputs.reduce((n, s) => n + sizeOf(s).entries, 0) },
   };
   try {
-    const published = await publishVersion(repository, current, next, retention, now(), log);
+    const published = await publishVersion(repository, current, manifest, next, retention, now(), log);
     log.info(
       { version: published.pointer.version, kind: decision.kind, segments: inputs.length, ms: Math.round(performance.now() - started) },
       decision.kind === 'base' ? 'segments compacted into a new base' : 'deltas merged',

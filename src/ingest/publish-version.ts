@@ -12,11 +12,12 @@ import type { CurrentPointer, PublishedVersion, SnapshotRepository } from '../sn
 export async function publishVersion(
   repository: SnapshotRepository,
   current: CurrentPointer,
+  currentManifest: Manifest,
   next: Manifest,
   retention: Retention,
   now: Date,
   log: Logger,
 ): Promise<PublishedVersion> {
-  const store = await collectGarbage(repository, current, retention, now, log);
+  const store = await collectGarbage(repository, current, retention, now, log, currentManifest);
   return repository.publish(next, current.etag, now, store);
 }

@@ -55,7 +55,10 @@ const CONFLICT_RETRIES = 3;
  * periodic listing (IngestScheduler) still finds anything a notification missed.
  */
 export class QueueWatcher {
-  private readonly abort = new AbortController();
+  /** Set by stop: no receive starts after it, and a pause between tries ends. */
+  private readonly stopping = new AbortController();
+  /** Set once a stop's budget is spent: the receive in flight is cut short. */
+  private readonly cut = new AbortController();
   private loop: Promise<void> | undefined;
   private attributes: QueueAttributes | undefined;
   /** The batch a run holds, from its receive until its messages are settled. */
@@ -78,18 +81,23 @@ export class QueueWatcher {
   }
 
   /**
-   * Stops receiving; a run in progress finishes and its messages are settled first. With a budget,
-   * a run still going when it is spent is abandoned: its messages are made visible again at once,
-   * for the next consumer (the run may still publish before the process exits: a publish is
+   * Stops receiving. The receive in flight is let finish (a long poll ends within its wait): cut
+   * short on our side, the queue would still hand the next message to it, and that message would
+   * stay invisible to every consumer for the visibility timeout. What it brings is made visible
+   * again at once, for the next consumer. A run in progress finishes and its messages are settled
+   * first. With a budget, what is still going when it is spent is given up: the receive is cut (its
+   * message, if any, comes back after the visibility timeout), and a run's messages are made visible
+   * again at once (the run may still publish before the process exits: a publish is
    * compare-and-swap guarded, and the next consumer finds the objects applied). False then.
    */
   async stop(budgetMs?: number): Promise<boolean> {
-    this.abort.abort();
+    this.stopping.abort();
     const loop = this.loop ?? Promise.resolve();
     if (budgetMs === undefined || (await settlesWithin(loop, budgetMs))) {
       await loop;
       return true;
     }
+    this.cut.abort();
     const held = this.holding;
     if (held) {
       await held.heartbeat.stop();
@@ -107,28 +115,43 @@ export class QueueWatcher {
     const backoff = this.options.unreachableBackoffMs ?? { first: 1000, max: 60_000 };
     let failures = 0;
     log.info({ queue: queue.url }, 'watching the inbox queue');
-    while (!this.abort.signal.aborted) {
+    while (!this.stopping.signal.aborted) {
       let messages: QueueMessage[];
       try {
         this.attributes ??= await queue.attributes();
         messages = await this.receiveBatch();
         failures = 0;
       } catch (error) {
-        if (this.abort.signal.aborted) break;
+        if (this.stopping.signal.aborted) break;
         failures++;
         const delayMs = Math.min(backoff.max, backoff.first * 2 ** (failures - 1));
         this.lastError = (error as Error).message;
         log.warn({ err: error, failures, retryInMs: delayMs }, 'the inbox queue cannot be reached; trying again after a pause');
-        await sleep(delayMs, undefined, { signal: this.abort.signal }).catch(() => {});
+        await sleep(delayMs, undefined, { signal: this.stopping.signal }).catch(() => {});
         continue;
       }
       const now = Date.now();
-      this.options.metrics?.oldestMessageAge(messages.reduce((oldest, m) => Math.max(oldest, (now - m.sentAt.getTime()) / 1000), 0));
+      const oldestAgeMs = messages.reduce((oldest, m) => Math.max(oldest, now - m.sentAt.getTime()), 0);
+      this.options.metrics?.oldestMessageAge(oldestAgeMs / 1000);
       if (messages.length === 0) continue;
-      log.info({ messages: messages.length }, 'inbox notifications received');
+      if (this.stopping.signal.aborted) {
+        await this.release(messages);
+        break;
+      }
+      log.info({ messages: messages.length, oldestAgeMs }, 'inbox notifications received');
       // Whatever goes wrong with a batch, its messages come back when their visibility ends: the consumer goes on.
       await this.handle(messages, this.attributes).catch((error: unknown) => log.error({ err: error }, 'inbox notifications not handled'));
     }
+  }
+
+  /** Messages received as the watcher stops, not to be handled by it: visible again at once, for the next consumer. */
+  private async release(messages: readonly QueueMessage[]): Promise<void> {
+    const { log, queue } = this.options;
+    const hidden = await queue.extendVisibility(messages, 0).catch(() => messages);
+    log.info(
+      { messages: messages.length, stillHidden: hidden.length },
+      'stopping: inbox notifications received meanwhile are visible again for the next consumer',
+    );
   }
 
   /** The first receive waits for a message; then whatever else has arrived is taken without waiting. */
@@ -137,9 +160,9 @@ export class QueueWatcher {
     const max = this.options.maxBatch ?? 500;
     // By id: a message whose visibility ran out while the batch was gathered comes again, and only its newest receipt deletes it.
     const messages = new Map<string, QueueMessage>();
-    for (const m of await queue.receive(this.options.waitSeconds ?? 20, this.abort.signal)) messages.set(m.id, m);
-    while (messages.size > 0 && messages.size < max && !this.abort.signal.aborted) {
-      const more = await queue.receive(0, this.abort.signal);
+    for (const m of await queue.receive(this.options.waitSeconds ?? 20, this.cut.signal)) messages.set(m.id, m);
+    while (messages.size > 0 && messages.size < max && !this.stopping.signal.aborted) {
+      const more = await queue.receive(0, this.cut.signal);
       if (more.length === 0) break;
       for (const m of more) messages.set(m.id, m);
     }
@@ -234,7 +257,7 @@ export class QueueWatcher {
         return undefined;
       } catch (error) {
         const conflict = (error as { code?: unknown }).code === 'PUBLISH_CONFLICT';
-        if (!conflict || attempt >= CONFLICT_RETRIES || this.abort.signal.aborted) return (error as Error).message;
+        if (!conflict || attempt >= CONFLICT_RETRIES || this.stopping.signal.aborted) return (error as Error).message;
       }
     }
   }

@@ -5,6 +5,7 @@ import type { StoredObject } from '../store/object-store.js';
 import type { IngestOutcome } from './ingestion.js';
 
 type Reply =
+  | { readonly type: 'published'; readonly id: number }
   | { readonly type: 'done'; readonly id: number; readonly outcome: IngestOutcome }
   | { readonly type: 'failed'; readonly id: number; readonly error: { message: string; code?: string } };
 
@@ -19,7 +20,11 @@ export class ThreadedIngester {
   private next = 0;
   private readonly waiting = new Map<number, { resolve: (o: IngestOutcome) => void; reject: (e: Error) => void }>();
 
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    /** Told when a run has published its version, before the merge that may follow (IngestOptions.onPublished). */
+    private readonly onPublished: () => void = () => {},
+  ) {}
 
   /** One run: of just `objects` (the queue's notifications) when given, else of the listed inbox. */
   run(objects?: readonly StoredObject[]): Promise<IngestOutcome> {
@@ -41,6 +46,10 @@ export class ThreadedIngester {
     if (this.worker) return this.worker;
     const worker = new Worker(new URL('./ingest-thread-entry.js', import.meta.url), { workerData: this.config });
     worker.on('message', (reply: Reply) => {
+      if (reply.type === 'published') {
+        this.onPublished();
+        return;
+      }
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       if (reply.type === 'done') waiter?.resolve(reply.outcome);

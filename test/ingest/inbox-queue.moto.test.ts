@@ -3,10 +3,15 @@
  * redrive policy and the store are moto's own; the consumer is the product's (QueueWatcher with the
  * SQS adapter, behind IngestScheduler, ingestion reading the S3 inbox).
  */
-import { after, afterEach, before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { DeleteObjectCommand, DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { StoreError } from '../../src/errors/errors.js';
 import { pino } from 'pino';
@@ -29,11 +34,6 @@ before(async () => {
   moto = await startMoto({ maxReceiveCount: 3, visibilityTimeoutSeconds: 60 });
 });
 after(() => moto.close());
-// Stopping a watcher aborts its long poll on our side only: the server keeps the poll open up to its
-// wait (1 s here) and hands the next message that arrives to nobody, invisible for the visibility
-// timeout (as SQS itself does; the message comes back later, so nothing is lost). Each test starts
-// only once the last test's polls have ended, so its first upload is not taken that way.
-afterEach(() => new Promise((resolve) => setTimeout(resolve, 1_500)));
 
 /** Log lines as objects, kept for the assertions. */
 function capturingLogger() {
@@ -88,7 +88,24 @@ async function consumer(
     assert.ok(current);
     return { sequence: current.pointer.sequence, titles: (await servedMovies(repository)).map((m) => m.title) };
   };
-  return { repository, scheduler, watcher, queue, log, lines, registry, runs, titles };
+  /** Another watcher of this consumer's runs, over the real queue with some of its calls replaced. */
+  const watcherWith = (replaced: Partial<InboxQueue>, waitSeconds = 1) =>
+    new QueueWatcher({
+      queue: {
+        url: queue.url,
+        receive: (wait, signal) => queue.receive(wait, signal),
+        delete: (messages) => queue.delete(messages),
+        retryLater: (message, seconds) => queue.retryLater(message, seconds),
+        extendVisibility: (messages, seconds) => queue.extendVisibility(messages, seconds),
+        attributes: () => queue.attributes(),
+        ...replaced,
+      },
+      inbox: { bucket: server.bucket, prefix: 'inbox/' },
+      ingest: (objects) => scheduler.run(objects),
+      log,
+      waitSeconds,
+    });
+  return { repository, scheduler, watcher, watcherWith, queue, log, lines, registry, runs, titles };
 }
 
 async function queueDepth(url = moto.queueUrl, server = moto): Promise<number> {
@@ -152,23 +169,12 @@ test('a crash after publishing and before deleting loses nothing and applies not
     let crashed = false;
     const c = await consumer('crash', {}, server);
     // The consumer "dies" between the publish and the delete: its deletes never reach the queue.
-    const crashing: InboxQueue = {
-      url: c.queue.url,
-      receive: (wait, signal) => c.queue.receive(wait, signal),
+    const first = c.watcherWith({
       delete: async (messages) => {
         if (messages.length > 0) crashed = true;
         return [...messages];
       },
       retryLater: () => Promise.resolve(),
-      extendVisibility: (messages, seconds) => c.queue.extendVisibility(messages, seconds),
-      attributes: () => c.queue.attributes(),
-    };
-    const first = new QueueWatcher({
-      queue: crashing,
-      inbox: { bucket: server.bucket, prefix: 'inbox/' },
-      ingest: (objects) => c.scheduler.run(objects),
-      log: c.log,
-      waitSeconds: 1,
     });
     first.start();
     await server.put('crash/once.json', movie('Crash Once'));
@@ -304,11 +310,28 @@ test('a poison object fails its message on each try, with the reason logged, the
 test('a notification lost on purpose: the reconciliation listing finds the object', async () => {
   const c = await consumer('lost');
   await moto.put('lost/quiet.json', movie('Lost Notification'));
-  // The notification goes missing before any consumer sees it.
-  await waitFor(async () => (await queueDepth()) === 1, 10_000, 'the notification');
-  const received = await moto.sqs.send(new ReceiveMessageCommand({ QueueUrl: moto.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-  for (const m of received.Messages ?? [])
-    await moto.sqs.send(new DeleteMessageCommand({ QueueUrl: moto.queueUrl, ReceiptHandle: m.ReceiptHandle }));
+  // The notification goes missing before any consumer sees it. Whatever else the shared queue holds
+  // (S3's test event, when this test runs first) is held aside meanwhile, then left to the consumer.
+  const aside: string[] = [];
+  let lost = false;
+  await waitFor(
+    async () => {
+      const received = await moto.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: moto.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
+      for (const m of received.Messages ?? []) {
+        if (/lost(%2F|\/)quiet\.json/.test(m.Body ?? '')) {
+          lost = true;
+          await moto.sqs.send(new DeleteMessageCommand({ QueueUrl: moto.queueUrl, ReceiptHandle: m.ReceiptHandle }));
+        } else aside.push(m.ReceiptHandle as string);
+      }
+      return lost;
+    },
+    10_000,
+    'the notification',
+  );
+  for (const handle of aside)
+    await moto.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: moto.queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 }));
   c.watcher.start();
   try {
     assert.deepEqual((await c.titles()).titles, []);
@@ -377,4 +400,41 @@ test('an archived object (InvalidObjectState) is rejected into the ledger with t
   assert.equal(await queueDepth(moto.deadLetterQueueUrl), 0, 'nothing dead-lettered');
   assert.equal(await metricValue(c.registry, 'cinedex_inbox_queue_messages_total', { outcome: 'failed' }), 0);
   await moto.s3.send(new DeleteObjectCommand({ Bucket: moto.bucket, Key: 'inbox/archived/glacier.json' }));
+});
+
+test('a stopping watcher lets its long poll finish and makes what it brought visible again at once', async () => {
+  const c = await consumer('stop', {});
+  let polling: () => void = () => {};
+  const polled = new Promise<void>((resolve) => (polling = resolve));
+  // The real queue, telling when the long poll is under way; a long wait, so the upload lands in it.
+  const watcher = c.watcherWith(
+    {
+      receive: (wait, signal) => {
+        if (wait > 0) polling();
+        return c.queue.receive(wait, signal);
+      },
+    },
+    20,
+  );
+  watcher.start();
+  await polled;
+  const stopped = watcher.stop();
+  await moto.put('stop/late.json', movie('Arrived While Stopping'));
+  assert.equal(await stopped, true);
+  const released = c.lines.find((l) => /visible again for the next consumer/.test(String(l.msg)));
+  assert.ok(released, 'the long poll brought the notification in after stop was asked for');
+  assert.ok(Number(released.messages) >= 1);
+  assert.deepEqual(c.runs, [], 'no run after stop');
+  // Visible now, not after the 60 s visibility timeout: the next consumer takes it and applies it.
+  const visible = await moto.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: moto.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
+  assert.ok(Number(visible.Attributes?.ApproximateNumberOfMessages) >= 1, 'the released notification is visible');
+  c.watcher.start();
+  try {
+    await waitFor(async () => (await c.titles()).titles.includes('Arrived While Stopping'), 30_000, 'the next consumer to apply it');
+  } finally {
+    await c.watcher.stop();
+  }
+  await waitFor(async () => (await queueDepth()) === 0, 20_000, 'an empty queue');
 });

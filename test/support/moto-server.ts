@@ -31,6 +31,16 @@ export interface MotoRequest {
   readonly path: string;
 }
 
+/** The S3 requests by kind: LIST (ListObjectsV2), GET, HEAD, PUT, DELETE… */
+export function requestKinds(requests: readonly MotoRequest[]): Record<string, number> {
+  const kinds: Record<string, number> = { LIST: 0, GET: 0, HEAD: 0, PUT: 0 };
+  for (const r of requests) {
+    const kind = r.method === 'GET' && /[?&]list-type=2/.test(r.path) ? 'LIST' : r.method;
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
+  return kinds;
+}
+
 export interface Moto {
   readonly endpoint: string;
   readonly bucket: string;

@@ -77,7 +77,9 @@ async function startServing(
   const registry = new Registry();
   registerRefreshMetrics(registry, refresher);
   registerDataMetrics(registry, live);
-  const ingester = standalone ? new ThreadedIngester(config) : undefined;
+  // Told at the publish itself, the refresher loads a new version while any merge after it runs; the
+  // scheduler tells it again once the run (and so the merge) is over.
+  const ingester = standalone ? new ThreadedIngester(config, () => void refresher.refresh()) : undefined;
   const ingestMetrics = ingester ? registerIngestMetrics(registry) : undefined;
   const scheduler = ingester
     ? new IngestScheduler(
