@@ -52,14 +52,26 @@ export function compressibleType(contentType: string | undefined): boolean {
 
 /** The first tier, on the request's path: synchronous, since at ~30 µs a trip to the thread pool would cost more than it saves. */
 export function compressFast(body: Buffer, encoding: CompressedEncoding): Buffer {
-  if (encoding === 'gzip') return gzipSync(body, { level: LEVELS.fast.gzip });
-  return brotliCompressSync(body, brotliOptions(body, LEVELS.fast.brotli));
+  if (encoding === 'gzip') return ownMemory(gzipSync(body, { level: LEVELS.fast.gzip }));
+  return ownMemory(brotliCompressSync(body, brotliOptions(body, LEVELS.fast.brotli)));
 }
 
 /** The second tier, in libuv's thread pool: the event loop goes on answering while brotli 11 spends its milliseconds. */
-export function compressBest(body: Buffer, encoding: CompressedEncoding): Promise<Buffer> {
-  if (encoding === 'gzip') return gzipAsync(body, { level: LEVELS.best.gzip });
-  return brotliAsync(body, brotliOptions(body, LEVELS.best.brotli));
+export async function compressBest(body: Buffer, encoding: CompressedEncoding): Promise<Buffer> {
+  if (encoding === 'gzip') return ownMemory(await gzipAsync(body, { level: LEVELS.best.gzip }));
+  return ownMemory(await brotliAsync(body, brotliOptions(body, LEVELS.best.brotli)));
+}
+
+/**
+ * zlib hands back its output as a view of a 16 KiB chunk: a 600-byte answer kept in a cache would hold the
+ * whole chunk, which the cache counts as 600 bytes. Kept answers get memory of their own size (unpooled,
+ * since a slice of Node's shared pool would hold its 8 KiB slab the same way).
+ */
+function ownMemory(compressed: Buffer): Buffer {
+  if (compressed.byteLength === compressed.buffer.byteLength) return compressed;
+  const own = Buffer.allocUnsafeSlow(compressed.byteLength);
+  compressed.copy(own);
+  return own;
 }
 
 function brotliOptions(body: Buffer, quality: number): BrotliOptions {

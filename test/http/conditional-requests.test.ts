@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Movie } from '../../src/catalogue/movie.js';
-import { Recompressor } from '../../src/http/recompressor.js';
 import { LiveCatalogue } from '../../src/live/live-catalogue.js';
 import { webRoutes } from '../../src/web/web-routes.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
@@ -27,9 +26,7 @@ before(async () => {
       movies.map((m) => (m === large ? { ...m, extract } : m)),
     ),
   );
-  // The second compression tier off: a representation keeps its bytes and tag while the test revalidates it
-  // (recompression.test.ts revalidates across the swap).
-  api = await startApi({ live, plugins: [webRoutes()], recompressor: new Recompressor({ msPerSecond: 0 }) });
+  api = await startApi({ live, plugins: [webRoutes()] });
   paths = [
     '/v1/movies?genre=drama&limit=20',
     '/v1/movies?title=matrix&limit=1',
