@@ -16,7 +16,15 @@ import { startCinedex, startRaw, type Control } from '../lib/servers.js';
 import { median } from '../lib/stats.js';
 import { benchPaths } from '../lib/workload.js';
 import { BEFORE_CLI, ROUNDS, SECONDS } from '../settings.js';
-import { bytesByEncoding, cpuByEncoding, ENCODINGS, type EncodingName } from './encodings.js';
+import {
+  bytesByEncoding,
+  compressedAnswersTable,
+  cpuByEncoding,
+  ENCODINGS,
+  RECOMPRESSION_ENV,
+  settleRecompression,
+  type EncodingName,
+} from './encodings.js';
 import { neverSeen } from './never-seen.js';
 import { record, startReplay } from './replay.js';
 
@@ -47,7 +55,7 @@ const RAW_PATH = '/v1/movies?limit=20';
 export async function benchHttp(paths: readonly string[], rounds: number, seconds: number): Promise<string> {
   // The servers run on core 0; the load must not compete with them for it.
   pinSelf(1);
-  const repeated = await startCinedex();
+  const repeated = await startCinedex(RECOMPRESSION_ENV);
   const fresh = await startCinedex();
   const quiet = await startCinedex({ LOG_LEVEL: 'warn' });
   const answers = await record(repeated.base, paths);
@@ -69,7 +77,6 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
     const at = half + (n * ENCODINGS.length + encoding) * slice;
     return unseen.slice(at, at + slice);
   };
-  const bytes = await bytesByEncoding(repeated.base, paths);
   const contenders: Contender[] = [
     {
       name: 'raw node:http',
@@ -118,12 +125,14 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
   }
   const runs = new Map<string, Measured[]>(contenders.map((c) => [c.name, []]));
   const encodingCpu: Record<'repeated' | 'unseen', Map<EncodingName, number>> = { repeated: new Map(), unseen: new Map() };
+  let bytes: Map<EncodingName, number> | undefined;
   try {
     // Every query of the repeated mix answered once before anything is measured: on a busy machine the
     // timed warm-up may not reach the end of the mix, and first answers would count as repeated ones.
     for (const c of contenders) if (c.targets(0, 'warm') === paths) await sendEach(c.server.base, paths, 16);
-    // The repeated mix's compressed representations too: made once, before anything is measured.
-    for (const { acceptEncoding } of ENCODINGS) await sendEach(repeated.base, paths, 16, acceptEncoding);
+    // The repeated mix's compressed representations too: made, and recompressed, before anything is measured.
+    await settleRecompression(repeated.base, paths);
+    bytes = await bytesByEncoding(repeated.base, paths);
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < contenders.length; i++) {
         // The order rotates per round: on a small shared machine the position in a round matters.
@@ -160,18 +169,6 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
       c.why,
     ];
   });
-  const encodingRows = ENCODINGS.map(({ name }) => {
-    const ratio = (of: Map<EncodingName, number>): string => `${fmt((of.get(name) ?? NaN) / (of.get('identity') ?? NaN), 2)}×`;
-    return [
-      name,
-      fmt(bytes.get(name) ?? NaN, 0),
-      `${fmt((100 * (bytes.get(name) ?? NaN)) / (bytes.get('identity') ?? NaN), 1)} %`,
-      fmt(encodingCpu.repeated.get(name) ?? NaN, 1),
-      ratio(encodingCpu.repeated),
-      fmt(encodingCpu.unseen.get(name) ?? NaN, 1),
-      ratio(encodingCpu.unseen),
-    ];
-  });
   return (
     `## HTTP (one server process pinned to one core, load from the other; median of ${rounds} rounds of ${seconds} s)\n\n` +
     table(
@@ -193,24 +190,7 @@ export async function benchHttp(paths: readonly string[], rounds: number, second
     'connections: steadier than requests per second on a shared machine. Load is a closed loop of lean keep-alive clients ' +
     '(bench/lib/load.ts) pinned to the other core; latency is measured client-side at 4 connections. The never-seen mix is the real ' +
     'mix with each query made unique (letters of its values percent-encoded), so the response cache never answers it.\n\n' +
-    `### Compressed answers (the same servers, the encodings in alternating ${SLICES_PER_ROUND * rounds} slices of 1 s, medians)\n\n` +
-    table(
-      [
-        'Accept-Encoding',
-        'bytes / answer',
-        '× identity bytes',
-        'repeated mix: CPU µs / request',
-        '× identity',
-        'never-seen mix: CPU µs / request',
-        '× identity',
-      ],
-      encodingRows,
-    ) +
-    '\n\nBytes are the bodies of the mix as cycled (each distinct answer recorded once in that representation, weighted by how often ' +
-    "the mix asks it); answers under the compression floor count as sent, uncompressed. CPU is the server's per request while " +
-    "each encoding's clients (16 connections, asking for it alone) had it, in slices that alternate between the encodings " +
-    "(bench/http/encodings.ts). The repeated mix's compressed representations were made before any slice and come from the " +
-    'response cache; the never-seen mix pays one compression per answer over the floor.\n'
+    compressedAnswersTable({ bytes: bytes ?? new Map(), ...encodingCpu }, slices)
   );
 }
 

@@ -1,7 +1,7 @@
 interface Slot<V> {
   readonly key: string;
-  readonly value: V;
-  readonly bytes: number;
+  value: V;
+  bytes: number;
   /** Neighbours in recency order: `older` toward the least recently used end, `newer` toward the most. */
   older: Slot<V> | undefined;
   newer: Slot<V> | undefined;
@@ -70,6 +70,28 @@ export class ByteLru<V> {
       this.evicted++;
     }
     return true;
+  }
+
+  /**
+   * Puts `value` in place of the one under `key` (a representation swapped for a smaller one, off the
+   * request's path) without counting a use: its bytes are recounted, and the least recently used evicted if
+   * the total no longer fits. False when the key is not held, or the value no longer fits at all and is dropped.
+   */
+  replace(key: string, value: V, bytes: number): boolean {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return false;
+    if (bytes > this.maxBytes) {
+      this.delete(key);
+      return false;
+    }
+    slot.value = value;
+    this.total += bytes - slot.bytes;
+    slot.bytes = bytes;
+    while (this.total > this.maxBytes && this.oldest !== undefined) {
+      this.delete(this.oldest.key);
+      this.evicted++;
+    }
+    return this.slots.has(key);
   }
 
   delete(key: string): boolean {

@@ -35,6 +35,7 @@ export interface Config extends ServerSettings {
   keepVersions: number;
   gcGraceSeconds: number;
   responseCacheBytes: number;
+  recompressionMs: number;
   warmQueries: number;
   warmDeadlineSeconds: number;
   workers: number;
@@ -229,6 +230,18 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     min: 0,
     default: 64 * 2 ** 20,
     description: 'finished GET /v1/movies answers kept per serving process for repeated queries (0 = off)',
+  },
+  {
+    key: 'recompressionMs',
+    commands: SERVE,
+    env: 'MOVIES_RECOMPRESSION_MS',
+    flag: '--recompression-ms',
+    kind: 'integer',
+    min: 0,
+    max: 1000,
+    default: 100,
+    description:
+      'milliseconds per second a serving process may spend recompressing answers asked for again at the best level, off the request path (0 = off)',
   },
   {
     key: 'warmQueries',

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CatalogueReader } from '../snapshot/catalogue-reader.js';
+import type { Recompressor } from './recompressor.js';
 import type { ResponseCache } from './response-cache.js';
 import { ScrapedHistogram, type HistogramSeries } from './scraped-histogram.js';
 
@@ -30,7 +31,7 @@ export class HttpMetrics {
   private readonly byRoute = new Map<string, Map<number, HistogramSeries>>();
   private readonly byClient = new Map<string, { count: number }>();
 
-  constructor(reader: CatalogueReader, registry = new Registry(), responses?: ResponseCache) {
+  constructor(reader: CatalogueReader, registry = new Registry(), responses?: ResponseCache, recompressor?: Recompressor) {
     this.registry = registry;
     collectDefaultMetrics({ register: registry });
     this.latency = new ScrapedHistogram({
@@ -78,6 +79,29 @@ export class HttpMetrics {
         registers: [registry],
         collect() {
           this.set(responses.stats.bytes);
+        },
+      });
+    }
+    if (recompressor) {
+      new Counter({
+        name: 'cinedex_recompressions_total',
+        help: 'Answers asked for again and offered to the second compression tier: done, failed, or skipped over its queue.',
+        labelNames: ['outcome'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          const { done, failed, skipped } = recompressor.stats;
+          this.inc({ outcome: 'done' }, done);
+          this.inc({ outcome: 'failed' }, failed);
+          this.inc({ outcome: 'skipped' }, skipped);
+        },
+      });
+      new Gauge({
+        name: 'cinedex_recompressions_queued',
+        help: 'Recompressions waiting for the budget (MOVIES_RECOMPRESSION_MS) or running.',
+        registers: [registry],
+        collect() {
+          this.set(recompressor.stats.queued);
         },
       });
     }

@@ -7,15 +7,15 @@ import type { CursorCodec } from '../query/cursor.js';
 import { parseListRequest, searchRequestOf } from '../query/parse-query.js';
 import { pageBody } from './page-body.js';
 import type { CatalogueReader, WarmedVersion } from '../snapshot/catalogue-reader.js';
-import { negotiateEncoding, type Encoding } from '../node-http/accept-encoding.js';
+import { negotiateEncoding } from '../node-http/accept-encoding.js';
 import { jsonAnswer, notModifiedAnswer, NOT_READY, problemAnswer, type Answer, type Coding } from './answer.js';
-import { compress, COMPRESSION_FLOOR_BYTES } from './compression.js';
-import type { CachedAnswer, Representation, ResponseCache } from './response-cache.js';
+import { compressBest, compressFast, COMPRESSION_FLOOR_BYTES, RECOMPRESSION_FLOOR_BYTES, type CompressedEncoding } from './compression.js';
+import type { Recompressor } from './recompressor.js';
+import type { CachedAnswer, CompressedRepresentation, Representation, ResponseCache } from './response-cache.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export const MOVIES_PATH = '/v1/movies';
 
-type CompressedEncoding = Exclude<Encoding, 'identity'>;
 const COMPRESSED: readonly CompressedEncoding[] = ['br', 'gzip'];
 
 /** Longest stretch of warming between two turns of the event loop: a request arriving meanwhile waits at most this. */
@@ -25,6 +25,8 @@ export interface MoviesAnswerOptions {
   readonly reader: CatalogueReader;
   readonly codec: CursorCodec;
   readonly cache: ResponseCache;
+  /** The second tier: compresses a cached answer asked for again at the best level, off the request's path. */
+  readonly recompressor: Recompressor;
   /** `Cache-Control` of data answers. */
   readonly cacheControl: string;
 }
@@ -41,7 +43,9 @@ export class MoviesAnswers {
   /**
    * `target` is the request target as received, `/v1/movies` and its query string: a hit reads nothing
    * else of it. The representation is negotiated from `acceptEncoding` (memoised per header value) and
-   * compressed on its first request only; the cache keeps it beside the others.
+   * compressed fast on its first request only; the cache keeps it beside the others. A request for a
+   * representation made before (or, under the first tier's floor, for an answer asked for before) offers it
+   * to the second tier, which swaps smaller bytes in later, off the request's path.
    */
   answer(target: string, ifNoneMatch: string | undefined, acceptEncoding: string | undefined): Answer {
     const dataset = this.options.reader.dataset;
@@ -49,6 +53,7 @@ export class MoviesAnswers {
     const { index } = dataset;
     const { cache } = this.options;
     let cached = cache.get(index.version, target);
+    const hit = cached !== undefined;
     if (cached === undefined) {
       try {
         cached = this.compute(index, target);
@@ -59,10 +64,18 @@ export class MoviesAnswers {
       cache.set(index.version, target, cached);
     }
     const encoding = cached.compressible ? negotiateEncoding(acceptEncoding) : 'identity';
-    let representation = encoding === 'identity' ? cached.identity : cached.compressed[encoding];
-    if (representation === undefined) {
-      representation = this.represent(cached, encoding as CompressedEncoding);
-      cache.set(index.version, target, cached);
+    let representation: Representation = cached.identity;
+    if (encoding !== 'identity') {
+      const held = cached.compressed[encoding];
+      if (held !== undefined) {
+        representation = held;
+        if (held.tier === 'fast') this.recompress(index.version, target, cached, encoding);
+      } else {
+        representation = this.represent(cached, encoding);
+        if (representation !== cached.identity) cache.set(index.version, target, cached);
+        // Under the first tier's floor only the second makes one, once the answer is asked for again.
+        else if (hit) this.recompress(index.version, target, cached, encoding);
+      }
     }
     return ifNoneMatch !== undefined && matchesIfNoneMatch(ifNoneMatch, cached.etag) ? representation.notModified : representation.answer;
   }
@@ -91,7 +104,8 @@ export class MoviesAnswers {
       }
       try {
         const fresh = this.compute(next, target);
-        // The representations clients asked for before are made now too, so the swap costs them no compression either.
+        // The representations clients asked for before are made now too, so the swap costs them no compression either
+        // (the first tier's: the first request after the swap offers them to the second).
         const before = cache.peek(this.options.reader.dataset?.index.version ?? '', target);
         for (const encoding of COMPRESSED)
           if (before?.compressed[encoding] !== undefined && fresh.compressible) this.represent(fresh, encoding);
@@ -117,15 +131,41 @@ export class MoviesAnswers {
     const next = page.hasMore && last >= 0 ? cursor.next(index.positionOf(page.ranks[last] as number), page.relevance?.[last]) : null;
     const body = pageBody(index, page, next);
     const etag = etagFor(index.version, search);
-    const compressible = body.length >= COMPRESSION_FLOOR_BYTES;
+    const compressible = body.length >= RECOMPRESSION_FLOOR_BYTES;
     return { etag, identity: this.representation(body, etag, compressible ? 'identity' : undefined), compressible, compressed: {} };
   }
 
-  /** Makes, and keeps on the cached answer, its representation in `encoding`. */
+  /**
+   * The first tier: makes, and keeps on the cached answer, its representation in `encoding`. Under the first
+   * tier's floor there is none yet, and the identity representation answers (it says Vary: Accept-Encoding).
+   */
   private represent(cached: CachedAnswer, encoding: CompressedEncoding): Representation {
-    const made = this.representation(compress(cached.identity.answer.body, encoding), cached.etag, encoding);
+    const identity = cached.identity.answer.body;
+    if (identity.length < COMPRESSION_FLOOR_BYTES) return cached.identity;
+    const made = { ...this.representation(compressFast(identity, encoding), cached.etag, encoding), tier: 'fast' as const };
     cached.compressed[encoding] = made;
     return made;
+  }
+
+  /**
+   * The second tier, off the request's path and under the recompressor's budget: the answer compressed at the
+   * best level replaces the first tier's bytes if it is still the one cached (same version and target) and
+   * smaller; their ETag is the same weak one, so a client holding either revalidates to 304.
+   */
+  private recompress(version: string, target: string, cached: CachedAnswer, encoding: CompressedEncoding): void {
+    const { cache, recompressor } = this.options;
+    recompressor.offer(`${encoding} ${version} ${target}`, async () => {
+      if (cache.peek(version, target) !== cached) return;
+      const best = await compressBest(cached.identity.answer.body, encoding);
+      if (cache.peek(version, target) !== cached) return;
+      const before: Representation = cached.compressed[encoding] ?? cached.identity;
+      const swapped: CompressedRepresentation =
+        best.length < before.answer.body.length
+          ? { ...this.representation(best, cached.etag, encoding), tier: 'best' }
+          : { ...before, tier: 'best' };
+      cached.compressed[encoding] = swapped;
+      cache.recount(version, target, cached);
+    });
   }
 
   private representation(body: Buffer, etag: string, coding: Coding): Representation {

@@ -1,10 +1,16 @@
 import { ByteLru } from '../cache/byte-lru.js';
 import type { Answer } from './answer.js';
+import type { Tier } from './compression.js';
 
 /** One representation of an answer (identity, br or gzip): its 200 and its 304, each made once. */
 export interface Representation {
   readonly answer: Answer & { readonly body: Buffer };
   readonly notModified: Answer;
+}
+
+/** A compressed representation, and whether it is the second tier's (made again off the request's path, or found not worth it). */
+export interface CompressedRepresentation extends Representation {
+  readonly tier: Tier;
 }
 
 /** A finished 200 answer of GET /v1/movies, its validator, and its representations. */
@@ -13,10 +19,18 @@ export interface CachedAnswer {
   readonly etag: string;
   /** The answer as computed: below the compression floor the only one. */
   readonly identity: Representation;
-  /** Whether compressed representations are made: the body is at least the compression floor. */
+  /**
+   * Whether compressed representations may be made (and every representation says Vary: Accept-Encoding):
+   * the body is at least the second tier's floor. The first tier makes one on the first request only from
+   * the higher COMPRESSION_FLOOR_BYTES; below it the identity representation answers until the second tier has.
+   */
   readonly compressible: boolean;
-  /** Compressed representations made so far, each once, when first asked for; stored again (set) to count their bytes. */
-  readonly compressed: { br?: Representation; gzip?: Representation };
+  /**
+   * Compressed representations made so far: the first tier's when first asked for, replaced by the second
+   * tier's once made. Stored again (set, or recount off the request's path) to count their bytes. A second tier
+   * that could not beat what was there keeps those bytes, marked `best` so that nothing tries again.
+   */
+  readonly compressed: { br?: CompressedRepresentation; gzip?: CompressedRepresentation };
 }
 
 /** Per entry: the key (UTF-16), the Map and list slot, the answer, its 304 and their header lists, roughly. */
@@ -62,6 +76,11 @@ export class ResponseCache {
     this.lru.set(target, cached, entryBytes(target, cached));
   }
 
+  /** A held answer's representations changed off the request's path: its bytes are recounted, and it is not counted as a use. */
+  recount(version: string, target: string, cached: CachedAnswer): void {
+    if (version === this.version && this.lru.peek(target) === cached) this.lru.replace(target, cached, entryBytes(target, cached));
+  }
+
   /** The request targets of the current version's answers, most recently used first, at most `count`. */
   hottest(count: number): string[] {
     return this.lru.keys().slice(-count).reverse();
@@ -95,7 +114,9 @@ export class ResponseCacheDraft {
 }
 
 function entryBytes(target: string, cached: CachedAnswer): number {
-  const { br, gzip } = cached.compressed;
-  const bodies = cached.identity.answer.body.length + (br?.answer.body.length ?? 0) + (gzip?.answer.body.length ?? 0);
+  const identity = cached.identity.answer.body;
+  // A second tier that could not beat the identity bytes answers with them: they are held once.
+  const own = (r: Representation | undefined): number => (r === undefined || r.answer.body === identity ? 0 : r.answer.body.length);
+  const bodies = identity.length + own(cached.compressed.br) + own(cached.compressed.gzip);
   return bodies + target.length * 2 + ENTRY_OVERHEAD_BYTES;
 }

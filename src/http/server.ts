@@ -20,6 +20,7 @@ import { HttpMetrics } from './metrics.js';
 import { MoviesAnswers } from './movies-answer.js';
 import { RequestRecorder } from './request-log.js';
 import { ResponseCache } from './response-cache.js';
+import { Recompressor } from './recompressor.js';
 import { facetValuesRoute } from './routes/facet-values.js';
 import { genresRoute } from './routes/genres.js';
 import { movieByIdRoutes } from './routes/movie-by-id.js';
@@ -35,6 +36,11 @@ export interface ServerOptions {
   readonly cacheMaxAgeSeconds: number;
   /** Bytes of finished GET /v1/movies answers kept per process; 0 turns the response cache off. */
   readonly responseCacheBytes: number;
+  /**
+   * The second compression tier (answers asked for again, recompressed at the best level off the request's
+   * path), with its budget (MOVIES_RECOMPRESSION_MS); absent, the tier is off and answers keep their first compression.
+   */
+  readonly recompressor?: Recompressor;
   /** Most recently used queries answered against a new version before it serves (0: none). */
   readonly warmQueries?: number;
   readonly isDraining?: () => boolean;
@@ -63,13 +69,15 @@ const HTTP_TITLES: Readonly<Record<number, string>> = {
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const responses = new ResponseCache(options.responseCacheBytes);
-  const metrics = new HttpMetrics(options.reader, options.registry, responses);
+  const recompressor = options.recompressor ?? new Recompressor({ msPerSecond: 0 });
+  const metrics = new HttpMetrics(options.reader, options.registry, responses, recompressor);
   const isDraining = options.isDraining ?? (() => false);
   const cacheControl = `public, max-age=${Math.max(0, Math.floor(options.cacheMaxAgeSeconds))}`;
   const answers = new MoviesAnswers({
     reader: options.reader,
     codec: new CursorCodec(options.cursorSecret),
     cache: responses,
+    recompressor,
     cacheControl,
   });
   const warmQueries = options.warmQueries ?? 0;
@@ -173,7 +181,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   if (options.access) accessControl(options.access)(app);
-  representAnswers(app);
+  representAnswers(app, recompressor);
+  app.addHook('onClose', (_app, done) => {
+    recompressor.close();
+    done();
+  });
 
   app.setNotFoundHandler((request, reply) =>
     sendProblem(

@@ -3,11 +3,16 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ByteLru } from '../../src/cache/byte-lru.js';
 
-type Op = { op: 'set'; key: string; bytes: number } | { op: 'get'; key: string } | { op: 'delete'; key: string };
+type Op =
+  | { op: 'set'; key: string; bytes: number }
+  | { op: 'replace'; key: string; bytes: number }
+  | { op: 'get'; key: string }
+  | { op: 'delete'; key: string };
 
 const key = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g');
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('set' as const), key, bytes: fc.integer({ min: 0, max: 120 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('replace' as const), key, bytes: fc.integer({ min: 0, max: 120 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('get' as const), key }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), key }) },
 );
@@ -25,6 +30,18 @@ class Model {
     this.entries.push({ key, bytes });
     while (this.total() > this.max) this.entries.shift();
     return true;
+  }
+  /** In place: the order stays, the oldest go while the total does not fit (the replaced one too, if it is the oldest). */
+  replace(key: string, bytes: number): boolean {
+    const entry = this.entries.find((e) => e.key === key);
+    if (entry === undefined) return false;
+    if (bytes > this.max) {
+      this.delete(key);
+      return false;
+    }
+    entry.bytes = bytes;
+    while (this.total() > this.max) this.entries.shift();
+    return this.entries.includes(entry);
   }
   get(key: string): boolean {
     const at = this.entries.findIndex((e) => e.key === key);
@@ -52,6 +69,16 @@ test('ByteLru agrees with the naive model: same keys in the same order, byte bou
             assert.equal(lru.keys().at(-1), o.key, 'the value just set is the most recent');
             assert.equal(lru.peek(o.key), `${o.key}:${o.bytes}`);
           } else assert.equal(lru.peek(o.key), undefined, 'a refused value leaves no older copy behind');
+        } else if (o.op === 'replace') {
+          const order = lru.keys();
+          const kept = lru.replace(o.key, `${o.key}:${o.bytes}`, o.bytes);
+          assert.equal(kept, model.replace(o.key, o.bytes));
+          if (kept) assert.equal(lru.peek(o.key), `${o.key}:${o.bytes}`);
+          assert.deepEqual(
+            lru.keys(),
+            order.filter((k) => lru.peek(k) !== undefined),
+            'a replacement is not a use',
+          );
         } else if (o.op === 'get') {
           const value = lru.get(o.key);
           assert.equal(value !== undefined, model.get(o.key));

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config/config.js';
+import { Recompressor } from '../../src/http/recompressor.js';
 import { buildServer, type ServerOptions } from '../../src/http/server.js';
 import { LiveCatalogue } from '../../src/live/live-catalogue.js';
 import { datasetOf, seedIndex } from './seed-index.js';
@@ -28,6 +29,9 @@ export async function startApi(
     logger: pino({ level: 'silent' }),
     cacheMaxAgeSeconds: 10,
     responseCacheBytes: DEFAULTS.responseCacheBytes,
+    // The second compression tier off: a test that compares two answers' bytes must not race a swap between
+    // them. Tests of the tier pass a recompressor of their own, and wait on it.
+    recompressor: new Recompressor({ msPerSecond: 0 }),
     ...rest,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

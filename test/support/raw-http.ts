@@ -1,5 +1,15 @@
+import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+
+/** The body as the identity representation has it: br and gzip decoded; anything else must have no Content-Encoding. */
+export function decode(encoding: string | string[] | undefined, body: Buffer): Buffer {
+  if (encoding === 'br') return brotliDecompressSync(body);
+  if (encoding === 'gzip') return gunzipSync(body);
+  assert.equal(encoding, undefined);
+  return body;
+}
 
 /** Sends bytes exactly as given (no client-side validation) and returns the raw response text, read until the server closes. */
 export function rawExchange(port: number, request: string): Promise<string> {

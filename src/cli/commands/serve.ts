@@ -5,6 +5,7 @@ import { Registry } from 'prom-client';
 import type { Config } from '../../config/config.js';
 import { StartupError } from '../../errors/errors.js';
 import { loadApiKeys } from '../../http/access.js';
+import { Recompressor } from '../../http/recompressor.js';
 import { buildServer } from '../../http/server.js';
 import { ThreadedIngester } from '../../ingest/threaded-ingester.js';
 import { IngestScheduler } from '../../ingest/scheduler.js';
@@ -101,6 +102,7 @@ async function startServing(
     registry,
     cursorSecret: config.cursorSecret,
     responseCacheBytes: config.responseCacheBytes,
+    recompressor: new Recompressor({ msPerSecond: config.recompressionMs }),
     warmQueries: config.warmQueries,
     logger: log,
     cacheMaxAgeSeconds: config.refreshIntervalSeconds,
