@@ -42,6 +42,16 @@ function partBudget(length: number, budget: number): number {
   return length < SPLIT_PART_TYPO_FROM ? 0 : Math.min(budget, Math.max(1, typoBudget(length)));
 }
 
+/**
+ * The typos each start of a word may have as the left part of a split, by its length k, or -1 for
+ * a start looked up exactly: what the word's own walk collects for planSplit (matchWordAndStarts).
+ */
+export function splitStartBudgets(length: number): number[] {
+  if (length < MIN_SPLIT_LENGTH) return [];
+  const budget = typoBudget(length);
+  return Array.from({ length }, (_, k) => (k === 0 ? -1 : partBudget(k, budget) || -1));
+}
+
 /** Typos of the split at adjacent words (a, b), EQUIVALENT_TYPOS included; -1 when it does not match there. */
 export function splitTypos(split: SplitMatch, a: number, b: number): number {
   let best = -1;
@@ -71,6 +81,7 @@ export function planSplit(
   points: readonly number[],
   last: boolean,
   reach: Int32Array,
+  starts: readonly (WordMatches | undefined)[] = [],
 ): { split: SplitMatch; title: DocSet; cast: DocSet } | undefined {
   if (points.length < MIN_SPLIT_LENGTH) return undefined;
   const budget = typoBudget(points.length);
@@ -85,9 +96,10 @@ export function planSplit(
     const bFirst = bBudget < aBudget;
     const match = (part: readonly number[], partBudget: number, prefix: boolean) =>
       partBudget === 0 ? matchExact(trie, part, prefix) : matchWord(trie, part, partBudget, prefix, reach);
-    const first = bFirst ? match(b, bBudget, last) : match(a, aBudget, false);
+    const left = () => starts[k] ?? match(a, aBudget, false);
+    const first = bFirst ? match(b, bBudget, last) : left();
     if (first.fewestTypos === Infinity) continue;
-    const second = bFirst ? match(a, aBudget, false) : match(b, bBudget, last);
+    const second = bFirst ? left() : match(b, bBudget, last);
     if (first.fewestTypos + second.fewestTypos > budget) continue;
     cuts.push(bFirst ? { left: second, right: first } : { left: first, right: second });
   }
