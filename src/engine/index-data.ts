@@ -51,6 +51,8 @@ export interface WordIndex {
   readonly prefixes: PrefixPostings;
   /** For each word, the cast names (cast term ids) that have it: searching the cast facet's values (facet-search.ts). */
   readonly castNames: Postings;
+  /** For each cast name (cast term id), its words' ids in order, -1 for one not in the dictionary: split words (joins.ts). */
+  readonly nameWords: Ragged<Int32Array>;
 }
 
 /**

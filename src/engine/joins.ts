@@ -1,12 +1,10 @@
-import { words as wordsOf } from '../catalogue/words.js';
-import { and, list, members, type DocSet } from './doc-set.js';
-import type { IndexData } from './index-data.js';
+import { list, members, type DocSet } from './doc-set.js';
+import { postingsOf, type IndexData, type Postings } from './index-data.js';
 import { EQUIVALENT_TYPOS, MIN_SPLIT_LENGTH, SPLIT_PART_TYPO_FROM } from './limits.js';
-import { indexOfSorted } from './sorted.js';
-import { lookup, stringAt } from './string-table.js';
+import { indexOfSorted, upperBound } from './sorted.js';
 import { matchExact, matchWord } from './trie-walk.js';
 import { typoBudget, typosOf, type WordMatches } from './word-match.js';
-import { postingsSets } from './word-postings.js';
+import { fieldSet } from './word-postings.js';
 
 /**
  * Words written together or apart. A query word may stand for two adjacent words of a title or of
@@ -20,9 +18,6 @@ import { postingsSets } from './word-postings.js';
  * words read as one, which may have the typos of the joined form but fewer than the shorter word
  * has characters: a join never drops a whole word.
  */
-
-/** A part matching more words than this is not unioned to narrow the candidates: the other part's movies are checked instead. */
-const BROAD_PART_WORDS = 16;
 
 /** One way to cut a query word in two: what the part before the cut and the part after match. */
 export interface Cut {
@@ -45,6 +40,16 @@ export interface SplitMatch {
 /** Typos a part of `length` characters may have when the whole word may have `budget`. */
 function partBudget(length: number, budget: number): number {
   return length < SPLIT_PART_TYPO_FROM ? 0 : Math.min(budget, Math.max(1, typoBudget(length)));
+}
+
+/**
+ * The typos each start of a word may have as the left part of a split, by its length k, or -1 for
+ * a start looked up exactly: what the word's own walk collects for planSplit (matchWordAndStarts).
+ */
+export function splitStartBudgets(length: number): number[] {
+  if (length < MIN_SPLIT_LENGTH) return [];
+  const budget = typoBudget(length);
+  return Array.from({ length }, (_, k) => (k === 0 ? -1 : partBudget(k, budget) || -1));
 }
 
 /** Typos of the split at adjacent words (a, b), EQUIVALENT_TYPOS included; -1 when it does not match there. */
@@ -76,13 +81,12 @@ export function planSplit(
   points: readonly number[],
   last: boolean,
   reach: Int32Array,
+  starts: readonly (WordMatches | undefined)[] = [],
 ): { split: SplitMatch; title: DocSet; cast: DocSet } | undefined {
   if (points.length < MIN_SPLIT_LENGTH) return undefined;
   const budget = typoBudget(points.length);
   const trie = data.words.trie;
   const cuts: Cut[] = [];
-  const titleSets: DocSet[] = [];
-  const castSets: DocSet[] = [];
   for (let k = 1; k < points.length; k++) {
     const a = points.slice(0, k);
     const b = points.slice(k);
@@ -92,48 +96,47 @@ export function planSplit(
     const bFirst = bBudget < aBudget;
     const match = (part: readonly number[], partBudget: number, prefix: boolean) =>
       partBudget === 0 ? matchExact(trie, part, prefix) : matchWord(trie, part, partBudget, prefix, reach);
-    const first = bFirst ? match(b, bBudget, last) : match(a, aBudget, false);
+    const left = () => starts[k] ?? match(a, aBudget, false);
+    const first = bFirst ? match(b, bBudget, last) : left();
     if (first.fewestTypos === Infinity) continue;
-    const second = bFirst ? match(a, aBudget, false) : match(b, bBudget, last);
+    const second = bFirst ? left() : match(b, bBudget, last);
     if (first.fewestTypos + second.fewestTypos > budget) continue;
-    const cut = bFirst ? { left: second, right: first } : { left: first, right: second };
-    cuts.push(cut);
-    // Movies with both parts, or with the narrower when the other has typos and matches many words.
-    const f = postingsSets(data, first);
-    const broad = second.wholeIds.length + second.prefixLo.length > BROAD_PART_WORDS;
-    const s = broad ? undefined : postingsSets(data, second);
-    titleSets.push(s ? and([f.title, s.title]) : f.title);
-    castSets.push(s ? and([f.cast, s.cast]) : f.cast);
+    cuts.push(bFirst ? { left: second, right: first } : { left: first, right: second });
   }
   if (cuts.length === 0) return undefined;
-  const probe: SplitMatch = { cuts, budget, fewestTypos: 0, castRanks: new Int32Array(0), castTypos: new Uint8Array(0) };
 
-  // Both parts in a movie's title or cast says little: they must be adjacent, in that order.
-  let fewest = Infinity;
-  const inTitle = new Set<number>();
-  const { titleWords } = data;
-  for (const set of titleSets) {
-    for (const rank of members(set)) {
-      if (inTitle.has(rank)) continue;
-      const end = titleWords.offsets[rank + 1] as number;
-      for (let p = titleWords.offsets[rank] as number; p + 1 < end; p++) {
-        const t = splitTypos(probe, titleWords.values[p] as number, titleWords.values[p + 1] as number);
-        if (t < 0) continue;
-        inTitle.add(rank);
-        fewest = Math.min(fewest, t);
+  // Both parts in a movie's title or cast says little: they must be adjacent, in that order. Each
+  // cut is checked from the side with fewer postings (or cast names), which one subtraction counts.
+  const { words, titleWords } = data;
+  const { nameWords } = words;
+  const inTitle = new Map<number, number>();
+  const byName = new Map<number, number>();
+  for (const cut of cuts) {
+    const titleSide = postingsCount(words.title, cut.left) <= postingsCount(words.title, cut.right) ? cut.left : cut.right;
+    for (const rank of members(fieldSet(data, titleSide, 'title')))
+      lowest(
+        inTitle,
+        rank,
+        adjacentTypos(cut, budget, titleWords.values, titleWords.offsets[rank] as number, titleWords.offsets[rank + 1] as number),
+      );
+    const nameSide = postingsCount(words.castNames, cut.left) <= postingsCount(words.castNames, cut.right) ? cut.left : cut.right;
+    forEachWord(nameSide, (id) => {
+      const names = words.castNames;
+      for (let i = names.offsets[id] as number; i < (names.offsets[id + 1] as number); i++) {
+        const name = names.values[i] as number;
+        lowest(
+          byName,
+          name,
+          adjacentTypos(cut, budget, nameWords.values, nameWords.offsets[name] as number, nameWords.offsets[name + 1] as number),
+        );
       }
-    }
+    });
   }
   const inCast = new Map<number, number>();
-  for (const set of castSets) {
-    for (const rank of members(set)) {
-      if (inCast.has(rank)) continue;
-      const t = castNamesSplit(data, probe, rank);
-      if (t < 0) continue;
-      inCast.set(rank, t);
-      fewest = Math.min(fewest, t);
-    }
-  }
+  for (const [name, typos] of byName) for (const rank of postingsOf(data.cast.postings, name)) lowest(inCast, rank, typos);
+  let fewest = Infinity;
+  for (const t of inTitle.values()) fewest = Math.min(fewest, t);
+  for (const t of inCast.values()) fewest = Math.min(fewest, t);
   if (fewest === Infinity) return undefined;
   const castRanks = Int32Array.from(inCast.keys()).sort();
   const split: SplitMatch = {
@@ -143,22 +146,49 @@ export function planSplit(
     castRanks,
     castTypos: Uint8Array.from(castRanks, (rank) => inCast.get(rank) as number),
   };
-  return { split, title: list(Int32Array.from(inTitle).sort()), cast: list(castRanks) };
+  return { split, title: list(Int32Array.from(inTitle.keys()).sort()), cast: list(castRanks) };
 }
 
-/** The fewest typos of the split over adjacent words of the movie's cast names, or -1. */
-function castNamesSplit(data: IndexData, split: SplitMatch, rank: number): number {
-  const { movieCast } = data;
+/** Keeps the fewer typos of a key; -1 (no match) is not kept. */
+function lowest(best: Map<number, number>, key: number, typos: number): void {
+  if (typos < 0) return;
+  const known = best.get(key);
+  if (known === undefined || typos < known) best.set(key, typos);
+}
+
+/** Typos of one cut at its best over adjacent words [start, end) of `ids` (a title, a name), EQUIVALENT_TYPOS included; -1: none. */
+function adjacentTypos(cut: Cut, budget: number, ids: Int32Array | Uint32Array, start: number, end: number): number {
   let best = -1;
-  for (let i = movieCast.offsets[rank] as number; i < (movieCast.offsets[rank + 1] as number); i++) {
-    const ids = wordsOf(stringAt(data.cast.terms, movieCast.values[i] as number)).map((w) => lookup(data.words.words, w));
-    for (let p = 0; p + 1 < ids.length; p++) {
-      const a = ids[p] as number;
-      const b = ids[p + 1] as number;
-      if (a < 0 || b < 0) continue;
-      const t = splitTypos(split, a, b);
-      if (t >= 0 && (best < 0 || t < best)) best = t;
-    }
+  for (let p = start; p + 1 < end; p++) {
+    const l = typosOf(cut.left, ids[p] as number);
+    if (l < 0) continue;
+    const r = typosOf(cut.right, ids[p + 1] as number);
+    if (r < 0 || l + r > budget) continue;
+    const t = l + r + EQUIVALENT_TYPOS;
+    if (best < 0 || t < best) best = t;
   }
   return best;
+}
+
+/** How many postings the words a part matches have together: an upper bound (a whole match may sit in a prefix range). */
+function postingsCount(postings: Postings, m: WordMatches): number {
+  const { offsets } = postings;
+  let n = 0;
+  for (let i = 0; i < m.wholeIds.length; i++) {
+    const id = m.wholeIds[i] as number;
+    n += (offsets[id + 1] as number) - (offsets[id] as number);
+  }
+  for (let i = 0; i < m.prefixLo.length; i++)
+    n += (offsets[m.prefixHi[i] as number] as number) - (offsets[m.prefixLo[i] as number] as number);
+  return n;
+}
+
+/** Every word a part matches, once each. */
+function forEachWord(m: WordMatches, visit: (id: number) => void): void {
+  for (let i = 0; i < m.prefixLo.length; i++) for (let id = m.prefixLo[i] as number; id < (m.prefixHi[i] as number); id++) visit(id);
+  for (let i = 0; i < m.wholeIds.length; i++) {
+    const id = m.wholeIds[i] as number;
+    const at = upperBound(m.prefixLo, id) - 1;
+    if (at < 0 || id >= (m.prefixHi[at] as number)) visit(id);
+  }
 }

@@ -24,7 +24,20 @@ type Walk = (
   shortest: number,
   whole: WholeMatch[],
   ranges: PrefixRange[],
+  starts?: StartMatches,
 ) => void;
+
+/**
+ * The words the query's first k code points match whole, collected for each k with a budget of its
+ * own (at most the query's): bit k of the walk's sets says so, so one walk serves them all.
+ */
+interface StartMatches {
+  /** The lengths k collected, and each one's budget (by k). */
+  readonly lengths: readonly number[];
+  readonly budgets: readonly number[];
+  /** By k: the whole matches found. */
+  readonly whole: WholeMatch[][];
+}
 
 /** Query words up to this many code points are walked with one bit per character of a 32-bit integer. */
 const BIT_PARALLEL_MAX = 30;
@@ -62,6 +75,42 @@ export function matchWord(
 }
 
 /**
+ * matchWord, and the words each start of the query matches whole: `startBudgets[k]` typos for its
+ * first k code points (0 < k < its length), or -1 to leave that start out. The left parts of a split word (joins.ts) are
+ * the word's starts, and one walk finds them all with the word itself, where a walk per start would
+ * go over the trie's upper levels again each time.
+ */
+export function matchWordAndStarts(
+  trie: Trie,
+  query: readonly number[],
+  budget: number,
+  prefix: boolean,
+  reach: Int32Array,
+  startBudgets: readonly number[],
+): { matches: WordMatches; starts: (WordMatches | undefined)[] } {
+  const lengths: number[] = [];
+  for (let k = 1; k < query.length; k++) if ((startBudgets[k] ?? -1) >= 0) lengths.push(k);
+  const highest = Math.max(-1, ...lengths.map((k) => startBudgets[k] as number));
+  if (query.length > BIT_PARALLEL_MAX || budget > BIT_PARALLEL_MAX_TYPOS || highest > budget) {
+    const starts = startBudgets.map((b, k) => (lengths.includes(k) ? matchWord(trie, query.slice(0, k), b, false, reach) : undefined));
+    return { matches: matchWord(trie, query, budget, prefix, reach), starts };
+  }
+  const whole: WholeMatch[] = [];
+  const ranges: PrefixRange[] = [];
+  const collected: StartMatches = { lengths, budgets: startBudgets, whole: startBudgets.map(() => []) };
+  // A start may be shorter than the query less its typos: only its own length less its typos bounds the walk.
+  const shortest = Math.min(query.length - budget, ...lengths.map((k) => k - (startBudgets[k] as number)));
+  walkByBits(trie, query, budget, prefix, reach, shortest, whole, ranges, collected);
+  whole.sort((a, b) => a[0] - b[0]);
+  const starts = startBudgets.map((b, k) => {
+    if (!lengths.includes(k)) return undefined;
+    const found = (collected.whole[k] as WholeMatch[]).sort((x, y) => x[0] - y[0]);
+    return wordMatches(found, [], [], query.slice(0, k));
+  });
+  return { matches: wordMatches(whole, flatten(ranges), outermost(ranges), query), starts };
+}
+
+/**
  * The distance table as bit sets (Wu and Manber's automaton with Hyyrö's swap term): bit i of R_d
  * says the node's path is within d typos of the query's first i characters. Reading a character c
  * advances the sets with shifts and the mask of c's positions in the query; X_d remembers, one
@@ -69,7 +118,7 @@ export function matchWord(
  * cells that are at most d. The budget is at most BIT_PARALLEL_MAX_TYPOS, so the three levels are
  * always computed and the budget only picks the level that decides whether a subtree is worth walking.
  */
-const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, ranges) => {
+const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, ranges, starts) => {
   const m = query.length;
   const mask = (1 << (m + 1)) - 1;
   const full = 1 << m;
@@ -118,7 +167,10 @@ const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
       continue;
     }
     const typos = (n0 & full) !== 0 ? 0 : (n1 & full) !== 0 ? 1 : (n2 & full) !== 0 ? 2 : 3;
-    if (typos <= budget && terminal[node] === 1) whole.push([wordLo[node] as number, typos]);
+    if (terminal[node] === 1) {
+      if (typos <= budget) whole.push([wordLo[node] as number, typos]);
+      if (starts !== undefined) collectStarts(starts, wordLo[node] as number, n0, n1, n2);
+    }
     let best = state[at + 6] as number;
     if (prefix && typos < best) {
       best = typos;
@@ -135,6 +187,15 @@ const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
     node++;
   }
 };
+
+/** A word's typos against each start of the query collected, from the node's sets: bit k of R_d says within d of the first k. */
+function collectStarts(starts: StartMatches, id: number, n0: number, n1: number, n2: number): void {
+  for (const k of starts.lengths) {
+    const bit = 1 << k;
+    const typos = (n0 & bit) !== 0 ? 0 : (n1 & bit) !== 0 ? 1 : (n2 & bit) !== 0 ? 2 : 3;
+    if (typos <= (starts.budgets[k] as number)) (starts.whole[k] as WholeMatch[]).push([id, typos]);
+  }
+}
 
 /** The same walk with whole rows of the distance table, for query words too long for 32 bits. */
 const walkByRows: Walk = (trie, query, budget, prefix, reach, shortest, whole, ranges) => {

@@ -2,8 +2,8 @@ import { ByteLru } from '../cache/byte-lru.js';
 import { codePoints } from '../catalogue/words.js';
 import { EMPTY, list, union, type DocSet } from './doc-set.js';
 import type { IndexData } from './index-data.js';
-import { matchWord, trieReach } from './trie-walk.js';
-import { planSplit, type SplitMatch } from './joins.js';
+import { matchWord, matchWordAndStarts, trieReach } from './trie-walk.js';
+import { planSplit, splitStartBudgets, type SplitMatch } from './joins.js';
 import { postingsSets } from './word-postings.js';
 import { EQUIVALENT_TYPOS } from './limits.js';
 import { numberEquivalents } from './numbers.js';
@@ -101,13 +101,20 @@ export class WordPlanner {
 
 function planWord(data: IndexData, word: string, last: boolean, reach: Int32Array): WordPlan {
   const points = codePoints(word);
-  const typed = matchWord(data.words.trie, points, typoBudget(points.length), last, reach);
+  const { matches: typed, starts } = matchWordAndStarts(
+    data.words.trie,
+    points,
+    typoBudget(points.length),
+    last,
+    reach,
+    splitStartBudgets(points.length),
+  );
   const forms = numberEquivalents(word)
     .map((form) => lookup(data.words.words, form))
     .filter((id) => id >= 0);
   const matches = forms.length === 0 ? typed : mergeMatches(typed, wholeMatches(forms, 0, points), EQUIVALENT_TYPOS);
   const own = postingsSets(data, matches);
-  const split = planSplit(data, points, last, reach);
+  const split = planSplit(data, points, last, reach, starts);
   if (split === undefined) return { matches, title: own.title, any: union([own.title, own.cast]) };
   const title = union([own.title, split.title]);
   return { matches, split: split.split, title, any: union([title, own.cast, split.cast]) };

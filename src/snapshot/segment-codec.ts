@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { endianness } from 'node:os';
-import { castWordNames } from '../engine/build/cast-word-names.js';
+import { castNameWords, castWordNames } from '../engine/build/cast-word-names.js';
+import { tableSize } from '../engine/string-table.js';
 import type { ExtractIndex, IndexData } from '../engine/index-data.js';
 import { SnapshotError } from '../errors/errors.js';
 
@@ -23,6 +24,10 @@ export const SEGMENT_FORMAT = 2;
  * postings) and `words.castNames` (cast names by word): such a segment is served with an empty
  * extract index, so `q` reads titles and cast only until the next ingestion run writes a format-2
  * segment, and with the cast names by word derived as it loads.
+ *
+ * `words.nameWords` (each cast name's words in order) was added to format 2 as a section older
+ * readers ignore (docs/segment-format.md, versioning rule); a segment written before it has it
+ * derived as it loads.
  */
 const READABLE_FORMATS: readonly number[] = [1, SEGMENT_FORMAT];
 
@@ -149,14 +154,20 @@ export function decodeSegment<Meta>(bytes: Buffer, expectedSha256?: string, chec
     return new View(base.buffer as ArrayBuffer, base.byteOffset + start, length);
   });
   const index = restoreArrays(header.index, arrays) as IndexData;
-  return { index: format === 1 ? fromFormat1(index) : index, meta: header.meta as Meta };
+  return { index: withDerived(index, format), meta: header.meta as Meta };
 }
 
-/** A format-1 index made whole: no extracts to search, and the cast names by word derived from its tables. */
-function fromFormat1(index: IndexData): IndexData {
+/**
+ * An index written before some of its sections existed, made whole from its tables: each cast
+ * name's words; for format 1 also the cast names by word, and no extracts to search.
+ */
+function withDerived(index: IndexData, format: number): IndexData {
+  if (format > 1 && (index.words as Partial<IndexData['words']>).nameWords !== undefined) return index;
+  const nameWords = castNameWords(index.cast.terms, index.words.words);
+  if (format > 1) return { ...index, words: { ...index.words, nameWords } };
   return {
     ...index,
-    words: { ...index.words, castNames: castWordNames(index.cast.terms, index.words.words) },
+    words: { ...index.words, nameWords, castNames: castWordNames(nameWords, tableSize(index.words.words)) },
     extract: noExtracts(index.size),
   };
 }

@@ -5,7 +5,7 @@ import { codePoints } from '../../src/catalogue/words.js';
 import { buildTrie } from '../../src/engine/build/trie.js';
 import { matchedPrefixLength } from '../../src/engine/highlight.js';
 import { compareCodePoints } from '../../src/engine/string-table.js';
-import { matchWord } from '../../src/engine/trie-walk.js';
+import { matchWord, matchWordAndStarts, trieReach } from '../../src/engine/trie-walk.js';
 import { matchesWhole, typoBudget, typosOf } from '../../src/engine/word-match.js';
 import { osaDistance, prefixDistance } from '../support/reference-q.js';
 
@@ -80,6 +80,25 @@ test('words too long for the bit-parallel walk (over 30 characters) match by the
         matchesLikeTheReference([...new Set(raw.filter((w) => w.length > 0))].sort(compareCodePoints), query, prefix),
     ),
     { numRuns: 300 },
+  );
+});
+
+test("one walk finds the word's matches and each start's whole matches, each start within its own budget, as walks of their own do", () => {
+  const startBudgets = fc.array(fc.integer({ min: -1, max: 2 }), { maxLength: 12 });
+  fc.assert(
+    fc.property(dictionaryAndQuery, fc.boolean(), startBudgets, ([words, query], prefix, budgets) => {
+      const trie = buildTrie(words);
+      const reach = trieReach(trie);
+      const points = codePoints(query);
+      const budget = typoBudget(points.length);
+      const { matches, starts } = matchWordAndStarts(trie, points, budget, prefix, reach, budgets);
+      assert.deepEqual(matches, matchWord(trie, points, budget, prefix, reach), `${query} itself`);
+      budgets.forEach((b, k) => {
+        const alone = b >= 0 && k > 0 && k < points.length ? matchWord(trie, points.slice(0, k), b, false, reach) : undefined;
+        assert.deepEqual(starts[k], alone, `${query}: its first ${k} within ${b}`);
+      });
+    }),
+    { numRuns: 1500 },
   );
 });
 

@@ -165,7 +165,7 @@ test('a format-1 segment (before the extract tier) still reads, with no extract 
   const built = buildIndex('v', movies);
   assert.ok(built.extract.documents === 2, 'format 2 indexes the extracts');
   const { extract: _dropped, ...withoutExtract } = built;
-  const { castNames: _derived, ...words } = built.words;
+  const { castNames: _derived, nameWords: _alsoDerived, ...words } = built.words;
   // What a format-1 release wrote: the same sections but the extract's and the cast names by word, the format field 1, its own footer.
   const { bytes } = encodeSegment({ ...withoutExtract, words } as typeof built, {});
   bytes.writeUInt32LE(1, 8);
@@ -175,11 +175,31 @@ test('a format-1 segment (before the extract tier) still reads, with no extract 
   const old = CatalogueIndex.of('v1', [{ index: oldSegment, deletes: [] }]);
   assert.equal(oldSegment.data.extract.documents, 0);
   assert.deepEqual(oldSegment.data.words.castNames, built.words.castNames, 'the cast names by word, derived as it loads');
+  assert.deepEqual(oldSegment.data.words.nameWords, built.words.nameWords, "each cast name's words, derived as it loads");
   const byPlot = (index: CatalogueIndex) =>
     searchMovies(index, toSearch({ q: 'shark', cast: [], genres: [], sort: 'relevance' }, 5)).ranks.length;
   assert.equal(byPlot(CatalogueIndex.of('v1', [{ index: new SegmentIndex(built), deletes: [] }])), 1, 'format 2 finds Jaws by its extract');
   assert.equal(byPlot(old), 0, 'format 1 has no extract to find it by');
   assert.equal(searchMovies(old, toSearch({ q: 'jaws', cast: [], genres: [], sort: 'relevance' }, 5)).ranks.length, 1);
+});
+
+test("a format-2 segment written before the cast names' words were stored reads, with them derived, and answers split words alike", () => {
+  const movies = [
+    { id: '0123456789abcdef', title: 'Iron Man', year: 2008, cast: ['Robert Downey Jr.', 'Gwyneth Paltrow'], genres: ['Action'] },
+    { id: '0123456789abcdee', title: 'Chaplin', year: 1992, cast: ['Robert Downey Jr.'], genres: ['Drama'] },
+  ];
+  const built = buildIndex('v', movies);
+  const { nameWords: _derived, ...words } = built.words;
+  const { bytes } = encodeSegment({ ...built, words } as typeof built, {});
+  const older = decodeSegment(bytes).index;
+  assert.deepEqual(older.words.nameWords, built.words.nameWords);
+  const answer = (data: typeof built, q: string) =>
+    searchMovies(
+      CatalogueIndex.of('v1', [{ index: new SegmentIndex(data), deletes: [] }]),
+      toSearch({ q, cast: [], genres: [], sort: 'relevance' }, 5),
+    ).ranks.length;
+  assert.equal(answer(older, 'downeyjr'), 2, 'a cast name split, read through the derived words');
+  assert.equal(answer(older, 'ironman'), answer(built, 'ironman'));
 });
 
 /** A segment of one movie whose header's first byte is `}`, with a footer that matches: only the header is wrong. */

@@ -4,7 +4,7 @@ import { words } from '../../catalogue/words.js';
 import type { IndexData } from '../index-data.js';
 import { MAX_FACET_LIMIT } from '../limits.js';
 import { stringTable, Utf8Writer } from './buffers.js';
-import { castWordNames } from './cast-word-names.js';
+import { castNameWords, castWordNames } from './cast-word-names.js';
 import { ExtractCollector } from './extract-postings.js';
 import { gramTable } from './grams.js';
 import { idOrder, titleSort, topByCount, yearRanges } from './orders.js';
@@ -13,6 +13,7 @@ import { RaggedBuilder } from './ragged.js';
 import { Spellings } from './spellings.js';
 import { TermCollector } from './terms.js';
 import { buildTrie } from './trie.js';
+import { tableSize } from '../string-table.js';
 
 /** A movie as the build takes it: the movie, and its JSON as served (text, or its UTF-8 bytes copied through). */
 export interface MovieRow {
@@ -142,6 +143,7 @@ export function buildIndex(version: string, input: readonly Movie[] | SortedMovi
   const { yearValues, yearStarts } = yearRanges(years);
   const { titleOrder, titleGroupStarts, titleGroup } = titleSort(normalised);
   const trie = buildTrie(wordTitle.sorted);
+  const nameWords = castNameWords(castTable.table.terms, wordTitle.table.terms);
 
   return {
     version,
@@ -170,7 +172,8 @@ export function buildIndex(version: string, input: readonly Movie[] | SortedMovi
       cast: wordCast.table.postings,
       trie,
       prefixes: prefixPostings(trie, wordTitle.table.postings, wordCast.table.postings),
-      castNames: castWordNames(castTable.table.terms, wordTitle.table.terms),
+      castNames: castWordNames(nameWords, tableSize(wordTitle.table.terms)),
+      nameWords,
     },
     titleWords: titleWords.finish(wordTitle.newId),
     castWords: castWords.finish(wordTitle.newId, true),
