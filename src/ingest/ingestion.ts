@@ -104,8 +104,16 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   const pendingSet = new Set(pendingIds);
   const marked = candidates.filter((c) => c.visibleAt >= manifest.ledger.horizon && !pendingSet.has(c));
   const alreadyApplied = options.objects ? marked.map((c) => c.object) : [];
+  pending.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // The synonyms file is looked at while the objects are read: each is a round trip to the store, and
+  // a notified run is a handful of them in a row, all of it between a PUT and its search.
+  // A store failure reading an object aborts the run (nothing is published, the objects stay pending);
+  // only an object's own content, or a store that will never hand it over, can get it rejected.
+  const [synonymsUpdate, parsed] = await Promise.all([
+    readSynonymsUpdate(repository, options.synonymsKey ?? DEFAULT_SYNONYMS_KEY, manifest.synonyms, log),
+    inParallel(pending, async (object) => parseObject(await readInboxObject(inbox, object, options.maxObjectBytes))),
+  ]);
   // A changed synonyms file publishes a version even when the inbox has nothing new.
-  const synonymsUpdate = await readSynonymsUpdate(repository, options.synonymsKey ?? DEFAULT_SYNONYMS_KEY, manifest.synonyms, log);
   if (pending.length === 0 && synonymsUpdate.kind !== 'changed') {
     const merge = await mergeSegments(repository, { pointer, etag: current.etag }, manifest, options, now);
     const synonyms = synonymsOutcome(synonymsUpdate, undefined);
@@ -118,12 +126,8 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
       ...(synonyms ? { synonyms } : {}),
     };
   }
-  pending.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
   const sequence = manifest.sequence + 1;
-  // A store failure here aborts the run (nothing is published, the objects stay pending); only an
-  // object's own content, or a store that will never hand it over, can get it rejected.
-  const parsed = await inParallel(pending, async (object) => parseObject(await readInboxObject(inbox, object, options.maxObjectBytes)));
   const buckets = new BucketReader(repository, manifest);
   const entries = await touchedEntries(buckets, parsed);
   const result = applyRun(entries, parsed, sequence);
@@ -141,12 +145,16 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
     );
   }
 
-  const state = await buckets.rewrite(sequence, result.changed);
-  const deltas = [...manifest.deltas];
-  if (result.movies.length > 0 || result.deletes.length > 0) {
-    deltas.push(await repository.writeSegment(result.movies, { kind: 'delta', sequence, deletes: result.deletes }));
-  }
-  const synonymsRef = synonymsUpdate.kind === 'changed' ? await synonymsUpdate.write?.(sequence) : undefined;
+  // The version's objects are written side by side: each has a name of its own that only this
+  // sequence uses, and nothing names any of them until the pointer moves, so a crash between or
+  // during them leaves the previous version current and a rerun writes the same bytes.
+  const changedMovies = result.movies.length > 0 || result.deletes.length > 0;
+  const [state, delta, synonymsRef] = await Promise.all([
+    buckets.rewrite(sequence, result.changed),
+    changedMovies ? repository.writeSegment(result.movies, { kind: 'delta', sequence, deletes: result.deletes }) : undefined,
+    synonymsUpdate.kind === 'changed' ? synonymsUpdate.write?.(sequence) : undefined,
+  ]);
+  const deltas = delta === undefined ? manifest.deltas : [...manifest.deltas, delta];
   const next: Manifest = {
     ...manifest,
     ...(synonymsUpdate.kind === 'changed' ? { synonyms: synonymsRef ?? null } : {}),
