@@ -80,8 +80,23 @@ function brotliOptions(body: Buffer, quality: number): BrotliOptions {
       [constants.BROTLI_PARAM_QUALITY]: quality,
       [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
       [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-      // A 256 KiB window: answers rarely reach it, and brotli's default of 4 MiB is allocated per call.
-      [constants.BROTLI_PARAM_LGWIN]: 18,
+      [constants.BROTLI_PARAM_LGWIN]: windowBits(body.length),
     },
   };
+}
+
+const MIN_WINDOW_BITS = constants.BROTLI_MIN_WINDOW_BITS;
+const MAX_WINDOW_BITS = 18;
+
+/**
+ * The smallest window that holds the whole body, up to 256 KiB (answers rarely reach it): brotli allocates
+ * its buffers per call in proportion to the window (quality 1 two 2^min(lgwin, 17)-entry buffers, 640 KiB
+ * at lgwin 18), and on the request's path a 2 KB answer paid for allocating and touching them. A window the
+ * body fits in loses no match, so the bytes are the same.
+ */
+function windowBits(length: number): number {
+  let bits = MIN_WINDOW_BITS;
+  // Brotli's window is 2^lgwin minus 16 bytes.
+  while (bits < MAX_WINDOW_BITS && (1 << bits) - 16 < length) bits++;
+  return bits;
 }
