@@ -99,7 +99,9 @@ export function planSplit(
     const left = () => starts[k] ?? match(a, aBudget, false);
     const first = bFirst ? match(b, bBudget, last) : left();
     if (first.fewestTypos === Infinity) continue;
-    const second = bFirst ? left() : match(b, bBudget, last);
+    // Both parts' typos together are within the budget, so a right part after a left one with typos needs fewer
+    // (often none: a lookup where a walk was): its matches beyond them would never sit next to a left part's.
+    const second = bFirst ? left() : match(b, Math.min(bBudget, budget - first.fewestTypos), last);
     if (first.fewestTypos + second.fewestTypos > budget) continue;
     cuts.push(bFirst ? { left: second, right: first } : { left: first, right: second });
   }
