@@ -2,6 +2,7 @@ import { list, members, type DocSet } from './doc-set.js';
 import { postingsOf, type IndexData, type Postings } from './index-data.js';
 import { EQUIVALENT_TYPOS, MIN_SPLIT_LENGTH, SPLIT_PART_TYPO_FROM } from './limits.js';
 import { indexOfSorted, upperBound } from './sorted.js';
+import { followersOf, matchAmong } from './split-followers.js';
 import { matchExact, matchWord } from './trie-walk.js';
 import { typoBudget, typosOf, type WordMatches } from './word-match.js';
 import { fieldSet } from './word-postings.js';
@@ -99,7 +100,15 @@ export function planSplit(
     const left = () => starts[k] ?? match(a, aBudget, false);
     const first = bFirst ? match(b, bBudget, last) : left();
     if (first.fewestTypos === Infinity) continue;
-    const second = bFirst ? left() : match(b, bBudget, last);
+    // Both parts' typos together are within the budget, so a right part after a left one with typos needs fewer
+    // (often none: a lookup where a walk was): its matches beyond them would never sit next to a left part's.
+    const rightBudget = Math.min(bBudget, budget - first.fewestTypos);
+    const followers = bFirst || rightBudget === 0 ? undefined : followersOf(data, first);
+    const second = bFirst
+      ? left()
+      : followers === undefined
+        ? match(b, rightBudget, last)
+        : matchAmong(data, followers, b, rightBudget, last);
     if (first.fewestTypos + second.fewestTypos > budget) continue;
     cuts.push(bFirst ? { left: second, right: first } : { left: first, right: second });
   }
