@@ -9,11 +9,8 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { runIngestion } from '../../src/ingest/ingestion.js';
-import { publishCatalogue } from '../../test/support/catalogue-store.js';
+import { ingestionAsDeployed, publishCatalogue } from '../../test/support/catalogue-store.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
-import type { StoredObject } from '../../src/store/object-store.js';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { S3Store } from '../../src/store/s3-store.js';
 import { MOTO_CREDENTIALS, requestKinds, startMoto, type Moto } from '../../test/support/moto-server.js';
@@ -24,8 +21,6 @@ import { runIfMain } from '../lib/script.js';
 import { startServe } from '../lib/servers.js';
 import { summary } from '../lib/stats.js';
 import { QUEUE_INBOX_OBJECTS, QUEUE_PUTS } from '../settings.js';
-
-const silent = pino({ level: 'silent' });
 
 /** The steps of one PUT's way to search, each from the end of the one before, as the serving process's log dates them. */
 const STEPS = [
@@ -153,15 +148,7 @@ async function requestsPerRun(moto: Moto, inboxObjects: number): Promise<string[
     );
   }
   console.log('  applying them (one listing run)…');
-  const ingest = (objects?: readonly StoredObject[]) =>
-    runIngestion({
-      repository,
-      inbox,
-      maxObjectBytes: 1 << 20,
-      log: silent,
-      retention: { keep: 3, graceMs: 300_000 },
-      ...(objects ? { objects } : {}),
-    });
+  const ingest = ingestionAsDeployed(repository, inbox);
   await ingest();
   const rows: string[][] = [];
   for (const mode of ['listing (no queue)', 'notified (queue)'] as const) {

@@ -6,13 +6,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { pino } from 'pino';
-import { runIngestion } from '../../src/ingest/ingestion.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import { CATALOGUE_PREFIX } from '../../src/snapshot/snapshot.js';
 import type { StoredObject } from '../../src/store/object-store.js';
 import { S3Store } from '../../src/store/s3-store.js';
-import { publishCatalogue } from '../support/catalogue-store.js';
+import { ingestionAsDeployed, publishCatalogue } from '../support/catalogue-store.js';
 import { waitFor } from '../support/cli-process.js';
 import { requestKinds, startMoto, type Moto, type MotoRequest } from '../support/moto-server.js';
 
@@ -22,7 +20,6 @@ before(async () => {
 });
 after(() => moto.close());
 
-const silent = pino({ level: 'silent' });
 // A bucket without notifications, so its requests are this test's alone.
 const BUCKET = 'cinedex-requests';
 
@@ -53,16 +50,7 @@ test('a notified run lists nothing of the inbox; a listing run does', async (t) 
   await Promise.all(
     Array.from({ length: 40 }, (_, i) => inbox.put(`old/${i}.json`, Buffer.from(JSON.stringify([{ title: `Old ${i}`, year: 2000 }])))),
   );
-  const ingest = (objects?: readonly StoredObject[]) =>
-    runIngestion({
-      repository,
-      inbox,
-      maxObjectBytes: 1 << 20,
-      log: silent,
-      // As deployed: versions outlive their replacement by minutes.
-      retention: { keep: 3, graceMs: 300_000 },
-      ...(objects ? { objects } : {}),
-    });
+  const ingest = ingestionAsDeployed(repository, inbox);
 
   const listing = await requestsOf(() => ingest());
   t.diagnostic(`listing run: ${JSON.stringify(requestKinds(listing))}`);

@@ -14,7 +14,7 @@ import { DatasetLoader } from '../../src/snapshot/load-dataset.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import { writeWholeCatalogue } from '../../src/snapshot/write-version.js';
 import { FolderStore } from '../../src/store/folder-store.js';
-import type { StoredObject } from '../../src/store/object-store.js';
+import type { ObjectStore, StoredObject } from '../../src/store/object-store.js';
 
 export const silent = pino({ level: 'silent' });
 
@@ -63,6 +63,25 @@ export async function seededFolder(movies: readonly Movie[]) {
 
 /** Retention for tests: the defaults' shape, with no grace, so collection is visible at once. */
 export const TEST_RETENTION: Retention = { keep: 3, graceMs: 0 };
+
+/** Retention as deployed (versions outlive their replacement by minutes), which spaces garbage collection out. */
+export const DEPLOYED_RETENTION: Retention = { keep: 3, graceMs: 300_000 };
+
+/**
+ * One ingestion run over `inbox` at a time, as a deployed ingester makes them: given the notified
+ * objects (a queue's), or listing the inbox without them.
+ */
+export function ingestionAsDeployed(repository: SnapshotRepository, inbox: ObjectStore) {
+  return (objects?: readonly StoredObject[]): Promise<IngestOutcome> =>
+    runIngestion({
+      repository,
+      inbox,
+      maxObjectBytes: 1 << 20,
+      log: silent,
+      retention: DEPLOYED_RETENTION,
+      ...(objects ? { objects } : {}),
+    });
+}
 
 /** Publishes `movies` as a store's first version, as `cinedex seed` does. */
 export async function publishCatalogue(repository: SnapshotRepository, movies: readonly Movie[]) {
