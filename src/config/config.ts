@@ -28,6 +28,7 @@ export interface Config extends ServerSettings {
   inboxQueue?: string;
   synonymsKey: string;
   watch: boolean;
+  compact: boolean;
   ingestMetricsPort?: number;
   refreshIntervalSeconds: number;
   ingestIntervalSeconds: number;
@@ -159,6 +160,16 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     kind: 'boolean',
     default: false,
     description: 'keep running: consume MOVIES_INBOX_QUEUE if set, and list the inbox every MOVIES_INGEST_INTERVAL',
+  },
+  {
+    key: 'compact',
+    commands: INGEST,
+    env: 'MOVIES_INGEST_COMPACT',
+    flag: '--compact',
+    kind: 'boolean',
+    default: false,
+    description:
+      'after the run, merge the base and every delta into a new base whatever the merge policy says (docs/versions.md); not with --watch',
   },
   {
     key: 'ingestMetricsPort',
@@ -417,6 +428,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigInput = {}):
   }
   if (config.inboxQueue !== undefined && !config.inbox.startsWith('s3://')) {
     throw new ConfigError(`MOVIES_INBOX_QUEUE needs an S3 inbox (MOVIES_INBOX=s3://bucket/prefix), not the folder ${config.inbox}`);
+  }
+  if (config.compact && config.watch) {
+    throw new ConfigError(
+      '--compact (MOVIES_INGEST_COMPACT) asks one run for a compaction and cannot be combined with --watch (MOVIES_INGEST_WATCH): ' +
+        'a watching consumer merges by the merge policy; run `cinedex ingest --compact` on its own',
+    );
   }
   if (config.requireApiKey && config.apiKeysFile === undefined) {
     throw new ConfigError('MOVIES_REQUIRE_API_KEY=true needs MOVIES_API_KEYS, the path of the API key file');

@@ -51,3 +51,11 @@ export function decideMerge(base: SegmentSize, deltas: readonly SegmentSize[]): 
   }
   return { kind: 'none' };
 }
+
+/**
+ * The operator's `cinedex ingest --compact`: every delta into a new base now, whatever the bounds say
+ * (before a traffic peak, or to measure a compaction). Nothing to do when there is no delta.
+ */
+export function compactNow(_base: SegmentSize, deltas: readonly SegmentSize[]): MergeDecision {
+  return deltas.length === 0 ? { kind: 'none' } : { kind: 'base' };
+}

@@ -31,8 +31,8 @@ test('each subcommand lists the flags it reads and none it ignores', async () =>
 
 test("serve lists every setting but the long-running ingester's own: it seeds, ingests and serves", async () => {
   const flags = await helpFlags('serve');
-  // serve always keeps ingesting, and serves ingestion's metrics at its own /metrics.
-  const ingestersOwn = ['--watch', '--metrics-port'];
+  // serve always keeps ingesting, and serves ingestion's metrics at its own /metrics; a forced compaction is one run's.
+  const ingestersOwn = ['--watch', '--metrics-port', '--compact'];
   for (const setting of CONFIG_SETTINGS) assert.equal(flags.has(setting.flag), !ingestersOwn.includes(setting.flag), setting.flag);
   const ingest = await helpFlags('ingest');
   for (const flag of [...ingestersOwn, '--inbox-queue', '--ingest-interval', '--sqs-endpoint']) assert.ok(ingest.has(flag), flag);

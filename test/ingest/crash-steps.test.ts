@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { runIngestion } from '../../src/ingest/ingestion.js';
-import type { MergePolicy } from '../../src/ingest/merge-segments.js';
+import { compactNow } from '../../src/snapshot/merge-policy.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import type { VersionPointer } from '../../src/snapshot/snapshot.js';
 import { FolderStore } from '../../src/store/folder-store.js';
@@ -22,8 +22,6 @@ import { seedIndex } from '../support/seed-index.js';
 const seed = seedIndex().movies.slice(0, 40);
 const silent = pino({ level: 'silent' });
 const retention = { keep: 2, graceMs: 0 };
-const compactAfterRun: MergePolicy = (_base, deltas) => (deltas.length > 0 ? { kind: 'base' } : { kind: 'none' });
-
 class Crash extends Error {}
 
 /** A store that stops working before its n-th change (put or delete), as if the process died there. */
@@ -98,7 +96,7 @@ function ingest(store: ObjectStore, inbox: ObjectStore, now: Date) {
     maxObjectBytes: 1 << 20,
     log: silent,
     retention,
-    mergePolicy: compactAfterRun,
+    mergePolicy: compactNow,
     now: () => now,
   });
 }

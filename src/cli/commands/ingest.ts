@@ -10,6 +10,7 @@ import { registerIngestMetrics } from '../../ingest/ingest-metrics.js';
 import { ingestSettingsOf, runIngestion } from '../../ingest/ingestion.js';
 import { configuredQueueWatcher } from '../../ingest/queue-watcher.js';
 import { IngestScheduler } from '../../ingest/scheduler.js';
+import { compactNow } from '../../snapshot/merge-policy.js';
 import type { StoredObject } from '../../store/object-store.js';
 
 /**
@@ -27,8 +28,14 @@ export async function runIngest(config: Config): Promise<void> {
   const ingest = (objects?: readonly StoredObject[]) =>
     runIngestion({ repository, inbox, log, ...ingestSettingsOf(config), ...(objects ? { objects } : {}) });
   if (!config.watch) {
-    const outcome = await ingest();
-    if (!outcome.published) log.info({ reason: outcome.reason }, 'nothing published');
+    const outcome = await runIngestion({
+      repository,
+      inbox,
+      log,
+      ...ingestSettingsOf(config),
+      ...(config.compact ? { mergePolicy: compactNow } : {}),
+    });
+    if (!outcome.published) log.info({ reason: outcome.reason, compacted: outcome.merge !== undefined }, 'nothing published');
     return;
   }
 
