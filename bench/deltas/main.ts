@@ -2,9 +2,10 @@
  * Ingestion that costs what changed (`npm run bench:deltas`): per catalogue size, `cinedex seed`, a
  * replica's start from the published version (wall, CPU and RSS at ready, and where the time went), then
  * with that replica serving, a one-record run and a 10,000-record run (wall time and peak RSS of the
- * `cinedex ingest` process, and how long after it the replica serves the new version), the store's
- * bytes; then, at the first size, many one-record runs in this process with the default retention and
- * a simulated file every 3 s, and the store's bytes against one full version.
+ * `cinedex ingest` process, and how long after it the replica serves the new version), then a
+ * compaction (`cinedex ingest --compact`) the same way, the store's bytes; then, at the first size,
+ * many one-record runs in this process with the default retention and a simulated file every 3 s, and
+ * the store's bytes against one full version.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,17 @@ export const DELTAS_VARIABLES = [
   ),
 ] as const;
 
+/** One `cinedex ingest` process while the replica serves, and the replica's taking of what it published. */
+interface Step {
+  readonly ingest: CommandRun;
+  /** From the ingest process's exit to the replica answering with the new version (it looks every 50 ms). */
+  readonly liveSeconds: number;
+  /** The replica's own time to load and swap the version in ("snapshot swapped in", loadMs). */
+  readonly loadMs: number;
+  /** The replica's RSS after the swap minus before the run. */
+  readonly rssStepBytes: number;
+}
+
 interface Row {
   readonly label: string;
   readonly movies: number;
@@ -50,10 +62,10 @@ interface Row {
   readonly readyRssBytes: number;
   /** The replica's own account of its start (its "serving" log line), when it gives one. */
   readonly startup: string;
-  readonly one: CommandRun;
-  readonly oneLiveSeconds: number;
-  readonly tenThousand: CommandRun;
-  readonly tenThousandLiveSeconds: number;
+  readonly one: Step;
+  readonly tenThousand: Step;
+  /** `cinedex ingest --compact` after those: every delta into a new base. */
+  readonly compaction: Step;
   readonly rssAfterBytes: number;
   readonly storeBytes: number;
 }
@@ -84,19 +96,29 @@ async function measure(size: CatalogueSize): Promise<Row> {
       const readyCpuSeconds = processCpuSeconds(serving.pid);
       const readyRssBytes = readMemory(serving.pid)?.rssBytes ?? NaN;
       const startup = await startupOf(serving.output);
-      const run = async (records: number, round: number): Promise<[CommandRun, number]> => {
+      const step = async (records: number, round: number, compact = false): Promise<Step> => {
         mkdirSync(join(inbox, 'bench'), { recursive: true });
         updateFiles(catalogue, records, round).forEach((text, part) => writeFileSync(join(inbox, 'bench', `r${round}-${part}.json`), text));
         const before = (await serving.status()).version;
-        const ingest = await runCommand('ingest', env);
+        const rssBefore = readMemory(serving.pid)?.rssBytes ?? NaN;
+        const ingest = await runCommand('ingest', compact ? { ...env, MOVIES_INGEST_COMPACT: 'true' } : env);
         const published = performance.now();
-        while ((await serving.status()).version === before) await sleep(5);
-        return [ingest, (performance.now() - published) / 1000];
+        let version: string;
+        while ((version = (await serving.status()).version) === before) await sleep(5);
+        const liveSeconds = (performance.now() - published) / 1000;
+        return {
+          ingest,
+          liveSeconds,
+          loadMs: await loadMsOf(serving.output, version),
+          rssStepBytes: (readMemory(serving.pid)?.rssBytes ?? NaN) - rssBefore,
+        };
       };
       console.log(`  deltas ${label}: a one-record run…`);
-      const [one, oneLiveSeconds] = await run(1, 1);
+      const one = await step(1, 1);
       console.log(`  deltas ${label}: a 10,000-record run…`);
-      const [tenThousand, tenThousandLiveSeconds] = await run(10_000, 2);
+      const tenThousand = await step(10_000, 2);
+      console.log(`  deltas ${label}: a one-record run with --compact…`);
+      const compaction = await step(1, 3, true);
       return {
         label,
         movies: (await serving.status()).movies,
@@ -106,9 +128,8 @@ async function measure(size: CatalogueSize): Promise<Row> {
         readyRssBytes,
         startup,
         one,
-        oneLiveSeconds,
         tenThousand,
-        tenThousandLiveSeconds,
+        compaction,
         rssAfterBytes: readMemory(serving.pid)?.rssBytes ?? NaN,
         storeBytes: catalogueBytes(env.MOVIES_STORE).bytes,
       };
@@ -118,6 +139,19 @@ async function measure(size: CatalogueSize): Promise<Row> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The replica's loadMs for `version`, from its "snapshot swapped in" line (logged a tick after it answers). */
+async function loadMsOf(output: () => string, version: string): Promise<number> {
+  for (let wait = 0; wait < 20; wait++) {
+    for (const line of output().split('\n').reverse()) {
+      if (!line.includes('snapshot swapped in')) continue;
+      const logged = JSON.parse(line) as { version?: string; loadMs?: number };
+      if (logged.version === version && logged.loadMs !== undefined) return logged.loadMs;
+    }
+    await sleep(50);
+  }
+  return NaN;
 }
 
 /**
@@ -210,30 +244,35 @@ export async function benchDeltas(): Promise<string> {
     `Measured on ${machine()}.`,
     '',
     table(
-      [
-        'catalogue',
-        'movies',
-        'seed s / peak MiB',
-        'ready s / CPU s / RSS MiB',
-        '1-record run s / peak MiB',
-        'live after s',
-        '10k-record run s / peak MiB',
-        'live after s',
-        'replica RSS after MiB',
-        'store MiB',
-      ],
+      ['catalogue', 'movies', 'seed s / peak MiB', 'ready s / CPU s / RSS MiB', 'replica RSS after MiB', 'store MiB'],
       rows.map((r) => [
         r.label,
         r.movies.toLocaleString('en'),
         `${s(r.seed.seconds)} / ${mib(r.seed.peakRssBytes)}`,
         `${s(r.readySeconds)} / ${s(r.readyCpuSeconds)} / ${mib(r.readyRssBytes)}`,
-        `${s(r.one.seconds)} / ${mib(r.one.peakRssBytes)}`,
-        s(r.oneLiveSeconds),
-        `${s(r.tenThousand.seconds)} / ${mib(r.tenThousand.peakRssBytes)}`,
-        s(r.tenThousandLiveSeconds),
         mib(r.rssAfterBytes),
         mib(r.storeBytes),
       ]),
+    ),
+    '',
+    table(
+      ['catalogue', 'run', 'ingest s / CPU s / peak MiB', 'live after s', 'replica load ms', 'replica RSS step MiB'],
+      rows.flatMap((r) =>
+        (
+          [
+            ['a one-record run', r.one],
+            ['a 10,000-record run', r.tenThousand],
+            ['a compaction (`ingest --compact`)', r.compaction],
+          ] as const
+        ).map(([what, step]) => [
+          r.label,
+          what,
+          `${s(step.ingest.seconds)} / ${s(step.ingest.cpuSeconds)} / ${mib(step.ingest.peakRssBytes)}`,
+          s(step.liveSeconds),
+          fmt(step.loadMs, 0),
+          fmt(step.rssStepBytes / 2 ** 20, 0),
+        ]),
+      ),
     ),
     '',
     ...rows.map((r) => `Start of the replica at ${r.label}: ${r.startup}.`),
