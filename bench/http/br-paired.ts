@@ -1,10 +1,13 @@
 /**
- * Never-seen queries in br against identity, paired (`node dist/bench/http/never-seen-paired.js` after
- * `npm run build`): two cinedex processes of one build on core 0, one asked every query with
- * `Accept-Encoding: br` and the other without, loaded at the same time with the same never-seen paths,
- * round after round; each round's ratio is the br server's CPU per request over the identity server's in
- * that round, and the figure is the median of the rounds' ratios. With BENCH_BEFORE_CLI, that build's
- * pair runs beside in the same rounds.
+ * br against identity, paired (`node dist/bench/http/br-paired.js [--repeated] [--identity-header]` after `npm run build`): two
+ * cinedex processes of one build on core 0, one asked every query with `Accept-Encoding: br` and the other
+ * without, loaded at the same time with the same paths, round after round; each round's ratio is the br
+ * server's CPU per request over the identity server's in that round, and the figure is the median of the
+ * rounds' ratios. With BENCH_BEFORE_CLI, that build's pair runs beside in the same rounds.
+ *
+ * The paths are never-seen queries by default (a fresh slice each round: every answer computed and, in br,
+ * compressed by the first tier), or with `--repeated` the query mix itself, whose answers both servers hold
+ * before the rounds (the br server's recompressed by the second tier first, as in bench/http/encodings.ts).
  *
  * Why paired: on this shared machine others' load moves by several times within a minute, so servers
  * measured in turn (bench/http/encodings.ts's alternating slices) see different machines, and their
@@ -14,20 +17,21 @@
  */
 import { pinSelf } from '../lib/launch.js';
 import { mark, otherCores, serverUse } from '../lib/cpu.js';
-import { closedLoop } from '../lib/load.js';
+import { closedLoop, sendEach } from '../lib/load.js';
 import { fmt, table } from '../lib/markdown.js';
 import { runIfMain } from '../lib/script.js';
 import { cinedexCli, startCinedex, type Serving } from '../lib/servers.js';
 import { median, percentile } from '../lib/stats.js';
 import { benchPaths } from '../lib/workload.js';
 import { BEFORE_CLI } from '../settings.js';
+import { RECOMPRESSION_ENV, settleRecompression } from './encodings.js';
 import { neverSeen } from './never-seen.js';
 
 const ROUNDS = 30;
 const ROUND_SECONDS = 3;
 /** Per server: with four servers on one core, more would only queue. */
 const CONNECTIONS = 8;
-/** Never-seen queries for every server at once before the rounds: a cinedex's first seconds of them cost several times its steady state. */
+/** Load on every server at once before the rounds: a cinedex's first seconds of never-seen queries cost several times its steady state. */
 const WARM_SECONDS = 30;
 /**
  * CPU comes from /proc in 10 ms ticks: a server that answered fewer requests than this in a round (the
@@ -49,8 +53,55 @@ interface RoundFigures {
   readonly br: number;
 }
 
-async function startPair(build: string, cli: string): Promise<Pair> {
-  const [identity, br] = await Promise.all([startCinedex({}, 0, cli), startCinedex({}, 0, cli)]);
+/**
+ * What the identity servers' clients send: no Accept-Encoding (as curl and Node's http client), or with
+ * `--identity-header` an explicit `Accept-Encoding: identity`, so that both clients send the same number of
+ * headers and the comparison is of the answers alone.
+ */
+const IDENTITY_HEADER = process.argv.includes('--identity-header') ? 'identity' : undefined;
+
+/** What the rounds ask: never-seen queries, or the mix held by both servers. */
+interface Workload {
+  readonly name: string;
+  /** The servers' environment beyond the bench's. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Each round asks paths never asked before, which a server must not run out of. */
+  readonly fresh: boolean;
+  /** Before the warm-up: a repeated mix is asked until both servers hold its answers, br's recompressed. */
+  prepare(pair: Pair): Promise<void>;
+  readonly warm: readonly string[];
+  round(n: number): readonly string[];
+}
+
+function neverSeenWorkload(paths: readonly string[]): Workload {
+  const unseen = neverSeen(paths);
+  return {
+    name: 'never-seen queries',
+    env: {},
+    fresh: true,
+    prepare: async () => {},
+    warm: unseen.slice(ROUNDS * PATHS_PER_ROUND),
+    round: (n) => unseen.slice(n * PATHS_PER_ROUND, (n + 1) * PATHS_PER_ROUND),
+  };
+}
+
+function repeatedWorkload(paths: readonly string[]): Workload {
+  return {
+    name: 'the repeated mix',
+    // A second tier with more budget settles the mix sooner; the state it reaches is the default's.
+    env: RECOMPRESSION_ENV,
+    fresh: false,
+    async prepare(pair) {
+      await sendEach(pair.identity.base, paths, 16);
+      console.log(`  ${pair.build}: ${await settleRecompression(pair.br.base, paths, ['br'])} br answers recompressed`);
+    },
+    warm: paths,
+    round: () => paths,
+  };
+}
+
+async function startPair(build: string, cli: string, env: NodeJS.ProcessEnv): Promise<Pair> {
+  const [identity, br] = await Promise.all([startCinedex(env, 0, cli), startCinedex(env, 0, cli)]);
   return { build, identity, br };
 }
 
@@ -61,7 +112,7 @@ async function loadAll(
   seconds: number,
 ): Promise<{ requests: number[]; cpuUs: number[]; others: number | undefined }> {
   const servers = pairs.flatMap((p) => [
-    { serving: p.identity, acceptEncoding: undefined },
+    { serving: p.identity, acceptEncoding: IDENTITY_HEADER },
     { serving: p.br, acceptEncoding: 'br' },
   ]);
   const pids = servers.map((s) => s.serving.pid);
@@ -78,23 +129,23 @@ async function loadAll(
   };
 }
 
-export async function benchNeverSeenPaired(paths: readonly string[]): Promise<string> {
+export async function benchBrPaired(workload: Workload): Promise<string> {
   pinSelf(1);
-  const unseen = neverSeen(paths);
   const beforeCli = BEFORE_CLI.read();
-  const pairs = [await startPair('this build', cinedexCli)];
+  const pairs = [await startPair('this build', cinedexCli, workload.env)];
   try {
-    if (beforeCli !== undefined) pairs.push(await startPair('BENCH_BEFORE_CLI', beforeCli));
-    const warm = unseen.slice(ROUNDS * PATHS_PER_ROUND);
-    console.log(`  warming every server with never-seen queries for ${WARM_SECONDS} s`);
-    await loadAll(pairs, warm, WARM_SECONDS);
+    if (beforeCli !== undefined) pairs.push(await startPair('BENCH_BEFORE_CLI', beforeCli, workload.env));
+    for (const pair of pairs) await workload.prepare(pair);
+    console.log(`  warming every server with ${workload.name} for ${WARM_SECONDS} s`);
+    await loadAll(pairs, workload.warm, WARM_SECONDS);
     const rounds: RoundFigures[][] = pairs.map(() => []);
     const others: number[] = [];
     let skipped = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const slice = unseen.slice(round * PATHS_PER_ROUND, (round + 1) * PATHS_PER_ROUND);
+      const slice = workload.round(round);
       const r = await loadAll(pairs, slice, ROUND_SECONDS);
-      if (r.requests.some((n) => n >= slice.length)) throw new Error('a server answered every path of its round: raise PATHS_PER_ROUND');
+      if (workload.fresh && r.requests.some((n) => n >= slice.length))
+        throw new Error('a server answered every never-seen path of its round: raise PATHS_PER_ROUND');
       const counted = r.requests.every((n) => n >= MIN_REQUESTS);
       if (counted) pairs.forEach((_, p) => rounds[p]?.push({ identity: r.cpuUs[2 * p] ?? NaN, br: r.cpuUs[2 * p + 1] ?? NaN }));
       else skipped++;
@@ -110,13 +161,19 @@ export async function benchNeverSeenPaired(paths: readonly string[]): Promise<st
           `; others ${r.others === undefined ? 'n/a' : fmt(r.others, 2)} cores${counted ? '' : ' (too few requests: not counted)'}`,
       );
     }
-    return pairedTable(pairs, rounds, others, skipped);
+    return pairedTable(workload, pairs, rounds, others, skipped);
   } finally {
     await Promise.all(pairs.flatMap((p) => [p.identity.stop(), p.br.stop()]));
   }
 }
 
-function pairedTable(pairs: readonly Pair[], rounds: readonly RoundFigures[][], others: readonly number[], skipped: number): string {
+function pairedTable(
+  workload: Workload,
+  pairs: readonly Pair[],
+  rounds: readonly RoundFigures[][],
+  others: readonly number[],
+  skipped: number,
+): string {
   const rows = pairs.map((pair, p) => {
     const mine = rounds[p] ?? [];
     const ratios = mine.map((r) => r.br / r.identity).sort((a, b) => a - b);
@@ -129,15 +186,18 @@ function pairedTable(pairs: readonly Pair[], rounds: readonly RoundFigures[][], 
     ];
   });
   return (
-    `### Never-seen queries, br against identity, paired (rounds of ${ROUND_SECONDS} s, medians)\n\n` +
+    `### br against identity on ${workload.name}, paired (rounds of ${ROUND_SECONDS} s, medians)\n\n` +
     table(
       ['build', 'identity: CPU µs / request', 'br: CPU µs / request', 'br × identity (median of rounds)', 'middle half of rounds'],
       rows,
     ) +
     `\n\nBoth servers of a build on core 0 with the load on core 1, loaded at once (${CONNECTIONS} connections each) with the same ` +
-    `never-seen paths each round, after ${WARM_SECONDS} s of never-seen queries; others used ${fmt(median(others), 2)} cores (median of rounds); ` +
+    `paths each round, after ${WARM_SECONDS} s of ${workload.name}; the identity clients sent ` +
+    `${IDENTITY_HEADER === undefined ? 'no Accept-Encoding' : '`Accept-Encoding: identity`'}; others used ${fmt(median(others), 2)} cores (median of rounds); ` +
     `${skipped} of ${ROUNDS} rounds left out, where a server answered fewer than ${MIN_REQUESTS} requests.\n`
   );
 }
 
-runIfMain(import.meta.url, () => benchNeverSeenPaired(benchPaths()));
+runIfMain(import.meta.url, () =>
+  benchBrPaired(process.argv.includes('--repeated') ? repeatedWorkload(benchPaths()) : neverSeenWorkload(benchPaths())),
+);
