@@ -15,6 +15,9 @@ export function commonPassedRate(a: SeriesResult, b: SeriesResult): number | und
   return both.length > 0 ? Math.max(...both) : undefined;
 }
 
+/** A ratio as the reading states it, "1.20×", or "n/a" when it has no meaning. */
+const times = (a: number, b: number): string => (Number.isFinite(a / b) && b > 0 ? `${fmt(a / b, 2)}×` : 'n/a');
+
 /** Server CPU per request at an offered rate, µs (NaN when that step is missing). */
 const cpuAtRate = (r: SeriesResult, rate: number) => r.steps.find((s) => s.offered === rate)?.serverCpuUs ?? NaN;
 
@@ -99,7 +102,6 @@ function nginxAgainstEdge(
   knee: (r: SeriesResult | undefined) => string,
   sloMs: number,
 ): string {
-  const times = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${fmt(a / b, 2)}×` : 'n/a');
   const out = [
     `- **nginx against cinedex edge, cache hits, one core each**: nginx with one worker process sustained ${sustainedCell(nginx)} req/s ` +
       `with p99 under ${sloMs} ms, at ${fmt(cpuAt(nginx), 1)} µs of CPU per request (master and worker)` +
@@ -129,7 +131,6 @@ function nginxAgainstEdge(
 
 /** The query mix in br against the same mix in identity: cached answers both, so what br changes is the bytes written. */
 function brAgainstIdentity(br: SeriesResult, api: SeriesResult | undefined, sustainedCell: (r: SeriesResult) => string): string {
-  const times = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${fmt(a / b, 2)}×` : 'n/a');
   const out = [
     `- **API on cached answers in br** (\`Accept-Encoding: br\`, each answer recompressed at brotli 11 before the steps): ` +
       `${sustainedCell(br)} req/s at ${fmt(cpuAt(br), 1)} µs of CPU per request` +
