@@ -32,6 +32,11 @@ export async function responseCacheHits(base: string, before: string): Promise<s
   return `response cache: ${percent(hits, hits + d('result="miss"'))} hits`;
 }
 
+/** Answers the second compression tier recompressed since `before`: none, once the series has settled it. */
+export async function recompressedSince(base: string, before: string): Promise<string> {
+  return `second tier: ${fmt(moved(before, await metricsOf(base), 'cinedex_recompressions_total')('outcome="done"'), 0)} recompressed`;
+}
+
 /** Answers by cache outcome as shares, in `order` and then any others: "HIT 99.9 %, MISS 0.1 %"; zeros are left out. */
 export function outcomeShares(counts: ReadonlyMap<string, number>, order: readonly string[] = []): string {
   const all = [...counts.values()].reduce((a, b) => a + b, 0);

@@ -58,6 +58,7 @@ export async function runSeries(spec: SeriesSpec, generator: Generator, settings
       drainMs: 2000,
       abortLateMs: 1000,
       transportKind: settings.transport,
+      acceptEncoding: running.acceptEncoding,
     });
     cursor = (cursor + result.scheduled) % running.paths.length;
     return result;

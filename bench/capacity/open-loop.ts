@@ -32,6 +32,8 @@ export interface OpenLoopOptions {
   readonly firstPath?: number;
   /** The client: `net` (default, lean) or `http` (node:http's Agent). */
   readonly transportKind?: TransportKind;
+  /** Sent on every request when given (the answers are then read as they come, undecoded). */
+  readonly acceptEncoding?: string;
   /** Poll the schedule on every event-loop turn (default) rather than on 1 ms timers: exact sends, one busy core. */
   readonly spin?: boolean;
   /** Reuse connections across runs (one series); otherwise one is made for the run and closed after it. */
@@ -98,7 +100,7 @@ export function sustains(r: OpenLoopResult, slo: Slo = DEFAULT_SLO): boolean {
 
 export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const cap = o.maxSockets ?? 128;
-  const transport = o.transport ?? createTransport(o.transportKind ?? 'net', o.base, cap);
+  const transport = o.transport ?? createTransport(o.transportKind ?? 'net', o.base, cap, o.acceptEncoding);
   const total = Math.max(1, Math.round(o.rate * o.seconds));
   const drainMs = o.drainMs ?? 5000;
   const abortLateMs = o.abortLateMs ?? 3000;
@@ -247,9 +249,9 @@ function worker(): void {
     const { options } = message;
     const kind = options.transportKind ?? 'net';
     const cap = options.maxSockets ?? 128;
-    const key = `${kind} ${options.base} ${cap}`;
+    const key = `${kind} ${options.base} ${cap} ${options.acceptEncoding ?? 'identity'}`;
     let transport = transports.get(key);
-    if (transport === undefined) transports.set(key, (transport = createTransport(kind, options.base, cap)));
+    if (transport === undefined) transports.set(key, (transport = createTransport(kind, options.base, cap, options.acceptEncoding)));
     const reused = transport;
     runOpenLoop({ ...options, transport: reused }).then(
       (result) => {

@@ -5,6 +5,7 @@ import { sustainedStep, type SeriesResult } from './measure.js';
 /** One colour per series key (Okabe–Ito, readable with colour-blindness); nginx's hits in orange beside cinedex edge's green. */
 export const SERIES_COLORS: Readonly<Record<string, string>> = {
   api: '#0072B2',
+  'api-br': '#000000',
   'api-cold': '#D55E00',
   'edge-hit': '#009E73',
   'nginx-hit': '#E69F00',

@@ -15,6 +15,9 @@ export function commonPassedRate(a: SeriesResult, b: SeriesResult): number | und
   return both.length > 0 ? Math.max(...both) : undefined;
 }
 
+/** A ratio as the reading states it, "1.20×", or "n/a" when it has no meaning. */
+const times = (a: number, b: number): string => (Number.isFinite(a / b) && b > 0 ? `${fmt(a / b, 2)}×` : 'n/a');
+
 /** Server CPU per request at an offered rate, µs (NaN when that step is missing). */
 const cpuAtRate = (r: SeriesResult, rate: number) => r.steps.find((s) => s.offered === rate)?.serverCpuUs ?? NaN;
 
@@ -24,7 +27,16 @@ export function readingSection(results: readonly SeriesResult[], settings: Pick<
   const get = (key: string) => results.find((r) => r.key === key);
   const sustainedCell = (r: SeriesResult) => cell(r, ladder);
   const ratio = (a: number, b: number) => (b > 0 ? fmt(a / b, 2) : 'n/a');
-  const [api, cold, hit, miss, raw, nginx, replay] = ['api', 'api-cold', 'edge-hit', 'edge-miss', 'raw', 'nginx-hit', 'replay'].map(get);
+  const [api, br, cold, hit, miss, raw, nginx, replay] = [
+    'api',
+    'api-br',
+    'api-cold',
+    'edge-hit',
+    'edge-miss',
+    'raw',
+    'nginx-hit',
+    'replay',
+  ].map(get);
   const out: string[] = ['## Reading the results', ''];
   const knee = (r: SeriesResult | undefined) => {
     const f = r === undefined ? undefined : firstFailure(r);
@@ -48,6 +60,7 @@ export function readingSection(results: readonly SeriesResult[], settings: Pick<
         'Its log line per request is part of that: in a side measurement at 15k/s, LOG_LEVEL=warn took ~4 µs (~10 %) off the CPU per cached answer.',
     );
   }
+  if (br) out.push(brAgainstIdentity(br, api, sustainedCell));
   if (api && replay) {
     out.push(
       `- **API against node:http replaying its answers** (the same status, headers and bytes from a Map): ${sustainedCell(api)} against ` +
@@ -89,7 +102,6 @@ function nginxAgainstEdge(
   knee: (r: SeriesResult | undefined) => string,
   sloMs: number,
 ): string {
-  const times = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${fmt(a / b, 2)}×` : 'n/a');
   const out = [
     `- **nginx against cinedex edge, cache hits, one core each**: nginx with one worker process sustained ${sustainedCell(nginx)} req/s ` +
       `with p99 under ${sloMs} ms, at ${fmt(cpuAt(nginx), 1)} µs of CPU per request (master and worker)` +
@@ -114,5 +126,25 @@ function nginxAgainstEdge(
       );
     out.push('nginx writes an access-log line for every request, as committed; cinedex edge at info logs no requests.');
   }
+  return out.join(' ');
+}
+
+/** The query mix in br against the same mix in identity: cached answers both, so what br changes is the bytes written. */
+function brAgainstIdentity(br: SeriesResult, api: SeriesResult | undefined, sustainedCell: (r: SeriesResult) => string): string {
+  const out = [
+    `- **API on cached answers in br** (\`Accept-Encoding: br\`, each answer recompressed at brotli 11 before the steps): ` +
+      `${sustainedCell(br)} req/s at ${fmt(cpuAt(br), 1)} µs of CPU per request` +
+      (api
+        ? `; in identity ${sustainedCell(api)} req/s at ${fmt(cpuAt(api), 1)} µs (${times(br.sustained, api.sustained)} the rate).`
+        : '.'),
+  ];
+  const common = api === undefined ? undefined : commonPassedRate(br, api);
+  // CPU per request falls as load rises: the two compare like with like only at one rate.
+  if (api && common !== undefined)
+    out.push(
+      `At ${int(common)}/s, the highest step both passed, a br answer cost ${fmt(cpuAtRate(br, common), 1)} µs of CPU and an identity ` +
+        `answer ${fmt(cpuAtRate(api, common), 1)} µs (${times(cpuAtRate(br, common), cpuAtRate(api, common))}): the br bytes come from the ` +
+        'response cache as the identity bytes do, and are fewer to write.',
+    );
   return out.join(' ');
 }

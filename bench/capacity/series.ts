@@ -5,10 +5,11 @@
 import { freePort } from '../../test/support/cli-process.js';
 import { nginxVersion, startNginxEdge } from '../../test/support/nginx-process.js';
 import { childProcesses, taskset } from '../../test/support/processes.js';
+import { RECOMPRESSION_ENV, settleRecompression } from '../http/encodings.js';
 import { record, startReplay } from '../http/replay.js';
 import { launchReady } from '../lib/launch.js';
 import { cinedexCli, httpReady, startCinedex, startRaw } from '../lib/servers.js';
-import { accessLogMark, edgeCacheOutcomes, metricsOf, nginxCacheOutcomes, responseCacheHits } from './hits.js';
+import { accessLogMark, edgeCacheOutcomes, metricsOf, nginxCacheOutcomes, recompressedSince, responseCacheHits } from './hits.js';
 import type { SeriesKey } from './settings.js';
 
 /** A started series: where to send load, whose CPU to count, and how to stop it. */
@@ -17,6 +18,8 @@ export interface Running {
   readonly paths: readonly string[];
   /** The processes on core 0 whose CPU is the server's. */
   readonly serverPids: readonly (number | undefined)[];
+  /** Sent on every request when given (`br` for the compressed series); the answers are read undecoded. */
+  readonly acceptEncoding?: string;
   /** Our other processes (an origin on core 1). */
   readonly helperPids: readonly (number | undefined)[];
   /** After the warm-up, before the steps: the counters that show what the steps hit. */
@@ -36,6 +39,8 @@ export interface SeriesSpec {
   unavailable?(): string | undefined;
   start(): Promise<Running>;
 }
+
+const BR = 'br';
 
 /** Stop quickly: the drain is for load balancers, there are none here. */
 const API_ENV = { MOVIES_DRAIN_SECONDS: '0' };
@@ -85,6 +90,34 @@ export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
       };
     },
   });
+  /**
+   * The API asked in br: its answers settled first, as a server that has seen the mix for a while has them
+   * (each recompressed at brotli 11 by the second tier), so that the steps measure cached br answers and no
+   * recompression in the thread pool (which counts as the server's CPU) runs under them.
+   */
+  const apiBr = (key: SeriesKey, name: string, what: string): SeriesSpec => ({
+    key,
+    name,
+    what,
+    async start() {
+      const { base, pid, stop } = await startCinedex({ ...API_ENV, ...RECOMPRESSION_ENV });
+      const recompressed = await settleRecompression(base, paths, [BR]).catch(async (error: unknown) => {
+        await stop();
+        throw error;
+      });
+      console.log(`  ${recompressed} br answers recompressed before the warm-up`);
+      return {
+        base,
+        paths,
+        acceptEncoding: BR,
+        serverPids: [pid],
+        helperPids: [],
+        snapshot: () => metricsOf(base),
+        describe: async (before) => `${await responseCacheHits(base, before)}; ${await recompressedSince(base, before)}`,
+        stop,
+      };
+    },
+  });
   const edge = (key: SeriesKey, name: string, what: string, originEnv: NodeJS.ProcessEnv, edgeEnv: NodeJS.ProcessEnv): SeriesSpec => ({
     key,
     name,
@@ -113,6 +146,13 @@ export function seriesSpecs(paths: readonly string[]): SeriesSpec[] {
       'API, query mix (cached answers)',
       'cinedex serve; the 3,000 query paths cycled; after the warm-up these are response-cache hits answered by the fast lane',
       {},
+    ),
+    apiBr(
+      'api-br',
+      'API, query mix in br (cached answers)',
+      'the same server and paths as the query mix, every request with `Accept-Encoding: br`; before the warm-up the mix was asked in br ' +
+        `until the second tier had recompressed every answer it takes (MOVIES_RECOMPRESSION_MS=${RECOMPRESSION_ENV.MOVIES_RECOMPRESSION_MS} to get ` +
+        'there sooner), so the steps are response-cache hits in br at their smallest',
     ),
     api(
       'api-cold',

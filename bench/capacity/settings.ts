@@ -7,7 +7,7 @@ import { TRANSPORT_KINDS, type TransportKind } from '../lib/http-client.js';
 import { list, number, oneOf, optionalSetting, setting } from '../lib/settings.js';
 
 /** The series a run can measure, in the order they run (series.ts defines each). */
-export const SERIES_KEYS = ['api', 'api-cold', 'edge-hit', 'nginx-hit', 'edge-miss', 'replay', 'raw'] as const;
+export const SERIES_KEYS = ['api', 'api-br', 'api-cold', 'edge-hit', 'nginx-hit', 'edge-miss', 'replay', 'raw'] as const;
 export type SeriesKey = (typeof SERIES_KEYS)[number];
 
 export interface Settings {

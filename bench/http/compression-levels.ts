@@ -58,9 +58,9 @@ const TYPICAL = [
 ];
 
 const PASSES = 5;
-/** Floors tried for a few settings: most of the mix's answers are under 1 KiB. */
-const FLOORS = [0, 256, 512, 1024];
-const FLOOR_SETTINGS = /^(gzip 6|br q5, 256|br q11)/;
+/** Floors tried for a few settings: most of the mix's answers are under 1 KiB; 2 KiB for the first tier (br q1, gzip 1). */
+const FLOORS = [0, 256, 512, 1024, 2048];
+const FLOOR_SETTINGS = /^(gzip 1|gzip 6|br q1,|br q5, 256|br q11)/;
 
 export async function benchCompressionLevels(paths: readonly string[]): Promise<string> {
   const server = await startCinedex({ LOG_LEVEL: 'warn' });
@@ -102,13 +102,15 @@ export async function benchCompressionLevels(paths: readonly string[]): Promise<
     }),
   ]);
   const smallest = Math.min(...mix.map((b) => b.length));
+  const compressedAt = FLOORS.map((floor) => mix.filter((b) => b.length >= floor).length);
   return (
     `## Compression levels (the mix's ${mix.length} distinct answers, ${fmt(identityBytes / mix.length, 0)} bytes on average; median of ${PASSES} passes)\n\n` +
     table(['setting', 'mix bytes (× identity)', ...TYPICAL.map((t) => t.slice('/v1/movies?'.length)), 'CPU µs / answer compressed'], rows) +
     `\n\nThe mix's bytes count the ${mix.length - eligible.length} answers under the ${COMPRESSION_FLOOR_BYTES}-byte floor as sent ` +
     `(uncompressed); CPU is per answer at or over the floor (${eligible.length} of them), the cost a never-seen query pays once.\n\n` +
     table(['setting', ...FLOORS.map((f) => `mix bytes, floor ${f}`)], floorRows) +
-    `\n\nThe same settings with other floors (the smallest answer of the mix is ${smallest} bytes).\n`
+    `\n\nThe same settings with other floors (the smallest answer of the mix is ${smallest} bytes); answers compressed at each floor: ` +
+    `${FLOORS.map((floor, i) => `${compressedAt[i]} from ${floor}`).join(', ')} of ${mix.length}.\n`
   );
 }
 

@@ -63,16 +63,23 @@ export const RECOMPRESSION_ENV = { MOVIES_RECOMPRESSION_MS: '1000' } as const;
 /** Asked for in full means: the compressed representations of every answer, made and then recompressed. */
 const SETTLE_PASSES = 30;
 
+/** Every compressed encoding the comparison asks for. */
+const COMPRESSED = ENCODINGS.flatMap(({ acceptEncoding }) => (acceptEncoding === undefined ? [] : [acceptEncoding]));
+
 /**
- * Asks the mix in each compressed encoding until the second tier has nothing left to do: each pass asks
- * every path (an answer asked for again is offered for recompression, or skipped when its queue is full)
- * and waits for the queue to empty (cinedex_recompressions_queued on /metrics); it ends after a pass
- * that recompressed nothing.
+ * Asks the mix in each compressed encoding (or only those given) until the second tier has nothing left
+ * to do: each pass asks every path (an answer asked for again is offered for recompression, or skipped
+ * when its queue is full) and waits for the queue to empty (cinedex_recompressions_queued on /metrics);
+ * it ends after a pass that recompressed nothing.
  */
-export async function settleRecompression(base: string, paths: readonly string[]): Promise<number> {
+export async function settleRecompression(
+  base: string,
+  paths: readonly string[],
+  encodings: readonly string[] = COMPRESSED,
+): Promise<number> {
   let previous = -1;
   for (let pass = 0; pass < SETTLE_PASSES; pass++) {
-    for (const { acceptEncoding } of ENCODINGS) if (acceptEncoding !== undefined) await sendEach(base, paths, 16, acceptEncoding);
+    for (const acceptEncoding of encodings) await sendEach(base, paths, 16, acceptEncoding);
     let done = await recompressions(base);
     while (done.queued > 0) {
       await sleep(250);

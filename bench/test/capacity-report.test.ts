@@ -66,6 +66,13 @@ const api = series(
   [step(15_000, true, 46), step(20_000, false, 44)],
   'response cache: 100.0 % hits',
 );
+const apiBr = series(
+  'api-br',
+  'API, query mix in br (cached answers)',
+  14_000,
+  [step(10_000, true, 44), step(14_000, true, 41), step(15_000, false, 40, 0.97)],
+  'response cache: 100.0 % hits; second tier: 0 recompressed',
+);
 const raw = series('raw', 'raw node:http (control)', 40_000, [step(40_000, true, 19), step(50_000, false, 18)], 'fixed body');
 const settings = settingsFromEnv({});
 
@@ -165,5 +172,39 @@ describe('nginx and cinedex edge side by side in the report', () => {
       md.split('\n').filter((l) => /nginx/i.test(l)),
       ['- Logs go to /dev/null (nginx’s access log to a file); in a container they go to a pipe read by the runtime, which costs a'],
     );
+  });
+});
+
+describe('the query mix in br beside it in identity', () => {
+  test('the br series runs right after the identity one and reads the same paths', () => {
+    const specs = seriesSpecs(['/v1/movies?limit=20']);
+    const keys = specs.map((s) => s.key);
+    assert.equal(keys.indexOf('api-br'), keys.indexOf('api') + 1);
+    assert.match(specs.find((s) => s.key === 'api-br')?.what ?? '', /Accept-Encoding: br/);
+  });
+
+  test('the reading states both rates and compares CPU per request at the highest step both passed', () => {
+    const lines = readingSection([api, apiBr, raw], settings);
+    const bullet = lines.find((l) => l.startsWith('- **API on cached answers in br**'));
+    assert.ok(bullet, lines.join('\n'));
+    assert.match(bullet, /14,000 req\/s at 41\.0 µs of CPU per request; in identity 15,000 req\/s at 46\.0 µs \(0\.93× the rate\)/);
+    // api passed 15,000 only, br 10,000 and 14,000: no rate in common.
+    assert.doesNotMatch(bullet, /highest step both passed/);
+    const both = series('api', 'API, query mix (cached answers)', 15_000, [step(10_000, true, 50), step(15_000, true, 46)]);
+    const again = readingSection([both, apiBr], settings).find((l) => l.startsWith('- **API on cached answers in br**'));
+    assert.match(
+      again ?? '',
+      /At 10,000\/s, the highest step both passed, a br answer cost 44\.0 µs of CPU and an identity answer 50\.0 µs \(0\.88×\)/,
+    );
+  });
+
+  test('the summary has a row for it under the identity row, and its line in the plot', () => {
+    const run: SavedRun = { machine: 'm', date: '2026-01-01', minutes: 1, settings, results: [api, apiBr, raw] };
+    const md = renderReport(run, 'capacity-latency.svg', []);
+    const rows = md.split('\n').filter((l) => l.startsWith('| API, query mix'));
+    assert.equal(rows.length, 2);
+    assert.match(rows[1] ?? '', /^\| API, query mix in br \(cached answers\) \| \*\*14,000\*\* \| .* second tier: 0 recompressed \|$/);
+    const svg = latencyPlot([api, apiBr], 5);
+    assert.ok(svg.includes(SERIES_COLORS['api-br'] as string) && svg.includes('API, query mix in br (cached answers)'));
   });
 });

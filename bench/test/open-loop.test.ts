@@ -119,3 +119,29 @@ describe('open-loop generator against a server it cannot read', () => {
     assert.equal(refused.errors, 5);
   });
 });
+
+describe('open-loop generator asking for an encoding', () => {
+  for (const transportKind of ['net', 'http'] as const) {
+    test(`Accept-Encoding goes on every request when given, and on none otherwise (${transportKind} client)`, async () => {
+      // 200 when the header is what the path says it should be, 400 otherwise: a wrong header shows as non-2xx.
+      const server = createServer((req, res) => {
+        const wanted = req.url === '/br' ? 'br' : undefined;
+        res.writeHead(req.headers['accept-encoding'] === wanted ? 200 : 400, { 'content-length': 2 });
+        res.end('ok');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      try {
+        const asked = await runOpenLoop({ base, paths: ['/br'], rate: 50, seconds: 0.2, transportKind, acceptEncoding: 'br' });
+        assert.deepEqual([asked.ok, asked.non2xx], [10, 0]);
+        const plain = await runOpenLoop({ base, paths: ['/plain'], rate: 50, seconds: 0.2, transportKind });
+        assert.deepEqual([plain.ok, plain.non2xx], [10, 0]);
+        const wrong = await runOpenLoop({ base, paths: ['/plain'], rate: 50, seconds: 0.2, transportKind, acceptEncoding: 'br' });
+        assert.deepEqual([wrong.ok, wrong.non2xx], [0, 10]);
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    });
+  }
+});

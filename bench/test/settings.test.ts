@@ -161,7 +161,7 @@ describe('scenario settings', () => {
     );
     assert.throws(
       () => settingsFromEnv({ CAPACITY_SERIES: 'api,nginx' }),
-      /CAPACITY_SERIES must be .*one of api, api-cold, edge-hit, nginx-hit, edge-miss, replay, raw/,
+      /CAPACITY_SERIES must be .*one of api, api-br, api-cold, edge-hit, nginx-hit, edge-miss, replay, raw/,
     );
     assert.throws(() => settingsFromEnv({ CAPACITY_TRANSPORT: 'tcp' }), /CAPACITY_TRANSPORT must be one of net, http, not "tcp"/);
   });

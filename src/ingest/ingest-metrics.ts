@@ -19,6 +19,8 @@ export interface IngestMetrics {
   oldestMessageAge(seconds: number): void;
   /** Held messages whose visibility a heartbeat extended, or failed to. */
   visibilityExtensions(outcome: HeartbeatOutcome, count: number): void;
+  /** A run found the operator's synonyms file changed and invalid, and kept the version's synonyms. */
+  synonymsRejected(): void;
 }
 
 export function registerIngestMetrics(registry: Registry): IngestMetrics {
@@ -56,6 +58,12 @@ export function registerIngestMetrics(registry: Registry): IngestMetrics {
     labelNames: ['outcome'],
     registers: [registry],
   });
+  // A run rejects the file every time it looks while the file stays invalid: the count keeps growing until it is fixed.
+  const synonymsRejected = new Counter({
+    name: 'cinedex_ingest_synonyms_rejected_total',
+    help: "Runs that found the operator's synonyms file (MOVIES_SYNONYMS_KEY) changed but invalid and kept the version's synonyms.",
+    registers: [registry],
+  });
   // Zero series from the start, so rate() and increase() see the first event.
   for (const outcome of ['published', 'nothing_new', 'failed', 'conflict'] satisfies RunOutcome[]) runs.inc({ outcome }, 0);
   for (const outcome of ['handled', 'failed', 'dead_lettered'] satisfies MessageOutcome[]) messages.inc({ outcome }, 0);
@@ -69,5 +77,6 @@ export function registerIngestMetrics(registry: Registry): IngestMetrics {
     messages: (outcome, count) => messages.inc({ outcome }, count),
     oldestMessageAge: (seconds) => oldest.set(seconds),
     visibilityExtensions: (outcome, count) => extensions.inc({ outcome }, count),
+    synonymsRejected: () => synonymsRejected.inc(),
   };
 }

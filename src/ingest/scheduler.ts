@@ -70,6 +70,7 @@ export class IngestScheduler {
       const outcome = await this.ingest(objects);
       this.status = { lastRunAt: at, lastOutcome: outcome.published ? `published ${outcome.pointer.version}` : outcome.reason };
       this.metrics?.run(outcome.published ? 'published' : 'nothing_new');
+      if (outcome.synonyms?.status === 'rejected') this.metrics?.synonymsRejected();
       if (outcome.published) {
         this.metrics?.published(new Date(outcome.pointer.createdAt), outcome.applied);
         this.onPublished();

@@ -4,7 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { Registry } from 'prom-client';
 import { parse, stringify } from 'yaml';
+import { registerIngestMetrics } from '../../src/ingest/ingest-metrics.js';
 import { renderKustomize } from '../support/kustomize.js';
 import { repoRoot } from '../support/paths.js';
 import type { K8sObject } from './policy.js';
@@ -188,6 +190,26 @@ test('the alerts and the dashboard read only metrics cinedex exports', () => {
     for (const metric of metrics)
       assert.ok(known.has(metric) || /^(process|nodejs)_/.test(metric), `${name}: ${metric} is not a cinedex metric`);
   }
+});
+
+test("the dashboard shows the compression tiers' work and rejected synonyms files", () => {
+  const shown = new Set(queries.flatMap((q) => metricNames(q.expr)));
+  for (const metric of [
+    'cinedex_recompressions_total',
+    'cinedex_recompressions_queued',
+    'cinedex_response_cache_bytes',
+    'cinedex_ingest_synonyms_rejected_total',
+  ])
+    assert.ok(shown.has(metric), `a dashboard panel reads ${metric}`);
+});
+
+test('every ingestion metric is described in docs/operations.md', () => {
+  const operations = readFileSync(join(repoRoot, 'docs/operations.md'), 'utf8');
+  const names = new Registry();
+  registerIngestMetrics(names);
+  const registered = names.getMetricsAsArray().map((m) => m.name);
+  assert.ok(registered.includes('cinedex_ingest_synonyms_rejected_total'));
+  for (const name of registered) assert.ok(operations.includes(`\`${name}`), `docs/operations.md names ${name}`);
 });
 
 test('every dashboard query parses: promtool checks them as recording rules', () => {

@@ -2,13 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import { movieId } from '../../src/catalogue/id.js';
 import type { Movie } from '../../src/catalogue/movie.js';
+import { registerIngestMetrics } from '../../src/ingest/ingest-metrics.js';
+import { IngestScheduler } from '../../src/ingest/scheduler.js';
 import { LiveCatalogue } from '../../src/live/live-catalogue.js';
 import { DatasetLoader } from '../../src/snapshot/load-dataset.js';
 import { SYNONYMS_PREFIX } from '../../src/snapshot/synonyms-file.js';
 import { startApi } from '../support/api-server.js';
-import { seededFolder } from '../support/catalogue-store.js';
+import { seededFolder, silent } from '../support/catalogue-store.js';
 
 /**
  * The operator's synonyms file (issue 18): dropped at config/synonyms.json in the store, read by the
@@ -122,6 +125,36 @@ test('a bad file is rejected with its reason and entry; the version keeps the sy
   assert.equal(outcome.synonyms?.status, 'rejected');
   assert.deepEqual((await s.manifest()).synonyms, before);
   assert.equal((await s.dataset()).index.synonyms.size, 1);
+});
+
+test('a rejected file counts in cinedex_ingest_synonyms_rejected_total on every run that sees it, until it is fixed', async () => {
+  const s = await store();
+  const registry = new Registry();
+  const scheduler = new IngestScheduler(
+    () => s.ingest(),
+    silent,
+    () => {},
+    registerIngestMetrics(registry),
+  );
+  const rejected = async () => {
+    const text = await registry.getSingleMetricAsString('cinedex_ingest_synonyms_rejected_total');
+    return Number(/^cinedex_ingest_synonyms_rejected_total (\d+)$/m.exec(text)?.[1]);
+  };
+  assert.equal(await rejected(), 0, 'exported from the start, so increase() sees the first rejection');
+  s.writeSynonyms([{ root: 'lotr', synonyms: ['lord of the rings'] }]);
+  await scheduler.run();
+  assert.equal(await rejected(), 0, 'a valid file is not counted');
+
+  s.writeSynonyms('{"root": "lotr",');
+  assert.equal((await scheduler.run()).synonyms?.status, 'rejected');
+  assert.equal(await rejected(), 1);
+  await scheduler.run();
+  assert.equal(await rejected(), 2, 'still invalid at the next run: counted again');
+
+  s.writeSynonyms([{ root: 'lotr', synonyms: ['lord of the rings', 'lord of war'] }]);
+  assert.equal((await scheduler.run()).synonyms?.status, 'applied');
+  await scheduler.run();
+  assert.equal(await rejected(), 2, 'fixed: no more');
 });
 
 test('collection keeps the synonyms objects kept versions name, and deletes those none does', async () => {
