@@ -4,7 +4,7 @@ import type { CollectionStatistics } from './bm25.js';
 import { liveCandidates, liveCheck, liveCount, type LiveSegment } from './live-segments.js';
 import type { SegmentSearch } from './merged-counts.js';
 import { mergePages, type SegmentPage } from './page-merge.js';
-import { BASE_ONLY, inMask } from './segment-mask.js';
+import { ALL_SEGMENTS, BASE_ONLY, inMask } from './segment-mask.js';
 import type { SegmentIndex } from './segment-index.js';
 import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
@@ -71,10 +71,17 @@ function searchSegment(segment: LiveSegment, request: SearchRequest, statistics:
  */
 function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page {
   const statistics = catalogue.extractStatistics;
-  const mask = catalogue.masks.of(request.query);
-  const full = catalogue.segments.map((segment, s) =>
-    inMask(mask, s) ? planSegment(segment, request, statistics, catalogue.synonyms) : undefined,
-  );
+  const { masks } = catalogue;
+  const { query } = request;
+  const mask = masks.of(query);
+  // Only a delta with a movie matching every word of `q` can hold a full match; the deltas matching
+  // some words are planned too only when partial matches are looked for, none matching them all.
+  const wordsEvery = query.q === undefined ? ALL_SEGMENTS : masks.words(query.q).every;
+  const every = mask & wordsEvery;
+  const plan = (s: number): SegmentSearch => planSegment(catalogue.segments[s] as LiveSegment, request, statistics, catalogue.synonyms);
+  let full = catalogue.segments.map((_, s) => (inMask(every, s) ? plan(s) : undefined));
+  const partialsSought = every !== mask && !full.some((part) => part !== undefined && hasMatch(part.candidates, part.check));
+  if (partialsSought) full = full.map((part, s) => part ?? (inMask(mask, s) ? plan(s) : undefined));
   const level = partialLevel(
     request,
     full.flatMap((part) =>
@@ -99,8 +106,12 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page
   const hits = merged.slice(0, request.limit);
   const counted =
     request.count || request.facets.length > 0
-      ? catalogue.counts.facets(request, parts, catalogue.masks, (s) =>
-          atLevelOf(planSegment(catalogue.segments[s] as LiveSegment, request, statistics, catalogue.synonyms)),
+      ? catalogue.counts.facets(
+          request,
+          parts,
+          // Without partial matches, a facet leaving a filter out still finds full matches in those deltas only.
+          (without) => masks.of(query, without) & (level === undefined ? wordsEvery : ALL_SEGMENTS),
+          (s) => atLevelOf(plan(s)),
         )
       : undefined;
   const first = (parts[0] as SegmentSearch).plan;

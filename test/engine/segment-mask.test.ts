@@ -98,3 +98,21 @@ test('a count without a check subtracts exactly the superseded candidates', () =
   for (const query of ['count=true', 'genre=comedy&count=true', 'year_from=1950&year_to=1960&count=true', 'title=ight&count=true'])
     assertSameAsOneSegment(catalogue, live, query);
 });
+
+test('q: a delta is planned only for the words it holds, and partial matches come from any delta holding one', () => {
+  const { catalogue, live } = deltaVersion();
+  const { masks } = catalogue;
+  assert.deepEqual(masks.words(['spring']), { every: 0b1001, some: 0b1001 }, 'only the added musical says spring');
+  assert.deepEqual(masks.words(['spring', 'harbour']), { every: 0b0001, some: 0b1101 }, 'no movie has both words');
+  assert.equal(masks.of(request('q=spring+harbour').query), 0b1101, 'partial matches may come from either delta');
+  assert.equal(masks.of(request('q=spring+harbour&match=all').query), 0b0001);
+  for (const query of [
+    'q=spring+harbour&count=true',
+    'q=spring+harbour&sort=title:asc&facets=genre,cast',
+    'q=spring+harbour&genre=western&facets=genre&count=true',
+    'q=spring+harbour&match=all&count=true',
+    'q=eve+rand&facets=cast,genre&count=true',
+    'q=harbour+nights+spring&facets=year&count=true',
+  ])
+    assertSameAsOneSegment(catalogue, live, query);
+});
