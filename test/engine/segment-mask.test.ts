@@ -116,3 +116,15 @@ test('q: a delta is planned only for the words it holds, and partial matches com
   ])
     assertSameAsOneSegment(catalogue, live, query);
 });
+
+test('a delta movie tied with the last movie the base can show still makes the page, in catalogue order', () => {
+  // The base's page bounds the deltas' (search.ts, PageBound): a tie on the bound must be kept.
+  const older = [movie('Harbour Lights', 1950, ['Ada Stone'], ['Drama']), movie('Harbour Days', 1940, ['Ada Stone'], ['Drama'])];
+  const newer = movie('Harbour Mists', 1960, ['Ada Stone'], ['Drama']);
+  const catalogue = CatalogueIndex.of('v', [
+    { index: SegmentIndex.build('base', older), deletes: [] },
+    { index: SegmentIndex.build('d1', [newer]), deletes: [] },
+  ]);
+  for (const query of ['q=harbour&limit=1', 'q=harbour&limit=2&count=true', 'genre=drama&limit=1', 'cast=ada+stone&limit=2'])
+    assertSameAsOneSegment(catalogue, [...older, newer], query);
+});
