@@ -36,7 +36,7 @@ const spellingsOf = (movie: Movie, kind: TermKind): readonly string[] => (kind =
  * one segment built from the live movies would hold them.
  */
 class TermTally {
-  readonly home = new Map<number, number>();
+  home = new Map<number, number>();
   readonly extra = new Map<string, number>();
 }
 
@@ -138,7 +138,12 @@ export class MergedCounts {
     out.matches += counts.matches;
     const { genre, cast, year } = counts;
     if (out.genre && genre) genre.forEach((n, id) => n > 0 && this.addTerm(out.genre as TermTally, 'genre', s, id, n));
-    if (out.cast && cast) for (const [id, n] of cast) this.addTerm(out.cast, 'cast', s, id, n);
+    if (out.cast && cast) {
+      // The base's ids are the home ids, and its counts a map of their own (countMatches): taken as they are,
+      // not re-added name by name (a broad query's matches have thousands of names).
+      if (s === 0 && out.cast.home.size === 0) out.cast.home = cast;
+      else for (const [id, n] of cast) this.addTerm(out.cast, 'cast', s, id, n);
+    }
     if (out.year && year) {
       const { yearValues } = (this.segments[s] as LiveSegment).index.data;
       year.forEach((n, y) => n > 0 && addTo(out.year as Map<number, number>, yearValues[y] as number, n));
