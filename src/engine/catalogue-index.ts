@@ -61,9 +61,9 @@ export class CatalogueIndex {
     return this.countsMemo;
   }
 
-  /** Which deltas a query's filters can match (segment-mask.ts), its maps built once per version as they are asked for. */
+  /** Which deltas a query's filters and words can match (segment-mask.ts), its maps built once per version as they are asked for. */
   get masks(): SegmentMasks {
-    this.masksMemo ??= new SegmentMasks(this.segments);
+    this.masksMemo ??= new SegmentMasks(this.segments, this.synonyms);
     return this.masksMemo;
   }
 

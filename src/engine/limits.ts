@@ -63,6 +63,12 @@ export const LAZY_UNION_MAX_LISTS = 4;
 /** The word-plan cache's bound per index version (two versions live side by side during a swap). */
 export const WORD_CACHE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * The queries' words whose deltas a version remembers (segment-mask.ts, SegmentMasks.words): a short
+ * key and two numbers each, so a few hundred KiB at most per version.
+ */
+export const WORD_MASKS_KEPT = 4096;
+
 /** Below this many candidates a title sort sorts them; above, it walks the title order and tests membership. */
 export const TITLE_SORT_MAX_CANDIDATES = 50_000;
 

@@ -3,7 +3,7 @@ import { bitmap, hasBit, setBit } from './bits.js';
 import { and, count, cursor, range, type DocSet } from './doc-set.js';
 import { candidateSet, type Plan, type RankCheck } from './plan.js';
 import type { SegmentIndex } from './segment-index.js';
-import { uniqueSorted } from './sorted.js';
+import { partitionPoint, uniqueSorted } from './sorted.js';
 
 /** A segment as a version lists it (base first, then deltas, oldest first): its index and the ids it deletes. */
 export interface SegmentEntry {
@@ -82,6 +82,11 @@ export function liveCount(segment: LiveSegment, plan: Plan, verify: RankCheck): 
   let n = candidates.kind === 'range' ? count(candidates, 0, segment.index.size) : count(candidates);
   const { dead, deadBits } = segment;
   if (deadBits === undefined) return n;
+  // A range (a year span, or no filter) holds the superseded ranks between its ends: two searches.
+  if (candidates.kind === 'range') {
+    const deadBefore = (end: number) => partitionPoint(0, dead.length, (i) => (dead[i] as number) < end);
+    return n - (deadBefore(Math.min(candidates.hi, segment.index.size)) - deadBefore(candidates.lo));
+  }
   // The superseded members are looked for from the smaller side: each superseded movie sought among
   // the candidates, or each candidate tested against the superseded bits.
   const c = cursor(candidates);

@@ -8,7 +8,7 @@ import { liveCandidates, liveCheck, liveCount, type LiveSegment } from './live-s
 import { planQuery, verifier, withPartial, type Plan, type RankCheck } from './plan.js';
 import type { FacetName, Facets, FacetValue, MovieQuery, SearchRequest } from './search-request.js';
 import type { GenreCount, SegmentIndex } from './segment-index.js';
-import { inMask, type SegmentMasks } from './segment-mask.js';
+import { inMask } from './segment-mask.js';
 import { compareCodePoints, lookup, stringAt, tableSize } from './string-table.js';
 
 /** One segment's share of a search: its plan, its candidates, and what a candidate must also pass (live, and the title). */
@@ -36,7 +36,7 @@ const spellingsOf = (movie: Movie, kind: TermKind): readonly string[] => (kind =
  * one segment built from the live movies would hold them.
  */
 class TermTally {
-  readonly home = new Map<number, number>();
+  home = new Map<number, number>();
   readonly extra = new Map<string, number>();
 }
 
@@ -69,16 +69,15 @@ export class MergedCounts {
 
   constructor(private readonly segments: readonly LiveSegment[]) {}
 
-  /** The total and the facets of a request, from each segment's share of it. */
   /**
    * The total and the facets of a request, from each segment's share of it: undefined for a segment
-   * the query's filters cannot match (segment-mask.ts). A facet that leaves a filter out may match
-   * such a segment: `planned` then plans it in full, as the search would have.
+   * the query cannot match (segment-mask.ts). A facet that leaves a filter out may match such a
+   * segment (`maskOf` says which it can): `planned` then plans it in full, as the search would have.
    */
   facets(
     request: SearchRequest,
     parts: readonly (SegmentSearch | undefined)[],
-    masks: SegmentMasks,
+    maskOf: (without: FacetName | undefined) => number,
     planned: (segment: number) => SegmentSearch,
   ): { total: number; facets: Facets } {
     const facets: Facets = {};
@@ -86,7 +85,7 @@ export class MergedCounts {
     for (const [key, names] of facetGroups(request)) {
       const tally = unconstrained(request.query, key)
         ? this.everything()
-        : this.tally(request.query, key, names, key === 'none' ? parts : this.partsWithout(request.query, key, parts, masks, planned));
+        : this.tally(request.query, key, names, key === 'none' ? parts : this.partsWithout(key, parts, maskOf, planned));
       if (key === 'none') total = tally.matches;
       for (const name of names) facets[name] = this.present(name, tally, request.facetLimit);
     }
@@ -108,13 +107,12 @@ export class MergedCounts {
 
   /** The segments a facet leaving out `key` can match, each with its share of the full query. */
   private partsWithout(
-    query: MovieQuery,
     key: FacetGroup,
     parts: readonly (SegmentSearch | undefined)[],
-    masks: SegmentMasks,
+    maskOf: (without: FacetName | undefined) => number,
     planned: (segment: number) => SegmentSearch,
   ): (SegmentSearch | undefined)[] {
-    const mask = masks.of(query, key === 'none' ? undefined : key);
+    const mask = maskOf(key === 'none' ? undefined : key);
     return parts.map((part, s) => (inMask(mask, s) ? (part ?? planned(s)) : undefined));
   }
 
@@ -140,7 +138,12 @@ export class MergedCounts {
     out.matches += counts.matches;
     const { genre, cast, year } = counts;
     if (out.genre && genre) genre.forEach((n, id) => n > 0 && this.addTerm(out.genre as TermTally, 'genre', s, id, n));
-    if (out.cast && cast) for (const [id, n] of cast) this.addTerm(out.cast, 'cast', s, id, n);
+    if (out.cast && cast) {
+      // The base's ids are the home ids, and its counts a map of their own (countMatches): taken as they are,
+      // not re-added name by name (a broad query's matches have thousands of names).
+      if (s === 0 && out.cast.home.size === 0) out.cast.home = cast;
+      else for (const [id, n] of cast) this.addTerm(out.cast, 'cast', s, id, n);
+    }
     if (out.year && year) {
       const { yearValues } = (this.segments[s] as LiveSegment).index.data;
       year.forEach((n, y) => n > 0 && addTo(out.year as Map<number, number>, yearValues[y] as number, n));

@@ -1,4 +1,5 @@
 import type { LiveSegment } from './live-segments.js';
+import type { SegmentIndex } from './segment-index.js';
 import type { SortOrder } from './search-request.js';
 import type { StringTable } from './index-data.js';
 import { compareEntry, stringAt } from './string-table.js';
@@ -75,15 +76,22 @@ function yearOf(hit: Hit): number {
   return hit.segment.index.data.years[hit.rank] as number;
 }
 
-/** The catalogue order of two movies (build-index sorts a segment by it: catalogue/movie.ts, compareMovies). */
 function compareCatalogue(a: Hit, b: Hit): number {
-  const years = yearOf(b) - yearOf(a);
+  return catalogueOrder(a.segment.index, a.rank, b.segment.index, b.rank);
+}
+
+/**
+ * The catalogue order of two movies of any segments (build-index sorts a segment by it:
+ * catalogue/movie.ts, compareMovies), read off their bytes: no string is decoded.
+ */
+export function catalogueOrder(a: SegmentIndex, i: number, b: SegmentIndex, j: number): number {
+  const da = a.data;
+  const db = b.data;
+  const years = (db.years[j] as number) - (da.years[i] as number);
   if (years !== 0) return years;
-  const titles = compareUtf16(a.segment.index.data.titles, a.rank, b.segment.index.data.titles, b.rank);
+  const titles = compareUtf16(da.titles, i, db.titles, j);
   if (titles !== 0) return titles;
-  const da = a.segment.index.data;
-  const db = b.segment.index.data;
-  return (da.idHigh[a.rank] as number) - (db.idHigh[b.rank] as number) || (da.idLow[a.rank] as number) - (db.idLow[b.rank] as number);
+  return (da.idHigh[i] as number) - (db.idHigh[j] as number) || (da.idLow[i] as number) - (db.idLow[j] as number);
 }
 
 /** Normalised titles in code point order: the bytes of one segment's table against the other's. */

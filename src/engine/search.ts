@@ -3,8 +3,8 @@ import type { CatalogueIndex } from './catalogue-index.js';
 import type { CollectionStatistics } from './bm25.js';
 import { liveCandidates, liveCheck, liveCount, type LiveSegment } from './live-segments.js';
 import type { SegmentSearch } from './merged-counts.js';
-import { mergePages, type SegmentPage } from './page-merge.js';
-import { BASE_ONLY, inMask } from './segment-mask.js';
+import { catalogueOrder, mergePages, type SegmentPage } from './page-merge.js';
+import { ALL_SEGMENTS, BASE_ONLY, inMask } from './segment-mask.js';
 import type { SegmentIndex } from './segment-index.js';
 import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
@@ -71,10 +71,17 @@ function searchSegment(segment: LiveSegment, request: SearchRequest, statistics:
  */
 function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page {
   const statistics = catalogue.extractStatistics;
-  const mask = catalogue.masks.of(request.query);
-  const full = catalogue.segments.map((segment, s) =>
-    inMask(mask, s) ? planSegment(segment, request, statistics, catalogue.synonyms) : undefined,
-  );
+  const { masks } = catalogue;
+  const { query } = request;
+  const mask = masks.of(query);
+  // Only a delta with a movie matching every word of `q` can hold a full match; the deltas matching
+  // some words are planned too only when partial matches are looked for, none matching them all.
+  const wordsEvery = query.q === undefined ? ALL_SEGMENTS : masks.words(query.q).every;
+  const every = mask & wordsEvery;
+  const plan = (s: number): SegmentSearch => planSegment(catalogue.segments[s] as LiveSegment, request, statistics, catalogue.synonyms);
+  let full = catalogue.segments.map((_, s) => (inMask(every, s) ? plan(s) : undefined));
+  const partialsSought = every !== mask && !full.some((part) => part !== undefined && hasMatch(part.candidates, part.check));
+  if (partialsSought) full = full.map((part, s) => part ?? (inMask(mask, s) ? plan(s) : undefined));
   const level = partialLevel(
     request,
     full.flatMap((part) =>
@@ -90,17 +97,24 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page
   // A planned segment whose plan is empty has no page to read either.
   const paged: SegmentSearch[] = [];
   const pages: SegmentPage[] = [];
+  let bound: PageBound | undefined;
   for (const part of parts) {
     if (part === undefined || estimate(part.candidates) === 0) continue;
+    const page = segmentPage(part.segment.index, part.plan, part.candidates, part.check, request, bound);
     paged.push(part);
-    pages.push({ segment: part.segment, ...segmentPage(part.segment.index, part.plan, part.candidates, part.check, request) });
+    pages.push({ segment: part.segment, ...page });
+    if (part === parts[0]) bound = pageBound(part.segment.index, page, request);
   }
   const merged = mergePages(pages, request.sort, request.limit + 1);
   const hits = merged.slice(0, request.limit);
   const counted =
     request.count || request.facets.length > 0
-      ? catalogue.counts.facets(request, parts, catalogue.masks, (s) =>
-          atLevelOf(planSegment(catalogue.segments[s] as LiveSegment, request, statistics, catalogue.synonyms)),
+      ? catalogue.counts.facets(
+          request,
+          parts,
+          // Without partial matches, a facet leaving a filter out still finds full matches in those deltas only.
+          (without) => masks.of(query, without) & (level === undefined ? wordsEvery : ALL_SEGMENTS),
+          (s) => atLevelOf(plan(s)),
         )
       : undefined;
   const first = (parts[0] as SegmentSearch).plan;
@@ -129,11 +143,42 @@ function planSegment(segment: LiveSegment, request: SearchRequest, statistics: C
   return { segment, plan, candidates: liveCandidates(segment, plan), check: liveCheck(segment, verify), verify };
 }
 
-/** One segment's best `limit + 1` movies after the cursor, in the request's order. */
-function segmentPage(index: SegmentIndex, plan: Plan, candidates: DocSet, check: RankCheck, request: SearchRequest): Found {
+/**
+ * One segment's best `limit + 1` movies after the cursor, in the request's order; with a bound, only
+ * those that can come before it.
+ */
+function segmentPage(
+  index: SegmentIndex,
+  plan: Plan,
+  candidates: DocSet,
+  check: RankCheck,
+  request: SearchRequest,
+  bound?: PageBound,
+): Found {
   return request.sort === 'relevance'
-    ? relevancePage(index, plan, candidates, check, request)
-    : orderedPage(index, candidates, check, request);
+    ? relevancePage(index, plan, candidates, check, request, bound?.key)
+    : orderedPage(index, candidates, check, request, bound?.last);
+}
+
+/**
+ * The last movie the page can show when the base's page is full (it found `limit + 1`): a delta's
+ * movie after it cannot be shown, and the base's extra movie already says another page exists, so
+ * the deltas stop there instead of each reading a page of its own. The base holds nearly every
+ * movie, so a broad filter's deltas then read a few movies or none. Kept for the catalogue order
+ * (a range of ranks in every segment) and relevance (a key no delta's movie may exceed).
+ */
+interface PageBound {
+  readonly last?: { readonly index: SegmentIndex; readonly rank: number };
+  readonly key?: number;
+}
+
+function pageBound(index: SegmentIndex, page: Found, request: SearchRequest): PageBound | undefined {
+  // The page shows `limit` movies; the base's one more already says there are more.
+  const shown = request.limit - 1;
+  if (page.ranks.length <= request.limit) return undefined;
+  if (request.sort === 'year:desc') return { last: { index, rank: page.ranks[shown] as number } };
+  if (request.sort === 'relevance') return { key: page.relevance?.[shown] as number };
+  return undefined;
 }
 
 /** A segment's full plan (every word of `q`), as partialLevel weighs it. */
@@ -178,14 +223,17 @@ function collect(set: DocSet, lo: number, hi: number, want: number, check: RankC
   for (let r = c.seek(lo); r < hi && out.length < want; r = c.seek(r + 1)) if (!check || check(r)) out.push(r);
 }
 
-function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request: SearchRequest): Found {
+function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request: SearchRequest, until?: PageBound['last']): Found {
   const want = request.limit + 1;
   const after = request.after;
   const ranks: number[] = [];
   switch (request.sort) {
-    case 'year:desc':
-      collect(set, after ? index.rankAfter(after.position) : 0, index.size, want, check, ranks);
+    case 'year:desc': {
+      // Ranks are in catalogue order: those up to the bound are a prefix.
+      const end = until ? partitionPoint(0, index.size, (r) => catalogueOrder(index, r, until.index, until.rank) <= 0) : index.size;
+      collect(set, after ? index.rankAfter(after.position) : 0, end, want, check, ranks);
       break;
+    }
     case 'year:asc': {
       // Years ascending, each year's movies in catalogue order: the year blocks, last to first.
       const { yearValues, yearStarts } = index.data;
@@ -263,9 +311,17 @@ function membership(set: DocSet, size: number, check: RankCheck): (rank: number)
  * candidate. Phase 1 reads the movies whose titles match every word of `q`; a movie of phase 2
  * (some word only in its cast) ranks after any movie of phase 1 with the fewest possible typos, so
  * phase 2 is read only when phase 1 leaves room. Within a phase, a movie whose lower bound (title
- * signature) cannot beat the worst kept one is skipped without working out its key.
+ * signature) cannot beat the worst kept one is skipped without working out its key. A delta's page
+ * keeps only keys up to `worst`, the base page's last (PageBound).
  */
-function relevancePage(index: SegmentIndex, plan: Plan, candidates: DocSet, check: RankCheck, request: SearchRequest): Found {
+function relevancePage(
+  index: SegmentIndex,
+  plan: Plan,
+  candidates: DocSet,
+  check: RankCheck,
+  request: SearchRequest,
+  worst = Infinity,
+): Found {
   const words = plan.words;
   if (words.length === 0) {
     // `q` without a word (`q=!!`) matches everything equally: every key is 0 and rule 5, the catalogue order, decides.
@@ -278,12 +334,14 @@ function relevancePage(index: SegmentIndex, plan: Plan, candidates: DocSet, chec
   const after = request.after;
   const afterKey = after?.relevance ?? -1;
   const afterRank = after ? index.rankAfter(after.position) : 0;
+  // A movie whose lower bound passes the bound, or cannot beat the worst kept one, is passed by unkeyed.
+  const within = (lowerBound: number, rank: number): boolean => lowerBound <= worst && (!top.full || top.beats(lowerBound, rank));
 
   const offer = (rank: number, castOnly: number): void => {
     if (check && !check(rank)) return;
-    if (top.full && !top.beats(relevance.lowerBound(rank, castOnly), rank)) return;
+    if ((top.full || worst < Infinity) && !within(relevance.lowerBound(rank, castOnly), rank)) return;
     const key = relevance.key(rank);
-    if (key < 0) return;
+    if (key < 0 || key > worst) return;
     if (after && (key < afterKey || (key === afterKey && rank < afterRank))) return;
     top.offer(key, rank);
   };
@@ -304,7 +362,8 @@ function relevancePage(index: SegmentIndex, plan: Plan, candidates: DocSet, chec
     }
   }
 
-  const phase2Beaten = top.full && top.worstKey < packKey(relevance.fewestTypos, 1, 0, 0, 0);
+  const phase2Least = packKey(relevance.fewestTypos, 1, 0, 0, 0);
+  const phase2Beaten = (top.full && top.worstKey < phase2Least) || worst < phase2Least;
   if (!phase2Beaten) {
     const inTitle = words.map((p) => cursor(p.title));
     const c2 = cursor(plan.extract === undefined ? candidates : titleOrCastSet(plan));
@@ -317,9 +376,9 @@ function relevancePage(index: SegmentIndex, plan: Plan, candidates: DocSet, chec
 
   // The extract tier ranks after every title or cast match: read only when those leave room on the page.
   const extract = plan.extract;
-  if (extract !== undefined && !(top.full && top.worstKey < EXTRACT_TIER)) {
+  if (extract !== undefined && !(top.full && top.worstKey < EXTRACT_TIER) && worst >= EXTRACT_TIER) {
     visitExtractMatches(extract, and(plan.filters), and(words.map((p) => p.any)), index.size, (rank, key) => {
-      if (check && !check(rank)) return;
+      if (key > worst || (check && !check(rank))) return;
       if (after && (key < afterKey || (key === afterKey && rank < afterRank))) return;
       top.offer(key, rank);
     });

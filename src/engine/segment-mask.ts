@@ -1,8 +1,11 @@
+import { candidateSet, planQuery, titleGrams } from './plan.js';
+import { estimate } from './doc-set.js';
 import type { LiveSegment } from './live-segments.js';
 import type { StringTable } from './index-data.js';
-import { titleGrams } from './plan.js';
+import { WORD_MASKS_KEPT } from './limits.js';
 import type { FacetName, MovieQuery } from './search-request.js';
 import { encodeUtf8, stringAt, tableSize } from './string-table.js';
+import { Synonyms } from './synonyms.js';
 
 /** Every segment may match: a version of more segments than a mask has bits, or a query without filters. */
 export const ALL_SEGMENTS = -1;
@@ -12,6 +15,14 @@ export const BASE_ONLY = 1;
 
 /** The most segments a mask tells apart: a bit each in a 32-bit integer, its sign bit left out. */
 const MASK_SEGMENTS = 31;
+
+/** Which segments the words of `q` can match (SegmentMasks.words): the base's bit always set. */
+export interface WordMasks {
+  /** Segments where some movie matches every word (in its title or cast, or through its extract): only these hold full matches. */
+  readonly every: number;
+  /** Segments where some movie matches at least one word: only these hold partial matches (match-strategy.ts). */
+  readonly some: number;
+}
 
 /**
  * Which deltas of a version a query's filters can match, for every delta at once: a bit per
@@ -27,10 +38,14 @@ export class SegmentMasks {
   private genreMemo: Map<string, number> | undefined;
   private gramMemo: Map<string, number> | undefined;
   private yearMemo: Map<number, number> | undefined;
+  private readonly wordsMemo = new Map<string, WordMasks>();
   /** Every delta's bit, and the base's. */
   private readonly every: number;
 
-  constructor(private readonly segments: readonly LiveSegment[]) {
+  constructor(
+    private readonly segments: readonly LiveSegment[],
+    private readonly synonyms = Synonyms.NONE,
+  ) {
     this.every = segments.length > MASK_SEGMENTS ? ALL_SEGMENTS : 2 ** segments.length - 1;
   }
 
@@ -57,8 +72,42 @@ export class SegmentMasks {
       const grams = (this.gramMemo ??= this.terms((s) => s.index.data.grams.terms));
       for (const gram of titleGrams(query.title)) mask &= this.termMask(grams, gram);
     }
+    if (query.q !== undefined && query.q.length > 0 && mask > 1) {
+      const words = this.words(query.q);
+      // Partial matches (two words or more, match=most) may come from a segment matching a single word.
+      mask &= query.match !== 'all' && query.q.length > 1 ? words.some : words.every;
+    }
     // The base is always planned: a query's words are planned there even when nothing matches.
     return mask | BASE_ONLY;
+  }
+
+  /**
+   * Which deltas the words of `q` can match, whatever the filters: worked out by planning the words
+   * in every delta once per version and words (a delta's word plans are cached with it, so this
+   * costs a few cache reads), then remembered, so that the next query with these words plans only
+   * the deltas that have them. Most deltas lack most words: `q` without a filter would otherwise
+   * plan and page every delta. A cleared bit is exact (the delta's word sets are empty); a set bit
+   * only says the delta must be planned.
+   */
+  words(q: readonly string[]): WordMasks {
+    if (this.every === ALL_SEGMENTS || q.length === 0) return { every: this.every, some: this.every };
+    const key = q.join('\u0000');
+    let masks = this.wordsMemo.get(key);
+    if (masks === undefined) {
+      let every = BASE_ONLY;
+      let some = BASE_ONLY;
+      const query: MovieQuery = { cast: [], genres: [], q };
+      for (let s = 1; s < this.segments.length; s++) {
+        const plan = planQuery((this.segments[s] as LiveSegment).index, query, undefined, undefined, undefined, this.synonyms);
+        if (estimate(candidateSet(plan)) > 0) every |= 1 << s;
+        if (plan.extract !== undefined || plan.words.some((word) => estimate(word.any) > 0)) some |= 1 << s;
+      }
+      // Bounded like the string tables' key cache: emptied when full, the words asked for again come back.
+      if (this.wordsMemo.size >= WORD_MASKS_KEPT) this.wordsMemo.clear();
+      masks = { every, some };
+      this.wordsMemo.set(key, masks);
+    }
+    return masks;
   }
 
   private termMask(terms: Map<string, number>, key: string): number {

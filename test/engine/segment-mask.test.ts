@@ -95,6 +95,42 @@ test('facets leaving a filter out count the deltas that filter rules out', () =>
 
 test('a count without a check subtracts exactly the superseded candidates', () => {
   const { catalogue, live } = deltaVersion();
-  for (const query of ['count=true', 'genre=comedy&count=true', 'year_from=1950&year_to=1960&count=true', 'title=ight&count=true'])
+  for (const query of [
+    'count=true',
+    'genre=comedy&count=true',
+    'year_from=1950&year_to=1960&count=true',
+    'year=1951&count=true',
+    'title=ight&count=true',
+  ])
     assertSameAsOneSegment(catalogue, live, query);
+});
+
+test('q: a delta is planned only for the words it holds, and partial matches come from any delta holding one', () => {
+  const { catalogue, live } = deltaVersion();
+  const { masks } = catalogue;
+  assert.deepEqual(masks.words(['spring']), { every: 0b1001, some: 0b1001 }, 'only the added musical says spring');
+  assert.deepEqual(masks.words(['spring', 'harbour']), { every: 0b0001, some: 0b1101 }, 'no movie has both words');
+  assert.equal(masks.of(request('q=spring+harbour').query), 0b1101, 'partial matches may come from either delta');
+  assert.equal(masks.of(request('q=spring+harbour&match=all').query), 0b0001);
+  for (const query of [
+    'q=spring+harbour&count=true',
+    'q=spring+harbour&sort=title:asc&facets=genre,cast',
+    'q=spring+harbour&genre=western&facets=genre&count=true',
+    'q=spring+harbour&match=all&count=true',
+    'q=eve+rand&facets=cast,genre&count=true',
+    'q=harbour+nights+spring&facets=year&count=true',
+  ])
+    assertSameAsOneSegment(catalogue, live, query);
+});
+
+test('a delta movie tied with the last movie the base can show still makes the page, in catalogue order', () => {
+  // The base's page bounds the deltas' (search.ts, PageBound): a tie on the bound must be kept.
+  const older = [movie('Harbour Lights', 1950, ['Ada Stone'], ['Drama']), movie('Harbour Days', 1940, ['Ada Stone'], ['Drama'])];
+  const newer = movie('Harbour Mists', 1960, ['Ada Stone'], ['Drama']);
+  const catalogue = CatalogueIndex.of('v', [
+    { index: SegmentIndex.build('base', older), deletes: [] },
+    { index: SegmentIndex.build('d1', [newer]), deletes: [] },
+  ]);
+  for (const query of ['q=harbour&limit=1', 'q=harbour&limit=2&count=true', 'genre=drama&limit=1', 'cast=ada+stone&limit=2'])
+    assertSameAsOneSegment(catalogue, [...older, newer], query);
 });
