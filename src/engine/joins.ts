@@ -1,5 +1,5 @@
 import { list, members, type DocSet } from './doc-set.js';
-import { postingsOf, type IndexData, type Postings } from './index-data.js';
+import { postingsOf, type IndexData, type Postings, type Trie } from './index-data.js';
 import { EQUIVALENT_TYPOS, MIN_SPLIT_LENGTH, SPLIT_PART_TYPO_FROM } from './limits.js';
 import { indexOfSorted, upperBound } from './sorted.js';
 import { followersOf, matchAmong } from './split-followers.js';
@@ -44,13 +44,40 @@ function partBudget(length: number, budget: number): number {
 }
 
 /**
- * The typos each start of a word may have as the left part of a split, by its length k, or -1 for
- * a start looked up exactly: what the word's own walk collects for planSplit (matchWordAndStarts).
+ * The cuts of a word whose right part may have fewer typos than its left (a short right part), looked
+ * up before the word's walk, and what that walk collects for planSplit (matchWordAndStarts): the typos
+ * each start of the word may have as a left part, by its length k, or -1 for a start not collected.
+ * A left part's typos and its right part's together stay within the word's budget, so a start after
+ * a right part with typos is collected with the budget that leaves, and one after a right part that
+ * matches nothing not at all: the starts with the most typos (9 letters and more, two) make the walk
+ * visit the most nodes, and their right parts, of 1–8 letters, most often leave them one typo or none.
  */
-export function splitStartBudgets(length: number): number[] {
-  if (length < MIN_SPLIT_LENGTH) return [];
-  const budget = typoBudget(length);
-  return Array.from({ length }, (_, k) => (k === 0 ? -1 : partBudget(k, budget) || -1));
+export interface SplitStarts {
+  /** By k: the typos the walk collects the start with, or -1. */
+  readonly budgets: readonly number[];
+  /** By k: the right part's matches, for a cut whose right part is looked up first. */
+  readonly rights: readonly (WordMatches | undefined)[];
+}
+
+export function splitStarts(data: IndexData, points: readonly number[], last: boolean, reach: Int32Array): SplitStarts {
+  if (points.length < MIN_SPLIT_LENGTH) return { budgets: [], rights: [] };
+  const budget = typoBudget(points.length);
+  const budgets: number[] = [-1];
+  const rights: (WordMatches | undefined)[] = [undefined];
+  for (let k = 1; k < points.length; k++) {
+    const aBudget = partBudget(k, budget);
+    const bBudget = partBudget(points.length - k, budget);
+    const right = bBudget < aBudget ? matchPart(data.words.trie, points.slice(k), bBudget, last, reach) : undefined;
+    rights.push(right);
+    const left = right === undefined ? aBudget : Math.min(aBudget, budget - right.fewestTypos);
+    budgets.push(left > 0 ? left : -1);
+  }
+  return { budgets, rights };
+}
+
+/** A part of a split word within `budget` typos: a lookup without typos (most parts), else a walk. */
+function matchPart(trie: Trie, part: readonly number[], budget: number, prefix: boolean, reach: Int32Array): WordMatches {
+  return budget === 0 ? matchExact(trie, part, prefix) : matchWord(trie, part, budget, prefix, reach);
 }
 
 /** Typos of the split at adjacent words (a, b), EQUIVALENT_TYPOS included; -1 when it does not match there. */
@@ -82,7 +109,8 @@ export function planSplit(
   points: readonly number[],
   last: boolean,
   reach: Int32Array,
-  starts: readonly (WordMatches | undefined)[] = [],
+  starts: readonly (WordMatches | undefined)[],
+  { budgets, rights }: SplitStarts,
 ): { split: SplitMatch; title: DocSet; cast: DocSet } | undefined {
   if (points.length < MIN_SPLIT_LENGTH) return undefined;
   const budget = typoBudget(points.length);
@@ -91,14 +119,14 @@ export function planSplit(
   for (let k = 1; k < points.length; k++) {
     const a = points.slice(0, k);
     const b = points.slice(k);
-    const aBudget = partBudget(a.length, budget);
     const bBudget = partBudget(b.length, budget);
-    // The part without typos first: a lookup, and most cuts end there.
-    const bFirst = bBudget < aBudget;
-    const match = (part: readonly number[], partBudget: number, prefix: boolean) =>
-      partBudget === 0 ? matchExact(trie, part, prefix) : matchWord(trie, part, partBudget, prefix, reach);
-    const left = () => starts[k] ?? match(a, aBudget, false);
-    const first = bFirst ? match(b, bBudget, last) : left();
+    // The part with fewer typos first (splitStarts looked it up): a lookup, and most cuts end there.
+    const right = rights[k];
+    const bFirst = right !== undefined;
+    const match = (part: readonly number[], partBudget: number, prefix: boolean) => matchPart(trie, part, partBudget, prefix, reach);
+    // A start the walk did not collect is short and exact (looked up), or was left no typos by its right part.
+    const left = () => starts[k] ?? match(a, Math.max(0, budgets[k] ?? 0), false);
+    const first = right ?? left();
     if (first.fewestTypos === Infinity) continue;
     // Both parts' typos together are within the budget, so a right part after a left one with typos needs fewer
     // (often none: a lookup where a walk was): its matches beyond them would never sit next to a left part's.

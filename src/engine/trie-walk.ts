@@ -13,7 +13,7 @@ interface PrefixRange {
 
 /**
  * One walk of the trie for one query word: adds to `whole` and `ranges` every match within `budget`
- * typos, never entering a subtree whose deepest node (`reach`) is shallower than `shortest`.
+ * typos, never entering a subtree whose deepest node (`reach`) is shallower than `shortest` (starts collected bound it on their own).
  */
 type Walk = (
   trie: Trie,
@@ -98,9 +98,7 @@ export function matchWordAndStarts(
   const whole: WholeMatch[] = [];
   const ranges: PrefixRange[] = [];
   const collected: StartMatches = { lengths, budgets: startBudgets, whole: startBudgets.map(() => []) };
-  // A start may be shorter than the query less its typos: only its own length less its typos bounds the walk.
-  const shortest = Math.min(query.length - budget, ...lengths.map((k) => k - (startBudgets[k] as number)));
-  walkByBits(trie, query, budget, prefix, reach, shortest, whole, ranges, collected);
+  walkByBits(trie, query, budget, prefix, reach, query.length - budget, whole, ranges, collected);
   whole.sort((a, b) => a[0] - b[0]);
   const starts = startBudgets.map((b, k) => {
     if (!lengths.includes(k)) return undefined;
@@ -145,13 +143,28 @@ const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
   state[1] = 3 & mask;
   state[2] = 7 & mask;
   state[6] = budget + 1;
+  // The starts collected keep a subtree worth walking on their own terms: some start k still within its
+  // budget b of the path (a bit j <= k of R_b), and a word deep enough below (k - b). Their level and
+  // depth are lower than the word's, so the word's own bounds (R_budget, `shortest`) are kept for the word alone.
+  // By budget b of the starts: the bits of R_b that can still lead to one of them, and the shortest such start less b.
+  const startMasks = [0, 0, 0];
+  const startsShortest = [Infinity, Infinity, Infinity];
+  for (const k of starts?.lengths ?? []) {
+    const b = starts?.budgets[k] as number;
+    startMasks[b] = (startMasks[b] as number) | ((2 << k) - 1);
+    startsShortest[b] = Math.min(startsShortest[b] as number, k - b);
+  }
+  const [s0, s1, s2] = startMasks as [number, number, number];
+  const [h0, h1, h2] = startsShortest as [number, number, number];
+  const shallowest = Math.min(shortest, h0, h1, h2);
   const { label, end, wordLo, wordHi, terminal } = trie;
   const stop = end[0] as number;
   let at = 0;
   let node = 1;
   while (node < stop) {
     while ((end[state[at + 5] as number] as number) <= node) at -= W;
-    if ((reach[node] as number) < shortest) {
+    const deepest = reach[node] as number;
+    if (deepest < shallowest) {
       node = end[node] as number;
       continue;
     }
@@ -162,7 +175,9 @@ const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
     const n0 = (r0 << 1) & b & mask;
     const n1 = (((r1 << 1) & b) | (r0 << 1) | r0 | (n0 << 1) | ((state[at + 3] as number) & (b << 1))) & mask;
     const n2 = ((((state[at + 2] as number) << 1) & b) | (r1 << 1) | r1 | (n1 << 1) | ((state[at + 4] as number) & (b << 1))) & mask;
-    if ((budget === 2 ? n2 : budget === 1 ? n1 : n0) === 0) {
+    const forWord = deepest >= shortest && (budget === 2 ? n2 : budget === 1 ? n1 : n0) !== 0;
+    const forStarts = ((deepest >= h0 ? n0 & s0 : 0) | (deepest >= h1 ? n1 & s1 : 0) | (deepest >= h2 ? n2 & s2 : 0)) !== 0;
+    if (!forWord && !forStarts) {
       node = end[node] as number;
       continue;
     }

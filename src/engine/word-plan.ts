@@ -3,7 +3,7 @@ import { codePoints } from '../catalogue/words.js';
 import { EMPTY, list, union, type DocSet } from './doc-set.js';
 import type { IndexData } from './index-data.js';
 import { matchWord, matchWordAndStarts, trieReach } from './trie-walk.js';
-import { planSplit, splitStartBudgets, type SplitMatch } from './joins.js';
+import { planSplit, splitStarts, type SplitMatch } from './joins.js';
 import { postingsSets } from './word-postings.js';
 import { EQUIVALENT_TYPOS } from './limits.js';
 import { numberEquivalents } from './numbers.js';
@@ -101,20 +101,14 @@ export class WordPlanner {
 
 function planWord(data: IndexData, word: string, last: boolean, reach: Int32Array): WordPlan {
   const points = codePoints(word);
-  const { matches: typed, starts } = matchWordAndStarts(
-    data.words.trie,
-    points,
-    typoBudget(points.length),
-    last,
-    reach,
-    splitStartBudgets(points.length),
-  );
+  const cuts = splitStarts(data, points, last, reach);
+  const { matches: typed, starts } = matchWordAndStarts(data.words.trie, points, typoBudget(points.length), last, reach, cuts.budgets);
   const forms = numberEquivalents(word)
     .map((form) => lookup(data.words.words, form))
     .filter((id) => id >= 0);
   const matches = forms.length === 0 ? typed : mergeMatches(typed, wholeMatches(forms, 0, points), EQUIVALENT_TYPOS);
   const own = postingsSets(data, matches);
-  const split = planSplit(data, points, last, reach, starts);
+  const split = planSplit(data, points, last, reach, starts, cuts);
   if (split === undefined) return { matches, title: own.title, any: union([own.title, own.cast]) };
   const title = union([own.title, split.title]);
   return { matches, split: split.split, title, any: union([title, own.cast, split.cast]) };
