@@ -36,6 +36,9 @@ export interface SplitMatch {
   /** Movies where the parts are adjacent words of one cast name, ascending, and the typos of the best such match. */
   readonly castRanks: Int32Array;
   readonly castTypos: Uint8Array;
+  /** The same for adjacent title words: the ranking reads a movie's best split here, not pair by pair. */
+  readonly titleRanks: Int32Array;
+  readonly titleTypos: Uint8Array;
 }
 
 /** Typos a part of `length` characters may have when the whole word may have `budget`. */
@@ -98,6 +101,12 @@ export function splitTypos(split: SplitMatch, a: number, b: number): number {
 export function castSplitTypos(split: SplitMatch, rank: number): number {
   const at = indexOfSorted(split.castRanks, rank);
   return at < 0 ? -1 : (split.castTypos[at] as number);
+}
+
+/** Typos of the split's best match at adjacent words of the movie's title (the least splitTypos over them), or -1. */
+export function titleSplitTypos(split: SplitMatch, rank: number): number {
+  const at = indexOfSorted(split.titleRanks, rank);
+  return at < 0 ? -1 : (split.titleTypos[at] as number);
 }
 
 /**
@@ -176,14 +185,17 @@ export function planSplit(
   for (const t of inCast.values()) fewest = Math.min(fewest, t);
   if (fewest === Infinity) return undefined;
   const castRanks = Int32Array.from(inCast.keys()).sort();
+  const titleRanks = Int32Array.from(inTitle.keys()).sort();
   const split: SplitMatch = {
     cuts,
     budget,
     fewestTypos: fewest,
     castRanks,
     castTypos: Uint8Array.from(castRanks, (rank) => inCast.get(rank) as number),
+    titleRanks,
+    titleTypos: Uint8Array.from(titleRanks, (rank) => inTitle.get(rank) as number),
   };
-  return { split, title: list(Int32Array.from(inTitle.keys()).sort()), cast: list(castRanks) };
+  return { split, title: list(titleRanks), cast: list(castRanks) };
 }
 
 /** Keeps the fewer typos of a key; -1 (no match) is not kept. */

@@ -150,7 +150,7 @@ function wordPlanBytes(plan: WordPlan): number {
   let bytes = matchBytes(plan.matches);
   if (plan.split) {
     for (const cut of plan.split.cuts) bytes += matchBytes(cut.left) + matchBytes(cut.right);
-    bytes += plan.split.castRanks.byteLength + plan.split.castTypos.byteLength;
+    bytes += plan.split.castRanks.byteLength + plan.split.castTypos.byteLength + plan.split.titleTypos.byteLength;
   }
   const owned = (array: Int32Array | Uint32Array) =>
     array.byteOffset === 0 && array.buffer.byteLength === array.byteLength ? array.byteLength : 0;
