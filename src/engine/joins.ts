@@ -1,5 +1,7 @@
+import { bitmap, clearBit, fillBits, hasBit, setBit } from './bits.js';
 import { list, members, type DocSet } from './doc-set.js';
 import { postingsOf, type IndexData, type Postings, type Trie } from './index-data.js';
+import { tableSize } from './string-table.js';
 import { EQUIVALENT_TYPOS, MIN_SPLIT_LENGTH, SPLIT_PART_TYPO_FROM } from './limits.js';
 import { indexOfSorted, upperBound } from './sorted.js';
 import { followersOf, matchAmong } from './split-followers.js';
@@ -157,13 +159,19 @@ export function planSplit(
   const { nameWords } = words;
   const inTitle = new Map<number, number>();
   const byName = new Map<number, number>();
+  // Each cut's words as bits over the dictionary, cleared after it: most pairs of a title or name are
+  // ruled out by a bit each, where typosOf searches the match lists. Two bitmaps serve every cut.
+  const size = tableSize(words.words);
+  const bits: PartBits = { left: bitmap(size), right: bitmap(size) };
   for (const cut of cuts) {
+    markWords(bits.left, cut.left, true);
+    markWords(bits.right, cut.right, true);
     const titleSide = postingsCount(words.title, cut.left) <= postingsCount(words.title, cut.right) ? cut.left : cut.right;
     for (const rank of members(fieldSet(data, titleSide, 'title')))
       lowest(
         inTitle,
         rank,
-        adjacentTypos(cut, budget, titleWords.values, titleWords.offsets[rank] as number, titleWords.offsets[rank + 1] as number),
+        adjacentTypos(cut, bits, budget, titleWords.values, titleWords.offsets[rank] as number, titleWords.offsets[rank + 1] as number),
       );
     const nameSide = postingsCount(words.castNames, cut.left) <= postingsCount(words.castNames, cut.right) ? cut.left : cut.right;
     forEachWord(nameSide, (id) => {
@@ -173,10 +181,12 @@ export function planSplit(
         lowest(
           byName,
           name,
-          adjacentTypos(cut, budget, nameWords.values, nameWords.offsets[name] as number, nameWords.offsets[name + 1] as number),
+          adjacentTypos(cut, bits, budget, nameWords.values, nameWords.offsets[name] as number, nameWords.offsets[name + 1] as number),
         );
       }
     });
+    markWords(bits.left, cut.left, false);
+    markWords(bits.right, cut.right, false);
   }
   const inCast = new Map<number, number>();
   for (const [name, typos] of byName) for (const rank of postingsOf(data.cast.postings, name)) lowest(inCast, rank, typos);
@@ -205,10 +215,23 @@ function lowest(best: Map<number, number>, key: number, typos: number): void {
   if (known === undefined || typos < known) best.set(key, typos);
 }
 
+/** The words one cut's parts match, one bit each (markWords). */
+interface PartBits {
+  readonly left: Uint32Array;
+  readonly right: Uint32Array;
+}
+
+/** Sets (or clears) the bit of every word `m` matches. */
+function markWords(bits: Uint32Array, m: WordMatches, on: boolean): void {
+  for (let i = 0; i < m.wholeIds.length; i++) (on ? setBit : clearBit)(bits, m.wholeIds[i] as number);
+  for (let i = 0; i < m.prefixLo.length; i++) fillBits(bits, m.prefixLo[i] as number, m.prefixHi[i] as number, on);
+}
+
 /** Typos of one cut at its best over adjacent words [start, end) of `ids` (a title, a name), EQUIVALENT_TYPOS included; -1: none. */
-function adjacentTypos(cut: Cut, budget: number, ids: Int32Array | Uint32Array, start: number, end: number): number {
+function adjacentTypos(cut: Cut, bits: PartBits, budget: number, ids: Int32Array | Uint32Array, start: number, end: number): number {
   let best = -1;
   for (let p = start; p + 1 < end; p++) {
+    if (!hasBit(bits.left, ids[p] as number) || !hasBit(bits.right, ids[p + 1] as number)) continue;
     const l = typosOf(cut.left, ids[p] as number);
     if (l < 0) continue;
     const r = typosOf(cut.right, ids[p + 1] as number);

@@ -1,4 +1,4 @@
-import { bitmap, hasBit, popcount, setBit } from './bits.js';
+import { bitmap, fillBits, hasBit, popcount, setBit } from './bits.js';
 import type { IndexData } from './index-data.js';
 import { KEYED_BEFORE_BITMAP } from './limits.js';
 import { packKey } from './relevance-key.js';
@@ -139,14 +139,7 @@ export class Relevance {
     const bits = bitmap(tableSize(this.data.words.words));
     for (const m of this.readings) {
       for (let i = 0; i < m.wholeIds.length; i++) setBit(bits, m.wholeIds[i] as number);
-      for (let i = 0; i < m.prefixLo.length; i++) {
-        let id = m.prefixLo[i] as number;
-        const hi = m.prefixHi[i] as number;
-        // A range of ids: bit by bit up to a word boundary, then whole words.
-        for (; id < hi && (id & 31) !== 0; id++) setBit(bits, id);
-        for (; id + 32 <= hi; id += 32) bits[id >>> 5] = ~0;
-        for (; id < hi; id++) setBit(bits, id);
-      }
+      for (let i = 0; i < m.prefixLo.length; i++) fillBits(bits, m.prefixLo[i] as number, m.prefixHi[i] as number);
     }
     return bits;
   }

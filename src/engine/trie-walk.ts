@@ -29,7 +29,7 @@ type Walk = (
 
 /**
  * The words the query's first k code points match whole, collected for each k with a budget of its
- * own (at most the query's): bit k of the walk's sets says so, so one walk serves them all.
+ * own (at most BIT_PARALLEL_MAX_TYPOS, the query's or more): bit k of the walk's sets says so, so one walk serves them all.
  */
 interface StartMatches {
   /** The lengths k collected, and each one's budget (by k). */
@@ -91,7 +91,7 @@ export function matchWordAndStarts(
   const lengths: number[] = [];
   for (let k = 1; k < query.length; k++) if ((startBudgets[k] ?? -1) >= 0) lengths.push(k);
   const highest = Math.max(-1, ...lengths.map((k) => startBudgets[k] as number));
-  if (query.length > BIT_PARALLEL_MAX || budget > BIT_PARALLEL_MAX_TYPOS || highest > budget) {
+  if (query.length > BIT_PARALLEL_MAX || budget > BIT_PARALLEL_MAX_TYPOS || highest > BIT_PARALLEL_MAX_TYPOS) {
     const starts = startBudgets.map((b, k) => (lengths.includes(k) ? matchWord(trie, query.slice(0, k), b, false, reach) : undefined));
     return { matches: matchWord(trie, query, budget, prefix, reach), starts };
   }
@@ -135,14 +135,16 @@ const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
       }
     }
   }
-  // Per depth of the current path: R_0, R_1, R_2, X_1, X_2, the node, the fewest typos of a prefix above.
-  const W = 7;
-  // A path longer than the query plus the budget is beyond it, so depth stays below m + budget + 2.
-  const state = new Int32Array((m + budget + 2) * W);
+  // Per depth of the current path: R_0, R_1, R_2, X_1, X_2, the node, the fewest typos of a prefix above,
+  // and whether a start may still lie below.
+  const W = 8;
+  // A path longer than the query plus the budget (a start's, at most BIT_PARALLEL_MAX_TYPOS) is beyond it, so depth stays below that + 2.
+  const state = new Int32Array((m + BIT_PARALLEL_MAX_TYPOS + 2) * W);
   state[0] = 1 & mask;
   state[1] = 3 & mask;
   state[2] = 7 & mask;
   state[6] = budget + 1;
+  state[7] = starts !== undefined && starts.lengths.length > 0 ? 1 : 0;
   // The starts collected keep a subtree worth walking on their own terms: some start k still within its
   // budget b of the path (a bit j <= k of R_b), and a word deep enough below (k - b). Their level and
   // depth are lower than the word's, so the word's own bounds (R_budget, `shortest`) are kept for the word alone.
@@ -164,7 +166,8 @@ const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
   while (node < stop) {
     while ((end[state[at + 5] as number] as number) <= node) at -= W;
     const deepest = reach[node] as number;
-    if (deepest < shallowest) {
+    // Below a node no start is within reach of, only the word's own bounds keep a subtree: most of a joined form's nodes.
+    if (deepest < (state[at + 7] === 1 ? shallowest : shortest)) {
       node = end[node] as number;
       continue;
     }
@@ -184,7 +187,7 @@ const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
     const typos = (n0 & full) !== 0 ? 0 : (n1 & full) !== 0 ? 1 : (n2 & full) !== 0 ? 2 : 3;
     if (terminal[node] === 1) {
       if (typos <= budget) whole.push([wordLo[node] as number, typos]);
-      if (starts !== undefined) collectStarts(starts, wordLo[node] as number, n0, n1, n2);
+      if (forStarts && starts !== undefined) collectStarts(starts, wordLo[node] as number, n0, n1, n2);
     }
     let best = state[at + 6] as number;
     if (prefix && typos < best) {
@@ -199,6 +202,7 @@ const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
     state[at + 4] = (r1 << 2) & b;
     state[at + 5] = node;
     state[at + 6] = best;
+    state[at + 7] = forStarts ? 1 : 0;
     node++;
   }
 };
