@@ -12,6 +12,19 @@ export function setBit(bits: Uint32Array, i: number): void {
   bits[i >>> 5] = (bits[i >>> 5] as number) | (1 << (i & 31));
 }
 
+export function clearBit(bits: Uint32Array, i: number): void {
+  bits[i >>> 5] = (bits[i >>> 5] as number) & ~(1 << (i & 31));
+}
+
+/** Sets (or clears) bits lo to hi - 1: bit by bit up to a word boundary, then whole words. */
+export function fillBits(bits: Uint32Array, lo: number, hi: number, on = true): void {
+  const one = on ? setBit : clearBit;
+  let i = lo;
+  for (; i < hi && (i & 31) !== 0; i++) one(bits, i);
+  for (; i + 32 <= hi; i += 32) bits[i >>> 5] = on ? ~0 : 0;
+  for (; i < hi; i++) one(bits, i);
+}
+
 export function hasBit(bits: Uint32Array, i: number): boolean {
   return ((bits[i >>> 5] as number) & (1 << (i & 31))) !== 0;
 }

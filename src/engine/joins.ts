@@ -1,5 +1,7 @@
+import { bitmap, clearBit, fillBits, hasBit, setBit } from './bits.js';
 import { list, members, type DocSet } from './doc-set.js';
-import { postingsOf, type IndexData, type Postings } from './index-data.js';
+import { postingsOf, type IndexData, type Postings, type Trie } from './index-data.js';
+import { tableSize } from './string-table.js';
 import { EQUIVALENT_TYPOS, MIN_SPLIT_LENGTH, SPLIT_PART_TYPO_FROM } from './limits.js';
 import { indexOfSorted, upperBound } from './sorted.js';
 import { followersOf, matchAmong } from './split-followers.js';
@@ -36,6 +38,9 @@ export interface SplitMatch {
   /** Movies where the parts are adjacent words of one cast name, ascending, and the typos of the best such match. */
   readonly castRanks: Int32Array;
   readonly castTypos: Uint8Array;
+  /** The same for adjacent title words: the ranking reads a movie's best split here, not pair by pair. */
+  readonly titleRanks: Int32Array;
+  readonly titleTypos: Uint8Array;
 }
 
 /** Typos a part of `length` characters may have when the whole word may have `budget`. */
@@ -44,13 +49,40 @@ function partBudget(length: number, budget: number): number {
 }
 
 /**
- * The typos each start of a word may have as the left part of a split, by its length k, or -1 for
- * a start looked up exactly: what the word's own walk collects for planSplit (matchWordAndStarts).
+ * The cuts of a word whose right part may have fewer typos than its left (a short right part), looked
+ * up before the word's walk, and what that walk collects for planSplit (matchWordAndStarts): the typos
+ * each start of the word may have as a left part, by its length k, or -1 for a start not collected.
+ * A left part's typos and its right part's together stay within the word's budget, so a start after
+ * a right part with typos is collected with the budget that leaves, and one after a right part that
+ * matches nothing not at all: the starts with the most typos (9 letters and more, two) make the walk
+ * visit the most nodes, and their right parts, of 1–8 letters, most often leave them one typo or none.
  */
-export function splitStartBudgets(length: number): number[] {
-  if (length < MIN_SPLIT_LENGTH) return [];
-  const budget = typoBudget(length);
-  return Array.from({ length }, (_, k) => (k === 0 ? -1 : partBudget(k, budget) || -1));
+export interface SplitStarts {
+  /** By k: the typos the walk collects the start with, or -1. */
+  readonly budgets: readonly number[];
+  /** By k: the right part's matches, for a cut whose right part is looked up first. */
+  readonly rights: readonly (WordMatches | undefined)[];
+}
+
+export function splitStarts(data: IndexData, points: readonly number[], last: boolean, reach: Int32Array): SplitStarts {
+  if (points.length < MIN_SPLIT_LENGTH) return { budgets: [], rights: [] };
+  const budget = typoBudget(points.length);
+  const budgets: number[] = [-1];
+  const rights: (WordMatches | undefined)[] = [undefined];
+  for (let k = 1; k < points.length; k++) {
+    const aBudget = partBudget(k, budget);
+    const bBudget = partBudget(points.length - k, budget);
+    const right = bBudget < aBudget ? matchPart(data.words.trie, points.slice(k), bBudget, last, reach) : undefined;
+    rights.push(right);
+    const left = right === undefined ? aBudget : Math.min(aBudget, budget - right.fewestTypos);
+    budgets.push(left > 0 ? left : -1);
+  }
+  return { budgets, rights };
+}
+
+/** A part of a split word within `budget` typos: a lookup without typos (most parts), else a walk. */
+function matchPart(trie: Trie, part: readonly number[], budget: number, prefix: boolean, reach: Int32Array): WordMatches {
+  return budget === 0 ? matchExact(trie, part, prefix) : matchWord(trie, part, budget, prefix, reach);
 }
 
 /** Typos of the split at adjacent words (a, b), EQUIVALENT_TYPOS included; -1 when it does not match there. */
@@ -73,6 +105,12 @@ export function castSplitTypos(split: SplitMatch, rank: number): number {
   return at < 0 ? -1 : (split.castTypos[at] as number);
 }
 
+/** Typos of the split's best match at adjacent words of the movie's title (the least splitTypos over them), or -1. */
+export function titleSplitTypos(split: SplitMatch, rank: number): number {
+  const at = indexOfSorted(split.titleRanks, rank);
+  return at < 0 ? -1 : (split.titleTypos[at] as number);
+}
+
 /**
  * A query word read as two adjacent words: every cut whose parts match some words, and the movies
  * where they sit side by side; undefined when no movie has them so.
@@ -82,7 +120,8 @@ export function planSplit(
   points: readonly number[],
   last: boolean,
   reach: Int32Array,
-  starts: readonly (WordMatches | undefined)[] = [],
+  starts: readonly (WordMatches | undefined)[],
+  { budgets, rights }: SplitStarts,
 ): { split: SplitMatch; title: DocSet; cast: DocSet } | undefined {
   if (points.length < MIN_SPLIT_LENGTH) return undefined;
   const budget = typoBudget(points.length);
@@ -91,14 +130,14 @@ export function planSplit(
   for (let k = 1; k < points.length; k++) {
     const a = points.slice(0, k);
     const b = points.slice(k);
-    const aBudget = partBudget(a.length, budget);
     const bBudget = partBudget(b.length, budget);
-    // The part without typos first: a lookup, and most cuts end there.
-    const bFirst = bBudget < aBudget;
-    const match = (part: readonly number[], partBudget: number, prefix: boolean) =>
-      partBudget === 0 ? matchExact(trie, part, prefix) : matchWord(trie, part, partBudget, prefix, reach);
-    const left = () => starts[k] ?? match(a, aBudget, false);
-    const first = bFirst ? match(b, bBudget, last) : left();
+    // The part with fewer typos first (splitStarts looked it up): a lookup, and most cuts end there.
+    const right = rights[k];
+    const bFirst = right !== undefined;
+    const match = (part: readonly number[], partBudget: number, prefix: boolean) => matchPart(trie, part, partBudget, prefix, reach);
+    // A start the walk did not collect is short and exact (looked up), or was left no typos by its right part.
+    const left = () => starts[k] ?? match(a, Math.max(0, budgets[k] ?? 0), false);
+    const first = right ?? left();
     if (first.fewestTypos === Infinity) continue;
     // Both parts' typos together are within the budget, so a right part after a left one with typos needs fewer
     // (often none: a lookup where a walk was): its matches beyond them would never sit next to a left part's.
@@ -120,13 +159,19 @@ export function planSplit(
   const { nameWords } = words;
   const inTitle = new Map<number, number>();
   const byName = new Map<number, number>();
+  // Each cut's words as bits over the dictionary, cleared after it: most pairs of a title or name are
+  // ruled out by a bit each, where typosOf searches the match lists. Two bitmaps serve every cut.
+  const size = tableSize(words.words);
+  const bits: PartBits = { left: bitmap(size), right: bitmap(size) };
   for (const cut of cuts) {
+    markWords(bits.left, cut.left, true);
+    markWords(bits.right, cut.right, true);
     const titleSide = postingsCount(words.title, cut.left) <= postingsCount(words.title, cut.right) ? cut.left : cut.right;
     for (const rank of members(fieldSet(data, titleSide, 'title')))
       lowest(
         inTitle,
         rank,
-        adjacentTypos(cut, budget, titleWords.values, titleWords.offsets[rank] as number, titleWords.offsets[rank + 1] as number),
+        adjacentTypos(cut, bits, budget, titleWords.values, titleWords.offsets[rank] as number, titleWords.offsets[rank + 1] as number),
       );
     const nameSide = postingsCount(words.castNames, cut.left) <= postingsCount(words.castNames, cut.right) ? cut.left : cut.right;
     forEachWord(nameSide, (id) => {
@@ -136,10 +181,12 @@ export function planSplit(
         lowest(
           byName,
           name,
-          adjacentTypos(cut, budget, nameWords.values, nameWords.offsets[name] as number, nameWords.offsets[name + 1] as number),
+          adjacentTypos(cut, bits, budget, nameWords.values, nameWords.offsets[name] as number, nameWords.offsets[name + 1] as number),
         );
       }
     });
+    markWords(bits.left, cut.left, false);
+    markWords(bits.right, cut.right, false);
   }
   const inCast = new Map<number, number>();
   for (const [name, typos] of byName) for (const rank of postingsOf(data.cast.postings, name)) lowest(inCast, rank, typos);
@@ -148,14 +195,17 @@ export function planSplit(
   for (const t of inCast.values()) fewest = Math.min(fewest, t);
   if (fewest === Infinity) return undefined;
   const castRanks = Int32Array.from(inCast.keys()).sort();
+  const titleRanks = Int32Array.from(inTitle.keys()).sort();
   const split: SplitMatch = {
     cuts,
     budget,
     fewestTypos: fewest,
     castRanks,
     castTypos: Uint8Array.from(castRanks, (rank) => inCast.get(rank) as number),
+    titleRanks,
+    titleTypos: Uint8Array.from(titleRanks, (rank) => inTitle.get(rank) as number),
   };
-  return { split, title: list(Int32Array.from(inTitle.keys()).sort()), cast: list(castRanks) };
+  return { split, title: list(titleRanks), cast: list(castRanks) };
 }
 
 /** Keeps the fewer typos of a key; -1 (no match) is not kept. */
@@ -165,10 +215,23 @@ function lowest(best: Map<number, number>, key: number, typos: number): void {
   if (known === undefined || typos < known) best.set(key, typos);
 }
 
+/** The words one cut's parts match, one bit each (markWords). */
+interface PartBits {
+  readonly left: Uint32Array;
+  readonly right: Uint32Array;
+}
+
+/** Sets (or clears) the bit of every word `m` matches. */
+function markWords(bits: Uint32Array, m: WordMatches, on: boolean): void {
+  for (let i = 0; i < m.wholeIds.length; i++) (on ? setBit : clearBit)(bits, m.wholeIds[i] as number);
+  for (let i = 0; i < m.prefixLo.length; i++) fillBits(bits, m.prefixLo[i] as number, m.prefixHi[i] as number, on);
+}
+
 /** Typos of one cut at its best over adjacent words [start, end) of `ids` (a title, a name), EQUIVALENT_TYPOS included; -1: none. */
-function adjacentTypos(cut: Cut, budget: number, ids: Int32Array | Uint32Array, start: number, end: number): number {
+function adjacentTypos(cut: Cut, bits: PartBits, budget: number, ids: Int32Array | Uint32Array, start: number, end: number): number {
   let best = -1;
   for (let p = start; p + 1 < end; p++) {
+    if (!hasBit(bits.left, ids[p] as number) || !hasBit(bits.right, ids[p + 1] as number)) continue;
     const l = typosOf(cut.left, ids[p] as number);
     if (l < 0) continue;
     const r = typosOf(cut.right, ids[p + 1] as number);

@@ -25,15 +25,23 @@ export function hasMatch(set: DocSet, check: RankCheck): boolean {
   return false;
 }
 
-/** How many words of `q` each movie matches, one byte per movie (at most MAX_Q_WORDS). */
+/**
+ * How many words of `q` each movie matches, one byte per movie (at most MAX_Q_WORDS). Kept per plan:
+ * a query nothing fully matches reads them twice (its level, then the plan at that level), and a pass
+ * over every word's movies is most of what partial matches cost.
+ */
 function wordsMatched(index: SegmentIndex, plan: Plan): Uint8Array {
+  const known = counted.get(plan);
+  if (known !== undefined) return known;
   const counts = new Uint8Array(index.size);
   for (const word of plan.words) {
     const c = cursor(word.any);
     for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) counts[r] = (counts[r] as number) + 1;
   }
+  counted.set(plan, counts);
   return counts;
 }
+const counted = new WeakMap<Plan, Uint8Array>();
 
 /**
  * The fewest words of `q` a movie passing the plan's filters and check misses, or undefined when

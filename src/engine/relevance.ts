@@ -1,9 +1,9 @@
-import { bitmap, hasBit, popcount, setBit } from './bits.js';
+import { bitmap, fillBits, hasBit, popcount, setBit } from './bits.js';
 import type { IndexData } from './index-data.js';
 import { KEYED_BEFORE_BITMAP } from './limits.js';
 import { packKey } from './relevance-key.js';
 import { firstCodePointAt, tableSize } from './string-table.js';
-import { castSplitTypos, splitTypos, type SplitMatch } from './joins.js';
+import { castSplitTypos, splitTypos, titleSplitTypos, type SplitMatch } from './joins.js';
 import { matchesWhole, typosOf, wholeMatches, type WordMatches } from './word-match.js';
 import { indexOfSorted } from './sorted.js';
 import { occurrences, synonymCost, type SynonymMatch } from './synonym-plan.js';
@@ -42,6 +42,8 @@ export class Relevance {
   private readonly synonymStarts: number[][];
   /** Every WordMatches a title word may be read through: the words' own, and the parts of their splits. */
   private readonly readings: readonly WordMatches[];
+  /** Per query word, while a movie is keyed: its split's best typos at adjacent title words, or Infinity (none, or no split). */
+  private readonly splitInTitle: number[];
   /** Per title position, while a movie is keyed: counted unmatched (1) or prefix-only (2); only with splits or synonyms. */
   private status = new Uint8Array(0);
   private readonly hasSplits: boolean;
@@ -92,6 +94,7 @@ export class Relevance {
     this.fewestTypos = fewest;
     this.titleCost = words.map(() => Infinity);
     this.castCost = words.map(() => Infinity);
+    this.splitInTitle = words.map(() => Infinity);
   }
 
   /**
@@ -136,14 +139,7 @@ export class Relevance {
     const bits = bitmap(tableSize(this.data.words.words));
     for (const m of this.readings) {
       for (let i = 0; i < m.wholeIds.length; i++) setBit(bits, m.wholeIds[i] as number);
-      for (let i = 0; i < m.prefixLo.length; i++) {
-        let id = m.prefixLo[i] as number;
-        const hi = m.prefixHi[i] as number;
-        // A range of ids: bit by bit up to a word boundary, then whole words.
-        for (; id < hi && (id & 31) !== 0; id++) setBit(bits, id);
-        for (; id + 32 <= hi; id += 32) bits[id >>> 5] = ~0;
-        for (; id < hi; id++) setBit(bits, id);
-      }
+      for (let i = 0; i < m.prefixLo.length; i++) fillBits(bits, m.prefixLo[i] as number, m.prefixHi[i] as number);
     }
     return bits;
   }
@@ -197,7 +193,7 @@ export class Relevance {
     if (status) {
       // Synonyms lower the title costs first, so that the splits' cover reads the final costs.
       const hasSynonym = this.synonymsInTitle(rank, titleWords, tStart, tEnd);
-      const uncounted = this.hasSplits ? this.splitsInTitle(titleWords, tStart, tEnd, status) : { unmatched: 0, prefixOnly: 0 };
+      const uncounted = this.hasSplits ? this.splitsInTitle(rank, titleWords, tStart, tEnd, status) : { unmatched: 0, prefixOnly: 0 };
       if (hasSynonym) {
         const covered = this.synonymsCover(status);
         uncounted.unmatched += covered.unmatched;
@@ -267,24 +263,25 @@ export class Relevance {
    * had counted unmatched and prefix-only, clearing them there.
    */
   private splitsInTitle(
+    rank: number,
     titleWords: Uint32Array,
     start: number,
     end: number,
     status: Uint8Array,
   ): { unmatched: number; prefixOnly: number } {
-    const { splits, titleCost } = this;
+    const { splits, titleCost, splitInTitle } = this;
+    // Most candidates have no split in their title: planSplit kept each one's best, so only the rest read their pairs.
     for (let i = 0; i < splits.length; i++) {
       const split = splits[i];
-      if (split === undefined) continue;
-      for (let p = start; p + 1 < end; p++) {
-        const t = splitTypos(split, titleWords[p] as number, titleWords[p + 1] as number);
-        if (t >= 0 && t < (titleCost[i] as number)) titleCost[i] = t;
-      }
+      const t = split === undefined ? -1 : titleSplitTypos(split, rank);
+      splitInTitle[i] = t < 0 ? Infinity : t;
+      if (t >= 0 && t < (titleCost[i] as number)) titleCost[i] = t;
     }
     const cover = coverer(status);
     for (let i = 0; i < splits.length; i++) {
       const split = splits[i];
-      if (split === undefined) continue;
+      // No pair of the title reads the split with fewer typos than its best, so none reads it at a lower title cost.
+      if (split === undefined || splitInTitle[i] !== titleCost[i]) continue;
       for (let p = start; p + 1 < end; p++) {
         if (splitTypos(split, titleWords[p] as number, titleWords[p + 1] as number) !== titleCost[i]) continue;
         cover.at(p - start);
@@ -375,7 +372,13 @@ export class Relevance {
     const word = titleWords[p] as number;
     if (typosOf(this.query[i] as WordMatches, word) === cost) return true;
     const split = this.splits[i];
-    if (split !== undefined && p > start && splitTypos(split, titleWords[p - 1] as number, word) === cost) return true;
+    if (
+      split !== undefined &&
+      (this.splitInTitle[i] as number) <= cost &&
+      p > start &&
+      splitTypos(split, titleWords[p - 1] as number, word) === cost
+    )
+      return true;
     return this.synonyms.length > 0 && this.synonymAt(i, cost, p - start, 'end');
   }
 
@@ -384,7 +387,13 @@ export class Relevance {
     const word = titleWords[p] as number;
     if (typosOf(this.query[i] as WordMatches, word) === cost) return true;
     const split = this.splits[i];
-    if (split !== undefined && p + 1 < end && splitTypos(split, word, titleWords[p + 1] as number) === cost) return true;
+    if (
+      split !== undefined &&
+      (this.splitInTitle[i] as number) <= cost &&
+      p + 1 < end &&
+      splitTypos(split, word, titleWords[p + 1] as number) === cost
+    )
+      return true;
     return this.synonyms.length > 0 && this.synonymAt(i, cost, p - start, 'start');
   }
 }

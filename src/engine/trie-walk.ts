@@ -13,7 +13,7 @@ interface PrefixRange {
 
 /**
  * One walk of the trie for one query word: adds to `whole` and `ranges` every match within `budget`
- * typos, never entering a subtree whose deepest node (`reach`) is shallower than `shortest`.
+ * typos, never entering a subtree whose deepest node (`reach`) is shallower than `shortest` (starts collected bound it on their own).
  */
 type Walk = (
   trie: Trie,
@@ -29,7 +29,7 @@ type Walk = (
 
 /**
  * The words the query's first k code points match whole, collected for each k with a budget of its
- * own (at most the query's): bit k of the walk's sets says so, so one walk serves them all.
+ * own (at most BIT_PARALLEL_MAX_TYPOS, the query's or more): bit k of the walk's sets says so, so one walk serves them all.
  */
 interface StartMatches {
   /** The lengths k collected, and each one's budget (by k). */
@@ -91,16 +91,14 @@ export function matchWordAndStarts(
   const lengths: number[] = [];
   for (let k = 1; k < query.length; k++) if ((startBudgets[k] ?? -1) >= 0) lengths.push(k);
   const highest = Math.max(-1, ...lengths.map((k) => startBudgets[k] as number));
-  if (query.length > BIT_PARALLEL_MAX || budget > BIT_PARALLEL_MAX_TYPOS || highest > budget) {
+  if (query.length > BIT_PARALLEL_MAX || budget > BIT_PARALLEL_MAX_TYPOS || highest > BIT_PARALLEL_MAX_TYPOS) {
     const starts = startBudgets.map((b, k) => (lengths.includes(k) ? matchWord(trie, query.slice(0, k), b, false, reach) : undefined));
     return { matches: matchWord(trie, query, budget, prefix, reach), starts };
   }
   const whole: WholeMatch[] = [];
   const ranges: PrefixRange[] = [];
   const collected: StartMatches = { lengths, budgets: startBudgets, whole: startBudgets.map(() => []) };
-  // A start may be shorter than the query less its typos: only its own length less its typos bounds the walk.
-  const shortest = Math.min(query.length - budget, ...lengths.map((k) => k - (startBudgets[k] as number)));
-  walkByBits(trie, query, budget, prefix, reach, shortest, whole, ranges, collected);
+  walkByBits(trie, query, budget, prefix, reach, query.length - budget, whole, ranges, collected);
   whole.sort((a, b) => a[0] - b[0]);
   const starts = startBudgets.map((b, k) => {
     if (!lengths.includes(k)) return undefined;
@@ -137,21 +135,39 @@ const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
       }
     }
   }
-  // Per depth of the current path: R_0, R_1, R_2, X_1, X_2, the node, the fewest typos of a prefix above.
-  const W = 7;
-  // A path longer than the query plus the budget is beyond it, so depth stays below m + budget + 2.
-  const state = new Int32Array((m + budget + 2) * W);
+  // Per depth of the current path: R_0, R_1, R_2, X_1, X_2, the node, the fewest typos of a prefix above,
+  // and whether a start may still lie below.
+  const W = 8;
+  // A path longer than the query plus the budget (a start's, at most BIT_PARALLEL_MAX_TYPOS) is beyond it, so depth stays below that + 2.
+  const state = new Int32Array((m + BIT_PARALLEL_MAX_TYPOS + 2) * W);
   state[0] = 1 & mask;
   state[1] = 3 & mask;
   state[2] = 7 & mask;
   state[6] = budget + 1;
+  state[7] = starts !== undefined && starts.lengths.length > 0 ? 1 : 0;
+  // The starts collected keep a subtree worth walking on their own terms: some start k still within its
+  // budget b of the path (a bit j <= k of R_b), and a word deep enough below (k - b). Their level and
+  // depth are lower than the word's, so the word's own bounds (R_budget, `shortest`) are kept for the word alone.
+  // By budget b of the starts: the bits of R_b that can still lead to one of them, and the shortest such start less b.
+  const startMasks = [0, 0, 0];
+  const startsShortest = [Infinity, Infinity, Infinity];
+  for (const k of starts?.lengths ?? []) {
+    const b = starts?.budgets[k] as number;
+    startMasks[b] = (startMasks[b] as number) | ((2 << k) - 1);
+    startsShortest[b] = Math.min(startsShortest[b] as number, k - b);
+  }
+  const [s0, s1, s2] = startMasks as [number, number, number];
+  const [h0, h1, h2] = startsShortest as [number, number, number];
+  const shallowest = Math.min(shortest, h0, h1, h2);
   const { label, end, wordLo, wordHi, terminal } = trie;
   const stop = end[0] as number;
   let at = 0;
   let node = 1;
   while (node < stop) {
     while ((end[state[at + 5] as number] as number) <= node) at -= W;
-    if ((reach[node] as number) < shortest) {
+    const deepest = reach[node] as number;
+    // Below a node no start is within reach of, only the word's own bounds keep a subtree: most of a joined form's nodes.
+    if (deepest < (state[at + 7] === 1 ? shallowest : shortest)) {
       node = end[node] as number;
       continue;
     }
@@ -162,14 +178,16 @@ const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
     const n0 = (r0 << 1) & b & mask;
     const n1 = (((r1 << 1) & b) | (r0 << 1) | r0 | (n0 << 1) | ((state[at + 3] as number) & (b << 1))) & mask;
     const n2 = ((((state[at + 2] as number) << 1) & b) | (r1 << 1) | r1 | (n1 << 1) | ((state[at + 4] as number) & (b << 1))) & mask;
-    if ((budget === 2 ? n2 : budget === 1 ? n1 : n0) === 0) {
+    const forWord = deepest >= shortest && (budget === 2 ? n2 : budget === 1 ? n1 : n0) !== 0;
+    const forStarts = ((deepest >= h0 ? n0 & s0 : 0) | (deepest >= h1 ? n1 & s1 : 0) | (deepest >= h2 ? n2 & s2 : 0)) !== 0;
+    if (!forWord && !forStarts) {
       node = end[node] as number;
       continue;
     }
     const typos = (n0 & full) !== 0 ? 0 : (n1 & full) !== 0 ? 1 : (n2 & full) !== 0 ? 2 : 3;
     if (terminal[node] === 1) {
       if (typos <= budget) whole.push([wordLo[node] as number, typos]);
-      if (starts !== undefined) collectStarts(starts, wordLo[node] as number, n0, n1, n2);
+      if (forStarts && starts !== undefined) collectStarts(starts, wordLo[node] as number, n0, n1, n2);
     }
     let best = state[at + 6] as number;
     if (prefix && typos < best) {
@@ -184,6 +202,7 @@ const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
     state[at + 4] = (r1 << 2) & b;
     state[at + 5] = node;
     state[at + 6] = best;
+    state[at + 7] = forStarts ? 1 : 0;
     node++;
   }
 };

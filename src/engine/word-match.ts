@@ -76,18 +76,33 @@ export function wordMatches(
   prefixNodes: readonly number[],
   typed: readonly number[],
 ): WordMatches {
+  // Plain loops into typed arrays: a word's plan builds several of these (its parts, its joins), afresh for every new word.
+  const wholeIds = new Int32Array(whole.length);
+  const wholeTypos = new Uint8Array(whole.length);
   let fewest = Infinity;
-  for (const [, t] of whole) fewest = Math.min(fewest, t);
-  for (const r of flat) fewest = Math.min(fewest, r.typos);
-  const firstWhole = whole[0]?.[0] ?? Infinity;
-  const lastWhole = whole[whole.length - 1]?.[0] ?? -Infinity;
+  for (let i = 0; i < whole.length; i++) {
+    const [id, t] = whole[i] as readonly [number, number];
+    wholeIds[i] = id;
+    wholeTypos[i] = t;
+    if (t < fewest) fewest = t;
+  }
+  const prefixLo = new Int32Array(flat.length);
+  const prefixHi = new Int32Array(flat.length);
+  const prefixTypos = new Uint8Array(flat.length);
+  for (let i = 0; i < flat.length; i++) {
+    const r = flat[i] as TypoRange;
+    prefixLo[i] = r.lo;
+    prefixHi[i] = r.hi;
+    prefixTypos[i] = r.typos;
+    if (r.typos < fewest) fewest = r.typos;
+  }
   let bestLo = Infinity;
   let bestHi = -Infinity;
-  for (const [id, t] of whole) {
-    if (t === fewest) {
-      bestLo = Math.min(bestLo, id);
-      bestHi = Math.max(bestHi, id + 1);
-    }
+  for (let i = 0; i < whole.length; i++) {
+    if (wholeTypos[i] !== fewest) continue;
+    const id = wholeIds[i] as number;
+    bestLo = Math.min(bestLo, id);
+    bestHi = Math.max(bestHi, id + 1);
   }
   for (const r of flat) {
     if (r.typos === fewest) {
@@ -95,12 +110,14 @@ export function wordMatches(
       bestHi = Math.max(bestHi, r.hi);
     }
   }
+  const firstWhole = whole.length > 0 ? (wholeIds[0] as number) : Infinity;
+  const lastWhole = whole.length > 0 ? (wholeIds[whole.length - 1] as number) : -Infinity;
   return {
-    wholeIds: Int32Array.from(whole.map(([id]) => id)),
-    wholeTypos: Uint8Array.from(whole.map(([, t]) => t)),
-    prefixLo: Int32Array.from(flat.map((r) => r.lo)),
-    prefixHi: Int32Array.from(flat.map((r) => r.hi)),
-    prefixTypos: Uint8Array.from(flat.map((r) => r.typos)),
+    wholeIds,
+    wholeTypos,
+    prefixLo,
+    prefixHi,
+    prefixTypos,
     prefixNodes,
     fewestTypos: fewest,
     lowestId: Math.min(firstWhole, flat[0]?.lo ?? Infinity),

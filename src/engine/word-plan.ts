@@ -3,7 +3,7 @@ import { codePoints } from '../catalogue/words.js';
 import { EMPTY, list, union, type DocSet } from './doc-set.js';
 import type { IndexData } from './index-data.js';
 import { matchWord, matchWordAndStarts, trieReach } from './trie-walk.js';
-import { planSplit, splitStartBudgets, type SplitMatch } from './joins.js';
+import { planSplit, splitStarts, type SplitMatch } from './joins.js';
 import { postingsSets } from './word-postings.js';
 import { EQUIVALENT_TYPOS } from './limits.js';
 import { numberEquivalents } from './numbers.js';
@@ -62,7 +62,7 @@ export class WordPlanner {
     if (cached !== undefined) return cached;
     // How deep the trie goes below each node (trieReach): derived on the first `q` of this version.
     this.reachMemo ??= trieReach(this.data.words.trie);
-    const plan = planWord(this.data, word, last, this.reachMemo);
+    const { plan } = planWord(this.data, word, last, this.reachMemo);
     this.plans.set(key, plan, wordPlanBytes(plan));
     return plan;
   }
@@ -73,8 +73,17 @@ export class WordPlanner {
     const key = words.join('\u0000');
     const cached = this.queries.get(key);
     if (cached !== undefined) return cached;
-    const own = words.map((word, i) => this.plan(word, i === words.length - 1));
-    const joins = words.slice(1).map((next, i) => this.join(words[i] as string, next, i + 1 === words.length - 1));
+    const own: WordPlan[] = [];
+    const joins: (WordPlan | undefined)[] = [];
+    words.forEach((word, i) => {
+      const next = words[i + 1];
+      if (next === undefined) own.push(this.plan(word, true));
+      else {
+        const [plan, join] = this.planWithNext(word, next, i + 1 === words.length - 1);
+        own.push(plan);
+        joins.push(join);
+      }
+    });
     const plans = own.map((plan, i) => withJoins(plan, joins[i - 1], joins[i]));
     this.queries.set(
       key,
@@ -84,40 +93,79 @@ export class WordPlanner {
     return plans;
   }
 
-  /** Two adjacent words of `q` written as one (`bat man`: batman), or undefined when no word matches that. */
-  private join(left: string, right: string, last: boolean): WordPlan | undefined {
-    const key = `${last ? 'J' : 'j'}${left}\u0000${right}`;
-    const cached = this.plans.get(key);
-    if (cached !== undefined) return cached.matches.fewestTypos === Infinity ? undefined : cached;
+  /**
+   * A word that is not the last one, and the word joined with the next (`bat man`: batman), or
+   * undefined when no word matches that. The word is the start of the joined form, so when neither
+   * is known one walk of the joined form finds both (matchWordAndStarts): a join is walked for every
+   * pair of adjacent words, and almost never matches.
+   */
+  private planWithNext(word: string, next: string, nextLast: boolean): [WordPlan, WordPlan | undefined] {
+    const key = `w${word}`;
+    const joinKey = `${nextLast ? 'J' : 'j'}${word}\u0000${next}`;
+    const known = this.plans.get(key);
+    const knownJoin = this.plans.get(joinKey);
     this.reachMemo ??= trieReach(this.data.words.trie);
-    const points = codePoints(left + right);
-    const matches = matchWord(this.data.words.trie, points, joinBudget(left, right), last, this.reachMemo);
+    let plan = known;
+    let join = knownJoin;
+    if (known === undefined && knownJoin === undefined) {
+      const walked = planWord(this.data, word, false, this.reachMemo, { word: next, last: nextLast });
+      plan = walked.plan;
+      join = this.joinPlan(joinKey, walked.joined as WordMatches);
+      this.plans.set(key, plan, wordPlanBytes(plan));
+    }
+    plan ??= this.plan(word, false);
+    join ??= this.joinPlan(
+      joinKey,
+      matchWord(this.data.words.trie, codePoints(word + next), joinBudget(word, next), nextLast, this.reachMemo),
+    );
+    return [plan, join.matches.fewestTypos === Infinity ? undefined : join];
+  }
+
+  /** The plan of two words joined, from what the joined form matches; kept even when that is nothing. */
+  private joinPlan(key: string, matches: WordMatches): WordPlan {
     const { title, cast } = postingsSets(this.data, matches);
     const plan: WordPlan = { matches, title, any: union([title, cast]) };
     this.plans.set(key, plan, wordPlanBytes(plan));
-    return matches.fewestTypos === Infinity ? undefined : plan;
+    return plan;
   }
 }
 
-function planWord(data: IndexData, word: string, last: boolean, reach: Int32Array): WordPlan {
+/** A word's plan; with `next`, walked as the start of the word joined with the next one, whose matches come with it. */
+function planWord(
+  data: IndexData,
+  word: string,
+  last: boolean,
+  reach: Int32Array,
+  next?: { word: string; last: boolean },
+): { plan: WordPlan; joined?: WordMatches } {
   const points = codePoints(word);
-  const { matches: typed, starts } = matchWordAndStarts(
-    data.words.trie,
-    points,
-    typoBudget(points.length),
-    last,
-    reach,
-    splitStartBudgets(points.length),
-  );
+  const cuts = splitStarts(data, points, last, reach);
+  const budget = typoBudget(points.length);
+  let typed: WordMatches;
+  let starts: readonly (WordMatches | undefined)[];
+  let joined: WordMatches | undefined;
+  if (next === undefined) ({ matches: typed, starts } = matchWordAndStarts(data.words.trie, points, budget, last, reach, cuts.budgets));
+  else {
+    // The word itself is the joined form's start of its own length, matched whole with the word's budget.
+    const startBudgets = Array.from({ length: points.length + 1 }, (_, k) => (k === points.length ? budget : (cuts.budgets[k] ?? -1)));
+    const both = codePoints(word + next.word);
+    const walk = matchWordAndStarts(data.words.trie, both, joinBudget(word, next.word), next.last, reach, startBudgets);
+    typed = walk.starts[points.length] as WordMatches;
+    starts = walk.starts;
+    joined = walk.matches;
+  }
   const forms = numberEquivalents(word)
     .map((form) => lookup(data.words.words, form))
     .filter((id) => id >= 0);
   const matches = forms.length === 0 ? typed : mergeMatches(typed, wholeMatches(forms, 0, points), EQUIVALENT_TYPOS);
   const own = postingsSets(data, matches);
-  const split = planSplit(data, points, last, reach, starts);
-  if (split === undefined) return { matches, title: own.title, any: union([own.title, own.cast]) };
-  const title = union([own.title, split.title]);
-  return { matches, split: split.split, title, any: union([title, own.cast, split.cast]) };
+  const split = planSplit(data, points, last, reach, starts, cuts);
+  const title = split === undefined ? own.title : union([own.title, split.title]);
+  const plan: WordPlan =
+    split === undefined
+      ? { matches, title, any: union([title, own.cast]) }
+      : { matches, split: split.split, title, any: union([title, own.cast, split.cast]) };
+  return joined === undefined ? { plan } : { plan, joined };
 }
 
 /**
@@ -156,7 +204,7 @@ function wordPlanBytes(plan: WordPlan): number {
   let bytes = matchBytes(plan.matches);
   if (plan.split) {
     for (const cut of plan.split.cuts) bytes += matchBytes(cut.left) + matchBytes(cut.right);
-    bytes += plan.split.castRanks.byteLength + plan.split.castTypos.byteLength;
+    bytes += plan.split.castRanks.byteLength + plan.split.castTypos.byteLength + plan.split.titleTypos.byteLength;
   }
   const owned = (array: Int32Array | Uint32Array) =>
     array.byteOffset === 0 && array.buffer.byteLength === array.byteLength ? array.byteLength : 0;
