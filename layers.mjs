@@ -31,7 +31,7 @@ export const LAYERS = [
       store: ['errors'],
       'node-http': [],
       snapshot: ['catalogue', 'engine', 'errors', 'merge', 'store'],
-      seed: ['catalogue', 'config', 'errors', 'merge', 'snapshot', 'store'],
+      seed: ['catalogue', 'config', 'engine', 'errors', 'merge', 'snapshot', 'store'],
       runtime: ['config', 'snapshot', 'store'],
       // The ingestion thread opens its own stores from the configuration it is started with.
       ingest: ['catalogue', 'config', 'errors', 'merge', 'runtime', 'snapshot', 'store'],

@@ -15,7 +15,7 @@
  * BENCH_SCALE_PIN=1 the serving process gets core 0 and the others core 1.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mark, otherCores, serverUse, waitForQuiet } from '../lib/cpu.js';
@@ -99,16 +99,6 @@ export async function measureSize(size: CatalogueSize, settings: ScaleSettings):
   }
 }
 
-/**
- * Above a million movies the seed and ingestion processes outgrow Node's default heap (4 GiB here):
- * the merge state takes ~1.1 KB of heap per movie. Give them ~4 GiB per million, within the machine.
- */
-function heapFor(size: CatalogueSize): NodeJS.ProcessEnv {
-  if (typeof size !== 'number' || size <= 1_000_000) return {};
-  const mib = Math.min(Math.ceil((4096 * size) / 1_000_000), Math.floor((totalmem() / 2 ** 20) * 0.75));
-  return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${mib}`.trim() };
-}
-
 async function measureIn(dir: string, size: CatalogueSize, label: string, settings: ScaleSettings): Promise<ScaleRow> {
   say(label, 'the catalogue file…');
   const file = await catalogueFile(size, dir);
@@ -122,7 +112,6 @@ async function measureIn(dir: string, size: CatalogueSize, label: string, settin
     MOVIES_INBOX: inbox,
     MOVIES_DATA_DIR: join(dir, 'data'),
     LOG_LEVEL: 'warn',
-    ...heapFor(size),
   };
 
   say(label, `${catalogue.count.toLocaleString('en')} movies, ${mib(fileBytes)} MiB; cinedex seed…`);

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
 import { BUNDLED_SEED_PATH, DEFAULT_SEED_SHA256, DEFAULT_SEED_URL, type Config } from '../config/config.js';
 import { SeedError } from '../errors/errors.js';
+import { jsonArrayElements, JsonArrayError } from './json-array-elements.js';
 
 export interface SeedSource {
   /** A path or an http(s) URL. */
@@ -23,8 +23,8 @@ export function seedSourceOf(config: Pick<Config, 'seed' | 'dataDir' | 'seedSha2
   return { source: config.seed, dataDir: config.dataDir, ...(config.seedSha256 ? { sha256: config.seedSha256 } : {}) };
 }
 
-export interface LoadedSeed {
-  readonly records: unknown[];
+/** What was read: the checksum and size of the JSON, and from where. */
+export interface SeedRead {
   /** Of the JSON bytes, decompressed when the file was gzipped. */
   readonly sha256: string;
   /** Bytes of JSON, decompressed. */
@@ -33,7 +33,16 @@ export interface LoadedSeed {
   readonly from: string;
 }
 
-export const MAX_SEED_BYTES = 512 * 1024 * 1024;
+export interface LoadedSeed extends SeedRead {
+  readonly records: unknown[];
+}
+
+/**
+ * A bound on the JSON, decompressed: a wrong URL or a runaway file is refused before it fills the disk.
+ * The file is read as a stream (readSeed), so memory follows the catalogue, not this bound; 4 GiB is
+ * ~25 million movies of the scale bench's shape.
+ */
+export const MAX_SEED_BYTES = 4 * 2 ** 30;
 const HINT = 'Set MOVIES_SEED to the path or URL of a movies JSON file, or leave it unset for the bundled copy.';
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -43,16 +52,37 @@ export function pinnedSha256(source: string): string | undefined {
 }
 
 /**
- * Reads the seed JSON from a path, or from a URL downloaded once into `<dataDir>/cache`. A gzipped
- * file (known by its magic bytes, so a downloaded .gz works too) is decompressed, and the checksum
- * is that of the JSON, so one pinned sha256 fits the bundled .gz and the upstream .json alike.
+ * Reads the seed JSON from a path, or from a URL downloaded once into `<dataDir>/cache`, and hands
+ * each record of its array to `onRecord` as it is read: neither the text nor the records are ever
+ * whole in memory. A gzipped file (known by its magic bytes, so a downloaded .gz works too) is
+ * decompressed, and the checksum is that of the JSON, so one pinned sha256 fits the bundled .gz and
+ * the upstream .json alike. The checksum can only be known at the end: a caller acts on the records
+ * once this resolves, never before (a mismatch rejects it).
  */
-export async function loadSeed(options: SeedSource): Promise<LoadedSeed> {
+export async function readSeed(options: SeedSource, onRecord: (record: unknown) => void): Promise<SeedRead> {
   const isUrl = /^https?:\/\//i.test(options.source);
   const expected = options.sha256 ?? pinnedSha256(options.source);
   const file = isUrl ? await cachedDownload(options, expected) : resolve(options.source);
-  const json = await readSeedJson(file, options.source);
-  const sha256 = sha256Of(json);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  async function* hashed(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of seedJson(file, options.source)) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      yield chunk;
+    }
+  }
+  try {
+    for await (const record of jsonArrayElements(hashed())) onRecord(record);
+  } catch (error) {
+    if (!(error instanceof JsonArrayError)) throw error;
+    const [code, what] =
+      error.kind === 'not-an-array'
+        ? (['NOT_AN_ARRAY', 'JSON but not an array of movies'] as const)
+        : (['INVALID_JSON', 'not valid JSON'] as const);
+    throw new SeedError(code, `the seed ${options.source} is ${what} (${error.message}). ${HINT}`, { cause: error });
+  }
+  const sha256 = hash.digest('hex');
   if (expected !== undefined && sha256 !== expected.toLowerCase()) {
     if (isUrl) await rm(file, { force: true });
     throw new SeedError(
@@ -60,26 +90,24 @@ export async function loadSeed(options: SeedSource): Promise<LoadedSeed> {
       `the seed ${options.source} has sha256 ${sha256}, expected ${expected}. Check MOVIES_SEED and MOVIES_SEED_SHA256.`,
     );
   }
-  let records: unknown;
-  try {
-    records = JSON.parse(json.toString('utf8'));
-  } catch (error) {
-    throw new SeedError('INVALID_JSON', `the seed ${options.source} is not valid JSON (${(error as Error).message}). ${HINT}`, {
-      cause: error,
-    });
-  }
-  if (!Array.isArray(records))
-    throw new SeedError('NOT_AN_ARRAY', `the seed ${options.source} is JSON but not an array of movies. ${HINT}`);
-  return { records, sha256, bytes: json.length, from: file };
+  return { sha256, bytes, from: file };
 }
 
-const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+/** The seed's records in one array: for tests and small catalogues; `cinedex seed` streams them (readSeed). */
+export async function loadSeed(options: SeedSource): Promise<LoadedSeed> {
+  const records: unknown[] = [];
+  const read = await readSeed(options, (record) => records.push(record));
+  return { records, ...read };
+}
 
-/** The file's bytes, decompressed when gzipped; at most MAX_SEED_BYTES either way. */
-async function readSeedJson(file: string, source: string): Promise<Buffer> {
-  let bytes: Buffer;
+/** Bytes read at a time from the seed file. */
+const READ_CHUNK_BYTES = 2 ** 20;
+
+/** The file's bytes as they are read, decompressed when gzipped; at most MAX_SEED_BYTES either way. */
+async function* seedJson(file: string, source: string): AsyncGenerator<Uint8Array> {
+  let handle: FileHandle;
   try {
-    bytes = await readFile(file);
+    handle = await open(file, 'r');
   } catch (error) {
     throw new SeedError(
       'NOT_FOUND',
@@ -88,25 +116,50 @@ async function readSeedJson(file: string, source: string): Promise<Buffer> {
     );
   }
   const tooLarge = () => new SeedError('TOO_LARGE', `the seed ${source} is larger than ${MAX_SEED_BYTES} bytes. ${HINT}`);
-  if (bytes.length > MAX_SEED_BYTES) throw tooLarge();
-  if (bytes[0] !== GZIP_MAGIC[0] || bytes[1] !== GZIP_MAGIC[1]) return bytes;
   try {
-    return await promisify(gunzip)(bytes, { maxOutputLength: MAX_SEED_BYTES });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
-    throw new SeedError(
-      'INVALID_GZIP',
-      `the seed ${source} starts like gzip but does not decompress (${(error as Error).message}). ${HINT}`,
-      { cause: error },
-    );
+    const magic = Buffer.alloc(2);
+    await handle.read(magic, 0, 2, 0);
+    const gzipped = magic[0] === GZIP_MAGIC[0] && magic[1] === GZIP_MAGIC[1];
+    const raw = handle.createReadStream({ start: 0, autoClose: false, highWaterMark: READ_CHUNK_BYTES });
+    const stream = gzipped ? raw.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES })) : raw;
+    let bytes = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        if (bytes > MAX_SEED_BYTES) throw tooLarge();
+        yield chunk;
+      }
+    } catch (error) {
+      if (error instanceof SeedError || !gzipped) throw error;
+      throw new SeedError(
+        'INVALID_GZIP',
+        `the seed ${source} starts like gzip but does not decompress (${(error as Error).message}). ${HINT}`,
+        { cause: error },
+      );
+    } finally {
+      raw.destroy();
+    }
+  } finally {
+    await handle.close();
   }
+}
+
+/** The sha256 of a seed file's JSON, or undefined when it cannot be read. */
+async function sha256OfFile(file: string, source: string): Promise<string | undefined> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of seedJson(file, source)) hash.update(chunk);
+  } catch {
+    return undefined;
+  }
+  return hash.digest('hex');
 }
 
 async function cachedDownload(options: SeedSource, expected: string | undefined): Promise<string> {
   const cacheDir = join(options.dataDir, 'cache');
   const file = join(cacheDir, `seed-${createHash('sha256').update(options.source).digest('hex').slice(0, 16)}.json`);
-  const cached = await readSeedJson(file, options.source).catch(() => undefined);
-  if (cached && (expected === undefined || sha256Of(cached) === expected.toLowerCase())) {
+  const cached = await sha256OfFile(file, options.source);
+  if (cached !== undefined && (expected === undefined || cached === expected.toLowerCase())) {
     options.log.info({ source: options.source, cache: file }, 'seed taken from the download cache');
     return file;
   }

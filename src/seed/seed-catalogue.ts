@@ -1,7 +1,10 @@
 import { idOfKey } from '../catalogue/id.js';
 import { movieKey } from '../catalogue/normalise.js';
-import type { Movie } from '../catalogue/movie.js';
+import { compareMovies, movieJson, type Movie, type MovieRecord } from '../catalogue/movie.js';
 import { StringPool, validateRecord } from '../catalogue/validate.js';
+import { SAMPLE_MOVIES, type MovieRow, type SortedMovies } from '../engine/build/build-index.js';
+import type { StateEntry } from '../snapshot/state-bucket.js';
+import type { CatalogueSource } from '../snapshot/write-version.js';
 
 export interface RejectedRecord {
   /** Position in the source array. */
@@ -16,37 +19,230 @@ export interface SeedCatalogue {
   readonly rejected: RejectedRecord[];
 }
 
-/**
- * Turns the parsed seed array into movies. Invalid records are reported and skipped; records
- * sharing a key are all kept, each with its own stable id (by order of appearance).
- */
+/** Turns the parsed seed array into movies, in the array's order (SeedMovies says how). */
 export function catalogueFromSeed(records: readonly unknown[]): SeedCatalogue {
-  const movies: Movie[] = [];
-  const keys: string[] = [];
-  const rejected: RejectedRecord[] = [];
-  const occurrences = new Map<string, number>();
-  const names = new StringPool();
-  records.forEach((raw, index) => {
-    const result = validateRecord(raw, names);
+  const seed = new SeedMovies();
+  for (const record of records) seed.add(record);
+  const movies = seed.finish().inOrder();
+  return { movies, keys: movies.map((m) => movieKey(m.title, m.year)), rejected: seed.rejected };
+}
+
+/** Bytes per block of the movies' text: large enough that blocks are few, small beside a large catalogue. */
+const BLOCK_BYTES = 16 * 2 ** 20;
+
+/**
+ * The seed's movies as they are read, kept compact: each movie's values as JSON text in large blocks
+ * of bytes, its year, title and id in flat arrays, never an object per movie (at ten million movies
+ * those are most of the memory a seed needs). Invalid records are reported and skipped; records
+ * sharing a key are all kept, each with its own stable id by order of appearance (occurrence k of
+ * a key has idOfKey(key, k)), and the first lists the others as its siblings.
+ *
+ * `finish` settles the ids; the catalogue is then handed to the writer a state bucket at a time and
+ * as movies in catalogue order (CatalogueSource), each movie parsed back from its text as it is needed.
+ */
+export class SeedMovies {
+  readonly rejected: RejectedRecord[] = [];
+  private readonly text = new TextBlocks();
+  private titles: string[] = [];
+  private years = new Uint16Array(1024);
+  private idHigh = new Uint32Array(1024);
+  private idLow = new Uint32Array(1024);
+  private read = 0;
+  private size = 0;
+
+  /** The next record of the seed array. */
+  add(raw: unknown): void {
+    const index = this.read++;
+    const result = validateRecord(raw);
     if (!result.ok) {
-      rejected.push({ index, reason: result.reason });
+      this.rejected.push({ index, reason: result.reason });
       return;
     }
     if (result.record.deleted) {
-      rejected.push({ index, reason: 'a seed record cannot be deleted' });
+      this.rejected.push({ index, reason: 'a seed record cannot be deleted' });
       return;
     }
     const { fields } = result.record;
-    const key = movieKey(fields.title, fields.year);
-    const occurrence = occurrences.get(key) ?? 0;
-    occurrences.set(key, occurrence + 1);
-    movies.push({
-      cast: [],
-      genres: [],
-      ...fields,
-      id: idOfKey(key, occurrence),
+    const values: MovieRecord = { cast: [], genres: [], ...fields };
+    if (this.size === this.years.length) this.grow();
+    const id = idOfKey(movieKey(fields.title, fields.year));
+    this.text.add(JSON.stringify(values));
+    this.titles.push(fields.title);
+    this.years[this.size] = fields.year;
+    this.idHigh[this.size] = parseInt(id.slice(0, 8), 16);
+    this.idLow[this.size] = parseInt(id.slice(8, 16), 16);
+    this.size++;
+  }
+
+  /** After the last record: the ids settled, the catalogue ready to be written. */
+  finish(): SettledSeed {
+    const { size, titles, years, idHigh, idLow } = this;
+    const siblings = new Map<number, string[]>();
+    // Records sharing a key share their first id, the key's hash: equal ids, in order of appearance.
+    const byFirstId = ranks(size, (a, b) => idHigh[a]! - idHigh[b]! || idLow[a]! - idLow[b]! || a - b);
+    for (let at = 0; at < size;) {
+      let end = at + 1;
+      while (end < size && idHigh[byFirstId[end]!] === idHigh[byFirstId[at]!] && idLow[byFirstId[end]!] === idLow[byFirstId[at]!]) end++;
+      if (end - at > 1) {
+        const first = byFirstId[at]!;
+        const key = movieKey(titles[first]!, years[first]!);
+        const others: string[] = [];
+        for (let k = 1; k < end - at; k++) {
+          const i = byFirstId[at + k]!;
+          const id = idOfKey(key, k);
+          idHigh[i] = parseInt(id.slice(0, 8), 16);
+          idLow[i] = parseInt(id.slice(8, 16), 16);
+          others.push(id);
+        }
+        siblings.set(first, others.sort());
+      }
+      at = end;
+    }
+    return new SettledSeed(this.text, titles, years.subarray(0, size), idHigh.subarray(0, size), idLow.subarray(0, size), siblings);
+  }
+
+  private grow(): void {
+    const bigger = <T extends Uint16Array | Uint32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.years = bigger(this.years);
+    this.idHigh = bigger(this.idHigh);
+    this.idLow = bigger(this.idLow);
+  }
+}
+
+/** The seed's catalogue with its ids settled: what writeWholeCatalogue writes as the first version. */
+export class SettledSeed implements CatalogueSource {
+  readonly movies: number;
+  /** Positions (in the seed's order) by id: each state bucket is a run of them. */
+  private readonly byId: Uint32Array;
+  /** Where each bucket's run starts in byId, and one more: the end. */
+  private readonly bucketStarts = new Uint32Array(257);
+
+  constructor(
+    private text: TextBlocks | undefined,
+    private readonly titles: readonly string[],
+    private readonly years: Uint16Array,
+    private readonly idHigh: Uint32Array,
+    private readonly idLow: Uint32Array,
+    private readonly siblings: ReadonlyMap<number, readonly string[]>,
+  ) {
+    this.movies = years.length;
+    this.byId = ranks(this.movies, (a, b) => idHigh[a]! - idHigh[b]! || idLow[a]! - idLow[b]!);
+    for (let at = 0, bucket = 0; bucket <= 256; bucket++) {
+      while (at < this.movies && idHigh[this.byId[at]!]! >>> 24 < bucket) at++;
+      this.bucketStarts[bucket] = at;
+    }
+  }
+
+  bucketEntries(bucket: number): StateEntry[] {
+    const entries: StateEntry[] = [];
+    for (let at = this.bucketStarts[bucket]!; at < this.bucketStarts[bucket + 1]!; at++) {
+      const i = this.byId[at]!;
+      const values = this.valuesAt(i);
+      const entry: StateEntry = {
+        id: this.idAt(i),
+        key: movieKey(values.title, values.year),
+        values,
+        deleted: false,
+        stamps: {},
+        history: [],
+      };
+      const others = this.siblings.get(i);
+      entries.push(others ? { ...entry, siblings: [...others] } : entry);
+    }
+    return entries;
+  }
+
+  /** The movies in the seed's order (catalogueFromSeed's answer), names shared between movies held once. */
+  inOrder(): Movie[] {
+    const names = new StringPool();
+    return Array.from({ length: this.movies }, (_, i) => {
+      const movie = this.movieAt(i);
+      return { ...movie, cast: movie.cast.map((n) => names.intern(n)), genres: movie.genres.map((g) => names.intern(g)) };
     });
-    keys.push(key);
-  });
-  return { movies, keys, rejected };
+  }
+
+  sorted(): SortedMovies {
+    const { titles, years, idHigh, idLow } = this;
+    const order = ranks(
+      this.movies,
+      (a, b) =>
+        compareMovies({ year: years[a]!, title: titles[a]!, id: '' }, { year: years[b]!, title: titles[b]!, id: '' }) ||
+        idHigh[a]! - idHigh[b]! ||
+        idLow[a]! - idLow[b]!,
+    );
+    const step = Math.max(1, Math.floor(this.movies / SAMPLE_MOVIES));
+    const sample: Movie[] = [];
+    for (let r = 0; r < this.movies; r += step) sample.push(this.movieAt(order[r]!));
+    return { size: this.movies, sample, rows: () => this.rows(order) };
+  }
+
+  /** Read once: the movies' text is let go as the last movie is read, before the build's largest arrays are made. */
+  private *rows(order: Uint32Array): Generator<MovieRow> {
+    for (const i of order) {
+      const movie = this.movieAt(i);
+      yield { movie, json: movieJson(movie) };
+    }
+    this.text = undefined;
+  }
+
+  private movieAt(i: number): Movie {
+    return { ...this.valuesAt(i), id: this.idAt(i) };
+  }
+
+  private valuesAt(i: number): MovieRecord {
+    if (this.text === undefined) throw new RangeError('the seed movies were read already');
+    return JSON.parse(this.text.at(i)) as MovieRecord;
+  }
+
+  private idAt(i: number): string {
+    return hex8(this.idHigh[i]!) + hex8(this.idLow[i]!);
+  }
+}
+
+const hex8 = (n: number) => n.toString(16).padStart(8, '0');
+
+/** 0 … n-1 ordered by `compare`. */
+function ranks(n: number, compare: (a: number, b: number) => number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order.sort(compare);
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Strings kept as UTF-8 in blocks of BLOCK_BYTES (a string never spans two), read back by position. */
+class TextBlocks {
+  private readonly blocks: Uint8Array[] = [];
+  private block = new Uint8Array(0);
+  private used = 0;
+  /** Per string: its block, start and end within it (three numbers, one flat array). */
+  private spans = new Uint32Array(3 * 1024);
+  private count = 0;
+
+  add(text: string): void {
+    // A UTF-16 unit takes at most 3 bytes of UTF-8.
+    if (this.used + text.length * 3 > this.block.length) {
+      this.block = new Uint8Array(Math.max(BLOCK_BYTES, text.length * 3));
+      this.blocks.push(this.block);
+      this.used = 0;
+    }
+    const start = this.used;
+    this.used += encoder.encodeInto(text, this.block.subarray(start)).written;
+    if (3 * (this.count + 1) > this.spans.length) {
+      const bigger = new Uint32Array(this.spans.length * 2);
+      bigger.set(this.spans);
+      this.spans = bigger;
+    }
+    this.spans.set([this.blocks.length - 1, start, this.used], 3 * this.count++);
+  }
+
+  at(i: number): string {
+    const [block, start, end] = this.spans.subarray(3 * i, 3 * i + 3);
+    return decoder.decode((this.blocks[block!] as Uint8Array).subarray(start, end));
+  }
 }

@@ -6,7 +6,7 @@ import { decodeBucket, type AuditRecord } from './audit.js';
 import type { LoadPhases } from './load-phases.js';
 import { MANIFEST_FORMAT, type Manifest, type SegmentRef } from './manifest.js';
 import { decodeSnapshot, sha256Hex } from './state-codec.js';
-import { decodeSegment, encodeSegment, readsSegmentFormat, SEGMENT_FORMAT, SegmentChecksum, type Segment } from './segment-codec.js';
+import { decodeSegment, readsSegmentFormat, SEGMENT_FORMAT, SegmentChecksum, segmentOf, type Segment } from './segment-codec.js';
 import { StateBucket } from './state-bucket.js';
 import { parseSynonymsFile, SYNONYMS_PREFIX, type SynonymsRef } from './synonyms-file.js';
 import type { SynonymEntry } from '../engine/synonyms.js';
@@ -124,13 +124,15 @@ export class SnapshotRepository {
   async writeSegment(movies: readonly Movie[] | SortedMovies, meta: SegmentMeta): Promise<SegmentRef> {
     const { sequence } = meta;
     const count = 'rows' in movies ? movies.size : movies.length;
-    const segment = encodeSegment(buildIndex(`${sequence}-${meta.kind}`, movies), meta);
+    const segment = segmentOf(buildIndex(`${sequence}-${meta.kind}`, movies), meta);
     const key = `${SEGMENT_PREFIX}${seq8(sequence)}-${segment.sha256.slice(0, 32)}.seg`;
-    await this.putOnce(key, segment.bytes, 'application/octet-stream');
+    // Written from the index's arrays as they are (see segmentOf); content-addressed, as putOnce's objects.
+    if (!(await this.store.head(key)))
+      await this.store.putChunks(key, segment.chunks(), { length: segment.length, contentType: SEGMENT_TYPE });
     return {
       key,
       sha256: segment.sha256,
-      bytes: segment.bytes.length,
+      bytes: segment.length,
       format: SEGMENT_FORMAT,
       sequence,
       movies: count,
@@ -260,6 +262,8 @@ export class SnapshotRepository {
     await this.store.put(key, bytes, { contentType, skipEtag: true });
   }
 }
+
+const SEGMENT_TYPE = 'application/octet-stream';
 
 /** Object names start with the sequence that wrote them, zero-padded so they list in order. */
 export function seq8(sequence: number): string {

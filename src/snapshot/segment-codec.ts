@@ -56,8 +56,22 @@ export interface Segment<Meta> {
   readonly meta: Meta;
 }
 
-/** The segment's bytes, and their checksum (the footer), which the pointer records too. */
-export function encodeSegment(index: IndexData, meta: unknown): { bytes: Buffer; sha256: string } {
+/**
+ * A segment ready to be written: its length, its checksum (the footer, which the pointer records too
+ * and the object's name carries) and its bytes as a sequence of chunks, which are views of the index's
+ * own arrays rather than a copy. A segment is hundreds of megabytes at a million movies: assembled in
+ * one buffer it would double the memory of the index it holds.
+ */
+export interface EncodedSegment {
+  /** Bytes in all, the footer included. */
+  readonly length: number;
+  readonly sha256: string;
+  /** The bytes in order; each call walks them again, as a retried upload may. */
+  chunks(): Iterable<Uint8Array>;
+}
+
+/** The segment of `index` and `meta`, hashed in one pass over its chunks and not copied. */
+export function segmentOf(index: IndexData, meta: unknown): EncodedSegment {
   const arrays: TypedArray[] = [];
   const shape = replaceArrays(index, arrays);
   let at = 0;
@@ -68,19 +82,37 @@ export function encodeSegment(index: IndexData, meta: unknown): { bytes: Buffer;
   });
   const header = Buffer.from(JSON.stringify({ index: shape, meta, sections } satisfies Header));
   const dataStart = align(PREFIX_BYTES + header.length);
-  // The footer's room is allocated with the rest: a copy to append it would double a large segment's peak.
-  const bytes = Buffer.alloc(dataStart + at + DIGEST_BYTES);
-  const body = bytes.subarray(0, dataStart + at);
-  MAGIC.copy(body, 0);
-  body.writeUInt32LE(SEGMENT_FORMAT, 8);
-  body.writeUInt32LE(header.length, 12);
-  header.copy(body, PREFIX_BYTES);
-  arrays.forEach((array, i) => {
-    body.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), dataStart + (sections[i] as Section)[1]);
-  });
-  const digest = createHash('sha256').update(body).digest();
-  digest.copy(bytes, body.length);
-  return { bytes, sha256: digest.toString('hex') };
+  const prefix = Buffer.alloc(dataStart);
+  MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(SEGMENT_FORMAT, 8);
+  prefix.writeUInt32LE(header.length, 12);
+  header.copy(prefix, PREFIX_BYTES);
+  const padding = Buffer.alloc(ALIGN);
+  function* body(): Generator<Uint8Array> {
+    yield prefix;
+    for (const array of arrays) {
+      yield new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      const pad = align(array.byteLength) - array.byteLength;
+      if (pad > 0) yield padding.subarray(0, pad);
+    }
+  }
+  const hash = createHash('sha256');
+  for (const chunk of body()) hash.update(chunk);
+  const digest = hash.digest();
+  return {
+    length: dataStart + at + DIGEST_BYTES,
+    sha256: digest.toString('hex'),
+    *chunks() {
+      yield* body();
+      yield digest;
+    },
+  };
+}
+
+/** The segment's bytes in one buffer, and their checksum: for small segments and tests; the store is written from segmentOf's chunks. */
+export function encodeSegment(index: IndexData, meta: unknown): { bytes: Buffer; sha256: string } {
+  const segment = segmentOf(index, meta);
+  return { bytes: Buffer.concat([...segment.chunks()], segment.length), sha256: segment.sha256 };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { SortedMovies } from '../engine/build/build-index.js';
-import { liveMovies } from '../engine/build/live-movies.js';
+import { liveMovies, mergeInput } from '../engine/build/live-movies.js';
 import type { SegmentEntry } from '../engine/catalogue-index.js';
 import { SegmentIndex } from '../engine/segment-index.js';
 import type { SegmentRef } from './manifest.js';
@@ -7,8 +7,8 @@ import type { SnapshotRepository } from './repository.js';
 
 /**
  * The live movies of the segments `refs` names (oldest first), read from the store, in catalogue
- * order and one at a time (engine/build/live-movies.ts): the segments stay loaded until the merged
- * one is built from them, the movies are never all objects at once.
+ * order and one at a time (engine/build/live-movies.ts): of each segment only what a merge reads is
+ * kept (mergeInput), until the merged one is built; the movies are never all objects at once.
  */
 export async function mergedMovies(
   repository: SnapshotRepository,
@@ -17,7 +17,7 @@ export async function mergedMovies(
   const segments: SegmentEntry[] = [];
   for (const ref of refs) {
     const { index, meta } = await repository.loadSegment(ref);
-    segments.push({ index: new SegmentIndex(index), deletes: meta.deletes });
+    segments.push({ index: new SegmentIndex(mergeInput(index)), deletes: meta.deletes });
   }
   return liveMovies(segments);
 }

@@ -1,4 +1,5 @@
 import { idOfKey } from '../catalogue/id.js';
+import { sortedMovies, type SortedMovies } from '../engine/build/build-index.js';
 import type { Movie } from '../catalogue/movie.js';
 import type { InboxLedger } from './inbox-ledger.js';
 import { MANIFEST_FORMAT, type LastRun, type Manifest, type SegmentRef } from './manifest.js';
@@ -6,10 +7,23 @@ import type { SnapshotRepository } from './repository.js';
 import { encodeStateBucket, STATE_BUCKETS, stateBucketOf, type StateEntry } from './state-bucket.js';
 import { inParallel } from '../store/in-parallel.js';
 
+/**
+ * A whole catalogue as the writer takes it: a state bucket at a time and as movies in catalogue
+ * order, so that neither has to be one array of objects (the seed's is kept compact, seed/seed-catalogue.ts).
+ */
+export interface CatalogueSource {
+  /** Live movies. */
+  readonly movies: number;
+  /** The entries of state bucket `bucket` (stateBucketOf), in any order, entries sharing a key listed as siblings. */
+  bucketEntries(bucket: number): StateEntry[];
+  /** The live movies in catalogue order; read once, after every bucket. */
+  sorted(): SortedMovies;
+}
+
 export interface WholeCatalogue {
   readonly sequence: number;
   /** Every entry, deleted ones included (their stamps keep older updates from resurrecting them). */
-  readonly entries: readonly StateEntry[];
+  readonly entries: readonly StateEntry[] | CatalogueSource;
   /** A base segment already holding exactly the live entries (a converted store's); built when absent. */
   readonly base?: SegmentRef;
   readonly ledger: InboxLedger;
@@ -19,24 +33,23 @@ export interface WholeCatalogue {
 /**
  * Writes a whole catalogue as a version's objects (every state bucket and the base segment) and
  * returns its manifest, unpublished: the seed's first version and a store's conversion from an
- * older format. Ingestion runs write only what they change instead.
+ * older format. Ingestion runs write only what they change instead. Buckets are made one at a time
+ * as they are written, and the base from the movies in catalogue order.
  */
 export async function writeWholeCatalogue(repository: SnapshotRepository, catalogue: WholeCatalogue): Promise<Manifest> {
   const { sequence } = catalogue;
-  const entries = withSiblings(catalogue.entries);
-  const buckets: StateEntry[][] = Array.from({ length: STATE_BUCKETS }, () => []);
-  for (const entry of entries) (buckets[stateBucketOf(entry.id)] as StateEntry[]).push(entry);
-  const state = await inParallel(buckets, (list, n) =>
-    list.length === 0 ? Promise.resolve(null) : repository.writeStateBucket(sequence, n, encodeStateBucket(list)),
-  );
-  const movies: Movie[] = [];
-  for (const entry of entries) if (!entry.deleted) movies.push({ ...entry.values, id: entry.id });
-  const base = catalogue.base ?? (await repository.writeSegment(movies, { kind: 'base', sequence, deletes: [] }));
+  const source = 'sorted' in catalogue.entries ? catalogue.entries : entriesSource(catalogue.entries);
+  const buckets = Array.from({ length: STATE_BUCKETS }, (_, n) => n);
+  const state = await inParallel(buckets, (n) => {
+    const entries = source.bucketEntries(n);
+    return entries.length === 0 ? Promise.resolve(null) : repository.writeStateBucket(sequence, n, encodeStateBucket(entries));
+  });
+  const base = catalogue.base ?? (await repository.writeSegment(source.sorted(), { kind: 'base', sequence, deletes: [] }));
   return {
     format: MANIFEST_FORMAT,
     sequence,
     previous: null,
-    movies: movies.length,
+    movies: source.movies,
     base,
     deltas: [],
     state,
@@ -44,6 +57,16 @@ export async function writeWholeCatalogue(repository: SnapshotRepository, catalo
     lastRun: catalogue.lastRun,
     lastCompaction: null,
   };
+}
+
+/** Entries held in one array (a converted store's) as a CatalogueSource. */
+function entriesSource(all: readonly StateEntry[]): CatalogueSource {
+  const entries = withSiblings(all);
+  const buckets: StateEntry[][] = Array.from({ length: STATE_BUCKETS }, () => []);
+  for (const entry of entries) (buckets[stateBucketOf(entry.id)] as StateEntry[]).push(entry);
+  const movies: Movie[] = [];
+  for (const entry of entries) if (!entry.deleted) movies.push({ ...entry.values, id: entry.id });
+  return { movies: movies.length, bucketEntries: (n) => buckets[n] as StateEntry[], sorted: () => sortedMovies(movies) };
 }
 
 /**

@@ -3,7 +3,14 @@ import { open, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { StoreError, PreconditionFailedError, ObjectTooLargeError } from '../errors/errors.js';
-import type { GetOptions, ObjectStore, PutOptions, StoredObject } from './object-store.js';
+import {
+  lengthMismatch,
+  type ChunkedPutOptions,
+  type GetOptions,
+  type ObjectStore,
+  type PutOptions,
+  type StoredObject,
+} from './object-store.js';
 
 const TEMP_MARK = '.cinedex-tmp-';
 /**
@@ -117,6 +124,31 @@ export class FolderStore implements ObjectStore {
     const etag = options.skipEtag === true ? '' : hash(body);
     if (etag !== '') this.etags.set(key, { size: info.size, mtimeMs: info.mtimeMs, etag });
     return { key, size: info.size, lastModified: info.mtime, etag, visibleAt: visibility(info) };
+  }
+
+  async putChunks(key: string, chunks: Iterable<Uint8Array>, options: ChunkedPutOptions): Promise<void> {
+    const path = this.pathOf(key);
+    const temp = `${path}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      const handle = await open(temp, 'w');
+      let written = 0;
+      try {
+        for (const chunk of chunks) {
+          for (let at = 0; at < chunk.length;) at += (await handle.write(chunk, at, chunk.length - at)).bytesWritten;
+          written += chunk.length;
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (written !== options.length) throw lengthMismatch(key, written, options.length);
+      await rename(temp, path);
+    } catch (error) {
+      await rm(temp, { force: true });
+      if (error instanceof StoreError) throw error;
+      throw new StoreError(`could not write ${key} under ${this.location}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   async delete(key: string): Promise<void> {

@@ -1,3 +1,5 @@
+import { StoreError } from '../errors/errors.js';
+
 /**
  * The one storage abstraction cinedex uses: a flat key space of immutable-ish blobs, as S3 offers.
  * Keys are relative to the store's root (bucket prefix or folder) and use `/` separators.
@@ -53,6 +55,12 @@ export interface PutOptions {
   readonly skipEtag?: boolean;
 }
 
+export interface ChunkedPutOptions {
+  /** The chunks' total length, known before the first is written (a multipart upload sizes its parts by it). */
+  readonly length: number;
+  readonly contentType?: string;
+}
+
 export interface ObjectStore {
   /** Human-readable location for logs and errors, e.g. `s3://bucket/prefix` or `/var/lib/cinedex`. */
   readonly location: string;
@@ -66,6 +74,17 @@ export interface ObjectStore {
   /** The object's bytes and metadata, or undefined when there is no such object. */
   get(key: string, options?: GetOptions): Promise<{ body: Buffer; object: StoredObject } | undefined>;
   put(key: string, body: Buffer, options?: PutOptions): Promise<StoredObject>;
+  /**
+   * Writes an object whose bytes come as chunks, in order, without gathering them in one buffer: a
+   * segment is hundreds of megabytes at a million movies. Unconditional and without an ETag, for
+   * immutable objects named by their content; readers see the whole object or none of it.
+   */
+  putChunks(key: string, chunks: Iterable<Uint8Array>, options: ChunkedPutOptions): Promise<void>;
   /** Removes the object; removing one that does not exist is not an error (S3 semantics). */
   delete(key: string): Promise<void>;
+}
+
+/** Chunks that do not add up to the length announced: a bug of the writer, refused before the object is complete. */
+export function lengthMismatch(key: string, written: number, announced: number): StoreError {
+  return new StoreError(`${key}: ${written} bytes came where ${announced} were announced; nothing was written`);
 }

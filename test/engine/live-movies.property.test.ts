@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { buildIndex } from '../../src/engine/build/build-index.js';
-import { liveMovies } from '../../src/engine/build/live-movies.js';
+import { liveMovies, mergeInput } from '../../src/engine/build/live-movies.js';
 import type { SegmentEntry } from '../../src/engine/catalogue-index.js';
 import { SegmentIndex } from '../../src/engine/segment-index.js';
 import { encodeSegment } from '../../src/snapshot/segment-codec.js';
@@ -38,14 +38,20 @@ const history = catalogueOfSize(1, 40).chain((pool) =>
     pool: fc.constant(pool),
     baseSize: fc.integer({ min: 0, max: pool.length }),
     deltas: fc.array(fc.array(put, { maxLength: 10 }), { maxLength: 5 }),
+    // As a compaction reads them (only the arrays a merge reads kept), or whole.
+    asMergeInput: fc.boolean(),
   }),
 );
 
 test('the live movies of a base and deltas build the same bytes as a from-scratch build of them, and keep the deletions', () => {
   fc.assert(
-    fc.property(history, ({ pool, baseSize, deltas }) => {
+    fc.property(history, ({ pool, baseSize, deltas, asMergeInput }) => {
+      const segment = (version: string, movies: readonly Movie[]) => {
+        const index = SegmentIndex.build(version, movies);
+        return asMergeInput ? new SegmentIndex(mergeInput(index.data)) : index;
+      };
       const base = pool.slice(0, baseSize);
-      const entries: SegmentEntry[] = [{ index: SegmentIndex.build('base', base), deletes: [] }];
+      const entries: SegmentEntry[] = [{ index: segment('base', base), deletes: [] }];
       const model = new Map<string, Movie | null>(base.map((m) => [m.id, m]));
       deltas.forEach((changes, d) => {
         const last = new Map<string, Movie | null>();
@@ -61,7 +67,7 @@ test('the live movies of a base and deltas build the same bytes as a from-scratc
           else puts.push(movie);
           model.set(id, movie);
         }
-        entries.push({ index: SegmentIndex.build(`delta${d}`, puts), deletes });
+        entries.push({ index: segment(`delta${d}`, puts), deletes });
       });
       const merged = liveMovies(entries);
       const live = [...model.values()].filter((m): m is Movie => m !== null);

@@ -9,7 +9,7 @@ import { compactNow } from '../../src/snapshot/merge-policy.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import type { VersionPointer } from '../../src/snapshot/snapshot.js';
 import { FolderStore } from '../../src/store/folder-store.js';
-import type { GetOptions, ObjectStore, PutOptions, StoredObject } from '../../src/store/object-store.js';
+import type { ChunkedPutOptions, GetOptions, ObjectStore, PutOptions, StoredObject } from '../../src/store/object-store.js';
 import { publishCatalogue, servedMovies } from '../support/catalogue-store.js';
 import { seedIndex } from '../support/seed-index.js';
 
@@ -46,6 +46,10 @@ class CrashingStore implements ObjectStore {
   put(key: string, body: Buffer, options?: PutOptions): Promise<StoredObject> {
     this.step();
     return this.inner.put(key, body, options);
+  }
+  putChunks(key: string, chunks: Iterable<Uint8Array>, options: ChunkedPutOptions): Promise<void> {
+    this.step();
+    return this.inner.putChunks(key, chunks, options);
   }
   delete(key: string): Promise<void> {
     this.step();

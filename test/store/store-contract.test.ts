@@ -24,7 +24,8 @@ after(() => s3.close());
 
 const adapters: [string, () => ObjectStore][] = [
   ['folder', () => new FolderStore(mkdtempSync(join(tmpdir(), 'cinedex-store-')))],
-  ['s3', () => s3.store(`t${Math.random().toString(36).slice(2)}/`)],
+  // Parts of S3's smallest size, so that a test's object of a few parts is a multipart upload.
+  ['s3', () => s3.store(`t${Math.random().toString(36).slice(2)}/`, { partBytes: 5 * 2 ** 20 })],
 ];
 
 for (const [name, make] of adapters) {
@@ -80,6 +81,28 @@ for (const [name, make] of adapters) {
       await store.put('empty', Buffer.alloc(0));
       assert.equal((await store.get('empty', { onChunk: (chunk) => small.push(Buffer.from(chunk)) }))?.body.length, 0);
       assert.equal(Buffer.concat(small).length, 0);
+    });
+
+    test('putChunks writes the chunks in order as one object, small or of several parts', async () => {
+      const store = make();
+      // Chunks of odd sizes, some larger than a part and some crossing a part's end; the total is 2½ parts.
+      const chunks = [3, 6 * 2 ** 20 + 1, 7, 2 * 2 ** 20, 4 * 2 ** 20 + 5, 1].map((n, i) => Buffer.alloc(n, i + 1));
+      for (const chunk of chunks) for (let i = 0; i + 4 <= chunk.length; i += 4096) chunk.writeUInt32LE(i, i);
+      const whole = Buffer.concat(chunks);
+      await store.putChunks('seg/big', chunks, { length: whole.length });
+      assert.ok((await store.get('seg/big', { skipEtag: true }))?.body.equals(whole));
+      await store.putChunks('seg/small', [Buffer.from('ab'), Buffer.from('c')], { length: 3 });
+      assert.equal((await store.get('seg/small'))?.body.toString(), 'abc');
+    });
+
+    test('putChunks refuses chunks that do not add up to the announced length, and leaves no object', async () => {
+      const store = make();
+      const chunks = [Buffer.alloc(6 * 2 ** 20, 1), Buffer.alloc(1, 2)];
+      await assert.rejects(store.putChunks('seg/short', chunks, { length: 6 * 2 ** 20 + 2 }), StoreError);
+      await assert.rejects(store.putChunks('seg/long', [Buffer.from('abcd')], { length: 3 }), StoreError);
+      assert.equal(await store.head('seg/short'), undefined);
+      assert.equal(await store.head('seg/long'), undefined);
+      assert.deepEqual(await keys(store, 'seg/'), []);
     });
 
     test('an object over maxBytes is refused without buffering it', async () => {
