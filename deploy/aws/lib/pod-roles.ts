@@ -116,7 +116,8 @@ export class IngestionRole extends Construct {
             new PolicyStatement({ sid: 'ReadInbox', actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${INBOX_PREFIX}*`)] }),
             new PolicyStatement({
               sid: 'ReadWriteCatalogue',
-              actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+              // Abort: a segment is a multipart upload (snapshot/segment-codec.ts); a failed one removes its parts at once.
+              actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
               resources: [bucket.arnForObjects(`${CATALOGUE_PREFIX}*`)],
             }),
             // Listing is granted on the bucket; the condition keeps it to the two prefixes cinedex lists.

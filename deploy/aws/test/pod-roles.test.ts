@@ -59,7 +59,7 @@ test('the ingestion role: read the inbox, rewrite the catalogue, list both prefi
     {
       Sid: 'ReadWriteCatalogue',
       Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
       Resource: [`${BUCKET}/catalogue/*`],
     },
     {
@@ -83,6 +83,7 @@ test('the ingestion role: read the inbox, rewrite the catalogue, list both prefi
 test('the ingestion role never changes an inbox file, never erases a version, never sends to or drains the queues', () => {
   const statements = arns.roleStatements('cinedex-ingestion');
   assert.ok(allows(statements, 's3:DeleteObject', `${BUCKET}/catalogue/segments/old`));
+  assert.ok(allows(statements, 's3:AbortMultipartUpload', `${BUCKET}/catalogue/segments/new`));
   assert.ok(allows(statements, 's3:GetObject', `${BUCKET}/inbox/boxoffice/a.json`));
   for (const action of OBJECT_WRITES) assert.ok(!allows(statements, action, `${BUCKET}/inbox/boxoffice/a.json`), action);
   assert.ok(!allows(statements, 's3:DeleteObjectVersion', `${BUCKET}/catalogue/current.json`));
