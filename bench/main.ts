@@ -3,7 +3,7 @@
  * scenario also writes docs/capacity.md and its plot). The machine is noisy, so each comparison is
  * repeated and medians and ratios are reported. Each scenario also runs alone: see README.md here.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CatalogueIndex } from '../src/engine/catalogue-index.js';
 import { repoRoot } from '../test/support/paths.js';
@@ -14,7 +14,7 @@ import { benchEngine } from './engine/main.js';
 import { benchPlotEngine } from './engine/plot.js';
 import { benchHttp } from './http/main.js';
 import { benchIngestion } from './ingest/main.js';
-import { machine } from './lib/markdown.js';
+import { keptAnalysis, machine } from './lib/markdown.js';
 import { benchPaths, loadMovies } from './lib/workload.js';
 import { benchRelevance } from './relevance/main.js';
 import { benchPlotRelevance } from './relevance/plot.js';
@@ -70,14 +70,6 @@ async function main(): Promise<void> {
   mkdirSync('docs', { recursive: true });
   writeFileSync('docs/performance.md', sections.join('\n') + keptAnalysis('docs/performance.md'));
   console.log('wrote docs/performance.md');
-}
-
-/** The hand-written reading of the numbers, from the marker to the end, survives a new run. */
-function keptAnalysis(file: string): string {
-  const marker = '<!-- analysis: written by hand, kept by npm run bench -->';
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const at = old.indexOf(marker);
-  return at === -1 ? `\n${marker}\n` : `\n${old.slice(at)}`;
 }
 
 main().catch((error: unknown) => {

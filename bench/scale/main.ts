@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../test/support/paths.js';
 import { taskset } from '../../test/support/processes.js';
 import { pinSelf } from '../lib/launch.js';
-import { machine } from '../lib/markdown.js';
+import { keptAnalysis, machine } from '../lib/markdown.js';
 import { runIfMain } from '../lib/script.js';
 import { scaleMarkdown } from './report.js';
 import { measureSize, type ScaleResult } from './scale-bench.js';
@@ -30,7 +30,8 @@ async function writeScale(): Promise<string> {
   const docs = join(repoRoot, 'docs');
   mkdirSync(docs, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
-  writeFileSync(join(docs, 'scale.md'), `# Scale\n\nMeasured by \`npm run bench:scale\` on ${machine()}, ${date}.\n\n${section}`);
+  const file = join(docs, 'scale.md');
+  writeFileSync(file, `# Scale\n\nMeasured by \`npm run bench:scale\` on ${machine()}, ${date}.\n\n${section}` + keptAnalysis(file));
   return `${section}\nwrote docs/scale.md`;
 }
 
