@@ -1,23 +1,11 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors/errors.js';
 import type { CorsOrigins } from './cors-origins.js';
+import { BUNDLED_SEED_PATH, DEFAULT_SEED_URL, UPSTREAM_SEED } from './seed-source.js';
 import { readSettings, serverSettings, settingsMarkdownTable } from './settings.js';
 import type { ServerSettings, Setting, SettingInput } from './settings.js';
 import { usableCores } from './usable-cores.js';
 
-export const DEFAULT_SEED_URL =
-  'https://raw.githubusercontent.com/prust/wikipedia-movie-data/641260773db3034d2626ad6fa23fe60c4f0fba08/movies.json';
-/** The sha256 of that file, which is also the bundled copy's once decompressed. */
-export const DEFAULT_SEED_SHA256 = 'f64b1974b0f3e65c54759beeee73c20cea50047d2a754595bace00a1332e6e9c';
-/**
- * The copy of that file shipped in the package (assets/seed), found from this module's own place in
- * the installed package (dist/src/config/), not from the working directory: a first start needs
- * no network, wherever it runs from.
- */
-export const BUNDLED_SEED_PATH = fileURLToPath(new URL('../../../assets/seed/movies.json.gz', import.meta.url));
-/** `MOVIES_SEED=upstream`: download the pinned upstream file instead of reading the bundled copy. */
-export const UPSTREAM_SEED = 'upstream';
 const DEV_CURSOR_SECRET = 'cinedex-development-cursor-secret';
 export interface Config extends ServerSettings {
   seed: string;

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
-import { BUNDLED_SEED_PATH, DEFAULT_SEED_SHA256, DEFAULT_SEED_URL, type Config } from '../config/config.js';
+import type { Config } from '../config/config.js';
+import { BUNDLED_SEED_PATH, DEFAULT_SEED_SHA256, DEFAULT_SEED_URL } from '../config/seed-source.js';
 import { SeedError } from '../errors/errors.js';
 import { jsonArrayElements, JsonArrayError } from './json-array-elements.js';
 

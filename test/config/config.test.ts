@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usableCores } from '../../src/config/usable-cores.js';
-import { BUNDLED_SEED_PATH, CONFIG_SETTINGS, configMarkdownTable, DEFAULT_SEED_URL, loadConfig } from '../../src/config/config.js';
+import { CONFIG_SETTINGS, configMarkdownTable, loadConfig } from '../../src/config/config.js';
+import { BUNDLED_SEED_PATH, DEFAULT_SEED_URL } from '../../src/config/seed-source.js';
 import { repoRoot } from '../support/paths.js';
 import { ConfigError } from '../../src/errors/errors.js';
 

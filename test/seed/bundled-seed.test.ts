@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { BUNDLED_SEED_PATH, DEFAULT_SEED_URL } from '../../src/config/config.js';
+import { BUNDLED_SEED_PATH, DEFAULT_SEED_URL } from '../../src/config/seed-source.js';
 import { runCli, startServe, waitFor } from '../support/cli-process.js';
 import { repoRoot, seedPath } from '../support/paths.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
-import { BUNDLED_SEED_PATH, DEFAULT_SEED_SHA256, DEFAULT_SEED_URL } from '../../src/config/config.js';
+import { BUNDLED_SEED_PATH, DEFAULT_SEED_SHA256, DEFAULT_SEED_URL } from '../../src/config/seed-source.js';
 import { catalogueFromSeed } from '../../src/seed/seed-catalogue.js';
 import { loadSeed, pinnedSha256 } from '../../src/seed/load-seed.js';
 import { seedPath } from '../support/paths.js';
