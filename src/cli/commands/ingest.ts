@@ -25,16 +25,18 @@ export const LAST_SCRAPE_MS = 20_000;
 export async function runIngest(config: Config): Promise<void> {
   const log = createLogger(config.logLevel, { role: 'ingest' });
   const { repository, inbox } = await openCatalogueStores(config);
+  // --compact is refused with --watch (loadConfig), so only a single run ever carries it.
   const ingest = (objects?: readonly StoredObject[]) =>
-    runIngestion({ repository, inbox, log, ...ingestSettingsOf(config), ...(objects ? { objects } : {}) });
-  if (!config.watch) {
-    const outcome = await runIngestion({
+    runIngestion({
       repository,
       inbox,
       log,
       ...ingestSettingsOf(config),
+      ...(objects ? { objects } : {}),
       ...(config.compact ? { mergePolicy: compactNow } : {}),
     });
+  if (!config.watch) {
+    const outcome = await ingest();
     if (!outcome.published) log.info({ reason: outcome.reason, compacted: outcome.merge !== undefined }, 'nothing published');
     return;
   }
