@@ -21,6 +21,7 @@ export interface Config extends ServerSettings {
   refreshIntervalSeconds: number;
   ingestIntervalSeconds: number;
   maxUpdateBytes: number;
+  runBytes: number;
   keepVersions: number;
   gcGraceSeconds: number;
   responseCacheBytes: number;
@@ -199,6 +200,17 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     min: 1,
     default: 64 * 2 ** 20,
     description: 'larger inbox objects are rejected whole',
+  },
+  {
+    key: 'runBytes',
+    commands: INGESTING,
+    env: 'MOVIES_INGEST_RUN_BYTES',
+    flag: '--ingest-run-bytes',
+    kind: 'bytes',
+    min: 1,
+    default: 64 * 2 ** 20,
+    description:
+      'inbox bytes a run reads and publishes as one version; a larger backlog is applied in batches of this size, a version each, so a run holds one batch of records in memory',
   },
   {
     key: 'keepVersions',

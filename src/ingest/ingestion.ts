@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { ObjectTooLargeError, ObjectUnreadableError, SnapshotError } from '../errors/errors.js';
 import type { Retention } from '../snapshot/collect-garbage.js';
-import { nextLedger, pendingOf } from '../snapshot/inbox-ledger.js';
+import { nextLedger, pendingOf, type InboxObjectId } from '../snapshot/inbox-ledger.js';
 import type { Manifest, SegmentRef } from '../snapshot/manifest.js';
 import type { CurrentPointer, SnapshotRepository } from '../snapshot/repository.js';
 import { publishVersion } from './publish-version.js';
@@ -14,12 +14,18 @@ import { parseObject, type InboxObject, type ParsedObject } from './apply-object
 import { applyRun, primaryIdOf } from './apply-run.js';
 import { convertStore } from './convert-store.js';
 import { mergeSegments, type MergeOutcome, type MergePolicy } from './merge-segments.js';
-import { DEFAULT_SYNONYMS_KEY, readSynonymsUpdate, synonymsOutcome, type SynonymsOutcome } from './synonyms-run.js';
+import { runBatches } from './run-batches.js';
+import { DEFAULT_SYNONYMS_KEY, readSynonymsUpdate, synonymsOutcome, type SynonymsOutcome, type SynonymsUpdate } from './synonyms-run.js';
 
 export interface IngestOptions {
   readonly repository: SnapshotRepository;
   readonly inbox: ObjectStore;
   readonly maxObjectBytes: number;
+  /**
+   * Inbox bytes read and published as one version (MOVIES_INGEST_RUN_BYTES, which the commands pass): a larger
+   * backlog goes in batches (run-batches.ts). Unset, the whole backlog is one batch.
+   */
+  readonly runBytes?: number;
   readonly log: Logger;
   readonly retention: Retention;
   readonly now?: () => Date;
@@ -40,9 +46,10 @@ export interface IngestOptions {
 }
 
 /** The run's options a configuration states. */
-export function ingestSettingsOf(config: Config): Pick<IngestOptions, 'maxObjectBytes' | 'retention' | 'synonymsKey'> {
+export function ingestSettingsOf(config: Config): Pick<IngestOptions, 'maxObjectBytes' | 'runBytes' | 'retention' | 'synonymsKey'> {
   return {
     maxObjectBytes: config.maxUpdateBytes,
+    runBytes: config.runBytes,
     retention: { keep: config.keepVersions, graceMs: config.gcGraceSeconds * 1000 },
     synonymsKey: config.synonymsKey,
   };
@@ -62,8 +69,11 @@ export type IngestOutcome = ObjectsSettled &
   (
     | {
         readonly published: true;
+        /** The last version the run published: one per batch of MOVIES_INGEST_RUN_BYTES, usually one. */
         readonly pointer: VersionPointer;
+        /** The last batch's summary; `runs` has every batch's, in order. */
         readonly run: RunSummary;
+        readonly runs: readonly RunSummary[];
         /** The merge that followed, published as the next version, if the policy asked for one. */
         readonly merge?: MergeOutcome;
       }
@@ -81,7 +91,8 @@ export type IngestOutcome = ObjectsSettled &
  * buckets back and a delta segment holding the movies that changed, collect garbage, publish the
  * manifest. Then, if the merge policy asks, merge segments as the next version. Objects are applied
  * in stamp order and every name is derived from the sequence and the content, so a rerun after a
- * crash publishes the same bytes.
+ * crash publishes the same bytes. A backlog larger than MOVIES_INGEST_RUN_BYTES is applied a batch
+ * at a time, each published (and merged, if the policy asks) before the next is read.
  */
 export async function runIngestion(options: IngestOptions): Promise<IngestOutcome> {
   const { repository, inbox, log } = options;
@@ -89,8 +100,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   let current = await repository.current();
   if (!current) throw new SnapshotError(`the store ${repository.store.location} has no snapshot yet; run \`cinedex seed\` first`);
   if (current.pointer.format !== 'cinedex-pointer/3') current = await convertStore(repository, current, now(), log);
-  const pointer = current.pointer as VersionPointer;
-  const manifest = await repository.readManifest(pointer.manifest);
+  let manifest = await repository.readManifest((current.pointer as VersionPointer).manifest);
 
   const listed: StoredObject[] = [];
   if (options.objects) listed.push(...options.objects);
@@ -98,35 +108,101 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   const fullListing = options.objects ? undefined : listed.reduce((max, o) => Math.max(max, visibleAt(o)), manifest.ledger.horizon);
   const candidates = listed.map((object) => ({ key: object.key, etag: object.etag, visibleAt: visibleAt(object), object }));
   const pendingIds = pendingOf(manifest.ledger, candidates);
-  const pending = pendingIds.map((p) => p.object);
   // Objects already handled are marked again with their visibility time now: a file touched since
   // (its ctime moves) must not outlive its mark when the horizon moves past the time it was marked at.
   const pendingSet = new Set(pendingIds);
   const marked = candidates.filter((c) => c.visibleAt >= manifest.ledger.horizon && !pendingSet.has(c));
   const alreadyApplied = options.objects ? marked.map((c) => c.object) : [];
-  pending.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  // The synonyms file is looked at while the objects are read: each is a round trip to the store, and
-  // a notified run is a handful of them in a row, all of it between a PUT and its search.
+  pendingIds.sort((a, b) => stampOrder(a.object, b.object));
+  // The synonyms file is looked at while the first batch is read: each is a round trip to the store,
+  // and a notified run is a handful of them in a row, all of it between a PUT and its search.
+  const synonymsRead = readSynonymsUpdate(repository, options.synonymsKey ?? DEFAULT_SYNONYMS_KEY, manifest.synonyms, log);
+  const batches = runBatches(pendingIds, (p) => p.object.size, options.runBytes ?? Infinity);
+  if (batches.length === 0) {
+    const synonymsUpdate = await synonymsRead;
+    // A changed synonyms file publishes a version even when the inbox has nothing new.
+    if (synonymsUpdate.kind === 'changed') batches.push([]);
+    else {
+      const published = { pointer: current.pointer as VersionPointer, etag: current.etag };
+      const merge = await mergeSegments(repository, published, manifest, options, now);
+      const synonyms = synonymsOutcome(synonymsUpdate, undefined);
+      return {
+        published: false,
+        reason: 'no new inbox objects',
+        applied: [],
+        alreadyApplied,
+        ...(merge ? { merge } : {}),
+        ...(synonyms ? { synonyms } : {}),
+      };
+    }
+  }
+
+  const runs: RunSummary[] = [];
+  let last: BatchOutcome | undefined;
+  for (const [i, batch] of batches.entries()) {
+    if (i > 0) {
+      // The previous batch's version, or the merge published after it, is where this one starts.
+      current = (await repository.current()) ?? current;
+      manifest = await repository.readManifest((current.pointer as VersionPointer).manifest);
+    }
+    // Another ingester may have applied some of them since (the CronJob overlapping a manual run).
+    const objects = i === 0 ? batch : pendingOf(manifest.ledger, batch);
+    if (i > 0 && objects.length === 0) continue;
+    last = await publishBatch(options, now, current, manifest, {
+      marked: i === 0 ? marked : [],
+      objects,
+      // Only the last batch may move the horizon: the objects after a batch are pending until theirs.
+      fullListing: i === batches.length - 1 ? fullListing : undefined,
+      synonymsUpdate: i === 0 ? synonymsRead : Promise.resolve({ kind: 'unchanged' }),
+    });
+    runs.push(last.run);
+  }
+  const { pointer, run, merge, synonyms } = last as BatchOutcome;
+  return {
+    ...(synonyms ? { synonyms } : {}),
+    published: true,
+    pointer,
+    run,
+    runs,
+    applied: pendingIds.map((p) => p.object),
+    alreadyApplied,
+    ...(merge ? { merge } : {}),
+  };
+}
+
+type LedgerCandidate = InboxObjectId & { readonly object: StoredObject };
+
+interface BatchOutcome {
+  readonly pointer: VersionPointer;
+  readonly run: RunSummary;
+  readonly merge?: MergeOutcome;
+  readonly synonyms?: SynonymsOutcome;
+}
+
+/** Reads a batch's objects, merges them, writes what changed and publishes it as the version after `current`. */
+async function publishBatch(
+  options: IngestOptions,
+  now: () => Date,
+  current: CurrentPointer,
+  manifest: Manifest,
+  batch: {
+    /** Objects handled before, marked again in the ledger (the first batch's only). */
+    readonly marked: readonly LedgerCandidate[];
+    /** The batch's pending objects, in stamp order. */
+    readonly objects: readonly LedgerCandidate[];
+    readonly fullListing: number | undefined;
+    readonly synonymsUpdate: Promise<SynonymsUpdate>;
+  },
+): Promise<BatchOutcome> {
+  const { repository, inbox, log } = options;
+  const pointer = current.pointer as VersionPointer;
+  const pending = batch.objects.map((c) => c.object);
   // A store failure reading an object aborts the run (nothing is published, the objects stay pending);
   // only an object's own content, or a store that will never hand it over, can get it rejected.
   const [synonymsUpdate, parsed] = await Promise.all([
-    readSynonymsUpdate(repository, options.synonymsKey ?? DEFAULT_SYNONYMS_KEY, manifest.synonyms, log),
+    batch.synonymsUpdate,
     inParallel(pending, async (object) => parseObject(await readInboxObject(inbox, object, options.maxObjectBytes))),
   ]);
-  // A changed synonyms file publishes a version even when the inbox has nothing new.
-  if (pending.length === 0 && synonymsUpdate.kind !== 'changed') {
-    const merge = await mergeSegments(repository, { pointer, etag: current.etag }, manifest, options, now);
-    const synonyms = synonymsOutcome(synonymsUpdate, undefined);
-    return {
-      published: false,
-      reason: 'no new inbox objects',
-      applied: [],
-      alreadyApplied,
-      ...(merge ? { merge } : {}),
-      ...(synonyms ? { synonyms } : {}),
-    };
-  }
-
   const sequence = manifest.sequence + 1;
   const buckets = new BucketReader(repository, manifest);
   const entries = await touchedEntries(buckets, parsed);
@@ -163,7 +239,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
     movies: manifest.movies + result.liveChange,
     deltas,
     state,
-    ledger: nextLedger(manifest.ledger, [...marked, ...pendingIds], fullListing),
+    ledger: nextLedger(manifest.ledger, [...batch.marked, ...batch.objects], batch.fullListing),
     lastRun: { summary: result.summary, objects: result.ledger },
   };
   const published = await publishVersion(repository, current, manifest, next, options.retention, now(), log);
@@ -171,15 +247,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   options.onPublished?.(published.pointer);
   const merge = await mergeSegments(repository, published, next, options, now);
   const synonyms = synonymsOutcome(synonymsUpdate, synonymsRef);
-  return {
-    ...(synonyms ? { synonyms } : {}),
-    published: true,
-    pointer: published.pointer,
-    run: result.summary,
-    applied: pending,
-    alreadyApplied,
-    ...(merge ? { merge } : {}),
-  };
+  return { pointer: published.pointer, run: result.summary, ...(merge ? { merge } : {}), ...(synonyms ? { synonyms } : {}) };
 }
 
 /**
@@ -270,6 +338,11 @@ async function readInboxObject(inbox: ObjectStore, object: StoredObject, maxByte
       return { object, provider, content: { rejected: `the store will not hand it over: ${error.reason}` } };
     throw error;
   }
+}
+
+/** Last-modified time, then key: the order a run applies objects in. */
+function stampOrder(a: StoredObject, b: StoredObject): number {
+  return a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
 function tooLarge(size: number, maxBytes: number): string {

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { runIngestion } from '../../src/ingest/ingestion.js';
+import { runIngestion, type IngestOptions } from '../../src/ingest/ingestion.js';
 import { compactNow } from '../../src/snapshot/merge-policy.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import type { VersionPointer } from '../../src/snapshot/snapshot.js';
@@ -65,7 +65,7 @@ class CrashingStore implements ObjectStore {
  * carry a fixed mtime later than their ctime, so their visibility time (the later of the two) is the
  * same in every copy, and so are the bytes a run writes.
  */
-async function template(): Promise<string> {
+async function template(underTest = 1): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'cinedex-crash-'));
   const catalogue = new FolderStore(join(root, 'store'));
   const inbox = new FolderStore(join(root, 'inbox'));
@@ -79,8 +79,13 @@ async function template(): Promise<string> {
   const records = seed
     .slice(10, 40)
     .map((m, i) => (i % 5 === 0 ? { title: m.title, year: m.year, deleted: true } : { title: m.title, year: m.year, genres: ['Crashed'] }));
-  await inbox.put('acme/under-test.json', Buffer.from(JSON.stringify([...records, { title: 'Brand New', year: 2024 }])));
-  for (const [i, name] of ['early-0', 'early-1', 'under-test'].entries())
+  const all = [...records, { title: 'Brand New', year: 2024 }];
+  const names = Array.from({ length: underTest }, (_, f) => (underTest === 1 ? 'under-test' : `under-test-${f}`));
+  for (const [f, name] of names.entries()) {
+    const share = all.filter((_, i) => i % underTest === f);
+    await inbox.put(`acme/${name}.json`, Buffer.from(JSON.stringify(share)));
+  }
+  for (const [i, name] of ['early-0', 'early-1', ...names].entries())
     utimesSync(join(root, 'inbox', 'acme', `${name}.json`), FIXED + i, FIXED + i);
   return root;
 }
@@ -93,7 +98,7 @@ function copyOf(root: string) {
   return { catalogue: new FolderStore(join(copy, 'store')), inbox: new FolderStore(join(copy, 'inbox')) };
 }
 
-function ingest(store: ObjectStore, inbox: ObjectStore, now: Date) {
+function ingest(store: ObjectStore, inbox: ObjectStore, now: Date, options: Pick<IngestOptions, 'runBytes' | 'mergePolicy'> = {}) {
   return runIngestion({
     repository: new SnapshotRepository(store),
     inbox,
@@ -102,6 +107,7 @@ function ingest(store: ObjectStore, inbox: ObjectStore, now: Date) {
     retention,
     mergePolicy: compactNow,
     now: () => now,
+    ...options,
   });
 }
 
@@ -124,6 +130,28 @@ test('a crash before any write or delete of a run or its compaction leaves a who
     assert.ok(after.sequence >= before!.pointer.sequence && after.sequence <= expected.sequence, `crash at change ${n}`);
     await servedMovies(new SnapshotRepository(catalogue));
     await ingest(catalogue, inbox, now);
+    assert.deepEqual(await publishedState(catalogue), expected, `rerun after a crash at change ${n}`);
+  }
+});
+
+test('a crash between the batches of a backlog larger than MOVIES_INGEST_RUN_BYTES keeps the batches before it; the rerun ends where one run does', async () => {
+  const now = new Date('2030-01-01T00:00:00Z');
+  const root = await template(2);
+  // Each under-test file a batch of its own; no merges, so every change is a batch's.
+  const options = { runBytes: 300, mergePolicy: () => ({ kind: 'none' }) as const };
+  const clean = copyOf(root);
+  const counting = new CrashingStore(clean.catalogue, Infinity);
+  const outcome = await ingest(counting, clean.inbox, now, options);
+  assert.ok(outcome.published);
+  assert.equal(outcome.runs.length, 2, 'two batches, a version each');
+  assert.equal(outcome.applied.length, 2);
+  const expected = await publishedState(clean.catalogue);
+
+  for (let n = 1; n <= counting.changes; n++) {
+    const { catalogue, inbox } = copyOf(root);
+    await assert.rejects(ingest(new CrashingStore(catalogue, n), inbox, now, options), Crash);
+    await servedMovies(new SnapshotRepository(catalogue));
+    await ingest(catalogue, inbox, now, options);
     assert.deepEqual(await publishedState(catalogue), expected, `rerun after a crash at change ${n}`);
   }
 });

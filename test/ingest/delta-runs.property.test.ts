@@ -17,9 +17,9 @@ import { seededFolder, TEST_RETENTION } from '../support/catalogue-store.js';
  * Ingestion as runs of deltas against the plainest model of it: every inbox object ever dropped,
  * merged from scratch by MergeState in stamp order. Random files (adds, partial updates, deletes,
  * resurrections, late files older than ones already applied, invalid records and whole rejected
- * files) are dropped and ingested run by run, with merges of deltas and compactions forced at random
- * points; after every run the served catalogue equals the model's, and every object the current
- * version names exists.
+ * files) are dropped and ingested run by run, some runs cut into batches (MOVIES_INGEST_RUN_BYTES),
+ * with merges of deltas and compactions forced at random points; after every run the served
+ * catalogue equals the model's, and every object the current version names exists.
  */
 const TITLES = ['Alpha', 'Beta', 'Gamma', 'Delta', 'Epsilon', 'Zeta', 'Eta', 'Theta'];
 const BASE: Movie[] = TITLES.slice(0, 5).map((title, i) => ({
@@ -54,7 +54,9 @@ const file = fc.record({
   minutes: fc.integer({ min: -30, max: 30 }),
 });
 const decision = fc.constantFrom<MergeDecision['kind'] | 'from-1'>('none', 'none', 'base', 'from-1');
-const runs = fc.array(fc.record({ files: fc.array(file, { minLength: 1, maxLength: 3 }), merge: decision }), {
+// A run's MOVIES_INGEST_RUN_BYTES: unbounded, or small enough that its files go in batches of one or two.
+const runBytes = fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined });
+const runs = fc.array(fc.record({ files: fc.array(file, { minLength: 1, maxLength: 3 }), merge: decision, runBytes }), {
   minLength: 1,
   maxLength: 6,
 });
@@ -80,8 +82,9 @@ test('runs of deltas, merges and compactions serve exactly what merging every fi
             : run.merge === 'from-1' && deltas.length >= 2
               ? { kind: 'deltas', from: deltas.length - 2 }
               : { kind: 'none' };
-        const outcome = await s.ingest(1 << 20, TEST_RETENTION, policy);
+        const outcome = await s.ingest(1 << 20, TEST_RETENTION, policy, undefined, run.runBytes);
         assert.ok(outcome.published, 'every run has new files');
+        if (run.runBytes === undefined) assert.equal(outcome.runs.length, 1, 'one version for the run');
         const served = sortById(await s.movies());
         const want = reference(seed, dropped);
         assert.deepEqual(served, sortById(want), `after run ${r + 1}`);

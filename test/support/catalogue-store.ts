@@ -44,6 +44,7 @@ export async function seededFolder(movies: readonly Movie[]) {
       retention: Retention = TEST_RETENTION,
       mergePolicy?: MergePolicy,
       objects?: readonly StoredObject[],
+      runBytes?: number,
     ): Promise<IngestOutcome> {
       return runIngestion({
         repository,
@@ -53,6 +54,7 @@ export async function seededFolder(movies: readonly Movie[]) {
         retention,
         ...(mergePolicy ? { mergePolicy } : {}),
         ...(objects ? { objects } : {}),
+        ...(runBytes === undefined ? {} : { runBytes }),
       });
     },
     movies(): Promise<Movie[]> {
