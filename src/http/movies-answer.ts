@@ -184,8 +184,9 @@ export class MoviesAnswers {
 
 /**
  * Every compressed representation is made by this one literal. Spread copies (`{ ...made, tier }`) got a
- * hidden class of their own each, so the loads of every br request (the lane's `tier`, `answer`) went
- * megamorphic and a br hit cost more than an identity one (docs/performance.md, "Compression").
+ * hidden class of their own each, so the loads every br request makes in answer() (`held.tier`,
+ * `representation.answer`) went megamorphic and a br hit cost more than an identity one (docs/performance.md,
+ * "Compression", "A fourth look").
  */
 function tiered(representation: Representation, tier: Tier): CompressedRepresentation {
   return { answer: representation.answer, notModified: representation.notModified, tier };
