@@ -46,7 +46,7 @@ const CANDIDATES: readonly Candidate[] = [
   gzip(6),
   gzip(9),
   // Qualities 6 to 9 made answers no smaller than 5 in a first run, and 9 was a hundred times slower: left out.
-  ...[1, 3, 4, 5, 11].map((q) => brotli(q, 18)),
+  ...[0, 1, 3, 4, 5, 11].map((q) => brotli(q, 18)),
   brotli(5, 22),
 ];
 
@@ -58,9 +58,9 @@ const TYPICAL = [
 ];
 
 const PASSES = 5;
-/** Floors tried for a few settings: most of the mix's answers are under 1 KiB; 2 KiB for the first tier (br q1, gzip 1). */
+/** Floors tried for a few settings: most of the mix's answers are under 1 KiB; 2 KiB for the first tier (br q0, gzip 1). */
 const FLOORS = [0, 256, 512, 1024, 2048];
-const FLOOR_SETTINGS = /^(gzip 1|gzip 6|br q1,|br q5, 256|br q11)/;
+const FLOOR_SETTINGS = /^(gzip 1|gzip 6|br q0,|br q1,|br q5, 256|br q11)/;
 
 export async function benchCompressionLevels(paths: readonly string[]): Promise<string> {
   const server = await startCinedex({ LOG_LEVEL: 'warn' });

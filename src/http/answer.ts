@@ -23,7 +23,12 @@ export interface Answer {
  */
 export type Coding = Encoding | undefined;
 
-export function jsonAnswer(body: Buffer | string, etag: string, cacheControl: string, coding?: Coding): Answer {
+export function jsonAnswer<B extends Buffer | string>(
+  body: B,
+  etag: string,
+  cacheControl: string,
+  coding?: Coding,
+): Answer & { readonly body: B } {
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   return {
     status: 200,

@@ -30,13 +30,15 @@ export type Tier = 'fast' | 'best';
 
 /**
  * Levels, measured on the 2,612 distinct answers of the realistic mix (bench/http/compression-levels.ts;
- * docs/performance.md, "Compression"). Fast: brotli quality 1 costs ~26 µs per answer against quality 5's
- * ~93 µs for 54.8 % of the identity bytes against 51.2 %, and gzip 1 about what gzip 6 costs (its CPU at
- * these sizes is mostly setting up the stream). Best: brotli 11 sends 47.9 % (44.7 % with the lower floor)
- * for ~3 ms, which only the second tier can afford; gzip 9 is as small as gzip gets.
+ * docs/performance.md, "Compression"). Fast: brotli quality 0 costs ~6 µs less per answer than quality 1
+ * (a fifth) for 57.4 % of the identity bytes against 54.8 %, which moved never-seen br from 1.13–1.17× to
+ * 1.11–1.13× identity's CPU in paired runs; quality 5 costs three times quality 1 for 51.2 %. gzip 1 costs
+ * about what gzip 6 does (its CPU at these sizes is mostly setting up the stream). Best: brotli 11 sends
+ * 47.9 % (44.7 % with the lower floor) for ~3 ms, which only the second tier can afford; gzip 9 is as small
+ * as gzip gets.
  */
 const LEVELS: Readonly<Record<Tier, { readonly brotli: number; readonly gzip: number }>> = {
-  fast: { brotli: 1, gzip: 1 },
+  fast: { brotli: 0, gzip: 1 },
   best: { brotli: 11, gzip: 9 },
 };
 

@@ -9,7 +9,14 @@ import { pageBody } from './page-body.js';
 import type { CatalogueReader, WarmedVersion } from '../snapshot/catalogue-reader.js';
 import { negotiateEncoding } from '../node-http/accept-encoding.js';
 import { jsonAnswer, notModifiedAnswer, NOT_READY, problemAnswer, type Answer, type Coding } from './answer.js';
-import { compressBest, compressFast, COMPRESSION_FLOOR_BYTES, RECOMPRESSION_FLOOR_BYTES, type CompressedEncoding } from './compression.js';
+import {
+  compressBest,
+  compressFast,
+  COMPRESSION_FLOOR_BYTES,
+  RECOMPRESSION_FLOOR_BYTES,
+  type CompressedEncoding,
+  type Tier,
+} from './compression.js';
 import type { Recompressor } from './recompressor.js';
 import type { CachedAnswer, CompressedRepresentation, Representation, ResponseCache } from './response-cache.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -61,10 +68,10 @@ export class MoviesAnswers {
         if (!(error instanceof QueryError)) throw error;
         return problemAnswer(problem(400, PROBLEM_TYPES.invalidParameter, 'Bad Request', error.message, { parameter: error.parameter }));
       }
-      cache.set(index.version, target, cached);
     }
     const encoding = cached.compressible ? negotiateEncoding(acceptEncoding) : 'identity';
     let representation: Representation = cached.identity;
+    let made = false;
     if (encoding !== 'identity') {
       const held = cached.compressed[encoding];
       if (held !== undefined) {
@@ -72,11 +79,13 @@ export class MoviesAnswers {
         if (held.tier === 'fast') this.recompress(index.version, target, cached, encoding);
       } else {
         representation = this.represent(cached, encoding);
-        if (representation !== cached.identity) cache.set(index.version, target, cached);
+        made = representation !== cached.identity;
         // Under the first tier's floor only the second makes one, once the answer is asked for again.
-        else if (hit) this.recompress(index.version, target, cached, encoding);
+        if (!made && hit) this.recompress(index.version, target, cached, encoding);
       }
     }
+    // Stored once a miss has its representation, and again when a hit made one, to count its bytes.
+    if (!hit || made) cache.set(index.version, target, cached);
     return ifNoneMatch !== undefined && matchesIfNoneMatch(ifNoneMatch, cached.etag) ? representation.notModified : representation.answer;
   }
 
@@ -132,7 +141,9 @@ export class MoviesAnswers {
     const body = pageBody(index, page, next);
     const etag = etagFor(index.version, search);
     const compressible = body.length >= RECOMPRESSION_FLOOR_BYTES;
-    return { etag, identity: this.representation(body, etag, compressible ? 'identity' : undefined), compressible, compressed: {} };
+    // Both codings' slots from the start: one shape for every cached answer, whichever representations it gains.
+    const compressed = { br: undefined, gzip: undefined };
+    return { etag, identity: this.representation(body, etag, compressible ? 'identity' : undefined), compressible, compressed };
   }
 
   /**
@@ -142,7 +153,7 @@ export class MoviesAnswers {
   private represent(cached: CachedAnswer, encoding: CompressedEncoding): Representation {
     const identity = cached.identity.answer.body;
     if (identity.length < COMPRESSION_FLOOR_BYTES) return cached.identity;
-    const made = { ...this.representation(compressFast(identity, encoding), cached.etag, encoding), tier: 'fast' as const };
+    const made = tiered(this.representation(compressFast(identity, encoding), cached.etag, encoding), 'fast');
     cached.compressed[encoding] = made;
     return made;
   }
@@ -159,10 +170,7 @@ export class MoviesAnswers {
       const best = await compressBest(cached.identity.answer.body, encoding);
       if (cache.peek(version, target) !== cached) return;
       const before: Representation = cached.compressed[encoding] ?? cached.identity;
-      const swapped: CompressedRepresentation =
-        best.length < before.answer.body.length
-          ? { ...this.representation(best, cached.etag, encoding), tier: 'best' }
-          : { ...before, tier: 'best' };
+      const swapped = tiered(best.length < before.answer.body.length ? this.representation(best, cached.etag, encoding) : before, 'best');
       cached.compressed[encoding] = swapped;
       cache.recount(version, target, cached);
     });
@@ -170,9 +178,16 @@ export class MoviesAnswers {
 
   private representation(body: Buffer, etag: string, coding: Coding): Representation {
     const { cacheControl } = this.options;
-    return {
-      answer: { ...jsonAnswer(body, etag, cacheControl, coding), body },
-      notModified: notModifiedAnswer(etag, cacheControl, coding),
-    };
+    return { answer: jsonAnswer(body, etag, cacheControl, coding), notModified: notModifiedAnswer(etag, cacheControl, coding) };
   }
+}
+
+/**
+ * Every compressed representation is made by this one literal. Spread copies (`{ ...made, tier }`) got a
+ * hidden class of their own each, so the loads every br request makes in answer() (`held.tier`,
+ * `representation.answer`) went megamorphic and a br hit cost more than an identity one (docs/performance.md,
+ * "Compression", "A fourth look").
+ */
+function tiered(representation: Representation, tier: Tier): CompressedRepresentation {
+  return { answer: representation.answer, notModified: representation.notModified, tier };
 }
