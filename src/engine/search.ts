@@ -10,7 +10,7 @@ import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
 import { highlight } from './highlight.js';
 import type { After, Page, SearchRequest } from './search-request.js';
-import { planQuery, titleOrCastSet, verifier, type RankCheck, type Plan } from './plan.js';
+import { planQuery, titleOrCastSet, titleTerms, verifier, type PlanOptions, type RankCheck, type Plan, type TitleTerms } from './plan.js';
 import { visitExtractMatches } from './extract-tier.js';
 import { bitmap, hasBit, setBit } from './bits.js';
 import { LOWER_BOUND_BLOCK, TITLE_SORT_MAX_CANDIDATES } from './limits.js';
@@ -28,19 +28,30 @@ import type { Synonyms } from './synonyms.js';
  * and highlights when asked for. No scan of the catalogue: every order walks an index.
  */
 export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest): Page {
+  const { query } = request;
+  const base = catalogue.segments[0] as LiveSegment;
+  if (catalogue.single !== undefined) return searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms);
+  // The title's n-grams are found once for every segment the request reads.
+  const title = query.title === undefined ? undefined : titleTerms(query.title);
+  const mask = catalogue.masks.of(query, undefined, title);
   // A version whose deltas the query's filters cannot match is answered by its base alone, as one
   // segment: its superseded movies refused by their check. Facets need the whole version's values.
-  const alone = catalogue.single !== undefined || (request.facets.length === 0 && catalogue.masks.of(request.query) === BASE_ONLY);
-  return alone
-    ? searchSegment(catalogue.segments[0] as LiveSegment, request, catalogue.extractStatistics, catalogue.synonyms)
-    : searchSegments(catalogue, request);
+  return request.facets.length === 0 && mask === BASE_ONLY
+    ? searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms, title)
+    : searchSegments(catalogue, request, mask, title);
 }
 
 /** One segment answering for the version: its ranks are the version's (the base's docBase is 0). */
-function searchSegment(segment: LiveSegment, request: SearchRequest, statistics: CollectionStatistics, synonyms: Synonyms): Page {
+function searchSegment(
+  segment: LiveSegment,
+  request: SearchRequest,
+  statistics: CollectionStatistics,
+  synonyms: Synonyms,
+  title?: TitleTerms,
+): Page {
   const { index } = segment;
-  const full = planSegment(segment, request, statistics, synonyms);
-  const level = partialLevel(request, [{ index, plan: full.plan, candidates: full.candidates, check: full.check }]);
+  const full = planSegment(segment, request, { statistics, synonyms, ...(title ? { terms: { title } } : {}) });
+  const level = partialLevel(request, [full]);
   const plan = level === undefined ? full.plan : atLevel(index, full.plan, level);
   const candidates = level === undefined ? full.candidates : liveCandidates(segment, plan);
   const { check, verify } = full;
@@ -70,25 +81,20 @@ function searchSegment(segment: LiveSegment, request: SearchRequest, statistics:
  * A delta whose dictionaries lack one of the query's filters (segment-mask.ts) is not planned at
  * all: most requests match nothing in most deltas, and planning each one is what would cost.
  */
-function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page {
+function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, mask: number, title: TitleTerms | undefined): Page {
   const statistics = catalogue.extractStatistics;
-  const { masks } = catalogue;
+  const { masks, synonyms } = catalogue;
   const { query } = request;
-  const mask = masks.of(query);
   // Only a delta with a movie matching every word of `q` can hold a full match; the deltas matching
   // some words are planned too only when partial matches are looked for, none matching them all.
   const wordsEvery = query.q === undefined ? ALL_SEGMENTS : masks.words(query.q).every;
   const every = mask & wordsEvery;
-  const plan = (s: number): SegmentSearch => planSegment(catalogue.segments[s] as LiveSegment, request, statistics, catalogue.synonyms);
+  const plan = (s: number): SegmentSearch =>
+    planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: masks.filterTerms(query, s, title) });
   let full = catalogue.segments.map((_, s) => (inMask(every, s) ? plan(s) : undefined));
   const partialsSought = every !== mask && !full.some((part) => part !== undefined && hasMatch(part.candidates, part.check));
   if (partialsSought) full = full.map((part, s) => part ?? (inMask(mask, s) ? plan(s) : undefined));
-  const level = partialLevel(
-    request,
-    full.flatMap((part) =>
-      part === undefined ? [] : [{ index: part.segment.index, plan: part.plan, candidates: part.candidates, check: part.check }],
-    ),
-  );
+  const level = partialLevel(request, full);
   const atLevelOf = (part: SegmentSearch): SegmentSearch => {
     if (level === undefined) return part;
     const plan = atLevel(part.segment.index, part.plan, level);
@@ -114,7 +120,7 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page
           request,
           parts,
           // Without partial matches, a facet leaving a filter out still finds full matches in those deltas only.
-          (without) => masks.of(query, without) & (level === undefined ? wordsEvery : ALL_SEGMENTS),
+          (without) => masks.of(query, without, title) & (level === undefined ? wordsEvery : ALL_SEGMENTS),
           (s) => atLevelOf(plan(s)),
         )
       : undefined;
@@ -138,8 +144,8 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page
 }
 
 /** A segment's full plan for a request (every word of `q`), its candidates and its checks, superseded movies refused. */
-function planSegment(segment: LiveSegment, request: SearchRequest, statistics: CollectionStatistics, synonyms: Synonyms): SegmentSearch {
-  const plan = planQuery(segment.index, request.query, undefined, undefined, statistics, synonyms);
+function planSegment(segment: LiveSegment, request: SearchRequest, options: PlanOptions): SegmentSearch {
+  const plan = planQuery(segment.index, request.query, options);
   const verify = verifier(segment.index, plan, request.query);
   return { segment, plan, candidates: liveCandidates(segment, plan), check: liveCheck(segment, verify), verify };
 }
@@ -182,27 +188,21 @@ function pageBound(index: SegmentIndex, page: Found, request: SearchRequest): Pa
   return undefined;
 }
 
-/** A segment's full plan (every word of `q`), as partialLevel weighs it. */
-interface FullPlan {
-  readonly index: SegmentIndex;
-  readonly plan: Plan;
-  readonly candidates: DocSet;
-  readonly check: RankCheck;
-}
-
 /**
  * How many words of `q` the answer may miss (match-strategy.ts), or undefined when it must match
  * every word: `match=all`, fewer than two words, some movie of some segment matching them all, or
- * none matching any. Over several segments, the fewest missing over all of them, so that no
- * segment mixes its partial matches into another's fuller ones.
+ * none matching any. Over several segments (undefined for those not planned), the fewest missing
+ * over all of them, so that no segment mixes its partial matches into another's fuller ones.
  */
-function partialLevel(request: SearchRequest, segments: readonly FullPlan[]): number | undefined {
-  const words = (segments[0] as FullPlan).plan.words.length;
+function partialLevel(request: SearchRequest, segments: readonly (SegmentSearch | undefined)[]): number | undefined {
+  // The base is always planned.
+  const words = (segments[0] as SegmentSearch).plan.words.length;
   if (request.query.match === 'all' || words < 2) return undefined;
-  if (segments.some(({ candidates, check }) => hasMatch(candidates, check))) return undefined;
+  if (segments.some((part) => part !== undefined && hasMatch(part.candidates, part.check))) return undefined;
   let fewest: number | undefined;
-  for (const { index, plan, check } of segments) {
-    const missing = fewestMissing(index, plan, check);
+  for (const part of segments) {
+    if (part === undefined) continue;
+    const missing = fewestMissing(part.segment.index, part.plan, part.check);
     if (missing !== undefined && (fewest === undefined || missing < fewest)) fewest = missing;
   }
   return fewest;

@@ -1,4 +1,5 @@
-import { candidateSet, planQuery, titleGrams } from './plan.js';
+import { popcount } from './bits.js';
+import { candidateSet, planQuery, titleTerms, type FilterTerms, type TermIds, type TitleTerms } from './plan.js';
 import { estimate } from './doc-set.js';
 import type { LiveSegment } from './live-segments.js';
 import type { StringTable } from './index-data.js';
@@ -15,6 +16,12 @@ export const BASE_ONLY = 1;
 
 /** The most segments a mask tells apart: a bit each in a 32-bit integer, its sign bit left out. */
 const MASK_SEGMENTS = 31;
+
+/** A term of the deltas' dictionaries: which deltas hold it (a bit each), and its id in each of them, lowest bit first. */
+interface TermSlot {
+  mask: number;
+  readonly ids: number[];
+}
 
 /** Which segments the words of `q` can match (SegmentMasks.words): the base's bit always set. */
 export interface WordMasks {
@@ -34,9 +41,9 @@ export interface WordMasks {
  * dictionaries alone, so their cost follows the deltas' size, never the base's.
  */
 export class SegmentMasks {
-  private castMemo: Map<string, number> | undefined;
-  private genreMemo: Map<string, number> | undefined;
-  private gramMemo: Map<string, number> | undefined;
+  private castMemo: Map<string, TermSlot> | undefined;
+  private genreMemo: Map<string, TermSlot> | undefined;
+  private gramMemo: Map<string, TermSlot> | undefined;
   private yearMemo: Map<number, number> | undefined;
   private readonly wordsMemo = new Map<string, WordMasks>();
   /** Every delta's bit, and the base's. */
@@ -49,8 +56,11 @@ export class SegmentMasks {
     this.every = segments.length > MASK_SEGMENTS ? ALL_SEGMENTS : 2 ** segments.length - 1;
   }
 
-  /** The segments the query's filters (less the one `without` leaves out, as planQuery) can match. */
-  of(query: MovieQuery, without?: FacetName): number {
+  /**
+   * The segments the query's filters (less the one `without` leaves out, as planQuery) can match;
+   * `title` is the query's title as filterTerms found it, when it did.
+   */
+  of(query: MovieQuery, without?: FacetName, title?: TitleTerms): number {
     let mask = this.every;
     if (mask === ALL_SEGMENTS || mask === BASE_ONLY) return mask;
     if (
@@ -62,15 +72,11 @@ export class SegmentMasks {
       const to = Math.min(query.year ?? Infinity, query.yearTo ?? Infinity);
       mask &= this.years(from, to);
     }
-    if (without !== 'cast') {
-      for (const name of query.cast) mask &= this.termMask((this.castMemo ??= this.terms((s) => s.index.data.cast.terms)), name);
-    }
-    if (without !== 'genre') {
-      for (const name of query.genres) mask &= this.termMask((this.genreMemo ??= this.terms((s) => s.index.data.genres.terms)), name);
-    }
+    if (without !== 'cast') for (const name of query.cast) mask &= this.slot(this.castTerms(), name)?.mask ?? 0;
+    if (without !== 'genre') for (const name of query.genres) mask &= this.slot(this.genreTerms(), name)?.mask ?? 0;
     if (query.title !== undefined && mask > 1) {
-      const grams = (this.gramMemo ??= this.terms((s) => s.index.data.grams.terms));
-      for (const gram of titleGrams(query.title)) mask &= this.termMask(grams, gram);
+      const grams = this.gramTerms();
+      for (const gram of (title ?? titleTerms(query.title)).grams) mask &= this.slot(grams, gram)?.mask ?? 0;
     }
     if (query.q !== undefined && query.q.length > 0 && mask > 1) {
       const words = this.words(query.q);
@@ -79,6 +85,21 @@ export class SegmentMasks {
     }
     // The base is always planned: a query's words are planned there even when nothing matches.
     return mask | BASE_ONLY;
+  }
+
+  /**
+   * The query's filters as segment `s` plans them (planQuery): the title's n-grams and bytes found
+   * once for every segment, and for a delta its term ids, read from the maps `of` reads, so the
+   * delta's dictionaries are not searched. The base looks its own up: its dictionaries are not in the maps.
+   */
+  filterTerms(query: MovieQuery, s: number, title: TitleTerms | undefined): FilterTerms {
+    if (s === 0 || this.every === ALL_SEGMENTS) return title === undefined ? {} : { title };
+    const ids: TermIds = {
+      cast: query.cast.map((name) => idIn(this.slot(this.castTerms(), name), s)),
+      genres: query.genres.map((name) => idIn(this.slot(this.genreTerms(), name), s)),
+      grams: title === undefined ? [] : title.grams.map((gram) => idIn(this.slot(this.gramTerms(), gram), s)),
+    };
+    return title === undefined ? { ids } : { title, ids };
   }
 
   /**
@@ -98,7 +119,7 @@ export class SegmentMasks {
       let some = BASE_ONLY;
       const query: MovieQuery = { cast: [], genres: [], q };
       for (let s = 1; s < this.segments.length; s++) {
-        const plan = planQuery((this.segments[s] as LiveSegment).index, query, undefined, undefined, undefined, this.synonyms);
+        const plan = planQuery((this.segments[s] as LiveSegment).index, query, { synonyms: this.synonyms });
         if (estimate(candidateSet(plan)) > 0) every |= 1 << s;
         if (plan.extract !== undefined || plan.words.some((word) => estimate(word.any) > 0)) some |= 1 << s;
       }
@@ -110,8 +131,20 @@ export class SegmentMasks {
     return masks;
   }
 
-  private termMask(terms: Map<string, number>, key: string): number {
-    return (terms.get(wellFormed(key)) ?? 0) | 1;
+  private slot(terms: Map<string, TermSlot>, key: string): TermSlot | undefined {
+    return terms.get(wellFormed(key));
+  }
+
+  private castTerms(): Map<string, TermSlot> {
+    return (this.castMemo ??= this.terms((s) => s.index.data.cast.terms));
+  }
+
+  private genreTerms(): Map<string, TermSlot> {
+    return (this.genreMemo ??= this.terms((s) => s.index.data.genres.terms));
+  }
+
+  private gramTerms(): Map<string, TermSlot> {
+    return (this.gramMemo ??= this.terms((s) => s.index.data.grams.terms));
   }
 
   private years(from: number, to: number): number {
@@ -127,11 +160,19 @@ export class SegmentMasks {
     return mask;
   }
 
-  private terms(table: (segment: LiveSegment) => StringTable): Map<string, number> {
-    const out = new Map<string, number>();
+  private terms(table: (segment: LiveSegment) => StringTable): Map<string, TermSlot> {
+    const out = new Map<string, TermSlot>();
     for (let s = 1; s < this.segments.length; s++) {
       const terms = table(this.segments[s] as LiveSegment);
-      for (let id = 0; id < tableSize(terms); id++) add(out, stringAt(terms, id), s);
+      for (let id = 0; id < tableSize(terms); id++) {
+        const key = stringAt(terms, id);
+        const slot = out.get(key);
+        if (slot === undefined) out.set(key, { mask: 1 << s, ids: [id] });
+        else {
+          slot.mask |= 1 << s;
+          slot.ids.push(id);
+        }
+      }
     }
     return out;
   }
@@ -142,14 +183,25 @@ export function inMask(mask: number, s: number): boolean {
   return ((mask >>> s) & 1) === 1;
 }
 
-function add<K>(map: Map<K, number>, key: K, s: number): void {
+/** A term's id in delta `s`, or -1: its ids are kept in the order of its mask's bits. */
+function idIn(slot: TermSlot | undefined, s: number): number {
+  if (slot === undefined || !inMask(slot.mask, s)) return -1;
+  return slot.ids[popcount(slot.mask & ((1 << s) - 1))] as number;
+}
+
+function add(map: Map<number, number>, key: number, s: number): void {
   map.set(key, (map.get(key) ?? 0) | (1 << s));
 }
 
 /**
  * The key as a table holds it: lookup (string-table.ts) compares UTF-8 bytes, which turn a lone
- * surrogate into U+FFFD, and the tables' entries are decoded from such bytes.
+ * surrogate into U+FFFD, and the tables' entries are decoded from such bytes. Tested by a loop,
+ * not a regular expression: every filter term of every request passes here.
  */
 function wellFormed(key: string): string {
-  return /[\ud800-\udfff]/.test(key) ? new TextDecoder().decode(encodeUtf8(key)) : key;
+  for (let i = 0; i < key.length; i++) {
+    const unit = key.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdfff) return new TextDecoder().decode(encodeUtf8(key));
+  }
+  return key;
 }
