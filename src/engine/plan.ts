@@ -88,7 +88,7 @@ export function planQuery(index: SegmentIndex, query: MovieQuery, options: PlanO
   // Planned first, so that a plan that matches nothing still carries them for its facets.
   const q = query.q ?? [];
   const words = planned ?? (q.length === 0 ? NO_WORDS : withSynonyms(index.wordPlanner.planAll(q), planSynonyms(data, synonyms, q)));
-  const none: Plan = { filters: [EMPTY], words };
+  const none = (): Plan => ({ filters: [EMPTY], words });
   const extract = planExtract(data, q, statistics);
   const ids = terms?.ids;
 
@@ -97,20 +97,20 @@ export function planQuery(index: SegmentIndex, query: MovieQuery, options: PlanO
     const from = Math.max(query.year ?? -Infinity, query.yearFrom ?? -Infinity);
     const to = Math.min(query.year ?? Infinity, query.yearTo ?? Infinity);
     const [lo, hi] = index.yearSpan(from, to);
-    if (lo >= hi) return none;
+    if (lo >= hi) return none();
     filters.push(range(lo, hi));
   }
   if (without !== 'cast') {
     for (let i = 0; i < query.cast.length; i++) {
       const id = ids === undefined ? lookup(data.cast.terms, query.cast[i] as string) : (ids.cast[i] as number);
-      if (id < 0) return none;
+      if (id < 0) return none();
       filters.push(list(postingsOf(data.cast.postings, id)));
     }
   }
   if (without !== 'genre') {
     for (let i = 0; i < query.genres.length; i++) {
       const id = ids === undefined ? lookup(data.genres.terms, query.genres[i] as string) : (ids.genres[i] as number);
-      if (id < 0) return none;
+      if (id < 0) return none();
       filters.push(list(postingsOf(data.genres.postings, id)));
     }
   }
@@ -120,13 +120,14 @@ export function planQuery(index: SegmentIndex, query: MovieQuery, options: PlanO
     const lists: Int32Array[] = [];
     for (let i = 0; i < title.grams.length; i++) {
       const id = ids === undefined ? lookup(data.grams.terms, title.grams[i] as string) : (ids.grams[i] as number);
-      if (id < 0) return none;
+      if (id < 0) return none();
       lists.push(postingsOf(data.grams.postings, id));
     }
     lists.sort((a, b) => a.length - b.length);
-    for (const l of lists.slice(0, MAX_GRAM_LISTS)) filters.push(list(l));
+    for (let i = 0; i < Math.min(lists.length, MAX_GRAM_LISTS); i++) filters.push(list(lists[i] as Int32Array));
     verifyTitle = title.verify;
   }
+  if (verifyTitle === undefined && extract === undefined) return { filters, words };
   return { filters, words, ...(verifyTitle === undefined ? {} : { verifyTitle }), ...(extract === undefined ? {} : { extract }) };
 }
 

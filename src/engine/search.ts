@@ -4,7 +4,7 @@ import type { CollectionStatistics } from './bm25.js';
 import { liveCandidates, liveCheck, liveCount, type LiveSegment } from './live-segments.js';
 import type { SegmentSearch } from './merged-counts.js';
 import { catalogueOrder, mergePages, type SegmentPage } from './page-merge.js';
-import { ALL_SEGMENTS, BASE_ONLY, inMask } from './segment-mask.js';
+import { ALL_SEGMENTS, BASE_ONLY, inMask, type FilterMatch } from './segment-mask.js';
 import type { SegmentIndex } from './segment-index.js';
 import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
@@ -33,12 +33,12 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
   if (catalogue.single !== undefined) return searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms);
   // The title's n-grams are found once for every segment the request reads.
   const title = query.title === undefined ? undefined : titleTerms(query.title);
-  const mask = catalogue.masks.of(query, undefined, title);
+  const filters = catalogue.masks.match(query, title);
   // A version whose deltas the query's filters cannot match is answered by its base alone, as one
   // segment: its superseded movies refused by their check. Facets need the whole version's values.
-  return request.facets.length === 0 && mask === BASE_ONLY
+  return request.facets.length === 0 && filters.mask === BASE_ONLY
     ? searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms, title)
-    : searchSegments(catalogue, request, mask, title);
+    : searchSegments(catalogue, request, filters, title);
 }
 
 /** One segment answering for the version: its ranks are the version's (the base's docBase is 0). */
@@ -81,16 +81,17 @@ function searchSegment(
  * A delta whose dictionaries lack one of the query's filters (segment-mask.ts) is not planned at
  * all: most requests match nothing in most deltas, and planning each one is what would cost.
  */
-function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, mask: number, title: TitleTerms | undefined): Page {
+function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filters: FilterMatch, title: TitleTerms | undefined): Page {
   const statistics = catalogue.extractStatistics;
   const { masks, synonyms } = catalogue;
   const { query } = request;
+  const { mask } = filters;
   // Only a delta with a movie matching every word of `q` can hold a full match; the deltas matching
   // some words are planned too only when partial matches are looked for, none matching them all.
   const wordsEvery = query.q === undefined ? ALL_SEGMENTS : masks.words(query.q).every;
   const every = mask & wordsEvery;
   const plan = (s: number): SegmentSearch =>
-    planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: masks.filterTerms(query, s, title) });
+    planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: filters.terms(s) });
   let full = catalogue.segments.map((_, s) => (inMask(every, s) ? plan(s) : undefined));
   const partialsSought = every !== mask && !full.some((part) => part !== undefined && hasMatch(part.candidates, part.check));
   if (partialsSought) full = full.map((part, s) => part ?? (inMask(mask, s) ? plan(s) : undefined));
@@ -230,8 +231,7 @@ function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request
   const ranks: number[] = [];
   switch (request.sort) {
     case 'year:desc': {
-      // Ranks are in catalogue order: those up to the bound are a prefix.
-      const end = until ? partitionPoint(0, index.size, (r) => catalogueOrder(index, r, until.index, until.rank) <= 0) : index.size;
+      const end = until ? ranksUpTo(index, until) : index.size;
       collect(set, after ? index.rankAfter(after.position) : 0, end, want, check, ranks);
       break;
     }
@@ -250,6 +250,21 @@ function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request
       titlePage(index, set, check, request, request.sort === 'title:desc', ranks);
   }
   return { ranks };
+}
+
+/**
+ * How many of a segment's ranks come up to the bound in catalogue order (a prefix): the years before
+ * the bound's, and of its year those whose title and id do not pass it. Only that year's movies are
+ * compared, and a delta rarely holds many of them.
+ */
+function ranksUpTo(index: SegmentIndex, until: NonNullable<PageBound['last']>): number {
+  const year = until.index.yearOf(until.rank);
+  const { yearValues, yearStarts } = index.data;
+  // Years descend: the first block not above the bound's year.
+  const block = partitionPoint(0, yearValues.length, (y) => (yearValues[y] as number) > year);
+  const lo = yearStarts[block] as number;
+  if (block === yearValues.length || yearValues[block] !== year) return lo;
+  return partitionPoint(lo, yearStarts[block + 1] as number, (r) => catalogueOrder(index, r, until.index, until.rank) <= 0);
 }
 
 /** Title order: the normalised title (code point order), then the catalogue order; title:desc reverses only the first. */

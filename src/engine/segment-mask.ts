@@ -17,6 +17,14 @@ export const BASE_ONLY = 1;
 /** The most segments a mask tells apart: a bit each in a 32-bit integer, its sign bit left out. */
 const MASK_SEGMENTS = 31;
 
+/** A request's filters over a version (SegmentMasks.match). */
+export interface FilterMatch {
+  /** The segments they can match. */
+  readonly mask: number;
+  /** How segment `s` plans them. */
+  terms(s: number): FilterTerms;
+}
+
 /** A term of the deltas' dictionaries: which deltas hold it (a bit each), and its id in each of them, lowest bit first. */
 interface TermSlot {
   mask: number;
@@ -88,18 +96,26 @@ export class SegmentMasks {
   }
 
   /**
-   * The query's filters as segment `s` plans them (planQuery): the title's n-grams and bytes found
-   * once for every segment, and for a delta its term ids, read from the maps `of` reads, so the
-   * delta's dictionaries are not searched. The base looks its own up: its dictionaries are not in the maps.
+   * The segments the query's filters can match (`of`), and the query's filters as each plans them
+   * (planQuery): the title's n-grams and bytes found once for every segment, and for a delta its term
+   * ids, read off the same maps once per request, so that no delta's dictionary is searched. The
+   * base looks its own up: its dictionaries are not in the maps.
    */
-  filterTerms(query: MovieQuery, s: number, title: TitleTerms | undefined): FilterTerms {
-    if (s === 0 || this.every === ALL_SEGMENTS) return title === undefined ? {} : { title };
-    const ids: TermIds = {
-      cast: query.cast.map((name) => idIn(this.slot(this.castTerms(), name), s)),
-      genres: query.genres.map((name) => idIn(this.slot(this.genreTerms(), name), s)),
-      grams: title === undefined ? [] : title.grams.map((gram) => idIn(this.slot(this.gramTerms(), gram), s)),
+  match(query: MovieQuery, title: TitleTerms | undefined): FilterMatch {
+    const mask = this.of(query, undefined, title);
+    const base: FilterTerms = title === undefined ? {} : { title };
+    if (this.every === ALL_SEGMENTS || mask === BASE_ONLY) return { mask, terms: () => base };
+    const cast = query.cast.map((name) => this.slot(this.castTerms(), name));
+    const genres = query.genres.map((name) => this.slot(this.genreTerms(), name));
+    const grams = title === undefined ? [] : title.grams.map((gram) => this.slot(this.gramTerms(), gram));
+    return {
+      mask,
+      terms: (s) => {
+        if (s === 0) return base;
+        const ids: TermIds = { cast: idsIn(cast, s), genres: idsIn(genres, s), grams: idsIn(grams, s) };
+        return title === undefined ? { ids } : { title, ids };
+      },
     };
-    return title === undefined ? { ids } : { title, ids };
   }
 
   /**
@@ -183,10 +199,10 @@ export function inMask(mask: number, s: number): boolean {
   return ((mask >>> s) & 1) === 1;
 }
 
-/** A term's id in delta `s`, or -1: its ids are kept in the order of its mask's bits. */
-function idIn(slot: TermSlot | undefined, s: number): number {
-  if (slot === undefined || !inMask(slot.mask, s)) return -1;
-  return slot.ids[popcount(slot.mask & ((1 << s) - 1))] as number;
+/** The terms' ids in delta `s`, -1 where it lacks one: a term's ids are kept in the order of its mask's bits. */
+function idsIn(slots: readonly (TermSlot | undefined)[], s: number): number[] {
+  const below = (1 << s) - 1;
+  return slots.map((slot) => (slot === undefined || !inMask(slot.mask, s) ? -1 : (slot.ids[popcount(slot.mask & below)] as number)));
 }
 
 function add(map: Map<number, number>, key: number, s: number): void {
