@@ -25,10 +25,37 @@ export interface FilterMatch {
   terms(s: number): FilterTerms;
 }
 
-/** A term of the deltas' dictionaries: which deltas hold it (a bit each), and its id in each of them, lowest bit first. */
-interface TermSlot {
-  mask: number;
-  readonly ids: number[];
+/**
+ * A term of the deltas' dictionaries: which deltas hold it and its id in each. Kept small, since a
+ * version's maps hold every delta term: a term of one delta as one integer (`id * 32 + delta`, no
+ * object), a term of several as one array of exactly its size, the mask (a bit each) and then its
+ * ids, lowest bit first.
+ */
+type TermSlot = number | readonly number[];
+
+function slotMask(slot: TermSlot | undefined): number {
+  if (slot === undefined) return 0;
+  return typeof slot === 'number' ? 1 << (slot & 31) : (slot[0] as number);
+}
+
+/** A term's id in delta `s`, or -1. */
+function idIn(slot: TermSlot | undefined, s: number): number {
+  if (slot === undefined) return -1;
+  if (typeof slot === 'number') return (slot & 31) === s ? slot >>> 5 : -1;
+  const mask = slot[0] as number;
+  return inMask(mask, s) ? (slot[1 + popcount(mask & ((1 << s) - 1))] as number) : -1;
+}
+
+/** The slot with delta `s` (above every delta it has) added. */
+function withDelta(slot: TermSlot | undefined, id: number, s: number): TermSlot {
+  if (slot === undefined) return id * 32 + s;
+  const before = typeof slot === 'number' ? [1 << (slot & 31), slot >>> 5] : slot;
+  // Sized once, not grown by push: a grown array keeps room for more.
+  const next = new Array<number>(before.length + 1);
+  for (let i = 0; i < before.length; i++) next[i] = before[i] as number;
+  next[0] = (next[0] as number) | (1 << s);
+  next[before.length] = id;
+  return next;
 }
 
 /** Which segments the words of `q` can match (SegmentMasks.words): the base's bit always set. */
@@ -80,11 +107,11 @@ export class SegmentMasks {
       const to = Math.min(query.year ?? Infinity, query.yearTo ?? Infinity);
       mask &= this.years(from, to);
     }
-    if (without !== 'cast') for (const name of query.cast) mask &= this.slot(this.castTerms(), name)?.mask ?? 0;
-    if (without !== 'genre') for (const name of query.genres) mask &= this.slot(this.genreTerms(), name)?.mask ?? 0;
+    if (without !== 'cast') for (const name of query.cast) mask &= slotMask(this.slot(this.castTerms(), name));
+    if (without !== 'genre') for (const name of query.genres) mask &= slotMask(this.slot(this.genreTerms(), name));
     if (query.title !== undefined && mask > 1) {
       const grams = this.gramTerms();
-      for (const gram of (title ?? titleTerms(query.title)).grams) mask &= this.slot(grams, gram)?.mask ?? 0;
+      for (const gram of (title ?? titleTerms(query.title)).grams) mask &= slotMask(this.slot(grams, gram));
     }
     if (query.q !== undefined && query.q.length > 0 && mask > 1) {
       const words = this.words(query.q);
@@ -182,12 +209,7 @@ export class SegmentMasks {
       const terms = table(this.segments[s] as LiveSegment);
       for (let id = 0; id < tableSize(terms); id++) {
         const key = stringAt(terms, id);
-        const slot = out.get(key);
-        if (slot === undefined) out.set(key, { mask: 1 << s, ids: [id] });
-        else {
-          slot.mask |= 1 << s;
-          slot.ids.push(id);
-        }
+        out.set(key, withDelta(out.get(key), id, s));
       }
     }
     return out;
@@ -199,10 +221,9 @@ export function inMask(mask: number, s: number): boolean {
   return ((mask >>> s) & 1) === 1;
 }
 
-/** The terms' ids in delta `s`, -1 where it lacks one: a term's ids are kept in the order of its mask's bits. */
+/** The terms' ids in delta `s`, -1 where it lacks one. */
 function idsIn(slots: readonly (TermSlot | undefined)[], s: number): number[] {
-  const below = (1 << s) - 1;
-  return slots.map((slot) => (slot === undefined || !inMask(slot.mask, s) ? -1 : (slot.ids[popcount(slot.mask & below)] as number)));
+  return slots.map((slot) => idIn(slot, s));
 }
 
 function add(map: Map<number, number>, key: number, s: number): void {
