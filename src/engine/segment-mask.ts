@@ -93,7 +93,7 @@ export class SegmentMasks {
 
   /**
    * The segments the query's filters (less the one `without` leaves out, as planQuery) can match;
-   * `title` is the query's title as filterTerms found it, when it did.
+   * `title` is the query's title as the request found it once for every segment (titleTerms), when it did.
    */
   of(query: MovieQuery, without?: FacetName, title?: TitleTerms): number {
     let mask = this.every;

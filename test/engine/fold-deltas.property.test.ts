@@ -5,12 +5,13 @@ import type { Movie } from '../../src/catalogue/movie.js';
 import { CatalogueIndex, type SegmentEntry } from '../../src/engine/catalogue-index.js';
 import { foldDeltas } from '../../src/engine/fold-deltas.js';
 import { titleTerms } from '../../src/engine/plan.js';
-import type { After, Page, SearchRequest } from '../../src/engine/search-request.js';
+import type { After, SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { SegmentIndex } from '../../src/engine/segment-index.js';
 import { lookup } from '../../src/engine/string-table.js';
 import { arbitraryRequest, CAST, catalogueOfSize, GENRES } from '../support/arbitrary-catalogue.js';
 import { toSearch } from '../support/search-request.js';
+import { cursorAfter, seen } from '../support/version-pages.js';
 
 /**
  * A version's deltas folded into one (fold-deltas.ts) must answer as the version and as one segment
@@ -70,18 +71,6 @@ const versions: fc.Arbitrary<Built> = catalogueOfSize(1, 40).chain((pool) =>
     .tuple(fc.integer({ min: 0, max: pool.length }), fc.array(fc.array(change, { maxLength: 10 }), { minLength: 2, maxLength: 6 }))
     .map(([baseSize, deltas]) => built(pool, baseSize, deltas)),
 );
-
-/** A page as a client sees it: ids and movies (ranks are each version's own), everything else as is. */
-function seen(index: CatalogueIndex, page: Page): unknown {
-  return { ...page, ranks: page.ranks.map((rank) => index.idOf(rank)), movies: page.ranks.map((rank) => index.movieJson(rank)) };
-}
-
-function cursorAfter(index: CatalogueIndex, page: Page): After {
-  const last = page.ranks.length - 1;
-  const position = index.positionOf(page.ranks[last] as number);
-  const relevance = page.relevance?.[last];
-  return relevance === undefined ? { position } : { position, relevance };
-}
 
 test('deltas folded into one answer every request, page by page, as the version and as one segment of its live movies', () => {
   fc.assert(
