@@ -1,13 +1,15 @@
 /**
  * The engine over a base plus deltas (issue 17): each request class (filters, other orders, `q`,
  * facets, count) against the seed as one segment and as the seed plus 1, 4 and 20 deltas of 10–100
- * changed movies each (new cast and genres, a few deleted, a few new), timed in the same rounds,
+ * changed movies each (new cast and genres, a few deleted, a few new), and the 20 folded into one,
+ * timed in the same rounds,
  * interleaved, so the columns share the machine's noise. Part of `npm run bench:engine`; alone:
  * `node --expose-gc dist/bench/engine/deltas.js`.
  */
 import type { Movie } from '../../src/catalogue/movie.js';
 import { movieId } from '../../src/catalogue/id.js';
 import { CatalogueIndex, type SegmentEntry } from '../../src/engine/catalogue-index.js';
+import { foldDeltas } from '../../src/engine/fold-deltas.js';
 import type { SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { SegmentIndex } from '../../src/engine/segment-index.js';
@@ -60,8 +62,9 @@ function side(samples: number[]): Side {
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-/** The versions compared: the seed alone, then with the first few and all DELTAS deltas. */
-const COLUMNS = [0, 1, 4, DELTAS] as const;
+/** The versions compared: the seed alone, then with the first few and all DELTAS deltas, then those folded into one (fold-deltas.ts). */
+const COLUMNS = [0, 1, 4, DELTAS, 'folded'] as const;
+const label = (column: (typeof COLUMNS)[number]): string => (column === 'folded' ? `${DELTAS} folded` : `${column} deltas`);
 
 /**
  * The request classes timed: the shared filter mix, and the same paths asking for another order,
@@ -85,7 +88,10 @@ export function benchDeltas(index: CatalogueIndex, paths: readonly string[], rou
   const loadStart = process.hrtime.bigint();
   const deltas = withDeltas(base);
   const loadMs = Number(process.hrtime.bigint() - loadStart) / 1e6;
-  const versions = COLUMNS.map((n) => (n === 0 ? index : n === DELTAS ? deltas : withDeltas(base, n)));
+  const foldStart = process.hrtime.bigint();
+  const folded = foldDeltas(deltas);
+  const foldMs = Number(process.hrtime.bigint() - foldStart) / 1e6;
+  const versions = COLUMNS.map((n) => (n === 0 ? index : n === DELTAS ? deltas : n === 'folded' ? folded : withDeltas(base, n)));
   const movies = Array.from({ length: base.size }, (_, rank) => base.movie(rank));
   const classes = requestClasses(paths, movies);
   for (const [, mix] of classes) for (const version of versions) timeEach(mix, 2, (r) => searchMovies(version, r));
@@ -101,13 +107,14 @@ export function benchDeltas(index: CatalogueIndex, paths: readonly string[], rou
   });
   const headers = (stat: string) => [
     `${stat} µs, 0 deltas`,
-    ...COLUMNS.slice(1).flatMap((n) => [`${stat} µs, ${n} deltas`, `${stat} ratio (${n})`]),
+    ...COLUMNS.slice(1).flatMap((n) => [`${stat} µs, ${label(n)}`, `${stat} ratio (${label(n)})`]),
   ];
   return (
     `## Engine over a base plus ${DELTAS} deltas (in process, per query, median of ${rounds} rounds)\n\n` +
-    `The seed as one segment, and as the seed plus ${COLUMNS.slice(1, -1).join(', ')} and ${DELTAS} deltas of 10–100 changed movies each ` +
+    `The seed as one segment, and as the seed plus ${COLUMNS.slice(1, -2).join(', ')} and ${DELTAS} deltas of 10–100 changed movies each ` +
     `(${deltas.segments.reduce((n, s, i) => n + (i > 0 ? s.index.size : 0), 0)} movies in the ${DELTAS} deltas, ` +
-    `${deltas.segments.reduce((n, s) => n + s.dead.length, 0)} superseded; building and opening them took ${fmt(loadMs, 0)} ms).\n\n` +
+    `${deltas.segments.reduce((n, s) => n + s.dead.length, 0)} superseded; building and opening them took ${fmt(loadMs, 0)} ms), ` +
+    `and the ${DELTAS} folded into one delta (foldDeltas, ${fmt(foldMs, 0)} ms).\n\n` +
     table(['requests', 'queries', ...headers('p50'), ...headers('p99')], rows) +
     '\n\nTarget: no slower with deltas present.\n'
   );

@@ -141,7 +141,7 @@ function countUnderFilters(index: SegmentIndex, search: FacetSearch, typos: Uint
   const own = search.facet === 'cast' ? data.cast.postings : data.genres.postings;
   // q and what comes with it (phrases, exclusions, the match strategy) are not applied.
   const { q: _q, phrases: _phrases, exclude: _exclude, match: _match, ...filters } = search.query;
-  const plan = planQuery(index, filters, search.facet);
+  const plan = planQuery(index, filters, { without: search.facet });
   const title = verifier(index, plan, filters);
   const check = live === undefined ? title : liveCheck(live, title);
   const counts = new Uint32Array(typos.length);

@@ -22,7 +22,7 @@ export function facetCounts(
   const facets: Facets = {};
   let total = 0;
   for (const [key, names] of facetGroups(request)) {
-    const own = key === 'none' ? plan : withPartial(planQuery(index, query, key, plan.words), plan);
+    const own = key === 'none' ? plan : withPartial(planQuery(index, query, { without: key, planned: plan.words }), plan);
     const set = key === 'none' ? candidates : candidateSet(own);
     const counts = countMatches(index, set, key === 'none' ? check : verifier(index, own, query), names, own);
     if (key === 'none') total = counts.matches;

@@ -126,7 +126,7 @@ export class MergedCounts {
         out.matches += liveCount(segment, plan, verify);
         return;
       }
-      const own = key === 'none' ? plan : withPartial(planQuery(segment.index, query, key, plan.words), plan);
+      const own = key === 'none' ? plan : withPartial(planQuery(segment.index, query, { without: key, planned: plan.words }), plan);
       const set = key === 'none' ? candidates : liveCandidates(segment, own);
       const ownCheck = key === 'none' ? check : liveCheck(segment, verifier(segment.index, own, query));
       this.add(out, s, countMatches(segment.index, set, ownCheck, names, own));

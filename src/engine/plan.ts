@@ -33,63 +33,101 @@ export interface Plan {
   readonly extract?: ExtractPlan;
 }
 
+/** What a plan may be given beyond the query; every field has a default. */
+export interface PlanOptions {
+  /** A facet's own filter, left out (a genre facet ignores `genre`, and so on), so the facet shows the other choices. */
+  readonly without?: FacetName;
+  /** The query's words as already planned for it (their synonyms included, synonym-plan.ts). */
+  readonly planned?: readonly WordPlan[];
+  /** The extract tier's statistics: a version of several segments supplies its own (bm25.ts). */
+  readonly statistics?: CollectionStatistics;
+  readonly synonyms?: Synonyms;
+  /** The query's filters as already found for this segment (segment-mask.ts), so the plan looks none of them up. */
+  readonly terms?: FilterTerms;
+}
+
 /**
- * Plans a query. `without` leaves one facet's own filters out (a genre facet ignores `genre`, and so
- * on), so the facet shows the other choices, as faceted interfaces expect; `planned` are the query's
- * words as already planned for it (their synonyms included, synonym-plan.ts).
+ * A request's filters found once for every segment of a version it plans: the title's n-grams and
+ * bytes, and, for a delta, each cast name, genre and n-gram as its term id there (-1: the delta lacks it),
+ * taken from the version's maps of the deltas' terms instead of a search in each delta's dictionary.
  */
-export function planQuery(
-  index: SegmentIndex,
-  query: MovieQuery,
-  without?: FacetName,
-  planned?: readonly WordPlan[],
-  statistics: CollectionStatistics = index.extractStatistics,
-  synonyms: Synonyms = Synonyms.NONE,
-): Plan {
+export interface FilterTerms {
+  readonly title?: TitleTerms;
+  readonly ids?: TermIds;
+}
+
+/** The query's cast names, genres and title n-grams (in TitleTerms' order) as one segment's term ids, -1 where it lacks one. */
+export interface TermIds {
+  readonly cast: readonly number[];
+  readonly genres: readonly number[];
+  readonly grams: readonly number[];
+}
+
+/** A title substring as every segment looks for it: the n-grams its movies all have, the bytes to verify when those only narrow it. */
+export interface TitleTerms {
+  readonly grams: readonly string[];
+  readonly verify?: Uint8Array;
+}
+
+export function titleTerms(title: string): TitleTerms {
+  const grams = [...titleGrams(title)];
+  return title.length > MAX_GRAM ? { grams, verify: encodeUtf8(title) } : { grams };
+}
+
+/** A query without words: its plans share one empty list. */
+const NO_WORDS: readonly WordPlan[] = [];
+
+/**
+ * Plans a query. A facet's plan (`without`) differs from the query's only in its filters: its words
+ * are the query's, planned once (`planned`).
+ */
+export function planQuery(index: SegmentIndex, query: MovieQuery, options: PlanOptions = {}): Plan {
+  const { without, planned, statistics = index.extractStatistics, synonyms = Synonyms.NONE, terms } = options;
   const { data } = index;
   const filters: DocSet[] = [];
-  // A facet's plan differs from the query's only in its filters: its words are the query's, planned
-  // once. Planned first, so that a plan that matches nothing still carries them for its facets.
+  // Planned first, so that a plan that matches nothing still carries them for its facets.
   const q = query.q ?? [];
-  const words = planned ?? withSynonyms(index.wordPlanner.planAll(q), planSynonyms(data, synonyms, q));
-  const none: Plan = { filters: [EMPTY], words };
+  const words = planned ?? (q.length === 0 ? NO_WORDS : withSynonyms(index.wordPlanner.planAll(q), planSynonyms(data, synonyms, q)));
+  const none = (): Plan => ({ filters: [EMPTY], words });
   const extract = planExtract(data, q, statistics);
+  const ids = terms?.ids;
 
   const ignoresYears = without === 'year' || without === 'decade';
   if (!ignoresYears && (query.year !== undefined || query.yearFrom !== undefined || query.yearTo !== undefined)) {
     const from = Math.max(query.year ?? -Infinity, query.yearFrom ?? -Infinity);
     const to = Math.min(query.year ?? Infinity, query.yearTo ?? Infinity);
     const [lo, hi] = index.yearSpan(from, to);
-    if (lo >= hi) return none;
+    if (lo >= hi) return none();
     filters.push(range(lo, hi));
   }
   if (without !== 'cast') {
-    for (const name of query.cast) {
-      const id = lookup(data.cast.terms, name);
-      if (id < 0) return none;
+    for (let i = 0; i < query.cast.length; i++) {
+      const id = ids === undefined ? lookup(data.cast.terms, query.cast[i] as string) : (ids.cast[i] as number);
+      if (id < 0) return none();
       filters.push(list(postingsOf(data.cast.postings, id)));
     }
   }
   if (without !== 'genre') {
-    for (const name of query.genres) {
-      const id = lookup(data.genres.terms, name);
-      if (id < 0) return none;
+    for (let i = 0; i < query.genres.length; i++) {
+      const id = ids === undefined ? lookup(data.genres.terms, query.genres[i] as string) : (ids.genres[i] as number);
+      if (id < 0) return none();
       filters.push(list(postingsOf(data.genres.postings, id)));
     }
   }
   let verifyTitle: Uint8Array | undefined;
   if (query.title !== undefined) {
-    const title = query.title;
+    const title = terms?.title ?? titleTerms(query.title);
     const lists: Int32Array[] = [];
-    for (const gram of titleGrams(title)) {
-      const id = lookup(data.grams.terms, gram);
-      if (id < 0) return none;
+    for (let i = 0; i < title.grams.length; i++) {
+      const id = ids === undefined ? lookup(data.grams.terms, title.grams[i] as string) : (ids.grams[i] as number);
+      if (id < 0) return none();
       lists.push(postingsOf(data.grams.postings, id));
     }
     lists.sort((a, b) => a.length - b.length);
-    for (const l of lists.slice(0, MAX_GRAM_LISTS)) filters.push(list(l));
-    if (title.length > MAX_GRAM) verifyTitle = encodeUtf8(title);
+    for (let i = 0; i < Math.min(lists.length, MAX_GRAM_LISTS); i++) filters.push(list(lists[i] as Int32Array));
+    verifyTitle = title.verify;
   }
+  if (verifyTitle === undefined && extract === undefined) return { filters, words };
   return { filters, words, ...(verifyTitle === undefined ? {} : { verifyTitle }), ...(extract === undefined ? {} : { extract }) };
 }
 

@@ -4,13 +4,13 @@ import type { CollectionStatistics } from './bm25.js';
 import { liveCandidates, liveCheck, liveCount, type LiveSegment } from './live-segments.js';
 import type { SegmentSearch } from './merged-counts.js';
 import { catalogueOrder, mergePages, type SegmentPage } from './page-merge.js';
-import { ALL_SEGMENTS, BASE_ONLY, inMask } from './segment-mask.js';
+import { ALL_SEGMENTS, BASE_ONLY, inMask, type FilterMatch } from './segment-mask.js';
 import type { SegmentIndex } from './segment-index.js';
 import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
 import { highlight } from './highlight.js';
 import type { After, Page, SearchRequest } from './search-request.js';
-import { planQuery, titleOrCastSet, verifier, type RankCheck, type Plan } from './plan.js';
+import { planQuery, titleOrCastSet, titleTerms, verifier, type PlanOptions, type RankCheck, type Plan, type TitleTerms } from './plan.js';
 import { visitExtractMatches } from './extract-tier.js';
 import { bitmap, hasBit, setBit } from './bits.js';
 import { LOWER_BOUND_BLOCK, TITLE_SORT_MAX_CANDIDATES } from './limits.js';
@@ -28,19 +28,30 @@ import type { Synonyms } from './synonyms.js';
  * and highlights when asked for. No scan of the catalogue: every order walks an index.
  */
 export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest): Page {
+  const { query } = request;
+  const base = catalogue.segments[0] as LiveSegment;
+  if (catalogue.single !== undefined) return searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms);
+  // The title's n-grams are found once for every segment the request reads.
+  const title = query.title === undefined ? undefined : titleTerms(query.title);
+  const filters = catalogue.masks.match(query, title);
   // A version whose deltas the query's filters cannot match is answered by its base alone, as one
   // segment: its superseded movies refused by their check. Facets need the whole version's values.
-  const alone = catalogue.single !== undefined || (request.facets.length === 0 && catalogue.masks.of(request.query) === BASE_ONLY);
-  return alone
-    ? searchSegment(catalogue.segments[0] as LiveSegment, request, catalogue.extractStatistics, catalogue.synonyms)
-    : searchSegments(catalogue, request);
+  return request.facets.length === 0 && filters.mask === BASE_ONLY
+    ? searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms, title)
+    : searchSegments(catalogue, request, filters, title);
 }
 
 /** One segment answering for the version: its ranks are the version's (the base's docBase is 0). */
-function searchSegment(segment: LiveSegment, request: SearchRequest, statistics: CollectionStatistics, synonyms: Synonyms): Page {
+function searchSegment(
+  segment: LiveSegment,
+  request: SearchRequest,
+  statistics: CollectionStatistics,
+  synonyms: Synonyms,
+  title?: TitleTerms,
+): Page {
   const { index } = segment;
-  const full = planSegment(segment, request, statistics, synonyms);
-  const level = partialLevel(request, [{ index, plan: full.plan, candidates: full.candidates, check: full.check }]);
+  const full = planSegment(segment, request, { statistics, synonyms, ...(title ? { terms: { title } } : {}) });
+  const level = partialLevel(request, [full]);
   const plan = level === undefined ? full.plan : atLevel(index, full.plan, level);
   const candidates = level === undefined ? full.candidates : liveCandidates(segment, plan);
   const { check, verify } = full;
@@ -70,25 +81,21 @@ function searchSegment(segment: LiveSegment, request: SearchRequest, statistics:
  * A delta whose dictionaries lack one of the query's filters (segment-mask.ts) is not planned at
  * all: most requests match nothing in most deltas, and planning each one is what would cost.
  */
-function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page {
+function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filters: FilterMatch, title: TitleTerms | undefined): Page {
   const statistics = catalogue.extractStatistics;
-  const { masks } = catalogue;
+  const { masks, synonyms } = catalogue;
   const { query } = request;
-  const mask = masks.of(query);
+  const { mask } = filters;
   // Only a delta with a movie matching every word of `q` can hold a full match; the deltas matching
   // some words are planned too only when partial matches are looked for, none matching them all.
   const wordsEvery = query.q === undefined ? ALL_SEGMENTS : masks.words(query.q).every;
   const every = mask & wordsEvery;
-  const plan = (s: number): SegmentSearch => planSegment(catalogue.segments[s] as LiveSegment, request, statistics, catalogue.synonyms);
+  const plan = (s: number): SegmentSearch =>
+    planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: filters.terms(s) });
   let full = catalogue.segments.map((_, s) => (inMask(every, s) ? plan(s) : undefined));
   const partialsSought = every !== mask && !full.some((part) => part !== undefined && hasMatch(part.candidates, part.check));
   if (partialsSought) full = full.map((part, s) => part ?? (inMask(mask, s) ? plan(s) : undefined));
-  const level = partialLevel(
-    request,
-    full.flatMap((part) =>
-      part === undefined ? [] : [{ index: part.segment.index, plan: part.plan, candidates: part.candidates, check: part.check }],
-    ),
-  );
+  const level = partialLevel(request, full);
   const atLevelOf = (part: SegmentSearch): SegmentSearch => {
     if (level === undefined) return part;
     const plan = atLevel(part.segment.index, part.plan, level);
@@ -114,7 +121,7 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page
           request,
           parts,
           // Without partial matches, a facet leaving a filter out still finds full matches in those deltas only.
-          (without) => masks.of(query, without) & (level === undefined ? wordsEvery : ALL_SEGMENTS),
+          (without) => masks.of(query, without, title) & (level === undefined ? wordsEvery : ALL_SEGMENTS),
           (s) => atLevelOf(plan(s)),
         )
       : undefined;
@@ -138,8 +145,8 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest): Page
 }
 
 /** A segment's full plan for a request (every word of `q`), its candidates and its checks, superseded movies refused. */
-function planSegment(segment: LiveSegment, request: SearchRequest, statistics: CollectionStatistics, synonyms: Synonyms): SegmentSearch {
-  const plan = planQuery(segment.index, request.query, undefined, undefined, statistics, synonyms);
+function planSegment(segment: LiveSegment, request: SearchRequest, options: PlanOptions): SegmentSearch {
+  const plan = planQuery(segment.index, request.query, options);
   const verify = verifier(segment.index, plan, request.query);
   return { segment, plan, candidates: liveCandidates(segment, plan), check: liveCheck(segment, verify), verify };
 }
@@ -182,27 +189,21 @@ function pageBound(index: SegmentIndex, page: Found, request: SearchRequest): Pa
   return undefined;
 }
 
-/** A segment's full plan (every word of `q`), as partialLevel weighs it. */
-interface FullPlan {
-  readonly index: SegmentIndex;
-  readonly plan: Plan;
-  readonly candidates: DocSet;
-  readonly check: RankCheck;
-}
-
 /**
  * How many words of `q` the answer may miss (match-strategy.ts), or undefined when it must match
  * every word: `match=all`, fewer than two words, some movie of some segment matching them all, or
- * none matching any. Over several segments, the fewest missing over all of them, so that no
- * segment mixes its partial matches into another's fuller ones.
+ * none matching any. Over several segments (undefined for those not planned), the fewest missing
+ * over all of them, so that no segment mixes its partial matches into another's fuller ones.
  */
-function partialLevel(request: SearchRequest, segments: readonly FullPlan[]): number | undefined {
-  const words = (segments[0] as FullPlan).plan.words.length;
+function partialLevel(request: SearchRequest, segments: readonly (SegmentSearch | undefined)[]): number | undefined {
+  // The base is always planned.
+  const words = (segments[0] as SegmentSearch).plan.words.length;
   if (request.query.match === 'all' || words < 2) return undefined;
-  if (segments.some(({ candidates, check }) => hasMatch(candidates, check))) return undefined;
+  if (segments.some((part) => part !== undefined && hasMatch(part.candidates, part.check))) return undefined;
   let fewest: number | undefined;
-  for (const { index, plan, check } of segments) {
-    const missing = fewestMissing(index, plan, check);
+  for (const part of segments) {
+    if (part === undefined) continue;
+    const missing = fewestMissing(part.segment.index, part.plan, part.check);
     if (missing !== undefined && (fewest === undefined || missing < fewest)) fewest = missing;
   }
   return fewest;
@@ -230,8 +231,7 @@ function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request
   const ranks: number[] = [];
   switch (request.sort) {
     case 'year:desc': {
-      // Ranks are in catalogue order: those up to the bound are a prefix.
-      const end = until ? partitionPoint(0, index.size, (r) => catalogueOrder(index, r, until.index, until.rank) <= 0) : index.size;
+      const end = until ? ranksUpTo(index, until) : index.size;
       collect(set, after ? index.rankAfter(after.position) : 0, end, want, check, ranks);
       break;
     }
@@ -250,6 +250,21 @@ function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request
       titlePage(index, set, check, request, request.sort === 'title:desc', ranks);
   }
   return { ranks };
+}
+
+/**
+ * How many of a segment's ranks come up to the bound in catalogue order (a prefix): the years before
+ * the bound's, and of its year those whose title and id do not pass it. Only that year's movies are
+ * compared, and a delta rarely holds many of them.
+ */
+function ranksUpTo(index: SegmentIndex, until: NonNullable<PageBound['last']>): number {
+  const year = until.index.yearOf(until.rank);
+  const { yearValues, yearStarts } = index.data;
+  // Years descend: the first block not above the bound's year.
+  const block = partitionPoint(0, yearValues.length, (y) => (yearValues[y] as number) > year);
+  const lo = yearStarts[block] as number;
+  if (block === yearValues.length || yearValues[block] !== year) return lo;
+  return partitionPoint(lo, yearStarts[block + 1] as number, (r) => catalogueOrder(index, r, until.index, until.rank) <= 0);
 }
 
 /** Title order: the normalised title (code point order), then the catalogue order; title:desc reverses only the first. */

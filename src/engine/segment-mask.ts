@@ -1,4 +1,5 @@
-import { candidateSet, planQuery, titleGrams } from './plan.js';
+import { popcount } from './bits.js';
+import { candidateSet, planQuery, titleTerms, type FilterTerms, type TermIds, type TitleTerms } from './plan.js';
 import { estimate } from './doc-set.js';
 import type { LiveSegment } from './live-segments.js';
 import type { StringTable } from './index-data.js';
@@ -15,6 +16,47 @@ export const BASE_ONLY = 1;
 
 /** The most segments a mask tells apart: a bit each in a 32-bit integer, its sign bit left out. */
 const MASK_SEGMENTS = 31;
+
+/** A request's filters over a version (SegmentMasks.match). */
+export interface FilterMatch {
+  /** The segments they can match. */
+  readonly mask: number;
+  /** How segment `s` plans them. */
+  terms(s: number): FilterTerms;
+}
+
+/**
+ * A term of the deltas' dictionaries: which deltas hold it and its id in each. Kept small, since a
+ * version's maps hold every delta term: a term of one delta as one integer (`id * 32 + delta`, no
+ * object), a term of several as one array of exactly its size, the mask (a bit each) and then its
+ * ids, lowest bit first.
+ */
+type TermSlot = number | readonly number[];
+
+function slotMask(slot: TermSlot | undefined): number {
+  if (slot === undefined) return 0;
+  return typeof slot === 'number' ? 1 << (slot & 31) : (slot[0] as number);
+}
+
+/** A term's id in delta `s`, or -1. */
+function idIn(slot: TermSlot | undefined, s: number): number {
+  if (slot === undefined) return -1;
+  if (typeof slot === 'number') return (slot & 31) === s ? slot >>> 5 : -1;
+  const mask = slot[0] as number;
+  return inMask(mask, s) ? (slot[1 + popcount(mask & ((1 << s) - 1))] as number) : -1;
+}
+
+/** The slot with delta `s` (above every delta it has) added. */
+function withDelta(slot: TermSlot | undefined, id: number, s: number): TermSlot {
+  if (slot === undefined) return id * 32 + s;
+  const before = typeof slot === 'number' ? [1 << (slot & 31), slot >>> 5] : slot;
+  // Sized once, not grown by push: a grown array keeps room for more.
+  const next = new Array<number>(before.length + 1);
+  for (let i = 0; i < before.length; i++) next[i] = before[i] as number;
+  next[0] = (next[0] as number) | (1 << s);
+  next[before.length] = id;
+  return next;
+}
 
 /** Which segments the words of `q` can match (SegmentMasks.words): the base's bit always set. */
 export interface WordMasks {
@@ -34,9 +76,9 @@ export interface WordMasks {
  * dictionaries alone, so their cost follows the deltas' size, never the base's.
  */
 export class SegmentMasks {
-  private castMemo: Map<string, number> | undefined;
-  private genreMemo: Map<string, number> | undefined;
-  private gramMemo: Map<string, number> | undefined;
+  private castMemo: Map<string, TermSlot> | undefined;
+  private genreMemo: Map<string, TermSlot> | undefined;
+  private gramMemo: Map<string, TermSlot> | undefined;
   private yearMemo: Map<number, number> | undefined;
   private readonly wordsMemo = new Map<string, WordMasks>();
   /** Every delta's bit, and the base's. */
@@ -49,8 +91,11 @@ export class SegmentMasks {
     this.every = segments.length > MASK_SEGMENTS ? ALL_SEGMENTS : 2 ** segments.length - 1;
   }
 
-  /** The segments the query's filters (less the one `without` leaves out, as planQuery) can match. */
-  of(query: MovieQuery, without?: FacetName): number {
+  /**
+   * The segments the query's filters (less the one `without` leaves out, as planQuery) can match;
+   * `title` is the query's title as the request found it once for every segment (titleTerms), when it did.
+   */
+  of(query: MovieQuery, without?: FacetName, title?: TitleTerms): number {
     let mask = this.every;
     if (mask === ALL_SEGMENTS || mask === BASE_ONLY) return mask;
     if (
@@ -62,15 +107,11 @@ export class SegmentMasks {
       const to = Math.min(query.year ?? Infinity, query.yearTo ?? Infinity);
       mask &= this.years(from, to);
     }
-    if (without !== 'cast') {
-      for (const name of query.cast) mask &= this.termMask((this.castMemo ??= this.terms((s) => s.index.data.cast.terms)), name);
-    }
-    if (without !== 'genre') {
-      for (const name of query.genres) mask &= this.termMask((this.genreMemo ??= this.terms((s) => s.index.data.genres.terms)), name);
-    }
+    if (without !== 'cast') for (const name of query.cast) mask &= slotMask(this.slot(this.castTerms(), name));
+    if (without !== 'genre') for (const name of query.genres) mask &= slotMask(this.slot(this.genreTerms(), name));
     if (query.title !== undefined && mask > 1) {
-      const grams = (this.gramMemo ??= this.terms((s) => s.index.data.grams.terms));
-      for (const gram of titleGrams(query.title)) mask &= this.termMask(grams, gram);
+      const grams = this.gramTerms();
+      for (const gram of (title ?? titleTerms(query.title)).grams) mask &= slotMask(this.slot(grams, gram));
     }
     if (query.q !== undefined && query.q.length > 0 && mask > 1) {
       const words = this.words(query.q);
@@ -79,6 +120,29 @@ export class SegmentMasks {
     }
     // The base is always planned: a query's words are planned there even when nothing matches.
     return mask | BASE_ONLY;
+  }
+
+  /**
+   * The segments the query's filters can match (`of`), and the query's filters as each plans them
+   * (planQuery): the title's n-grams and bytes found once for every segment, and for a delta its term
+   * ids, read off the same maps once per request, so that no delta's dictionary is searched. The
+   * base looks its own up: its dictionaries are not in the maps.
+   */
+  match(query: MovieQuery, title: TitleTerms | undefined): FilterMatch {
+    const mask = this.of(query, undefined, title);
+    const base: FilterTerms = title === undefined ? {} : { title };
+    if (this.every === ALL_SEGMENTS || mask === BASE_ONLY) return { mask, terms: () => base };
+    const cast = query.cast.map((name) => this.slot(this.castTerms(), name));
+    const genres = query.genres.map((name) => this.slot(this.genreTerms(), name));
+    const grams = title === undefined ? [] : title.grams.map((gram) => this.slot(this.gramTerms(), gram));
+    return {
+      mask,
+      terms: (s) => {
+        if (s === 0) return base;
+        const ids: TermIds = { cast: idsIn(cast, s), genres: idsIn(genres, s), grams: idsIn(grams, s) };
+        return title === undefined ? { ids } : { title, ids };
+      },
+    };
   }
 
   /**
@@ -98,7 +162,7 @@ export class SegmentMasks {
       let some = BASE_ONLY;
       const query: MovieQuery = { cast: [], genres: [], q };
       for (let s = 1; s < this.segments.length; s++) {
-        const plan = planQuery((this.segments[s] as LiveSegment).index, query, undefined, undefined, undefined, this.synonyms);
+        const plan = planQuery((this.segments[s] as LiveSegment).index, query, { synonyms: this.synonyms });
         if (estimate(candidateSet(plan)) > 0) every |= 1 << s;
         if (plan.extract !== undefined || plan.words.some((word) => estimate(word.any) > 0)) some |= 1 << s;
       }
@@ -110,8 +174,20 @@ export class SegmentMasks {
     return masks;
   }
 
-  private termMask(terms: Map<string, number>, key: string): number {
-    return (terms.get(wellFormed(key)) ?? 0) | 1;
+  private slot(terms: Map<string, TermSlot>, key: string): TermSlot | undefined {
+    return terms.get(wellFormed(key));
+  }
+
+  private castTerms(): Map<string, TermSlot> {
+    return (this.castMemo ??= this.terms((s) => s.index.data.cast.terms));
+  }
+
+  private genreTerms(): Map<string, TermSlot> {
+    return (this.genreMemo ??= this.terms((s) => s.index.data.genres.terms));
+  }
+
+  private gramTerms(): Map<string, TermSlot> {
+    return (this.gramMemo ??= this.terms((s) => s.index.data.grams.terms));
   }
 
   private years(from: number, to: number): number {
@@ -127,11 +203,14 @@ export class SegmentMasks {
     return mask;
   }
 
-  private terms(table: (segment: LiveSegment) => StringTable): Map<string, number> {
-    const out = new Map<string, number>();
+  private terms(table: (segment: LiveSegment) => StringTable): Map<string, TermSlot> {
+    const out = new Map<string, TermSlot>();
     for (let s = 1; s < this.segments.length; s++) {
       const terms = table(this.segments[s] as LiveSegment);
-      for (let id = 0; id < tableSize(terms); id++) add(out, stringAt(terms, id), s);
+      for (let id = 0; id < tableSize(terms); id++) {
+        const key = stringAt(terms, id);
+        out.set(key, withDelta(out.get(key), id, s));
+      }
     }
     return out;
   }
@@ -142,14 +221,24 @@ export function inMask(mask: number, s: number): boolean {
   return ((mask >>> s) & 1) === 1;
 }
 
-function add<K>(map: Map<K, number>, key: K, s: number): void {
+/** The terms' ids in delta `s`, -1 where it lacks one. */
+function idsIn(slots: readonly (TermSlot | undefined)[], s: number): number[] {
+  return slots.map((slot) => idIn(slot, s));
+}
+
+function add(map: Map<number, number>, key: number, s: number): void {
   map.set(key, (map.get(key) ?? 0) | (1 << s));
 }
 
 /**
  * The key as a table holds it: lookup (string-table.ts) compares UTF-8 bytes, which turn a lone
- * surrogate into U+FFFD, and the tables' entries are decoded from such bytes.
+ * surrogate into U+FFFD, and the tables' entries are decoded from such bytes. Tested by a loop,
+ * not a regular expression: every filter term of every request passes here.
  */
 function wellFormed(key: string): string {
-  return /[\ud800-\udfff]/.test(key) ? new TextDecoder().decode(encodeUtf8(key)) : key;
+  for (let i = 0; i < key.length; i++) {
+    const unit = key.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdfff) return new TextDecoder().decode(encodeUtf8(key));
+  }
+  return key;
 }

@@ -4,13 +4,14 @@ import fc from 'fast-check';
 import { movieId } from '../../src/catalogue/id.js';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { CatalogueIndex, type SegmentEntry } from '../../src/engine/catalogue-index.js';
-import type { After, Page, SearchRequest } from '../../src/engine/search-request.js';
+import type { After, SearchRequest } from '../../src/engine/search-request.js';
 import { searchFacetValues } from '../../src/engine/facet-search.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { SegmentIndex } from '../../src/engine/segment-index.js';
 import { arbitraryRequest, CAST, catalogueOfSize, GENRES } from '../support/arbitrary-catalogue.js';
 import { referenceWords, type ReferenceRequest } from '../support/reference-engine.js';
 import { filterParams, toSearch } from '../support/search-request.js';
+import { cursorAfter, seen } from '../support/version-pages.js';
 import { parseFacetSearch } from '../../src/query/parse-facet-search.js';
 import { seedIndex } from '../support/seed-index.js';
 
@@ -112,19 +113,6 @@ function versions(h: History, base = SegmentIndex.build('base', h.pool.slice(0, 
     publish();
   });
   return out;
-}
-
-/** The cursor a client would send for the page's last movie. */
-function cursorAfter(index: CatalogueIndex, page: Page): After {
-  const last = page.ranks.length - 1;
-  const position = index.positionOf(page.ranks[last] as number);
-  const relevance = page.relevance?.[last];
-  return relevance === undefined ? { position } : { position, relevance };
-}
-
-/** A page as a client sees it: movies by id (ranks are each version's own), everything else as is. */
-function seen(index: CatalogueIndex, page: Page): unknown {
-  return { ...page, ranks: page.ranks.map((rank) => index.idOf(rank)), movies: page.ranks.map((rank) => index.movieJson(rank)) };
 }
 
 /** Walks both versions page by page with their own cursors; every page must be the same. The ids served, in order. */
