@@ -43,10 +43,16 @@ export class ApiDocs {
   private async forward(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     // GET for HEAD too: the serving instance's HEAD route drops the body itself.
     const answer = await (await this.instance()).inject({ method: 'GET', url: request.url, headers: request.headers });
+    // Nothing there: the API's own 404 (problem+json), as when the plugins were the server's.
+    if (answer.statusCode === 404) {
+      reply.callNotFound();
+      return reply;
+    }
     for (const [name, value] of Object.entries(answer.headers)) {
       if (value !== undefined && !NOT_FORWARDED.has(name)) reply.header(name, value);
     }
-    return reply.code(answer.statusCode).send(answer.rawPayload);
+    // An empty body (a 304 of @fastify/static's) is sent as none, so a 304 carries no Content-Length.
+    return reply.code(answer.statusCode).send(answer.rawPayload.length > 0 ? answer.rawPayload : null);
   }
 
   private instance(): Promise<FastifyInstance> {
