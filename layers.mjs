@@ -6,7 +6,7 @@
  *
  *   commands   cli
  *   serving    live   http   edge   web
- *   I/O        store  snapshot  seed  ingest  runtime  config  node-http  client
+ *   I/O        store  snapshot  seed  ingest  runtime  config  node-http  client  metrics
  *   core       catalogue  engine  query  merge  cache  errors    (pure: no I/O)
  *
  * @type {readonly { readonly layer: string; readonly folders: Readonly<Record<string, readonly string[] | '*'>> }[]}
@@ -28,13 +28,14 @@ export const LAYERS = [
     layer: 'I/O building blocks',
     folders: {
       config: ['errors'],
+      metrics: [],
       store: ['errors'],
       'node-http': [],
       snapshot: ['catalogue', 'engine', 'errors', 'merge', 'store'],
       seed: ['catalogue', 'config', 'engine', 'errors', 'merge', 'snapshot', 'store'],
-      runtime: ['config', 'snapshot', 'store'],
+      runtime: ['config', 'metrics', 'snapshot', 'store'],
       // The ingestion thread opens its own stores from the configuration it is started with.
-      ingest: ['catalogue', 'config', 'errors', 'merge', 'runtime', 'snapshot', 'store'],
+      ingest: ['catalogue', 'config', 'errors', 'merge', 'metrics', 'runtime', 'snapshot', 'store'],
       // The typed HTTP client, published alone as `cinedex/client`: it may import nothing else from src.
       // `cinedex search` (cli) is its user inside the product.
       client: [],
@@ -44,9 +45,9 @@ export const LAYERS = [
     layer: 'serving',
     folders: {
       // The serving lifecycle: the live catalogue and what swaps new versions into it.
-      live: ['engine', 'errors', 'runtime', 'snapshot'],
+      live: ['engine', 'errors', 'metrics', 'runtime', 'snapshot'],
       // The API reads data through snapshot's CatalogueReader, never through live/.
-      http: ['cache', 'catalogue', 'engine', 'errors', 'node-http', 'query', 'snapshot'],
+      http: ['cache', 'catalogue', 'engine', 'errors', 'metrics', 'node-http', 'query', 'snapshot'],
       edge: ['cache', 'config', 'errors', 'node-http', 'runtime'],
       // The search page's modules take the types of the API's answers from the client's (JSDoc, type-checked only).
       web: ['client', 'errors', 'node-http'],

@@ -22,6 +22,7 @@ import { processCpuSeconds, readMemory } from '../lib/proc.js';
 import { runCommand, type CommandRun } from '../lib/run-command.js';
 import { runIfMain } from '../lib/script.js';
 import { startServe } from '../lib/servers.js';
+import { startAccount } from '../lib/serving-log.js';
 import { list, number, setting } from '../lib/settings.js';
 import { updateFiles } from '../lib/update-mix.js';
 import { mib } from '../scale/report.js';
@@ -168,37 +169,15 @@ async function loadMsOf(output: () => string, version: string): Promise<number> 
   return NaN;
 }
 
-/**
- * Where the replica's start went, from its "serving" and "snapshot swapped in" log lines: ms from the
- * process's start to each step, and the load's phases. A build that logs neither (an older one, through
- * BENCH_CINEDEX_CLI) says so. The lines follow readiness by a tick: a moment's wait for them.
- */
+/** Where the replica's start went, from its own account: ms from the process's start to each step, and the load's phases. */
 async function startupOf(output: () => string): Promise<string> {
-  const lines = async (): Promise<{ startupMs?: Record<string, number>; phasesMs?: Record<string, number> }[]> => {
-    for (let wait = 0; wait < 20; wait++) {
-      const logged = output()
-        .split('\n')
-        .flatMap((line) => {
-          try {
-            return [JSON.parse(line) as { msg?: string; startupMs?: Record<string, number>; phasesMs?: Record<string, number> }];
-          } catch {
-            return [];
-          }
-        });
-      if (logged.some((l) => l.msg === 'serving')) return logged;
-      await sleep(50);
-    }
-    return [];
-  };
-  const logged = await lines();
-  const startup = logged.find((l) => l.startupMs !== undefined)?.startupMs;
-  const phases = logged.find((l) => l.phasesMs !== undefined)?.phasesMs;
-  if (startup === undefined) return 'not reported by this build';
-  const list = (o: Record<string, number> | undefined) =>
+  const { startupMs, phasesMs } = await startAccount(output);
+  if (startupMs === undefined) return 'not reported by this build';
+  const list = (o: Readonly<Record<string, number>> | undefined) =>
     Object.entries(o ?? {})
       .map(([k, v]) => `${k} ${fmt(v, 0)}`)
       .join(', ');
-  return `ms from process start: ${list(startup)}; the load: ${list(phases)}`;
+  return `ms from process start: ${list(startupMs)}; the load: ${list(phasesMs)}`;
 }
 
 /** Many one-record runs with the default retention: what the store holds after them, against one version. */

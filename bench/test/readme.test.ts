@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CAPACITY_VARIABLES } from '../capacity/settings.js';
 import { DELTAS_VARIABLES } from '../deltas/main.js';
+import { RESTART_VARIABLES } from '../deltas/restart.js';
 import { CINEDEX_CLI } from '../lib/servers.js';
 import { variablesTable } from '../lib/settings.js';
 import { SCALE_VARIABLES } from '../scale/settings.js';
@@ -24,7 +25,15 @@ function sources(dir = bench): string[] {
 }
 
 test("bench/README.md's variable tables are the variables as declared: name, default and meaning", () => {
-  for (const group of [[...RUN_VARIABLES, CINEDEX_CLI], SCALE_VARIABLES, SOAK_VARIABLES, CAPACITY_VARIABLES, [...DELTAS_VARIABLES]]) {
+  const groups = [
+    [...RUN_VARIABLES, CINEDEX_CLI],
+    SCALE_VARIABLES,
+    SOAK_VARIABLES,
+    CAPACITY_VARIABLES,
+    [...DELTAS_VARIABLES],
+    [...RESTART_VARIABLES],
+  ];
+  for (const group of groups) {
     const table = variablesTable(group);
     assert.ok(readme.includes(table), `README.md lacks, or has another version of, this table:\n${table}`);
   }

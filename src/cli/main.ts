@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import module from 'node:module';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, settingsOf, type Config, type ConfiguredCommand } from '../config/config.js';
 import { EDGE_SETTINGS, loadEdgeConfig } from '../config/edge-config.js';
@@ -7,6 +8,14 @@ import { MAX_FACET_LIMIT } from '../engine/limits.js';
 import { FACETS, SORT_ORDERS, type FacetName } from '../engine/search-request.js';
 import { DEFAULT_FACET_LIMIT, MAX_LIMIT } from '../query/parse-query.js';
 import type { SearchOptions } from './commands/search.js';
+
+/**
+ * V8's compile cache (Node >= 22.1; absent on Node 20, where this does nothing): the subcommand's modules,
+ * imported below once this has run, are read compiled from the cache instead of compiled again, about a
+ * tenth of a restart's CPU. NODE_COMPILE_CACHE names the folder (the image fills one at build time), else
+ * the system's temp dir; NODE_DISABLE_COMPILE_CACHE=1 turns it off. A folder it cannot write only costs the cache.
+ */
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 /**
  * The `cinedex` command. Each subcommand's module is imported only when it runs, so `cinedex search`

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry as PromRegistry } from 'prom-client';
+import { Counter, Gauge, Registry } from '../metrics/prom-client.js';
 import type { CatalogueReader } from '../snapshot/catalogue-reader.js';
 import type { Recompressor } from './recompressor.js';
 import type { ResponseCache } from './response-cache.js';
@@ -26,14 +27,13 @@ export class RequestCounters {
  * Prometheus scrapes, through `collect()` and ScrapedHistogram.
  */
 export class HttpMetrics {
-  readonly registry: Registry;
+  readonly registry: PromRegistry;
   private readonly latency: ScrapedHistogram<'route' | 'status_code'>;
   private readonly byRoute = new Map<string, Map<number, HistogramSeries>>();
   private readonly byClient = new Map<string, { count: number }>();
 
   constructor(reader: CatalogueReader, registry = new Registry(), responses?: ResponseCache, recompressor?: Recompressor) {
     this.registry = registry;
-    collectDefaultMetrics({ register: registry });
     this.latency = new ScrapedHistogram({
       name: 'http_request_duration_seconds',
       help: 'Time to answer HTTP requests, by route pattern and status code.',

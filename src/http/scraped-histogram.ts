@@ -1,4 +1,5 @@
-import { Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { Histogram } from '../metrics/prom-client.js';
 
 /** One labelled series of a ScrapedHistogram: plain numbers, written by the request and read by the scrape. */
 export class HistogramSeries {

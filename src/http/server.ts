@@ -1,10 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { clientErrorHandler } from '../node-http/client-error.js';
-import { contentEtag } from '../node-http/etag.js';
 import { corsApplies, CorsPolicy, type AllowedOrigins } from '../node-http/cors.js';
 import { PROBLEM_TYPES, problem } from '../node-http/problem.js';
 import { RequestIds } from '../node-http/request-id.js';
@@ -12,7 +9,8 @@ import { createNodeServer, MAX_HEADER_BYTES } from '../node-http/server-factory.
 import { CursorCodec } from '../query/cursor.js';
 import type { CatalogueReader } from '../snapshot/catalogue-reader.js';
 import { accessControl, type AccessOptions } from './access.js';
-import { internalError, JSON_CONTENT_TYPE, sendProblem } from './answer.js';
+import { internalError, sendProblem } from './answer.js';
+import { ApiDocs } from './api-docs.js';
 import type { RouteContext } from './context.js';
 import { representAnswers } from './representation-hook.js';
 import { createFastLane } from './fast-lane.js';
@@ -27,6 +25,7 @@ import { movieByIdRoutes } from './routes/movie-by-id.js';
 import { moviesRoute } from './routes/movies.js';
 import { operationsRoutes } from './routes/operations.js';
 import { namedSchemas } from './schemas.js';
+import { SCHEMAS_DOCUMENT_ONLY } from './schema-compilers.js';
 
 export interface ServerOptions {
   readonly reader: CatalogueReader;
@@ -129,11 +128,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     forceCloseConnections: 'idle',
     return503OnClosing: false,
     clientErrorHandler: clientErrorHandler(MAX_HEADER_BYTES),
+    schemaController: SCHEMAS_DOCUMENT_ONLY,
   });
   app.decorateRequest('client', 'anonymous');
-  // Schemas document the API; our own parser validates and routes send ready answers.
-  app.setValidatorCompiler(() => () => true);
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -206,30 +203,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return sendProblem(reply, internalError(request.id));
   });
 
-  for (const schema of namedSchemas) app.addSchema(schema);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'cinedex', version: '1', description: 'The wikipedia-movie-data catalogue: search, movies, genres, provenance.' },
-    },
-    // A shared schema keeps its $id as its name under components/schemas (Movie, Problem…), not def-N.
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  moviesRoute(app, ctx);
-  movieByIdRoutes(app, ctx);
-  genresRoute(app, ctx);
-  facetValuesRoute(app, ctx);
-  operationsRoutes(app, ctx);
-  // The document is fixed once the routes are: made and tagged on the first request, revalidated by its content ETag.
-  let openapi: { readonly body: string; readonly etag: string } | undefined;
-  app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => {
-    if (openapi === undefined) {
-      const body = JSON.stringify(app.swagger());
-      openapi = { body, etag: contentEtag(body) };
-    }
-    reply.header('cache-control', 'no-cache').header('etag', openapi.etag).header('content-type', JSON_CONTENT_TYPE).send(openapi.body);
-  });
+  const describe = (on: FastifyInstance): void => {
+    for (const schema of namedSchemas) on.addSchema(schema);
+    moviesRoute(on, ctx);
+    movieByIdRoutes(on, ctx);
+    genresRoute(on, ctx);
+    facetValuesRoute(on, ctx);
+    operationsRoutes(on, ctx);
+  };
+  describe(app);
+  new ApiDocs(describe).register(app);
   for (const plugin of options.plugins ?? []) await plugin(app);
   return app;
 }

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from '../metrics/prom-client.js';
 import type { StoredObject } from '../store/object-store.js';
 import type { HeartbeatOutcome } from './visibility-heartbeat.js';
 

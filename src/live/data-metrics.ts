@@ -1,4 +1,5 @@
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { Gauge } from '../metrics/prom-client.js';
 import type { CatalogueReader } from '../snapshot/catalogue-reader.js';
 
 /**

@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { Counter, Gauge } from '../metrics/prom-client.js';
 import type { SnapshotRefresher } from './refresher.js';
 
 /** The refresher's counts as Prometheus series, read when scraped. */

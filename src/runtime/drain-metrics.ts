@@ -1,4 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { Counter } from '../metrics/prom-client.js';
 
 /**
  * `cinedex_drain_overrun_total`: stops that gave up on work still in progress (a serving drain

@@ -1,7 +1,6 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { Registry } from 'prom-client';
 import type { Config } from '../../config/config.js';
 import { StartupError } from '../../errors/errors.js';
 import { loadApiKeys } from '../../http/access.js';
@@ -12,6 +11,7 @@ import { IngestScheduler } from '../../ingest/scheduler.js';
 import { registerIngestMetrics } from '../../ingest/ingest-metrics.js';
 import { configuredQueueWatcher } from '../../ingest/queue-watcher.js';
 import { LiveCatalogue } from '../../live/live-catalogue.js';
+import { collectDefaultMetrics, Registry } from '../../metrics/prom-client.js';
 import { SnapshotRefresher } from '../../live/refresher.js';
 import { registerDataMetrics } from '../../live/data-metrics.js';
 import { registerRefreshMetrics } from '../../live/refresh-metrics.js';
@@ -142,6 +142,8 @@ async function startServing(
   }
   if (!listenEarly) await app.listen({ port: config.port, host: config.host });
   startup.mark('ready');
+  // Loading prom-client's default metrics costs more than the rest of prom-client: after ready, not before.
+  collectDefaultMetrics(registry).catch((error: unknown) => log.warn({ err: error }, 'default metrics unavailable'));
   refresher.start(config.refreshIntervalSeconds);
   scheduler?.start(config.ingestIntervalSeconds);
   watcher?.start();
