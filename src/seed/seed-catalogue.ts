@@ -42,7 +42,7 @@ const BLOCK_BYTES = 16 * 2 ** 20;
  */
 export class SeedMovies {
   readonly rejected: RejectedRecord[] = [];
-  private readonly text = new TextBlocks();
+  private text = new TextBlocks();
   private titles: string[] = [];
   private years = new Uint16Array(1024);
   private idHigh = new Uint32Array(1024);
@@ -74,9 +74,16 @@ export class SeedMovies {
     this.size++;
   }
 
-  /** After the last record: the ids settled, the catalogue ready to be written. */
+  /** After the last record: the ids settled, the catalogue ready to be written; this keeps nothing of it. */
   finish(): SettledSeed {
-    const { size, titles, years, idHigh, idLow } = this;
+    const { size, titles, years, idHigh, idLow, text } = this;
+    // Handed over, not shared: the settled seed lets go of its parts as the writer is done with them.
+    this.text = new TextBlocks();
+    this.titles = [];
+    this.years = new Uint16Array(1024);
+    this.idHigh = new Uint32Array(1024);
+    this.idLow = new Uint32Array(1024);
+    this.size = 0;
     const siblings = new Map<number, string[]>();
     // Records sharing a key share their first id, the key's hash: equal ids, in order of appearance.
     const byFirstId = ranks(size, (a, b) => idHigh[a]! - idHigh[b]! || idLow[a]! - idLow[b]! || a - b);
@@ -98,7 +105,7 @@ export class SeedMovies {
       }
       at = end;
     }
-    return new SettledSeed(this.text, titles, years.subarray(0, size), idHigh.subarray(0, size), idLow.subarray(0, size), siblings);
+    return new SettledSeed(text, titles, years.subarray(0, size), idHigh.subarray(0, size), idLow.subarray(0, size), siblings);
   }
 
   private grow(): void {
@@ -123,7 +130,7 @@ export class SettledSeed implements CatalogueSource {
 
   constructor(
     private text: TextBlocks | undefined,
-    private readonly titles: readonly string[],
+    private titles: readonly string[],
     private readonly years: Uint16Array,
     private readonly idHigh: Uint32Array,
     private readonly idLow: Uint32Array,
@@ -174,6 +181,8 @@ export class SettledSeed implements CatalogueSource {
         idHigh[a]! - idHigh[b]! ||
         idLow[a]! - idLow[b]!,
     );
+    // The titles were only kept for this order (a string per movie: gigabytes at ten million).
+    this.titles = [];
     const step = Math.max(1, Math.floor(this.movies / SAMPLE_MOVIES));
     const sample: Movie[] = [];
     for (let r = 0; r < this.movies; r += step) sample.push(this.movieAt(order[r]!));
