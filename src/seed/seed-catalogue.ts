@@ -3,7 +3,7 @@ import { movieKey } from '../catalogue/normalise.js';
 import { compareMovies, movieJson, type Movie, type MovieRecord } from '../catalogue/movie.js';
 import { StringPool, validateRecord } from '../catalogue/validate.js';
 import { SAMPLE_MOVIES, type MovieRow, type SortedMovies } from '../engine/build/build-index.js';
-import type { StateEntry } from '../snapshot/state-bucket.js';
+import { seedStateLine } from '../snapshot/state-bucket.js';
 import type { CatalogueSource } from '../snapshot/write-version.js';
 
 export interface RejectedRecord {
@@ -38,7 +38,8 @@ const BLOCK_BYTES = 16 * 2 ** 20;
  * a key has idOfKey(key, k)), and the first lists the others as its siblings.
  *
  * `finish` settles the ids; the catalogue is then handed to the writer a state bucket at a time and
- * as movies in catalogue order (CatalogueSource), each movie parsed back from its text as it is needed.
+ * as movies in catalogue order (CatalogueSource): a bucket's lines are made from the text as it is
+ * (seedStateLine), a movie for the index is parsed back from it as it is needed.
  */
 export class SeedMovies {
   readonly rejected: RejectedRecord[] = [];
@@ -144,23 +145,17 @@ export class SettledSeed implements CatalogueSource {
     }
   }
 
-  bucketEntries(bucket: number): StateEntry[] {
-    const entries: StateEntry[] = [];
-    for (let at = this.bucketStarts[bucket]!; at < this.bucketStarts[bucket + 1]!; at++) {
+  encodedBucket(bucket: number): Buffer | undefined {
+    const start = this.bucketStarts[bucket]!;
+    const end = this.bucketStarts[bucket + 1]!;
+    if (start === end) return undefined;
+    // byId is in id order, the order of a bucket's lines.
+    const lines: string[] = [];
+    for (let at = start; at < end; at++) {
       const i = this.byId[at]!;
-      const values = this.valuesAt(i);
-      const entry: StateEntry = {
-        id: this.idAt(i),
-        key: movieKey(values.title, values.year),
-        values,
-        deleted: false,
-        stamps: {},
-        history: [],
-      };
-      const others = this.siblings.get(i);
-      entries.push(others ? { ...entry, siblings: [...others] } : entry);
+      lines.push(seedStateLine(this.idAt(i), movieKey(this.titles[i]!, this.years[i]!), this.textAt(i), this.siblings.get(i)), '\n');
     }
-    return entries;
+    return Buffer.from(lines.join(''));
   }
 
   /** The movies in the seed's order (catalogueFromSeed's answer), names shared between movies held once. */
@@ -203,8 +198,13 @@ export class SettledSeed implements CatalogueSource {
   }
 
   private valuesAt(i: number): MovieRecord {
+    return JSON.parse(this.textAt(i)) as MovieRecord;
+  }
+
+  /** The movie's values as JSON, as its state entry holds them. */
+  private textAt(i: number): string {
     if (this.text === undefined) throw new RangeError('the seed movies were read already');
-    return JSON.parse(this.text.at(i)) as MovieRecord;
+    return this.text.at(i);
   }
 
   private idAt(i: number): string {
