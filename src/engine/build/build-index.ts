@@ -204,14 +204,15 @@ class Collectors {
     this.normalised = new Array<string>(size);
     this.signature = new Uint32Array(size);
     const expect = (n: number) => Math.ceil(size * n * 1.2) + 1024;
-    this.cast = new TermCollector(expect(per.castNames));
-    this.genres = new TermCollector(expect(per.genres));
-    this.titleWordTerms = new TermCollector(expect(per.titleWords));
-    this.castWordTerms = new TermCollector(expect(per.castWords), this.titleWordTerms.ids, this.titleWordTerms.names);
     this.titleWords = new RaggedBuilder(size, expect(per.titleWords));
     this.castWords = new RaggedBuilder(size, expect(per.castWords));
     this.movieGenres = new RaggedBuilder(size, expect(per.genres));
     this.movieCast = new RaggedBuilder(size, expect(per.castNames));
+    // A title's words are listed with repeats, its pairs without: they are kept apart; the other lists are the pairs.
+    this.cast = new TermCollector(this.movieCast);
+    this.genres = new TermCollector(this.movieGenres);
+    this.titleWordTerms = new TermCollector(expect(per.titleWords));
+    this.castWordTerms = new TermCollector(this.castWords, this.titleWordTerms.ids, this.titleWordTerms.names);
     this.extracts = new ExtractCollector(size, expect(per.extractTerms));
   }
 
@@ -237,12 +238,9 @@ class Collectors {
     const { cast, movieCast, castWordTerms, castWords } = this;
     for (const name of movie.cast) {
       const id = cast.id(normaliseText(name));
-      if (cast.add(id, rank)) movieCast.push(id);
+      cast.add(id, rank);
       this.castSpelling.saw(id, name);
-      for (const word of words(name)) {
-        const wordId = castWordTerms.id(word);
-        if (castWordTerms.add(wordId, rank)) castWords.push(wordId);
-      }
+      for (const word of words(name)) castWordTerms.add(castWordTerms.id(word), rank);
     }
     movieCast.close(rank);
     castWords.close(rank);
@@ -250,7 +248,7 @@ class Collectors {
     const { genres, movieGenres } = this;
     for (const genre of movie.genres) {
       const id = genres.id(normaliseText(genre));
-      if (genres.add(id, rank)) movieGenres.push(id);
+      genres.add(id, rank);
       this.genreSpelling.saw(id, genre);
     }
     movieGenres.close(rank);
