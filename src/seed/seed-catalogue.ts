@@ -3,7 +3,7 @@ import { movieKey } from '../catalogue/normalise.js';
 import { compareMovies, movieJson, type Movie, type MovieRecord } from '../catalogue/movie.js';
 import { StringPool, validateRecord } from '../catalogue/validate.js';
 import { SAMPLE_MOVIES, type MovieRow, type SortedMovies } from '../engine/build/build-index.js';
-import type { StateEntry } from '../snapshot/state-bucket.js';
+import { seedStateLine } from '../snapshot/state-bucket.js';
 import type { CatalogueSource } from '../snapshot/write-version.js';
 
 export interface RejectedRecord {
@@ -38,11 +38,12 @@ const BLOCK_BYTES = 16 * 2 ** 20;
  * a key has idOfKey(key, k)), and the first lists the others as its siblings.
  *
  * `finish` settles the ids; the catalogue is then handed to the writer a state bucket at a time and
- * as movies in catalogue order (CatalogueSource), each movie parsed back from its text as it is needed.
+ * as movies in catalogue order (CatalogueSource): a bucket's lines are made from the text as it is
+ * (seedStateLine), a movie for the index is parsed back from it as it is needed.
  */
 export class SeedMovies {
   readonly rejected: RejectedRecord[] = [];
-  private readonly text = new TextBlocks();
+  private text = new TextBlocks();
   private titles: string[] = [];
   private years = new Uint16Array(1024);
   private idHigh = new Uint32Array(1024);
@@ -74,9 +75,16 @@ export class SeedMovies {
     this.size++;
   }
 
-  /** After the last record: the ids settled, the catalogue ready to be written. */
+  /** After the last record: the ids settled, the catalogue ready to be written; this keeps nothing of it. */
   finish(): SettledSeed {
-    const { size, titles, years, idHigh, idLow } = this;
+    const { size, titles, years, idHigh, idLow, text } = this;
+    // Handed over, not shared: the settled seed lets go of its parts as the writer is done with them.
+    this.text = new TextBlocks();
+    this.titles = [];
+    this.years = new Uint16Array(1024);
+    this.idHigh = new Uint32Array(1024);
+    this.idLow = new Uint32Array(1024);
+    this.size = 0;
     const siblings = new Map<number, string[]>();
     // Records sharing a key share their first id, the key's hash: equal ids, in order of appearance.
     const byFirstId = ranks(size, (a, b) => idHigh[a]! - idHigh[b]! || idLow[a]! - idLow[b]! || a - b);
@@ -98,7 +106,7 @@ export class SeedMovies {
       }
       at = end;
     }
-    return new SettledSeed(this.text, titles, years.subarray(0, size), idHigh.subarray(0, size), idLow.subarray(0, size), siblings);
+    return new SettledSeed(text, titles, years.subarray(0, size), idHigh.subarray(0, size), idLow.subarray(0, size), siblings);
   }
 
   private grow(): void {
@@ -123,7 +131,7 @@ export class SettledSeed implements CatalogueSource {
 
   constructor(
     private text: TextBlocks | undefined,
-    private readonly titles: readonly string[],
+    private titles: readonly string[],
     private readonly years: Uint16Array,
     private readonly idHigh: Uint32Array,
     private readonly idLow: Uint32Array,
@@ -137,23 +145,17 @@ export class SettledSeed implements CatalogueSource {
     }
   }
 
-  bucketEntries(bucket: number): StateEntry[] {
-    const entries: StateEntry[] = [];
-    for (let at = this.bucketStarts[bucket]!; at < this.bucketStarts[bucket + 1]!; at++) {
+  encodedBucket(bucket: number): Buffer | undefined {
+    const start = this.bucketStarts[bucket]!;
+    const end = this.bucketStarts[bucket + 1]!;
+    if (start === end) return undefined;
+    // byId is in id order, the order of a bucket's lines.
+    const lines: string[] = [];
+    for (let at = start; at < end; at++) {
       const i = this.byId[at]!;
-      const values = this.valuesAt(i);
-      const entry: StateEntry = {
-        id: this.idAt(i),
-        key: movieKey(values.title, values.year),
-        values,
-        deleted: false,
-        stamps: {},
-        history: [],
-      };
-      const others = this.siblings.get(i);
-      entries.push(others ? { ...entry, siblings: [...others] } : entry);
+      lines.push(seedStateLine(this.idAt(i), movieKey(this.titles[i]!, this.years[i]!), this.textAt(i), this.siblings.get(i)), '\n');
     }
-    return entries;
+    return Buffer.from(lines.join(''));
   }
 
   /** The movies in the seed's order (catalogueFromSeed's answer), names shared between movies held once. */
@@ -174,6 +176,8 @@ export class SettledSeed implements CatalogueSource {
         idHigh[a]! - idHigh[b]! ||
         idLow[a]! - idLow[b]!,
     );
+    // The titles were only kept for this order (a string per movie: gigabytes at ten million).
+    this.titles = [];
     const step = Math.max(1, Math.floor(this.movies / SAMPLE_MOVIES));
     const sample: Movie[] = [];
     for (let r = 0; r < this.movies; r += step) sample.push(this.movieAt(order[r]!));
@@ -194,8 +198,13 @@ export class SettledSeed implements CatalogueSource {
   }
 
   private valuesAt(i: number): MovieRecord {
+    return JSON.parse(this.textAt(i)) as MovieRecord;
+  }
+
+  /** The movie's values as JSON, as its state entry holds them. */
+  private textAt(i: number): string {
     if (this.text === undefined) throw new RangeError('the seed movies were read already');
-    return JSON.parse(this.text.at(i)) as MovieRecord;
+    return this.text.at(i);
   }
 
   private idAt(i: number): string {

@@ -6,7 +6,15 @@ import { decodeBucket, type AuditRecord } from './audit.js';
 import type { LoadPhases } from './load-phases.js';
 import { MANIFEST_FORMAT, type Manifest, type SegmentRef } from './manifest.js';
 import { decodeSnapshot, sha256Hex } from './state-codec.js';
-import { decodeSegment, readsSegmentFormat, SEGMENT_FORMAT, SegmentChecksum, segmentOf, type Segment } from './segment-codec.js';
+import {
+  decodeSegment,
+  readsSegmentFormat,
+  SEGMENT_FORMAT,
+  SegmentChecksum,
+  SpooledSegment,
+  type EncodedSegment,
+  type Segment,
+} from './segment-codec.js';
 import { StateBucket } from './state-bucket.js';
 import { parseSynonymsFile, SYNONYMS_PREFIX, type SynonymsRef } from './synonyms-file.js';
 import type { SynonymEntry } from '../engine/synonyms.js';
@@ -124,11 +132,19 @@ export class SnapshotRepository {
   async writeSegment(movies: readonly Movie[] | SortedMovies, meta: SegmentMeta): Promise<SegmentRef> {
     const { sequence } = meta;
     const count = 'rows' in movies ? movies.size : movies.length;
-    const segment = segmentOf(buildIndex(`${sequence}-${meta.kind}`, movies), meta);
-    const key = `${SEGMENT_PREFIX}${seq8(sequence)}-${segment.sha256.slice(0, 32)}.seg`;
-    // Written from the index's arrays as they are (see segmentOf); content-addressed, as putOnce's objects.
-    if (!(await this.store.head(key)))
-      await this.store.putChunks(key, segment.chunks(), { length: segment.length, contentType: SEGMENT_TYPE });
+    // Each section is written to a spool as it is built and let go (SpooledSegment), then the segment from there.
+    const spool = await SpooledSegment.open();
+    let segment: EncodedSegment;
+    let key: string;
+    try {
+      segment = spool.segment(buildIndex(`${sequence}-${meta.kind}`, movies, spool), meta);
+      key = `${SEGMENT_PREFIX}${seq8(sequence)}-${segment.sha256.slice(0, 32)}.seg`;
+      // Content-addressed, as putOnce's objects.
+      if (!(await this.store.head(key)))
+        await this.store.putChunks(key, segment.chunks(), { length: segment.length, contentType: SEGMENT_TYPE });
+    } finally {
+      await spool.close();
+    }
     return {
       key,
       sha256: segment.sha256,

@@ -1,6 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
-import { endianness } from 'node:os';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { endianness, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { castNameWords, castWordNames } from '../engine/build/cast-word-names.js';
+import type { ByteSection, SectionArray, SectionSink } from '../engine/build/section-sink.js';
 import { tableSize } from '../engine/string-table.js';
 import type { ExtractIndex, IndexData } from '../engine/index-data.js';
 import { SnapshotError } from '../errors/errors.js';
@@ -38,8 +42,8 @@ const MAGIC = Buffer.from('CINEDEX\0', 'latin1');
 const PREFIX_BYTES = 16;
 const DIGEST_BYTES = 32;
 const ALIGN = 8;
+const PADDING = Buffer.alloc(ALIGN);
 
-type TypedArray = Uint8Array | Uint16Array | Int32Array | Uint32Array;
 const TYPES = { u8: Uint8Array, u16: Uint16Array, i32: Int32Array, u32: Uint32Array } as const;
 type TypeName = keyof typeof TYPES;
 
@@ -72,41 +76,145 @@ export interface EncodedSegment {
 
 /** The segment of `index` and `meta`, hashed in one pass over its chunks and not copied. */
 export function segmentOf(index: IndexData, meta: unknown): EncodedSegment {
-  const arrays: TypedArray[] = [];
-  const shape = replaceArrays(index, arrays);
+  const arrays: SectionArray[] = [];
+  const shape = replaceArrays(index, (array) => arrays.push(array) - 1);
   let at = 0;
   const sections: Section[] = arrays.map((array) => {
     const section: Section = [typeName(array), at, array.length];
     at = align(at + array.byteLength);
     return section;
   });
-  const header = Buffer.from(JSON.stringify({ index: shape, meta, sections } satisfies Header));
-  const dataStart = align(PREFIX_BYTES + header.length);
-  const prefix = Buffer.alloc(dataStart);
-  MAGIC.copy(prefix, 0);
-  prefix.writeUInt32LE(SEGMENT_FORMAT, 8);
-  prefix.writeUInt32LE(header.length, 12);
-  header.copy(prefix, PREFIX_BYTES);
-  const padding = Buffer.alloc(ALIGN);
+  const prefix = prefixOf(shape, meta, sections);
   function* body(): Generator<Uint8Array> {
     yield prefix;
     for (const array of arrays) {
       yield new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
       const pad = align(array.byteLength) - array.byteLength;
-      if (pad > 0) yield padding.subarray(0, pad);
+      if (pad > 0) yield PADDING.subarray(0, pad);
     }
   }
+  return encoded(body, prefix.length + at);
+}
+
+/** Magic, format, the header and its padding: everything before the sections. */
+function prefixOf(shape: unknown, meta: unknown, sections: readonly Section[]): Buffer {
+  const header = Buffer.from(JSON.stringify({ index: shape, meta, sections } satisfies Header));
+  const prefix = Buffer.alloc(align(PREFIX_BYTES + header.length));
+  MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(SEGMENT_FORMAT, 8);
+  prefix.writeUInt32LE(header.length, 12);
+  header.copy(prefix, PREFIX_BYTES);
+  return prefix;
+}
+
+/** A segment of `bodyLength` bytes before its footer, whose `body` is walked once to hash it and again for each write. */
+function encoded(body: () => Iterable<Uint8Array>, bodyLength: number): EncodedSegment {
   const hash = createHash('sha256');
   for (const chunk of body()) hash.update(chunk);
   const digest = hash.digest();
   return {
-    length: dataStart + at + DIGEST_BYTES,
+    length: bodyLength + DIGEST_BYTES,
     sha256: digest.toString('hex'),
     *chunks() {
       yield* body();
       yield digest;
     },
   };
+}
+
+/** Bytes read from a spool at a time, and written to the store as one chunk. */
+const SPOOL_CHUNK_BYTES = 16 * 2 ** 20;
+
+/**
+ * A segment written section by section as its index is built (buildIndex's SectionSink): each
+ * array goes to a spool file as soon as it is complete, and the build lets go of it, so a build at
+ * ten million movies never holds its whole index (gigabytes). The header, which comes first and
+ * which the checksum covers, can only be made once every section's length is known: the segment is
+ * read back from the spool, once to hash it and again as the store writes it. The spool is a file
+ * in the system's temporary folder (TMPDIR), about one segment in size; `close` removes it.
+ */
+export class SpooledSegment implements SectionSink {
+  private readonly sections: Section[] = [];
+  /** What stands for each array handed over: an empty array of its type, by section number. */
+  private readonly placeholders = new Map<SectionArray, number>();
+  private at = 0;
+  private streaming = false;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly fd: number,
+  ) {}
+
+  static async open(): Promise<SpooledSegment> {
+    const dir = await mkdtemp(join(tmpdir(), 'cinedex-segment-'));
+    return new SpooledSegment(dir, openSync(join(dir, 'sections'), 'w+'));
+  }
+
+  put<A extends SectionArray>(array: A): A {
+    if (this.streaming) throw new RangeError('a section was put while a byte section was being written');
+    const start = this.at;
+    this.write(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    return this.placeholder(array, [typeName(array), start, array.length]);
+  }
+
+  bytes(): ByteSection {
+    if (this.streaming) throw new RangeError('a byte section was begun while another was being written');
+    this.streaming = true;
+    const start = this.at;
+    return {
+      write: (chunk) => this.write(chunk),
+      end: () => {
+        this.streaming = false;
+        return this.placeholder(new Uint8Array(0), ['u8', start, this.at - start]);
+      },
+    };
+  }
+
+  /** The segment of the index the build returned (made of what `put` handed back) and `meta`: hashed, ready to be written. */
+  segment(index: IndexData, meta: unknown): EncodedSegment {
+    const shape = replaceArrays(index, (array) => {
+      const section = this.placeholders.get(array);
+      if (section === undefined) throw new RangeError('the index holds an array that was not written to the segment');
+      return section;
+    });
+    const prefix = prefixOf(shape, meta, this.sections);
+    const { fd } = this;
+    const length = this.at;
+    function* body(): Generator<Uint8Array> {
+      yield prefix;
+      for (let at = 0; at < length;) {
+        // A fresh buffer each time: a store may hold chunks (an S3 part) after asking for the next.
+        const chunk = Buffer.allocUnsafe(Math.min(SPOOL_CHUNK_BYTES, length - at));
+        for (let got = 0; got < chunk.length;) {
+          const read = readSync(fd, chunk, got, chunk.length - got, at + got);
+          if (read === 0) throw new SnapshotError(`the segment's spool ended at ${at + got} bytes of ${length}`);
+          got += read;
+        }
+        at += chunk.length;
+        yield chunk;
+      }
+    }
+    return encoded(body, prefix.length + length);
+  }
+
+  async close(): Promise<void> {
+    closeSync(this.fd);
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Records the section just written and pads to the next one's start. */
+  private placeholder<A extends SectionArray>(array: A, section: Section): A {
+    this.sections.push(section);
+    this.write(PADDING.subarray(0, align(this.at) - this.at));
+    const stand = new (array.constructor as new (n: number) => A)(0);
+    this.placeholders.set(stand, this.sections.length - 1);
+    return stand;
+  }
+
+  private write(bytes: Uint8Array): void {
+    for (let done = 0; done < bytes.length;) done += writeSync(this.fd, bytes, done, bytes.length - done, this.at + done);
+    this.at += bytes.length;
+  }
 }
 
 /** The segment's bytes in one buffer, and their checksum: for small segments and tests; the store is written from segmentOf's chunks. */
@@ -216,7 +324,7 @@ function noExtracts(size: number): ExtractIndex {
   };
 }
 
-function typeName(array: TypedArray): TypeName {
+function typeName(array: SectionArray): TypeName {
   if (array instanceof Uint8Array) return 'u8';
   if (array instanceof Uint16Array) return 'u16';
   if (array instanceof Int32Array) return 'i32';
@@ -227,19 +335,16 @@ function align(n: number): number {
   return Math.ceil(n / ALIGN) * ALIGN;
 }
 
-/** The value with each typed array moved to `arrays` and replaced by {"$": its position}. */
-function replaceArrays(value: unknown, arrays: TypedArray[]): unknown {
-  if (ArrayBuffer.isView(value)) {
-    arrays.push(value as TypedArray);
-    return { $: arrays.length - 1 };
-  }
-  if (Array.isArray(value)) return value.map((v) => replaceArrays(v, arrays));
+/** The value with each typed array replaced by {"$": its section number}, as `sectionOf` gives it. */
+function replaceArrays(value: unknown, sectionOf: (array: SectionArray) => number): unknown {
+  if (ArrayBuffer.isView(value)) return { $: sectionOf(value as SectionArray) };
+  if (Array.isArray(value)) return value.map((v) => replaceArrays(v, sectionOf));
   if (typeof value === 'object' && value !== null)
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceArrays(v, arrays)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceArrays(v, sectionOf)]));
   return value;
 }
 
-function restoreArrays(value: unknown, arrays: readonly TypedArray[]): unknown {
+function restoreArrays(value: unknown, arrays: readonly SectionArray[]): unknown {
   if (Array.isArray(value)) return value.map((v) => restoreArrays(v, arrays));
   if (typeof value === 'object' && value !== null) {
     const ref = (value as { $?: unknown }).$;

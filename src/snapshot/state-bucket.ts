@@ -167,6 +167,16 @@ export function encodeStateEntry(entry: StateEntry): string {
 }
 
 /**
+ * encodeStateEntry's line for an entry as a seed makes it (not deleted, no stamps, no history),
+ * from its values' JSON (JSON.stringify's, in the order of the entry's values): the seed has them
+ * as text, and parsing a million of them only to serialise them again is most of its writing time.
+ */
+export function seedStateLine(id: string, key: string, valuesJson: string, siblings: readonly string[] | undefined): string {
+  const siblingsJson = siblings && siblings.length > 0 ? `"siblings":${JSON.stringify(siblings)},` : '';
+  return `{"id":${JSON.stringify(id)},"key":${JSON.stringify(key)},"values":${valuesJson},"deleted":false,"stamps":{},${siblingsJson}"history":[]}`;
+}
+
+/**
  * A whole bucket from entries in any order (seeding, conversions): the same bytes as `rewrite` over
  * an empty bucket, encoded as one string, not a buffer a line (a million small buffers at the seed).
  */

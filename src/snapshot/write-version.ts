@@ -14,8 +14,8 @@ import { inParallel } from '../store/in-parallel.js';
 export interface CatalogueSource {
   /** Live movies. */
   readonly movies: number;
-  /** The entries of state bucket `bucket` (stateBucketOf), in any order, entries sharing a key listed as siblings. */
-  bucketEntries(bucket: number): StateEntry[];
+  /** State bucket `bucket` (stateBucketOf) as encodeStateBucket writes it, keys' entries listed as siblings; undefined when empty. */
+  encodedBucket(bucket: number): Buffer | undefined;
   /** The live movies in catalogue order; read once, after every bucket. */
   sorted(): SortedMovies;
 }
@@ -41,8 +41,8 @@ export async function writeWholeCatalogue(repository: SnapshotRepository, catalo
   const source = 'sorted' in catalogue.entries ? catalogue.entries : entriesSource(catalogue.entries);
   const buckets = Array.from({ length: STATE_BUCKETS }, (_, n) => n);
   const state = await inParallel(buckets, (n) => {
-    const entries = source.bucketEntries(n);
-    return entries.length === 0 ? Promise.resolve(null) : repository.writeStateBucket(sequence, n, encodeStateBucket(entries));
+    const bytes = source.encodedBucket(n);
+    return bytes === undefined ? Promise.resolve(null) : repository.writeStateBucket(sequence, n, bytes);
   });
   const base = catalogue.base ?? (await repository.writeSegment(source.sorted(), { kind: 'base', sequence, deletes: [] }));
   return {
@@ -66,7 +66,11 @@ function entriesSource(all: readonly StateEntry[]): CatalogueSource {
   for (const entry of entries) (buckets[stateBucketOf(entry.id)] as StateEntry[]).push(entry);
   const movies: Movie[] = [];
   for (const entry of entries) if (!entry.deleted) movies.push({ ...entry.values, id: entry.id });
-  return { movies: movies.length, bucketEntries: (n) => buckets[n] as StateEntry[], sorted: () => sortedMovies(movies) };
+  return {
+    movies: movies.length,
+    encodedBucket: (n) => ((buckets[n] as StateEntry[]).length === 0 ? undefined : encodeStateBucket(buckets[n] as StateEntry[])),
+    sorted: () => sortedMovies(movies),
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SnapshotError } from '../../src/errors/errors.js';
-import { encodeStateBucket, encodeStateEntry, StateBucket, type StateEntry } from '../../src/snapshot/state-bucket.js';
+import { encodeStateBucket, encodeStateEntry, seedStateLine, StateBucket, type StateEntry } from '../../src/snapshot/state-bucket.js';
 
 /** Entries with ids of one bucket's shape (16 hex digits), values with text that JSON must escape. */
 const entry = fc
@@ -105,4 +105,15 @@ test('a truncated, unordered or foreign bucket is refused with the reason', () =
   const lines = good.toString('utf8').trimEnd().split('\n');
   assert.throws(() => StateBucket.read(Buffer.from(`${lines[1]}\n${lines[0]}\n`)), /not in id order/);
   assert.throws(() => StateBucket.read(Buffer.from('{"title":"x"}\n')), /does not start with an entry id/);
+});
+
+test("a seed's line made from its values' JSON is encodeStateEntry's line for the same entry", () => {
+  fc.assert(
+    fc.property(entry, fc.array(fc.stringMatching(/^[0-9a-f]{16}$/), { maxLength: 3 }), (e, siblings) => {
+      const fresh: StateEntry = { id: e.id, key: e.key, values: e.values, deleted: false, stamps: {}, history: [] };
+      const withSiblings = siblings.length > 0 ? { ...fresh, siblings } : fresh;
+      assert.equal(seedStateLine(e.id, e.key, JSON.stringify(e.values), siblings), encodeStateEntry(withSiblings));
+    }),
+    { numRuns: 300 },
+  );
 });

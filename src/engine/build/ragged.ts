@@ -19,6 +19,15 @@ export class RaggedBuilder {
     this.offsets[rank + 1] = this.values.length;
   }
 
+  /** Every (id, rank) pair pushed, as ranks ascend. */
+  forEach(visit: (id: number, rank: number) => void): void {
+    const { offsets } = this;
+    const values = this.values.values;
+    for (let rank = 0; rank + 1 < offsets.length; rank++) {
+      for (let k = offsets[rank] as number; k < (offsets[rank + 1] as number); k++) visit(values[k] as number, rank);
+    }
+  }
+
   /** `sortEach`: order each movie's ids (sets, such as genres); otherwise keep the order they came in (title words). */
   finish(newId: Uint32Array, sortEach = false): Ragged<Uint32Array> {
     const values = new Uint32Array(this.values.length);

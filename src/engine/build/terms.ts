@@ -2,6 +2,7 @@ import type { TermTable } from '../index-data.js';
 import { compareCodePoints } from '../string-table.js';
 import { IntList, stringTable } from './buffers.js';
 import { CountingSort } from './counting-sort.js';
+import { RaggedBuilder } from './ragged.js';
 
 /** A dictionary put in code point order: `newId` maps each term's id in order of first sight to its id in that order. */
 export function sortTerms(names: readonly string[]): { newId: Uint32Array; sorted: string[] } {
@@ -13,21 +14,24 @@ export function sortTerms(names: readonly string[]): { newId: Uint32Array; sorte
 
 /**
  * Terms numbered in order of first sight, and which movies have them: one (term, rank) pair per
- * movie and term, appended as ranks ascend, so each term's ranks come out ascending.
+ * movie and term, appended as ranks ascend, so each term's ranks come out ascending. The pairs are
+ * kept in lists of their own, or in the movies' lists of terms when the build keeps those anyway
+ * (each movie's cast, genres, cast words: the same pairs, held once instead of twice).
  */
 export class TermCollector {
   private readonly lastRank: number[] = [];
-  private readonly pairTerms: IntList;
-  private readonly pairRanks: IntList;
+  private readonly pairs: { readonly terms: IntList; readonly ranks: IntList } | RaggedBuilder;
 
-  /** Two collectors may share a dictionary (words of titles and of cast names). */
+  /**
+   * `pairs`: a capacity for lists of its own, or the movies' lists each new pair is pushed to. Two
+   * collectors may share a dictionary (words of titles and of cast names).
+   */
   constructor(
-    capacity: number,
+    pairs: number | RaggedBuilder,
     readonly ids = new Map<string, number>(),
     readonly names: string[] = [],
   ) {
-    this.pairTerms = new IntList(capacity);
-    this.pairRanks = new IntList(capacity);
+    this.pairs = typeof pairs === 'number' ? { terms: new IntList(pairs), ranks: new IntList(pairs) } : pairs;
   }
 
   id(term: string): number {
@@ -44,14 +48,19 @@ export class TermCollector {
   add(id: number, rank: number): boolean {
     if (this.lastRank[id] === rank) return false;
     this.lastRank[id] = rank;
-    this.pairTerms.push(id);
-    this.pairRanks.push(rank);
+    const { pairs } = this;
+    if (pairs instanceof RaggedBuilder) pairs.push(id);
+    else {
+      pairs.terms.push(id);
+      pairs.ranks.push(rank);
+    }
     return true;
   }
 
   /**
    * The sorted dictionary and its postings; `newId` maps first-sight ids to sorted ids. A collector
    * sharing its dictionary with one already finished passes that one's `newId` rather than sort again.
+   * When the pairs are in the movies' lists, those are finished after this.
    */
   finish(sharedOrder?: Uint32Array): { table: TermTable; newId: Uint32Array; sorted: string[] } {
     const count = this.names.length;
@@ -63,15 +72,17 @@ export class TermCollector {
       sorted = new Array<string>(count);
       for (let old = 0; old < count; old++) sorted[newId[old] as number] = this.names[old] as string;
     }
-    const { pairTerms, pairRanks } = this;
     const counts = new Uint32Array(count);
-    for (let i = 0; i < pairTerms.length; i++) {
-      const t = newId[pairTerms.values[i] as number] as number;
-      counts[t] = (counts[t] as number) + 1;
-    }
+    this.eachPair((term) => (counts[newId[term] as number] as number)++);
     const postings = new CountingSort(counts);
-    for (let i = 0; i < pairTerms.length; i++)
-      postings.place(newId[pairTerms.values[i] as number] as number, pairRanks.values[i] as number);
+    this.eachPair((term, rank) => postings.place(newId[term] as number, rank));
     return { table: { terms: stringTable(sorted), postings: postings.postings() }, newId, sorted };
+  }
+
+  /** Every pair, as ranks ascend. */
+  private eachPair(visit: (term: number, rank: number) => void): void {
+    const { pairs } = this;
+    if (pairs instanceof RaggedBuilder) pairs.forEach(visit);
+    else for (let i = 0; i < pairs.terms.length; i++) visit(pairs.terms.values[i] as number, pairs.ranks.values[i] as number);
   }
 }
