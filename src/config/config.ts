@@ -1,69 +1,24 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors/errors.js';
-import type { CorsOrigins } from './cors-origins.js';
+import {
+  EVERY_COMMAND,
+  INGEST,
+  INGESTING,
+  SEEDING,
+  SERVE,
+  type Config,
+  type ConfigSetting,
+  type ConfiguredCommand,
+} from './config-shape.js';
+import { S3_SETTINGS } from './s3-settings.js';
 import { BUNDLED_SEED_PATH, DEFAULT_SEED_URL, UPSTREAM_SEED } from './seed-source.js';
 import { readSettings, serverSettings, settingsMarkdownTable } from './settings.js';
-import type { ServerSettings, Setting, SettingInput } from './settings.js';
+import type { SettingInput } from './settings.js';
 import { usableCores } from './usable-cores.js';
 
 const DEV_CURSOR_SECRET = 'cinedex-development-cursor-secret';
-export interface Config extends ServerSettings {
-  seed: string;
-  seedSha256?: string;
-  dataDir: string;
-  store: string;
-  inbox: string;
-  inboxQueue?: string;
-  synonymsKey: string;
-  watch: boolean;
-  compact: boolean;
-  ingestMetricsPort?: number;
-  refreshIntervalSeconds: number;
-  ingestIntervalSeconds: number;
-  maxUpdateBytes: number;
-  runBytes: number;
-  keepVersions: number;
-  gcGraceSeconds: number;
-  responseCacheBytes: number;
-  recompressionMs: number;
-  warmQueries: number;
-  warmDeadlineSeconds: number;
-  workers: number;
-  drainSeconds: number;
-  apiKeysFile?: string;
-  requireApiKey: boolean;
-  rateLimit: number;
-  rateBurst: number;
-  tlsCert?: string;
-  tlsKey?: string;
-  s3Endpoint?: string;
-  s3Region?: string;
-  sqsEndpoint?: string;
-  s3Sse?: 'AES256' | 'aws:kms';
-  s3KmsKeyId?: string;
-  cursorSecret: string;
-  corsOrigins: CorsOrigins;
-}
 
-/** The commands configured by CONFIG_SETTINGS (`cinedex edge` has its own, EDGE_SETTINGS). */
-export const CONFIGURED_COMMANDS = ['serve', 'seed', 'ingest'] as const;
-export type ConfiguredCommand = (typeof CONFIGURED_COMMANDS)[number];
-
-/**
- * A setting and the commands that read it: each command's help lists, and its flags accept, only
- * its own. The environment is read whole by every command (loadConfig), as before.
- */
-export interface ConfigSetting extends Setting<Config> {
-  readonly commands: readonly ConfiguredCommand[];
-}
-
-// `serve` seeds an empty store and ingests on its own thread, so it reads what `seed` and `ingest` read.
-const EVERY_COMMAND = CONFIGURED_COMMANDS;
-const SERVE: readonly ConfiguredCommand[] = ['serve'];
-const SEEDING: readonly ConfiguredCommand[] = ['serve', 'seed'];
-const INGESTING: readonly ConfiguredCommand[] = ['serve', 'ingest'];
-const INGEST: readonly ConfiguredCommand[] = ['ingest'];
-
+export { CONFIGURED_COMMANDS, type Config, type ConfigSetting, type ConfiguredCommand } from './config-shape.js';
 export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
   // Every command logs; only serve listens.
   ...serverSettings<Config>(
@@ -355,53 +310,7 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     description: 'PEM certificate: serve HTTPS when set with TLS_KEY',
   },
   { key: 'tlsKey', commands: SERVE, env: 'TLS_KEY', flag: '--tls-key', kind: 'path', defaultText: 'none', description: 'PEM private key' },
-  {
-    key: 's3Endpoint',
-    commands: EVERY_COMMAND,
-    env: 'AWS_ENDPOINT_URL',
-    flag: '--s3-endpoint',
-    kind: 'string',
-    defaultText: 'AWS',
-    description: 'S3-compatible endpoint (MinIO, …); path-style addressing is then used',
-  },
-  {
-    key: 's3Region',
-    commands: EVERY_COMMAND,
-    env: 'AWS_REGION',
-    flag: '--s3-region',
-    kind: 'string',
-    defaultText: 'SDK default chain',
-    description: 'S3 region',
-  },
-  {
-    key: 'sqsEndpoint',
-    commands: INGESTING,
-    env: 'AWS_ENDPOINT_URL_SQS',
-    flag: '--sqs-endpoint',
-    kind: 'string',
-    default: (c) => c.s3Endpoint,
-    defaultText: 'AWS_ENDPOINT_URL, else AWS',
-    description: 'SQS-compatible endpoint for MOVIES_INBOX_QUEUE (moto, LocalStack…)',
-  },
-  {
-    key: 's3Sse',
-    commands: EVERY_COMMAND,
-    env: 'MOVIES_S3_SSE',
-    flag: '--s3-sse',
-    kind: 'string',
-    choices: ['AES256', 'aws:kms'],
-    defaultText: 'none',
-    description: 'server-side encryption for snapshot writes',
-  },
-  {
-    key: 's3KmsKeyId',
-    commands: EVERY_COMMAND,
-    env: 'MOVIES_S3_KMS_KEY_ID',
-    flag: '--s3-kms-key-id',
-    kind: 'string',
-    defaultText: 'bucket default',
-    description: 'KMS key for aws:kms',
-  },
+  ...S3_SETTINGS,
   {
     key: 'cursorSecret',
     commands: SERVE,
