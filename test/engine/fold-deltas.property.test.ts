@@ -11,7 +11,7 @@ import { SegmentIndex } from '../../src/engine/segment-index.js';
 import { lookup } from '../../src/engine/string-table.js';
 import { arbitraryRequest, CAST, catalogueOfSize, GENRES } from '../support/arbitrary-catalogue.js';
 import { toSearch } from '../support/search-request.js';
-import { cursorAfter, seen } from '../support/version-pages.js';
+import { cursorAfter, deltaEntry, seen } from '../support/version-pages.js';
 
 /**
  * A version's deltas folded into one (fold-deltas.ts) must answer as the version and as one segment
@@ -50,18 +50,7 @@ function built(pool: readonly Movie[], baseSize: number, deltas: readonly (reado
       const movie = pool[c.at % pool.length] as Movie;
       last.set(movie.id, c.deleted ? null : { ...movie, cast: c.cast ?? movie.cast, genres: c.genres ?? movie.genres });
     }
-    const puts: Movie[] = [];
-    const deletes: string[] = [];
-    for (const [id, movie] of last) {
-      if (movie === null) {
-        deletes.push(id);
-        live.delete(id);
-      } else {
-        puts.push(movie);
-        live.set(id, movie);
-      }
-    }
-    entries.push({ index: SegmentIndex.build(`delta${d}`, puts), deletes });
+    entries.push(deltaEntry(`delta${d}`, last, live));
   });
   return { pool, catalogue: CatalogueIndex.of('v', entries), reference: CatalogueIndex.build('v', [...live.values()]) };
 }

@@ -11,7 +11,7 @@ import { SegmentIndex } from '../../src/engine/segment-index.js';
 import { arbitraryRequest, CAST, catalogueOfSize, GENRES } from '../support/arbitrary-catalogue.js';
 import { referenceWords, type ReferenceRequest } from '../support/reference-engine.js';
 import { filterParams, toSearch } from '../support/search-request.js';
-import { cursorAfter, seen } from '../support/version-pages.js';
+import { cursorAfter, deltaEntry, seen } from '../support/version-pages.js';
 import { parseFacetSearch } from '../../src/query/parse-facet-search.js';
 import { seedIndex } from '../support/seed-index.js';
 
@@ -98,18 +98,7 @@ function versions(h: History, base = SegmentIndex.build('base', h.pool.slice(0, 
             },
       );
     }
-    const puts: Movie[] = [];
-    const deletes: string[] = [];
-    for (const [id, movie] of last) {
-      if (movie === null) {
-        deletes.push(id);
-        live.delete(id);
-      } else {
-        puts.push(movie);
-        live.set(id, movie);
-      }
-    }
-    entries.push({ index: SegmentIndex.build(`delta${d}`, puts), deletes });
+    entries.push(deltaEntry(`delta${d}`, last, live));
     publish();
   });
   return out;
