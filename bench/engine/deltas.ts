@@ -9,7 +9,7 @@
 import type { Movie } from '../../src/catalogue/movie.js';
 import { movieId } from '../../src/catalogue/id.js';
 import { CatalogueIndex, type SegmentEntry } from '../../src/engine/catalogue-index.js';
-import { foldDeltas } from '../../src/engine/fold-deltas.js';
+import { foldDeltas } from './fold-deltas.js';
 import type { SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { SegmentIndex } from '../../src/engine/segment-index.js';

@@ -1,7 +1,7 @@
-import { buildIndex } from './build/build-index.js';
-import { liveMovies } from './build/live-movies.js';
-import { CatalogueIndex } from './catalogue-index.js';
-import { SegmentIndex } from './segment-index.js';
+import { buildIndex } from '../../src/engine/build/build-index.js';
+import { liveMovies } from '../../src/engine/build/live-movies.js';
+import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
+import { SegmentIndex } from '../../src/engine/segment-index.js';
 
 /**
  * The same version read as its base plus one delta: the deltas' live movies built into one segment,
