@@ -13,8 +13,9 @@ import { visibleAt, type ObjectStore, type StoredObject } from '../store/object-
 import { parseObject, type InboxObject, type ParsedObject } from './apply-object.js';
 import { applyRun, primaryIdOf } from './apply-run.js';
 import { convertStore } from './convert-store.js';
-import { mergeSegments, type MergeOutcome, type MergePolicy } from './merge-segments.js';
+import { mergeSegments, type MergeOutcome } from './merge-segments.js';
 import { runBatches } from './run-batches.js';
+import { decideMerge, deferredWhileBatchesFollow, type MergePolicy } from '../snapshot/merge-policy.js';
 import { DEFAULT_SYNONYMS_KEY, readSynonymsUpdate, synonymsOutcome, type SynonymsOutcome, type SynonymsUpdate } from './synonyms-run.js';
 
 export interface IngestOptions {
@@ -138,6 +139,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   }
 
   const runs: RunSummary[] = [];
+  const policy = options.mergePolicy ?? decideMerge;
   let last: BatchOutcome | undefined;
   for (const [i, batch] of batches.entries()) {
     if (i > 0) {
@@ -154,6 +156,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
       // Only the last batch may move the horizon: the objects after a batch are pending until theirs.
       fullListing: i === batches.length - 1 ? fullListing : undefined,
       synonymsUpdate: i === 0 ? synonymsRead : Promise.resolve({ kind: 'unchanged' }),
+      mergePolicy: i === batches.length - 1 ? policy : deferredWhileBatchesFollow(policy),
     });
     runs.push(last.run);
   }
@@ -192,6 +195,7 @@ async function publishBatch(
     readonly objects: readonly LedgerCandidate[];
     readonly fullListing: number | undefined;
     readonly synonymsUpdate: Promise<SynonymsUpdate>;
+    readonly mergePolicy: MergePolicy;
   },
 ): Promise<BatchOutcome> {
   const { repository, inbox, log } = options;
@@ -245,7 +249,7 @@ async function publishBatch(
   const published = await publishVersion(repository, current, manifest, next, options.retention, now(), log);
   log.info({ version: published.pointer.version, movies: next.movies, deltas: next.deltas.length, ...result.summary }, 'version published');
   options.onPublished?.(published.pointer);
-  const merge = await mergeSegments(repository, published, next, options, now);
+  const merge = await mergeSegments(repository, published, next, { ...options, mergePolicy: batch.mergePolicy }, now);
   const synonyms = synonymsOutcome(synonymsUpdate, synonymsRef);
   return { pointer: published.pointer, run: result.summary, ...(merge ? { merge } : {}), ...(synonyms ? { synonyms } : {}) };
 }

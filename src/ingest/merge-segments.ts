@@ -2,13 +2,11 @@ import type { Logger } from 'pino';
 import { PublishConflictError, SnapshotError } from '../errors/errors.js';
 import type { Retention } from '../snapshot/collect-garbage.js';
 import type { Manifest, SegmentRef } from '../snapshot/manifest.js';
-import { decideMerge } from '../snapshot/merge-policy.js';
+import { decideMerge, type MergePolicy } from '../snapshot/merge-policy.js';
 import type { PublishedVersion, SnapshotRepository } from '../snapshot/repository.js';
 import { mergedMovies } from '../snapshot/segment-movies.js';
 import type { VersionPointer } from '../snapshot/snapshot.js';
 import { publishVersion } from './publish-version.js';
-
-export type MergePolicy = typeof decideMerge;
 
 export interface MergeOutcome {
   readonly kind: 'deltas' | 'base';

@@ -52,6 +52,20 @@ export function decideMerge(base: SegmentSize, deltas: readonly SegmentSize[]): 
   return { kind: 'none' };
 }
 
+/** A merge policy: what to merge after a version with this base and these deltas (oldest first). */
+export type MergePolicy = (base: SegmentSize, deltas: readonly SegmentSize[]) => MergeDecision;
+
+/**
+ * `policy` while more batches of the same backlog follow (ingestion.ts): a merge waits for the last
+ * batch, unless the deltas are past MAX_DELTAS. A backlog cut into batches would otherwise compact
+ * after each of them (a 64 MiB backlog at a million movies: four new bases of ~20 s each, where one
+ * at the end does the same work once). The versions in between may hold more than MAX_DELTA_SHARE
+ * for the minutes the backlog takes; their number of deltas stays bounded, which is what a query pays.
+ */
+export function deferredWhileBatchesFollow(policy: MergePolicy): MergePolicy {
+  return (base, deltas) => (deltas.length > MAX_DELTAS ? policy(base, deltas) : { kind: 'none' });
+}
+
 /**
  * The operator's `cinedex ingest --compact`: every delta into a new base now, whatever the bounds say
  * (before a traffic peak, or to measure a compaction). Nothing to do when there is no delta.

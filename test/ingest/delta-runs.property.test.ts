@@ -5,7 +5,7 @@ import { movieId } from '../../src/catalogue/id.js';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { validateRecord } from '../../src/catalogue/validate.js';
 import { buildIndex } from '../../src/engine/build/build-index.js';
-import type { MergePolicy } from '../../src/ingest/merge-segments.js';
+import type { MergePolicy } from '../../src/snapshot/merge-policy.js';
 import { MergeState } from '../../src/merge/merge-state.js';
 import type { MergeDecision } from '../../src/snapshot/merge-policy.js';
 import { manifestReferences } from '../../src/snapshot/manifest.js';

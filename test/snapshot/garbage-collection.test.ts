@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { runIngestion } from '../../src/ingest/ingestion.js';
-import type { MergePolicy } from '../../src/ingest/merge-segments.js';
+import type { MergePolicy } from '../../src/snapshot/merge-policy.js';
 import { DatasetLoader } from '../../src/snapshot/load-dataset.js';
 import { manifestReferences } from '../../src/snapshot/manifest.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';

@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decideMerge, MAX_DELTAS, MAX_DELTA_SHARE, MERGE_FACTOR, MIN_BASE_FOR_SHARE, tierOf } from '../../src/snapshot/merge-policy.js';
+import {
+  compactNow,
+  decideMerge,
+  deferredWhileBatchesFollow,
+  MAX_DELTAS,
+  MAX_DELTA_SHARE,
+  MERGE_FACTOR,
+  MIN_BASE_FOR_SHARE,
+  tierOf,
+} from '../../src/snapshot/merge-policy.js';
 
 /**
  * The policy driven as the ingestion run drives it: each run appends a delta of its size, then the
@@ -62,4 +71,17 @@ test('tiers: everything under the floor is one tier, then a factor apart', () =>
     from: 0,
   });
   assert.deepEqual(decideMerge({ entries: 100_000 }, [{ entries: 20_000 }]), { kind: 'base' });
+});
+
+test('while batches follow, a merge waits unless the deltas are past their count bound, then the policy decides', () => {
+  const deltas = (n: number) => Array.from({ length: n }, () => ({ entries: 1 }));
+  const deferred = deferredWhileBatchesFollow(compactNow);
+  assert.deepEqual(deferred({ entries: 10 }, deltas(1)), { kind: 'none' });
+  assert.deepEqual(deferred({ entries: 10 }, deltas(MAX_DELTAS)), { kind: 'none' });
+  assert.deepEqual(deferred({ entries: 10 }, deltas(MAX_DELTAS + 1)), { kind: 'base' });
+  // Past the bound it is the policy's own answer, not always a new base.
+  assert.deepEqual(deferredWhileBatchesFollow(() => ({ kind: 'deltas', from: 3 }))({ entries: 10 }, deltas(MAX_DELTAS + 1)), {
+    kind: 'deltas',
+    from: 3,
+  });
 });

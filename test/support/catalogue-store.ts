@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { hasBit } from '../../src/engine/bits.js';
 import { runIngestion, type IngestOutcome } from '../../src/ingest/ingestion.js';
-import type { MergePolicy } from '../../src/ingest/merge-segments.js';
+import type { MergePolicy } from '../../src/snapshot/merge-policy.js';
 import { MergeState } from '../../src/merge/merge-state.js';
 import type { Retention } from '../../src/snapshot/collect-garbage.js';
 import { EMPTY_LEDGER } from '../../src/snapshot/inbox-ledger.js';
