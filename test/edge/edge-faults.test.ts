@@ -210,13 +210,14 @@ describe('single-flight and the concurrency cap', () => {
   });
 
   test('the timeout covers the queue: requests queued behind a slow answer get their 504 at the deadline, not after it', async () => {
-    // The first answer comes at 300 ms; the second could only finish at 600 ms, after the 450 ms deadline (were the
-    // deadline counted from the slot, not the request, it would finish in time and be a 200).
-    const { origin, edge } = await setup(slow(300), { maxUpstreamConcurrency: 1, upstreamTimeoutSeconds: 0.45 });
+    // The first answer comes at 800 ms; the second could only finish at 1,600 ms, after the 1.4 s deadline (were the
+    // deadline counted from the slot, not the request, it would finish in time and be a 200). The 600 ms the first
+    // has to spare is for a loaded machine: with 150 ms, it timed out too at a load average of 12 on two cores.
+    const { origin, edge } = await setup(slow(800), { maxUpstreamConcurrency: 1, upstreamTimeoutSeconds: 1.4 });
     const [a, b, c] = await Promise.all(['/q/1', '/q/2', '/q/3'].map((p) => fetch(`${edge.base}${p}`)));
     assert.equal(a?.status, 200);
-    await expectProblem(b as Response, 504, /did not answer within 0\.45 s/);
-    await expectProblem(c as Response, 504, /did not answer within 0\.45 s/);
+    await expectProblem(b as Response, 504, /did not answer within 1\.4 s/);
+    await expectProblem(c as Response, 504, /did not answer within 1\.4 s/);
     // Whether /q/3 reaches the origin depends on how far apart the three reached the edge (arriving a few ms after
     // /q/2, it has those ms left when /q/2 gives the slot back): that a waiter whose deadline passes never takes
     // the slot is ConcurrencyLimit's, tested alone in single-flight.test.ts.
