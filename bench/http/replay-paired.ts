@@ -6,7 +6,8 @@
  * - CPU µs per request, all servers loaded at once (paired): each cinedex's CPU per request over the replay's in
  *   the same round (issue 21's 1.1× at `warn`, 1.3× at `info`);
  * - requests per second at 16 connections, each server alone for a short slice, the servers in turn and their order
- *   rotating: cinedex's rate over the replay's in the same round (issue 21's 0.9×);
+ *   rotating: cinedex's rate over the replay's in the same round (issue 21's 0.9×), and its CPU per request there
+ *   over the replay's, at saturation as bench:http measures it but far noisier than the paired figure;
  * - p99 at 4 connections, the same way: cinedex's over the fixed page's (issue 21's 1.3×).
  *
  * Why: on this shared machine others' load moves by several times within a minute, so servers measured in turn
@@ -16,9 +17,10 @@
  * core share its time), so they are taken in slices of a second, short enough for neighbouring slices to see
  * much the same machine.
  */
-import { mark, otherCores, serverUse } from '../lib/cpu.js';
+import { mark, serverUse } from '../lib/cpu.js';
 import { pinSelf } from '../lib/launch.js';
 import { closedLoop, sendEach } from '../lib/load.js';
+import { loadAtOnce, type PairedRound } from '../lib/paired.js';
 import { fmt, table } from '../lib/markdown.js';
 import { runIfMain } from '../lib/script.js';
 import { cinedexCli, startCinedex, startRaw, type Control } from '../lib/servers.js';
@@ -79,6 +81,7 @@ export async function benchReplayPaired(paths: readonly string[]): Promise<strin
     const cpuRatio = new Map<string, number[]>(all.map((c) => [c.name, []]));
     const rps = new Map<string, number[]>(all.map((c) => [c.name, []]));
     const rpsRatio = new Map<string, number[]>(all.map((c) => [c.name, []]));
+    const aloneCpuRatio = new Map<string, number[]>(all.map((c) => [c.name, []]));
     const p99 = new Map<string, number[]>(all.map((c) => [c.name, []]));
     const p99Ratio = new Map<string, number[]>(all.map((c) => [c.name, []]));
     const others: number[] = [];
@@ -94,11 +97,18 @@ export async function benchReplayPaired(paths: readonly string[]): Promise<strin
       const order = all.map((_, i) => all[(i + round) % all.length] as Contender);
       const rate = new Map<string, number>();
       const tail = new Map<string, number>();
-      for (const c of order) rate.set(c.name, (await closedLoop(c.server.base, c.targets, 16, SLICE_SECONDS)).requestsPerSecond);
+      const aloneCpu = new Map<string, number>();
+      for (const c of order) {
+        const before = mark([c.server.pid], []);
+        const run = await closedLoop(c.server.base, c.targets, 16, SLICE_SECONDS);
+        rate.set(c.name, run.requestsPerSecond);
+        aloneCpu.set(c.name, serverUse(before, mark([c.server.pid], []), run.requests).cpuUs);
+      }
       for (const c of order) tail.set(c.name, (await closedLoop(c.server.base, c.targets, 4, SLICE_SECONDS)).p99Us);
       for (const c of all) {
         rps.get(c.name)?.push(rate.get(c.name) ?? NaN);
         rpsRatio.get(c.name)?.push((rate.get(c.name) ?? NaN) / (rate.get(replay.name) ?? NaN));
+        aloneCpuRatio.get(c.name)?.push((aloneCpu.get(c.name) ?? NaN) / (aloneCpu.get(replay.name) ?? NaN));
         p99.get(c.name)?.push(tail.get(c.name) ?? NaN);
         p99Ratio.get(c.name)?.push((tail.get(c.name) ?? NaN) / (tail.get(fixed.name) ?? NaN));
       }
@@ -119,6 +129,7 @@ export async function benchReplayPaired(paths: readonly string[]): Promise<strin
       spread(cpuRatio.get(c.name) ?? []),
       fmt(median(rps.get(c.name) ?? []), 0),
       `${fmt(median(rpsRatio.get(c.name) ?? []), 2)}×`,
+      `${fmt(median(aloneCpuRatio.get(c.name) ?? []), 2)}×`,
       fmt(median(p99.get(c.name) ?? []), 0),
       `${fmt(median(p99Ratio.get(c.name) ?? []), 2)}×`,
     ]);
@@ -132,6 +143,7 @@ export async function benchReplayPaired(paths: readonly string[]): Promise<strin
           'middle half of rounds',
           'alone: req/s (16 conns)',
           'req/s × replay',
+          'alone: CPU × replay',
           'alone: p99 µs (4 conns)',
           'p99 × fixed page',
         ],
@@ -147,23 +159,13 @@ export async function benchReplayPaired(paths: readonly string[]): Promise<strin
   }
 }
 
-/** Every server loaded at once with its own targets; CPU per request of each, and the cores others used meanwhile. */
-async function loadAll(
-  all: readonly Contender[],
-  seconds: number,
-): Promise<{ requests: number[]; cpuUs: number[]; others: number | undefined }> {
-  const pids = all.map((c) => c.server.pid);
-  const before = all.map((c) => mark([c.server.pid], []));
-  const everyone = mark([], pids);
-  const runs = await Promise.all(all.map((c) => closedLoop(c.server.base, c.targets, PAIRED_CONNECTIONS, seconds)));
-  const after = all.map((c) => mark([c.server.pid], []));
-  return {
-    requests: runs.map((r) => r.requests),
-    cpuUs: all.map(
-      (_, i) => serverUse(before[i] as ReturnType<typeof mark>, after[i] as ReturnType<typeof mark>, runs[i]?.requests ?? 0).cpuUs,
-    ),
-    others: otherCores(everyone, mark([], pids)),
-  };
+/** Every server loaded at once with its own targets. */
+function loadAll(all: readonly Contender[], seconds: number): Promise<PairedRound> {
+  return loadAtOnce(
+    all.map((c) => ({ pid: c.server.pid, base: c.server.base, paths: c.targets })),
+    PAIRED_CONNECTIONS,
+    seconds,
+  );
 }
 
 runIfMain(import.meta.url, () => benchReplayPaired(benchPaths()));
