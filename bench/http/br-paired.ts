@@ -16,8 +16,8 @@
  * rate, so costs paid per turn of the event loop weigh more than at saturation, alike for both.
  */
 import { pinSelf } from '../lib/launch.js';
-import { mark, otherCores, serverUse } from '../lib/cpu.js';
-import { closedLoop, sendEach } from '../lib/load.js';
+import { sendEach } from '../lib/load.js';
+import { loadAtOnce, type PairedRound } from '../lib/paired.js';
 import { fmt, table } from '../lib/markdown.js';
 import { runIfMain } from '../lib/script.js';
 import { cinedexCli, startCinedex, type Serving } from '../lib/servers.js';
@@ -106,27 +106,12 @@ async function startPair(build: string, cli: string, env: NodeJS.ProcessEnv): Pr
 }
 
 /** Every server answers `paths` at once, identity servers without Accept-Encoding and br servers with `br`. */
-async function loadAll(
-  pairs: readonly Pair[],
-  paths: readonly string[],
-  seconds: number,
-): Promise<{ requests: number[]; cpuUs: number[]; others: number | undefined }> {
+function loadAll(pairs: readonly Pair[], paths: readonly string[], seconds: number): Promise<PairedRound> {
   const servers = pairs.flatMap((p) => [
-    { serving: p.identity, acceptEncoding: IDENTITY_HEADER },
-    { serving: p.br, acceptEncoding: 'br' },
+    { pid: p.identity.pid, base: p.identity.base, paths, acceptEncoding: IDENTITY_HEADER },
+    { pid: p.br.pid, base: p.br.base, paths, acceptEncoding: 'br' },
   ]);
-  const pids = servers.map((s) => s.serving.pid);
-  const before = servers.map((s) => mark([s.serving.pid], []));
-  const all = mark([], pids);
-  const runs = await Promise.all(servers.map((s) => closedLoop(s.serving.base, paths, CONNECTIONS, seconds, s.acceptEncoding)));
-  const after = servers.map((s) => mark([s.serving.pid], []));
-  return {
-    requests: runs.map((r) => r.requests),
-    cpuUs: servers.map(
-      (_, i) => serverUse(before[i] as ReturnType<typeof mark>, after[i] as ReturnType<typeof mark>, runs[i]?.requests ?? 0).cpuUs,
-    ),
-    others: otherCores(all, mark([], pids)),
-  };
+  return loadAtOnce(servers, CONNECTIONS, seconds);
 }
 
 export async function benchBrPaired(workload: Workload): Promise<string> {

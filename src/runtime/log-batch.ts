@@ -7,9 +7,10 @@ const RETRY_MS = 10;
 
 /**
  * Log lines written to a file descriptor in batches: every line written in one turn of the event
- * loop goes out in one `write` at its end (or as soon as 16 KiB wait), asynchronously, one batch at
- * a time. Under load that is one system call per few dozen lines; a quiet process writes each line
- * at once, so nothing waits for a timer.
+ * loop goes out in one `write` at its end (or as soon as 16 KiB wait), one batch at a time. Under load
+ * that is one system call per few dozen lines; a quiet process writes each line at once, so nothing
+ * waits for a timer. The write is synchronous, as node's own stdout is on Linux for files and pipes:
+ * a consumer that stops reading a blocking pipe holds the process up rather than its memory.
  *
  * Why not pino's own destination (sonic-boom): measured on request log lines (docs/performance.md),
  * it costs ~6 µs of CPU per line against ~2 µs here, because each line appended measures the whole
@@ -67,9 +68,24 @@ export class LogBatch {
     return text;
   }
 
+  /**
+   * One synchronous `write` of the batch: a write through libuv's thread pool (fs.write) cost a thread's wake-up and
+   * the completion's return to the loop per batch, several times the system call itself, and below saturation
+   * nearly every batch is a line or two (docs/performance.md, issue 21). What a full non-blocking pipe does not take
+   * is written asynchronously, as it drains, with the lines after it held meanwhile.
+   */
   private flush(): void {
     if (this.inFlight !== undefined || this.pending.length === 0) return;
-    this.inFlight = { bytes: Buffer.from(this.take()), written: 0 };
+    const bytes = Buffer.from(this.take());
+    let written = 0;
+    try {
+      written = writeSync(this.fd, bytes);
+    } catch (error) {
+      // Any other failure drops this batch: a log that cannot be written must not stop the answers.
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+    }
+    if (written === bytes.length) return;
+    this.inFlight = { bytes, written };
     this.send();
   }
 

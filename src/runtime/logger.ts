@@ -6,7 +6,7 @@ export const LOG_FLUSH_MS = 1000;
 
 /**
  * JSON lines on stdout, one logger per process. Writes are batched (LogBatch: the lines of one turn of
- * the event loop in one asynchronous write): one write per log line would cost more than answering
+ * the event loop in one write): one write per log line would cost more than answering
  * the request, and a quiet process still shows each line at once.
  */
 export function createLogger(level: LevelWithSilent, bindings: Record<string, unknown> = {}): Logger {

@@ -1,0 +1,39 @@
+/**
+ * Paired rounds: several servers loaded at the same time, so that on a shared machine every one of them sees the
+ * same moment's load and their CPU per request can be divided one by another within a round (docs/performance.md,
+ * issue 21's "Second pass").
+ */
+import { mark, otherCores, serverUse } from './cpu.js';
+import { closedLoop } from './load.js';
+
+export interface PairedServer {
+  readonly pid: number;
+  readonly base: string;
+  readonly paths: readonly string[];
+  readonly acceptEncoding?: string;
+}
+
+export interface PairedRound {
+  /** Answers per server, in the order given. */
+  readonly requests: number[];
+  /** CPU µs per answer per server (its process's CPU from /proc over the round). */
+  readonly cpuUs: number[];
+  /** Cores used meanwhile by processes not ours; undefined without /proc. */
+  readonly others: number | undefined;
+}
+
+/** Every server loaded at once for `seconds`, `connections` each. */
+export async function loadAtOnce(servers: readonly PairedServer[], connections: number, seconds: number): Promise<PairedRound> {
+  const pids = servers.map((s) => s.pid);
+  const before = servers.map((s) => mark([s.pid], []));
+  const everyone = mark([], pids);
+  const runs = await Promise.all(servers.map((s) => closedLoop(s.base, s.paths, connections, seconds, s.acceptEncoding)));
+  const after = servers.map((s) => mark([s.pid], []));
+  return {
+    requests: runs.map((r) => r.requests),
+    cpuUs: servers.map(
+      (_, i) => serverUse(before[i] as ReturnType<typeof mark>, after[i] as ReturnType<typeof mark>, runs[i]?.requests ?? 0).cpuUs,
+    ),
+    others: otherCores(everyone, mark([], pids)),
+  };
+}
