@@ -1,9 +1,11 @@
 import { wordSpans } from '../catalogue/words.js';
-import { coveredScore, inverseDocumentFrequency, termScore, type CollectionStatistics } from './bm25.js';
-import { bitmap, setBit } from './bits.js';
+import { coveredScore, inverseDocumentFrequency, termScore, termScoreBound, type CollectionStatistics } from './bm25.js';
+import { bitmap, bitmapMembers, countBits, hasBit, setBit } from './bits.js';
 import { cursor, members, unionOfLists, type DocSet } from './doc-set.js';
 import { postingsLength, type ExtractIndex, type IndexData } from './index-data.js';
+import { EXTRACT_BROAD_SHARE } from './limits.js';
 import { extractKey } from './relevance-key.js';
+import { partitionPoint } from './sorted.js';
 import { stem } from './stem.js';
 import { isStopWord } from './stop-words.js';
 import { lookup } from './string-table.js';
@@ -37,6 +39,8 @@ export interface ExtractPlan {
   readonly movies: DocSet;
   readonly lengths: Uint16Array;
   readonly averageLength: number;
+  /** Extracts in the collection: what makes a term broad (limits.ts, EXTRACT_BROAD_SHARE). */
+  readonly documents: number;
 }
 
 /** The stems the extract tier looks for: the query's words less the stop words, stemmed, each once. */
@@ -94,24 +98,33 @@ export function planExtract(data: IndexData, words: readonly string[], statistic
     },
     lengths: extract.lengths,
     averageLength: statistics.averageLength,
+    documents: statistics.documents,
   };
 }
 
 /**
- * Scores accumulated term by term, one slot per movie, and a bit per movie touched, reused from
- * query to query (the engine is synchronous: one query at a time uses them); a query clears what
- * it touched.
+ * Scores accumulated term by term, one slot per movie, and a bit per movie touched (and one per
+ * movie already visited), reused from query to query (the engine is synchronous: one query at a
+ * time uses them); a query clears what it touched.
  */
 let scores: Float64Array = new Float64Array(0);
 let covered: Float64Array = new Float64Array(0);
 let touched: Uint32Array = new Uint32Array(0);
+let visited: Uint32Array = new Uint32Array(0);
 
 /**
  * Visits each movie that has a term of the plan, is in `filters` and not in `excluded` (the title
- * and cast matches, which rank in the tiers above), with its extract-tier key, in rank order. Term
- * at a time: a broad word (`film` is in nearly every extract) costs one pass over its postings
- * rather than a seek per movie. Each movie's score and covered idf add its terms in the order
- * typed, so a score is the same float however the movies are reached.
+ * and cast matches, which rank in the tiers above), with its extract-tier key, each once. Each
+ * movie's score and covered idf add its terms in the order typed, so a score is the same float
+ * however the movies are reached. `admissible` says the largest key the page can still take
+ * (Infinity while it has room).
+ *
+ * Term at a time: a word in many extracts costs one pass over its postings rather than a seek per
+ * movie. A broad word (limits.ts) costs that pass even when only movies with rarer words can make
+ * the page, so when the query has both, the movies with a rarer word are visited first, each scored
+ * with every term (a broad word's frequency found by galloping along its postings); the movies
+ * with only broad words are then read only if the most such a movie could score still makes the
+ * page, the bound of MaxScore (Turtle and Flood, 1995).
  */
 export function visitExtractMatches(
   plan: ExtractPlan,
@@ -119,24 +132,58 @@ export function visitExtractMatches(
   excluded: DocSet,
   size: number,
   visit: (rank: number, key: number) => void,
+  admissible: () => number = () => Infinity,
 ): void {
-  const { terms, lengths, averageLength, queryIdf } = plan;
+  const { terms, documents } = plan;
   if (scores.length < size) {
     scores = new Float64Array(size);
     covered = new Float64Array(size);
     touched = bitmap(size);
+    visited = bitmap(size);
   }
+  const above = members(excluded);
+  const isBroad = terms.map((t) => t.postings.length > documents * EXTRACT_BROAD_SHARE);
+  const broad = terms.filter((_, i) => isBroad[i]);
+  if (broad.length === 0 || broad.length === terms.length) {
+    accumulate(plan, terms, undefined);
+    walk(plan, filters, above, visit);
+    return;
+  }
+  visitWithRarerTerms(plan, isBroad, filters, above, visit);
+  let bound = 0;
+  let broadIdf = 0;
+  for (const t of broad) {
+    bound += termScoreBound(t.idf);
+    broadIdf += t.idf;
+  }
+  if (extractKey(coveredScore(bound, broadIdf, plan.queryIdf)) <= admissible()) {
+    accumulate(plan, broad, visited);
+    walk(plan, filters, above, visit);
+  }
+  visited.fill(0);
+}
+
+/** Adds the terms' scores and idf to the movies of their postings, less the movies `skip` marks. */
+function accumulate(plan: ExtractPlan, terms: readonly ExtractTerm[], skip: Uint32Array | undefined): void {
+  const { lengths, averageLength } = plan;
   for (const term of terms) {
     const { postings, frequencies, idf } = term;
     for (let p = 0; p < postings.length; p++) {
       const r = postings[p] as number;
+      if (skip !== undefined && hasBit(skip, r)) continue;
       setBit(touched, r);
       scores[r] = (scores[r] as number) + termScore(idf, frequencies[p] as number, lengths[r] as number, averageLength);
       covered[r] = (covered[r] as number) + idf;
     }
   }
-  // Title and cast matches are few next to a broad word's movies: a walk along their list beats a seek per movie.
-  const above = members(excluded);
+}
+
+/**
+ * Visits the touched movies in `filters` and not in `above` (ascending) in rank order with their
+ * keys, clearing what accumulate left. Title and cast matches are few next to a broad word's
+ * movies: a walk along their list beats a seek per movie.
+ */
+function walk(plan: ExtractPlan, filters: DocSet, above: Int32Array, visit: (rank: number, key: number) => void): void {
   let a = 0;
   const everything = filters.kind === 'range' && filters.lo === 0;
   const inFilters = cursor(filters);
@@ -148,7 +195,7 @@ export function visitExtractMatches(
       const low = bits & -bits;
       bits ^= low;
       const r = (w << 5) + (31 - Math.clz32(low));
-      const score = coveredScore(scores[r] as number, covered[r] as number, queryIdf);
+      const score = coveredScore(scores[r] as number, covered[r] as number, plan.queryIdf);
       scores[r] = 0;
       covered[r] = 0;
       while (a < above.length && (above[a] as number) < r) a++;
@@ -157,6 +204,54 @@ export function visitExtractMatches(
       visit(r, extractKey(score));
     }
   }
+}
+
+/**
+ * Visits the movies that have one of the rarer terms, each scored with every term of the plan in the
+ * order typed, and marks them visited: a rarer term adds along its postings, a broad one is looked
+ * up for each of those movies, galloping forward along its postings as the movies ascend.
+ */
+function visitWithRarerTerms(
+  plan: ExtractPlan,
+  isBroad: readonly boolean[],
+  filters: DocSet,
+  above: Int32Array,
+  visit: (rank: number, key: number) => void,
+): void {
+  const { terms, lengths, averageLength } = plan;
+  terms.forEach((term, t) => {
+    if (!isBroad[t]) for (const r of term.postings) setBit(visited, r);
+  });
+  const found = bitmapMembers(visited, countBits(visited));
+  terms.forEach((term, t) => {
+    if (!isBroad[t]) {
+      accumulate(plan, [term], undefined);
+      return;
+    }
+    const { postings, frequencies, idf } = term;
+    let p = 0;
+    for (const r of found) {
+      p = gallop(postings, p, r);
+      if (p === postings.length) break;
+      if (postings[p] !== r) continue;
+      setBit(touched, r);
+      scores[r] = (scores[r] as number) + termScore(idf, frequencies[p] as number, lengths[r] as number, averageLength);
+      covered[r] = (covered[r] as number) + idf;
+    }
+  });
+  walk(plan, filters, above, visit);
+}
+
+/** The first position at or after `from` whose rank is not below `rank`: doubling steps, then a binary search. */
+function gallop(postings: Int32Array, from: number, rank: number): number {
+  let step = 1;
+  let hi = from;
+  while (hi < postings.length && (postings[hi] as number) < rank) {
+    from = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  return partitionPoint(from, Math.min(hi, postings.length), (i) => (postings[i] as number) < rank);
 }
 
 /** Where the stems of `q` occur in an extract: UTF-16 ranges of its words, as the title's and cast's highlights are. */

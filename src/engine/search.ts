@@ -393,11 +393,18 @@ function relevancePage(
   // The extract tier ranks after every title or cast match: read only when those leave room on the page.
   const extract = plan.extract;
   if (extract !== undefined && !(top.full && top.worstKey < EXTRACT_TIER) && worst >= EXTRACT_TIER) {
-    visitExtractMatches(extract, and(plan.filters), and(words.map((p) => p.any)), index.size, (rank, key) => {
-      if (key > worst || (check && !check(rank))) return;
-      if (after && (key < afterKey || (key === afterKey && rank < afterRank))) return;
-      top.offer(key, rank);
-    });
+    visitExtractMatches(
+      extract,
+      and(plan.filters),
+      and(words.map((p) => p.any)),
+      index.size,
+      (rank, key) => {
+        if (key > worst || (check && !check(rank))) return;
+        if (after && (key < afterKey || (key === afterKey && rank < afterRank))) return;
+        top.offer(key, rank);
+      },
+      () => Math.min(worst, top.full ? top.worstKey : Infinity),
+    );
   }
   const sorted = top.sorted();
   return { ranks: sorted.map(([, rank]) => rank), relevance: sorted.map(([key]) => key) };

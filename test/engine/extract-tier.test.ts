@@ -10,6 +10,7 @@ import { searchMovies } from '../../src/engine/search.js';
 import { stem } from '../../src/engine/stem.js';
 import { STOP_WORDS } from '../../src/engine/stop-words.js';
 import { referenceStem } from '../support/reference-extract.js';
+import { referenceSearch, type ReferenceRequest } from '../support/reference-engine.js';
 import { toSearch } from '../support/search-request.js';
 
 /**
@@ -179,6 +180,44 @@ describe('ranking', () => {
       ]),
     );
     assert.deepEqual(search(coverage, 'shark island').titles.slice(0, 2), ['Both', 'Thrice']);
+  });
+
+  test('a word in most extracts is read for movies with nothing rarer only when one could make the page: pages as the reference has them', () => {
+    // `film` is in about three extracts of four, past EXTRACT_BROAD_SHARE, so a query with it and a rarer word takes
+    // the pruned path; with a limit past the rarer word's movies, or a filter, the broad word's own movies must come.
+    const rarer = fc.constantFrom('storm', 'shark', 'island', 'plane', 'courier', 'chief', 'films');
+    const extracts = fc.array(fc.tuple(fc.constantFrom(true, true, true, false), fc.array(rarer, { maxLength: 4 })), {
+      minLength: 1,
+      maxLength: 30,
+    });
+    fc.assert(
+      fc.property(
+        extracts,
+        fc.array(rarer, { maxLength: 3 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        (docs, words, limit, drama) => {
+          const catalogue = movies(
+            docs.map(([broad, rest], i) => ({
+              title: `Reel ${i}`,
+              year: 1990 + (i % 3),
+              extract: [...(broad ? ['film'] : []), ...rest].join(' '),
+            })),
+          ).map((m, i) => ({ ...m, genres: i % 2 === 0 ? ['Drama'] : [] }));
+          const built = CatalogueIndex.build('broad', catalogue);
+          const r: ReferenceRequest = { q: ['film', ...words].join(' '), cast: [], genres: drama ? ['Drama'] : [], sort: 'relevance' };
+          const expected = referenceSearch(catalogue, r)
+            .slice(0, limit)
+            .map((m) => m.id);
+          const page = searchMovies(built, toSearch(r, limit));
+          assert.deepEqual(
+            page.ranks.map((rank) => built.movie(rank).id),
+            expected,
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
