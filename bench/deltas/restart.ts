@@ -1,18 +1,20 @@
 /**
  * A restart of `cinedex serve` from a published version (`npm run bench:restart`): one folder store seeded
- * once, then starts of this build until /readyz answers, and with BENCH_BEFORE_CLI another build's started
- * in the same rounds, one after the other (which goes first alternates), so both see the same machine.
+ * once, then starts of this build until /readyz answers, as the image and `npm start` run it (the bundle,
+ * scripts/bundle.ts) and as the tests do (dist/src), and with BENCH_BEFORE_CLI another build's, started in
+ * the same rounds one after the other (the order turns each round), so all see the same machine.
  * Per build, the medians of: the process's own time from its start to ready (its "serving" line, not
  * blurred by the 20 ms readiness poll), spawn to the first 200 on /readyz, and its CPU time at ready (from
  * /proc, the figure a shared machine disturbs least), with where the start went (the line's marks).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catalogueFile, catalogueSize, sizeLabel } from '../lib/generate-catalogue.js';
 import { fmt, machine, table } from '../lib/markdown.js';
 import { processCpuSeconds } from '../lib/proc.js';
 import { runCommand } from '../lib/run-command.js';
+import { bundledCli, distCli } from '../../test/support/paths.js';
 import { runIfMain } from '../lib/script.js';
 import { cinedexCli, startServe } from '../lib/servers.js';
 import { startAccount } from '../lib/serving-log.js';
@@ -57,7 +59,10 @@ export async function benchRestart(): Promise<string> {
   const size = sizeSetting.read();
   const rounds = roundsSetting.read();
   const before = BEFORE_CLI.read();
-  const builds = [{ label: 'this build', cli: cinedexCli }, ...(before ? [{ label: `before (${before})`, cli: before }] : [])];
+  // The bundle is this build's only when the CLI measured is (no BENCH_CINEDEX_CLI).
+  const bundled =
+    cinedexCli === distCli && existsSync(bundledCli) ? [{ label: 'this build, bundled (npm start, the image)', cli: bundledCli }] : [];
+  const builds = [...bundled, { label: 'this build', cli: cinedexCli }, ...(before ? [{ label: `before (${before})`, cli: before }] : [])];
   const dir = mkdtempSync(join(tmpdir(), 'cinedex-restart-'));
   try {
     const env = {
@@ -73,8 +78,10 @@ export async function benchRestart(): Promise<string> {
     // One unmeasured start each: the store's files and the builds' modules into the page cache.
     for (const build of builds) await start(build.cli, env);
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? builds.keys() : [...builds.keys()].reverse();
-      for (const i of order) starts[i]!.push(await start(builds[i]!.cli, env));
+      for (let k = 0; k < builds.length; k++) {
+        const i = (round + k) % builds.length;
+        starts[i]!.push(await start(builds[i]!.cli, env));
+      }
     }
     const med = (sample: readonly Start[], of: (s: Start) => number) => fmt(median(sample.map(of)), 0);
     const steps = (sample: readonly Start[]) =>

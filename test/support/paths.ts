@@ -21,6 +21,8 @@ function packageRoot(from: string): string {
 
 export const repoRoot = packageRoot(fileURLToPath(new URL('.', import.meta.url)));
 export const distCli = resolve(repoRoot, 'dist/src/cli/main.js');
+/** The CLI as one module (scripts/bundle.ts), which `npm start` and the image run. */
+export const bundledCli = resolve(repoRoot, 'dist/bundle/cli/main.js');
 
 /** Shared data lives beside the repo, never inside it. */
 export const sharedDir = resolve(repoRoot, '../shared');
