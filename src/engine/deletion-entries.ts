@@ -14,7 +14,8 @@ import { uniqueSorted } from './sorted.js';
  * letters, is the query's start less up to two are the only places such a walk need start from.
  *
  * Keys are 32-bit hashes of the deleted forms: a collision only adds a node to walk from, never
- * drops one, and the walk from a node decides exactly.
+ * drops one, and the walk from a node decides exactly. Derived from the trie per version, on its
+ * first `q` (WordPlanner), not stored in the segment: tens of milliseconds on the seed, ~3 MB held.
  */
 export interface DeletionEntries {
   /** The depth of the entry nodes. */
