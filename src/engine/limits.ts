@@ -31,6 +31,14 @@ export const MIN_SPLIT_LENGTH = 4;
 /** A part of a split word (joins.ts) may have a typo from this many characters: `ironmen` is Iron Man with a typo in `men`. */
 export const SPLIT_PART_TYPO_FROM = 3;
 
+/**
+ * The depth of the nodes a walk with two typos starts from (deletion-entries.ts): SymSpell's prefix
+ * length. Deeper, fewer nodes share a deleted form with the query and fewer are walked from, but
+ * each has more deleted forms (1 + n + n(n-1)/2) and fewer walks are long enough to use them (a
+ * query of this many letters plus two); at 7 every query word or join of 9 letters or more does.
+ */
+export const ENTRY_DEPTH = 7;
+
 /** Values per facet at most (the API's facet_limit); the unfiltered cast facet keeps this many names precomputed (segment). */
 export const MAX_FACET_LIMIT = 100;
 

@@ -1,3 +1,4 @@
+import { canEnter, ENTRY_TYPOS, entryCandidates, type DeletionEntries } from './deletion-entries.js';
 import type { Trie } from './index-data.js';
 import { wordMatches, type WordMatches } from './word-match.js';
 
@@ -39,6 +40,12 @@ interface StartMatches {
   readonly whole: WholeMatch[][];
 }
 
+/** Where a walk starts instead of the root: entry nodes (positions in `entries.nodes`), ascending. */
+interface WalkFrom {
+  readonly entries: DeletionEntries;
+  readonly at: Int32Array;
+}
+
 /** Query words up to this many code points are walked with one bit per character of a 32-bit integer. */
 const BIT_PARALLEL_MAX = 30;
 /** The most typos the bit-parallel walk handles: it keeps one bit set per level, R_0 to R_2. The row walk handles any. */
@@ -75,10 +82,33 @@ export function matchWord(
 }
 
 /**
+ * matchWord, walked from the entry nodes whose deletion lists share a form with the query's start
+ * (deletion-entries.ts) rather than from the root, when the query is long enough for them: the walks
+ * of two typos, which keep the trie's top levels open from the root, then visit a few subtrees.
+ */
+export function matchFromEntries(
+  trie: Trie,
+  query: readonly number[],
+  budget: number,
+  prefix: boolean,
+  reach: Int32Array,
+  entries: DeletionEntries | undefined,
+): WordMatches {
+  if (!canEnter(entries, query.length, budget) || query.length > BIT_PARALLEL_MAX) return matchWord(trie, query, budget, prefix, reach);
+  const whole: WholeMatch[] = [];
+  const ranges: PrefixRange[] = [];
+  const at = entryCandidates(entries, query, budget);
+  if (at.length > 0) walkByBits(trie, query, budget, prefix, reach, query.length - budget, whole, ranges, undefined, { entries, at });
+  whole.sort((a, b) => a[0] - b[0]);
+  return wordMatches(whole, flatten(ranges), outermost(ranges), query);
+}
+
+/**
  * matchWord, and the words each start of the query matches whole: `startBudgets[k]` typos for its
  * first k code points (0 < k < its length), or -1 to leave that start out. The left parts of a split word (joins.ts) are
  * the word's starts, and one walk finds them all with the word itself, where a walk per start would
- * go over the trie's upper levels again each time.
+ * go over the trie's upper levels again each time. A word with two typos that `entries` serve, whose
+ * starts have fewer, is the exception: it is walked from them, and the starts on their own.
  */
 export function matchWordAndStarts(
   trie: Trie,
@@ -87,6 +117,7 @@ export function matchWordAndStarts(
   prefix: boolean,
   reach: Int32Array,
   startBudgets: readonly number[],
+  entries?: DeletionEntries,
 ): { matches: WordMatches; starts: (WordMatches | undefined)[] } {
   const lengths: number[] = [];
   for (let k = 1; k < query.length; k++) if ((startBudgets[k] ?? -1) >= 0) lengths.push(k);
@@ -98,14 +129,21 @@ export function matchWordAndStarts(
   const whole: WholeMatch[] = [];
   const ranges: PrefixRange[] = [];
   const collected: StartMatches = { lengths, budgets: startBudgets, whole: startBudgets.map(() => []) };
-  walkByBits(trie, query, budget, prefix, reach, query.length - budget, whole, ranges, collected);
+  // Apart only when the starts have fewer typos than the word: a start with two typos keeps the top levels open as the word does.
+  const separate = budget === ENTRY_TYPOS && highest < budget && canEnter(entries, query.length, budget);
+  // Walked for the starts alone, no subtree is deep enough for the word (`shortest`), and what it finds of the word is dropped.
+  if (!separate) walkByBits(trie, query, budget, prefix, reach, query.length - budget, whole, ranges, collected);
+  else if (lengths.length > 0) walkByBits(trie, query, budget, false, reach, Infinity, [], [], collected);
   whole.sort((a, b) => a[0] - b[0]);
   const starts = startBudgets.map((b, k) => {
     if (!lengths.includes(k)) return undefined;
     const found = (collected.whole[k] as WholeMatch[]).sort((x, y) => x[0] - y[0]);
     return wordMatches(found, [], [], query.slice(0, k));
   });
-  return { matches: wordMatches(whole, flatten(ranges), outermost(ranges), query), starts };
+  const matches = separate
+    ? matchFromEntries(trie, query, budget, prefix, reach, entries)
+    : wordMatches(whole, flatten(ranges), outermost(ranges), query);
+  return { matches, starts };
 }
 
 /**
@@ -116,7 +154,9 @@ export function matchWordAndStarts(
  * cells that are at most d. The budget is at most BIT_PARALLEL_MAX_TYPOS, so the three levels are
  * always computed and the budget only picks the level that decides whether a subtree is worth walking.
  */
-const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, ranges, starts) => {
+const walkByBits = (
+  ...[trie, query, budget, prefix, reach, shortest, whole, ranges, starts, from]: [...Parameters<Walk>, from?: WalkFrom]
+): void => {
   const m = query.length;
   const mask = (1 << (m + 1)) - 1;
   const full = 1 << m;
@@ -140,11 +180,6 @@ const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
   const W = 8;
   // A path longer than the query plus the budget (a start's, at most BIT_PARALLEL_MAX_TYPOS) is beyond it, so depth stays below that + 2.
   const state = new Int32Array((m + BIT_PARALLEL_MAX_TYPOS + 2) * W);
-  state[0] = 1 & mask;
-  state[1] = 3 & mask;
-  state[2] = 7 & mask;
-  state[6] = budget + 1;
-  state[7] = starts !== undefined && starts.lengths.length > 0 ? 1 : 0;
   // The starts collected keep a subtree worth walking on their own terms: some start k still within its
   // budget b of the path (a bit j <= k of R_b), and a word deep enough below (k - b). Their level and
   // depth are lower than the word's, so the word's own bounds (R_budget, `shortest`) are kept for the word alone.
@@ -160,50 +195,84 @@ const walkByBits: Walk = (trie, query, budget, prefix, reach, shortest, whole, r
   const [h0, h1, h2] = startsShortest as [number, number, number];
   const shallowest = Math.min(shortest, h0, h1, h2);
   const { label, end, wordLo, wordHi, terminal } = trie;
-  const stop = end[0] as number;
-  let at = 0;
-  let node = 1;
-  while (node < stop) {
-    while ((end[state[at + 5] as number] as number) <= node) at -= W;
-    const deepest = reach[node] as number;
-    // Below a node no start is within reach of, only the word's own bounds keep a subtree: most of a joined form's nodes.
-    if (deepest < (state[at + 7] === 1 ? shallowest : shortest)) {
-      node = end[node] as number;
-      continue;
+  const roots = from === undefined ? 1 : from.at.length;
+  for (let root = 0; root < roots; root++) {
+    // The root's sets: the empty path is within d typos of the query's first d characters.
+    let at = 0;
+    state[0] = 1 & mask;
+    state[1] = 3 & mask;
+    state[2] = 7 & mask;
+    state[3] = 0;
+    state[4] = 0;
+    state[5] = 0;
+    state[6] = budget + 1;
+    state[7] = starts !== undefined && starts.lengths.length > 0 ? 1 : 0;
+    let node = 1;
+    let stop = end[0] as number;
+    if (from !== undefined) {
+      // From an entry node: its parent's sets, read along its path. No node above it is deep enough to match (canEnter),
+      // so no prefix above has typos to beat, and the sets stand in for the root's at the bottom of the stack.
+      const { entries } = from;
+      const e = from.at[root] as number;
+      node = entries.nodes[e] as number;
+      stop = end[node] as number;
+      for (let d = 0; d + 1 < entries.depth; d++) {
+        const c: number = entries.paths[e * entries.depth + d] as number;
+        const b: number = c < 128 ? (ascii[c] as number) : (otherMasks[otherChars.indexOf(c)] ?? 0);
+        const r0: number = state[0] as number;
+        const r1: number = state[1] as number;
+        const n0: number = (r0 << 1) & b & mask;
+        const n1: number = (((r1 << 1) & b) | (r0 << 1) | r0 | (n0 << 1) | ((state[3] as number) & (b << 1))) & mask;
+        const n2: number = ((((state[2] as number) << 1) & b) | (r1 << 1) | r1 | (n1 << 1) | ((state[4] as number) & (b << 1))) & mask;
+        state[0] = n0;
+        state[1] = n1;
+        state[2] = n2;
+        state[3] = (r0 << 2) & b;
+        state[4] = (r1 << 2) & b;
+      }
     }
-    const c = label[node] as number;
-    const b = c < 128 ? (ascii[c] as number) : (otherMasks[otherChars.indexOf(c)] ?? 0);
-    const r0 = state[at] as number;
-    const r1 = state[at + 1] as number;
-    const n0 = (r0 << 1) & b & mask;
-    const n1 = (((r1 << 1) & b) | (r0 << 1) | r0 | (n0 << 1) | ((state[at + 3] as number) & (b << 1))) & mask;
-    const n2 = ((((state[at + 2] as number) << 1) & b) | (r1 << 1) | r1 | (n1 << 1) | ((state[at + 4] as number) & (b << 1))) & mask;
-    const forWord = deepest >= shortest && (budget === 2 ? n2 : budget === 1 ? n1 : n0) !== 0;
-    const forStarts = ((deepest >= h0 ? n0 & s0 : 0) | (deepest >= h1 ? n1 & s1 : 0) | (deepest >= h2 ? n2 & s2 : 0)) !== 0;
-    if (!forWord && !forStarts) {
-      node = end[node] as number;
-      continue;
+    while (node < stop) {
+      while ((end[state[at + 5] as number] as number) <= node) at -= W;
+      const deepest = reach[node] as number;
+      // Below a node no start is within reach of, only the word's own bounds keep a subtree: most of a joined form's nodes.
+      if (deepest < (state[at + 7] === 1 ? shallowest : shortest)) {
+        node = end[node] as number;
+        continue;
+      }
+      const c = label[node] as number;
+      const b = c < 128 ? (ascii[c] as number) : (otherMasks[otherChars.indexOf(c)] ?? 0);
+      const r0 = state[at] as number;
+      const r1 = state[at + 1] as number;
+      const n0 = (r0 << 1) & b & mask;
+      const n1 = (((r1 << 1) & b) | (r0 << 1) | r0 | (n0 << 1) | ((state[at + 3] as number) & (b << 1))) & mask;
+      const n2 = ((((state[at + 2] as number) << 1) & b) | (r1 << 1) | r1 | (n1 << 1) | ((state[at + 4] as number) & (b << 1))) & mask;
+      const forWord = deepest >= shortest && (budget === 2 ? n2 : budget === 1 ? n1 : n0) !== 0;
+      const forStarts = ((deepest >= h0 ? n0 & s0 : 0) | (deepest >= h1 ? n1 & s1 : 0) | (deepest >= h2 ? n2 & s2 : 0)) !== 0;
+      if (!forWord && !forStarts) {
+        node = end[node] as number;
+        continue;
+      }
+      const typos = (n0 & full) !== 0 ? 0 : (n1 & full) !== 0 ? 1 : (n2 & full) !== 0 ? 2 : 3;
+      if (terminal[node] === 1) {
+        if (typos <= budget) whole.push([wordLo[node] as number, typos]);
+        if (forStarts && starts !== undefined) collectStarts(starts, wordLo[node] as number, n0, n1, n2);
+      }
+      let best = state[at + 6] as number;
+      if (prefix && typos < best) {
+        best = typos;
+        ranges.push({ lo: wordLo[node] as number, hi: wordHi[node] as number, typos, node });
+      }
+      at += W;
+      state[at] = n0;
+      state[at + 1] = n1;
+      state[at + 2] = n2;
+      state[at + 3] = (r0 << 2) & b;
+      state[at + 4] = (r1 << 2) & b;
+      state[at + 5] = node;
+      state[at + 6] = best;
+      state[at + 7] = forStarts ? 1 : 0;
+      node++;
     }
-    const typos = (n0 & full) !== 0 ? 0 : (n1 & full) !== 0 ? 1 : (n2 & full) !== 0 ? 2 : 3;
-    if (terminal[node] === 1) {
-      if (typos <= budget) whole.push([wordLo[node] as number, typos]);
-      if (forStarts && starts !== undefined) collectStarts(starts, wordLo[node] as number, n0, n1, n2);
-    }
-    let best = state[at + 6] as number;
-    if (prefix && typos < best) {
-      best = typos;
-      ranges.push({ lo: wordLo[node] as number, hi: wordHi[node] as number, typos, node });
-    }
-    at += W;
-    state[at] = n0;
-    state[at + 1] = n1;
-    state[at + 2] = n2;
-    state[at + 3] = (r0 << 2) & b;
-    state[at + 4] = (r1 << 2) & b;
-    state[at + 5] = node;
-    state[at + 6] = best;
-    state[at + 7] = forStarts ? 1 : 0;
-    node++;
   }
 };
 

@@ -2,7 +2,8 @@ import { ByteLru } from '../cache/byte-lru.js';
 import { codePoints } from '../catalogue/words.js';
 import { EMPTY, list, union, type DocSet } from './doc-set.js';
 import type { IndexData } from './index-data.js';
-import { matchWord, matchWordAndStarts, trieReach } from './trie-walk.js';
+import { canEnter, deletionEntries, type DeletionEntries } from './deletion-entries.js';
+import { matchFromEntries, matchWordAndStarts, trieReach } from './trie-walk.js';
 import { planSplit, splitStarts, type SplitMatch } from './joins.js';
 import { postingsSets } from './word-postings.js';
 import { EQUIVALENT_TYPOS } from './limits.js';
@@ -46,6 +47,8 @@ export class WordPlanner {
    */
   private readonly queries: ByteLru<readonly WordPlan[]>;
   private reachMemo: Int32Array | undefined;
+  /** Where walks of two typos start (deletion-entries.ts): derived from the trie with `reachMemo`. */
+  private entriesMemo: DeletionEntries | undefined;
 
   constructor(
     private readonly data: IndexData,
@@ -60,9 +63,7 @@ export class WordPlanner {
     const key = last ? `p${word}` : `w${word}`;
     const cached = this.plans.get(key);
     if (cached !== undefined) return cached;
-    // How deep the trie goes below each node (trieReach): derived on the first `q` of this version.
-    this.reachMemo ??= trieReach(this.data.words.trie);
-    const { plan } = planWord(this.data, word, last, this.reachMemo);
+    const { plan } = planWord(this.data, word, last, this.reach(), this.entries());
     this.plans.set(key, plan, wordPlanBytes(plan));
     return plan;
   }
@@ -95,20 +96,22 @@ export class WordPlanner {
 
   /**
    * A word that is not the last one, and the word joined with the next (`bat man`: batman), or
-   * undefined when no word matches that. The word is the start of the joined form, so when neither
-   * is known one walk of the joined form finds both (matchWordAndStarts): a join is walked for every
-   * pair of adjacent words, and almost never matches.
+   * undefined when no word matches that. A join is looked up for every pair of adjacent words, and
+   * almost never matches. One long enough for the deletion entries is walked from them, a few small
+   * subtrees; otherwise the word is the start of the joined form, so when neither is known one walk
+   * of the joined form finds both (matchWordAndStarts).
    */
   private planWithNext(word: string, next: string, nextLast: boolean): [WordPlan, WordPlan | undefined] {
     const key = `w${word}`;
     const joinKey = `${nextLast ? 'J' : 'j'}${word}\u0000${next}`;
     const known = this.plans.get(key);
     const knownJoin = this.plans.get(joinKey);
-    this.reachMemo ??= trieReach(this.data.words.trie);
+    const reach = this.reach();
+    const entries = this.entries();
     let plan = known;
     let join = knownJoin;
     if (known === undefined && knownJoin === undefined) {
-      const walked = planWord(this.data, word, false, this.reachMemo, { word: next, last: nextLast });
+      const walked = planWord(this.data, word, false, reach, entries, { word: next, last: nextLast });
       plan = walked.plan;
       join = this.joinPlan(joinKey, walked.joined as WordMatches);
       this.plans.set(key, plan, wordPlanBytes(plan));
@@ -116,9 +119,19 @@ export class WordPlanner {
     plan ??= this.plan(word, false);
     join ??= this.joinPlan(
       joinKey,
-      matchWord(this.data.words.trie, codePoints(word + next), joinBudget(word, next), nextLast, this.reachMemo),
+      matchFromEntries(this.data.words.trie, codePoints(word + next), joinBudget(word, next), nextLast, reach, entries),
     );
     return [plan, join.matches.fewestTypos === Infinity ? undefined : join];
+  }
+
+  /** How deep the trie goes below each node (trieReach): derived on the first `q` of this version. */
+  private reach(): Int32Array {
+    return (this.reachMemo ??= trieReach(this.data.words.trie));
+  }
+
+  /** Where walks of two typos start (deletion-entries.ts), derived with `reach`. */
+  private entries(): DeletionEntries {
+    return (this.entriesMemo ??= deletionEntries(this.data.words.trie));
   }
 
   /** The plan of two words joined, from what the joined form matches; kept even when that is nothing. */
@@ -136,6 +149,7 @@ function planWord(
   word: string,
   last: boolean,
   reach: Int32Array,
+  entries: DeletionEntries,
   next?: { word: string; last: boolean },
 ): { plan: WordPlan; joined?: WordMatches } {
   const points = codePoints(word);
@@ -144,12 +158,16 @@ function planWord(
   let typed: WordMatches;
   let starts: readonly (WordMatches | undefined)[];
   let joined: WordMatches | undefined;
-  if (next === undefined) ({ matches: typed, starts } = matchWordAndStarts(data.words.trie, points, budget, last, reach, cuts.budgets));
-  else {
+  const both = next === undefined ? [] : codePoints(word + next.word);
+  const joinTypos = next === undefined ? 0 : joinBudget(word, next.word);
+  if (next === undefined || canEnter(entries, both.length, joinTypos)) {
+    // A join the entries serve is walked from them: the word's own walk, with fewer typos or from the entries too, then stays small.
+    ({ matches: typed, starts } = matchWordAndStarts(data.words.trie, points, budget, last, reach, cuts.budgets, entries));
+    if (next !== undefined) joined = matchFromEntries(data.words.trie, both, joinTypos, next.last, reach, entries);
+  } else {
     // The word itself is the joined form's start of its own length, matched whole with the word's budget.
     const startBudgets = Array.from({ length: points.length + 1 }, (_, k) => (k === points.length ? budget : (cuts.budgets[k] ?? -1)));
-    const both = codePoints(word + next.word);
-    const walk = matchWordAndStarts(data.words.trie, both, joinBudget(word, next.word), next.last, reach, startBudgets);
+    const walk = matchWordAndStarts(data.words.trie, both, joinTypos, next.last, reach, startBudgets);
     typed = walk.starts[points.length] as WordMatches;
     starts = walk.starts;
     joined = walk.matches;

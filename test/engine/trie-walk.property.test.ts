@@ -5,7 +5,8 @@ import { codePoints } from '../../src/catalogue/words.js';
 import { buildTrie } from '../../src/engine/build/trie.js';
 import { matchedPrefixLength } from '../../src/engine/highlight.js';
 import { compareCodePoints } from '../../src/engine/string-table.js';
-import { matchWord, matchWordAndStarts, trieReach } from '../../src/engine/trie-walk.js';
+import { deletionEntries } from '../../src/engine/deletion-entries.js';
+import { matchFromEntries, matchWord, matchWordAndStarts, trieReach } from '../../src/engine/trie-walk.js';
 import { matchesWhole, typoBudget, typosOf } from '../../src/engine/word-match.js';
 import { osaDistance, prefixDistance } from '../support/reference-q.js';
 
@@ -99,6 +100,53 @@ test("one walk finds the word's matches and each start's whole matches, each sta
       });
     }),
     { numRuns: 1500 },
+  );
+});
+
+test('a word with two typos walked from the deletion entries, its starts on their own, matches as the one walk does', () => {
+  const startBudgets = fc.array(fc.integer({ min: -1, max: 2 }), { maxLength: 12 });
+  fc.assert(
+    fc.property(
+      dictionaryAndQuery,
+      fc.boolean(),
+      startBudgets,
+      fc.integer({ min: 1, max: 8 }),
+      ([words, query], prefix, budgets, depth) => {
+        const trie = buildTrie(words);
+        const reach = trieReach(trie);
+        const points = codePoints(query);
+        const budget = typoBudget(points.length);
+        assert.deepEqual(
+          matchWordAndStarts(trie, points, budget, prefix, reach, budgets, deletionEntries(trie, depth)),
+          matchWordAndStarts(trie, points, budget, prefix, reach, budgets),
+          `${query} from depth ${depth}`,
+        );
+      },
+    ),
+    { numRuns: 1500 },
+  );
+});
+
+test('a walk from the deletion entries finds what the walk from the root does, at any entry depth the query is long enough for', () => {
+  fc.assert(
+    fc.property(
+      dictionaryAndQuery,
+      fc.boolean(),
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 0, max: 2 }),
+      ([words, query], prefix, depth, budget) => {
+        const trie = buildTrie(words);
+        const reach = trieReach(trie);
+        const points = codePoints(query);
+        const entries = deletionEntries(trie, depth);
+        assert.deepEqual(
+          matchFromEntries(trie, points, budget, prefix, reach, entries),
+          matchWord(trie, points, budget, prefix, reach),
+          `${query} within ${budget} from depth ${depth} (prefix ${prefix}) among ${words.join(' ')}`,
+        );
+      },
+    ),
+    { numRuns: 3000 },
   );
 });
 
