@@ -81,9 +81,17 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
   const every = mask & wordsEvery;
   const plan = (s: number): SegmentSearch =>
     planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: filters.terms(s) });
-  let full = catalogue.segments.map((_, s) => (inMask(every, s) ? plan(s) : undefined));
-  const partialsSought = every !== mask && !full.some((part) => part !== undefined && hasMatch(part.candidates, part.check));
-  if (partialsSought) full = full.map((part, s) => part ?? (inMask(mask, s) ? plan(s) : undefined));
+  // A page alone in catalogue order (no total, facets or words) plans its deltas only once the base
+  // has its page: a delta whose first movie comes after the base's last shown one adds nothing to it.
+  const pageAlone = request.sort === 'year:desc' && query.q === undefined && !request.count && request.facets.length === 0;
+  const full: (SegmentSearch | undefined)[] = new Array(catalogue.segments.length);
+  let fullMatch = false;
+  for (let s = 0; s < full.length; s++) {
+    const part = inMask(every, s) && (s === 0 || !pageAlone) ? plan(s) : undefined;
+    full[s] = part;
+    fullMatch ||= part !== undefined && every !== mask && hasMatch(part.candidates, part.check);
+  }
+  if (every !== mask && !fullMatch) for (let s = 0; s < full.length; s++) full[s] ??= inMask(mask, s) ? plan(s) : undefined;
   const level = partialLevel(request, full);
   const atLevelOf = (part: SegmentSearch): SegmentSearch => {
     if (level === undefined) return part;
@@ -94,7 +102,11 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
   // A planned segment whose plan is empty has no page to read either.
   const pages: SegmentPage[] = [];
   let bound: PageBound | undefined;
-  for (const part of parts) {
+  for (let s = 0; s < parts.length; s++) {
+    if (pageAlone && s > 0 && inMask(every, s) && !(bound?.last && startsAfter(catalogue.segments[s] as LiveSegment, bound.last))) {
+      parts[s] = plan(s);
+    }
+    const part = parts[s];
     if (part === undefined || estimate(part.candidates) === 0) continue;
     const { ranks, relevance } = segmentPage(part.segment.index, part.plan, part.candidates, part.check, request, bound);
     pages.push({ segment: part.segment, ranks, relevance });
@@ -275,6 +287,12 @@ function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request
       titlePage(index, set, check, request, request.sort === 'title:desc', ranks);
   }
   return { ranks };
+}
+
+/** Whether a segment's every movie comes after the bound in catalogue order: its first (rank 0) does. */
+function startsAfter(segment: LiveSegment, until: NonNullable<PageBound['last']>): boolean {
+  const { index } = segment;
+  return index.size === 0 || catalogueOrder(index, 0, until.index, until.rank) > 0;
 }
 
 /**
