@@ -8,76 +8,81 @@ import { compareEntry, stringAt } from './string-table.js';
 export interface SegmentPage {
   readonly segment: LiveSegment;
   readonly ranks: readonly number[];
-  readonly relevance?: readonly number[];
+  readonly relevance?: readonly number[] | undefined;
 }
 
-/** A movie of the merged page: its segment (and that segment's place in the version), its rank there, its relevance key (0 without). */
-export interface Hit {
-  readonly segment: LiveSegment;
-  readonly part: number;
-  readonly rank: number;
-  readonly key: number;
+/** The merged page: version ranks (a segment's docBase + its rank there) and, with sort=relevance, their keys. */
+export interface MergedPage {
+  readonly ranks: number[];
+  readonly relevance?: number[];
 }
+
+/** Does page `a`'s movie at `i` come before page `b`'s at `j` (movies of different segments) in the order? */
+type Precedes = (a: SegmentPage, i: number, b: SegmentPage, j: number) => boolean;
 
 /**
  * The first `want` movies of the segments' pages in the request's order, each page already in that
  * order. Every order ends in the catalogue order (year descending, title by UTF-16 code units, id),
  * a total order of the live movies: one segment built from them would rank them the same way, and a
- * keyset cursor falls between the same two movies in every segment.
+ * keyset cursor falls between the same two movies in every segment. Nothing is built per movie but
+ * its rank and key: this runs on every request that plans a delta.
  */
-export function mergePages(pages: readonly SegmentPage[], sort: SortOrder, want: number): Hit[] {
+export function mergePages(pages: readonly SegmentPage[], sort: SortOrder, want: number): MergedPage {
+  let nonEmpty = 0;
+  let only: SegmentPage | undefined;
+  for (const page of pages) {
+    if (page.ranks.length === 0) continue;
+    nonEmpty++;
+    only = page;
+  }
   // Most requests over a version with deltas find nothing in any delta: one page, nothing to compare.
-  const nonEmpty = pages.filter((page) => page.ranks.length > 0);
-  if (nonEmpty.length <= 1) {
-    const page = nonEmpty[0];
-    if (page === undefined) return [];
-    const part = pages.indexOf(page);
-    return page.ranks.slice(0, want).map((rank, i) => ({ segment: page.segment, part, rank, key: page.relevance?.[i] ?? 0 }));
+  if (only === undefined) return sort === 'relevance' ? { ranks: [], relevance: [] } : { ranks: [] };
+  if (nonEmpty === 1) {
+    const docBase = only.segment.docBase;
+    const ranks = only.ranks.slice(0, want);
+    if (docBase !== 0) for (let i = 0; i < ranks.length; i++) ranks[i] = (ranks[i] as number) + docBase;
+    return only.relevance ? { ranks, relevance: only.relevance.slice(0, want) } : { ranks };
   }
-  const before = precedes(sort);
-  const at = pages.map(() => 0);
-  const head = (part: number): Hit | undefined => {
-    const page = pages[part] as SegmentPage;
-    const i = at[part] as number;
-    return i < page.ranks.length
-      ? { segment: page.segment, part, rank: page.ranks[i] as number, key: page.relevance?.[i] ?? 0 }
-      : undefined;
-  };
-  const heads = pages.map((_, part) => head(part));
-  const out: Hit[] = [];
-  while (out.length < want) {
-    let best: Hit | undefined;
-    for (const hit of heads) if (hit !== undefined && (best === undefined || before(hit, best))) best = hit;
-    if (best === undefined) break;
-    out.push(best);
-    at[best.part] = (at[best.part] as number) + 1;
-    heads[best.part] = head(best.part);
+  const before = PRECEDES[sort];
+  const at = new Array<number>(pages.length).fill(0);
+  const ranks: number[] = [];
+  const relevance: number[] = [];
+  while (ranks.length < want) {
+    let best = -1;
+    for (let p = 0; p < pages.length; p++) {
+      const page = pages[p] as SegmentPage;
+      const i = at[p] as number;
+      if (i >= page.ranks.length) continue;
+      if (best === -1 || before(page, i, pages[best] as SegmentPage, at[best] as number)) best = p;
+    }
+    if (best === -1) break;
+    const page = pages[best] as SegmentPage;
+    const i = at[best] as number;
+    ranks.push(page.segment.docBase + (page.ranks[i] as number));
+    relevance.push(page.relevance?.[i] ?? 0);
+    at[best] = i + 1;
   }
-  return out;
+  return sort === 'relevance' ? { ranks, relevance } : { ranks };
 }
 
-/** Does `a` come before `b` (movies of different segments) in the order? */
-function precedes(sort: SortOrder): (a: Hit, b: Hit) => boolean {
-  switch (sort) {
-    case 'year:desc':
-      return (a, b) => compareCatalogue(a, b) < 0;
-    case 'year:asc':
-      return (a, b) => (yearOf(a) - yearOf(b) || compareCatalogue(a, b)) < 0;
-    case 'title:asc':
-      return (a, b) => (compareTitles(a, b) || compareCatalogue(a, b)) < 0;
-    case 'title:desc':
-      return (a, b) => (compareTitles(b, a) || compareCatalogue(a, b)) < 0;
-    case 'relevance':
-      return (a, b) => (a.key - b.key || compareCatalogue(a, b)) < 0;
-  }
+const PRECEDES: Readonly<Record<SortOrder, Precedes>> = {
+  'year:desc': (a, i, b, j) => compareCatalogue(a, i, b, j) < 0,
+  'year:asc': (a, i, b, j) => (yearOf(a, i) - yearOf(b, j) || compareCatalogue(a, i, b, j)) < 0,
+  'title:asc': (a, i, b, j) => (compareTitles(a, i, b, j) || compareCatalogue(a, i, b, j)) < 0,
+  'title:desc': (a, i, b, j) => (compareTitles(b, j, a, i) || compareCatalogue(a, i, b, j)) < 0,
+  relevance: (a, i, b, j) => (keyOf(a, i) - keyOf(b, j) || compareCatalogue(a, i, b, j)) < 0,
+};
+
+function keyOf(page: SegmentPage, i: number): number {
+  return page.relevance?.[i] ?? 0;
 }
 
-function yearOf(hit: Hit): number {
-  return hit.segment.index.data.years[hit.rank] as number;
+function yearOf(page: SegmentPage, i: number): number {
+  return page.segment.index.data.years[page.ranks[i] as number] as number;
 }
 
-function compareCatalogue(a: Hit, b: Hit): number {
-  return catalogueOrder(a.segment.index, a.rank, b.segment.index, b.rank);
+function compareCatalogue(a: SegmentPage, i: number, b: SegmentPage, j: number): number {
+  return catalogueOrder(a.segment.index, a.ranks[i] as number, b.segment.index, b.ranks[j] as number);
 }
 
 /**
@@ -95,10 +100,11 @@ export function catalogueOrder(a: SegmentIndex, i: number, b: SegmentIndex, j: n
 }
 
 /** Normalised titles in code point order: the bytes of one segment's table against the other's. */
-function compareTitles(a: Hit, b: Hit): number {
+function compareTitles(a: SegmentPage, i: number, b: SegmentPage, j: number): number {
   const titles = b.segment.index.data.normalisedTitles;
-  const key = titles.bytes.subarray(titles.offsets[b.rank], titles.offsets[b.rank + 1]);
-  return compareEntry(a.segment.index.data.normalisedTitles, a.rank, key);
+  const rank = b.ranks[j] as number;
+  const key = titles.bytes.subarray(titles.offsets[rank], titles.offsets[rank + 1]);
+  return compareEntry(a.segment.index.data.normalisedTitles, a.ranks[i] as number, key);
 }
 
 /**

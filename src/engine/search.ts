@@ -9,7 +9,7 @@ import type { SegmentIndex } from './segment-index.js';
 import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
 import { highlight } from './highlight.js';
-import type { After, Page, SearchRequest } from './search-request.js';
+import type { After, Facets, Highlight, Page, SearchRequest } from './search-request.js';
 import { planQuery, titleOrCastSet, titleTerms, verifier, type PlanOptions, type RankCheck, type Plan, type TitleTerms } from './plan.js';
 import { visitExtractMatches } from './extract-tier.js';
 import { bitmap, hasBit, setBit } from './bits.js';
@@ -56,20 +56,9 @@ function searchSegment(
   const candidates = level === undefined ? full.candidates : liveCandidates(segment, plan);
   const { check, verify } = full;
   const page = segmentPage(index, plan, candidates, check, request);
-  const hasMore = page.ranks.length > request.limit;
-  const ranks = page.ranks.slice(0, request.limit);
   const counted = request.facets.length > 0 ? facetCounts(index, request, plan, candidates, check) : undefined;
-  return {
-    ranks,
-    ...(page.relevance ? { relevance: page.relevance.slice(0, request.limit) } : {}),
-    hasMore,
-    ...partialOf(plan),
-    ...(request.count ? { total: counted?.total ?? liveCount(segment, plan, verify) } : {}),
-    ...(counted ? { facets: counted.facets } : {}),
-    ...(request.highlight && plan.words.length > 0
-      ? { highlights: ranks.map((rank) => highlight(index, plan.words, rank, plan.extract)) }
-      : {}),
-  };
+  const total = request.count ? (counted?.total ?? liveCount(segment, plan, verify)) : undefined;
+  return answer(request, page, plan, total, counted?.facets, (rank) => highlight(index, plan.words, rank, plan.extract));
 }
 
 /**
@@ -92,9 +81,17 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
   const every = mask & wordsEvery;
   const plan = (s: number): SegmentSearch =>
     planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: filters.terms(s) });
-  let full = catalogue.segments.map((_, s) => (inMask(every, s) ? plan(s) : undefined));
-  const partialsSought = every !== mask && !full.some((part) => part !== undefined && hasMatch(part.candidates, part.check));
-  if (partialsSought) full = full.map((part, s) => part ?? (inMask(mask, s) ? plan(s) : undefined));
+  // A page alone in catalogue order (no total, facets or words) plans its deltas only once the base
+  // has its page: a delta whose first movie comes after the base's last shown one adds nothing to it.
+  const pageAlone = request.sort === 'year:desc' && query.q === undefined && !request.count && request.facets.length === 0;
+  const full: (SegmentSearch | undefined)[] = new Array(catalogue.segments.length);
+  let fullMatch = false;
+  for (let s = 0; s < full.length; s++) {
+    const part = inMask(every, s) && (s === 0 || !pageAlone) ? plan(s) : undefined;
+    full[s] = part;
+    fullMatch ||= part !== undefined && every !== mask && hasMatch(part.candidates, part.check);
+  }
+  if (every !== mask && !fullMatch) for (let s = 0; s < full.length; s++) full[s] ??= inMask(mask, s) ? plan(s) : undefined;
   const level = partialLevel(request, full);
   const atLevelOf = (part: SegmentSearch): SegmentSearch => {
     if (level === undefined) return part;
@@ -103,44 +100,79 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
   };
   const parts = level === undefined ? full : full.map((part) => part && atLevelOf(part));
   // A planned segment whose plan is empty has no page to read either.
-  const paged: SegmentSearch[] = [];
   const pages: SegmentPage[] = [];
   let bound: PageBound | undefined;
-  for (const part of parts) {
+  for (let s = 0; s < parts.length; s++) {
+    if (pageAlone && s > 0 && inMask(every, s) && !(bound?.last && startsAfter(catalogue.segments[s] as LiveSegment, bound.last))) {
+      parts[s] = plan(s);
+    }
+    const part = parts[s];
     if (part === undefined || estimate(part.candidates) === 0) continue;
-    const page = segmentPage(part.segment.index, part.plan, part.candidates, part.check, request, bound);
-    paged.push(part);
-    pages.push({ segment: part.segment, ...page });
-    if (part === parts[0]) bound = pageBound(part.segment.index, page, request);
+    const { ranks, relevance } = segmentPage(part.segment.index, part.plan, part.candidates, part.check, request, bound);
+    pages.push({ segment: part.segment, ranks, relevance });
+    if (part === parts[0]) bound = pageBound(part.segment.index, ranks, relevance, request);
   }
   const merged = mergePages(pages, request.sort, request.limit + 1);
-  const hits = merged.slice(0, request.limit);
   const counted =
     request.count || request.facets.length > 0
-      ? catalogue.counts.facets(
-          request,
-          parts,
-          // Without partial matches, a facet leaving a filter out still finds full matches in those deltas only.
-          (without) => masks.of(query, without, title) & (level === undefined ? wordsEvery : ALL_SEGMENTS),
-          (s) => atLevelOf(plan(s)),
-        )
+      ? catalogueCounts(catalogue, request, parts, title, level, wordsEvery, (s) => atLevelOf(plan(s)))
       : undefined;
-  const first = (parts[0] as SegmentSearch).plan;
+  const highlightOf = (rank: number): Highlight => {
+    // Segments hold consecutive ranks of the version: the last one starting at or before the rank holds it.
+    let s = parts.length - 1;
+    while ((catalogue.segments[s] as LiveSegment).docBase > rank) s--;
+    const { segment, plan } = parts[s] as SegmentSearch;
+    return highlight(segment.index, plan.words, rank - segment.docBase, plan.extract);
+  };
+  const total = request.count ? counted?.total : undefined;
+  const facets = request.facets.length > 0 ? counted?.facets : undefined;
+  return answer(request, merged, (parts[0] as SegmentSearch).plan, total, facets, highlightOf);
+}
+
+/** The version's total and facets, added up over its segments by value (merged-counts.ts). */
+function catalogueCounts(
+  catalogue: CatalogueIndex,
+  request: SearchRequest,
+  parts: readonly (SegmentSearch | undefined)[],
+  title: TitleTerms | undefined,
+  level: number | undefined,
+  wordsEvery: number,
+  planned: (segment: number) => SegmentSearch,
+): { total: number; facets: Facets } {
+  const { masks } = catalogue;
+  return catalogue.counts.facets(
+    request,
+    parts,
+    // Without partial matches, a facet leaving a filter out still finds full matches in those deltas only.
+    (without) => masks.of(request.query, without, title) & (level === undefined ? wordsEvery : ALL_SEGMENTS),
+    planned,
+  );
+}
+
+/**
+ * The answer of one page from its `limit + 1` best movies (version ranks, and their keys with
+ * sort=relevance), built the same way whether one segment or several found them.
+ */
+function answer(
+  request: SearchRequest,
+  found: Found,
+  plan: Plan,
+  total: number | undefined,
+  facets: Facets | undefined,
+  highlightOf: (rank: number) => Highlight,
+): Page {
+  const { limit } = request;
+  const hasMore = found.ranks.length > limit;
+  const ranks = hasMore ? found.ranks.slice(0, limit) : found.ranks;
+  const relevance = found.relevance && hasMore ? found.relevance.slice(0, limit) : found.relevance;
   return {
-    ranks: hits.map((hit) => hit.segment.docBase + hit.rank),
-    ...(request.sort === 'relevance' ? { relevance: hits.map((hit) => hit.key) } : {}),
-    hasMore: merged.length > request.limit,
-    ...partialOf(first),
-    ...(request.count && counted ? { total: counted.total } : {}),
-    ...(request.facets.length > 0 && counted ? { facets: counted.facets } : {}),
-    ...(request.highlight && first.words.length > 0
-      ? {
-          highlights: hits.map((hit) => {
-            const { plan } = paged[hit.part] as SegmentSearch;
-            return highlight(hit.segment.index, plan.words, hit.rank, plan.extract);
-          }),
-        }
-      : {}),
+    ranks,
+    ...(relevance ? { relevance } : {}),
+    hasMore,
+    ...partialOf(plan),
+    ...(total !== undefined ? { total } : {}),
+    ...(facets ? { facets } : {}),
+    ...(request.highlight && plan.words.length > 0 ? { highlights: ranks.map(highlightOf) } : {}),
   };
 }
 
@@ -180,12 +212,17 @@ interface PageBound {
   readonly key?: number;
 }
 
-function pageBound(index: SegmentIndex, page: Found, request: SearchRequest): PageBound | undefined {
+function pageBound(
+  index: SegmentIndex,
+  ranks: readonly number[],
+  relevance: Found['relevance'],
+  request: SearchRequest,
+): PageBound | undefined {
   // The page shows `limit` movies; the base's one more already says there are more.
   const shown = request.limit - 1;
-  if (page.ranks.length <= request.limit) return undefined;
-  if (request.sort === 'year:desc') return { last: { index, rank: page.ranks[shown] as number } };
-  if (request.sort === 'relevance') return { key: page.relevance?.[shown] as number };
+  if (ranks.length <= request.limit) return undefined;
+  if (request.sort === 'year:desc') return { last: { index, rank: ranks[shown] as number } };
+  if (request.sort === 'relevance') return { key: relevance?.[shown] as number };
   return undefined;
 }
 
@@ -250,6 +287,12 @@ function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request
       titlePage(index, set, check, request, request.sort === 'title:desc', ranks);
   }
   return { ranks };
+}
+
+/** Whether a segment's every movie comes after the bound in catalogue order: its first (rank 0) does. */
+function startsAfter(segment: LiveSegment, until: NonNullable<PageBound['last']>): boolean {
+  const { index } = segment;
+  return index.size === 0 || catalogueOrder(index, 0, until.index, until.rank) > 0;
 }
 
 /**

@@ -222,9 +222,12 @@ export function inMask(mask: number, s: number): boolean {
 }
 
 /** The terms' ids in delta `s`, -1 where it lacks one. */
-function idsIn(slots: readonly (TermSlot | undefined)[], s: number): number[] {
-  return slots.map((slot) => idIn(slot, s));
+function idsIn(slots: readonly (TermSlot | undefined)[], s: number): readonly number[] {
+  // Most requests filter by one kind of term or none: the others share one empty list, not a new one per delta.
+  return slots.length === 0 ? NO_IDS : slots.map((slot) => idIn(slot, s));
 }
+
+const NO_IDS: readonly number[] = [];
 
 function add(map: Map<number, number>, key: number, s: number): void {
   map.set(key, (map.get(key) ?? 0) | (1 << s));
