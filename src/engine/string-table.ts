@@ -49,6 +49,21 @@ export function compareEntry(table: StringTable, i: number, key: Uint8Array): nu
   return length - key.length;
 }
 
+/** Compares entries i and j of the table by bytes, as compareEntry does with a key. */
+export function compareEntries(table: StringTable, i: number, j: number): number {
+  const { bytes, offsets } = table;
+  const a = offsets[i] as number;
+  const b = offsets[j] as number;
+  const aLength = (offsets[i + 1] as number) - a;
+  const bLength = (offsets[j + 1] as number) - b;
+  const n = Math.min(aLength, bLength);
+  for (let k = 0; k < n; k++) {
+    const d = (bytes[a + k] as number) - (bytes[b + k] as number);
+    if (d !== 0) return d;
+  }
+  return aLength - bLength;
+}
+
 /**
  * Non-ASCII keys looked up lately, as bytes: a version of several segments looks the same terms up
  * in each, and encoding costs more than the search. Two generations, so that a working set larger

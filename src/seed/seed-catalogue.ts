@@ -168,20 +168,29 @@ export class SettledSeed implements CatalogueSource {
   }
 
   sorted(): SortedMovies {
-    const { titles, years, idHigh, idLow } = this;
-    const order = ranks(
-      this.movies,
-      (a, b) =>
-        compareMovies({ year: years[a]!, title: titles[a]!, id: '' }, { year: years[b]!, title: titles[b]!, id: '' }) ||
-        idHigh[a]! - idHigh[b]! ||
-        idLow[a]! - idLow[b]!,
-    );
+    const order = this.catalogueOrder();
     // The titles were only kept for this order (a string per movie: gigabytes at ten million).
     this.titles = [];
     const step = Math.max(1, Math.floor(this.movies / SAMPLE_MOVIES));
     const sample: Movie[] = [];
     for (let r = 0; r < this.movies; r += step) sample.push(this.movieAt(order[r]!));
     return { size: this.movies, sample, rows: () => this.rows(order) };
+  }
+
+  /**
+   * Positions in catalogue order. A method of its own so that the titles are not held by the
+   * closures sorted() returns: a function's closures share one context, which kept every title for
+   * the whole build while rows() was read.
+   */
+  private catalogueOrder(): Uint32Array {
+    const { titles, years, idHigh, idLow } = this;
+    return ranks(
+      this.movies,
+      (a, b) =>
+        compareMovies({ year: years[a]!, title: titles[a]!, id: '' }, { year: years[b]!, title: titles[b]!, id: '' }) ||
+        idHigh[a]! - idHigh[b]! ||
+        idLow[a]! - idLow[b]!,
+    );
   }
 
   /** Read once: the movies' text is let go as the last movie is read, before the build's largest arrays are made. */

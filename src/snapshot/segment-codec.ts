@@ -212,7 +212,9 @@ export class SpooledSegment implements SectionSink {
   }
 
   private write(bytes: Uint8Array): void {
-    for (let done = 0; done < bytes.length;) done += writeSync(this.fd, bytes, done, bytes.length - done, this.at + done);
+    // A write takes at most 2 GiB - 1; a section can be larger (the title n-grams' postings at ten million movies).
+    for (let done = 0; done < bytes.length;)
+      done += writeSync(this.fd, bytes, done, Math.min(bytes.length - done, SPOOL_CHUNK_BYTES), this.at + done);
     this.at += bytes.length;
   }
 }

@@ -58,7 +58,9 @@ export function sortedMovies(input: readonly Movie[]): SortedMovies {
  * serving side never builds); what matters is time at a million movies, so postings are filled by
  * counting sorts over flat arrays rather than arrays per term, and ASCII n-grams are numbered
  * without a Map. Movies are read once, in catalogue order; what is kept of them is typed arrays and
- * the strings the index must hold (normalised titles, terms), never the movies themselves.
+ * the strings the index must hold, never the movies themselves. Strings kept per movie (titles and
+ * normalised titles) are string tables as they come, not a JS string each: at ten million movies
+ * those strings were gigabytes of heap (a normalised title is a chain of cons strings).
  *
  * Each array goes to `sink` as soon as it is complete, in the segment's order, and the build keeps
  * nothing of a section once it is handed over: with a sink that writes each section away (the
@@ -79,7 +81,7 @@ export function buildIndex(version: string, input: readonly Movie[] | SortedMovi
   const byId = put(idOrder(f.idHigh, f.idLow));
   const titles = putAll(sink, f.titles!);
   f.titles = undefined;
-  const normalisedTitles = putAll(sink, stringTable(f.normalised!));
+  const normalisedTitles = putAll(sink, f.normalised!);
   const { yearValues, yearStarts } = putAll(sink, yearRanges(f.years));
   const titleOrder = putAll(sink, titleSort(f.normalised!));
   const cast = putAll(sink, f.cast!.table);
@@ -174,7 +176,7 @@ class Collectors {
   private readonly idHigh: Uint32Array;
   private readonly idLow: Uint32Array;
   private readonly titles: StringTableWriter;
-  private readonly normalised: string[];
+  private readonly normalised: StringTableWriter;
   private readonly signature: Uint32Array;
   private readonly cast: TermCollector;
   private readonly genres: TermCollector;
@@ -201,7 +203,7 @@ class Collectors {
     this.idHigh = new Uint32Array(size);
     this.idLow = new Uint32Array(size);
     this.titles = new StringTableWriter(size, Math.ceil(size * per.titleBytes * 1.2) + 1024);
-    this.normalised = new Array<string>(size);
+    this.normalised = new StringTableWriter(size, Math.ceil(size * per.titleBytes * 1.2) + 1024);
     this.signature = new Uint32Array(size);
     const expect = (n: number) => Math.ceil(size * n * 1.2) + 1024;
     this.titleWords = new RaggedBuilder(size, expect(per.titleWords));
@@ -224,7 +226,7 @@ class Collectors {
     this.idHigh[rank] = parseInt(movie.id.slice(0, 8), 16);
     this.idLow[rank] = parseInt(movie.id.slice(8, 16), 16);
     this.titles.add(movie.title);
-    this.normalised[rank] = normaliseText(movie.title);
+    this.normalised.add(normaliseText(movie.title));
 
     const { titleWordTerms, titleWords, signature } = this;
     for (const word of words(movie.title)) {
@@ -270,7 +272,7 @@ class Collectors {
       idHigh: this.idHigh,
       idLow: this.idLow,
       titles: this.titles.finish(),
-      normalised: this.normalised,
+      normalised: this.normalised.finish(),
       signature: this.signature,
       castSpelling: this.castSpelling,
       genreSpelling: this.genreSpelling,
@@ -295,7 +297,7 @@ interface Finished {
   readonly idHigh: Uint32Array;
   readonly idLow: Uint32Array;
   titles: StringTable | undefined;
-  normalised: string[] | undefined;
+  normalised: StringTable | undefined;
   readonly signature: Uint32Array;
   readonly castSpelling: Spellings;
   readonly genreSpelling: Spellings;

@@ -1,4 +1,5 @@
-import type { TermTable } from '../index-data.js';
+import type { StringTable, TermTable } from '../index-data.js';
+import { stringAt, tableSize } from '../string-table.js';
 import { DENSE_GRAMS_FROM, MAX_GRAM } from '../limits.js';
 import { IntList, stringTable } from './buffers.js';
 import { CountingSort } from './counting-sort.js';
@@ -7,10 +8,12 @@ import { sortTerms } from './terms.js';
 /**
  * Title n-grams, in two passes over the titles (count, then fill) rather than a list per gram: a
  * million titles give ~50 million gram occurrences. ASCII grams are numbered through a flat array.
+ * The titles are read from their table, each decoded as it is read: the build keeps no string per movie.
  */
-export function gramTable(normalised: readonly string[]): TermTable {
+export function gramTable(normalised: StringTable): TermTable {
+  const size = tableSize(normalised);
   // A flat array of every ASCII gram's id pays for its 8 MiB only on large catalogues.
-  const dense = normalised.length >= DENSE_GRAMS_FROM ? new Int32Array(asciiGramKey('\x7f\x7f\x7f') + 1).fill(-1) : undefined;
+  const dense = size >= DENSE_GRAMS_FROM ? new Int32Array(asciiGramKey('\x7f\x7f\x7f') + 1).fill(-1) : undefined;
   const sparse = new Map<number, number>();
   const other = new Map<string, number>();
   const grams: string[] = [];
@@ -38,8 +41,8 @@ export function gramTable(normalised: readonly string[]): TermTable {
   const lastRank = new IntList();
   const counts = new IntList();
   const each = (visit: (id: number, rank: number) => void): void => {
-    for (let rank = 0; rank < normalised.length; rank++) {
-      const title = normalised[rank] as string;
+    for (let rank = 0; rank < size; rank++) {
+      const title = stringAt(normalised, rank);
       for (let n = 1; n <= MAX_GRAM; n++) {
         for (let at = 0; at + n <= title.length; at++) {
           const id = idOf(title, at, n);

@@ -1,4 +1,5 @@
-import { compareCodePoints } from '../string-table.js';
+import type { StringTable } from '../index-data.js';
+import { compareCodePoints, compareEntries, tableSize } from '../string-table.js';
 
 /**
  * Orders of ranks and terms that queries read instead of sorting: ranks are already in catalogue
@@ -20,19 +21,24 @@ export function yearRanges(years: Uint16Array): { yearValues: Uint16Array; yearS
   return { yearValues: Uint16Array.from(values), yearStarts: Uint32Array.from(starts) };
 }
 
-/** Ranks by (normalised title, rank), the groups of equal titles in that order, and each rank's group. */
-export function titleSort(normalised: readonly string[]): {
+/**
+ * Ranks by (normalised title, rank), the groups of equal titles in that order, and each rank's group.
+ * Titles are compared as the table holds them, by UTF-8 bytes: the order the query side's binary
+ * searches over title groups assume (search.ts), and code point order.
+ */
+export function titleSort(normalised: StringTable): {
   titleOrder: Uint32Array;
   titleGroupStarts: Uint32Array;
   titleGroup: Uint32Array;
 } {
-  const titleOrder = Uint32Array.from({ length: normalised.length }, (_, i) => i);
-  titleOrder.sort((a, b) => compareCodePoints(normalised[a] as string, normalised[b] as string) || a - b);
+  const size = tableSize(normalised);
+  const titleOrder = Uint32Array.from({ length: size }, (_, i) => i);
+  titleOrder.sort((a, b) => compareEntries(normalised, a, b) || a - b);
   const starts: number[] = [];
-  const titleGroup = new Uint32Array(normalised.length);
+  const titleGroup = new Uint32Array(size);
   for (let at = 0; at < titleOrder.length; at++) {
     const rank = titleOrder[at] as number;
-    if (at === 0 || normalised[rank] !== normalised[titleOrder[at - 1] as number]) starts.push(at);
+    if (at === 0 || compareEntries(normalised, rank, titleOrder[at - 1] as number) !== 0) starts.push(at);
     titleGroup[rank] = starts.length - 1;
   }
   starts.push(titleOrder.length);
