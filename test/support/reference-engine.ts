@@ -239,7 +239,14 @@ export function referenceMatches(
   }
   if (exclude !== 'cast' && !r.cast.every((c) => movie.cast.some((x) => fold(x) === fold(c)))) return false;
   if (exclude !== 'genre' && !r.genres.every((g) => movie.genres.some((x) => fold(x) === fold(g)))) return false;
-  return r.q === undefined || (operatorsHold(r.q, movie) && referenceRank(r.q, movie, collection, missing, r.synonyms) !== undefined);
+  if (r.q === undefined) return true;
+  if (!operatorsHold(r.q, movie)) return false;
+  // Missing at most `missing` words includes missing none, through the extract too: a facet that leaves its own filter
+  // out can meet full matches the filters kept out, and counts them (docs/api.md, "Partial matches").
+  return (
+    referenceRank(r.q, movie, collection, missing, r.synonyms) !== undefined ||
+    (missing > 0 && referenceRank(r.q, movie, collection, 0, r.synonyms) !== undefined)
+  );
 }
 
 /**
