@@ -1,4 +1,3 @@
-import { normaliseText } from '../catalogue/normalise.js';
 import type { CatalogueIndex } from './catalogue-index.js';
 import type { CollectionStatistics } from './bm25.js';
 import { liveCandidates, liveCheck, liveCount, type LiveSegment } from './live-segments.js';
@@ -9,17 +8,16 @@ import type { SegmentIndex } from './segment-index.js';
 import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
 import { highlight } from './highlight.js';
-import type { After, Facets, Highlight, Page, SearchRequest } from './search-request.js';
+import type { Facets, Highlight, Page, SearchRequest } from './search-request.js';
 import { planQuery, titleOrCastSet, titleTerms, verifier, type PlanOptions, type RankCheck, type Plan, type TitleTerms } from './plan.js';
 import { visitExtractMatches } from './extract-tier.js';
-import { bitmap, hasBit, setBit } from './bits.js';
-import { LOWER_BOUND_BLOCK, TITLE_SORT_MAX_CANDIDATES } from './limits.js';
+import { LOWER_BOUND_BLOCK } from './limits.js';
 import { atLevel, fewestMissing, hasMatch } from './match-strategy.js';
 import { Relevance } from './relevance.js';
 import { TopK } from './top-k.js';
 import { EXTRACT_TIER, packKey } from './relevance-key.js';
 import { partitionPoint } from './sorted.js';
-import { compareEntry, encodeUtf8 } from './string-table.js';
+import { titlePage } from './title-page.js';
 import type { Synonyms } from './synonyms.js';
 
 /**
@@ -308,61 +306,6 @@ function ranksUpTo(index: SegmentIndex, until: NonNullable<PageBound['last']>): 
   const lo = yearStarts[block] as number;
   if (block === yearValues.length || yearValues[block] !== year) return lo;
   return partitionPoint(lo, yearStarts[block + 1] as number, (r) => catalogueOrder(index, r, until.index, until.rank) <= 0);
-}
-
-/** Title order: the normalised title (code point order), then the catalogue order; title:desc reverses only the first. */
-function titlePage(index: SegmentIndex, set: DocSet, check: RankCheck, request: SearchRequest, descending: boolean, out: number[]): void {
-  const { titleOrder, titleGroupStarts, titleGroup } = index.data;
-  const groups = titleGroupStarts.length - 1;
-  const want = request.limit + 1;
-  const from = afterInTitleOrder(index, request.after);
-  const isAfter = (group: number, rank: number): boolean => {
-    if (from === undefined) return true;
-    if (group === from.group && from.exact) return rank >= from.rank;
-    return descending ? group < from.group : group >= from.group;
-  };
-  if (estimate(set) <= TITLE_SORT_MAX_CANDIDATES) {
-    const found: number[] = [];
-    const c = cursor(set);
-    for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) {
-      if ((!check || check(r)) && isAfter(titleGroup[r] as number, r)) found.push(r);
-    }
-    found.sort(
-      (a, b) =>
-        (descending ? (titleGroup[b] as number) - (titleGroup[a] as number) : (titleGroup[a] as number) - (titleGroup[b] as number)) ||
-        a - b,
-    );
-    for (const r of found.slice(0, want)) out.push(r);
-    return;
-  }
-  const member = membership(set, index.size, check);
-  const first = from === undefined ? (descending ? groups - 1 : 0) : descending && !from.exact ? from.group - 1 : from.group;
-  for (let g = first; g >= 0 && g < groups && out.length < want; g += descending ? -1 : 1) {
-    for (let at = titleGroupStarts[g] as number; at < (titleGroupStarts[g + 1] as number) && out.length < want; at++) {
-      const r = titleOrder[at] as number;
-      if (member(r) && isAfter(g, r)) out.push(r);
-    }
-  }
-}
-
-/** Where a cursor falls in title order: the first group not below its title, whether that group is its title, and the rank after it. */
-function afterInTitleOrder(index: SegmentIndex, after: After | undefined): { group: number; exact: boolean; rank: number } | undefined {
-  if (after === undefined) return undefined;
-  const { titleOrder, titleGroupStarts, normalisedTitles } = index.data;
-  const key = encodeUtf8(normaliseText(after.position.title));
-  const groups = titleGroupStarts.length - 1;
-  const compareGroup = (group: number) => compareEntry(normalisedTitles, titleOrder[titleGroupStarts[group] as number] as number, key);
-  const group = partitionPoint(0, groups, (g) => compareGroup(g) < 0);
-  return { group, exact: group < groups && compareGroup(group) === 0, rank: index.rankAfter(after.position) };
-}
-
-/** Membership in `set` for ranks in any order: a bitmap of its members (the set's own order only goes forward). */
-function membership(set: DocSet, size: number, check: RankCheck): (rank: number) => boolean {
-  if (set.kind === 'range' && !check) return (r) => r >= set.lo && r < set.hi;
-  const bits = bitmap(size);
-  const c = cursor(set);
-  for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) if (!check || check(r)) setBit(bits, r);
-  return (r) => hasBit(bits, r);
 }
 
 /**
