@@ -93,11 +93,13 @@ export type IngestOutcome = ObjectsSettled &
  * manifest. Then, if the merge policy asks, merge segments as the next version. Objects are applied
  * in stamp order and every name is derived from the sequence and the content, so a rerun after a
  * crash publishes the same bytes. A backlog larger than MOVIES_INGEST_RUN_BYTES is applied a batch
- * at a time, each published (and merged, if the policy asks) before the next is read.
+ * at a time, each published before the next is read; the merge waits for the last batch unless the
+ * deltas pass their count bound (deferredWhileBatchesFollow).
  */
 export async function runIngestion(options: IngestOptions): Promise<IngestOutcome> {
   const { repository, inbox, log } = options;
   const now = options.now ?? (() => new Date());
+  const policy = options.mergePolicy ?? decideMerge;
   let current = await repository.current();
   if (!current) throw new SnapshotError(`the store ${repository.store.location} has no snapshot yet; run \`cinedex seed\` first`);
   if (current.pointer.format !== 'cinedex-pointer/3') current = await convertStore(repository, current, now(), log);
@@ -125,7 +127,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
     if (synonymsUpdate.kind === 'changed') batches.push([]);
     else {
       const published = { pointer: current.pointer as VersionPointer, etag: current.etag };
-      const merge = await mergeSegments(repository, published, manifest, options, now);
+      const merge = await mergeSegments(repository, published, manifest, { ...options, mergePolicy: policy }, now);
       const synonyms = synonymsOutcome(synonymsUpdate, undefined);
       return {
         published: false,
@@ -139,7 +141,6 @@ export async function runIngestion(options: IngestOptions): Promise<IngestOutcom
   }
 
   const runs: RunSummary[] = [];
-  const policy = options.mergePolicy ?? decideMerge;
   let last: BatchOutcome | undefined;
   for (const [i, batch] of batches.entries()) {
     if (i > 0) {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { PublishConflictError, SnapshotError } from '../errors/errors.js';
 import type { Retention } from '../snapshot/collect-garbage.js';
 import type { Manifest, SegmentRef } from '../snapshot/manifest.js';
-import { decideMerge, type MergePolicy } from '../snapshot/merge-policy.js';
+import type { MergePolicy } from '../snapshot/merge-policy.js';
 import type { PublishedVersion, SnapshotRepository } from '../snapshot/repository.js';
 import { mergedMovies } from '../snapshot/segment-movies.js';
 import type { VersionPointer } from '../snapshot/snapshot.js';
@@ -25,11 +25,11 @@ export async function mergeSegments(
   repository: SnapshotRepository,
   current: PublishedVersion,
   manifest: Manifest,
-  options: { readonly retention: Retention; readonly log: Logger; readonly mergePolicy?: MergePolicy },
+  options: { readonly retention: Retention; readonly log: Logger; readonly mergePolicy: MergePolicy },
   now: () => Date,
 ): Promise<MergeOutcome | undefined> {
   const { retention, log } = options;
-  const decision = (options.mergePolicy ?? decideMerge)(sizeOf(manifest.base), manifest.deltas.map(sizeOf));
+  const decision = options.mergePolicy(sizeOf(manifest.base), manifest.deltas.map(sizeOf));
   if (decision.kind === 'none') return undefined;
   const started = performance.now();
   const sequence = manifest.sequence + 1;
