@@ -153,8 +153,10 @@ test('S3 errors are retried, then the run fails cleanly without publishing', asy
         region: 'us-east-1',
         credentials: S3_CREDENTIALS,
         maxAttempts: 2,
-        requestTimeoutMs: 300,
-        connectionTimeoutMs: 300,
+        // The faults here are 500s, not stalls: a timeout this short failed the recovering run at load 19 (s3rver
+        // answered a HEAD in over 300 ms twice), so it is one no healthy answer comes near.
+        requestTimeoutMs: 5_000,
+        connectionTimeoutMs: 5_000,
       });
     const before = await direct.current();
     proxy.inject('http500', 100);

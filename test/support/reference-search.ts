@@ -9,9 +9,18 @@ export function fold(text: string): string {
 }
 
 /** Words: runs of letters and digits, folded (a word-final ς counts as σ, as in the engine's per-letter folding). */
-export function referenceWords(text: string): string[] {
-  return (fold(text).match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.replace(/ς/g, 'σ'));
+export function referenceWords(text: string): readonly string[] {
+  let words = wordsOf.get(text);
+  if (words === undefined) {
+    words = (fold(text).match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.replace(/ς/g, 'σ'));
+    if (wordsOf.size > 200_000) wordsOf.clear();
+    wordsOf.set(text, words);
+  }
+  return words;
 }
+
+/** Memoised: a full scan of the seed folds every title and name again for every query. */
+const wordsOf = new Map<string, readonly string[]>();
 
 export interface ReferenceQuery {
   title?: string;

@@ -24,7 +24,7 @@ export interface SynonymRun {
 
 /** Every run of `words` that some entry lets read as another phrase. */
 export function synonymRuns(words: readonly string[], entries: readonly ReferenceSynonymEntry[]): SynonymRun[] {
-  const pairs: [string[], string[]][] = [];
+  const pairs: [readonly string[], readonly string[]][] = [];
   for (const entry of entries) {
     const phrases = entry.synonyms.map(referenceWords);
     const keys = entry.root === undefined ? phrases : [referenceWords(entry.root)];
