@@ -5,7 +5,8 @@ import { tableSize } from './string-table.js';
 import { EQUIVALENT_TYPOS, MIN_SPLIT_LENGTH, SPLIT_PART_TYPO_FROM } from './limits.js';
 import { indexOfSorted, upperBound } from './sorted.js';
 import { followersOf, matchAmong } from './split-followers.js';
-import { matchExact, matchWord } from './trie-walk.js';
+import type { DeletionEntries } from './deletion-entries.js';
+import { matchExact, matchFromEntries } from './trie-walk.js';
 import { typoBudget, typosOf, type WordMatches } from './word-match.js';
 import { fieldSet } from './word-postings.js';
 
@@ -64,7 +65,13 @@ export interface SplitStarts {
   readonly rights: readonly (WordMatches | undefined)[];
 }
 
-export function splitStarts(data: IndexData, points: readonly number[], last: boolean, reach: Int32Array): SplitStarts {
+export function splitStarts(
+  data: IndexData,
+  points: readonly number[],
+  last: boolean,
+  reach: Int32Array,
+  entries: DeletionEntries,
+): SplitStarts {
   if (points.length < MIN_SPLIT_LENGTH) return { budgets: [], rights: [] };
   const budget = typoBudget(points.length);
   const budgets: number[] = [-1];
@@ -72,7 +79,7 @@ export function splitStarts(data: IndexData, points: readonly number[], last: bo
   for (let k = 1; k < points.length; k++) {
     const aBudget = partBudget(k, budget);
     const bBudget = partBudget(points.length - k, budget);
-    const right = bBudget < aBudget ? matchPart(data.words.trie, points.slice(k), bBudget, last, reach) : undefined;
+    const right = bBudget < aBudget ? matchPart(data.words.trie, points.slice(k), bBudget, last, reach, entries) : undefined;
     rights.push(right);
     const left = right === undefined ? aBudget : Math.min(aBudget, budget - right.fewestTypos);
     budgets.push(left > 0 ? left : -1);
@@ -80,9 +87,20 @@ export function splitStarts(data: IndexData, points: readonly number[], last: bo
   return { budgets, rights };
 }
 
-/** A part of a split word within `budget` typos: a lookup without typos (most parts), else a walk. */
-function matchPart(trie: Trie, part: readonly number[], budget: number, prefix: boolean, reach: Int32Array): WordMatches {
-  return budget === 0 ? matchExact(trie, part, prefix) : matchWord(trie, part, budget, prefix, reach);
+/**
+ * A part of a split word within `budget` typos: a lookup without typos (most parts), else a walk, from
+ * the deletion entries when the part is long enough for them: the right part after a left part of 1–3
+ * letters matched exactly has the whole word's two typos, a walk of thousands of nodes from the root.
+ */
+function matchPart(
+  trie: Trie,
+  part: readonly number[],
+  budget: number,
+  prefix: boolean,
+  reach: Int32Array,
+  entries: DeletionEntries,
+): WordMatches {
+  return budget === 0 ? matchExact(trie, part, prefix) : matchFromEntries(trie, part, budget, prefix, reach, entries);
 }
 
 /** Typos of the split at adjacent words (a, b), EQUIVALENT_TYPOS included; -1 when it does not match there. */
@@ -120,6 +138,7 @@ export function planSplit(
   points: readonly number[],
   last: boolean,
   reach: Int32Array,
+  entries: DeletionEntries,
   starts: readonly (WordMatches | undefined)[],
   { budgets, rights }: SplitStarts,
 ): { split: SplitMatch; title: DocSet; cast: DocSet } | undefined {
@@ -134,7 +153,8 @@ export function planSplit(
     // The part with fewer typos first (splitStarts looked it up): a lookup, and most cuts end there.
     const right = rights[k];
     const bFirst = right !== undefined;
-    const match = (part: readonly number[], partBudget: number, prefix: boolean) => matchPart(trie, part, partBudget, prefix, reach);
+    const match = (part: readonly number[], partBudget: number, prefix: boolean) =>
+      matchPart(trie, part, partBudget, prefix, reach, entries);
     // A start the walk did not collect is short and exact (looked up), or was left no typos by its right part.
     const left = () => starts[k] ?? match(a, Math.max(0, budgets[k] ?? 0), false);
     const first = right ?? left();

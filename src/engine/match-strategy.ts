@@ -1,5 +1,4 @@
-import type { SegmentIndex } from './segment-index.js';
-import { and, cursor, END, list, type DocSet } from './doc-set.js';
+import { and, cursor, END, estimate, list, members, union, type Cursor, type DocSet } from './doc-set.js';
 import type { Plan, RankCheck } from './plan.js';
 
 /**
@@ -26,43 +25,48 @@ export function hasMatch(set: DocSet, check: RankCheck): boolean {
 }
 
 /**
- * How many words of `q` each movie matches, one byte per movie (at most MAX_Q_WORDS). Kept per plan:
- * a query nothing fully matches reads them twice (its level, then the plan at that level), and a pass
- * over every word's movies is most of what partial matches cost.
+ * The movies matching at least `words - missing` words of `q`, ascending. A movie missing at most
+ * `missing` words holds one of any `missing + 1` of them, so it is among the movies of the
+ * `missing + 1` words with the fewest: only those are counted, word by word, where counting every
+ * word's movies read each of a common word's thousands (`the`, `in`) for a page of a handful.
+ * Kept per plan and level: a query nothing fully matches reads them twice (its level, then the plan at that level).
  */
-function wordsMatched(index: SegmentIndex, plan: Plan): Uint8Array {
-  const known = counted.get(plan);
+function matchingAtLeast(plan: Plan, missing: number): Int32Array {
+  let byLevel = counted.get(plan);
+  const known = byLevel?.get(missing);
   if (known !== undefined) return known;
-  const counts = new Uint8Array(index.size);
-  for (const word of plan.words) {
-    const c = cursor(word.any);
-    for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) counts[r] = (counts[r] as number) + 1;
+  const sets = plan.words.map((word) => word.any).sort((a, b) => estimate(a) - estimate(b));
+  const least = sets.length - missing;
+  const candidates = members(union(sets.slice(0, missing + 1)));
+  const cursors = sets.map(cursor);
+  const found = new Int32Array(candidates.length);
+  let n = 0;
+  for (let i = 0; i < candidates.length; i++) {
+    const r = candidates[i] as number;
+    let matched = 0;
+    for (let w = 0; w < cursors.length && matched + cursors.length - w >= least; w++) if ((cursors[w] as Cursor).seek(r) === r) matched++;
+    if (matched >= least) found[n++] = r;
   }
-  counted.set(plan, counts);
-  return counts;
+  const ranks = found.subarray(0, n);
+  if (byLevel === undefined) counted.set(plan, (byLevel = new Map()));
+  byLevel.set(missing, ranks);
+  return ranks;
 }
-const counted = new WeakMap<Plan, Uint8Array>();
+const counted = new WeakMap<Plan, Map<number, Int32Array>>();
 
 /**
  * The fewest words of `q` a movie passing the plan's filters and check misses, or undefined when
  * no movie matches any word (an empty page stays empty). Meant for a plan nothing fully matches.
  */
-export function fewestMissing(index: SegmentIndex, plan: Plan, check: RankCheck): number | undefined {
-  const counts = wordsMatched(index, plan);
-  let best = 0;
-  const c = cursor(and(plan.filters));
-  for (let r = c.seek(0); r !== END && r < index.size; r = c.seek(r + 1)) {
-    const n = counts[r] as number;
-    if (n > best && (!check || check(r))) best = n;
+export function fewestMissing(plan: Plan, check: RankCheck): number | undefined {
+  for (let missing = 1; missing < plan.words.length; missing++) {
+    const filters = cursor(and(plan.filters));
+    for (const r of matchingAtLeast(plan, missing)) if (filters.seek(r) === r && (!check || check(r))) return missing;
   }
-  return best === 0 ? undefined : plan.words.length - best;
+  return undefined;
 }
 
 /** The plan answering with the movies that miss at most `missing` words. */
-export function atLevel(index: SegmentIndex, plan: Plan, missing: number): Plan {
-  const counts = wordsMatched(index, plan);
-  const least = plan.words.length - missing;
-  const ranks: number[] = [];
-  for (let r = 0; r < counts.length; r++) if ((counts[r] as number) >= least) ranks.push(r);
-  return { ...plan, partial: { set: list(Int32Array.from(ranks)), missing, words: plan.words.length } };
+export function atLevel(plan: Plan, missing: number): Plan {
+  return { ...plan, partial: { set: list(matchingAtLeast(plan, missing)), missing, words: plan.words.length } };
 }

@@ -50,7 +50,7 @@ function searchSegment(
   const { index } = segment;
   const full = planSegment(segment, request, { statistics, synonyms, ...(title ? { terms: { title } } : {}) });
   const level = partialLevel(request, [full]);
-  const plan = level === undefined ? full.plan : atLevel(index, full.plan, level);
+  const plan = level === undefined ? full.plan : atLevel(full.plan, level);
   const candidates = level === undefined ? full.candidates : liveCandidates(segment, plan);
   const { check, verify } = full;
   const page = segmentPage(index, plan, candidates, check, request);
@@ -93,7 +93,7 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
   const level = partialLevel(request, full);
   const atLevelOf = (part: SegmentSearch): SegmentSearch => {
     if (level === undefined) return part;
-    const plan = atLevel(part.segment.index, part.plan, level);
+    const plan = atLevel(part.plan, level);
     return { ...part, plan, candidates: liveCandidates(part.segment, plan) };
   };
   const parts = level === undefined ? full : full.map((part) => part && atLevelOf(part));
@@ -238,7 +238,7 @@ function partialLevel(request: SearchRequest, segments: readonly (SegmentSearch 
   let fewest: number | undefined;
   for (const part of segments) {
     if (part === undefined) continue;
-    const missing = fewestMissing(part.segment.index, part.plan, part.check);
+    const missing = fewestMissing(part.plan, part.check);
     if (missing !== undefined && (fewest === undefined || missing < fewest)) fewest = missing;
   }
   return fewest;

@@ -1,6 +1,5 @@
-import { codePoints } from '../catalogue/words.js';
 import { postingsOf, type IndexData } from './index-data.js';
-import { stringAt } from './string-table.js';
+import { codePointsAt } from './string-table.js';
 import { wordMatches, type WordMatches } from './word-match.js';
 
 /**
@@ -10,8 +9,12 @@ import { wordMatches, type WordMatches } from './word-match.js';
  * is ever followed by are left out, which changes no split's typos: those are read at adjacent words.
  */
 
-/** Places (titles and cast names) a left part's words may sit in at most for its followers to be read instead of a walk. */
-const FOLLOWERS_MAX_PLACES = 64;
+/**
+ * Places (titles and cast names) a left part's words may sit in at most for its followers to be read instead of a walk.
+ * Measured on the slowest 5 % of `q` afresh (docs/performance.md, 2026-12-05): a follower read costs about a fifth of a
+ * microsecond a place, a right part's walk with one typo 20–40 µs, even at 64–128 places.
+ */
+const FOLLOWERS_MAX_PLACES = 128;
 
 /** The distinct words right after one of `left`'s words in a title or cast name; undefined when they sit in too many places. */
 export function followersOf(data: IndexData, left: WordMatches): number[] | undefined {
@@ -44,7 +47,7 @@ export function followersOf(data: IndexData, left: WordMatches): number[] | unde
 export function matchAmong(data: IndexData, ids: readonly number[], part: readonly number[], budget: number, prefix: boolean): WordMatches {
   const whole: [number, number][] = [];
   for (const id of ids) {
-    const typos = partTypos(part, codePoints(stringAt(data.words.words, id)), budget, prefix);
+    const typos = partTypos(part, codePointsAt(data.words.words, id), budget, prefix);
     if (typos <= budget) whole.push([id, typos]);
   }
   whole.sort((a, b) => a[0] - b[0]);
@@ -54,15 +57,16 @@ export function matchAmong(data: IndexData, ids: readonly number[], part: readon
 /** Distance of `part` to `word` (with `prefix`, to its closest non-empty start); budget + 1 when beyond the budget. */
 export function partTypos(part: readonly number[], word: readonly number[], budget: number, prefix: boolean): number {
   const m = part.length;
-  if (word.length < m - budget) return budget + 1;
+  if (word.length < m - budget || (!prefix && word.length > m + budget)) return budget + 1;
+  // Three rows of the table, reused in turn: the one before the last (for swaps), the last, and the one being filled.
   let before = new Int32Array(m + 1);
   let row = Int32Array.from({ length: m + 1 }, (_, j) => j);
+  let next = new Int32Array(m + 1);
   let rowMin = 0;
   let best = budget + 1;
   for (let i = 1; i <= word.length; i++) {
     // Any later cell is at least the smaller of this row's minimum and, through a swap, the row before's plus one.
     const previousMin = rowMin;
-    const next = new Int32Array(m + 1);
     next[0] = i;
     rowMin = i;
     const c = word[i - 1] as number;
@@ -74,8 +78,10 @@ export function partTypos(part: readonly number[], word: readonly number[], budg
       if (v < rowMin) rowMin = v;
     }
     if (prefix && (next[m] as number) < best) best = next[m] as number;
+    const spare = before;
     before = row;
     row = next;
+    next = spare;
     if (i < word.length && Math.min(rowMin, previousMin + 1) > budget) return prefix ? best : budget + 1;
   }
   const last = prefix ? best : (row[m] as number);

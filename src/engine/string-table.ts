@@ -28,6 +28,21 @@ export function firstCodePointAt(table: StringTable, i: number): number {
   );
 }
 
+/** The code points of entry i, decoded from its UTF-8 bytes in place: for words read one by one, where TextDecoder costs most. */
+export function codePointsAt(table: StringTable, i: number): number[] {
+  const { bytes } = table;
+  const out: number[] = [];
+  for (let at = table.offsets[i] as number, end = table.offsets[i + 1] as number; at < end;) {
+    const b0 = bytes[at] as number;
+    const more = b0 < 0x80 ? 0 : b0 < 0xe0 ? 1 : b0 < 0xf0 ? 2 : 3;
+    let c = more === 0 ? b0 : b0 & (0x3f >> more);
+    for (let k = 1; k <= more; k++) c = (c << 6) | ((bytes[at + k] as number) & 0x3f);
+    out.push(c);
+    at += more + 1;
+  }
+  return out;
+}
+
 export function stringAt(table: StringTable, i: number): string {
   return decoder.decode(table.bytes.subarray(table.offsets[i], table.offsets[i + 1]));
 }

@@ -84,7 +84,8 @@ export function matchWord(
 /**
  * matchWord, walked from the entry nodes whose deletion lists share a form with the query's start
  * (deletion-entries.ts) rather than from the root, when the query is long enough for them: the walks
- * of two typos, which keep the trie's top levels open from the root, then visit a few subtrees.
+ * of two typos, which keep the trie's top levels open from the root, then visit a few subtrees. With
+ * `starts`, collects them too: each must be long enough for the entries, and as long as the query up to `depth + budget`.
  */
 export function matchFromEntries(
   trie: Trie,
@@ -93,12 +94,13 @@ export function matchFromEntries(
   prefix: boolean,
   reach: Int32Array,
   entries: DeletionEntries | undefined,
+  starts?: StartMatches,
 ): WordMatches {
   if (!canEnter(entries, query.length, budget) || query.length > BIT_PARALLEL_MAX) return matchWord(trie, query, budget, prefix, reach);
   const whole: WholeMatch[] = [];
   const ranges: PrefixRange[] = [];
   const at = entryCandidates(entries, query, budget);
-  if (at.length > 0) walkByBits(trie, query, budget, prefix, reach, query.length - budget, whole, ranges, undefined, { entries, at });
+  if (at.length > 0) walkByBits(trie, query, budget, prefix, reach, query.length - budget, whole, ranges, starts, { entries, at });
   whole.sort((a, b) => a[0] - b[0]);
   return wordMatches(whole, flatten(ranges), outermost(ranges), query);
 }
@@ -107,8 +109,8 @@ export function matchFromEntries(
  * matchWord, and the words each start of the query matches whole: `startBudgets[k]` typos for its
  * first k code points (0 < k < its length), or -1 to leave that start out. The left parts of a split word (joins.ts) are
  * the word's starts, and one walk finds them all with the word itself, where a walk per start would
- * go over the trie's upper levels again each time. A word with two typos that `entries` serve, whose
- * starts have fewer, is the exception: it is walked from them, and the starts on their own.
+ * go over the trie's upper levels again each time. A word with two typos that `entries` serve is the
+ * exception: it is walked from them with its starts of two typos, and the starts with fewer on their own.
  */
 export function matchWordAndStarts(
   trie: Trie,
@@ -129,20 +131,31 @@ export function matchWordAndStarts(
   const whole: WholeMatch[] = [];
   const ranges: PrefixRange[] = [];
   const collected: StartMatches = { lengths, budgets: startBudgets, whole: startBudgets.map(() => []) };
-  // Apart only when the starts have fewer typos than the word: a start with two typos keeps the top levels open as the word does.
-  const separate = budget === ENTRY_TYPOS && highest < budget && canEnter(entries, query.length, budget);
+  // A word with two typos the entries serve is walked from them with its starts of two typos when those are as long as
+  // the query up to `depth + budget` letters (9 and more), so that the same entries serve them; the starts with fewer
+  // walk apart from the root. A start with two typos walked from the root would keep its top levels open as the word does.
+  const withWord = (k: number) => startBudgets[k] === budget && k >= (entries?.depth ?? Infinity) + budget;
+  const separate =
+    budget === ENTRY_TYPOS &&
+    canEnter(entries, query.length, budget) &&
+    lengths.every((k) => (startBudgets[k] as number) < budget || withWord(k));
+  const apart = separate ? lengths.filter((k) => !withWord(k)) : [];
   // Walked for the starts alone, no subtree is deep enough for the word (`shortest`), and what it finds of the word is dropped.
   if (!separate) walkByBits(trie, query, budget, prefix, reach, query.length - budget, whole, ranges, collected);
-  else if (lengths.length > 0) walkByBits(trie, query, budget, false, reach, Infinity, [], [], collected);
-  whole.sort((a, b) => a[0] - b[0]);
+  else if (apart.length > 0) walkByBits(trie, query, budget, false, reach, Infinity, [], [], { ...collected, lengths: apart });
+  const matches = separate
+    ? matchFromEntries(trie, query, budget, prefix, reach, entries, { ...collected, lengths: lengths.filter(withWord) })
+    : wordMatches(
+        whole.sort((a, b) => a[0] - b[0]),
+        flatten(ranges),
+        outermost(ranges),
+        query,
+      );
   const starts = startBudgets.map((b, k) => {
     if (!lengths.includes(k)) return undefined;
     const found = (collected.whole[k] as WholeMatch[]).sort((x, y) => x[0] - y[0]);
     return wordMatches(found, [], [], query.slice(0, k));
   });
-  const matches = separate
-    ? matchFromEntries(trie, query, budget, prefix, reach, entries)
-    : wordMatches(whole, flatten(ranges), outermost(ranges), query);
   return { matches, starts };
 }
 

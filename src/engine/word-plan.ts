@@ -153,7 +153,7 @@ function planWord(
   next?: { word: string; last: boolean },
 ): { plan: WordPlan; joined?: WordMatches } {
   const points = codePoints(word);
-  const cuts = splitStarts(data, points, last, reach);
+  const cuts = splitStarts(data, points, last, reach, entries);
   const budget = typoBudget(points.length);
   let typed: WordMatches;
   let starts: readonly (WordMatches | undefined)[];
@@ -177,7 +177,7 @@ function planWord(
     .filter((id) => id >= 0);
   const matches = forms.length === 0 ? typed : mergeMatches(typed, wholeMatches(forms, 0, points), EQUIVALENT_TYPOS);
   const own = postingsSets(data, matches);
-  const split = planSplit(data, points, last, reach, starts, cuts);
+  const split = planSplit(data, points, last, reach, entries, starts, cuts);
   const title = split === undefined ? own.title : union([own.title, split.title]);
   const plan: WordPlan =
     split === undefined

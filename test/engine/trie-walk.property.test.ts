@@ -103,7 +103,7 @@ test("one walk finds the word's matches and each start's whole matches, each sta
   );
 });
 
-test('a word with two typos walked from the deletion entries, its starts on their own, matches as the one walk does', () => {
+test('a word with two typos walked from the deletion entries, its starts of two typos with it and the rest on their own, matches as the one walk does', () => {
   const startBudgets = fc.array(fc.integer({ min: -1, max: 2 }), { maxLength: 12 });
   fc.assert(
     fc.property(
