@@ -67,11 +67,12 @@ export class SnapshotRefresher {
    * One check. A caller arriving while a check is in flight gets the next check, started once that
    * one ends and shared by everyone arriving meanwhile: the check in flight may have read the pointer
    * before the version the caller knows of (the run that just published it) was written, and joining
-   * it would leave that version waiting a whole refresh interval.
+   * it would leave that version waiting a whole refresh interval. `phases` follows the load when this
+   * call starts the check (a process's first call does).
    */
-  refresh(): Promise<RefreshResult> {
+  refresh(phases = new LoadPhases()): Promise<RefreshResult> {
     if (this.running === undefined) {
-      this.running = this.check().finally(() => (this.running = undefined));
+      this.running = this.check(phases).finally(() => (this.running = undefined));
       return this.running;
     }
     this.following ??= this.running
@@ -91,11 +92,10 @@ export class SnapshotRefresher {
     this.repeater?.stop();
   }
 
-  private async check(): Promise<RefreshResult> {
+  private async check(phases: LoadPhases): Promise<RefreshResult> {
     const at = new Date();
     const started = performance.now();
     let version: string | undefined;
-    const phases = new LoadPhases();
     try {
       const current = await phases.time('pointer', () => this.repository.current());
       version = current?.pointer.version;

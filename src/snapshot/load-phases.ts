@@ -5,6 +5,17 @@
  */
 export class LoadPhases {
   private readonly ms = new Map<string, number>();
+  private markReading: () => void = () => {};
+  /**
+   * Resolves once a segment's bytes are on their way (the store's onReading): from then on the load
+   * mostly waits for the read, and the main thread is free for other work.
+   */
+  readonly segmentReading = new Promise<void>((resolve) => (this.markReading = resolve));
+
+  /** The store has issued a segment's read. */
+  segmentReadIssued(): void {
+    this.markReading();
+  }
 
   /** Adds the time since `started` (a performance.now() reading) to `phase`. */
   add(phase: string, started: number): void {

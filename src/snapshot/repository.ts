@@ -245,7 +245,11 @@ export class SnapshotRepository {
     const reading = performance.now();
     // Hashed as it arrives: the checksum costs about what the read does, and they overlap.
     const checksum = new SegmentChecksum(ref.bytes);
-    const found = await this.store.get(ref.key, { skipEtag: true, onChunk: (chunk) => checksum.update(chunk) });
+    const found = await this.store.get(ref.key, {
+      skipEtag: true,
+      onChunk: (chunk) => checksum.update(chunk),
+      onReading: () => phases?.segmentReadIssued(),
+    });
     phases?.add('segmentReadAndHash', reading);
     if (!found) throw new SnapshotError(`segment ${ref.key} does not exist`, { reason: 'missing' });
     const decoding = performance.now();

@@ -73,7 +73,7 @@ export class FolderStore implements ObjectStore {
     const info = await stat(path).catch(missing);
     if (!info?.isFile()) return undefined;
     if (options.maxBytes !== undefined && info.size > options.maxBytes) throw new ObjectTooLargeError(key, info.size, options.maxBytes);
-    const body = await readWhole(path, options.onChunk).catch(missing);
+    const body = await readWhole(path, options.onChunk, options.onReading).catch(missing);
     if (!body) return undefined;
     if (options.skipEtag === true) return { body, object: { key, size: body.length, lastModified: info.mtime, etag: '' } };
     const etag = hash(body);
@@ -220,10 +220,11 @@ function heldByDeadProcess(holder: string): boolean {
 
 /**
  * The file's bytes in one allocation, read in large chunks with the next read in flight while
- * `onChunk` sees the last. Objects are replaced by a rename, never written in place, so the open
- * file keeps the size it had; one cut short anyway is returned as far as it goes.
+ * `onChunk` sees the last; `onReading` is told once the first read is issued. Objects are replaced by a
+ * rename, never written in place, so the open file keeps the size it had; one cut short anyway is
+ * returned as far as it goes.
  */
-async function readWhole(path: string, onChunk?: (chunk: Uint8Array) => void): Promise<Buffer> {
+async function readWhole(path: string, onChunk?: (chunk: Uint8Array) => void, onReading?: () => void): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
@@ -231,6 +232,7 @@ async function readWhole(path: string, onChunk?: (chunk: Uint8Array) => void): P
     const body = Buffer.allocUnsafeSlow(size);
     let at = 0;
     let reading = size > 0 ? handle.read(body, 0, Math.min(READ_CHUNK_BYTES, size), 0) : undefined;
+    onReading?.();
     while (reading !== undefined) {
       const { bytesRead } = await reading;
       const from = at;

@@ -39,6 +39,12 @@ export interface GetOptions {
    * A store may also call it once with the whole body; the chunks are views, not copies.
    */
   readonly onChunk?: (chunk: Uint8Array) => void;
+  /**
+   * Called once, when the body's bytes are on their way (the file's read issued, the response's
+   * headers in), not for a missing object: a caller with other work for the main thread starts it
+   * then, so that work and the read overlap (`cinedex serve` builds its server meanwhile).
+   */
+  readonly onReading?: () => void;
 }
 
 export interface PutOptions {

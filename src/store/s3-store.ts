@@ -110,6 +110,7 @@ export class S3Store implements ObjectStore {
         (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
         throw new ObjectTooLargeError(key, size, options.maxBytes);
       }
+      options.onReading?.();
       const body = out.Body === undefined ? Buffer.alloc(0) : await readBody(out.Body as AsyncIterable<Uint8Array>, size, options.onChunk);
       return { body, object: { key, size: body.length, lastModified: out.LastModified ?? new Date(0), etag: unquote(out.ETag) } };
     } catch (error) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { LiveCatalogue } from '../../src/live/live-catalogue.js';
 import { SnapshotRefresher } from '../../src/live/refresher.js';
+import { LoadPhases } from '../../src/snapshot/load-phases.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import { FolderStore } from '../../src/store/folder-store.js';
 import type { GetOptions } from '../../src/store/object-store.js';
@@ -59,4 +60,24 @@ test('a refresh asked for while a check is loading an older version loads the ne
   assert.equal(await asked, 'swapped', 'the refresh asked for after the second run is a check of its own');
   assert.equal(live.dataset?.index.version, newest);
   assert.equal(await refresher.refresh(), 'unchanged');
+});
+
+test("the phases a refresh is given say when the segment's read is under way, before the load is over", async () => {
+  const s = await seededFolder(seed);
+  const events: string[] = [];
+  const store = new (class extends FolderStore {
+    override async get(key: string, options?: GetOptions) {
+      const got = await super.get(key, options);
+      if (key.startsWith('catalogue/segments/')) events.push('segment read');
+      return got;
+    }
+  })(join(s.root, 'store'));
+  const refresher = new SnapshotRefresher(new SnapshotRepository(store), new LiveCatalogue(), silent);
+  const phases = new LoadPhases();
+  const loading = refresher.refresh(phases).then((result) => events.push(result));
+  await phases.segmentReading;
+  events.push('reading');
+  await loading;
+  assert.deepEqual(events, ['reading', 'segment read', 'swapped']);
+  assert.ok('segmentReadAndHash' in phases.toJSON(), JSON.stringify(phases));
 });

@@ -83,6 +83,20 @@ for (const [name, make] of adapters) {
       assert.equal(Buffer.concat(small).length, 0);
     });
 
+    test('onReading is told once, before the first chunk, that an object is being read; never for a missing one', async () => {
+      const store = make();
+      await store.put('k', Buffer.alloc(3 * 2 ** 20, 7));
+      const events: string[] = [];
+      const options = { skipEtag: true, onReading: () => events.push('reading'), onChunk: () => events.push('chunk') };
+      assert.equal((await store.get('k', options))?.body.length, 3 * 2 ** 20);
+      assert.equal(events[0], 'reading');
+      assert.equal(events.filter((e) => e === 'reading').length, 1);
+      assert.ok(events.includes('chunk'));
+      events.length = 0;
+      assert.equal(await store.get('missing', options), undefined);
+      assert.deepEqual(events, []);
+    });
+
     test('putChunks writes the chunks in order as one object, small or of several parts', async () => {
       const store = make();
       // Chunks of odd sizes, some larger than a part and some crossing a part's end; the total is 2½ parts.

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import { StartupError } from '../../errors/errors.js';
@@ -13,6 +14,7 @@ import { configuredQueueWatcher } from '../../ingest/queue-watcher.js';
 import { LiveCatalogue } from '../../live/live-catalogue.js';
 import { collectDefaultMetrics, Registry } from '../../metrics/prom-client.js';
 import { SnapshotRefresher } from '../../live/refresher.js';
+import { LoadPhases } from '../../snapshot/load-phases.js';
 import { registerDataMetrics } from '../../live/data-metrics.js';
 import { registerRefreshMetrics } from '../../live/refresh-metrics.js';
 import { isStopMessage, leaveCluster, Supervisor } from '../../runtime/cluster.js';
@@ -21,6 +23,12 @@ import { registerDrainMetrics } from '../../runtime/drain-metrics.js';
 import { createLogger } from '../../runtime/logger.js';
 import { openCatalogueStores, type CatalogueStores } from '../../runtime/catalogue-stores.js';
 import { webRoutes } from '../../web/web-routes.js';
+
+/**
+ * Longest the server's build waits for the first load to have its segment's read issued: a few ms
+ * from a folder store even on a loaded machine, one round trip from S3.
+ */
+const FIRST_READ_HEAD_START_MS = 50;
 
 /** `cinedex serve`: one process, or a cluster primary with MOVIES_WORKERS serving workers. */
 export async function runServe(config: Config): Promise<void> {
@@ -74,7 +82,12 @@ async function startServing(
   // The first load starts now, not once the server is built: its reads (the thread pool's, or the
   // network's from S3) overlap building and binding the server. Nothing is warmed for a first
   // version (this process has answered nothing yet), so the warmers registered meanwhile miss nothing.
-  const firstLoad = refresher.refresh();
+  const firstPhases = new LoadPhases();
+  const firstLoad = refresher.refresh(firstPhases);
+  // Its small reads first (the pointer, the manifest, opening the segment): each needs the main thread
+  // for a moment, which building the server then holds for tens of ms at a time, so without this head
+  // start the segment's read began only once the server was built. Bounded: a distant store is not awaited.
+  await Promise.race([firstPhases.segmentReading, firstLoad, delay(FIRST_READ_HEAD_START_MS, undefined, { ref: false })]);
   const registry = new Registry();
   registerRefreshMetrics(registry, refresher);
   registerDataMetrics(registry, live);
