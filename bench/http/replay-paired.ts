@@ -4,7 +4,8 @@
  * `LOG_LEVEL=warn` and at `info` (with BENCH_BEFORE_CLI, that build's two beside), every server pinned to core 0 and
  * the load on core 1. Three measurements, each a ratio taken within one round and then the median of the rounds:
  * - CPU µs per request, all servers loaded at once (paired): each cinedex's CPU per request over the replay's in
- *   the same round (issue 21's 1.1× at `warn`, 1.3× at `info`);
+ *   the same round (issue 21's 1.1× at `warn`, 1.3× at `info`), and how often its main thread slept and was woken
+ *   per request (what a timer waking an idle process costs shows there: issue 21's fourth pass);
  * - requests per second at 16 connections, each server alone for a short slice, the servers in turn and their order
  *   rotating: cinedex's rate over the replay's in the same round (issue 21's 0.9×), and its CPU per request there
  *   over the replay's, at saturation as bench:http measures it but far noisier than the paired figure;
@@ -79,6 +80,7 @@ export async function benchReplayPaired(paths: readonly string[]): Promise<strin
 
     const cpu = new Map<string, number[]>(all.map((c) => [c.name, []]));
     const cpuRatio = new Map<string, number[]>(all.map((c) => [c.name, []]));
+    const wakeups = new Map<string, number[]>(all.map((c) => [c.name, []]));
     const rps = new Map<string, number[]>(all.map((c) => [c.name, []]));
     const rpsRatio = new Map<string, number[]>(all.map((c) => [c.name, []]));
     const aloneCpuRatio = new Map<string, number[]>(all.map((c) => [c.name, []]));
@@ -92,6 +94,7 @@ export async function benchReplayPaired(paths: readonly string[]): Promise<strin
       if (counted) all.forEach((c, i) => cpu.get(c.name)?.push(r.cpuUs[i] ?? NaN));
       else skipped++;
       if (counted) all.forEach((c, i) => cpuRatio.get(c.name)?.push((r.cpuUs[i] ?? NaN) / (r.cpuUs[0] ?? NaN)));
+      all.forEach((c, i) => wakeups.get(c.name)?.push(r.wakeupsPerRequest[i] ?? NaN));
       if (r.others !== undefined) others.push(r.others);
       // Alone, in turn, the order rotating: rates at 16 connections, then latency at 4.
       const order = all.map((_, i) => all[(i + round) % all.length] as Contender);
@@ -127,6 +130,7 @@ export async function benchReplayPaired(paths: readonly string[]): Promise<strin
       fmt(median(cpu.get(c.name) ?? []), 1),
       `${fmt(median(cpuRatio.get(c.name) ?? []), 2)}×`,
       spread(cpuRatio.get(c.name) ?? []),
+      fmt(median(wakeups.get(c.name) ?? []), 3),
       fmt(median(rps.get(c.name) ?? []), 0),
       `${fmt(median(rpsRatio.get(c.name) ?? []), 2)}×`,
       `${fmt(median(aloneCpuRatio.get(c.name) ?? []), 2)}×`,
@@ -141,6 +145,7 @@ export async function benchReplayPaired(paths: readonly string[]): Promise<strin
           'paired: CPU µs / request',
           'CPU × replay',
           'middle half of rounds',
+          'paired: wake-ups / request',
           'alone: req/s (16 conns)',
           'req/s × replay',
           'alone: CPU × replay',

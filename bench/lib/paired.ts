@@ -5,6 +5,7 @@
  */
 import { mark, otherCores, serverUse } from './cpu.js';
 import { closedLoop } from './load.js';
+import { hasProc, mainThreadWaits } from './proc.js';
 
 export interface PairedServer {
   readonly pid: number;
@@ -18,6 +19,8 @@ export interface PairedRound {
   readonly requests: number[];
   /** CPU µs per answer per server (its process's CPU from /proc over the round). */
   readonly cpuUs: number[];
+  /** Times each server's main thread slept and was woken again, per answer (NaN without /proc). */
+  readonly wakeupsPerRequest: number[];
   /** Cores used meanwhile by processes not ours; undefined without /proc. */
   readonly others: number | undefined;
 }
@@ -27,12 +30,16 @@ export async function loadAtOnce(servers: readonly PairedServer[], connections: 
   const pids = servers.map((s) => s.pid);
   const before = servers.map((s) => mark([s.pid], []));
   const everyone = mark([], pids);
+  const waits = pids.map(mainThreadWaits);
   const runs = await Promise.all(servers.map((s) => closedLoop(s.base, s.paths, connections, seconds, s.acceptEncoding)));
   const after = servers.map((s) => mark([s.pid], []));
   return {
     requests: runs.map((r) => r.requests),
     cpuUs: servers.map(
       (_, i) => serverUse(before[i] as ReturnType<typeof mark>, after[i] as ReturnType<typeof mark>, runs[i]?.requests ?? 0).cpuUs,
+    ),
+    wakeupsPerRequest: pids.map((pid, i) =>
+      hasProc() && (runs[i]?.requests ?? 0) > 0 ? (mainThreadWaits(pid) - (waits[i] ?? 0)) / (runs[i]?.requests ?? NaN) : NaN,
     ),
     others: otherCores(everyone, mark([], pids)),
   };

@@ -24,6 +24,21 @@ export function processTicks(pid: number | undefined): number {
   }
 }
 
+/**
+ * Times a process's main thread went to sleep waiting for work (its voluntary context switches): each is a wake-up
+ * later, with its switch and cold caches, a cost per turn of the event loop that CPU per request shows below
+ * saturation (docs/performance.md, issue 21's fourth pass). 0 when it is gone or there is no /proc.
+ */
+export function mainThreadWaits(pid: number | undefined): number {
+  const file = `/proc/${pid}/status`;
+  if (pid === undefined || !existsSync(file)) return 0;
+  try {
+    return Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(readFileSync(file, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0; // exited between the two calls
+  }
+}
+
 /** CPU seconds a process has used since it started (all its threads); NaN without /proc. */
 export function processCpuSeconds(pid: number): number {
   return hasProc() ? processTicks(pid) / TICKS_PER_SECOND : NaN;
