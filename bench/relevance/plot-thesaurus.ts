@@ -326,7 +326,7 @@ export async function benchPlotThesaurus(embeddingFile = process.argv[2]): Promi
       scored.map(row),
     ),
     '',
-    'Picked on one half, measured on the other (base: ' + `odd ${counts(half(base.outcomes, 0))}, even ${counts(half(base.outcomes, 1))}):`,
+    `Picked on one half, measured on the other (base: odd ${counts(half(base.outcomes, 0))}, even ${counts(half(base.outcomes, 1))}):`,
     '',
     `- picked on the odd queries: ${byOdd.name}; on the even queries it scores ${counts(half(byOdd.outcomes, 1))}`,
     `- picked on the even queries: ${byEven.name}; on the odd queries it scores ${counts(half(byEven.outcomes, 0))}`,
