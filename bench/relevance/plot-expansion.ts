@@ -28,7 +28,7 @@ import { rates, scoreRelevance, type QueryOutcome, type Ranked } from './evaluat
 import { loadPlotSet } from './relevance-set.js';
 
 /** Extracts as term ids: what a segment builder holds while it writes the extract postings. */
-interface Corpus {
+export interface Corpus {
   readonly ids: Map<string, number>;
   readonly names: string[];
   /** Per movie rank: its distinct term ids and their frequencies (empty without an extract). */
@@ -41,7 +41,7 @@ interface Corpus {
   readonly averageLength: number;
 }
 
-function corpusOf(index: CatalogueIndex): Corpus {
+export function corpusOf(index: CatalogueIndex): Corpus {
   const ids = new Map<string, number>();
   const names: string[] = [];
   const postings: number[][] = [];
@@ -128,7 +128,7 @@ function associations(corpus: Corpus, options: AssociationOptions): Associations
   return out;
 }
 
-interface Scorer {
+export interface Scorer {
   /** Extract-tier scores of the movies the stems match, and how many postings were read. */
   scores(stems: readonly string[]): { readonly scores: Map<number, number>; readonly postingsRead: number };
 }
@@ -186,7 +186,7 @@ function scorer(corpus: Corpus, expansion?: { readonly associations: Association
 }
 
 /** A first page: the engine's title and cast matches, then the extract tier as `scorer` ranks it. */
-function searchWith(index: CatalogueIndex, extract: Scorer, read: { postings: number }) {
+export function searchWith(index: CatalogueIndex, extract: Scorer, read: { postings: number }) {
   return (q: string): Ranked[] => {
     const page = searchMovies(index, engineRequest({ q, limit: String(PAGE_SIZE) }));
     const above = page.ranks.filter((_, i) => (page.relevance?.[i] as number) < EXTRACT_TIER);
@@ -201,7 +201,7 @@ function searchWith(index: CatalogueIndex, extract: Scorer, read: { postings: nu
 }
 
 /** top-1 / top-3 / top-10 counts of some outcomes. */
-function counts(outcomes: readonly QueryOutcome[]): string {
+export function counts(outcomes: readonly QueryOutcome[]): string {
   const within = (k: number) => outcomes.filter((o) => o.rank !== null && o.rank <= k).length;
   return `${within(1)} / ${within(3)} / ${within(10)}`;
 }
