@@ -114,3 +114,12 @@ export const MAX_SYNONYMS_BYTES = 1024 * 1024;
  * stems broad, and scoring the rarer stems' movies one by one then cost more than the pass it saved (measured at 1/8).
  */
 export const EXTRACT_BROAD_SHARE = 0.5;
+
+/**
+ * The most movies a serving process folds its deltas into (delta-fold.ts): the fold is rebuilt from the
+ * deltas' movies at every new version, on the event loop, at ~20 µs of CPU a movie (a 1,000-movie build
+ * takes 20–25 ms on the bench machine), so a one-record delta loads in tens of milliseconds at most.
+ * Deltas larger than this together are read one by one, as before; the merge policy folds them into the
+ * base soon (docs/versions.md).
+ */
+export const FOLD_MAX_MOVIES = 2_048;
