@@ -114,3 +114,12 @@ export const MAX_SYNONYMS_BYTES = 1024 * 1024;
  * stems broad, and scoring the rarer stems' movies one by one then cost more than the pass it saved (measured at 1/8).
  */
 export const EXTRACT_BROAD_SHARE = 0.5;
+
+/**
+ * The most movies a serving process folds its deltas into (delta-fold.ts): the fold is rebuilt from the
+ * deltas' movies at every new version, on the event loop, at ~22 µs of CPU a movie (a one-record delta
+ * onto a 1,000-movie fold took 23 ms, onto 2,000 movies 45 ms, under load 11), so a delta's load stays
+ * within ~25 ms. The merge policy's first tier holds deltas under 1,024 entries (docs/versions.md), which
+ * is what runs of a few records leave; deltas larger than this together are read one by one, as before.
+ */
+export const FOLD_MAX_MOVIES = 1_024;

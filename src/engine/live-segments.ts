@@ -1,6 +1,6 @@
 import { MOVIE_ID_PATTERN } from '../catalogue/id.js';
 import { bitmap, hasBit, setBit } from './bits.js';
-import { and, count, cursor, range, type DocSet } from './doc-set.js';
+import { and, count, cursor, list, range, type DocSet } from './doc-set.js';
 import { candidateSet, type Plan, type RankCheck } from './plan.js';
 import type { SegmentIndex } from './segment-index.js';
 import { partitionPoint, uniqueSorted } from './sorted.js';
@@ -65,13 +65,16 @@ export function liveCheck(segment: LiveSegment, check: RankCheck): RankCheck {
 }
 
 /**
- * How many live movies of a segment the plan and `verify` (its own check) let through: without a
- * check, the candidates' size less their superseded members, looked up one by one, so that a
- * broad filter (`genre=drama`) is counted off its posting list as in a segment with none superseded.
+ * How many live movies of a segment the plan and `verify` (its own check) let through. A set whose
+ * size is known without a pass (a range, a posting list, a bitmap) is counted off that size less its
+ * superseded members; any other set (an intersection, a union) is read once anyway, and each member
+ * is tested against the superseded bits as it is read.
  */
 export function liveCount(segment: LiveSegment, plan: Plan, verify: RankCheck): number {
   const candidates = liveCandidates(segment, plan);
-  if (verify !== undefined) {
+  const { dead, deadBits } = segment;
+  const sized = candidates.kind === 'range' || candidates.kind === 'list' || candidates.kind === 'bitmap';
+  if (verify !== undefined || (deadBits !== undefined && !sized)) {
     const check = liveCheck(segment, verify);
     let n = 0;
     const c = cursor(candidates);
@@ -79,22 +82,51 @@ export function liveCount(segment: LiveSegment, plan: Plan, verify: RankCheck): 
     return n;
   }
   // Postings and their unions hold ranks of the segment only; a plan without a filter is an open range.
-  let n = candidates.kind === 'range' ? count(candidates, 0, segment.index.size) : count(candidates);
-  const { dead, deadBits } = segment;
+  const n = candidates.kind === 'range' ? count(candidates, 0, segment.index.size) : count(candidates);
   if (deadBits === undefined) return n;
   // A range (a year span, or no filter) holds the superseded ranks between its ends: two searches.
   if (candidates.kind === 'range') {
     const deadBefore = (end: number) => partitionPoint(0, dead.length, (i) => (dead[i] as number) < end);
     return n - (deadBefore(Math.min(candidates.hi, segment.index.size)) - deadBefore(candidates.lo));
   }
-  // The superseded members are looked for from the smaller side: each superseded movie sought among
-  // the candidates, or each candidate tested against the superseded bits.
-  const c = cursor(candidates);
-  if (n < dead.length) {
-    for (let r = c.seek(0); r < segment.index.size; r = c.seek(r + 1)) if (hasBit(deadBits, r)) n--;
-  } else {
-    for (const rank of dead) if (c.seek(rank) === rank) n--;
+  if (candidates.kind === 'list') return n - supersededIn(segment, candidates.ranks);
+  let live = n;
+  if (candidates.kind === 'bitmap') for (const rank of dead) if (hasBit(candidates.bits, rank)) live--;
+  return live;
+}
+
+/** Posting lists whose superseded members a version has counted, at most: a number each, emptied when full. */
+const LISTS_COUNTED = 65_536;
+
+/** Per version and segment (a LiveSegment is a version's): each posting list's superseded members, counted once. */
+const countedLists = new WeakMap<LiveSegment, WeakMap<ArrayBufferLike, Map<number, number>>>();
+
+/**
+ * How many superseded movies a posting list of the segment holds: looked for from the smaller side
+ * (each candidate against the superseded bits, or each superseded movie sought in the list), and for
+ * a list longer than the superseded set, remembered for the version, since a broad term (a genre, a
+ * short n-gram) comes back request after request and would cost a seek per superseded movie each time.
+ */
+function supersededIn(segment: LiveSegment, ranks: Int32Array): number {
+  const { dead, deadBits } = segment;
+  let n = 0;
+  if (deadBits === undefined) return 0;
+  if (ranks.length < dead.length) {
+    for (let i = 0; i < ranks.length; i++) if (hasBit(deadBits, ranks[i] as number)) n++;
+    return n;
   }
+  let lists = countedLists.get(segment);
+  if (lists === undefined) countedLists.set(segment, (lists = new WeakMap()));
+  let counts = lists.get(ranks.buffer);
+  if (counts === undefined) lists.set(ranks.buffer, (counts = new Map()));
+  // Lists of one buffer are told apart by where they start and their length (an empty list may start where the next one does).
+  const key = ranks.byteOffset + ranks.length * 2 ** 32;
+  const known = counts.get(key);
+  if (known !== undefined) return known;
+  const c = cursor(list(ranks));
+  for (const rank of dead) if (c.seek(rank) === rank) n++;
+  if (counts.size >= LISTS_COUNTED) counts.clear();
+  counts.set(key, n);
   return n;
 }
 

@@ -1,5 +1,6 @@
 import type { Movie } from '../catalogue/movie.js';
 import { CatalogueIndex, type SegmentEntry } from '../engine/catalogue-index.js';
+import { foldDeltas, foldedEntries, type DeltaFold } from '../engine/delta-fold.js';
 import { SegmentIndex } from '../engine/segment-index.js';
 import { Synonyms } from '../engine/synonyms.js';
 import { auditRecord, bucketOf, historyOf, type AuditRecord, type HistoryEntry } from './audit.js';
@@ -17,9 +18,12 @@ const BUCKETS_KEPT = 8;
  * Loads the dataset a pointer names, keeping the segments it loaded for the next version: a new
  * version usually shares its base and most deltas with the one before, so a replica reads only the
  * segments it does not hold (a run's delta: milliseconds), and the base stays one copy in memory.
+ * Its deltas are read folded into one (engine/delta-fold.ts), the fold made from the last version's.
  */
 export class DatasetLoader {
   private segments = new Map<string, Promise<SegmentEntry>>();
+  /** The last version's deltas folded into one (delta-fold.ts): the next version folds only its new deltas onto it. */
+  private fold: DeltaFold | undefined;
 
   constructor(private readonly repository: SnapshotRepository) {}
 
@@ -41,8 +45,11 @@ export class DatasetLoader {
     const keys = new Set(refs.map((ref) => ref.key));
     for (const key of [...this.segments.keys()]) if (!keys.has(key)) this.segments.delete(key);
     const synonyms = manifest.synonyms ? Synonyms.of(await repository.readSynonyms(manifest.synonyms)) : Synonyms.NONE;
+    const folding = performance.now();
+    this.fold = foldDeltas(loaded, this.fold);
+    phases?.add('fold', folding);
     const composing = performance.now();
-    const index = CatalogueIndex.of(pointer.version, loaded, synonyms);
+    const index = CatalogueIndex.of(pointer.version, foldedEntries(loaded, this.fold), synonyms);
     phases?.add('version', composing);
     const buckets = new RecentReads<StateBucket>((key) => repository.readStateBucket(key));
     const history = async (id: string): Promise<HistoryEntry[]> => {

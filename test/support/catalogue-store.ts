@@ -26,6 +26,8 @@ export async function seededFolder(movies: readonly Movie[]) {
   mkdirSync(inboxDir, { recursive: true });
   const inbox = new FolderStore(inboxDir);
   await publishCatalogue(repository, movies);
+  // One loader across the versions, as a replica follows them: each version's deltas fold onto the last one's fold.
+  const replica = new DatasetLoader(repository);
   return {
     root,
     repository,
@@ -58,7 +60,7 @@ export async function seededFolder(movies: readonly Movie[]) {
       });
     },
     movies(): Promise<Movie[]> {
-      return servedMovies(repository);
+      return servedMovies(repository, replica);
     },
   };
 }
@@ -92,11 +94,11 @@ export async function publishCatalogue(repository: SnapshotRepository, movies: r
   return repository.publish(manifest, null, new Date(), { objects: 0, bytes: 0, collected: { objects: 0, bytes: 0 } });
 }
 
-/** The movies the current version serves, as a replica loads them (segment by segment, superseded ones left out). */
-export async function servedMovies(repository: SnapshotRepository): Promise<Movie[]> {
+/** The movies the current version serves, as a replica (`loader`) loads them (segment by segment, superseded ones left out). */
+export async function servedMovies(repository: SnapshotRepository, loader = new DatasetLoader(repository)): Promise<Movie[]> {
   const current = await repository.current();
   if (!current) throw new Error('no snapshot');
-  const { index } = await new DatasetLoader(repository).load(current.pointer);
+  const { index } = await loader.load(current.pointer);
   const out: Movie[] = [];
   for (const segment of index.segments)
     for (let rank = 0; rank < segment.index.size; rank++)
