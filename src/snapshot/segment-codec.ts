@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { endianness, tmpdir } from 'node:os';
@@ -8,10 +8,11 @@ import type { ByteSection, SectionArray, SectionSink } from '../engine/build/sec
 import { tableSize } from '../engine/string-table.js';
 import type { ExtractIndex, IndexData } from '../engine/index-data.js';
 import { SnapshotError } from '../errors/errors.js';
+import type { ByteSink } from '../store/object-store.js';
 
 /**
- * The binary segment: a catalogue index as one object, read back by wrapping typed-array views over
- * its bytes, with no parsing of movies and no index to build. See docs/segment-format.md for the
+ * The binary segment: a catalogue index as one object, read back by reading each section's bytes into
+ * a typed array, with no parsing of movies and no index to build. See docs/segment-format.md for the
  * byte layout. In short:
  *
  *   magic "CINEDEX\0" | u32 format | u32 header length | header (JSON) | padding to 8 |
@@ -225,78 +226,230 @@ export function encodeSegment(index: IndexData, meta: unknown): { bytes: Buffer;
   return { bytes: Buffer.concat([...segment.chunks()], segment.length), sha256: segment.sha256 };
 }
 
+/** Hashed at once from a section filling in small pieces (the network's): fewer, larger calls into the hash. */
+const HASH_BATCH_BYTES = 4 * 2 ** 20;
+/** The most bytes of one view into bytes that are only hashed (padding; all of a segment whose header is refused). */
+const SKIP_VIEW_BYTES = 16 * 2 ** 20;
+
 /**
- * A segment's checksum worked out while its bytes arrive (ObjectStore's onChunk), so that reading
- * and hashing a large segment overlap instead of following each other: everything but the footer of
- * an object of the `length` its manifest records.
+ * What a segment's bytes are read into, in order: the prefix, the header, then each section's own
+ * array (hashed as it fills), then the footer. A stretch with a buffer keeps its bytes; one without
+ * (padding) is only hashed.
  */
-export class SegmentChecksum {
-  private readonly hash: Hash = createHash('sha256');
-  private readonly bodyLength: number;
-  private seen = 0;
-
-  constructor(length: number) {
-    this.bodyLength = length - DIGEST_BYTES;
-  }
-
-  update(chunk: Uint8Array): void {
-    const body = chunk.subarray(0, Math.max(0, this.bodyLength - this.seen));
-    if (body.length > 0) this.hash.update(body);
-    this.seen += chunk.length;
-  }
-
-  /** The digest of `bytes`' body, if these are the bytes it saw: an object of another length is hashed again by decodeSegment. */
-  digestOf(bytes: Uint8Array): Buffer | undefined {
-    return this.seen === bytes.length && this.bodyLength === bytes.length - DIGEST_BYTES ? this.hash.digest() : undefined;
-  }
+interface Stretch {
+  readonly length: number;
+  readonly buffer?: Uint8Array;
+  /** Part of the checksummed body; the footer is not. */
+  readonly hashed: boolean;
+  readonly then?: (bytes: Uint8Array) => void;
+  filled: number;
+  hashedTo: number;
 }
 
 /**
- * Wraps the index over the segment's bytes (no copy when they are 8-byte aligned). Refuses, with a
- * SnapshotError naming what is wrong, anything that is not a whole segment of a known format whose
- * checksum matches (`expectedSha256`, from the pointer, when given). `checksum`, when given, has
- * seen these very bytes as they were read, and spares hashing them again.
+ * A segment decoded as its bytes arrive (a ByteSink for ObjectStore.readInto): the prefix and the
+ * header first, then every section read straight into a typed array of its own, hashing as it goes.
+ * No buffer the size of the segment is ever made: at ten million movies a segment is 7.0 GB, more
+ * than one Node 20 buffer holds, while its largest section (the title n-grams' postings) is 2.2 GB.
+ *
+ * Refusals are those of a segment read whole, with the same messages: wrong magic and unknown
+ * formats at once (the read stops there); a header that does not parse or whose sections do not fit
+ * only once the checksum is known, so that a damaged object is reported as damaged, as before.
  */
-export function decodeSegment<Meta>(bytes: Buffer, expectedSha256?: string, checksum?: SegmentChecksum): Segment<Meta> {
-  if (endianness() !== 'LE')
-    throw new SnapshotError('this host is big-endian; segments are little-endian and cannot be read here', { reason: 'unknown-format' });
-  if (bytes.length < PREFIX_BYTES + DIGEST_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new SnapshotError('not a cinedex segment (the magic bytes are missing)');
+export class SegmentReader<Meta> implements ByteSink {
+  private readonly hash = createHash('sha256');
+  private readonly stretches: Stretch[] = [];
+  /** The stretch the next view comes from, and how much of it was handed out already. */
+  private handing = 0;
+  private handedOut = 0;
+  /** Views handed out and not yet filled, oldest first, with their stretches. */
+  private readonly pending: { view: Uint8Array; stretch: Stretch }[] = [];
+  private received = 0;
+  private ended = false;
+  /** A refusal that stops the read. */
+  private refusal: SnapshotError | undefined;
+  /** A refusal reported only if the checksum matches (else the object is damaged, which says more). */
+  private headerError: SnapshotError | undefined;
+  private format = 0;
+  private header: Header | undefined;
+  private readonly arrays: SectionArray[] = [];
+  private readonly footer = new Uint8Array(DIGEST_BYTES);
+
+  /** A reader of an object of `length` bytes (the store's size for it). */
+  constructor(private readonly length: number) {
+    if (endianness() !== 'LE')
+      this.refusal = new SnapshotError('this host is big-endian; segments are little-endian and cannot be read here', {
+        reason: 'unknown-format',
+      });
+    else if (length < PREFIX_BYTES + DIGEST_BYTES) this.refusal = notASegment();
+    else this.plan(new Uint8Array(PREFIX_BYTES), true, (prefix) => this.readPrefix(prefix));
   }
-  const format = bytes.readUInt32LE(8);
-  if (!readsSegmentFormat(format)) {
-    throw new SnapshotError(`segment format ${format} is not one this release reads (format ${SEGMENT_FORMAT}); a newer release wrote it`, {
-      reason: 'unknown-format',
+
+  next(max: number): Uint8Array | undefined {
+    if (this.refusal !== undefined || this.ended) return undefined;
+    const stretch = this.stretches[this.handing];
+    if (stretch === undefined) return undefined;
+    const n = Math.min(max, stretch.length - this.handedOut, stretch.buffer === undefined ? SKIP_VIEW_BYTES : Infinity);
+    const view = stretch.buffer?.subarray(this.handedOut, this.handedOut + n) ?? new Uint8Array(n);
+    this.handedOut += n;
+    if (this.handedOut === stretch.length) {
+      this.handing++;
+      this.handedOut = 0;
+    }
+    this.pending.push({ view, stretch });
+    return view;
+  }
+
+  filled(view: Uint8Array, bytes: number): void {
+    const oldest = this.pending.shift();
+    if (oldest?.view !== view) throw new RangeError('a segment view was filled out of the order it was handed out in');
+    const { stretch } = oldest;
+    this.received += bytes;
+    stretch.filled += bytes;
+    if (bytes < view.length) this.ended = true;
+    if (!stretch.hashed) return; // the footer, compared at the end
+    if (stretch.buffer === undefined) this.hash.update(view.subarray(0, bytes));
+    else if (stretch.filled === stretch.length || stretch.filled - stretch.hashedTo >= HASH_BATCH_BYTES) {
+      this.hash.update(stretch.buffer.subarray(stretch.hashedTo, stretch.filled));
+      stretch.hashedTo = stretch.filled;
+    }
+    if (stretch.filled === stretch.length && stretch.then !== undefined && stretch.buffer !== undefined) stretch.then(stretch.buffer);
+  }
+
+  /** The segment, or the SnapshotError that refuses it; `expectedSha256` is the checksum the pointer or manifest names. */
+  result(expectedSha256?: string): Segment<Meta> {
+    if (this.refusal !== undefined) throw this.refusal;
+    if (this.received !== this.length || this.pending.length > 0)
+      throw new SnapshotError('segment checksum mismatch: the object is damaged or truncated');
+    const digest = this.hash.digest();
+    if (!digest.equals(this.footer)) throw new SnapshotError('segment checksum mismatch: the object is damaged or truncated');
+    if (expectedSha256 !== undefined && digest.toString('hex') !== expectedSha256) {
+      throw new SnapshotError(`segment checksum ${digest.toString('hex')} is not the one the pointer names (${expectedSha256})`);
+    }
+    if (this.headerError !== undefined || this.header === undefined)
+      throw this.headerError ?? new SnapshotError('segment checksum mismatch: the object is damaged or truncated');
+    const index = restoreArrays(this.header.index, this.arrays) as IndexData;
+    return { index: withDerived(index, this.format), meta: this.header.meta as Meta };
+  }
+
+  private plan(buffer: Uint8Array | number, hashed: boolean, then?: (bytes: Uint8Array) => void): void {
+    const length = typeof buffer === 'number' ? buffer : buffer.length;
+    if (length === 0) return;
+    this.stretches.push({
+      length,
+      ...(typeof buffer === 'number' ? {} : { buffer }),
+      hashed,
+      ...(then ? { then } : {}),
+      filled: 0,
+      hashedTo: 0,
     });
   }
-  const body = bytes.subarray(0, bytes.length - DIGEST_BYTES);
-  const digest = checksum?.digestOf(bytes) ?? createHash('sha256').update(body).digest();
-  if (!digest.equals(bytes.subarray(bytes.length - DIGEST_BYTES))) {
-    throw new SnapshotError('segment checksum mismatch: the object is damaged or truncated');
+
+  private get bodyLength(): number {
+    return this.length - DIGEST_BYTES;
   }
-  if (expectedSha256 !== undefined && digest.toString('hex') !== expectedSha256) {
-    throw new SnapshotError(`segment checksum ${digest.toString('hex')} is not the one the pointer names (${expectedSha256})`);
-  }
-  const headerLength = bytes.readUInt32LE(12);
-  let header: Header;
-  try {
-    header = JSON.parse(bytes.toString('utf8', PREFIX_BYTES, PREFIX_BYTES + headerLength)) as Header;
-  } catch (error) {
-    throw new SnapshotError('segment header is not valid JSON', { cause: error });
-  }
-  // Typed-array views need their element size's alignment; bytes read into a fresh buffer start at 0, a slice may not.
-  const base = body.byteOffset % ALIGN === 0 ? body : Buffer.from(body);
-  const dataStart = align(PREFIX_BYTES + headerLength);
-  const arrays = header.sections.map(([type, offset, length]) => {
-    const View = TYPES[type];
-    const start = dataStart + offset;
-    if (View === undefined || offset % ALIGN !== 0 || start + length * View.BYTES_PER_ELEMENT > base.length) {
-      throw new SnapshotError(`segment section ${type}@${offset} does not fit the object`);
+
+  private readPrefix(prefix: Uint8Array): void {
+    const bytes = Buffer.from(prefix.buffer, prefix.byteOffset, prefix.length);
+    if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
+      this.refusal = notASegment();
+      return;
     }
-    return new View(base.buffer as ArrayBuffer, base.byteOffset + start, length);
-  });
-  const index = restoreArrays(header.index, arrays) as IndexData;
-  return { index: withDerived(index, format), meta: header.meta as Meta };
+    this.format = bytes.readUInt32LE(8);
+    if (!readsSegmentFormat(this.format)) {
+      this.refusal = new SnapshotError(
+        `segment format ${this.format} is not one this release reads (format ${SEGMENT_FORMAT}); a newer release wrote it`,
+        { reason: 'unknown-format' },
+      );
+      return;
+    }
+    const headerLength = bytes.readUInt32LE(12);
+    const dataStart = align(PREFIX_BYTES + headerLength);
+    if (dataStart > this.bodyLength) {
+      this.skipRest(new SnapshotError(`segment header of ${headerLength} bytes does not fit the object`), PREFIX_BYTES);
+      return;
+    }
+    this.plan(new Uint8Array(dataStart - PREFIX_BYTES), true, (padded) => this.readHeader(padded, headerLength, dataStart));
+  }
+
+  private readHeader(padded: Uint8Array, headerLength: number, dataStart: number): void {
+    try {
+      this.header = JSON.parse(Buffer.from(padded.buffer, padded.byteOffset, headerLength).toString('utf8')) as Header;
+    } catch (error) {
+      this.skipRest(new SnapshotError('segment header is not valid JSON', { cause: error }), dataStart);
+      return;
+    }
+    try {
+      this.planSections(dataStart);
+    } catch (error) {
+      if (!(error instanceof SnapshotError)) throw error;
+      this.skipRest(error, dataStart);
+    }
+  }
+
+  /** A typed array for each section, the bytes between them skipped, then the footer. */
+  private planSections(dataStart: number): void {
+    const listed: unknown = this.header?.sections;
+    if (!Array.isArray(listed)) throw new SnapshotError('segment header lists no sections');
+    const sections = (listed as Section[]).map(([type, offset, length], number) => {
+      const View = TYPES[type] as (typeof TYPES)[TypeName] | undefined;
+      const start = dataStart + offset;
+      const bytes = View === undefined || !Number.isSafeInteger(length) || length < 0 ? NaN : length * View.BYTES_PER_ELEMENT;
+      if (View === undefined || offset % ALIGN !== 0 || !(start + bytes <= this.bodyLength)) {
+        throw new SnapshotError(`segment section ${type}@${offset} does not fit the object`);
+      }
+      return { View, type, offset, length, start, bytes, number };
+    });
+    const stretches: { start: number; array: SectionArray }[] = [];
+    for (const section of sections) {
+      let array: SectionArray;
+      try {
+        array = new section.View(section.length);
+      } catch (error) {
+        throw new SnapshotError(`segment section ${section.type}@${section.offset} is larger than this Node's arrays`, { cause: error });
+      }
+      this.arrays[section.number] = array;
+      if (section.bytes > 0) stretches.push({ start: section.start, array });
+    }
+    stretches.sort((a, b) => a.start - b.start);
+    let at = dataStart;
+    for (const { start, array } of stretches) {
+      if (start < at) throw new SnapshotError(`segment section at ${start - dataStart} overlaps the one before it`);
+      this.plan(start - at, true);
+      this.plan(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), true);
+      at = start + array.byteLength;
+    }
+    this.plan(this.bodyLength - at, true);
+    this.plan(this.footer, false);
+  }
+
+  /** Refused once the checksum is known: the rest of the body is only hashed. */
+  private skipRest(error: SnapshotError, from: number): void {
+    this.headerError = error;
+    this.plan(this.bodyLength - from, true);
+    this.plan(this.footer, false);
+  }
+}
+
+function notASegment(): SnapshotError {
+  return new SnapshotError('not a cinedex segment (the magic bytes are missing)');
+}
+
+/**
+ * Decodes a segment held whole in memory (tests, tools; a replica reads through SegmentReader):
+ * refused, with a SnapshotError naming what is wrong, unless it is a whole segment of a known format
+ * whose checksum matches (`expectedSha256`, from the pointer, when given).
+ */
+export function decodeSegment<Meta>(bytes: Uint8Array, expectedSha256?: string): Segment<Meta> {
+  const reader = new SegmentReader<Meta>(bytes.length);
+  for (let at = 0; at < bytes.length;) {
+    const view = reader.next(bytes.length - at);
+    if (view === undefined) break;
+    view.set(bytes.subarray(at, at + view.length));
+    reader.filled(view, view.length);
+    at += view.length;
+  }
+  return reader.result(expectedSha256);
 }
 
 /**
