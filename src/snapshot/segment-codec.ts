@@ -8,7 +8,7 @@ import type { ByteSection, SectionArray, SectionSink } from '../engine/build/sec
 import { tableSize } from '../engine/string-table.js';
 import type { ExtractIndex, IndexData } from '../engine/index-data.js';
 import { SnapshotError } from '../errors/errors.js';
-import type { ByteSink } from '../store/object-store.js';
+import { pourChunk, type ByteSink } from '../store/object-store.js';
 
 /**
  * The binary segment: a catalogue index as one object, read back by reading each section's bytes into
@@ -442,13 +442,7 @@ function notASegment(): SnapshotError {
  */
 export function decodeSegment<Meta>(bytes: Uint8Array, expectedSha256?: string): Segment<Meta> {
   const reader = new SegmentReader<Meta>(bytes.length);
-  for (let at = 0; at < bytes.length;) {
-    const view = reader.next(bytes.length - at);
-    if (view === undefined) break;
-    view.set(bytes.subarray(at, at + view.length));
-    reader.filled(view, view.length);
-    at += view.length;
-  }
+  pourChunk(bytes, reader);
   return reader.result(expectedSha256);
 }
 

@@ -51,6 +51,21 @@ export interface ByteSink {
   filled(view: Uint8Array, bytes: number): void;
 }
 
+/**
+ * Copies `chunk` (bytes that arrived in pieces of someone else's making: a network's, or one buffer
+ * whole) where the sink says, view after view: false when the sink wanted no more of it.
+ */
+export function pourChunk(chunk: Uint8Array, sink: ByteSink): boolean {
+  for (let at = 0; at < chunk.length;) {
+    const view = sink.next(chunk.length - at);
+    if (view === undefined) return false;
+    view.set(chunk.subarray(at, at + view.length));
+    sink.filled(view, view.length);
+    at += view.length;
+  }
+  return true;
+}
+
 export interface PutOptions {
   readonly contentType?: string;
   /** Write only if the current object's ETag equals this (compare-and-swap). */

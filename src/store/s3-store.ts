@@ -16,6 +16,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { StoreError, PreconditionFailedError, ObjectTooLargeError, ObjectUnreadableError } from '../errors/errors.js';
 import {
   lengthMismatch,
+  pourChunk,
   type ByteSink,
   type ChunkedPutOptions,
   type GetOptions,
@@ -299,16 +300,8 @@ async function readBody(stream: AsyncIterable<Uint8Array>, length: number): Prom
 
 /** The body's chunks copied where the sink says, as they arrive; the download stops when the sink wants no more. */
 async function pour(stream: AsyncIterable<Uint8Array>, sink: ByteSink): Promise<void> {
-  for await (const chunk of stream) {
-    for (let at = 0; at < chunk.length;) {
-      const view = sink.next(chunk.length - at);
-      // Leaving the loop ends the iteration, which destroys the stream.
-      if (view === undefined) return;
-      view.set(chunk.subarray(at, at + view.length));
-      sink.filled(view, view.length);
-      at += view.length;
-    }
-  }
+  // Leaving the loop ends the iteration, which destroys the stream.
+  for await (const chunk of stream) if (!pourChunk(chunk, sink)) return;
 }
 
 function unquote(etag: string | undefined): string {
