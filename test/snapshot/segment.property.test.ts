@@ -12,14 +12,8 @@ import type { After, SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { SnapshotError } from '../../src/errors/errors.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
-import {
-  decodeSegment,
-  encodeSegment,
-  SEGMENT_FORMAT,
-  SegmentReader,
-  SpooledSegment,
-  type Segment,
-} from '../../src/snapshot/segment-codec.js';
+import { encodeSegment, SEGMENT_FORMAT, SpooledSegment, type Segment } from '../../src/snapshot/segment-codec.js';
+import { decodeSegment, SegmentReader } from '../../src/snapshot/segment-reader.js';
 import type { SegmentRef } from '../../src/snapshot/manifest.js';
 import { FolderStore } from '../../src/store/folder-store.js';
 import { arbitraryCatalogue, arbitraryRequest } from '../support/arbitrary-catalogue.js';
