@@ -1,8 +1,8 @@
 /**
  * Everything a catalogue index holds, as typed arrays and a few numbers: no Maps, no per-movie
  * objects. The ingestion run builds it once (build/build-index.ts); the snapshot stores exactly these
- * arrays in a binary segment (snapshot/segment-codec.ts), and a serving process wraps views over the
- * segment's bytes. Ranks are positions in catalogue order (year descending, title by UTF-16 code
+ * arrays in a binary segment (snapshot/segment-codec.ts), and a serving process reads each back into
+ * an array of its own. Ranks are positions in catalogue order (year descending, title by UTF-16 code
  * units, id), so every list of ranks below is also in catalogue order.
  */
 

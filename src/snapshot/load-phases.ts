@@ -7,7 +7,7 @@ export class LoadPhases {
   private readonly ms = new Map<string, number>();
   private markReading: () => void = () => {};
   /**
-   * Resolves once a segment's bytes are on their way (the store's onReading): from then on the load
+   * Resolves once a segment's bytes are on their way (the store has asked for its sink: ObjectStore.readInto): from then on the load
    * mostly waits for the read, and the main thread is free for other work.
    */
   readonly segmentReading = new Promise<void>((resolve) => (this.markReading = resolve));

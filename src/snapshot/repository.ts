@@ -6,15 +6,8 @@ import { decodeBucket, type AuditRecord } from './audit.js';
 import type { LoadPhases } from './load-phases.js';
 import { MANIFEST_FORMAT, type Manifest, type SegmentRef } from './manifest.js';
 import { decodeSnapshot, sha256Hex } from './state-codec.js';
-import {
-  decodeSegment,
-  readsSegmentFormat,
-  SEGMENT_FORMAT,
-  SegmentChecksum,
-  SpooledSegment,
-  type EncodedSegment,
-  type Segment,
-} from './segment-codec.js';
+import { readsSegmentFormat, SEGMENT_FORMAT, SpooledSegment, type EncodedSegment, type Segment } from './segment-codec.js';
+import { SegmentReader } from './segment-reader.js';
 import { StateBucket } from './state-bucket.js';
 import { parseSynonymsFile, SYNONYMS_PREFIX, type SynonymsRef } from './synonyms-file.js';
 import type { SynonymEntry } from '../engine/synonyms.js';
@@ -243,18 +236,19 @@ export class SnapshotRepository {
       );
     }
     const reading = performance.now();
-    // Hashed as it arrives: the checksum costs about what the read does, and they overlap.
-    const checksum = new SegmentChecksum(ref.bytes);
-    const found = await this.store.get(ref.key, {
-      skipEtag: true,
-      onChunk: (chunk) => checksum.update(chunk),
-      onReading: () => phases?.segmentReadIssued(),
+    // Read straight into each section's array and hashed as it arrives: never the whole segment in one buffer.
+    // The sink is asked for once the object is open and its size known, just before its first read is issued:
+    // from then on the load mostly waits for the read, and `cinedex serve` builds its server meanwhile.
+    let reader: SegmentReader<Meta> | undefined;
+    const found = await this.store.readInto(ref.key, (object) => {
+      phases?.segmentReadIssued();
+      return (reader = new SegmentReader<Meta>(object.size));
     });
     phases?.add('segmentReadAndHash', reading);
-    if (!found) throw new SnapshotError(`segment ${ref.key} does not exist`, { reason: 'missing' });
+    if (!found || !reader) throw new SnapshotError(`segment ${ref.key} does not exist`, { reason: 'missing' });
     const decoding = performance.now();
     try {
-      return decodeSegment<Meta>(found.body, ref.sha256, checksum);
+      return reader.result(ref.sha256);
     } catch (error) {
       if (error instanceof SnapshotError)
         throw new SnapshotError(`segment ${ref.key}: ${error.message}`, { reason: error.reason, cause: error });

@@ -1,17 +1,15 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { endianness, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { castNameWords, castWordNames } from '../engine/build/cast-word-names.js';
 import type { ByteSection, SectionArray, SectionSink } from '../engine/build/section-sink.js';
-import { tableSize } from '../engine/string-table.js';
-import type { ExtractIndex, IndexData } from '../engine/index-data.js';
+import type { IndexData } from '../engine/index-data.js';
 import { SnapshotError } from '../errors/errors.js';
 
 /**
- * The binary segment: a catalogue index as one object, read back by wrapping typed-array views over
- * its bytes, with no parsing of movies and no index to build. See docs/segment-format.md for the
+ * The binary segment: a catalogue index as one object, read back by reading each section's bytes into
+ * a typed array, with no parsing of movies and no index to build. See docs/segment-format.md for the
  * byte layout. In short:
  *
  *   magic "CINEDEX\0" | u32 format | u32 header length | header (JSON) | padding to 8 |
@@ -38,18 +36,18 @@ const READABLE_FORMATS: readonly number[] = [1, SEGMENT_FORMAT];
 export function readsSegmentFormat(format: number): boolean {
   return READABLE_FORMATS.includes(format);
 }
-const MAGIC = Buffer.from('CINEDEX\0', 'latin1');
-const PREFIX_BYTES = 16;
-const DIGEST_BYTES = 32;
-const ALIGN = 8;
+export const MAGIC = Buffer.from('CINEDEX\0', 'latin1');
+export const PREFIX_BYTES = 16;
+export const DIGEST_BYTES = 32;
+export const ALIGN = 8;
 const PADDING = Buffer.alloc(ALIGN);
 
-const TYPES = { u8: Uint8Array, u16: Uint16Array, i32: Int32Array, u32: Uint32Array } as const;
-type TypeName = keyof typeof TYPES;
+export const TYPES = { u8: Uint8Array, u16: Uint16Array, i32: Int32Array, u32: Uint32Array } as const;
+export type TypeName = keyof typeof TYPES;
 
 /** A section of the segment: its element type, byte offset from the end of the header (padded to 8) and element count. */
-type Section = readonly [TypeName, number, number];
-interface Header {
+export type Section = readonly [TypeName, number, number];
+export interface Header {
   readonly index: unknown;
   readonly meta: unknown;
   readonly sections: readonly Section[];
@@ -225,107 +223,6 @@ export function encodeSegment(index: IndexData, meta: unknown): { bytes: Buffer;
   return { bytes: Buffer.concat([...segment.chunks()], segment.length), sha256: segment.sha256 };
 }
 
-/**
- * A segment's checksum worked out while its bytes arrive (ObjectStore's onChunk), so that reading
- * and hashing a large segment overlap instead of following each other: everything but the footer of
- * an object of the `length` its manifest records.
- */
-export class SegmentChecksum {
-  private readonly hash: Hash = createHash('sha256');
-  private readonly bodyLength: number;
-  private seen = 0;
-
-  constructor(length: number) {
-    this.bodyLength = length - DIGEST_BYTES;
-  }
-
-  update(chunk: Uint8Array): void {
-    const body = chunk.subarray(0, Math.max(0, this.bodyLength - this.seen));
-    if (body.length > 0) this.hash.update(body);
-    this.seen += chunk.length;
-  }
-
-  /** The digest of `bytes`' body, if these are the bytes it saw: an object of another length is hashed again by decodeSegment. */
-  digestOf(bytes: Uint8Array): Buffer | undefined {
-    return this.seen === bytes.length && this.bodyLength === bytes.length - DIGEST_BYTES ? this.hash.digest() : undefined;
-  }
-}
-
-/**
- * Wraps the index over the segment's bytes (no copy when they are 8-byte aligned). Refuses, with a
- * SnapshotError naming what is wrong, anything that is not a whole segment of a known format whose
- * checksum matches (`expectedSha256`, from the pointer, when given). `checksum`, when given, has
- * seen these very bytes as they were read, and spares hashing them again.
- */
-export function decodeSegment<Meta>(bytes: Buffer, expectedSha256?: string, checksum?: SegmentChecksum): Segment<Meta> {
-  if (endianness() !== 'LE')
-    throw new SnapshotError('this host is big-endian; segments are little-endian and cannot be read here', { reason: 'unknown-format' });
-  if (bytes.length < PREFIX_BYTES + DIGEST_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new SnapshotError('not a cinedex segment (the magic bytes are missing)');
-  }
-  const format = bytes.readUInt32LE(8);
-  if (!readsSegmentFormat(format)) {
-    throw new SnapshotError(`segment format ${format} is not one this release reads (format ${SEGMENT_FORMAT}); a newer release wrote it`, {
-      reason: 'unknown-format',
-    });
-  }
-  const body = bytes.subarray(0, bytes.length - DIGEST_BYTES);
-  const digest = checksum?.digestOf(bytes) ?? createHash('sha256').update(body).digest();
-  if (!digest.equals(bytes.subarray(bytes.length - DIGEST_BYTES))) {
-    throw new SnapshotError('segment checksum mismatch: the object is damaged or truncated');
-  }
-  if (expectedSha256 !== undefined && digest.toString('hex') !== expectedSha256) {
-    throw new SnapshotError(`segment checksum ${digest.toString('hex')} is not the one the pointer names (${expectedSha256})`);
-  }
-  const headerLength = bytes.readUInt32LE(12);
-  let header: Header;
-  try {
-    header = JSON.parse(bytes.toString('utf8', PREFIX_BYTES, PREFIX_BYTES + headerLength)) as Header;
-  } catch (error) {
-    throw new SnapshotError('segment header is not valid JSON', { cause: error });
-  }
-  // Typed-array views need their element size's alignment; bytes read into a fresh buffer start at 0, a slice may not.
-  const base = body.byteOffset % ALIGN === 0 ? body : Buffer.from(body);
-  const dataStart = align(PREFIX_BYTES + headerLength);
-  const arrays = header.sections.map(([type, offset, length]) => {
-    const View = TYPES[type];
-    const start = dataStart + offset;
-    if (View === undefined || offset % ALIGN !== 0 || start + length * View.BYTES_PER_ELEMENT > base.length) {
-      throw new SnapshotError(`segment section ${type}@${offset} does not fit the object`);
-    }
-    return new View(base.buffer as ArrayBuffer, base.byteOffset + start, length);
-  });
-  const index = restoreArrays(header.index, arrays) as IndexData;
-  return { index: withDerived(index, format), meta: header.meta as Meta };
-}
-
-/**
- * An index written before some of its sections existed, made whole from its tables: each cast
- * name's words; for format 1 also the cast names by word, and no extracts to search.
- */
-function withDerived(index: IndexData, format: number): IndexData {
-  if (format > 1 && (index.words as Partial<IndexData['words']>).nameWords !== undefined) return index;
-  const nameWords = castNameWords(index.cast.terms, index.words.words);
-  if (format > 1) return { ...index, words: { ...index.words, nameWords } };
-  return {
-    ...index,
-    words: { ...index.words, nameWords, castNames: castWordNames(nameWords, tableSize(index.words.words)) },
-    extract: noExtracts(index.size),
-  };
-}
-
-/** The extract index of a catalogue without extracts: what a format-1 segment stands for. */
-function noExtracts(size: number): ExtractIndex {
-  return {
-    terms: { bytes: new Uint8Array(0), offsets: new Uint32Array(1) },
-    postings: { offsets: new Uint32Array(1), values: new Int32Array(0) },
-    frequencies: new Uint8Array(0),
-    lengths: new Uint16Array(size),
-    documents: 0,
-    totalLength: 0,
-  };
-}
-
 function typeName(array: SectionArray): TypeName {
   if (array instanceof Uint8Array) return 'u8';
   if (array instanceof Uint16Array) return 'u16';
@@ -333,7 +230,7 @@ function typeName(array: SectionArray): TypeName {
   return 'u32';
 }
 
-function align(n: number): number {
+export function align(n: number): number {
   return Math.ceil(n / ALIGN) * ALIGN;
 }
 
@@ -343,19 +240,5 @@ function replaceArrays(value: unknown, sectionOf: (array: SectionArray) => numbe
   if (Array.isArray(value)) return value.map((v) => replaceArrays(v, sectionOf));
   if (typeof value === 'object' && value !== null)
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceArrays(v, sectionOf)]));
-  return value;
-}
-
-function restoreArrays(value: unknown, arrays: readonly SectionArray[]): unknown {
-  if (Array.isArray(value)) return value.map((v) => restoreArrays(v, arrays));
-  if (typeof value === 'object' && value !== null) {
-    const ref = (value as { $?: unknown }).$;
-    if (typeof ref === 'number' && Object.keys(value).length === 1) {
-      const array = arrays[ref];
-      if (array === undefined) throw new SnapshotError(`segment header names section ${ref}, which does not exist`);
-      return array;
-    }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restoreArrays(v, arrays)]));
-  }
   return value;
 }

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { open, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, mkdir, type FileHandle, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { StoreError, PreconditionFailedError, ObjectTooLargeError } from '../errors/errors.js';
 import {
   lengthMismatch,
+  type ByteSink,
   type ChunkedPutOptions,
   type GetOptions,
   type ObjectStore,
@@ -15,8 +16,8 @@ import {
 const TEMP_MARK = '.cinedex-tmp-';
 /**
  * Bytes per read of a large object. readFile reads 512 KiB at a time, a trip through the thread
- * pool each: ~1,400 of them for a segment at a million movies. Large reads into one allocation, the
- * next in flight while the caller's onChunk hashes the last, cost a few dozen.
+ * pool each: ~1,400 of them for a segment at a million movies. Large reads cost a few dozen (and a
+ * read takes at most 2 GiB).
  */
 const READ_CHUNK_BYTES = 16 * 2 ** 20;
 const LOCK_SUFFIX = '.cinedex-lock';
@@ -73,12 +74,26 @@ export class FolderStore implements ObjectStore {
     const info = await stat(path).catch(missing);
     if (!info?.isFile()) return undefined;
     if (options.maxBytes !== undefined && info.size > options.maxBytes) throw new ObjectTooLargeError(key, info.size, options.maxBytes);
-    const body = await readWhole(path, options.onChunk, options.onReading).catch(missing);
+    const body = await readWhole(path).catch(missing);
     if (!body) return undefined;
     if (options.skipEtag === true) return { body, object: { key, size: body.length, lastModified: info.mtime, etag: '' } };
     const etag = hash(body);
     this.etags.set(key, { size: info.size, mtimeMs: info.mtimeMs, etag });
     return { body, object: { key, size: body.length, lastModified: info.mtime, etag } };
+  }
+
+  async readInto(key: string, sinkFor: (object: StoredObject) => ByteSink): Promise<StoredObject | undefined> {
+    const handle = await open(this.pathOf(key), 'r').catch(missing);
+    if (!handle) return undefined;
+    try {
+      const info = await handle.stat().catch(missing);
+      if (!info?.isFile()) return undefined;
+      const object = { key, size: info.size, lastModified: info.mtime, etag: '', visibleAt: visibility(info) };
+      await pour(handle, info.size, sinkFor(object), key);
+      return object;
+    } finally {
+      await handle.close();
+    }
   }
 
   async put(key: string, body: Buffer, options: PutOptions = {}): Promise<StoredObject> {
@@ -218,32 +233,59 @@ function heldByDeadProcess(holder: string): boolean {
   }
 }
 
-/**
- * The file's bytes in one allocation, read in large chunks with the next read in flight while
- * `onChunk` sees the last; `onReading` is told once the first read is issued. Objects are replaced by a
- * rename, never written in place, so the open file keeps the size it had; one cut short anyway is
- * returned as far as it goes.
- */
-async function readWhole(path: string, onChunk?: (chunk: Uint8Array) => void, onReading?: () => void): Promise<Buffer> {
+/** The file's bytes in one allocation, read in large chunks. A file cut short while read is returned as far as it goes. */
+async function readWhole(path: string): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
-    // Unpooled: a Buffer from the shared pool may start at any offset, and a segment's typed-array views need 8-byte alignment.
-    const body = Buffer.allocUnsafeSlow(size);
+    const body = Buffer.allocUnsafe(size);
     let at = 0;
-    let reading = size > 0 ? handle.read(body, 0, Math.min(READ_CHUNK_BYTES, size), 0) : undefined;
-    onReading?.();
-    while (reading !== undefined) {
-      const { bytesRead } = await reading;
-      const from = at;
-      at += bytesRead;
-      reading = bytesRead > 0 && at < size ? handle.read(body, at, Math.min(READ_CHUNK_BYTES, size - at), at) : undefined;
-      if (bytesRead > 0) onChunk?.(body.subarray(from, at));
-    }
+    for (let bytesRead = -1; bytesRead !== 0 && at < size; at += bytesRead)
+      ({ bytesRead } = await handle.read(body, at, Math.min(READ_CHUNK_BYTES, size - at), at));
     return at === size ? body : body.subarray(0, at);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The file's `size` bytes into the sink, two reads in flight: the sink takes in one (a segment's
+ * reader hashes it) while the thread pool reads the next. Objects are replaced by a rename, never
+ * written in place, so the open file keeps its size; one cut short anyway ends the sink's view short.
+ */
+async function pour(handle: FileHandle, size: number, sink: ByteSink, key: string): Promise<void> {
+  const reading: { view: Uint8Array; read: Promise<number> }[] = [];
+  let at = 0;
+  try {
+    for (;;) {
+      while (reading.length < 2 && at < size) {
+        const view = sink.next(Math.min(READ_CHUNK_BYTES, size - at));
+        if (view === undefined) break;
+        const read = fill(handle, view, at).catch((error: Error) => {
+          throw new StoreError(`could not read ${key}: ${error.message}`, { cause: error });
+        });
+        // Awaited in order below; the later read failing first must not count as an unhandled rejection meanwhile.
+        read.catch(() => undefined);
+        reading.push({ view, read });
+        at += view.length;
+      }
+      const first = reading.shift();
+      if (first === undefined) return;
+      const bytes = await first.read;
+      sink.filled(first.view, bytes);
+      if (bytes < first.view.length) return;
+    }
+  } finally {
+    await Promise.allSettled(reading.map((r) => r.read));
+  }
+}
+
+/** Reads into all of `view` from `position`, unless the file ends first: the bytes read. */
+async function fill(handle: FileHandle, view: Uint8Array, position: number): Promise<number> {
+  let at = 0;
+  for (let bytesRead = -1; bytesRead !== 0 && at < view.length; at += bytesRead)
+    ({ bytesRead } = await handle.read(view, at, view.length - at, position + at));
+  return at;
 }
 
 /** A file is visible from its creation or last write (its ctime then), whatever its mtime says. */

@@ -30,21 +30,40 @@ export interface GetOptions {
   /**
    * The caller does not need the ETag: a store that would compute it with a pass over the bytes
    * (the folder store) skips it, and the answer's etag may be empty. Large objects checked by their
-   * own checksum (segments) are read this way.
+   * own checksum (state buckets, manifests) are read this way.
    */
   readonly skipEtag?: boolean;
+}
+
+/**
+ * Where a streamed read (ObjectStore.readInto) puts an object's bytes: the reader says where each
+ * next piece goes, so that an object larger than one buffer (a segment of 7 GB at ten million movies;
+ * Node 20's buffers stop at 4 GiB) lands straight in the arrays it is made of, copied once.
+ */
+export interface ByteSink {
   /**
-   * Sees the body's bytes in order, each chunk as it arrives, before `get` resolves: a caller that
-   * checks a large object's checksum hashes what has arrived while the rest is still being read.
-   * A store may also call it once with the whole body; the chunks are views, not copies.
+   * Where the next bytes of the object go, after every view handed out before: a view of 1 to
+   * `max` bytes, or undefined when the sink wants none now (it needs the views it handed out filled
+   * first, to know what comes next, or it wants no more of the object).
    */
-  readonly onChunk?: (chunk: Uint8Array) => void;
-  /**
-   * Called once, when the body's bytes are on their way (the file's read issued, the response's
-   * headers in), not for a missing object: a caller with other work for the main thread starts it
-   * then, so that work and the read overlap (`cinedex serve` builds its server meanwhile).
-   */
-  readonly onReading?: () => void;
+  next(max: number): Uint8Array | undefined;
+  /** The oldest view `next` handed out and not yet reported, filled with `bytes` bytes; fewer than its length: the object ended. */
+  filled(view: Uint8Array, bytes: number): void;
+}
+
+/**
+ * Copies `chunk` (bytes that arrived in pieces of someone else's making: a network's, or one buffer
+ * whole) where the sink says, view after view: false when the sink wanted no more of it.
+ */
+export function pourChunk(chunk: Uint8Array, sink: ByteSink): boolean {
+  for (let at = 0; at < chunk.length;) {
+    const view = sink.next(chunk.length - at);
+    if (view === undefined) return false;
+    view.set(chunk.subarray(at, at + view.length));
+    sink.filled(view, view.length);
+    at += view.length;
+  }
+  return true;
 }
 
 export interface PutOptions {
@@ -79,6 +98,12 @@ export interface ObjectStore {
   head(key: string): Promise<StoredObject | undefined>;
   /** The object's bytes and metadata, or undefined when there is no such object. */
   get(key: string, options?: GetOptions): Promise<{ body: Buffer; object: StoredObject } | undefined>;
+  /**
+   * Streams the object's bytes into the sink `sinkFor` makes of its metadata (size known before the
+   * first byte), in order and without gathering them, and answers that metadata (ETag possibly
+   * empty), or undefined when there is no such object. Stops reading when the sink wants no more.
+   */
+  readInto(key: string, sinkFor: (object: StoredObject) => ByteSink): Promise<StoredObject | undefined>;
   put(key: string, body: Buffer, options?: PutOptions): Promise<StoredObject>;
   /**
    * Writes an object whose bytes come as chunks, in order, without gathering them in one buffer: a

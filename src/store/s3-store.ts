@@ -16,6 +16,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { StoreError, PreconditionFailedError, ObjectTooLargeError, ObjectUnreadableError } from '../errors/errors.js';
 import {
   lengthMismatch,
+  pourChunk,
+  type ByteSink,
   type ChunkedPutOptions,
   type GetOptions,
   type ObjectStore,
@@ -110,16 +112,26 @@ export class S3Store implements ObjectStore {
         (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
         throw new ObjectTooLargeError(key, size, options.maxBytes);
       }
-      options.onReading?.();
-      const body = out.Body === undefined ? Buffer.alloc(0) : await readBody(out.Body as AsyncIterable<Uint8Array>, size, options.onChunk);
+      const body = out.Body === undefined ? Buffer.alloc(0) : await readBody(out.Body as AsyncIterable<Uint8Array>, size);
       return { body, object: { key, size: body.length, lastModified: out.LastModified ?? new Date(0), etag: unquote(out.ETag) } };
     } catch (error) {
-      if (error instanceof StoreError) throw error;
-      if (isMissing(error)) return undefined;
-      if (error instanceof S3ServiceException && UNREADABLE.has(error.name)) {
-        throw new ObjectUnreadableError(key, `S3 answered ${error.name}: ${error.message}`, { cause: error });
-      }
-      throw this.wrap(`get ${key}`, error);
+      const failure = this.readError(key, error);
+      if (failure === undefined) return undefined;
+      throw failure;
+    }
+  }
+
+  async readInto(key: string, sinkFor: (object: StoredObject) => ByteSink): Promise<StoredObject | undefined> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.prefix + key }));
+      const object = { key, size: out.ContentLength ?? 0, lastModified: out.LastModified ?? new Date(0), etag: unquote(out.ETag) };
+      const sink = sinkFor(object);
+      if (out.Body !== undefined) await pour(out.Body as AsyncIterable<Uint8Array>, sink);
+      return object;
+    } catch (error) {
+      const failure = this.readError(key, error);
+      if (failure === undefined) return undefined;
+      throw failure;
     }
   }
 
@@ -218,6 +230,16 @@ export class S3Store implements ObjectStore {
     );
   }
 
+  /** What a GET's failure throws; undefined for a missing object, which is no failure. */
+  private readError(key: string, error: unknown): StoreError | undefined {
+    if (error instanceof StoreError) return error;
+    if (isMissing(error)) return undefined;
+    if (error instanceof S3ServiceException && UNREADABLE.has(error.name)) {
+      return new ObjectUnreadableError(key, `S3 answered ${error.name}: ${error.message}`, { cause: error });
+    }
+    return this.wrap(`get ${key}`, error);
+  }
+
   private encryption(): { ServerSideEncryption?: 'AES256' | 'aws:kms'; SSEKMSKeyId?: string } {
     return {
       ...(this.options.sse ? { ServerSideEncryption: this.options.sse } : {}),
@@ -257,35 +279,29 @@ const PART_BYTES = 16 * 2 ** 20;
 /** Parts uploaded at once: one connection rarely fills the link, and four parts are little memory. */
 const PARTS_IN_FLIGHT = 4;
 
-/** Bytes handed to onChunk at a time: the network's small chunks gathered, so hashing them costs few calls. */
-const CHUNK_BYTES = 4 * 2 ** 20;
-
 /**
  * The body in one allocation of the length S3 announced, filled as it arrives (no list of chunks
- * concatenated at the end: a segment is hundreds of megabytes at a million movies), `onChunk`
- * seeing it as it fills. A body longer or shorter than announced is returned as it came.
+ * concatenated at the end). A body longer or shorter than announced is returned as it came.
  */
-async function readBody(stream: AsyncIterable<Uint8Array>, length: number, onChunk?: (chunk: Uint8Array) => void): Promise<Buffer> {
-  // Unpooled: a segment's typed-array views need 8-byte alignment.
-  let body = Buffer.allocUnsafeSlow(length);
+async function readBody(stream: AsyncIterable<Uint8Array>, length: number): Promise<Buffer> {
+  let body = Buffer.allocUnsafe(length);
   let at = 0;
-  let seen = 0;
   for await (const chunk of stream) {
     if (at + chunk.length > body.length) {
-      // Longer than announced: grow into another unpooled buffer (Buffer.concat's may come from the pool, unaligned).
-      const grown = Buffer.allocUnsafeSlow(Math.max(at + chunk.length, 2 * body.length));
+      const grown = Buffer.allocUnsafe(Math.max(at + chunk.length, 2 * body.length));
       body.copy(grown, 0, 0, at);
       body = grown;
     }
     body.set(chunk, at);
     at += chunk.length;
-    if (at - seen >= CHUNK_BYTES) {
-      onChunk?.(body.subarray(seen, at));
-      seen = at;
-    }
   }
-  if (at > seen) onChunk?.(body.subarray(seen, at));
   return at === body.length ? body : body.subarray(0, at);
+}
+
+/** The body's chunks copied where the sink says, as they arrive; the download stops when the sink wants no more. */
+async function pour(stream: AsyncIterable<Uint8Array>, sink: ByteSink): Promise<void> {
+  // Leaving the loop ends the iteration, which destroys the stream.
+  for await (const chunk of stream) if (!pourChunk(chunk, sink)) return;
 }
 
 function unquote(etag: string | undefined): string {

@@ -9,7 +9,7 @@ import { compactNow } from '../../src/snapshot/merge-policy.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import type { VersionPointer } from '../../src/snapshot/snapshot.js';
 import { FolderStore } from '../../src/store/folder-store.js';
-import type { ChunkedPutOptions, GetOptions, ObjectStore, PutOptions, StoredObject } from '../../src/store/object-store.js';
+import type { ByteSink, ChunkedPutOptions, GetOptions, ObjectStore, PutOptions, StoredObject } from '../../src/store/object-store.js';
 import { publishCatalogue, servedMovies } from '../support/catalogue-store.js';
 import { seedIndex } from '../support/seed-index.js';
 
@@ -42,6 +42,9 @@ class CrashingStore implements ObjectStore {
   }
   get(key: string, options?: GetOptions): Promise<{ body: Buffer; object: StoredObject } | undefined> {
     return this.inner.get(key, options);
+  }
+  readInto(key: string, sinkFor: (object: StoredObject) => ByteSink): Promise<StoredObject | undefined> {
+    return this.inner.readInto(key, sinkFor);
   }
   put(key: string, body: Buffer, options?: PutOptions): Promise<StoredObject> {
     this.step();

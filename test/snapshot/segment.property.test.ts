@@ -12,7 +12,8 @@ import type { After, SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { SnapshotError } from '../../src/errors/errors.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
-import { decodeSegment, encodeSegment, SEGMENT_FORMAT, SegmentChecksum, SpooledSegment } from '../../src/snapshot/segment-codec.js';
+import { encodeSegment, SEGMENT_FORMAT, SpooledSegment, type Segment } from '../../src/snapshot/segment-codec.js';
+import { decodeSegment, SegmentReader } from '../../src/snapshot/segment-reader.js';
 import type { SegmentRef } from '../../src/snapshot/manifest.js';
 import { FolderStore } from '../../src/store/folder-store.js';
 import { arbitraryCatalogue, arbitraryRequest } from '../support/arbitrary-catalogue.js';
@@ -128,41 +129,91 @@ test('a damaged segment is refused: a flipped byte, a truncated object, another 
   assert.equal(decodeSegment(shifted.subarray(3), sha256).index.size, 1);
 });
 
-/** A checksum that saw `bytes` cut at `cuts`, as a store hands them over while it reads. */
-function checksumOf(bytes: Buffer, length: number, cuts: readonly number[]): SegmentChecksum {
-  const checksum = new SegmentChecksum(length);
-  let from = 0;
-  for (const cut of [...cuts, bytes.length].sort((a, b) => a - b)) {
-    checksum.update(bytes.subarray(from, Math.max(from, cut)));
-    from = Math.max(from, cut);
+/**
+ * A segment's reader fed as a store feeds it: views asked for in sizes `cuts` (cycled; as a network's
+ * chunks or a file's reads cut them), two in flight at a time, the object `announced` bytes long by
+ * the store's account, its bytes ending after `arrive` of them (a connection cut short).
+ */
+function streamed<Meta>(bytes: Uint8Array, cuts: readonly number[], announced = bytes.length, arrive = bytes.length): Segment<Meta> {
+  const reader = new SegmentReader<Meta>(announced);
+  const inFlight: Uint8Array[] = [];
+  let asked = 0;
+  let arrived = 0;
+  for (let i = 0; ; i++) {
+    while (inFlight.length < 2 && asked < announced) {
+      const view = reader.next(Math.min(cuts[i % cuts.length] as number, announced - asked));
+      if (view === undefined) break;
+      assert.ok(view.length > 0);
+      inFlight.push(view);
+      asked += view.length;
+    }
+    const view = inFlight.shift();
+    if (view === undefined) break;
+    const n = Math.max(0, Math.min(view.length, Math.min(arrive, bytes.length) - arrived));
+    view.set(bytes.subarray(arrived, arrived + n));
+    reader.filled(view, n);
+    arrived += n;
+    if (n < view.length) break;
   }
-  return checksum;
+  return reader.result(undefined);
 }
 
-test('a checksum taken while the bytes arrive, however they are cut, accepts the segment and refuses it damaged or cut short', () => {
-  const { bytes, sha256 } = encodeSegment(
-    buildIndex('v', [
-      { id: '0123456789abcdef', title: 'Jaws', year: 1975, cast: ['Roy Scheider'], genres: ['Thriller'] },
-      { id: '1123456789abcdef', title: 'Jaws 2', year: 1978, cast: ['Roy Scheider', 'Lorraine Gary'], genres: ['Thriller'] },
-    ]),
-    { kind: 'base' },
-  );
-  const cuts = fc.array(fc.integer({ min: 0, max: bytes.length }), { maxLength: 6 });
+test('a segment read as it arrives, cut anywhere, decodes to the index of the segment read whole; damaged or cut short, it is refused', () => {
   fc.assert(
-    fc.property(cuts, fc.integer({ min: 0, max: bytes.length - 1 }), (at, flip) => {
-      assert.equal(decodeSegment(bytes, sha256, checksumOf(bytes, bytes.length, at)).index.size, 2);
-      // A byte flipped anywhere, the footer included, after the store read it.
-      const damaged = Buffer.from(bytes);
-      damaged[flip] = (damaged[flip] as number) ^ 0x40;
-      assert.throws(() => decodeSegment(damaged, sha256, checksumOf(damaged, bytes.length, at)), SnapshotError);
-      // An object shorter or longer than its manifest says is hashed again, and refused.
-      const short = bytes.subarray(0, flip);
-      assert.throws(() => decodeSegment(short, sha256, checksumOf(short, bytes.length, at)), SnapshotError);
-      const long = Buffer.concat([bytes, bytes.subarray(0, flip + 1)]);
-      assert.throws(() => decodeSegment(long, sha256, checksumOf(long, bytes.length, at)), SnapshotError);
-    }),
-    { numRuns: 200 },
+    fc.property(
+      arbitraryCatalogue.chain((movies) => {
+        const { bytes, sha256 } = encodeSegment(buildIndex('v', movies), { kind: 'base', movies: movies.length });
+        return fc.record({
+          bytes: fc.constant(bytes),
+          sha256: fc.constant(sha256),
+          cuts: fc.array(fc.integer({ min: 1, max: bytes.length }), { minLength: 1, maxLength: 8 }),
+          small: fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }),
+          at: fc.integer({ min: 0, max: bytes.length - 1 }),
+          flip: fc.integer({ min: 1, max: 255 }),
+        });
+      }),
+      ({ bytes, sha256, cuts, small, at, flip }) => {
+        const whole = decodeSegment(bytes, sha256);
+        for (const pieces of [cuts, small]) {
+          const segment = streamed(bytes, pieces);
+          assert.deepEqual(segment.index, whole.index);
+          assert.deepEqual(segment.meta, whole.meta);
+          // A byte damaged anywhere, the footer included.
+          const damaged = Buffer.from(bytes);
+          damaged[at] = (damaged[at] as number) ^ flip;
+          assert.throws(() => streamed(damaged, pieces), SnapshotError);
+          // Bytes that stop coming before the object's end; an object shorter or longer than the store said.
+          assert.throws(() => streamed(bytes, pieces, bytes.length, at), /checksum mismatch: the object is damaged or truncated/);
+          assert.throws(() => streamed(bytes.subarray(0, at), pieces, at), SnapshotError);
+          assert.throws(() => streamed(Buffer.concat([bytes, bytes.subarray(0, at + 1)]), pieces), SnapshotError);
+        }
+      },
+    ),
+    { numRuns: 100 },
   );
+});
+
+test('a segment read as it arrives stops at a wrong magic or an unknown format, and says so as a segment read whole does', () => {
+  const { bytes } = encodeSegment(buildIndex('v', [{ id: '0123456789abcdef', title: 'Jaws', year: 1975, cast: [], genres: [] }]), {});
+  const newer = Buffer.from(bytes);
+  newer.writeUInt32LE(SEGMENT_FORMAT + 1, 8);
+  const notOne = Buffer.from(bytes);
+  notOne.write('NOTCINE', 0, 'latin1');
+  for (const [damaged, message] of [
+    [newer, `segment format ${SEGMENT_FORMAT + 1} is not one this release reads`],
+    [notOne, 'not a cinedex segment'],
+  ] as const) {
+    const reader = new SegmentReader(damaged.length);
+    let asked = 0;
+    for (let view = reader.next(16); view !== undefined; view = reader.next(1024)) {
+      view.set(damaged.subarray(asked, asked + view.length));
+      asked += view.length;
+      reader.filled(view, view.length);
+    }
+    assert.equal(asked, 16, 'nothing is read past the prefix');
+    assert.throws(() => reader.result(), new RegExp(message));
+    assert.throws(() => decodeSegment(damaged), new RegExp(message));
+  }
 });
 
 test('a format-1 segment (before the extract tier) still reads, with no extract to search, and answers as a catalogue without extracts', () => {

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FolderStore } from '../../src/store/folder-store.js';
-import type { ObjectStore } from '../../src/store/object-store.js';
+import type { ByteSink, ObjectStore } from '../../src/store/object-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { startS3, type S3Server } from '../support/s3-server.js';
 import { StoreError, PreconditionFailedError, ObjectTooLargeError } from '../../src/errors/errors.js';
@@ -14,6 +14,30 @@ async function keys(store: ObjectStore, prefix: string): Promise<string[]> {
   const out: string[] = [];
   for await (const o of store.list(prefix)) out.push(o.key);
   return out;
+}
+
+/** Wants `wanted` bytes, in views of `sizes` (cycled), each a buffer of its own, and keeps them. */
+class RecordingSink implements ByteSink {
+  private readonly filledViews: Buffer[] = [];
+  private handedOut = 0;
+  views = 0;
+  constructor(
+    private readonly wanted: number,
+    private readonly sizes: readonly number[],
+  ) {}
+  next(max: number): Uint8Array | undefined {
+    const n = Math.min(max, this.wanted - this.handedOut, this.sizes[this.views % this.sizes.length] as number);
+    if (n <= 0) return undefined;
+    this.handedOut += n;
+    this.views++;
+    return new Uint8Array(n);
+  }
+  filled(view: Uint8Array, bytes: number): void {
+    this.filledViews.push(Buffer.from(view.subarray(0, bytes)));
+  }
+  bytes(): Buffer {
+    return Buffer.concat(this.filledViews);
+  }
 }
 
 let s3: S3Server;
@@ -65,36 +89,31 @@ for (const [name, make] of adapters) {
       assert.ok(first.etag.length > 0);
     });
 
-    test('onChunk sees the body in order as it is read, in pieces of a large object', async () => {
+    test('readInto puts the body where the sink says, in order, in pieces of a large object, and stops when the sink wants no more', async () => {
       const store = make();
-      // Larger than either store's pieces (16 MiB read from a file, 4 MiB gathered from the network).
+      // Larger than the folder store's reads (16 MiB); views of odd sizes, so pieces straddle the store's own.
       const big = Buffer.alloc(17 * 2 ** 20 + 5);
       for (let i = 0; i < big.length; i += 4096) big.writeUInt32LE(i, i);
       await store.put('big', big);
-      const chunks: Buffer[] = [];
-      const got = await store.get('big', { skipEtag: true, onChunk: (chunk) => chunks.push(Buffer.from(chunk)) });
-      assert.ok(chunks.length > 1, `${chunks.length} chunks`);
-      assert.ok(Buffer.concat(chunks).equals(big));
-      assert.ok(got?.body.equals(big));
-      const small: Buffer[] = [];
-      assert.equal(await store.get('missing', { onChunk: (chunk) => small.push(Buffer.from(chunk)) }), undefined);
+      const whole = new RecordingSink(big.length, [3 * 2 ** 20 + 1, 7, 5 * 2 ** 20]);
+      let announced: number | undefined;
+      const object = await store.readInto('big', (o) => {
+        announced = o.size;
+        return whole;
+      });
+      assert.equal(announced, big.length);
+      assert.equal(object?.size, big.length);
+      assert.ok(whole.views > 1, `${whole.views} views`);
+      assert.ok(whole.bytes().equals(big));
+      // A sink that wants the first 1 MiB and 3 bytes only: the store stops there.
+      const part = new RecordingSink(2 ** 20 + 3, [2 ** 20]);
+      assert.ok(await store.readInto('big', () => part));
+      assert.ok(part.bytes().equals(big.subarray(0, 2 ** 20 + 3)));
+      assert.equal(await store.readInto('missing', () => assert.fail('no sink for a missing object')), undefined);
       await store.put('empty', Buffer.alloc(0));
-      assert.equal((await store.get('empty', { onChunk: (chunk) => small.push(Buffer.from(chunk)) }))?.body.length, 0);
-      assert.equal(Buffer.concat(small).length, 0);
-    });
-
-    test('onReading is told once, before the first chunk, that an object is being read; never for a missing one', async () => {
-      const store = make();
-      await store.put('k', Buffer.alloc(3 * 2 ** 20, 7));
-      const events: string[] = [];
-      const options = { skipEtag: true, onReading: () => events.push('reading'), onChunk: () => events.push('chunk') };
-      assert.equal((await store.get('k', options))?.body.length, 3 * 2 ** 20);
-      assert.equal(events[0], 'reading');
-      assert.equal(events.filter((e) => e === 'reading').length, 1);
-      assert.ok(events.includes('chunk'));
-      events.length = 0;
-      assert.equal(await store.get('missing', options), undefined);
-      assert.deepEqual(events, []);
+      const empty = new RecordingSink(0, [1]);
+      assert.equal((await store.readInto('empty', () => empty))?.size, 0);
+      assert.equal(empty.views, 0);
     });
 
     test('putChunks writes the chunks in order as one object, small or of several parts', async () => {
