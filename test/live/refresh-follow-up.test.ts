@@ -6,7 +6,7 @@ import { SnapshotRefresher } from '../../src/live/refresher.js';
 import { LoadPhases } from '../../src/snapshot/load-phases.js';
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import { FolderStore } from '../../src/store/folder-store.js';
-import type { GetOptions } from '../../src/store/object-store.js';
+import type { ByteSink, StoredObject } from '../../src/store/object-store.js';
 import { seededFolder, silent } from '../support/catalogue-store.js';
 import { seedIndex } from '../support/seed-index.js';
 
@@ -29,12 +29,12 @@ class GatedStore extends FolderStore {
     this.gate = undefined;
   }
 
-  override async get(key: string, options?: GetOptions) {
+  override async readInto(key: string, sinkFor: (object: StoredObject) => ByteSink) {
     if (this.gate !== undefined && key.startsWith('catalogue/segments/')) {
       this.arrived?.();
       await this.gate;
     }
-    return super.get(key, options);
+    return super.readInto(key, sinkFor);
   }
 }
 
@@ -66,8 +66,8 @@ test("the phases a refresh is given say when the segment's read is under way, be
   const s = await seededFolder(seed);
   const events: string[] = [];
   const store = new (class extends FolderStore {
-    override async get(key: string, options?: GetOptions) {
-      const got = await super.get(key, options);
+    override async readInto(key: string, sinkFor: (object: StoredObject) => ByteSink) {
+      const got = await super.readInto(key, sinkFor);
       if (key.startsWith('catalogue/segments/')) events.push('segment read');
       return got;
     }
