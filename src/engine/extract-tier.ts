@@ -146,10 +146,10 @@ export function visitExtractMatches(
   const broad = terms.filter((_, i) => isBroad[i]);
   if (broad.length === 0 || broad.length === terms.length) {
     accumulate(plan, terms, undefined);
-    walk(plan, filters, above, visit);
+    walk(plan, filters, above, size, visit);
     return;
   }
-  visitWithRarerTerms(plan, isBroad, filters, above, visit);
+  visitWithRarerTerms(plan, isBroad, filters, above, size, visit);
   let bound = 0;
   let broadIdf = 0;
   for (const t of broad) {
@@ -158,7 +158,7 @@ export function visitExtractMatches(
   }
   if (extractKey(coveredScore(bound, broadIdf, plan.queryIdf)) <= admissible()) {
     accumulate(plan, broad, visited);
-    walk(plan, filters, above, visit);
+    walk(plan, filters, above, size, visit);
   }
   visited.fill(0);
 }
@@ -183,9 +183,11 @@ function accumulate(plan: ExtractPlan, terms: readonly ExtractTerm[], skip: Uint
  * keys, clearing what accumulate left. Title and cast matches are few next to a broad word's
  * movies: a walk along their list beats a seek per movie.
  */
-function walk(plan: ExtractPlan, filters: DocSet, above: Int32Array, visit: (rank: number, key: number) => void): void {
+function walk(plan: ExtractPlan, filters: DocSet, above: Int32Array, size: number, visit: (rank: number, key: number) => void): void {
   let a = 0;
-  const everything = filters.kind === 'range' && filters.lo === 0;
+  // The whole segment, not any range from 0: a filter no movie of a segment passes (a delta with no movie of the years
+  // asked for) is the empty range [0, 0), and was read as everything.
+  const everything = filters.kind === 'range' && filters.lo === 0 && filters.hi >= size;
   const inFilters = cursor(filters);
   for (let w = 0; w < touched.length; w++) {
     let bits = touched[w] as number;
@@ -216,6 +218,7 @@ function visitWithRarerTerms(
   isBroad: readonly boolean[],
   filters: DocSet,
   above: Int32Array,
+  size: number,
   visit: (rank: number, key: number) => void,
 ): void {
   const { terms, lengths, averageLength } = plan;
@@ -239,7 +242,7 @@ function visitWithRarerTerms(
       covered[r] = (covered[r] as number) + idf;
     }
   });
-  walk(plan, filters, above, visit);
+  walk(plan, filters, above, size, visit);
 }
 
 /** The first position at or after `from` whose rank is not below `rank`: doubling steps, then a binary search. */

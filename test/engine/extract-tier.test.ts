@@ -221,6 +221,17 @@ describe('ranking', () => {
   });
 });
 
+test('a filter no movie passes keeps every extract match out, as any filter does: the empty range is not the whole segment', () => {
+  // A delta whose movies are all older than `from` plans the year filter as the empty range [0, 0), which the walk of the
+  // tier once took for "every movie" (segments.property found it: a 1991 movie on a page asking from 1993).
+  for (const extra of [{ year_from: '2020' }, { year_to: '1900' }, { year: '1990' }] as Record<string, string>[]) {
+    const page = search(index, 'storm', extra);
+    assert.deepEqual(page.titles, [], JSON.stringify(extra));
+    assert.equal(page.total, 0);
+  }
+  assert.deepEqual(search(index, 'shark', { year_from: '2000' }).titles, ['The Shallows'], 'a range that some movies pass still filters');
+});
+
 test('highlights mark the extract words matched, as UTF-16 offsets into the extract, stop words aside', () => {
   const page = search(index, 'the storm chasers', { highlight: 'true' });
   const at = page.titles.indexOf('Twister');
