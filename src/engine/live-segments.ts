@@ -73,26 +73,30 @@ export function liveCheck(segment: LiveSegment, check: RankCheck): RankCheck {
 export function liveCount(segment: LiveSegment, plan: Plan, verify: RankCheck): number {
   const candidates = liveCandidates(segment, plan);
   const { dead, deadBits } = segment;
-  const sized = candidates.kind === 'range' || candidates.kind === 'list' || candidates.kind === 'bitmap';
-  if (verify !== undefined || (deadBits !== undefined && !sized)) {
-    const check = liveCheck(segment, verify);
-    let n = 0;
-    const c = cursor(candidates);
-    for (let r = c.seek(0); r < segment.index.size; r = c.seek(r + 1)) if (!check || check(r)) n++;
-    return n;
+  if (verify === undefined) {
+    // Postings and their unions hold ranks of the segment only; a plan without a filter is an open range.
+    if (deadBits === undefined) return candidates.kind === 'range' ? count(candidates, 0, segment.index.size) : count(candidates);
+    switch (candidates.kind) {
+      case 'range': {
+        // A range (a year span, or no filter) holds the superseded ranks between its ends: two searches.
+        const hi = Math.min(candidates.hi, segment.index.size);
+        const deadBefore = (end: number) => partitionPoint(0, dead.length, (i) => (dead[i] as number) < end);
+        return Math.max(0, hi - candidates.lo) - (deadBefore(hi) - deadBefore(candidates.lo));
+      }
+      case 'list':
+        return candidates.ranks.length - supersededIn(segment, candidates.ranks);
+      case 'bitmap': {
+        let live = candidates.count;
+        for (const rank of dead) if (hasBit(candidates.bits, rank)) live--;
+        return live;
+      }
+    }
   }
-  // Postings and their unions hold ranks of the segment only; a plan without a filter is an open range.
-  const n = candidates.kind === 'range' ? count(candidates, 0, segment.index.size) : count(candidates);
-  if (deadBits === undefined) return n;
-  // A range (a year span, or no filter) holds the superseded ranks between its ends: two searches.
-  if (candidates.kind === 'range') {
-    const deadBefore = (end: number) => partitionPoint(0, dead.length, (i) => (dead[i] as number) < end);
-    return n - (deadBefore(Math.min(candidates.hi, segment.index.size)) - deadBefore(candidates.lo));
-  }
-  if (candidates.kind === 'list') return n - supersededIn(segment, candidates.ranks);
-  let live = n;
-  if (candidates.kind === 'bitmap') for (const rank of dead) if (hasBit(candidates.bits, rank)) live--;
-  return live;
+  const check = liveCheck(segment, verify);
+  let n = 0;
+  const c = cursor(candidates);
+  for (let r = c.seek(0); r < segment.index.size; r = c.seek(r + 1)) if (!check || check(r)) n++;
+  return n;
 }
 
 /** Posting lists whose superseded members a version has counted, at most: a number each, emptied when full. */
