@@ -84,7 +84,7 @@ async function startServing(
   // version (this process has answered nothing yet), so the warmers registered meanwhile miss nothing.
   const firstPhases = new LoadPhases();
   const firstLoad = refresher.refresh(firstPhases);
-  // Its small reads first (the pointer, the manifest, opening the segment): each needs the main thread
+  // Its small reads first (the pointer, the manifest, the segment's prefix and header): each needs the main thread
   // for a moment, which building the server then holds for tens of ms at a time, so without this head
   // start the segment's read began only once the server was built. Bounded: a distant store is not awaited.
   await Promise.race([firstPhases.segmentReading, firstLoad, delay(FIRST_READ_HEAD_START_MS, undefined, { ref: false })]);
