@@ -13,8 +13,8 @@
  * The bundle sits three folders below the repository root, as every dist/src module does, so the paths
  * found from import.meta.url (the search page's folder, the bundled seed) are the same.
  */
-import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { build, type Plugin } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -43,6 +43,33 @@ const EXTERNAL = [
   '@smithy/*',
 ];
 
+/**
+ * Fastify's server module requires node:https and node:http2 when it loads, for a server cinedex makes
+ * only with TLS_CERT (https) or never (http2); the two bring tls with them, ~15–25 ms of a loaded VM's
+ * CPU at every start. Here they are required on first use instead. The lines are matched exactly: a
+ * Fastify whose server module no longer has them fails the bundle, rather than being bundled unchanged.
+ */
+const LAZY_BUILTINS: Plugin = {
+  name: 'fastify-lazy-https-http2',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]fastify[\\/]lib[\\/]server\.js$/ }, ({ path }) => {
+      let contents = readFileSync(path, 'utf8');
+      for (const name of ['https', 'http2']) {
+        const eager = `const ${name} = require('node:${name}')\n`;
+        if (!contents.includes(eager))
+          throw new Error(`${path} no longer requires node:${name} as "${eager.trim()}": see scripts/bundle.ts`);
+        contents = contents.replace(eager, lazyRequire(name));
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+/** A stand-in for a built-in module that requires it at the first property read (Fastify reads `create*Server`). */
+function lazyRequire(name: string): string {
+  return `const ${name} = new Proxy({}, { get: (_, key) => require('node:${name}')[key] })\n`;
+}
+
 rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: [`${root}dist/src/cli/main.js`, `${root}dist/src/ingest/ingest-thread-entry.js`],
@@ -60,5 +87,6 @@ await build({
   banner: {
     js: "import { createRequire as __cinedexCreateRequire } from 'node:module'; const require = __cinedexCreateRequire(import.meta.url);",
   },
+  plugins: [LAZY_BUILTINS],
   logLevel: 'warning',
 });

@@ -7,12 +7,13 @@ export class LoadPhases {
   private readonly ms = new Map<string, number>();
   private markReading: () => void = () => {};
   /**
-   * Resolves once a segment's bytes are on their way (the store has asked for its sink: ObjectStore.readInto): from then on the load
-   * mostly waits for the read, and the main thread is free for other work.
+   * Resolves once a segment's sections are on their way (its prefix and header are read, and the store
+   * issues the reads of the rest: SegmentReader's `onPlanned`): from then on the load mostly waits for
+   * the read, and the main thread is free for other work.
    */
   readonly segmentReading = new Promise<void>((resolve) => (this.markReading = resolve));
 
-  /** The store has issued a segment's read. */
+  /** A segment's header is read and the reads of its sections are being issued. */
   segmentReadIssued(): void {
     this.markReading();
   }

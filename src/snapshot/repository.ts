@@ -237,13 +237,13 @@ export class SnapshotRepository {
     }
     const reading = performance.now();
     // Read straight into each section's array and hashed as it arrives: never the whole segment in one buffer.
-    // The sink is asked for once the object is open and its size known, just before its first read is issued:
-    // from then on the load mostly waits for the read, and `cinedex serve` builds its server meanwhile.
+    // Once the header is in, the reads of the sections are issued: from then on the load mostly waits for
+    // them, and `cinedex serve` builds its server meanwhile.
     let reader: SegmentReader<Meta> | undefined;
-    const found = await this.store.readInto(ref.key, (object) => {
-      phases?.segmentReadIssued();
-      return (reader = new SegmentReader<Meta>(object.size));
-    });
+    const found = await this.store.readInto(
+      ref.key,
+      (object) => (reader = new SegmentReader<Meta>(object.size, () => phases?.segmentReadIssued())),
+    );
     phases?.add('segmentReadAndHash', reading);
     if (!found || !reader) throw new SnapshotError(`segment ${ref.key} does not exist`, { reason: 'missing' });
     const decoding = performance.now();

@@ -70,8 +70,15 @@ export class SegmentReader<Meta> implements ByteSink {
   private readonly arrays: SectionArray[] = [];
   private readonly footer = new Uint8Array(DIGEST_BYTES);
 
-  /** A reader of an object of `length` bytes (the store's size for it). */
-  constructor(private readonly length: number) {
+  /**
+   * A reader of an object of `length` bytes (the store's size for it). `onPlanned` is told once the
+   * header is in and every view of the rest can be handed out: the store issues the reads of the
+   * sections as soon as the call that filled the header returns.
+   */
+  constructor(
+    private readonly length: number,
+    private readonly onPlanned: () => void = () => {},
+  ) {
     if (endianness() !== 'LE')
       this.refusal = new SnapshotError('this host is big-endian; segments are little-endian and cannot be read here', {
         reason: 'unknown-format',
@@ -216,6 +223,7 @@ export class SegmentReader<Meta> implements ByteSink {
     }
     this.plan(this.bodyLength - at, true);
     this.plan(this.footer, false);
+    this.onPlanned();
   }
 
   /** Refused once the checksum is known: the rest of the body is only hashed. */
@@ -223,6 +231,7 @@ export class SegmentReader<Meta> implements ByteSink {
     this.headerError = error;
     this.plan(this.bodyLength - from, true);
     this.plan(this.footer, false);
+    this.onPlanned();
   }
 }
 

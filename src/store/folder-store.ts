@@ -20,6 +20,8 @@ const TEMP_MARK = '.cinedex-tmp-';
  * read takes at most 2 GiB).
  */
 const READ_CHUNK_BYTES = 16 * 2 ** 20;
+/** Buffers per readv: Linux takes at most IOV_MAX (1,024) in one call. */
+const READV_MAX_VIEWS = 1024;
 const LOCK_SUFFIX = '.cinedex-lock';
 /** A lock older than this was left by a crashed writer. */
 const STALE_LOCK_MS = 30_000;
@@ -250,42 +252,68 @@ async function readWhole(path: string): Promise<Buffer> {
 
 /**
  * The file's `size` bytes into the sink, two reads in flight: the sink takes in one (a segment's
- * reader hashes it) while the thread pool reads the next. Objects are replaced by a rename, never
- * written in place, so the open file keeps its size; one cut short anyway ends the sink's view short.
+ * reader hashes it) while the thread pool reads the next. Each read takes every view the sink can
+ * hand out up to READ_CHUNK_BYTES and fills them with one positional readv, straight into their
+ * arrays: a segment's small sections (65 of the seed's 68 are under 1 MiB) cost one trip through
+ * the thread pool together, not one each. Objects are replaced by a rename, never written in
+ * place, so the open file keeps its size; one cut short anyway ends the sink's view short.
  */
 async function pour(handle: FileHandle, size: number, sink: ByteSink, key: string): Promise<void> {
-  const reading: { view: Uint8Array; read: Promise<number> }[] = [];
+  const reading: { views: Uint8Array[]; read: Promise<number> }[] = [];
   let at = 0;
   try {
     for (;;) {
       while (reading.length < 2 && at < size) {
-        const view = sink.next(Math.min(READ_CHUNK_BYTES, size - at));
-        if (view === undefined) break;
-        const read = fill(handle, view, at).catch((error: Error) => {
+        const views = gather(sink, Math.min(READ_CHUNK_BYTES, size - at));
+        if (views.length === 0) break;
+        const read = fillViews(handle, views, at).catch((error: Error) => {
           throw new StoreError(`could not read ${key}: ${error.message}`, { cause: error });
         });
         // Awaited in order below; the later read failing first must not count as an unhandled rejection meanwhile.
         read.catch(() => undefined);
-        reading.push({ view, read });
-        at += view.length;
+        reading.push({ views, read });
+        for (const view of views) at += view.length;
       }
       const first = reading.shift();
       if (first === undefined) return;
-      const bytes = await first.read;
-      sink.filled(first.view, bytes);
-      if (bytes < first.view.length) return;
+      let bytes = await first.read;
+      for (const view of first.views) {
+        const filled = Math.min(bytes, view.length);
+        sink.filled(view, filled);
+        bytes -= filled;
+        if (filled < view.length) return;
+      }
     }
   } finally {
     await Promise.allSettled(reading.map((r) => r.read));
   }
 }
 
-/** Reads into all of `view` from `position`, unless the file ends first: the bytes read. */
-async function fill(handle: FileHandle, view: Uint8Array, position: number): Promise<number> {
-  let at = 0;
-  for (let bytesRead = -1; bytesRead !== 0 && at < view.length; at += bytesRead)
-    ({ bytesRead } = await handle.read(view, at, view.length - at, position + at));
-  return at;
+/** Views of one read: as many as the sink hands out now, up to `max` bytes and the most buffers one readv takes. */
+function gather(sink: ByteSink, max: number): Uint8Array[] {
+  const views: Uint8Array[] = [];
+  for (let bytes = 0; bytes < max && views.length < READV_MAX_VIEWS;) {
+    const view = sink.next(max - bytes);
+    if (view === undefined) break;
+    views.push(view);
+    bytes += view.length;
+  }
+  return views;
+}
+
+/** Reads into all of `views`, in order, from `position`, unless the file ends first: the bytes read. */
+async function fillViews(handle: FileHandle, views: Uint8Array[], position: number): Promise<number> {
+  let done = 0;
+  for (let rest = views; rest.length > 0;) {
+    const { bytesRead } = await handle.readv(rest, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+    let left = bytesRead;
+    let full = 0;
+    while (full < rest.length && left >= rest[full]!.length) left -= rest[full++]!.length;
+    rest = full < rest.length ? [rest[full]!.subarray(left), ...rest.slice(full + 1)] : [];
+  }
+  return done;
 }
 
 /** A file is visible from its creation or last write (its ctime then), whatever its mtime says. */

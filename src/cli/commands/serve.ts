@@ -6,7 +6,6 @@ import type { Config } from '../../config/config.js';
 import { StartupError } from '../../errors/errors.js';
 import { loadApiKeys } from '../../http/access.js';
 import { Recompressor } from '../../http/recompressor.js';
-import { buildServer } from '../../http/server.js';
 import { ThreadedIngester } from '../../ingest/threaded-ingester.js';
 import { IngestScheduler } from '../../ingest/scheduler.js';
 import { registerIngestMetrics } from '../../ingest/ingest-metrics.js';
@@ -56,7 +55,8 @@ async function seedIfNoVersion(stores: CatalogueStores, config: Config, log: Log
 
 /**
  * Milliseconds from the process's start (performance.now()'s origin) to each step of serve's start,
- * logged with the "serving" line: `imports` is Node's own start plus loading the modules.
+ * logged with the "serving" line: `imports` is Node's own start plus loading the modules; the HTTP
+ * layer's (Fastify's) are loaded in the `server` step, once the first load's read is under way.
  */
 class StartupTimeline {
   private readonly marks: Record<string, number> = { imports: Math.round(performance.now()) };
@@ -84,10 +84,14 @@ async function startServing(
   // version (this process has answered nothing yet), so the warmers registered meanwhile miss nothing.
   const firstPhases = new LoadPhases();
   const firstLoad = refresher.refresh(firstPhases);
-  // Its small reads first (the pointer, the manifest, opening the segment): each needs the main thread
+  // Its small reads first (the pointer, the manifest, the segment's prefix and header): each needs the main thread
   // for a moment, which building the server then holds for tens of ms at a time, so without this head
   // start the segment's read began only once the server was built. Bounded: a distant store is not awaited.
   await Promise.race([firstPhases.segmentReading, firstLoad, delay(FIRST_READ_HEAD_START_MS, undefined, { ref: false })]);
+  // Fastify and the HTTP layer are imported only now, the largest part of serve's modules: compiling and
+  // running them keeps the main thread busy for most of a start at the seed's size, while the thread
+  // pool reads the segment. Imported before the load, they held the read back until they were done.
+  const { buildServer } = await import('../../http/server.js');
   const registry = new Registry();
   registerRefreshMetrics(registry, refresher);
   registerDataMetrics(registry, live);
