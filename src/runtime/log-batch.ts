@@ -14,10 +14,11 @@ export const LOG_WAIT_MS = 10 * BATCH_MS;
 const RETRY_MS = 10;
 
 /**
- * Log lines written to a file descriptor in batches: the lines of up to BATCH_MS go out in one `write`, written
- * by the first line that finds the batch that old (or 16 KiB full), or by a timer LOG_WAIT_MS after the batch's
- * first line when no line follows. Under load that is one system call per few dozen lines, below saturation one
- * per 10 ms rather than one per turn of the event loop; a line waits at most 100 ms. The write is synchronous,
+ * Log lines written to a file descriptor in batches: a line that comes BATCH_MS or more after the last write goes
+ * out at once; one that comes sooner starts a batch, written by the first line that finds it BATCH_MS old (or 16 KiB
+ * full), or by a timer LOG_WAIT_MS after its first line when no line follows. Under load that is one system call per
+ * few dozen lines, below saturation one per 10 ms rather than one per turn of the event loop, and a quiet process
+ * writes each line at once; a line waits at most 100 ms. The write is synchronous,
  * as node's own stdout is on Linux for files and pipes: a consumer that stops reading a blocking pipe holds the
  * process up rather than its memory.
  *
@@ -33,8 +34,10 @@ const RETRY_MS = 10;
  */
 export class LogBatch {
   private pending = '';
-  /** When the batch's first line came (Date.now()), or 0 when nothing is pending. */
+  /** When the batch's first line came (Date.now()). */
   private since = 0;
+  /** When the last batch was written (Date.now()). */
+  private wrote = 0;
   private timer: NodeJS.Timeout | undefined;
   /** The bytes of the batch being written asynchronously (a full pipe), and how many of them are written. */
   private inFlight: { bytes: Buffer; written: number } | undefined;
@@ -46,6 +49,12 @@ export class LogBatch {
     const now = Date.now();
     if (this.pending === '') {
       this.since = now;
+      // After a quiet spell the line goes at once, as a quiet process's lines (and a thread's last ones) should.
+      if (now - this.wrote >= BATCH_MS && this.inFlight === undefined) {
+        this.pending = line;
+        this.flush();
+        return true;
+      }
       this.timer ??= setTimeout(this.onTimer, LOG_WAIT_MS).unref();
     }
     this.pending += line;
@@ -94,6 +103,7 @@ export class LogBatch {
    */
   private flush(): void {
     if (this.inFlight !== undefined || this.pending === '') return;
+    this.wrote = Date.now();
     const text = this.take();
     let written = 0;
     try {

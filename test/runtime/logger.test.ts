@@ -9,9 +9,9 @@ const loggerModule = fileURLToPath(new URL('../../src/runtime/logger.js', import
 
 test('a quiet process shows its log line without waiting for the buffer to fill or the process to exit', async () => {
   // One line, far short of a full 16 KiB batch, then the process kills itself with SIGKILL, which runs no
-  // exit handler: the line reaches stdout only if the periodic flush wrote it before. The kill comes
-  // five flush periods after the line, so a slow, loaded machine still passes and a buffer that waits
-  // for exit (or for more lines) fails.
+  // exit handler: the line reaches stdout only if it was written before (at once, a quiet process's line; the
+  // batch's timer is the bound). The kill comes five of the longest waits after the line, so a slow, loaded
+  // machine still passes and a buffer that waits for exit (or for more lines) fails.
   const killAfterMs = 5 * LOG_WAIT_MS;
   const script =
     `const { createLogger } = await import(${JSON.stringify(loggerModule)}); ` +
