@@ -48,7 +48,7 @@ export const LAYERS = [
       live: ['engine', 'errors', 'metrics', 'runtime', 'snapshot'],
       // The API reads data through snapshot's CatalogueReader, never through live/.
       http: ['cache', 'catalogue', 'engine', 'errors', 'metrics', 'node-http', 'query', 'snapshot'],
-      edge: ['cache', 'config', 'errors', 'node-http', 'runtime'],
+      edge: ['cache', 'config', 'errors', 'metrics', 'node-http', 'runtime'],
       // The search page's modules take the types of the API's answers from the client's (JSDoc, type-checked only).
       web: ['client', 'errors', 'node-http'],
     },

@@ -4,7 +4,7 @@
  * issue 21's "Second pass").
  */
 import { mark, otherCores, serverUse } from './cpu.js';
-import { closedLoop } from './load.js';
+import { closedLoop, type LoadResult } from './load.js';
 import { hasProc, mainThreadWaits } from './proc.js';
 
 export interface PairedServer {
@@ -25,13 +25,28 @@ export interface PairedRound {
   readonly others: number | undefined;
 }
 
-/** Every server loaded at once for `seconds`, `connections` each. */
+/** Rounds loaded so far: each starts its servers' loads one place further round the list. */
+let rounds = 0;
+
+/**
+ * Every server loaded at once for `seconds`, `connections` each. The loads start in an order that turns by one
+ * server each round: with the order fixed, the server whose load started first (the one listed first) measured
+ * dearer than its twin round after round (docs/performance.md, issue 21, 2026-12-05), in the closed loop, where a
+ * server sent its requests a little later answers fewer per turn of its event loop.
+ */
 export async function loadAtOnce(servers: readonly PairedServer[], connections: number, seconds: number): Promise<PairedRound> {
   const pids = servers.map((s) => s.pid);
   const before = servers.map((s) => mark([s.pid], []));
   const everyone = mark([], pids);
   const waits = pids.map(mainThreadWaits);
-  const runs = await Promise.all(servers.map((s) => closedLoop(s.base, s.paths, connections, seconds, s.acceptEncoding)));
+  const first = rounds++ % Math.max(1, servers.length);
+  const started = new Array<Promise<LoadResult>>(servers.length);
+  for (let k = 0; k < servers.length; k++) {
+    const i = (first + k) % servers.length;
+    const s = servers[i] as PairedServer;
+    started[i] = closedLoop(s.base, s.paths, connections, seconds, s.acceptEncoding);
+  }
+  const runs = await Promise.all(started);
   const after = servers.map((s) => mark([s.pid], []));
   return {
     requests: runs.map((r) => r.requests),

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { EVENT_LOOP_MONITORING_MS } from '../metrics/prom-client.js';
 
 export type CacheStatus = 'HIT' | 'MISS' | 'REVALIDATED' | 'STALE';
 export type UpstreamOutcome = 'response' | 'not_modified' | 'server_error' | 'timeout' | 'error';
@@ -33,7 +34,7 @@ export class EdgeMetrics {
 
   constructor(gauges: EdgeGauges, registry = new Registry()) {
     this.registry = registry;
-    collectDefaultMetrics({ register: registry });
+    collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_MONITORING_MS });
     const answers = this.answers;
     new Counter({
       name: 'cinedex_edge_responses_total',

@@ -84,10 +84,23 @@ function requestLineWriter(logger: Logger): ((record: RequestRecord) => void) | 
   const prefixed = msgPrefixSym === undefined || own[msgPrefixSym] !== undefined;
   const metadata = (stream as Record<symbol, unknown>)[needsMetadataGsym] === true;
   if (end === undefined || own[mixinSym] || hooks?.streamWrite !== undefined || prefixed || metadata) return;
-  const line = (at: string, r: RequestRecord): string =>
-    `${head}${at}${own[chindingsSym] as string},"reqId":${JSON.stringify(r.reqId)},"client":${JSON.stringify(r.client)},` +
-    `"method":${JSON.stringify(r.method)},"url":${JSON.stringify(r.url)},"route":${JSON.stringify(r.route)},` +
-    `"status":${r.status},"ms":${Number.isFinite(r.ms) ? Math.round(r.ms * 1000) / 1000 : null},"msg":"request"${end}`;
+  // The pieces of a line that repeat from request to request are made once: pino's level prefix, and the quoted
+  // client, method and route, which the fast lane gives as the same strings every time (kept for the last seen).
+  let said = { client: '', method: '', route: '', middle: ',"client":"","method":"","url":', tail: ',"route":"","status":' };
+  const line = (at: string, r: RequestRecord): string => {
+    if (r.client !== said.client || r.method !== said.method || r.route !== said.route)
+      said = {
+        client: r.client,
+        method: r.method,
+        route: r.route,
+        middle: `,"client":${JSON.stringify(r.client)},"method":${JSON.stringify(r.method)},"url":`,
+        tail: `,"route":${JSON.stringify(r.route)},"status":`,
+      };
+    return (
+      `${head}${at}${own[chindingsSym] as string},"reqId":${JSON.stringify(r.reqId)}${said.middle}${JSON.stringify(r.url)}${said.tail}` +
+      `${r.status},"ms":${Number.isFinite(r.ms) ? Math.round(r.ms * 1000) / 1000 : null},"msg":"request"${end}`
+    );
+  };
   const probe: RequestRecord = {
     reqId: 'probe-1',
     client: 'a "quoted" \\ client',

@@ -36,7 +36,7 @@ export function requestFacts(raw: readonly string[]): RequestFacts {
         break;
       case 12:
         // Repeated, it is joined as node joins it in req.headers, so both readings agree (and the join fails the id check).
-        if (name.toLowerCase() === 'x-request-id') requestId = requestId === undefined ? raw[i + 1] : `${requestId}, ${raw[i + 1]}`;
+        if (isNamed(name, 'x-request-id', 'X-Request-Id')) requestId = requestId === undefined ? raw[i + 1] : `${requestId}, ${raw[i + 1]}`;
         break;
       case 13: {
         const lower = name.toLowerCase();
@@ -45,10 +45,18 @@ export function requestFacts(raw: readonly string[]): RequestFacts {
         break;
       }
       case 15:
-        if (name.toLowerCase() === 'accept-encoding')
+        if (isNamed(name, 'accept-encoding', 'Accept-Encoding'))
           acceptEncoding = acceptEncoding === undefined ? raw[i + 1] : `${acceptEncoding}, ${raw[i + 1]}`;
         break;
     }
   }
   return { requestId, ifNoneMatch, acceptEncoding, origin, credentials };
+}
+
+/**
+ * `name` is the header `lower` (given as clients usually spell it, `usual`): compared as it came first, since lower-casing
+ * makes a new string, on every request, for the headers a client sends each time (Accept-Encoding).
+ */
+function isNamed(name: string, lower: string, usual: string): boolean {
+  return name === lower || name === usual || name.toLowerCase() === lower;
 }

@@ -1,13 +1,10 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 import { LogBatch } from './log-batch.js';
 
-/** Longest a log line may wait before it is written (in practice it waits for the end of the event loop's turn). */
-export const LOG_FLUSH_MS = 1000;
-
 /**
- * JSON lines on stdout, one logger per process. Writes are batched (LogBatch: the lines of one turn of
- * the event loop in one write): one write per log line would cost more than answering
- * the request, and a quiet process still shows each line at once.
+ * JSON lines on stdout, one logger per process. Writes are batched (LogBatch: the lines of up to 10 ms in
+ * one write): one write per log line would cost more than answering the request; a quiet process's lines
+ * show at once, and any line within LOG_WAIT_MS (100 ms).
  */
 export function createLogger(level: LevelWithSilent, bindings: Record<string, unknown> = {}): Logger {
   const destination = new LogBatch(1);

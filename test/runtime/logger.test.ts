@@ -3,16 +3,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { LOG_FLUSH_MS } from '../../src/runtime/logger.js';
+import { LOG_WAIT_MS } from '../../src/runtime/log-batch.js';
 
 const loggerModule = fileURLToPath(new URL('../../src/runtime/logger.js', import.meta.url));
 
 test('a quiet process shows its log line without waiting for the buffer to fill or the process to exit', async () => {
-  // One line, far short of the 4 KiB batch, then the process kills itself with SIGKILL, which runs no
-  // exit handler: the line reaches stdout only if the periodic flush wrote it before. The kill comes
-  // five flush periods after the line, so a slow, loaded machine still passes and a buffer that waits
-  // for exit (or for more lines) fails.
-  const killAfterMs = 5 * LOG_FLUSH_MS;
+  // One line, far short of a full 16 KiB batch, then the process kills itself with SIGKILL, which runs no
+  // exit handler: the line reaches stdout only if it was written before (at once, a quiet process's line; the
+  // batch's timer is the bound). The kill comes five of the longest waits after the line, so a slow, loaded
+  // machine still passes and a buffer that waits for exit (or for more lines) fails.
+  const killAfterMs = 5 * LOG_WAIT_MS;
   const script =
     `const { createLogger } = await import(${JSON.stringify(loggerModule)}); ` +
     `createLogger('info').error({ code: 'X' }, 'something failed'); ` +

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { EVENT_LOOP_MONITORING_MS } from '../../metrics/prom-client.js';
 import type { Config } from '../../config/config.js';
 import { createLogger } from '../../runtime/logger.js';
 import { openCatalogueStores } from '../../runtime/catalogue-stores.js';
@@ -43,7 +44,7 @@ export async function runIngest(config: Config): Promise<void> {
 
   // Watching: this process does nothing else, so runs need no thread of their own.
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_MONITORING_MS });
   const metrics = registerIngestMetrics(registry);
   const drainMetrics = registerDrainMetrics(registry);
   const scheduler = new IngestScheduler(ingest, log, () => {}, metrics);
