@@ -1,3 +1,4 @@
+import { anyAdjacent, type AdjacentWords } from './adjacent-words.js';
 import { bitmap, clearBit, fillBits, hasBit, setBit } from './bits.js';
 import { list, members, type DocSet } from './doc-set.js';
 import { postingsOf, type IndexData, type Postings, type Trie } from './index-data.js';
@@ -141,6 +142,7 @@ export function planSplit(
   entries: DeletionEntries,
   starts: readonly (WordMatches | undefined)[],
   { budgets, rights }: SplitStarts,
+  adjacency: AdjacentWords,
 ): { split: SplitMatch; title: DocSet; cast: DocSet } | undefined {
   if (points.length < MIN_SPLIT_LENGTH) return undefined;
   const budget = typoBudget(points.length);
@@ -162,7 +164,7 @@ export function planSplit(
     // Both parts' typos together are within the budget, so a right part after a left one with typos needs fewer
     // (often none: a lookup where a walk was): its matches beyond them would never sit next to a left part's.
     const rightBudget = Math.min(bBudget, budget - first.fewestTypos);
-    const followers = bFirst || rightBudget === 0 ? undefined : followersOf(data, first);
+    const followers = bFirst || rightBudget === 0 ? undefined : followersOf(adjacency, first);
     const second = bFirst
       ? left()
       : followers === undefined
@@ -186,25 +188,30 @@ export function planSplit(
   for (const cut of cuts) {
     markWords(bits.left, cut.left, true);
     markWords(bits.right, cut.right, true);
+    // Most cuts have their parts side by side nowhere: the neighbour lists say so before any title or name is read.
+    const leftIds = idRanges(cut.left);
+    const rightIds = idRanges(cut.right);
     const titleSide = postingsCount(words.title, cut.left) <= postingsCount(words.title, cut.right) ? cut.left : cut.right;
-    for (const rank of members(fieldSet(data, titleSide, 'title')))
-      lowest(
-        inTitle,
-        rank,
-        adjacentTypos(cut, bits, budget, titleWords.values, titleWords.offsets[rank] as number, titleWords.offsets[rank + 1] as number),
-      );
-    const nameSide = postingsCount(words.castNames, cut.left) <= postingsCount(words.castNames, cut.right) ? cut.left : cut.right;
-    forEachWord(nameSide, (id) => {
-      const names = words.castNames;
-      for (let i = names.offsets[id] as number; i < (names.offsets[id + 1] as number); i++) {
-        const name = names.values[i] as number;
+    if (anyAdjacent(adjacency.title, bits.left, leftIds, bits.right, rightIds))
+      for (const rank of members(fieldSet(data, titleSide, 'title')))
         lowest(
-          byName,
-          name,
-          adjacentTypos(cut, bits, budget, nameWords.values, nameWords.offsets[name] as number, nameWords.offsets[name + 1] as number),
+          inTitle,
+          rank,
+          adjacentTypos(cut, bits, budget, titleWords.values, titleWords.offsets[rank] as number, titleWords.offsets[rank + 1] as number),
         );
-      }
-    });
+    const nameSide = postingsCount(words.castNames, cut.left) <= postingsCount(words.castNames, cut.right) ? cut.left : cut.right;
+    if (anyAdjacent(adjacency.name, bits.left, leftIds, bits.right, rightIds))
+      forEachWord(nameSide, (id) => {
+        const names = words.castNames;
+        for (let i = names.offsets[id] as number; i < (names.offsets[id + 1] as number); i++) {
+          const name = names.values[i] as number;
+          lowest(
+            byName,
+            name,
+            adjacentTypos(cut, bits, budget, nameWords.values, nameWords.offsets[name] as number, nameWords.offsets[name + 1] as number),
+          );
+        }
+      });
     markWords(bits.left, cut.left, false);
     markWords(bits.right, cut.right, false);
   }
@@ -273,6 +280,14 @@ function postingsCount(postings: Postings, m: WordMatches): number {
   for (let i = 0; i < m.prefixLo.length; i++)
     n += (offsets[m.prefixHi[i] as number] as number) - (offsets[m.prefixLo[i] as number] as number);
   return n;
+}
+
+/** The words a part matches as ranges [lo, hi) of ids, a whole match as its own; a word may be in two. */
+function idRanges(m: WordMatches): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let i = 0; i < m.prefixLo.length; i++) ranges.push([m.prefixLo[i] as number, m.prefixHi[i] as number]);
+  for (let i = 0; i < m.wholeIds.length; i++) ranges.push([m.wholeIds[i] as number, (m.wholeIds[i] as number) + 1]);
+  return ranges;
 }
 
 /** Every word a part matches, once each. */

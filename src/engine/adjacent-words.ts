@@ -1,0 +1,93 @@
+import type { IndexData } from './index-data.js';
+import { tableSize } from './string-table.js';
+
+/**
+ * Which words sit side by side somewhere: for each word, the distinct words right after it and right
+ * before it, in titles and, apart, in cast names. A split word's cut (joins.ts) matches only where
+ * a word of its left part is followed by one of its right part, and most cuts of most words match
+ * nowhere: finding that out by reading every title (or cast name) holding the rarer part's words was
+ * a third of a slow query's time afresh. These lists say it in as many bit tests as the rarer side
+ * has distinct neighbours, which is never more than the words those titles hold.
+ *
+ * Derived from the segment's title and name word lists per version, on its first `q` (WordPlanner),
+ * as the deletion entries are: two passes and a sort over every adjacent pair.
+ */
+export interface AdjacentWords {
+  readonly title: Neighbours;
+  readonly name: Neighbours;
+}
+
+/** Words by word id, ascending in each list (CSR: the lists of id are values[offsets[id], offsets[id + 1])). */
+export interface Neighbours {
+  readonly nextOffsets: Int32Array;
+  readonly next: Int32Array;
+  readonly previousOffsets: Int32Array;
+  readonly previous: Int32Array;
+}
+
+export function adjacentWords(data: IndexData): AdjacentWords {
+  const size = tableSize(data.words.words);
+  return {
+    title: neighbours(data.titleWords.values, data.titleWords.offsets, size),
+    name: neighbours(data.words.nameWords.values, data.words.nameWords.offsets, size),
+  };
+}
+
+/** Each word's distinct followers and predecessors over lists of word ids (titles, names), `offsets` delimiting each. */
+export function neighbours(values: ArrayLike<number>, offsets: ArrayLike<number>, size: number): Neighbours {
+  // A pair (a, b) as one number a·2^26 + b (word ids stay far below 2^26), so one numeric sort orders and groups them.
+  const pairs: number[] = [];
+  for (let list = 0; list + 1 < offsets.length; list++)
+    for (let p = offsets[list] as number; p + 1 < (offsets[list + 1] as number); p++)
+      pairs.push((values[p] as number) * PAIR + (values[p + 1] as number));
+  const forward = Float64Array.from(pairs).sort();
+  const backward = Float64Array.from(pairs, (pair) => (pair % PAIR) * PAIR + Math.floor(pair / PAIR)).sort();
+  const [nextOffsets, next] = grouped(forward, size);
+  const [previousOffsets, previous] = grouped(backward, size);
+  return { nextOffsets, next, previousOffsets, previous };
+}
+
+const PAIR = 2 ** 26;
+
+/** Sorted pairs as lists by their first word, repeats dropped. */
+function grouped(sorted: Float64Array, size: number): [Int32Array, Int32Array] {
+  const offsets = new Int32Array(size + 1);
+  const values: number[] = [];
+  let last = -1;
+  for (const pair of sorted) {
+    if (pair === last) continue;
+    last = pair;
+    const at = Math.floor(pair / PAIR) + 1;
+    offsets[at] = (offsets[at] as number) + 1;
+    values.push(pair % PAIR);
+  }
+  for (let id = 0; id < size; id++) offsets[id + 1] = (offsets[id + 1] as number) + (offsets[id] as number);
+  return [offsets, Int32Array.from(values)];
+}
+
+/**
+ * Whether some word whose bit `left` has is right before one whose bit `right` has, in the field's
+ * lists: read from the side whose words have fewer neighbours, `leftIds` and `rightIds` naming the
+ * words of each side as ranges [lo, hi) of ids (a single word is [id, id + 1)).
+ */
+export function anyAdjacent(
+  field: Neighbours,
+  left: Uint32Array,
+  leftRanges: readonly (readonly [number, number])[],
+  right: Uint32Array,
+  rightRanges: readonly (readonly [number, number])[],
+): boolean {
+  const { nextOffsets, next, previousOffsets, previous } = field;
+  let forward = 0;
+  for (const [lo, hi] of leftRanges) forward += (nextOffsets[hi] as number) - (nextOffsets[lo] as number);
+  let backward = 0;
+  for (const [lo, hi] of rightRanges) backward += (previousOffsets[hi] as number) - (previousOffsets[lo] as number);
+  const [ranges, offsets, values, bits] =
+    forward <= backward ? [leftRanges, nextOffsets, next, right] : [rightRanges, previousOffsets, previous, left];
+  for (const [lo, hi] of ranges)
+    for (let p = offsets[lo] as number; p < (offsets[hi] as number); p++) {
+      const id = values[p] as number;
+      if (((bits[id >>> 5] as number) & (1 << (id & 31))) !== 0) return true;
+    }
+  return false;
+}
