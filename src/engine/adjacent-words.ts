@@ -66,10 +66,38 @@ function grouped(sorted: Float64Array, size: number): [Int32Array, Int32Array] {
 }
 
 /**
- * Whether some word whose bit `left` has is right before one whose bit `right` has, in the field's
- * lists: read from the side whose words have fewer neighbours, `leftIds` and `rightIds` naming the
- * words of each side as ranges [lo, hi) of ids (a single word is [id, id + 1)).
+ * Every pair (a, b) of a word whose bit `left` has right before one whose bit `right` has, in the field's lists, until
+ * `visit` returns true; whether it did. Read from the side whose words have fewer neighbours, `leftRanges` and
+ * `rightRanges` naming the words of each side as ranges [lo, hi) of ids (a single word is [id, id + 1)); a word in two
+ * ranges gives its pairs twice.
  */
+export function adjacentPairs(
+  field: Neighbours,
+  left: Uint32Array,
+  leftRanges: readonly (readonly [number, number])[],
+  right: Uint32Array,
+  rightRanges: readonly (readonly [number, number])[],
+  visit: (a: number, b: number) => boolean,
+): boolean {
+  const { nextOffsets, next, previousOffsets, previous } = field;
+  let forward = 0;
+  for (const [lo, hi] of leftRanges) forward += (nextOffsets[hi] as number) - (nextOffsets[lo] as number);
+  let backward = 0;
+  for (const [lo, hi] of rightRanges) backward += (previousOffsets[hi] as number) - (previousOffsets[lo] as number);
+  const fromLeft = forward <= backward;
+  const [ranges, offsets, values, bits] = fromLeft
+    ? [leftRanges, nextOffsets, next, right]
+    : [rightRanges, previousOffsets, previous, left];
+  for (const [lo, hi] of ranges)
+    for (let id = lo; id < hi; id++)
+      for (let p = offsets[id] as number; p < (offsets[id + 1] as number); p++) {
+        const other = values[p] as number;
+        if (((bits[other >>> 5] as number) & (1 << (other & 31))) !== 0 && (fromLeft ? visit(id, other) : visit(other, id))) return true;
+      }
+  return false;
+}
+
+/** Whether some word whose bit `left` has is right before one whose bit `right` has (adjacentPairs). */
 export function anyAdjacent(
   field: Neighbours,
   left: Uint32Array,
@@ -77,17 +105,5 @@ export function anyAdjacent(
   right: Uint32Array,
   rightRanges: readonly (readonly [number, number])[],
 ): boolean {
-  const { nextOffsets, next, previousOffsets, previous } = field;
-  let forward = 0;
-  for (const [lo, hi] of leftRanges) forward += (nextOffsets[hi] as number) - (nextOffsets[lo] as number);
-  let backward = 0;
-  for (const [lo, hi] of rightRanges) backward += (previousOffsets[hi] as number) - (previousOffsets[lo] as number);
-  const [ranges, offsets, values, bits] =
-    forward <= backward ? [leftRanges, nextOffsets, next, right] : [rightRanges, previousOffsets, previous, left];
-  for (const [lo, hi] of ranges)
-    for (let p = offsets[lo] as number; p < (offsets[hi] as number); p++) {
-      const id = values[p] as number;
-      if (((bits[id >>> 5] as number) & (1 << (id & 31))) !== 0) return true;
-    }
-  return false;
+  return adjacentPairs(field, left, leftRanges, right, rightRanges, () => true);
 }

@@ -1,15 +1,14 @@
-import { anyAdjacent, type AdjacentWords } from './adjacent-words.js';
+import { adjacentPairs, type AdjacentWords } from './adjacent-words.js';
 import { bitmap, clearBit, fillBits, hasBit, setBit } from './bits.js';
-import { list, members, type DocSet } from './doc-set.js';
-import { postingsOf, type IndexData, type Postings, type Trie } from './index-data.js';
+import { list, type DocSet } from './doc-set.js';
+import { postingsOf, type IndexData, type Trie } from './index-data.js';
 import { tableSize } from './string-table.js';
 import { EQUIVALENT_TYPOS, MIN_SPLIT_LENGTH, SPLIT_PART_TYPO_FROM } from './limits.js';
-import { indexOfSorted, upperBound } from './sorted.js';
+import { gallop, indexOfSorted } from './sorted.js';
 import { followersOf, matchAmong } from './split-followers.js';
 import type { DeletionEntries } from './deletion-entries.js';
 import { matchExact, matchFromEntries } from './trie-walk.js';
 import { typoBudget, typosOf, type WordMatches } from './word-match.js';
-import { fieldSet } from './word-postings.js';
 
 /**
  * Words written together or apart. A query word may stand for two adjacent words of a title or of
@@ -175,8 +174,7 @@ export function planSplit(
   }
   if (cuts.length === 0) return undefined;
 
-  // Both parts in a movie's title or cast says little: they must be adjacent, in that order. Each
-  // cut is checked from the side with fewer postings (or cast names), which one subtraction counts.
+  // Both parts in a movie's title or cast says little: they must be adjacent, in that order.
   const { words, titleWords } = data;
   const { nameWords } = words;
   const inTitle = new Map<number, number>();
@@ -188,30 +186,30 @@ export function planSplit(
   for (const cut of cuts) {
     markWords(bits.left, cut.left, true);
     markWords(bits.right, cut.right, true);
-    // Most cuts have their parts side by side nowhere: the neighbour lists say so before any title or name is read.
+    // Only the titles and names where a word of each part sit side by side are read: the neighbour lists give those
+    // pairs (none for most cuts), and the titles (names) holding both words of a pair are the ones to read.
     const leftIds = idRanges(cut.left);
     const rightIds = idRanges(cut.right);
-    const titleSide = postingsCount(words.title, cut.left) <= postingsCount(words.title, cut.right) ? cut.left : cut.right;
-    if (anyAdjacent(adjacency.title, bits.left, leftIds, bits.right, rightIds))
-      for (const rank of members(fieldSet(data, titleSide, 'title')))
+    adjacentPairs(adjacency.title, bits.left, leftIds, bits.right, rightIds, (a, b) => {
+      forBoth(postingsOf(words.title, a), postingsOf(words.title, b), (rank) =>
         lowest(
           inTitle,
           rank,
           adjacentTypos(cut, bits, budget, titleWords.values, titleWords.offsets[rank] as number, titleWords.offsets[rank + 1] as number),
-        );
-    const nameSide = postingsCount(words.castNames, cut.left) <= postingsCount(words.castNames, cut.right) ? cut.left : cut.right;
-    if (anyAdjacent(adjacency.name, bits.left, leftIds, bits.right, rightIds))
-      forEachWord(nameSide, (id) => {
-        const names = words.castNames;
-        for (let i = names.offsets[id] as number; i < (names.offsets[id + 1] as number); i++) {
-          const name = names.values[i] as number;
-          lowest(
-            byName,
-            name,
-            adjacentTypos(cut, bits, budget, nameWords.values, nameWords.offsets[name] as number, nameWords.offsets[name + 1] as number),
-          );
-        }
-      });
+        ),
+      );
+      return false;
+    });
+    adjacentPairs(adjacency.name, bits.left, leftIds, bits.right, rightIds, (a, b) => {
+      forBoth(postingsOf(words.castNames, a), postingsOf(words.castNames, b), (name) =>
+        lowest(
+          byName,
+          name,
+          adjacentTypos(cut, bits, budget, nameWords.values, nameWords.offsets[name] as number, nameWords.offsets[name + 1] as number),
+        ),
+      );
+      return false;
+    });
     markWords(bits.left, cut.left, false);
     markWords(bits.right, cut.right, false);
   }
@@ -233,6 +231,17 @@ export function planSplit(
     titleTypos: Uint8Array.from(titleRanks, (rank) => inTitle.get(rank) as number),
   };
   return { split, title: list(titleRanks), cast: list(castRanks) };
+}
+
+/** Every value of two ascending lists that both hold: the shorter read, the longer galloped through. */
+function forBoth(a: Int32Array, b: Int32Array, visit: (value: number) => void): void {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  let at = 0;
+  for (let i = 0; i < short.length && at < long.length; i++) {
+    const value = short[i] as number;
+    at = gallop(long, at, value);
+    if (long[at] === value) visit(value);
+  }
 }
 
 /** Keeps the fewer typos of a key; -1 (no match) is not kept. */
@@ -269,33 +278,10 @@ function adjacentTypos(cut: Cut, bits: PartBits, budget: number, ids: Int32Array
   return best;
 }
 
-/** How many postings the words a part matches have together: an upper bound (a whole match may sit in a prefix range). */
-function postingsCount(postings: Postings, m: WordMatches): number {
-  const { offsets } = postings;
-  let n = 0;
-  for (let i = 0; i < m.wholeIds.length; i++) {
-    const id = m.wholeIds[i] as number;
-    n += (offsets[id + 1] as number) - (offsets[id] as number);
-  }
-  for (let i = 0; i < m.prefixLo.length; i++)
-    n += (offsets[m.prefixHi[i] as number] as number) - (offsets[m.prefixLo[i] as number] as number);
-  return n;
-}
-
 /** The words a part matches as ranges [lo, hi) of ids, a whole match as its own; a word may be in two. */
 function idRanges(m: WordMatches): [number, number][] {
   const ranges: [number, number][] = [];
   for (let i = 0; i < m.prefixLo.length; i++) ranges.push([m.prefixLo[i] as number, m.prefixHi[i] as number]);
   for (let i = 0; i < m.wholeIds.length; i++) ranges.push([m.wholeIds[i] as number, (m.wholeIds[i] as number) + 1]);
   return ranges;
-}
-
-/** Every word a part matches, once each. */
-function forEachWord(m: WordMatches, visit: (id: number) => void): void {
-  for (let i = 0; i < m.prefixLo.length; i++) for (let id = m.prefixLo[i] as number; id < (m.prefixHi[i] as number); id++) visit(id);
-  for (let i = 0; i < m.wholeIds.length; i++) {
-    const id = m.wholeIds[i] as number;
-    const at = upperBound(m.prefixLo, id) - 1;
-    if (at < 0 || id >= (m.prefixHi[at] as number)) visit(id);
-  }
 }
