@@ -35,15 +35,21 @@ export function adjacentWords(data: IndexData): AdjacentWords {
 
 /** Each word's distinct followers and predecessors over lists of word ids (titles, names), `offsets` delimiting each. */
 export function neighbours(values: ArrayLike<number>, offsets: ArrayLike<number>, size: number): Neighbours {
+  let count = 0;
+  for (let list = 0; list + 1 < offsets.length; list++) count += Math.max(0, (offsets[list + 1] as number) - (offsets[list] as number) - 1);
   // A pair (a, b) as one number a·2^26 + b (word ids stay far below 2^26), so one numeric sort orders and groups them.
-  const pairs: number[] = [];
+  const forward = new Float64Array(count);
+  const backward = new Float64Array(count);
+  let n = 0;
   for (let list = 0; list + 1 < offsets.length; list++)
-    for (let p = offsets[list] as number; p + 1 < (offsets[list + 1] as number); p++)
-      pairs.push((values[p] as number) * PAIR + (values[p + 1] as number));
-  const forward = Float64Array.from(pairs).sort();
-  const backward = Float64Array.from(pairs, (pair) => (pair % PAIR) * PAIR + Math.floor(pair / PAIR)).sort();
-  const [nextOffsets, next] = grouped(forward, size);
-  const [previousOffsets, previous] = grouped(backward, size);
+    for (let p = offsets[list] as number; p + 1 < (offsets[list + 1] as number); p++) {
+      const a = values[p] as number;
+      const b = values[p + 1] as number;
+      forward[n] = a * PAIR + b;
+      backward[n++] = b * PAIR + a;
+    }
+  const [nextOffsets, next] = grouped(forward.sort(), size);
+  const [previousOffsets, previous] = grouped(backward.sort(), size);
   return { nextOffsets, next, previousOffsets, previous };
 }
 
@@ -52,17 +58,19 @@ const PAIR = 2 ** 26;
 /** Sorted pairs as lists by their first word, repeats dropped. */
 function grouped(sorted: Float64Array, size: number): [Int32Array, Int32Array] {
   const offsets = new Int32Array(size + 1);
-  const values: number[] = [];
+  const values = new Int32Array(sorted.length);
+  let n = 0;
   let last = -1;
-  for (const pair of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const pair = sorted[i] as number;
     if (pair === last) continue;
     last = pair;
-    const at = Math.floor(pair / PAIR) + 1;
-    offsets[at] = (offsets[at] as number) + 1;
-    values.push(pair % PAIR);
+    const first = Math.floor(pair / PAIR);
+    offsets[first + 1] = (offsets[first + 1] as number) + 1;
+    values[n++] = pair - first * PAIR;
   }
   for (let id = 0; id < size; id++) offsets[id + 1] = (offsets[id + 1] as number) + (offsets[id] as number);
-  return [offsets, Int32Array.from(values)];
+  return [offsets, values.slice(0, n)];
 }
 
 /**
