@@ -104,14 +104,3 @@ export function adjacentPairs(
       }
   return false;
 }
-
-/** Whether some word whose bit `left` has is right before one whose bit `right` has (adjacentPairs). */
-export function anyAdjacent(
-  field: Neighbours,
-  left: Uint32Array,
-  leftRanges: readonly (readonly [number, number])[],
-  right: Uint32Array,
-  rightRanges: readonly (readonly [number, number])[],
-): boolean {
-  return adjacentPairs(field, left, leftRanges, right, rightRanges, () => true);
-}

@@ -1,7 +1,7 @@
-import { adjacentPairs, type AdjacentWords } from './adjacent-words.js';
+import { adjacentPairs, type AdjacentWords, type Neighbours } from './adjacent-words.js';
 import { bitmap, clearBit, fillBits, hasBit, setBit } from './bits.js';
 import { list, type DocSet } from './doc-set.js';
-import { postingsOf, type IndexData, type Trie } from './index-data.js';
+import { postingsOf, type IndexData, type Postings, type Ragged, type Trie } from './index-data.js';
 import { tableSize } from './string-table.js';
 import { EQUIVALENT_TYPOS, MIN_SPLIT_LENGTH, SPLIT_PART_TYPO_FROM } from './limits.js';
 import { gallop, indexOfSorted } from './sorted.js';
@@ -190,26 +190,9 @@ export function planSplit(
     // pairs (none for most cuts), and the titles (names) holding both words of a pair are the ones to read.
     const leftIds = idRanges(cut.left);
     const rightIds = idRanges(cut.right);
-    adjacentPairs(adjacency.title, bits.left, leftIds, bits.right, rightIds, (a, b) => {
-      forBoth(postingsOf(words.title, a), postingsOf(words.title, b), (rank) =>
-        lowest(
-          inTitle,
-          rank,
-          adjacentTypos(cut, bits, budget, titleWords.values, titleWords.offsets[rank] as number, titleWords.offsets[rank + 1] as number),
-        ),
-      );
-      return false;
-    });
-    adjacentPairs(adjacency.name, bits.left, leftIds, bits.right, rightIds, (a, b) => {
-      forBoth(postingsOf(words.castNames, a), postingsOf(words.castNames, b), (name) =>
-        lowest(
-          byName,
-          name,
-          adjacentTypos(cut, bits, budget, nameWords.values, nameWords.offsets[name] as number, nameWords.offsets[name + 1] as number),
-        ),
-      );
-      return false;
-    });
+    const sides = { leftIds, rightIds, bits };
+    cutPlaces(cut, sides, budget, adjacency.title, words.title, titleWords, inTitle);
+    cutPlaces(cut, sides, budget, adjacency.name, words.castNames, nameWords, byName);
     markWords(bits.left, cut.left, false);
     markWords(bits.right, cut.right, false);
   }
@@ -231,6 +214,32 @@ export function planSplit(
     titleTypos: Uint8Array.from(titleRanks, (rank) => inTitle.get(rank) as number),
   };
   return { split, title: list(titleRanks), cast: list(castRanks) };
+}
+
+/**
+ * The typos of one cut at each place (title, or cast name) where a pair of its parts' words sits side by side, kept
+ * in `best` when fewer than it holds: the pairs from the neighbour lists, the places holding both words of a pair
+ * from their postings (word to places), each place read word by word (`lists`: its words in order).
+ */
+function cutPlaces(
+  cut: Cut,
+  { leftIds, rightIds, bits }: { leftIds: [number, number][]; rightIds: [number, number][]; bits: PartBits },
+  budget: number,
+  field: Neighbours,
+  postings: Postings,
+  lists: Ragged<Int32Array> | Ragged<Uint32Array>,
+  best: Map<number, number>,
+): void {
+  adjacentPairs(field, bits.left, leftIds, bits.right, rightIds, (a, b) => {
+    forBoth(postingsOf(postings, a), postingsOf(postings, b), (place) =>
+      lowest(
+        best,
+        place,
+        adjacentTypos(cut, bits, budget, lists.values, lists.offsets[place] as number, lists.offsets[place + 1] as number),
+      ),
+    );
+    return false;
+  });
 }
 
 /** Every value of two ascending lists that both hold: the shorter read, the longer galloped through. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { anyAdjacent, neighbours } from '../../src/engine/adjacent-words.js';
+import { adjacentPairs, neighbours } from '../../src/engine/adjacent-words.js';
 import { bitmap, setBit } from '../../src/engine/bits.js';
 
 const SIZE = 24;
@@ -50,7 +50,7 @@ test("a word's neighbour lists are the distinct words right after and right befo
   );
 });
 
-test('anyAdjacent says whether a word of the left ranges is right before one of the right ranges in some list', () => {
+test('adjacentPairs finds a pair when a word of the left ranges is right before one of the right ranges in some list', () => {
   fc.assert(
     fc.property(lists, ranges, ranges, (words, left, right) => {
       const { values, offsets } = ragged(words);
@@ -63,7 +63,24 @@ test('anyAdjacent says whether a word of the left ranges is right before one of 
       const expected = words.some((list) =>
         list.some((id, p) => p + 1 < list.length && inRanges(left, id) && inRanges(right, list[p + 1] as number)),
       );
-      assert.equal(anyAdjacent(neighbours(values, offsets, SIZE), mark(left), left, mark(right), right), expected);
+      const pairs = new Set<string>();
+      adjacentPairs(neighbours(values, offsets, SIZE), mark(left), left, mark(right), right, (a, b) => {
+        pairs.add(`${a} ${b}`);
+        return false;
+      });
+      const adjacent = new Set(
+        words.flatMap((list) =>
+          list.flatMap((id, p) => {
+            const next = list[p + 1];
+            return next !== undefined && inRanges(left, id) && inRanges(right, next) ? [`${id} ${next}`] : [];
+          }),
+        ),
+      );
+      assert.deepEqual(pairs, adjacent);
+      assert.equal(
+        adjacentPairs(neighbours(values, offsets, SIZE), mark(left), left, mark(right), right, () => true),
+        expected,
+      );
     }),
     { numRuns: 2000 },
   );
