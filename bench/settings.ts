@@ -23,7 +23,7 @@ export const BEFORE_CLI = optionalSetting(
   'BENCH_BEFORE_CLI',
   existingFile,
   'unset: left out',
-  "another build's dist/src/cli/main.js, measured beside this one in the same HTTP rounds and restarts (before and after)",
+  "another build's dist/src/cli/main.js, measured beside this one in the same HTTP rounds and restarts, and its engine in the search scenario's afresh table (before and after)",
 );
 export const INGEST_SIZES = setting(
   'BENCH_INGEST_SIZES',

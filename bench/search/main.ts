@@ -1,16 +1,16 @@
 /**
  * The search scenario (`npm run bench:search`, or a section of `npm run bench`): the engine's search
  * workloads (issue 10), in process, per query: the relevance set's `q`, a generated mix of typed
- * queries, facets over everything and over broad queries; and, when BENCH_ENGINE_LARGE names a size
- * (e.g. 1000000), the `q` mix again over a catalogue of that size (lib/generate-catalogue.ts: the 2023
- * set and numbered variants of it).
+ * queries, facets over everything and over broad queries, in wall time as served (words cached);
+ * then the `q` workloads looked up afresh in CPU time per query (afresh.ts), beside another build
+ * with BENCH_BEFORE_CLI; and, when BENCH_ENGINE_LARGE names a size (e.g. 1000000), the `q` mix again
+ * over a catalogue of that size (lib/generate-catalogue.ts: the 2023 set and numbered variants of it).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
-import { SegmentIndex } from '../../src/engine/segment-index.js';
 import type { SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { catalogueFromSeed } from '../../src/seed/seed-catalogue.js';
@@ -21,27 +21,19 @@ import { runIfMain } from '../lib/script.js';
 import { percentile } from '../lib/stats.js';
 import { benchPaths, loadMovies } from '../lib/workload.js';
 import { loadRelevanceSet } from '../relevance/relevance-set.js';
-import { ENGINE_LARGE } from '../settings.js';
+import { BEFORE_CLI, ENGINE_LARGE } from '../settings.js';
+import { afreshWorkloads, renderAfresh, runAfresh } from './afresh.js';
 import { searchMix } from './search-mix.js';
 
 export interface Workload {
   readonly name: string;
   readonly target: string;
   readonly requests: readonly SearchRequest[];
-  /** Run against the same index without its word-plan cache: every word of `q` looked up afresh. */
-  readonly cold?: boolean;
 }
 
-/** The `q` workloads twice: as served (words seen before come from the index's word cache), and cold. */
-function withCold(workloads: readonly Workload[]): Workload[] {
-  return workloads.flatMap((w) =>
-    w.requests.some((r) => r.query.q !== undefined)
-      ? [
-          { ...w, name: `${w.name}, words cached` },
-          { ...w, name: `${w.name}, every word looked up afresh`, cold: true },
-        ]
-      : [w],
-  );
+/** The `q` workloads as served: words seen before come from the index's word cache (afresh.ts times them without). */
+function asServed(workloads: readonly Workload[]): Workload[] {
+  return workloads.map((w) => (w.requests.some((r) => r.query.q !== undefined) ? { ...w, name: `${w.name}, words cached` } : w));
 }
 
 /** The rows of the table over one catalogue. */
@@ -92,19 +84,12 @@ export interface WorkloadResult {
  * workloads share code, and V8 keeps tiering it up and re-optimising it for seconds (two warm-up
  * passes left the first timed rounds with ~4 ms stalls in 2 % of the samples).
  */
-export function runWorkloads(served: CatalogueIndex, workloads: readonly Workload[], rounds: number): WorkloadResult[] {
-  const cold = CatalogueIndex.of(
-    served.version,
-    served.segments.map(({ index, deletes }) => ({ index: new SegmentIndex(index.data, { wordCacheBytes: 0 }), deletes })),
-  );
-  const indexFor = (workload: Workload) => (workload.cold === true ? cold : served);
+export function runWorkloads(index: CatalogueIndex, workloads: readonly Workload[], rounds: number): WorkloadResult[] {
   for (const workload of workloads) {
-    const index = indexFor(workload);
     const until = performance.now() + WARM_MS;
     for (let pass = 0; pass < 2 || performance.now() < until; pass++) for (const r of workload.requests) searchMovies(index, r);
   }
   return workloads.map((workload) => {
-    const index = indexFor(workload);
     // Few distinct requests (facets) are repeated so that their percentiles rest on more than a handful of samples.
     const times = Math.max(rounds, Math.ceil(200 / workload.requests.length));
     const samples = timeEach(workload.requests, times, (r) => searchMovies(index, r));
@@ -139,8 +124,13 @@ export async function benchSearch(
   rounds: number,
 ): Promise<string> {
   await settle();
-  const results = runWorkloads(index, withCold(searchWorkloads(movies, filterPaths)), rounds);
-  return render(`## Search engine (in process over the seed, per query, ${rounds} timed rounds)`, results) + '\n';
+  const results = runWorkloads(index, asServed(searchWorkloads(movies, filterPaths)), rounds);
+  const afresh = await runAfresh(movies, afreshWorkloads(movies), rounds, { index, beforeCli: BEFORE_CLI.read() });
+  return (
+    render(`## Search engine (in process over the seed, per query, ${rounds} timed rounds)`, results) +
+    '\n\n' +
+    renderAfresh('### `q` looked up afresh (in process over the seed, CPU per query)', afresh.results, afresh.load, rounds)
+  );
 }
 
 /** The `q` mix over a large catalogue, generated to a temporary file and indexed in this process. */
@@ -166,9 +156,12 @@ export async function benchSearchLarge(size: CatalogueSize, filterPaths: readonl
       },
     ];
     await settle();
-    const results = runWorkloads(index, withCold(workloads), 3);
+    const results = runWorkloads(index, asServed(workloads), 3);
+    const afresh = await runAfresh(movies, afreshWorkloads(movies, true), 3, { index });
     return (
-      render(`## Search engine at ${sizeLabel(size)} (in process, per query; index built in ${fmt(buildSeconds, 1)} s)`, results) + '\n'
+      render(`## Search engine at ${sizeLabel(size)} (in process, per query; index built in ${fmt(buildSeconds, 1)} s)`, results) +
+      '\n\n' +
+      renderAfresh(`### \`q\` looked up afresh at ${sizeLabel(size)} (in process, CPU per query)`, afresh.results, afresh.load, 3)
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -107,7 +107,10 @@ export function entryCandidates(entries: DeletionEntries, query: readonly number
   const { depth, hashes, members, directory } = entries;
   const shift = 32 - Math.log2(directory.length - 1);
   const shortest = depth - budget;
-  const forms = new Uint32Array(deletionCount(depth + budget, budget) * (2 * budget + 1));
+  const size = deletionCount(depth + budget, budget) * (2 * budget + 1);
+  if (formScratch.length < size) formScratch = new Uint32Array(size);
+  // Scratch shared by every lookup (each writes the forms it then reads): one allocated per lookup cost more than it.
+  const forms = formScratch;
   let n = 0;
   for (let j = Math.max(1, shortest); j <= Math.min(query.length, depth + budget); j++)
     // Forms of the query's first j code points as long as a node's path less 0 to `budget` letters.
@@ -121,6 +124,8 @@ export function entryCandidates(entries: DeletionEntries, query: readonly number
   }
   return uniqueSorted(Int32Array.from(found).sort());
 }
+
+let formScratch = new Uint32Array(0);
 
 /** How many forms a string of `length` has less 0 to `most` letters (at most 2), counting repeats. */
 function deletionCount(length: number, most: number): number {

@@ -1,14 +1,14 @@
+import { adjacentPairs, type AdjacentWords, type Neighbours } from './adjacent-words.js';
 import { bitmap, clearBit, fillBits, hasBit, setBit } from './bits.js';
-import { list, members, type DocSet } from './doc-set.js';
-import { postingsOf, type IndexData, type Postings, type Trie } from './index-data.js';
+import { list, type DocSet } from './doc-set.js';
+import { postingsOf, type IndexData, type Postings, type Ragged, type Trie } from './index-data.js';
 import { tableSize } from './string-table.js';
 import { EQUIVALENT_TYPOS, MIN_SPLIT_LENGTH, SPLIT_PART_TYPO_FROM } from './limits.js';
-import { indexOfSorted, upperBound } from './sorted.js';
+import { gallop, indexOfSorted } from './sorted.js';
 import { followersOf, matchAmong } from './split-followers.js';
 import type { DeletionEntries } from './deletion-entries.js';
 import { matchExact, matchFromEntries } from './trie-walk.js';
 import { typoBudget, typosOf, type WordMatches } from './word-match.js';
-import { fieldSet } from './word-postings.js';
 
 /**
  * Words written together or apart. A query word may stand for two adjacent words of a title or of
@@ -141,6 +141,7 @@ export function planSplit(
   entries: DeletionEntries,
   starts: readonly (WordMatches | undefined)[],
   { budgets, rights }: SplitStarts,
+  adjacency: AdjacentWords,
 ): { split: SplitMatch; title: DocSet; cast: DocSet } | undefined {
   if (points.length < MIN_SPLIT_LENGTH) return undefined;
   const budget = typoBudget(points.length);
@@ -162,7 +163,7 @@ export function planSplit(
     // Both parts' typos together are within the budget, so a right part after a left one with typos needs fewer
     // (often none: a lookup where a walk was): its matches beyond them would never sit next to a left part's.
     const rightBudget = Math.min(bBudget, budget - first.fewestTypos);
-    const followers = bFirst || rightBudget === 0 ? undefined : followersOf(data, first);
+    const followers = bFirst || rightBudget === 0 ? undefined : followersOf(adjacency, first);
     const second = bFirst
       ? left()
       : followers === undefined
@@ -173,8 +174,7 @@ export function planSplit(
   }
   if (cuts.length === 0) return undefined;
 
-  // Both parts in a movie's title or cast says little: they must be adjacent, in that order. Each
-  // cut is checked from the side with fewer postings (or cast names), which one subtraction counts.
+  // Both parts in a movie's title or cast says little: they must be adjacent, in that order.
   const { words, titleWords } = data;
   const { nameWords } = words;
   const inTitle = new Map<number, number>();
@@ -186,25 +186,13 @@ export function planSplit(
   for (const cut of cuts) {
     markWords(bits.left, cut.left, true);
     markWords(bits.right, cut.right, true);
-    const titleSide = postingsCount(words.title, cut.left) <= postingsCount(words.title, cut.right) ? cut.left : cut.right;
-    for (const rank of members(fieldSet(data, titleSide, 'title')))
-      lowest(
-        inTitle,
-        rank,
-        adjacentTypos(cut, bits, budget, titleWords.values, titleWords.offsets[rank] as number, titleWords.offsets[rank + 1] as number),
-      );
-    const nameSide = postingsCount(words.castNames, cut.left) <= postingsCount(words.castNames, cut.right) ? cut.left : cut.right;
-    forEachWord(nameSide, (id) => {
-      const names = words.castNames;
-      for (let i = names.offsets[id] as number; i < (names.offsets[id + 1] as number); i++) {
-        const name = names.values[i] as number;
-        lowest(
-          byName,
-          name,
-          adjacentTypos(cut, bits, budget, nameWords.values, nameWords.offsets[name] as number, nameWords.offsets[name + 1] as number),
-        );
-      }
-    });
+    // Only the titles and names where a word of each part sit side by side are read: the neighbour lists give those
+    // pairs (none for most cuts), and the titles (names) holding both words of a pair are the ones to read.
+    const leftIds = idRanges(cut.left);
+    const rightIds = idRanges(cut.right);
+    const sides = { leftIds, rightIds, bits };
+    cutPlaces(cut, sides, budget, adjacency.title, words.title, titleWords, inTitle);
+    cutPlaces(cut, sides, budget, adjacency.name, words.castNames, nameWords, byName);
     markWords(bits.left, cut.left, false);
     markWords(bits.right, cut.right, false);
   }
@@ -226,6 +214,43 @@ export function planSplit(
     titleTypos: Uint8Array.from(titleRanks, (rank) => inTitle.get(rank) as number),
   };
   return { split, title: list(titleRanks), cast: list(castRanks) };
+}
+
+/**
+ * The typos of one cut at each place (title, or cast name) where a pair of its parts' words sits side by side, kept
+ * in `best` when fewer than it holds: the pairs from the neighbour lists, the places holding both words of a pair
+ * from their postings (word to places), each place read word by word (`lists`: its words in order).
+ */
+function cutPlaces(
+  cut: Cut,
+  { leftIds, rightIds, bits }: { leftIds: [number, number][]; rightIds: [number, number][]; bits: PartBits },
+  budget: number,
+  field: Neighbours,
+  postings: Postings,
+  lists: Ragged<Int32Array> | Ragged<Uint32Array>,
+  best: Map<number, number>,
+): void {
+  adjacentPairs(field, bits.left, leftIds, bits.right, rightIds, (a, b) => {
+    forBoth(postingsOf(postings, a), postingsOf(postings, b), (place) =>
+      lowest(
+        best,
+        place,
+        adjacentTypos(cut, bits, budget, lists.values, lists.offsets[place] as number, lists.offsets[place + 1] as number),
+      ),
+    );
+    return false;
+  });
+}
+
+/** Every value of two ascending lists that both hold: the shorter read, the longer galloped through. */
+function forBoth(a: Int32Array, b: Int32Array, visit: (value: number) => void): void {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  let at = 0;
+  for (let i = 0; i < short.length && at < long.length; i++) {
+    const value = short[i] as number;
+    at = gallop(long, at, value);
+    if (long[at] === value) visit(value);
+  }
 }
 
 /** Keeps the fewer typos of a key; -1 (no match) is not kept. */
@@ -262,25 +287,10 @@ function adjacentTypos(cut: Cut, bits: PartBits, budget: number, ids: Int32Array
   return best;
 }
 
-/** How many postings the words a part matches have together: an upper bound (a whole match may sit in a prefix range). */
-function postingsCount(postings: Postings, m: WordMatches): number {
-  const { offsets } = postings;
-  let n = 0;
-  for (let i = 0; i < m.wholeIds.length; i++) {
-    const id = m.wholeIds[i] as number;
-    n += (offsets[id + 1] as number) - (offsets[id] as number);
-  }
-  for (let i = 0; i < m.prefixLo.length; i++)
-    n += (offsets[m.prefixHi[i] as number] as number) - (offsets[m.prefixLo[i] as number] as number);
-  return n;
-}
-
-/** Every word a part matches, once each. */
-function forEachWord(m: WordMatches, visit: (id: number) => void): void {
-  for (let i = 0; i < m.prefixLo.length; i++) for (let id = m.prefixLo[i] as number; id < (m.prefixHi[i] as number); id++) visit(id);
-  for (let i = 0; i < m.wholeIds.length; i++) {
-    const id = m.wholeIds[i] as number;
-    const at = upperBound(m.prefixLo, id) - 1;
-    if (at < 0 || id >= (m.prefixHi[at] as number)) visit(id);
-  }
+/** The words a part matches as ranges [lo, hi) of ids, a whole match as its own; a word may be in two. */
+function idRanges(m: WordMatches): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let i = 0; i < m.prefixLo.length; i++) ranges.push([m.prefixLo[i] as number, m.prefixHi[i] as number]);
+  for (let i = 0; i < m.wholeIds.length; i++) ranges.push([m.wholeIds[i] as number, (m.wholeIds[i] as number) + 1]);
+  return ranges;
 }

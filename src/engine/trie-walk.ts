@@ -173,7 +173,9 @@ const walkByBits = (
   const m = query.length;
   const mask = (1 << (m + 1)) - 1;
   const full = 1 << m;
-  const ascii = new Int32Array(128);
+  // Scratch shared by every walk (one at a time: a walk calls nothing that walks): a typed array allocated per walk
+  // cost more than a short walk. The masks are cleared first; the state's levels are each written before they are read.
+  const ascii = ASCII_MASKS.fill(0);
   const otherChars: number[] = [];
   const otherMasks: number[] = [];
   for (let i = 1; i <= m; i++) {
@@ -192,7 +194,7 @@ const walkByBits = (
   // and whether a start may still lie below.
   const W = 8;
   // A path longer than the query plus the budget (a start's, at most BIT_PARALLEL_MAX_TYPOS) is beyond it, so depth stays below that + 2.
-  const state = new Int32Array((m + BIT_PARALLEL_MAX_TYPOS + 2) * W);
+  const state = WALK_STATE;
   // The starts collected keep a subtree worth walking on their own terms: some start k still within its
   // budget b of the path (a bit j <= k of R_b), and a word deep enough below (k - b). Their level and
   // depth are lower than the word's, so the word's own bounds (R_budget, `shortest`) are kept for the word alone.
@@ -288,6 +290,10 @@ const walkByBits = (
     }
   }
 };
+
+/** The bit-parallel walk's scratch: the mask of each ASCII character's positions in the query, and per depth its sets. */
+const ASCII_MASKS = new Int32Array(128);
+const WALK_STATE = new Int32Array((BIT_PARALLEL_MAX + BIT_PARALLEL_MAX_TYPOS + 2) * 8);
 
 /** A word's typos against each start of the query collected, from the node's sets: bit k of R_d says within d of the first k. */
 function collectStarts(starts: StartMatches, id: number, n0: number, n1: number, n2: number): void {

@@ -66,6 +66,9 @@ export interface TypoRange {
   readonly typos: number;
 }
 
+const NO_IDS = new Int32Array(0);
+const NO_TYPOS = new Uint8Array(0);
+
 /**
  * The matches of a query word from its whole matches ([id, typos], ascending by id) and its
  * disjoint prefix ranges (ascending); the bounds the ranking reads are derived here, once.
@@ -77,8 +80,9 @@ export function wordMatches(
   typed: readonly number[],
 ): WordMatches {
   // Plain loops into typed arrays: a word's plan builds several of these (its parts, its joins), afresh for every new word.
-  const wholeIds = new Int32Array(whole.length);
-  const wholeTypos = new Uint8Array(whole.length);
+  // Most parts of a split and most joins match no word, or no prefix: they share the empty arrays, which nothing can write to.
+  const wholeIds = whole.length === 0 ? NO_IDS : new Int32Array(whole.length);
+  const wholeTypos = whole.length === 0 ? NO_TYPOS : new Uint8Array(whole.length);
   let fewest = Infinity;
   for (let i = 0; i < whole.length; i++) {
     const [id, t] = whole[i] as readonly [number, number];
@@ -86,9 +90,9 @@ export function wordMatches(
     wholeTypos[i] = t;
     if (t < fewest) fewest = t;
   }
-  const prefixLo = new Int32Array(flat.length);
-  const prefixHi = new Int32Array(flat.length);
-  const prefixTypos = new Uint8Array(flat.length);
+  const prefixLo = flat.length === 0 ? NO_IDS : new Int32Array(flat.length);
+  const prefixHi = flat.length === 0 ? NO_IDS : new Int32Array(flat.length);
+  const prefixTypos = flat.length === 0 ? NO_TYPOS : new Uint8Array(flat.length);
   for (let i = 0; i < flat.length; i++) {
     const r = flat[i] as TypoRange;
     prefixLo[i] = r.lo;

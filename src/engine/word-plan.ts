@@ -2,6 +2,7 @@ import { ByteLru } from '../cache/byte-lru.js';
 import { codePoints } from '../catalogue/words.js';
 import { EMPTY, list, union, type DocSet } from './doc-set.js';
 import type { IndexData } from './index-data.js';
+import { adjacentWords, type AdjacentWords } from './adjacent-words.js';
 import { canEnter, deletionEntries, type DeletionEntries } from './deletion-entries.js';
 import { matchFromEntries, matchWordAndStarts, trieReach } from './trie-walk.js';
 import { planSplit, splitStarts, type SplitMatch } from './joins.js';
@@ -49,6 +50,8 @@ export class WordPlanner {
   private reachMemo: Int32Array | undefined;
   /** Where walks of two typos start (deletion-entries.ts): derived from the trie with `reachMemo`. */
   private entriesMemo: DeletionEntries | undefined;
+  /** Which words sit side by side (adjacent-words.ts), for split words: derived on the version's first `q` too. */
+  private adjacencyMemo: AdjacentWords | undefined;
 
   constructor(
     private readonly data: IndexData,
@@ -63,7 +66,7 @@ export class WordPlanner {
     const key = last ? `p${word}` : `w${word}`;
     const cached = this.plans.get(key);
     if (cached !== undefined) return cached;
-    const { plan } = planWord(this.data, word, last, this.reach(), this.entries());
+    const { plan } = planWord(this.data, word, last, this.derived());
     this.plans.set(key, plan, wordPlanBytes(plan));
     return plan;
   }
@@ -106,12 +109,12 @@ export class WordPlanner {
     const joinKey = `${nextLast ? 'J' : 'j'}${word}\u0000${next}`;
     const known = this.plans.get(key);
     const knownJoin = this.plans.get(joinKey);
-    const reach = this.reach();
-    const entries = this.entries();
+    const derived = this.derived();
+    const { reach, entries } = derived;
     let plan = known;
     let join = knownJoin;
     if (known === undefined && knownJoin === undefined) {
-      const walked = planWord(this.data, word, false, reach, entries, { word: next, last: nextLast });
+      const walked = planWord(this.data, word, false, derived, { word: next, last: nextLast });
       plan = walked.plan;
       join = this.joinPlan(joinKey, walked.joined as WordMatches);
       this.plans.set(key, plan, wordPlanBytes(plan));
@@ -124,14 +127,15 @@ export class WordPlanner {
     return [plan, join.matches.fewestTypos === Infinity ? undefined : join];
   }
 
-  /** How deep the trie goes below each node (trieReach): derived on the first `q` of this version. */
-  private reach(): Int32Array {
-    return (this.reachMemo ??= trieReach(this.data.words.trie));
-  }
-
-  /** Where walks of two typos start (deletion-entries.ts), derived with `reach`. */
-  private entries(): DeletionEntries {
-    return (this.entriesMemo ??= deletionEntries(this.data.words.trie));
+  /**
+   * What the walks and splits read beside the segment, derived on the first `q` of this version: how deep the trie goes
+   * below each node (trieReach), where walks of two typos start (deletion-entries.ts), which words sit side by side.
+   */
+  private derived(): Derived {
+    this.reachMemo ??= trieReach(this.data.words.trie);
+    this.entriesMemo ??= deletionEntries(this.data.words.trie);
+    this.adjacencyMemo ??= adjacentWords(this.data);
+    return { reach: this.reachMemo, entries: this.entriesMemo, adjacency: this.adjacencyMemo };
   }
 
   /** The plan of two words joined, from what the joined form matches; kept even when that is nothing. */
@@ -143,13 +147,19 @@ export class WordPlanner {
   }
 }
 
+/** What WordPlanner derives from a segment for its plans. */
+interface Derived {
+  readonly reach: Int32Array;
+  readonly entries: DeletionEntries;
+  readonly adjacency: AdjacentWords;
+}
+
 /** A word's plan; with `next`, walked as the start of the word joined with the next one, whose matches come with it. */
 function planWord(
   data: IndexData,
   word: string,
   last: boolean,
-  reach: Int32Array,
-  entries: DeletionEntries,
+  { reach, entries, adjacency }: Derived,
   next?: { word: string; last: boolean },
 ): { plan: WordPlan; joined?: WordMatches } {
   const points = codePoints(word);
@@ -177,7 +187,7 @@ function planWord(
     .filter((id) => id >= 0);
   const matches = forms.length === 0 ? typed : mergeMatches(typed, wholeMatches(forms, 0, points), EQUIVALENT_TYPOS);
   const own = postingsSets(data, matches);
-  const split = planSplit(data, points, last, reach, entries, starts, cuts);
+  const split = planSplit(data, points, last, reach, entries, starts, cuts, adjacency);
   const title = split === undefined ? own.title : union([own.title, split.title]);
   const plan: WordPlan =
     split === undefined

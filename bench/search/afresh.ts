@@ -1,0 +1,222 @@
+/**
+ * `q` looked up afresh, in CPU time per query, with another build beside when BENCH_BEFORE_CLI names
+ * one: the two builds answer the same queries in one process, interleaved query by query.
+ *
+ * "Afresh" means no word-cache entry for the query's words: the version's index is wrapped with a
+ * word cache of 0 bytes (SegmentIndex `wordCacheBytes: 0`), so each query walks the trie for every
+ * word, its splits and its joins, and reads their postings. What a version derives once, on its first
+ * `q` (trieReach, the deletion entries), and the process's compiled code are warm, as in a serving
+ * process after its first query. Each query's time is the least of RUNS runs of process.cpuUsage:
+ * a run another process preempted, or one a collection fell into, costs more, never less, so the
+ * least is the query's own cost. Wall time per call (a single run) cannot tell two builds apart on
+ * a shared machine: its p99 is the scheduler's.
+ */
+import { dirname, resolve } from 'node:path';
+import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type { Movie } from '../../src/catalogue/movie.js';
+import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
+import { SegmentIndex } from '../../src/engine/segment-index.js';
+import { searchMovies } from '../../src/engine/search.js';
+import { parseListRequest, searchRequestOf } from '../../src/query/parse-query.js';
+import { fmt, table } from '../lib/markdown.js';
+import { runIfMain } from '../lib/script.js';
+import { median, percentile } from '../lib/stats.js';
+import { loadMovies } from '../lib/workload.js';
+import { loadRelevanceSet } from '../relevance/relevance-set.js';
+import { BEFORE_CLI } from '../settings.js';
+import { searchMix } from './search-mix.js';
+
+/** Runs of each query per round; the least counts. */
+const RUNS = 6;
+
+/** A workload of the afresh table: its queries as GET /v1/movies parameters. */
+export interface AfreshWorkload {
+  readonly name: string;
+  readonly target: string;
+  readonly queries: readonly Record<string, string>[];
+}
+
+/** The `q` workloads of the afresh table over one catalogue: the relevance set, the generated mix and broad queries with facets. */
+export function afreshWorkloads(movies: readonly Movie[], mixOnly = false): AfreshWorkload[] {
+  const mix: AfreshWorkload = {
+    name: '`q`: generated mix (typed prefixes, a typo, title + surname, a cast name)',
+    target: mixOnly ? 'p99 < 5 ms' : 'p99 < 200 µs',
+    queries: searchMix(movies, 1000).map(({ q }) => ({ q })),
+  };
+  if (mixOnly) return [mix];
+  return [
+    {
+      name: '`q`: the relevance set (131 hand-labelled queries)',
+      target: 'p99 < 200 µs',
+      queries: loadRelevanceSet().map(({ q }) => ({ q, limit: '10' })),
+    },
+    mix,
+    {
+      name: 'facets + count over a broad `q` (`the`, `love`, `man`)',
+      target: '—',
+      queries: ['the', 'love', 'man'].map((q) => ({ q, facets: 'genre,year,decade,cast', count: 'true' })),
+    },
+  ];
+}
+
+/** One build's engine, as a bench reads it: requests parsed by its own parser, answered by its afresh index. */
+interface AfreshEngine {
+  readonly label: string;
+  prepare(params: Record<string, string>): unknown;
+  answer(request: unknown): unknown;
+}
+
+/** The modules of a build the afresh table reads. */
+interface EngineModules {
+  readonly CatalogueIndex: typeof CatalogueIndex;
+  readonly SegmentIndex: typeof SegmentIndex;
+  readonly searchMovies: typeof searchMovies;
+  readonly parseListRequest: typeof parseListRequest;
+  readonly searchRequestOf: typeof searchRequestOf;
+}
+
+const THIS_BUILD: EngineModules = { CatalogueIndex, SegmentIndex, searchMovies, parseListRequest, searchRequestOf };
+
+/** Another build's modules, from its dist/src/cli/main.js (BENCH_BEFORE_CLI): the same files beside it. */
+async function modulesOf(cli: string): Promise<EngineModules> {
+  const src = resolve(dirname(cli), '..');
+  const load = (path: string) => import(pathToFileURL(resolve(src, path)).href) as Promise<Partial<EngineModules>>;
+  const [catalogue, segment, search, parse] = await Promise.all([
+    load('engine/catalogue-index.js'),
+    load('engine/segment-index.js'),
+    load('engine/search.js'),
+    load('query/parse-query.js'),
+  ]);
+  return { ...catalogue, ...segment, ...search, ...parse } as EngineModules;
+}
+
+/** A build's index over `movies` (or the one given), wrapped without a word cache: every word of `q` looked up afresh. */
+function afreshEngine(label: string, modules: EngineModules, movies: readonly Movie[], given?: CatalogueIndex): AfreshEngine {
+  const built = given ?? modules.CatalogueIndex.build(label, movies);
+  const index = modules.CatalogueIndex.of(
+    built.version,
+    built.segments.map(({ index, deletes }) => ({ index: new modules.SegmentIndex(index.data, { wordCacheBytes: 0 }), deletes })),
+  );
+  return {
+    label,
+    prepare: (params) => modules.searchRequestOf(modules.parseListRequest(new URLSearchParams(params).toString())),
+    answer: (request) => modules.searchMovies(index, request as ReturnType<typeof searchRequestOf>),
+  };
+}
+
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+/** The least CPU µs of RUNS answers to one request. */
+function leastCpu(engine: AfreshEngine, request: unknown): number {
+  let least = Infinity;
+  for (let run = 0; run < RUNS; run++) {
+    const start = cpuMicros();
+    engine.answer(request);
+    least = Math.min(least, cpuMicros() - start);
+  }
+  return least;
+}
+
+interface BuildRow {
+  /** CPU µs per query over the whole workload: the figure that tells two builds apart best, every query counting. */
+  readonly mean: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface AfreshResult {
+  readonly workload: AfreshWorkload;
+  /** This build's, then the other build's when there is one. */
+  readonly builds: readonly BuildRow[];
+  /** Answers that differ between the builds (compared once per query), when there are two. */
+  readonly differing?: number;
+}
+
+/**
+ * Each workload timed `rounds` times per build, builds interleaved query by query (which goes first
+ * alternates by round); a build's p50, p99 and max are the medians over the rounds of those over the
+ * queries. Every query is first answered once untimed by each build, which also compares their answers.
+ */
+export async function runAfresh(
+  movies: readonly Movie[],
+  workloads: readonly AfreshWorkload[],
+  rounds: number,
+  options: { readonly index?: CatalogueIndex; readonly beforeCli?: string | undefined } = {},
+): Promise<{ results: AfreshResult[]; load: readonly [number, number] }> {
+  const engines = [afreshEngine('this build', THIS_BUILD, movies, options.index)];
+  if (options.beforeCli !== undefined) engines.push(afreshEngine('before', await modulesOf(options.beforeCli), movies));
+  const startLoad = loadavg()[0] as number;
+  const results = workloads.map((workload) => {
+    const requests = engines.map((engine) => workload.queries.map((q) => engine.prepare(q)));
+    let differing = 0;
+    workload.queries.forEach((_, i) => {
+      const answers = engines.map((engine, e) => JSON.stringify(engine.answer((requests[e] as unknown[])[i])));
+      if (answers.some((a) => a !== answers[0])) differing++;
+    });
+    const byRound: BuildRow[][] = engines.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      const times = engines.map(() => new Float64Array(workload.queries.length));
+      const order = round % 2 === 0 ? engines.map((_, e) => e) : engines.map((_, e) => engines.length - 1 - e);
+      for (let i = 0; i < workload.queries.length; i++)
+        for (const e of order) (times[e] as Float64Array)[i] = leastCpu(engines[e] as AfreshEngine, (requests[e] as unknown[])[i]);
+      times.forEach((sample, e) => {
+        const mean = sample.reduce((sum, t) => sum + t, 0) / sample.length;
+        sample.sort();
+        (byRound[e] as BuildRow[]).push({
+          mean,
+          p50: percentile(sample, 50),
+          p99: percentile(sample, 99),
+          max: sample[sample.length - 1] as number,
+        });
+      });
+    }
+    const builds = byRound.map((rows) => ({
+      mean: median(rows.map((r) => r.mean)),
+      p50: median(rows.map((r) => r.p50)),
+      p99: median(rows.map((r) => r.p99)),
+      max: median(rows.map((r) => r.max)),
+    }));
+    return engines.length > 1 ? { workload, builds, differing } : { workload, builds };
+  });
+  return { results, load: [startLoad, loadavg()[0] as number] };
+}
+
+/** The afresh table: this build's CPU per query, and with another build its figures, the p99 ratio and differing answers. */
+export function renderAfresh(title: string, results: readonly AfreshResult[], load: readonly [number, number], rounds: number): string {
+  const before = results.some((r) => r.builds.length > 1);
+  const header = ['workload', 'queries', 'mean CPU µs', 'p50 CPU µs', 'p99 CPU µs', 'max CPU µs'];
+  if (before) header.push('before mean', 'before p50', 'before p99', 'mean before ÷ after', 'p99 before ÷ after', 'answers differing');
+  header.push('target');
+  const rows = results.map(({ workload, builds, differing }) => {
+    const [own, other] = builds as [BuildRow, BuildRow | undefined];
+    const cells = [workload.name, String(workload.queries.length), fmt(own.mean, 0), fmt(own.p50, 0), fmt(own.p99, 0), fmt(own.max, 0)];
+    if (before)
+      cells.push(
+        other ? fmt(other.mean, 0) : '—',
+        other ? fmt(other.p50, 0) : '—',
+        other ? fmt(other.p99, 0) : '—',
+        other ? `${fmt(other.mean / own.mean, 2)}×` : '—',
+        other ? `${fmt(other.p99 / own.p99, 2)}×` : '—',
+        String(differing ?? '—'),
+      );
+    cells.push(workload.target);
+    return cells;
+  });
+  const method =
+    `Every word looked up afresh (no word-cache entry: the index's word cache holds 0 bytes), CPU µs per query: the least of ` +
+    `${RUNS} runs (process.cpuUsage), ${rounds} rounds, medians of the rounds' percentiles over the queries; load average ` +
+    `${fmt(load[0], 1)}–${fmt(load[1], 1)}.` +
+    (before ? ' The build before (BENCH_BEFORE_CLI) answers the same queries in the same process, interleaved query by query.' : '');
+  return `${title}\n\n${method}\n\n${table(header, rows)}\n`;
+}
+
+runIfMain(import.meta.url, async () => {
+  const movies = loadMovies();
+  const { results, load } = await runAfresh(movies, afreshWorkloads(movies), 5, { beforeCli: BEFORE_CLI.read() });
+  return renderAfresh('### `q` looked up afresh (in process over the seed, CPU per query)', results, load, 5);
+});
