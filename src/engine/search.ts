@@ -112,9 +112,7 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
   }
   const merged = mergePages(pages, request.sort, request.limit + 1);
   const counted =
-    request.count || request.facets.length > 0
-      ? catalogueCounts(catalogue, request, parts, title, level, wordsEvery, (s) => atLevelOf(plan(s)))
-      : undefined;
+    request.facets.length > 0 ? catalogueCounts(catalogue, request, parts, title, level, wordsEvery, (s) => atLevelOf(plan(s))) : undefined;
   const highlightOf = (rank: number): Highlight => {
     // Segments hold consecutive ranks of the version: the last one starting at or before the rank holds it.
     let s = parts.length - 1;
@@ -122,7 +120,7 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
     const { segment, plan } = parts[s] as SegmentSearch;
     return highlight(segment.index, plan.words, rank - segment.docBase, plan.extract);
   };
-  const total = request.count ? counted?.total : undefined;
+  const total = request.count ? (counted?.total ?? totalOf(parts)) : undefined;
   const facets = request.facets.length > 0 ? counted?.facets : undefined;
   return answer(request, merged, (parts[0] as SegmentSearch).plan, total, facets, highlightOf);
 }
@@ -145,6 +143,16 @@ function catalogueCounts(
     (without) => masks.of(request.query, without, title) & (level === undefined ? wordsEvery : ALL_SEGMENTS),
     planned,
   );
+}
+
+/**
+ * The total alone (no facets): each planned segment's live matches, as merged-counts.ts adds them up
+ * for the query's own group, without its tallies: a segment not planned holds none.
+ */
+function totalOf(parts: readonly (SegmentSearch | undefined)[]): number {
+  let total = 0;
+  for (const part of parts) if (part !== undefined) total += liveCount(part.segment, part.plan, part.verify);
+  return total;
 }
 
 /**
