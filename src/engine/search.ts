@@ -7,6 +7,7 @@ import { ALL_SEGMENTS, BASE_ONLY, inMask, type FilterMatch } from './segment-mas
 import type { SegmentIndex } from './segment-index.js';
 import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
+import { filtersMayMatch } from './filter-probe.js';
 import { highlight } from './highlight.js';
 import type { Facets, Highlight, Page, SearchRequest } from './search-request.js';
 import { planQuery, titleOrCastSet, titleTerms, verifier, type PlanOptions, type RankCheck, type Plan, type TitleTerms } from './plan.js';
@@ -79,13 +80,20 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
   const every = mask & wordsEvery;
   const plan = (s: number): SegmentSearch =>
     planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: filters.terms(s) });
+  // A delta no movie of which passes the filters has no page and no total to give: without words (whose
+  // levels are decided over every planned segment), it is left unplanned, as the masks leave one lacking a term.
+  const words = query.q !== undefined && query.q.length > 0;
+  const planPage = (s: number): SegmentSearch | undefined => {
+    const ids = words || s === 0 ? undefined : filters.terms(s).ids;
+    return ids !== undefined && !filtersMayMatch((catalogue.segments[s] as LiveSegment).index, query, ids) ? undefined : plan(s);
+  };
   // A page alone in catalogue order (no total, facets or words) plans its deltas only once the base
   // has its page: a delta whose first movie comes after the base's last shown one adds nothing to it.
   const pageAlone = request.sort === 'year:desc' && query.q === undefined && !request.count && request.facets.length === 0;
   const full: (SegmentSearch | undefined)[] = new Array(catalogue.segments.length);
   let fullMatch = false;
   for (let s = 0; s < full.length; s++) {
-    const part = inMask(every, s) && (s === 0 || !pageAlone) ? plan(s) : undefined;
+    const part = inMask(every, s) && (s === 0 || !pageAlone) ? planPage(s) : undefined;
     full[s] = part;
     fullMatch ||= part !== undefined && every !== mask && hasMatch(part.candidates, part.check);
   }
@@ -102,7 +110,7 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
   let bound: PageBound | undefined;
   for (let s = 0; s < parts.length; s++) {
     if (pageAlone && s > 0 && inMask(every, s) && !(bound?.last && startsAfter(catalogue.segments[s] as LiveSegment, bound.last))) {
-      parts[s] = plan(s);
+      parts[s] = planPage(s);
     }
     const part = parts[s];
     if (part === undefined || estimate(part.candidates) === 0) continue;
