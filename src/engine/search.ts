@@ -32,12 +32,28 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
   if (catalogue.single !== undefined) return searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms);
   // The title's n-grams are found once for every segment the request reads.
   const title = query.title === undefined ? undefined : titleTerms(query.title);
-  const filters = catalogue.masks.match(query, title);
+  const filters = probed(catalogue, query, catalogue.masks.match(query, title));
   // A version whose deltas the query's filters cannot match is answered by its base alone, as one
   // segment: its superseded movies refused by their check. Facets need the whole version's values.
   return request.facets.length === 0 && filters.mask === BASE_ONLY
     ? searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms, title)
     : searchSegments(catalogue, request, filters, title);
+}
+
+/**
+ * The masks' segments (segment-mask.ts) less the deltas no movie of which passes the query's
+ * filters (filter-probe.ts): each holds every term, but about half of those the bench's filters let
+ * through hold no movie with them all, and a delta planned for nothing costs a plan, cursors and an
+ * empty page. Not with words: their levels of partial matches are decided over every planned segment.
+ */
+function probed(catalogue: CatalogueIndex, query: SearchRequest['query'], filters: FilterMatch): FilterMatch {
+  let { mask } = filters;
+  if (mask === ALL_SEGMENTS || mask === BASE_ONLY || (query.q !== undefined && query.q.length > 0)) return filters;
+  for (let s = 1; s < catalogue.segments.length; s++) {
+    const ids = inMask(mask, s) ? filters.terms(s).ids : undefined;
+    if (ids !== undefined && !filtersMayMatch((catalogue.segments[s] as LiveSegment).index, query, ids)) mask &= ~(1 << s);
+  }
+  return mask === filters.mask ? filters : { mask, terms: filters.terms };
 }
 
 /** One segment answering for the version: its ranks are the version's (the base's docBase is 0). */
@@ -80,20 +96,13 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
   const every = mask & wordsEvery;
   const plan = (s: number): SegmentSearch =>
     planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: filters.terms(s) });
-  // A delta no movie of which passes the filters has no page and no total to give: without words (whose
-  // levels are decided over every planned segment), it is left unplanned, as the masks leave one lacking a term.
-  const words = query.q !== undefined && query.q.length > 0;
-  const planPage = (s: number): SegmentSearch | undefined => {
-    const ids = words || s === 0 ? undefined : filters.terms(s).ids;
-    return ids !== undefined && !filtersMayMatch((catalogue.segments[s] as LiveSegment).index, query, ids) ? undefined : plan(s);
-  };
   // A page alone in catalogue order (no total, facets or words) plans its deltas only once the base
   // has its page: a delta whose first movie comes after the base's last shown one adds nothing to it.
   const pageAlone = request.sort === 'year:desc' && query.q === undefined && !request.count && request.facets.length === 0;
   const full: (SegmentSearch | undefined)[] = new Array(catalogue.segments.length);
   let fullMatch = false;
   for (let s = 0; s < full.length; s++) {
-    const part = inMask(every, s) && (s === 0 || !pageAlone) ? planPage(s) : undefined;
+    const part = inMask(every, s) && (s === 0 || !pageAlone) ? plan(s) : undefined;
     full[s] = part;
     fullMatch ||= part !== undefined && every !== mask && hasMatch(part.candidates, part.check);
   }
@@ -110,7 +119,7 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
   let bound: PageBound | undefined;
   for (let s = 0; s < parts.length; s++) {
     if (pageAlone && s > 0 && inMask(every, s) && !(bound?.last && startsAfter(catalogue.segments[s] as LiveSegment, bound.last))) {
-      parts[s] = planPage(s);
+      parts[s] = plan(s);
     }
     const part = parts[s];
     if (part === undefined || estimate(part.candidates) === 0) continue;
