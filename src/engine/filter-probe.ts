@@ -2,6 +2,7 @@ import type { Postings } from './index-data.js';
 import type { TermIds } from './plan.js';
 import type { MovieQuery } from './search-request.js';
 import type { SegmentIndex } from './segment-index.js';
+import { indexOfSorted } from './sorted.js';
 
 /**
  * Whether some movie of a delta may pass the query's filters (year span, cast, genres, title
@@ -53,15 +54,5 @@ function span(postings: Postings, id: number): Span {
 
 /** Whether the ascending list holds `rank`: a binary search of its span. */
 function holds(list: Span, rank: number): boolean {
-  const { values } = list.postings;
-  let lo = list.from;
-  let hi = list.to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const value = values[mid] as number;
-    if (value === rank) return true;
-    if (value < rank) lo = mid + 1;
-    else hi = mid;
-  }
-  return false;
+  return indexOfSorted(list.postings.values, rank, list.from, list.to) >= 0;
 }
