@@ -7,6 +7,7 @@ import { ALL_SEGMENTS, BASE_ONLY, inMask, type FilterMatch } from './segment-mas
 import type { SegmentIndex } from './segment-index.js';
 import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
 import { facetCounts } from './facets.js';
+import { filtersMayMatch } from './filter-probe.js';
 import { highlight } from './highlight.js';
 import type { Facets, Highlight, Page, SearchRequest } from './search-request.js';
 import { planQuery, titleOrCastSet, titleTerms, verifier, type PlanOptions, type RankCheck, type Plan, type TitleTerms } from './plan.js';
@@ -31,12 +32,28 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
   if (catalogue.single !== undefined) return searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms);
   // The title's n-grams are found once for every segment the request reads.
   const title = query.title === undefined ? undefined : titleTerms(query.title);
-  const filters = catalogue.masks.match(query, title);
+  const filters = probed(catalogue, query, catalogue.masks.match(query, title));
   // A version whose deltas the query's filters cannot match is answered by its base alone, as one
   // segment: its superseded movies refused by their check. Facets need the whole version's values.
   return request.facets.length === 0 && filters.mask === BASE_ONLY
     ? searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms, title)
     : searchSegments(catalogue, request, filters, title);
+}
+
+/**
+ * The masks' segments (segment-mask.ts) less the deltas no movie of which passes the query's
+ * filters (filter-probe.ts): each holds every term, but about half of those the bench's filters let
+ * through hold no movie with them all, and a delta planned for nothing costs a plan, cursors and an
+ * empty page. Not with words: their levels of partial matches are decided over every planned segment.
+ */
+function probed(catalogue: CatalogueIndex, query: SearchRequest['query'], filters: FilterMatch): FilterMatch {
+  let { mask } = filters;
+  if (mask === ALL_SEGMENTS || mask === BASE_ONLY || (query.q !== undefined && query.q.length > 0)) return filters;
+  for (let s = 1; s < catalogue.segments.length; s++) {
+    const ids = inMask(mask, s) ? filters.terms(s).ids : undefined;
+    if (ids !== undefined && !filtersMayMatch((catalogue.segments[s] as LiveSegment).index, query, ids)) mask &= ~(1 << s);
+  }
+  return mask === filters.mask ? filters : { mask, terms: filters.terms };
 }
 
 /** One segment answering for the version: its ranks are the version's (the base's docBase is 0). */
@@ -112,9 +129,7 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
   }
   const merged = mergePages(pages, request.sort, request.limit + 1);
   const counted =
-    request.count || request.facets.length > 0
-      ? catalogueCounts(catalogue, request, parts, title, level, wordsEvery, (s) => atLevelOf(plan(s)))
-      : undefined;
+    request.facets.length > 0 ? catalogueCounts(catalogue, request, parts, title, level, wordsEvery, (s) => atLevelOf(plan(s))) : undefined;
   const highlightOf = (rank: number): Highlight => {
     // Segments hold consecutive ranks of the version: the last one starting at or before the rank holds it.
     let s = parts.length - 1;
@@ -122,7 +137,7 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
     const { segment, plan } = parts[s] as SegmentSearch;
     return highlight(segment.index, plan.words, rank - segment.docBase, plan.extract);
   };
-  const total = request.count ? counted?.total : undefined;
+  const total = request.count ? (counted?.total ?? totalOf(parts)) : undefined;
   const facets = request.facets.length > 0 ? counted?.facets : undefined;
   return answer(request, merged, (parts[0] as SegmentSearch).plan, total, facets, highlightOf);
 }
@@ -145,6 +160,16 @@ function catalogueCounts(
     (without) => masks.of(request.query, without, title) & (level === undefined ? wordsEvery : ALL_SEGMENTS),
     planned,
   );
+}
+
+/**
+ * The total alone (no facets): each planned segment's live matches, as merged-counts.ts adds them up
+ * for the query's own group, without its tallies: a segment not planned holds none.
+ */
+function totalOf(parts: readonly (SegmentSearch | undefined)[]): number {
+  let total = 0;
+  for (const part of parts) if (part !== undefined) total += liveCount(part.segment, part.plan, part.verify);
+  return total;
 }
 
 /**

@@ -58,6 +58,13 @@ function withDelta(slot: TermSlot | undefined, id: number, s: number): TermSlot 
   return next;
 }
 
+/** The slots of a request's cast names, genres and title n-grams, in the query's order, as SegmentMasks.match looked them up. */
+interface FoundSlots {
+  readonly cast: (TermSlot | undefined)[];
+  readonly genres: (TermSlot | undefined)[];
+  readonly grams: (TermSlot | undefined)[];
+}
+
 /** Which segments the words of `q` can match (SegmentMasks.words): the base's bit always set. */
 export interface WordMasks {
   /** Segments where some movie matches every word (in its title or cast, or through its extract): only these hold full matches. */
@@ -96,6 +103,40 @@ export class SegmentMasks {
    * `title` is the query's title as the request found it once for every segment (titleTerms), when it did.
    */
   of(query: MovieQuery, without?: FacetName, title?: TitleTerms): number {
+    return this.filterMask(query, without, title, undefined);
+  }
+
+  /**
+   * The segments the query's filters can match (`of`), and the query's filters as each plans them
+   * (planQuery): the title's n-grams and bytes found once for every segment, and for a delta its term
+   * ids, read off the slots the mask was worked out from, so that no delta's dictionary is searched
+   * and no term is looked up twice. The base looks its own up: its dictionaries are not in the maps.
+   */
+  match(query: MovieQuery, title: TitleTerms | undefined): FilterMatch {
+    const found: FoundSlots = { cast: [], genres: [], grams: [] };
+    const mask = this.filterMask(query, undefined, title, found);
+    const base: FilterTerms = title === undefined ? {} : { title };
+    if (this.every === ALL_SEGMENTS || mask === BASE_ONLY) return { mask, terms: () => base };
+    return {
+      mask,
+      terms: (s) => {
+        if (s === 0) return base;
+        const ids: TermIds = { cast: idsIn(found.cast, s), genres: idsIn(found.genres, s), grams: idsIn(found.grams, s) };
+        return title === undefined ? { ids } : { title, ids };
+      },
+    };
+  }
+
+  /**
+   * The mask of `of`; with `found`, each term's slot is kept there as it is looked up. Once no delta
+   * is left (the mask at the base's bit or none) the rest is not looked up: the base plans alone.
+   */
+  private filterMask(
+    query: MovieQuery,
+    without: FacetName | undefined,
+    title: TitleTerms | undefined,
+    found: FoundSlots | undefined,
+  ): number {
     let mask = this.every;
     if (mask === ALL_SEGMENTS || mask === BASE_ONLY) return mask;
     if (
@@ -107,12 +148,10 @@ export class SegmentMasks {
       const to = Math.min(query.year ?? Infinity, query.yearTo ?? Infinity);
       mask &= this.years(from, to);
     }
-    if (without !== 'cast') for (const name of query.cast) mask &= slotMask(this.slot(this.castTerms(), name));
-    if (without !== 'genre') for (const name of query.genres) mask &= slotMask(this.slot(this.genreTerms(), name));
-    if (query.title !== undefined && mask > 1) {
-      const grams = this.gramTerms();
-      for (const gram of (title ?? titleTerms(query.title)).grams) mask &= slotMask(this.slot(grams, gram));
-    }
+    if (without !== 'cast' && query.cast.length > 0) mask = this.termsMask(mask, this.castTerms(), query.cast, found?.cast);
+    if (without !== 'genre' && query.genres.length > 0) mask = this.termsMask(mask, this.genreTerms(), query.genres, found?.genres);
+    if (query.title !== undefined && mask > 1)
+      mask = this.termsMask(mask, this.gramTerms(), (title ?? titleTerms(query.title)).grams, found?.grams);
     if (query.q !== undefined && query.q.length > 0 && mask > 1) {
       const words = this.words(query.q);
       // Partial matches (two words or more, match=most) may come from a segment matching a single word.
@@ -122,27 +161,19 @@ export class SegmentMasks {
     return mask | BASE_ONLY;
   }
 
-  /**
-   * The segments the query's filters can match (`of`), and the query's filters as each plans them
-   * (planQuery): the title's n-grams and bytes found once for every segment, and for a delta its term
-   * ids, read off the same maps once per request, so that no delta's dictionary is searched. The
-   * base looks its own up: its dictionaries are not in the maps.
-   */
-  match(query: MovieQuery, title: TitleTerms | undefined): FilterMatch {
-    const mask = this.of(query, undefined, title);
-    const base: FilterTerms = title === undefined ? {} : { title };
-    if (this.every === ALL_SEGMENTS || mask === BASE_ONLY) return { mask, terms: () => base };
-    const cast = query.cast.map((name) => this.slot(this.castTerms(), name));
-    const genres = query.genres.map((name) => this.slot(this.genreTerms(), name));
-    const grams = title === undefined ? [] : title.grams.map((gram) => this.slot(this.gramTerms(), gram));
-    return {
-      mask,
-      terms: (s) => {
-        if (s === 0) return base;
-        const ids: TermIds = { cast: idsIn(cast, s), genres: idsIn(genres, s), grams: idsIn(grams, s) };
-        return title === undefined ? { ids } : { title, ids };
-      },
-    };
+  /** `mask` less the deltas lacking one of `keys`, their slots kept in `found`; no lookup once no delta is left. */
+  private termsMask(
+    mask: number,
+    terms: Map<string, TermSlot>,
+    keys: readonly string[],
+    found: (TermSlot | undefined)[] | undefined,
+  ): number {
+    for (let i = 0; i < keys.length && mask > 1; i++) {
+      const slot = this.slot(terms, keys[i] as string);
+      found?.push(slot);
+      mask &= slotMask(slot);
+    }
+    return mask;
   }
 
   /**

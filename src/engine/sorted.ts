@@ -9,10 +9,8 @@
 
 type Sorted = Int32Array | Uint32Array;
 
-/** The index of `value` in an ascending array without repeats, or -1. */
-export function indexOfSorted(sorted: Sorted, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
+/** The index of `value` in an ascending array without repeats (or its part [lo, hi)), or -1. */
+export function indexOfSorted(sorted: Sorted, value: number, lo = 0, hi = sorted.length): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const v = sorted[mid] as number;
