@@ -1,16 +1,34 @@
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, waitFor, type ServeProcess } from '../support/cli-process.js';
+import { runCli, startServe, waitFor, type ServeProcess } from '../support/cli-process.js';
 import { seedPath } from '../support/paths.js';
+
+/**
+ * One store seeded before the tests and copied for each server: seeding from the JSON file took ~3 s of CPU a server,
+ * and what these tests check starts after it (bundled-seed.test.ts and the bundle's test seed a store from nothing).
+ */
+let seeded = '';
+before(async () => {
+  seeded = mkdtempSync(join(tmpdir(), 'cinedex-life-seeded-'));
+  const run = await runCli(['seed'], { MOVIES_SEED: seedPath, MOVIES_DATA_DIR: seeded, LOG_LEVEL: 'warn' });
+  assert.equal(run.code, 0, run.stderr);
+});
+
+/** A data folder holding a copy of the seeded store. */
+function seededDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cinedex-life-'));
+  cpSync(seeded, dir, { recursive: true });
+  return dir;
+}
 
 function env(extra: Record<string, string>): Record<string, string> {
   return {
     MOVIES_SEED: seedPath,
-    MOVIES_DATA_DIR: mkdtempSync(join(tmpdir(), 'cinedex-life-')),
+    MOVIES_DATA_DIR: seededDataDir(),
     MOVIES_INGEST_INTERVAL: '0',
     MOVIES_REFRESH_INTERVAL: '0',
     LOG_LEVEL: 'warn',
@@ -194,7 +212,7 @@ describe('cluster', () => {
 describe('the embedded default ingests what providers drop in the inbox folder', () => {
   for (const workers of ['1', '2']) {
     test(`with MOVIES_WORKERS=${workers}: a dropped file is merged, published and served; a bad file is reported, not fatal`, async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'cinedex-embedded-'));
+      const dataDir = seededDataDir();
       const serve = await startServe(
         env({
           MOVIES_DATA_DIR: dataDir,
