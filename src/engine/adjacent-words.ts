@@ -35,9 +35,11 @@ export function adjacentWords(data: IndexData): AdjacentWords {
 
 /** Each word's distinct followers and predecessors over lists of word ids (titles, names), `offsets` delimiting each. */
 export function neighbours(values: ArrayLike<number>, offsets: ArrayLike<number>, size: number): Neighbours {
+  // Past it a pair's two ids would share bits and the lists be silently wrong: refused, not guessed at.
+  if (size > PAIR) throw new RangeError(`${size} distinct words: neighbour lists hold word ids below ${PAIR}`);
   let count = 0;
   for (let list = 0; list + 1 < offsets.length; list++) count += Math.max(0, (offsets[list + 1] as number) - (offsets[list] as number) - 1);
-  // A pair (a, b) as one number a·2^26 + b (word ids stay far below 2^26), so one numeric sort orders and groups them.
+  // A pair (a, b) as one number a·2^26 + b (exact in a double), so one numeric sort orders and groups them.
   const forward = new Float64Array(count);
   const backward = new Float64Array(count);
   let n = 0;

@@ -85,3 +85,8 @@ test('adjacentPairs finds a pair when a word of the left ranges is right before 
     { numRuns: 2000 },
   );
 });
+
+test('a vocabulary past 2^26 words is refused, not paired into ids that share bits', () => {
+  assert.throws(() => neighbours(new Int32Array(0), new Int32Array([0]), 2 ** 26 + 1), RangeError);
+  assert.equal(neighbours(new Int32Array([1, 0]), new Int32Array([0, 2]), 2).next[0], 0);
+});
