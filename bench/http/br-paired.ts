@@ -12,7 +12,7 @@
  * Why paired: on this shared machine others' load moves by several times within a minute, so servers
  * measured in turn (bench/http/encodings.ts's alternating slices) see different machines, and their
  * ratio moved from 1.09× to 1.34× between runs. Loaded at once, both see the same machine at the same
- * moment (docs/performance.md, issue 21's "Second pass"). The price: each runs at a fraction of its
+ * moment (docs/investigations/cached-answer.md, issue 21's "Second pass"). The price: each runs at a fraction of its
  * rate, so costs paid per turn of the event loop weigh more than at saturation, alike for both.
  */
 import { pinSelf } from '../lib/launch.js';

@@ -1,6 +1,6 @@
 /**
  * Which brotli quality and gzip level to compress answers with, and from what size (`node
- * dist/bench/http/compression-levels.js` after `npm run build`; its table is in docs/performance.md):
+ * dist/bench/http/compression-levels.js` after `npm run build`; its table is in docs/investigations/compression.md):
  * the realistic mix's answers, recorded once from a running cinedex, compressed at each candidate setting
  * in this process. Bytes are exact; CPU is this process's own (process.cpuUsage, user + system) per answer
  * compressed, the median of a few passes that interleave the settings, so other load on the machine

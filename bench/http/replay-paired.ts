@@ -12,7 +12,7 @@
  * - p99 at 4 connections, the same way: cinedex's over the fixed page's (issue 21's 1.3×).
  *
  * Why: on this shared machine others' load moves by several times within a minute, so servers measured in turn
- * for seconds each see different machines (docs/performance.md, issue 21's "Second pass"). Loaded at once, every
+ * for seconds each see different machines (docs/investigations/cached-answer.md, issue 21's "Second pass"). Loaded at once, every
  * server sees the same machine; but then each runs at a fraction of its rate, so CPU paid per turn of the event
  * loop weighs more than at saturation, alike for all. Rates and latency cannot be paired (servers sharing a
  * core share its time), so they are taken in slices of a second, short enough for neighbouring slices to see

@@ -1,6 +1,6 @@
 /**
  * Paired rounds: several servers loaded at the same time, so that on a shared machine every one of them sees the
- * same moment's load and their CPU per request can be divided one by another within a round (docs/performance.md,
+ * same moment's load and their CPU per request can be divided one by another within a round (docs/investigations/cached-answer.md,
  * issue 21's "Second pass").
  */
 import { mark, otherCores, serverUse } from './cpu.js';
@@ -31,7 +31,7 @@ let rounds = 0;
 /**
  * Every server loaded at once for `seconds`, `connections` each. The loads start in an order that turns by one
  * server each round: with the order fixed, the server whose load started first (the one listed first) measured
- * dearer than its twin round after round (docs/performance.md, issue 21, 2026-12-05), in the closed loop, where a
+ * dearer than its twin round after round (docs/investigations/cached-answer.md, issue 21, 2026-12-05), in the closed loop, where a
  * server sent its requests a little later answers fewer per turn of its event loop.
  */
 export async function loadAtOnce(servers: readonly PairedServer[], connections: number, seconds: number): Promise<PairedRound> {

@@ -27,7 +27,7 @@ export function processTicks(pid: number | undefined): number {
 /**
  * Times a process's main thread went to sleep waiting for work (its voluntary context switches): each is a wake-up
  * later, with its switch and cold caches, a cost per turn of the event loop that CPU per request shows below
- * saturation (docs/performance.md, issue 21's fourth pass). 0 when it is gone or there is no /proc.
+ * saturation (docs/investigations/cached-answer.md, issue 21's fourth pass). 0 when it is gone or there is no /proc.
  */
 export function mainThreadWaits(pid: number | undefined): number {
   const file = `/proc/${pid}/status`;

@@ -1,5 +1,5 @@
 /**
- * An experiment, not the product (docs/performance.md, "Plot search: ranking the extract tier"):
+ * An experiment, not the product (docs/investigations/plot-search.md):
  * would expanding a plot query with words the catalogue's own extracts associate with its words
  * lift the plot set? Each extract stem is associated with the stems that share extracts with it
  * more often than chance (PMI, damped for small counts), learnt from the ~34k extracts of the 2023

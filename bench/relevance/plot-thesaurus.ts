@@ -1,5 +1,5 @@
 /**
- * An experiment, not the product (docs/performance.md, "Third pass: general-language word knowledge"):
+ * An experiment, not the product (docs/investigations/plot-search.md, "Third pass: general-language word knowledge"):
  * would words that mean the same in English at large, not in this catalogue's extracts, reach the
  * films whose extracts say what the query says in other words (`alien` for `extraterrestrial`,
  * `lovers` for `love`, `silence` for `quiet`)? Two sources, each computed for the query's stems only:

@@ -24,7 +24,7 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
   ...serverSettings<Config>(
     '',
     8080,
-    'pino log level (JSON lines on stdout); `info` logs one line per request, `warn` leaves those out (more throughput, see docs/performance.md)',
+    'pino log level (JSON lines on stdout); `info` logs one line per request, `warn` leaves those out (more throughput, see docs/investigations/cached-answer.md)',
   ).map((setting) => ({ ...setting, commands: setting.key === 'logLevel' ? EVERY_COMMAND : SERVE })),
   {
     key: 'seed',

@@ -14,7 +14,7 @@ import { wordMatches, type WordMatches } from './word-match.js';
 /**
  * Followers (counted once per left word, in titles and in cast names apart) a left part's words may have at most for
  * the right part to be matched among them instead of walked. A follower costs one distance table of a part of 3–8
- * letters, about a fifth of a microsecond; a right part's walk with one typo costs 20–40 µs (docs/performance.md,
+ * letters, about a fifth of a microsecond; a right part's walk with one typo costs 20–40 µs (docs/investigations/q-afresh.md,
  * 2026-12-05). Before the neighbour lists (adjacent-words.ts), followers were found by reading every title and cast
  * name of the left part's words, and were read up to 128 such places.
  */

@@ -30,7 +30,7 @@ export type Tier = 'fast' | 'best';
 
 /**
  * Levels, measured on the 2,612 distinct answers of the realistic mix (bench/http/compression-levels.ts;
- * docs/performance.md, "Compression"). Fast: brotli quality 0 costs ~6 µs less per answer than quality 1
+ * docs/investigations/compression.md). Fast: brotli quality 0 costs ~6 µs less per answer than quality 1
  * (a fifth) for 57.4 % of the identity bytes against 54.8 %, which moved never-seen br from 1.13–1.17× to
  * 1.11–1.13× identity's CPU in paired runs; quality 5 costs three times quality 1 for 51.2 %. gzip 1 costs
  * about what gzip 6 does (its CPU at these sizes is mostly setting up the stream). Best: brotli 11 sends

@@ -185,7 +185,7 @@ export class MoviesAnswers {
 /**
  * Every compressed representation is made by this one literal. Spread copies (`{ ...made, tier }`) got a
  * hidden class of their own each, so the loads every br request makes in answer() (`held.tier`,
- * `representation.answer`) went megamorphic and a br hit cost more than an identity one (docs/performance.md,
+ * `representation.answer`) went megamorphic and a br hit cost more than an identity one (docs/investigations/compression.md,
  * "Compression", "A fourth look").
  */
 function tiered(representation: Representation, tier: Tier): CompressedRepresentation {

@@ -62,7 +62,7 @@ const msgPrefixSym = (pino.symbols as unknown as Record<string, symbol | undefin
 /**
  * The request line written as pino writes it, without pino's general serialiser: that walks the record's keys, checks
  * each against serialisers and escapes each string in JavaScript, half of a line's CPU at saturation (1.1-1.2 µs per
- * line against 0.6 for this; docs/performance.md, issue 21's third pass). Here the keys are known, so the line is one
+ * line against 0.6 for this; docs/investigations/cached-answer.md, issue 21's third pass). Here the keys are known, so the line is one
  * concatenation. It is used only if it gives, for a probe record, the very line pino's own serialiser makes with
  * this logger's settings (level, bindings, message key, formatters, serialisers, redaction); otherwise pino writes
  * each line. (Strings are escaped by JSON.stringify, as pino escapes them, except a lone surrogate, which pino writes

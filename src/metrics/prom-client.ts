@@ -20,7 +20,7 @@ export const Histogram = require('prom-client/lib/histogram') as typeof PromClie
  * How often node's event-loop delay monitor samples, behind `nodejs_eventloop_lag_{min,max,mean,stddev,p50,p90,p99}_seconds`
  * (prom-client's `eventLoopMonitoringPrecision`; its default is 10 ms). Each sample is a libuv timer firing, which wakes
  * an idle process: at 10 ms that was ~90 wake-ups and ~5 ms of CPU a second doing nothing, and below saturation a few
- * µs on every answer (docs/performance.md, issue 21's fourth pass and 2026-12-05). A sample records the time between
+ * µs on every answer (docs/investigations/cached-answer.md, issue 21's fourth pass and 2026-12-05). A sample records the time between
  * two firings, so these series read the period plus the lag (an idle process's p50 is 0.1 s at 100 ms) and a stall
  * much shorter than the period is seen in proportion to its length; `nodejs_eventloop_lag_seconds`, measured at
  * scrape time, does not depend on it. No alert or dashboard of deploy/ reads them (docs/operations.md, "Alerts and dashboard").

@@ -23,11 +23,11 @@ const RETRY_MS = 10;
  * process up rather than its memory.
  *
  * Why not one write per turn of the event loop (the batch before this one): below saturation a turn holds a line
- * or two, so nearly every request paid a whole `write` and a `setImmediate`, ~4 µs of a line's ~6 (docs/performance.md,
+ * or two, so nearly every request paid a whole `write` and a `setImmediate`, ~4 µs of a line's ~6 (docs/investigations/cached-answer.md,
  * issue 21, 2026-12-05). Why a timer that rarely fires rather than one per batch: a timer that fires wakes an idle
  * process, a context switch and cold caches, dearer than the write it saves (issue 21's fourth pass).
  *
- * Why not pino's own destination (sonic-boom): measured on request log lines (docs/performance.md), it costs
+ * Why not pino's own destination (sonic-boom): measured on request log lines (docs/investigations/cached-answer.md), it costs
  * ~4–6 µs of CPU per line with or without its `minLength` buffer, because each line appended measures the whole
  * pending buffer (`Buffer.byteLength`, up to 16 KiB) and flattens it; one string appended to and written as it is
  * does that work once.
@@ -98,7 +98,7 @@ export class LogBatch {
   /**
    * One synchronous `write` of the batch, the string as it is (node encodes it into the system call's buffer, with no
    * Buffer made here): a write through libuv's thread pool (fs.write) cost a thread's wake-up and the completion's
-   * return to the loop per batch, several times the system call itself (docs/performance.md, issue 21). What a full
+   * return to the loop per batch, several times the system call itself (docs/investigations/cached-answer.md, issue 21). What a full
    * non-blocking pipe does not take is written asynchronously, as it drains, with the lines after it held meanwhile.
    */
   private flush(): void {
