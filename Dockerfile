@@ -38,20 +38,22 @@ COPY --from=build /app/src/web/static ./src/web/static
 # The default MOVIES_SEED: a pod seeds from this pinned copy with no internet access (assets/seed/README.md).
 COPY assets/seed ./assets/seed
 COPY package.json ./
-# V8's compile cache (Node >= 22.1), filled here once: a pod's start reads every module's compiled code
-# instead of compiling it (about 35 of 340 ms from start to ready on the seed, measured on Node 22).
-# Read-only at run time; a module missing from it is just compiled. The bundle's entry runs the command
-# (--help compiles it); its chunks are imported (the ingestion thread's entry would run as a thread).
-ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
-RUN node dist/bundle/cli/main.js --help > /dev/null && node --input-type=module -e "import { readdirSync } from 'node:fs'; \
-  for (const f of readdirSync('dist/bundle/cli')) if (/-[A-Z0-9]{8}\.js$/.test(f)) await import('./dist/bundle/cli/' + f)"
 # Large buffers on 2 MiB pages (glibc >= 2.35 asks the kernel with MADV_HUGEPAGE; a host whose
 # transparent_hugepage mode is `never` ignores it). A segment is ~700 MB at a million movies: read into
 # 4 KiB pages it takes ~173,000 page faults, and both the read and its sha256 pay for the TLB misses.
 # Loading that segment took 5.0-5.8 s of CPU without, 1.1-2.2 s with (a fresh process, 2 shared cores).
 ENV GLIBC_TUNABLES=glibc.malloc.hugetlb=1
-RUN mkdir -p /var/lib/cinedex && chown 10001:10001 /var/lib/cinedex
+ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
+RUN mkdir -p /var/lib/cinedex /app/.node-compile-cache && chown 10001:10001 /var/lib/cinedex /app/.node-compile-cache
 USER 10001:10001
+# V8's compile cache (Node >= 22.1), filled here once: a pod's start reads every module's compiled code
+# instead of compiling it (30-40 ms of CPU of ~420 to ready on the seed, Node 22, loaded VM). Filled as the
+# user that runs the image: Node keys the cache's folder by uid (v22.21.1-x64-<flags>-10001), so a cache
+# filled as root is never read by uid 10001 (docs/investigations/restart300.md). Read-only at run time
+# (the pod's root filesystem is); a module missing from it is just compiled. The bundle's entry runs the
+# command (--help compiles it); its chunks are imported (the ingestion thread's entry would run as a thread).
+RUN node dist/bundle/cli/main.js --help > /dev/null && node --input-type=module -e "import { readdirSync } from 'node:fs'; \
+  for (const f of readdirSync('dist/bundle/cli')) if (/-[A-Z0-9]{8}\.js$/.test(f)) await import('./dist/bundle/cli/' + f)"
 EXPOSE 8080
 # No --enable-source-maps: with it Node reads and parses the bundle's source maps at every start
 # (~0.1-0.3 s of CPU, more than loading the bundle itself).

@@ -44,30 +44,46 @@ const EXTERNAL = [
 ];
 
 /**
- * Fastify's server module requires node:https and node:http2 when it loads, for a server cinedex makes
- * only with TLS_CERT (https) or never (http2); the two bring tls with them, ~15–25 ms of a loaded VM's
- * CPU at every start. Here they are required on first use instead. The lines are matched exactly: a
- * Fastify whose server module no longer has them fails the bundle, rather than being bundled unchanged.
+ * Modules Fastify requires when it loads but a start before ready never uses, required on first use instead:
+ * - its server module's node:https and node:http2, for a server cinedex makes only with TLS_CERT (https) or
+ *   never (http2); the two bring tls with them, ~15–25 ms of a loaded VM's CPU at every start;
+ * - its plugin-utils' semver (47 files, 86 regular expressions built as it loads), which only a plugin
+ *   naming the Fastify versions it supports asks: the API documents' swagger plugins, on their first request.
+ * The lines are matched exactly: a Fastify whose modules no longer have them fails the bundle, rather than
+ * being bundled unchanged.
  */
-const LAZY_BUILTINS: Plugin = {
-  name: 'fastify-lazy-https-http2',
+const LAZY_REQUIRES: readonly { readonly file: RegExp; readonly requires: readonly { name: string; specifier: string }[] }[] = [
+  {
+    file: /[\\/]fastify[\\/]lib[\\/]server\.js$/,
+    requires: ['https', 'http2'].map((name) => ({ name, specifier: `node:${name}` })),
+  },
+  { file: /[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/, requires: [{ name: 'semver', specifier: 'semver' }] },
+];
+
+const LAZY_FASTIFY_REQUIRES: Plugin = {
+  name: 'fastify-lazy-requires',
   setup(build) {
-    build.onLoad({ filter: /[\\/]fastify[\\/]lib[\\/]server\.js$/ }, ({ path }) => {
-      let contents = readFileSync(path, 'utf8');
-      for (const name of ['https', 'http2']) {
-        const eager = `const ${name} = require('node:${name}')\n`;
-        if (!contents.includes(eager))
-          throw new Error(`${path} no longer requires node:${name} as "${eager.trim()}": see scripts/bundle.ts`);
-        contents = contents.replace(eager, lazyRequire(name));
-      }
-      return { contents, loader: 'js' };
-    });
+    for (const { file, requires } of LAZY_REQUIRES) {
+      build.onLoad({ filter: file }, ({ path }) => {
+        let contents = readFileSync(path, 'utf8');
+        for (const { name, specifier } of requires) {
+          const eager = `const ${name} = require('${specifier}')\n`;
+          if (!contents.includes(eager))
+            throw new Error(`${path} no longer requires ${specifier} as "${eager.trim()}": see scripts/bundle.ts`);
+          contents = contents.replace(eager, lazyRequire(name, specifier));
+        }
+        return { contents, loader: 'js' };
+      });
+    }
   },
 };
 
-/** A stand-in for a built-in module that requires it at the first property read (Fastify reads `create*Server`). */
-function lazyRequire(name: string): string {
-  return `const ${name} = new Proxy({}, { get: (_, key) => require('node:${name}')[key] })\n`;
+/**
+ * A stand-in for a module that requires it at the first property read (Fastify reads `create*Server`,
+ * `semver.satisfies`). esbuild still bundles a package required this way; it runs on first use.
+ */
+function lazyRequire(name: string, specifier: string): string {
+  return `const ${name} = new Proxy({}, { get: (_, key) => require('${specifier}')[key] })\n`;
 }
 
 rmSync(outdir, { recursive: true, force: true });
@@ -87,6 +103,6 @@ await build({
   banner: {
     js: "import { createRequire as __cinedexCreateRequire } from 'node:module'; const require = __cinedexCreateRequire(import.meta.url);",
   },
-  plugins: [LAZY_BUILTINS],
+  plugins: [LAZY_FASTIFY_REQUIRES],
   logLevel: 'warning',
 });

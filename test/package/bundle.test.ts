@@ -27,6 +27,19 @@ test('npm start and the image run the bundle, built by npm run build', () => {
   assert.match(finalStage, /^ENTRYPOINT \["\/usr\/bin\/tini", "--", "node", "dist\/bundle\/cli\/main\.js"\]$/m);
 });
 
+test("the image's compile cache is filled by the user its pods run as, since Node keys the cache's folder by uid", () => {
+  const finalStage =
+    readFileSync(join(repoRoot, 'Dockerfile'), 'utf8')
+      .split(/\nFROM /)
+      .at(-1) ?? '';
+  const user = /^USER (\d+):\d+$/m.exec(finalStage);
+  const fill = finalStage.search(/^RUN node dist\/bundle\/cli\/main\.js --help/m);
+  assert.ok(user && fill > user.index, 'the RUN that fills NODE_COMPILE_CACHE comes after the USER line');
+  assert.match(finalStage, /^ENV NODE_COMPILE_CACHE=/m);
+  const pods = readFileSync(join(repoRoot, 'deploy/k8s/base/deployment.yaml'), 'utf8');
+  assert.equal(/runAsUser: (\d+)/.exec(pods)?.[1], user[1]);
+});
+
 test('every package the bundle leaves to node_modules is found from where the bundle is, and nothing of dist/src', () => {
   const folder = join(repoRoot, 'dist/bundle/cli');
   const found = createRequire(bundledCli);
