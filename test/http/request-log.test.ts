@@ -12,7 +12,12 @@ function capture(): { lines: string[]; destination: DestinationStream } {
   return { lines, destination: { write: (line: string) => lines.push(line.replace(/,"time":\d+/, ',"time":0')) } };
 }
 
-function recorderOn(options: LoggerOptions): { recorder: RequestRecorder; lines: string[]; asJsonCalls: () => number } {
+function recorderOn(options: LoggerOptions): {
+  recorder: RequestRecorder;
+  logger: pino.Logger;
+  lines: string[];
+  asJsonCalls: () => number;
+} {
   const { lines, destination } = capture();
   const logger = pino(options, destination);
   const recorder = new RequestRecorder(logger, new HttpMetrics({ dataset: undefined } as unknown as CatalogueReader));
@@ -24,7 +29,7 @@ function recorderOn(options: LoggerOptions): { recorder: RequestRecorder; lines:
     calls++;
     return asJson.apply(this, args);
   };
-  return { recorder, lines, asJsonCalls: () => calls };
+  return { recorder, logger, lines, asJsonCalls: () => calls };
 }
 
 /** What pino itself writes for the record, with the same options. */
@@ -89,4 +94,28 @@ test('a logger whose settings the line does not know (a mixin, a message key, a 
     assert.deepEqual(lines, [pinoLine(options, r)]);
     assert.equal(asJsonCalls(), 1);
   }
+});
+
+test("whether requests are logged follows the logger's level as it changes, both ways", () => {
+  const { recorder, logger, lines } = recorderOn({ level: 'warn' });
+  const one: RequestRecord = {
+    reqId: 'r1',
+    client: 'anonymous',
+    method: 'GET',
+    url: '/v1/movies',
+    route: '/v1/movies',
+    status: 200,
+    ms: 1,
+  };
+  assert.equal(recorder.logs, false);
+  recorder.record(one);
+  assert.equal(lines.length, 0);
+  logger.level = 'debug';
+  assert.equal(recorder.logs, true);
+  recorder.record(one);
+  assert.equal(lines.length, 1);
+  logger.level = 'error';
+  assert.equal(recorder.logs, false);
+  recorder.record(one);
+  assert.equal(lines.length, 1);
 });
