@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { pino, type DestinationStream, type LoggerOptions } from 'pino';
 import { HttpMetrics } from '../../src/http/metrics.js';
-import { RequestRecorder, type RequestRecord } from '../../src/http/request-log.js';
+import { millisText, RequestRecorder, type RequestRecord } from '../../src/http/request-log.js';
 import type { CatalogueReader } from '../../src/snapshot/catalogue-reader.js';
 
 /** The log lines a destination received, each with its time made 0 (the two loggers compared write at different moments). */
@@ -118,4 +118,21 @@ test("whether requests are logged follows the logger's level as it changes, both
   assert.equal(recorder.logs, false);
   recorder.record(one);
   assert.equal(lines.length, 1);
+});
+
+test('milliseconds are written as JavaScript writes them rounded to the microsecond, without formatting a fraction', () => {
+  const reference = (ms: number): string => (Number.isFinite(ms) ? String(Math.round(ms * 1000) / 1000) : 'null');
+  const ms = fc.oneof(
+    fc.double({ min: 0, max: 1e6, noNaN: true }),
+    fc.double({ noNaN: false }),
+    fc.integer({ min: 0, max: 10_000_000 }).map((micros) => micros / 1000),
+    fc.constantFrom(0, -0, 0.0004, 0.0005, 0.001, 0.01, 0.1, 0.999, 0.9995, 1, 10.5, 1e12, 1e13, 2 ** 53, -0.0004, -1.5),
+  );
+  fc.assert(
+    fc.property(ms, (value) => millisText(value) === reference(value)),
+    { numRuns: 20_000 },
+  );
+  assert.equal(millisText(1.2345), reference(1.2345), 'a value between two microseconds');
+  assert.equal(millisText(12.3), '12.3');
+  assert.equal(millisText(0.05), '0.05');
 });
