@@ -40,41 +40,59 @@ const MIN_REQUESTS = 500;
 /** What the fixed page writes: a 20-movie page, as large as a typical answer (as bench/http/main.ts). */
 const RAW_PATH = '/v1/movies?limit=20';
 
-interface Contender {
+export interface Contender {
   readonly name: string;
   readonly server: Control;
   readonly targets: readonly string[];
 }
 
-export async function benchReplayPaired(paths: readonly string[]): Promise<string> {
-  pinSelf(1);
-  const started: Control[] = [];
+/** The servers of the replay benches, every one of them asked the whole mix once; `started` is stopped by the caller. */
+export interface Contenders {
+  /** The replay first, then the fixed page, then each cinedex. */
+  readonly all: readonly Contender[];
+  readonly replay: Contender;
+  readonly fixed: Contender;
+}
+
+/**
+ * node:http replaying cinedex's recorded answers, node:http writing one fixed page, and cinedex on the repeated mix at
+ * `LOG_LEVEL=warn` and at `info` (with BENCH_BEFORE_CLI, that build's two beside), all pinned to core 0. Each server
+ * is pushed onto `started` as soon as it runs, so that the caller stops it whatever fails later.
+ */
+export async function startContenders(paths: readonly string[], started: Control[]): Promise<Contenders> {
   const start = async <S extends Control>(s: Promise<S>): Promise<S> => {
     const server = await s;
     started.push(server);
     return server;
   };
+  const cinedex = (name: string, env: NodeJS.ProcessEnv, cli: string) =>
+    start(startCinedex(env, 0, cli)).then((server): Contender => ({ name, server, targets: paths }));
+  const beforeCli = BEFORE_CLI.read();
+  // Started alternately, this build's and the other's: in a first run the first started measured dearer than its twin.
+  const specs: [string, NodeJS.ProcessEnv, string][] = [
+    ['cinedex, warn', { LOG_LEVEL: 'warn' }, cinedexCli],
+    ['before: cinedex, warn', { LOG_LEVEL: 'warn' }, beforeCli ?? ''],
+    ['cinedex, info (as deployed)', {}, cinedexCli],
+    ['before: cinedex, info', {}, beforeCli ?? ''],
+  ];
+  const cinedexes: Contender[] = [];
+  for (const [name, env, cli] of specs) if (cli !== '') cinedexes.push(await cinedex(name, env, cli));
+  // Every cinedex is recorded from, not only the one replayed: the same history for all.
+  const recorded = await Promise.all(cinedexes.map((c) => record(c.server.base, [...paths, RAW_PATH])));
+  const answers = recorded[0] ?? [];
+  const rawBody = answers.find(([target]) => target === RAW_PATH)?.[3];
+  const replay: Contender = { name: 'node:http replaying the answers', server: await start(startReplay(answers)), targets: paths };
+  const fixed: Contender = { name: 'node:http, one fixed page', server: await start(startRaw(rawBody as Buffer)), targets: ['/'] };
+  const all = [replay, fixed, ...cinedexes];
+  for (const c of all) await sendEach(c.server.base, c.targets, 16);
+  return { all, replay, fixed };
+}
+
+export async function benchReplayPaired(paths: readonly string[]): Promise<string> {
+  pinSelf(1);
+  const started: Control[] = [];
   try {
-    const cinedex = (name: string, env: NodeJS.ProcessEnv, cli: string) =>
-      start(startCinedex(env, 0, cli)).then((server): Contender => ({ name, server, targets: paths }));
-    const beforeCli = BEFORE_CLI.read();
-    // Started alternately, this build's and the other's: in a first run the first started measured dearer than its twin.
-    const specs: [string, NodeJS.ProcessEnv, string][] = [
-      ['cinedex, warn', { LOG_LEVEL: 'warn' }, cinedexCli],
-      ['before: cinedex, warn', { LOG_LEVEL: 'warn' }, beforeCli ?? ''],
-      ['cinedex, info (as deployed)', {}, cinedexCli],
-      ['before: cinedex, info', {}, beforeCli ?? ''],
-    ];
-    const cinedexes: Contender[] = [];
-    for (const [name, env, cli] of specs) if (cli !== '') cinedexes.push(await cinedex(name, env, cli));
-    // Every cinedex is recorded from, not only the one replayed: the same history for all.
-    const recorded = await Promise.all(cinedexes.map((c) => record(c.server.base, [...paths, RAW_PATH])));
-    const answers = recorded[0] ?? [];
-    const rawBody = answers.find(([target]) => target === RAW_PATH)?.[3];
-    const replay: Contender = { name: 'node:http replaying the answers', server: await start(startReplay(answers)), targets: paths };
-    const fixed: Contender = { name: 'node:http, one fixed page', server: await start(startRaw(rawBody as Buffer)), targets: ['/'] };
-    const all = [replay, fixed, ...cinedexes];
-    for (const c of all) await sendEach(c.server.base, c.targets, 16);
+    const { all, replay, fixed } = await startContenders(paths, started);
     console.log('  warming every server for 10 s');
     await loadAll(all, 10);
 

@@ -19,17 +19,31 @@ export interface RequestRecord {
  */
 export class RequestRecorder {
   private readonly line: ((record: RequestRecord) => void) | undefined;
+  /** The logger's level when `logs` was last worked out, and its answer. */
+  private levelVal: number;
+  private logsAtLevel: boolean;
 
   constructor(
     private readonly logger: Logger,
     private readonly metrics: HttpMetrics,
   ) {
     this.line = requestLineWriter(logger);
+    this.levelVal = logger.levelVal;
+    this.logsAtLevel = logger.isLevelEnabled('info');
   }
 
-  /** Whether a request gets a log line (`info` and below): when not, callers need not build the record's strings. */
+  /**
+   * Whether a request gets a log line (`info` and below): when not, callers need not build the record's strings.
+   * Asked on every request, so pino's answer is kept until its level changes: `isLevelEnabled` looks the level's
+   * name up and calls the comparison, ~0.2 µs of a cached answer's ~35 (docs/investigations/cached6.md).
+   */
   get logs(): boolean {
-    return this.logger.isLevelEnabled('info');
+    const levelVal = this.logger.levelVal;
+    if (levelVal !== this.levelVal) {
+      this.levelVal = levelVal;
+      this.logsAtLevel = this.logger.isLevelEnabled('info');
+    }
+    return this.logsAtLevel;
   }
 
   /** The counters of a route, status and client, for a caller that answers many requests alike. */
@@ -98,7 +112,7 @@ function requestLineWriter(logger: Logger): ((record: RequestRecord) => void) | 
       };
     return (
       `${head}${at}${own[chindingsSym] as string},"reqId":${JSON.stringify(r.reqId)}${said.middle}${JSON.stringify(r.url)}${said.tail}` +
-      `${r.status},"ms":${Number.isFinite(r.ms) ? Math.round(r.ms * 1000) / 1000 : null},"msg":"request"${end}`
+      `${r.status},"ms":${millisText(r.ms)},"msg":"request"${end}`
     );
   };
   const probe: RequestRecord = {
@@ -113,4 +127,25 @@ function requestLineWriter(logger: Logger): ((record: RequestRecord) => void) | 
   const at = ',"time":0';
   if (asJson.call(logger, fields(probe), 'request', level, at) !== line(at, probe)) return;
   return (record) => stream.write(line(time(), record));
+}
+
+/** Past this many microseconds (31 years) the digits are left to JavaScript's own number formatting. */
+const MAX_EXACT_MICROS = 1e15;
+
+/**
+ * `ms` rounded to the microsecond, as JSON.stringify writes `Math.round(ms * 1000) / 1000`: the integer and up to three
+ * decimals, trailing zeros dropped (`null` when not finite). Made from the integer count of microseconds, because
+ * formatting a fractional double (the shortest digits that read back as it) was the line's dearest single step in
+ * perf's samples (docs/investigations/cached6.md). Equal by construction: a decimal of at most 15 significant digits
+ * is the shortest text that reads back as the double nearest it.
+ */
+export function millisText(ms: number): string {
+  if (!Number.isFinite(ms)) return 'null';
+  const micros = Math.round(ms * 1000);
+  if (micros <= 0 || micros >= MAX_EXACT_MICROS) return String(micros / 1000);
+  const whole = Math.floor(micros / 1000);
+  const fraction = micros - whole * 1000;
+  if (fraction === 0) return String(whole);
+  const digits = fraction < 10 ? `00${fraction}` : fraction < 100 ? `0${fraction}` : String(fraction);
+  return `${whole}.${fraction % 100 === 0 ? digits.slice(0, 1) : fraction % 10 === 0 ? digits.slice(0, 2) : digits}`;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { pino, type DestinationStream, type LoggerOptions } from 'pino';
 import { HttpMetrics } from '../../src/http/metrics.js';
-import { RequestRecorder, type RequestRecord } from '../../src/http/request-log.js';
+import { millisText, RequestRecorder, type RequestRecord } from '../../src/http/request-log.js';
 import type { CatalogueReader } from '../../src/snapshot/catalogue-reader.js';
 
 /** The log lines a destination received, each with its time made 0 (the two loggers compared write at different moments). */
@@ -12,7 +12,12 @@ function capture(): { lines: string[]; destination: DestinationStream } {
   return { lines, destination: { write: (line: string) => lines.push(line.replace(/,"time":\d+/, ',"time":0')) } };
 }
 
-function recorderOn(options: LoggerOptions): { recorder: RequestRecorder; lines: string[]; asJsonCalls: () => number } {
+function recorderOn(options: LoggerOptions): {
+  recorder: RequestRecorder;
+  logger: pino.Logger;
+  lines: string[];
+  asJsonCalls: () => number;
+} {
   const { lines, destination } = capture();
   const logger = pino(options, destination);
   const recorder = new RequestRecorder(logger, new HttpMetrics({ dataset: undefined } as unknown as CatalogueReader));
@@ -24,7 +29,7 @@ function recorderOn(options: LoggerOptions): { recorder: RequestRecorder; lines:
     calls++;
     return asJson.apply(this, args);
   };
-  return { recorder, lines, asJsonCalls: () => calls };
+  return { recorder, logger, lines, asJsonCalls: () => calls };
 }
 
 /** What pino itself writes for the record, with the same options. */
@@ -89,4 +94,45 @@ test('a logger whose settings the line does not know (a mixin, a message key, a 
     assert.deepEqual(lines, [pinoLine(options, r)]);
     assert.equal(asJsonCalls(), 1);
   }
+});
+
+test("whether requests are logged follows the logger's level as it changes, both ways", () => {
+  const { recorder, logger, lines } = recorderOn({ level: 'warn' });
+  const one: RequestRecord = {
+    reqId: 'r1',
+    client: 'anonymous',
+    method: 'GET',
+    url: '/v1/movies',
+    route: '/v1/movies',
+    status: 200,
+    ms: 1,
+  };
+  assert.equal(recorder.logs, false);
+  recorder.record(one);
+  assert.equal(lines.length, 0);
+  logger.level = 'debug';
+  assert.equal(recorder.logs, true);
+  recorder.record(one);
+  assert.equal(lines.length, 1);
+  logger.level = 'error';
+  assert.equal(recorder.logs, false);
+  recorder.record(one);
+  assert.equal(lines.length, 1);
+});
+
+test('milliseconds are written as JavaScript writes them rounded to the microsecond, without formatting a fraction', () => {
+  const reference = (ms: number): string => (Number.isFinite(ms) ? String(Math.round(ms * 1000) / 1000) : 'null');
+  const ms = fc.oneof(
+    fc.double({ min: 0, max: 1e6, noNaN: true }),
+    fc.double({ noNaN: false }),
+    fc.integer({ min: 0, max: 10_000_000 }).map((micros) => micros / 1000),
+    fc.constantFrom(0, -0, 0.0004, 0.0005, 0.001, 0.01, 0.1, 0.999, 0.9995, 1, 10.5, 1e12, 1e13, 2 ** 53, -0.0004, -1.5),
+  );
+  fc.assert(
+    fc.property(ms, (value) => millisText(value) === reference(value)),
+    { numRuns: 20_000 },
+  );
+  assert.equal(millisText(1.2345), reference(1.2345), 'a value between two microseconds');
+  assert.equal(millisText(12.3), '12.3');
+  assert.equal(millisText(0.05), '0.05');
 });
