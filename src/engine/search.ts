@@ -5,12 +5,23 @@ import type { SegmentSearch } from './merged-counts.js';
 import { catalogueOrder, mergePages, type SegmentPage } from './page-merge.js';
 import { ALL_SEGMENTS, BASE_ONLY, inMask, type FilterMatch } from './segment-mask.js';
 import type { SegmentIndex } from './segment-index.js';
-import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
+import { and, cursor, END, estimate, list, members, type DocSet } from './doc-set.js';
+import { deltaMatches, type DeltaMatches } from './delta-matches.js';
 import { facetCounts } from './facets.js';
 import { filtersMayMatch } from './filter-probe.js';
 import { highlight } from './highlight.js';
 import type { Facets, Highlight, Page, SearchRequest } from './search-request.js';
-import { planQuery, titleOrCastSet, titleTerms, verifier, type PlanOptions, type RankCheck, type Plan, type TitleTerms } from './plan.js';
+import {
+  NO_WORDS,
+  planQuery,
+  titleOrCastSet,
+  titleTerms,
+  verifier,
+  type PlanOptions,
+  type RankCheck,
+  type Plan,
+  type TitleTerms,
+} from './plan.js';
 import { visitExtractMatches } from './extract-tier.js';
 import { LOWER_BOUND_BLOCK } from './limits.js';
 import { atLevel, fewestMissing, hasMatch } from './match-strategy.js';
@@ -18,6 +29,7 @@ import { Relevance } from './relevance.js';
 import { TopK } from './top-k.js';
 import { EXTRACT_TIER, packKey } from './relevance-key.js';
 import { partitionPoint } from './sorted.js';
+import { hasBit } from './bits.js';
 import { titlePage } from './title-page.js';
 import type { Synonyms } from './synonyms.js';
 
@@ -32,6 +44,12 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
   if (catalogue.single !== undefined) return searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms);
   // The title's n-grams are found once for every segment the request reads.
   const title = query.title === undefined ? undefined : titleTerms(query.title);
+  if (query.q === undefined && request.facets.length === 0 && catalogue.deltaMatches.applies) {
+    const known = catalogue.deltaMatches.of(query, () => findDeltaMatches(catalogue, request, title));
+    return known.mask === BASE_ONLY
+      ? searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms, title)
+      : searchSegments(catalogue, request, { mask: known.mask, terms: () => (title === undefined ? {} : { title }) }, title, known.ranks);
+  }
   const filters = probed(catalogue, query, catalogue.masks.match(query, title));
   // A version whose deltas the query's filters cannot match is answered by its base alone, as one
   // segment: its superseded movies refused by their check. Facets need the whole version's values.
@@ -56,6 +74,39 @@ function probed(catalogue: CatalogueIndex, query: SearchRequest['query'], filter
   return mask === filters.mask ? filters : { mask, terms: filters.terms };
 }
 
+/**
+ * Each delta's live movies passing the request's filters (delta-matches.ts), read out of the plan the
+ * request would have made of it: the deltas the masks and the probe leave out hold none.
+ */
+function findDeltaMatches(catalogue: CatalogueIndex, request: SearchRequest, title: TitleTerms | undefined): DeltaMatches {
+  const filters = probed(catalogue, request.query, catalogue.masks.match(request.query, title));
+  const { segments, extractStatistics: statistics, synonyms } = catalogue;
+  const found: Int32Array[] = [];
+  for (let s = 1; s < segments.length; s++) {
+    const segment = segments[s] as LiveSegment;
+    if (!inMask(filters.mask, s)) found.push(NO_MATCHES);
+    else found.push(liveMembers(planSegment(segment, request, { statistics, synonyms, terms: filters.terms(s) })));
+  }
+  return deltaMatches(found);
+}
+
+const NO_MATCHES = new Int32Array(0);
+
+/** A planned segment's candidates that pass its checks, ascending. */
+function liveMembers(part: SegmentSearch): Int32Array {
+  const { size } = part.segment.index;
+  const out: number[] = [];
+  const c = cursor(part.candidates);
+  for (let r = c.seek(0); r < size; r = c.seek(r + 1)) if (!part.check || part.check(r)) out.push(r);
+  return Int32Array.from(out);
+}
+
+/** A delta's share of a request whose filters' matches it already knows: the matches are its candidates, with nothing to check. */
+function knownPart(segment: LiveSegment, ranks: Int32Array): SegmentSearch {
+  const candidates = list(ranks);
+  return { segment, plan: { filters: [candidates], words: NO_WORDS }, candidates, check: undefined, verify: undefined };
+}
+
 /** One segment answering for the version: its ranks are the version's (the base's docBase is 0). */
 function searchSegment(
   segment: LiveSegment,
@@ -68,9 +119,9 @@ function searchSegment(
   const full = planSegment(segment, request, { statistics, synonyms, ...(title ? { terms: { title } } : {}) });
   const level = partialLevel(request, [full]);
   const plan = level === undefined ? full.plan : atLevel(full.plan, level);
-  const candidates = level === undefined ? full.candidates : liveCandidates(segment, plan);
-  const { check, verify } = full;
-  const page = segmentPage(index, plan, candidates, check, request);
+  const part = level === undefined ? full : { ...full, plan, candidates: liveCandidates(segment, plan) };
+  const { candidates, check, verify } = part;
+  const page = segmentPage(part, request);
   const counted = request.facets.length > 0 ? facetCounts(index, request, plan, candidates, check) : undefined;
   const total = request.count ? (counted?.total ?? liveCount(segment, plan, verify)) : undefined;
   return answer(request, page, plan, total, counted?.facets, (rank) => highlight(index, plan.words, rank, plan.extract));
@@ -85,7 +136,13 @@ function searchSegment(
  * A delta whose dictionaries lack one of the query's filters (segment-mask.ts) is not planned at
  * all: most requests match nothing in most deltas, and planning each one is what would cost.
  */
-function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filters: FilterMatch, title: TitleTerms | undefined): Page {
+function searchSegments(
+  catalogue: CatalogueIndex,
+  request: SearchRequest,
+  filters: FilterMatch,
+  title: TitleTerms | undefined,
+  known?: DeltaMatches['ranks'],
+): Page {
   const statistics = catalogue.extractStatistics;
   const { masks, synonyms } = catalogue;
   const { query } = request;
@@ -95,7 +152,9 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
   const wordsEvery = query.q === undefined ? ALL_SEGMENTS : masks.words(query.q).every;
   const every = mask & wordsEvery;
   const plan = (s: number): SegmentSearch =>
-    planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: filters.terms(s) });
+    known !== undefined && s > 0
+      ? knownPart(catalogue.segments[s] as LiveSegment, known[s - 1] as Int32Array)
+      : planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: filters.terms(s) });
   // A page alone in catalogue order (no total, facets or words) plans its deltas only once the base
   // has its page: a delta whose first movie comes after the base's last shown one adds nothing to it.
   const pageAlone = request.sort === 'year:desc' && query.q === undefined && !request.count && request.facets.length === 0;
@@ -123,7 +182,7 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
     }
     const part = parts[s];
     if (part === undefined || estimate(part.candidates) === 0) continue;
-    const { ranks, relevance } = segmentPage(part.segment.index, part.plan, part.candidates, part.check, request, bound);
+    const { ranks, relevance } = segmentPage(part, request, bound);
     pages.push({ segment: part.segment, ranks, relevance });
     if (part === parts[0]) bound = pageBound(part.segment.index, ranks, relevance, request);
   }
@@ -210,17 +269,10 @@ function planSegment(segment: LiveSegment, request: SearchRequest, options: Plan
  * One segment's best `limit + 1` movies after the cursor, in the request's order; with a bound, only
  * those that can come before it.
  */
-function segmentPage(
-  index: SegmentIndex,
-  plan: Plan,
-  candidates: DocSet,
-  check: RankCheck,
-  request: SearchRequest,
-  bound?: PageBound,
-): Found {
+function segmentPage(part: SegmentSearch, request: SearchRequest, bound?: PageBound): Found {
   return request.sort === 'relevance'
-    ? relevancePage(index, plan, candidates, check, request, bound?.key)
-    : orderedPage(index, candidates, check, request, bound?.last);
+    ? relevancePage(part.segment.index, part.plan, part.candidates, part.check, request, bound?.key)
+    : orderedPage(part, request, bound?.last);
 }
 
 /**
@@ -279,20 +331,28 @@ interface Found {
   readonly relevance?: number[];
 }
 
-/** Up to `want` members of `set` in [lo, hi), in rank order. */
-function collect(set: DocSet, lo: number, hi: number, want: number, check: RankCheck, out: number[]): void {
+/**
+ * Up to `want` members of `set` in [lo, hi), in rank order, not superseded (`dead`) and passing `check`. The
+ * superseded bits are tested here rather than through liveCheck's closure: a base with deltas refuses its
+ * superseded movies on every candidate a page reads, and a call per candidate is most of what that costs.
+ */
+function collect(set: DocSet, lo: number, hi: number, want: number, check: RankCheck, dead: Uint32Array | undefined, out: number[]): void {
   const c = cursor(set);
-  for (let r = c.seek(lo); r < hi && out.length < want; r = c.seek(r + 1)) if (!check || check(r)) out.push(r);
+  for (let r = c.seek(lo); r < hi && out.length < want; r = c.seek(r + 1)) {
+    if ((dead === undefined || !hasBit(dead, r)) && (check === undefined || check(r))) out.push(r);
+  }
 }
 
-function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request: SearchRequest, until?: PageBound['last']): Found {
+function orderedPage(part: SegmentSearch, request: SearchRequest, until?: PageBound['last']): Found {
+  const { candidates: set, check, verify } = part;
+  const { index, deadBits: dead } = part.segment;
   const want = request.limit + 1;
   const after = request.after;
   const ranks: number[] = [];
   switch (request.sort) {
     case 'year:desc': {
       const end = until ? ranksUpTo(index, until) : index.size;
-      collect(set, after ? index.rankAfter(after.position) : 0, end, want, check, ranks);
+      collect(set, after ? index.rankAfter(after.position) : 0, end, want, verify, dead, ranks);
       break;
     }
     case 'year:asc': {
@@ -302,7 +362,7 @@ function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request
         const year = yearValues[y] as number;
         if (after && year < after.position.year) continue;
         const start = after && year === after.position.year ? index.rankAfter(after.position) : (yearStarts[y] as number);
-        collect(set, start, yearStarts[y + 1] as number, want, check, ranks);
+        collect(set, start, yearStarts[y + 1] as number, want, verify, dead, ranks);
       }
       break;
     }
@@ -353,7 +413,15 @@ function relevancePage(
   if (words.length === 0) {
     // `q` without a word (`q=!!`) matches everything equally: every key is 0 and rule 5, the catalogue order, decides.
     const ranks: number[] = [];
-    collect(candidates, request.after ? index.rankAfter(request.after.position) : 0, index.size, request.limit + 1, check, ranks);
+    collect(
+      candidates,
+      request.after ? index.rankAfter(request.after.position) : 0,
+      index.size,
+      request.limit + 1,
+      check,
+      undefined,
+      ranks,
+    );
     return { ranks, relevance: ranks.map(() => 0) };
   }
   const relevance = new Relevance(index.data, words, undefined, plan.partial?.missing);
