@@ -92,12 +92,10 @@ export function liveCount(segment: LiveSegment, plan: Plan, verify: RankCheck): 
       }
     }
   }
-  // The superseded bits tested in the loop, not through liveCheck's closure: a call per member is what a broad intersection cost.
+  const check = liveCheck(segment, verify);
   let n = 0;
   const c = cursor(candidates);
-  for (let r = c.seek(0); r < segment.index.size; r = c.seek(r + 1)) {
-    if ((deadBits === undefined || !hasBit(deadBits, r)) && (verify === undefined || verify(r))) n++;
-  }
+  for (let r = c.seek(0); r < segment.index.size; r = c.seek(r + 1)) if (!check || check(r)) n++;
   return n;
 }
 

@@ -29,7 +29,6 @@ import { Relevance } from './relevance.js';
 import { TopK } from './top-k.js';
 import { EXTRACT_TIER, packKey } from './relevance-key.js';
 import { partitionPoint } from './sorted.js';
-import { hasBit } from './bits.js';
 import { titlePage } from './title-page.js';
 import type { Synonyms } from './synonyms.js';
 
@@ -44,6 +43,8 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
   if (catalogue.single !== undefined) return searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms);
   // The title's n-grams are found once for every segment the request reads.
   const title = query.title === undefined ? undefined : titleTerms(query.title);
+  // Filters alone, over small deltas: what the deltas hold of them is remembered per version, cursor
+  // and order aside, and read instead of the masks, the probe and a plan of each delta.
   if (query.q === undefined && request.facets.length === 0 && catalogue.deltaMatches.applies) {
     const known = catalogue.deltaMatches.of(query, () => findDeltaMatches(catalogue, request, title));
     return known.mask === BASE_ONLY
@@ -119,9 +120,9 @@ function searchSegment(
   const full = planSegment(segment, request, { statistics, synonyms, ...(title ? { terms: { title } } : {}) });
   const level = partialLevel(request, [full]);
   const plan = level === undefined ? full.plan : atLevel(full.plan, level);
-  const part = level === undefined ? full : { ...full, plan, candidates: liveCandidates(segment, plan) };
-  const { candidates, check, verify } = part;
-  const page = segmentPage(part, request);
+  const candidates = level === undefined ? full.candidates : liveCandidates(segment, plan);
+  const { check, verify } = full;
+  const page = segmentPage(index, plan, candidates, check, request);
   const counted = request.facets.length > 0 ? facetCounts(index, request, plan, candidates, check) : undefined;
   const total = request.count ? (counted?.total ?? liveCount(segment, plan, verify)) : undefined;
   return answer(request, page, plan, total, counted?.facets, (rank) => highlight(index, plan.words, rank, plan.extract));
@@ -134,7 +135,8 @@ function searchSegment(
  * the same in every segment, and in the versions published after it. Partial matches are decided
  * over the whole version: every segment answers at the level of the fewest words any live movie misses.
  * A delta whose dictionaries lack one of the query's filters (segment-mask.ts) is not planned at
- * all: most requests match nothing in most deltas, and planning each one is what would cost.
+ * all: most requests match nothing in most deltas, and planning each one is what would cost. With
+ * `known` (filters alone, delta-matches.ts), each delta's share is its remembered matches, not a plan.
  */
 function searchSegments(
   catalogue: CatalogueIndex,
@@ -182,7 +184,7 @@ function searchSegments(
     }
     const part = parts[s];
     if (part === undefined || estimate(part.candidates) === 0) continue;
-    const { ranks, relevance } = segmentPage(part, request, bound);
+    const { ranks, relevance } = segmentPage(part.segment.index, part.plan, part.candidates, part.check, request, bound);
     pages.push({ segment: part.segment, ranks, relevance });
     if (part === parts[0]) bound = pageBound(part.segment.index, ranks, relevance, request);
   }
@@ -269,10 +271,17 @@ function planSegment(segment: LiveSegment, request: SearchRequest, options: Plan
  * One segment's best `limit + 1` movies after the cursor, in the request's order; with a bound, only
  * those that can come before it.
  */
-function segmentPage(part: SegmentSearch, request: SearchRequest, bound?: PageBound): Found {
+function segmentPage(
+  index: SegmentIndex,
+  plan: Plan,
+  candidates: DocSet,
+  check: RankCheck,
+  request: SearchRequest,
+  bound?: PageBound,
+): Found {
   return request.sort === 'relevance'
-    ? relevancePage(part.segment.index, part.plan, part.candidates, part.check, request, bound?.key)
-    : orderedPage(part, request, bound?.last);
+    ? relevancePage(index, plan, candidates, check, request, bound?.key)
+    : orderedPage(index, candidates, check, request, bound?.last);
 }
 
 /**
@@ -331,28 +340,20 @@ interface Found {
   readonly relevance?: number[];
 }
 
-/**
- * Up to `want` members of `set` in [lo, hi), in rank order, not superseded (`dead`) and passing `check`. The
- * superseded bits are tested here rather than through liveCheck's closure: a base with deltas refuses its
- * superseded movies on every candidate a page reads, and a call per candidate is most of what that costs.
- */
-function collect(set: DocSet, lo: number, hi: number, want: number, check: RankCheck, dead: Uint32Array | undefined, out: number[]): void {
+/** Up to `want` members of `set` in [lo, hi), in rank order. */
+function collect(set: DocSet, lo: number, hi: number, want: number, check: RankCheck, out: number[]): void {
   const c = cursor(set);
-  for (let r = c.seek(lo); r < hi && out.length < want; r = c.seek(r + 1)) {
-    if ((dead === undefined || !hasBit(dead, r)) && (check === undefined || check(r))) out.push(r);
-  }
+  for (let r = c.seek(lo); r < hi && out.length < want; r = c.seek(r + 1)) if (!check || check(r)) out.push(r);
 }
 
-function orderedPage(part: SegmentSearch, request: SearchRequest, until?: PageBound['last']): Found {
-  const { candidates: set, check, verify } = part;
-  const { index, deadBits: dead } = part.segment;
+function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request: SearchRequest, until?: PageBound['last']): Found {
   const want = request.limit + 1;
   const after = request.after;
   const ranks: number[] = [];
   switch (request.sort) {
     case 'year:desc': {
       const end = until ? ranksUpTo(index, until) : index.size;
-      collect(set, after ? index.rankAfter(after.position) : 0, end, want, verify, dead, ranks);
+      collect(set, after ? index.rankAfter(after.position) : 0, end, want, check, ranks);
       break;
     }
     case 'year:asc': {
@@ -362,7 +363,7 @@ function orderedPage(part: SegmentSearch, request: SearchRequest, until?: PageBo
         const year = yearValues[y] as number;
         if (after && year < after.position.year) continue;
         const start = after && year === after.position.year ? index.rankAfter(after.position) : (yearStarts[y] as number);
-        collect(set, start, yearStarts[y + 1] as number, want, verify, dead, ranks);
+        collect(set, start, yearStarts[y + 1] as number, want, check, ranks);
       }
       break;
     }
@@ -413,15 +414,7 @@ function relevancePage(
   if (words.length === 0) {
     // `q` without a word (`q=!!`) matches everything equally: every key is 0 and rule 5, the catalogue order, decides.
     const ranks: number[] = [];
-    collect(
-      candidates,
-      request.after ? index.rankAfter(request.after.position) : 0,
-      index.size,
-      request.limit + 1,
-      check,
-      undefined,
-      ranks,
-    );
+    collect(candidates, request.after ? index.rankAfter(request.after.position) : 0, index.size, request.limit + 1, check, ranks);
     return { ranks, relevance: ranks.map(() => 0) };
   }
   const relevance = new Relevance(index.data, words, undefined, plan.partial?.missing);
