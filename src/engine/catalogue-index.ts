@@ -2,6 +2,7 @@ import type { Movie } from '../catalogue/movie.js';
 import type { CollectionStatistics } from './bm25.js';
 import { hasBit } from './bits.js';
 import { catalogueStatistics } from './catalogue-statistics.js';
+import { DeltaMatchMemo } from './delta-matches.js';
 import { liveSegments, type LiveSegment, type SegmentEntry } from './live-segments.js';
 import { MergedCounts } from './merged-counts.js';
 import type { Position } from './search-request.js';
@@ -28,6 +29,7 @@ export class CatalogueIndex {
   private countsMemo: MergedCounts | undefined;
   private statisticsMemo: CollectionStatistics | undefined;
   private masksMemo: SegmentMasks | undefined;
+  private deltaMatchesMemo: DeltaMatchMemo | undefined;
 
   private constructor(
     readonly version: string,
@@ -65,6 +67,12 @@ export class CatalogueIndex {
   get masks(): SegmentMasks {
     this.masksMemo ??= new SegmentMasks(this.segments, this.synonyms);
     return this.masksMemo;
+  }
+
+  /** What the deltas hold of each set of filters asked for (delta-matches.ts), remembered per version as they are asked for. */
+  get deltaMatches(): DeltaMatchMemo {
+    this.deltaMatchesMemo ??= new DeltaMatchMemo(this.segments);
+    return this.deltaMatchesMemo;
   }
 
   /**

@@ -123,3 +123,11 @@ export const EXTRACT_BROAD_SHARE = 0.5;
  * is what runs of a few records leave; deltas larger than this together are read one by one, as before.
  */
 export const FOLD_MAX_MOVIES = 1_024;
+
+/**
+ * What a version remembers of its small deltas' matches (delta-matches.ts): at most this many filter sets, and this
+ * many ranks over all of them (1 MiB of Int32Array), emptied when either is full. A delta within FOLD_MAX_MOVIES holds
+ * at most 1,024 matches of one filter set, so even sets that match the whole fold leave room for 256 of them.
+ */
+export const DELTA_MATCHES_KEPT = 4096;
+export const DELTA_MATCH_RANKS_KEPT = 262_144;

@@ -75,7 +75,7 @@ export function titleTerms(title: string): TitleTerms {
 }
 
 /** A query without words: its plans share one empty list. */
-const NO_WORDS: readonly WordPlan[] = [];
+export const NO_WORDS: readonly WordPlan[] = [];
 
 /**
  * Plans a query. A facet's plan (`without`) differs from the query's only in its filters: its words

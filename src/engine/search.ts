@@ -5,12 +5,23 @@ import type { SegmentSearch } from './merged-counts.js';
 import { catalogueOrder, mergePages, type SegmentPage } from './page-merge.js';
 import { ALL_SEGMENTS, BASE_ONLY, inMask, type FilterMatch } from './segment-mask.js';
 import type { SegmentIndex } from './segment-index.js';
-import { and, cursor, END, estimate, members, type DocSet } from './doc-set.js';
+import { and, cursor, END, estimate, list, members, type DocSet } from './doc-set.js';
+import { deltaMatches, type DeltaMatches } from './delta-matches.js';
 import { facetCounts } from './facets.js';
 import { filtersMayMatch } from './filter-probe.js';
 import { highlight } from './highlight.js';
 import type { Facets, Highlight, Page, SearchRequest } from './search-request.js';
-import { planQuery, titleOrCastSet, titleTerms, verifier, type PlanOptions, type RankCheck, type Plan, type TitleTerms } from './plan.js';
+import {
+  NO_WORDS,
+  planQuery,
+  titleOrCastSet,
+  titleTerms,
+  verifier,
+  type PlanOptions,
+  type RankCheck,
+  type Plan,
+  type TitleTerms,
+} from './plan.js';
 import { visitExtractMatches } from './extract-tier.js';
 import { LOWER_BOUND_BLOCK } from './limits.js';
 import { atLevel, fewestMissing, hasMatch } from './match-strategy.js';
@@ -32,6 +43,14 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
   if (catalogue.single !== undefined) return searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms);
   // The title's n-grams are found once for every segment the request reads.
   const title = query.title === undefined ? undefined : titleTerms(query.title);
+  // Filters alone, over small deltas: what the deltas hold of them is remembered per version, cursor
+  // and order aside, and read instead of the masks, the probe and a plan of each delta.
+  if (query.q === undefined && request.facets.length === 0 && catalogue.deltaMatches.applies) {
+    const known = catalogue.deltaMatches.of(query, () => findDeltaMatches(catalogue, request, title));
+    return known.mask === BASE_ONLY
+      ? searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms, title)
+      : searchSegments(catalogue, request, { mask: known.mask, terms: () => (title === undefined ? {} : { title }) }, title, known.ranks);
+  }
   const filters = probed(catalogue, query, catalogue.masks.match(query, title));
   // A version whose deltas the query's filters cannot match is answered by its base alone, as one
   // segment: its superseded movies refused by their check. Facets need the whole version's values.
@@ -54,6 +73,39 @@ function probed(catalogue: CatalogueIndex, query: SearchRequest['query'], filter
     if (ids !== undefined && !filtersMayMatch((catalogue.segments[s] as LiveSegment).index, query, ids)) mask &= ~(1 << s);
   }
   return mask === filters.mask ? filters : { mask, terms: filters.terms };
+}
+
+/**
+ * Each delta's live movies passing the request's filters (delta-matches.ts), read out of the plan the
+ * request would have made of it: the deltas the masks and the probe leave out hold none.
+ */
+function findDeltaMatches(catalogue: CatalogueIndex, request: SearchRequest, title: TitleTerms | undefined): DeltaMatches {
+  const filters = probed(catalogue, request.query, catalogue.masks.match(request.query, title));
+  const { segments, extractStatistics: statistics, synonyms } = catalogue;
+  const found: Int32Array[] = [];
+  for (let s = 1; s < segments.length; s++) {
+    const segment = segments[s] as LiveSegment;
+    if (!inMask(filters.mask, s)) found.push(NO_MATCHES);
+    else found.push(liveMembers(planSegment(segment, request, { statistics, synonyms, terms: filters.terms(s) })));
+  }
+  return deltaMatches(found);
+}
+
+const NO_MATCHES = new Int32Array(0);
+
+/** A planned segment's candidates that pass its checks, ascending. */
+function liveMembers(part: SegmentSearch): Int32Array {
+  const { size } = part.segment.index;
+  const out: number[] = [];
+  const c = cursor(part.candidates);
+  for (let r = c.seek(0); r < size; r = c.seek(r + 1)) if (!part.check || part.check(r)) out.push(r);
+  return Int32Array.from(out);
+}
+
+/** A delta's share of a request whose filters' matches it already knows: the matches are its candidates, with nothing to check. */
+function knownPart(segment: LiveSegment, ranks: Int32Array): SegmentSearch {
+  const candidates = list(ranks);
+  return { segment, plan: { filters: [candidates], words: NO_WORDS }, candidates, check: undefined, verify: undefined };
 }
 
 /** One segment answering for the version: its ranks are the version's (the base's docBase is 0). */
@@ -83,9 +135,16 @@ function searchSegment(
  * the same in every segment, and in the versions published after it. Partial matches are decided
  * over the whole version: every segment answers at the level of the fewest words any live movie misses.
  * A delta whose dictionaries lack one of the query's filters (segment-mask.ts) is not planned at
- * all: most requests match nothing in most deltas, and planning each one is what would cost.
+ * all: most requests match nothing in most deltas, and planning each one is what would cost. With
+ * `known` (filters alone, delta-matches.ts), each delta's share is its remembered matches, not a plan.
  */
-function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filters: FilterMatch, title: TitleTerms | undefined): Page {
+function searchSegments(
+  catalogue: CatalogueIndex,
+  request: SearchRequest,
+  filters: FilterMatch,
+  title: TitleTerms | undefined,
+  known?: DeltaMatches['ranks'],
+): Page {
   const statistics = catalogue.extractStatistics;
   const { masks, synonyms } = catalogue;
   const { query } = request;
@@ -95,7 +154,9 @@ function searchSegments(catalogue: CatalogueIndex, request: SearchRequest, filte
   const wordsEvery = query.q === undefined ? ALL_SEGMENTS : masks.words(query.q).every;
   const every = mask & wordsEvery;
   const plan = (s: number): SegmentSearch =>
-    planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: filters.terms(s) });
+    known !== undefined && s > 0
+      ? knownPart(catalogue.segments[s] as LiveSegment, known[s - 1] as Int32Array)
+      : planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: filters.terms(s) });
   // A page alone in catalogue order (no total, facets or words) plans its deltas only once the base
   // has its page: a delta whose first movie comes after the base's last shown one adds nothing to it.
   const pageAlone = request.sort === 'year:desc' && query.q === undefined && !request.count && request.facets.length === 0;

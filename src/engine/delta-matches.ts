@@ -1,0 +1,128 @@
+import { DELTA_MATCH_RANKS_KEPT, DELTA_MATCHES_KEPT, FOLD_MAX_MOVIES } from './limits.js';
+import type { LiveSegment } from './live-segments.js';
+import type { MovieQuery } from './search-request.js';
+import { BASE_ONLY } from './segment-mask.js';
+
+/**
+ * What a version's deltas hold of one set of filters (year span, cast, genres, title; no words): for each
+ * delta, its live movies passing them, ascending ranks (empty when none does), and the mask of the segments
+ * holding one (the base's bit always set, as SegmentMasks'). It depends on neither the cursor, the order, the
+ * limit nor the count, so a request with filters seen before reads its deltas' page and total off these
+ * ranks, with no mask, probe, plan or check of its own.
+ */
+export interface DeltaMatches {
+  readonly mask: number;
+  /** Delta s's matches at s - 1. */
+  readonly ranks: readonly Int32Array[];
+}
+
+/** The matches of each delta, and the mask they make. */
+export function deltaMatches(ranks: readonly Int32Array[]): DeltaMatches {
+  let mask = BASE_ONLY;
+  for (let s = 1; s <= ranks.length; s++) if ((ranks[s - 1] as Int32Array).length > 0) mask |= 1 << s;
+  return { mask, ranks };
+}
+
+/**
+ * A version's DeltaMatches by filter set, bounded (DELTA_MATCHES_KEPT sets, DELTA_MATCH_RANKS_KEPT ranks
+ * over all of them) and emptied when full, like SegmentMasks' words. Only for a version whose every delta
+ * holds at most FOLD_MAX_MOVIES movies (what a replica serves after a few small runs: the fold, or one small
+ * delta), so that finding a set's matches reads a delta of at most that many, and a set's ranks are as few;
+ * a version with a larger delta keeps planning its deltas per request. Nothing is built when a version loads.
+ */
+export class DeltaMatchMemo {
+  /** By the filters' hash; sets of one hash chained, told apart by their filters. */
+  private readonly kept = new Map<number, Kept>();
+  private sets = 0;
+  private ranks = 0;
+  /** Whether the version's deltas are small enough to be remembered (and few enough for SegmentMasks' bits). */
+  readonly applies: boolean;
+
+  constructor(
+    segments: readonly LiveSegment[],
+    private readonly maxSets = DELTA_MATCHES_KEPT,
+    private readonly maxRanks = DELTA_MATCH_RANKS_KEPT,
+  ) {
+    this.applies = segments.length > 1 && segments.length <= 31 && segments.every((s, i) => i === 0 || s.index.size <= FOLD_MAX_MOVIES);
+  }
+
+  /** The matches of `query`'s filters, found by `find` the first time (and again once the memo was emptied). */
+  of(query: MovieQuery, find: () => DeltaMatches): DeltaMatches {
+    const hash = filtersHash(query);
+    const first = this.kept.get(hash);
+    for (let at = first; at !== undefined; at = at.next) if (sameFilters(at.query, query)) return at.matches;
+    const matches = find();
+    const ranks = matches.ranks.reduce((n, m) => n + m.length, 0);
+    if (this.sets >= this.maxSets || this.ranks + ranks > this.maxRanks) {
+      this.kept.clear();
+      this.sets = 0;
+      this.ranks = 0;
+    }
+    if (ranks <= this.maxRanks) {
+      this.kept.set(hash, { query, matches, next: this.kept.get(hash) });
+      this.sets++;
+      this.ranks += ranks;
+    }
+    return matches;
+  }
+
+  /** Filter sets remembered now: for tests of the bound. */
+  get size(): number {
+    return this.sets;
+  }
+}
+
+interface Kept {
+  readonly query: MovieQuery;
+  readonly matches: DeltaMatches;
+  readonly next: Kept | undefined;
+}
+
+/**
+ * A hash of the query's filters, from their numbers and each string's length and first, middle and last
+ * characters: sameFilters tells apart sets that share a hash. A key string built per request (its parts
+ * joined, then hashed by the Map) cost ~1 µs in the request path, and hashing every character still
+ * showed in the profile; this reads a few numbers.
+ */
+export function filtersHash(query: MovieQuery): number {
+  let h = 0x811c9dc5;
+  h = mixNumber(h, query.year);
+  h = mixNumber(h, query.yearFrom);
+  h = mixNumber(h, query.yearTo);
+  h = query.title === undefined ? mixNumber(h, undefined) : mixString(h, query.title);
+  h = mixNumber(h, query.cast.length);
+  for (const name of query.cast) h = mixString(h, name);
+  h = mixNumber(h, query.genres.length);
+  for (const genre of query.genres) h = mixString(h, genre);
+  return h;
+}
+
+const mixNumber = (h: number, n: number | undefined): number =>
+  n === undefined ? Math.imul(h ^ 0x5bd1e995, 0x01000193) : Math.imul(h ^ (n | 0), 0x01000193);
+
+function mixString(h: number, s: string): number {
+  const n = s.length;
+  h = Math.imul(h ^ n, 0x01000193);
+  if (n === 0) return h;
+  h = Math.imul(h ^ s.charCodeAt(0), 0x01000193);
+  h = Math.imul(h ^ s.charCodeAt(n >> 1), 0x01000193);
+  return Math.imul(h ^ s.charCodeAt(n - 1), 0x01000193);
+}
+
+/** Whether two queries have the same filters (year span, title, cast, genres): queries are canonical, so equal filters are equal values. */
+export function sameFilters(a: MovieQuery, b: MovieQuery): boolean {
+  return (
+    a.year === b.year &&
+    a.yearFrom === b.yearFrom &&
+    a.yearTo === b.yearTo &&
+    a.title === b.title &&
+    sameList(a.cast, b.cast) &&
+    sameList(a.genres, b.genres)
+  );
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,161 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
+import { deltaMatches, DeltaMatchMemo, filtersHash, type DeltaMatches } from '../../src/engine/delta-matches.js';
+import { foldDeltas, foldedEntries } from '../../src/engine/delta-fold.js';
+import type { LiveSegment } from '../../src/engine/live-segments.js';
+import type { After, MovieQuery, SearchRequest } from '../../src/engine/search-request.js';
+import { searchMovies } from '../../src/engine/search.js';
+import { hasBit } from '../../src/engine/bits.js';
+import { arbitraryRequest } from '../support/arbitrary-catalogue.js';
+import { versions } from '../support/arbitrary-versions.js';
+import { referenceMatches, type ReferenceRequest } from '../support/reference-engine.js';
+import { extractCollection } from '../support/reference-extract.js';
+import { toSearch } from '../support/search-request.js';
+import { cursorAfter, seen } from '../support/version-pages.js';
+
+const NEVER = (): DeltaMatches => assert.fail('the memo should hold these filters');
+
+/** A request's filters alone: the memo's path is taken without words and without facets (and relevance needs words). */
+const filtersOnly = (r: ReferenceRequest): ReferenceRequest => ({
+  ...r,
+  q: undefined,
+  match: undefined,
+  sort: r.sort === 'relevance' ? 'year:desc' : r.sort,
+});
+
+/**
+ * A request without words or facets over base plus deltas reads its deltas' matches from the version's memo
+ * (delta-matches.ts) from its second time on. Every page, asked twice (the memo filled, then read), with a
+ * count or without, must answer as one segment of the live movies, cursors and all; and what the memo holds
+ * for each delta must be exactly its live movies passing the filters, movie by movie (the reference model).
+ */
+test("a version's remembered delta matches answer every page as one segment, and hold each delta's live movies passing the filters", () => {
+  fc.assert(
+    fc.property(
+      versions.chain((v) =>
+        fc.tuple(
+          fc.constant(v),
+          fc.array(arbitraryRequest(v.pool).map(filtersOnly), { minLength: 1, maxLength: 4 }),
+          fc.integer({ min: 1, max: 4 }),
+          fc.boolean(),
+          fc.boolean(),
+        ),
+      ),
+      ([v, requests, limit, folded, count]) => {
+        const entries = v.catalogue.segments;
+        const catalogue = folded ? CatalogueIndex.of('v', foldedEntries(entries, foldDeltas(entries))) : CatalogueIndex.of('v', entries);
+        assert.ok(catalogue.deltaMatches.applies, 'small deltas are remembered');
+        for (const r of requests) {
+          const request = toSearch(r, limit, count ? { count: 'true' } : {});
+          let after: { version?: After; reference?: After } = {};
+          for (let page = 1; page <= 30; page++) {
+            const at = (a: After | undefined): SearchRequest => (a === undefined ? request : { ...request, after: a });
+            const want = searchMovies(v.reference, at(after.reference));
+            for (const time of ['first', 'again']) {
+              const got = searchMovies(catalogue, at(after.version));
+              assert.deepEqual(seen(catalogue, got), seen(v.reference, want), `${JSON.stringify(r)}, page ${page}, ${time}`);
+            }
+            assert.deepEqual(catalogue.deltaMatches.of(request.query, NEVER), referenceDeltaMatches(catalogue, r, request.query));
+            const got = searchMovies(catalogue, at(after.version));
+            if (!got.hasMore) break;
+            after = { version: cursorAfter(catalogue, got), reference: cursorAfter(v.reference, want) };
+          }
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+/** Each delta's live movies passing the request's filters, one by one, and the mask they make. */
+function referenceDeltaMatches(catalogue: CatalogueIndex, r: ReferenceRequest, query: MovieQuery): DeltaMatches {
+  const ranks = catalogue.segments.slice(1).map((segment: LiveSegment) => {
+    const movies = Array.from({ length: segment.index.size }, (_, rank) => segment.index.movie(rank));
+    const collection = extractCollection(movies);
+    const live = movies.flatMap((movie, rank) =>
+      (segment.deadBits === undefined || !hasBit(segment.deadBits, rank)) && referenceMatches(movie, r, collection) ? [rank] : [],
+    );
+    return Int32Array.from(live);
+  });
+  assert.ok(query.q === undefined);
+  return deltaMatches(ranks);
+}
+
+/** Filters as a request would carry them: a few values each, so that sets come back and titles collide in the hash. */
+const filters: fc.Arbitrary<MovieQuery> = fc.record(
+  {
+    title: fc.constantFrom('abcde', 'aXcYe', 'a', 'ab', ''),
+    year: fc.integer({ min: 1990, max: 1992 }),
+    yearFrom: fc.integer({ min: 1990, max: 1992 }),
+    cast: fc.uniqueArray(fc.constantFrom('ann', 'bobby', 'bXbYy'), { maxLength: 2 }).map((names) => names.sort()),
+    genres: fc.uniqueArray(fc.constantFrom('drama', 'comedy'), { maxLength: 2 }).map((names) => names.sort()),
+  },
+  { requiredKeys: ['cast', 'genres'] },
+);
+
+/** The same filters but for one title or cast name swapped for another of the same length and first, middle and last characters. */
+function twin(query: MovieQuery): MovieQuery {
+  const swap = (s: string): string => ({ abcde: 'aXcYe', aXcYe: 'abcde', bobby: 'bXbYy', bXbYy: 'bobby' })[s] ?? s;
+  if (query.title !== undefined && swap(query.title) !== query.title) return { ...query, title: swap(query.title) };
+  return { ...query, cast: query.cast.map(swap).sort() };
+}
+
+/** What a delta would find for the filters: anything that differs between filter sets. */
+const findFor = (query: MovieQuery): DeltaMatches => {
+  const key = JSON.stringify(query);
+  let sum = 0;
+  for (let i = 0; i < key.length; i++) sum += key.charCodeAt(i) * (i + 1);
+  // Some sets match nothing, some one movie, some several: their ranks count against the bound.
+  return deltaMatches([Int32Array.from({ length: sum % 3 }, (_, i) => sum + i), new Int32Array(0)]);
+};
+
+/**
+ * The memo against a Map keyed by the whole filter set: every read answers the filters' own matches (sets sharing
+ * a hash, as 'abcde' and 'aXcYe' do, told apart), `find` runs only for a set it does not hold, and it never
+ * holds more sets or ranks than its bounds, emptying itself when full.
+ */
+test('the memo of delta matches answers each filter set its own matches, within its bounds of sets and ranks', () => {
+  const some: MovieQuery = { title: 'abcde', cast: ['ann', 'bobby'], genres: [] };
+  assert.equal(filtersHash(some), filtersHash(twin(some)), 'twins share a hash');
+  fc.assert(
+    fc.property(
+      fc.array(filters, { minLength: 1, maxLength: 60 }),
+      fc.integer({ min: 1, max: 6 }),
+      fc.integer({ min: 0, max: 8 }),
+      (drawn, maxSets, maxRanks) => {
+        let asked = drawn;
+        const memo = new DeltaMatchMemo([], maxSets, maxRanks);
+        // Each set is asked beside its twin of the same hash, so that a memo mixing them up fails.
+        asked = asked.flatMap((query) => [query, twin(query)]);
+        const held = new Map<string, number>();
+        let ranks = 0;
+        for (const query of asked) {
+          const key = JSON.stringify(query);
+          let found = false;
+          const got = memo.of(query, () => {
+            found = true;
+            return findFor(query);
+          });
+          assert.deepEqual(got, findFor(query), key);
+          assert.equal(found, !held.has(key), `${key}: found again only when not held`);
+          if (found) {
+            const size = findFor(query).ranks.reduce((n, m) => n + m.length, 0);
+            if (held.size >= maxSets || ranks + size > maxRanks) {
+              held.clear();
+              ranks = 0;
+            }
+            if (size <= maxRanks) {
+              held.set(key, size);
+              ranks += size;
+            }
+          }
+          assert.equal(memo.size, held.size);
+          assert.ok(memo.size <= maxSets);
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
