@@ -1,3 +1,4 @@
+import { bestMissed, bestReadings } from './best-readings.js';
 import { bitmap, fillBits, hasBit, popcount, setBit } from './bits.js';
 import type { IndexData } from './index-data.js';
 import { KEYED_BEFORE_BITMAP } from './limits.js';
@@ -33,6 +34,11 @@ export class Relevance {
   private readonly castCost: number[];
   /** Every word id some query word matches, one bit each; built once enough movies have been keyed to pay for it. */
   private matched: Uint32Array | undefined;
+  /**
+   * Per query word, the movies that can have it with its fewest typos (best-readings.ts), for the lower bound: built
+   * with `matched`, and only when every word must match (a word missing is counted by rule 0, not by its typos).
+   */
+  private best: readonly (Uint32Array | undefined)[] = [];
   private keyed = 0;
   private readonly query: readonly WordMatches[];
   private readonly splits: readonly (SplitMatch | undefined)[];
@@ -51,7 +57,7 @@ export class Relevance {
 
   constructor(
     private readonly data: IndexData,
-    words: readonly QueryWord[],
+    private readonly words: readonly QueryWord[],
     /** Movies keyed before the matched-words bitmap is built (see mayMatch); tests set 0 and Infinity to compare. */
     private readonly keyedBeforeBitmap = KEYED_BEFORE_BITMAP,
     /** Words of `q` a movie may miss and still match (rule 0, match-strategy.ts). */
@@ -104,7 +110,7 @@ export class Relevance {
    */
   lowerBound(rank: number, castOnly: number): number {
     const unmatchable = popcount((this.data.titleSignature[rank] as number) & ~this.signature);
-    return packKey(this.fewestTypos, castOnly, 0, unmatchable, 0);
+    return packKey(this.fewestTypos + bestMissed(this.best, rank), castOnly, 0, unmatchable, 0);
   }
 
   /**
@@ -115,11 +121,11 @@ export class Relevance {
   below(ranks: Int32Array, lo: number, hi: number, worst: number, out: Int32Array): number {
     const signatures = this.data.titleSignature;
     const outside = ~this.signature;
-    const fewest = this.fewestTypos;
+    const { fewestTypos: fewest, best } = this;
     let n = 0;
     for (let i = lo; i < hi; i++) {
       const rank = ranks[i] as number;
-      if (packKey(fewest, 0, 0, popcount((signatures[rank] as number) & outside), 0) < worst) out[n++] = rank;
+      if (packKey(fewest + bestMissed(best, rank), 0, 0, popcount((signatures[rank] as number) & outside), 0) < worst) out[n++] = rank;
     }
     return n;
   }
@@ -147,7 +153,10 @@ export class Relevance {
   /** The movie's key, or -1 when more query words than allowed match neither its title nor its cast. */
   key(rank: number): number {
     // Cheap queries key a handful of movies; the bitmap costs a pass over the dictionary's bits.
-    if (this.keyed++ === this.keyedBeforeBitmap) this.matched = this.buildMatched();
+    if (this.keyed++ === this.keyedBeforeBitmap) {
+      this.matched = this.buildMatched();
+      if (this.missingAllowed === 0) this.best = bestReadings(this.data, this.words);
+    }
     const { data, query, titleCost, castCost, splits } = this;
     const n = query.length;
     const tStart = data.titleWords.offsets[rank] as number;

@@ -1,0 +1,87 @@
+import { bitmap, hasBit, setBit } from './bits.js';
+import { postingsLength, postingsOf, type IndexData } from './index-data.js';
+import { synonymCost } from './synonym-plan.js';
+import type { WordMatches } from './word-match.js';
+import type { QueryWord } from './word-plan.js';
+
+/**
+ * Per query word, the movies where some reading of it (a word matched, a split, a synonym) has the
+ * word's fewest typos, one bit per rank; undefined for a word whose readings all have the same typos,
+ * which every movie matching it has. A movie outside a word's set has at least one typo more there,
+ * so the ranking's lower bound can count it: a broad typed prefix (`walle`, `three`) matches
+ * thousands of titles and cast names, most of them with one typo more than the few the page shows,
+ * and the title signature alone cannot tell those apart when a typo may change the first letter.
+ * A word whose fewest typos hold most of its postings is left out too: its set would cost a bit per
+ * posting and tell few movies apart (`the s`: `the` as typed, and `thes…` joined, one typo more).
+ */
+export function bestReadings(data: IndexData, words: readonly QueryWord[]): (Uint32Array | undefined)[] {
+  return words.map((word, i) => {
+    const synonyms = (word.synonyms ?? []).map((m) => ({ m, cost: synonymCost(m, i) as number }));
+    const best = Math.min(word.matches.fewestTypos, word.split?.fewestTypos ?? Infinity, ...synonyms.map(({ cost }) => cost));
+    const { split } = word;
+    const uniform =
+      levelsOf(word.matches).every((t) => t === best) &&
+      (split === undefined || [...split.titleTypos, ...split.castTypos].every((t) => t === best)) &&
+      synonyms.every(({ cost }) => cost === best);
+    if (uniform || 2 * postingsAt(data, word.matches, best) > postingsAt(data, word.matches)) return undefined;
+    const bits = bitmap(data.size);
+    addWords(data, word.matches, best, bits);
+    if (split !== undefined) {
+      addRanks(split.titleRanks, split.titleTypos, best, bits);
+      addRanks(split.castRanks, split.castTypos, best, bits);
+    }
+    for (const { m, cost } of synonyms) {
+      if (cost !== best) continue;
+      for (const rank of m.title) setBit(bits, rank);
+      for (const rank of m.cast) setBit(bits, rank);
+    }
+    return bits;
+  });
+}
+
+/** How many words' sets (bestReadings) leave the movie out: typos it has beyond the fewest any movie can. */
+export function bestMissed(sets: readonly (Uint32Array | undefined)[], rank: number): number {
+  let missed = 0;
+  for (const bits of sets) if (bits !== undefined && !hasBit(bits, rank)) missed++;
+  return missed;
+}
+
+/** How many postings (title and cast) the words `m` matches with `typos` have, or all its words without. */
+function postingsAt(data: IndexData, m: WordMatches, typos?: number): number {
+  const { title, cast } = data.words;
+  const at = (t: number | undefined) => typos === undefined || t === typos;
+  let n = 0;
+  for (let i = 0; i < m.wholeIds.length; i++) {
+    const id = m.wholeIds[i] as number;
+    if (at(m.wholeTypos[i])) n += postingsLength(title, id) + postingsLength(cast, id);
+  }
+  for (let i = 0; i < m.prefixLo.length; i++) {
+    if (!at(m.prefixTypos[i])) continue;
+    const lo = m.prefixLo[i] as number;
+    const hi = m.prefixHi[i] as number;
+    n += (title.offsets[hi] as number) - (title.offsets[lo] as number) + (cast.offsets[hi] as number) - (cast.offsets[lo] as number);
+  }
+  return n;
+}
+
+function levelsOf(m: WordMatches): number[] {
+  return [...m.wholeTypos, ...m.prefixTypos];
+}
+
+/** The movies with a word `m` matches with `typos`, in the title or a cast name. */
+function addWords(data: IndexData, m: WordMatches, typos: number, bits: Uint32Array): void {
+  const { title, cast } = data.words;
+  const add = (id: number) => {
+    for (const rank of postingsOf(title, id)) setBit(bits, rank);
+    for (const rank of postingsOf(cast, id)) setBit(bits, rank);
+  };
+  for (let i = 0; i < m.wholeIds.length; i++) if (m.wholeTypos[i] === typos) add(m.wholeIds[i] as number);
+  for (let i = 0; i < m.prefixLo.length; i++) {
+    if (m.prefixTypos[i] !== typos) continue;
+    for (let id = m.prefixLo[i] as number; id < (m.prefixHi[i] as number); id++) add(id);
+  }
+}
+
+function addRanks(ranks: Int32Array, typos: Uint8Array, best: number, bits: Uint32Array): void {
+  for (let i = 0; i < ranks.length; i++) if (typos[i] === best) setBit(bits, ranks[i] as number);
+}
