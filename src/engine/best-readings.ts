@@ -11,8 +11,8 @@ import type { QueryWord } from './word-plan.js';
  * so the ranking's lower bound can count it: a broad typed prefix (`walle`, `three`) matches
  * thousands of titles and cast names, most of them with one typo more than the few the page shows,
  * and the title signature alone cannot tell those apart when a typo may change the first letter.
- * A word whose fewest typos hold most of its postings is left out too: its set would cost a bit per
- * posting and tell few movies apart (`the s`: `the` as typed, and `thes…` joined, one typo more).
+ * A word whose fewest typos hold nearly all its postings is left out too: its set would cost a bit per
+ * posting and tell few movies apart (`e.t.`: every `t…` word as typed, and `et…` joined, one typo more).
  */
 export function bestReadings(data: IndexData, words: readonly QueryWord[]): (Uint32Array | undefined)[] {
   return words.map((word, i) => {
@@ -23,7 +23,9 @@ export function bestReadings(data: IndexData, words: readonly QueryWord[]): (Uin
       levelsOf(word.matches).every((t) => t === best) &&
       (split === undefined || [...split.titleTypos, ...split.castTypos].every((t) => t === best)) &&
       synonyms.every(({ cost }) => cost === best);
-    if (uniform || 2 * postingsAt(data, word.matches, best) > postingsAt(data, word.matches)) return undefined;
+    if (uniform) return undefined;
+    const atBest = postingsAt(data, word.matches, best);
+    if (atBest > BEST_POSTINGS_SHARE * (postingsAt(data, word.matches) - atBest)) return undefined;
     const bits = bitmap(data.size);
     addWords(data, word.matches, best, bits);
     if (split !== undefined) {
@@ -38,6 +40,9 @@ export function bestReadings(data: IndexData, words: readonly QueryWord[]): (Uin
     return bits;
   });
 }
+
+/** A word's set is built when its fewest typos hold at most this many postings for each one of its other readings. */
+const BEST_POSTINGS_SHARE = 4;
 
 /** How many words' sets (bestReadings) leave the movie out: typos it has beyond the fewest any movie can. */
 export function bestMissed(sets: readonly (Uint32Array | undefined)[], rank: number): number {

@@ -113,6 +113,11 @@ export class Relevance {
     return packKey(this.fewestTypos + bestMissed(this.best, rank), castOnly, 0, unmatchable, 0);
   }
 
+  /** How many query words the movie surely has with more than their fewest typos (best-readings.ts); 0 before the sets are built. */
+  bestMissed(rank: number): number {
+    return bestMissed(this.best, rank);
+  }
+
   /**
    * The ranks of ranks[lo, hi) whose lower bound, with no cast-only word, is below `worst`, copied
    * to the start of `out`; their number. The broadest queries (`the`, `t`) spend their time here:
