@@ -5,29 +5,32 @@ import type { WordMatches } from './word-match.js';
 import type { QueryWord } from './word-plan.js';
 
 /**
- * Per query word, the movies where some reading of it (a word matched, a split, a synonym) has the
- * word's fewest typos, one bit per rank; undefined for a word whose readings all have the same typos,
- * which every movie matching it has. A movie outside a word's set has at least one typo more there,
- * so the ranking's lower bound can count it: a broad typed prefix (`walle`, `three`) matches
- * thousands of titles and cast names, most of them with one typo more than the few the page shows,
- * and the title signature alone cannot tell those apart when a typo may change the first letter.
+ * The movies where some reading of a query word (a word matched, a split, a synonym) has the word's
+ * fewest typos, one bit per rank, for the words whose readings do not all have the same typos (for
+ * those, every movie matching the word has them). A movie outside a word's set has at least one typo
+ * more there, so the ranking's lower bound can count it: a broad typed prefix (`walle`, `three`)
+ * matches thousands of titles and cast names, most of them with one typo more than the few the page
+ * shows, and the title signature alone cannot tell those apart when a typo may change the first letter.
  * A word whose fewest typos hold nearly all its postings is left out too: its set would cost a bit per
  * posting and tell few movies apart (`e.t.`: every `t…` word as typed, and `et…` joined, one typo more).
  */
-export function bestReadings(data: IndexData, words: readonly QueryWord[]): (Uint32Array | undefined)[] {
-  return words.map((word, i) => {
+export function bestReadings(data: IndexData, words: readonly QueryWord[]): Uint32Array[] {
+  const sets: Uint32Array[] = [];
+  words.forEach((word, i) => {
     const synonyms = (word.synonyms ?? []).map((m) => ({ m, cost: synonymCost(m, i) as number }));
-    const best = Math.min(word.matches.fewestTypos, word.split?.fewestTypos ?? Infinity, ...synonyms.map(({ cost }) => cost));
-    const { split } = word;
+    const { matches, split } = word;
+    let best = Math.min(matches.fewestTypos, split?.fewestTypos ?? Infinity);
+    for (const { cost } of synonyms) best = Math.min(best, cost);
     const uniform =
-      levelsOf(word.matches).every((t) => t === best) &&
-      (split === undefined || [...split.titleTypos, ...split.castTypos].every((t) => t === best)) &&
+      allAt(matches.wholeTypos, best) &&
+      allAt(matches.prefixTypos, best) &&
+      (split === undefined || (allAt(split.titleTypos, best) && allAt(split.castTypos, best))) &&
       synonyms.every(({ cost }) => cost === best);
-    if (uniform) return undefined;
-    const atBest = postingsAt(data, word.matches, best);
-    if (atBest > BEST_POSTINGS_SHARE * (postingsAt(data, word.matches) - atBest)) return undefined;
+    if (uniform) return;
+    const atBest = postingsAt(data, matches, best);
+    if (atBest > BEST_POSTINGS_SHARE * (postingsAt(data, matches) - atBest)) return;
     const bits = bitmap(data.size);
-    addWords(data, word.matches, best, bits);
+    addWords(data, matches, best, bits);
     if (split !== undefined) {
       addRanks(split.titleRanks, split.titleTypos, best, bits);
       addRanks(split.castRanks, split.castTypos, best, bits);
@@ -37,17 +40,18 @@ export function bestReadings(data: IndexData, words: readonly QueryWord[]): (Uin
       for (const rank of m.title) setBit(bits, rank);
       for (const rank of m.cast) setBit(bits, rank);
     }
-    return bits;
+    sets.push(bits);
   });
+  return sets;
 }
 
 /** A word's set is built when its fewest typos hold at most this many postings for each one of its other readings. */
 const BEST_POSTINGS_SHARE = 4;
 
 /** How many words' sets (bestReadings) leave the movie out: typos it has beyond the fewest any movie can. */
-export function bestMissed(sets: readonly (Uint32Array | undefined)[], rank: number): number {
+export function bestMissed(sets: readonly Uint32Array[], rank: number): number {
   let missed = 0;
-  for (const bits of sets) if (bits !== undefined && !hasBit(bits, rank)) missed++;
+  for (let i = 0; i < sets.length; i++) if (!hasBit(sets[i] as Uint32Array, rank)) missed++;
   return missed;
 }
 
@@ -69,8 +73,9 @@ function postingsAt(data: IndexData, m: WordMatches, typos?: number): number {
   return n;
 }
 
-function levelsOf(m: WordMatches): number[] {
-  return [...m.wholeTypos, ...m.prefixTypos];
+function allAt(typos: Uint8Array, level: number): boolean {
+  for (let i = 0; i < typos.length; i++) if (typos[i] !== level) return false;
+  return true;
 }
 
 /** The movies with a word `m` matches with `typos`, in the title or a cast name. */

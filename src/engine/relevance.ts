@@ -38,7 +38,7 @@ export class Relevance {
    * Per query word, the movies that can have it with its fewest typos (best-readings.ts), for the lower bound: built
    * with `matched`, and only when every word must match (a word missing is counted by rule 0, not by its typos).
    */
-  private best: readonly (Uint32Array | undefined)[] = [];
+  private best: readonly Uint32Array[] = [];
   private keyed = 0;
   private readonly query: readonly WordMatches[];
   private readonly splits: readonly (SplitMatch | undefined)[];
@@ -128,6 +128,14 @@ export class Relevance {
     const outside = ~this.signature;
     const { fewestTypos: fewest, best } = this;
     let n = 0;
+    // Apart when no set is built: `t`, `the` have tens of thousands of candidates, and none of their words a set.
+    if (best.length === 0) {
+      for (let i = lo; i < hi; i++) {
+        const rank = ranks[i] as number;
+        if (packKey(fewest, 0, 0, popcount((signatures[rank] as number) & outside), 0) < worst) out[n++] = rank;
+      }
+      return n;
+    }
     for (let i = lo; i < hi; i++) {
       const rank = ranks[i] as number;
       if (packKey(fewest + bestMissed(best, rank), 0, 0, popcount((signatures[rank] as number) & outside), 0) < worst) out[n++] = rank;
