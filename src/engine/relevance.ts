@@ -2,6 +2,7 @@ import { bestMissed, bestReadings } from './best-readings.js';
 import { bitmap, fillBits, hasBit, popcount, setBit } from './bits.js';
 import type { IndexData } from './index-data.js';
 import { KEYED_BEFORE_BITMAP } from './limits.js';
+import { matchesPairSignature, titlePairSignatures } from './pair-signature.js';
 import { packKey } from './relevance-key.js';
 import { firstCodePointAt, tableSize } from './string-table.js';
 import { castSplitTypos, splitTypos, titleSplitTypos, type SplitMatch } from './joins.js';
@@ -28,6 +29,9 @@ import type { QueryWord } from './word-plan.js';
 export class Relevance {
   /** Per query word: the first code point bits of every word it can match (see IndexData.titleSignature). */
   private readonly signature: number;
+  /** The same by a word's first two letters (pair-signature.ts), and each title's. */
+  private readonly pairSignature: number;
+  private readonly titlePairs: Uint32Array;
   /** The fewest typos any movie can have: the sum over the query words of their fewest. */
   readonly fewestTypos: number;
   private readonly titleCost: number[];
@@ -97,6 +101,8 @@ export class Relevance {
       }
     }
     this.signature = signature;
+    this.pairSignature = this.readings.reduce((bits, m) => bits | matchesPairSignature(data.words.words, m), 0);
+    this.titlePairs = titlePairSignatures(data);
     this.fewestTypos = fewest;
     this.titleCost = words.map(() => Infinity);
     this.castCost = words.map(() => Infinity);
@@ -109,8 +115,7 @@ export class Relevance {
    * caller already knows the title cannot match.
    */
   lowerBound(rank: number, castOnly: number): number {
-    const unmatchable = popcount((this.data.titleSignature[rank] as number) & ~this.signature);
-    return packKey(this.fewestTypos + bestMissed(this.best, rank), castOnly, 0, unmatchable, 0);
+    return packKey(this.fewestTypos + bestMissed(this.best, rank), castOnly, 0, this.unmatchable(rank), 0);
   }
 
   /** How many query words the movie surely has with more than their fewest typos (best-readings.ts); 0 before the sets are built. */
@@ -124,23 +129,28 @@ export class Relevance {
    * thousands of candidates, most of which cannot make the page.
    */
   below(ranks: Int32Array, lo: number, hi: number, worst: number, out: Int32Array): number {
-    const signatures = this.data.titleSignature;
-    const outside = ~this.signature;
     const { fewestTypos: fewest, best } = this;
     let n = 0;
     // Apart when no set is built: `t`, `the` have tens of thousands of candidates, and none of their words a set.
     if (best.length === 0) {
       for (let i = lo; i < hi; i++) {
         const rank = ranks[i] as number;
-        if (packKey(fewest, 0, 0, popcount((signatures[rank] as number) & outside), 0) < worst) out[n++] = rank;
+        if (packKey(fewest, 0, 0, this.unmatchable(rank), 0) < worst) out[n++] = rank;
       }
       return n;
     }
     for (let i = lo; i < hi; i++) {
       const rank = ranks[i] as number;
-      if (packKey(fewest + bestMissed(best, rank), 0, 0, popcount((signatures[rank] as number) & outside), 0) < worst) out[n++] = rank;
+      if (packKey(fewest + bestMissed(best, rank), 0, 0, this.unmatchable(rank), 0) < worst) out[n++] = rank;
     }
     return n;
+  }
+
+  /** Title words no query word can match, at least: by first letters or by first two, whichever tells more. */
+  private unmatchable(rank: number): number {
+    const byLetter = popcount((this.data.titleSignature[rank] as number) & ~this.signature);
+    const byPair = popcount((this.titlePairs[rank] as number) & ~this.pairSignature);
+    return byLetter > byPair ? byLetter : byPair;
   }
 
   /**

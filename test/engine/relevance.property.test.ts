@@ -41,7 +41,7 @@ test('a movie has the same key whether the matched-words bitmap is built before 
   );
 });
 
-test("a movie's lower bound never exceeds its key, with the movies of each word's fewest typos read (best-readings.ts)", () => {
+test("a movie's lower bound never exceeds its key, read through each word's fewest typos (best-readings.ts) and two-letter starts (pair-signature.ts)", () => {
   let raised = 0;
   fc.assert(
     fc.property(
