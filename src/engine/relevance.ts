@@ -124,24 +124,28 @@ export class Relevance {
   }
 
   /**
-   * The ranks of ranks[lo, hi) whose lower bound, with no cast-only word, is below `worst`, copied
-   * to the start of `out`; their number. The broadest queries (`the`, `t`) spend their time here:
-   * thousands of candidates, most of which cannot make the page.
+   * The ranks of ranks[lo, hi) whose lower bound by first letters alone, with no cast-only word, is
+   * below `worst`, copied to the start of `out`; their number. The broadest queries (`the`, `t`) spend
+   * their time here: thousands of candidates, most of which cannot make the page. The bound by two
+   * letters is left to lowerBound, which the few that pass then read: a second load per candidate cost
+   * `th` more than the keys it saved.
    */
   below(ranks: Int32Array, lo: number, hi: number, worst: number, out: Int32Array): number {
+    const signatures = this.data.titleSignature;
+    const outside = ~this.signature;
     const { fewestTypos: fewest, best } = this;
     let n = 0;
     // Apart when no set is built: `t`, `the` have tens of thousands of candidates, and none of their words a set.
     if (best.length === 0) {
       for (let i = lo; i < hi; i++) {
         const rank = ranks[i] as number;
-        if (packKey(fewest, 0, 0, this.unmatchable(rank), 0) < worst) out[n++] = rank;
+        if (packKey(fewest, 0, 0, popcount((signatures[rank] as number) & outside), 0) < worst) out[n++] = rank;
       }
       return n;
     }
     for (let i = lo; i < hi; i++) {
       const rank = ranks[i] as number;
-      if (packKey(fewest + bestMissed(best, rank), 0, 0, this.unmatchable(rank), 0) < worst) out[n++] = rank;
+      if (packKey(fewest + bestMissed(best, rank), 0, 0, popcount((signatures[rank] as number) & outside), 0) < worst) out[n++] = rank;
     }
     return n;
   }
