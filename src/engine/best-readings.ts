@@ -1,5 +1,6 @@
 import { bitmap, hasBit, setBit } from './bits.js';
 import { postingsLength, postingsOf, type IndexData } from './index-data.js';
+import { BEST_POSTINGS_SHARE } from './limits.js';
 import { synonymCost } from './synonym-plan.js';
 import type { WordMatches } from './word-match.js';
 import type { QueryWord } from './word-plan.js';
@@ -44,9 +45,6 @@ export function bestReadings(data: IndexData, words: readonly QueryWord[]): Uint
   });
   return sets;
 }
-
-/** A word's set is built when its fewest typos hold at most this many postings for each one of its other readings. */
-const BEST_POSTINGS_SHARE = 4;
 
 /** How many words' sets (bestReadings) leave the movie out: typos it has beyond the fewest any movie can. */
 export function bestMissed(sets: readonly Uint32Array[], rank: number): number {
