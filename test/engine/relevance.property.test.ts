@@ -19,6 +19,13 @@ const catalogue = fc
   .array(fc.record({ title: phrase, cast: fc.array(phrase, { maxLength: 3 }) }), { minLength: 20, maxLength: 200 })
   .map((records) => records.map((r, i): Movie => ({ ...r, year: 2000, genres: [], id: movieId(`${r.title} ${i}`, 2000, 0) })));
 
+/** The catalogue's index and the words of `q` planned over it. */
+function planned(movies: readonly Movie[], q: readonly string[]) {
+  const index = SegmentIndex.build('v', movies);
+  const query = parseListRequest(new URLSearchParams({ q: q.join(' ') }).toString()).query;
+  return { index, words: planQuery(index, query).words };
+}
+
 test('a movie has the same key whether the matched-words bitmap is built before the first movie or never', () => {
   fc.assert(
     fc.property(
@@ -29,9 +36,7 @@ test('a movie has the same key whether the matched-words bitmap is built before 
         ),
       ),
       ([movies, q]) => {
-        const index = SegmentIndex.build('v', movies);
-        const query = parseListRequest(new URLSearchParams({ q: q.join(' ') }).toString()).query;
-        const matches = planQuery(index, query).words;
+        const { index, words: matches } = planned(movies, q);
         const withBitmap = new Relevance(index.data, matches, 0);
         const without = new Relevance(index.data, matches, Infinity);
         for (let rank = 0; rank < index.size; rank++) assert.equal(withBitmap.key(rank), without.key(rank), `${q.join(' ')}: rank ${rank}`);
@@ -55,9 +60,7 @@ test("a movie's lower bound never exceeds its key, read through each word's fewe
         ),
       ),
       ([movies, q]) => {
-        const index = SegmentIndex.build('v', movies);
-        const query = parseListRequest(new URLSearchParams({ q: q.join(' ') }).toString()).query;
-        const words = planQuery(index, query).words;
+        const { index, words } = planned(movies, q);
         // Built on the first key: every bound below reads the sets.
         const relevance = new Relevance(index.data, words, 0);
         const unread = new Relevance(index.data, words, Infinity);
