@@ -15,8 +15,9 @@ import type { QueryWord } from './word-plan.js';
  * A word whose fewest typos hold nearly all its postings is left out too: its set would cost a bit per
  * posting and tell few movies apart (`e.t.`: every `t…` word as typed, and `et…` joined, one typo more).
  */
-export function bestReadings(data: IndexData, words: readonly QueryWord[]): Uint32Array[] {
+export function bestReadings(data: IndexData, words: readonly QueryWord[]): BestReadings {
   const sets: Uint32Array[] = [];
+  const of: number[] = [];
   words.forEach((word, i) => {
     const synonyms = (word.synonyms ?? []).map((m) => ({ m, cost: synonymCost(m, i) as number }));
     const { matches, split } = word;
@@ -42,8 +43,15 @@ export function bestReadings(data: IndexData, words: readonly QueryWord[]): Uint
       for (const rank of m.cast) setBit(bits, rank);
     }
     sets.push(bits);
+    of.push(i);
   });
-  return sets;
+  return { sets, words: of };
+}
+
+/** The sets built, and the query word (its position in `q`) each one is of. */
+export interface BestReadings {
+  readonly sets: readonly Uint32Array[];
+  readonly words: readonly number[];
 }
 
 /** How many words' sets (bestReadings) leave the movie out: typos it has beyond the fewest any movie can. */

@@ -43,6 +43,9 @@ export class Relevance {
    * with `matched`, and only when every word must match (a word missing is counted by rule 0, not by its typos).
    */
   private best: readonly Uint32Array[] = [];
+  /** The query word each of `best` is of; per query word, its fewest typos (Infinity: nothing matches it, it is always missing). */
+  private bestOf: readonly number[] = [];
+  private readonly wordFewest: readonly number[];
   private keyed = 0;
   private readonly query: readonly WordMatches[];
   private readonly splits: readonly (SplitMatch | undefined)[];
@@ -82,12 +85,13 @@ export class Relevance {
     const firstCodePoint = (id: number) => firstCodePointAt(data.words.words, id);
     let signature = 0;
     let fewest = 0;
-    for (const [i, w] of words.entries()) {
+    this.wordFewest = words.map((w, i) => {
       const bySynonym = Math.min(...(w.synonyms ?? []).map((m) => synonymCost(m, i) ?? Infinity));
       const best = Math.min(w.matches.fewestTypos, w.split?.fewestTypos ?? Infinity, bySynonym);
       // A word nothing matches can only be missing: it adds no typos to any key.
       if (best !== Infinity) fewest += best;
-    }
+      return best;
+    });
     for (const m of this.readings) {
       for (let i = 0; i < m.wholeIds.length; i++) signature |= 1 << (firstCodePoint(m.wholeIds[i] as number) & 31);
       for (let i = 0; i < m.prefixLo.length; i++) {
@@ -110,12 +114,31 @@ export class Relevance {
   }
 
   /**
-   * A key no larger than the movie's, from its title signature alone: every title word whose first
-   * character no query word can start with is unmatched. `castOnly` is how many query words the
-   * caller already knows the title cannot match.
+   * A key no larger than the movie's: every title word whose first letter, or first two, no query word
+   * can start with is unmatched, and a word the movie surely lacks at its fewest typos has one more.
+   * `castOnly` is how many query words the caller already knows the title cannot match. With partial
+   * matches, `missingAllowed` is the level they were planned at, which no movie passing the filters goes
+   * below (match-strategy.ts): every movie keyed misses that many words, and a word the title cannot
+   * match may be one of them rather than a cast-only one.
    */
   lowerBound(rank: number, castOnly: number): number {
-    return packKey(this.fewestTypos + bestMissed(this.best, rank), castOnly, 0, this.unmatchable(rank), 0);
+    const missing = this.missingAllowed;
+    if (missing === 0) return packKey(this.fewestTypos + bestMissed(this.best, rank), castOnly, 0, this.unmatchable(rank), 0);
+    return packKey(this.partialTypos(rank), Math.max(0, castOnly - missing), 0, this.unmatchable(rank), 0, missing);
+  }
+
+  /**
+   * The fewest typos of a movie missing `missingAllowed` words: each word's fewest, one more where the
+   * movie lacks them (best-readings.ts), less those of the words it may miss, at most the costliest.
+   */
+  private partialTypos(rank: number): number {
+    const bounds = [...this.wordFewest];
+    this.best.forEach((bits, s) => {
+      if (!hasBit(bits, rank)) bounds[this.bestOf[s] as number] = (bounds[this.bestOf[s] as number] as number) + 1;
+    });
+    const finite = bounds.filter((t) => t !== Infinity).sort((a, b) => b - a);
+    const droppable = Math.max(0, this.missingAllowed - (bounds.length - finite.length));
+    return finite.slice(droppable).reduce((sum, t) => sum + t, 0);
   }
 
   /** How many query words the movie surely has with more than their fewest typos (best-readings.ts); 0 before the sets are built. */
@@ -135,6 +158,10 @@ export class Relevance {
     const outside = ~this.signature;
     const { fewestTypos: fewest, best } = this;
     let n = 0;
+    if (this.missingAllowed > 0) {
+      for (let i = lo; i < hi; i++) if (this.lowerBound(ranks[i] as number, 0) < worst) out[n++] = ranks[i] as number;
+      return n;
+    }
     // Apart when no set is built: `t`, `the` have tens of thousands of candidates, and none of their words a set.
     if (best.length === 0) {
       for (let i = lo; i < hi; i++) {
@@ -182,7 +209,7 @@ export class Relevance {
     // Cheap queries key a handful of movies; the bitmap costs a pass over the dictionary's bits.
     if (this.keyed++ === this.keyedBeforeBitmap) {
       this.matched = this.buildMatched();
-      if (this.missingAllowed === 0) this.best = bestReadings(this.data, this.words);
+      ({ sets: this.best, words: this.bestOf } = bestReadings(this.data, this.words));
     }
     const { data, query, titleCost, castCost, splits } = this;
     const n = query.length;
