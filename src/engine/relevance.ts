@@ -46,6 +46,9 @@ export class Relevance {
   /** The query word each of `best` is of; per query word, its fewest typos (Infinity: nothing matches it, it is always missing). */
   private bestOf: readonly number[] = [];
   private readonly wordFewest: readonly number[];
+  /** With partial matches: how many words that some movie matches a movie may miss, and partialTypos's scratch. */
+  private readonly droppable: number;
+  private readonly partialBounds: Float64Array;
   private keyed = 0;
   private readonly query: readonly WordMatches[];
   private readonly splits: readonly (SplitMatch | undefined)[];
@@ -108,6 +111,8 @@ export class Relevance {
     this.pairSignature = this.readings.reduce((bits, m) => bits | matchesPairSignature(data.words.words, m), 0);
     this.titlePairs = titlePairSignatures(data);
     this.fewestTypos = fewest;
+    this.droppable = Math.max(0, missingAllowed - this.wordFewest.filter((t) => t === Infinity).length);
+    this.partialBounds = new Float64Array(words.length);
     this.titleCost = words.map(() => Infinity);
     this.castCost = words.map(() => Infinity);
     this.splitInTitle = words.map(() => Infinity);
@@ -132,13 +137,24 @@ export class Relevance {
    * movie lacks them (best-readings.ts), less those of the words it may miss, at most the costliest.
    */
   private partialTypos(rank: number): number {
-    const bounds = [...this.wordFewest];
-    this.best.forEach((bits, s) => {
-      if (!hasBit(bits, rank)) bounds[this.bestOf[s] as number] = (bounds[this.bestOf[s] as number] as number) + 1;
-    });
-    const finite = bounds.filter((t) => t !== Infinity).sort((a, b) => b - a);
-    const droppable = Math.max(0, this.missingAllowed - (bounds.length - finite.length));
-    return finite.slice(droppable).reduce((sum, t) => sum + t, 0);
+    // In place, no array per call: every candidate of a partial page is bounded before it is keyed.
+    const { wordFewest, bestOf, partialBounds: bounds } = this;
+    for (let i = 0; i < wordFewest.length; i++) bounds[i] = wordFewest[i] as number;
+    for (let s = 0; s < this.best.length; s++) {
+      const word = bestOf[s] as number;
+      if (!hasBit(this.best[s] as Uint32Array, rank)) bounds[word] = (bounds[word] as number) + 1;
+    }
+    let sum = 0;
+    for (let i = 0; i < bounds.length; i++) if (bounds[i] !== Infinity) sum += bounds[i] as number;
+    for (let dropped = 0; dropped < this.droppable; dropped++) {
+      let costliest = -1;
+      for (let i = 0; i < bounds.length; i++)
+        if (bounds[i] !== Infinity && (costliest < 0 || (bounds[i] as number) > (bounds[costliest] as number))) costliest = i;
+      if (costliest < 0) break;
+      sum -= bounds[costliest] as number;
+      bounds[costliest] = Infinity;
+    }
+    return sum;
   }
 
   /** How many query words the movie surely has with more than their fewest typos (best-readings.ts); 0 before the sets are built. */
