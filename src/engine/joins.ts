@@ -181,8 +181,7 @@ export function planSplit(
   const byName = new Map<number, number>();
   // Each cut's words as bits over the dictionary, cleared after it: most pairs of a title or name are
   // ruled out by a bit each, where typosOf searches the match lists. Two bitmaps serve every cut.
-  const size = tableSize(words.words);
-  const bits: PartBits = { left: bitmap(size), right: bitmap(size) };
+  const bits = partBits(tableSize(words.words));
   for (const cut of cuts) {
     markWords(bits.left, cut.left, true);
     markWords(bits.right, cut.right, true);
@@ -265,6 +264,17 @@ interface PartBits {
   readonly left: Uint32Array;
   readonly right: Uint32Array;
 }
+
+/**
+ * Two bitmaps with room for a dictionary of `size` words, all clear: shared by every split (one at a time), each cut
+ * clearing the bits it set. Two allocated and zeroed per split word cost more than the bits its cuts set.
+ */
+function partBits(size: number): PartBits {
+  // bitmap(size)'s length: a larger pair serves a smaller dictionary, its bits past it never set.
+  if (scratchBits.left.length < (size >>> 5) + 1) scratchBits = { left: bitmap(size), right: bitmap(size) };
+  return scratchBits;
+}
+let scratchBits: PartBits = { left: bitmap(0), right: bitmap(0) };
 
 /** Sets (or clears) the bit of every word `m` matches. */
 function markWords(bits: Uint32Array, m: WordMatches, on: boolean): void {

@@ -86,6 +86,13 @@ export const LOWER_BOUND_BLOCK = 256;
 /** Movies keyed before the matched-words bitmap is built (Relevance.mayMatch): cheap queries key a handful of movies. */
 export const KEYED_BEFORE_BITMAP = 64;
 
+/**
+ * A query word's set of movies at its fewest typos (best-readings.ts) is built when those typos hold at most this many
+ * postings for each one of its other readings: a bit per posting is what the set costs, the others what it can rule out
+ * (`e.t.`, every `t…` word as typed against `et…` joined, spent 2 ms on a set that ruled out almost nothing).
+ */
+export const BEST_POSTINGS_SHARE = 4;
+
 /** BM25's term-frequency saturation and length normalisation (bm25.ts): the usual values, which suit plot summaries of 20–200 words. */
 export const BM25_K1 = 1.2;
 export const BM25_B = 0.3;

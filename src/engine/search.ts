@@ -441,25 +441,40 @@ function relevancePage(
   let next = 0;
   while (next < phase1.length && !top.full) offer(phase1[next++] as number, 0);
   // The worst key only falls, so a block filtered against it keeps every movie that can still make the page.
+  // A movie without some word's fewest typos (best-readings.ts) waits until the rest have lowered the worst key: most of
+  // a broad typed prefix's candidates have one typo more than the page's. They are then offered out of rank order,
+  // where a tie with the worst kept key is decided by the rank (offer), not passed by as in the ascending blocks.
+  const deferred: number[] = [];
   const survivors = new Int32Array(Math.min(LOWER_BOUND_BLOCK, phase1.length));
   for (; next < phase1.length; next += LOWER_BOUND_BLOCK) {
     const n = relevance.below(phase1, next, Math.min(next + LOWER_BOUND_BLOCK, phase1.length), top.worstKey, survivors);
     for (let i = 0; i < n; i++) {
       const rank = survivors[i] as number;
-      if (relevance.lowerBound(rank, 0) < top.worstKey) offer(rank, 0);
+      if (relevance.bestMissed(rank) > 0) deferred.push(rank);
+      else if (relevance.lowerBound(rank, 0) < top.worstKey) offer(rank, 0);
     }
   }
+  for (const rank of deferred) offer(rank, 0);
 
   const phase2Least = packKey(relevance.fewestTypos, 1, 0, 0, 0);
   const phase2Beaten = (top.full && top.worstKey < phase2Least) || worst < phase2Least;
   if (!phase2Beaten) {
     const inTitle = words.map((p) => cursor(p.title));
     const c2 = cursor(plan.extract === undefined ? candidates : titleOrCastSet(plan));
+    // As in phase 1, a movie without some word's fewest typos waits for the rest.
+    const laterRanks: number[] = [];
+    const laterNotInTitle: number[] = [];
     for (let r = c2.seek(0); r !== END; r = c2.seek(r + 1)) {
       let notInTitle = 0;
       for (const t of inTitle) if (t.seek(r) !== r) notInTitle++;
-      if (notInTitle > 0) offer(r, notInTitle);
+      if (notInTitle === 0) continue;
+      if (relevance.bestMissed(r) === 0) offer(r, notInTitle);
+      else {
+        laterRanks.push(r);
+        laterNotInTitle.push(notInTitle);
+      }
     }
+    laterRanks.forEach((rank, i) => offer(rank, laterNotInTitle[i] as number));
   }
 
   // The extract tier ranks after every title or cast match: read only when those leave room on the page.
