@@ -10,7 +10,7 @@ import type { RequestRecorder } from './request-log.js';
 const QUESTION_MARK = 63;
 /**
  * The global `performance` is a getter on globalThis: read per request it is a global-load miss and a call (~0.3 µs
- * of a cached answer's ~35 in perf's samples, docs/investigations/cached6.md); held here it is read once.
+ * of a cached answer's ~35 in perf's samples, docs/investigations/cached-answer.md); held here it is read once.
  */
 const clock = performance;
 /** Where the request id goes in a ready head: `['x-request-id', <id>, …]`. */
@@ -115,7 +115,7 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     head[REQUEST_ID_SLOT] = reqId;
     res.writeHead(answer.status, head);
     // writeHead has made the header text: a head left holding the id (an old object pointing at a young string) kept
-    // every id alive until its answer's next hit, so scavenges copied and promoted them (docs/investigations/cached6.md).
+    // every id alive until its answer's next hit, so scavenges copied and promoted them (docs/investigations/cached-answer.md).
     head[REQUEST_ID_SLOT] = '';
     res.end(answer.body);
     const ms = clock.now() - start;

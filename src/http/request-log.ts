@@ -35,7 +35,7 @@ export class RequestRecorder {
   /**
    * Whether a request gets a log line (`info` and below): when not, callers need not build the record's strings.
    * Asked on every request, so pino's answer is kept until its level changes: `isLevelEnabled` looks the level's
-   * name up and calls the comparison, ~0.2 µs of a cached answer's ~35 (docs/investigations/cached6.md).
+   * name up and calls the comparison, ~0.2 µs of a cached answer's ~35 (docs/investigations/cached-answer.md).
    */
   get logs(): boolean {
     const levelVal = this.logger.levelVal;
@@ -136,7 +136,7 @@ const MAX_EXACT_MICROS = 1e15;
  * `ms` rounded to the microsecond, as JSON.stringify writes `Math.round(ms * 1000) / 1000`: the integer and up to three
  * decimals, trailing zeros dropped (`null` when not finite). Made from the integer count of microseconds, because
  * formatting a fractional double (the shortest digits that read back as it) was the line's dearest single step in
- * perf's samples (docs/investigations/cached6.md). Equal by construction: a decimal of at most 15 significant digits
+ * perf's samples (docs/investigations/cached-answer.md). Equal by construction: a decimal of at most 15 significant digits
  * is the shortest text that reads back as the double nearest it.
  */
 export function millisText(ms: number): string {
