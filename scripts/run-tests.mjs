@@ -2,7 +2,7 @@
 // Runs every compiled *.test.js under dist/test (the product's tests) and dist/bench/test (the bench
 // package's own) with node's own test runner.
 // File paths are listed explicitly because `node --test <dir>` means different things on Node 20 and 22.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -61,6 +61,8 @@ if (files.length === 0) {
 // folder of this run, removed at its end: the files make ~90 folders of their own and clean up few of them, and a
 // developer's /tmp had grown to 34 GB over ~60 runs. KEEP_TEST_TMP=1 keeps the folder to look into after a failure.
 const runTmp = mkdtempSync(join(tmpdir(), 'cinedex-test-run-'));
+// mkdtemp makes it 0700: nginx's workers run as `nobody` and must pass through it to their prefix, as through /tmp.
+chmodSync(runTmp, 0o755);
 // Ctrl-C reaches the test processes too; once they have exited, the folder is removed like after any run.
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
