@@ -8,20 +8,8 @@ import { MOVIES_PATH, type MoviesAnswers } from './movies-answer.js';
 import type { RequestRecorder } from './request-log.js';
 
 const QUESTION_MARK = 63;
-/**
- * The global `performance` is a getter on globalThis: read per request it is a global-load miss and a call (~0.3 µs
- * of a cached answer's ~35 in perf's samples, docs/investigations/cached-answer.md); held here it is read once.
- */
-const clock = performance;
 /** Where the request id goes in a ready head: `['x-request-id', <id>, …]`. */
 const REQUEST_ID_SLOT = 1;
-
-/** An answer's ready heads: the one for the first CORS list it was asked with, and any others by list. */
-interface ReadyHeads {
-  readonly cors: readonly string[];
-  readonly head: string[];
-  others: WeakMap<readonly string[], string[]> | undefined;
-}
 
 export interface FastLaneOptions {
   readonly answers: MoviesAnswers;
@@ -55,10 +43,8 @@ export interface FastLaneOptions {
  */
 export function createFastLane(options: FastLaneOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { answers, requestIds, securityHeaders, cors, maxUrlBytes, isDraining, recorder, logError } = options;
-  // Ready heads by answer, then by CORS header list (one per allowed origin, shared): both live as long as they are used.
-  // The first list an answer is asked with (nearly always the one for no Origin) is held beside the map, so that a hit
-  // costs one WeakMap lookup, not two (each ~0.2 µs in perf's samples).
-  const heads = new WeakMap<Answer, ReadyHeads>();
+  // Ready heads by CORS header list (one per allowed origin, shared) and answer: both live as long as they are used.
+  const heads = new WeakMap<readonly string[], WeakMap<Answer, string[]>>();
   const leading = (corsHeaders: readonly string[], draining: boolean): string[] => [
     'x-request-id',
     '',
@@ -67,18 +53,15 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     ...corsHeaders,
   ];
   const headOf = (answer: Answer, corsHeaders: readonly string[]): string[] => {
-    const ready = heads.get(answer);
-    if (ready === undefined) {
-      const head = joinHeaders(leading(corsHeaders, false), answer.headers);
-      heads.set(answer, { cors: corsHeaders, head, others: undefined });
-      return head;
+    let byAnswer = heads.get(corsHeaders);
+    if (byAnswer === undefined) {
+      byAnswer = new WeakMap();
+      heads.set(corsHeaders, byAnswer);
     }
-    if (ready.cors === corsHeaders) return ready.head;
-    ready.others ??= new WeakMap();
-    let head = ready.others.get(corsHeaders);
+    let head = byAnswer.get(answer);
     if (head === undefined) {
       head = joinHeaders(leading(corsHeaders, false), answer.headers);
-      ready.others.set(corsHeaders, head);
+      byAnswer.set(answer, head);
     }
     return head;
   };
@@ -100,7 +83,7 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     const facts = requestFacts(req.rawHeaders);
     if (facts.credentials) return false;
 
-    const start = clock.now();
+    const start = performance.now();
     const reqId = requestIds.next(facts.requestId);
     let answer: Answer;
     try {
@@ -114,11 +97,8 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     const head = isDraining() ? joinHeaders(leading(corsHeaders, true), answer.headers) : headOf(answer, corsHeaders);
     head[REQUEST_ID_SLOT] = reqId;
     res.writeHead(answer.status, head);
-    // writeHead has made the header text: a head left holding the id (an old object pointing at a young string) kept
-    // every id alive until its answer's next hit, so scavenges copied and promoted them (docs/investigations/cached-answer.md).
-    head[REQUEST_ID_SLOT] = '';
     res.end(answer.body);
-    const ms = clock.now() - start;
+    const ms = performance.now() - start;
     countersOf(answer.status).observe(ms / 1000);
     if (recorder.logs) recorder.log({ reqId, client: 'anonymous', method: 'GET', url, route: MOVIES_PATH, status: answer.status, ms });
     return true;
