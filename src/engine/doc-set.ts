@@ -253,3 +253,16 @@ class AndCursor implements Cursor {
     return candidate;
   }
 }
+
+/** Up to `want` members of `set` in [lo, hi) that pass `check`, in rank order, appended to `out`. */
+export function collect(
+  set: DocSet,
+  lo: number,
+  hi: number,
+  want: number,
+  check: ((rank: number) => boolean) | undefined,
+  out: number[],
+): void {
+  const c = cursor(set);
+  for (let r = c.seek(lo); r < hi && out.length < want; r = c.seek(r + 1)) if (!check || check(r)) out.push(r);
+}

@@ -74,11 +74,11 @@ test("a movie's lower bound never exceeds its key, read through each word's fewe
       const below = new Int32Array(index.size);
       for (const [rank, key] of keys.entries()) {
         if (key < 0) continue;
-        const bound = relevance.lowerBound(rank, 0);
+        const bound = relevance.bound.lowerBound(rank, 0);
         assert.ok(bound <= key, `${q.join(' ')}: rank ${rank}, bound ${bound} above key ${key}`);
-        if (bound > unread.lowerBound(rank, 0)) raised++;
+        if (bound > unread.bound.lowerBound(rank, 0)) raised++;
         // The block filter keeps every movie whose key is below a worst key just above its own.
-        const kept = relevance.below(ranks, rank, rank + 1, key + 1, below);
+        const kept = relevance.bound.below(ranks, rank, rank + 1, key + 1, below);
         assert.equal(kept, 1, `${q.join(' ')}: rank ${rank} filtered out below ${key + 1}`);
       }
     }),
@@ -108,7 +108,7 @@ test("with partial matches, a movie's lower bound never exceeds its key at the l
         const key = relevance.key(rank);
         if (key < 0) continue;
         const notInTitle = titles.filter((t) => !t.has(rank)).length;
-        const bound = relevance.lowerBound(rank, notInTitle);
+        const bound = relevance.bound.lowerBound(rank, notInTitle);
         assert.ok(bound <= key, `${q.join(' ')} at level ${level}: rank ${rank}, bound ${bound} above key ${key}`);
       }
     }),
