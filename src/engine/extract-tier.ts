@@ -146,10 +146,10 @@ export function visitExtractMatches(
   const broad = terms.filter((_, i) => isBroad[i]);
   if (broad.length === 0 || broad.length === terms.length) {
     accumulate(plan, terms, undefined);
-    walk(plan, filters, above, size, visit);
+    walk(plan, filters, above, size, visit, admissible);
     return;
   }
-  visitWithRarerTerms(plan, isBroad, filters, above, size, visit);
+  visitWithRarerTerms(plan, isBroad, filters, above, size, visit, admissible);
   let bound = 0;
   let broadIdf = 0;
   for (const t of broad) {
@@ -158,7 +158,7 @@ export function visitExtractMatches(
   }
   if (extractKey(coveredScore(bound, broadIdf, plan.queryIdf)) <= admissible()) {
     accumulate(plan, broad, visited);
-    walk(plan, filters, above, size, visit);
+    walk(plan, filters, above, size, visit, admissible);
   }
   visited.fill(0);
 }
@@ -181,9 +181,19 @@ function accumulate(plan: ExtractPlan, terms: readonly ExtractTerm[], skip: Uint
 /**
  * Visits the touched movies in `filters` and not in `above` (ascending) in rank order with their
  * keys, clearing what accumulate left. Title and cast matches are few next to a broad word's
- * movies: a walk along their list beats a seek per movie.
+ * movies: a walk along their list beats a seek per movie. A movie whose key is past what the page
+ * can still take is passed by unvisited: once the page is full that is most of a common word's
+ * movies, and each visit costs a call and a heap comparison. The bound only falls, so reading it
+ * once per 32 ranks passes by fewer movies than it could, never one the page would take.
  */
-function walk(plan: ExtractPlan, filters: DocSet, above: Int32Array, size: number, visit: (rank: number, key: number) => void): void {
+function walk(
+  plan: ExtractPlan,
+  filters: DocSet,
+  above: Int32Array,
+  size: number,
+  visit: (rank: number, key: number) => void,
+  admissible: () => number,
+): void {
   let a = 0;
   // The whole segment, not any range from 0: a filter no movie of a segment passes (a delta with no movie of the years
   // asked for) is the empty range [0, 0), and was read as everything.
@@ -193,17 +203,19 @@ function walk(plan: ExtractPlan, filters: DocSet, above: Int32Array, size: numbe
     let bits = touched[w] as number;
     if (bits === 0) continue;
     touched[w] = 0;
+    const most = admissible();
     while (bits !== 0) {
       const low = bits & -bits;
       bits ^= low;
       const r = (w << 5) + (31 - Math.clz32(low));
-      const score = coveredScore(scores[r] as number, covered[r] as number, plan.queryIdf);
+      const key = extractKey(coveredScore(scores[r] as number, covered[r] as number, plan.queryIdf));
       scores[r] = 0;
       covered[r] = 0;
+      if (key > most) continue;
       while (a < above.length && (above[a] as number) < r) a++;
       if (a < above.length && above[a] === r) continue;
       if (!everything && inFilters.seek(r) !== r) continue;
-      visit(r, extractKey(score));
+      visit(r, key);
     }
   }
 }
@@ -220,6 +232,7 @@ function visitWithRarerTerms(
   above: Int32Array,
   size: number,
   visit: (rank: number, key: number) => void,
+  admissible: () => number,
 ): void {
   const { terms, lengths, averageLength } = plan;
   terms.forEach((term, t) => {
@@ -242,7 +255,7 @@ function visitWithRarerTerms(
       covered[r] = (covered[r] as number) + idf;
     }
   });
-  walk(plan, filters, above, size, visit);
+  walk(plan, filters, above, size, visit, admissible);
 }
 
 /** The first position at or after `from` whose rank is not below `rank`: doubling steps, then a binary search. */
