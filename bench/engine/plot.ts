@@ -185,6 +185,31 @@ function overheadUs(clock: ThreadClock): number {
   return percentile(empty.threadCpu.sort(), 50);
 }
 
+/** Each query's median main-thread CPU µs over a phase's rounds (samples run round by round, query by query). */
+function queryMedians(samples: Samples, queries: number): number[] {
+  return Array.from({ length: queries }, (_, q) => {
+    const own: number[] = [];
+    for (let k = q; k < samples.count; k += queries) own.push(samples.threadCpu[k] as number);
+    return median(own);
+  });
+}
+
+/** The slowest queries by their median main-thread CPU in the settled phase, each build's median beside. */
+function slowestQueries(engines: readonly PlotEngine[], settled: Phase, queries: readonly string[], shown: number): string {
+  const medians = settled.samples.map((s) => queryMedians(s, queries.length));
+  const own = medians[0] as number[];
+  const sum = (values: readonly number[]) => values.reduce((total, v) => total + v, 0);
+  const slowest = own
+    .map((_, q) => q)
+    .sort((a, b) => (own[b] as number) - (own[a] as number))
+    .slice(0, shown);
+  const rows = [
+    ...slowest.map((q) => [`\`${queries[q] as string}\``, ...medians.map((m) => fmt(m[q] as number, 0))]),
+    [`sum of the ${queries.length} queries' medians`, ...medians.map((m) => fmt(sum(m), 0))],
+  ];
+  return table(['query (settled phase)', ...engines.map((e) => `${e.label}: median main-thread CPU µs`)], rows);
+}
+
 function percentileRow(build: string, phase: Phase, time: string, values: Float64Array): string[] {
   const sorted = Float64Array.from(values).sort();
   const p = (n: number) => fmt(percentile(sorted, n), 0);
@@ -257,6 +282,8 @@ export async function benchPlotEngine(
     table(['build', 'phase (rounds)', 'time', 'p50 µs', 'p90 µs', 'p99 µs', 'max µs'], rows),
     '',
     'Target: p99 under 2 ms.',
+    '',
+    slowestQueries(engines, phases.at(-1) as Phase, queries, 5),
     '',
     table(
       [
