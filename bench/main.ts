@@ -21,7 +21,17 @@ import { benchPlotRelevance } from './relevance/plot.js';
 import { benchScale } from './scale/main.js';
 import { scaleSettings } from './scale/settings.js';
 import { benchSearch, benchSearchLarge } from './search/main.js';
-import { ENGINE_LARGE, INGEST_SIZES, ROUNDS, SECONDS, SKIP_CAPACITY, SKIP_INGEST, SKIP_SCALE, SKIP_SOAK } from './settings.js';
+import {
+  ENGINE_LARGE,
+  INGEST_SIZES,
+  PLOT_WARMUP_ROUNDS,
+  ROUNDS,
+  SECONDS,
+  SKIP_CAPACITY,
+  SKIP_INGEST,
+  SKIP_SCALE,
+  SKIP_SOAK,
+} from './settings.js';
 import { benchSoak } from './soak/main.js';
 import { soakSettings } from './soak/settings.js';
 
@@ -30,6 +40,7 @@ async function main(): Promise<void> {
   const rounds = ROUNDS.read();
   const seconds = SECONDS.read();
   const large = ENGINE_LARGE.read();
+  const plotWarmup = PLOT_WARMUP_ROUNDS.read();
   const ingest = SKIP_INGEST.read() ? undefined : INGEST_SIZES.read();
   const scale = SKIP_SCALE.read() ? undefined : scaleSettings();
   const soak = SKIP_SOAK.read() ? undefined : soakSettings();
@@ -53,7 +64,7 @@ async function main(): Promise<void> {
   add(await benchSearch(index, movies, paths, 5));
   add(await benchRelevance());
   add(await benchPlotRelevance());
-  add(await benchPlotEngine());
+  add(await benchPlotEngine(20, plotWarmup));
   // A million movies take a minute and a few GiB to generate and index: asked for, not by default.
   if (large !== undefined) add(await benchSearchLarge(large, paths));
 

@@ -23,7 +23,13 @@ export const BEFORE_CLI = optionalSetting(
   'BENCH_BEFORE_CLI',
   existingFile,
   'unset: left out',
-  "another build's dist/src/cli/main.js, measured beside this one in the same HTTP rounds and restarts, and its engine in the search scenario's afresh table (before and after)",
+  "another build's dist/src/cli/main.js, measured beside this one in the same HTTP rounds and restarts, and its engine in the search scenario's afresh table and the plot scenario (before and after)",
+);
+export const PLOT_WARMUP_ROUNDS = setting(
+  'BENCH_PLOT_WARMUP_ROUNDS',
+  number({ integer: true, min: 3 }),
+  '60',
+  "rounds of the plot set answered before the engine's plot scenario times its rounds: V8 stops recompiling the engine after about 40",
 );
 export const INGEST_SIZES = setting(
   'BENCH_INGEST_SIZES',
@@ -53,6 +59,7 @@ export const RUN_VARIABLES = [
   SECONDS,
   ENGINE_LARGE,
   BEFORE_CLI,
+  PLOT_WARMUP_ROUNDS,
   INGEST_SIZES,
   QUEUE_PUTS,
   QUEUE_INBOX_OBJECTS,

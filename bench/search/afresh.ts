@@ -11,14 +11,11 @@
  * least is the query's own cost. Wall time per call (a single run) cannot tell two builds apart on
  * a shared machine: its p99 is the scheduler's.
  */
-import { dirname, resolve } from 'node:path';
 import { loadavg } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import type { Movie } from '../../src/catalogue/movie.js';
-import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
-import { SegmentIndex } from '../../src/engine/segment-index.js';
-import { searchMovies } from '../../src/engine/search.js';
-import { parseListRequest, searchRequestOf } from '../../src/query/parse-query.js';
+import type { CatalogueIndex } from '../../src/engine/catalogue-index.js';
+import type { searchRequestOf } from '../../src/query/parse-query.js';
+import { modulesOf, THIS_BUILD, type EngineModules } from '../lib/engine-modules.js';
 import { fmt, table } from '../lib/markdown.js';
 import { runIfMain } from '../lib/script.js';
 import { median, percentile } from '../lib/stats.js';
@@ -65,30 +62,6 @@ interface AfreshEngine {
   readonly label: string;
   prepare(params: Record<string, string>): unknown;
   answer(request: unknown): unknown;
-}
-
-/** The modules of a build the afresh table reads. */
-interface EngineModules {
-  readonly CatalogueIndex: typeof CatalogueIndex;
-  readonly SegmentIndex: typeof SegmentIndex;
-  readonly searchMovies: typeof searchMovies;
-  readonly parseListRequest: typeof parseListRequest;
-  readonly searchRequestOf: typeof searchRequestOf;
-}
-
-const THIS_BUILD: EngineModules = { CatalogueIndex, SegmentIndex, searchMovies, parseListRequest, searchRequestOf };
-
-/** Another build's modules, from its dist/src/cli/main.js (BENCH_BEFORE_CLI): the same files beside it. */
-async function modulesOf(cli: string): Promise<EngineModules> {
-  const src = resolve(dirname(cli), '..');
-  const load = (path: string) => import(pathToFileURL(resolve(src, path)).href) as Promise<Partial<EngineModules>>;
-  const [catalogue, segment, search, parse] = await Promise.all([
-    load('engine/catalogue-index.js'),
-    load('engine/segment-index.js'),
-    load('engine/search.js'),
-    load('query/parse-query.js'),
-  ]);
-  return { ...catalogue, ...segment, ...search, ...parse } as EngineModules;
 }
 
 /** A build's index over `movies` (or the one given), wrapped without a word cache: every word of `q` looked up afresh. */

@@ -65,10 +65,18 @@ export function estimate(set: DocSet): number {
       return set.ranks.length;
     case 'bitmap':
       return set.count;
-    case 'union':
-      return set.sets.reduce((n, s) => n + estimate(s), 0);
-    case 'and':
-      return Math.min(...set.sets.map(estimate));
+    // Loops, not reduce or a spread of map: intersections sort their parts by this, calling it many times a query,
+    // and each array those made was garbage (about a sixth of what a plot query allocated).
+    case 'union': {
+      let n = 0;
+      for (const part of set.sets) n += estimate(part);
+      return n;
+    }
+    case 'and': {
+      let least = Infinity;
+      for (const part of set.sets) least = Math.min(least, estimate(part));
+      return least;
+    }
   }
 }
 

@@ -221,6 +221,28 @@ describe('ranking', () => {
   });
 });
 
+test("a delta's extract match tying the base page's last key still comes first when it is first in catalogue order", () => {
+  // The walk of the tier passes by the movies whose key the page cannot take; a delta's page takes keys up to the base
+  // page's last one, that key included, and the merge then puts a tie in catalogue order (the newer year first here).
+  const extract = 'A storm chasers film.';
+  const base = movies([
+    { title: 'Storm Reel One', year: 1990, extract },
+    { title: 'Storm Reel Two', year: 1991, extract },
+  ]);
+  const delta = movies([{ title: 'Storm Reel Three', year: 2005, extract }]);
+  const version = CatalogueIndex.of('v2', [
+    { index: SegmentIndex.build('base', base), deletes: [] },
+    { index: SegmentIndex.build('delta', delta), deletes: [] },
+  ]);
+  const whole = CatalogueIndex.build('v2-whole', [...base, ...delta]);
+  const ids = (index: CatalogueIndex, limit: number) =>
+    searchMovies(index, toSearch({ q: 'chasers', cast: [], genres: [], sort: 'relevance' }, limit)).ranks.map((r) => index.idOf(r));
+  for (const limit of [1, 2]) {
+    assert.deepEqual(ids(version, limit), ids(whole, limit), `limit ${limit}`);
+    assert.equal(ids(version, limit)[0], (delta[0] as Movie).id, `limit ${limit}`);
+  }
+});
+
 test('a filter no movie passes keeps every extract match out, as any filter does: the empty range is not the whole segment', () => {
   // A delta whose movies are all older than `from` plans the year filter as the empty range [0, 0), which the walk of the
   // tier once took for "every movie" (segments.property found it: a 1991 movie on a page asking from 1993).
