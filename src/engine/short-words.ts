@@ -1,36 +1,36 @@
 import { deletionCount, formsScratch, hashedForms, membersOf, writeDeletions, type HashedForms } from './deletion-entries.js';
 import type { Trie } from './index-data.js';
-import { wordMatches, type WordMatches } from './word-match.js';
 
 /**
- * SymSpell over whole words, for the short ones: each dictionary word of at most `longest` code
- * points under its forms less 0 or 1 letter. A query of 3–4 letters with a typo (a split word's
- * left part, or a right part that is not the last word's) matches only words of 2–5 letters, and a
- * walk of the trie with one typo visits ~1,200 nodes whatever the query's length (the top levels,
- * where one typo keeps every letter open); the deletion entries (deletion-entries.ts) serve only
- * matches as deep as their nodes. Two words within one typo share a form less at most one letter
- * each (a swap of `ab` and `ba` deletes `a` from both), so the words sharing a form with the query
- * are the only ones to measure: a few dozen distance tables of 3–5 letters.
+ * SymSpell over the short words and the short starts of words: each trie node at most `longest`
+ * deep (its path: a word, or the start of one) under its path's forms less 0 or 1 letter. A query
+ * of 3–4 letters with a typo (a split word's part) matches only paths of 2–5 letters, whole or as
+ * a prefix, and a walk of the trie with one typo visits ~1,200 nodes whatever the query's length
+ * (the top levels, where one typo keeps every letter open), while the deletion entries
+ * (deletion-entries.ts) serve only matches as deep as their nodes. Two strings within one typo share
+ * a form less at most one letter each (a swap of `ab` and `ba` deletes `a` from both), so the nodes
+ * sharing a form with the query are the only ones to measure, a few dozen, and they are every node
+ * the walk would record: its matches, whole or prefix, are nodes within the typo of the whole query.
  *
  * Derived from the trie per version, on its first `q`, as the deletion entries are.
  */
 export interface ShortWords extends HashedForms {
-  /** The most code points a word held has. */
+  /** The deepest node held. */
   readonly longest: number;
-  /** The words held (members of the forms): ids, lengths and code points, `longest` per word. */
-  readonly ids: Int32Array;
-  readonly lengths: Uint8Array;
-  readonly points: Uint32Array;
+  /** The nodes held (members of the forms), in the trie's order: their depths and paths, `longest` code points each. */
+  readonly nodes: Int32Array;
+  readonly depths: Uint8Array;
+  readonly paths: Uint32Array;
 }
 
 /** The most typos a short-word lookup serves. */
 const SHORT_TYPOS = 1;
 
-/** The dictionary's words of at most `longest` code points, from the trie's terminal nodes that deep. */
+/** The trie's nodes at most `longest` deep. */
 export function shortWords(trie: Trie, longest: number): ShortWords {
-  const { label, end, terminal, wordLo } = trie;
-  const ids: number[] = [];
-  const lengths: number[] = [];
+  const { label, end } = trie;
+  const nodes: number[] = [];
+  const depths: number[] = [];
   const points: number[] = [];
   const path = new Uint32Array(longest);
   // Depths counted again rather than read from trie.depth (bytes); below `longest` nothing is held, so those subtrees are skipped.
@@ -39,11 +39,9 @@ export function shortWords(trie: Trie, longest: number): ShortWords {
   for (let v = 1; v < end.length;) {
     const d = depthOf[v] as number;
     path[d - 1] = label[v] as number;
-    if (terminal[v] === 1) {
-      ids.push(wordLo[v] as number);
-      lengths.push(d);
-      for (let i = 0; i < longest; i++) points.push(i < d ? (path[i] as number) : 0);
-    }
+    nodes.push(v);
+    depths.push(d);
+    for (let i = 0; i < longest; i++) points.push(i < d ? (path[i] as number) : 0);
     if (d === longest) {
       v = end[v] as number;
       continue;
@@ -52,38 +50,56 @@ export function shortWords(trie: Trie, longest: number): ShortWords {
     v++;
   }
   const forms = deletionCount(longest, SHORT_TYPOS);
-  const raw = new Uint32Array(ids.length * forms);
-  const held = Uint32Array.from(points);
-  // A shorter word has fewer forms: its slots past them repeat its whole form, which a lookup reads as one.
-  for (let w = 0; w < ids.length; w++) {
-    const n = writeDeletions(held, w * longest, lengths[w] as number, 0, SHORT_TYPOS, raw, w * forms);
+  const raw = new Uint32Array(nodes.length * forms);
+  const paths = Uint32Array.from(points);
+  // A shallower node has fewer forms: its slots past them repeat its whole form, which a lookup reads as one.
+  for (let w = 0; w < nodes.length; w++) {
+    const n = writeDeletions(paths, w * longest, depths[w] as number, 0, SHORT_TYPOS, raw, w * forms);
     raw.fill(raw[w * forms] as number, n, (w + 1) * forms);
   }
-  return { longest, ids: Int32Array.from(ids), lengths: Uint8Array.from(lengths), points: held, ...hashedForms(raw, forms) };
+  return { longest, nodes: Int32Array.from(nodes), depths: Uint8Array.from(depths), paths, ...hashedForms(raw, forms) };
 }
 
-/** Whether `short` holds every whole match of a query of `length` code points within `budget` typos. */
-export function canLookUp(short: ShortWords | undefined, length: number, budget: number, prefix: boolean): short is ShortWords {
-  return short !== undefined && !prefix && budget <= SHORT_TYPOS && length + budget <= short.longest;
-}
-
-/** What matchWord says of `query` as a whole word (no prefix) within `budget` typos, from the short words (canLookUp). */
-export function lookUpShort(short: ShortWords, query: readonly number[], budget: number): WordMatches {
-  const forms = formsScratch(deletionCount(query.length, budget));
-  const n = writeDeletions(query, 0, query.length, 0, budget, forms, 0);
-  const found = membersOf(short, short.ids.length, forms, n);
-  const whole: [number, number][] = [];
-  for (let i = 0; i < found.length; i++) {
-    const w = found[i] as number;
-    const typos = editsUpToOne(query, short.points, w * short.longest, short.lengths[w] as number);
-    if (typos <= budget) whole.push([short.ids[w] as number, typos]);
-  }
-  // Members are in the trie's order, which is the words' ids' order.
-  return wordMatches(whole, [], [], query);
+/** Whether `short` holds every node a walk of a query of `length` code points within `budget` typos records. */
+export function canLookUp(short: ShortWords | undefined, length: number, budget: number): short is ShortWords {
+  return short !== undefined && budget <= SHORT_TYPOS && length + budget <= short.longest;
 }
 
 /**
- * The distance (optimal string alignment, as the walk's) of `query` to the word `points[from, from + length)` when it is
+ * What the walk of `query` within `budget` typos records (canLookUp), from the nodes held: each word within the typos
+ * whole, and with `prefix` each node within them whose ancestors all have more (the walk's prefix ranges).
+ */
+export function lookUpShort(
+  short: ShortWords,
+  trie: Trie,
+  query: readonly number[],
+  budget: number,
+  prefix: boolean,
+  whole: [number, number][],
+  ranges: { lo: number; hi: number; typos: number; node: number }[],
+): void {
+  const { terminal, wordLo, wordHi, end } = trie;
+  const forms = formsScratch(deletionCount(query.length, budget));
+  const found = membersOf(short, short.nodes.length, forms, writeDeletions(query, 0, query.length, 0, budget, forms, 0));
+  // The fewest typos recorded above each node found: members are in the trie's order, so an ancestor comes first.
+  const open: { end: number; typos: number }[] = [];
+  for (let i = 0; i < found.length; i++) {
+    const w = found[i] as number;
+    const typos = editsUpToOne(query, short.paths, w * short.longest, short.depths[w] as number);
+    if (typos > budget) continue;
+    const node = short.nodes[w] as number;
+    if (terminal[node] === 1) whole.push([wordLo[node] as number, typos]);
+    if (!prefix) continue;
+    while (open.length > 0 && (open[open.length - 1] as { end: number }).end <= node) open.pop();
+    const above = open[open.length - 1]?.typos ?? Infinity;
+    if (typos >= above) continue;
+    ranges.push({ lo: wordLo[node] as number, hi: wordHi[node] as number, typos, node });
+    open.push({ end: end[node] as number, typos });
+  }
+}
+
+/**
+ * The distance (optimal string alignment, as the walk's) of `query` to the path `points[from, from + length)` when it is
  * 0 or 1, else 2: one substitution, insertion, deletion or swap of neighbours at the first place they differ, and the
  * rest equal. A distance table per candidate cost more than the lookup.
  */

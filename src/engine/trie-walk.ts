@@ -1,5 +1,5 @@
 import { entryCandidates, type DeletionEntries } from './deletion-entries.js';
-import { canLookUp, lookUpShort } from './short-words.js';
+import { canLookUp, lookUpShort, type ShortWords } from './short-words.js';
 import { servingEntries, type TypoLookups } from './typo-lookups.js';
 import type { Trie } from './index-data.js';
 import { wordMatches, type WordMatches } from './word-match.js';
@@ -100,15 +100,26 @@ export function matchFromEntries(
   starts?: StartMatches,
 ): WordMatches {
   const entries = query.length > BIT_PARALLEL_MAX ? undefined : servingEntries(lookups, query.length, budget);
-  if (entries === undefined)
-    return canLookUp(lookups?.short, query.length, budget, prefix)
-      ? lookUpShort(lookups.short, query, budget)
+  if (entries === undefined) {
+    const short = lookups?.short;
+    return canLookUp(short, query.length, budget)
+      ? matchShort(trie, short, query, budget, prefix)
       : matchWord(trie, query, budget, prefix, reach);
+  }
   const whole: WholeMatch[] = [];
   const ranges: PrefixRange[] = [];
   const at = entryCandidates(entries, query, budget);
   if (at.length > 0) walkByBits(trie, query, budget, prefix, reach, query.length - budget, whole, ranges, starts, { entries, at });
   whole.sort((a, b) => a[0] - b[0]);
+  return wordMatches(whole, flatten(ranges), outermost(ranges), query);
+}
+
+/** matchWord, from the nodes `short` holds (canLookUp). */
+function matchShort(trie: Trie, short: ShortWords, query: readonly number[], budget: number, prefix: boolean): WordMatches {
+  const whole: WholeMatch[] = [];
+  const ranges: PrefixRange[] = [];
+  // Pushed in the trie's order, which is the words' ids' order.
+  lookUpShort(short, trie, query, budget, prefix, whole, ranges);
   return wordMatches(whole, flatten(ranges), outermost(ranges), query);
 }
 
@@ -191,9 +202,9 @@ function startsApart(
   const looked: (WordMatches | undefined)[] = [];
   let rest = apart;
   const budgetOf = (k: number) => collected.budgets[k] as number;
-  if (lookups?.short !== undefined) {
-    const short = lookups.short;
-    for (const k of rest) if (canLookUp(short, k, budgetOf(k), false)) looked[k] = lookUpShort(short, query.slice(0, k), budgetOf(k));
+  const short = lookups?.short;
+  if (short !== undefined) {
+    for (const k of rest) if (canLookUp(short, k, budgetOf(k))) looked[k] = matchShort(trie, short, query.slice(0, k), budgetOf(k), false);
     rest = rest.filter((k) => looked[k] === undefined);
   }
   for (const entries of lookups?.entries ?? []) {
