@@ -17,6 +17,8 @@ import type { Trie } from './index-data.js';
 export interface ShortWords extends HashedForms {
   /** The deepest node held. */
   readonly longest: number;
+  /** Whether only the nodes ending a word are held: it serves lookups without prefixes alone. */
+  readonly wordsOnly: boolean;
   /** The nodes held (members of the forms), in the trie's order: their depths and paths, `longest` code points each. */
   readonly nodes: Int32Array;
   readonly depths: Uint8Array;
@@ -26,9 +28,12 @@ export interface ShortWords extends HashedForms {
 /** The most typos a short-word lookup serves. */
 const SHORT_TYPOS = 1;
 
-/** The trie's nodes at most `longest` deep. */
-export function shortWords(trie: Trie, longest: number): ShortWords {
-  const { label, end } = trie;
+/**
+ * The trie's nodes at most `longest` deep; with `wordsOnly`, those ending a word: a lookup without prefixes reads no
+ * other, and the starts of words make three in four of the nodes, each a candidate read at a random place.
+ */
+export function shortWords(trie: Trie, longest: number, wordsOnly = false): ShortWords {
+  const { label, end, terminal } = trie;
   const nodes: number[] = [];
   const depths: number[] = [];
   const points: number[] = [];
@@ -39,9 +44,11 @@ export function shortWords(trie: Trie, longest: number): ShortWords {
   for (let v = 1; v < end.length;) {
     const d = depthOf[v] as number;
     path[d - 1] = label[v] as number;
-    nodes.push(v);
-    depths.push(d);
-    for (let i = 0; i < longest; i++) points.push(i < d ? (path[i] as number) : 0);
+    if (!wordsOnly || terminal[v] === 1) {
+      nodes.push(v);
+      depths.push(d);
+      for (let i = 0; i < longest; i++) points.push(i < d ? (path[i] as number) : 0);
+    }
     if (d === longest) {
       v = end[v] as number;
       continue;
@@ -57,12 +64,12 @@ export function shortWords(trie: Trie, longest: number): ShortWords {
     const n = writeDeletions(paths, w * longest, depths[w] as number, 0, SHORT_TYPOS, raw, w * forms);
     raw.fill(raw[w * forms] as number, n, (w + 1) * forms);
   }
-  return { longest, nodes: Int32Array.from(nodes), depths: Uint8Array.from(depths), paths, ...hashedForms(raw, forms) };
+  return { longest, wordsOnly, nodes: Int32Array.from(nodes), depths: Uint8Array.from(depths), paths, ...hashedForms(raw, forms) };
 }
 
 /** Whether `short` holds every node a walk of a query of `length` code points within `budget` typos records. */
-export function canLookUp(short: ShortWords | undefined, length: number, budget: number): short is ShortWords {
-  return short !== undefined && budget <= SHORT_TYPOS && length + budget <= short.longest;
+export function canLookUp(short: ShortWords | undefined, length: number, budget: number, prefix: boolean): short is ShortWords {
+  return short !== undefined && budget <= SHORT_TYPOS && length + budget <= short.longest && !(prefix && short.wordsOnly);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { entryCandidates, type DeletionEntries } from './deletion-entries.js';
-import { canLookUp, lookUpShort, type ShortWords } from './short-words.js';
-import { servingEntries, type TypoLookups } from './typo-lookups.js';
+import { lookUpShort, type ShortWords } from './short-words.js';
+import { servingEntries, shortFor, type TypoLookups } from './typo-lookups.js';
 import type { Trie } from './index-data.js';
 import { wordMatches, type WordMatches } from './word-match.js';
 
@@ -101,10 +101,8 @@ export function matchFromEntries(
 ): WordMatches {
   const entries = query.length > BIT_PARALLEL_MAX ? undefined : servingEntries(lookups, query.length, budget);
   if (entries === undefined) {
-    const short = lookups?.short;
-    return canLookUp(short, query.length, budget)
-      ? matchShort(trie, short, query, budget, prefix)
-      : matchWord(trie, query, budget, prefix, reach);
+    const short = shortFor(lookups, query.length, budget, prefix);
+    return short === undefined ? matchWord(trie, query, budget, prefix, reach) : matchShort(trie, short, query, budget, prefix);
   }
   const whole: WholeMatch[] = [];
   const ranges: PrefixRange[] = [];
@@ -202,11 +200,11 @@ function startsApart(
   const looked: (WordMatches | undefined)[] = [];
   let rest = apart;
   const budgetOf = (k: number) => collected.budgets[k] as number;
-  const short = lookups?.short;
-  if (short !== undefined) {
-    for (const k of rest) if (canLookUp(short, k, budgetOf(k))) looked[k] = matchShort(trie, short, query.slice(0, k), budgetOf(k), false);
-    rest = rest.filter((k) => looked[k] === undefined);
+  for (const k of rest) {
+    const short = shortFor(lookups, k, budgetOf(k), false);
+    if (short !== undefined) looked[k] = matchShort(trie, short, query.slice(0, k), budgetOf(k), false);
   }
+  rest = rest.filter((k) => looked[k] === undefined);
   for (const entries of lookups?.entries ?? []) {
     if (rest.length === 0) break;
     const most = Math.max(...rest.map(budgetOf));

@@ -110,7 +110,7 @@ function lookupsAt(words: readonly string[], oneTypoDepth: number, twoTypoDepth:
   const trie = buildTrie(words);
   return {
     entries: [deletionEntries(trie, oneTypoDepth, 1), deletionEntries(trie, twoTypoDepth)],
-    short: shortWords(trie, longest),
+    short: [shortWords(trie, longest, true), shortWords(trie, longest)],
   };
 }
 
@@ -148,15 +148,16 @@ test('a walk from the deletion entries, or a lookup among the short words, finds
       fc.integer({ min: 1, max: 2 }),
       fc.integer({ min: 0, max: 2 }),
       fc.integer({ min: 1, max: 8 }),
-      ([words, query], prefix, depth, typos, budget, longest) => {
+      fc.boolean(),
+      ([words, query], prefix, depth, typos, budget, longest, wordsOnly) => {
         const trie = buildTrie(words);
         const reach = trieReach(trie);
         const points = codePoints(query);
-        const lookups = { entries: [deletionEntries(trie, depth, typos)], short: shortWords(trie, longest) };
+        const lookups = { entries: [deletionEntries(trie, depth, typos)], short: [shortWords(trie, longest, wordsOnly)] };
         assert.deepEqual(
           matchFromEntries(trie, points, budget, prefix, reach, lookups),
           matchWord(trie, points, budget, prefix, reach),
-          `${query} within ${budget} from depth ${depth} (${typos} typos), short words up to ${longest} (prefix ${prefix}) among ${words.join(' ')}`,
+          `${query} within ${budget} from depth ${depth} (${typos} typos), short words up to ${longest} (words only ${wordsOnly}, prefix ${prefix}) among ${words.join(' ')}`,
         );
       },
     ),
