@@ -3,18 +3,21 @@ import { ENTRY_DEPTH } from './limits.js';
 
 /**
  * SymSpell's deletion lists, over the trie's nodes at one depth rather than over whole words: where a
- * walk with two typos may start instead of the root. Two typos keep the trie's top levels open
+ * walk with typos may start instead of the root (typo-lookups.ts keeps one set for two typos at
+ * ENTRY_DEPTH and one for a single typo at ONE_TYPO_ENTRY_DEPTH). Two typos keep the trie's top levels open
  * whatever the query says (any two letters are two substitutions away), so a walk from the root
  * visits thousands of nodes to find, most often, nothing: a join such as `theadventaures` matches no
  * word in 49 walks of 50. Every match of at least `depth` letters passes through a node at `depth`
  * whose path is within the two typos of some start of the query, and two strings within two typos
  * (insertions, deletions, substitutions, swaps) are one string once at most two letters are deleted
  * from each (a swap of `ab` and `ba` deletes `a` from both). So the nodes whose path, less up to two
- * letters, is the query's start less up to two are the only places such a walk need start from.
+ * letters, is the query's start less up to two are the only places such a walk need start from; with
+ * one typo, the same with one letter, and the top levels one typo keeps open are fewer but still most
+ * of a walk of 5–8 letters (~1,200 nodes from the root, ~100 from the entries).
  *
  * Keys are 32-bit hashes of the deleted forms: a collision only adds a node to walk from, never
  * drops one, and the walk from a node decides exactly. Derived from the trie per version, on its
- * first `q` (WordPlanner), not stored in the segment: tens of milliseconds on the seed, ~3 MB held.
+ * first `q` (WordPlanner), not stored in the segment: tens of milliseconds on the seed, ~3.5 MB held.
  */
 export interface DeletionEntries extends HashedForms {
   /** The depth of the entry nodes. */
@@ -39,30 +42,38 @@ export const ENTRY_TYPOS = 2;
 
 /** The deletion lists of the trie's nodes at `depth`, forms dropping up to `typos` letters (none when no word is that long). */
 export function deletionEntries(trie: Trie, depth = ENTRY_DEPTH, typos = ENTRY_TYPOS): DeletionEntries {
-  const { label, end } = trie;
   const nodeList: number[] = [];
   const pathList: number[] = [];
+  forEachNodeTo(trie, depth, (node, d, path) => {
+    if (d < depth) return;
+    nodeList.push(node);
+    for (const c of path) pathList.push(c);
+  });
+  const paths = Uint32Array.from(pathList);
+  const forms = deletionCount(depth, typos);
+  const raw = new Uint32Array(nodeList.length * forms);
+  for (let at = 0; at < nodeList.length; at++) writeDeletions(paths, at * depth, depth, 0, typos, raw, at * forms);
+  return { depth, typos, nodes: Int32Array.from(nodeList), paths, ...hashedForms(raw, forms) };
+}
+
+/** Visits the trie's nodes at most `depth` deep in its depth-first order, each with its depth d and path (`path[0, d)`, reused). */
+export function forEachNodeTo(trie: Trie, depth: number, visit: (node: number, d: number, path: Uint32Array) => void): void {
+  const { label, end } = trie;
   const path = new Uint32Array(depth);
-  // Depths counted again rather than read from trie.depth (bytes); the path so far by depth, in the trie's depth-first order.
+  // Depths counted again rather than read from trie.depth (bytes); the subtrees below `depth` are skipped.
   const depthOf = new Int32Array(end.length);
   for (let c = 1; c < (end[0] as number); c = end[c] as number) depthOf[c] = 1;
   for (let v = 1; v < end.length;) {
     const d = depthOf[v] as number;
     path[d - 1] = label[v] as number;
+    visit(v, d, path);
     if (d === depth) {
-      nodeList.push(v);
-      for (const c of path) pathList.push(c);
       v = end[v] as number;
       continue;
     }
     for (let c = v + 1; c < (end[v] as number); c = end[c] as number) depthOf[c] = d + 1;
     v++;
   }
-  const paths = Uint32Array.from(pathList);
-  const forms = deletionCount(depth, typos);
-  const raw = new Uint32Array(nodeList.length * forms);
-  for (let at = 0; at < nodeList.length; at++) writeDeletions(paths, at * depth, depth, 0, typos, raw, at * forms);
-  return { depth, typos, nodes: Int32Array.from(nodeList), paths, ...hashedForms(raw, forms) };
 }
 
 /** The forms' hashes `raw` (`forms` consecutive ones per member) as a table: sorted, with a directory by their top bits. */

@@ -88,9 +88,9 @@ export function splitStarts(
 }
 
 /**
- * A part of a split word within `budget` typos: a lookup without typos (most parts), else a walk, from
- * the deletion entries when the part is long enough for them: the right part after a left part of 1–3
- * letters matched exactly has the whole word's two typos, a walk of thousands of nodes from the root.
+ * A part of a split word within `budget` typos: a lookup without typos (most parts), else a walk from
+ * the deletion entries when the part is long enough for them, or a lookup among the short words when it
+ * is short enough (matchFromEntries): from the root, a part with a typo is a walk of thousands of nodes.
  */
 function matchPart(
   trie: Trie,

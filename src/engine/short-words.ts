@@ -1,4 +1,12 @@
-import { deletionCount, formsScratch, hashedForms, membersOf, writeDeletions, type HashedForms } from './deletion-entries.js';
+import {
+  deletionCount,
+  forEachNodeTo,
+  formsScratch,
+  hashedForms,
+  membersOf,
+  writeDeletions,
+  type HashedForms,
+} from './deletion-entries.js';
 import type { Trie } from './index-data.js';
 
 /**
@@ -33,29 +41,16 @@ const SHORT_TYPOS = 1;
  * other, and the starts of words make three in four of the nodes, each a candidate read at a random place.
  */
 export function shortWords(trie: Trie, longest: number, wordsOnly = false): ShortWords {
-  const { label, end, terminal } = trie;
+  const { terminal } = trie;
   const nodes: number[] = [];
   const depths: number[] = [];
   const points: number[] = [];
-  const path = new Uint32Array(longest);
-  // Depths counted again rather than read from trie.depth (bytes); below `longest` nothing is held, so those subtrees are skipped.
-  const depthOf = new Int32Array(end.length);
-  for (let c = 1; c < (end[0] as number); c = end[c] as number) depthOf[c] = 1;
-  for (let v = 1; v < end.length;) {
-    const d = depthOf[v] as number;
-    path[d - 1] = label[v] as number;
-    if (!wordsOnly || terminal[v] === 1) {
-      nodes.push(v);
-      depths.push(d);
-      for (let i = 0; i < longest; i++) points.push(i < d ? (path[i] as number) : 0);
-    }
-    if (d === longest) {
-      v = end[v] as number;
-      continue;
-    }
-    for (let c = v + 1; c < (end[v] as number); c = end[c] as number) depthOf[c] = d + 1;
-    v++;
-  }
+  forEachNodeTo(trie, longest, (node, d, path) => {
+    if (wordsOnly && terminal[node] !== 1) return;
+    nodes.push(node);
+    depths.push(d);
+    for (let i = 0; i < longest; i++) points.push(i < d ? (path[i] as number) : 0);
+  });
   const forms = deletionCount(longest, SHORT_TYPOS);
   const raw = new Uint32Array(nodes.length * forms);
   const paths = Uint32Array.from(points);
