@@ -6,8 +6,8 @@ import { tableSize } from './string-table.js';
 import { EQUIVALENT_TYPOS, MIN_SPLIT_LENGTH, SPLIT_PART_TYPO_FROM } from './limits.js';
 import { gallop, indexOfSorted } from './sorted.js';
 import { followersOf, matchAmong } from './split-followers.js';
-import type { DeletionEntries } from './deletion-entries.js';
 import { matchExact, matchFromEntries } from './trie-walk.js';
+import type { TypoLookups } from './typo-lookups.js';
 import { typoBudget, typosOf, type WordMatches } from './word-match.js';
 
 /**
@@ -70,7 +70,7 @@ export function splitStarts(
   points: readonly number[],
   last: boolean,
   reach: Int32Array,
-  entries: DeletionEntries,
+  lookups: TypoLookups,
 ): SplitStarts {
   if (points.length < MIN_SPLIT_LENGTH) return { budgets: [], rights: [] };
   const budget = typoBudget(points.length);
@@ -79,7 +79,7 @@ export function splitStarts(
   for (let k = 1; k < points.length; k++) {
     const aBudget = partBudget(k, budget);
     const bBudget = partBudget(points.length - k, budget);
-    const right = bBudget < aBudget ? matchPart(data.words.trie, points.slice(k), bBudget, last, reach, entries) : undefined;
+    const right = bBudget < aBudget ? matchPart(data.words.trie, points.slice(k), bBudget, last, reach, lookups) : undefined;
     rights.push(right);
     const left = right === undefined ? aBudget : Math.min(aBudget, budget - right.fewestTypos);
     budgets.push(left > 0 ? left : -1);
@@ -88,9 +88,9 @@ export function splitStarts(
 }
 
 /**
- * A part of a split word within `budget` typos: a lookup without typos (most parts), else a walk, from
- * the deletion entries when the part is long enough for them: the right part after a left part of 1–3
- * letters matched exactly has the whole word's two typos, a walk of thousands of nodes from the root.
+ * A part of a split word within `budget` typos: a lookup without typos (most parts), else a walk from
+ * the deletion entries when the part is long enough for them, or a lookup among the short words when it
+ * is short enough (matchFromEntries): from the root, a part with a typo is a walk of thousands of nodes.
  */
 function matchPart(
   trie: Trie,
@@ -98,9 +98,9 @@ function matchPart(
   budget: number,
   prefix: boolean,
   reach: Int32Array,
-  entries: DeletionEntries,
+  lookups: TypoLookups,
 ): WordMatches {
-  return budget === 0 ? matchExact(trie, part, prefix) : matchFromEntries(trie, part, budget, prefix, reach, entries);
+  return budget === 0 ? matchExact(trie, part, prefix) : matchFromEntries(trie, part, budget, prefix, reach, lookups);
 }
 
 /** Typos of the split at adjacent words (a, b), EQUIVALENT_TYPOS included; -1 when it does not match there. */
@@ -138,7 +138,7 @@ export function planSplit(
   points: readonly number[],
   last: boolean,
   reach: Int32Array,
-  entries: DeletionEntries,
+  lookups: TypoLookups,
   starts: readonly (WordMatches | undefined)[],
   { budgets, rights }: SplitStarts,
   adjacency: AdjacentWords,
@@ -155,7 +155,7 @@ export function planSplit(
     const right = rights[k];
     const bFirst = right !== undefined;
     const match = (part: readonly number[], partBudget: number, prefix: boolean) =>
-      matchPart(trie, part, partBudget, prefix, reach, entries);
+      matchPart(trie, part, partBudget, prefix, reach, lookups);
     // A start the walk did not collect is short and exact (looked up), or was left no typos by its right part.
     const left = () => starts[k] ?? match(a, Math.max(0, budgets[k] ?? 0), false);
     const first = right ?? left();

@@ -39,6 +39,14 @@ export const SPLIT_PART_TYPO_FROM = 3;
  */
 export const ENTRY_DEPTH = 7;
 
+/**
+ * The depth of the nodes a walk with one typo starts from (deletion-entries.ts): a word of 5–8 letters, or a split's part
+ * of 5 or more, has matches of 4 letters or more. From the root such a walk visits ~1,200 nodes whatever its length;
+ * from the nodes at depth 4 whose forms less a letter the query's start shares, about a tenth of that. Shorter queries
+ * with a typo are looked up among the short words (short-words.ts), which hold the words up to one letter longer.
+ */
+export const ONE_TYPO_ENTRY_DEPTH = 4;
+
 /** Values per facet at most (the API's facet_limit); the unfiltered cast facet keeps this many names precomputed (segment). */
 export const MAX_FACET_LIMIT = 100;
 

@@ -3,9 +3,9 @@ import { codePoints } from '../catalogue/words.js';
 import { EMPTY, list, union, type DocSet } from './doc-set.js';
 import type { IndexData } from './index-data.js';
 import { adjacentWords, type AdjacentWords } from './adjacent-words.js';
-import { canEnter, deletionEntries, type DeletionEntries } from './deletion-entries.js';
 import { matchFromEntries, matchWordAndStarts, trieReach } from './trie-walk.js';
 import { planSplit, splitStarts, type SplitMatch } from './joins.js';
+import { servingEntries, typoLookups, type TypoLookups } from './typo-lookups.js';
 import { postingsSets } from './word-postings.js';
 import { EQUIVALENT_TYPOS } from './limits.js';
 import { numberEquivalents } from './numbers.js';
@@ -48,8 +48,8 @@ export class WordPlanner {
    */
   private readonly queries: ByteLru<readonly WordPlan[]>;
   private reachMemo: Int32Array | undefined;
-  /** Where walks of two typos start (deletion-entries.ts): derived from the trie with `reachMemo`. */
-  private entriesMemo: DeletionEntries | undefined;
+  /** Where walks with typos start, and the short words (typo-lookups.ts): derived from the trie with `reachMemo`. */
+  private lookupsMemo: TypoLookups | undefined;
   /** Which words sit side by side (adjacent-words.ts), for split words: derived on the version's first `q` too. */
   private adjacencyMemo: AdjacentWords | undefined;
 
@@ -110,7 +110,7 @@ export class WordPlanner {
     const known = this.plans.get(key);
     const knownJoin = this.plans.get(joinKey);
     const derived = this.derived();
-    const { reach, entries } = derived;
+    const { reach, lookups } = derived;
     let plan = known;
     let join = knownJoin;
     if (known === undefined && knownJoin === undefined) {
@@ -122,20 +122,21 @@ export class WordPlanner {
     plan ??= this.plan(word, false);
     join ??= this.joinPlan(
       joinKey,
-      matchFromEntries(this.data.words.trie, codePoints(word + next), joinBudget(word, next), nextLast, reach, entries),
+      matchFromEntries(this.data.words.trie, codePoints(word + next), joinBudget(word, next), nextLast, reach, lookups),
     );
     return [plan, join.matches.fewestTypos === Infinity ? undefined : join];
   }
 
   /**
    * What the walks and splits read beside the segment, derived on the first `q` of this version: how deep the trie goes
-   * below each node (trieReach), where walks of two typos start (deletion-entries.ts), which words sit side by side.
+   * below each node (trieReach), where walks with typos start and the short words (typo-lookups.ts), which words sit
+   * side by side.
    */
   private derived(): Derived {
     this.reachMemo ??= trieReach(this.data.words.trie);
-    this.entriesMemo ??= deletionEntries(this.data.words.trie);
+    this.lookupsMemo ??= typoLookups(this.data.words.trie);
     this.adjacencyMemo ??= adjacentWords(this.data);
-    return { reach: this.reachMemo, entries: this.entriesMemo, adjacency: this.adjacencyMemo };
+    return { reach: this.reachMemo, lookups: this.lookupsMemo, adjacency: this.adjacencyMemo };
   }
 
   /** The plan of two words joined, from what the joined form matches; kept even when that is nothing. */
@@ -150,7 +151,7 @@ export class WordPlanner {
 /** What WordPlanner derives from a segment for its plans. */
 interface Derived {
   readonly reach: Int32Array;
-  readonly entries: DeletionEntries;
+  readonly lookups: TypoLookups;
   readonly adjacency: AdjacentWords;
 }
 
@@ -159,21 +160,21 @@ function planWord(
   data: IndexData,
   word: string,
   last: boolean,
-  { reach, entries, adjacency }: Derived,
+  { reach, lookups, adjacency }: Derived,
   next?: { word: string; last: boolean },
 ): { plan: WordPlan; joined?: WordMatches } {
   const points = codePoints(word);
-  const cuts = splitStarts(data, points, last, reach, entries);
+  const cuts = splitStarts(data, points, last, reach, lookups);
   const budget = typoBudget(points.length);
   let typed: WordMatches;
   let starts: readonly (WordMatches | undefined)[];
   let joined: WordMatches | undefined;
   const both = next === undefined ? [] : codePoints(word + next.word);
   const joinTypos = next === undefined ? 0 : joinBudget(word, next.word);
-  if (next === undefined || canEnter(entries, both.length, joinTypos)) {
+  if (next === undefined || servingEntries(lookups, both.length, joinTypos) !== undefined) {
     // A join the entries serve is walked from them: the word's own walk, with fewer typos or from the entries too, then stays small.
-    ({ matches: typed, starts } = matchWordAndStarts(data.words.trie, points, budget, last, reach, cuts.budgets, entries));
-    if (next !== undefined) joined = matchFromEntries(data.words.trie, both, joinTypos, next.last, reach, entries);
+    ({ matches: typed, starts } = matchWordAndStarts(data.words.trie, points, budget, last, reach, cuts.budgets, lookups));
+    if (next !== undefined) joined = matchFromEntries(data.words.trie, both, joinTypos, next.last, reach, lookups);
   } else {
     // The word itself is the joined form's start of its own length, matched whole with the word's budget.
     const startBudgets = Array.from({ length: points.length + 1 }, (_, k) => (k === points.length ? budget : (cuts.budgets[k] ?? -1)));
@@ -187,7 +188,7 @@ function planWord(
     .filter((id) => id >= 0);
   const matches = forms.length === 0 ? typed : mergeMatches(typed, wholeMatches(forms, 0, points), EQUIVALENT_TYPOS);
   const own = postingsSets(data, matches);
-  const split = planSplit(data, points, last, reach, entries, starts, cuts, adjacency);
+  const split = planSplit(data, points, last, reach, lookups, starts, cuts, adjacency);
   const title = split === undefined ? own.title : union([own.title, split.title]);
   const plan: WordPlan =
     split === undefined

@@ -6,7 +6,9 @@ import { buildTrie } from '../../src/engine/build/trie.js';
 import { matchedPrefixLength } from '../../src/engine/highlight.js';
 import { compareCodePoints } from '../../src/engine/string-table.js';
 import { deletionEntries } from '../../src/engine/deletion-entries.js';
+import { editsUpToOne, shortWords } from '../../src/engine/short-words.js';
 import { matchFromEntries, matchWord, matchWordAndStarts, trieReach } from '../../src/engine/trie-walk.js';
+import type { TypoLookups } from '../../src/engine/typo-lookups.js';
 import { matchesWhole, typoBudget, typosOf } from '../../src/engine/word-match.js';
 import { osaDistance, prefixDistance } from '../support/reference-q.js';
 
@@ -103,46 +105,59 @@ test("one walk finds the word's matches and each start's whole matches, each sta
   );
 });
 
-test('a word with two typos walked from the deletion entries, its starts of two typos with it and the rest on their own, matches as the one walk does', () => {
+/** The lookups a version derives (typo-lookups.ts), at chosen depths: entries for one typo and for two, and the short words. */
+function lookupsAt(words: readonly string[], oneTypoDepth: number, twoTypoDepth: number, longest: number): TypoLookups {
+  const trie = buildTrie(words);
+  return {
+    entries: [deletionEntries(trie, oneTypoDepth, 1), deletionEntries(trie, twoTypoDepth)],
+    short: [shortWords(trie, longest, true), shortWords(trie, longest)],
+  };
+}
+
+test('a word walked from the deletion entries, its starts with it, among the short words or on their own, matches as the one walk does', () => {
   const startBudgets = fc.array(fc.integer({ min: -1, max: 2 }), { maxLength: 12 });
+  const depth = fc.integer({ min: 1, max: 8 });
   fc.assert(
     fc.property(
       dictionaryAndQuery,
       fc.boolean(),
       startBudgets,
-      fc.integer({ min: 1, max: 8 }),
-      ([words, query], prefix, budgets, depth) => {
+      fc.tuple(depth, depth, fc.integer({ min: 1, max: 8 })),
+      ([words, query], prefix, budgets, [one, two, longest]) => {
         const trie = buildTrie(words);
         const reach = trieReach(trie);
         const points = codePoints(query);
         const budget = typoBudget(points.length);
         assert.deepEqual(
-          matchWordAndStarts(trie, points, budget, prefix, reach, budgets, deletionEntries(trie, depth)),
+          matchWordAndStarts(trie, points, budget, prefix, reach, budgets, lookupsAt(words, one, two, longest)),
           matchWordAndStarts(trie, points, budget, prefix, reach, budgets),
-          `${query} from depth ${depth}`,
+          `${query} from depths ${one} and ${two}, short words up to ${longest}`,
         );
       },
     ),
-    { numRuns: 1500 },
+    { numRuns: 2000 },
   );
 });
 
-test('a walk from the deletion entries finds what the walk from the root does, at any entry depth the query is long enough for', () => {
+test('a walk from the deletion entries, or a lookup among the short words, finds what the walk from the root does', () => {
   fc.assert(
     fc.property(
       dictionaryAndQuery,
       fc.boolean(),
       fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 1, max: 2 }),
       fc.integer({ min: 0, max: 2 }),
-      ([words, query], prefix, depth, budget) => {
+      fc.integer({ min: 1, max: 8 }),
+      fc.boolean(),
+      ([words, query], prefix, depth, typos, budget, longest, wordsOnly) => {
         const trie = buildTrie(words);
         const reach = trieReach(trie);
         const points = codePoints(query);
-        const entries = deletionEntries(trie, depth);
+        const lookups = { entries: [deletionEntries(trie, depth, typos)], short: [shortWords(trie, longest, wordsOnly)] };
         assert.deepEqual(
-          matchFromEntries(trie, points, budget, prefix, reach, entries),
+          matchFromEntries(trie, points, budget, prefix, reach, lookups),
           matchWord(trie, points, budget, prefix, reach),
-          `${query} within ${budget} from depth ${depth} (prefix ${prefix}) among ${words.join(' ')}`,
+          `${query} within ${budget} from depth ${depth} (${typos} typos), short words up to ${longest} (words only ${wordsOnly}, prefix ${prefix}) among ${words.join(' ')}`,
         );
       },
     ),
@@ -181,5 +196,18 @@ test('a prefix match covers the part of the word the typed text stands for', () 
       assert.ok(n >= 0 && n <= chars.length);
       for (let k = 1; k <= chars.length; k++) assert.ok(distance(n) <= distance(k), `${typed} in ${w}: ${n} is not the best prefix`);
     }),
+  );
+});
+
+test('a word within one typo of a short query is told from its distance without a table', () => {
+  fc.assert(
+    fc.property(dictionaryAndQuery, ([words, query]) => {
+      const points = codePoints(query);
+      for (const w of words) {
+        const held = Uint32Array.from([0, ...codePoints(w)]);
+        assert.equal(editsUpToOne(points, held, 1, held.length - 1), Math.min(2, osaDistance(query, w)), `${query} against ${w}`);
+      }
+    }),
+    { numRuns: 1500 },
   );
 });
