@@ -31,10 +31,13 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `cinedex serve` (in `cwd`, else this process's; `cli` the compiled one unless told) and waits until /readyz is 200. */
+/**
+ * Starts `cinedex serve` (in `cwd`, else this process's; `cli` the compiled one unless told, a `.sh` the launcher,
+ * run by sh) and waits until /readyz is 200.
+ */
 export async function startServe(env: NodeJS.ProcessEnv, timeoutMs = 60_000, cwd?: string, cli = distCli): Promise<ServeProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [cli, 'serve'], {
+  const child = spawn(cli.endsWith('.sh') ? '/bin/sh' : process.execPath, [cli, 'serve'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     ...(cwd ? { cwd } : {}),
   });
