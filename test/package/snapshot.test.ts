@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { startServe, waitFor } from '../support/cli-process.js';
+import { awaitDroppedMovie, startServe, waitFor } from '../support/cli-process.js';
 import { launcher, repoRoot } from '../support/paths.js';
 
 /**
@@ -61,20 +61,7 @@ test('from the snapshot, cinedex seeds, serves every part of the API, ingests a 
     await waitFor(async () => /^process_cpu_seconds_total /m.test(await (await get('/metrics')).text()), 10_000, 'the default metrics');
 
     // The ingestion thread's entry is the ES bundle's file, found next to the snapshot's entry.
-    const inbox = join(dataDir, 'store', 'inbox', 'acme');
-    mkdirSync(inbox, { recursive: true });
-    writeFileSync(
-      join(inbox, 'new.json'),
-      JSON.stringify([{ title: 'A Snapshot Film', year: 2020, cast: ['Blob Person'], genres: ['Drama'] }]),
-    );
-    await waitFor(
-      async () => {
-        const found = (await (await get('/v1/movies?cast=Blob+Person')).json()) as { items: { title: string }[] };
-        return found.items.some((m) => m.title === 'A Snapshot Film');
-      },
-      60_000,
-      'the dropped movie to be served',
-    );
+    await awaitDroppedMovie(serve.base, dataDir, { title: 'A Snapshot Film', year: 2020, cast: ['Blob Person'], genres: ['Drama'] });
     assert.doesNotMatch(serve.output(), /ingestion run failed/);
   } finally {
     assert.equal(await serve.stop(), 0, 'SIGTERM reached node and the drain ended it cleanly');
