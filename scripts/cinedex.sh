@@ -8,7 +8,9 @@
 #   and not newer than the blob (a bundle rebuilt without its blob: the blob would run the older code),
 # - NODE_OPTIONS is empty: a V8 flag there makes Node refuse the blob, and --import is not run from a blob.
 # `exec` keeps the process: tini (the image's PID 1) signals node itself, so the drain runs.
-bundle="$(dirname "$0")/../dist/bundle"
+# The script's folder without running dirname: every process started before node delays the start.
+case "$0" in */*) here="${0%/*}" ;; *) here=. ;; esac
+bundle="$here/../dist/bundle"
 blob="$bundle/snapshot/cinedex.blob"
 node="$(command -v node)"
 if [ -z "$NODE_OPTIONS" ] && [ -f "$blob" ] && [ -f "$blob.node" ] && { read -r made_by && read -r entry; } < "$blob.node" \
