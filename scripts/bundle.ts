@@ -1,15 +1,15 @@
 /**
  * The `cinedex` command as one ES module (`npm run bundle`, after `tsc`): dist/bundle/cli/main.js, which
- * `npm start` and the image run. Node spends most of a restart at the seed's size loading modules, and
- * most of that is per file (resolving, reading, wrapping ~300 CommonJS and ES modules: Fastify alone is
- * ~100); one file takes that away. The tests run on the tsc output in dist/src, which this bundles
- * (with its source maps), so both are the same code; test/package/bundle.test.ts starts the bundle.
+ * `npm start` and the image run when they do not start from the startup snapshot (scripts/cinedex.sh). Node
+ * spends most of a restart at the seed's size loading modules, and most of that is per file (resolving, reading,
+ * wrapping ~300 CommonJS and ES modules: Fastify alone is ~100); one file takes that away. The tests run on the
+ * tsc output in dist/src, which this bundles (with its source maps), so both are the same code;
+ * test/package/bundle.test.ts starts the bundle.
  *
  * Beside it:
  * - `ingest-thread-entry.js`: the ingestion thread's entry, which threaded-ingester.ts finds next to itself;
  * - `*-<hash>.js`: chunks of code only some commands load (each command, the seeding and index-building code),
- *   split out so `serve` does not parse it.
- *
+ *   split out so `serve` does not parse it;
  * - `snapshot-entry.cjs`: the startup snapshot's entry (src/cli/snapshot-entry.ts), every module `serve`
  *   loads in one CommonJS file, which scripts/snapshot.ts gives to `node --build-snapshot`.
  *
