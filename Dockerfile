@@ -14,8 +14,8 @@ COPY test ./test
 COPY scripts ./scripts
 # The product's project only (tsconfig.json); `npm run build` would build the bench package as well.
 RUN npx tsc -b .
-# The command as one ES module and a few chunks (scripts/bundle.ts), which the image runs: a start
-# loads one file instead of ~300 modules.
+# The command as one ES module and a few chunks (scripts/bundle.ts): a start loads one file instead of
+# ~300 modules. Also the startup snapshot's entry, whose blob is made in the final stage below.
 RUN node dist/scripts/bundle.js
 
 FROM node:22.21-bookworm-slim AS deps
@@ -30,6 +30,9 @@ WORKDIR /app
 ENV NODE_ENV=production MOVIES_DATA_DIR=/var/lib/cinedex
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/bundle ./dist/bundle
+# What makes the startup snapshot (below) and what starts from it, or from the bundle when it does not fit.
+COPY --from=build /app/dist/scripts/snapshot.js ./dist/scripts/snapshot.js
+COPY scripts/cinedex.sh ./scripts/cinedex.sh
 # The modules the bundle was made from, for `node --enable-source-maps dist/src/cli/main.js` when a stack
 # should name the TypeScript lines (the bundle's name its own: see docs/operations.md).
 COPY --from=build /app/dist/src ./dist/src
@@ -44,7 +47,8 @@ COPY package.json ./
 # Loading that segment took 5.0-5.8 s of CPU without, 1.1-2.2 s with (a fresh process, 2 shared cores).
 ENV GLIBC_TUNABLES=glibc.malloc.hugetlb=1
 ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
-RUN mkdir -p /var/lib/cinedex /app/.node-compile-cache && chown 10001:10001 /var/lib/cinedex /app/.node-compile-cache
+RUN mkdir -p /var/lib/cinedex /app/.node-compile-cache /app/dist/bundle/snapshot \
+  && chown 10001:10001 /var/lib/cinedex /app/.node-compile-cache /app/dist/bundle/snapshot
 USER 10001:10001
 # V8's compile cache (Node >= 22.1), filled here once: a pod's start reads every module's compiled code
 # instead of compiling it (30-40 ms of CPU of ~420 to ready on the seed, Node 22, loaded VM). Filled as the
@@ -54,8 +58,13 @@ USER 10001:10001
 # command (--help compiles it); its chunks are imported (the ingestion thread's entry would run as a thread).
 RUN node dist/bundle/cli/main.js --help > /dev/null && node --input-type=module -e "import { readdirSync } from 'node:fs'; \
   for (const f of readdirSync('dist/bundle/cli')) if (/-[A-Z0-9]{8}\.js$/.test(f)) await import('./dist/bundle/cli/' + f)"
+# The startup snapshot (scripts/snapshot.ts), made by this image's Node, which alone can read it: a start
+# from it begins with serve's modules loaded (~0.65x the CPU to ready on the seed, docs/investigations/
+# restart-snapshot.md). Made by the user that runs the image, into the one folder of the bundle it may write.
+RUN node dist/scripts/snapshot.js
 EXPOSE 8080
-# No --enable-source-maps: with it Node reads and parses the bundle's source maps at every start
-# (~0.1-0.3 s of CPU, more than loading the bundle itself).
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/bundle/cli/main.js"]
+# scripts/cinedex.sh execs node from the snapshot when it fits (this image's Node, no NODE_OPTIONS), else
+# the bundle; node keeps the process, so tini signals it. No --enable-source-maps: with it Node reads and
+# parses the bundle's source maps at every start (~0.1-0.3 s of CPU, more than loading the bundle itself).
+ENTRYPOINT ["/usr/bin/tini", "--", "/bin/sh", "scripts/cinedex.sh"]
 CMD ["serve"]

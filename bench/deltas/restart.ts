@@ -1,8 +1,9 @@
 /**
  * A restart of `cinedex serve` from a published version (`npm run bench:restart`): one folder store seeded
- * once, then starts of this build until /readyz answers, as the image and `npm start` run it (the bundle,
- * scripts/bundle.ts) and as the tests do (dist/src), and with BENCH_BEFORE_CLI another build's, started in
- * the same rounds one after the other (the order turns each round), so all see the same machine.
+ * once, then starts of this build until /readyz answers, as the image and `npm start` run it (from the startup
+ * snapshot, scripts/cinedex.sh), from the bundle (scripts/bundle.ts) and as the tests do (dist/src), and with
+ * BENCH_BEFORE_CLI another build's, started in the same rounds one after the other (the order turns each round),
+ * so all see the same machine.
  * Per build, the medians of: the process's own time from its start to ready (its "serving" line, not
  * blurred by the 20 ms readiness poll), spawn to the first 200 on /readyz, and its CPU time at ready (from
  * /proc, the figure a shared machine disturbs least), with where the start went (the line's marks).
@@ -14,7 +15,7 @@ import { catalogueFile, catalogueSize, sizeLabel } from '../lib/generate-catalog
 import { fmt, machine, table } from '../lib/markdown.js';
 import { processCpuSeconds } from '../lib/proc.js';
 import { runCommand } from '../lib/run-command.js';
-import { bundledCli, distCli } from '../../test/support/paths.js';
+import { bundledCli, distCli, launcher, repoRoot } from '../../test/support/paths.js';
 import { runIfMain } from '../lib/script.js';
 import { cinedexCli, startServe } from '../lib/servers.js';
 import { startAccount } from '../lib/serving-log.js';
@@ -59,10 +60,22 @@ export async function benchRestart(): Promise<string> {
   const size = sizeSetting.read();
   const rounds = roundsSetting.read();
   const before = BEFORE_CLI.read();
-  // The bundle is this build's only when the CLI measured is (no BENCH_CINEDEX_CLI).
+  // The bundle and the startup snapshot are this build's only when the CLI measured is (no BENCH_CINEDEX_CLI).
+  const ours = cinedexCli === distCli;
+  const snapshot =
+    ours && existsSync(join(repoRoot, 'dist/bundle/snapshot/cinedex.blob'))
+      ? [{ label: 'this build from its startup snapshot (npm start, the image: scripts/cinedex.sh)', cli: launcher }]
+      : [];
   const bundled =
-    cinedexCli === distCli && existsSync(bundledCli) ? [{ label: 'this build, bundled (npm start, the image)', cli: bundledCli }] : [];
-  const builds = [...bundled, { label: 'this build', cli: cinedexCli }, ...(before ? [{ label: `before (${before})`, cli: before }] : [])];
+    ours && existsSync(bundledCli)
+      ? [{ label: "this build, bundled (the launcher's fallback without the snapshot)", cli: bundledCli }]
+      : [];
+  const builds = [
+    ...snapshot,
+    ...bundled,
+    { label: 'this build', cli: cinedexCli },
+    ...(before ? [{ label: `before (${before})`, cli: before }] : []),
+  ];
   const dir = mkdtempSync(join(tmpdir(), 'cinedex-restart-'));
   try {
     const env = {

@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { dirname } from 'node:path';
 import { onCores, taskset } from '../../test/support/processes.js';
 
 /** A process that failed or never got ready: the first line says what happened and why, the rest is its output's end. */
@@ -64,12 +65,17 @@ export interface Launched {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `node [nodeArgs] script [args]`. */
+/**
+ * Starts `node [nodeArgs] script [args]`; a `.sh` script is the launcher (scripts/cinedex.sh), run by sh without
+ * nodeArgs, with this process's node first on PATH: it execs that node (from the startup snapshot it made, if it did).
+ */
 export function launchNode(script: string, options: LaunchOptions = {}): Launched {
   const { args = [], nodeArgs = [], env = {}, cores, stdout = 'keep', stderr = 'keep', ipc = false } = options;
-  const argv = [...nodeArgs, script, ...args];
-  const [command, commandArgs] =
-    cores !== undefined && taskset !== undefined ? onCores(cores, process.execPath, argv) : [process.execPath, argv];
+  const launcher = script.endsWith('.sh');
+  const program = launcher ? '/bin/sh' : process.execPath;
+  const argv = launcher ? [script, ...args] : [...nodeArgs, script, ...args];
+  const path = launcher ? { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` } : {};
+  const [command, commandArgs] = cores !== undefined && taskset !== undefined ? onCores(cores, program, argv) : [program, argv];
   const stdio: StdioOptions = [
     'ignore',
     stdout === 'keep' ? 'pipe' : stdout,
@@ -77,7 +83,7 @@ export function launchNode(script: string, options: LaunchOptions = {}): Launche
     ...(ipc ? (['ipc'] as const) : []),
   ];
   const startedAt = performance.now();
-  const child = spawn(command, commandArgs, { env: { ...process.env, ...env }, stdio });
+  const child = spawn(command, commandArgs, { env: { ...process.env, ...path, ...env }, stdio });
   let kept = '';
   const keep = (chunk: Buffer): void => {
     kept = (kept + chunk.toString('utf8')).slice(-TAIL_CHARS);

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
  * node:https (with tls) is loaded only for a server with a certificate; most sit behind a proxy that ends TLS.
  */
 const require = createRequire(import.meta.url);
-const { createServer: createHttpServer } = require('node:http') as typeof Http;
+const http = require('node:http') as typeof Http;
 
 /** Request line plus headers; beyond it node answers 431 (see client-error.ts). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -28,7 +28,7 @@ export function createNodeServer(
   // An https.Server is a node:http server for everything its users do with it.
   const server = tls
     ? ((require('node:https') as typeof Https).createServer({ ...settings, cert: tls.cert, key: tls.key }, listener) as unknown as Server)
-    : createHttpServer(settings, listener);
+    : http.createServer(settings, listener);
   server.keepAliveTimeout = 65_000;
   return server;
 }

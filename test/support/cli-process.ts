@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { distCli } from './paths.js';
 
 export async function freePort(): Promise<number> {
@@ -31,10 +33,13 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `cinedex serve` (in `cwd`, else this process's; `cli` the compiled one unless told) and waits until /readyz is 200. */
+/**
+ * Starts `cinedex serve` (in `cwd`, else this process's; `cli` the compiled one unless told, a `.sh` the launcher,
+ * run by sh) and waits until /readyz is 200.
+ */
 export async function startServe(env: NodeJS.ProcessEnv, timeoutMs = 60_000, cwd?: string, cli = distCli): Promise<ServeProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [cli, 'serve'], {
+  const child = spawn(cli.endsWith('.sh') ? '/bin/sh' : process.execPath, [cli, 'serve'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     ...(cwd ? { cwd } : {}),
   });
@@ -76,4 +81,28 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Drops a file of one movie into the inbox of the folder store under `dataDir` and waits until the server at `base`
+ * finds it by its first cast member: the ingestion thread ran, published, and the server loaded the version.
+ */
+export async function awaitDroppedMovie(
+  base: string,
+  dataDir: string,
+  movie: { readonly title: string; readonly year: number; readonly cast: readonly [string]; readonly genres: readonly string[] },
+): Promise<void> {
+  const inbox = join(dataDir, 'store', 'inbox', 'acme');
+  mkdirSync(inbox, { recursive: true });
+  writeFileSync(join(inbox, 'new.json'), JSON.stringify([movie]));
+  await waitFor(
+    async () => {
+      const found = (await (await fetch(`${base}/v1/movies?cast=${encodeURIComponent(movie.cast[0])}`)).json()) as {
+        items: { title: string }[];
+      };
+      return found.items.some((m) => m.title === movie.title);
+    },
+    60_000,
+    'the dropped movie to be served',
+  );
 }

@@ -23,6 +23,8 @@ export const repoRoot = packageRoot(fileURLToPath(new URL('.', import.meta.url))
 export const distCli = resolve(repoRoot, 'dist/src/cli/main.js');
 /** The CLI as one module (scripts/bundle.ts), which `npm start` and the image run. */
 export const bundledCli = resolve(repoRoot, 'dist/bundle/cli/main.js');
+/** What `npm start` and the image run: the CLI from its startup snapshot when it fits, else the bundle (scripts/cinedex.sh). */
+export const launcher = resolve(repoRoot, 'scripts/cinedex.sh');
 
 /** Shared data lives beside the repo, never inside it. */
 export const sharedDir = resolve(repoRoot, '../shared');
