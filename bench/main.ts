@@ -21,13 +21,24 @@ import { benchPlotRelevance } from './relevance/plot.js';
 import { benchScale } from './scale/main.js';
 import { scaleSettings } from './scale/settings.js';
 import { benchSearch, benchSearchLarge } from './search/main.js';
-import { ENGINE_LARGE, INGEST_SIZES, ROUNDS, SECONDS, SKIP_CAPACITY, SKIP_INGEST, SKIP_SCALE, SKIP_SOAK } from './settings.js';
+import {
+  DELTA_ROUNDS,
+  ENGINE_LARGE,
+  INGEST_SIZES,
+  ROUNDS,
+  SECONDS,
+  SKIP_CAPACITY,
+  SKIP_INGEST,
+  SKIP_SCALE,
+  SKIP_SOAK,
+} from './settings.js';
 import { benchSoak } from './soak/main.js';
 import { soakSettings } from './soak/settings.js';
 
 async function main(): Promise<void> {
   // Every variable is read before anything is measured: a typo stops the run at once, not an hour in.
   const rounds = ROUNDS.read();
+  const deltaRounds = DELTA_ROUNDS.read();
   const seconds = SECONDS.read();
   const large = ENGINE_LARGE.read();
   const ingest = SKIP_INGEST.read() ? undefined : INGEST_SIZES.read();
@@ -47,7 +58,7 @@ async function main(): Promise<void> {
   const movies = loadMovies();
   const index = CatalogueIndex.build('bench', movies);
   add(benchEngine(index, paths, rounds));
-  add(benchDeltas(index, paths, rounds));
+  add(benchDeltas(index, paths, deltaRounds));
 
   console.log('search: q, facets, the relevance set against MiniSearch and Orama…');
   add(await benchSearch(index, movies, paths, 5));
