@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const movies = loadMovies();
   const index = CatalogueIndex.build('bench', movies);
   add(benchEngine(index, paths, rounds));
-  add(benchDeltas(index, paths, deltaRounds));
+  add(await benchDeltas(index, paths, deltaRounds));
 
   console.log('search: q, facets, the relevance set against MiniSearch and Orama…');
   add(await benchSearch(index, movies, paths, 5));

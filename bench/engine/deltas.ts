@@ -13,9 +13,9 @@ import { movieId } from '../../src/catalogue/id.js';
 import { CatalogueIndex, type SegmentEntry } from '../../src/engine/catalogue-index.js';
 import { foldDeltas, foldedEntries, type DeltaFold } from '../../src/engine/delta-fold.js';
 import type { SearchRequest } from '../../src/engine/search-request.js';
-import { searchMovies } from '../../src/engine/search.js';
 import { SegmentIndex } from '../../src/engine/segment-index.js';
-import { engineRequest, engineRequests, settle, timeEach } from '../lib/in-process.js';
+import { engineRequest, engineRequests, settle } from '../lib/in-process.js';
+import { IsolatedEngine } from '../lib/isolated-engine.js';
 import { runIfMain } from '../lib/script.js';
 import { benchPaths, loadMovies } from '../lib/workload.js';
 import { DELTA_ROUNDS } from '../settings.js';
@@ -61,7 +61,7 @@ export function withDeltas(base: SegmentIndex, deltas = DELTAS): CatalogueIndex 
  * new delta onto the fold of the version before (delta-fold.ts), so each version from the second delta
  * on is timed folding its newest delta (CPU ms).
  */
-function served(deltas: CatalogueIndex): { version: CatalogueIndex; foldMs: number[] } {
+export function served(deltas: CatalogueIndex): { version: CatalogueIndex; foldMs: number[] } {
   const entries = deltas.segments;
   let fold: DeltaFold | undefined;
   const foldMs: number[] = [];
@@ -79,7 +79,7 @@ function served(deltas: CatalogueIndex): { version: CatalogueIndex; foldMs: numb
  * bench's own noise), with the first few and all DELTAS deltas as served (folded), and all DELTAS read one by one.
  */
 const COLUMNS = [0, 'again', 1, 4, DELTAS, 'unfolded'] as const;
-type Column = (typeof COLUMNS)[number];
+export type Column = (typeof COLUMNS)[number];
 const label = (column: Column): string =>
   column === 'unfolded' ? `${DELTAS} one by one` : column === 'again' ? '0 deltas again' : column === 1 ? '1 delta' : `${column} deltas`;
 
@@ -87,7 +87,7 @@ const label = (column: Column): string =>
  * The request classes timed: the shared filter mix, and the same paths asking for another order,
  * facets or a count (each class costs its own per-segment work), and the search mix's `q`.
  */
-function requestClasses(paths: readonly string[], movies: readonly Movie[]): [string, SearchRequest[]][] {
+export function requestClasses(paths: readonly string[], movies: readonly Movie[]): [string, SearchRequest[]][] {
   const sample = paths.filter((_, i) => i % 3 === 0);
   const sorts = ['year:asc', 'title:asc', 'title:desc'];
   return [
@@ -99,6 +99,13 @@ function requestClasses(paths: readonly string[], movies: readonly Movie[]): [st
   ];
 }
 
+/** The version a column times, over the seed's `index`. */
+export function versionOf(index: CatalogueIndex, column: Column): CatalogueIndex {
+  if (column === 0 || column === 'again') return index;
+  const deltas = withDeltas(index.segments[0]?.index as SegmentIndex, column === 'unfolded' ? DELTAS : column);
+  return column === 'unfolded' ? deltas : served(deltas).version;
+}
+
 const ratio = (s: Spread): string => `${fmt(s.median, 2)}× (${fmt(s.low, 2)}–${fmt(s.high, 2)})`;
 
 /**
@@ -106,26 +113,22 @@ const ratio = (s: Spread): string => `${fmt(s.median, 2)}× (${fmt(s.low, 2)}–
  * of queries at a time (lib/interleaved.ts), `rounds` rounds: CPU per query against 0 deltas in the same round
  * (the median round and the lowest and highest), then the wall p50 and p99 per call the same way.
  */
-export function benchDeltas(index: CatalogueIndex, paths: readonly string[], rounds: number): string {
+export async function benchDeltas(index: CatalogueIndex, paths: readonly string[], rounds: number): Promise<string> {
   const base = index.segments[0]?.index as SegmentIndex;
   const loadStart = process.hrtime.bigint();
   const deltas = withDeltas(base);
   const loadMs = Number(process.hrtime.bigint() - loadStart) / 1e6;
-  const { version: folded, foldMs } = served(deltas);
-  const versionOf = (n: Column): CatalogueIndex =>
-    n === 0 || n === 'again' ? index : n === 'unfolded' ? deltas : n === DELTAS ? folded : served(withDeltas(base, n)).version;
-  const engines = COLUMNS.map((n) => {
-    const version = versionOf(n);
-    return (r: SearchRequest) => searchMovies(version, r);
-  });
+  const { foldMs } = served(deltas);
+  // A worker per version, as each would be a serving process of its own (lib/isolated-engine.ts), started one at a time.
+  const engines: IsolatedEngine[] = [];
+  for (const column of COLUMNS) engines.push(await IsolatedEngine.start(new URL('./deltas-worker.js', import.meta.url), { column, paths }));
   const movies = Array.from({ length: base.size }, (_, rank) => base.movie(rank));
   const classes = requestClasses(paths, movies);
-  for (const [, mix] of classes) for (const engine of engines) timeEach(mix, 2, engine);
   const others = COLUMNS.slice(1).map((_, c) => c + 1);
   const cpuRows: string[][] = [];
   const wallRows: string[][] = [];
-  for (const [name, mix] of classes) {
-    const readings = interleavedRounds(mix, engines, rounds);
+  for (const [c, [name, mix]] of classes.entries()) {
+    const readings = interleavedRounds(c, mix.length, engines, rounds);
     const none = readingSpread(readings, 0, (r) => r.cpu);
     cpuRows.push([
       name,
@@ -142,6 +145,7 @@ export function benchDeltas(index: CatalogueIndex, paths: readonly string[], rou
       ...others.filter((c) => COLUMNS[c] !== 'again').map((c) => `${fmt(ratioSpread(readings, c, 0, p99).median, 2)}×`),
     ]);
   }
+  for (const engine of engines) await engine.close();
   const ratioHeaders = (stat: string, columns: readonly Column[]) => columns.map((n) => `${stat} ratio (${label(n)})`);
   return (
     `## Engine over a base plus ${DELTAS} deltas (in process, per query, ${rounds} rounds, versions interleaved)\n\n` +
@@ -173,5 +177,5 @@ export function benchDeltas(index: CatalogueIndex, paths: readonly string[], rou
 runIfMain(import.meta.url, async () => {
   const index = CatalogueIndex.build('bench', loadMovies());
   await settle();
-  return benchDeltas(index, benchPaths(), DELTA_ROUNDS.read());
+  return await benchDeltas(index, benchPaths(), DELTA_ROUNDS.read());
 });

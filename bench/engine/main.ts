@@ -83,5 +83,5 @@ export function benchEngine(index: CatalogueIndex, paths: readonly string[], rou
 
 runIfMain(import.meta.url, async () => {
   const index = CatalogueIndex.build('bench', loadMovies());
-  return benchEngine(index, benchPaths(), ROUNDS.read()) + '\n' + benchDeltas(index, benchPaths(), DELTA_ROUNDS.read());
+  return benchEngine(index, benchPaths(), ROUNDS.read()) + '\n' + (await benchDeltas(index, benchPaths(), DELTA_ROUNDS.read()));
 });

@@ -1,17 +1,15 @@
 /**
- * Several engines (versions, builds) answering one mix in the same process, interleaved block by block,
- * so that they share the machine's noise: a burst of another process's work, a collection, a frequency
- * step lands on all of them within a few milliseconds instead of on whichever ran then. Each round
- * gives every engine its CPU µs per query (process.cpuUsage over its blocks, the least of RUNS runs of
- * each, no clock read per call) and, in a second pass, its wall time per call; a ratio is taken within
- * a round, and the rounds' ratios say how far one round's reading strays from the next: the spread a
- * difference must clear.
+ * Several engines (versions, builds; each in a worker of its own, lib/isolated-engine.ts) answering one
+ * mix in the same process, interleaved block by block, so that they share the machine's noise: a burst
+ * of another process's work, a collection, a frequency step lands on all of them within a few
+ * milliseconds instead of on whichever ran then. Each round gives every engine its CPU µs per query
+ * (process.cpuUsage over its blocks, the least of RUNS runs of each, no clock read per call) and, in a
+ * second pass, its wall time per call; a ratio is taken within a round, and the rounds' ratios say how
+ * far one round's reading strays from the next: the spread a difference must clear.
  */
+import type { BlockTimer } from './isolated-engine.js';
 import { prng } from './random.js';
 import { median, percentile } from './stats.js';
-
-/** One engine of the comparison: what answers a request. */
-export type Answer<T> = (request: T) => unknown;
 
 /** One round's reading of one engine. */
 export interface RoundReading {
@@ -33,11 +31,6 @@ const BLOCK = 50;
  */
 const RUNS = 3;
 
-function cpuMicros(): number {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-}
-
 /**
  * The engines' order for one turn, shuffled: an engine runs after the one before it in the turn, whose
  * data then fills the caches; in a fixed rotation one engine would always follow the same other (measured:
@@ -53,11 +46,11 @@ function shuffled(order: number[], random: () => number): number[] {
 }
 
 /**
- * `rounds` readings of each engine over `requests`: per round, a CPU pass (each block RUNS times, the least
- * counting) then a wall pass (once), each taking the mix a block at a time and running the block through
- * every engine in turn, in an order shuffled each turn. Result[round][engine].
+ * `rounds` readings of each engine over mix `mix` of `size` requests: per round, a CPU pass (each block RUNS
+ * times, the least counting) then a wall pass (once), each taking the mix a block at a time and running the
+ * block through every engine in turn, in an order shuffled each turn. Result[round][engine].
  */
-export function interleavedRounds<T>(requests: readonly T[], engines: readonly Answer<T>[], rounds: number): RoundReading[][] {
+export function interleavedRounds(mix: number, size: number, engines: readonly BlockTimer[], rounds: number): RoundReading[][] {
   const n = engines.length;
   const random = prng(7);
   const order = engines.map((_, e) => e);
@@ -65,36 +58,23 @@ export function interleavedRounds<T>(requests: readonly T[], engines: readonly A
   for (let round = 0; round < rounds; round++) {
     const cpu = new Array<number>(n).fill(0);
     const least = new Array<number>(n);
-    for (let lo = 0; lo < requests.length; lo += BLOCK) {
-      const hi = Math.min(requests.length, lo + BLOCK);
+    for (let lo = 0; lo < size; lo += BLOCK) {
+      const hi = Math.min(size, lo + BLOCK);
       least.fill(Infinity);
       for (let run = 0; run < RUNS; run++) {
-        for (const e of shuffled(order, random)) {
-          const answer = engines[e] as Answer<T>;
-          const start = cpuMicros();
-          for (let i = lo; i < hi; i++) answer(requests[i] as T);
-          least[e] = Math.min(least[e] as number, cpuMicros() - start);
-        }
+        for (const e of shuffled(order, random)) least[e] = Math.min(least[e] as number, (engines[e] as BlockTimer).cpu(mix, lo, hi));
       }
       for (let e = 0; e < n; e++) cpu[e] = (cpu[e] as number) + (least[e] as number);
     }
     const wall: number[][] = engines.map(() => []);
-    for (let lo = 0; lo < requests.length; lo += BLOCK) {
-      const hi = Math.min(requests.length, lo + BLOCK);
-      for (const e of shuffled(order, random)) {
-        const answer = engines[e] as Answer<T>;
-        const samples = wall[e] as number[];
-        for (let i = lo; i < hi; i++) {
-          const start = process.hrtime.bigint();
-          answer(requests[i] as T);
-          samples.push(Number(process.hrtime.bigint() - start) / 1000);
-        }
-      }
+    for (let lo = 0; lo < size; lo += BLOCK) {
+      const hi = Math.min(size, lo + BLOCK);
+      for (const e of shuffled(order, random)) (wall[e] as number[]).push(...(engines[e] as BlockTimer).wall(mix, lo, hi));
     }
     readings.push(
       engines.map((_, e) => {
         const samples = (wall[e] as number[]).sort((a, b) => a - b);
-        return { cpu: (cpu[e] as number) / requests.length, p50: percentile(samples, 50), p99: percentile(samples, 99) };
+        return { cpu: (cpu[e] as number) / size, p50: percentile(samples, 50), p99: percentile(samples, 99) };
       }),
     );
   }
