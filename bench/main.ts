@@ -22,6 +22,7 @@ import { benchScale } from './scale/main.js';
 import { scaleSettings } from './scale/settings.js';
 import { benchSearch, benchSearchLarge } from './search/main.js';
 import {
+  DELTA_ROUNDS,
   ENGINE_LARGE,
   INGEST_SIZES,
   PLOT_WARMUP_ROUNDS,
@@ -38,6 +39,7 @@ import { soakSettings } from './soak/settings.js';
 async function main(): Promise<void> {
   // Every variable is read before anything is measured: a typo stops the run at once, not an hour in.
   const rounds = ROUNDS.read();
+  const deltaRounds = DELTA_ROUNDS.read();
   const seconds = SECONDS.read();
   const large = ENGINE_LARGE.read();
   const plotWarmup = PLOT_WARMUP_ROUNDS.read();
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   const movies = loadMovies();
   const index = CatalogueIndex.build('bench', movies);
   add(benchEngine(index, paths, rounds));
-  add(benchDeltas(index, paths, rounds));
+  add(await benchDeltas(index, paths, deltaRounds));
 
   console.log('search: q, facets, the relevance set against MiniSearch and Orama…');
   add(await benchSearch(index, movies, paths, 5));

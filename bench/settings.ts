@@ -12,6 +12,12 @@ export const ROUNDS = setting(
   '3',
   'rounds of the engine and HTTP comparisons; the tables give their medians',
 );
+export const DELTA_ROUNDS = setting(
+  'BENCH_ENGINE_DELTAS_ROUNDS',
+  number({ integer: true, min: 1 }),
+  '9',
+  'rounds of the engine-over-deltas table (engine/deltas.ts), versions interleaved; it gives the median round and the lowest and highest',
+);
 export const SECONDS = setting('BENCH_SECONDS', number({ above: 0 }), '5', 'seconds each HTTP run offers load, per round');
 export const ENGINE_LARGE = optionalSetting(
   'BENCH_ENGINE_LARGE',
@@ -56,6 +62,7 @@ export const SKIP_CAPACITY = setting('BENCH_SKIP_CAPACITY', flag, '0', '1 leaves
 
 export const RUN_VARIABLES = [
   ROUNDS,
+  DELTA_ROUNDS,
   SECONDS,
   ENGINE_LARGE,
   BEFORE_CLI,

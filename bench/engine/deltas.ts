@@ -1,10 +1,11 @@
 /**
  * The engine over a base plus deltas (issue 17): each request class (filters, other orders, `q`,
- * facets, count) against the seed as one segment and as the seed plus 1, 4 and 20 deltas of 10–100
- * changed movies each (new cast and genres, a few deleted, a few new), timed in the same rounds,
- * interleaved, so the columns share the machine's noise. Versions of several deltas are read as a
- * serving process reads them, folded into one (engine/delta-fold.ts, each delta folded onto the fold of
- * the version before); the 20 read one by one are a column of their own. Part of `npm run bench:engine`; alone:
+ * facets, count) against the seed as one segment (and again, a control) and as the seed plus 1, 4 and
+ * 20 deltas of 10–100 changed movies each (new cast and genres, a few deleted, a few new), interleaved
+ * a block of queries at a time (lib/interleaved.ts), so the columns share the machine's noise, in CPU
+ * time per query and wall time per call. Versions of several deltas are read as a serving process
+ * reads them, folded into one (engine/delta-fold.ts, each delta folded onto the fold of the version
+ * before); the 20 read one by one are a column of their own. Part of `npm run bench:engine`; alone:
  * `node --expose-gc dist/bench/engine/deltas.js`.
  */
 import type { Movie } from '../../src/catalogue/movie.js';
@@ -12,16 +13,17 @@ import { movieId } from '../../src/catalogue/id.js';
 import { CatalogueIndex, type SegmentEntry } from '../../src/engine/catalogue-index.js';
 import { foldDeltas, foldedEntries, type DeltaFold } from '../../src/engine/delta-fold.js';
 import type { SearchRequest } from '../../src/engine/search-request.js';
-import { searchMovies } from '../../src/engine/search.js';
 import { SegmentIndex } from '../../src/engine/segment-index.js';
-import { engineRequest, engineRequests, settle, timeEach } from '../lib/in-process.js';
+import { engineRequest, engineRequests, settle } from '../lib/in-process.js';
+import { IsolatedEngine } from '../lib/isolated-engine.js';
 import { runIfMain } from '../lib/script.js';
 import { benchPaths, loadMovies } from '../lib/workload.js';
-import { ROUNDS } from '../settings.js';
+import { DELTA_ROUNDS } from '../settings.js';
 import { searchMix } from '../search/search-mix.js';
 import { fmt, table } from '../lib/markdown.js';
 import { prng } from '../lib/random.js';
-import { median, percentile } from '../lib/stats.js';
+import { median } from '../lib/stats.js';
+import { interleavedRounds, ratioSpread, readingSpread, type RoundReading, type Spread } from '../lib/interleaved.js';
 
 const DELTAS = 20;
 
@@ -54,21 +56,12 @@ export function withDeltas(base: SegmentIndex, deltas = DELTAS): CatalogueIndex 
   return CatalogueIndex.of('bench+deltas', entries);
 }
 
-interface Side {
-  readonly p50: number;
-  readonly p99: number;
-}
-
-function side(samples: number[]): Side {
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
-}
-
 /**
  * The version of `deltas` as a serving process reads it, and what folding cost: the loader folds each
  * new delta onto the fold of the version before (delta-fold.ts), so each version from the second delta
  * on is timed folding its newest delta (CPU ms).
  */
-function served(deltas: CatalogueIndex): { version: CatalogueIndex; foldMs: number[] } {
+export function served(deltas: CatalogueIndex): { version: CatalogueIndex; foldMs: number[] } {
   const entries = deltas.segments;
   let fold: DeltaFold | undefined;
   const foldMs: number[] = [];
@@ -81,15 +74,20 @@ function served(deltas: CatalogueIndex): { version: CatalogueIndex; foldMs: numb
   return { version: CatalogueIndex.of(deltas.version, foldedEntries(entries, fold)), foldMs };
 }
 
-/** The versions compared: the seed alone, with the first few and all DELTAS deltas as served (folded), and all DELTAS read one by one. */
-const COLUMNS = [0, 1, 4, DELTAS, 'unfolded'] as const;
-const label = (column: (typeof COLUMNS)[number]): string => (column === 'unfolded' ? `${DELTAS} one by one` : `${column} deltas`);
+/**
+ * The versions compared: the seed alone, the same version again (a control: its ratio to the first is the
+ * bench's own noise), with the first few and all DELTAS deltas as served (folded), and all DELTAS read one by one.
+ */
+const COLUMNS = [0, 'again', 1, 4, DELTAS, 'unfolded'] as const;
+export type Column = (typeof COLUMNS)[number];
+const label = (column: Column): string =>
+  column === 'unfolded' ? `${DELTAS} one by one` : column === 'again' ? '0 deltas again' : column === 1 ? '1 delta' : `${column} deltas`;
 
 /**
  * The request classes timed: the shared filter mix, and the same paths asking for another order,
  * facets or a count (each class costs its own per-segment work), and the search mix's `q`.
  */
-function requestClasses(paths: readonly string[], movies: readonly Movie[]): [string, SearchRequest[]][] {
+export function requestClasses(paths: readonly string[], movies: readonly Movie[]): [string, SearchRequest[]][] {
   const sample = paths.filter((_, i) => i % 3 === 0);
   const sorts = ['year:asc', 'title:asc', 'title:desc'];
   return [
@@ -101,42 +99,77 @@ function requestClasses(paths: readonly string[], movies: readonly Movie[]): [st
   ];
 }
 
-/** The section of docs/performance.md: each request class over 0, 4 and DELTAS deltas side by side, medians of `rounds` rounds. */
-export function benchDeltas(index: CatalogueIndex, paths: readonly string[], rounds: number): string {
+/** The version a column times, over the seed's `index`. */
+export function versionOf(index: CatalogueIndex, column: Column): CatalogueIndex {
+  if (column === 0 || column === 'again') return index;
+  const deltas = withDeltas(index.segments[0]?.index as SegmentIndex, column === 'unfolded' ? DELTAS : column);
+  return column === 'unfolded' ? deltas : served(deltas).version;
+}
+
+const ratio = (s: Spread): string => `${fmt(s.median, 2)}× (${fmt(s.low, 2)}–${fmt(s.high, 2)})`;
+
+/**
+ * The section of docs/performance.md: each request class over every version of COLUMNS, interleaved a block
+ * of queries at a time (lib/interleaved.ts), `rounds` rounds: CPU per query against 0 deltas in the same round
+ * (the median round and the lowest and highest), then the wall p50 and p99 per call the same way.
+ */
+export async function benchDeltas(index: CatalogueIndex, paths: readonly string[], rounds: number): Promise<string> {
   const base = index.segments[0]?.index as SegmentIndex;
   const loadStart = process.hrtime.bigint();
   const deltas = withDeltas(base);
   const loadMs = Number(process.hrtime.bigint() - loadStart) / 1e6;
-  const { version: folded, foldMs } = served(deltas);
-  const versions = COLUMNS.map((n) =>
-    n === 0 ? index : n === 'unfolded' ? deltas : n === DELTAS ? folded : served(withDeltas(base, n)).version,
-  );
+  const { foldMs } = served(deltas);
+  // A worker per version, as each would be a serving process of its own (lib/isolated-engine.ts), started one at a time.
+  const engines: IsolatedEngine[] = [];
+  for (const column of COLUMNS) engines.push(await IsolatedEngine.start(new URL('./deltas-worker.js', import.meta.url), { column, paths }));
   const movies = Array.from({ length: base.size }, (_, rank) => base.movie(rank));
   const classes = requestClasses(paths, movies);
-  for (const [, mix] of classes) for (const version of versions) timeEach(mix, 2, (r) => searchMovies(version, r));
-  const rows = classes.map(([name, mix]) => {
-    // Each round times every version in turn, so that the columns share the machine's noise.
-    const runs = Array.from({ length: rounds }, () => versions.map((version) => side(timeEach(mix, 3, (r) => searchMovies(version, r)))));
-    const at = (column: number, f: (s: Side) => number) => median(runs.map((run) => f(run[column] as Side)));
-    const cells = (f: (s: Side) => number, digits: number) => {
-      const none = at(0, f);
-      return [fmt(none, digits), ...COLUMNS.slice(1).flatMap((_, c) => [fmt(at(c + 1, f), digits), `${fmt(at(c + 1, f) / none, 2)}×`])];
-    };
-    return [name, String(mix.length), ...cells((s) => s.p50, 2), ...cells((s) => s.p99, 1)];
-  });
-  const headers = (stat: string) => [
-    `${stat} µs, 0 deltas`,
-    ...COLUMNS.slice(1).flatMap((n) => [`${stat} µs, ${label(n)}`, `${stat} ratio (${label(n)})`]),
-  ];
+  const others = COLUMNS.slice(1).map((_, c) => c + 1);
+  const cpuRows: string[][] = [];
+  const wallRows: string[][] = [];
+  for (const [c, [name, mix]] of classes.entries()) {
+    const readings = interleavedRounds(c, mix.length, engines, rounds);
+    const none = readingSpread(readings, 0, (r) => r.cpu);
+    cpuRows.push([
+      name,
+      String(mix.length),
+      `${fmt(none.median, 2)} (${fmt(none.low, 2)}–${fmt(none.high, 2)})`,
+      ...others.map((c) => ratio(ratioSpread(readings, c, 0, (r) => r.cpu))),
+    ]);
+    const p99 = (r: RoundReading) => r.p99;
+    wallRows.push([
+      name,
+      fmt(readingSpread(readings, 0, (r) => r.p50).median, 2),
+      ...others.map((c) => ratio(ratioSpread(readings, c, 0, (r) => r.p50))),
+      fmt(readingSpread(readings, 0, p99).median, 1),
+      ...others.filter((c) => COLUMNS[c] !== 'again').map((c) => `${fmt(ratioSpread(readings, c, 0, p99).median, 2)}×`),
+    ]);
+  }
+  for (const engine of engines) await engine.close();
+  const ratioHeaders = (stat: string, columns: readonly Column[]) => columns.map((n) => `${stat} ratio (${label(n)})`);
   return (
-    `## Engine over a base plus ${DELTAS} deltas (in process, per query, median of ${rounds} rounds)\n\n` +
-    `The seed as one segment, and as the seed plus ${COLUMNS.slice(1, -2).join(', ')} and ${DELTAS} deltas of 10–100 changed movies each ` +
+    `## Engine over a base plus ${DELTAS} deltas (in process, per query, ${rounds} rounds, versions interleaved)\n\n` +
+    `The seed as one segment, and as the seed plus ${COLUMNS.slice(2, -2).join(', ')} and ${DELTAS} deltas of 10–100 changed movies each ` +
     `(${deltas.segments.reduce((n, s, i) => n + (i > 0 ? s.index.size : 0), 0)} movies in the ${DELTAS} deltas, ` +
     `${deltas.segments.reduce((n, s) => n + s.dead.length, 0)} superseded; building and opening them took ${fmt(loadMs, 0)} ms), ` +
     `read as served, each new delta folded onto the version before's fold (delta-fold.ts: ${fmt(median(foldMs), 1)} ms of CPU ` +
     `a delta at the median, ${fmt(Math.max(...foldMs), 1)} at most, the last ${fmt(foldMs[foldMs.length - 1] ?? 0, 1)}), ` +
-    `and the ${DELTAS} read one by one.\n\n` +
-    table(['requests', 'queries', ...headers('p50'), ...headers('p99')], rows) +
+    `and the ${DELTAS} read one by one. Every version answers each block of 50 queries in turn, in an order shuffled each turn; ` +
+    `per round, CPU µs per query (process.cpuUsage, the least of 3 runs of each block), then wall µs per call in a second pass. A ratio is against 0 deltas in the same round: ` +
+    `the median round, then (the lowest–the highest). "0 deltas again" is the seed timed twice: its spread is the noise a ` +
+    `difference must clear.\n\n` +
+    table(['requests', 'queries', 'CPU µs per query, 0 deltas', ...ratioHeaders('CPU', COLUMNS.slice(1))], cpuRows) +
+    `\n\nWall time per call, p50 and p99 of each round's calls (ratios as above; the p99's, the median round only):\n\n` +
+    table(
+      [
+        'requests',
+        'p50 µs, 0 deltas',
+        ...ratioHeaders('p50', COLUMNS.slice(1)),
+        'p99 µs, 0 deltas',
+        ...ratioHeaders('p99', COLUMNS.slice(2)),
+      ],
+      wallRows,
+    ) +
     '\n\nTarget: no slower with deltas present.\n'
   );
 }
@@ -144,5 +177,5 @@ export function benchDeltas(index: CatalogueIndex, paths: readonly string[], rou
 runIfMain(import.meta.url, async () => {
   const index = CatalogueIndex.build('bench', loadMovies());
   await settle();
-  return benchDeltas(index, benchPaths(), ROUNDS.read());
+  return await benchDeltas(index, benchPaths(), DELTA_ROUNDS.read());
 });

@@ -14,7 +14,7 @@ import { fmt, table } from '../lib/markdown.js';
 import { runIfMain } from '../lib/script.js';
 import { median, percentile } from '../lib/stats.js';
 import { benchPaths, loadMovies } from '../lib/workload.js';
-import { ROUNDS } from '../settings.js';
+import { DELTA_ROUNDS, ROUNDS } from '../settings.js';
 
 export interface EngineResult {
   readonly p50Us: number;
@@ -83,5 +83,5 @@ export function benchEngine(index: CatalogueIndex, paths: readonly string[], rou
 
 runIfMain(import.meta.url, async () => {
   const index = CatalogueIndex.build('bench', loadMovies());
-  return benchEngine(index, benchPaths(), ROUNDS.read()) + '\n' + benchDeltas(index, benchPaths(), ROUNDS.read());
+  return benchEngine(index, benchPaths(), ROUNDS.read()) + '\n' + (await benchDeltas(index, benchPaths(), DELTA_ROUNDS.read()));
 });

@@ -1,4 +1,4 @@
-import { DELTA_MATCH_RANKS_KEPT, DELTA_MATCHES_KEPT, FOLD_MAX_MOVIES } from './limits.js';
+import { DELTA_MATCH_RANKS_KEPT, DELTA_MATCHES_KEPT, DELTA_MATCHES_MAX_SUPERSEDED, FOLD_MAX_MOVIES } from './limits.js';
 import type { LiveSegment } from './live-segments.js';
 import type { MovieQuery } from './search-request.js';
 import { BASE_ONLY } from './segment-mask.js';
@@ -14,21 +14,31 @@ export interface DeltaMatches {
   readonly mask: number;
   /** Delta s's matches at s - 1. */
   readonly ranks: readonly Int32Array[];
+  /**
+   * The base's superseded movies passing the filters, ascending: the only movies its check of superseded movies
+   * refuses for them. Mostly none (a few hundred superseded movies among the base's tens of thousands), and then
+   * the base answers unchecked, as over no delta; otherwise its count is its unchecked count less these.
+   */
+  readonly baseSuperseded: Int32Array;
 }
 
-/** The matches of each delta, and the mask they make. */
-export function deltaMatches(ranks: readonly Int32Array[]): DeltaMatches {
+/** The matches of each delta, and the mask they make, with the base's superseded matches. */
+export function deltaMatches(ranks: readonly Int32Array[], baseSuperseded: Int32Array): DeltaMatches {
   let mask = BASE_ONLY;
   for (let s = 1; s <= ranks.length; s++) if ((ranks[s - 1] as Int32Array).length > 0) mask |= 1 << s;
-  return { mask, ranks };
+  return { mask, ranks, baseSuperseded };
 }
+
+const NO_RANKS = new Int32Array(0);
 
 /**
  * A version's DeltaMatches by filter set, bounded (DELTA_MATCHES_KEPT sets, DELTA_MATCH_RANKS_KEPT ranks
- * over all of them) and emptied when full, like SegmentMasks' words. Only for a version whose every delta
- * holds at most FOLD_MAX_MOVIES movies (what a replica serves after a few small runs: the fold, or one small
- * delta), so that finding a set's matches reads a delta of at most that many, and a set's ranks are as few;
- * a version with a larger delta keeps planning its deltas per request. Nothing is built when a version loads.
+ * over all of them, the base's superseded matches included) and emptied when full, like SegmentMasks'
+ * words. Only for a version whose every delta holds at most FOLD_MAX_MOVIES movies (what a replica
+ * serves after a few small runs: the fold, or one small delta) and whose base has at most
+ * DELTA_MATCHES_MAX_SUPERSEDED superseded movies, so that finding a set's matches reads a delta of at
+ * most that many and seeks those few in the base, and a set's ranks are as few; a version with a larger
+ * delta keeps planning its deltas per request. Nothing is built when a version loads.
  */
 export class DeltaMatchMemo {
   /** By the filters' hash; sets of one hash chained, told apart by their filters. */
@@ -37,13 +47,26 @@ export class DeltaMatchMemo {
   private ranks = 0;
   /** Whether the version's deltas are small enough to be remembered (and few enough for SegmentMasks' bits). */
   readonly applies: boolean;
+  /**
+   * The version's base as if none of its movies were superseded (no check): what answers for filters whose
+   * baseSuperseded is empty. An object per version, sharing the base's index.
+   */
+  readonly uncheckedBase: LiveSegment | undefined;
 
   constructor(
     segments: readonly LiveSegment[],
     private readonly maxSets = DELTA_MATCHES_KEPT,
     private readonly maxRanks = DELTA_MATCH_RANKS_KEPT,
   ) {
-    this.applies = segments.length > 1 && segments.length <= 31 && segments.every((s, i) => i === 0 || s.index.size <= FOLD_MAX_MOVIES);
+    const base = segments[0];
+    this.applies =
+      base !== undefined &&
+      base.dead.length <= DELTA_MATCHES_MAX_SUPERSEDED &&
+      segments.length > 1 &&
+      segments.length <= 31 &&
+      segments.every((s, i) => i === 0 || s.index.size <= FOLD_MAX_MOVIES);
+    // Built as live-segments.ts builds a segment, property by property: one shape for the engine's code to meet.
+    this.uncheckedBase = base && { index: base.index, deletes: base.deletes, docBase: base.docBase, dead: NO_RANKS, deadBits: undefined };
   }
 
   /** The matches of `query`'s filters, found by `find` the first time (and again once the memo was emptied). */
@@ -52,7 +75,7 @@ export class DeltaMatchMemo {
     const first = this.kept.get(hash);
     for (let at = first; at !== undefined; at = at.next) if (sameFilters(at.query, query)) return at.matches;
     const matches = find();
-    const ranks = matches.ranks.reduce((n, m) => n + m.length, 0);
+    const ranks = matches.ranks.reduce((n, m) => n + m.length, matches.baseSuperseded.length);
     if (this.sets >= this.maxSets || this.ranks + ranks > this.maxRanks) {
       this.kept.clear();
       this.sets = 0;

@@ -146,3 +146,11 @@ export const FOLD_MAX_MOVIES = 1_024;
  */
 export const DELTA_MATCHES_KEPT = 4096;
 export const DELTA_MATCH_RANKS_KEPT = 262_144;
+
+/**
+ * The most superseded movies a base may have for its version to remember matches (delta-matches.ts): each new filter
+ * set seeks every one of them in the base's candidates once (16,384 seeks, well under a millisecond), and keeps those
+ * that pass. Small deltas supersede at most their own movies plus their deletes: only a run deleting thousands of
+ * movies goes past this, and its version then plans its deltas per request, as a version of large deltas does.
+ */
+export const DELTA_MATCHES_MAX_SUPERSEDED = 16_384;

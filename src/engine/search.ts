@@ -1,3 +1,4 @@
+import { hasBit } from './bits.js';
 import type { CatalogueIndex } from './catalogue-index.js';
 import type { CollectionStatistics } from './bm25.js';
 import { liveCandidates, liveCheck, liveCount, type LiveSegment } from './live-segments.js';
@@ -30,12 +31,25 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
   // The title's n-grams are found once for every segment the request reads.
   const title = query.title === undefined ? undefined : titleTerms(query.title);
   // Filters alone, over small deltas: what the deltas hold of them is remembered per version, cursor
-  // and order aside, and read instead of the masks, the probe and a plan of each delta.
+  // and order aside, and read instead of the masks, the probe and a plan of each delta; and which of the
+  // base's superseded movies pass them, so that the base checks none when none does.
   if (query.q === undefined && request.facets.length === 0 && catalogue.deltaMatches.applies) {
-    const known = catalogue.deltaMatches.of(query, () => findDeltaMatches(catalogue, request, title));
+    const memo = catalogue.deltaMatches;
+    const known = memo.of(query, () => findDeltaMatches(catalogue, request, title));
+    const { baseSuperseded } = known;
+    const counted: KnownBase = { unchecked: memo.uncheckedBase as LiveSegment, superseded: baseSuperseded.length };
+    // A title page reads a broad set whole: it leaves the superseded matches out by their list, not by a check per member.
+    const refused =
+      baseSuperseded.length > 0 && (request.sort === 'title:asc' || request.sort === 'title:desc') ? baseSuperseded : undefined;
+    const paged = baseSuperseded.length === 0 || refused !== undefined ? counted.unchecked : base;
     return known.mask === BASE_ONLY
-      ? searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms, title)
-      : searchSegments(catalogue, request, { mask: known.mask, terms: () => (title === undefined ? {} : { title }) }, title, known.ranks);
+      ? searchSegment(paged, request, catalogue.extractStatistics, catalogue.synonyms, title, counted, refused)
+      : searchSegments(catalogue, request, { mask: known.mask, terms: () => (title === undefined ? {} : { title }) }, title, {
+          ranks: known.ranks,
+          base: paged,
+          counted,
+          refused,
+        });
   }
   const filters = probed(catalogue, query, catalogue.masks.match(query, title));
   // A version whose deltas the query's filters cannot match is answered by its base alone, as one
@@ -74,7 +88,30 @@ function findDeltaMatches(catalogue: CatalogueIndex, request: SearchRequest, tit
     if (!inMask(filters.mask, s)) found.push(NO_MATCHES);
     else found.push(liveMembers(planSegment(segment, request, { statistics, synonyms, terms: filters.terms(s) })));
   }
-  return deltaMatches(found);
+  const base = segments[0] as LiveSegment;
+  const unchecked = planSegment(catalogue.deltaMatches.uncheckedBase as LiveSegment, request, {
+    statistics,
+    synonyms,
+    ...(title ? { terms: { title } } : {}),
+  });
+  return deltaMatches(found, supersededMatches(base, unchecked));
+}
+
+/**
+ * Which of a segment's superseded movies an unchecked plan of it lets through, looked for from the smaller side:
+ * each candidate against the superseded bits, or each superseded movie sought among the candidates (965 seeks
+ * for every new filter set over the bench's 20 deltas, most of them for a set of a few movies).
+ */
+function supersededMatches(segment: LiveSegment, part: SegmentSearch): Int32Array {
+  const { dead, deadBits } = segment;
+  if (deadBits === undefined) return NO_MATCHES;
+  const out: number[] = [];
+  const passes = (rank: number) => !part.check || part.check(rank);
+  const c = cursor(part.candidates);
+  if (estimate(part.candidates) < dead.length) {
+    for (let r = c.seek(0); r < segment.index.size; r = c.seek(r + 1)) if (hasBit(deadBits, r) && passes(r)) out.push(r);
+  } else for (const rank of dead) if (c.seek(rank) === rank && passes(rank)) out.push(rank);
+  return Int32Array.from(out);
 }
 
 const NO_MATCHES = new Int32Array(0);
@@ -94,6 +131,20 @@ function knownPart(segment: LiveSegment, ranks: Int32Array): SegmentSearch {
   return { segment, plan: { filters: [candidates], words: NO_WORDS }, candidates, check: undefined, verify: undefined };
 }
 
+/**
+ * The base's share of filters whose matches the version knows (delta-matches.ts): the base unchecked, and how
+ * many of its superseded movies pass the filters. Its count is its unchecked count less those: no check per member.
+ */
+interface KnownBase {
+  readonly unchecked: LiveSegment;
+  readonly superseded: number;
+}
+
+/** The base's live matches: off its unchecked count when the filters' superseded movies are known. */
+function baseCount(segment: LiveSegment, plan: Plan, verify: RankCheck, known: KnownBase | undefined): number {
+  return known === undefined ? liveCount(segment, plan, verify) : liveCount(known.unchecked, plan, verify) - known.superseded;
+}
+
 /** One segment answering for the version: its ranks are the version's (the base's docBase is 0). */
 function searchSegment(
   segment: LiveSegment,
@@ -101,6 +152,8 @@ function searchSegment(
   statistics: CollectionStatistics,
   synonyms: Synonyms,
   title?: TitleTerms,
+  counted?: KnownBase,
+  refused?: Int32Array,
 ): Page {
   const { index } = segment;
   const full = planSegment(segment, request, { statistics, synonyms, ...(title ? { terms: { title } } : {}) });
@@ -108,10 +161,10 @@ function searchSegment(
   const plan = level === undefined ? full.plan : atLevel(full.plan, level);
   const candidates = level === undefined ? full.candidates : liveCandidates(segment, plan);
   const { check, verify } = full;
-  const page = segmentPage(index, plan, candidates, check, request);
-  const counted = request.facets.length > 0 ? facetCounts(index, request, plan, candidates, check) : undefined;
-  const total = request.count ? (counted?.total ?? liveCount(segment, plan, verify)) : undefined;
-  return answer(request, page, plan, total, counted?.facets, (rank) => highlight(index, plan.words, rank, plan.extract));
+  const page = segmentPage(index, plan, candidates, check, request, undefined, refused);
+  const faceted = request.facets.length > 0 ? facetCounts(index, request, plan, candidates, check) : undefined;
+  const total = request.count ? (faceted?.total ?? baseCount(segment, plan, verify, counted)) : undefined;
+  return answer(request, page, plan, total, faceted?.facets, (rank) => highlight(index, plan.words, rank, plan.extract));
 }
 
 /**
@@ -122,14 +175,20 @@ function searchSegment(
  * over the whole version: every segment answers at the level of the fewest words any live movie misses.
  * A delta whose dictionaries lack one of the query's filters (segment-mask.ts) is not planned at
  * all: most requests match nothing in most deltas, and planning each one is what would cost. With
- * `known` (filters alone, delta-matches.ts), each delta's share is its remembered matches, not a plan.
+ * `known` (filters alone, delta-matches.ts), each delta's share is its remembered matches, not a plan, and
+ * the base is planned unchecked when none of its superseded movies passes the filters.
  */
 function searchSegments(
   catalogue: CatalogueIndex,
   request: SearchRequest,
   filters: FilterMatch,
   title: TitleTerms | undefined,
-  known?: DeltaMatches['ranks'],
+  known?: {
+    readonly ranks: DeltaMatches['ranks'];
+    readonly base: LiveSegment;
+    readonly counted: KnownBase;
+    readonly refused: Int32Array | undefined;
+  },
 ): Page {
   const statistics = catalogue.extractStatistics;
   const { masks, synonyms } = catalogue;
@@ -140,9 +199,11 @@ function searchSegments(
   const wordsEvery = query.q === undefined ? ALL_SEGMENTS : masks.words(query.q).every;
   const every = mask & wordsEvery;
   const plan = (s: number): SegmentSearch =>
-    known !== undefined && s > 0
-      ? knownPart(catalogue.segments[s] as LiveSegment, known[s - 1] as Int32Array)
-      : planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: filters.terms(s) });
+    known === undefined
+      ? planSegment(catalogue.segments[s] as LiveSegment, request, { statistics, synonyms, terms: filters.terms(s) })
+      : s > 0
+        ? knownPart(catalogue.segments[s] as LiveSegment, known.ranks[s - 1] as Int32Array)
+        : planSegment(known.base, request, { statistics, synonyms, terms: filters.terms(0) });
   // A page alone in catalogue order (no total, facets or words) plans its deltas only once the base
   // has its page: a delta whose first movie comes after the base's last shown one adds nothing to it.
   const pageAlone = request.sort === 'year:desc' && query.q === undefined && !request.count && request.facets.length === 0;
@@ -170,7 +231,8 @@ function searchSegments(
     }
     const part = parts[s];
     if (part === undefined || estimate(part.candidates) === 0) continue;
-    const { ranks, relevance } = segmentPage(part.segment.index, part.plan, part.candidates, part.check, request, bound);
+    const refused = s === 0 ? known?.refused : undefined;
+    const { ranks, relevance } = segmentPage(part.segment.index, part.plan, part.candidates, part.check, request, bound, refused);
     pages.push({ segment: part.segment, ranks, relevance });
     if (part === parts[0]) bound = pageBound(part.segment.index, ranks, relevance, request);
   }
@@ -184,7 +246,7 @@ function searchSegments(
     const { segment, plan } = parts[s] as SegmentSearch;
     return highlight(segment.index, plan.words, rank - segment.docBase, plan.extract);
   };
-  const total = request.count ? (counted?.total ?? totalOf(parts)) : undefined;
+  const total = request.count ? (counted?.total ?? totalOf(parts, known?.counted)) : undefined;
   const facets = request.facets.length > 0 ? counted?.facets : undefined;
   return answer(request, merged, (parts[0] as SegmentSearch).plan, total, facets, highlightOf);
 }
@@ -213,9 +275,13 @@ function catalogueCounts(
  * The total alone (no facets): each planned segment's live matches, as merged-counts.ts adds them up
  * for the query's own group, without its tallies: a segment not planned holds none.
  */
-function totalOf(parts: readonly (SegmentSearch | undefined)[]): number {
+function totalOf(parts: readonly (SegmentSearch | undefined)[], known: KnownBase | undefined): number {
   let total = 0;
-  for (const part of parts) if (part !== undefined) total += liveCount(part.segment, part.plan, part.verify);
+  for (let s = 0; s < parts.length; s++) {
+    const part = parts[s];
+    if (part !== undefined)
+      total += s === 0 ? baseCount(part.segment, part.plan, part.verify, known) : liveCount(part.segment, part.plan, part.verify);
+  }
   return total;
 }
 
@@ -255,7 +321,7 @@ function planSegment(segment: LiveSegment, request: SearchRequest, options: Plan
 
 /**
  * One segment's best `limit + 1` movies after the cursor, in the request's order; with a bound, only
- * those that can come before it.
+ * those that can come before it; without the `refused` ranks (title orders only: title-page.ts).
  */
 function segmentPage(
   index: SegmentIndex,
@@ -264,10 +330,11 @@ function segmentPage(
   check: RankCheck,
   request: SearchRequest,
   bound?: PageBound,
+  refused?: Int32Array,
 ): Found {
   return request.sort === 'relevance'
     ? relevancePage(index, plan, candidates, check, request, bound?.key)
-    : orderedPage(index, candidates, check, request, bound?.last);
+    : orderedPage(index, candidates, check, request, bound?.last, refused);
 }
 
 /**
@@ -321,7 +388,14 @@ function partialOf(plan: Plan): Pick<Page, 'partial'> {
   return plan.partial ? { partial: { words: plan.partial.words, matched: plan.partial.words - plan.partial.missing } } : {};
 }
 
-function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request: SearchRequest, until?: PageBound['last']): Found {
+function orderedPage(
+  index: SegmentIndex,
+  set: DocSet,
+  check: RankCheck,
+  request: SearchRequest,
+  until?: PageBound['last'],
+  refused?: Int32Array,
+): Found {
   const want = request.limit + 1;
   const after = request.after;
   const ranks: number[] = [];
@@ -343,7 +417,7 @@ function orderedPage(index: SegmentIndex, set: DocSet, check: RankCheck, request
       break;
     }
     default:
-      titlePage(index, set, check, request, request.sort === 'title:desc', ranks);
+      titlePage(index, set, check, request, request.sort === 'title:desc', ranks, refused);
   }
   return { ranks };
 }

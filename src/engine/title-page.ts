@@ -1,14 +1,19 @@
 import { normaliseText } from '../catalogue/normalise.js';
-import { bitmap, hasBit, setBit } from './bits.js';
+import { bitmap, clearBit, hasBit, setBit } from './bits.js';
 import { cursor, END, estimate, type DocSet } from './doc-set.js';
 import { TITLE_SORT_MAX_CANDIDATES } from './limits.js';
 import type { RankCheck } from './plan.js';
 import type { After, SearchRequest } from './search-request.js';
 import type { SegmentIndex } from './segment-index.js';
-import { partitionPoint } from './sorted.js';
+import { indexOfSorted, partitionPoint } from './sorted.js';
 import { compareEntry, encodeUtf8 } from './string-table.js';
 
-/** Title order: the normalised title (code point order), then the catalogue order; title:desc reverses only the first. */
+/**
+ * Title order: the normalised title (code point order), then the catalogue order; title:desc reverses only the first.
+ * `refused`: ascending ranks of the set to leave out, which `check` does not (a base's superseded movies passing the
+ * filters, delta-matches.ts): a broad set is read whole into a bitmap, and a check per member of it costs more than
+ * clearing those few bits.
+ */
 export function titlePage(
   index: SegmentIndex,
   set: DocSet,
@@ -16,6 +21,7 @@ export function titlePage(
   request: SearchRequest,
   descending: boolean,
   out: number[],
+  refused: Int32Array = NONE,
 ): void {
   const { titleOrder, titleGroupStarts, titleGroup } = index.data;
   const groups = titleGroupStarts.length - 1;
@@ -29,8 +35,11 @@ export function titlePage(
   if (estimate(set) <= TITLE_SORT_MAX_CANDIDATES) {
     const found: number[] = [];
     const c = cursor(set);
+    let k = 0;
     for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) {
-      if ((!check || check(r)) && isAfter(titleGroup[r] as number, r)) found.push(r);
+      // Both ascending: the refused ranks are walked beside the set's.
+      while (k < refused.length && (refused[k] as number) < r) k++;
+      if (refused[k] !== r && (!check || check(r)) && isAfter(titleGroup[r] as number, r)) found.push(r);
     }
     found.sort(
       (a, b) =>
@@ -40,7 +49,7 @@ export function titlePage(
     for (const r of found.slice(0, want)) out.push(r);
     return;
   }
-  const member = membership(set, index.size, check);
+  const member = membership(set, index.size, check, refused);
   const first = from === undefined ? (descending ? groups - 1 : 0) : descending && !from.exact ? from.group - 1 : from.group;
   for (let g = first; g >= 0 && g < groups && out.length < want; g += descending ? -1 : 1) {
     for (let at = titleGroupStarts[g] as number; at < (titleGroupStarts[g + 1] as number) && out.length < want; at++) {
@@ -61,11 +70,20 @@ function afterInTitleOrder(index: SegmentIndex, after: After | undefined): { gro
   return { group, exact: group < groups && compareGroup(group) === 0, rank: index.rankAfter(after.position) };
 }
 
-/** Membership in `set` for ranks in any order: a bitmap of its members (the set's own order only goes forward). */
-function membership(set: DocSet, size: number, check: RankCheck): (rank: number) => boolean {
-  if (set.kind === 'range' && !check) return (r) => r >= set.lo && r < set.hi;
+/**
+ * Membership in `set` for ranks in any order, less the refused ones: a bitmap of its members (the set's own order only
+ * goes forward), or for an open range, its ends and a search among the refused for the few ranks a page reads.
+ */
+function membership(set: DocSet, size: number, check: RankCheck, refused: Int32Array): (rank: number) => boolean {
+  if (set.kind === 'range' && !check) {
+    if (refused.length === 0) return (r) => r >= set.lo && r < set.hi;
+    return (r) => r >= set.lo && r < set.hi && indexOfSorted(refused, r) < 0;
+  }
   const bits = bitmap(size);
   const c = cursor(set);
   for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) if (!check || check(r)) setBit(bits, r);
+  for (const r of refused) clearBit(bits, r);
   return (r) => hasBit(bits, r);
 }
+
+const NONE = new Int32Array(0);

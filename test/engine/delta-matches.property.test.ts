@@ -29,9 +29,10 @@ const filtersOnly = (r: ReferenceRequest): ReferenceRequest => ({
  * A request without words or facets over base plus deltas reads its deltas' matches from the version's memo
  * (delta-matches.ts) from its second time on. Every page, asked twice (the memo filled, then read), with a
  * count or without, must answer as one segment of the live movies, cursors and all; and what the memo holds
- * for each delta must be exactly its live movies passing the filters, movie by movie (the reference model).
+ * for each delta must be exactly its live movies passing the filters, and for the base its superseded movies
+ * passing them, movie by movie (the reference model).
  */
-test("a version's remembered delta matches answer every page as one segment, and hold each delta's live movies passing the filters", () => {
+test("a version's remembered delta matches answer every page as one segment, and hold each delta's live movies and the base's superseded ones passing the filters", () => {
   fc.assert(
     fc.property(
       versions.chain((v) =>
@@ -41,9 +42,12 @@ test("a version's remembered delta matches answer every page as one segment, and
           fc.integer({ min: 1, max: 4 }),
           fc.boolean(),
           fc.boolean(),
+          fc.constantFrom<ReferenceRequest['sort']>('title:asc', 'title:desc'),
         ),
       ),
-      ([v, requests, limit, folded, count]) => {
+      ([v, drawn, limit, folded, count, titleSort]) => {
+        // No filter at all, in title order: the base's whole range, walked in title order, its superseded movies refused.
+        const requests = [...drawn, { cast: [], genres: [], sort: titleSort }];
         const entries = v.catalogue.segments;
         const catalogue = folded ? CatalogueIndex.of('v', foldedEntries(entries, foldDeltas(entries))) : CatalogueIndex.of('v', entries);
         assert.ok(catalogue.deltaMatches.applies, 'small deltas are remembered');
@@ -69,18 +73,25 @@ test("a version's remembered delta matches answer every page as one segment, and
   );
 });
 
-/** Each delta's live movies passing the request's filters, one by one, and the mask they make. */
+/**
+ * Each delta's live movies passing the request's filters, one by one, and the mask they make; and the base's
+ * superseded movies passing them.
+ */
 function referenceDeltaMatches(catalogue: CatalogueIndex, r: ReferenceRequest, query: MovieQuery): DeltaMatches {
-  const ranks = catalogue.segments.slice(1).map((segment: LiveSegment) => {
+  const passing = (segment: LiveSegment, superseded: boolean): Int32Array => {
     const movies = Array.from({ length: segment.index.size }, (_, rank) => segment.index.movie(rank));
     const collection = extractCollection(movies);
-    const live = movies.flatMap((movie, rank) =>
-      (segment.deadBits === undefined || !hasBit(segment.deadBits, rank)) && referenceMatches(movie, r, collection) ? [rank] : [],
+    const dead = (rank: number) => segment.deadBits !== undefined && hasBit(segment.deadBits, rank);
+    return Int32Array.from(
+      movies.flatMap((movie, rank) => (dead(rank) === superseded && referenceMatches(movie, r, collection) ? [rank] : [])),
     );
-    return Int32Array.from(live);
-  });
+  };
   assert.ok(query.q === undefined);
-  return deltaMatches(ranks);
+  const [base, ...deltas] = catalogue.segments as [LiveSegment, ...LiveSegment[]];
+  return deltaMatches(
+    deltas.map((segment) => passing(segment, false)),
+    passing(base, true),
+  );
 }
 
 /** Filters as a request would carry them: a few values each, so that sets come back and titles collide in the hash. */
@@ -108,7 +119,10 @@ const findFor = (query: MovieQuery): DeltaMatches => {
   let sum = 0;
   for (let i = 0; i < key.length; i++) sum += key.charCodeAt(i) * (i + 1);
   // Some sets match nothing, some one movie, some several: their ranks count against the bound.
-  return deltaMatches([Int32Array.from({ length: sum % 3 }, (_, i) => sum + i), new Int32Array(0)]);
+  return deltaMatches(
+    [Int32Array.from({ length: sum % 3 }, (_, i) => sum + i), new Int32Array(0)],
+    Int32Array.from({ length: sum % 2 }, () => sum),
+  );
 };
 
 /**
@@ -141,7 +155,8 @@ test('the memo of delta matches answers each filter set its own matches, within 
           assert.deepEqual(got, findFor(query), key);
           assert.equal(found, !held.has(key), `${key}: found again only when not held`);
           if (found) {
-            const size = findFor(query).ranks.reduce((n, m) => n + m.length, 0);
+            const found = findFor(query);
+            const size = found.ranks.reduce((n, m) => n + m.length, found.baseSuperseded.length);
             if (held.size >= maxSets || ranks + size > maxRanks) {
               held.clear();
               ranks = 0;
