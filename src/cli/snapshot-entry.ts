@@ -3,7 +3,7 @@
  * makes the blob, scripts/cinedex.sh starts from it): `node --build-snapshot` runs this once, at build time,
  * and keeps the heap it leaves, so a start from the blob begins with these modules already evaluated instead
  * of compiling and running them (about a third of a restart's CPU at the seed's size, most of it Fastify's
- * and cinedex's HTTP layer, docs/investigations/restart-snapshot.md).
+ * and cinedex's HTTP layer, docs/investigations/restart.md, "A V8 startup snapshot").
  *
  * What runs here must leave no I/O behind and read nothing of the running process (its environment, argv,
  * cwd): that is why the command is built in runCli, at run time. Node's http modules cannot be in a snapshot,

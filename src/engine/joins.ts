@@ -6,7 +6,8 @@ import { tableSize } from './string-table.js';
 import { EQUIVALENT_TYPOS, MIN_SPLIT_LENGTH, SPLIT_PART_TYPO_FROM } from './limits.js';
 import { gallop, indexOfSorted } from './sorted.js';
 import { followersOf, matchAmong } from './split-followers.js';
-import { matchExact, matchFromEntries } from './trie-walk.js';
+import { matchExact } from './trie-walk.js';
+import { matchFromEntries } from './word-lookup.js';
 import type { TypoLookups } from './typo-lookups.js';
 import { typoBudget, typosOf, type WordMatches } from './word-match.js';
 
