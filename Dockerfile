@@ -60,7 +60,7 @@ RUN node dist/bundle/cli/main.js --help > /dev/null && node --input-type=module 
   for (const f of readdirSync('dist/bundle/cli')) if (/-[A-Z0-9]{8}\.js$/.test(f)) await import('./dist/bundle/cli/' + f)"
 # The startup snapshot (scripts/snapshot.ts), made by this image's Node, which alone can read it: a start
 # from it begins with serve's modules loaded (~0.65x the CPU to ready on the seed, docs/investigations/
-# restart-snapshot.md). Made by the user that runs the image, into the one folder of the bundle it may write.
+# restart.md). Made by the user that runs the image, into the one folder of the bundle it may write.
 RUN node dist/scripts/snapshot.js
 EXPOSE 8080
 # scripts/cinedex.sh execs node from the snapshot when it fits (this image's Node, no NODE_OPTIONS), else

@@ -8,7 +8,7 @@
  * thread); and the main thread's own CPU (lib/thread-cpu.ts), which leaves out V8's GC helpers and
  * optimising compiler on the other core. The timed rounds come after BENCH_PLOT_WARMUP_ROUNDS rounds,
  * because V8 keeps optimising and deoptimising the engine's functions for the first few thousand
- * queries (docs/investigations/plot-tail.md): a serving process answers those once in its life, so
+ * queries (docs/investigations/plot-search.md, "Plot queries' p99"): a serving process answers those once in its life, so
  * the settled rounds are what the target is about; the rounds right after the first ones are shown
  * too, as "warming". The collections that fall in each phase are counted (perf_hooks 'gc' entries).
  * With BENCH_BEFORE_CLI that build's engine answers the same queries in the same rounds, interleaved
