@@ -1,7 +1,7 @@
 import { DELTA_MATCH_RANKS_KEPT, DELTA_MATCHES_KEPT, DELTA_MATCHES_MAX_SUPERSEDED, FOLD_MAX_MOVIES } from './limits.js';
 import type { LiveSegment } from './live-segments.js';
 import type { MovieQuery } from './search-request.js';
-import { BASE_ONLY } from './segment-mask.js';
+import { BASE_ONLY, MASK_SEGMENTS } from './segment-mask.js';
 
 /**
  * What a version's deltas hold of one set of filters (year span, cast, genres, title; no words): for each
@@ -63,7 +63,7 @@ export class DeltaMatchMemo {
       base !== undefined &&
       base.dead.length <= DELTA_MATCHES_MAX_SUPERSEDED &&
       segments.length > 1 &&
-      segments.length <= 31 &&
+      segments.length <= MASK_SEGMENTS &&
       segments.every((s, i) => i === 0 || s.index.size <= FOLD_MAX_MOVIES);
     // Built as live-segments.ts builds a segment, property by property: one shape for the engine's code to meet.
     this.uncheckedBase = base && { index: base.index, deletes: base.deletes, docBase: base.docBase, dead: NO_RANKS, deadBits: undefined };

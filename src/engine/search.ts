@@ -118,10 +118,8 @@ const NO_MATCHES = new Int32Array(0);
 
 /** A planned segment's candidates that pass its checks, ascending. */
 function liveMembers(part: SegmentSearch): Int32Array {
-  const { size } = part.segment.index;
   const out: number[] = [];
-  const c = cursor(part.candidates);
-  for (let r = c.seek(0); r < size; r = c.seek(r + 1)) if (!part.check || part.check(r)) out.push(r);
+  collect(part.candidates, 0, part.segment.index.size, Infinity, part.check, out);
   return Int32Array.from(out);
 }
 

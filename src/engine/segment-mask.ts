@@ -15,7 +15,7 @@ export const ALL_SEGMENTS = -1;
 export const BASE_ONLY = 1;
 
 /** The most segments a mask tells apart: a bit each in a 32-bit integer, its sign bit left out. */
-const MASK_SEGMENTS = 31;
+export const MASK_SEGMENTS = 31;
 
 /** A request's filters over a version (SegmentMasks.match). */
 export interface FilterMatch {
