@@ -7,6 +7,7 @@ import { nginxVersion, startNginxEdge } from '../../test/support/nginx-process.j
 import { childProcesses, taskset } from '../../test/support/processes.js';
 import { RECOMPRESSION_ENV, settleRecompression } from '../http/encodings.js';
 import { record, startReplay } from '../http/replay.js';
+import { benchBase, benchHost } from '../lib/host.js';
 import { launchReady } from '../lib/launch.js';
 import { sendEach } from '../lib/load.js';
 import { cinedexCli, httpReady, startCinedex, startRaw } from '../lib/servers.js';
@@ -49,12 +50,12 @@ const API_ENV = { MOVIES_DRAIN_SECONDS: '0' };
 /** `cinedex edge` relaying to `origin`, pinned to core 0 like the API series. */
 async function startEdge(origin: string, extraEnv: NodeJS.ProcessEnv): Promise<{ base: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const base = benchBase(port);
   const run = await launchReady(
     cinedexCli,
     {
       what: 'cinedex edge',
-      args: ['edge', '--origin', origin, '--port', String(port), '--host', '127.0.0.1', '--drain-seconds', '0'],
+      args: ['edge', '--origin', origin, '--port', String(port), '--host', benchHost, '--drain-seconds', '0'],
       nodeArgs: ['--enable-source-maps'],
       env: { EDGE_LOG_LEVEL: 'info', ...extraEnv },
       cores: '0',

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../test/support/cli-process.js';
 import { seedPath } from '../../test/support/paths.js';
+import { benchBase } from '../lib/host.js';
 import { launchReady, pinSelf } from '../lib/launch.js';
 import { closedLoop, sendEach } from '../lib/load.js';
 import { startServe } from '../lib/servers.js';
@@ -53,7 +54,7 @@ export async function profileHttp(dir: string): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), 'cinedex-replay-')), 'answers.json');
   writeFileSync(file, JSON.stringify(answers.map(([target, status, headers, body]) => [target, status, headers, body.toString('base64')])));
   const port = await freePort();
-  const replayBase = `http://127.0.0.1:${port}`;
+  const replayBase = benchBase(port);
   const replay = await launchReady(
     fileURLToPath(new URL('replay-server.js', import.meta.url)),
     { what: 'replay', args: [String(port), file], cores: '0', nodeArgs: profiled('replay'), stdout: 'ignore', stderr: 'inherit' },

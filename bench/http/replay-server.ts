@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { benchHost } from '../lib/host.js';
 
 /**
  * The honest ceiling for cinedex's answers: node:http writing answers recorded from a running
@@ -25,5 +26,5 @@ const server = createServer((req, res) => {
   res.end(answer.body);
 });
 server.keepAliveTimeout = 65_000;
-server.listen(Number(port), '127.0.0.1');
+server.listen(Number(port), benchHost);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

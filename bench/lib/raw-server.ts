@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { benchHost } from './host.js';
 
 /**
  * The platform's ceiling: node:http answering one fixed body with no routing, parsing or logging.
@@ -12,5 +13,5 @@ const server = createServer((_req, res) => {
   res.end(body);
 });
 server.keepAliveTimeout = 65_000;
-server.listen(Number(port), '127.0.0.1');
+server.listen(Number(port), benchHost);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../test/support/cli-process.js';
 import { distCli, seedPath } from '../../test/support/paths.js';
+import { benchBase, benchHost } from './host.js';
 import { launchReady } from './launch.js';
 import { existingFile, optionalSetting } from './settings.js';
 
@@ -23,7 +24,7 @@ export const cinedexCli = CINEDEX_CLI.read() ?? distCli;
 
 /** What every benchmark's cinedex has: the seed, a data directory of its own, loopback only. */
 export function cinedexEnv(port: number, dataDir: string): Record<string, string> {
-  return { PORT: String(port), HOST: '127.0.0.1', MOVIES_SEED: seedPath, MOVIES_DATA_DIR: dataDir };
+  return { PORT: String(port), HOST: benchHost, MOVIES_SEED: seedPath, MOVIES_DATA_DIR: dataDir };
 }
 
 export async function httpReady(url: string): Promise<boolean> {
@@ -60,13 +61,13 @@ export interface ServeOptions {
 /** Starts `cinedex serve` (one process, no cluster) and resolves once /readyz answers 200, polled every 20 ms. */
 export async function startServe(o: ServeOptions): Promise<Serving> {
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const base = benchBase(port);
   const run = await launchReady(
     o.cli ?? cinedexCli,
     {
       what: 'cinedex serve',
       args: ['serve'],
-      env: { PORT: String(port), HOST: '127.0.0.1', MOVIES_WORKERS: '1', ...o.env },
+      env: { PORT: String(port), HOST: benchHost, MOVIES_WORKERS: '1', ...o.env },
       cores: o.cores,
       nodeArgs: o.nodeArgs,
       stdout: o.stdoutFd ?? (o.keepOutput === true ? 'keep' : 'ignore'),
@@ -124,7 +125,7 @@ export interface Control {
 /** Starts `script port file` (a control server that reads what it answers from `file`) on core 0. */
 export async function startControl(script: string, file: string, ready: (base: string) => Promise<boolean>): Promise<Control> {
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const base = benchBase(port);
   const run = await launchReady(
     script,
     { what: script, args: [String(port), file], cores: '0', nodeArgs: ['--enable-source-maps'], stdout: 'ignore', stderr: 'inherit' },

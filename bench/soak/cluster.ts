@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/support/cli-process.js';
 import { childProcesses, commandLine } from '../../test/support/processes.js';
+import { benchBase } from '../lib/host.js';
 import { launchNode, type Launched } from '../lib/launch.js';
 import { cinedexCli, cinedexEnv } from '../lib/servers.js';
 import { freshGet, readStatus } from './observe.js';
@@ -39,7 +40,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cinedex-soak-'));
   const inbox = join(dataDir, 'store', 'inbox');
   mkdirSync(inbox, { recursive: true });
-  const base = `http://127.0.0.1:${port}`;
+  const base = benchBase(port);
   // Everything else is the default a user gets, including a log line per request.
   const env = {
     ...cinedexEnv(port, dataDir),

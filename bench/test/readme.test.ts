@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CAPACITY_VARIABLES } from '../capacity/settings.js';
 import { DELTAS_VARIABLES } from '../deltas/main.js';
 import { RESTART_VARIABLES } from '../deltas/restart.js';
+import { BENCH_HOST } from '../lib/host.js';
 import { CINEDEX_CLI } from '../lib/servers.js';
 import { variablesTable } from '../lib/settings.js';
 import { SCALE_VARIABLES } from '../scale/settings.js';
@@ -26,7 +27,7 @@ function sources(dir = bench): string[] {
 
 test("bench/README.md's variable tables are the variables as declared: name, default and meaning", () => {
   const groups = [
-    [...RUN_VARIABLES, CINEDEX_CLI],
+    [...RUN_VARIABLES, CINEDEX_CLI, BENCH_HOST],
     SCALE_VARIABLES,
     SOAK_VARIABLES,
     CAPACITY_VARIABLES,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seriesSpecs } from '../capacity/series.js';
 import { CAPACITY_VARIABLES, SERIES_KEYS, settingsFromEnv } from '../capacity/settings.js';
+import { BENCH_HOST } from '../lib/host.js';
 import { CINEDEX_CLI } from '../lib/servers.js';
 import {
   BenchSettingError,
@@ -24,7 +25,14 @@ import { RUN_VARIABLES } from '../settings.js';
 import { SOAK_VARIABLES, soakSettings } from '../soak/settings.js';
 
 /** Every variable the benchmarks read. */
-const ALL: readonly Setting<unknown>[] = [...RUN_VARIABLES, CINEDEX_CLI, ...SCALE_VARIABLES, ...SOAK_VARIABLES, ...CAPACITY_VARIABLES];
+const ALL: readonly Setting<unknown>[] = [
+  ...RUN_VARIABLES,
+  CINEDEX_CLI,
+  BENCH_HOST,
+  ...SCALE_VARIABLES,
+  ...SOAK_VARIABLES,
+  ...CAPACITY_VARIABLES,
+];
 /** The ones whose value is free text (a path to write, node flags): any text is a value. */
 const FREE_TEXT = new Set(['SOAK_LOG_FILE', 'SOAK_RECORD', 'SOAK_NODE_ARGS']);
 
