@@ -56,11 +56,12 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     ...(draining ? ['connection', 'close'] : []),
     ...corsHeaders,
   ];
+  const made = (answer: Answer, corsHeaders: readonly string[]): string[] => joinHeaders(leading(corsHeaders, false), answer.headers);
   const headOf = (answer: Answer, corsHeaders: readonly string[]): string[] => {
     const held = answer.laneHead;
     if (held !== undefined && held.cors === corsHeaders && held.lane === lane) return held.head;
     if (held === undefined) {
-      const head = joinHeaders(leading(corsHeaders, false), answer.headers);
+      const head = made(answer, corsHeaders);
       answer.laneHead = { lane, cors: corsHeaders, head };
       return head;
     }
@@ -71,7 +72,7 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     }
     let head = byAnswer.get(answer);
     if (head === undefined) {
-      head = joinHeaders(leading(corsHeaders, false), answer.headers);
+      head = made(answer, corsHeaders);
       byAnswer.set(answer, head);
     }
     return head;
