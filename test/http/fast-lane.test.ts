@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:https';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { startApi, type RunningApi } from '../support/api-server.js';
 import { rawExchange } from '../support/raw-http.js';
 import { datasetFrom, seedIndex } from '../support/seed-index.js';
+import { selfSignedCert } from '../support/tls-cert.js';
 
 const KEY = 'k-0123456789abcdef';
 
@@ -202,5 +204,34 @@ test('what the lane leaves to Fastify: credentials, other paths and methods, ove
     } finally {
       await off.api.app.close();
     }
+  }
+});
+
+test('one answer written by two servers (not ready, a constant) carries the leading headers of each', async () => {
+  const { cert, key } = selfSignedCert();
+  const plain = await startApi({ empty: true });
+  const secure = await startApi({ empty: true, tls: { cert, key } });
+  const overTls = (path: string): Promise<{ status: number; hsts: string | undefined }> =>
+    new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: secure.port, path, ca: cert }, (r) => {
+        r.resume();
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, hsts: r.headers['strict-transport-security'] as string | undefined }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  try {
+    // The plain server writes the answer first, so a head it held for the answer would be the one the other found.
+    for (let i = 0; i < 2; i++) {
+      const fromPlain = await get(plain, '/v1/movies?year=1999');
+      assert.equal(fromPlain.status, 503);
+      assert.equal(fromPlain.headers['strict-transport-security'], undefined, `plain, request ${i + 1}`);
+      const fromSecure = await overTls('/v1/movies?year=1999');
+      assert.equal(fromSecure.status, 503);
+      assert.match(fromSecure.hsts ?? '', /max-age=\d+/, `TLS, request ${i + 1}`);
+    }
+  } finally {
+    await plain.app.close();
+    await secure.app.close();
   }
 });

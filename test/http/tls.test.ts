@@ -1,37 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startApi } from '../support/api-server.js';
+import { selfSignedCert } from '../support/tls-cert.js';
 
 test('with a certificate and key the API serves HTTPS, with HSTS', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cinedex-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  const cert = readFileSync(join(dir, 'cert.pem'));
-  const api = await startApi({ tls: { cert, key: readFileSync(join(dir, 'key.pem')) } });
+  const { cert, key } = selfSignedCert();
+  const api = await startApi({ tls: { cert, key } });
   try {
     const res = await new Promise<{ status: number; hsts: string | undefined; body: string }>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: api.port, path: '/v1/movies?title=mission&limit=1', ca: cert }, (r) => {
