@@ -164,31 +164,30 @@ function unionLists(set: DocSet): Int32Array[] | undefined {
 }
 
 /**
- * The members of sorted lists, each once, ascending: the least of the lists' heads at each step, into one array (an
- * array per pairwise merge cost more to allocate than to fill; a union is a handful of lists).
+ * The members of sorted lists, each once, ascending: merged two at a time from the shortest, so that the longest (a
+ * union is most often one long list and a few short ones) is copied once.
  */
 function mergedLists(lists: readonly Int32Array[]): Int32Array {
-  if (lists.length === 1) return lists[0] as Int32Array;
-  let total = 0;
-  for (const l of lists) total += l.length;
-  const out = new Int32Array(total);
-  const at = new Int32Array(lists.length);
+  const byLength = [...lists].sort((a, b) => a.length - b.length);
+  let merged = byLength[0] ?? new Int32Array(0);
+  for (let k = 1; k < byLength.length; k++) merged = mergedPair(merged, byLength[k] as Int32Array);
+  return merged;
+}
+
+function mergedPair(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
   let n = 0;
-  for (;;) {
-    let least = END;
-    for (let k = 0; k < lists.length; k++) {
-      const l = lists[k] as Int32Array;
-      const j = at[k] as number;
-      if (j < l.length && (l[j] as number) < least) least = l[j] as number;
-    }
-    if (least === END) break;
-    out[n++] = least;
-    for (let k = 0; k < lists.length; k++) {
-      const l = lists[k] as Int32Array;
-      const j = at[k] as number;
-      if (j < l.length && l[j] === least) at[k] = j + 1;
-    }
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x <= y) i++;
+    if (y <= x) j++;
+    out[n++] = x < y ? x : y;
   }
+  while (i < a.length) out[n++] = a[i++] as number;
+  while (j < b.length) out[n++] = b[j++] as number;
   return out.subarray(0, n);
 }
 
