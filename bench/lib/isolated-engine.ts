@@ -6,7 +6,8 @@
  * faster in one build's process than in another's, because the two builds' 1-delta paths differed). A worker
  * per version keeps them apart and still interleaves them block by block: the main thread hands a block
  * to one worker and sleeps (Atomics.wait) until it is done, so one engine runs at a time and the CPU time
- * of the process during a block is that engine's.
+ * of the process during a block is that engine's. Blocks are timed as one run of the whole block (cpu), each
+ * request's wall time (wall), or each request's least CPU of a few runs in a row (least, search/afresh.ts).
  */
 import { Worker } from 'node:worker_threads';
 
@@ -25,18 +26,26 @@ const MIX = 1;
 const LO = 2;
 const HI = 3;
 const MODE = 4;
+const RUNS = 5;
 // STATE starts at 0: nothing posted yet.
 const POSTED = 1;
 const DONE = 2;
 const CPU = 0;
 const WALL = 1;
 const EXIT = 2;
+const LEAST = 3;
 
 /** What a worker is started with: the shared buffers, and what the worker script reads to build its engine. */
 export interface IsolatedData<T> {
   readonly control: SharedArrayBuffer;
   readonly results: SharedArrayBuffer;
   readonly engine: T;
+}
+
+/** A started worker, and what it said when it was ready. */
+export interface Started {
+  readonly engine: IsolatedEngine;
+  readonly ready: unknown;
 }
 
 /** The main thread's side: one worker, started by `start`, driven synchronously. */
@@ -55,16 +64,21 @@ export class IsolatedEngine implements BlockTimer {
 
   /** A worker running `script` with `engine` as its data, once it says it is ready (its engine built and warmed). */
   static async start<T>(script: URL, engine: T): Promise<IsolatedEngine> {
+    return (await IsolatedEngine.started(script, engine)).engine;
+  }
+
+  /** As `start`, with the message the worker sent when it was ready (what its engine answered, say). */
+  static async started<T>(script: URL, engine: T): Promise<Started> {
     const control = new SharedArrayBuffer(8 * Int32Array.BYTES_PER_ELEMENT);
     const results = new SharedArrayBuffer(BLOCK_MAX * Float64Array.BYTES_PER_ELEMENT);
     const data: IsolatedData<T> = { control, results, engine };
     const worker = new Worker(script, { workerData: data });
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
+    const ready = await new Promise<unknown>((resolve, reject) => {
+      worker.once('message', resolve);
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`the engine worker ${script.pathname} exited (${code}) before it was ready`)));
     });
-    return new IsolatedEngine(worker, control, results);
+    return { engine: new IsolatedEngine(worker, control, results), ready };
   }
 
   cpu(mix: number, lo: number, hi: number): number {
@@ -74,6 +88,13 @@ export class IsolatedEngine implements BlockTimer {
 
   wall(mix: number, lo: number, hi: number): Float64Array {
     this.post(mix, lo, hi, WALL);
+    return this.results.slice(0, hi - lo);
+  }
+
+  /** Each request's least CPU µs of `runs` runs in a row. */
+  least(mix: number, lo: number, hi: number, runs: number): Float64Array {
+    this.control[RUNS] = runs;
+    this.post(mix, lo, hi, LEAST);
     return this.results.slice(0, hi - lo);
   }
 
@@ -120,6 +141,17 @@ export function serveBlocks<R>(data: IsolatedData<unknown>, mixes: readonly (rea
       const start = cpuMicros();
       for (let i = lo; i < hi; i++) answer(requests[i] as R);
       results[0] = cpuMicros() - start;
+    } else if (mode === LEAST) {
+      const runs = c[RUNS] as number;
+      for (let i = lo; i < hi; i++) {
+        let least = Infinity;
+        for (let run = 0; run < runs; run++) {
+          const start = cpuMicros();
+          answer(requests[i] as R);
+          least = Math.min(least, cpuMicros() - start);
+        }
+        results[i - lo] = least;
+      }
     } else {
       for (let i = lo; i < hi; i++) {
         const start = process.hrtime.bigint();

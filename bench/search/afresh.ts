@@ -1,6 +1,11 @@
 /**
  * `q` looked up afresh, in CPU time per query, with another build beside when BENCH_BEFORE_CLI names
- * one: the two builds answer the same queries in one process, interleaved query by query.
+ * one: the two builds answer the same queries in one process, interleaved query by query, each in a
+ * worker thread of its own (afresh-worker.ts, lib/isolated-engine.ts). In one isolate the two builds
+ * shared the heap and the JIT's state, and both read slower than either alone (an A/A run, the same
+ * code twice: the generated mix's mean 79–85 µs against 72–78 in workers and 74–76 alone, and the
+ * relevance set, timed first, disturbed by half in two runs of three); a replica serves one build.
+ * One build alone is timed in this process.
  *
  * "Afresh" means no word-cache entry for the query's words: the version's index is wrapped with a
  * word cache of 0 bytes (SegmentIndex `wordCacheBytes: 0`), so each query walks the trie for every
@@ -15,7 +20,8 @@ import { loadavg } from 'node:os';
 import type { Movie } from '../../src/catalogue/movie.js';
 import type { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import type { searchRequestOf } from '../../src/query/parse-query.js';
-import { modulesOf, THIS_BUILD, type EngineModules } from '../lib/engine-modules.js';
+import { THIS_BUILD, type EngineModules } from '../lib/engine-modules.js';
+import { IsolatedEngine } from '../lib/isolated-engine.js';
 import { fmt, table } from '../lib/markdown.js';
 import { runIfMain } from '../lib/script.js';
 import { median, percentile } from '../lib/stats.js';
@@ -59,23 +65,41 @@ export function afreshWorkloads(movies: readonly Movie[], mixOnly = false): Afre
 
 /** One build's engine, as a bench reads it: requests parsed by its own parser, answered by its afresh index. */
 interface AfreshEngine {
-  readonly label: string;
   prepare(params: Record<string, string>): unknown;
   answer(request: unknown): unknown;
 }
 
 /** A build's index over `movies` (or the one given), wrapped without a word cache: every word of `q` looked up afresh. */
-function afreshEngine(label: string, modules: EngineModules, movies: readonly Movie[], given?: CatalogueIndex): AfreshEngine {
+export function afreshEngine(label: string, modules: EngineModules, movies: readonly Movie[], given?: CatalogueIndex): AfreshEngine {
   const built = given ?? modules.CatalogueIndex.build(label, movies);
   const index = modules.CatalogueIndex.of(
     built.version,
     built.segments.map(({ index, deletes }) => ({ index: new modules.SegmentIndex(index.data, { wordCacheBytes: 0 }), deletes })),
   );
   return {
-    label,
     prepare: (params) => modules.searchRequestOf(modules.parseListRequest(new URLSearchParams(params).toString())),
     answer: (request) => modules.searchMovies(index, request as ReturnType<typeof searchRequestOf>),
   };
+}
+
+/** What a worker of afresh-worker.ts is started with: the build (another's CLI, or this one), the catalogue, the workloads' queries. */
+export interface AfreshSetup {
+  readonly label: string;
+  readonly cli: string | undefined;
+  readonly movies: readonly Movie[];
+  readonly workloads: readonly (readonly Record<string, string>[])[];
+}
+
+/** A build as the rounds drive it: each workload's answers (JSON, compared between builds), and a query's least CPU µs of RUNS runs. */
+interface TimedBuild {
+  readonly answers: readonly (readonly string[])[];
+  least(workload: number, query: number): number;
+  close(): Promise<void>;
+}
+
+/** Each workload's answers, one JSON text per query. */
+export function answersOf(engine: AfreshEngine, requests: readonly (readonly unknown[])[]): string[][] {
+  return requests.map((workload) => workload.map((request) => JSON.stringify(engine.answer(request))));
 }
 
 function cpuMicros(): number {
@@ -83,15 +107,40 @@ function cpuMicros(): number {
   return user + system;
 }
 
-/** The least CPU µs of RUNS answers to one request. */
-function leastCpu(engine: AfreshEngine, request: unknown): number {
-  let least = Infinity;
-  for (let run = 0; run < RUNS; run++) {
-    const start = cpuMicros();
-    engine.answer(request);
-    least = Math.min(least, cpuMicros() - start);
-  }
-  return least;
+/** This build in this process, timed here. */
+function inProcess(movies: readonly Movie[], workloads: readonly AfreshWorkload[], given?: CatalogueIndex): TimedBuild {
+  const engine = afreshEngine('this build', THIS_BUILD, movies, given);
+  const requests = workloads.map((w) => w.queries.map((q) => engine.prepare(q)));
+  return {
+    answers: answersOf(engine, requests),
+    least: (workload, query) => {
+      const request = (requests[workload] as unknown[])[query];
+      let least = Infinity;
+      for (let run = 0; run < RUNS; run++) {
+        const start = cpuMicros();
+        engine.answer(request);
+        least = Math.min(least, cpuMicros() - start);
+      }
+      return least;
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/** A build in a worker thread of its own (its own isolate: compiled code, type feedback and heap), timed there a query at a time. */
+async function isolated(
+  label: string,
+  cli: string | undefined,
+  movies: readonly Movie[],
+  workloads: readonly AfreshWorkload[],
+): Promise<TimedBuild> {
+  const setup: AfreshSetup = { label, cli, movies, workloads: workloads.map((w) => w.queries) };
+  const { engine, ready } = await IsolatedEngine.started(new URL('./afresh-worker.js', import.meta.url), setup);
+  return {
+    answers: ready as string[][],
+    least: (workload, query) => engine.least(workload, query, query + 1, RUNS)[0] as number,
+    close: () => engine.close(),
+  };
 }
 
 interface BuildRow {
@@ -121,22 +170,25 @@ export async function runAfresh(
   rounds: number,
   options: { readonly index?: CatalogueIndex; readonly beforeCli?: string | undefined } = {},
 ): Promise<{ results: AfreshResult[]; load: readonly [number, number] }> {
-  const engines = [afreshEngine('this build', THIS_BUILD, movies, options.index)];
-  if (options.beforeCli !== undefined) engines.push(afreshEngine('before', await modulesOf(options.beforeCli), movies));
+  const builds: TimedBuild[] = [];
+  if (options.beforeCli === undefined) builds.push(inProcess(movies, workloads, options.index));
+  else {
+    builds.push(await isolated('this build', undefined, movies, workloads));
+    builds.push(await isolated('before', options.beforeCli, movies, workloads));
+  }
   const startLoad = loadavg()[0] as number;
-  const results = workloads.map((workload) => {
-    const requests = engines.map((engine) => workload.queries.map((q) => engine.prepare(q)));
+  const results = workloads.map((workload, w) => {
     let differing = 0;
     workload.queries.forEach((_, i) => {
-      const answers = engines.map((engine, e) => JSON.stringify(engine.answer((requests[e] as unknown[])[i])));
+      const answers = builds.map((build) => (build.answers[w] as string[])[i]);
       if (answers.some((a) => a !== answers[0])) differing++;
     });
-    const byRound: BuildRow[][] = engines.map(() => []);
+    const byRound: BuildRow[][] = builds.map(() => []);
     for (let round = 0; round < rounds; round++) {
-      const times = engines.map(() => new Float64Array(workload.queries.length));
-      const order = round % 2 === 0 ? engines.map((_, e) => e) : engines.map((_, e) => engines.length - 1 - e);
+      const times = builds.map(() => new Float64Array(workload.queries.length));
+      const order = round % 2 === 0 ? builds.map((_, e) => e) : builds.map((_, e) => builds.length - 1 - e);
       for (let i = 0; i < workload.queries.length; i++)
-        for (const e of order) (times[e] as Float64Array)[i] = leastCpu(engines[e] as AfreshEngine, (requests[e] as unknown[])[i]);
+        for (const e of order) (times[e] as Float64Array)[i] = (builds[e] as TimedBuild).least(w, i);
       times.forEach((sample, e) => {
         const mean = sample.reduce((sum, t) => sum + t, 0) / sample.length;
         sample.sort();
@@ -148,15 +200,17 @@ export async function runAfresh(
         });
       });
     }
-    const builds = byRound.map((rows) => ({
+    const rows = byRound.map((rows) => ({
       mean: median(rows.map((r) => r.mean)),
       p50: median(rows.map((r) => r.p50)),
       p99: median(rows.map((r) => r.p99)),
       max: median(rows.map((r) => r.max)),
     }));
-    return engines.length > 1 ? { workload, builds, differing } : { workload, builds };
+    return builds.length > 1 ? { workload, builds: rows, differing } : { workload, builds: rows };
   });
-  return { results, load: [startLoad, loadavg()[0] as number] };
+  const load = [startLoad, loadavg()[0] as number] as const;
+  for (const build of builds) await build.close();
+  return { results, load };
 }
 
 /** The afresh table: this build's CPU per query, and with another build its figures, the p99 ratio and differing answers. */
@@ -184,7 +238,10 @@ export function renderAfresh(title: string, results: readonly AfreshResult[], lo
     `Every word looked up afresh (no word-cache entry: the index's word cache holds 0 bytes), CPU µs per query: the least of ` +
     `${RUNS} runs (process.cpuUsage), ${rounds} rounds, medians of the rounds' percentiles over the queries; load average ` +
     `${fmt(load[0], 1)}–${fmt(load[1], 1)}.` +
-    (before ? ' The build before (BENCH_BEFORE_CLI) answers the same queries in the same process, interleaved query by query.' : '');
+    (before
+      ? ' The build before (BENCH_BEFORE_CLI) answers the same queries in the same process, interleaved query by query, each build in' +
+        ' a worker thread of its own.'
+      : '');
   return `${title}\n\n${method}\n\n${table(header, rows)}\n`;
 }
 

@@ -100,6 +100,8 @@ export function members(set: DocSet, lo = 0, hi = END): Int32Array {
   if (set.kind === 'list' && lo === 0 && hi === END) return set.ranks;
   if (set.kind === 'bitmap' && lo === 0 && hi === END) return bitmapMembers(set.bits, set.count);
   if (set.kind === 'and' && lo === 0 && hi === END) return andMembers(set.sets);
+  const lists = lo === 0 && hi === END ? unionLists(set) : undefined;
+  if (lists !== undefined) return mergedLists(lists);
   const out: number[] = [];
   const c = cursor(set);
   for (let r = c.seek(lo); r < hi; r = c.seek(r + 1)) out.push(r);
@@ -129,15 +131,83 @@ function andMembers(sets: readonly DocSet[]): Int32Array {
         if (r >= part.lo && r < part.hi) kept[n++] = r;
       }
     } else {
-      const c = cursor(part);
-      for (let i = 0; i < ranks.length; i++) {
-        const r = ranks[i] as number;
-        if (c.seek(r) === r) kept[n++] = r;
+      const lists = unionLists(part);
+      if (lists !== undefined) n = keepListed(ranks, lists, kept);
+      else {
+        const c = cursor(part);
+        for (let i = 0; i < ranks.length; i++) {
+          const r = ranks[i] as number;
+          if (c.seek(r) === r) kept[n++] = r;
+        }
       }
     }
     ranks = kept.subarray(0, n);
   }
   return ranks;
+}
+
+/**
+ * The sorted lists a set is the union of, when it is one of lists alone (a word's spellings, lazy unions nested),
+ * else undefined. Read list by list, such a union costs a gallop per member; through its cursor, every part's
+ * seek per member (a broad `q` such as `the s` intersects two of thousands of members each).
+ */
+function unionLists(set: DocSet): Int32Array[] | undefined {
+  if (set.kind === 'list') return [set.ranks];
+  if (set.kind !== 'union') return undefined;
+  const lists: Int32Array[] = [];
+  for (const part of set.sets) {
+    const inner = unionLists(part);
+    if (inner === undefined) return undefined;
+    for (const l of inner) lists.push(l);
+  }
+  return lists;
+}
+
+/**
+ * The members of sorted lists, each once, ascending: merged two at a time from the shortest, so that the longest (a
+ * union is most often one long list and a few short ones) is copied once.
+ */
+function mergedLists(lists: readonly Int32Array[]): Int32Array {
+  const byLength = [...lists].sort((a, b) => a.length - b.length);
+  let merged = byLength[0] ?? new Int32Array(0);
+  for (let k = 1; k < byLength.length; k++) merged = mergedPair(merged, byLength[k] as Int32Array);
+  return merged;
+}
+
+function mergedPair(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x <= y) i++;
+    if (y <= x) j++;
+    out[n++] = x < y ? x : y;
+  }
+  while (i < a.length) out[n++] = a[i++] as number;
+  while (j < b.length) out[n++] = b[j++] as number;
+  return out.subarray(0, n);
+}
+
+/** Copies to `kept` the ascending `ranks` some list has, each list read forward by gallops; their number. */
+function keepListed(ranks: Int32Array, lists: readonly Int32Array[], kept: Int32Array): number {
+  const at = new Int32Array(lists.length);
+  let n = 0;
+  for (let i = 0; i < ranks.length; i++) {
+    const r = ranks[i] as number;
+    for (let k = 0; k < lists.length; k++) {
+      const l = lists[k] as Int32Array;
+      const j = gallop(l, at[k] as number, r);
+      at[k] = j;
+      if (j < l.length && l[j] === r) {
+        kept[n++] = r;
+        break;
+      }
+    }
+  }
+  return n;
 }
 
 /** The number of members in [lo, hi). */

@@ -40,6 +40,26 @@ test('every kind of set, read through its cursor, has exactly the members of the
   );
 });
 
+test('unions of lists alone, nested, and their intersections have the members of the naive model (read list by list)', () => {
+  // Lists that overlap, so that a merge must keep each member once and an intersection finds members in any of them.
+  const lists = fc.array(sortedSet, { minLength: 1, maxLength: 5 });
+  const unionOf = (ls: Int32Array[], nested: boolean): DocSet =>
+    nested && ls.length > 2 ? union([list(ls[0] as Int32Array), union(ls.slice(1).map(list))]) : union(ls.map(list));
+  fc.assert(
+    fc.property(lists, lists, fc.boolean(), fc.boolean(), (a, b, nestA, nestB) => {
+      const modelA = new Set(a.flatMap((l) => [...l]));
+      const modelB = new Set(b.flatMap((l) => [...l]));
+      assert.deepEqual(
+        [...members(unionOf(a, nestA))],
+        [...modelA].sort((x, y) => x - y),
+      );
+      const both = [...modelA].filter((r) => modelB.has(r)).sort((x, y) => x - y);
+      assert.deepEqual([...members(and([unionOf(a, nestA), unionOf(b, nestB)]))], both);
+    }),
+    { numRuns: 500 },
+  );
+});
+
 test('seek answers the first member at or after any rising sequence of targets, END past the last', () => {
   fc.assert(
     fc.property(docSet, fc.array(fc.nat(SIZE + 10), { maxLength: 30 }), ({ set, model }, targets) => {
