@@ -44,3 +44,9 @@ export function threadClock(): ThreadClock {
     },
   };
 }
+
+/** The calling thread's CPU µs by `clock`, or the whole process's where /proc gives no thread clock. */
+export function ownMicros(clock: ThreadClock): number {
+  const { processUs, threadNs } = clock.read();
+  return Number.isNaN(threadNs) ? processUs : threadNs / 1000;
+}
