@@ -11,9 +11,11 @@ function spin(us: number): void {
   }
 }
 
-test("the main thread's clock moves over a call of a fraction of a millisecond, and never past the process's", () => {
+test("the main thread's clock moves over a call of a fraction of a millisecond, and keeps to the process's", () => {
   const clock = threadClock();
   let stood = 0;
+  let threadTotal = 0;
+  let processTotal = 0;
   const samples = 200;
   for (let i = 0; i < samples; i++) {
     const a = clock.read();
@@ -22,9 +24,14 @@ test("the main thread's clock moves over a call of a fraction of a millisecond, 
     const threadUs = (b.threadNs - a.threadNs) / 1000;
     // Read without process.cpuUsage first, the file stands still between a thread's ticks and switches: most deltas are 0.
     if (threadUs === 0) stood++;
-    // getrusage counts in µs and this thread is one of the process's: a little slack for the rounding of either.
-    assert.ok(threadUs <= b.processUs - a.processUs + 50, `thread ${threadUs} µs, process ${b.processUs - a.processUs} µs`);
+    threadTotal += threadUs;
+    processTotal += b.processUs - a.processUs;
   }
   clock.close();
   assert.ok(stood < samples / 10, `${stood} of ${samples} calls of 200 µs of CPU read no main-thread CPU`);
+  // Compared over the whole run, not per call: getrusage's figure is the scheduler's, adjusted to stay monotonic, and
+  // on a loaded machine one call's thread time read 274 µs against the process's 215, another 3.6 ms against 220.
+  // The spinning thread is one of the process's threads and nearly all of its work.
+  assert.ok(threadTotal <= processTotal + 10_000, `thread ${threadTotal} µs over the run, process ${processTotal} µs`);
+  assert.ok(threadTotal >= processTotal / 2, `thread ${threadTotal} µs over the run, process ${processTotal} µs`);
 });
