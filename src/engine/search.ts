@@ -126,7 +126,8 @@ function findDeltaWords(catalogue: CatalogueIndex, request: SearchRequest): Delt
   }
   const base = segments[0] as LiveSegment;
   const unchecked = planSegment(catalogue.deltaMatches.uncheckedBase as LiveSegment, request, { statistics, synonyms });
-  const checked = supersededMatches(base, unchecked).length > 0;
+  // Whether one is among the candidates is all the answer needs: the first found settles it.
+  const checked = supersededMatches(base, unchecked, 1).length > 0;
   if (held) return { answer: 'ranked', deltas, checked };
   const part = checked ? planSegment(base, request, { statistics, synonyms }) : unchecked;
   return hasMatch(part.candidates, part.check) ? { answer: 'base', checked } : { answer: 'planned' };
@@ -179,15 +180,22 @@ function searchRanked(
  * each candidate against the superseded bits, or each superseded movie sought among the candidates (965 seeks
  * for every new filter set over the bench's 20 deltas, most of them for a set of a few movies).
  */
-function supersededMatches(segment: LiveSegment, part: SegmentSearch): Int32Array {
+function supersededMatches(segment: LiveSegment, part: SegmentSearch, most = Infinity): Int32Array {
   const { dead, deadBits } = segment;
   if (deadBits === undefined) return NO_MATCHES;
   const out: number[] = [];
   const passes = (rank: number) => !part.check || part.check(rank);
   const c = cursor(part.candidates);
   if (estimate(part.candidates) < dead.length) {
-    for (let r = c.seek(0); r < segment.index.size; r = c.seek(r + 1)) if (hasBit(deadBits, r) && passes(r)) out.push(r);
-  } else for (const rank of dead) if (c.seek(rank) === rank && passes(rank)) out.push(rank);
+    for (let r = c.seek(0); r < segment.index.size && out.length < most; r = c.seek(r + 1)) {
+      if (hasBit(deadBits, r) && passes(r)) out.push(r);
+    }
+  } else {
+    for (let i = 0; i < dead.length && out.length < most; i++) {
+      const rank = dead[i] as number;
+      if (c.seek(rank) === rank && passes(rank)) out.push(rank);
+    }
+  }
   return Int32Array.from(out);
 }
 
