@@ -7,14 +7,14 @@ import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import { foldDeltas, foldedEntries } from '../../src/engine/delta-fold.js';
 import { DeltaWordMemo, rankedSlice, wordsKey, type DeltaWords, type RankedMatches } from '../../src/engine/delta-words.js';
 import type { LiveSegment } from '../../src/engine/live-segments.js';
-import type { After, MovieQuery, SearchRequest } from '../../src/engine/search-request.js';
-import { searchMovies } from '../../src/engine/search.js';
+import type { MovieQuery } from '../../src/engine/search-request.js';
 import { arbitraryRequest } from '../support/arbitrary-catalogue.js';
 import { versions } from '../support/arbitrary-versions.js';
 import { referenceMatches, type ReferenceRequest } from '../support/reference-engine.js';
 import { extractCollection } from '../support/reference-extract.js';
 import { toSearch } from '../support/search-request.js';
-import { cursorAfter, seen } from '../support/version-pages.js';
+import { walkTwice } from '../support/version-pages.js';
+import { assertBoundedMemo } from '../support/bounded-memo.js';
 
 const NEVER = (): DeltaWords => assert.fail('the memo should hold these words');
 
@@ -51,18 +51,7 @@ test("a version's remembered delta word matches answer every page of `q` as one 
         const live = Array.from({ length: v.reference.size }, (_, rank) => v.reference.movie(rank));
         for (const r of requests) {
           const request = toSearch(r, limit, highlight ? { highlight: 'true' } : {});
-          let after: { version?: After; reference?: After } = {};
-          for (let page = 1; page <= 30; page++) {
-            const at = (a: After | undefined): SearchRequest => (a === undefined ? request : { ...request, after: a });
-            const want = searchMovies(v.reference, at(after.reference));
-            for (const time of ['first', 'again']) {
-              const got = searchMovies(catalogue, at(after.version));
-              assert.deepEqual(seen(catalogue, got), seen(v.reference, want), `${JSON.stringify(r)}, page ${page}, ${time}`);
-            }
-            const got = searchMovies(catalogue, at(after.version));
-            if (!got.hasMore) break;
-            after = { version: cursorAfter(catalogue, got), reference: cursorAfter(v.reference, want) };
-          }
+          walkTwice(catalogue, v.reference, request, JSON.stringify(r));
           holdsReference(catalogue.deltaWords.of(request.query, NEVER), catalogue, r, live);
         }
       },
@@ -137,33 +126,8 @@ test('the memo of delta word matches answers each query its own, within its boun
       fc.integer({ min: 1, max: 6 }),
       fc.integer({ min: 0, max: 4 }),
       (asked, maxSets, maxRanks) => {
-        const memo = new DeltaWordMemo([], maxSets, maxRanks);
-        const held = new Map<string, number>();
-        let ranks = 0;
-        for (const query of asked) {
-          const key = JSON.stringify(query);
-          let found = false;
-          const got = memo.of(query, () => {
-            found = true;
-            return findFor(query);
-          });
-          assert.deepEqual(got, findFor(query), key);
-          assert.equal(found, !held.has(key), `${key}: found again only when not held`);
-          if (found) {
-            const answer = findFor(query);
-            const size = answer.answer === 'ranked' ? (answer.deltas[0]?.ranks.length ?? 0) : 0;
-            if (held.size >= maxSets || ranks + size > maxRanks) {
-              held.clear();
-              ranks = 0;
-            }
-            if (size <= maxRanks) {
-              held.set(key, size);
-              ranks += size;
-            }
-          }
-          assert.equal(memo.size, held.size);
-          assert.ok(memo.size <= maxSets);
-        }
+        const ranksOf = (answer: DeltaWords) => (answer.answer === 'ranked' ? (answer.deltas[0]?.ranks.length ?? 0) : 0);
+        assertBoundedMemo(new DeltaWordMemo([], maxSets, maxRanks), asked, findFor, ranksOf, maxSets, maxRanks);
       },
     ),
     { numRuns: 300 },
