@@ -3,6 +3,7 @@ import type { CollectionStatistics } from './bm25.js';
 import { hasBit } from './bits.js';
 import { catalogueStatistics } from './catalogue-statistics.js';
 import { DeltaMatchMemo } from './delta-matches.js';
+import { DeltaWordMemo } from './delta-words.js';
 import { liveSegments, type LiveSegment, type SegmentEntry } from './live-segments.js';
 import { MergedCounts } from './merged-counts.js';
 import type { Position } from './search-request.js';
@@ -30,6 +31,7 @@ export class CatalogueIndex {
   private statisticsMemo: CollectionStatistics | undefined;
   private masksMemo: SegmentMasks | undefined;
   private deltaMatchesMemo: DeltaMatchMemo | undefined;
+  private deltaWordsMemo: DeltaWordMemo | undefined;
 
   private constructor(
     readonly version: string,
@@ -73,6 +75,12 @@ export class CatalogueIndex {
   get deltaMatches(): DeltaMatchMemo {
     this.deltaMatchesMemo ??= new DeltaMatchMemo(this.segments);
     return this.deltaMatchesMemo;
+  }
+
+  /** What the deltas hold of each `q` asked alone (delta-words.ts), remembered per version as they are asked for. */
+  get deltaWords(): DeltaWordMemo {
+    this.deltaWordsMemo ??= new DeltaWordMemo(this.segments);
+    return this.deltaWordsMemo;
   }
 
   /**

@@ -32,6 +32,15 @@ export function deltaMatches(ranks: readonly Int32Array[], baseSuperseded: Int32
 const NO_RANKS = new Int32Array(0);
 
 /**
+ * Whether a version has deltas, each holding at most FOLD_MAX_MOVIES movies (the fold, or one small delta: what a
+ * replica serves after small runs), and few enough for SegmentMasks' bits: what a version remembers per request
+ * (this file, delta-words.ts) only for such deltas, so that finding what one holds reads at most that many movies.
+ */
+export function smallDeltas(segments: readonly LiveSegment[]): boolean {
+  return segments.length > 1 && segments.length <= MASK_SEGMENTS && segments.every((s, i) => i === 0 || s.index.size <= FOLD_MAX_MOVIES);
+}
+
+/**
  * A version's DeltaMatches by filter set, bounded (DELTA_MATCHES_KEPT sets, DELTA_MATCH_RANKS_KEPT ranks
  * over all of them, the base's superseded matches included) and emptied when full, like SegmentMasks'
  * words. Only for a version whose every delta holds at most FOLD_MAX_MOVIES movies (what a replica
@@ -59,12 +68,7 @@ export class DeltaMatchMemo {
     private readonly maxRanks = DELTA_MATCH_RANKS_KEPT,
   ) {
     const base = segments[0];
-    this.applies =
-      base !== undefined &&
-      base.dead.length <= DELTA_MATCHES_MAX_SUPERSEDED &&
-      segments.length > 1 &&
-      segments.length <= MASK_SEGMENTS &&
-      segments.every((s, i) => i === 0 || s.index.size <= FOLD_MAX_MOVIES);
+    this.applies = base !== undefined && base.dead.length <= DELTA_MATCHES_MAX_SUPERSEDED && smallDeltas(segments);
     // Built as live-segments.ts builds a segment, property by property: one shape for the engine's code to meet.
     this.uncheckedBase = base && { index: base.index, deletes: base.deletes, docBase: base.docBase, dead: NO_RANKS, deadBits: undefined };
   }

@@ -140,9 +140,10 @@ export const EXTRACT_BROAD_SHARE = 0.5;
 export const FOLD_MAX_MOVIES = 1_024;
 
 /**
- * What a version remembers of its small deltas' matches (delta-matches.ts): at most this many filter sets, and this
- * many ranks over all of them (1 MiB of Int32Array), emptied when either is full. A delta within FOLD_MAX_MOVIES holds
- * at most 1,024 matches of one filter set, so even sets that match the whole fold leave room for 256 of them.
+ * What a version remembers of its small deltas' matches (delta-matches.ts, and delta-words.ts for `q` alone, each its
+ * own): at most this many filter sets (or words), and this many ranks over all of them (1 MiB of Int32Array; a word
+ * match keeps its key beside, 3 MiB), emptied when either is full. A delta within FOLD_MAX_MOVIES holds at most 1,024
+ * matches of one set, so even sets that match the whole fold leave room for 256 of them.
  */
 export const DELTA_MATCHES_KEPT = 4096;
 export const DELTA_MATCH_RANKS_KEPT = 262_144;

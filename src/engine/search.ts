@@ -8,6 +8,7 @@ import { ALL_SEGMENTS, BASE_ONLY, inMask, type FilterMatch } from './segment-mas
 import type { SegmentIndex } from './segment-index.js';
 import { collect, cursor, estimate, list, type DocSet } from './doc-set.js';
 import { deltaMatches, type DeltaMatches } from './delta-matches.js';
+import { rankedSlice, wordsAlone, type DeltaWords, type RankedMatches } from './delta-words.js';
 import { facetCounts } from './facets.js';
 import { filtersMayMatch } from './filter-probe.js';
 import { highlight } from './highlight.js';
@@ -50,6 +51,16 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
           counted,
           refused,
         });
+  }
+  // `q` alone in relevance order, over small deltas: what the deltas hold of its words is remembered per version.
+  if (request.sort === 'relevance' && !request.count && request.facets.length === 0 && wordsAlone(query) && catalogue.deltaWords.applies) {
+    const known = catalogue.deltaWords.of(query, () => findDeltaWords(catalogue, request));
+    if (known.answer !== 'planned') {
+      const paged = known.checked ? base : (catalogue.deltaMatches.uncheckedBase as LiveSegment);
+      return known.answer === 'base'
+        ? searchSegment(paged, request, catalogue.extractStatistics, catalogue.synonyms)
+        : searchRanked(catalogue, request, paged, known.deltas);
+    }
   }
   const filters = probed(catalogue, query, catalogue.masks.match(query, title));
   // A version whose deltas the query's filters cannot match is answered by its base alone, as one
@@ -98,19 +109,93 @@ function findDeltaMatches(catalogue: CatalogueIndex, request: SearchRequest, tit
 }
 
 /**
+ * What the deltas hold of a request's words (delta-words.ts): each delta the masks say may hold a movie matching every
+ * word is planned, and its live matches ranked whole (a page as long as the delta); when none holds one, whether the
+ * base does. Asked only without filters, so the base's plan is the request's own.
+ */
+function findDeltaWords(catalogue: CatalogueIndex, request: SearchRequest): DeltaWords {
+  const { segments, extractStatistics: statistics, synonyms } = catalogue;
+  const every = catalogue.masks.words(request.query.q ?? []).every;
+  const deltas: (RankedMatches | undefined)[] = [];
+  let held = false;
+  for (let s = 1; s < segments.length; s++) {
+    const part = inMask(every, s) ? planSegment(segments[s] as LiveSegment, request, { statistics, synonyms }) : undefined;
+    const ranked = part && hasMatch(part.candidates, part.check) ? rankedMatches(part, request) : undefined;
+    held ||= ranked !== undefined;
+    deltas.push(ranked?.ranks.length === 0 ? undefined : ranked);
+  }
+  const base = segments[0] as LiveSegment;
+  const unchecked = planSegment(catalogue.deltaMatches.uncheckedBase as LiveSegment, request, { statistics, synonyms });
+  // Whether one is among the candidates is all the answer needs: the first found settles it.
+  const checked = supersededMatches(base, unchecked, 1).length > 0;
+  if (held) return { answer: 'ranked', deltas, checked };
+  const part = checked ? planSegment(base, request, { statistics, synonyms }) : unchecked;
+  return hasMatch(part.candidates, part.check) ? { answer: 'base', checked } : { answer: 'planned' };
+}
+
+/** Every live movie of a planned segment in relevance order: its page as long as the segment, from the start. */
+function rankedMatches(part: SegmentSearch, request: SearchRequest): RankedMatches {
+  const { index } = part.segment;
+  const whole: SearchRequest = { ...request, limit: index.size, after: undefined };
+  const { ranks, relevance } = relevancePage(index, part.plan, part.candidates, part.check, whole);
+  return { keys: Float64Array.from(relevance ?? []), ranks: Int32Array.from(ranks) };
+}
+
+/**
+ * A page of `q` alone whose words some delta holds in full (delta-words.ts): no answer is partial, the base plans and
+ * pages as over no delta (`paged`: checked only when one of its superseded movies is a candidate), and each delta's share is a slice of its
+ * ranked matches up to the base page's last key, merged as searchSegments merges the pages it reads.
+ */
+function searchRanked(
+  catalogue: CatalogueIndex,
+  request: SearchRequest,
+  paged: LiveSegment,
+  deltas: readonly (RankedMatches | undefined)[],
+): Page {
+  const { segments, extractStatistics: statistics, synonyms } = catalogue;
+  const base = planSegment(paged, request, { statistics, synonyms });
+  const found = relevancePage(base.segment.index, base.plan, base.candidates, base.check, request);
+  const pages: SegmentPage[] = [{ segment: base.segment, ranks: found.ranks, relevance: found.relevance }];
+  const worst = pageBound(base.segment.index, found.ranks, found.relevance, request)?.key ?? Infinity;
+  const { after } = request;
+  for (let s = 1; s < segments.length; s++) {
+    const matches = deltas[s - 1];
+    if (matches === undefined) continue;
+    const segment = segments[s] as LiveSegment;
+    const from = after && { key: after.relevance ?? -1, rank: segment.index.rankAfter(after.position) };
+    pages.push({ segment, ...rankedSlice(matches, request.limit + 1, worst, from) });
+  }
+  const merged = mergePages(pages, 'relevance', request.limit + 1);
+  // Highlights need a delta's plan: made only for a delta with a movie on the page (its word plans are cached).
+  const highlightOf = (rank: number): Highlight => {
+    const segment = catalogue.segmentOf(rank);
+    const { plan } = segment === segments[0] ? base : planSegment(segment, request, { statistics, synonyms });
+    return highlight(segment.index, plan.words, rank - segment.docBase, plan.extract);
+  };
+  return answer(request, merged, base.plan, undefined, undefined, highlightOf);
+}
+
+/**
  * Which of a segment's superseded movies an unchecked plan of it lets through, looked for from the smaller side:
  * each candidate against the superseded bits, or each superseded movie sought among the candidates (965 seeks
  * for every new filter set over the bench's 20 deltas, most of them for a set of a few movies).
  */
-function supersededMatches(segment: LiveSegment, part: SegmentSearch): Int32Array {
+function supersededMatches(segment: LiveSegment, part: SegmentSearch, most = Infinity): Int32Array {
   const { dead, deadBits } = segment;
   if (deadBits === undefined) return NO_MATCHES;
   const out: number[] = [];
   const passes = (rank: number) => !part.check || part.check(rank);
   const c = cursor(part.candidates);
   if (estimate(part.candidates) < dead.length) {
-    for (let r = c.seek(0); r < segment.index.size; r = c.seek(r + 1)) if (hasBit(deadBits, r) && passes(r)) out.push(r);
-  } else for (const rank of dead) if (c.seek(rank) === rank && passes(rank)) out.push(rank);
+    for (let r = c.seek(0); r < segment.index.size && out.length < most; r = c.seek(r + 1)) {
+      if (hasBit(deadBits, r) && passes(r)) out.push(r);
+    }
+  } else {
+    for (let i = 0; i < dead.length && out.length < most; i++) {
+      const rank = dead[i] as number;
+      if (c.seek(rank) === rank && passes(rank)) out.push(rank);
+    }
+  }
   return Int32Array.from(out);
 }
 

@@ -5,15 +5,15 @@ import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import { deltaMatches, DeltaMatchMemo, filtersHash, type DeltaMatches } from '../../src/engine/delta-matches.js';
 import { foldDeltas, foldedEntries } from '../../src/engine/delta-fold.js';
 import type { LiveSegment } from '../../src/engine/live-segments.js';
-import type { After, MovieQuery, SearchRequest } from '../../src/engine/search-request.js';
-import { searchMovies } from '../../src/engine/search.js';
+import type { MovieQuery } from '../../src/engine/search-request.js';
 import { hasBit } from '../../src/engine/bits.js';
 import { arbitraryRequest } from '../support/arbitrary-catalogue.js';
 import { versions } from '../support/arbitrary-versions.js';
 import { referenceMatches, type ReferenceRequest } from '../support/reference-engine.js';
 import { extractCollection } from '../support/reference-extract.js';
 import { toSearch } from '../support/search-request.js';
-import { cursorAfter, seen } from '../support/version-pages.js';
+import { walkTwice } from '../support/version-pages.js';
+import { assertBoundedMemo } from '../support/bounded-memo.js';
 
 const NEVER = (): DeltaMatches => assert.fail('the memo should hold these filters');
 
@@ -53,19 +53,9 @@ test("a version's remembered delta matches answer every page as one segment, and
         assert.ok(catalogue.deltaMatches.applies, 'small deltas are remembered');
         for (const r of requests) {
           const request = toSearch(r, limit, count ? { count: 'true' } : {});
-          let after: { version?: After; reference?: After } = {};
-          for (let page = 1; page <= 30; page++) {
-            const at = (a: After | undefined): SearchRequest => (a === undefined ? request : { ...request, after: a });
-            const want = searchMovies(v.reference, at(after.reference));
-            for (const time of ['first', 'again']) {
-              const got = searchMovies(catalogue, at(after.version));
-              assert.deepEqual(seen(catalogue, got), seen(v.reference, want), `${JSON.stringify(r)}, page ${page}, ${time}`);
-            }
-            assert.deepEqual(catalogue.deltaMatches.of(request.query, NEVER), referenceDeltaMatches(catalogue, r, request.query));
-            const got = searchMovies(catalogue, at(after.version));
-            if (!got.hasMore) break;
-            after = { version: cursorAfter(catalogue, got), reference: cursorAfter(v.reference, want) };
-          }
+          walkTwice(catalogue, v.reference, request, JSON.stringify(r), () =>
+            assert.deepEqual(catalogue.deltaMatches.of(request.query, NEVER), referenceDeltaMatches(catalogue, r, request.query)),
+          );
         }
       },
     ),
@@ -139,36 +129,10 @@ test('the memo of delta matches answers each filter set its own matches, within 
       fc.integer({ min: 1, max: 6 }),
       fc.integer({ min: 0, max: 8 }),
       (drawn, maxSets, maxRanks) => {
-        let asked = drawn;
-        const memo = new DeltaMatchMemo([], maxSets, maxRanks);
         // Each set is asked beside its twin of the same hash, so that a memo mixing them up fails.
-        asked = asked.flatMap((query) => [query, twin(query)]);
-        const held = new Map<string, number>();
-        let ranks = 0;
-        for (const query of asked) {
-          const key = JSON.stringify(query);
-          let found = false;
-          const got = memo.of(query, () => {
-            found = true;
-            return findFor(query);
-          });
-          assert.deepEqual(got, findFor(query), key);
-          assert.equal(found, !held.has(key), `${key}: found again only when not held`);
-          if (found) {
-            const found = findFor(query);
-            const size = found.ranks.reduce((n, m) => n + m.length, found.baseSuperseded.length);
-            if (held.size >= maxSets || ranks + size > maxRanks) {
-              held.clear();
-              ranks = 0;
-            }
-            if (size <= maxRanks) {
-              held.set(key, size);
-              ranks += size;
-            }
-          }
-          assert.equal(memo.size, held.size);
-          assert.ok(memo.size <= maxSets);
-        }
+        const asked = drawn.flatMap((query) => [query, twin(query)]);
+        const ranksOf = (found: DeltaMatches) => found.ranks.reduce((n, m) => n + m.length, found.baseSuperseded.length);
+        assertBoundedMemo(new DeltaMatchMemo([], maxSets, maxRanks), asked, findFor, ranksOf, maxSets, maxRanks);
       },
     ),
     { numRuns: 300 },

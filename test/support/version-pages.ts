@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
 import type { Movie } from '../../src/catalogue/movie.js';
 import type { CatalogueIndex, SegmentEntry } from '../../src/engine/catalogue-index.js';
 import { SegmentIndex } from '../../src/engine/segment-index.js';
-import type { After, Page } from '../../src/engine/search-request.js';
+import type { After, Page, SearchRequest } from '../../src/engine/search-request.js';
+import { searchMovies } from '../../src/engine/search.js';
 
 /** The cursor a client would send for the page's last movie. */
 export function cursorAfter(index: CatalogueIndex, page: Page): After {
@@ -33,4 +35,31 @@ export function deltaEntry(name: string, last: ReadonlyMap<string, Movie | null>
     }
   }
   return { index: SegmentIndex.build(name, puts), deletes };
+}
+
+/**
+ * Walks `request` page by page (at most 30) over `catalogue` and over `reference`, one segment of its live movies,
+ * asking each page of `catalogue` twice (what a version remembers filled, then read): both answers must be the
+ * reference's, cursors and all. `after` runs once each page is checked.
+ */
+export function walkTwice(
+  catalogue: CatalogueIndex,
+  reference: CatalogueIndex,
+  request: SearchRequest,
+  label: string,
+  after?: () => void,
+): void {
+  let cursors: { version?: After; reference?: After } = {};
+  for (let page = 1; page <= 30; page++) {
+    const at = (a: After | undefined): SearchRequest => (a === undefined ? request : { ...request, after: a });
+    const want = searchMovies(reference, at(cursors.reference));
+    for (const time of ['first', 'again']) {
+      const got = searchMovies(catalogue, at(cursors.version));
+      assert.deepEqual(seen(catalogue, got), seen(reference, want), `${label}, page ${page}, ${time}`);
+    }
+    after?.();
+    const got = searchMovies(catalogue, at(cursors.version));
+    if (!got.hasMore) break;
+    cursors = { version: cursorAfter(catalogue, got), reference: cursorAfter(reference, want) };
+  }
 }
