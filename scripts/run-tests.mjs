@@ -80,7 +80,17 @@ const result = spawnSync(
   ['--enable-source-maps', fileURLToPath(new URL('./test-files.mjs', import.meta.url)), ...files],
   // The AWS SDK warns on every client in a Node 20 process that its 2027 releases need Node 22. The
   // tests run on Node 20 on purpose (the image runs 22); package-lock.json pins a release that works.
-  { stdio: 'inherit', env: { ...process.env, TMPDIR: runTmp, NODE_ENV: 'test', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+  // CINEDEX_TEST_RUN_CACHE: where test/support/seed-index.ts keeps the seed's movies and index for the run's other files.
+  {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      TMPDIR: runTmp,
+      CINEDEX_TEST_RUN_CACHE: join(runTmp, 'cache'),
+      NODE_ENV: 'test',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  },
 );
 if (process.env.KEEP_TEST_TMP) console.error(`the run's temporary files are kept in ${runTmp}`);
 else rmSync(runTmp, { recursive: true, force: true, maxRetries: 3 });
