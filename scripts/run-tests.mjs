@@ -5,6 +5,7 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 
 function collect(dir) {
@@ -26,23 +27,31 @@ if (hasBench && !existsSync('dist/bench/test')) {
   );
   process.exit(1);
 }
-// The longest files start first: the runner takes files in the order given, so a long file started last is the
-// whole run's tail (the search page's Chromium file sorts last and ran alone for its last ~40 s). Measured per file
-// (the sum of its top-level tests, 2026-12-05): what is not listed takes under 30 s. The order changes only the wall time.
+// The longest files start first: test-files.mjs takes them in the order given, so a long file started last is the
+// whole run's tail. Measured per file (its process's wall time, in one full run at a load average of 15, 2026-12-05,
+// docs/investigations/testtime.md): what is not listed took under 35 s there. The order changes only the wall time.
 const LONGEST_FIRST = [
-  'engine/search.property',
+  'web/search-page',
+  'cli/serve-lifecycle',
+  // Not third: started beside the two above (Chromium, and a cluster under load) at a load average of 17, the seed's
+  // full scans got 7 % of a core and the file hit its 5 min limit; search-cli mostly waits on its child processes.
+  'cli/search-cli',
   'engine/search-seed.property',
   'ingest/inbox-queue.moto',
-  'web/search-page',
   'ingest/faults',
-  'cli/serve-lifecycle',
   'ingest/inbox-queue-serve.moto',
-  'ingest/crash-steps',
+  'client/client-search',
   'live/hot-swap',
-  'snapshot/garbage-collection',
   'engine/segments.property',
-  'ingest/s3-end-to-end',
-  'store/store-contract',
+  'client/client',
+  'bench/test/scale-generator',
+  'ingest/crash-steps',
+  'engine/filter-probe.property',
+  'package/snapshot',
+  'live/warm-swap',
+  'http/fuzz',
+  'engine/search.property',
+  'live/refusal',
 ];
 const rank = (file) => {
   const at = LONGEST_FIRST.findIndex((part) => file.includes(`/${part}.test.js`));
@@ -68,17 +77,22 @@ process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
 const result = spawnSync(
   process.execPath,
-  // Three files at a time on two cores: most of the suite waits on child processes and sockets (servers, s3rver,
-  // moto, Chromium), and the test files took 8.5 min of CPU over 16 min at two at a time under load. Each file has a
-  // time limit: 5 min, a bound for a hang, not a speed check (the engine's seed property test alone takes 30 s on a
-  // quiet machine and 145 s at a load average of 21, which is why it has a file of its own).
-  // No --test-force-exit: a file that exits on its own as soon as its tests are done can cut off the end of its
-  // report to this runner, and the totals then silently missed up to ten tests (500, 505 and 510 of 510 in three
-  // clean runs, all "passing"); a test that leaks a socket now hangs visibly instead.
-  ['--enable-source-maps', '--test', '--test-concurrency=3', '--test-reporter=spec', '--test-timeout=300000', ...files],
+  // test-files.mjs runs them in this order, three at a time; --enable-source-maps reaches every test file, as node's
+  // runner starts them with its own flags.
+  ['--enable-source-maps', fileURLToPath(new URL('./test-files.mjs', import.meta.url)), ...files],
   // The AWS SDK warns on every client in a Node 20 process that its 2027 releases need Node 22. The
   // tests run on Node 20 on purpose (the image runs 22); package-lock.json pins a release that works.
-  { stdio: 'inherit', env: { ...process.env, TMPDIR: runTmp, NODE_ENV: 'test', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+  // CINEDEX_TEST_RUN_CACHE: where test/support/seed-index.ts keeps the seed's movies and index for the run's other files.
+  {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      TMPDIR: runTmp,
+      CINEDEX_TEST_RUN_CACHE: join(runTmp, 'cache'),
+      NODE_ENV: 'test',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  },
 );
 if (process.env.KEEP_TEST_TMP) console.error(`the run's temporary files are kept in ${runTmp}`);
 else rmSync(runTmp, { recursive: true, force: true, maxRetries: 3 });
