@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { distCli } from './paths.js';
@@ -35,9 +35,29 @@ export interface ServeProcess {
 
 /**
  * Starts `cinedex serve` (in `cwd`, else this process's; `cli` the compiled one unless told, a `.sh` the launcher,
- * run by sh) and waits until /readyz is 200.
+ * run by sh) and waits until /readyz is 200 from it.
+ *
+ * freePort's port is free when it is found, not when the child listens a second later: another test file's server
+ * can take it in between, and its /readyz would pass for this child's, which then fails to listen (a run saw nginx's
+ * tests relay to a server that was gone: 502 on every request). So the server that answers must be the child or one
+ * of its workers (/v1/status names its pid), and a start that lost its port is tried again on another.
  */
 export async function startServe(env: NodeJS.ProcessEnv, timeoutMs = 60_000, cwd?: string, cli = distCli): Promise<ServeProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const started = await startServeOnce(env, timeoutMs, cwd, cli);
+    if (started !== PORT_TAKEN) return started;
+    if (attempt === 3) throw new Error('cinedex serve lost its port to another process three times in a row');
+  }
+}
+
+const PORT_TAKEN = Symbol('port taken');
+
+async function startServeOnce(
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  cwd: string | undefined,
+  cli: string,
+): Promise<ServeProcess | typeof PORT_TAKEN> {
   const port = await freePort();
   const child = spawn(cli.endsWith('.sh') ? '/bin/sh' : process.execPath, [cli, 'serve'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
@@ -47,32 +67,62 @@ export async function startServe(env: NodeJS.ProcessEnv, timeoutMs = 60_000, cwd
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   const base = `http://127.0.0.1:${port}`;
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+      child.kill(signal);
+    });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`cinedex serve exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      if (output.includes('EADDRINUSE')) return PORT_TAKEN;
+      throw new Error(`cinedex serve exited with ${child.exitCode}:\n${output}`);
+    }
     const ready = await fetch(`${base}/readyz`).then(
       (r) => r.status === 200,
       () => false,
     );
-    if (ready) break;
+    if (ready) {
+      if (await answeredByOther(base, child.pid)) {
+        await stop('SIGKILL');
+        return PORT_TAKEN;
+      }
+      break;
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`cinedex serve not ready after ${timeoutMs} ms:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    child,
-    base,
-    port,
-    output: () => output,
-    stop: (signal = 'SIGTERM') =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
-        child.kill(signal);
-      }),
-  };
+  return { child, base, port, output: () => output, stop };
+}
+
+/** Whether the server at `base` says it is a process other than `pid` and its descendants; undefined status: no. */
+async function answeredByOther(base: string, pid: number | undefined): Promise<boolean> {
+  const status = await fetch(`${base}/v1/status`).then(
+    async (r) => (r.status === 200 ? ((await r.json()) as { pid?: unknown }) : undefined),
+    () => undefined,
+  );
+  // Without /proc a worker's parent cannot be read: the check is left out rather than failing every cluster start.
+  if (pid === undefined || typeof status?.pid !== 'number' || !existsSync('/proc/self')) return false;
+  for (let at: number | undefined = status.pid, depth = 0; at !== undefined && depth < 4; depth++) {
+    if (at === pid) return false;
+    at = parentOf(at);
+  }
+  return true;
+}
+
+/** The parent of `pid`, from /proc (undefined without it, or once the process is gone). */
+function parentOf(pid: number): number | undefined {
+  try {
+    // The command name (field 2) is in parentheses and may hold spaces; the parent's pid is the second field after it.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
