@@ -1,22 +1,22 @@
-import { hasBit } from './bits.js';
 import type { CatalogueIndex } from './catalogue-index.js';
 import type { CollectionStatistics } from './bm25.js';
-import { liveCandidates, liveCheck, liveCount, type LiveSegment } from './live-segments.js';
+import { liveCandidates, liveCount, type LiveSegment } from './live-segments.js';
 import type { SegmentSearch } from './merged-counts.js';
 import { catalogueOrder, mergePages, type SegmentPage } from './page-merge.js';
 import { ALL_SEGMENTS, BASE_ONLY, inMask, type FilterMatch } from './segment-mask.js';
 import type { SegmentIndex } from './segment-index.js';
-import { collect, cursor, estimate, list, type DocSet } from './doc-set.js';
-import { deltaMatches, type DeltaMatches } from './delta-matches.js';
-import { rankedSlice, wordsAlone, type DeltaWords, type RankedMatches } from './delta-words.js';
+import { collect, estimate, list, type DocSet } from './doc-set.js';
+import type { DeltaMatches } from './delta-matches.js';
+import { findDeltaMatches, findDeltaWords, probed } from './delta-finds.js';
+import { rankedSlice, wordsAlone, type RankedMatches } from './delta-words.js';
 import { facetCounts } from './facets.js';
-import { filtersMayMatch } from './filter-probe.js';
 import { highlight } from './highlight.js';
 import { relevancePage, type Found } from './relevance-page.js';
 import type { Facets, Highlight, Page, SearchRequest } from './search-request.js';
-import { NO_WORDS, planQuery, titleTerms, verifier, type PlanOptions, type RankCheck, type Plan, type TitleTerms } from './plan.js';
+import { NO_WORDS, titleTerms, type RankCheck, type Plan, type TitleTerms } from './plan.js';
 import { atLevel, fewestMissing, hasMatch } from './match-strategy.js';
 import { partitionPoint } from './sorted.js';
+import { planSegment } from './segment-plan.js';
 import { titlePage } from './title-page.js';
 import type { Synonyms } from './synonyms.js';
 
@@ -71,77 +71,6 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
 }
 
 /**
- * The masks' segments (segment-mask.ts) less the deltas no movie of which passes the query's
- * filters (filter-probe.ts): each holds every term, but about half of those the bench's filters let
- * through hold no movie with them all, and a delta planned for nothing costs a plan, cursors and an
- * empty page. Not with words: their levels of partial matches are decided over every planned segment.
- */
-function probed(catalogue: CatalogueIndex, query: SearchRequest['query'], filters: FilterMatch): FilterMatch {
-  let { mask } = filters;
-  if (mask === ALL_SEGMENTS || mask === BASE_ONLY || (query.q !== undefined && query.q.length > 0)) return filters;
-  for (let s = 1; s < catalogue.segments.length; s++) {
-    const ids = inMask(mask, s) ? filters.terms(s).ids : undefined;
-    if (ids !== undefined && !filtersMayMatch((catalogue.segments[s] as LiveSegment).index, query, ids)) mask &= ~(1 << s);
-  }
-  return mask === filters.mask ? filters : { mask, terms: filters.terms };
-}
-
-/**
- * Each delta's live movies passing the request's filters (delta-matches.ts), read out of the plan the
- * request would have made of it: the deltas the masks and the probe leave out hold none.
- */
-function findDeltaMatches(catalogue: CatalogueIndex, request: SearchRequest, title: TitleTerms | undefined): DeltaMatches {
-  const filters = probed(catalogue, request.query, catalogue.masks.match(request.query, title));
-  const { segments, extractStatistics: statistics, synonyms } = catalogue;
-  const found: Int32Array[] = [];
-  for (let s = 1; s < segments.length; s++) {
-    const segment = segments[s] as LiveSegment;
-    if (!inMask(filters.mask, s)) found.push(NO_MATCHES);
-    else found.push(liveMembers(planSegment(segment, request, { statistics, synonyms, terms: filters.terms(s) })));
-  }
-  const base = segments[0] as LiveSegment;
-  const unchecked = planSegment(catalogue.deltaMatches.uncheckedBase as LiveSegment, request, {
-    statistics,
-    synonyms,
-    ...(title ? { terms: { title } } : {}),
-  });
-  return deltaMatches(found, supersededMatches(base, unchecked));
-}
-
-/**
- * What the deltas hold of a request's words (delta-words.ts): each delta the masks say may hold a movie matching every
- * word is planned, and its live matches ranked whole (a page as long as the delta); when none holds one, whether the
- * base does. Asked only without filters, so the base's plan is the request's own.
- */
-function findDeltaWords(catalogue: CatalogueIndex, request: SearchRequest): DeltaWords {
-  const { segments, extractStatistics: statistics, synonyms } = catalogue;
-  const every = catalogue.masks.words(request.query.q ?? []).every;
-  const deltas: (RankedMatches | undefined)[] = [];
-  let held = false;
-  for (let s = 1; s < segments.length; s++) {
-    const part = inMask(every, s) ? planSegment(segments[s] as LiveSegment, request, { statistics, synonyms }) : undefined;
-    const ranked = part && hasMatch(part.candidates, part.check) ? rankedMatches(part, request) : undefined;
-    held ||= ranked !== undefined;
-    deltas.push(ranked?.ranks.length === 0 ? undefined : ranked);
-  }
-  const base = segments[0] as LiveSegment;
-  const unchecked = planSegment(catalogue.deltaMatches.uncheckedBase as LiveSegment, request, { statistics, synonyms });
-  // Whether one is among the candidates is all the answer needs: the first found settles it.
-  const checked = supersededMatches(base, unchecked, 1).length > 0;
-  if (held) return { answer: 'ranked', deltas, checked };
-  const part = checked ? planSegment(base, request, { statistics, synonyms }) : unchecked;
-  return hasMatch(part.candidates, part.check) ? { answer: 'base', checked } : { answer: 'planned' };
-}
-
-/** Every live movie of a planned segment in relevance order: its page as long as the segment, from the start. */
-function rankedMatches(part: SegmentSearch, request: SearchRequest): RankedMatches {
-  const { index } = part.segment;
-  const whole: SearchRequest = { ...request, limit: index.size, after: undefined };
-  const { ranks, relevance } = relevancePage(index, part.plan, part.candidates, part.check, whole);
-  return { keys: Float64Array.from(relevance ?? []), ranks: Int32Array.from(ranks) };
-}
-
-/**
  * A page of `q` alone whose words some delta holds in full (delta-words.ts): no answer is partial, the base plans and
  * pages as over no delta (`paged`: checked only when one of its superseded movies is a candidate), and each delta's share is a slice of its
  * ranked matches up to the base page's last key, merged as searchSegments merges the pages it reads.
@@ -173,39 +102,6 @@ function searchRanked(
     return highlight(segment.index, plan.words, rank - segment.docBase, plan.extract);
   };
   return answer(request, merged, base.plan, undefined, undefined, highlightOf);
-}
-
-/**
- * Which of a segment's superseded movies an unchecked plan of it lets through, looked for from the smaller side:
- * each candidate against the superseded bits, or each superseded movie sought among the candidates (965 seeks
- * for every new filter set over the bench's 20 deltas, most of them for a set of a few movies).
- */
-function supersededMatches(segment: LiveSegment, part: SegmentSearch, most = Infinity): Int32Array {
-  const { dead, deadBits } = segment;
-  if (deadBits === undefined) return NO_MATCHES;
-  const out: number[] = [];
-  const passes = (rank: number) => !part.check || part.check(rank);
-  const c = cursor(part.candidates);
-  if (estimate(part.candidates) < dead.length) {
-    for (let r = c.seek(0); r < segment.index.size && out.length < most; r = c.seek(r + 1)) {
-      if (hasBit(deadBits, r) && passes(r)) out.push(r);
-    }
-  } else {
-    for (let i = 0; i < dead.length && out.length < most; i++) {
-      const rank = dead[i] as number;
-      if (c.seek(rank) === rank && passes(rank)) out.push(rank);
-    }
-  }
-  return Int32Array.from(out);
-}
-
-const NO_MATCHES = new Int32Array(0);
-
-/** A planned segment's candidates that pass its checks, ascending. */
-function liveMembers(part: SegmentSearch): Int32Array {
-  const out: number[] = [];
-  collect(part.candidates, 0, part.segment.index.size, Infinity, part.check, out);
-  return Int32Array.from(out);
 }
 
 /** A delta's share of a request whose filters' matches it already knows: the matches are its candidates, with nothing to check. */
@@ -393,13 +289,6 @@ function answer(
     ...(facets ? { facets } : {}),
     ...(request.highlight && plan.words.length > 0 ? { highlights: ranks.map(highlightOf) } : {}),
   };
-}
-
-/** A segment's full plan for a request (every word of `q`), its candidates and its checks, superseded movies refused. */
-function planSegment(segment: LiveSegment, request: SearchRequest, options: PlanOptions): SegmentSearch {
-  const plan = planQuery(segment.index, request.query, options);
-  const verify = verifier(segment.index, plan, request.query);
-  return { segment, plan, candidates: liveCandidates(segment, plan), check: liveCheck(segment, verify), verify };
 }
 
 /**
