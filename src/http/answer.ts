@@ -14,18 +14,6 @@ export interface Answer {
   readonly status: number;
   readonly headers: readonly string[];
   readonly body: Buffer | string | undefined;
-  /**
-   * The fast lane's whole header list for this answer, made on its first write (fast-lane.ts): held by the answer
-   * itself because a hit already holds the answer, where a map by answer cost a lookup per request.
-   */
-  laneHead?: LaneHead | undefined;
-}
-
-/** A ready head, and what it was made for: the lane that made it (its leading headers) and the CORS list it holds. */
-export interface LaneHead {
-  readonly lane: object;
-  readonly cors: readonly string[];
-  readonly head: string[];
 }
 
 /**
@@ -57,7 +45,6 @@ export function jsonAnswer<B extends Buffer | string>(
       String(length),
     ],
     body,
-    laneHead: undefined,
   };
 }
 
@@ -73,7 +60,6 @@ export function notModifiedAnswer(etag: string, cacheControl: string, coding?: C
       ...(coding === undefined ? [] : VARY_ENCODING),
     ],
     body: undefined,
-    laneHead: undefined,
   };
 }
 
@@ -98,7 +84,7 @@ export function joinHeaders(leading: readonly string[], headers: readonly string
 
 export function problemAnswer(p: Problem, extraHeaders: readonly string[] = []): Answer {
   const { headers, body } = problemParts(p);
-  return { status: p.status, headers: [...extraHeaders, ...headers], body, laneHead: undefined };
+  return { status: p.status, headers: [...extraHeaders, ...headers], body };
 }
 
 /** A failure of ours: the detail gives the request id to quote, never the internals. */

@@ -38,17 +38,13 @@ export interface FastLaneOptions {
  * same leading headers, log line and metrics, so the two paths are byte for byte alike.
  *
  * A cached answer costs what node:http costs to write it plus a little: its whole header list is
- * made once per answer and held by it (a ready head, where only the request id changes: writeHead copies it
- * out at once), the metrics it adds to are held here, and the log line's record is built only when logged.
+ * made once per answer (a ready head, where only the request id changes: writeHead copies it out at
+ * once), the metrics it adds to are held here, and the log line's record is built only when logged.
  */
 export function createFastLane(options: FastLaneOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { answers, requestIds, securityHeaders, cors, maxUrlBytes, isDraining, recorder, logError } = options;
-  // What marks this lane's heads: an answer may be written by more than one lane (NOT_READY is one constant for all),
-  // each with its own leading headers.
-  const lane = {};
-  // Heads for a CORS list other than the one an answer holds (an allowed origin, where most requests send none):
-  // by list, then by answer, both living as long as they are used.
-  const otherHeads = new WeakMap<readonly string[], WeakMap<Answer, string[]>>();
+  // Ready heads by CORS header list (one per allowed origin, shared) and answer: both live as long as they are used.
+  const heads = new WeakMap<readonly string[], WeakMap<Answer, string[]>>();
   const leading = (corsHeaders: readonly string[], draining: boolean): string[] => [
     'x-request-id',
     '',
@@ -56,23 +52,15 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     ...(draining ? ['connection', 'close'] : []),
     ...corsHeaders,
   ];
-  const made = (answer: Answer, corsHeaders: readonly string[]): string[] => joinHeaders(leading(corsHeaders, false), answer.headers);
   const headOf = (answer: Answer, corsHeaders: readonly string[]): string[] => {
-    const held = answer.laneHead;
-    if (held !== undefined && held.cors === corsHeaders && held.lane === lane) return held.head;
-    if (held === undefined) {
-      const head = made(answer, corsHeaders);
-      answer.laneHead = { lane, cors: corsHeaders, head };
-      return head;
-    }
-    let byAnswer = otherHeads.get(corsHeaders);
+    let byAnswer = heads.get(corsHeaders);
     if (byAnswer === undefined) {
       byAnswer = new WeakMap();
-      otherHeads.set(corsHeaders, byAnswer);
+      heads.set(corsHeaders, byAnswer);
     }
     let head = byAnswer.get(answer);
     if (head === undefined) {
-      head = made(answer, corsHeaders);
+      head = joinHeaders(leading(corsHeaders, false), answer.headers);
       byAnswer.set(answer, head);
     }
     return head;
