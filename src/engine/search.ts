@@ -95,11 +95,13 @@ function searchRanked(
     pages.push({ segment, ...rankedSlice(matches, request.limit + 1, worst, from) });
   }
   const merged = mergePages(pages, 'relevance', request.limit + 1);
-  // Highlights need a delta's plan: made only for a delta with a movie on the page (its word plans are cached).
+  // Highlights need a delta's plan: made only for a delta with a movie on the page, once however many it has there.
+  const planned = new Map<LiveSegment, SegmentSearch>([[segments[0] as LiveSegment, base]]);
   const highlightOf = (rank: number): Highlight => {
     const segment = catalogue.segmentOf(rank);
-    const { plan } = segment === segments[0] ? base : planSegment(segment, request, { statistics, synonyms });
-    return highlight(segment.index, plan.words, rank - segment.docBase, plan.extract);
+    let part = planned.get(segment);
+    if (part === undefined) planned.set(segment, (part = planSegment(segment, request, { statistics, synonyms })));
+    return highlight(segment.index, part.plan.words, rank - segment.docBase, part.plan.extract);
   };
   return answer(request, merged, base.plan, undefined, undefined, highlightOf);
 }
