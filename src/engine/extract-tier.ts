@@ -5,7 +5,7 @@ import { cursor, members, unionOfLists, type DocSet } from './doc-set.js';
 import { postingsLength, type ExtractIndex, type IndexData } from './index-data.js';
 import { EXTRACT_BROAD_SHARE } from './limits.js';
 import { extractKey } from './relevance-key.js';
-import { partitionPoint } from './sorted.js';
+import { gallop } from './sorted.js';
 import { stem } from './stem.js';
 import { isStopWord } from './stop-words.js';
 import { lookup } from './string-table.js';
@@ -251,18 +251,6 @@ function visitWithRarerTerms(plan: ExtractPlan, isBroad: readonly boolean[], tar
     }
   });
   walk(plan, target);
-}
-
-/** The first position at or after `from` whose rank is not below `rank`: doubling steps, then a binary search. */
-function gallop(postings: Int32Array, from: number, rank: number): number {
-  let step = 1;
-  let hi = from;
-  while (hi < postings.length && (postings[hi] as number) < rank) {
-    from = hi + 1;
-    hi += step;
-    step *= 2;
-  }
-  return partitionPoint(from, Math.min(hi, postings.length), (i) => (postings[i] as number) < rank);
 }
 
 /** Where the stems of `q` occur in an extract: UTF-16 ranges of its words, as the title's and cast's highlights are. */
