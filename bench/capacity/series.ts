@@ -56,7 +56,6 @@ async function startEdge(origin: string, extraEnv: NodeJS.ProcessEnv): Promise<{
     {
       what: 'cinedex edge',
       args: ['edge', '--origin', origin, '--port', String(port), '--host', benchHost, '--drain-seconds', '0'],
-      nodeArgs: ['--enable-source-maps'],
       env: { EDGE_LOG_LEVEL: 'info', ...extraEnv },
       cores: '0',
       stdout: 'ignore',

@@ -93,14 +93,15 @@ export async function startServe(o: ServeOptions): Promise<Serving> {
 
 /**
  * cinedex as the HTTP and capacity benchmarks run it: the seed in a data directory of its own (removed
- * on stop), no ingestion, a log line per request as in production, pinned to `core`.
+ * on stop), no ingestion, a log line per request as in production, pinned to `core`. Without
+ * `--enable-source-maps`, as production starts it (scripts/cinedex.sh, the image): a measured server
+ * runs with the flags it runs with in production, and so does every control it is compared with.
  */
 export async function startCinedex(extraEnv: NodeJS.ProcessEnv = {}, core = 0, cli = cinedexCli): Promise<Serving> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cinedex-bench-'));
   const serving = await startServe({
     env: { MOVIES_SEED: seedPath, MOVIES_DATA_DIR: dataDir, MOVIES_INGEST_INTERVAL: '0', LOG_LEVEL: 'info', ...extraEnv },
     cores: String(core),
-    nodeArgs: ['--enable-source-maps'],
     cli,
   }).catch((error: unknown) => {
     rmSync(dataDir, { recursive: true, force: true });
@@ -122,14 +123,12 @@ export interface Control {
   stop(): Promise<void>;
 }
 
-/** Starts `script port file` (a control server that reads what it answers from `file`) on core 0. */
+/** Starts `script port file` (a control server that reads what it answers from `file`) on core 0, with cinedex's node flags (none). */
 export async function startControl(script: string, file: string, ready: (base: string) => Promise<boolean>): Promise<Control> {
   const port = await freePort();
   const base = benchBase(port);
-  const run = await launchReady(
-    script,
-    { what: script, args: [String(port), file], cores: '0', nodeArgs: ['--enable-source-maps'], stdout: 'ignore', stderr: 'inherit' },
-    () => ready(base),
+  const run = await launchReady(script, { what: script, args: [String(port), file], cores: '0', stdout: 'ignore', stderr: 'inherit' }, () =>
+    ready(base),
   );
   return { base, pid: run.pid, stop: () => run.stop() };
 }

@@ -54,7 +54,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const cli = o.cli ?? cinedexCli;
   const run = launchNode(cli, {
     args: ['serve'],
-    nodeArgs: ['--enable-source-maps', ...(o.nodeArgs ?? [])],
+    nodeArgs: o.nodeArgs ?? [],
     env,
     stdout,
     stderr: 'inherit',
