@@ -1,14 +1,16 @@
+import type { BasePlaces } from './base-places.js';
+import { catalogueOrder } from './catalogue-order.js';
 import type { LiveSegment } from './live-segments.js';
-import type { SegmentIndex } from './segment-index.js';
 import type { SortOrder } from './search-request.js';
-import type { StringTable } from './index-data.js';
-import { compareEntry, stringAt } from './string-table.js';
+import { compareEntry } from './string-table.js';
 
 /** One segment's page: its best movies after the cursor, in the request's order, and their relevance keys with sort=relevance. */
 export interface SegmentPage {
   readonly segment: LiveSegment;
   readonly ranks: readonly number[];
   readonly relevance?: readonly number[] | undefined;
+  /** A delta's places among the base's ranks (base-places.ts), when known: its movies then meet the base's page as integers. */
+  readonly places?: BasePlaces | undefined;
 }
 
 /** The merged page: version ranks (a segment's docBase + its rank there) and, with sort=relevance, their keys. */
@@ -82,21 +84,14 @@ function yearOf(page: SegmentPage, i: number): number {
 }
 
 function compareCatalogue(a: SegmentPage, i: number, b: SegmentPage, j: number): number {
-  return catalogueOrder(a.segment.index, a.ranks[i] as number, b.segment.index, b.ranks[j] as number);
-}
-
-/**
- * The catalogue order of two movies of any segments (build-index sorts a segment by it:
- * catalogue/movie.ts, compareMovies), read off their bytes: no string is decoded.
- */
-export function catalogueOrder(a: SegmentIndex, i: number, b: SegmentIndex, j: number): number {
-  const da = a.data;
-  const db = b.data;
-  const years = (db.years[j] as number) - (da.years[i] as number);
-  if (years !== 0) return years;
-  const titles = compareUtf16(da.titles, i, db.titles, j);
-  if (titles !== 0) return titles;
-  return (da.idHigh[i] as number) - (db.idHigh[j] as number) || (da.idLow[i] as number) - (db.idLow[j] as number);
+  const ra = a.ranks[i] as number;
+  const rb = b.ranks[j] as number;
+  // A page's movies are live, and a live base movie never ties a delta's: `before` decides.
+  const pb = b.places;
+  if (pb !== undefined && pb.base === a.segment.index) return ra < (pb.ranks[rb] as number) ? -1 : 1;
+  const pa = a.places;
+  if (pa !== undefined && pa.base === b.segment.index) return rb < (pa.ranks[ra] as number) ? 1 : -1;
+  return catalogueOrder(a.segment.index, ra, b.segment.index, rb);
 }
 
 /** Normalised titles in code point order: the bytes of one segment's table against the other's. */
@@ -105,29 +100,4 @@ function compareTitles(a: SegmentPage, i: number, b: SegmentPage, j: number): nu
   const rank = b.ranks[j] as number;
   const key = titles.bytes.subarray(titles.offsets[rank], titles.offsets[rank + 1]);
   return compareEntry(a.segment.index.data.normalisedTitles, a.ranks[i] as number, key);
-}
-
-/**
- * Two titles in UTF-16 code unit order (the catalogue order's), read off their UTF-8 bytes: byte
- * order is code point order, which differs from UTF-16's only between U+E000–U+FFFF and the
- * characters above U+FFFF (lead bytes 0xEE–0xEF against 0xF0–0xF4). Only then are they decoded.
- */
-function compareUtf16(a: StringTable, i: number, b: StringTable, j: number): number {
-  const aStart = a.offsets[i] as number;
-  const aLength = (a.offsets[i + 1] as number) - aStart;
-  const bStart = b.offsets[j] as number;
-  const bLength = (b.offsets[j + 1] as number) - bStart;
-  const n = Math.min(aLength, bLength);
-  for (let k = 0; k < n; k++) {
-    const x = a.bytes[aStart + k] as number;
-    const y = b.bytes[bStart + k] as number;
-    if (x === y) continue;
-    if (x >= 0xee && y >= 0xee) {
-      const ta = stringAt(a, i);
-      const tb = stringAt(b, j);
-      return ta < tb ? -1 : ta > tb ? 1 : 0;
-    }
-    return x - y;
-  }
-  return aLength - bLength;
 }

@@ -2,11 +2,14 @@ import type { CatalogueIndex } from './catalogue-index.js';
 import type { CollectionStatistics } from './bm25.js';
 import { liveCandidates, liveCount, type LiveSegment } from './live-segments.js';
 import type { SegmentSearch } from './merged-counts.js';
-import { catalogueOrder, mergePages, type SegmentPage } from './page-merge.js';
+import { basePlaces, mergeByPlaces, type BasePlaces } from './base-places.js';
+import { mergePages, type SegmentPage } from './page-merge.js';
+import { orderedPage, startsAfter, type CatalogueBound } from './ordered-page.js';
 import { ALL_SEGMENTS, BASE_ONLY, inMask, type FilterMatch } from './segment-mask.js';
 import type { SegmentIndex } from './segment-index.js';
-import { collect, estimate, list, type DocSet } from './doc-set.js';
+import { estimate, list, type DocSet } from './doc-set.js';
 import type { DeltaMatches } from './delta-matches.js';
+import { partitionPoint } from './sorted.js';
 import { findDeltaMatches, findDeltaWords, probed } from './delta-finds.js';
 import { rankedSlice, wordsAlone, type RankedMatches } from './delta-words.js';
 import { facetCounts } from './facets.js';
@@ -15,9 +18,7 @@ import { relevancePage, type Found } from './relevance-page.js';
 import type { Facets, Highlight, Page, SearchRequest } from './search-request.js';
 import { NO_WORDS, titleTerms, type RankCheck, type Plan, type TitleTerms } from './plan.js';
 import { atLevel, fewestMissing, hasMatch } from './match-strategy.js';
-import { partitionPoint } from './sorted.js';
 import { planSegment } from './segment-plan.js';
-import { titlePage } from './title-page.js';
 import type { Synonyms } from './synonyms.js';
 
 /**
@@ -39,12 +40,12 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
     const known = memo.of(query, () => findDeltaMatches(catalogue, request, title));
     const { baseSuperseded } = known;
     const counted: KnownBase = { unchecked: memo.uncheckedBase as LiveSegment, superseded: baseSuperseded.length };
-    // A title page reads a broad set whole: it leaves the superseded matches out by their list, not by a check per member.
-    const refused =
-      baseSuperseded.length > 0 && (request.sort === 'title:asc' || request.sort === 'title:desc') ? baseSuperseded : undefined;
+    // A page in a catalogue or title order leaves the superseded matches out by their list, not by a check per member.
+    const refused = baseSuperseded.length > 0 && request.sort !== 'relevance' ? baseSuperseded : undefined;
     const paged = baseSuperseded.length === 0 || refused !== undefined ? counted.unchecked : base;
-    return known.mask === BASE_ONLY
-      ? searchSegment(paged, request, catalogue.extractStatistics, catalogue.synonyms, title, counted, refused)
+    const delta = request.sort === 'year:desc' ? soleDelta(catalogue, known) : undefined;
+    return known.mask === BASE_ONLY || delta !== undefined
+      ? searchSegment(paged, request, catalogue.extractStatistics, catalogue.synonyms, title, counted, refused, delta)
       : searchSegments(catalogue, request, { mask: known.mask, terms: () => (title === undefined ? {} : { title }) }, title, {
           ranks: known.ranks,
           base: paged,
@@ -106,6 +107,15 @@ function searchRanked(
   return answer(request, merged, base.plan, undefined, undefined, highlightOf);
 }
 
+/** The base's year:desc page and a delta's known matches after the cursor, merged: the first `limit + 1`. */
+function deltaMerged(basePage: readonly number[], delta: KnownDelta, request: SearchRequest): number[] {
+  const { matches, segment } = delta;
+  const { after } = request;
+  const start = after ? segment.index.rankAfter(after.position) : 0;
+  const from = start === 0 ? 0 : partitionPoint(0, matches.length, (k) => (matches[k] as number) < start);
+  return mergeByPlaces(basePage, delta.places, matches, from, segment.docBase, request.limit + 1);
+}
+
 /** A delta's share of a request whose filters' matches it already knows: the matches are its candidates, with nothing to check. */
 function knownPart(segment: LiveSegment, ranks: Int32Array): SegmentSearch {
   const candidates = list(ranks);
@@ -126,7 +136,28 @@ function baseCount(segment: LiveSegment, plan: Plan, verify: RankCheck, known: K
   return known === undefined ? liveCount(segment, plan, verify) : liveCount(known.unchecked, plan, verify) - known.superseded;
 }
 
-/** One segment answering for the version: its ranks are the version's (the base's docBase is 0). */
+/**
+ * The one delta holding matches of filters whose matches the version knows, with its places among the base's ranks
+ * (base-places.ts): its share of a catalogue-order page is a slice of those matches merged by integers into the base's.
+ */
+interface KnownDelta {
+  readonly segment: LiveSegment;
+  readonly matches: Int32Array;
+  readonly places: BasePlaces;
+}
+
+function soleDelta(catalogue: CatalogueIndex, known: DeltaMatches): KnownDelta | undefined {
+  const s = 31 - Math.clz32(known.mask);
+  if (s === 0 || known.mask !== (BASE_ONLY | (1 << s))) return undefined;
+  const segment = catalogue.segments[s] as LiveSegment;
+  const places = basePlaces((catalogue.segments[0] as LiveSegment).index, segment.index);
+  return places && { segment, matches: known.ranks[s - 1] as Int32Array, places };
+}
+
+/**
+ * One segment answering for the version: its ranks are the version's (the base's docBase is 0). With `delta` (filters
+ * alone, year:desc), the base and that delta's known matches, which need no plan, page of their own or check.
+ */
 function searchSegment(
   segment: LiveSegment,
   request: SearchRequest,
@@ -135,6 +166,7 @@ function searchSegment(
   title?: TitleTerms,
   counted?: KnownBase,
   refused?: Int32Array,
+  delta?: KnownDelta,
 ): Page {
   const { index } = segment;
   const full = planSegment(segment, request, { statistics, synonyms, ...(title ? { terms: { title } } : {}) });
@@ -142,9 +174,10 @@ function searchSegment(
   const plan = level === undefined ? full.plan : atLevel(full.plan, level);
   const candidates = level === undefined ? full.candidates : liveCandidates(segment, plan);
   const { check, verify } = full;
-  const page = segmentPage(index, plan, candidates, check, request, undefined, refused);
+  const own = segmentPage(index, plan, candidates, check, request, undefined, refused);
+  const page = delta === undefined ? own : { ranks: deltaMerged(own.ranks, delta, request) };
   const faceted = request.facets.length > 0 ? facetCounts(index, request, plan, candidates, check) : undefined;
-  const total = request.count ? (faceted?.total ?? baseCount(segment, plan, verify, counted)) : undefined;
+  const total = request.count ? (faceted?.total ?? baseCount(segment, plan, verify, counted) + (delta?.matches.length ?? 0)) : undefined;
   return answer(request, page, plan, total, faceted?.facets, (rank) => highlight(index, plan.words, rank, plan.extract));
 }
 
@@ -206,15 +239,25 @@ function searchSegments(
   // A planned segment whose plan is empty has no page to read either.
   const pages: SegmentPage[] = [];
   let bound: PageBound | undefined;
+  // In the year orders a delta's places among the base's ranks bound its page and merge it by integers (base-places.ts).
+  const yearOrder = request.sort === 'year:desc' || request.sort === 'year:asc';
+  const baseIndex = (catalogue.segments[0] as LiveSegment).index;
+  const placesOf = (s: number) => (yearOrder ? basePlaces(baseIndex, (catalogue.segments[s] as LiveSegment).index) : undefined);
   for (let s = 0; s < parts.length; s++) {
-    if (pageAlone && s > 0 && inMask(every, s) && !(bound?.last && startsAfter(catalogue.segments[s] as LiveSegment, bound.last))) {
+    if (
+      pageAlone &&
+      s > 0 &&
+      inMask(every, s) &&
+      !(bound?.last && startsAfter(catalogue.segments[s] as LiveSegment, bound.last, placesOf(s)))
+    ) {
       parts[s] = plan(s);
     }
     const part = parts[s];
     if (part === undefined || estimate(part.candidates) === 0) continue;
     const refused = s === 0 ? known?.refused : undefined;
-    const { ranks, relevance } = segmentPage(part.segment.index, part.plan, part.candidates, part.check, request, bound, refused);
-    pages.push({ segment: part.segment, ranks, relevance });
+    const places = s > 0 ? placesOf(s) : undefined;
+    const { ranks, relevance } = segmentPage(part.segment.index, part.plan, part.candidates, part.check, request, bound, refused, places);
+    pages.push({ segment: part.segment, ranks, relevance, places });
     if (part === parts[0]) bound = pageBound(part.segment.index, ranks, relevance, request);
   }
   const merged = mergePages(pages, request.sort, request.limit + 1);
@@ -295,7 +338,7 @@ function answer(
 
 /**
  * One segment's best `limit + 1` movies after the cursor, in the request's order; with a bound, only
- * those that can come before it; without the `refused` ranks (title orders only: title-page.ts).
+ * those that can come before it; without the `refused` ranks (ordered-page.ts), and a delta bounded by its `places`.
  */
 function segmentPage(
   index: SegmentIndex,
@@ -305,10 +348,11 @@ function segmentPage(
   request: SearchRequest,
   bound?: PageBound,
   refused?: Int32Array,
+  places?: BasePlaces,
 ): Found {
   return request.sort === 'relevance'
     ? relevancePage(index, plan, candidates, check, request, bound?.key)
-    : orderedPage(index, candidates, check, request, bound?.last, refused);
+    : orderedPage(index, candidates, check, request, bound?.last, refused, places);
 }
 
 /**
@@ -319,7 +363,7 @@ function segmentPage(
  * (a range of ranks in every segment) and relevance (a key no delta's movie may exceed).
  */
 interface PageBound {
-  readonly last?: { readonly index: SegmentIndex; readonly rank: number };
+  readonly last?: CatalogueBound;
   readonly key?: number;
 }
 
@@ -360,59 +404,4 @@ function partialLevel(request: SearchRequest, segments: readonly (SegmentSearch 
 /** What the page says of partial matches, when it holds them. */
 function partialOf(plan: Plan): Pick<Page, 'partial'> {
   return plan.partial ? { partial: { words: plan.partial.words, matched: plan.partial.words - plan.partial.missing } } : {};
-}
-
-function orderedPage(
-  index: SegmentIndex,
-  set: DocSet,
-  check: RankCheck,
-  request: SearchRequest,
-  until?: PageBound['last'],
-  refused?: Int32Array,
-): Found {
-  const want = request.limit + 1;
-  const after = request.after;
-  const ranks: number[] = [];
-  switch (request.sort) {
-    case 'year:desc': {
-      const end = until ? ranksUpTo(index, until) : index.size;
-      collect(set, after ? index.rankAfter(after.position) : 0, end, want, check, ranks);
-      break;
-    }
-    case 'year:asc': {
-      // Years ascending, each year's movies in catalogue order: the year blocks, last to first.
-      const { yearValues, yearStarts } = index.data;
-      for (let y = yearValues.length - 1; y >= 0 && ranks.length < want; y--) {
-        const year = yearValues[y] as number;
-        if (after && year < after.position.year) continue;
-        const start = after && year === after.position.year ? index.rankAfter(after.position) : (yearStarts[y] as number);
-        collect(set, start, yearStarts[y + 1] as number, want, check, ranks);
-      }
-      break;
-    }
-    default:
-      titlePage(index, set, check, request, request.sort === 'title:desc', ranks, refused);
-  }
-  return { ranks };
-}
-
-/** Whether a segment's every movie comes after the bound in catalogue order: its first (rank 0) does. */
-function startsAfter(segment: LiveSegment, until: NonNullable<PageBound['last']>): boolean {
-  const { index } = segment;
-  return index.size === 0 || catalogueOrder(index, 0, until.index, until.rank) > 0;
-}
-
-/**
- * How many of a segment's ranks come up to the bound in catalogue order (a prefix): the years before
- * the bound's, and of its year those whose title and id do not pass it. Only that year's movies are
- * compared, and a delta rarely holds many of them.
- */
-function ranksUpTo(index: SegmentIndex, until: NonNullable<PageBound['last']>): number {
-  const year = until.index.yearOf(until.rank);
-  const { yearValues, yearStarts } = index.data;
-  // Years descend: the first block not above the bound's year.
-  const block = partitionPoint(0, yearValues.length, (y) => (yearValues[y] as number) > year);
-  const lo = yearStarts[block] as number;
-  if (block === yearValues.length || yearValues[block] !== year) return lo;
-  return partitionPoint(lo, yearStarts[block + 1] as number, (r) => catalogueOrder(index, r, until.index, until.rank) <= 0);
 }

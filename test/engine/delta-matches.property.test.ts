@@ -129,8 +129,9 @@ test('the memo of delta matches answers each filter set its own matches, within 
       fc.integer({ min: 1, max: 6 }),
       fc.integer({ min: 0, max: 8 }),
       (drawn, maxSets, maxRanks) => {
-        // Each set is asked beside its twin of the same hash, so that a memo mixing them up fails.
-        const asked = drawn.flatMap((query) => [query, twin(query)]);
+        // Each set is asked beside its twin of the same hash, then again, so that a memo mixing them up, or keeping
+        // only the newest set of a hash (or of a slot of its table), fails.
+        const asked = drawn.flatMap((query) => [query, twin(query), query]);
         const ranksOf = (found: DeltaMatches) => found.ranks.reduce((n, m) => n + m.length, found.baseSuperseded.length);
         assertBoundedMemo(new DeltaMatchMemo([], maxSets, maxRanks), asked, findFor, ranksOf, maxSets, maxRanks);
       },
