@@ -219,21 +219,29 @@ describe('single-flight and the concurrency cap', () => {
   });
 
   test('at most --max-upstream-concurrency requests reach the origin at once; the rest queue and are answered', async () => {
-    // The origin answers requests in pairs, once two are in flight together: that the cap is reached does not depend
-    // on how close together the requests reach the edge (100 ms apart on a loaded machine, a sleep of 100 ms would
-    // never see two). A third at once would be answered with the fourth, and counted. The deadline is far: with a
-    // cap of one, a lone request would wait for its pair until it.
-    const waiting: (() => void)[] = [];
-    const inPairs: OriginHandler = async (req, res) => {
-      await new Promise<void>((resolve) => {
-        waiting.push(resolve);
-        if (waiting.length === 2) for (const release of waiting.splice(0)) release();
-      });
-      json(res, { url: req.url }, 'max-age=60');
-    };
-    const { origin, edge } = await setup(inPairs, { maxUpstreamConcurrency: 2, upstreamTimeoutSeconds: 30 });
-    const statuses = await Promise.all(Array.from({ length: 8 }, (_, i) => fetch(`${edge.base}/item/${i}`).then((r) => r.status)));
-    assert.deepEqual(statuses, Array(8).fill(200));
+    // The origin holds every request until each of the 8 is either held there or queued at the edge, then answers
+    // the ones it holds: how many it holds at once is the cap, however far apart the requests reach the edge (a
+    // fixed 100 ms answer never saw two at once if they came 100 ms apart on a loaded machine).
+    const held: (() => void)[] = [];
+    const { origin, edge } = await setup((req, res) => void held.push(() => json(res, { url: req.url }, 'max-age=60')), {
+      maxUpstreamConcurrency: 2,
+      upstreamTimeoutSeconds: 60,
+    });
+    const statuses = Promise.all(Array.from({ length: 8 }, (_, i) => fetch(`${edge.base}/item/${i}`).then((r) => r.status)));
+    const rounds: number[] = [];
+    for (let answered = 0; answered < 8;) {
+      // Held first, then the queue: a request that moves between the two readings is in neither, never in both.
+      const settled = async () => {
+        const atOrigin = held.length;
+        return atOrigin > 0 && atOrigin + (await edge.metric('cinedex_edge_upstream_queued')) === 8 - answered;
+      };
+      await waitFor(settled, 60_000, `the ${8 - answered} unanswered requests to be at the origin or queued at the edge`);
+      rounds.push(held.length);
+      answered += held.length;
+      for (const answer of held.splice(0)) answer();
+    }
+    assert.deepEqual(await statuses, Array(8).fill(200));
+    assert.deepEqual(rounds, [2, 2, 2, 2], 'two at the origin at a time, the others queued at the edge');
     assert.deepEqual(
       origin.requests.map((r) => r.url).sort(),
       Array.from({ length: 8 }, (_, i) => `/item/${i}`),
