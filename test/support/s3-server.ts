@@ -39,7 +39,10 @@ export async function startS3(bucket = 'cinedex-test'): Promise<S3Server> {
         region: 'us-east-1',
         credentials: S3_CREDENTIALS,
         maxAttempts: 2,
-        requestTimeoutMs: 5000,
+        // So that a stalled server fails a test rather than hanging it; far from a request's time. s3rver shares the
+        // test's event loop and thread pool, and a whole write is a few more file operations than its own: at a load
+        // average of 32 on two cores, a burst of a first publish's ~250 state-bucket PUTs went past 5 s.
+        requestTimeoutMs: 30_000,
         ...options,
       }),
     close: async () => {
