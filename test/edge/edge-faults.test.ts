@@ -1,9 +1,11 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { VIA } from '../../src/edge/relay-headers.js';
 import type { EdgeOptions } from '../../src/edge/server.js';
 import { startEdge, type RunningEdge } from '../support/edge.js';
 import { FakeOrigin, json, sleep, type OriginHandler } from '../support/fake-origin.js';
 import { rawRequest } from '../support/raw-http.js';
+import { waitFor } from '../support/cli-process.js';
 
 /** Each test gets its own origin and edge, closed afterwards even when it fails. */
 const running: { close(): Promise<void> }[] = [];
@@ -12,7 +14,8 @@ afterEach(async () => {
 });
 
 async function setup(handler: OriginHandler, options: Partial<EdgeOptions> = {}): Promise<{ origin: FakeOrigin; edge: RunningEdge }> {
-  const origin = new FakeOrigin(handler);
+  // Counted: what the edge sends (it names itself in Via on every request), not another test file's probes.
+  const origin = new FakeOrigin(handler, (req) => req.headers.via === VIA);
   const base = await origin.start();
   running.push(origin);
   const edge = await startEdge(base, options);
@@ -54,6 +57,8 @@ const ok =
     json(res, { url: req.url }, cacheControl, extra);
 const status500: OriginHandler = (_req, res) => json(res, { error: 'boom' }, undefined, {}, 500);
 const reset: OriginHandler = (req) => void req.socket.resetAndDestroy();
+/** Never answers: the edge's deadline is the only way the exchange ends (the origin's sockets close with it). */
+const hang: OriginHandler = () => {};
 const slow =
   (ms: number, cacheControl = 'max-age=60'): OriginHandler =>
   async (req, res) => {
@@ -81,8 +86,12 @@ describe('timeouts', () => {
   });
 
   test('a slow origin with a stale copy: the copy, marked STALE with its Age', async () => {
-    const { edge } = await setup(firstThen(ok('max-age=0'), slow(2000)), { upstreamTimeoutSeconds: 0.3 });
+    // The first exchange must not meet the deadline (the origin's first answer is its only fresh one): at 0.3 s it
+    // did, at a load average of 20 on two cores. The second never gets an answer, so it ends at the deadline whatever the load.
+    const { edge } = await setup(firstThen(ok('max-age=0'), hang), { upstreamTimeoutSeconds: 1.5 });
     const first = await fetch(`${edge.base}/v1/genres`);
+    assert.equal(first.status, 200, 'the first request was answered by the origin');
+    assert.equal(first.headers.get('x-cache'), 'MISS');
     const body = await first.text();
     await sleep(1000);
     const stale = await fetch(`${edge.base}/v1/genres`);
@@ -176,8 +185,12 @@ describe('origin errors: stale-if-error, then 502', () => {
 
 describe('single-flight and the concurrency cap', () => {
   test('20 concurrent misses for one URL make exactly one upstream request', async () => {
-    const { origin, edge } = await setup(slow(200));
-    const answers = await Promise.all(
+    // The origin answers once every request has reached the edge (joined the flight, or gone upstream itself): with
+    // a fixed 200 ms, a request arriving after the answer on a loaded machine was a HIT, not a miss.
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const { origin, edge } = await setup(async (req, res) => (await answered, ok('max-age=60')(req, res)));
+    const pending = Promise.all(
       Array.from({ length: 20 }, () =>
         fetch(`${edge.base}/v1/movies?title=x`).then(async (r) => ({
           status: r.status,
@@ -186,6 +199,10 @@ describe('single-flight and the concurrency cap', () => {
         })),
       ),
     );
+    const arrived = async () => origin.count('/v1/movies?title=x') + (await edge.metric('cinedex_edge_coalesced_requests_total'));
+    await waitFor(async () => (await arrived()) >= 20, 60_000, 'the 20 requests to reach the edge');
+    answer();
+    const answers = await pending;
     assert.equal(origin.count('/v1/movies?title=x'), 1);
     assert.ok(answers.every((a) => a.status === 200 && a.cache === 'MISS' && a.body === answers[0]?.body));
     assert.equal(await edge.metric('cinedex_edge_coalesced_requests_total'), 19);
@@ -202,10 +219,34 @@ describe('single-flight and the concurrency cap', () => {
   });
 
   test('at most --max-upstream-concurrency requests reach the origin at once; the rest queue and are answered', async () => {
-    const { origin, edge } = await setup(slow(100), { maxUpstreamConcurrency: 2 });
-    const statuses = await Promise.all(Array.from({ length: 8 }, (_, i) => fetch(`${edge.base}/item/${i}`).then((r) => r.status)));
-    assert.deepEqual(statuses, Array(8).fill(200));
-    assert.equal(origin.requests.length, 8);
+    // The origin holds every request until each of the 8 is either held there or queued at the edge, then answers
+    // the ones it holds: how many it holds at once is the cap, however far apart the requests reach the edge (a
+    // fixed 100 ms answer never saw two at once if they came 100 ms apart on a loaded machine).
+    const held: (() => void)[] = [];
+    const { origin, edge } = await setup((req, res) => void held.push(() => json(res, { url: req.url }, 'max-age=60')), {
+      maxUpstreamConcurrency: 2,
+      upstreamTimeoutSeconds: 60,
+    });
+    const statuses = Promise.all(Array.from({ length: 8 }, (_, i) => fetch(`${edge.base}/item/${i}`).then((r) => r.status)));
+    const rounds: number[] = [];
+    for (let answered = 0; answered < 8;) {
+      // Held first, then the queue: a request that moves between the two readings is in neither, never in both.
+      const settled = async () => {
+        const atOrigin = held.length;
+        return atOrigin > 0 && atOrigin + (await edge.metric('cinedex_edge_upstream_queued')) === 8 - answered;
+      };
+      await waitFor(settled, 60_000, `the ${8 - answered} unanswered requests to be at the origin or queued at the edge`);
+      rounds.push(held.length);
+      answered += held.length;
+      for (const answer of held.splice(0)) answer();
+    }
+    assert.deepEqual(await statuses, Array(8).fill(200));
+    assert.deepEqual(rounds, [2, 2, 2, 2], 'two at the origin at a time, the others queued at the edge');
+    assert.deepEqual(
+      origin.requests.map((r) => r.url).sort(),
+      Array.from({ length: 8 }, (_, i) => `/item/${i}`),
+      'each URL reached the origin once',
+    );
     assert.equal(origin.maxInFlight, 2);
   });
 

@@ -40,25 +40,40 @@ export interface ServeProcess {
  * freePort's port is free when it is found, not when the child listens a second later: another test file's server
  * can take it in between, and its /readyz would pass for this child's, which then fails to listen (a run saw nginx's
  * tests relay to a server that was gone: 502 on every request). So the server that answers must be the child or one
- * of its workers (/v1/status names its pid), and a start that lost its port is tried again on another.
+ * of its workers (/v1/status names its pid), and a start that lost its port is tried again on another. `pickPort`
+ * is freePort but for the test of that retry, which hands out a port it holds.
  */
-export async function startServe(env: NodeJS.ProcessEnv, timeoutMs = 60_000, cwd?: string, cli = distCli): Promise<ServeProcess> {
+export async function startServe(
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+  cwd?: string,
+  cli = distCli,
+  pickPort: () => Promise<number> = freePort,
+): Promise<ServeProcess> {
+  const lost: string[] = [];
   for (let attempt = 1; ; attempt++) {
-    const started = await startServeOnce(env, timeoutMs, cwd, cli);
-    if (started !== PORT_TAKEN) return started;
-    if (attempt === 3) throw new Error('cinedex serve lost its port to another process three times in a row');
+    const port = await pickPort();
+    const started = await startServeOnce(env, timeoutMs, cwd, cli, port);
+    if (!('lostTo' in started)) return started;
+    lost.push(`port ${port}: ${started.lostTo}`);
+    if (attempt === START_ATTEMPTS) {
+      throw new Error(`cinedex serve lost its port to another process ${START_ATTEMPTS} times in a row (${lost.join('; ')})`);
+    }
   }
 }
 
-const PORT_TAKEN = Symbol('port taken');
+const START_ATTEMPTS = 3;
+
+/** A probe of a port that may be anyone's: bounded, so a listener that never answers cannot hold the start past its deadline. */
+const PROBE_TIMEOUT_MS = 5_000;
 
 async function startServeOnce(
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
   cwd: string | undefined,
   cli: string,
-): Promise<ServeProcess | typeof PORT_TAKEN> {
-  const port = await freePort();
+  port: number,
+): Promise<ServeProcess | { lostTo: string }> {
   const child = spawn(cli.endsWith('.sh') ? '/bin/sh' : process.execPath, [cli, 'serve'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     ...(cwd ? { cwd } : {}),
@@ -76,17 +91,18 @@ async function startServeOnce(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) {
-      if (output.includes('EADDRINUSE')) return PORT_TAKEN;
+      if (output.includes('EADDRINUSE')) return { lostTo: 'the child could not listen (EADDRINUSE)' };
       throw new Error(`cinedex serve exited with ${child.exitCode}:\n${output}`);
     }
-    const ready = await fetch(`${base}/readyz`).then(
+    const ready = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).then(
       (r) => r.status === 200,
       () => false,
     );
     if (ready) {
-      if (await answeredByOther(base, child.pid)) {
+      const other = await answeredByOther(base, child.pid);
+      if (other !== undefined) {
         await stop('SIGKILL');
-        return PORT_TAKEN;
+        return { lostTo: other };
       }
       break;
     }
@@ -99,19 +115,24 @@ async function startServeOnce(
   return { child, base, port, output: () => output, stop };
 }
 
-/** Whether the server at `base` says it is a process other than `pid` and its descendants; undefined status: no. */
-async function answeredByOther(base: string, pid: number | undefined): Promise<boolean> {
-  const status = await fetch(`${base}/v1/status`).then(
-    async (r) => (r.status === 200 ? ((await r.json()) as { pid?: unknown }) : undefined),
+/**
+ * Why the server at `base` is not `pid` or one of its descendants, or undefined when it is. cinedex serve's
+ * /v1/status always names its pid: a server that answers /readyz but names none (a test's scripted origin answering
+ * every path) is another one.
+ */
+async function answeredByOther(base: string, pid: number | undefined): Promise<string | undefined> {
+  const status = await fetch(`${base}/v1/status`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).then(
+    async (r) => (r.status === 200 ? ((await r.json().catch(() => undefined)) as { pid?: unknown } | undefined) : undefined),
     () => undefined,
   );
+  if (typeof status?.pid !== 'number') return 'another server answered /readyz, and its /v1/status names no pid';
   // Without /proc a worker's parent cannot be read: the check is left out rather than failing every cluster start.
-  if (pid === undefined || typeof status?.pid !== 'number' || !existsSync('/proc/self')) return false;
+  if (pid === undefined || !existsSync('/proc/self')) return undefined;
   for (let at: number | undefined = status.pid, depth = 0; at !== undefined && depth < 4; depth++) {
-    if (at === pid) return false;
+    if (at === pid) return undefined;
     at = parentOf(at);
   }
-  return true;
+  return `another server answered /readyz: pid ${status.pid}, not the child (${pid}) or one of its workers`;
 }
 
 /** The parent of `pid`, from /proc (undefined without it, or once the process is gone). */

@@ -6,6 +6,11 @@ export type OriginHandler = (req: IncomingMessage, res: ServerResponse) => void 
 /**
  * An origin the test scripts: each request is recorded (URL, headers, concurrency), then answered by
  * the current handler, which a test swaps to make the origin slow, failing or resetting.
+ *
+ * `accepts` names the requests it is there for. Its port is the kernel's pick, and another test file running
+ * beside this one may have been told the same port by freePort a moment earlier and send to it (startServe's
+ * probes, a client of a server that lost its port to this one): those get 421 and are neither recorded nor
+ * counted in flight, so the counts are of what the client under test sent.
  */
 export class FakeOrigin {
   readonly requests: { url: string; headers: IncomingHttpHeaders }[] = [];
@@ -16,8 +21,15 @@ export class FakeOrigin {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
-  constructor(public handler: OriginHandler) {
+  constructor(
+    public handler: OriginHandler,
+    accepts: (req: IncomingMessage) => boolean = () => true,
+  ) {
     this.server = createServer((req, res) => {
+      if (!accepts(req)) {
+        res.writeHead(421, { connection: 'close' }).end();
+        return;
+      }
       this.requests.push({ url: req.url ?? '', headers: req.headers });
       this.inFlight++;
       this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
