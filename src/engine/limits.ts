@@ -155,3 +155,6 @@ export const DELTA_MATCH_RANKS_KEPT = 262_144;
  * movies goes past this, and its version then plans its deltas per request, as a version of large deltas does.
  */
 export const DELTA_MATCHES_MAX_SUPERSEDED = 16_384;
+
+/** Posting lists whose superseded members a version has counted, at most (live-segments.ts): a number each, emptied when full. */
+export const SUPERSEDED_LISTS_COUNTED = 65_536;

@@ -3,6 +3,7 @@ import { bitmap, hasBit, setBit } from './bits.js';
 import { and, count, cursor, list, range, type DocSet } from './doc-set.js';
 import { candidateSet, type Plan, type RankCheck } from './plan.js';
 import type { SegmentIndex } from './segment-index.js';
+import { SUPERSEDED_LISTS_COUNTED } from './limits.js';
 import { partitionPoint, uniqueSorted } from './sorted.js';
 
 /** A segment as a version lists it (base first, then deltas, oldest first): its index and the ids it deletes. */
@@ -99,9 +100,6 @@ export function liveCount(segment: LiveSegment, plan: Plan, verify: RankCheck): 
   return n;
 }
 
-/** Posting lists whose superseded members a version has counted, at most: a number each, emptied when full. */
-const LISTS_COUNTED = 65_536;
-
 /** Per version and segment (a LiveSegment is a version's): each posting list's superseded members, counted once. */
 const countedLists = new WeakMap<LiveSegment, WeakMap<ArrayBufferLike, Map<number, number>>>();
 
@@ -129,7 +127,7 @@ function supersededIn(segment: LiveSegment, ranks: Int32Array): number {
   if (known !== undefined) return known;
   const c = cursor(list(ranks));
   for (const rank of dead) if (c.seek(rank) === rank) n++;
-  if (counts.size >= LISTS_COUNTED) counts.clear();
+  if (counts.size >= SUPERSEDED_LISTS_COUNTED) counts.clear();
   counts.set(key, n);
   return n;
 }
