@@ -244,18 +244,13 @@ function searchSegments(
   const baseIndex = (catalogue.segments[0] as LiveSegment).index;
   const placesOf = (s: number) => (yearOrder ? basePlaces(baseIndex, (catalogue.segments[s] as LiveSegment).index) : undefined);
   for (let s = 0; s < parts.length; s++) {
-    if (
-      pageAlone &&
-      s > 0 &&
-      inMask(every, s) &&
-      !(bound?.last && startsAfter(catalogue.segments[s] as LiveSegment, bound.last, placesOf(s)))
-    ) {
+    const places = s > 0 ? placesOf(s) : undefined;
+    if (pageAlone && s > 0 && inMask(every, s) && !(bound?.last && startsAfter(catalogue.segments[s] as LiveSegment, bound.last, places))) {
       parts[s] = plan(s);
     }
     const part = parts[s];
     if (part === undefined || estimate(part.candidates) === 0) continue;
     const refused = s === 0 ? known?.refused : undefined;
-    const places = s > 0 ? placesOf(s) : undefined;
     const { ranks, relevance } = segmentPage(part.segment.index, part.plan, part.candidates, part.check, request, bound, refused, places);
     pages.push({ segment: part.segment, ranks, relevance, places });
     if (part === parts[0]) bound = pageBound(part.segment.index, ranks, relevance, request);
