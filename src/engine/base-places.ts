@@ -40,9 +40,13 @@ export function basePlaces(base: SegmentIndex, delta: SegmentIndex, maxMovies = 
   return places;
 }
 
+/** The delta's places when they were found in `base` (a page or bound of that segment), else undefined: titles decide. */
+export function placesIn(places: BasePlaces | undefined, base: SegmentIndex): Int32Array | undefined {
+  return places !== undefined && places.base === base ? places.ranks : undefined;
+}
+
 /** How many of the delta's ranks come up to (before, or at) the base's live rank `bound` in catalogue order: a prefix. */
-export function placesUpTo(places: BasePlaces, bound: number): number {
-  const { ranks } = places;
+export function placesUpTo(ranks: Int32Array, bound: number): number {
   return partitionPoint(0, ranks.length, (f) => (ranks[f] as number) <= bound);
 }
 

@@ -1,4 +1,4 @@
-import { placesUpTo, type BasePlaces } from './base-places.js';
+import { placesIn, placesUpTo, type BasePlaces } from './base-places.js';
 import { catalogueOrder } from './catalogue-order.js';
 import { collect, cursor, type DocSet } from './doc-set.js';
 import type { LiveSegment } from './live-segments.js';
@@ -82,9 +82,8 @@ function collectLive(
 export function startsAfter(segment: LiveSegment, until: CatalogueBound, places?: BasePlaces): boolean {
   const { index } = segment;
   if (index.size === 0) return true;
-  return places !== undefined && places.base === until.index
-    ? until.rank < (places.ranks[0] as number)
-    : catalogueOrder(index, 0, until.index, until.rank) > 0;
+  const ranks = placesIn(places, until.index);
+  return ranks !== undefined ? until.rank < (ranks[0] as number) : catalogueOrder(index, 0, until.index, until.rank) > 0;
 }
 
 /**
@@ -92,7 +91,8 @@ export function startsAfter(segment: LiveSegment, until: CatalogueBound, places?
  * is the base's, else the years before the bound's, and of its year those whose title and id do not pass it.
  */
 function ranksUpTo(index: SegmentIndex, until: CatalogueBound, places: BasePlaces | undefined): number {
-  if (places !== undefined && places.base === until.index) return placesUpTo(places, until.rank);
+  const ranks = placesIn(places, until.index);
+  if (ranks !== undefined) return placesUpTo(ranks, until.rank);
   const year = until.index.yearOf(until.rank);
   const { yearValues, yearStarts } = index.data;
   // Years descend: the first block not above the bound's year.

@@ -1,4 +1,4 @@
-import type { BasePlaces } from './base-places.js';
+import { placesIn, type BasePlaces } from './base-places.js';
 import { catalogueOrder } from './catalogue-order.js';
 import type { LiveSegment } from './live-segments.js';
 import type { SortOrder } from './search-request.js';
@@ -87,10 +87,10 @@ function compareCatalogue(a: SegmentPage, i: number, b: SegmentPage, j: number):
   const ra = a.ranks[i] as number;
   const rb = b.ranks[j] as number;
   // A page's movies are live, and a live base movie never ties a delta's: `before` decides.
-  const pb = b.places;
-  if (pb !== undefined && pb.base === a.segment.index) return ra < (pb.ranks[rb] as number) ? -1 : 1;
-  const pa = a.places;
-  if (pa !== undefined && pa.base === b.segment.index) return rb < (pa.ranks[ra] as number) ? 1 : -1;
+  const pb = placesIn(b.places, a.segment.index);
+  if (pb !== undefined) return ra < (pb[rb] as number) ? -1 : 1;
+  const pa = placesIn(a.places, b.segment.index);
+  if (pa !== undefined) return rb < (pa[ra] as number) ? 1 : -1;
   return catalogueOrder(a.segment.index, ra, b.segment.index, rb);
 }
 

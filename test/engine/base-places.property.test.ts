@@ -39,7 +39,7 @@ test("a delta's places among the base's ranks order every live base movie agains
         baseMovies.forEach((b, r) => {
           if (!isLive(base, r)) return;
           const upTo = deltaMovies.filter((m) => catalogueOrder(m, b) <= 0).length;
-          assert.equal(placesUpTo(places, r), upTo, `up to base ${r}`);
+          assert.equal(placesUpTo(places.ranks, r), upTo, `up to base ${r}`);
         });
       }
     }),
