@@ -1,18 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
+import type { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import { deltaMatches, DeltaMatchMemo, filtersHash, type DeltaMatches } from '../../src/engine/delta-matches.js';
-import { foldDeltas, foldedEntries } from '../../src/engine/delta-fold.js';
 import type { LiveSegment } from '../../src/engine/live-segments.js';
 import type { MovieQuery } from '../../src/engine/search-request.js';
-import { hasBit } from '../../src/engine/bits.js';
 import { arbitraryRequest } from '../support/arbitrary-catalogue.js';
 import { versions } from '../support/arbitrary-versions.js';
-import { referenceMatches, type ReferenceRequest } from '../support/reference-engine.js';
+import type { ReferenceRequest } from '../support/reference-engine.js';
 import { extractCollection } from '../support/reference-extract.js';
 import { toSearch } from '../support/search-request.js';
-import { walkTwice } from '../support/version-pages.js';
+import { referenceRanks, versionOver, walkTwice } from '../support/version-pages.js';
 import { assertBoundedMemo } from '../support/bounded-memo.js';
 
 const NEVER = (): DeltaMatches => assert.fail('the memo should hold these filters');
@@ -48,8 +46,7 @@ test("a version's remembered delta matches answer every page as one segment, and
       ([v, drawn, limit, folded, count, titleSort]) => {
         // No filter at all, in title order: the base's whole range, walked in title order, its superseded movies refused.
         const requests = [...drawn, { cast: [], genres: [], sort: titleSort }];
-        const entries = v.catalogue.segments;
-        const catalogue = folded ? CatalogueIndex.of('v', foldedEntries(entries, foldDeltas(entries))) : CatalogueIndex.of('v', entries);
+        const catalogue = versionOver(v.catalogue.segments, folded);
         assert.ok(catalogue.deltaMatches.applies, 'small deltas are remembered');
         for (const r of requests) {
           const request = toSearch(r, limit, count ? { count: 'true' } : {});
@@ -68,14 +65,9 @@ test("a version's remembered delta matches answer every page as one segment, and
  * superseded movies passing them.
  */
 function referenceDeltaMatches(catalogue: CatalogueIndex, r: ReferenceRequest, query: MovieQuery): DeltaMatches {
-  const passing = (segment: LiveSegment, superseded: boolean): Int32Array => {
-    const movies = Array.from({ length: segment.index.size }, (_, rank) => segment.index.movie(rank));
-    const collection = extractCollection(movies);
-    const dead = (rank: number) => segment.deadBits !== undefined && hasBit(segment.deadBits, rank);
-    return Int32Array.from(
-      movies.flatMap((movie, rank) => (dead(rank) === superseded && referenceMatches(movie, r, collection) ? [rank] : [])),
-    );
-  };
+  // Filters alone: the extract collection is never read.
+  const collection = extractCollection([]);
+  const passing = (segment: LiveSegment, superseded: boolean) => Int32Array.from(referenceRanks(segment, superseded, r, collection));
   assert.ok(query.q === undefined);
   const [base, ...deltas] = catalogue.segments as [LiveSegment, ...LiveSegment[]];
   return deltaMatches(

@@ -2,18 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Movie } from '../../src/catalogue/movie.js';
-import { hasBit } from '../../src/engine/bits.js';
-import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
-import { foldDeltas, foldedEntries } from '../../src/engine/delta-fold.js';
+import type { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import { DeltaWordMemo, rankedSlice, wordsKey, type DeltaWords, type RankedMatches } from '../../src/engine/delta-words.js';
 import type { LiveSegment } from '../../src/engine/live-segments.js';
 import type { MovieQuery } from '../../src/engine/search-request.js';
 import { arbitraryRequest } from '../support/arbitrary-catalogue.js';
 import { versions } from '../support/arbitrary-versions.js';
-import { referenceMatches, type ReferenceRequest } from '../support/reference-engine.js';
+import type { ReferenceRequest } from '../support/reference-engine.js';
 import { extractCollection } from '../support/reference-extract.js';
 import { toSearch } from '../support/search-request.js';
-import { walkTwice } from '../support/version-pages.js';
+import { referenceRanks, versionOver, walkTwice } from '../support/version-pages.js';
 import { assertBoundedMemo } from '../support/bounded-memo.js';
 
 const NEVER = (): DeltaWords => assert.fail('the memo should hold these words');
@@ -45,8 +43,7 @@ test("a version's remembered delta word matches answer every page of `q` as one 
       ),
       ([v, drawn, title, limit, folded, highlight]) => {
         const requests = [...drawn, wordsOnly({ q: title, cast: [], genres: [], sort: 'relevance' })];
-        const entries = v.catalogue.segments;
-        const catalogue = folded ? CatalogueIndex.of('v', foldedEntries(entries, foldDeltas(entries))) : CatalogueIndex.of('v', entries);
+        const catalogue = versionOver(v.catalogue.segments, folded);
         assert.ok(catalogue.deltaWords.applies, 'small deltas are remembered');
         const live = Array.from({ length: v.reference.size }, (_, rank) => v.reference.movie(rank));
         for (const r of requests) {
@@ -63,12 +60,7 @@ test("a version's remembered delta word matches answer every page of `q` as one 
 /** What the memo holds for the request's words against the reference model, over the version's live movies. */
 function holdsReference(known: DeltaWords, catalogue: CatalogueIndex, r: ReferenceRequest, live: readonly Movie[]): void {
   const collection = extractCollection(live);
-  const matching = (segment: LiveSegment, superseded: boolean): number[] =>
-    Array.from({ length: segment.index.size }, (_, rank) => rank).filter(
-      (rank) =>
-        (segment.deadBits !== undefined && hasBit(segment.deadBits, rank)) === superseded &&
-        referenceMatches(segment.index.movie(rank), r, collection),
-    );
+  const matching = (segment: LiveSegment, superseded: boolean): number[] => referenceRanks(segment, superseded, r, collection);
   const [base, ...deltas] = catalogue.segments as [LiveSegment, ...LiveSegment[]];
   const held = deltas.map((segment) => matching(segment, false));
   const what = `${JSON.stringify(r)}: ${known.answer}`;

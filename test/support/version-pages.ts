@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import type { Movie } from '../../src/catalogue/movie.js';
-import type { CatalogueIndex, SegmentEntry } from '../../src/engine/catalogue-index.js';
+import { hasBit } from '../../src/engine/bits.js';
+import { CatalogueIndex, type SegmentEntry } from '../../src/engine/catalogue-index.js';
+import { foldDeltas, foldedEntries } from '../../src/engine/delta-fold.js';
+import type { LiveSegment } from '../../src/engine/live-segments.js';
 import { SegmentIndex } from '../../src/engine/segment-index.js';
 import type { After, Page, SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
+import { referenceMatches, type ReferenceRequest } from './reference-engine.js';
+import type { ExtractCollection } from './reference-extract.js';
 
 /** The cursor a client would send for the page's last movie. */
 export function cursorAfter(index: CatalogueIndex, page: Page): After {
@@ -62,4 +67,19 @@ export function walkTwice(
     if (!got.hasMore) break;
     cursors = { version: cursorAfter(catalogue, got), reference: cursorAfter(reference, want) };
   }
+}
+
+/** The version over `entries` as a serving process holds it: its deltas read one by one, or folded into one (delta-fold.ts). */
+export function versionOver(entries: readonly SegmentEntry[], folded: boolean): CatalogueIndex {
+  return CatalogueIndex.of('v', folded ? foldedEntries(entries, foldDeltas(entries)) : entries);
+}
+
+/** A segment's superseded (or live) movies the reference model matches to `r`, by rank: what a memo must hold of it. */
+export function referenceRanks(segment: LiveSegment, superseded: boolean, r: ReferenceRequest, collection: ExtractCollection): number[] {
+  const ranks: number[] = [];
+  for (let rank = 0; rank < segment.index.size; rank++) {
+    const dead = segment.deadBits !== undefined && hasBit(segment.deadBits, rank);
+    if (dead === superseded && referenceMatches(segment.index.movie(rank), r, collection)) ranks.push(rank);
+  }
+  return ranks;
 }
