@@ -22,6 +22,10 @@ export type EdgeOptions = Pick<
   readonly log: Logger;
   /** Largest origin answer relayed; answers are buffered whole to share and cache them. */
   readonly maxBodyBytes?: number;
+  /** The clock freshness is judged by (Date.now unless given): a test moves it instead of sleeping past an age. */
+  readonly now?: () => number;
+  /** Waits out the drain period (a timer unless given): see DrainOptions.wait. */
+  readonly drainWait?: (ms: number) => Promise<void>;
 };
 
 export interface Edge {
@@ -47,7 +51,7 @@ export const MAX_RELAYED_BODY_BYTES = 16 * 1024 * 1024;
  * every other GET or HEAD is relayed to the origin.
  */
 export function createEdge(options: EdgeOptions): Edge {
-  const { log } = options;
+  const { log, now: clock = Date.now } = options;
   const upstream = new Upstream({
     origin: options.origin,
     timeoutMs: options.upstreamTimeoutSeconds * 1000,
@@ -70,6 +74,7 @@ export function createEdge(options: EdgeOptions): Edge {
     staleIfErrorSeconds: options.staleIfErrorSeconds,
     metrics,
     log,
+    now: clock,
   });
   holder.relay = relay;
 
@@ -199,7 +204,7 @@ export function createEdge(options: EdgeOptions): Edge {
       );
       return;
     }
-    const now = Date.now();
+    const now = clock();
     const encoding = negotiateEncoding(facts.acceptEncoding);
     const hit = relay.fresh(representationKey(url, encoding), now);
     if (hit !== undefined) {
@@ -242,7 +247,7 @@ export function createEdge(options: EdgeOptions): Edge {
       });
       server.closeIdleConnections();
     });
-  const drain = new Drain({ close, log });
+  const drain = new Drain({ close, log, wait: options.drainWait });
 
   return {
     server,

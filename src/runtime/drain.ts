@@ -14,7 +14,14 @@ export interface DrainOptions {
   readonly cut?: () => void;
   readonly overrun?: () => void;
   readonly log: Logger;
+  /**
+   * Waits out the drain period: a timer unless given. A test gives one it ends itself, so that what it checks
+   * during the period cannot race the period's end on a loaded machine.
+   */
+  readonly wait?: (ms: number) => Promise<void>;
 }
+
+const timer = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The seconds `serve` gives its in-flight requests after the drain period. The API's pod has 30 s
@@ -48,10 +55,10 @@ export class Drain {
   }
 
   private async drain(reason: string, drainSeconds: number): Promise<void> {
-    const { close, closeBudgetSeconds, log } = this.options;
+    const { close, closeBudgetSeconds, log, wait = timer } = this.options;
     this.draining = true;
     log.info({ reason, drainSeconds }, 'draining: readiness is now 503, still serving');
-    await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
+    await wait(drainSeconds * 1000);
     log.info('drain period over: closing the listener and idle connections, finishing in-flight requests');
     const closed = close();
     if (closeBudgetSeconds !== undefined && !(await settlesWithin(closed, closeBudgetSeconds * 1000))) {

@@ -102,7 +102,9 @@ function statusPid(serve: ServeProcess): Promise<number> {
       res.on('end', () => resolve((JSON.parse(body) as { pid: number }).pid));
     });
     req.on('error', reject);
-    req.setTimeout(2000, () => req.destroy(new Error('status request timed out')));
+    // A bound for a request that never ends, far from a loaded machine's time: at 2 s, one probe among the SIGHUP
+    // test's many outlasted it at a load average of 27 while the cluster was answering everything else.
+    req.setTimeout(15_000, () => req.destroy(new Error('status request timed out')));
     req.end();
   });
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EDGE_SETTINGS, edgeConfigMarkdownTable, loadEdgeConfig } from '../../src/config/edge-config.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
-import { freePort, runCli, waitFor } from '../support/cli-process.js';
+import { runCli, waitFor } from '../support/cli-process.js';
 import { distCli, repoRoot } from '../support/paths.js';
 import { ConfigError } from '../../src/errors/errors.js';
 
@@ -109,25 +109,20 @@ describe('cinedex edge, the command', () => {
   });
 
   test('relays from flags and environment, then on SIGTERM: readiness 503 at once, still serving, exit 0', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [distCli, 'edge', '--origin', api.base, '--port', String(port), '--host', '127.0.0.1'], {
+    // Port 0, and the port the edge logs it bound: a port found free beforehand can be taken by another test file's
+    // server before the child binds it, and that server would answer in the child's place.
+    const child = spawn(process.execPath, [distCli, 'edge', '--origin', api.base, '--port', '0', '--host', '127.0.0.1'], {
       env: { ...process.env, EDGE_DRAIN_SECONDS: '1', EDGE_LOG_LEVEL: 'info' },
     });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const base = `http://127.0.0.1:${port}`;
+    const relaying = () => /"port":(\d+),[^\n]*"msg":"edge relaying"/.exec(output)?.[1];
     try {
-      await waitFor(
-        async () =>
-          (await fetch(`${base}/readyz`).then(
-            (r) => r.status,
-            () => 0,
-          )) === 200,
-        20_000,
-        `the edge to listen:\n${output}`,
-      );
+      await waitFor(async () => relaying() !== undefined || child.exitCode !== null, 20_000, `the edge to listen:\n${output}`);
+      const base = `http://127.0.0.1:${relaying() ?? 'none'}`;
+      assert.equal((await fetch(`${base}/readyz`)).status, 200, output);
       const miss = await fetch(`${base}/v1/genres`);
       assert.equal(miss.headers.get('x-cache'), 'MISS');
       await miss.arrayBuffer();

@@ -88,31 +88,37 @@ describe('timeouts', () => {
   test('a slow origin with a stale copy: the copy, marked STALE with its Age', async () => {
     // The first exchange must not meet the deadline (the origin's first answer is its only fresh one): at 0.3 s it
     // did, at a load average of 20 on two cores. The second never gets an answer, so it ends at the deadline whatever the load.
-    const { edge } = await setup(firstThen(ok('max-age=0'), hang), { upstreamTimeoutSeconds: 1.5 });
+    // The copy ages on the test's clock, not by sleeping: it is exactly 1 s old when the deadline comes.
+    let clock = Date.now();
+    const { edge } = await setup(firstThen(ok('max-age=0'), hang), { upstreamTimeoutSeconds: 1.5, now: () => clock });
     const first = await fetch(`${edge.base}/v1/genres`);
     assert.equal(first.status, 200, 'the first request was answered by the origin');
     assert.equal(first.headers.get('x-cache'), 'MISS');
     const body = await first.text();
-    await sleep(1000);
+    clock += 1000;
     const stale = await fetch(`${edge.base}/v1/genres`);
     assert.equal(stale.status, 200);
     assert.equal(stale.headers.get('x-cache'), 'STALE');
-    assert.ok(Number(stale.headers.get('age')) >= 1, `age ${stale.headers.get('age')}`);
+    assert.equal(stale.headers.get('age'), '1');
     assert.equal(await stale.text(), body);
   });
 });
 
 describe('origin errors: stale-if-error, then 502', () => {
   test('5xx with a stale copy serves it for --stale-if-error seconds, then 502 naming the origin status; 5xx is never cached', async () => {
-    const { origin, edge } = await setup(firstThen(ok('max-age=0'), status500), { staleIfErrorSeconds: 1 });
+    // The edge's clock is the test's: a second of real time was the whole window, and a loaded machine spent it
+    // between the first two requests (a 502 where the copy was due). Now the copy is 0.5 s old, then 1.1 s.
+    let clock = Date.now();
+    const { origin, edge } = await setup(firstThen(ok('max-age=0'), status500), { staleIfErrorSeconds: 1, now: () => clock });
     const first = await fetch(`${edge.base}/v1/genres`);
     assert.equal(first.headers.get('x-cache'), 'MISS');
     const body = await first.text();
+    clock += 500;
     const stale = await fetch(`${edge.base}/v1/genres`);
     assert.equal(stale.headers.get('x-cache'), 'STALE');
     assert.equal(stale.headers.get('age'), '0');
     assert.equal(await stale.text(), body);
-    await sleep(1100);
+    clock += 600;
     const expired = await expectProblem(
       await fetch(`${edge.base}/v1/genres`),
       502,
@@ -211,9 +217,16 @@ describe('single-flight and the concurrency cap', () => {
   });
 
   test('a failure is shared by the concurrent misses, and the next request tries again', async () => {
-    const { origin, edge } = await setup(firstThen(async (_req, res) => (await sleep(150), status500(_req, res)), ok('max-age=60')));
-    const answers = await Promise.all(Array.from({ length: 5 }, () => fetch(`${edge.base}/y`).then((r) => r.status)));
-    assert.deepEqual(answers, [502, 502, 502, 502, 502]);
+    // The origin fails once all 5 have reached the edge (gone upstream, or joined the one that did): with a fixed
+    // 150 ms, a request reaching the edge after the failure on a loaded machine went upstream itself and got the 200.
+    let fail = () => {};
+    const failing = new Promise<void>((resolve) => (fail = resolve));
+    const { origin, edge } = await setup(firstThen(async (req, res) => (await failing, status500(req, res)), ok('max-age=60')));
+    const answers = Promise.all(Array.from({ length: 5 }, () => fetch(`${edge.base}/y`).then((r) => r.status)));
+    const arrived = async () => origin.count('/y') + (await edge.metric('cinedex_edge_coalesced_requests_total'));
+    await waitFor(async () => (await arrived()) >= 5, 60_000, 'the 5 requests to reach the edge');
+    fail();
+    assert.deepEqual(await answers, [502, 502, 502, 502, 502]);
     assert.equal(origin.count('/y'), 1);
     assert.equal((await fetch(`${edge.base}/y`)).status, 200);
   });
@@ -420,7 +433,10 @@ describe('headers and methods', () => {
 
 describe('drain', () => {
   test('readiness turns 503 at once, answers keep flowing with Connection: close, then the listener closes', async () => {
-    const { edge } = await setup(ok('max-age=60'));
+    // The test ends the drain period once it has looked at the edge during it: a 0.5 s timer ended it first on a
+    // loaded machine (the request meant for the period found the listener closed).
+    let endPeriod = () => {};
+    const { edge } = await setup(ok('max-age=60'), { drainWait: () => new Promise<void>((resolve) => (endPeriod = resolve)) });
     await (await fetch(`${edge.base}/d`)).arrayBuffer();
     const drained = edge.edge.drain('test', 0.5);
     const ready = await fetch(`${edge.base}/readyz`);
@@ -430,6 +446,7 @@ describe('drain', () => {
     assert.equal(during.status, 200);
     assert.match(during.headers, /\r\nconnection: close(\r\n|$)/);
     assert.equal((await fetch(`${edge.base}/healthz`)).status, 200);
+    endPeriod();
     await drained;
     await assert.rejects(fetch(`${edge.base}/healthz`), /fetch failed/);
   });

@@ -47,6 +47,8 @@ export interface NginxOptions {
   readonly core?: number;
   /** How long nginx may take to answer /healthz. Default 10 s. */
   readonly timeoutMs?: number;
+  /** freePort but for the test of the port retry, which hands out a port it holds. */
+  readonly pickPort?: () => Promise<number>;
 }
 
 export interface NginxEdge {
@@ -67,8 +69,26 @@ export interface NginxEdge {
  * Runs the committed deploy/edge/nginx.conf, relaying to `origin` (host:port), as Kubernetes runs it:
  * unprivileged-style with a fresh prefix holding the pid, cache and temp files, and origin.conf
  * beside the config. Only the listen line differs, and worker_processes when `workers` is given.
+ *
+ * nginx cannot listen on port 0, so it is given a port freePort found free, which another test file's server can
+ * take before nginx binds it. nginx then retries its bind for 2.5 s before exiting, and meanwhile that server answers
+ * /healthz in its place (a cinedex serve, another nginx): so /healthz counts only once nginx has written its pid
+ * file, which it does after binding, and a start that lost its port is tried again on another.
  */
 export async function startNginxEdge(origin: string, options: NginxOptions = {}): Promise<NginxEdge> {
+  const lost: number[] = [];
+  for (;;) {
+    const started = await startNginxOnce(origin, options, await (options.pickPort ?? freePort)());
+    if (!('lostPort' in started)) return started;
+    lost.push(started.lostPort);
+    if (lost.length === START_ATTEMPTS)
+      throw new Error(`nginx lost its port to another process ${START_ATTEMPTS} times in a row (${lost.join(', ')})`);
+  }
+}
+
+const START_ATTEMPTS = 3;
+
+async function startNginxOnce(origin: string, options: NginxOptions, port: number): Promise<NginxEdge | { lostPort: number }> {
   const { workers, core, timeoutMs = 10_000 } = options;
   const nginx = nginxBinary();
   // Checked before anything is made: a launch that cannot pin must not leave a prefix behind.
@@ -76,7 +96,6 @@ export async function startNginxEdge(origin: string, options: NginxOptions = {})
   let conf = readFileSync(edgeNginxConf, 'utf8');
   if (conf.split(LISTEN).length !== 2)
     throw new Error(`${edgeNginxConf} must hold "${LISTEN}" exactly once: it is replaced with a free port`);
-  const port = await freePort();
   conf = conf.replace(LISTEN, `listen 127.0.0.1:${port};`);
   if (workers !== undefined) {
     if ((conf.match(WORKER_PROCESSES) ?? []).length !== 1)
@@ -110,17 +129,25 @@ export async function startNginxEdge(origin: string, options: NginxOptions = {})
     rmSync(prefix, { recursive: true, force: true });
   };
   const base = `http://127.0.0.1:${port}`;
+  const pidFile = join(prefix, 'nginx.pid');
+  const bound = () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() === String(child.pid);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (/bind\(\) to \S+ failed \(98: Address already in use\)/.test(errors)) {
+      child.kill('SIGKILL');
+      await stop();
+      return { lostPort: port };
+    }
     if (child.exitCode !== null) {
       await stop();
       throw new Error(`nginx exited with ${child.exitCode} running ${edgeNginxConf}:\n${errors}`);
     }
     if (
-      await fetch(`${base}/healthz`).then(
+      bound() &&
+      (await fetch(`${base}/healthz`).then(
         (r) => r.status === 200,
         () => false,
-      )
+      ))
     )
       break;
     if (Date.now() > deadline) {
