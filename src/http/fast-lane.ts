@@ -69,10 +69,11 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     return made;
   };
   // The ready head lives on the answer, for the first leading headers it was asked with: a hit reads it from the
-  // object it already holds. Every other line a hit touches is a cache miss per request (node's own allocations
-  // sweep the L1 between two requests), and the two WeakMaps this replaced were four to six of them
-  // (docs/investigations/cached-answer.md, ninth pass). An answer also asked for with another origin's headers,
-  // or written by a second lane in the process, finds those heads in WeakMaps, as all heads were found before.
+  // object it already holds. Every other line a hit touches is about a cache miss per request (node's own
+  // allocations sweep the L1 between two requests): the two WeakMap lookups this replaced were ~10 of them
+  // under callgrind's cache simulation (docs/investigations/cached-answer.md, ninth pass). An answer also asked
+  // for with another origin's headers, or written by a second lane in the process, finds those heads in
+  // WeakMaps, as all heads were found before.
   const others = new WeakMap<readonly string[], WeakMap<Answer, string[]>>();
   const headOf = (answer: Answer, corsHeaders: readonly string[]): string[] => {
     const lead = leadingOf(corsHeaders);
