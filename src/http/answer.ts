@@ -14,12 +14,6 @@ export interface Answer {
   readonly status: number;
   readonly headers: readonly string[];
   readonly body: Buffer | string | undefined;
-  /**
-   * The fast lane's ready head for this answer and the leading headers it was made with (fast-lane.ts): kept
-   * on the answer, so that a hit reads its head from the object it already holds instead of two WeakMaps.
-   */
-  laneLeading: readonly string[] | undefined;
-  laneHead: string[] | undefined;
 }
 
 /**
@@ -51,8 +45,6 @@ export function jsonAnswer<B extends Buffer | string>(
       String(length),
     ],
     body,
-    laneLeading: undefined,
-    laneHead: undefined,
   };
 }
 
@@ -68,8 +60,6 @@ export function notModifiedAnswer(etag: string, cacheControl: string, coding?: C
       ...(coding === undefined ? [] : VARY_ENCODING),
     ],
     body: undefined,
-    laneLeading: undefined,
-    laneHead: undefined,
   };
 }
 
@@ -94,7 +84,7 @@ export function joinHeaders(leading: readonly string[], headers: readonly string
 
 export function problemAnswer(p: Problem, extraHeaders: readonly string[] = []): Answer {
   const { headers, body } = problemParts(p);
-  return { status: p.status, headers: [...extraHeaders, ...headers], body, laneLeading: undefined, laneHead: undefined };
+  return { status: p.status, headers: [...extraHeaders, ...headers], body };
 }
 
 /** A failure of ours: the detail gives the request id to quote, never the internals. */

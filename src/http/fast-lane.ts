@@ -45,8 +45,8 @@ export interface FastLaneOptions {
  */
 export function createFastLane(options: FastLaneOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { answers, requestIds, securityHeaders, cors, maxUrlBytes, isDraining, recorder, logError } = options;
-  // The leading headers by CORS header list (one per allowed origin, shared by every answer), made once each.
-  const leadings = new WeakMap<readonly string[], readonly string[]>();
+  // Ready heads by CORS header list (one per allowed origin, shared) and answer: both live as long as they are used.
+  const heads = new WeakMap<readonly string[], WeakMap<Answer, string[]>>();
   const leading = (corsHeaders: readonly string[], draining: boolean): string[] => [
     'x-request-id',
     '',
@@ -54,44 +54,15 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     ...(draining ? ['connection', 'close'] : []),
     ...corsHeaders,
   ];
-  // Nearly every request of a server gets the same CORS list (none, or `*`): the last one is held, not looked up.
-  let lastCors: readonly string[] | undefined;
-  let lastLeading: readonly string[] = [];
-  const leadingOf = (corsHeaders: readonly string[]): readonly string[] => {
-    if (corsHeaders === lastCors) return lastLeading;
-    let made = leadings.get(corsHeaders);
-    if (made === undefined) {
-      made = leading(corsHeaders, false);
-      leadings.set(corsHeaders, made);
-    }
-    lastCors = corsHeaders;
-    lastLeading = made;
-    return made;
-  };
-  // The ready head lives on the answer, for the first leading headers it was asked with: a hit reads it from the
-  // object it already holds. Every other line a hit touches is about a cache miss per request (node's own
-  // allocations sweep the L1 between two requests): the two WeakMap lookups this replaced were ~10 of them
-  // under callgrind's cache simulation (docs/investigations/cached-answer.md, ninth pass). An answer also asked
-  // for with another origin's headers, or written by a second lane in the process, finds those heads in
-  // WeakMaps, as all heads were found before.
-  const others = new WeakMap<readonly string[], WeakMap<Answer, string[]>>();
   const headOf = (answer: Answer, corsHeaders: readonly string[]): string[] => {
-    const lead = leadingOf(corsHeaders);
-    if (answer.laneLeading === lead) return answer.laneHead as string[];
-    if (answer.laneLeading === undefined) {
-      const head = joinHeaders(lead, answer.headers);
-      answer.laneLeading = lead;
-      answer.laneHead = head;
-      return head;
-    }
-    let byAnswer = others.get(lead);
+    let byAnswer = heads.get(corsHeaders);
     if (byAnswer === undefined) {
       byAnswer = new WeakMap();
-      others.set(lead, byAnswer);
+      heads.set(corsHeaders, byAnswer);
     }
     let head = byAnswer.get(answer);
     if (head === undefined) {
-      head = joinHeaders(lead, answer.headers);
+      head = joinHeaders(leading(corsHeaders, false), answer.headers);
       byAnswer.set(answer, head);
     }
     return head;
