@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+// Imported, not the global: node's `performance` global is a lazy accessor, read through a global IC twice a hit.
+import { performance } from 'node:perf_hooks';
 import { requestFacts } from '../node-http/request-facts.js';
 import type { RequestIds } from '../node-http/request-id.js';
 import type { CorsPolicy } from '../node-http/cors.js';

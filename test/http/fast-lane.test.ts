@@ -235,3 +235,23 @@ test('one answer written by two servers (not ready, a constant) carries the lead
     await secure.app.close();
   }
 });
+
+test('one cached answer asked for from two allowed origins and from none, in turn, carries the CORS headers of each request', async () => {
+  const APP = 'https://app.example.com';
+  const OTHER = 'https://other.example.com';
+  const api = await startApi({ corsOrigins: [APP, OTHER] });
+  try {
+    const path = '/v1/movies?genre=drama&limit=2';
+    // The first origin's head is the one the answer holds; the others must not be handed it, nor it theirs.
+    for (const [turn, origin] of [APP, OTHER, undefined, APP, undefined, OTHER, APP].entries()) {
+      const id = `turn-${turn}`;
+      const answer = await get(api, path, { 'x-request-id': id, ...(origin === undefined ? {} : { origin }) });
+      assert.equal(answer.status, 200);
+      assert.equal(answer.headers['access-control-allow-origin'], origin, `origin ${origin ?? 'none'}`);
+      assert.equal(answer.headers['x-request-id'], id);
+      assert.match(answer.headers.vary ?? '', /Origin/);
+    }
+  } finally {
+    await api.app.close();
+  }
+});
