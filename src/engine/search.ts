@@ -37,6 +37,11 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
   // base's superseded movies pass them, so that the base checks none when none does.
   if (query.q === undefined && request.facets.length === 0 && catalogue.deltaMatches.applies) {
     const memo = catalogue.deltaMatches;
+    // A filter no delta movie and no superseded base movie holds (delta-terms.ts): the memo would say the base
+    // answers alone, unchecked, and it is not read. The unchecked base's own count is then the live count.
+    if (catalogue.deltaTerms.excludes(query, title)) {
+      return searchSegment(memo.uncheckedBase as LiveSegment, request, catalogue.extractStatistics, catalogue.synonyms, title);
+    }
     const known = memo.of(query, () => findDeltaMatches(catalogue, request, title));
     const { baseSuperseded } = known;
     const counted: KnownBase = { unchecked: memo.uncheckedBase as LiveSegment, superseded: baseSuperseded.length };
