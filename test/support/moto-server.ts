@@ -23,6 +23,8 @@ export interface MotoOptions {
   readonly maxReceiveCount?: number;
   /** The queue's visibility timeout. Default 30 s. */
   readonly visibilityTimeoutSeconds?: number;
+  /** freePort but for the test of the port retry, which hands out a port it holds. */
+  readonly pickPort?: () => Promise<number>;
 }
 
 /** One request moto served, from its access log. */
@@ -67,7 +69,31 @@ function motoCommand(port: number): [string, string[]] {
 
 /** Starts moto with a bucket whose inbox/ notifies a queue that dead-letters after maxReceiveCount receives. */
 export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
-  const port = await freePort();
+  const lost: number[] = [];
+  for (;;) {
+    const started = await startMotoOnce(await (options.pickPort ?? freePort)());
+    if (!('lostPort' in started)) return configureMoto(started, options);
+    lost.push(started.lostPort);
+    if (lost.length === START_ATTEMPTS)
+      throw new Error(`moto lost its port to another process ${START_ATTEMPTS} times in a row (${lost.join(', ')})`);
+  }
+}
+
+const START_ATTEMPTS = 3;
+
+interface MotoProcess {
+  readonly endpoint: string;
+  readonly log: () => string;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Spawns moto on a port freePort found free, which another test file's server (another moto) can take before moto
+ * binds it: moto then exits, and meanwhile the other server may answer /moto-api/ in its place. So moto counts as up
+ * only once it has said it is running on that port (it says so after binding), and a lost port is reported, to be
+ * tried again on another.
+ */
+async function startMotoOnce(port: number): Promise<MotoProcess | { lostPort: number }> {
   const endpoint = `http://127.0.0.1:${port}`;
   const [command, args] = motoCommand(port);
   const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -96,18 +122,38 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
     await exited;
     clearTimeout(stubborn);
   };
-  try {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`moto exited with ${child.exitCode}:\n${log}`);
-      const up = await fetch(`${endpoint}/moto-api/`).then(
+  const running = `Running on ${endpoint}`;
+  const deadline = Date.now() + 30_000;
+  // Its output is read to the end before a lost port is told from another failure.
+  const outputEnded = new Promise((resolve) => child.once('close', resolve));
+  const lostPort = () => /Address already in use|is in use by another program/.test(log);
+  for (;;) {
+    if (lostPort()) {
+      await close();
+      return { lostPort: port };
+    }
+    if (child.exitCode !== null) {
+      await outputEnded;
+      if (lostPort()) return { lostPort: port };
+      throw new Error(`moto exited with ${child.exitCode}:\n${log}`);
+    }
+    const up =
+      log.includes(running) &&
+      (await fetch(`${endpoint}/moto-api/`).then(
         (r) => r.ok,
         () => false,
-      );
-      if (up) break;
-      if (Date.now() > deadline) throw new Error(`moto did not answer within 30 s:\n${log}`);
-      await new Promise((r) => setTimeout(r, 100));
+      ));
+    if (up) return { endpoint, log: () => log, close };
+    if (Date.now() > deadline) {
+      await close();
+      throw new Error(`moto did not answer within 30 s:\n${log}`);
     }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function configureMoto({ endpoint, log, close }: MotoProcess, options: MotoOptions): Promise<Moto> {
+  try {
     const s3 = new S3Client({ endpoint, region: REGION, forcePathStyle: true, credentials: MOTO_CREDENTIALS });
     const sqs = new SQSClient({ endpoint, region: REGION, credentials: MOTO_CREDENTIALS });
     const bucket = 'cinedex-moto';
@@ -169,7 +215,7 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `inbox/${key}`, Body: body, ...extra }));
       },
       requests: () =>
-        [...log.matchAll(/"([A-Z]+) (\S+) HTTP\/[\d.]+" \d{3}/g)].map((m) => ({ method: m[1] as string, path: m[2] as string })),
+        [...log().matchAll(/"([A-Z]+) (\S+) HTTP\/[\d.]+" \d{3}/g)].map((m) => ({ method: m[1] as string, path: m[2] as string })),
       close: async () => {
         s3.destroy();
         sqs.destroy();
