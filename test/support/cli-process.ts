@@ -50,19 +50,36 @@ export async function startServe(
   cli = distCli,
   pickPort: () => Promise<number> = freePort,
 ): Promise<ServeProcess> {
-  const lost: string[] = [];
-  for (let attempt = 1; ; attempt++) {
-    const port = await pickPort();
-    const started = await startServeOnce(env, timeoutMs, cwd, cli, port);
-    if (!('lostTo' in started)) return started;
-    lost.push(`port ${port}: ${started.lostTo}`);
-    if (attempt === START_ATTEMPTS) {
-      throw new Error(`cinedex serve lost its port to another process ${START_ATTEMPTS} times in a row (${lost.join('; ')})`);
-    }
-  }
+  return onFreePort('cinedex serve', (port) => startServeOnce(env, timeoutMs, cwd, cli, port), pickPort);
+}
+
+/** What a start that lost its port to another process says of it. */
+export interface LostPort {
+  readonly lostTo: string;
 }
 
 const START_ATTEMPTS = 3;
+
+/**
+ * Starts `what` on a port `pickPort` found free, and again on another when another test file's process took the port
+ * between the probe and the bind (`startOn` tells that apart from other failures, each child its own way), giving up
+ * after START_ATTEMPTS with each port and what held it.
+ */
+export async function onFreePort<T extends object>(
+  what: string,
+  startOn: (port: number) => Promise<T | LostPort>,
+  pickPort: () => Promise<number> = freePort,
+): Promise<T> {
+  const lost: string[] = [];
+  for (;;) {
+    const port = await pickPort();
+    const started = await startOn(port);
+    if (!('lostTo' in started)) return started;
+    lost.push(`port ${port}: ${started.lostTo}`);
+    if (lost.length === START_ATTEMPTS)
+      throw new Error(`${what} lost its port to another process ${START_ATTEMPTS} times in a row (${lost.join('; ')})`);
+  }
+}
 
 /** A probe of a port that may be anyone's: bounded, so a listener that never answers cannot hold the start past its deadline. */
 const PROBE_TIMEOUT_MS = 5_000;
@@ -73,7 +90,7 @@ async function startServeOnce(
   cwd: string | undefined,
   cli: string,
   port: number,
-): Promise<ServeProcess | { lostTo: string }> {
+): Promise<ServeProcess | LostPort> {
   const child = spawn(cli.endsWith('.sh') ? '/bin/sh' : process.execPath, [cli, 'serve'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     ...(cwd ? { cwd } : {}),

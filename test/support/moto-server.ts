@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { S3Store, type S3StoreOptions } from '../../src/store/s3-store.js';
-import { freePort } from './cli-process.js';
+import { onFreePort, type LostPort } from './cli-process.js';
 
 export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const REGION = 'us-east-1';
@@ -69,17 +69,8 @@ function motoCommand(port: number): [string, string[]] {
 
 /** Starts moto with a bucket whose inbox/ notifies a queue that dead-letters after maxReceiveCount receives. */
 export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
-  const lost: number[] = [];
-  for (;;) {
-    const started = await startMotoOnce(await (options.pickPort ?? freePort)());
-    if (!('lostPort' in started)) return configureMoto(started, options);
-    lost.push(started.lostPort);
-    if (lost.length === START_ATTEMPTS)
-      throw new Error(`moto lost its port to another process ${START_ATTEMPTS} times in a row (${lost.join(', ')})`);
-  }
+  return configureMoto(await onFreePort('moto', startMotoOnce, options.pickPort), options);
 }
-
-const START_ATTEMPTS = 3;
 
 interface MotoProcess {
   readonly endpoint: string;
@@ -93,7 +84,7 @@ interface MotoProcess {
  * only once it has said it is running on that port (it says so after binding), and a lost port is reported, to be
  * tried again on another.
  */
-async function startMotoOnce(port: number): Promise<MotoProcess | { lostPort: number }> {
+async function startMotoOnce(port: number): Promise<MotoProcess | LostPort> {
   const endpoint = `http://127.0.0.1:${port}`;
   const [command, args] = motoCommand(port);
   const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -127,14 +118,15 @@ async function startMotoOnce(port: number): Promise<MotoProcess | { lostPort: nu
   // Its output is read to the end before a lost port is told from another failure.
   const outputEnded = new Promise((resolve) => child.once('close', resolve));
   const lostPort = () => /Address already in use|is in use by another program/.test(log);
+  const lost: LostPort = { lostTo: 'moto could not bind it (Address already in use)' };
   for (;;) {
     if (lostPort()) {
       await close();
-      return { lostPort: port };
+      return lost;
     }
     if (child.exitCode !== null) {
       await outputEnded;
-      if (lostPort()) return { lostPort: port };
+      if (lostPort()) return lost;
       throw new Error(`moto exited with ${child.exitCode}:\n${log}`);
     }
     const up =

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './cli-process.js';
+import { onFreePort, type LostPort } from './cli-process.js';
 import { repoRoot } from './paths.js';
 import { childProcesses, onCores, requireTaskset } from './processes.js';
 
@@ -76,19 +76,10 @@ export interface NginxEdge {
  * file, which it does after binding, and a start that lost its port is tried again on another.
  */
 export async function startNginxEdge(origin: string, options: NginxOptions = {}): Promise<NginxEdge> {
-  const lost: number[] = [];
-  for (;;) {
-    const started = await startNginxOnce(origin, options, await (options.pickPort ?? freePort)());
-    if (!('lostPort' in started)) return started;
-    lost.push(started.lostPort);
-    if (lost.length === START_ATTEMPTS)
-      throw new Error(`nginx lost its port to another process ${START_ATTEMPTS} times in a row (${lost.join(', ')})`);
-  }
+  return onFreePort('nginx', (port) => startNginxOnce(origin, options, port), options.pickPort);
 }
 
-const START_ATTEMPTS = 3;
-
-async function startNginxOnce(origin: string, options: NginxOptions, port: number): Promise<NginxEdge | { lostPort: number }> {
+async function startNginxOnce(origin: string, options: NginxOptions, port: number): Promise<NginxEdge | LostPort> {
   const { workers, core, timeoutMs = 10_000 } = options;
   const nginx = nginxBinary();
   // Checked before anything is made: a launch that cannot pin must not leave a prefix behind.
@@ -136,7 +127,7 @@ async function startNginxOnce(origin: string, options: NginxOptions, port: numbe
     if (/bind\(\) to \S+ failed \(98: Address already in use\)/.test(errors)) {
       child.kill('SIGKILL');
       await stop();
-      return { lostPort: port };
+      return { lostTo: 'nginx could not bind it (Address already in use)' };
     }
     if (child.exitCode !== null) {
       await stop();
