@@ -19,31 +19,35 @@ export interface RequestRecord {
  */
 export class RequestRecorder {
   private readonly line: ((record: RequestRecord) => void) | undefined;
-  /** The logger's level when `logs` was last worked out, and its answer. */
-  private levelVal: number;
+  /** Whether requests are logged at the logger's level, kept by pino's `level-change` event. */
   private logsAtLevel: boolean;
+  private readonly onLevelChange: () => void;
 
   constructor(
     private readonly logger: Logger,
     private readonly metrics: HttpMetrics,
   ) {
     this.line = requestLineWriter(logger);
-    this.levelVal = logger.levelVal;
     this.logsAtLevel = logger.isLevelEnabled('info');
+    this.onLevelChange = () => {
+      this.logsAtLevel = logger.isLevelEnabled('info');
+    };
+    logger.on('level-change', this.onLevelChange);
   }
 
   /**
    * Whether a request gets a log line (`info` and below): when not, callers need not build the record's strings.
-   * Asked on every request, so pino's answer is kept until its level changes: `isLevelEnabled` looks the level's
-   * name up and calls the comparison, ~0.2 µs of a cached answer's ~35 (docs/investigations/cached-answer.md).
+   * Read on every request, so it is a field kept by pino's `level-change` event (a child logger's change too, which
+   * only makes it ask again): asking pino (its `levelVal` getter, or `isLevelEnabled`, which looks the level's name
+   * up) touched the logger's objects on every cached answer (docs/investigations/cached-answer.md).
    */
   get logs(): boolean {
-    const levelVal = this.logger.levelVal;
-    if (levelVal !== this.levelVal) {
-      this.levelVal = levelVal;
-      this.logsAtLevel = this.logger.isLevelEnabled('info');
-    }
     return this.logsAtLevel;
+  }
+
+  /** Stops following the logger's level: the logger outlives servers (tests build many on one). */
+  close(): void {
+    this.logger.off('level-change', this.onLevelChange);
   }
 
   /** The counters of a route, status and client, for a caller that answers many requests alike. */

@@ -181,6 +181,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   representAnswers(app, recompressor);
   app.addHook('onClose', (_app, done) => {
     recompressor.close();
+    recorder.close();
     done();
   });
 

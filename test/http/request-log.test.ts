@@ -118,6 +118,22 @@ test("whether requests are logged follows the logger's level as it changes, both
   assert.equal(recorder.logs, false);
   recorder.record(one);
   assert.equal(lines.length, 1);
+  // A child's level is its own; the recorder follows the logger it was given.
+  const child = logger.child({ part: 'x' });
+  child.level = 'debug';
+  assert.equal(recorder.logs, false);
+  logger.level = 'info';
+  assert.equal(recorder.logs, true);
+});
+
+test('a closed recorder leaves no listener on the logger, which outlives it', () => {
+  const { recorder, logger } = recorderOn({ level: 'warn' });
+  const listening = logger.listenerCount('level-change');
+  const second = new RequestRecorder(logger, new HttpMetrics({ dataset: undefined } as unknown as CatalogueReader));
+  assert.equal(logger.listenerCount('level-change'), listening + 1);
+  second.close();
+  recorder.close();
+  assert.equal(logger.listenerCount('level-change'), listening - 1);
 });
 
 test('milliseconds are written as JavaScript writes them rounded to the microsecond, without formatting a fraction', () => {
