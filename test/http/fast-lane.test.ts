@@ -146,6 +146,41 @@ test('the lane echoes request ids, answers If-None-Match with 304, and logs and 
   }
 });
 
+test('a scrape counts every status the lane answered, however the statuses alternate', async () => {
+  const { api, reachedFastify } = await startCounted();
+  try {
+    const ok = '/v1/movies?genre=comedy&limit=2';
+    const bad = '/v1/movies?year=abc';
+    const etag = (await get(api, ok)).headers.etag as string;
+    // Runs of one status and single changes, back to a status seen before: the lane holds the last status's counters.
+    const sequence: [string, Record<string, string>, number][] = [
+      [ok, {}, 200],
+      [ok, { 'if-none-match': etag }, 304],
+      [ok, {}, 200],
+      [bad, {}, 400],
+      [bad, {}, 400],
+      [ok, { 'if-none-match': etag }, 304],
+      [ok, {}, 200],
+      [bad, {}, 400],
+      [ok, {}, 200],
+    ];
+    const expected = new Map<number, number>([[200, 1]]);
+    for (const [path, headers, status] of sequence) {
+      assert.equal((await get(api, path, headers)).status, status, path);
+      expected.set(status, (expected.get(status) ?? 0) + 1);
+    }
+    assert.deepEqual(reachedFastify, [], 'the lane answered every one');
+    const metrics = await (await fetch(`${api.base}/metrics`)).text();
+    for (const [status, count] of expected) {
+      const series = new RegExp(`^http_request_duration_seconds_count\\{route="/v1/movies",status_code="${status}"\\} (\\d+)$`, 'm');
+      assert.equal(series.exec(metrics)?.[1], String(count), `status ${status}`);
+    }
+    assert.match(metrics, /^cinedex_requests_total\{client="anonymous"\} 10$/m);
+  } finally {
+    await api.app.close();
+  }
+});
+
 test('a new data version is never answered from the old one', async () => {
   const { api } = await startCounted();
   try {
