@@ -44,6 +44,7 @@ export class ScrapedHistogram<L extends string> extends Histogram<L> {
   private readonly bounds: readonly number[];
   private readonly metricName: string;
   private readonly helpText: string;
+  private readonly beforeRead: (() => void) | undefined;
 
   constructor(config: {
     readonly name: string;
@@ -51,6 +52,8 @@ export class ScrapedHistogram<L extends string> extends Histogram<L> {
     readonly labelNames: readonly L[];
     readonly buckets: readonly number[];
     readonly registry: Registry;
+    /** Called before the series are read or reset: observations held elsewhere (RequestCounters) are added first. */
+    readonly beforeRead?: () => void;
   }) {
     super({
       name: config.name,
@@ -59,6 +62,7 @@ export class ScrapedHistogram<L extends string> extends Histogram<L> {
       buckets: [...config.buckets],
       registers: [config.registry],
     });
+    this.beforeRead = config.beforeRead;
     this.bounds = config.buckets;
     this.metricName = config.name;
     this.helpText = config.help;
@@ -67,6 +71,8 @@ export class ScrapedHistogram<L extends string> extends Histogram<L> {
   /** Zeroes every series in place: their holders keep writing to them. */
   override reset(): void {
     // prom-client's constructor calls this too, before this class's fields exist.
+    // Held observations were made before the reset: added now, they are zeroed with the rest.
+    this.beforeRead?.();
     const all = (this.series as Map<string, HistogramSeries> | undefined)?.values() ?? [];
     for (const series of all) {
       series.counts.fill(0);
@@ -87,6 +93,7 @@ export class ScrapedHistogram<L extends string> extends Histogram<L> {
 
   /** What prom-client's registry reads at a scrape (and `get()` builds on). */
   getForPromString(): { name: string; help: string; type: 'histogram'; values: ExportedValue[]; aggregator: 'sum' } {
+    this.beforeRead?.();
     const name = this.metricName;
     const bucketName = `${name}_bucket`;
     const values: ExportedValue[] = [];

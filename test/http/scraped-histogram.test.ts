@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Histogram, Registry } from '../../src/metrics/prom-client.js';
 import { ScrapedHistogram } from '../../src/http/scraped-histogram.js';
+import { HttpMetrics, LATENCY_BUCKETS } from '../../src/http/metrics.js';
+import type { CatalogueReader } from '../../src/snapshot/catalogue-reader.js';
 
 const BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 1];
 const SERIES = [
@@ -63,3 +65,52 @@ test('ScrapedHistogram exports what prom-client’s Histogram exports for the sa
     { numRuns: 200 },
   );
 });
+
+test('what the lane’s held counters add is what a scrape reads, whenever it scrapes: latency per status, and the client count', async () => {
+  const statuses = [200, 304, 400];
+  await fc.assert(
+    fc.asyncProperty(
+      // Mostly one status, as hits are, and long enough to fill its counters' buffer more than once; a scrape may
+      // come after any observation.
+      fc.array(fc.tuple(fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, fc.nat({ max: statuses.length - 1 })), value, fc.boolean()), {
+        minLength: 1,
+        maxLength: 1200,
+        size: 'max',
+      }),
+      fc.nat({ max: 3 }),
+      async (observations, scrapeOneIn) => {
+        const metrics = new HttpMetrics({ dataset: undefined } as unknown as CatalogueReader, new Registry());
+        const reference = new Registry();
+        const model = new Histogram({
+          name: 'http_request_duration_seconds',
+          help: 'h',
+          labelNames: ['route', 'status_code'],
+          buckets: LATENCY_BUCKETS,
+          registers: [reference],
+        });
+        const held = statuses.map((status) => metrics.countersOf('/v1/movies', status, 'anonymous'));
+        let count = 0;
+        for (const [s, v, scrape] of observations) {
+          held[s]?.observe(v);
+          model.observe({ route: '/v1/movies', status_code: String(statuses[s]) }, v);
+          count++;
+          if (scrape && scrapeOneIn === 0) await metrics.registry.metrics();
+        }
+        const text = await metrics.registry.metrics();
+        const ours = text.split('\n').filter((line) => line.startsWith('http_request_duration_seconds'));
+        const theirs = (await reference.metrics()).split('\n').filter((line) => line.startsWith('http_request_duration_seconds'));
+        assert.deepEqual(exportedLatency(ours), exportedLatency(theirs));
+        assert.match(text, new RegExp(`^cinedex_requests_total\\{client="anonymous"\\} ${count}$`, 'm'));
+      },
+    ),
+    // Shrinking a case of a thousand observations takes minutes; the first failing case is shown as found.
+    { numRuns: 100, endOnFailure: true },
+  );
+});
+
+/** The latency lines as a set, without the series that counted nothing (as `exported` above, for the API's metric name). */
+function exportedLatency(lines: string[]): string[] {
+  const labelsOf = (line: string): string => /(route="[^"]*",status_code="[^"]*")/.exec(line)?.[1] ?? '';
+  const empty = new Set(lines.filter((line) => /^http_request_duration_seconds_count\{.*\} 0$/.test(line)).map(labelsOf));
+  return lines.filter((line) => !empty.has(labelsOf(line))).sort();
+}
