@@ -66,7 +66,7 @@ test('ScrapedHistogram exports what prom-client’s Histogram exports for the sa
   );
 });
 
-test('what the lane’s held counters add is what a scrape reads, whenever it scrapes: latency per status, and the client count', async () => {
+test('what the lane’s held counters add is what a scrape reads, whenever it scrapes and across a reset: latency per status, and the client count', async () => {
   const statuses = [200, 304, 400];
   await fc.assert(
     fc.asyncProperty(
@@ -78,7 +78,8 @@ test('what the lane’s held counters add is what a scrape reads, whenever it sc
         size: 'max',
       }),
       fc.nat({ max: 3 }),
-      async (observations, scrapeOneIn) => {
+      fc.boolean(),
+      async (observations, scrapeOneIn, resetMidway) => {
         const metrics = new HttpMetrics({ dataset: undefined } as unknown as CatalogueReader, new Registry());
         const reference = new Registry();
         const model = new Histogram({
@@ -90,7 +91,12 @@ test('what the lane’s held counters add is what a scrape reads, whenever it sc
         });
         const held = statuses.map((status) => metrics.countersOf('/v1/movies', status, 'anonymous'));
         let count = 0;
-        for (const [s, v, scrape] of observations) {
+        for (const [i, [s, v, scrape]] of observations.entries()) {
+          // A reset zeroes what was observed before it, held observations included; the client's count is never reset.
+          if (resetMidway && i === Math.floor(observations.length / 2)) {
+            metrics.registry.resetMetrics();
+            model.reset();
+          }
           held[s]?.observe(v);
           model.observe({ route: '/v1/movies', status_code: String(statuses[s]) }, v);
           count++;
