@@ -56,7 +56,7 @@ export function placesUpTo(ranks: Int32Array, bound: number): number {
  * offset by its `docBase`. Base rank r comes first exactly when r < the delta movie's place.
  */
 export function mergeByPlaces(
-  basePage: number[],
+  basePage: readonly number[],
   places: BasePlaces,
   matches: Int32Array,
   from: number,
@@ -64,19 +64,14 @@ export function mergeByPlaces(
   want: number,
 ): number[] {
   const place = places.ranks;
-  // A full page before the delta's next match is the page: most matches of a broad filter fall after the first page.
-  if (basePage.length >= want && (from === matches.length || (basePage[want - 1] as number) < (place[matches[from] as number] as number)))
-    return basePage.length === want ? basePage : basePage.slice(0, want);
-  // Its length is known before the merge: an array sized once, not grown by pushes (~1,600 instructions a page).
-  const n = Math.min(want, basePage.length + matches.length - from);
-  const out = new Array<number>(n);
+  const out: number[] = [];
   let i = 0;
   let j = from;
-  for (let o = 0; o < n; o++) {
-    // Within the first n, a base rank is left whenever the delta's matches are spent.
-    if (j < matches.length && (i === basePage.length || (place[matches[j] as number] as number) <= (basePage[i] as number)))
-      out[o] = docBase + (matches[j++] as number);
-    else out[o] = basePage[i++] as number;
+  while (out.length < want) {
+    const deltaFirst = j < matches.length && (i === basePage.length || (place[matches[j] as number] as number) <= (basePage[i] as number));
+    if (deltaFirst) out.push(docBase + (matches[j++] as number));
+    else if (i < basePage.length) out.push(basePage[i++] as number);
+    else break;
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { placesIn, placesUpTo, type BasePlaces } from './base-places.js';
 import { catalogueOrder } from './catalogue-order.js';
-import { collect, type DocSet } from './doc-set.js';
+import { collect, cursor, type DocSet } from './doc-set.js';
 import type { LiveSegment } from './live-segments.js';
 import type { RankCheck } from './plan.js';
 import type { Found } from './relevance-page.js';
@@ -57,11 +57,8 @@ export function orderedPage(
 }
 
 /**
- * collect (doc-set.ts) less the refused ranks: a base with superseded movies among a filter set's matches then pages
- * unchecked, with no call per member to test its superseded bit. The page is collected as over no refused rank and
- * those among it dropped after, both being ascending; only a page that lost some collects again, after its last
- * member, for as many. A walk beside the refused list, member by member, kept V8 from inlining the cursor's `seek`
- * and the title check there (the twelfth pass of docs/investigations/engine-deltas.md: ~3,000 instructions a page).
+ * collect (doc-set.ts) less the refused ranks, walked beside the set's: a base with superseded movies among a filter
+ * set's matches then pages unchecked, with no call per member to test its superseded bit.
  */
 function collectLive(
   set: DocSet,
@@ -74,28 +71,10 @@ function collectLive(
 ): void {
   if (refused === undefined || refused.length === 0) return collect(set, lo, hi, want, check, out);
   let k = partitionPoint(0, refused.length, (i) => (refused[i] as number) < lo);
-  let from = lo;
-  for (;;) {
-    if (k === refused.length || (refused[k] as number) >= hi) return collect(set, from, hi, want, check, out);
-    const start = out.length;
-    collect(set, from, hi, want, check, out);
-    const end = out.length;
-    // Nothing collected reaches the next refused rank: the page is whole.
-    if (end === start || (out[end - 1] as number) < (refused[k] as number)) return;
-    let kept = start;
-    for (let i = start; i < end; i++) {
-      const r = out[i] as number;
-      while (k < refused.length && (refused[k] as number) < r) k++;
-      if (refused[k] !== r) out[kept++] = r;
-    }
-    // The set ran out before `want`, or no member was refused: nothing more to collect.
-    if (end < want || kept === end) {
-      out.length = kept;
-      return;
-    }
-    from = (out[end - 1] as number) + 1;
-    out.length = kept;
-    while (k < refused.length && (refused[k] as number) < from) k++;
+  const c = cursor(set);
+  for (let r = c.seek(lo); r < hi && out.length < want; r = c.seek(r + 1)) {
+    while (k < refused.length && (refused[k] as number) < r) k++;
+    if (refused[k] !== r && (!check || check(r))) out.push(r);
   }
 }
 

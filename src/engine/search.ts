@@ -113,7 +113,7 @@ function searchRanked(
 }
 
 /** The base's year:desc page and a delta's known matches after the cursor, merged: the first `limit + 1`. */
-function deltaMerged(basePage: number[], delta: KnownDelta, request: SearchRequest): number[] {
+function deltaMerged(basePage: readonly number[], delta: KnownDelta, request: SearchRequest): number[] {
   const { matches, segment } = delta;
   const { after } = request;
   const start = after ? segment.index.rankAfter(after.position) : 0;
