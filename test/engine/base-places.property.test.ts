@@ -85,6 +85,53 @@ test("a base's page and a delta's matches merged by places are the first movies 
 });
 
 /**
+ * The same merge over a base and a delta of new movies only (no id in both): the delta's movies then fall between
+ * the base's, and a delta movie's place is often the rank of the base movie right after it on the page, the tie
+ * that must go to the delta (a version's random deltas, mostly changes of base movies, seldom make one).
+ */
+test("a delta of new movies merged by places with a base's page: ties of a place and a base rank go to the delta", () => {
+  fc.assert(
+    fc.property(
+      catalogueOfSize(2, 40).chain((pool) =>
+        fc.tuple(
+          fc.constant(pool),
+          fc.infiniteStream(fc.boolean()),
+          fc.infiniteStream(fc.boolean()),
+          fc.nat(8),
+          fc.integer({ min: 1, max: 12 }),
+        ),
+      ),
+      ([pool, side, coin, fromDrawn, want]) => {
+        const inBase = pool.map(() => side.next().value === true);
+        const base = SegmentIndex.build(
+          'base',
+          pool.filter((_, i) => inBase[i]),
+        );
+        const delta = SegmentIndex.build(
+          'delta',
+          pool.filter((_, i) => !inBase[i]),
+        );
+        const places = basePlaces(base, delta);
+        assert.ok(places !== undefined);
+        const page = Array.from({ length: base.size }, (_, r) => r).filter(() => coin.next().value === true);
+        const matches = Int32Array.from(Array.from({ length: delta.size }, (_, f) => f).filter(() => coin.next().value === true));
+        const from = Math.min(fromDrawn, matches.length);
+        const docBase = base.size;
+        const both = [
+          ...page.map((r) => ({ rank: r, movie: base.movie(r) })),
+          ...[...matches.slice(from)].map((f) => ({ rank: docBase + f, movie: delta.movie(f) })),
+        ].sort((a, b) => catalogueOrder(a.movie, b.movie));
+        assert.deepEqual(
+          mergeByPlaces(page, places, matches, from, docBase, want),
+          both.slice(0, want).map((m) => m.rank),
+        );
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+/**
  * mergePages (page-merge.ts) in the year orders, a delta's page carrying its places: the first movies of every page
  * in the reference's order, whichever order the pages come in (the base's first, as search.ts lists them, or last).
  */
