@@ -1,8 +1,7 @@
 /**
  * A query in canonical form: every term already normalised (see catalogue/normalise and
  * catalogue/words), lists deduplicated and sorted, so equal queries are equal values (cursor
- * binding, ETags, caching). The parser (query/parse-query.ts) gives every field, undefined when absent, so that its
- * queries share one shape; a query built elsewhere may leave absent fields out, and means the same.
+ * binding, ETags, caching).
  */
 export interface MovieQuery {
   /** A substring of the normalised title. */
