@@ -3,7 +3,7 @@
  * is cut and counted in cinedex_drain_overrun_total; one that finishes within it is answered and
  * counts nothing. And a drain period ended early (a second signal).
  */
-import { mock, test } from 'node:test';
+import { afterEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
@@ -13,6 +13,13 @@ import { Drain } from '../../src/runtime/drain.js';
 import { registerDrainMetrics } from '../../src/runtime/drain-metrics.js';
 import { settlesWithin } from '../../src/runtime/settles-within.js';
 
+/** What each test leaves open, ended after it whatever happened: a failed test must not hold the file open. */
+const leftOpen: (() => void)[] = [];
+afterEach(() => {
+  mock.timers.reset();
+  for (const end of leftOpen.splice(0)) end();
+});
+
 /**
  * A server whose every request waits until the test answers it, drained with a 0.3 s close budget, after a drain
  * period of `drainSeconds` on the drain's own timer, or none.
@@ -21,6 +28,10 @@ async function drainedServer(drainSeconds?: number) {
   const pending: ServerResponse[] = [];
   const server = createServer((_request, response) => void pending.push(response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  leftOpen.push(() => {
+    server.closeAllConnections();
+    server.close();
+  });
   const port = (server.address() as { port: number }).port;
   const lines: Record<string, unknown>[] = [];
   const log = pino(
