@@ -24,8 +24,6 @@ export type EdgeOptions = Pick<
   readonly maxBodyBytes?: number;
   /** The clock freshness is judged by (Date.now unless given): a test moves it instead of sleeping past an age. */
   readonly now?: () => number;
-  /** Waits out the drain period (a timer unless given): see DrainOptions.wait. */
-  readonly drainWait?: (ms: number) => Promise<void>;
 };
 
 export interface Edge {
@@ -38,6 +36,8 @@ export interface Edge {
   listen(port: number, host: string): Promise<number>;
   /** Readiness 503 at once, keep serving for `drainSeconds`, then close. Idempotent. */
   drain(reason: string, drainSeconds: number): Promise<void>;
+  /** Ends the drain period now (Drain.endPeriod): the listener closes, in-flight requests finish. */
+  endDrainPeriod(reason: string): void;
   /** Stop accepting, close idle connections, let in-flight requests finish, then drop origin connections. */
   close(): Promise<void>;
 }
@@ -247,7 +247,7 @@ export function createEdge(options: EdgeOptions): Edge {
       });
       server.closeIdleConnections();
     });
-  const drain = new Drain({ close, log, wait: options.drainWait });
+  const drain = new Drain({ close, log });
 
   return {
     server,
@@ -266,6 +266,7 @@ export function createEdge(options: EdgeOptions): Edge {
         });
       }),
     drain: (reason, drainSeconds) => drain.run(reason, drainSeconds),
+    endDrainPeriod: (reason) => drain.endPeriod(reason),
     close,
   };
 }

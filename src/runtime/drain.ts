@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { settlesWithin } from './settles-within.js';
 
@@ -16,12 +17,17 @@ export interface DrainOptions {
   readonly log: Logger;
   /**
    * Waits out the drain period: a timer unless given. A test gives one it ends itself, so that what it checks
-   * during the period cannot race the period's end on a loaded machine.
+   * during the period cannot race the period's end on a loaded machine. `ended` aborts when endPeriod is called; the
+   * period is over then whether or not the wait heeds it.
    */
-  readonly wait?: (ms: number) => Promise<void>;
+  readonly wait?: (ms: number, ended: AbortSignal) => Promise<void>;
 }
 
-const timer = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The timer is cancelled when the period is ended early, so that it does not hold the process open. */
+const timer = (ms: number, ended: AbortSignal) =>
+  sleep(ms, undefined, { signal: ended }).catch((error: unknown) => {
+    if (!ended.aborted) throw error;
+  });
 
 /**
  * The seconds `serve` gives its in-flight requests after the drain period. The API's pod has 30 s
@@ -41,6 +47,7 @@ export const SERVE_CLOSE_BUDGET_SECONDS = 15;
 export class Drain {
   private started: Promise<void> | undefined;
   private draining = false;
+  private readonly periodEnd = new AbortController();
 
   constructor(private readonly options: DrainOptions) {}
 
@@ -54,11 +61,23 @@ export class Drain {
     return this.started;
   }
 
+  /**
+   * Ends the drain period now: the listener closes and in-flight requests still finish, within the close budget. For a
+   * second signal, whose sender will not wait out the period; called before `run`, the period `run` starts is over at once.
+   */
+  endPeriod(reason: string): void {
+    if (this.periodEnd.signal.aborted) return;
+    this.options.log.info({ reason }, 'drain period ended early');
+    this.periodEnd.abort();
+  }
+
   private async drain(reason: string, drainSeconds: number): Promise<void> {
     const { close, closeBudgetSeconds, log, wait = timer } = this.options;
+    const ended = this.periodEnd.signal;
     this.draining = true;
     log.info({ reason, drainSeconds }, 'draining: readiness is now 503, still serving');
-    await wait(drainSeconds * 1000);
+    const endedEarly = new Promise<void>((resolve) => ended.addEventListener('abort', () => resolve(), { once: true }));
+    if (!ended.aborted) await Promise.race([wait(drainSeconds * 1000, ended), endedEarly]);
     log.info('drain period over: closing the listener and idle connections, finishing in-flight requests');
     const closed = close();
     if (closeBudgetSeconds !== undefined && !(await settlesWithin(closed, closeBudgetSeconds * 1000))) {

@@ -18,9 +18,13 @@ export async function seedIfEmpty(
   log: Logger,
 ): Promise<Pointer | undefined> {
   if (await repository.current()) return undefined;
+  // Said before the seconds (minutes, at millions of movies) the seed takes, so a silent start is never a mystery:
+  // a start that printed nothing for 60 s on a loaded machine was this work, not a hang.
+  log.info({ source: source.source, store: repository.store.location }, 'seeding: the store has no version yet');
   // Read as a stream into a compact form: at ten million movies the text or the records whole would be gigabytes.
   const seed = new SeedMovies();
-  await readSeed({ ...source, log }, (record) => seed.add(record));
+  const read = await readSeed({ ...source, log }, (record) => seed.add(record));
+  log.info({ bytes: read.bytes, sha256: read.sha256 }, 'seed read: indexing and writing the first version');
   const { rejected } = seed;
   if (rejected.length > 0) {
     log.warn({ rejected: rejected.length, first: rejected.slice(0, 5) }, 'invalid seed records skipped');

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, freePort } from '../support/cli-process.js';
+import { runCli } from '../support/cli-process.js';
+import { refusedPort } from '../support/refused-port.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
 
 interface Page {
@@ -143,15 +144,20 @@ test('a server error and an unreachable server are one clear line and exit 1', a
   const notNumber = await runCli(['search', '--year', 'abc', '--url', api.base], {});
   assert.equal(notNumber.code, 1);
   assert.match(notNumber.stderr, /^error: option '--year <year>' argument 'abc' is invalid\. it must be a whole number, such as 1996\.$/m);
-  const port = await freePort();
-  const down = await runCli(['search', '--title', 'x', '--url', `http://127.0.0.1:${port}`], {});
-  assert.equal(down.code, 1);
-  assert.match(
-    down.stderr.trim(),
-    new RegExp(
-      `^cinedex: cannot reach the cinedex server at http://127.0.0.1:${port} \\(ECONNREFUSED\\)\\. Is it running\\? Set --url or CINEDEX_URL\\.$`,
-    ),
-  );
+  // Held refusing for the whole run: a port found free could be taken by another test file's server meanwhile.
+  const { port, release } = await refusedPort();
+  try {
+    const down = await runCli(['search', '--title', 'x', '--url', `http://127.0.0.1:${port}`], {});
+    assert.equal(down.code, 1);
+    assert.match(
+      down.stderr.trim(),
+      new RegExp(
+        `^cinedex: cannot reach the cinedex server at http://127.0.0.1:${port} \\(ECONNREFUSED\\)\\. Is it running\\? Set --url or CINEDEX_URL\\.$`,
+      ),
+    );
+  } finally {
+    await release();
+  }
 });
 
 test('a bad setting stops `cinedex serve` with one line naming it', async () => {

@@ -16,7 +16,7 @@ import { LiveCatalogue } from '../../src/live/live-catalogue.js';
 import { SnapshotRefresher } from '../../src/live/refresher.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
 import { seededFolder, silent } from '../support/catalogue-store.js';
-import { freePort } from '../support/cli-process.js';
+import { refusedPort } from '../support/refused-port.js';
 import { seedIndex } from '../support/seed-index.js';
 import { startSilentServer, type SilentServer } from '../support/silent-server.js';
 
@@ -198,14 +198,19 @@ describe('when the server does not answer as the API does', () => {
   });
 
   test('a refused connection is a CinedexNetworkError naming the cause', async () => {
-    const port = await freePort();
-    await assert.rejects(
-      new Cinedex({ baseUrl: `http://127.0.0.1:${port}` }).status(),
-      (e: unknown) =>
-        e instanceof CinedexNetworkError &&
-        e.code === 'NETWORK_ERROR' &&
-        e.message === `cannot reach the cinedex server at http://127.0.0.1:${port} (ECONNREFUSED)`,
-    );
+    // Held refusing for the whole request: a port found free could be taken by another test file's server meanwhile.
+    const { port, release } = await refusedPort();
+    try {
+      await assert.rejects(
+        new Cinedex({ baseUrl: `http://127.0.0.1:${port}` }).status(),
+        (e: unknown) =>
+          e instanceof CinedexNetworkError &&
+          e.code === 'NETWORK_ERROR' &&
+          e.message === `cannot reach the cinedex server at http://127.0.0.1:${port} (ECONNREFUSED)`,
+      );
+    } finally {
+      await release();
+    }
   });
 
   test("an error that is not problem+json (a proxy's page) is still a CinedexApiError, and a 200 that is not JSON a network error", async () => {

@@ -8,6 +8,7 @@ import { startApi, type RunningApi } from '../support/api-server.js';
 import { runCli, waitFor } from '../support/cli-process.js';
 import { distCli, repoRoot } from '../support/paths.js';
 import { ConfigError } from '../../src/errors/errors.js';
+import { settlesWithin } from '../../src/runtime/settles-within.js';
 
 describe('edge settings', () => {
   test('defaults, environment, and flags winning over the environment', () => {
@@ -108,17 +109,26 @@ describe('cinedex edge, the command', () => {
     assert.equal(out.stderr, `cinedex: cannot listen on 127.0.0.1:${api.port} (EADDRINUSE); set EDGE_PORT or --port to a free port\n`);
   });
 
-  test('relays from flags and environment, then on SIGTERM: readiness 503 at once, still serving, exit 0', async () => {
+  test('relays from flags and environment, then on SIGTERM: readiness 503 at once, still serving through the drain, a second SIGTERM ends it, exit 0', async () => {
     // Port 0, and the port the edge logs it bound: a port found free beforehand can be taken by another test file's
-    // server before the child binds it, and that server would answer in the child's place.
-    const child = spawn(process.execPath, [distCli, 'edge', '--origin', api.base, '--port', '0', '--host', '127.0.0.1'], {
-      env: { ...process.env, EDGE_DRAIN_SECONDS: '1', EDGE_LOG_LEVEL: 'info' },
-    });
+    // server before the child binds it, and that server would answer in the child's place. The drain period is long
+    // and ended by a second SIGTERM once the test has looked at the edge during it: a 1 s period could end before the
+    // request meant for it on a loaded machine. Each step waits on the child's log, not on a moment.
+    const child = spawn(
+      process.execPath,
+      [distCli, 'edge', '--origin', api.base, '--port', '0', '--host', '127.0.0.1', '--drain-seconds', '3600'],
+      {
+        env: { ...process.env, EDGE_DRAIN_SECONDS: '1', EDGE_LOG_LEVEL: 'info' },
+      },
+    );
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const relaying = () => /"port":(\d+),[^\n]*"msg":"edge relaying"/.exec(output)?.[1];
+    const logged = (msg: string) => output.indexOf(`"msg":"${msg}`);
+    const awaitLine = (msg: string) =>
+      waitFor(async () => logged(msg) !== -1 || child.exitCode !== null, 30_000, `the line "${msg}":\n${output}`);
     try {
       await waitFor(async () => relaying() !== undefined || child.exitCode !== null, 20_000, `the edge to listen:\n${output}`);
       const base = `http://127.0.0.1:${relaying() ?? 'none'}`;
@@ -127,24 +137,25 @@ describe('cinedex edge, the command', () => {
       assert.equal(miss.headers.get('x-cache'), 'MISS');
       await miss.arrayBuffer();
       assert.equal((await fetch(`${base}/v1/genres`)).headers.get('x-cache'), 'HIT');
-      const sentAt = Date.now();
       child.kill('SIGTERM');
-      await waitFor(
-        async () =>
-          (await fetch(`${base}/readyz`).then(
-            (r) => r.status,
-            () => 0,
-          )) === 503,
-        500,
-        'readiness to turn 503',
-      );
+      await awaitLine('draining');
+      assert.match(output, /"drainSeconds":3600,[^\n]*"msg":"draining/, 'the flag set the drain period, over the environment');
+      assert.equal((await fetch(`${base}/readyz`)).status, 503, 'readiness is 503 from the start of the drain');
       const during = await fetch(`${base}/v1/genres`);
       assert.equal(during.status, 200, 'still serving during the drain');
       assert.equal(during.headers.get('connection'), 'close');
-      assert.equal(await exited, 0);
-      assert.ok(Date.now() - sentAt >= 1000, 'served for the whole drain period');
-      assert.match(output, /"msg":"edge relaying"/);
-      assert.match(output, /"msg":"server closed"/);
+      await during.arrayBuffer();
+      assert.equal(logged('drain period over'), -1, `the drain period is still on:\n${output}`);
+      child.kill('SIGTERM');
+      // Bounded far from the moment it takes, so that a second signal left unheeded fails here, not at the runner's limit.
+      assert.ok(await settlesWithin(exited, 30_000), `the second SIGTERM ended the drain:\n${output}`);
+      assert.equal(await exited, 0, output);
+      const order = ['edge relaying', 'draining', 'drain period ended early', 'drain period over', 'server closed'].map(logged);
+      assert.ok(
+        order.every((at, i) => at !== -1 && (i === 0 || at > (order[i - 1] as number))),
+        `the lines in order:\n${output}`,
+      );
+      assert.match(output, /"reason":"second SIGTERM"/);
     } finally {
       child.kill('SIGKILL');
     }

@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, runCli, startServe, waitFor } from '../support/cli-process.js';
+import { runCli, startServe, waitFor } from '../support/cli-process.js';
+import { refusedPort } from '../support/refused-port.js';
 import { distCli } from '../support/paths.js';
 import { startMoto, type Moto } from '../support/moto-server.js';
 
@@ -63,49 +64,51 @@ test('cinedex serve with MOVIES_INBOX_QUEUE: an upload becomes searchable throug
 });
 
 test('cinedex serve with an unreachable queue: it serves and searches all the same, and says what is wrong', async () => {
-  const closed = await freePort();
-  const serve = await startServe({ ...env, MOVIES_INBOX_QUEUE: `http://127.0.0.1:${closed}/123456789012/nowhere` });
+  // Held refusing throughout: a port found free could be taken by another test file's server (another moto) meanwhile.
+  const { port: closed, release } = await refusedPort();
   try {
-    assert.deepEqual(await titles(serve.base, 'seeded film'), ['Seeded Film']);
-    await waitFor(
-      async () => {
-        const status = (await (await fetch(`${serve.base}/v1/status`)).json()) as { inboxQueue?: { lastError?: string } };
-        return /SQS: could not/.test(status.inboxQueue?.lastError ?? '');
-      },
-      30_000,
-      'the queue error in /v1/status',
-    );
-    assert.equal((await fetch(`${serve.base}/readyz`)).status, 200);
-    // The log is written in buffered chunks.
-    await waitFor(
-      () => Promise.resolve(/the inbox queue cannot be reached; trying again after a pause/.test(serve.output())),
-      10_000,
-      'the logged reason',
-    );
+    const serve = await startServe({ ...env, MOVIES_INBOX_QUEUE: `http://127.0.0.1:${closed}/123456789012/nowhere` });
+    try {
+      assert.deepEqual(await titles(serve.base, 'seeded film'), ['Seeded Film']);
+      await waitFor(
+        async () => {
+          const status = (await (await fetch(`${serve.base}/v1/status`)).json()) as { inboxQueue?: { lastError?: string } };
+          return /SQS: could not/.test(status.inboxQueue?.lastError ?? '');
+        },
+        30_000,
+        'the queue error in /v1/status',
+      );
+      assert.equal((await fetch(`${serve.base}/readyz`)).status, 200);
+      // The log is written in buffered chunks.
+      await waitFor(
+        () => Promise.resolve(/the inbox queue cannot be reached; trying again after a pause/.test(serve.output())),
+        10_000,
+        'the logged reason',
+      );
+    } finally {
+      await serve.stop();
+    }
   } finally {
-    await serve.stop();
+    await release();
   }
 });
 
 test('cinedex ingest --watch serves /metrics and /healthz on MOVIES_INGEST_METRICS_PORT, and applies uploads', async () => {
-  const port = await freePort();
+  // Port 0, and the port the child logs it bound: a port found free beforehand can be taken by another test file's
+  // server before the child binds it, and that server would answer /healthz in the child's place.
   const child = spawn(process.execPath, [distCli, 'ingest', '--watch'], {
-    env: { ...process.env, ...env, MOVIES_INGEST_METRICS_PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, MOVIES_INGEST_METRICS_PORT: '0', HOST: '127.0.0.1' },
   });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const base = `http://127.0.0.1:${port}`;
+  // From the start: a child that exits early still settles it.
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const served = () => /"port":(\d+),[^\n]*"msg":"ingestion metrics served"/.exec(output)?.[1];
   try {
-    await waitFor(
-      () =>
-        fetch(`${base}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      30_000,
-      `/healthz (${output})`,
-    );
+    await waitFor(async () => served() !== undefined || child.exitCode !== null, 30_000, `the metrics server to listen:\n${output}`);
+    const base = `http://127.0.0.1:${served() ?? 'none'}`;
+    assert.equal((await fetch(`${base}/healthz`)).status, 200, output);
     await moto.put('acme/watched.json', JSON.stringify([{ title: 'Watched Upload', year: 2026 }]));
     await waitFor(
       async () => /^cinedex_ingest_runs_total\{outcome="published"\} 1$/m.test(await (await fetch(`${base}/metrics`)).text()),
@@ -122,9 +125,10 @@ test('cinedex ingest --watch serves /metrics and /healthz on MOVIES_INGEST_METRI
     const health = (await (await fetch(`${base}/healthz`)).json()) as { status: string; queue: { messagesHandled: number } };
     assert.equal(health.status, 'ok');
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    // Not asserted here: a failure above would be hidden behind the exit code of a child stopped early.
     child.kill('SIGTERM');
-    assert.equal(await exited, 0, output);
+    await exited;
   }
+  assert.equal(await exited, 0, output);
   assert.match(output, /"msg":"stopping ingestion"/);
 });

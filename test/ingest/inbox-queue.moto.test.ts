@@ -25,7 +25,8 @@ import { publishCatalogue, servedMovies, TEST_RETENTION } from '../support/catal
 import { SnapshotRepository } from '../../src/snapshot/repository.js';
 import type { GetOptions, ObjectStore, StoredObject } from '../../src/store/object-store.js';
 import { S3Store } from '../../src/store/s3-store.js';
-import { freePort, waitFor } from '../support/cli-process.js';
+import { waitFor } from '../support/cli-process.js';
+import { refusedPort } from '../support/refused-port.js';
 import { MOTO_CREDENTIALS, startMoto, type Moto } from '../support/moto-server.js';
 
 let moto: Moto;
@@ -357,7 +358,8 @@ test('a notification lost on purpose: the reconciliation listing finds the objec
 });
 
 test('an unreachable queue is retried with growing pauses, and says why', async () => {
-  const closed = await freePort();
+  // Held refusing throughout: a port found free could be taken by another test file's server (another moto) meanwhile.
+  const { port: closed, release } = await refusedPort();
   const c = await consumer('unreachable', {
     queue: new SqsInboxQueue(`http://127.0.0.1:${closed}/123456789012/cinedex-inbox`, {
       endpoint: `http://127.0.0.1:${closed}`,
@@ -372,6 +374,7 @@ test('an unreachable queue is retried with growing pauses, and says why', async 
     await waitFor(() => Promise.resolve(c.lines.filter((l) => /cannot be reached/.test(String(l.msg))).length >= 5), 20_000, 'five tries');
   } finally {
     await c.watcher.stop();
+    await release();
   }
   const tries = c.lines.filter((l) => /cannot be reached/.test(String(l.msg)));
   assert.deepEqual(

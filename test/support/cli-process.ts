@@ -124,8 +124,9 @@ async function startServeOnce(
       break;
     }
     if (Date.now() > deadline) {
+      const doing = whatItIsDoing(child.pid);
       child.kill('SIGKILL');
-      throw new Error(`cinedex serve not ready after ${timeoutMs} ms:\n${output}`);
+      throw new Error(`cinedex serve not ready after ${timeoutMs} ms (${doing}); its output:\n${output || '(none)'}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -152,15 +153,41 @@ async function answeredByOther(base: string, pid: number | undefined): Promise<s
   return `another server answered /readyz: pid ${status.pid}, not the child (${pid}) or one of its workers`;
 }
 
-/** The parent of `pid`, from /proc (undefined without it, or once the process is gone). */
-function parentOf(pid: number): number | undefined {
+/** The fields of /proc/<pid>/stat after the command name, from the state on (undefined without /proc, or once the process is gone). */
+function procStat(pid: number): string[] | undefined {
   try {
-    // The command name (field 2) is in parentheses and may hold spaces; the parent's pid is the second field after it.
+    // The command name (field 2) is in parentheses and may hold spaces.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/** The parent of `pid`, from /proc. */
+function parentOf(pid: number): number | undefined {
+  const fields = procStat(pid);
+  return fields === undefined ? undefined : Number(fields[1]);
+}
+
+/**
+ * For a start that timed out, what the child was doing: its state (R running or waiting for a core, S sleeping on
+ * something, D on the disk) and the CPU it had used, its threads' included, beside the machine's load. A child that
+ * printed nothing yet was busy (many CPU seconds) or waiting (few, state S).
+ */
+function whatItIsDoing(pid: number | undefined): string {
+  const fields = pid === undefined ? undefined : procStat(pid);
+  const load = (() => {
+    try {
+      return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    } catch {
+      return 'unknown';
+    }
+  })();
+  if (fields === undefined) return `the child's state unknown; load average ${load}`;
+  // utime and stime, in clock ticks: 100 a second on Linux.
+  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / 100;
+  return `the child: state ${fields[0]}, ${cpuSeconds.toFixed(1)} s of CPU used; load average ${load}`;
 }
 
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

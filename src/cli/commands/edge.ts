@@ -3,7 +3,7 @@ import { EdgeStartError } from '../../errors/errors.js';
 import { createLogger } from '../../runtime/logger.js';
 import { createEdge } from '../../edge/server.js';
 
-/** `cinedex edge`: one process relaying to one origin until SIGTERM or SIGINT, then a graceful drain. */
+/** `cinedex edge`: one process relaying to one origin until SIGTERM or SIGINT, then a graceful drain, which a second one cuts short. */
 export async function runEdge(config: EdgeConfig): Promise<void> {
   const log = createLogger(config.logLevel, { role: 'edge' });
   const edge = createEdge({ ...config, log });
@@ -20,10 +20,14 @@ export async function runEdge(config: EdgeConfig): Promise<void> {
     { port, origin: config.origin, cacheMaxBytes: config.cacheMaxBytes, staleIfErrorSeconds: config.staleIfErrorSeconds },
     'edge relaying',
   );
-  const stop = async (reason: string) => {
-    await edge.drain(reason, config.drainSeconds);
-    process.exit(0);
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second signal ends the drain period: its sender will not wait it out. Without a handler for it, node's
+    // default would kill the process at once and cut the requests in flight.
+    if (stopping) return edge.endDrainPeriod(`second ${signal}`);
+    stopping = true;
+    void edge.drain(signal, config.drainSeconds).then(() => process.exit(0));
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

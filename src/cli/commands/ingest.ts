@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { EVENT_LOOP_MONITORING_MS } from '../../metrics/prom-client.js';
@@ -93,6 +94,7 @@ async function serveMetrics(registry: Registry, config: Config, log: Logger, que
     }
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.ingestMetricsPort, config.host, resolve));
-  log.info({ port: config.ingestMetricsPort }, 'ingestion metrics served');
+  // The port bound, not the one asked for: with 0 the system picks it, and only this line says which.
+  log.info({ port: (server.address() as AddressInfo).port }, 'ingestion metrics served');
   return server;
 }
