@@ -62,6 +62,7 @@ test("a version's delta terms exclude a query exactly when one of its filters ma
     ),
     { numRuns: 300 },
   );
-  // Both answers must come up, or the property above says little.
-  assert.ok(excluded > asked / 10 && excluded < asked - asked / 10, `${excluded} of ${asked} excluded`);
+  // Both answers must come up, or the property above says little. Over ~1,000 requests 84-89 % are excluded (20 draws),
+  // so a tenth each way failed about 1 run in 100 (90.03 % once); a fiftieth still fails `excludes` fixed either way.
+  assert.ok(excluded > asked / 50 && excluded < asked - asked / 50, `${excluded} of ${asked} excluded`);
 });
