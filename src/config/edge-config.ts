@@ -64,7 +64,8 @@ export const EDGE_SETTINGS: readonly Setting<EdgeConfig>[] = [
     flag: '--drain-seconds',
     kind: 'seconds',
     default: 5,
-    description: 'after SIGTERM, seconds to keep serving with /readyz at 503 before closing (a second SIGTERM or SIGINT ends them)',
+    description:
+      'after SIGTERM, seconds to keep serving with /readyz at 503 before closing (a second SIGTERM or SIGINT ends them; a third exits at once)',
   },
 ];
 

@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EDGE_SETTINGS, edgeConfigMarkdownTable, loadEdgeConfig } from '../../src/config/edge-config.js';
@@ -158,6 +160,67 @@ describe('cinedex edge, the command', () => {
       assert.match(output, /"reason":"second SIGTERM"/);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  test('a request that never finishes keeps the edge up after a second SIGTERM, and a third exits at once with 1', async () => {
+    // An origin that takes requests and never answers, and an upstream timeout longer than the test: the relayed
+    // request stays in flight, so closing never completes and only the third signal ends the process.
+    const held: IncomingMessage[] = [];
+    let reached: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (reached = resolve));
+    const origin = createServer((req) => {
+      held.push(req);
+      reached();
+    });
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    const originBase = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
+    const child = spawn(
+      process.execPath,
+      [
+        distCli,
+        'edge',
+        '--origin',
+        originBase,
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--drain-seconds',
+        '3600',
+        '--upstream-timeout',
+        '3600',
+      ],
+      { env: { ...process.env, EDGE_LOG_LEVEL: 'info' } },
+    );
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const relaying = () => /"port":(\d+),[^\n]*"msg":"edge relaying"/.exec(output)?.[1];
+    const logged = (msg: string) => output.indexOf(`"msg":"${msg}`);
+    const awaitLine = (msg: string) =>
+      waitFor(async () => logged(msg) !== -1 || child.exitCode !== null, 30_000, `the line "${msg}":\n${output}`);
+    const inFlight = new AbortController();
+    try {
+      await waitFor(async () => relaying() !== undefined || child.exitCode !== null, 20_000, `the edge to listen:\n${output}`);
+      const stuck = fetch(`http://127.0.0.1:${relaying() ?? 'none'}/v1/genres`, { signal: inFlight.signal }).catch(() => undefined);
+      await arrived;
+      child.kill('SIGTERM');
+      await awaitLine('draining');
+      child.kill('SIGTERM');
+      await awaitLine('drain period over');
+      assert.equal(child.exitCode, null, `closing waits for the request in flight:\n${output}`);
+      child.kill('SIGTERM');
+      assert.ok(await settlesWithin(exited, 30_000), `the third SIGTERM ended the process:\n${output}`);
+      assert.equal(await exited, 1, output);
+      assert.notEqual(logged('third signal: exiting now'), -1, output);
+      await stuck;
+    } finally {
+      child.kill('SIGKILL');
+      inFlight.abort();
+      for (const req of held) req.socket.destroy();
+      await new Promise<void>((resolve) => origin.close(() => resolve()));
     }
   });
 });

@@ -3,7 +3,10 @@ import { EdgeStartError } from '../../errors/errors.js';
 import { createLogger } from '../../runtime/logger.js';
 import { createEdge } from '../../edge/server.js';
 
-/** `cinedex edge`: one process relaying to one origin until SIGTERM or SIGINT, then a graceful drain, which a second one cuts short. */
+/**
+ * `cinedex edge`: one process relaying to one origin until SIGTERM or SIGINT, then a graceful drain, which a second
+ * signal cuts short and a third abandons.
+ */
 export async function runEdge(config: EdgeConfig): Promise<void> {
   const log = createLogger(config.logLevel, { role: 'edge' });
   const edge = createEdge({ ...config, log });
@@ -20,13 +23,21 @@ export async function runEdge(config: EdgeConfig): Promise<void> {
     { port, origin: config.origin, cacheMaxBytes: config.cacheMaxBytes, staleIfErrorSeconds: config.staleIfErrorSeconds },
     'edge relaying',
   );
-  let stopping = false;
+  let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    // A second signal ends the drain period: its sender will not wait it out. Without a handler for it, node's
-    // default would kill the process at once and cut the requests in flight.
-    if (stopping) return edge.endDrainPeriod(`second ${signal}`);
-    stopping = true;
-    void edge.drain(signal, config.drainSeconds).then(() => process.exit(0));
+    signals++;
+    if (signals === 1) {
+      void edge.drain(signal, config.drainSeconds).then(() => process.exit(0));
+    } else if (signals === 2) {
+      // Its sender will not wait the period out, but the requests in flight still finish (node's default for a
+      // signal would cut them).
+      edge.endDrainPeriod(`second ${signal}`);
+    } else {
+      // A request that never finishes (a client that stops reading) would otherwise keep the edge up: the third
+      // signal is the way out short of SIGKILL, as node's default would have been at the first.
+      log.warn({ signal }, 'third signal: exiting now, without waiting for the requests in flight');
+      process.exit(1);
+    }
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
