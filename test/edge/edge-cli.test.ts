@@ -116,48 +116,34 @@ describe('cinedex edge, the command', () => {
     // server before the child binds it, and that server would answer in the child's place. The drain period is long
     // and ended by a second SIGTERM once the test has looked at the edge during it: a 1 s period could end before the
     // request meant for it on a loaded machine. Each step waits on the child's log, not on a moment.
-    const child = spawn(
-      process.execPath,
-      [distCli, 'edge', '--origin', api.base, '--port', '0', '--host', '127.0.0.1', '--drain-seconds', '3600'],
-      {
-        env: { ...process.env, EDGE_DRAIN_SECONDS: '1', EDGE_LOG_LEVEL: 'info' },
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const relaying = () => /"port":(\d+),[^\n]*"msg":"edge relaying"/.exec(output)?.[1];
-    const logged = (msg: string) => output.indexOf(`"msg":"${msg}`);
-    const awaitLine = (msg: string) =>
-      waitFor(async () => logged(msg) !== -1 || child.exitCode !== null, 30_000, `the line "${msg}":\n${output}`);
+    const edge = spawnEdge(['--origin', api.base, '--drain-seconds', '3600'], { EDGE_DRAIN_SECONDS: '1', EDGE_LOG_LEVEL: 'info' });
+    const { child, exited, logged, awaitLine } = edge;
     try {
-      await waitFor(async () => relaying() !== undefined || child.exitCode !== null, 20_000, `the edge to listen:\n${output}`);
-      const base = `http://127.0.0.1:${relaying() ?? 'none'}`;
-      assert.equal((await fetch(`${base}/readyz`)).status, 200, output);
+      const base = await edge.listening();
+      assert.equal((await fetch(`${base}/readyz`)).status, 200, edge.output);
       const miss = await fetch(`${base}/v1/genres`);
       assert.equal(miss.headers.get('x-cache'), 'MISS');
       await miss.arrayBuffer();
       assert.equal((await fetch(`${base}/v1/genres`)).headers.get('x-cache'), 'HIT');
       child.kill('SIGTERM');
       await awaitLine('draining');
-      assert.match(output, /"drainSeconds":3600,[^\n]*"msg":"draining/, 'the flag set the drain period, over the environment');
+      assert.match(edge.output, /"drainSeconds":3600,[^\n]*"msg":"draining/, 'the flag set the drain period, over the environment');
       assert.equal((await fetch(`${base}/readyz`)).status, 503, 'readiness is 503 from the start of the drain');
       const during = await fetch(`${base}/v1/genres`);
       assert.equal(during.status, 200, 'still serving during the drain');
       assert.equal(during.headers.get('connection'), 'close');
       await during.arrayBuffer();
-      assert.equal(logged('drain period over'), -1, `the drain period is still on:\n${output}`);
+      assert.equal(logged('drain period over'), -1, `the drain period is still on:\n${edge.output}`);
       child.kill('SIGTERM');
       // Bounded far from the moment it takes, so that a second signal left unheeded fails here, not at the runner's limit.
-      assert.ok(await settlesWithin(exited, 30_000), `the second SIGTERM ended the drain:\n${output}`);
-      assert.equal(await exited, 0, output);
+      assert.ok(await settlesWithin(exited, 30_000), `the second SIGTERM ended the drain:\n${edge.output}`);
+      assert.equal(await exited, 0, edge.output);
       const order = ['edge relaying', 'draining', 'drain period ended early', 'drain period over', 'server closed'].map(logged);
       assert.ok(
         order.every((at, i) => at !== -1 && (i === 0 || at > (order[i - 1] as number))),
-        `the lines in order:\n${output}`,
+        `the lines in order:\n${edge.output}`,
       );
-      assert.match(output, /"reason":"second SIGTERM"/);
+      assert.match(edge.output, /"reason":"second SIGTERM"/);
     } finally {
       child.kill('SIGKILL');
     }
@@ -175,46 +161,21 @@ describe('cinedex edge, the command', () => {
     });
     await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
     const originBase = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
-    const child = spawn(
-      process.execPath,
-      [
-        distCli,
-        'edge',
-        '--origin',
-        originBase,
-        '--port',
-        '0',
-        '--host',
-        '127.0.0.1',
-        '--drain-seconds',
-        '3600',
-        '--upstream-timeout',
-        '3600',
-      ],
-      { env: { ...process.env, EDGE_LOG_LEVEL: 'info' } },
-    );
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const relaying = () => /"port":(\d+),[^\n]*"msg":"edge relaying"/.exec(output)?.[1];
-    const logged = (msg: string) => output.indexOf(`"msg":"${msg}`);
-    const awaitLine = (msg: string) =>
-      waitFor(async () => logged(msg) !== -1 || child.exitCode !== null, 30_000, `the line "${msg}":\n${output}`);
+    const edge = spawnEdge(['--origin', originBase, '--drain-seconds', '3600', '--upstream-timeout', '3600'], { EDGE_LOG_LEVEL: 'info' });
+    const { child, exited, logged, awaitLine } = edge;
     const inFlight = new AbortController();
     try {
-      await waitFor(async () => relaying() !== undefined || child.exitCode !== null, 20_000, `the edge to listen:\n${output}`);
-      const stuck = fetch(`http://127.0.0.1:${relaying() ?? 'none'}/v1/genres`, { signal: inFlight.signal }).catch(() => undefined);
+      const stuck = fetch(`${await edge.listening()}/v1/genres`, { signal: inFlight.signal }).catch(() => undefined);
       await arrived;
       child.kill('SIGTERM');
       await awaitLine('draining');
       child.kill('SIGTERM');
       await awaitLine('drain period over');
-      assert.equal(child.exitCode, null, `closing waits for the request in flight:\n${output}`);
+      assert.equal(child.exitCode, null, `closing waits for the request in flight:\n${edge.output}`);
       child.kill('SIGTERM');
-      assert.ok(await settlesWithin(exited, 30_000), `the third SIGTERM ended the process:\n${output}`);
-      assert.equal(await exited, 1, output);
-      assert.notEqual(logged('third signal: exiting now'), -1, output);
+      assert.ok(await settlesWithin(exited, 30_000), `the third SIGTERM ended the process:\n${edge.output}`);
+      assert.equal(await exited, 1, edge.output);
+      assert.notEqual(logged('third signal: exiting now'), -1, edge.output);
       await stuck;
     } finally {
       child.kill('SIGKILL');
@@ -224,3 +185,27 @@ describe('cinedex edge, the command', () => {
     }
   });
 });
+
+/** `cinedex edge` as a child, its output gathered, with ways to wait on its log lines (each step waits on the log, not on a moment). */
+function spawnEdge(args: readonly string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [distCli, 'edge', '--port', '0', '--host', '127.0.0.1', ...args], {
+    env: { ...process.env, ...env },
+  });
+  const edge = {
+    child,
+    output: '',
+    exited: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))),
+    /** The port the edge logs it bound. */
+    relaying: () => /"port":(\d+),[^\n]*"msg":"edge relaying"/.exec(edge.output)?.[1],
+    logged: (msg: string) => edge.output.indexOf(`"msg":"${msg}`),
+    awaitLine: (msg: string) =>
+      waitFor(async () => edge.logged(msg) !== -1 || child.exitCode !== null, 30_000, `the line "${msg}":\n${edge.output}`),
+    listening: async () => {
+      await waitFor(async () => edge.relaying() !== undefined || child.exitCode !== null, 20_000, `the edge to listen:\n${edge.output}`);
+      return `http://127.0.0.1:${edge.relaying() ?? 'none'}`;
+    },
+  };
+  child.stdout.on('data', (c: Buffer) => (edge.output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (edge.output += c.toString()));
+  return edge;
+}
