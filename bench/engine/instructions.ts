@@ -24,7 +24,6 @@
  * (compiling) and GC, per request: quote JS + builtins, which the code decides, apart from the other two.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import { searchMovies } from '../../src/engine/search.js';
 import type { SearchRequest } from '../../src/engine/search-request.js';
@@ -120,20 +119,18 @@ function count(columnArg: string | undefined, mixName: string, classesFile: stri
 /**
  * Self instructions of a callgrind dump by kind, per request (`requests`: the requests times the measured passes):
  * JIT code (an address V8's perf map names), builtins, TurboFan and other compilers, GC, the rest (C++ of the
- * runtime, libc); and the JIT functions and builtins costing most.
+ * runtime, libc); and the JIT functions and builtins costing most. Read off the dump itself (a cost line right
+ * after `calls=` is the callee's inclusive cost, not the caller's own): callgrind_annotate 3.19 printed inclusive
+ * figures whatever `--inclusive` said.
  */
 function summarise(dump: string, perfMap: string, requests: number): void {
-  const text = execFileSync('callgrind_annotate', ['--inclusive=no', '--threshold=100', dump], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const map = readFileSync(perfMap, 'utf8')
     .split('\n')
     .filter((l) => l.length > 0)
     .map((l) => {
       const [start, size, ...name] = l.split(' ');
-      return {
-        start: parseInt(start as string, 16),
-        end: parseInt(start as string, 16) + parseInt(size as string, 16),
-        name: name.join(' '),
-      };
+      const at = parseInt(start as string, 16);
+      return { start: at, end: at + parseInt(size as string, 16), name: name.join(' ') };
     })
     .sort((a, b) => a.start - b.start);
   const jitName = (address: number): string | undefined => {
@@ -147,23 +144,42 @@ function summarise(dump: string, perfMap: string, requests: number): void {
     const entry = map[lo - 1];
     return entry !== undefined && address < entry.end ? entry.name : undefined;
   };
+  const names = new Map<string, string>();
+  const self = new Map<string, number>();
+  let fn = '';
+  let afterCall = false;
+  for (const line of readFileSync(dump, 'utf8').split('\n')) {
+    const named = /^fn=\((\d+)\)(?: (.*))?$/.exec(line);
+    if (named !== null) {
+      if (named[2] !== undefined) names.set(named[1] as string, named[2]);
+      fn = names.get(named[1] as string) ?? '?';
+      continue;
+    }
+    const called = /^c?fn=\((\d+)\) (.*)$/.exec(line);
+    if (called !== null) names.set(called[1] as string, called[2] as string);
+    if (line.startsWith('calls=')) {
+      afterCall = true;
+      continue;
+    }
+    const cost = /^[+-]?\d+ (\d+)$/.exec(line);
+    if (cost === null) continue;
+    if (afterCall) afterCall = false;
+    else self.set(fn, (self.get(fn) ?? 0) + Number(cost[1]));
+  }
   const kinds = new Map<string, number>();
   const functions = new Map<string, number>();
   let total = 0;
-  for (const line of text.split('\n')) {
-    const m = /^\s*([\d,]+) \([^)]*\)\s+(.*)$/.exec(line);
-    if (m === null || /PROGRAM TOTALS/.test(line)) continue;
-    const ir = Number((m[1] as string).replace(/,/g, ''));
-    const where = (m[2] as string).replace(/ \[[^\]]*\]$/, '');
-    const address = /0x([0-9a-f]+)$/.exec(where);
+  for (const [where, ir] of self) {
+    const bare = where.replace(/'\d+$/, '');
+    const address = /^0x([0-9a-f]+)$/.exec(bare);
     const jit = address ? jitName(parseInt(address[1] as string, 16)) : undefined;
-    const name = jit ?? where.replace(/^[^:]*:/, '');
+    const name = jit ?? bare;
     const kind =
       jit !== undefined
         ? 'JS'
         : /Builtins_/.test(name)
           ? 'builtins'
-          : /compiler::|maglev|turboshaft|Compile|Pipeline|wasm/.test(name)
+          : /compiler::|maglev|turboshaft|Compile|Pipeline/.test(name)
             ? 'TurboFan'
             : /Heap|Scaveng|Mark|Sweep|GC|Evacuat|Remembered|Slot/.test(name)
               ? 'GC'
