@@ -1,5 +1,6 @@
 import { placesIn, placesUpTo, type BasePlaces } from './base-places.js';
 import { catalogueOrder } from './catalogue-order.js';
+import { hasBit } from './bits.js';
 import { collect, cursor, type DocSet } from './doc-set.js';
 import type { LiveSegment } from './live-segments.js';
 import type { RankCheck } from './plan.js';
@@ -17,8 +18,8 @@ export interface CatalogueBound {
 
 /**
  * One segment's best `limit + 1` movies after the cursor in a catalogue or title order; with `until`, only those
- * that come up to it; without the `refused` ranks (ascending: a base's superseded movies passing the filters,
- * delta-matches.ts), which `check` does not refuse. `places`: the segment's places among the base's ranks
+ * that come up to it; without the `refused` ranks (a bit each: the base's superseded movies, live-segments.ts'
+ * `deadBits`), which `check` does not refuse. `places`: the segment's places among the base's ranks
  * (base-places.ts), which bound it by integers when `until` is the base's.
  */
 export function orderedPage(
@@ -27,7 +28,7 @@ export function orderedPage(
   check: RankCheck,
   request: SearchRequest,
   until?: CatalogueBound,
-  refused?: Int32Array,
+  refused?: Uint32Array,
   places?: BasePlaces,
 ): Found {
   const want = request.limit + 1;
@@ -57,8 +58,9 @@ export function orderedPage(
 }
 
 /**
- * collect (doc-set.ts) less the refused ranks, walked beside the set's: a base with superseded movies among a filter
- * set's matches then pages unchecked, with no call per member to test its superseded bit.
+ * collect (doc-set.ts) less the refused ranks, a bit test per member read: a base with superseded movies among a
+ * filter set's matches then pages unchecked, with no call per member to a check of its superseded bits, and no list
+ * of them walked beside the set's.
  */
 function collectLive(
   set: DocSet,
@@ -66,16 +68,12 @@ function collectLive(
   hi: number,
   want: number,
   check: RankCheck,
-  refused: Int32Array | undefined,
+  refused: Uint32Array | undefined,
   out: number[],
 ): void {
-  if (refused === undefined || refused.length === 0) return collect(set, lo, hi, want, check, out);
-  let k = partitionPoint(0, refused.length, (i) => (refused[i] as number) < lo);
+  if (refused === undefined) return collect(set, lo, hi, want, check, out);
   const c = cursor(set);
-  for (let r = c.seek(lo); r < hi && out.length < want; r = c.seek(r + 1)) {
-    while (k < refused.length && (refused[k] as number) < r) k++;
-    if (refused[k] !== r && (!check || check(r))) out.push(r);
-  }
+  for (let r = c.seek(lo); r < hi && out.length < want; r = c.seek(r + 1)) if (!hasBit(refused, r) && (!check || check(r))) out.push(r);
 }
 
 /** Whether a segment's every movie comes after the bound in catalogue order: its first (rank 0) does. */

@@ -45,8 +45,9 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
     const known = memo.of(query, () => findDeltaMatches(catalogue, request, title));
     const { baseSuperseded } = known;
     const counted: KnownBase = { unchecked: memo.uncheckedBase as LiveSegment, superseded: baseSuperseded.length };
-    // A page in a catalogue or title order leaves the superseded matches out by their list, not by a check per member.
-    const refused = baseSuperseded.length > 0 && request.sort !== 'relevance' ? baseSuperseded : undefined;
+    // A page in a catalogue or title order leaves the superseded matches out by a bit test inline in its walk (the
+    // base's superseded bits, one per rank), not by a check called per member.
+    const refused = baseSuperseded.length > 0 && request.sort !== 'relevance' ? base.deadBits : undefined;
     const paged = baseSuperseded.length === 0 || refused !== undefined ? counted.unchecked : base;
     const delta = request.sort === 'year:desc' ? soleDelta(catalogue, known) : undefined;
     return known.mask === BASE_ONLY || delta !== undefined
@@ -170,7 +171,7 @@ function searchSegment(
   synonyms: Synonyms,
   title?: TitleTerms,
   counted?: KnownBase,
-  refused?: Int32Array,
+  refused?: Uint32Array,
   delta?: KnownDelta,
 ): Page {
   const { index } = segment;
@@ -206,7 +207,7 @@ function searchSegments(
     readonly ranks: DeltaMatches['ranks'];
     readonly base: LiveSegment;
     readonly counted: KnownBase;
-    readonly refused: Int32Array | undefined;
+    readonly refused: Uint32Array | undefined;
   },
 ): Page {
   const statistics = catalogue.extractStatistics;
@@ -347,7 +348,7 @@ function segmentPage(
   check: RankCheck,
   request: SearchRequest,
   bound?: PageBound,
-  refused?: Int32Array,
+  refused?: Uint32Array,
   places?: BasePlaces,
 ): Found {
   return request.sort === 'relevance'

@@ -1,18 +1,18 @@
 import { normaliseText } from '../catalogue/normalise.js';
-import { bitmap, clearBit, hasBit, setBit } from './bits.js';
+import { bitmap, hasBit, setBit } from './bits.js';
 import { cursor, END, estimate, type DocSet } from './doc-set.js';
 import { TITLE_SORT_MAX_CANDIDATES } from './limits.js';
 import type { RankCheck } from './plan.js';
 import type { After, SearchRequest } from './search-request.js';
 import type { SegmentIndex } from './segment-index.js';
-import { indexOfSorted, partitionPoint } from './sorted.js';
+import { partitionPoint } from './sorted.js';
 import { compareEntry, encodeUtf8 } from './string-table.js';
 
 /**
  * Title order: the normalised title (code point order), then the catalogue order; title:desc reverses only the first.
- * `refused`: ascending ranks of the set to leave out, which `check` does not (a base's superseded movies passing the
- * filters, delta-matches.ts): a broad set is read whole into a bitmap, and a check per member of it costs more than
- * clearing those few bits.
+ * `refused`: ranks of the set to leave out, a bit each, which `check` does not (the base's superseded movies,
+ * live-segments.ts' `deadBits`): a broad set is read whole into a bitmap, and a check per member of it costs more than
+ * clearing those bits a word at a time.
  */
 export function titlePage(
   index: SegmentIndex,
@@ -21,7 +21,7 @@ export function titlePage(
   request: SearchRequest,
   descending: boolean,
   out: number[],
-  refused: Int32Array = NONE,
+  refused?: Uint32Array,
 ): void {
   const { titleOrder, titleGroupStarts, titleGroup } = index.data;
   const groups = titleGroupStarts.length - 1;
@@ -35,11 +35,8 @@ export function titlePage(
   if (estimate(set) <= TITLE_SORT_MAX_CANDIDATES) {
     const found: number[] = [];
     const c = cursor(set);
-    let k = 0;
     for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) {
-      // Both ascending: the refused ranks are walked beside the set's.
-      while (k < refused.length && (refused[k] as number) < r) k++;
-      if (refused[k] !== r && (!check || check(r)) && isAfter(titleGroup[r] as number, r)) found.push(r);
+      if ((refused === undefined || !hasBit(refused, r)) && (!check || check(r)) && isAfter(titleGroup[r] as number, r)) found.push(r);
     }
     found.sort(
       (a, b) =>
@@ -72,18 +69,19 @@ function afterInTitleOrder(index: SegmentIndex, after: After | undefined): { gro
 
 /**
  * Membership in `set` for ranks in any order, less the refused ones: a bitmap of its members (the set's own order only
- * goes forward), or for an open range, its ends and a search among the refused for the few ranks a page reads.
+ * goes forward), or for an open range, its ends and the refused bit of the few ranks a page reads.
  */
-function membership(set: DocSet, size: number, check: RankCheck, refused: Int32Array): (rank: number) => boolean {
+function membership(set: DocSet, size: number, check: RankCheck, refused: Uint32Array | undefined): (rank: number) => boolean {
   if (set.kind === 'range' && !check) {
-    if (refused.length === 0) return (r) => r >= set.lo && r < set.hi;
-    return (r) => r >= set.lo && r < set.hi && indexOfSorted(refused, r) < 0;
+    if (refused === undefined) return (r) => r >= set.lo && r < set.hi;
+    return (r) => r >= set.lo && r < set.hi && !hasBit(refused, r);
   }
   const bits = bitmap(size);
   const c = cursor(set);
   for (let r = c.seek(0); r !== END; r = c.seek(r + 1)) if (!check || check(r)) setBit(bits, r);
-  for (const r of refused) clearBit(bits, r);
+  // Both a bit per rank of the segment: the refused are cleared a word at a time.
+  if (refused !== undefined) {
+    for (let w = 0; w < bits.length && w < refused.length; w++) bits[w] = (bits[w] as number) & ~(refused[w] as number);
+  }
   return (r) => hasBit(bits, r);
 }
-
-const NONE = new Int32Array(0);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { bitmap, setBit } from '../../src/engine/bits.js';
 import { END, list, range, union, type DocSet } from '../../src/engine/doc-set.js';
 import { TITLE_SORT_MAX_CANDIDATES } from '../../src/engine/limits.js';
 import type { RankCheck } from '../../src/engine/plan.js';
@@ -10,7 +11,7 @@ import { arbitraryCatalogue } from '../support/arbitrary-catalogue.js';
 import { toSearch } from '../support/search-request.js';
 
 /**
- * A title page leaving out `refused` ranks (a base's superseded movies passing the filters, delta-matches.ts) must
+ * A title page leaving out `refused` ranks (a bit each: a base's superseded movies, live-segments.ts) must
  * be the page whose check refuses them too, in each of titlePage's three ways of reading a set: a set it sorts (a
  * list), an open range it walks in title order with no check, and a set too large to sort, read into a bitmap.
  */
@@ -29,7 +30,8 @@ test('a title page without its refused ranks is the page whose check refuses the
       ),
       ([movies, refusedRanks, failing, kind, descending, limit]) => {
         const index = SegmentIndex.build('t', movies);
-        const refused = Int32Array.from(refusedRanks.sort((a, b) => a - b));
+        const refused = bitmap(index.size);
+        for (const r of refusedRanks) if (r < index.size) setBit(refused, r);
         const all = Array.from({ length: index.size }, (_, rank) => rank);
         const members = list(Int32Array.from(all));
         // Past TITLE_SORT_MAX_CANDIDATES, however few movies: the ranks past the segment's are in no title group, as an open range's.
