@@ -12,7 +12,8 @@ import { settlesWithin } from '../../src/runtime/settles-within.js';
  * `cinedex serve`'s stop signals, over the real process and its sockets: the first SIGTERM drains, the second ends
  * the drain period at once (a request in flight still finishes), the third exits at once with 1; a cluster primary
  * passes the second on to its workers. The drain period asked is an hour, so that only the second signal can end it,
- * and every step waits on the child's log line that says it happened, not on a moment.
+ * and every step waits on the child's log line that says it happened, not on a moment; but for the test of the period
+ * itself, which bounds it from below by the child's own clock.
  */
 const folder = mkdtempSync(join(tmpdir(), 'cinedex-serve-signals-'));
 const seed = join(folder, 'seed.json');
@@ -24,12 +25,12 @@ writeFileSync(
   ]),
 );
 
-function start(workers: number) {
+function start(workers: number, drainSeconds = 3600) {
   return spawnServe({
     MOVIES_SEED: seed,
     MOVIES_DATA_DIR: mkdtempSync(join(folder, 'data-')),
     MOVIES_WORKERS: String(workers),
-    MOVIES_DRAIN_SECONDS: '3600',
+    MOVIES_DRAIN_SECONDS: String(drainSeconds),
     MOVIES_INGEST_INTERVAL: '0',
     MOVIES_REFRESH_INTERVAL: '0',
   });
@@ -85,6 +86,25 @@ function inOrder(output: string, msgs: readonly string[]): boolean {
   }
   return true;
 }
+
+test('SIGTERM alone: the process waits out MOVIES_DRAIN_SECONDS before it closes, by its own clock, and exits 0', async () => {
+  const serve = start(1, 2);
+  try {
+    await serve.listening();
+    serve.child.kill('SIGTERM');
+    // The period plus a bound far from the moment it takes: a timer that never fires fails here, not at the runner's limit.
+    assert.ok(await settlesWithin(serve.exited, 2000 + BOUND_MS), `the drain ended:\n${serve.output}`);
+    assert.equal(await serve.exited, 0, serve.output);
+    // A lower bound between two of the child's own timestamps: load can lengthen the span, never shorten it.
+    const [draining] = serve.lines('draining');
+    const [over] = serve.lines('drain period over');
+    assert.ok(draining && over, serve.output);
+    assert.ok((over.time as number) - (draining.time as number) >= 2000, `the period was waited out:\n${serve.output}`);
+    assert.equal(serve.logged('drain period ended early'), -1, serve.output);
+  } finally {
+    serve.child.kill('SIGKILL');
+  }
+});
 
 describe('cinedex serve: a second signal ends the drain period, a third exits at once', () => {
   for (const workers of [1, 2]) {
