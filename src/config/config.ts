@@ -248,7 +248,8 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     flag: '--drain-seconds',
     kind: 'seconds',
     default: 5,
-    description: 'after SIGTERM, seconds to keep serving with /readyz at 503 before closing',
+    description:
+      'after SIGTERM, seconds to keep serving with /readyz at 503 before closing (a second SIGTERM or SIGINT ends them; a third exits at once)',
   },
   {
     key: 'apiKeysFile',

@@ -25,6 +25,16 @@ export function isStopMessage(message: unknown): message is StopMessage {
   return typeof message === 'object' && message !== null && (message as StopMessage).type === 'cinedex:stop';
 }
 
+/** Message the supervisor sends a stopping worker to end its drain period now (a second signal to the primary). */
+export interface EndDrainPeriodMessage {
+  readonly type: 'cinedex:end-drain-period';
+  readonly reason: string;
+}
+
+export function isEndDrainPeriodMessage(message: unknown): message is EndDrainPeriodMessage {
+  return isMessage(message, 'cinedex:end-drain-period') && typeof (message as { reason?: unknown }).reason === 'string';
+}
+
 /** Worker → primary once its server is closed; the primary answers with CLOSED_ACK. */
 const CLOSED = 'cinedex:closed';
 const CLOSED_ACK = 'cinedex:closed-ack';
@@ -130,6 +140,19 @@ export class Supervisor {
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all(Object.values(cluster.workers ?? {}).map((w) => (w ? this.retire(w, this.options.drainSeconds) : undefined)));
+  }
+
+  /**
+   * Tells every worker still connected to end its drain period now; their requests in flight still finish. A worker is
+   * told to stop before this (IPC is ordered), so its period is over whether it is in it or not yet.
+   */
+  endDrainPeriod(reason: string): void {
+    const message: EndDrainPeriodMessage = { type: 'cinedex:end-drain-period', reason };
+    for (const worker of Object.values(cluster.workers ?? {})) {
+      // The callback takes the error of a channel that closed since (the worker exiting): unheard, it is an 'error'
+      // event, which would end the primary with code 1.
+      if (worker?.isConnected()) worker.send(message, () => undefined);
+    }
   }
 
   private fork(): Worker {

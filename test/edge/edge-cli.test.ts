@@ -1,14 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EDGE_SETTINGS, edgeConfigMarkdownTable, loadEdgeConfig } from '../../src/config/edge-config.js';
 import { startApi, type RunningApi } from '../support/api-server.js';
-import { runCli, waitFor } from '../support/cli-process.js';
-import { distCli, repoRoot } from '../support/paths.js';
+import { spawnCli } from '../support/cli-child.js';
+import { runCli } from '../support/cli-process.js';
+import { repoRoot } from '../support/paths.js';
 import { ConfigError } from '../../src/errors/errors.js';
 import { settlesWithin } from '../../src/runtime/settles-within.js';
 
@@ -186,26 +186,15 @@ describe('cinedex edge, the command', () => {
   });
 });
 
-/** `cinedex edge` as a child, its output gathered, with ways to wait on its log lines (each step waits on the log, not on a moment). */
+/** `cinedex edge` as a child on a port it picks (spawnCli), with a way to wait for that port. */
 function spawnEdge(args: readonly string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [distCli, 'edge', '--port', '0', '--host', '127.0.0.1', ...args], {
-    env: { ...process.env, ...env },
-  });
-  const edge = {
-    child,
-    output: '',
-    exited: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))),
-    /** The port the edge logs it bound. */
-    relaying: () => /"port":(\d+),[^\n]*"msg":"edge relaying"/.exec(edge.output)?.[1],
-    logged: (msg: string) => edge.output.indexOf(`"msg":"${msg}`),
-    awaitLine: (msg: string) =>
-      waitFor(async () => edge.logged(msg) !== -1 || child.exitCode !== null, 30_000, `the line "${msg}":\n${edge.output}`),
+  const edge = spawnCli(['edge', '--port', '0', '--host', '127.0.0.1', ...args], env);
+  /** The port the edge logs it bound. */
+  const relaying = () => /"port":(\d+),[^\n]*"msg":"edge relaying"/.exec(edge.output)?.[1];
+  return Object.assign(edge, {
     listening: async () => {
-      await waitFor(async () => edge.relaying() !== undefined || child.exitCode !== null, 20_000, `the edge to listen:\n${edge.output}`);
-      return `http://127.0.0.1:${edge.relaying() ?? 'none'}`;
+      await edge.awaitLine('edge relaying');
+      return `http://127.0.0.1:${relaying() ?? 'none'}`;
     },
-  };
-  child.stdout.on('data', (c: Buffer) => (edge.output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (edge.output += c.toString()));
-  return edge;
+  });
 }

@@ -4,46 +4,15 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { Movie } from '../../src/catalogue/movie.js';
 import { searchMovies } from '../../src/engine/search.js';
-import { catalogueOrder, referenceSearch, type ReferenceRequest } from '../support/reference-engine.js';
+import { catalogueOrder } from '../support/reference-engine.js';
 import { toSearch } from '../support/search-request.js';
 import { seedPath } from '../support/paths.js';
 import { seedIndex } from '../support/seed-index.js';
 import { walkPages } from '../support/walk-pages.js';
 
-// The engine against the reference model on the real seed; search.property.test.ts does it on random catalogues.
-// Two files rather than one, so the runner can take them on both cores: the seed's full scans are its slowest part.
+// The engine against the reference model on the real seed; search.property.test.ts does it on random catalogues, and
+// search-seed-titles and search-seed-cast check free-text queries against the reference's full scan of the seed.
 const { movies: seed, index } = seedIndex();
-
-test('on the seed, queries built from its own titles and cast agree with a full scan, first page and totals', () => {
-  const withCast = seed.filter((m) => m.cast.length > 0);
-  const typedTitle = fc.tuple(fc.nat(seed.length - 1), fc.nat(3)).map(([i, cut]) => {
-    const words = (seed[i] as Movie).title.split(/\s+/);
-    return words.slice(0, Math.max(1, words.length - cut)).join(' ');
-  });
-  const castAndTitle = fc.tuple(fc.nat(withCast.length - 1), fc.nat(9)).map(([i, k]) => {
-    const m = withCast[i] as Movie;
-    return `${(m.cast[k % m.cast.length] as string).split(' ').at(-1)} ${m.title.split(' ')[0]}`;
-  });
-  fc.assert(
-    fc.property(
-      fc.oneof(typedTitle, castAndTitle),
-      fc.constantFrom('relevance', 'year:asc', 'title:desc') as fc.Arbitrary<ReferenceRequest['sort']>,
-      (q, sort) => {
-        const r: ReferenceRequest = { q, cast: [], genres: [], sort };
-        const expected = referenceSearch(seed, r)
-          .slice(0, 10)
-          .map((m) => m.id);
-        const page = searchMovies(index, toSearch(r, 10, { count: 'true' }));
-        assert.deepEqual(
-          page.ranks.map((rank) => index.idOf(rank)),
-          expected,
-          q,
-        );
-      },
-    ),
-    { numRuns: 12 },
-  );
-});
 
 test('the unfiltered catalogue pages through all 28,795 movies in catalogue order', () => {
   const { ids } = walkPages(index, toSearch({ cast: [], genres: [], sort: 'year:desc' }, 100), 1000);

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
@@ -16,10 +17,11 @@ import { SnapshotRefresher } from '../../live/refresher.js';
 import { LoadPhases } from '../../snapshot/load-phases.js';
 import { registerDataMetrics } from '../../live/data-metrics.js';
 import { registerRefreshMetrics } from '../../live/refresh-metrics.js';
-import { isStopMessage, leaveCluster, Supervisor } from '../../runtime/cluster.js';
+import { isEndDrainPeriodMessage, isStopMessage, leaveCluster, Supervisor } from '../../runtime/cluster.js';
 import { Drain, SERVE_CLOSE_BUDGET_SECONDS } from '../../runtime/drain.js';
 import { registerDrainMetrics } from '../../runtime/drain-metrics.js';
 import { createLogger } from '../../runtime/logger.js';
+import { escalateStopSignals } from '../../runtime/stop-signals.js';
 import { openCatalogueStores, type CatalogueStores } from '../../runtime/catalogue-stores.js';
 import { webRoutes } from '../../web/web-routes.js';
 
@@ -164,7 +166,9 @@ async function startServing(
   refresher.start(config.refreshIntervalSeconds);
   scheduler?.start(config.ingestIntervalSeconds);
   watcher?.start();
-  log.info({ port: config.port, version: live.dataset?.index.version, movies: live.dataset?.index.size, startupMs: startup }, 'serving');
+  // The port bound, not the one asked: with PORT=0 the kernel picks it, and only this line says which.
+  const { port } = app.server.address() as AddressInfo;
+  log.info({ port, version: live.dataset?.index.version, movies: live.dataset?.index.size, startupMs: startup }, 'serving');
 
   const stop = async (reason: string, drainSeconds?: number) => {
     refresher.stop();
@@ -177,10 +181,10 @@ async function startServing(
     await leaveCluster();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  escalateStopSignals({ stop: (signal) => void stop(signal), endDrainPeriod: (reason) => drain.endPeriod(reason), log });
   process.on('message', (message) => {
     if (isStopMessage(message)) void stop('stop requested by the cluster primary', message.drainSeconds);
+    else if (isEndDrainPeriodMessage(message)) drain.endPeriod(message.reason);
   });
 }
 
@@ -218,6 +222,12 @@ async function runPrimary(config: Config): Promise<void> {
     await Promise.all([ingestion, supervisor.stop()]);
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  escalateStopSignals({
+    stop: (signal) => void stop(signal),
+    endDrainPeriod: (reason) => {
+      log.info({ reason }, "ending the workers' drain period");
+      supervisor.endDrainPeriod(reason);
+    },
+    log,
+  });
 }
