@@ -195,7 +195,15 @@ test('a crash after publishing and before deleting loses nothing and applies not
     // The restarted consumer gets them again (their visibility timeout ran out) and finds the object applied.
     c.watcher.start();
     try {
-      await waitFor(async () => (await queueDepth(server.queueUrl, server)) === 0, 20_000, 'the messages deleted by the next consumer');
+      // Both handled by this consumer, then the queue empty: the depth alone read 0 once before its run had been
+      // counted (a quiet full run, 2026-12-06), so it is not the event this waits for.
+      await waitFor(
+        async () =>
+          (await metricValue(c.registry, 'cinedex_inbox_queue_messages_total', { outcome: 'handled' })) === 2 &&
+          (await queueDepth(server.queueUrl, server)) === 0,
+        20_000,
+        'the messages handled and deleted by the next consumer',
+      );
     } finally {
       await c.watcher.stop();
     }
@@ -233,13 +241,13 @@ class SlowS3Store extends S3Store {
 }
 
 test('a run longer than the visibility timeout keeps its messages invisible until it deletes them', async () => {
-  // A 2 s visibility timeout and a run of over 4.5 s: the message would be back twice without the heartbeat.
+  // A 2 s visibility timeout and a run of over 6 s: the message would be back three times without the heartbeat.
   const server = await startMoto({ visibilityTimeoutSeconds: 2 });
   try {
-    const c = await consumer('slow', {}, server, new SlowS3Store(server, 'inbox/', 4500));
+    const c = await consumer('slow', {}, server, new SlowS3Store(server, 'inbox/', 6000));
     c.watcher.start();
-    let visibleDuringRun = 0;
-    let polls = 0;
+    // Each look at the queue while the run still held its message (no title published yet), by when it was taken.
+    const looks: { readonly at: number; readonly visible: number }[] = [];
     try {
       await server.put('slow/large.json', movie('Slow Run'));
       await waitFor(() => Promise.resolve(c.runs.some((r) => r !== undefined)), 20_000, 'the run to start');
@@ -251,17 +259,31 @@ test('a run longer than the visibility timeout keeps its messages invisible unti
             )
           ).Attributes?.ApproximateNumberOfMessages,
         );
-      while ((await c.titles()).titles.length === 0) {
-        polls++;
-        visibleDuringRun = Math.max(visibleDuringRun, await visible());
+      // The look first, then the titles: a look followed by no title was taken before the run published, so before
+      // it deleted its message, when only the heartbeat keeps the message hidden.
+      for (;;) {
+        const look = { at: Date.now(), visible: await visible() };
+        if ((await c.titles()).titles.length > 0) break;
+        looks.push(look);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       await waitFor(async () => (await queueDepth(server.queueUrl, server)) === 0, 10_000, 'the message deleted');
     } finally {
       await c.watcher.stop();
     }
-    assert.ok(polls >= 5, `the queue was looked at throughout the run (${polls} times)`);
-    assert.equal(visibleDuringRun, 0, 'no message came back while the run held it');
+    // Not a count of looks (a loaded machine makes each look slower): a look past the point where, without the
+    // heartbeat, the message would have been visible again. The receipt's log line dates when its timeout started.
+    const received = c.lines.find((l) => l.msg === 'inbox notifications received');
+    const expiresAt = Number(received?.time) + 2000;
+    assert.ok(
+      looks.some((l) => l.at > expiresAt + 500),
+      `the queue was looked at after the visibility timeout had run out (looks at ${looks.map((l) => l.at - expiresAt).join(', ')} ms past it)`,
+    );
+    assert.deepEqual(
+      looks.filter((l) => l.visible > 0),
+      [],
+      'no message came back while the run held it',
+    );
     assert.deepEqual((await c.titles()).titles, ['Slow Run']);
     assert.equal(c.runs.filter((r) => r !== undefined).length, 1, 'one notified run: the message was not received again');
     assert.deepEqual(
