@@ -15,10 +15,6 @@ import { cursorAfter, deltaEntry, seen } from '../support/version-pages.js';
 import { parseFacetSearch } from '../../src/query/parse-facet-search.js';
 import { seedIndex } from '../support/seed-index.js';
 
-// A failure must say which page and which answer differed: fast-check 4 keeps the assertion only as its error's cause,
-// which node's reporter does not print (one failure at load ~25 could not be explained for want of it).
-fc.configureGlobal({ ...fc.readConfigureGlobal(), includeErrorInReport: true });
-
 /**
  * A version made of a base segment and deltas must answer every request exactly as one segment
  * built from its live movies: the reference here is CatalogueIndex.build over those movies, which
