@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnServe } from '../support/cli-child.js';
+import { tinySeed } from '../support/tiny-seed.js';
 import { settlesWithin } from '../../src/runtime/settles-within.js';
 
 /**
@@ -15,15 +15,7 @@ import { settlesWithin } from '../../src/runtime/settles-within.js';
  * and every step waits on the child's log line that says it happened, not on a moment; but for the test of the period
  * itself, which bounds it from below by the child's own clock.
  */
-const folder = mkdtempSync(join(tmpdir(), 'cinedex-serve-signals-'));
-const seed = join(folder, 'seed.json');
-writeFileSync(
-  seed,
-  JSON.stringify([
-    { title: 'Alpha', year: 2001, cast: ['A. Actor'], genres: ['Drama'] },
-    { title: 'Beta', year: 2002 },
-  ]),
-);
+const { folder, seed } = tinySeed('cinedex-serve-signals-');
 
 function start(workers: number, drainSeconds = 3600) {
   return spawnServe({

@@ -1,12 +1,12 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startServe } from './cli-process.js';
 import { distCli } from './paths.js';
+import { tinySeed } from './tiny-seed.js';
 
 /**
  * startServe's retry: the port freePort found is taken before the child listens (another test file's server got it
@@ -14,15 +14,7 @@ import { distCli } from './paths.js';
  * the real `cinedex serve`, over a seed of two movies, so what is checked is what the helper reads from it: its
  * EADDRINUSE and the pid in /v1/status.
  */
-const folder = mkdtempSync(join(tmpdir(), 'cinedex-start-serve-'));
-const seed = join(folder, 'seed.json');
-writeFileSync(
-  seed,
-  JSON.stringify([
-    { title: 'Alpha', year: 2001, cast: ['A. Actor'], genres: ['Drama'] },
-    { title: 'Beta', year: 2002 },
-  ]),
-);
+const { folder, seed } = tinySeed('cinedex-start-serve-');
 const env = () => ({
   MOVIES_SEED: seed,
   MOVIES_DATA_DIR: mkdtempSync(join(folder, 'data-')),
