@@ -87,11 +87,14 @@ test('SIGTERM alone: the process waits out MOVIES_DRAIN_SECONDS before it closes
     // The period plus a bound far from the moment it takes: a timer that never fires fails here, not at the runner's limit.
     assert.ok(await settlesWithin(serve.exited, 2000 + BOUND_MS), `the drain ended:\n${serve.output}`);
     assert.equal(await serve.exited, 0, serve.output);
-    // A lower bound between two of the child's own timestamps: load can lengthen the span, never shorten it.
+    // A lower bound between two of the child's own timestamps. Not the whole 2,000 ms: libuv dates a timer from its
+    // loop's time, taken when the loop's turn began, before the "draining" line's own clock read; a process paused in
+    // between (a loaded machine) sees the timer fire that much sooner after the line. A drain cut to half its period
+    // (1,000 ms) still fails it.
     const [draining] = serve.lines('draining');
     const [over] = serve.lines('drain period over');
     assert.ok(draining && over, serve.output);
-    assert.ok((over.time as number) - (draining.time as number) >= 2000, `the period was waited out:\n${serve.output}`);
+    assert.ok((over.time as number) - (draining.time as number) >= 1500, `the period was waited out:\n${serve.output}`);
     assert.equal(serve.logged('drain period ended early'), -1, serve.output);
   } finally {
     serve.child.kill('SIGKILL');
