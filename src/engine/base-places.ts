@@ -53,10 +53,12 @@ export function placesUpTo(ranks: Int32Array, bound: number): number {
 /**
  * The first `want` movies in catalogue order of a base's page (its ranks, in that order, live) and a delta's known
  * matches from `from` on (its ranks, ascending, which is its catalogue order), as version ranks: the delta's
- * offset by its `docBase`. Base rank r comes first exactly when r < the delta movie's place.
+ * offset by its `docBase`. Base rank r comes first exactly when r < the delta movie's place. A page whose `want`-th
+ * base member comes before the delta's next match is the base's own (43 % of the bench's merges): returned as it is,
+ * with no array built; a merged page is sized once, since element-wise growth showed in the profile of held requests.
  */
 export function mergeByPlaces(
-  basePage: readonly number[],
+  basePage: number[],
   places: BasePlaces,
   matches: Int32Array,
   from: number,
@@ -64,14 +66,19 @@ export function mergeByPlaces(
   want: number,
 ): number[] {
   const place = places.ranks;
-  const out: number[] = [];
+  const n = basePage.length;
+  // Places ascend with the delta's ranks: past the page's last member at the next match, past it at every one after.
+  if (from === matches.length || (n >= want && (basePage[want - 1] as number) < (place[matches[from] as number] as number))) {
+    return n <= want ? basePage : basePage.slice(0, want);
+  }
+  const size = Math.min(want, n + matches.length - from);
+  const out = new Array<number>(size);
   let i = 0;
   let j = from;
-  while (out.length < want) {
-    const deltaFirst = j < matches.length && (i === basePage.length || (place[matches[j] as number] as number) <= (basePage[i] as number));
-    if (deltaFirst) out.push(docBase + (matches[j++] as number));
-    else if (i < basePage.length) out.push(basePage[i++] as number);
-    else break;
+  for (let k = 0; k < size; k++) {
+    if (j < matches.length && (i === n || (place[matches[j] as number] as number) <= (basePage[i] as number)))
+      out[k] = docBase + (matches[j++] as number);
+    else out[k] = basePage[i++] as number;
   }
   return out;
 }

@@ -113,8 +113,11 @@ function searchRanked(
   return answer(request, merged, base.plan, undefined, undefined, highlightOf);
 }
 
-/** The base's year:desc page and a delta's known matches after the cursor, merged: the first `limit + 1`. */
-function deltaMerged(basePage: readonly number[], delta: KnownDelta, request: SearchRequest): number[] {
+/**
+ * The base's year:desc page and a delta's known matches after the cursor, merged: the first `limit + 1` (the base's
+ * page as it is when no match reaches it).
+ */
+function deltaMerged(basePage: number[], delta: KnownDelta, request: SearchRequest): number[] {
   const { matches, segment } = delta;
   const { after } = request;
   const start = after ? segment.index.rankAfter(after.position) : 0;
