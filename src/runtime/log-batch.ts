@@ -34,7 +34,7 @@ const RETRY_MS = 10;
  * pending buffer (`Buffer.byteLength`, up to 16 KiB) and flattens it.
  *
  * Why a Buffer the lines are encoded into rather than a string appended to: a writer that knows its line's parts (the
- * request line, http/request-log.ts) writes them straight into it (`reserve`, then `commit`), with no string made for
+ * request line, http/request-line-bytes.ts) writes them straight into it (`reserve`, then `commit`), with no string made for
  * the line at all; pino's lines (strings) are encoded into it as they come, once, as the system call would have.
  */
 export class LogBatch {
