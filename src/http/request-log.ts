@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { HttpMetrics, RequestCounters } from './metrics.js';
+import { isLineSink, lineEncoder } from './request-line-bytes.js';
 
 /** One answered request, as logged and measured. */
 export interface RequestRecord {
@@ -85,6 +86,9 @@ const msgPrefixSym = (pino.symbols as unknown as Record<string, symbol | undefin
  * this logger's settings (level, bindings, message key, formatters, serialisers, redaction); otherwise pino writes
  * each line. (Strings are escaped by JSON.stringify, as pino escapes them, except a lone surrogate, which pino writes
  * raw; a request's strings have none: node reads the URL and headers as latin1.)
+ *
+ * When the destination takes bytes (the product's LogBatch) and the time is pino's default (epoch milliseconds), the
+ * line is encoded straight into the batch's buffer instead (request-line-bytes.ts), if it gives the probe's line too.
  */
 function requestLineWriter(logger: Logger): ((record: RequestRecord) => void) | undefined {
   const own = logger as unknown as Record<symbol, unknown>;
@@ -129,7 +133,18 @@ function requestLineWriter(logger: Logger): ((record: RequestRecord) => void) | 
     ms: 0.1234567,
   };
   const at = ',"time":0';
-  if (asJson.call(logger, fields(probe), 'request', level, at) !== line(at, probe)) return;
+  const expected = asJson.call(logger, fields(probe), 'request', level, at);
+  if (expected !== line(at, probe)) return;
+  if (time === pino.stdTimeFunctions.epochTime && isLineSink(stream)) {
+    const { encode, most } = lineEncoder({ head, chindings: () => own[chindingsSym] as string, end });
+    const scratch = Buffer.alloc(most(probe));
+    if (scratch.toString('utf8', 0, encode(scratch, 0, 0, probe)) === expected)
+      return (record) => {
+        const now = Date.now();
+        const from = stream.reserve(most(record), now);
+        stream.commit(encode(stream.buffer(), from, now, record));
+      };
+  }
   return (record) => stream.write(line(time(), record));
 }
 

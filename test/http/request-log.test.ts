@@ -5,6 +5,11 @@ import { pino, type DestinationStream, type LoggerOptions } from 'pino';
 import { HttpMetrics } from '../../src/http/metrics.js';
 import { millisText, RequestRecorder, type RequestRecord } from '../../src/http/request-log.js';
 import type { CatalogueReader } from '../../src/snapshot/catalogue-reader.js';
+import { lineEncoder } from '../../src/http/request-line-bytes.js';
+import { LogBatch } from '../../src/runtime/log-batch.js';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** The log lines a destination received, each with its time made 0 (the two loggers compared write at different moments). */
 function capture(): { lines: string[]; destination: DestinationStream } {
@@ -71,6 +76,103 @@ test("the request line is pino's own line for the same record, byte for byte, wi
     );
     assert.equal(asJsonCalls(), 0, 'the line is written without pino serialising it');
   }
+});
+
+test("through the product's LogBatch the request line is encoded into the batch's bytes, still pino's own line", () => {
+  const folder = mkdtempSync(join(tmpdir(), 'request-line-'));
+  const file = join(folder, 'log');
+  // Appending, so that the file emptied after each look is written from its start again.
+  const fd = openSync(file, 'a');
+  try {
+    const batch = new LogBatch(fd);
+    // Lines given as strings are counted: the request line must not be one of them.
+    const write = batch.write.bind(batch);
+    let strings = 0;
+    batch.write = (line: string) => (strings++, write(line));
+    const options = { level: 'info', base: { pid: 7, worker: 1 } } satisfies LoggerOptions;
+    const logger = pino(options, batch);
+    const recorder = new RequestRecorder(logger, new HttpMetrics({ dataset: undefined } as unknown as CatalogueReader));
+    const logged = (): string => {
+      batch.flushSync();
+      const text = readFileSync(file, 'utf8');
+      ftruncateSync(fd, 0);
+      return text.replace(/,"time":\d+/g, ',"time":0');
+    };
+    logged();
+    // Several records a run: lines that share a batch, and batches written by size. URLs of non-ASCII characters,
+    // latin1 (as node hands them over) or not, and one beyond the batch buffer's 64 KiB.
+    const latin1 = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 200 });
+    const records = fc.array(
+      fc.oneof(
+        record,
+        record.chain((r) => latin1.map((url) => ({ ...r, url }))),
+      ),
+      { minLength: 1, maxLength: 40 },
+    );
+    const huge = {
+      reqId: 'r-1',
+      client: 'anonymous',
+      method: 'GET',
+      url: `/v1/movies?q=${'é'.repeat(40_000)}`,
+      route: '/v1/movies',
+      status: 200,
+      ms: 2,
+    };
+    fc.assert(
+      fc.property(records, fc.boolean(), (rs, withHuge) => {
+        const all = withHuge ? [...rs, huge, ...rs] : rs;
+        for (const r of all) recorder.log(r);
+        assert.equal(logged(), all.map((r) => pinoLine(options, r)).join(''));
+      }),
+      { numRuns: 200 },
+    );
+    // Bindings set again are in the next line, as pino writes them.
+    logger.setBindings({ worker: 2 });
+    const { lines: rebound, destination } = capture();
+    const reference = pino(options, destination);
+    reference.setBindings({ worker: 2 });
+    reference.info({ ...huge, ms: 2 }, 'request');
+    recorder.log(huge);
+    assert.deepEqual(logged(), rebound.join(''));
+    assert.equal(strings, 0, 'the request line was written as bytes');
+    // pino's own lines and request lines share the batch, in order.
+    logger.info({ a: '"é"' }, 'between');
+    recorder.log(huge);
+    logger.warn('after');
+    const lines = logged().split('\n');
+    assert.deepEqual(
+      lines.map((l) => (l === '' ? '' : (JSON.parse(l) as { msg: string }).msg)),
+      ['between', 'request', 'after', ''],
+    );
+  } finally {
+    closeSync(fd);
+    rmSync(folder, { recursive: true });
+  }
+});
+
+test('the encoded line writes milliseconds as millisText does, and its length bound holds', () => {
+  const { encode, most } = lineEncoder({ head: '{"level":30', chindings: () => ',"pid":7', end: '}\n' });
+  const ms = fc.oneof(
+    fc.double({ noNaN: false }),
+    fc.integer({ min: 0, max: 10_000_000 }).map((micros) => micros / 1000),
+    fc.constantFrom(0, -0, 0.0004, 0.0005, 0.05, 0.5, 1.2345, 10.5, 12.3, 1e12, 1e13, 2 ** 53, -1.5, NaN, Infinity),
+  );
+  const status = fc.oneof(fc.integer({ min: 100, max: 599 }), fc.double(), fc.constant(2 ** 60));
+  fc.assert(
+    fc.property(record, ms, status, fc.nat(2 ** 53 - 1), (r, value, code, now) => {
+      const full = { ...r, ms: value, status: code };
+      const bound = most(full);
+      // Bytes around the line are left as they were: nothing is written before `at` or past the bound.
+      const bytes = Buffer.alloc(bound + 8, 0xaa);
+      const end = encode(bytes, 4, now, full);
+      assert.ok(end <= 4 + bound, 'within the bound');
+      assert.ok(bytes.subarray(0, 4).every((b) => b === 0xaa) && bytes.subarray(end).every((b) => b === 0xaa));
+      const line = bytes.toString('utf8', 4, end);
+      assert.ok(line.startsWith(`{"level":30,"time":${now},"pid":7,"reqId":${JSON.stringify(r.reqId)},`));
+      assert.ok(line.endsWith(`,"status":${code},"ms":${millisText(value)},"msg":"request"}\n`), line);
+    }),
+    { numRuns: 5_000 },
+  );
 });
 
 test('a logger whose settings the line does not know (a mixin, a message key, a serialiser) gets pino writing each line', () => {
