@@ -28,8 +28,10 @@ if (hasBench && !existsSync('dist/bench/test')) {
   process.exit(1);
 }
 // The longest files start first: test-files.mjs takes them in the order given, so a long file started last is the
-// whole run's tail. Measured per file (its process's wall time, in one full run at a load average of 15, 2026-12-05,
-// docs/investigations/testtime.md): what is not listed took under 35 s there. The order changes only the wall time.
+// whole run's tail. Measured per file (its process's wall time, in two full runs side by side at a load average of
+// ~19, 2026-12-06, docs/investigations/test-time.md): what is not listed took under 35 s there. Before, fifteen files
+// of 40-90 s there (s3-end-to-end, garbage-collection, the support helpers' own tests, the seed loaders, the second
+// Chromium file) were unlisted and, last by path, ran in the run's last fifth. The order changes only the wall time.
 const LONGEST_FIRST = [
   'web/search-page',
   'cli/serve-lifecycle',
@@ -38,22 +40,38 @@ const LONGEST_FIRST = [
   'cli/search-cli',
   // The seed's full scans, once one file of ~18 s of CPU, are two of ~8 s (test/support/seed-queries.ts).
   'engine/search-seed-titles.property',
-  'ingest/inbox-queue.moto',
-  'engine/search-seed-cast.property',
   'ingest/faults',
-  'ingest/inbox-queue-serve.moto',
-  'client/client-search',
+  'ingest/inbox-queue.moto',
+  'ingest/s3-end-to-end',
   'live/hot-swap',
-  'engine/segments.property',
-  'client/client',
-  'bench/test/scale-generator',
+  'engine/search-seed-cast.property',
   'ingest/crash-steps',
-  'engine/filter-probe.property',
-  'package/snapshot',
-  'live/warm-swap',
-  'http/fuzz',
-  'engine/search.property',
+  'snapshot/garbage-collection',
+  'support/moto-server',
+  'ingest/inbox-queue-serve.moto',
+  'http/api',
+  'support/cli-process',
+  'ingest/delta-runs.property',
   'live/refusal',
+  'deploy/manifests',
+  'edge/nginx-edge',
+  'package/bundle',
+  'package/snapshot',
+  'seed/bundled-seed',
+  'engine/base-places.property',
+  'http/fast-lane',
+  'http/conditional-requests',
+  'engine/delta-words.property',
+  'seed/seed-catalogue.property',
+  'seed/load-seed',
+  'cli/serve-signals',
+  'engine/synonyms.property',
+  'engine/segments.property',
+  'web/cross-origin',
+  'engine/relevance.property',
+  'engine/search.property',
+  'store/store-contract',
+  'engine/delta-terms.property',
 ];
 const rank = (file) => {
   const at = LONGEST_FIRST.findIndex((part) => file.includes(`/${part}.test.js`));
