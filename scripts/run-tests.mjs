@@ -29,7 +29,7 @@ if (hasBench && !existsSync('dist/bench/test')) {
 }
 // The longest files start first: test-files.mjs takes them in the order given, so a long file started last is the
 // whole run's tail. Measured per file (its process's wall time, in two full runs side by side at a load average of
-// ~19, 2026-12-06, docs/investigations/test-time.md): what is not listed took under 35 s there. Before, fifteen files
+// ~19, 2026-12-06, docs/investigations/testtime.md): what is not listed took under 35 s there. Before, fifteen files
 // of 40-90 s there (s3-end-to-end, garbage-collection, the support helpers' own tests, the seed loaders, the second
 // Chromium file) were unlisted and, last by path, ran in the run's last fifth. The order changes only the wall time.
 const LONGEST_FIRST = [
