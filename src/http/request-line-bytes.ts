@@ -6,6 +6,8 @@
  * allocated beyond `warn` (docs/investigations/cached-answer.md, tenth pass).
  */
 
+import type { RequestRecord } from './request-record.js';
+
 /** Where a line is encoded: a log batch that takes bytes (runtime/log-batch.ts's LogBatch). */
 export interface LineSink {
   /** Room for a line of at most `most` bytes dated `now`: its offset in `buffer()`. */
@@ -19,17 +21,6 @@ export interface LineSink {
 export function isLineSink(stream: object): stream is LineSink {
   const sink = stream as Partial<Record<keyof LineSink, unknown>>;
   return typeof sink.reserve === 'function' && typeof sink.buffer === 'function' && typeof sink.commit === 'function';
-}
-
-/** The fields of a request line, in the order the line has them. */
-export interface LineFields {
-  readonly reqId: string;
-  readonly client: string;
-  readonly method: string;
-  readonly url: string;
-  readonly route: string;
-  readonly status: number;
-  readonly ms: number;
 }
 
 /** The bytes of a line beside its fields and numbers, as pino writes them for this logger. */
@@ -143,8 +134,8 @@ function put(bytes: Buffer, at: number, part: Buffer): number {
  * http/request-log.ts's string line gives, byte for byte (which the recorder checks on a probe before using it).
  */
 export function lineEncoder(parts: LineParts): {
-  encode: (bytes: Buffer, at: number, now: number, r: LineFields) => number;
-  most: (r: LineFields) => number;
+  encode: (bytes: Buffer, at: number, now: number, r: RequestRecord) => number;
+  most: (r: RequestRecord) => number;
 } {
   const head = Buffer.from(`${parts.head},"time":`);
   let chindingsText = parts.chindings();
@@ -164,7 +155,7 @@ export function lineEncoder(parts: LineParts): {
   // The quoted forms of the record's two request strings when they need escaping, made by `most`, used by `encode`.
   let quotedId: string | undefined;
   let quotedUrl: string | undefined;
-  const most = (r: LineFields): number => {
+  const most = (r: RequestRecord): number => {
     const bindings = parts.chindings();
     if (bindings !== chindingsText) {
       chindingsText = bindings;
@@ -183,7 +174,7 @@ export function lineEncoder(parts: LineParts): {
     const strings = (quotedId ?? r.reqId).length + (quotedUrl ?? r.url).length;
     return fixed + beforeId.length + said.middle.length + said.tail.length + UNIT_BYTES * strings;
   };
-  const encode = (bytes: Buffer, at: number, now: number, r: LineFields): number => {
+  const encode = (bytes: Buffer, at: number, now: number, r: RequestRecord): number => {
     let to = writeDigits(bytes, put(bytes, at, head), now);
     to = writeString(bytes, put(bytes, to, beforeId), r.reqId, quotedId);
     to = writeString(bytes, put(bytes, to, said.middle), r.url, quotedUrl);

@@ -1,18 +1,7 @@
 import { pino, type Logger } from 'pino';
 import type { HttpMetrics, RequestCounters } from './metrics.js';
 import { isLineSink, lineEncoder } from './request-line-bytes.js';
-
-/** One answered request, as logged and measured. */
-export interface RequestRecord {
-  readonly reqId: string;
-  readonly client: string;
-  readonly method: string;
-  readonly url: string;
-  /** The route pattern (`/v1/movies/:id`), never the raw path: metric labels stay bounded. */
-  readonly route: string;
-  readonly status: number;
-  readonly ms: number;
-}
+import type { RequestRecord } from './request-record.js';
 
 /**
  * The one place a finished request is logged (one JSON line) and counted in the metrics, whether
