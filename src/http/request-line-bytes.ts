@@ -3,7 +3,8 @@
  * written as digits and its two strings from the request (URL, request id) encoded as they are, so that a line makes
  * no string at all. At `info` the strings of the line made by concatenation (the line itself, the quoted URL, the time,
  * the milliseconds, and the intermediate strings of the concatenation) were most of the ~1,080 bytes a cached answer
- * allocated beyond `warn` (docs/investigations/cached-answer.md, tenth pass).
+ * allocated beyond `warn` (docs/investigations/cached-answer.md, tenth pass). The milliseconds' text as a string
+ * (`millisText`, for the string line request-log.ts gives other destinations) is here too, beside its digits' twin.
  */
 
 import type { RequestRecord } from './request-record.js';
@@ -40,8 +41,9 @@ export interface LineParts {
 export type UnitWrites = Buffer & { utf8Write(text: string, offset: number): number };
 
 const QUOTE = 0x22;
-/** Past this many microseconds (31 years) the digits are left to JavaScript's own number formatting (as millisText). */
+/** Past this many microseconds (31 years) the digits are left to JavaScript's own number formatting. */
 const MAX_EXACT_MICROS = 1e15;
+
 /** The most bytes a number's text takes here (a double's shortest text is at most 24 characters). */
 const NUMBER_BYTES = 32;
 /** Bytes of UTF-8 a UTF-16 code unit can take. */
@@ -93,7 +95,25 @@ function writeDigits(bytes: Buffer, at: number, value: number): number {
   return end + 8;
 }
 
-/** `ms` as millisText writes it (http/request-log.ts), as digits; returns where they end. */
+/**
+ * `ms` rounded to the microsecond, as JSON.stringify writes `Math.round(ms * 1000) / 1000`: the integer and up to three
+ * decimals, trailing zeros dropped (`null` when not finite). Made from the integer count of microseconds, because
+ * formatting a fractional double (the shortest digits that read back as it) was the line's dearest single step in
+ * perf's samples (docs/investigations/cached-answer.md). Equal by construction: a decimal of at most 15 significant digits
+ * is the shortest text that reads back as the double nearest it.
+ */
+export function millisText(ms: number): string {
+  if (!Number.isFinite(ms)) return 'null';
+  const micros = Math.round(ms * 1000);
+  if (micros <= 0 || micros >= MAX_EXACT_MICROS) return String(micros / 1000);
+  const whole = Math.floor(micros / 1000);
+  const fraction = micros - whole * 1000;
+  if (fraction === 0) return String(whole);
+  const digits = fraction < 10 ? `00${fraction}` : fraction < 100 ? `0${fraction}` : String(fraction);
+  return `${whole}.${fraction % 100 === 0 ? digits.slice(0, 1) : fraction % 10 === 0 ? digits.slice(0, 2) : digits}`;
+}
+
+/** `ms` as millisText writes it, as digits; returns where they end. */
 function writeMillis(bytes: Buffer, at: number, ms: number): number {
   if (!Number.isFinite(ms)) return at + bytes.write('null', at, 'latin1');
   const micros = Math.round(ms * 1000);

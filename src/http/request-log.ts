@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { HttpMetrics, RequestCounters } from './metrics.js';
-import { isLineSink, lineEncoder } from './request-line-bytes.js';
+import { isLineSink, lineEncoder, millisText } from './request-line-bytes.js';
 import type { RequestRecord } from './request-record.js';
 
 /**
@@ -135,25 +135,4 @@ function requestLineWriter(logger: Logger): ((record: RequestRecord) => void) | 
       };
   }
   return (record) => stream.write(line(time(), record));
-}
-
-/** Past this many microseconds (31 years) the digits are left to JavaScript's own number formatting. */
-const MAX_EXACT_MICROS = 1e15;
-
-/**
- * `ms` rounded to the microsecond, as JSON.stringify writes `Math.round(ms * 1000) / 1000`: the integer and up to three
- * decimals, trailing zeros dropped (`null` when not finite). Made from the integer count of microseconds, because
- * formatting a fractional double (the shortest digits that read back as it) was the line's dearest single step in
- * perf's samples (docs/investigations/cached-answer.md). Equal by construction: a decimal of at most 15 significant digits
- * is the shortest text that reads back as the double nearest it.
- */
-export function millisText(ms: number): string {
-  if (!Number.isFinite(ms)) return 'null';
-  const micros = Math.round(ms * 1000);
-  if (micros <= 0 || micros >= MAX_EXACT_MICROS) return String(micros / 1000);
-  const whole = Math.floor(micros / 1000);
-  const fraction = micros - whole * 1000;
-  if (fraction === 0) return String(whole);
-  const digits = fraction < 10 ? `00${fraction}` : fraction < 100 ? `0${fraction}` : String(fraction);
-  return `${whole}.${fraction % 100 === 0 ? digits.slice(0, 1) : fraction % 10 === 0 ? digits.slice(0, 2) : digits}`;
 }
