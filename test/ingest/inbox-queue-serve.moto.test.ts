@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startServe, waitFor } from '../support/cli-process.js';
 import { refusedPort } from '../support/refused-port.js';
-import { distCli } from '../support/paths.js';
+import { childCli } from '../support/paths.js';
 import { startMoto, type Moto } from '../support/moto-server.js';
 
 let moto: Moto;
@@ -96,7 +96,7 @@ test('cinedex serve with an unreachable queue: it serves and searches all the sa
 test('cinedex ingest --watch serves /metrics and /healthz on MOVIES_INGEST_METRICS_PORT, and applies uploads', async () => {
   // Port 0, and the port the child logs it bound: a port found free beforehand can be taken by another test file's
   // server before the child binds it, and that server would answer /healthz in the child's place.
-  const child = spawn(process.execPath, [distCli, 'ingest', '--watch'], {
+  const child = spawn(process.execPath, [childCli(), 'ingest', '--watch'], {
     env: { ...process.env, ...env, MOVIES_INGEST_METRICS_PORT: '0', HOST: '127.0.0.1' },
   });
   let output = '';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { distCli } from './paths.js';
+import { childCli } from './paths.js';
 
 const LINE_BOUND_MS = 30_000;
 
@@ -9,7 +9,7 @@ const LINE_BOUND_MS = 30_000;
  * the line that says the step happened, not on a moment. The bound is 30 s, far from the moments they wait for.
  */
 export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [distCli, ...args], { env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [childCli(), ...args], { env: { ...process.env, ...env } });
   const cli = {
     child,
     output: '',

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { distCli } from './paths.js';
+import { childCli } from './paths.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -16,7 +16,7 @@ export async function freePort(): Promise<number> {
 /** Runs `cinedex <args>` to completion. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [distCli, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [childCli(), ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -34,7 +34,7 @@ export interface ServeProcess {
 }
 
 /**
- * Starts `cinedex serve` (in `cwd`, else this process's; `cli` the compiled one unless told, a `.sh` the launcher,
+ * Starts `cinedex serve` (in `cwd`, else this process's; `cli` the bundle unless told, a `.sh` the launcher,
  * run by sh) and waits until /readyz is 200 from it.
  *
  * freePort's port is free when it is found, not when the child listens a second later: another test file's server
@@ -47,7 +47,7 @@ export async function startServe(
   env: NodeJS.ProcessEnv,
   timeoutMs = 60_000,
   cwd?: string,
-  cli = distCli,
+  cli = childCli(),
   pickPort: () => Promise<number> = freePort,
 ): Promise<ServeProcess> {
   return onFreePort('cinedex serve', (port) => startServeOnce(env, timeoutMs, cwd, cli, port), pickPort);
