@@ -47,13 +47,25 @@ function pinoLine(options: LoggerOptions, record: RequestRecord): string {
 
 // Strings as a request can carry them: quotes, backslashes, control characters, any Unicode (but no lone surrogate,
 // which pino writes raw and JSON.stringify escapes; node hands URLs and headers over as latin1, which has none).
-const text = fc.string({
-  unit: fc.oneof(
-    fc.constantFrom('"', '\\', '\n', '\u0001', '\u007f', '\u2028', 'é', '😀'),
-    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
-  ),
-  maxLength: 120,
-});
+// Strings of ASCII alone too (a request's usual URL and id, which the encoder copies a byte a character), with or
+// without what JSON escapes in them.
+const text = fc.oneof(
+  fc.string({
+    unit: fc.oneof(
+      fc.constantFrom('"', '\\', '\n', '\u0001', '\u007f', '\u2028', 'é', '😀'),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+    ),
+    maxLength: 120,
+  }),
+  fc.string({
+    unit: fc.oneof(
+      fc.constantFrom('"', '\\', '\u0000', '\u001f', '\u007f'),
+      fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    ),
+    maxLength: 120,
+  }),
+  fc.string({ unit: fc.integer({ min: 0x20, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 120 }),
+);
 const record = fc.record({
   reqId: text,
   client: text,
@@ -151,16 +163,31 @@ test("through the product's LogBatch the request line is encoded into the batch'
   }
 });
 
-test('the encoded line writes milliseconds as millisText does, and its length bound holds', () => {
+test('the encoded line writes any time and status as digits (in their slots when they fit), milliseconds as millisText does, and its length bound holds', () => {
   const { encode, most } = lineEncoder({ head: '{"level":30', chindings: () => ',"pid":7', end: '}\n' });
   const ms = fc.oneof(
     fc.double({ noNaN: false }),
     fc.integer({ min: 0, max: 10_000_000 }).map((micros) => micros / 1000),
     fc.constantFrom(0, -0, 0.0004, 0.0005, 0.05, 0.5, 1.2345, 10.5, 12.3, 1e12, 1e13, 2 ** 53, -1.5, NaN, Infinity),
   );
-  const status = fc.oneof(fc.integer({ min: 100, max: 599 }), fc.double(), fc.constant(2 ** 60));
+  const status = fc.oneof(
+    fc.integer({ min: 100, max: 599 }),
+    fc.integer({ min: 0, max: 10_000 }),
+    fc.double(),
+    fc.double({ min: 99, max: 1000 }),
+    fc.constant(2 ** 60),
+  );
+  // Times of 13 digits (2001 to 2286, written into the first part's slot), their edges, and any other.
+  const time = fc.oneof(
+    fc.integer({ min: 1e12, max: 1e13 - 1 }),
+    fc.constantFrom(0, 1e12 - 1, 1e12, 1e13 - 1, 1e13, 1_765_000_000_000),
+    fc.nat(2 ** 53 - 1),
+  );
+  // Long ASCII URLs too: the bound's room for the strings is then more than the numbers' room could hide.
+  const printable = fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c));
+  const long = record.chain((r) => fc.string({ unit: printable, minLength: 200, maxLength: 400 }).map((url) => ({ ...r, url })));
   fc.assert(
-    fc.property(record, ms, status, fc.nat(2 ** 53 - 1), (r, value, code, now) => {
+    fc.property(fc.oneof(record, long), ms, status, time, (r, value, code, now) => {
       const full = { ...r, ms: value, status: code };
       const bound = most(full);
       // Bytes around the line are left as they were: nothing is written before `at` or past the bound.
