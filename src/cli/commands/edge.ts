@@ -20,13 +20,14 @@ export async function runEdge(config: EdgeConfig): Promise<void> {
       cause: error,
     });
   }
-  log.info(
-    { port, origin: config.origin, cacheMaxBytes: config.cacheMaxBytes, staleIfErrorSeconds: config.staleIfErrorSeconds },
-    'edge relaying',
-  );
   escalateStopSignals({
     stop: (signal) => void edge.drain(signal, config.drainSeconds).then(() => process.exit(0)),
     endDrainPeriod: (reason) => edge.endDrainPeriod(reason),
     log,
   });
+  // After the stop signals are heeded: a SIGTERM sent on this line must drain, not take node's default exit.
+  log.info(
+    { port, origin: config.origin, cacheMaxBytes: config.cacheMaxBytes, staleIfErrorSeconds: config.staleIfErrorSeconds },
+    'edge relaying',
+  );
 }

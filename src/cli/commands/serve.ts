@@ -166,10 +166,6 @@ async function startServing(
   refresher.start(config.refreshIntervalSeconds);
   scheduler?.start(config.ingestIntervalSeconds);
   watcher?.start();
-  // The port bound, not the one asked: with PORT=0 the kernel picks it, and only this line says which.
-  const { port } = app.server.address() as AddressInfo;
-  log.info({ port, version: live.dataset?.index.version, movies: live.dataset?.index.size, startupMs: startup }, 'serving');
-
   const stop = async (reason: string, drainSeconds?: number) => {
     refresher.stop();
     const ingestion = (async () => {
@@ -186,6 +182,11 @@ async function startServing(
     if (isStopMessage(message)) void stop('stop requested by the cluster primary', message.drainSeconds);
     else if (isEndDrainPeriodMessage(message)) drain.endPeriod(message.reason);
   });
+  // Only now, with the stop signals heeded: whoever waits for this line (a test, a supervisor) may signal at once, and a
+  // SIGTERM that came before `process.on('SIGTERM')` would take node's default, an exit without the drain.
+  // The port bound, not the one asked: with PORT=0 the kernel picks it, and only this line says which.
+  const { port } = app.server.address() as AddressInfo;
+  log.info({ port, version: live.dataset?.index.version, movies: live.dataset?.index.size, startupMs: startup }, 'serving');
 }
 
 async function runPrimary(config: Config): Promise<void> {
@@ -210,7 +211,6 @@ async function runPrimary(config: Config): Promise<void> {
   supervisor.start();
   scheduler.start(config.ingestIntervalSeconds);
   watcher?.start();
-  log.info({ workers: config.workers, port: config.port }, 'cluster primary started');
   process.on('SIGHUP', () => void supervisor.rollingRestart());
   const stop = async (signal: string) => {
     log.info({ signal }, 'stopping all workers');
@@ -230,4 +230,6 @@ async function runPrimary(config: Config): Promise<void> {
     },
     log,
   });
+  // After its signals are heeded, as the workers' "serving" line (above).
+  log.info({ workers: config.workers, port: config.port }, 'cluster primary started');
 }
