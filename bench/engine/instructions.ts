@@ -12,6 +12,12 @@
  *     node --single-threaded --perf-basic-prof dist/bench/engine/instructions.js count 20 filters-held CLASSES
  *   node dist/bench/engine/instructions.js summarise OUT.1 /tmp/perf-PID.map N
  *
+ * What instructions miss (the time of cache misses and mispredicted branches; deltas-cache.md): the same with
+ * `--cache-sim=yes --branch-sim=yes --I1=32768,8,64 --D1=49152,12,64 --LL=1048576,16,64` (callgrind's own reading of
+ * this VM's caches gives a 512 MiB LL; 1 MiB is an L2 core's) and `--instr-atstart=no`, the driver run with
+ * INSTRUCTIONS_INSTRUMENT=1 so that it switches the instrumentation on itself before its warm passes (~4× faster, the
+ * seed's loading uninstrumented). `summarise` then adds I1mr, D1mr, DLmr, Bcm and Bim per request.
+ *
  * `classify CLASSES` first writes, for the filter mix at 20 deltas, which requests the version answers off the base
  * alone ("alone": no delta movie and no superseded base movie passes the filters), which only the base's superseded
  * movies hold ("superseded"), and which a delta holds ("delta"); the file is read by every process, of every build,
@@ -87,7 +93,7 @@ async function classify(out: string): Promise<void> {
   console.log(`alone ${n('alone')}, superseded ${n('superseded')}, delta ${n('delta')}`);
 }
 
-function count(columnArg: string | undefined, mixName: string, classesFile: string | undefined): void {
+async function count(columnArg: string | undefined, mixName: string, classesFile: string | undefined): Promise<void> {
   const index = CatalogueIndex.build('bench', loadMovies());
   const seed = index.segments[0]?.index as SegmentIndex;
   const version = versionOf(index, columnOf(columnArg));
@@ -106,6 +112,7 @@ function count(columnArg: string | undefined, mixName: string, classesFile: stri
         };
   const warm = numberFrom('INSTRUCTIONS_WARM', 15);
   const passes = numberFrom('INSTRUCTIONS_PASSES', 20);
+  if (process.env.INSTRUCTIONS_INSTRUMENT === '1') await instrumentFromHere();
   for (let p = 0; p < warm; p++) pass();
   // The measured passes: the one reduceRight call callgrind is told to count (see the header).
   const sink = [0].reduceRight((total) => {
@@ -114,6 +121,16 @@ function count(columnArg: string | undefined, mixName: string, classesFile: stri
   }, 0);
   const n = paths?.length ?? requests.length;
   console.log(JSON.stringify({ column: columnArg, mix: mixName, requests: n, passes, sink }));
+}
+
+/**
+ * Under `--instr-atstart=no`, callgrind's instrumentation switched on now, before the warm passes: loading and
+ * indexing the seed then run uninstrumented, ~4× faster under a cache simulation, and counts are the same.
+ */
+async function instrumentFromHere(): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const control = spawn('callgrind_control', ['-i', 'on', String(process.pid)], { stdio: 'inherit' });
+  await new Promise((resolve) => control.on('exit', resolve));
 }
 
 /**
@@ -145,10 +162,18 @@ function summarise(dump: string, perfMap: string, requests: number): void {
     return entry !== undefined && address < entry.end ? entry.name : undefined;
   };
   const names = new Map<string, string>();
-  const self = new Map<string, number>();
+  const add = (into: Map<string, number[]>, key: string, counts: readonly number[]): void => {
+    let sum = into.get(key);
+    if (sum === undefined) into.set(key, (sum = []));
+    for (let e = 0; e < counts.length; e++) sum[e] = (sum[e] ?? 0) + (counts[e] as number);
+  };
+  // Every event of the dump, Ir first: with --cache-sim=yes and --branch-sim=yes, the misses and mispredictions too.
+  let events = ['Ir'];
+  const self = new Map<string, number[]>();
   let fn = '';
   let afterCall = false;
   for (const line of readFileSync(dump, 'utf8').split('\n')) {
+    if (line.startsWith('events: ')) events = line.slice(8).trim().split(' ');
     const named = /^fn=\((\d+)\)(?: (.*))?$/.exec(line);
     if (named !== null) {
       if (named[2] !== undefined) names.set(named[1] as string, named[2]);
@@ -161,15 +186,15 @@ function summarise(dump: string, perfMap: string, requests: number): void {
       afterCall = true;
       continue;
     }
-    const cost = /^[+-]?\d+ (\d+)$/.exec(line);
+    // A position (a line, relative or `*`), then the events' counts, trailing zeros left out.
+    const cost = /^(?:[+-]?\d+|\*)((?: \d+)+)$/.exec(line);
     if (cost === null) continue;
     if (afterCall) afterCall = false;
-    else self.set(fn, (self.get(fn) ?? 0) + Number(cost[1]));
+    else add(self, fn, (cost[1] as string).trim().split(' ').map(Number));
   }
-  const kinds = new Map<string, number>();
-  const functions = new Map<string, number>();
-  let total = 0;
-  for (const [where, ir] of self) {
+  const kinds = new Map<string, number[]>();
+  const functions = new Map<string, number[]>();
+  for (const [where, counts] of self) {
     const bare = where.replace(/'\d+$/, '');
     const address = /^0x([0-9a-f]+)$/.exec(bare);
     const jit = address ? jitName(parseInt(address[1] as string, 16)) : undefined;
@@ -184,18 +209,33 @@ function summarise(dump: string, perfMap: string, requests: number): void {
             : /Heap|Scaveng|Mark|Sweep|GC|Evacuat|Remembered|Slot/.test(name)
               ? 'GC'
               : 'other';
-    kinds.set(kind, (kinds.get(kind) ?? 0) + ir);
-    if (kind === 'JS' || kind === 'builtins') functions.set(name, (functions.get(name) ?? 0) + ir);
-    total += ir;
+    add(kinds, kind, counts);
+    add(kinds, 'total', counts);
+    if (kind === 'JS' || kind === 'builtins') add(functions, name, counts);
   }
-  const per = (ir: number): string => (ir / requests).toFixed(0);
-  console.log(`total ${per(total)} per request; ${[...kinds].map(([k, ir]) => `${k} ${per(ir)}`).join(', ')}`);
-  console.log(`JS + builtins ${per((kinds.get('JS') ?? 0) + (kinds.get('builtins') ?? 0))}`);
-  for (const [name, ir] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${per(ir).padStart(8)}  ${name}`);
+  const per = (n: number | undefined, digits = 0): string => ((n ?? 0) / requests).toFixed(digits);
+  const ir = (counts: readonly number[] | undefined): number => counts?.[0] ?? 0;
+  const total = kinds.get('total');
+  console.log(
+    `total ${per(ir(total))} per request; ${[...kinds]
+      .filter(([k]) => k !== 'total')
+      .map(([k, c]) => `${k} ${per(ir(c))}`)
+      .join(', ')}`,
+  );
+  console.log(`JS + builtins ${per(ir(kinds.get('JS')) + ir(kinds.get('builtins')))}`);
+  // The misses and mispredictions per request, by kind and for the functions costing most: what instructions do not show.
+  const shown = ['I1mr', 'D1mr', 'DLmr', 'Bcm', 'Bim'].filter((e) => events.includes(e));
+  const columns = (counts: readonly number[]): string => shown.map((e) => per(counts[events.indexOf(e)], 1).padStart(8)).join('');
+  if (shown.length > 0) {
+    console.log(`${''.padStart(10)}${shown.map((e) => e.padStart(8)).join('')}`);
+    for (const [k, c] of kinds) console.log(`${k.padStart(10)}${columns(c)}`);
+  }
+  for (const [name, c] of [...functions].sort((a, b) => ir(b[1]) - ir(a[1])).slice(0, 25))
+    console.log(`${per(ir(c)).padStart(8)}${shown.length > 0 ? columns(c) : ''}  ${name}`);
 }
 
 const [mode, ...args] = process.argv.slice(2);
 if (mode === 'classify') await classify(args[0] ?? 'classes.json');
-else if (mode === 'count') count(args[0], args[1] ?? 'filters', args[2]);
+else if (mode === 'count') await count(args[0], args[1] ?? 'filters', args[2]);
 else if (mode === 'summarise') summarise(args[0] as string, args[1] as string, Number(args[2]));
 else console.error('usage: instructions.js classify FILE | count COLUMN MIX [CLASSES] | summarise DUMP PERFMAP REQUESTS');

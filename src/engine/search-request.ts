@@ -1,7 +1,8 @@
 /**
  * A query in canonical form: every term already normalised (see catalogue/normalise and
  * catalogue/words), lists deduplicated and sorted, so equal queries are equal values (cursor
- * binding, ETags, caching).
+ * binding, ETags, caching). The parser (query/parse-query.ts) gives every field, undefined when absent, so that its
+ * queries share one shape; a query built elsewhere may leave absent fields out, and means the same.
  */
 export interface MovieQuery {
   /** A substring of the normalised title. */

@@ -88,9 +88,19 @@ export function parseListRequest(search: string): ListRequest {
   }
   const one = (p: Parameter): string | undefined => values.get(p)?.[0];
 
+  // Every field present, undefined when absent, in one order: every parsed query has one shape, so the engine's reads
+  // of them (the filter memo's hash and comparison, the plan) stay monomorphic whichever filters a request has.
   const query: { -readonly [K in keyof MovieQuery]: MovieQuery[K] } = {
+    title: undefined,
+    year: undefined,
+    yearFrom: undefined,
+    yearTo: undefined,
     cast: names(values.get('cast'), 'cast'),
     genres: names(values.get('genre'), 'genre'),
+    q: undefined,
+    phrases: undefined,
+    exclude: undefined,
+    match: undefined,
   };
   const q = one('q');
   if (q !== undefined) {

@@ -6,6 +6,21 @@ import { QueryError } from '../../src/errors/errors.js';
 /** What a request is without parameters. */
 const DEFAULTS = { sort: 'year:desc', limit: 20, facets: [], facetLimit: 20, count: false, highlight: false };
 
+/** A parsed query: every field present, undefined when absent (one shape for every query the parser makes). */
+const queryOf = (fields: Record<string, unknown>) => ({
+  title: undefined,
+  year: undefined,
+  yearFrom: undefined,
+  yearTo: undefined,
+  cast: [],
+  genres: [],
+  q: undefined,
+  phrases: undefined,
+  exclude: undefined,
+  match: undefined,
+  ...fields,
+});
+
 function rejects(search: string, parameter: string, pattern: RegExp): void {
   assert.throws(
     () => parseListRequest(search),
@@ -18,15 +33,32 @@ test('filters are normalised, lists deduplicated and sorted, defaults applied', 
   const request = parseListRequest('title=%20Am%C3%A9lie%20&cast=Tom+Cruise&cast=tom%20cruise&cast=Ving+Rhames&genre=ACTION&year=1996');
   assert.deepEqual(request, {
     ...DEFAULTS,
-    query: { title: 'amelie', year: 1996, cast: ['tom cruise', 'ving rhames'], genres: ['action'] },
+    query: queryOf({ title: 'amelie', year: 1996, cast: ['tom cruise', 'ving rhames'], genres: ['action'] }),
   });
-  assert.deepEqual(parseListRequest(''), { ...DEFAULTS, query: { cast: [], genres: [] } });
+  assert.deepEqual(parseListRequest(''), { ...DEFAULTS, query: queryOf({}) });
+});
+
+/**
+ * The engine reads the same fields of every request's query (the filter memo's hash, the plan): queries of one shape
+ * keep those reads monomorphic. Whatever parameters a request has, its query has every field, in one order.
+ */
+test('every parsed query has the same fields in the same order, whichever parameters it was given', () => {
+  const searches = [
+    '',
+    'cast=Tom+Hanks',
+    'year=1999&genre=Drama',
+    'title=matrix&year_from=1990&year_to=2000',
+    'q=%22new+hope%22+-musical&match=all',
+    'genre=Comedy&title=love&cast=Hugh+Grant&year_to=2005',
+  ];
+  const shapes = searches.map((search) => Object.keys(parseListRequest(search).query));
+  for (const [i, keys] of shapes.entries()) assert.deepEqual(keys, shapes[0], searches[i]);
 });
 
 test('empty values count as absent, also for single-valued parameters given twice', () => {
   assert.deepEqual(parseListRequest('title=&year=&cast=&limit=&cursor=&q=&sort=&facets=&count=&year=1999'), {
     ...DEFAULTS,
-    query: { year: 1999, cast: [], genres: [] },
+    query: queryOf({ year: 1999 }),
   });
 });
 
