@@ -12,7 +12,7 @@
  *     node --single-threaded --perf-basic-prof dist/bench/engine/instructions.js count 20 filters-held CLASSES
  *   node dist/bench/engine/instructions.js summarise OUT.1 /tmp/perf-PID.map N
  *
- * What instructions miss (the time of cache misses and mispredicted branches; deltas-cache.md): the same with
+ * What instructions miss (the time of cache misses and mispredicted branches; engine-deltas.md, sixteenth pass): the same with
  * `--cache-sim=yes --branch-sim=yes --I1=32768,8,64 --D1=49152,12,64 --LL=1048576,16,64` (callgrind's own reading of
  * this VM's caches gives a 512 MiB LL; 1 MiB is an L2 core's) and `--instr-atstart=no`, the driver run with
  * INSTRUCTIONS_INSTRUMENT=1 so that it switches the instrumentation on itself before its warm passes (~4× faster, the

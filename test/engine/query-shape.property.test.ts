@@ -9,7 +9,7 @@ import { toSearch } from '../support/search-request.js';
 
 /**
  * The parser gives every query all its fields, undefined when absent, so that the engine's reads of queries meet one
- * hidden class (docs/investigations/deltas-cache.md). A query built elsewhere (a test, a tool, a client of the engine)
+ * hidden class (docs/investigations/engine-deltas.md, sixteenth pass). A query built elsewhere (a test, a tool, a client of the engine)
  * leaves absent fields out. The engine must read a field's value, never its presence: the same request in either shape,
  * asked in any order of the two over one version (its memos filled by one shape and read by the other), answers the same.
  */

@@ -29,7 +29,7 @@ let checkedBundle = false;
 /**
  * The CLI the tests start as a child process: the bundle, which is what the image runs, and cheaper to start than
  * dist/src's ~300 module files (a `serve` to ready: 0.43 s of CPU against 0.65 s, a `search` 0.30 s against 0.37 s;
- * the suite starts dozens of them, docs/investigations/test-cpu.md). dist/src's entry, which the npm package's `bin`
+ * the suite starts dozens of them, docs/investigations/testtime.md, the CPU pass). dist/src's entry, which the npm package's `bin`
  * names, keeps tests of its own (support/cli-process.test.ts starts it). The bundle is made from dist/src by
  * `npm run build`, so a test run after `tsc` alone would start the code before the change: that is refused, once per
  * process, rather than tested.
