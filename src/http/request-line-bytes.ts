@@ -103,18 +103,6 @@ const TIME_HIGH = 1e13;
 const INT32_LIMIT = 2 ** 31;
 const HALF = 1e8;
 
-/** The digits of a non-negative integer below 2^31 at `at`; returns where they end. */
-function writeSmallDigits(bytes: Buffer, at: number, value: number): number {
-  let end = at + 1;
-  for (let rest = (value / 10) | 0; rest !== 0; rest = (rest / 10) | 0) end++;
-  for (let i = end - 1, rest = value | 0; i >= at; i--) {
-    const next = (rest / 10) | 0;
-    bytes[i] = 0x30 + rest - next * 10;
-    rest = next;
-  }
-  return end;
-}
-
 /** The last `width` digits of a non-negative integer below 2^31 at `at`, zeros included. */
 function writeFixedDigits(bytes: Buffer, at: number, width: number, value: number): void {
   for (let i = at + width - 1, rest = value | 0; i >= at; i--) {
@@ -122,6 +110,14 @@ function writeFixedDigits(bytes: Buffer, at: number, width: number, value: numbe
     bytes[i] = 0x30 + rest - next * 10;
     rest = next;
   }
+}
+
+/** The digits of a non-negative integer below 2^31 at `at`; returns where they end. */
+function writeSmallDigits(bytes: Buffer, at: number, value: number): number {
+  let width = 1;
+  for (let rest = (value / 10) | 0; rest !== 0; rest = (rest / 10) | 0) width++;
+  writeFixedDigits(bytes, at, width, value);
+  return at + width;
 }
 
 /** The digits of a non-negative integer below 2^53 at `at` (Date.now() is 13 of them); returns where they end. */
