@@ -6,7 +6,7 @@ import { foldDeltas, foldedEntries, type DeltaFold } from '../../src/engine/delt
 import type { After, SearchRequest } from '../../src/engine/search-request.js';
 import { searchMovies } from '../../src/engine/search.js';
 import { arbitraryRequest } from '../support/arbitrary-catalogue.js';
-import { versions } from '../support/arbitrary-versions.js';
+import { versionAnd, versions } from '../support/arbitrary-versions.js';
 import { toSearch } from '../support/search-request.js';
 import { cursorAfter, seen } from '../support/version-pages.js';
 
@@ -19,9 +19,8 @@ import { cursorAfter, seen } from '../support/version-pages.js';
 test('deltas folded version by version answer every request, page by page, as the version unfolded and as one segment', () => {
   fc.assert(
     fc.property(
-      versions.chain((v) =>
+      versionAnd((v) =>
         fc.tuple(
-          fc.constant(v),
           fc.array(arbitraryRequest(v.pool), { minLength: 1, maxLength: 3 }),
           fc.integer({ min: 1, max: 4 }),
           // Where the loader's chain of versions started: a fold from scratch over this many deltas, then one more per version.

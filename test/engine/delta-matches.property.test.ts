@@ -7,7 +7,7 @@ import type { LiveSegment } from '../../src/engine/live-segments.js';
 import type { MovieQuery } from '../../src/engine/search-request.js';
 import { titleTerms } from '../../src/engine/plan.js';
 import { arbitraryRequest } from '../support/arbitrary-catalogue.js';
-import { versions } from '../support/arbitrary-versions.js';
+import { versionAnd } from '../support/arbitrary-versions.js';
 import type { ReferenceRequest } from '../support/reference-engine.js';
 import { extractCollection } from '../support/reference-extract.js';
 import { toSearch } from '../support/search-request.js';
@@ -35,9 +35,8 @@ const filtersOnly = (r: ReferenceRequest): ReferenceRequest => ({
 test("a version's remembered delta matches answer every page as one segment, and hold each delta's live movies and the base's superseded ones passing the filters", () => {
   fc.assert(
     fc.property(
-      versions.chain((v) =>
+      versionAnd((v) =>
         fc.tuple(
-          fc.constant(v),
           fc.array(arbitraryRequest(v.pool).map(filtersOnly), { minLength: 1, maxLength: 4 }),
           fc.integer({ min: 1, max: 4 }),
           fc.boolean(),

@@ -7,7 +7,7 @@ import { DeltaWordMemo, rankedSlice, wordsKey, type DeltaWords, type RankedMatch
 import type { LiveSegment } from '../../src/engine/live-segments.js';
 import type { MovieQuery } from '../../src/engine/search-request.js';
 import { arbitraryRequest } from '../support/arbitrary-catalogue.js';
-import { versions } from '../support/arbitrary-versions.js';
+import { versionAnd } from '../support/arbitrary-versions.js';
 import type { ReferenceRequest } from '../support/reference-engine.js';
 import { extractCollection } from '../support/reference-extract.js';
 import { toSearch } from '../support/search-request.js';
@@ -30,9 +30,8 @@ const wordsOnly = (r: ReferenceRequest): ReferenceRequest => ({ q: r.q ?? 'x', m
 test("a version's remembered delta word matches answer every page of `q` as one segment, and hold each delta's live full matches", () => {
   fc.assert(
     fc.property(
-      versions.chain((v) =>
+      versionAnd((v) =>
         fc.tuple(
-          fc.constant(v),
           fc.array(arbitraryRequest(v.pool).map(wordsOnly), { minLength: 1, maxLength: 4 }),
           // A word of a delta's own title, so that the deltas hold full matches in most runs.
           fc.constantFrom(...v.pool.map((m) => m.title)),

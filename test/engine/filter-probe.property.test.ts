@@ -8,7 +8,7 @@ import type { MovieQuery } from '../../src/engine/search-request.js';
 import type { SegmentIndex } from '../../src/engine/segment-index.js';
 import { lookup } from '../../src/engine/string-table.js';
 import { arbitraryRequest } from '../support/arbitrary-catalogue.js';
-import { versions } from '../support/arbitrary-versions.js';
+import { versionAnd } from '../support/arbitrary-versions.js';
 import type { ReferenceRequest } from '../support/reference-engine.js';
 import { toSearch } from '../support/search-request.js';
 
@@ -45,7 +45,7 @@ function agreesWithScan(index: SegmentIndex, query: MovieQuery, what: string): b
 test("the filter probe finds a delta's movie passing the year span, cast, genres and title n-grams exactly when one exists", () => {
   fc.assert(
     fc.property(
-      versions.chain((v) => fc.tuple(fc.constant(v), arbitraryRequest(v.pool))),
+      versionAnd((v) => fc.tuple(arbitraryRequest(v.pool))),
       ([v, r]) => {
         const { query } = toSearch(r, 10);
         v.catalogue.segments.forEach(({ index }, s) => agreesWithScan(index, query, `segment ${s}`));
@@ -63,9 +63,7 @@ test("the filter probe finds a delta's movie passing the year span, cast, genres
 test("the filter probe finds a segment's movie from filters taken off that movie, alone or together", () => {
   fc.assert(
     fc.property(
-      versions.chain((v) =>
-        fc.tuple(fc.constant(v), fc.nat(), fc.nat(), fc.nat(), fc.nat(3), fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean()),
-      ),
+      versionAnd(() => fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat(3), fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean())),
       ([v, segmentPick, rankPick, namePick, cut, byYear, byCast, byGenre, byTitle]) => {
         const segments = v.catalogue.segments.filter(({ index }) => index.size > 0);
         if (segments.length === 0) return;

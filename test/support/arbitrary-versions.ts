@@ -49,3 +49,11 @@ export const versions: fc.Arbitrary<Built> = catalogueOfSize(1, 40).chain((pool)
     .tuple(fc.integer({ min: 0, max: pool.length }), fc.array(fc.array(change, { maxLength: 10 }), { minLength: 2, maxLength: 6 }))
     .map(([baseSize, deltas]) => built(pool, baseSize, deltas)),
 );
+
+/**
+ * A version and values drawn for it (requests from its pool, picks, flags) as one tuple, for properties over a
+ * version: `versionAnd((v) => fc.tuple(a, b))` draws `[v, a, b]`.
+ */
+export function versionAnd<T extends unknown[]>(draw: (version: Built) => fc.Arbitrary<T>): fc.Arbitrary<[Built, ...T]> {
+  return versions.chain((v) => draw(v).map((drawn): [Built, ...T] => [v, ...drawn]));
+}
