@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -88,14 +88,38 @@ async function apiJson<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+const VIEWPORT = { width: 1280, height: 900 };
+/** The page events a test listens to; handing the page back removes every listener of these. */
+const TEST_EVENTS = ['console', 'pageerror', 'request', 'response', 'requestfailed', 'requestfinished'] as const;
+
 /**
- * A fresh page. Requests leaving the test server are refused and recorded (the thumbnail host is
- * answered locally), and console errors are recorded: a CSP violation shows up as one.
+ * The page the tests take turns on. A new page costs a new renderer process, ~1.5–3 s of CPU in its first
+ * seconds whatever it shows, while a navigation within the site keeps the renderer (Playwright starts Chromium
+ * without the back-forward cache): docs/investigations/test-pages.md. Each test still starts from a new document
+ * (new scripts, DOM and timers), with its own viewport, route and listeners, and is handed the page with storage
+ * and cookies cleared. Undefined until the first test needs it, and again after a page that could not be reset.
  */
-async function openPage(path = '/', viewport = { width: 1280, height: 900 }): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+let shared: Page | undefined;
+/** Whether a test holds the shared page: one that failed before handing it back has it reset by afterEach. */
+let held = false;
+
+afterEach(async () => {
+  if (held && shared) await release(shared);
+});
+
+/**
+ * A fresh document at `path` on the shared page. Requests leaving the test server are refused and recorded
+ * (the thumbnail host is answered locally), and console errors are recorded: a CSP violation shows up as one.
+ */
+async function openPage(path = '/', viewport = VIEWPORT): Promise<{ page: Page; problems: string[] }> {
+  assert.equal(held, false, 'one test at a time holds the shared page');
+  if (!shared) {
+    shared = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
+    shared.setDefaultTimeout(10_000);
+  }
+  const page = shared;
+  held = true;
+  await page.setViewportSize(viewport);
   const problems: string[] = [];
   await page.route('**/*', (route) => {
     const url = route.request().url();
@@ -113,8 +137,39 @@ async function openPage(path = '/', viewport = { width: 1280, height: 900 }): Pr
   return { page, problems };
 }
 
+/**
+ * Ends the test's document, then takes away what the test added to the page. The document ends first, so that a
+ * request it makes until then is still refused and recorded as the test's. Chromium reports no console message of a
+ * document's unload handlers when it navigates away (it does when a page closes): the 304 test, which closes its
+ * own context, is the one that sees those.
+ */
+async function release(page: Page): Promise<void> {
+  held = false;
+  try {
+    await page.goto('about:blank');
+    // Not waiting for a handler still running: a test that failed may have left one waiting for ever.
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    for (const event of TEST_EVENTS) page.removeAllListeners(event);
+    // The page keeps nothing in storage today; if it ever does, no test may start from another's. After the
+    // document has ended, as it may still write on its way out; `all` takes the tab's sessionStorage too.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', { origin: api.base, storageTypes: 'all' });
+    await cdp.detach();
+    // Where the mouse was last decides what the next document shows as hovered.
+    await page.mouse.move(0, 0);
+  } catch (error) {
+    // A page that cannot be reset (it crashed, or a test closed it) is not handed on: the next test gets a new one.
+    shared = undefined;
+    await page
+      .context()
+      .close()
+      .catch(() => undefined);
+    throw error;
+  }
+}
+
 async function closePage(page: Page, problems: string[]): Promise<void> {
-  await page.context().close();
+  await release(page);
   assert.deepEqual(problems, []);
 }
 
@@ -243,8 +298,9 @@ test('a search by title and cast shows the API answer as a table, and the URL li
   const url = new URL(page.url());
   assert.equal(url.searchParams.get('title'), 'mission');
   assert.equal(url.searchParams.get('cast'), 'Tom Cruise');
+  await closePage(page, problems);
 
-  // The same URL opened afresh shows the same search.
+  // The same URL opened afresh, in a new document, shows the same search.
   const { page: linked, problems: linkedProblems } = await openPage(`${url.pathname}${url.search}`);
   assert.deepEqual(
     (await tableRows(linked, answer.items.length)).map((r) => r.id),
@@ -252,7 +308,6 @@ test('a search by title and cast shows the API answer as a table, and the URL li
   );
   assert.equal(await linked.inputValue('#title'), 'mission');
   await closePage(linked, linkedProblems);
-  await closePage(page, problems);
 });
 
 test('"More results" follows next_cursor and appends the next page without duplicates', async () => {
