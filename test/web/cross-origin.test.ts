@@ -80,9 +80,20 @@ after(async () => {
   for (const origin of [app, stranger]) origin?.server.close();
 });
 
+/**
+ * One page per browser context, which each test navigates afresh: a new page costs a new renderer process
+ * (~1.5–3 s of CPU), a navigation between these origins (one site, 127.0.0.1) keeps it
+ * (docs/investigations/test-pages.md). A new document starts with no script state of an earlier test's.
+ */
+const pages = new Map<BrowserContext, Page>();
+
 async function pageAt(origin: Origin, browsing = context): Promise<Page> {
-  const page = await browsing.newPage();
-  page.setDefaultTimeout(10_000);
+  let page = pages.get(browsing);
+  if (!page || page.isClosed()) {
+    page = await browsing.newPage();
+    page.setDefaultTimeout(10_000);
+    pages.set(browsing, page);
+  }
   await page.goto(`${origin.base}/`);
   return page;
 }
@@ -137,7 +148,6 @@ test('an allowed origin reads a br answer, its ETag and request id, and revalida
   const again = answer(await fetchFromPage(page, `${api.base}${path}`, { 'If-None-Match': seen.headers.etag as string }, ['etag']));
   assert.equal(again.status, 304, 'If-None-Match is an allowed request header: its preflight passes, and the script sees the 304');
   assert.equal(again.headers.etag, seen.headers.etag);
-  await page.close();
 });
 
 test('a request with X-Api-Key goes through a preflight, then is served to the key; a wrong key is a 401 the script can read', async () => {
@@ -151,7 +161,6 @@ test('a request with X-Api-Key goes through a preflight, then is served to the k
   const refused = answer(await fetchFromPage(page, `${api.base}/v1/genres`, { 'X-Api-Key': 'not-a-key-of-ours' }, []));
   assert.equal(refused.status, 401);
   assert.match(JSON.parse(refused.body).detail as string, /X-Api-Key/);
-  await page.close();
 });
 
 test('an origin not allowed is blocked by the browser: the simple request is answered but withheld, the keyed one stops at its preflight', async () => {
@@ -173,7 +182,6 @@ test('an origin not allowed is blocked by the browser: the simple request is ans
     ['OPTIONS'],
     'the preflight allowed nothing, so the keyed request was never sent',
   );
-  await page.close();
 });
 
 test('a gzip answer decodes in the browser, and a 429 shows its Retry-After to the script', async () => {
@@ -193,5 +201,4 @@ test('a gzip answer decodes in the browser, and a 429 shows its Retry-After to t
   }
   assert.ok(limitedAnswer, 'the rate limit answered 429');
   assert.match(limitedAnswer.headers['retry-after'] ?? '', /^[1-9][0-9]*$/, 'Retry-After is exposed to the script');
-  await page.close();
 });
