@@ -93,8 +93,8 @@ const VIEWPORT = { width: 1280, height: 900 };
 const TEST_EVENTS = ['console', 'pageerror', 'request', 'response', 'requestfailed', 'requestfinished'] as const;
 
 /**
- * The page the tests take turns on. A new page costs a new renderer process, ~1.5–3 s of CPU in its first
- * seconds whatever it shows, while a navigation within the site keeps the renderer (Playwright starts Chromium
+ * The page the tests take turns on. A new page costs new renderer processes, ~3–4 s of CPU in their first
+ * seconds whatever it shows, while a navigation within the site keeps its renderer (Playwright starts Chromium
  * without the back-forward cache): docs/investigations/test-pages.md. Each test still starts from a new document
  * (new scripts, DOM and timers), with its own viewport, route and listeners, and is handed the page with storage
  * and cookies cleared. Undefined until the first test needs it, and again after a page that could not be reset.
