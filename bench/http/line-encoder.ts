@@ -2,8 +2,9 @@
  * The request log line's encoder in a loop (`node dist/bench/http/line-encoder.js <lines> [encode|most|none]`), for
  * callgrind: instructions per line are the difference between two runs of different lengths over their difference
  * in lines, which holds whatever the machine's load (issue 21's twelfth pass and the `hit-line` pass,
- * docs/investigations/cached-answer.md). `encode` asks `most` and encodes each line, as the recorder does; `most` only
- * asks; `none` builds the records alone (what the other two pay besides the line). The records are the bench mix's:
+ * docs/investigations/cached-answer.md). `encode` asks `most` and encodes each line, as the recorder does; `plain` the
+ * same with the records marked plain (RequestRecord.plain), as the fast lane's cached answers are; `most` only asks;
+ * `none` builds the records alone (what the others pay besides the line). The records are the bench mix's:
  * 3,000 query URLs as node hands them over (latin1 strings), 1,000 request ids, one client, method and route.
  * With `--print`, the first three lines are printed instead (a check that the driver encodes what it should).
  */
@@ -12,8 +13,9 @@ import type { RequestRecord } from '../../src/http/request-record.js';
 
 const [linesArg = '100000', mode = 'encode', flag] = process.argv.slice(2);
 const lines = Number(linesArg);
-if (!Number.isSafeInteger(lines) || lines < 0 || !['encode', 'most', 'none'].includes(mode))
-  throw new Error('usage: line-encoder.js <lines> [encode|most|none] [--print]');
+if (!Number.isSafeInteger(lines) || lines < 0 || !['encode', 'plain', 'most', 'none'].includes(mode))
+  throw new Error('usage: line-encoder.js <lines> [encode|plain|most|none] [--print]');
+const plain = mode === 'plain';
 
 const { encode, most } = lineEncoder({ head: '{"level":30', chindings: () => ',"pid":12345,"role":"serve"', end: '}\n' });
 const bytes = Buffer.allocUnsafe(1 << 20);
@@ -29,6 +31,7 @@ const record = (i: number): RequestRecord => ({
   route: '/v1/movies',
   status: 200,
   ms: 0.123 + (i % 7) / 1000,
+  plain,
 });
 
 if (flag === '--print') {
@@ -45,7 +48,7 @@ if (flag === '--print') {
   for (let i = 0; i < lines; i++) {
     const r = record(i);
     if (at > 900_000) at = 0;
-    if (mode === 'encode') {
+    if (mode === 'encode' || plain) {
       most(r);
       at = encode(bytes, at, 1765000000000 + i, r);
     } else if (mode === 'most') sum += most(r);

@@ -6,7 +6,7 @@ import type { RequestIds } from '../node-http/request-id.js';
 import type { CorsPolicy } from '../node-http/cors.js';
 import { internalError, joinHeaders, problemAnswer, type Answer } from './answer.js';
 import type { RequestCounters } from './metrics.js';
-import { MOVIES_PATH, type MoviesAnswers } from './movies-answer.js';
+import { MOVIES_PATH, type MoviesAnswers, type TargetFacts } from './movies-answer.js';
 import type { RequestRecorder } from './request-log.js';
 
 const QUESTION_MARK = 63;
@@ -83,6 +83,9 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     lastCounters = held;
     return held;
   };
+  // Written by every answer() call: whether the URL is plain ASCII, as its cached answer remembers. The request id is
+  // plain whatever it is (RequestIds makes or accepts no other), so a hit's log line need not scan either string.
+  const target: TargetFacts = { plain: false };
   return (req, res) => {
     const url = req.url;
     if (req.method !== 'GET' || url === undefined || url.length > maxUrlBytes || !url.startsWith(MOVIES_PATH)) return false;
@@ -95,7 +98,7 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     const reqId = requestIds.next(facts.requestId);
     let answer: Answer;
     try {
-      answer = answers.answer(url, facts.ifNoneMatch, facts.acceptEncoding);
+      answer = answers.answer(url, facts.ifNoneMatch, facts.acceptEncoding, target);
     } catch (error) {
       logError(reqId, error);
       answer = problemAnswer(internalError(reqId));
@@ -108,7 +111,8 @@ export function createFastLane(options: FastLaneOptions): (req: IncomingMessage,
     res.end(answer.body);
     const ms = performance.now() - start;
     countersOf(answer.status).observe(ms / 1000);
-    if (recorder.logs) recorder.log({ reqId, client: 'anonymous', method: 'GET', url, route: MOVIES_PATH, status: answer.status, ms });
+    if (recorder.logs)
+      recorder.log({ reqId, client: 'anonymous', method: 'GET', url, route: MOVIES_PATH, status: answer.status, ms, plain: target.plain });
     return true;
   };
 }

@@ -6,6 +6,7 @@ import { PROBLEM_TYPES, problem } from '../node-http/problem.js';
 import type { CursorCodec } from '../query/cursor.js';
 import { parseListRequest, searchRequestOf } from '../query/parse-query.js';
 import { pageBody } from './page-body.js';
+import { isPlainAscii } from './plain-ascii.js';
 import type { CatalogueReader, WarmedVersion } from '../snapshot/catalogue-reader.js';
 import { negotiateEncoding } from '../node-http/accept-encoding.js';
 import { jsonAnswer, notModifiedAnswer, NOT_READY, problemAnswer, type Answer, type Coding } from './answer.js';
@@ -27,6 +28,12 @@ const COMPRESSED: readonly CompressedEncoding[] = ['br', 'gzip'];
 
 /** Longest stretch of warming between two turns of the event loop: a request arriving meanwhile waits at most this. */
 const WARM_SLICE_MS = 2;
+
+/** What answer() knows of the request target beside the answer, for a caller that asks (the fast lane). */
+export interface TargetFacts {
+  /** The target is plain ASCII (plain-ascii.ts), as its cached answer remembers; false when not known. */
+  plain: boolean;
+}
 
 export interface MoviesAnswerOptions {
   readonly reader: CatalogueReader;
@@ -52,9 +59,11 @@ export class MoviesAnswers {
    * else of it. The representation is negotiated from `acceptEncoding` (memoised per header value) and
    * compressed fast on its first request only; the cache keeps it beside the others. A request for a
    * representation made before (or, under the first tier's floor, for an answer asked for before) offers it
-   * to the second tier, which swaps smaller bytes in later, off the request's path.
+   * to the second tier, which swaps smaller bytes in later, off the request's path. `facts`, when given, is written
+   * on every call, first with what holds whatever happens (a throw included), then with what the cached answer knows.
    */
-  answer(target: string, ifNoneMatch: string | undefined, acceptEncoding: string | undefined): Answer {
+  answer(target: string, ifNoneMatch: string | undefined, acceptEncoding: string | undefined, facts?: TargetFacts): Answer {
+    if (facts !== undefined) facts.plain = false;
     const dataset = this.options.reader.dataset;
     if (dataset === undefined) return NOT_READY;
     const { index } = dataset;
@@ -69,6 +78,7 @@ export class MoviesAnswers {
         return problemAnswer(problem(400, PROBLEM_TYPES.invalidParameter, 'Bad Request', error.message, { parameter: error.parameter }));
       }
     }
+    if (facts !== undefined) facts.plain = cached.plainTarget;
     const encoding = cached.compressible ? negotiateEncoding(acceptEncoding) : 'identity';
     let representation: Representation = cached.identity;
     let made = false;
@@ -143,7 +153,8 @@ export class MoviesAnswers {
     const compressible = body.length >= RECOMPRESSION_FLOOR_BYTES;
     // Both codings' slots from the start: one shape for every cached answer, whichever representations it gains.
     const compressed = { br: undefined, gzip: undefined };
-    return { etag, identity: this.representation(body, etag, compressible ? 'identity' : undefined), compressible, compressed };
+    const identity = this.representation(body, etag, compressible ? 'identity' : undefined);
+    return { etag, identity, compressible, compressed, plainTarget: isPlainAscii(target) };
   }
 
   /**

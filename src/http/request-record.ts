@@ -8,4 +8,9 @@ export interface RequestRecord {
   readonly route: string;
   readonly status: number;
   readonly ms: number;
+  /**
+   * Set by a producer that knows `reqId` and `url` are both plain ASCII (plain-ascii.ts): the log line then copies them
+   * without scanning them again. Absent or false says nothing, and they are checked.
+   */
+  readonly plain?: boolean;
 }

@@ -31,6 +31,11 @@ export interface CachedAnswer {
    * that could not beat what was there keeps those bytes, marked `best` so that nothing tries again.
    */
   readonly compressed: { br?: CompressedRepresentation; gzip?: CompressedRepresentation };
+  /**
+   * The request target it is cached under is plain ASCII (plain-ascii.ts): decided once, when computed, so that the
+   * log line of a hit (whose URL is that target) need not scan it (MoviesAnswers.answer's `facts`).
+   */
+  readonly plainTarget: boolean;
 }
 
 /** Per entry: the key (UTF-16), the Map and list slot, the answer, its 304 and their header lists, roughly. */

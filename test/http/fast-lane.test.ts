@@ -8,6 +8,10 @@ import { startApi, type RunningApi } from '../support/api-server.js';
 import { rawExchange } from '../support/raw-http.js';
 import { datasetFrom, seedIndex } from '../support/seed-index.js';
 import { selfSignedCert } from '../support/tls-cert.js';
+import { LogBatch } from '../../src/runtime/log-batch.js';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const KEY = 'k-0123456789abcdef';
 
@@ -288,5 +292,54 @@ test('one cached answer asked for from two allowed origins and from none, in tur
     }
   } finally {
     await api.app.close();
+  }
+});
+
+test("the lane's log lines through the product's LogBatch carry URLs with quotes and backslashes as JSON, hit or miss, after plain ones", async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'lane-log-'));
+  const file = join(folder, 'log');
+  const fd = openSync(file, 'a');
+  const batch = new LogBatch(fd);
+  const api = await startApi({ logger: pino({ level: 'info' }, batch) });
+  try {
+    // A cached answer remembers whether its target is plain ASCII and its hits' lines copy it unchecked: a target with
+    // a quote or a backslash (node takes both raw) must be escaped on its miss and its hits, and a 400 (no cached
+    // answer) right after a plain hit must not inherit that hit's verdict.
+    const plain = '/v1/movies?genre=Drama&limit=2';
+    const paths = [
+      plain,
+      plain,
+      '/v1/movies?title="mission"&limit=2',
+      '/v1/movies?title="mission"&limit=2',
+      plain,
+      '/v1/movies?title=a\\b',
+      '/v1/movies?title=a\\b',
+      plain,
+      '/v1/movies?year="1950"',
+      plain,
+      '/v1/movies?title=x\\"y&nope=1',
+    ];
+    const ids = paths.map((_, i) => `lane-log-${i}`);
+    for (const [i, path] of paths.entries())
+      await rawExchange(api.port, `GET ${path} HTTP/1.1\r\nhost: localhost\r\nx-request-id: ${ids[i]}\r\nconnection: close\r\n\r\n`);
+    batch.flushSync();
+    const logged = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'request');
+    assert.deepEqual(
+      logged.map((l) => [l.reqId, l.url]),
+      paths.map((path, i) => [ids[i], path]),
+    );
+    assert.deepEqual(
+      logged.map((l) => l.status),
+      [200, 200, 200, 200, 200, 200, 200, 200, 400, 200, 400],
+    );
+  } finally {
+    await api.app.close();
+    batch.flushSync();
+    closeSync(fd);
+    rmSync(folder, { recursive: true });
   }
 });

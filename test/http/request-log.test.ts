@@ -7,6 +7,7 @@ import { RequestRecorder } from '../../src/http/request-log.js';
 import type { RequestRecord } from '../../src/http/request-record.js';
 import type { CatalogueReader } from '../../src/snapshot/catalogue-reader.js';
 import { lineEncoder, millisText } from '../../src/http/request-line-bytes.js';
+import { isPlainAscii } from '../../src/http/plain-ascii.js';
 import { LogBatch } from '../../src/runtime/log-batch.js';
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +42,8 @@ function recorderOn(options: LoggerOptions): {
 /** What pino itself writes for the record, with the same options. */
 function pinoLine(options: LoggerOptions, record: RequestRecord): string {
   const { lines, destination } = capture();
-  pino(options, destination).info({ ...record, ms: Math.round(record.ms * 1000) / 1000 }, 'request');
+  const { reqId, client, method, url, route, status } = record;
+  pino(options, destination).info({ reqId, client, method, url, route, status, ms: Math.round(record.ms * 1000) / 1000 }, 'request');
   return lines[0] ?? '';
 }
 
@@ -76,12 +78,42 @@ const record = fc.record({
   ms: fc.double({ min: 0, max: 1e6, noNaN: true }),
 });
 
+// A record as the fast lane gives it on a hit: marked plain when (and only when) its id and URL are plain ASCII, as its
+// producers promise (a cached answer's verdict on its target, the request ids); the line then copies them unchecked.
+const plainText = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0x7f })
+    .filter((c) => c !== 0x22 && c !== 0x5c)
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 300,
+});
+const marked = fc
+  .oneof(
+    record,
+    record.chain((r) => fc.tuple(plainText, plainText).map(([reqId, url]) => ({ ...r, reqId, url }))),
+  )
+  .map((r) => ({ ...r, plain: isPlainAscii(r.reqId) && isPlainAscii(r.url) }));
+
+test('plain ASCII is exactly what JSON writes between quotes as it is, one byte a character', () => {
+  // The reference: JSON leaves the text alone, and UTF-8 takes one byte a character.
+  const plainByJson = (t: string): boolean => JSON.stringify(t) === `"${t}"` && Buffer.byteLength(t) === t.length;
+  const latin1 = fc.string({ unit: fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 80 });
+  fc.assert(
+    fc.property(fc.oneof(text, latin1, fc.string({ unit: 'binary', maxLength: 40 })), (t) => {
+      assert.equal(isPlainAscii(t), plainByJson(t), JSON.stringify(t));
+    }),
+    { numRuns: 5_000 },
+  );
+  for (let c = 0; c < 0x100; c++)
+    assert.equal(isPlainAscii(`a${String.fromCharCode(c)}b`), plainByJson(String.fromCharCode(c)), `char ${c}`);
+});
+
 test("the request line is pino's own line for the same record, byte for byte, without pino's serialiser", () => {
   // The product's logger (runtime/logger.ts: base pid and bindings) and pino's defaults (pid and hostname).
   for (const options of [{ level: 'info', base: { pid: 7, worker: 1 } }, { level: 'info' }] satisfies LoggerOptions[]) {
     const { recorder, lines, asJsonCalls } = recorderOn(options);
     fc.assert(
-      fc.property(record, (r) => {
+      fc.property(fc.oneof(record, marked), (r) => {
         lines.length = 0;
         recorder.log(r);
         assert.deepEqual(lines, [pinoLine(options, r)]);
@@ -118,6 +150,7 @@ test("through the product's LogBatch the request line is encoded into the batch'
     const records = fc.array(
       fc.oneof(
         record,
+        marked,
         record.chain((r) => latin1.map((url) => ({ ...r, url }))),
       ),
       { minLength: 1, maxLength: 40 },
@@ -187,7 +220,7 @@ test('the encoded line writes any time and status as digits (in their slots when
   const printable = fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c));
   const long = record.chain((r) => fc.string({ unit: printable, minLength: 200, maxLength: 400 }).map((url) => ({ ...r, url })));
   fc.assert(
-    fc.property(fc.oneof(record, long), ms, status, time, (r, value, code, now) => {
+    fc.property(fc.oneof(record, long, marked), ms, status, time, (r, value, code, now) => {
       const full = { ...r, ms: value, status: code };
       const bound = most(full);
       // Bytes around the line are left as they were: nothing is written before `at` or past the bound.
@@ -217,6 +250,8 @@ test('a logger whose settings the line does not know (a mixin, a message key, a 
     route: '/v1/movies',
     status: 200,
     ms: 0.5,
+    // A note to the line's encoder, never a field of the line.
+    plain: true,
   };
   for (const options of settings) {
     const { recorder, lines, asJsonCalls } = recorderOn(options);

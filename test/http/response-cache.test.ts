@@ -9,7 +9,7 @@ function cached(body: Buffer, etag = `"${body.length}"`): CachedAnswer {
     answer: { ...jsonAnswer(body, etag, 'public, max-age=10'), body },
     notModified: notModifiedAnswer(etag, 'public, max-age=10'),
   };
-  return { etag, identity, compressible: false, compressed: {} };
+  return { etag, identity, compressible: false, compressed: {}, plainTarget: true };
 }
 
 test('answers are kept per data version: another version misses, and storing one drops the old', () => {
