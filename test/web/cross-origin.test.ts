@@ -83,7 +83,7 @@ after(async () => {
 /**
  * One page per browser context, which each test navigates afresh: a new page costs new renderer processes
  * (~3–4 s of CPU), a navigation between these origins (one site, 127.0.0.1) keeps them
- * (docs/investigations/test-pages.md). A new document starts with no script state of an earlier test's.
+ * (docs/investigations/testtime.md, "one page per file"). A new document starts with no script state of an earlier test's.
  */
 const pages = new Map<BrowserContext, Page>();
 

@@ -95,7 +95,7 @@ const TEST_EVENTS = ['console', 'pageerror', 'request', 'response', 'requestfail
 /**
  * The page the tests take turns on. A new page costs new renderer processes, ~3–4 s of CPU in their first
  * seconds whatever it shows, while a navigation within the site keeps its renderer (Playwright starts Chromium
- * without the back-forward cache): docs/investigations/test-pages.md. Each test still starts from a new document
+ * without the back-forward cache): docs/investigations/testtime.md, "one page per file". Each test still starts from a new document
  * (new scripts, DOM and timers), with its own viewport, route and listeners, and is handed the page with storage
  * and cookies cleared. Undefined until the first test needs it, and again after a page that could not be reset.
  */
