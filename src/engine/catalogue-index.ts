@@ -3,7 +3,7 @@ import type { CollectionStatistics } from './bm25.js';
 import { hasBit } from './bits.js';
 import { catalogueStatistics } from './catalogue-statistics.js';
 import { DeltaMatchMemo } from './delta-matches.js';
-import { DeltaSieve } from './delta-sieve.js';
+import { DeltaTerms } from './delta-terms.js';
 import { DeltaWordMemo } from './delta-words.js';
 import { liveSegments, type LiveSegment, type SegmentEntry } from './live-segments.js';
 import { MergedCounts } from './merged-counts.js';
@@ -33,7 +33,7 @@ export class CatalogueIndex {
   private masksMemo: SegmentMasks | undefined;
   private deltaMatchesMemo: DeltaMatchMemo | undefined;
   private deltaWordsMemo: DeltaWordMemo | undefined;
-  private deltaSieveMemo: DeltaSieve | undefined;
+  private deltaTermsMemo: DeltaTerms | undefined;
 
   private constructor(
     readonly version: string,
@@ -79,10 +79,10 @@ export class CatalogueIndex {
     return this.deltaMatchesMemo;
   }
 
-  /** Which filter terms the deltas' movies and the base's superseded ones hold, and which movies (delta-sieve.ts), found on first use. */
-  get deltaSieve(): DeltaSieve {
-    this.deltaSieveMemo ??= DeltaSieve.of(this.segments);
-    return this.deltaSieveMemo;
+  /** The filter terms the deltas' movies and the base's superseded ones hold (delta-terms.ts), found on first use. */
+  get deltaTerms(): DeltaTerms {
+    this.deltaTermsMemo ??= DeltaTerms.of(this.segments);
+    return this.deltaTermsMemo;
   }
 
   /** What the deltas hold of each `q` asked alone (delta-words.ts), remembered per version as they are asked for. */

@@ -16,8 +16,7 @@ import { facetCounts } from './facets.js';
 import { highlight } from './highlight.js';
 import { relevancePage, type Found } from './relevance-page.js';
 import type { Facets, Highlight, Page, SearchRequest } from './search-request.js';
-import { NO_WORDS, titleTerms, type FilterTerms, type RankCheck, type Plan, type TermIds, type TitleTerms } from './plan.js';
-import { baseTermIds } from './delta-sieve.js';
+import { NO_WORDS, titleTerms, type RankCheck, type Plan, type TitleTerms } from './plan.js';
 import { atLevel, fewestMissing, hasMatch } from './match-strategy.js';
 import { planSegment } from './segment-plan.js';
 import type { Synonyms } from './synonyms.js';
@@ -36,8 +35,30 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
   // Filters alone, over small deltas: what the deltas hold of them is remembered per version, cursor
   // and order aside, and read instead of the masks, the probe and a plan of each delta; and which of the
   // base's superseded movies pass them, so that the base checks none when none does.
-  const filtersAlone = query.q === undefined && request.facets.length === 0;
-  if (filtersAlone && catalogue.deltaMatches.applies) return searchFilters(catalogue, request, title);
+  if (query.q === undefined && request.facets.length === 0 && catalogue.deltaMatches.applies) {
+    const memo = catalogue.deltaMatches;
+    // A filter no delta movie and no superseded base movie holds (delta-terms.ts): the memo would say the base
+    // answers alone, unchecked, and it is not read. The unchecked base's own count is then the live count.
+    if (catalogue.deltaTerms.excludes(query, title)) {
+      return searchSegment(memo.uncheckedBase as LiveSegment, request, catalogue.extractStatistics, catalogue.synonyms, title);
+    }
+    const known = memo.of(query, () => findDeltaMatches(catalogue, request, title));
+    const { baseSuperseded } = known;
+    const counted: KnownBase = { unchecked: memo.uncheckedBase as LiveSegment, superseded: baseSuperseded.length };
+    // A page in a catalogue or title order leaves the superseded matches out by a bit test inline in its walk (the
+    // base's superseded bits, one per rank), not by a check called per member.
+    const refused = baseSuperseded.length > 0 && request.sort !== 'relevance' ? base.deadBits : undefined;
+    const paged = baseSuperseded.length === 0 || refused !== undefined ? counted.unchecked : base;
+    const delta = request.sort === 'year:desc' ? soleDelta(catalogue, known) : undefined;
+    return known.mask === BASE_ONLY || delta !== undefined
+      ? searchSegment(paged, request, catalogue.extractStatistics, catalogue.synonyms, title, counted, refused, delta)
+      : searchSegments(catalogue, request, { mask: known.mask, terms: () => (title === undefined ? {} : { title }) }, title, {
+          ranks: known.ranks,
+          base: paged,
+          counted,
+          refused,
+        });
+  }
   // `q` alone in relevance order, over small deltas: what the deltas hold of its words is remembered per version.
   if (request.sort === 'relevance' && !request.count && request.facets.length === 0 && wordsAlone(query) && catalogue.deltaWords.applies) {
     const known = catalogue.deltaWords.of(query, () => findDeltaWords(catalogue, request));
@@ -52,42 +73,8 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
   // A version whose deltas the query's filters cannot match is answered by its base alone, as one
   // segment: its superseded movies refused by their check. Facets need the whole version's values.
   return request.facets.length === 0 && filters.mask === BASE_ONLY
-    ? searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms, title && { title })
+    ? searchSegment(base, request, catalogue.extractStatistics, catalogue.synonyms, title)
     : searchSegments(catalogue, request, filters, title);
-}
-
-/**
- * Filters alone, over small deltas: what the deltas hold of them is remembered per version, cursor and order aside, and
- * read instead of the masks, the probe and a plan of each delta; and which of the base's superseded movies pass them,
- * so that the base checks none when none does. The request's terms are looked up in the base's dictionaries once, for
- * the sieve (delta-sieve.ts) and the base's plan.
- */
-function searchFilters(catalogue: CatalogueIndex, request: SearchRequest, title: TitleTerms | undefined): Page {
-  const { query } = request;
-  const base = catalogue.segments[0] as LiveSegment;
-  const memo = catalogue.deltaMatches;
-  const terms: FilterTerms = { title, ids: baseTermIds(base.index.data, query, title) };
-  // No delta movie and no superseded base movie may pass the filters: the memo would say the base answers alone,
-  // unchecked, and it is not read. The unchecked base's own count is then the live count.
-  if (!catalogue.deltaSieve.mayMatch(query, terms.ids as TermIds)) {
-    return searchSegment(memo.uncheckedBase as LiveSegment, request, catalogue.extractStatistics, catalogue.synonyms, terms);
-  }
-  const known = memo.of(query, () => findDeltaMatches(catalogue, request, title));
-  const { baseSuperseded } = known;
-  const counted: KnownBase = { unchecked: memo.uncheckedBase as LiveSegment, superseded: baseSuperseded.length };
-  // A page in a catalogue or title order leaves the superseded matches out by a bit test inline in its walk (the
-  // base's superseded bits, one per rank), not by a check called per member.
-  const refused = baseSuperseded.length > 0 && request.sort !== 'relevance' ? base.deadBits : undefined;
-  const paged = baseSuperseded.length === 0 || refused !== undefined ? counted.unchecked : base;
-  const delta = request.sort === 'year:desc' ? soleDelta(catalogue, known) : undefined;
-  return known.mask === BASE_ONLY || delta !== undefined
-    ? searchSegment(paged, request, catalogue.extractStatistics, catalogue.synonyms, terms, counted, refused, delta)
-    : searchSegments(catalogue, request, { mask: known.mask, terms: () => terms }, title, {
-        ranks: known.ranks,
-        base: paged,
-        counted,
-        refused,
-      });
 }
 
 /**
@@ -185,13 +172,13 @@ function searchSegment(
   request: SearchRequest,
   statistics: CollectionStatistics,
   synonyms: Synonyms,
-  terms?: FilterTerms,
+  title?: TitleTerms,
   counted?: KnownBase,
   refused?: Uint32Array,
   delta?: KnownDelta,
 ): Page {
   const { index } = segment;
-  const full = planSegment(segment, request, { statistics, synonyms, ...(terms ? { terms } : {}) });
+  const full = planSegment(segment, request, { statistics, synonyms, ...(title ? { terms: { title } } : {}) });
   const level = partialLevel(request, [full]);
   const plan = level === undefined ? full.plan : atLevel(full.plan, level);
   const candidates = level === undefined ? full.candidates : liveCandidates(segment, plan);
