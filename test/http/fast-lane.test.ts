@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
@@ -9,9 +12,6 @@ import { rawExchange } from '../support/raw-http.js';
 import { datasetFrom, seedIndex } from '../support/seed-index.js';
 import { selfSignedCert } from '../support/tls-cert.js';
 import { LogBatch } from '../../src/runtime/log-batch.js';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const KEY = 'k-0123456789abcdef';
 
