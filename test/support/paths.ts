@@ -38,19 +38,19 @@ export function childCli(): string {
   if (checkedBundle) return bundledCli;
   if (!existsSync(bundledCli)) throw new Error(`${bundledCli} not found: build with npm run build, which bundles the CLI after tsc`);
   const bundled = statSync(bundledCli).mtimeMs;
-  const newer = newestFile(resolve(repoRoot, 'dist/src'), bundled);
+  const newer = fileNewerThan(resolve(repoRoot, 'dist/src'), bundled);
   if (newer !== undefined)
     throw new Error(`${newer} is newer than the bundle the tests start (${bundledCli}): run npm run build, which bundles after tsc`);
   checkedBundle = true;
   return bundledCli;
 }
 
-/** A compiled module under `dir` written after `since` (ms), or undefined. */
-function newestFile(dir: string, since: number): string | undefined {
+/** The first compiled module found under `dir` written after `since` (ms), or undefined. */
+function fileNewerThan(dir: string, since: number): string | undefined {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     const found = entry.isDirectory()
-      ? newestFile(path, since)
+      ? fileNewerThan(path, since)
       : entry.name.endsWith('.js') && statSync(path).mtimeMs > since
         ? path
         : undefined;
