@@ -29,6 +29,7 @@
  * INSTRUCTIONS_PASSES). `summarise` splits the count into JS (JIT code, named by V8's perf map), builtins, TurboFan
  * (compiling) and GC, per request: quote JS + builtins, which the code decides, apart from the other two.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CatalogueIndex } from '../../src/engine/catalogue-index.js';
 import { searchMovies } from '../../src/engine/search.js';
@@ -128,7 +129,6 @@ async function count(columnArg: string | undefined, mixName: string, classesFile
  * indexing the seed then run uninstrumented, ~4× faster under a cache simulation, and counts are the same.
  */
 async function instrumentFromHere(): Promise<void> {
-  const { spawn } = await import('node:child_process');
   const control = spawn('callgrind_control', ['-i', 'on', String(process.pid)], { stdio: 'inherit' });
   await new Promise((resolve) => control.on('exit', resolve));
 }
