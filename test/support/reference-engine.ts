@@ -91,9 +91,9 @@ export function referenceKey(
   missingAllowed = 0,
   synonyms: readonly ReferenceSynonymEntry[] = [],
 ): [number, number, number, number, number, number] | undefined {
-  const words = referenceQ(q).words;
+  const { words } = referenceQ(q);
   if (words.length === 0) return [0, 0, 0, 0, 0, 0];
-  const r = readingsOf(words);
+  const r = heldReadings(q);
   const runs = synonymRuns(words, synonyms);
   const title = referenceWords(movie.title);
   const names = movie.cast.map(referenceWords);
@@ -263,7 +263,34 @@ export function referenceMatches(
  * `q` as typed: quoted text is a phrase (its words also in `words`), a token starting with a minus
  * names words to exclude; an unclosed quote runs to the end.
  */
-export function referenceQ(q: string): { words: string[]; phrases: [number, number][]; exclude: string[] } {
+export function referenceQ(q: string): ReferenceQ {
+  return hold(q).parsed;
+}
+
+export interface ReferenceQ {
+  readonly words: readonly string[];
+  readonly phrases: readonly (readonly [number, number])[];
+  readonly exclude: readonly string[];
+}
+
+/**
+ * The last `q` parsed, and its words' readings once asked for: a full scan asks for the same `q` once or twice per
+ * movie in each of its passes (the words missing, the filter, the order), and parsing it again each time was ~10 % of
+ * the seed property files' CPU (test-cut.md).
+ */
+let held: { readonly q: string; readonly parsed: ReferenceQ; readings: Readings | undefined } | undefined;
+
+function hold(q: string): NonNullable<typeof held> {
+  if (held?.q !== q) held = { q, parsed: parseQ(q), readings: undefined };
+  return held;
+}
+
+function heldReadings(q: string): Readings {
+  const h = hold(q);
+  return (h.readings ??= readingsOf(h.parsed.words));
+}
+
+function parseQ(q: string): ReferenceQ {
   const out = { words: [] as string[], phrases: [] as [number, number][], exclude: [] as string[] };
   const parts = q.split('"');
   parts.forEach((part, i) => {
@@ -282,10 +309,12 @@ export function referenceQ(q: string): { words: string[]; phrases: [number, numb
 
 /** Every phrase side by side (each word by its single-word readings) in the title or one cast name, and no excluded word exactly. */
 function operatorsHold(q: string, movie: Movie): boolean {
-  const { words, phrases, exclude } = referenceQ(q);
+  const { phrases, exclude } = referenceQ(q);
+  // Most queries have neither: the movie's texts need not be looked up twice per movie and scan.
+  if (phrases.length === 0 && exclude.length === 0) return true;
   const texts = [referenceWords(movie.title), ...movie.cast.map(referenceWords)];
   if (exclude.some((x) => texts.some((text) => text.includes(x)))) return false;
-  const r = readingsOf(words);
+  const r = heldReadings(q);
   return phrases.every(([start, end]) =>
     texts.some((text) =>
       text.some((_, p) => {
