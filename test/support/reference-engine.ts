@@ -1,6 +1,6 @@
 import type { Movie } from '../../src/catalogue/movie.js';
 import { fold, referenceWords } from './reference-search.js';
-import { readings } from './reference-q.js';
+import { readingsOf, type Readings } from './reference-readings.js';
 import { phraseStarts, runCost, synonymCostIn, synonymRuns, type ReferenceSynonymEntry } from './reference-synonyms.js';
 import { extractCollection, referenceExtractUnits, type ExtractCollection } from './reference-extract.js';
 
@@ -28,59 +28,6 @@ export interface ReferenceRequest {
 
 export { referenceWords } from './reference-search.js';
 
-/** The readings of one query's words, memoised: a full scan asks for the same words again and again. */
-const memo = new Map<string, Readings>();
-
-function readingsOf(words: readonly string[]): Readings {
-  const key = words.join('\u0000');
-  let r = memo.get(key);
-  if (r === undefined) {
-    const plain = readings(words);
-    // One map per query word, keyed by the text's word itself: a full scan asks millions of times, and a key
-    // built by concatenation would be hashed afresh on every ask (a third of the seed test's time).
-    const perWord = <T>() => words.map(() => new Map<string, T>());
-    const single = perWord<number>();
-    const split = perWord<Map<string, number>>();
-    const whole = perWord<boolean>();
-    r = {
-      single: (i, t) => cached(single[i] as Map<string, number>, t, () => plain.single(i, t)),
-      split: (i, a, b) =>
-        b === undefined
-          ? Infinity
-          : cached(
-              cached(split[i] as Map<string, Map<string, number>>, a, () => new Map()),
-              b,
-              () => plain.split(i, a, b),
-            ),
-      whole: (i, t) => cached(whole[i] as Map<string, boolean>, t, () => plain.whole(i, t)),
-      joined: plain.joined,
-    };
-    if (memo.size > 10_000) memo.clear();
-    memo.set(key, r);
-  }
-  return r;
-}
-
-type Readings = ReturnType<typeof readings>;
-
-function cached<T>(map: Map<string, T>, key: string, compute: () => T): T {
-  let v = map.get(key);
-  if (v === undefined) {
-    v = compute();
-    map.set(key, v);
-  }
-  return v;
-}
-
-/** The cheapest reading of word i in one text (a title, or a cast name): single words and adjacent pairs. */
-function costIn(r: Readings, i: number, text: readonly string[]): number {
-  let best = Infinity;
-  text.forEach((t, p) => {
-    best = Math.min(best, r.single(i, t), r.split(i, t, text[p + 1]));
-  });
-  return best;
-}
-
 /**
  * The ranking rules 0–4 of a movie for `q`, or undefined when more than `missingAllowed` words match
  * neither its title nor its cast (rule 0 counts the words missing).
@@ -98,7 +45,7 @@ export function referenceKey(
   const title = referenceWords(movie.title);
   const names = movie.cast.map(referenceWords);
   // A word's cost in a text: its own readings, or a synonym of a run holding it (reference-synonyms.ts).
-  const cost = (i: number, text: readonly string[]) => Math.min(costIn(r, i, text), synonymCostIn(runs, i, text));
+  const cost = (i: number, text: readonly string[]) => Math.min(r.costIn(i, text), synonymCostIn(runs, i, text));
   const titleCost = words.map((_, i) => cost(i, title));
   const castCost = words.map((_, i) => Math.min(Infinity, ...names.map((name) => cost(i, name))));
   let total = 0;
