@@ -80,6 +80,9 @@ test('an ingestion killed at random points, then rerun, publishes exactly what a
     // The same objects as the uninterrupted run, under the same names. Only the ledger's visibility
     // times differ: the copies' inbox files were created (ctime) at other moments.
     assert.deepEqual(publishedData(copy, final), expected, `killed after ${ms} ms`);
+    // And the version loads, every segment verified against its checksum: the comparison above reads the manifest
+    // alone. (A store writing objects in place was not caught by this either: the rerun writes them all again.)
+    await new DatasetLoader(repository).load(final);
   }
 });
 
