@@ -47,7 +47,7 @@ function runChild(storeDir: string, inboxDir: string, killAfterMs?: number): Pro
 test('an ingestion killed at random points, then rerun, publishes exactly what an uninterrupted run publishes', async () => {
   // 600 movies and six files of 800 updates, each file touching every movie about once and a third (as 3,000 and 4,000
   // did): the run still writes nearly every state bucket, a delta and a compacted base; a child's run costs ~1.4 s of
-  // CPU against ~3.2 s, seven times over (test-cut.md).
+  // CPU against ~3.2 s, seven times over (docs/investigations/testtime.md, "the next largest files").
   const small = seed.slice(0, 600);
   const s = await seededFolder(small);
   for (let f = 0; f < 6; f++) s.drop(`p${f % 2}/u${f}.json`, updates(800, f, small), 1_700_000_000 + f);

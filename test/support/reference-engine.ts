@@ -223,7 +223,7 @@ export interface ReferenceQ {
 /**
  * The last `q` parsed, and its words' readings once asked for: a full scan asks for the same `q` once or twice per
  * movie in each of its passes (the words missing, the filter, the order), and parsing it again each time was ~10 % of
- * the seed property files' CPU (test-cut.md).
+ * the seed property files' CPU (docs/investigations/testtime.md, "the next largest files").
  */
 let held: { readonly q: string; readonly parsed: ReferenceQ; readings: Readings | undefined } | undefined;
 

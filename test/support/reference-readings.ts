@@ -20,7 +20,7 @@ export function readingsOf(words: readonly string[]): Readings {
     const split = perWord<Map<string, number>>();
     const whole = perWord<boolean>();
     // The same for costIn, by the text words' numbers (wordNumbers): the maps' look-ups by string were still half the
-    // seed property files' CPU (test-cut.md).
+    // seed property files' CPU (docs/investigations/testtime.md, "the next largest files").
     const singleByNumber: Float64Array[] = words.map(() => new Float64Array(0));
     const splitByNumber = words.map(() => [] as (Map<number, number> | undefined)[]);
     r = {
