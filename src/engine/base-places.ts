@@ -53,19 +53,18 @@ export function placesUpTo(ranks: Int32Array, bound: number): number {
 /**
  * The first `want` movies in catalogue order of a base's page (its ranks, in that order, live) and a delta's known
  * matches from `from` on (its ranks, ascending, which is its catalogue order), as version ranks: the delta's
- * offset by its `docBase`. Base rank r comes first exactly when r < the delta movie's place. A page whose `want`-th
+ * offset by its `docBase`. Base rank r comes first exactly when r < the delta movie's `place` (BasePlaces' ranks). A page whose `want`-th
  * base member comes before the delta's next match is the base's own (43 % of the bench's merges): returned as it is,
  * with no array built; a merged page is sized once, since element-wise growth showed in the profile of held requests.
  */
 export function mergeByPlaces(
   basePage: number[],
-  places: BasePlaces,
+  place: Int32Array,
   matches: Int32Array,
   from: number,
   docBase: number,
   want: number,
 ): number[] {
-  const place = places.ranks;
   const n = basePage.length;
   // Places ascend with the delta's ranks: past the page's last member at the next match, past it at every one after.
   if (from === matches.length || (n >= want && (basePage[want - 1] as number) < (place[matches[from] as number] as number))) {

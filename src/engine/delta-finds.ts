@@ -5,7 +5,8 @@
  */
 import { hasBit } from './bits.js';
 import type { CatalogueIndex } from './catalogue-index.js';
-import { deltaMatches, type DeltaMatches } from './delta-matches.js';
+import { basePlaces } from './base-places.js';
+import { deltaMatches, type DeltaMatches, type SoleDelta } from './delta-matches.js';
 import type { DeltaWords, RankedMatches } from './delta-words.js';
 import { collect, cursor, estimate } from './doc-set.js';
 import { filtersMayMatch } from './filter-probe.js';
@@ -42,10 +43,17 @@ export function findDeltaMatches(catalogue: CatalogueIndex, request: SearchReque
   const filters = probed(catalogue, request.query, catalogue.masks.match(request.query, title));
   const { segments, extractStatistics: statistics, synonyms } = catalogue;
   const found: Int32Array[] = [];
+  // The deltas holding matches: the one, when only one does, is found with its places here, once per filter set.
+  let holding = 0;
+  let last = 0;
   for (let s = 1; s < segments.length; s++) {
     const segment = segments[s] as LiveSegment;
     if (!inMask(filters.mask, s)) found.push(NO_MATCHES);
     else found.push(liveMembers(planSegment(segment, request, { statistics, synonyms, terms: filters.terms(s) })));
+    if ((found[s - 1] as Int32Array).length > 0) {
+      holding++;
+      last = s;
+    }
   }
   const base = segments[0] as LiveSegment;
   const unchecked = planSegment(catalogue.deltaMatches.uncheckedBase as LiveSegment, request, {
@@ -53,7 +61,14 @@ export function findDeltaMatches(catalogue: CatalogueIndex, request: SearchReque
     synonyms,
     ...(title ? { terms: { title } } : {}),
   });
-  return deltaMatches(found, supersededMatches(base, unchecked));
+  return deltaMatches(found, supersededMatches(base, unchecked), holding === 1 ? soleDelta(segments, last, found) : undefined);
+}
+
+/** Delta s as the one holding the matches, with its places in the base (undefined past basePlaces' bound: titles decide then). */
+function soleDelta(segments: readonly LiveSegment[], s: number, found: readonly Int32Array[]): SoleDelta | undefined {
+  const segment = segments[s] as LiveSegment;
+  const places = basePlaces((segments[0] as LiveSegment).index, segment.index);
+  return places && { segment, matches: found[s - 1] as Int32Array, places: places.ranks };
 }
 
 /**

@@ -20,13 +20,27 @@ export interface DeltaMatches {
    * the base answers unchecked, as over no delta; otherwise its count is its unchecked count less these.
    */
   readonly baseSuperseded: Int32Array;
+  /**
+   * The one delta holding matches, when only one does, with its places among the base's ranks: a year:desc page
+   * merges its matches into the base's by integers (base-places.ts). Found with the matches, so that a request reads
+   * it with them rather than finding it again (an object and a WeakMap read per request).
+   */
+  readonly sole: SoleDelta | undefined;
 }
 
-/** The matches of each delta, and the mask they make, with the base's superseded matches. */
-export function deltaMatches(ranks: readonly Int32Array[], baseSuperseded: Int32Array): DeltaMatches {
+/** The one delta of a version holding a filter set's matches: its segment, those matches, and where each falls among the base's ranks. */
+export interface SoleDelta {
+  readonly segment: LiveSegment;
+  readonly matches: Int32Array;
+  /** `places[f]`: how many of the base's ranks come before the delta's rank f in catalogue order (BasePlaces' ranks). */
+  readonly places: Int32Array;
+}
+
+/** The matches of each delta, and the mask they make, with the base's superseded matches and the sole delta holding any. */
+export function deltaMatches(ranks: readonly Int32Array[], baseSuperseded: Int32Array, sole?: SoleDelta): DeltaMatches {
   let mask = BASE_ONLY;
   for (let s = 1; s <= ranks.length; s++) if ((ranks[s - 1] as Int32Array).length > 0) mask |= 1 << s;
-  return { mask, ranks, baseSuperseded };
+  return { mask, ranks, baseSuperseded, sole };
 }
 
 const NO_RANKS = new Int32Array(0);

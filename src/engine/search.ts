@@ -8,7 +8,7 @@ import { orderedPage, startsAfter, type CatalogueBound } from './ordered-page.js
 import { ALL_SEGMENTS, BASE_ONLY, inMask, type FilterMatch } from './segment-mask.js';
 import type { SegmentIndex } from './segment-index.js';
 import { estimate, list, type DocSet } from './doc-set.js';
-import type { DeltaMatches } from './delta-matches.js';
+import type { DeltaMatches, SoleDelta } from './delta-matches.js';
 import { partitionPoint } from './sorted.js';
 import { findDeltaMatches, findDeltaWords, probed } from './delta-finds.js';
 import { rankedSlice, wordsAlone, type RankedMatches } from './delta-words.js';
@@ -49,7 +49,7 @@ export function searchMovies(catalogue: CatalogueIndex, request: SearchRequest):
     // base's superseded bits, one per rank), not by a check called per member.
     const refused = baseSuperseded.length > 0 && request.sort !== 'relevance' ? base.deadBits : undefined;
     const paged = baseSuperseded.length === 0 || refused !== undefined ? counted.unchecked : base;
-    const delta = request.sort === 'year:desc' ? soleDelta(catalogue, known) : undefined;
+    const delta = request.sort === 'year:desc' ? known.sole : undefined;
     return known.mask === BASE_ONLY || delta !== undefined
       ? searchSegment(paged, request, catalogue.extractStatistics, catalogue.synonyms, title, counted, refused, delta)
       : searchSegments(catalogue, request, { mask: known.mask, terms: () => (title === undefined ? {} : { title }) }, title, {
@@ -117,7 +117,7 @@ function searchRanked(
  * The base's year:desc page and a delta's known matches after the cursor, merged: the first `limit + 1` (the base's
  * page as it is when no match reaches it).
  */
-function deltaMerged(basePage: number[], delta: KnownDelta, request: SearchRequest): number[] {
+function deltaMerged(basePage: number[], delta: SoleDelta, request: SearchRequest): number[] {
   const { matches, segment } = delta;
   const { after } = request;
   const start = after ? segment.index.rankAfter(after.position) : 0;
@@ -146,24 +146,6 @@ function baseCount(segment: LiveSegment, plan: Plan, verify: RankCheck, known: K
 }
 
 /**
- * The one delta holding matches of filters whose matches the version knows, with its places among the base's ranks
- * (base-places.ts): its share of a catalogue-order page is a slice of those matches merged by integers into the base's.
- */
-interface KnownDelta {
-  readonly segment: LiveSegment;
-  readonly matches: Int32Array;
-  readonly places: BasePlaces;
-}
-
-function soleDelta(catalogue: CatalogueIndex, known: DeltaMatches): KnownDelta | undefined {
-  const s = 31 - Math.clz32(known.mask);
-  if (s === 0 || known.mask !== (BASE_ONLY | (1 << s))) return undefined;
-  const segment = catalogue.segments[s] as LiveSegment;
-  const places = basePlaces((catalogue.segments[0] as LiveSegment).index, segment.index);
-  return places && { segment, matches: known.ranks[s - 1] as Int32Array, places };
-}
-
-/**
  * One segment answering for the version: its ranks are the version's (the base's docBase is 0). With `delta` (filters
  * alone, year:desc), the base and that delta's known matches, which need no plan, page of their own or check.
  */
@@ -175,7 +157,7 @@ function searchSegment(
   title?: TitleTerms,
   counted?: KnownBase,
   refused?: Uint32Array,
-  delta?: KnownDelta,
+  delta?: SoleDelta,
 ): Page {
   const { index } = segment;
   const full = planSegment(segment, request, { statistics, synonyms, ...(title ? { terms: { title } } : {}) });

@@ -67,7 +67,7 @@ test("a base's page and a delta's matches merged by places are the first movies 
           assert.ok(places !== undefined);
           const matches = Int32Array.from(take(delta.index.size, () => true));
           const from = Math.min(fromDrawn, matches.length);
-          const merged = mergeByPlaces(page, places, matches, from, delta.docBase, want);
+          const merged = mergeByPlaces(page, places.ranks, matches, from, delta.docBase, want);
           const both = [
             ...page.map((r) => ({ rank: r, movie: baseMovies[r] as Movie })),
             ...[...matches.slice(from)].map((f) => ({ rank: delta.docBase + f, movie: delta.index.movie(f) })),
@@ -122,7 +122,7 @@ test("a delta of new movies merged by places with a base's page: ties of a place
           ...[...matches.slice(from)].map((f) => ({ rank: docBase + f, movie: delta.movie(f) })),
         ].sort((a, b) => catalogueOrder(a.movie, b.movie));
         assert.deepEqual(
-          mergeByPlaces(page, places, matches, from, docBase, want),
+          mergeByPlaces(page, places.ranks, matches, from, docBase, want),
           both.slice(0, want).map((m) => m.rank),
         );
       },

@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { CatalogueIndex } from '../../src/engine/catalogue-index.js';
-import { deltaMatches, DeltaMatchMemo, filtersHash, type DeltaMatches } from '../../src/engine/delta-matches.js';
+import type { Movie } from '../../src/catalogue/movie.js';
+import { CatalogueIndex, type SegmentEntry } from '../../src/engine/catalogue-index.js';
+import { deltaMatches, DeltaMatchMemo, filtersHash, type DeltaMatches, type SoleDelta } from '../../src/engine/delta-matches.js';
 import type { LiveSegment } from '../../src/engine/live-segments.js';
 import type { MovieQuery } from '../../src/engine/search-request.js';
 import { titleTerms } from '../../src/engine/plan.js';
 import { arbitraryRequest } from '../support/arbitrary-catalogue.js';
 import { versionAnd } from '../support/arbitrary-versions.js';
-import type { ReferenceRequest } from '../support/reference-engine.js';
+import { catalogueOrder, type ReferenceRequest } from '../support/reference-engine.js';
 import { extractCollection } from '../support/reference-extract.js';
 import { toSearch } from '../support/search-request.js';
 import { referenceRanks, versionOver, walkTwice } from '../support/version-pages.js';
@@ -73,8 +74,9 @@ test("a version's remembered delta matches answer every page as one segment, and
 });
 
 /**
- * Each delta's live movies passing the request's filters, one by one, and the mask they make; and the base's
- * superseded movies passing them.
+ * Each delta's live movies passing the request's filters, one by one, and the mask they make; the base's
+ * superseded movies passing them; and when one delta alone holds some, that delta of this version with its
+ * matches and each of its movies' place: how many base movies come before it in the reference's catalogue order.
  */
 function referenceDeltaMatches(catalogue: CatalogueIndex, r: ReferenceRequest, query: MovieQuery): DeltaMatches {
   // Filters alone: the extract collection is never read.
@@ -82,10 +84,70 @@ function referenceDeltaMatches(catalogue: CatalogueIndex, r: ReferenceRequest, q
   const passing = (segment: LiveSegment, superseded: boolean) => Int32Array.from(referenceRanks(segment, superseded, r, collection));
   assert.ok(query.q === undefined);
   const [base, ...deltas] = catalogue.segments as [LiveSegment, ...LiveSegment[]];
-  return deltaMatches(
-    deltas.map((segment) => passing(segment, false)),
-    passing(base, true),
+  const ranks = deltas.map((segment) => passing(segment, false));
+  const holding = deltas.filter((_, d) => (ranks[d] as Int32Array).length > 0);
+  const baseMovies = moviesOf(base);
+  const sole = (segment: LiveSegment): SoleDelta => ({
+    segment,
+    matches: ranks[deltas.indexOf(segment)] as Int32Array,
+    places: Int32Array.from(moviesOf(segment), (movie) => baseMovies.filter((b) => catalogueOrder(b, movie) < 0).length),
+  });
+  return deltaMatches(ranks, passing(base, true), holding.length === 1 ? sole(holding[0] as LiveSegment) : undefined);
+}
+
+const moviesOf = (segment: LiveSegment): Movie[] => Array.from({ length: segment.index.size }, (_, rank) => segment.index.movie(rank));
+
+/**
+ * Versions published one after another over one base (each the one before and a delta more, the segments shared as
+ * a replica shares them), each answering with its own memo: what a filter set's entry holds (its matches, its sole
+ * delta and that delta's places) is the version's own, whichever versions were asked before it and in whichever
+ * order, and every year:desc page (where the sole delta merges by its places) is the reference's, cursors and all.
+ */
+test("a memo's entry answers for its own version only: versions over one base, asked in turn, each find their own sole delta and places", () => {
+  fc.assert(
+    fc.property(
+      versionAnd((v) =>
+        fc.tuple(
+          fc.array(
+            arbitraryRequest(v.pool).map((r) => ({ ...filtersOnly(r), sort: 'year:desc' as const })),
+            { minLength: 1, maxLength: 3 },
+          ),
+          fc.integer({ min: 1, max: 4 }),
+          fc.boolean(),
+          fc.boolean(),
+        ),
+      ),
+      ([v, requests, limit, folded, newestFirst]) => {
+        const entries: SegmentEntry[] = v.catalogue.segments.map(({ index, deletes }) => ({ index, deletes }));
+        const published = entries.slice(1).map((_, d) => {
+          const upTo = entries.slice(0, d + 2);
+          return { catalogue: versionOver(upTo, folded), reference: liveReference(upTo) };
+        });
+        if (newestFirst) published.reverse();
+        for (const r of requests) {
+          const request = toSearch(r, limit);
+          for (const { catalogue, reference } of published) {
+            walkTwice(catalogue, reference, request, JSON.stringify(r), () => {
+              const title = request.query.title === undefined ? undefined : titleTerms(request.query.title);
+              if (!catalogue.deltaTerms.excludes(request.query, title))
+                assert.deepEqual(catalogue.deltaMatches.of(request.query, NEVER), referenceDeltaMatches(catalogue, r, request.query));
+            });
+          }
+        }
+      },
+    ),
+    { numRuns: 150 },
   );
+});
+
+/** One segment of the live movies after `entries`: the base's, then each delta's puts and deletes in turn. */
+function liveReference(entries: readonly SegmentEntry[]): CatalogueIndex {
+  const live = new Map<string, Movie>();
+  for (const { index, deletes } of entries) {
+    for (let rank = 0; rank < index.size; rank++) live.set(index.movie(rank).id, index.movie(rank));
+    for (const id of deletes) live.delete(id);
+  }
+  return CatalogueIndex.build('reference', [...live.values()]);
 }
 
 /** Filters as a request would carry them: a few values each, so that sets come back and titles collide in the hash. */
