@@ -53,9 +53,10 @@ export function placesUpTo(ranks: Int32Array, bound: number): number {
 /**
  * The first `want` movies in catalogue order of a base's page (its ranks, in that order, live) and a delta's known
  * matches from `from` on (its ranks, ascending, which is its catalogue order), as version ranks: the delta's
- * offset by its `docBase`. Base rank r comes first exactly when r < the delta movie's `place` (BasePlaces' ranks). A page whose `want`-th
- * base member comes before the delta's next match is the base's own (43 % of the bench's merges): returned as it is,
- * with no array built; a merged page is sized once, since element-wise growth showed in the profile of held requests.
+ * offset by its `docBase`. Base rank r comes first exactly when r < the delta movie's `place` (BasePlaces' ranks).
+ * A page whose `want`-th base member comes before the delta's next match is the base's own (43 % of the bench's
+ * merges): returned as it is, with no array built; a merged page is sized once, since element-wise growth showed in
+ * the profile of held requests.
  */
 export function mergeByPlaces(
   basePage: number[],
