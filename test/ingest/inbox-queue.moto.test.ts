@@ -171,8 +171,9 @@ test(`S3's test event and a burst of ${BURST} uploads become a handful of runs; 
 });
 
 test('a crash after publishing and before deleting loses nothing and applies nothing twice', async () => {
-  // A short visibility timeout of its own, so that the message comes back soon after the "crash".
-  const server = await startMoto({ visibilityTimeoutSeconds: 2 });
+  // A short visibility timeout of its own, so that the message comes back soon after the "crash": its own bucket and
+  // queue in the shared moto, which no other test's uploads notify.
+  const server = await moto.isolated('crash', { visibilityTimeoutSeconds: 2 });
   try {
     let crashed = false;
     const c = await consumer('crash', {}, server);
@@ -242,7 +243,8 @@ class SlowS3Store extends S3Store {
 
 test('a run longer than the visibility timeout keeps its messages invisible until it deletes them', async () => {
   // A 2 s visibility timeout and a run of over 6 s: the message would be back three times without the heartbeat.
-  const server = await startMoto({ visibilityTimeoutSeconds: 2 });
+  // Its own bucket and queue in the shared moto, as the crash test's.
+  const server = await moto.isolated('slow', { visibilityTimeoutSeconds: 2 });
   try {
     const c = await consumer('slow', {}, server, new SlowS3Store(server, 'inbox/', 6000));
     c.watcher.start();

@@ -57,8 +57,14 @@ export interface Moto {
   storeOptions(prefix: string): S3StoreOptions;
   /** A provider's upload into inbox/, with any S3 option (a storage class…). */
   put(key: string, body: string | Buffer, extra?: Partial<PutObjectCommandInput>): Promise<void>;
-  /** Every request served so far. */
+  /** Every request served so far (by the whole moto process: an isolated pair's requests are in it too). */
   requests(): MotoRequest[];
+  /**
+   * Another bucket, queue and dead-letter queue in the same moto process, with options of their own (a short
+   * visibility timeout…): a test that needs them pays no second moto start-up (each costs ~1–2 s of CPU), and sees
+   * none of the other bucket's notifications. Its close leaves the process running.
+   */
+  isolated(name: string, options?: MotoOptions): Promise<Moto>;
   close(): Promise<void>;
 }
 
@@ -144,18 +150,20 @@ async function startMotoOnce(port: number): Promise<MotoProcess | LostPort> {
   }
 }
 
-async function configureMoto({ endpoint, log, close }: MotoProcess, options: MotoOptions): Promise<Moto> {
+async function configureMoto(server: MotoProcess, options: MotoOptions, name = ''): Promise<Moto> {
+  const { endpoint, log, close } = server;
   try {
     const s3 = new S3Client({ endpoint, region: REGION, forcePathStyle: true, credentials: MOTO_CREDENTIALS });
     const sqs = new SQSClient({ endpoint, region: REGION, credentials: MOTO_CREDENTIALS });
-    const bucket = 'cinedex-moto';
+    const suffix = name ? `-${name}` : '';
+    const bucket = `cinedex-moto${suffix}`;
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const dead = await sqs.send(new CreateQueueCommand({ QueueName: 'cinedex-inbox-dead-letters' }));
+    const dead = await sqs.send(new CreateQueueCommand({ QueueName: `cinedex-inbox${suffix}-dead-letters` }));
     const deadArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dead.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes
       ?.QueueArn;
     const queue = await sqs.send(
       new CreateQueueCommand({
-        QueueName: 'cinedex-inbox',
+        QueueName: `cinedex-inbox${suffix}`,
         Attributes: {
           VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
           RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadArn, maxReceiveCount: options.maxReceiveCount ?? 3 }),
@@ -208,6 +216,10 @@ async function configureMoto({ endpoint, log, close }: MotoProcess, options: Mot
       },
       requests: () =>
         [...log().matchAll(/"([A-Z]+) (\S+) HTTP\/[\d.]+" \d{3}/g)].map((m) => ({ method: m[1] as string, path: m[2] as string })),
+      isolated: (other, otherOptions = {}) => {
+        if (!/^[a-z0-9-]+$/.test(other)) throw new Error(`an isolated pair's name is a bucket's: ${other}`);
+        return configureMoto({ endpoint, log, close: () => Promise.resolve() }, otherOptions, `${name ? `${name}-` : ''}${other}`);
+      },
       close: async () => {
         s3.destroy();
         sqs.destroy();
