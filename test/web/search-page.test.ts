@@ -89,7 +89,10 @@ async function apiJson<T>(path: string): Promise<T> {
 }
 
 const VIEWPORT = { width: 1280, height: 900 };
-/** How long the page waits after a key before it asks (src/web/static/form.js, `DEBOUNCE_MS`). */
+/**
+ * How long the page must wait after a key before it asks (form.js's `DEBOUNCE_MS`). The test's own expectation, not read
+ * from the script: a page whose wait went to 0 would otherwise pass the debounce test with every key a request.
+ */
 const PAGE_DEBOUNCE_MS = 150;
 /** The page events a test listens to; handing the page back removes every listener of these. */
 const TEST_EVENTS = ['console', 'pageerror', 'request', 'response', 'requestfailed', 'requestfinished'] as const;
